@@ -1,0 +1,68 @@
+"""Typed settings for a build: voice, pauses, loudness, announcements, encoding.
+
+Defaults live here and nowhere else; the guide script and the CLI override them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+DEFAULT_ANNOUNCE_TEMPLATE = "Track {number} of {total}. {title}"
+
+
+class FaqMode(str, Enum):
+    EACH = "each"      # one track per question
+    SINGLE = "single"  # all questions in one track
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    """Which engine speaks, with which voice, how fast."""
+
+    engine: str = "piper"
+    voice: str | None = None  # engine default when None
+    rate: float = 1.0         # speaking speed: 1.0 normal, 1.2 = 20 % faster
+    lang: str = "en"          # gTTS language
+    tld: str = "com"          # gTTS Google host (translate.google.<tld>)
+
+
+@dataclass(frozen=True)
+class Pauses:
+    """Silence we insert, in milliseconds (engines add none of their own)."""
+
+    head_ms: int = 500
+    after_announcement_ms: int = 700
+    sentence_ms: int = 350
+    paragraph_ms: int = 800
+    question_answer_ms: int = 700
+    tail_ms: int = 1500
+
+
+@dataclass(frozen=True)
+class Loudness:
+    """Mastering targets (ITU-R BS.1770 integrated loudness, true peak)."""
+
+    target_lufs: float = -16.0
+    true_peak_dbtp: float = -1.0
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """MP3 output: constant bit rate, mono, at the engine's sample rate."""
+
+    bitrate_kbps: int = 64
+
+
+@dataclass(frozen=True)
+class GuideSettings:
+    """Everything that shapes the audio, apart from the text itself."""
+
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
+    pauses: Pauses = field(default_factory=Pauses)
+    loudness: Loudness = field(default_factory=Loudness)
+    encoding: Encoding = field(default_factory=Encoding)
+    announce: bool = True
+    announce_template: str = DEFAULT_ANNOUNCE_TEMPLATE
+    faq_mode: FaqMode = FaqMode.EACH
+    pronunciations: dict[str, str] = field(default_factory=dict)

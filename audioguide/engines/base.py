@@ -1,0 +1,71 @@
+"""The engine interface: speech text in, mono float audio at a known rate out."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from ..config import VoiceSettings
+
+
+@dataclass(frozen=True)
+class Audio:
+    """Mono audio: float32 samples in [-1, 1] at ``sample_rate`` Hz."""
+
+    samples: np.ndarray
+    sample_rate: int
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.samples) / self.sample_rate
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    """One voice an engine offers, for ``audioguide voices``."""
+
+    engine: str
+    name: str
+    language: str
+    offline: bool
+    default: bool = False
+    description: str = ""
+
+
+class Engine(ABC):
+    """A text-to-speech engine.
+
+    Subclasses set ``name`` and ``offline``, take their settings in
+    ``__init__`` (validating them: a bad voice fails here, not mid-build),
+    and synthesize one clip of already-normalized speech text at a time.
+    """
+
+    name: ClassVar[str]
+    offline: ClassVar[bool]
+
+    def __init__(self, settings: VoiceSettings) -> None:
+        self.settings = settings
+
+    @property
+    @abstractmethod
+    def sample_rate(self) -> int:
+        """Rate of the audio :meth:`synthesize` returns."""
+
+    @abstractmethod
+    def synthesize(self, text: str) -> Audio:
+        """Speak ``text`` (one sentence or so); no leading/trailing pause added."""
+
+    @abstractmethod
+    def identity(self) -> dict[str, object]:
+        """Everything that changes the sound: part of every clip's cache key."""
+
+    @classmethod
+    @abstractmethod
+    def voices(cls) -> list[VoiceInfo]:
+        """The voices this engine can use here."""
+
+    def close(self) -> None:
+        """Release resources (sessions, connections)."""

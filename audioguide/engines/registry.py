@@ -1,0 +1,45 @@
+"""Engine registry: name -> class, so CLI, guide scripts and tests pick by name."""
+
+from __future__ import annotations
+
+import logging
+
+from ..config import VoiceSettings
+from ..errors import EngineError
+from .base import Engine
+
+logger = logging.getLogger(__name__)
+
+_ENGINES: dict[str, type[Engine]] = {}
+
+
+def register(cls: type[Engine]) -> type[Engine]:
+    """Class decorator: make an engine selectable by its ``name``."""
+    _ENGINES[cls.name] = cls
+    return cls
+
+
+def _load_builtin() -> None:
+    # Imported lazily so that `audioguide outline` never loads onnxruntime.
+    from . import gtts_engine, piper_engine  # noqa: F401
+
+
+def available_engines() -> dict[str, type[Engine]]:
+    """All registered engines by name, built-ins first."""
+    _load_builtin()
+    return dict(_ENGINES)
+
+
+def engine_class(name: str) -> type[Engine]:
+    """The engine class called ``name``, or an error listing the known ones."""
+    engines = available_engines()
+    try:
+        return engines[name]
+    except KeyError:
+        known = ", ".join(sorted(engines))
+        raise EngineError(f"unknown engine '{name}' (known engines: {known})") from None
+
+
+def create_engine(settings: VoiceSettings) -> Engine:
+    """Instantiate the engine the settings name (validates voice and options)."""
+    return engine_class(settings.engine)(settings)

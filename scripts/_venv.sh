@@ -1,0 +1,19 @@
+# Sourced by scripts/run, scripts/test and scripts/bench: create .venv on first use
+# and (re)install the project whenever pyproject.toml changes. Needs only python3.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+PY="${PYTHON:-python3}"
+if [ ! -x "$VENV/bin/python" ]; then
+    echo "audioguide: creating $VENV" >&2
+    "$PY" -m venv "$VENV"
+fi
+STAMP="$VENV/.stamp-install"
+WANT="$(cat "$ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1)"
+if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
+    echo "audioguide: installing the project and its test tools into .venv" >&2
+    "$VENV/bin/python" -m pip install --quiet --upgrade pip >&2
+    "$VENV/bin/python" -m pip install --quiet -e "$ROOT[test]" >&2
+    echo "$WANT" > "$STAMP"
+fi
+export PATH="$VENV/bin:$PATH"
