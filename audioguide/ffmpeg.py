@@ -1,0 +1,98 @@
+"""Locate ffmpeg and run it: decoding to PCM, encoding from PCM.
+
+The binary comes from the ``imageio-ffmpeg`` wheel (it carries libmp3lame,
+AAC, Opus and G.711), falling back to an ``ffmpeg`` on PATH. pydub is pointed
+at the same binary, so no system package is ever needed.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from .errors import AudioToolError
+
+logger = logging.getLogger(__name__)
+
+ENV_VAR = "AUDIOGUIDE_FFMPEG"
+
+
+@functools.lru_cache(maxsize=1)
+def ffmpeg_exe() -> str:
+    """Path of the ffmpeg binary: $AUDIOGUIDE_FFMPEG, imageio-ffmpeg's, or PATH's."""
+    override = os.environ.get(ENV_VAR)
+    if override:
+        return override
+    try:
+        import imageio_ffmpeg
+
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except Exception as exc:  # pragma: no cover - depends on the wheel being present
+        logger.debug("imageio-ffmpeg has no binary: %s", exc)
+    found = shutil.which("ffmpeg")
+    if found:
+        return found
+    raise AudioToolError(
+        "ffmpeg not found: install the project's dependencies (pip install imageio-ffmpeg) "
+        f"or put ffmpeg on PATH, or set {ENV_VAR}"
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def configure_pydub() -> None:
+    """Point pydub at our ffmpeg (it otherwise looks only on PATH)."""
+    from pydub import AudioSegment
+
+    AudioSegment.converter = ffmpeg_exe()
+
+
+def run(args: Sequence[str], *, input_bytes: bytes | None = None) -> bytes:
+    """Run ffmpeg with ``args`` (no binary name); return stdout, raise on failure."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", *args]
+    logger.debug("ffmpeg %s", " ".join(args))
+    proc = subprocess.run(cmd, input=input_bytes, capture_output=True, check=False)
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise AudioToolError(f"ffmpeg failed: {err[-1] if err else 'exit ' + str(proc.returncode)}")
+    return proc.stdout
+
+
+def decode(source: Path | bytes, *, sample_rate: int | None = None) -> tuple[np.ndarray, int]:
+    """Decode any audio file (path or bytes) to mono float32 samples.
+
+    Returns ``(samples, rate)``; ``rate`` is ``sample_rate`` when given, else
+    the file's own rate (read from ffmpeg's output stream).
+    """
+    input_args = ["-i", "pipe:0"] if isinstance(source, (bytes, bytearray)) else ["-i", str(source)]
+    rate = sample_rate or probe_sample_rate(source)
+    out = run(
+        [*input_args, "-ac", "1", "-ar", str(rate), "-f", "f32le", "-acodec", "pcm_f32le", "pipe:1"],
+        input_bytes=bytes(source) if isinstance(source, (bytes, bytearray)) else None,
+    )
+    return np.frombuffer(out, dtype="<f4").astype(np.float32), rate
+
+
+def probe_sample_rate(source: Path | bytes) -> int:
+    """The sample rate of an audio file's first audio stream."""
+    import re
+
+    input_args = ["-i", "pipe:0"] if isinstance(source, (bytes, bytearray)) else ["-i", str(source)]
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", *input_args, "-f", "null", "-t", "0", "-"]
+    proc = subprocess.run(
+        cmd,
+        input=bytes(source) if isinstance(source, (bytes, bytearray)) else None,
+        capture_output=True,
+        check=False,
+    )
+    text = proc.stderr.decode("utf-8", "replace")
+    match = re.search(r"Audio: .*?, (\d+) Hz", text)
+    if not match:
+        raise AudioToolError(f"ffmpeg could not read audio from {source if isinstance(source, Path) else 'data'}")
+    return int(match.group(1))

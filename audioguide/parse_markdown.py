@@ -1,0 +1,92 @@
+"""Markdown articles, parsed with markdown-it-py (CommonMark) rather than regexes.
+
+Headings keep their levels: the first ``#`` heading is the title, the highest
+level below it makes chapters, deeper headings stay inside their chapter
+(FAQ questions excepted). Lists become one paragraph per item; emphasis, links
+and images are read as their text; code blocks and HTML are dropped (listed).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .document import Document, Dropped
+from .structure import Block, build_document
+from .text_input import read_text
+
+
+def _inline_text(token: Token) -> str:
+    """The readable text of an inline token: link and emphasis text, image alt text."""
+    parts: list[str] = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            alt = "".join(c.content for c in child.children or [])
+            if alt:
+                parts.append(alt)
+    return " ".join("".join(parts).split())
+
+
+def markdown_blocks(text: str) -> tuple[list[Block], list[Dropped]]:
+    """Blocks (with heading levels and 1-based lines) and dropped code/HTML."""
+    tokens = MarkdownIt("commonmark").parse(text)
+    blocks: list[Block] = []
+    dropped: list[Dropped] = []
+    heading_level: int | None = None
+    for index, token in enumerate(tokens):
+        line = token.map[0] + 1 if token.map else None
+        if token.type == "heading_open":
+            heading_level = int(token.tag[1])
+        elif token.type == "inline":
+            content = _inline_text(token)
+            if heading_level is not None:
+                blocks.append(Block("heading", content, line or _line_of(tokens, index), heading_level))
+            elif content:
+                blocks.append(Block("paragraph", content, line or _line_of(tokens, index)))
+        elif token.type == "heading_close":
+            heading_level = None
+        elif token.type in ("fence", "code_block", "html_block"):
+            if token.content.strip():
+                dropped.append(Dropped(token.content.strip(), f"Markdown {token.type.replace('_', ' ')}", line))
+    return blocks, dropped
+
+
+def _line_of(tokens: list[Token], index: int) -> int | None:
+    """Inline tokens carry the map of their parent block: look back for it."""
+    for token in reversed(tokens[:index]):
+        if token.map:
+            return token.map[0] + 1
+    return None
+
+
+def parse_markdown(path: Path, *, keep_furniture: bool = False) -> Document:
+    """Parse a Markdown article file into a :class:`Document`."""
+    return parse_markdown_text(read_text(path), source=str(path), keep_furniture=keep_furniture)
+
+
+def parse_markdown_text(text: str, *, source: str | None = None, keep_furniture: bool = False) -> Document:
+    blocks, dropped = markdown_blocks(text)
+    title = None
+    for index, block in enumerate(blocks):
+        if block.kind == "heading" and block.level == 1:
+            title = block.text
+            blocks = blocks[:index] + blocks[index + 1 :]
+            break
+    if title is None and blocks:
+        title = blocks[0].text  # no "# Title": the first line is the title
+        blocks = blocks[1:]
+    levels = [b.level for b in blocks if b.kind == "heading" and b.level]
+    return build_document(
+        blocks,
+        title=title or "Untitled",
+        source=source,
+        keep_furniture=keep_furniture,
+        dropped=dropped,
+        chapter_level=min(levels) if levels else None,
+    )

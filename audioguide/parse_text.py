@@ -1,0 +1,155 @@
+"""Plain-text articles: find the title, headings and paragraphs the way a reader would.
+
+Plain text (as scraped from a web page) has no markup, so structure is read
+from shape: the first line is the title; a short line without closing
+punctuation is a heading; a one-sentence question standing alone before a
+paragraph is a heading; blank lines separate paragraphs; a short label such as
+"Key Takeaway:" on its own line leads into the paragraph after it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .document import Document
+from .structure import Block, build_document, faq_block_title, is_conclusion_heading
+from .text_input import read_text
+
+MAX_HEADING_WORDS = 14
+MAX_QUESTION_HEADING_WORDS = 25
+MAX_TITLE_WORDS = 25
+MAX_LABEL_WORDS = 4
+
+_LIST_ITEM_RE = re.compile(r"^\s*([-*•‣◦–]|\d{1,3}[.)])\s+")
+_SENTENCE_END_INSIDE_RE = re.compile(r"[.!?][\"”’)]?\s+[A-Z0-9“\"]")
+
+
+@dataclass(frozen=True)
+class _Group:
+    lines: tuple[str, ...]
+    line: int  # 1-based line number of the first line
+
+
+def _groups(text: str) -> list[_Group]:
+    """Runs of non-blank lines. A text with no blank lines at all has one line per group."""
+    lines = text.split("\n")
+    if sum(1 for line in lines if not line.strip()) == 0:
+        return [_Group((line.strip(),), number) for number, line in enumerate(lines, 1) if line.strip()]
+    groups: list[_Group] = []
+    run: list[str] = []
+    start = 0
+    for number, line in enumerate(lines, 1):
+        if line.strip():
+            if not run:
+                start = number
+            run.append(line.strip())
+        elif run:
+            groups.append(_Group(tuple(run), start))
+            run = []
+    if run:
+        groups.append(_Group(tuple(run), start))
+    return groups
+
+
+def _is_list_item(line: str) -> bool:
+    return bool(_LIST_ITEM_RE.match(line))
+
+
+def _is_short_heading(line: str) -> bool:
+    """Short, capitalised, no closing punctuation: "What Is PRP", "Recovery Time"."""
+    words = line.split()
+    if not words or len(words) > MAX_HEADING_WORDS or _is_list_item(line):
+        return False
+    if line[-1] in ".!,;:?\"”'’)" or not (line[0].isupper() or line[0].isdigit()):
+        return False
+    return True
+
+
+def _is_question_heading(line: str) -> bool:
+    """A single short sentence ending in '?': a heading when a paragraph follows."""
+    words = line.split()
+    return (
+        line.endswith("?")
+        and 0 < len(words) <= MAX_QUESTION_HEADING_WORDS
+        and not _SENTENCE_END_INSIDE_RE.search(line[:-1])
+        and (line[0].isupper() or line[0].isdigit())
+    )
+
+
+def _is_label(line: str) -> bool:
+    """A lead-in such as "Key Takeaway:" that introduces the next paragraph."""
+    return line.endswith(":") and len(line.split()) <= MAX_LABEL_WORDS
+
+
+def _is_labelled_heading(line: str) -> bool:
+    """ "FAQs: ...?" or "Conclusion: ...?": a heading by its label, whatever follows."""
+    return bool(faq_block_title(line)) or is_conclusion_heading(line)
+
+
+def _paragraphs(lines: tuple[str, ...]) -> list[str]:
+    """Join hard-wrapped lines; list items stay separate paragraphs."""
+    out: list[str] = []
+    for line in lines:
+        if out and not _is_list_item(line) and not _is_list_item(out[-1]):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
+
+
+def text_blocks(text: str) -> tuple[str | None, list[Block]]:
+    """Split cleaned text into (title, blocks)."""
+    groups = _groups(text)
+    if not groups:
+        return None, []
+    title: str | None = None
+    first = groups[0]
+    if len(first.lines[0].split()) <= MAX_TITLE_WORDS:
+        title = first.lines[0]
+        rest = first.lines[1:]
+        groups = ([_Group(rest, first.line + 1)] if rest else []) + groups[1:]
+
+    raw: list[Block] = []
+    for group in groups:
+        lines = group.lines
+        line_no = group.line
+        if len(lines) > 1 and (_is_short_heading(lines[0]) or _is_question_heading(lines[0])):
+            raw.append(Block("heading", lines[0], line_no))
+            lines, line_no = lines[1:], line_no + 1
+        if len(lines) == 1 and (_is_short_heading(lines[0]) or _is_question_heading(lines[0])):
+            raw.append(Block("heading", lines[0], line_no))  # confirmed below
+            continue
+        for offset, paragraph in enumerate(_paragraphs(lines)):
+            raw.append(Block("paragraph", paragraph, line_no + offset))
+
+    blocks: list[Block] = []
+    pending_label: Block | None = None
+    for index, block in enumerate(raw):
+        nxt = raw[index + 1] if index + 1 < len(raw) else None
+        if block.kind == "heading" and block.text.endswith("?") and not _is_labelled_heading(block.text):
+            # A question is a heading only when a paragraph follows it.
+            if nxt is None or nxt.kind != "paragraph":
+                block = Block("paragraph", block.text, block.line)
+        if block.kind == "paragraph" and _is_label(block.text) and nxt is not None and nxt.kind == "paragraph":
+            pending_label = block
+            continue
+        if pending_label is not None and block.kind == "paragraph":
+            block = Block("paragraph", f"{pending_label.text} {block.text}", pending_label.line)
+            pending_label = None
+        blocks.append(block)
+    return title, blocks
+
+
+def parse_text(path: Path, *, keep_furniture: bool = False) -> Document:
+    """Parse a plain-text article file into a :class:`Document`."""
+    return parse_plain_text(read_text(path), source=str(path), keep_furniture=keep_furniture)
+
+
+def parse_plain_text(text: str, *, source: str | None = None, keep_furniture: bool = False) -> Document:
+    """Parse plain article text (already decoded) into a :class:`Document`."""
+    title, blocks = text_blocks(text)
+    if title is None:
+        title = Path(source).stem.replace("_", " ").replace("-", " ").strip().capitalize() if source else "Untitled"
+    return build_document(blocks, title=title, source=source, keep_furniture=keep_furniture)

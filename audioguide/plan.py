@@ -1,0 +1,174 @@
+"""The track plan: which tracks, in which order, with what is said in each.
+
+Pure: a :class:`Document` and :class:`GuideSettings` in, a :class:`TrackPlan`
+out. Text here is still *written* text; the speech stage makes it speakable.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from typing import Literal
+
+from pathvalidate import sanitize_filename
+
+from .config import FaqMode, GuideSettings, Pauses
+from .document import Chapter, ChapterKind, Document, Dropped
+from .errors import AudioguideError
+
+WORDS_PER_MINUTE = 155  # typical comfortable rate of synthetic speech
+MAX_TITLE_CHARS_IN_FILENAME = 80
+TEMPLATE_FIELDS = {"number", "total", "title", "kind"}
+
+Role = Literal["announcement", "heading", "lead", "question", "paragraph"]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A run of text spoken as a unit, and the pause after it (ms)."""
+
+    role: Role
+    text: str
+    pause_after_ms: int
+
+
+@dataclass(frozen=True)
+class PlannedTrack:
+    """One output track."""
+
+    number: int
+    total: int
+    kind: ChapterKind
+    title: str
+    passages: tuple[Passage, ...]
+    stem: str  # file name without extension: "03 - Why Not Take Medication"
+
+    @property
+    def words(self) -> int:
+        return sum(len(p.text.split()) for p in self.passages)
+
+    @property
+    def estimated_seconds(self) -> float:
+        pauses = sum(p.pause_after_ms for p in self.passages) / 1000
+        return self.words / WORDS_PER_MINUTE * 60 + pauses
+
+    @property
+    def written_text(self) -> str:
+        """The track's text as written, one passage per paragraph."""
+        return "\n\n".join(p.text for p in self.passages)
+
+
+@dataclass(frozen=True)
+class TrackPlan:
+    """The whole guide: title, tracks in order, and what the source lost as furniture."""
+
+    title: str
+    tracks: tuple[PlannedTrack, ...]
+    dropped: tuple[Dropped, ...]
+    document: Document
+
+
+def check_template(template: str) -> None:
+    """Reject an announcement template with unknown or malformed placeholders."""
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    except ValueError as exc:
+        raise AudioguideError(f"announcement template {template!r}: {exc}") from None
+    unknown = fields - TEMPLATE_FIELDS
+    if unknown:
+        allowed = ", ".join("{" + f + "}" for f in sorted(TEMPLATE_FIELDS))
+        raise AudioguideError(
+            f"announcement template {template!r}: unknown placeholder {{{sorted(unknown)[0]}}} (allowed: {allowed})"
+        )
+
+
+def as_sentence(text: str) -> str:
+    """Headings are spoken as sentences: end them with a full stop if they have no ending."""
+    text = text.strip()
+    return text if not text or text[-1] in ".?!" else f"{text}."
+
+
+def file_stem(number: int, total: int, title: str) -> str:
+    """"NN - Title": zero-padded so every player sorts tracks in chapter order."""
+    width = max(2, len(str(total)))
+    safe = sanitize_filename(title, replacement_text="").strip()
+    safe = " ".join(safe.split())
+    if len(safe) > MAX_TITLE_CHARS_IN_FILENAME:  # cut at a word boundary
+        safe = safe[: MAX_TITLE_CHARS_IN_FILENAME + 1].rsplit(" ", 1)[0]
+    safe = safe.rstrip(" .")
+    return f"{number:0{width}d} - {safe or 'Track'}"
+
+
+@dataclass(frozen=True)
+class _TrackSource:
+    kind: ChapterKind
+    title: str
+    chapters: tuple[Chapter, ...]
+
+
+def _group_chapters(document: Document, faq_mode: FaqMode) -> list[_TrackSource]:
+    groups: list[_TrackSource] = []
+    for chapter in document.chapters:
+        if faq_mode is FaqMode.SINGLE and chapter.kind is ChapterKind.FAQ:
+            if groups and groups[-1].kind is ChapterKind.FAQ:
+                last = groups[-1]
+                groups[-1] = _TrackSource(last.kind, last.title, last.chapters + (chapter,))
+                continue
+            groups.append(_TrackSource(ChapterKind.FAQ, document.faq_title, (chapter,)))
+        else:
+            groups.append(_TrackSource(chapter.kind, chapter.title, (chapter,)))
+    return groups
+
+
+def _body(source: _TrackSource, pauses: Pauses, announced_title: bool) -> list[Passage]:
+    """Passages after the announcement."""
+    out: list[Passage] = []
+    single_faq = len(source.chapters) > 1 or (
+        source.kind is ChapterKind.FAQ and source.title != source.chapters[0].title
+    )
+    if single_faq and not announced_title:
+        out.append(Passage("heading", as_sentence(source.title), pauses.paragraph_ms))
+    for chapter in source.chapters:
+        if chapter.lead:
+            out.append(Passage("lead", as_sentence(chapter.lead), pauses.paragraph_ms))
+        if chapter.kind is ChapterKind.FAQ:
+            if single_faq or not announced_title:
+                out.append(Passage("question", as_sentence(chapter.title), pauses.question_answer_ms))
+        elif not announced_title and chapter.kind is not ChapterKind.INTRO:
+            out.append(Passage("heading", as_sentence(chapter.title), pauses.paragraph_ms))
+        out.extend(Passage("paragraph", text, pauses.paragraph_ms) for text in chapter.paragraphs)
+    if out:
+        last = out[-1]
+        out[-1] = Passage(last.role, last.text, 0)  # the tail is added when mastering
+    return out
+
+
+def plan_tracks(document: Document, settings: GuideSettings) -> TrackPlan:
+    """Turn a document into numbered, announced tracks in chapter order."""
+    if settings.announce:
+        check_template(settings.announce_template)
+    groups = _group_chapters(document, settings.faq_mode)
+    total = len(groups)
+    announced_title = settings.announce and "{title}" in settings.announce_template
+    tracks: list[PlannedTrack] = []
+    for number, source in enumerate(groups, 1):
+        passages: list[Passage] = []
+        if settings.announce:
+            text = settings.announce_template.format(
+                number=number, total=total, title=source.title, kind=source.kind.value
+            )
+            answer_follows = source.kind is ChapterKind.FAQ and len(source.chapters) == 1 and announced_title
+            pause = settings.pauses.question_answer_ms if answer_follows else settings.pauses.after_announcement_ms
+            passages.append(Passage("announcement", as_sentence(text), pause))
+        passages.extend(_body(source, settings.pauses, announced_title))
+        tracks.append(
+            PlannedTrack(
+                number=number,
+                total=total,
+                kind=source.kind,
+                title=source.title,
+                passages=tuple(passages),
+                stem=file_stem(number, total, source.title),
+            )
+        )
+    return TrackPlan(title=document.title, tracks=tuple(tracks), dropped=document.dropped, document=document)
