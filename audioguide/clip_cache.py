@@ -1,0 +1,116 @@
+"""Content-addressed cache of synthesized clips.
+
+A clip's key is the SHA-256 of everything that changes its sound: the speech
+text, the engine's identity (engine, voice or voice-file hash, settings) and
+the cache format version. Entries are written to a temporary file and renamed
+into place, and verified on read (magic, length, checksum): a corrupt or
+truncated entry is deleted and reported as missing, never played.
+
+Entry layout: ``AGC1`` | rate (u32) | samples (u64) | sha256(payload) | int16 LE payload.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import struct
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .engines.base import Audio
+from .errors import AudioguideError
+
+logger = logging.getLogger(__name__)
+
+CACHE_FORMAT_VERSION = 1
+ENV_VAR = "AUDIOGUIDE_CACHE_DIR"
+_MAGIC = b"AGC1"
+_HEADER = struct.Struct("<4sIQ32s")
+SUFFIX = ".clip"
+
+
+def default_cache_dir() -> Path:
+    """$AUDIOGUIDE_CACHE_DIR, else the platform's user cache folder."""
+    override = os.environ.get(ENV_VAR)
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("audioguide")) / "clips"
+
+
+def clip_key(speech_text: str, engine_identity: dict[str, object]) -> str:
+    """The cache key of one clip."""
+    blob = json.dumps(
+        {"format": CACHE_FORMAT_VERSION, "engine": engine_identity, "text": speech_text},
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def encode_entry(audio: Audio) -> bytes:
+    pcm = np.clip(np.round(audio.samples * 32767.0), -32768, 32767).astype("<i2").tobytes()
+    return _HEADER.pack(_MAGIC, audio.sample_rate, len(pcm) // 2, hashlib.sha256(pcm).digest()) + pcm
+
+
+def decode_entry(data: bytes) -> Audio | None:
+    """The clip in ``data``, or None if it is not a complete, intact entry."""
+    if len(data) < _HEADER.size:
+        return None
+    magic, rate, count, digest = _HEADER.unpack_from(data)
+    payload = data[_HEADER.size :]
+    if magic != _MAGIC or len(payload) != count * 2 or hashlib.sha256(payload).digest() != digest:
+        return None
+    samples = np.frombuffer(payload, dtype="<i2").astype(np.float32) / 32767.0
+    return Audio(samples=samples, sample_rate=rate)
+
+
+@dataclass
+class ClipCache:
+    """Clips on disk under ``root``, two-level fan-out by key."""
+
+    root: Path
+
+    def path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key[2:]}{SUFFIX}"
+
+    def has(self, key: str) -> bool:
+        return self.path(key).is_file()
+
+    def get(self, key: str) -> Audio | None:
+        """The cached clip, or None when absent or corrupt (a corrupt entry is removed)."""
+        path = self.path(key)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            logger.warning("cannot read cache entry %s: %s", path, exc)
+            return None
+        audio = decode_entry(data)
+        if audio is None:
+            logger.warning("discarding corrupt cache entry %s", path)
+            path.unlink(missing_ok=True)
+        return audio
+
+    def put(self, key: str, audio: Audio) -> None:
+        """Store a clip atomically (temporary file in the same folder, then rename)."""
+        path = self.path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=path.parent)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(encode_entry(audio))
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            raise AudioguideError(f"{self.root}: cannot write the clip cache ({exc.strerror})") from None

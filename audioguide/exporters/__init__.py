@@ -1,0 +1,1 @@
+"""Writers for the finished guide: MP3 tracks with tags, playlist, transcripts, manifest."""

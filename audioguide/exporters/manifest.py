@@ -1,0 +1,74 @@
+"""manifest.json: the guide and, per track, what was built from what.
+
+The manifest is the record incremental builds compare against: each track's
+``hash`` covers every input of its audio and tags, so an unchanged hash means
+the existing MP3 can be kept byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+MANIFEST_NAME = "manifest.json"
+MANIFEST_FORMAT = "audioguide-manifest"
+MANIFEST_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ClipRecord:
+    key: str
+    text: str
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True)
+class TrackRecord:
+    number: int
+    kind: str
+    title: str
+    file: str
+    duration_s: float
+    text: str
+    hash: str
+    file_sha256: str
+    loudness_lufs: float
+    true_peak_dbtp: float
+    transcript: str
+    clips: list[ClipRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    title: str
+    generator: str
+    source: str | None
+    language: str
+    sample_rate: int
+    engine: dict[str, Any]
+    tracks: list[TrackRecord]
+    dropped: list[dict[str, Any]]
+    format: str = MANIFEST_FORMAT
+    version: int = MANIFEST_VERSION
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n"
+
+
+def load_manifest(folder: Path) -> Manifest | None:
+    """The manifest in ``folder``, or None when absent, unreadable or of another format."""
+    path = folder / MANIFEST_NAME
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != MANIFEST_FORMAT or data.get("version") != MANIFEST_VERSION:
+            return None
+        tracks = [
+            TrackRecord(**{**t, "clips": [ClipRecord(**c) for c in t.get("clips", [])]})
+            for t in data["tracks"]
+        ]
+        return Manifest(**{**data, "tracks": tracks})
+    except (OSError, ValueError, TypeError, KeyError):
+        return None

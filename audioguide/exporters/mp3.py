@@ -1,0 +1,77 @@
+"""MP3 tracks: constant bit rate, mono, at the engine's rate, with ID3v2.3 tags."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from mutagen.id3 import COMM, ID3, TALB, TCON, TIT2, TLAN, TPE1, TPE2, TPUB, TRCK, TXXX
+
+from .. import ffmpeg
+
+logger = logging.getLogger(__name__)
+
+# ISO 639-1 (what guide scripts use) -> ISO 639-2/B (what ID3 TLAN wants).
+_ISO639_2 = {
+    "en": "eng", "es": "spa", "fr": "fre", "de": "ger", "it": "ita", "pt": "por", "nl": "dut",
+    "pl": "pol", "ru": "rus", "zh": "chi", "ja": "jpn", "ko": "kor", "ar": "ara", "hi": "hin",
+    "vi": "vie", "tr": "tur", "sv": "swe", "da": "dan", "fi": "fin", "no": "nor", "el": "gre",
+    "he": "heb", "uk": "ukr", "cs": "cze", "hu": "hun", "ro": "rum", "tl": "tgl",
+}
+
+
+def iso639_2(language: str) -> str:
+    """"en" or "en-US" -> "eng"; unknown codes pass through (three letters) or become "und"."""
+    base = language.split("-")[0].split("_")[0].lower()
+    if base in _ISO639_2:
+        return _ISO639_2[base]
+    return base if len(base) == 3 else "und"
+
+
+@dataclass(frozen=True)
+class TrackTags:
+    """What every track's ID3 tag says."""
+
+    title: str
+    album: str
+    artist: str
+    track: int
+    total: int
+    language: str
+    comment: str
+    publisher: str | None = None
+    kind: str | None = None
+
+
+def encode_mp3(samples: np.ndarray, rate: int, path: Path, *, bitrate_kbps: int) -> None:
+    """Encode mono float samples as a CBR MP3 (LAME via ffmpeg), no metadata of ffmpeg's own."""
+    pcm = np.clip(np.round(samples * 32767.0), -32768, 32767).astype("<i2").tobytes()
+    ffmpeg.run(
+        [
+            "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
+            "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact",
+            "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-abr", "0",
+            "-write_xing", "1", "-id3v2_version", "0", "-f", "mp3", "-y", str(path),
+        ],
+        input_bytes=pcm,
+    )
+
+
+def write_tags(path: Path, tags: TrackTags) -> None:
+    """Replace the file's ID3 tag with ours (ID3v2.3, the most widely read)."""
+    id3 = ID3()
+    id3.add(TIT2(encoding=3, text=tags.title))
+    id3.add(TALB(encoding=3, text=tags.album))
+    id3.add(TPE1(encoding=3, text=tags.artist))
+    id3.add(TPE2(encoding=3, text=tags.artist))
+    if tags.publisher:
+        id3.add(TPUB(encoding=3, text=tags.publisher))
+    id3.add(TRCK(encoding=3, text=f"{tags.track}/{tags.total}"))
+    id3.add(TCON(encoding=3, text="Speech"))
+    id3.add(TLAN(encoding=3, text=iso639_2(tags.language)))
+    id3.add(COMM(encoding=3, lang="eng", desc="", text=tags.comment))
+    if tags.kind:
+        id3.add(TXXX(encoding=3, desc="audioguide:kind", text=tags.kind))
+    id3.save(path, v2_version=3)
