@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .document import Document
 from .structure import Block, build_document, faq_block_title, is_conclusion_heading
-from .text_input import read_text
+from .text_input import clean_text, read_text
 
 MAX_HEADING_WORDS = 14
 MAX_QUESTION_HEADING_WORDS = 25
@@ -34,7 +34,7 @@ class _Group:
 
 def _groups(text: str) -> list[_Group]:
     """Runs of non-blank lines. A text with no blank lines at all has one line per group."""
-    lines = text.split("\n")
+    lines = text.rstrip().split("\n")
     if sum(1 for line in lines if not line.strip()) == 0:
         return [_Group((line.strip(),), number) for number, line in enumerate(lines, 1) if line.strip()]
     groups: list[_Group] = []
@@ -83,9 +83,9 @@ def _is_label(line: str) -> bool:
     return line.endswith(":") and len(line.split()) <= MAX_LABEL_WORDS
 
 
-def _is_labelled_heading(line: str) -> bool:
-    """ "FAQs: ...?" or "Conclusion: ...?": a heading by its label, whatever follows."""
-    return bool(faq_block_title(line)) or is_conclusion_heading(line)
+def _starts_new_sentence(line: str) -> bool:
+    """A hard-wrapped paragraph continues in lower case; text after a heading starts anew."""
+    return bool(line) and not line[0].islower()
 
 
 def _paragraphs(lines: tuple[str, ...]) -> list[str]:
@@ -115,7 +115,9 @@ def text_blocks(text: str) -> tuple[str | None, list[Block]]:
     for group in groups:
         lines = group.lines
         line_no = group.line
-        if len(lines) > 1 and (_is_short_heading(lines[0]) or _is_question_heading(lines[0])):
+        if len(lines) > 1 and _starts_new_sentence(lines[1]) and (
+            _is_short_heading(lines[0]) or _is_question_heading(lines[0])
+        ):
             raw.append(Block("heading", lines[0], line_no))
             lines, line_no = lines[1:], line_no + 1
         if len(lines) == 1 and (_is_short_heading(lines[0]) or _is_question_heading(lines[0])):
@@ -126,11 +128,16 @@ def text_blocks(text: str) -> tuple[str | None, list[Block]]:
 
     blocks: list[Block] = []
     pending_label: Block | None = None
+    in_faq = False
     for index, block in enumerate(raw):
         nxt = raw[index + 1] if index + 1 < len(raw) else None
-        if block.kind == "heading" and block.text.endswith("?") and not _is_labelled_heading(block.text):
-            # A question is a heading only when a paragraph follows it.
-            if nxt is None or nxt.kind != "paragraph":
+        if block.kind == "heading":
+            if faq_block_title(block.text):
+                in_faq = True
+            elif not block.text.endswith("?") or is_conclusion_heading(block.text):
+                in_faq = False
+            elif not in_faq and (nxt is None or nxt.kind != "paragraph"):
+                # Outside an FAQ block, a question is a heading only when a paragraph follows it.
                 block = Block("paragraph", block.text, block.line)
         if block.kind == "paragraph" and _is_label(block.text) and nxt is not None and nxt.kind == "paragraph":
             pending_label = block
@@ -149,7 +156,7 @@ def parse_text(path: Path, *, keep_furniture: bool = False) -> Document:
 
 def parse_plain_text(text: str, *, source: str | None = None, keep_furniture: bool = False) -> Document:
     """Parse plain article text (already decoded) into a :class:`Document`."""
-    title, blocks = text_blocks(text)
+    title, blocks = text_blocks(clean_text(text))
     if title is None:
         title = Path(source).stem.replace("_", " ").replace("-", " ").strip().capitalize() if source else "Untitled"
     return build_document(blocks, title=title, source=source, keep_furniture=keep_furniture)

@@ -127,9 +127,11 @@ def build_document(
                 drops.append(Dropped(text, "author bio", block.line))
             continue
         reason = furniture_reason(text)
-        if reason and not keep_furniture:
-            drops.append(Dropped(text, reason, block.line))
-            continue
+        if reason:
+            if not keep_furniture:
+                drops.append(Dropped(text, reason, block.line))
+                continue
+            block = Block("paragraph", text, block.line)  # kept furniture is read, never a chapter
 
         if block.kind == "paragraph":
             if current is None:  # text between the FAQ heading and its first question

@@ -40,6 +40,6 @@ def engine_class(name: str) -> type[Engine]:
         raise EngineError(f"unknown engine '{name}' (known engines: {known})") from None
 
 
-def create_engine(settings: VoiceSettings) -> Engine:
+def create_engine(settings: VoiceSettings, **options: object) -> Engine:
     """Instantiate the engine the settings name (validates voice and options)."""
-    return engine_class(settings.engine)(settings)
+    return engine_class(settings.engine)(settings, **options)

@@ -1,0 +1,323 @@
+"""The ``audioguide`` command: the only layer that prints.
+
+Every command turns an :class:`AudioguideError` into one line on stderr and
+exit status 1 (2 for usage errors, as Click does); tracebacks are for bugs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from . import __version__
+from .config import Encoding, FaqMode, GuideSettings, Loudness, VoiceSettings
+from .errors import AudioguideError
+
+logger = logging.getLogger(__name__)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"audioguide: error: {message}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(func: Callable) -> Callable:
+    """One line and a non-zero exit for every error the user can fix."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except AudioguideError as exc:
+            _fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted; the previous output is unchanged", 130)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="audioguide")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+def main(verbose: int) -> None:
+    """Turn a written health article into an accessible, narrated audio guide.
+
+    \b
+    Typical use:
+      audioguide outline article.txt          # see the tracks it will make
+      audioguide build article.txt            # MP3 tracks in output/<title>/
+      audioguide init article.txt -o guide.yaml   # an editable guide script
+      audioguide build guide.yaml
+    """
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+# ---------------------------------------------------------------- shared options
+
+def _source_argument(func: Callable) -> Callable:
+    return click.argument("source", type=click.Path(path_type=Path, dir_okay=True))(func)
+
+
+def _structure_options(func: Callable) -> Callable:
+    func = click.option(
+        "--keep-furniture", is_flag=True, help="Keep page furniture (comment prompts, author bio) as content."
+    )(func)
+    func = click.option(
+        "--faq", "faq_mode", type=click.Choice([m.value for m in FaqMode]), default=None,
+        help="One track per FAQ question (each, default) or all in one track (single).",
+    )(func)
+    return func
+
+
+def _load(source: Path, keep_furniture: bool):
+    from .sources import load_source
+
+    return load_source(source, keep_furniture=keep_furniture)
+
+
+def _settings(base: GuideSettings | None, **overrides: Any) -> GuideSettings:
+    """Guide-script settings (or defaults) with the command-line options given on top."""
+    settings = base or GuideSettings()
+    voice = settings.voice
+    voice_changes = {k: overrides[k] for k in ("engine", "voice", "rate", "lang", "tld") if overrides.get(k) is not None}
+    if voice_changes:
+        voice = dataclasses.replace(voice, **voice_changes)
+    changes: dict[str, Any] = {"voice": voice}
+    if overrides.get("faq_mode"):
+        changes["faq_mode"] = FaqMode(overrides["faq_mode"])
+    if overrides.get("no_announce"):
+        changes["announce"] = False
+    if overrides.get("announce_template"):
+        changes["announce_template"] = overrides["announce_template"]
+    if overrides.get("target_lufs") is not None:
+        changes["loudness"] = dataclasses.replace(settings.loudness, target_lufs=overrides["target_lufs"])
+    if overrides.get("bitrate") is not None:
+        changes["encoding"] = dataclasses.replace(settings.encoding, bitrate_kbps=overrides["bitrate"])
+    return dataclasses.replace(settings, **changes)
+
+
+# ---------------------------------------------------------------- outline
+
+@main.command()
+@_source_argument
+@_structure_options
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+@handle_errors
+def outline(source: Path, keep_furniture: bool, faq_mode: str | None, as_json: bool) -> None:
+    """Show the track plan for SOURCE: tracks, words, estimated length, dropped text.
+
+    Example: audioguide outline examples/article.txt
+    """
+    from .plan import plan_tracks
+    from .spoken import plan_warnings
+
+    loaded = _load(source, keep_furniture)
+    settings = _settings(loaded.settings, faq_mode=faq_mode)
+    plan = plan_tracks(loaded.document, settings)
+    warnings = plan_warnings(plan)
+    tracks = [
+        {
+            "number": t.number,
+            "kind": t.kind.value,
+            "title": t.title,
+            "file": f"{t.stem}.mp3",
+            "words": t.words,
+            "estimated_s": round(t.estimated_seconds, 1),
+        }
+        for t in plan.tracks
+    ]
+    dropped = [{"line": d.line, "reason": d.reason, "text": d.text} for d in plan.dropped]
+    if as_json:
+        click.echo(json.dumps(
+            {
+                "title": plan.title,
+                "source": str(source),
+                "tracks": tracks,
+                "total_words": sum(t["words"] for t in tracks),
+                "estimated_s": round(sum(t["estimated_s"] for t in tracks), 1),
+                "dropped": dropped,
+                "warnings": [{"track": n, "code": w.code, "text": w.text, "message": w.message} for n, w in warnings],
+            },
+            indent=2, ensure_ascii=False,
+        ))
+        return
+    click.echo(f"{plan.title}")
+    click.echo(f"{len(tracks)} tracks, {sum(t['words'] for t in tracks)} words, "
+               f"about {_minutes(sum(t['estimated_s'] for t in tracks))}\n")
+    width = len(str(len(tracks)))
+    for t in tracks:
+        click.echo(f"{t['number']:>{width}}  {t['kind']:<10} {t['words']:>5} words  ~{_minutes(t['estimated_s']):>6}  {t['title']}")
+    if dropped:
+        click.echo("\nDropped as page furniture (use --keep-furniture to keep):")
+        for d in dropped:
+            where = f"line {d['line']}: " if d["line"] else ""
+            click.echo(f"  - {where}{d['reason']}: {_shorten(d['text'])}")
+    for number, w in warnings:
+        click.echo(f"warning: track {number}: {w.message}", err=True)
+
+
+def _minutes(seconds: float) -> str:
+    seconds = int(round(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _shorten(text: str, width: int = 70) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# ---------------------------------------------------------------- build
+
+@main.command()
+@_source_argument
+@click.option("-o", "--outdir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Output folder (default: output/<slug of the title>/).")
+@click.option("--engine", default=None, help="Speech engine: piper (offline, default) or gtts (online).")
+@click.option("--voice", default=None, help="Voice: 'joe' (bundled) or a path to a Piper .onnx voice; for gtts a language.")
+@click.option("--rate", type=float, default=None, help="Speaking speed, 1.0 = normal (Piper length scale = 1/rate).")
+@click.option("--lang", default=None, help="gTTS language (e.g. en, es).")
+@click.option("--tld", default=None, help="gTTS Google host, e.g. com, co.uk (changes the accent).")
+@_structure_options
+@click.option("--no-announce", is_flag=True, help="Do not open tracks with 'Track n of N. Title'.")
+@click.option("--announce-template", default=None,
+              help="Announcement, with {number}, {total}, {title}, {kind}. Default: 'Track {number} of {total}. {title}'.")
+@click.option("--target-lufs", type=float, default=None, help="Integrated loudness target (default -16 LUFS).")
+@click.option("--bitrate", type=click.IntRange(8, 320), default=None, help="MP3 constant bit rate in kbps (default 64).")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Clip cache folder (default: the user cache folder, or $AUDIOGUIDE_CACHE_DIR).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the clip cache.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Parallel synthesis workers (default: CPU cores).")
+@click.option("--force", is_flag=True, help="Re-synthesize and re-encode everything.")
+@click.option("--dry-run", is_flag=True, help="Show what would be rebuilt, without synthesizing.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
+@click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
+@handle_errors
+def build(source: Path, outdir: Path | None, quiet: bool, as_json: bool, keep_furniture: bool,
+          cache_dir: Path | None, no_cache: bool, jobs: int | None, force: bool, dry_run: bool,
+          **overrides: Any) -> None:
+    """Build the narrated guide for SOURCE (.txt, .md or a .yaml guide script).
+
+    Example: audioguide build examples/article.txt -o output/pain-guide
+    """
+    from .build import BuildOptions, ProgressEvent, build_guide, default_outdir
+
+    loaded = _load(source, keep_furniture)
+    settings = _settings(loaded.settings, **overrides)
+    target = outdir or default_outdir(loaded.document)
+    options = BuildOptions(outdir=target, cache_dir=cache_dir, use_cache=not no_cache,
+                           jobs=jobs, force=force, dry_run=dry_run)
+
+    bars: dict[str, Any] = {}
+
+    def progress(event: ProgressEvent) -> None:
+        if quiet:
+            return
+        bar = bars.get(event.stage)
+        if bar is None:
+            label = "Synthesizing clips" if event.stage == "clips" else "Writing tracks    "
+            bar = click.progressbar(length=event.total, label=label, file=sys.stderr,
+                                    show_pos=True, item_show_func=lambda item: item)
+            bar.__enter__()
+            bars[event.stage] = bar
+        bar.update(event.done - bar.pos, event.label or None)
+        if event.done >= event.total:
+            bar.__exit__(None, None, None)
+
+    try:
+        report = build_guide(loaded.document, settings, options, progress)
+    finally:
+        for bar in bars.values():
+            if not bar.finished:
+                bar.__exit__(None, None, None)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        return
+    if quiet:
+        return
+    verb = "Would rebuild" if dry_run else "Rebuilt"
+    click.echo(
+        f"{verb} {len(report.rebuilt)} of {report.tracks} tracks ({len(report.unchanged)} unchanged, "
+        f"{len(report.removed)} removed); clips: {report.clips_synthesized} to synthesize, "
+        f"{report.clips_reused} from cache." if dry_run else
+        f"{verb} {len(report.rebuilt)} of {report.tracks} tracks ({len(report.unchanged)} unchanged, "
+        f"{len(report.removed)} removed); clips: {report.clips_synthesized} synthesized, "
+        f"{report.clips_reused} from cache; {_minutes(report.audio_seconds)} of audio in "
+        f"{report.seconds:.1f} s."
+    )
+    if not dry_run:
+        click.echo(f"Guide written to {report.outdir}/")
+
+
+# ---------------------------------------------------------------- init
+
+@main.command()
+@_source_argument
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="Where to write the guide script (.yaml).")
+@_structure_options
+@click.option("--force", is_flag=True, help="Overwrite an existing guide script.")
+@handle_errors
+def init(source: Path, output: Path, keep_furniture: bool, faq_mode: str | None, force: bool) -> None:
+    """Write SOURCE's detected structure as an editable YAML guide script.
+
+    Example: audioguide init examples/article.txt -o guide.yaml
+    """
+    import os
+    import tempfile
+
+    from .guide_script import dump_guide
+
+    if output.exists() and not force:
+        raise AudioguideError(f"{output}: already exists (use --force to overwrite)")
+    loaded = _load(source, keep_furniture)
+    settings = _settings(loaded.settings, faq_mode=faq_mode)
+    text = dump_guide(loaded.document, settings)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, output)
+    except OSError as exc:
+        raise AudioguideError(f"{output}: cannot write ({exc.strerror})") from None
+    click.echo(f"Wrote {output} ({len(loaded.document.chapters)} chapters). Edit it, then: audioguide build {output}")
+
+
+# ---------------------------------------------------------------- voices
+
+@main.command()
+@click.option("--engine", default=None, help="Only this engine's voices.")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@handle_errors
+def voices(engine: str | None, as_json: bool) -> None:
+    """List engines and voices, and which work offline.
+
+    Example: audioguide voices --engine piper
+    """
+    from .engines import available_engines, engine_class
+
+    classes = [engine_class(engine)] if engine else list(available_engines().values())
+    rows = [voice for cls in classes for voice in cls.voices()]
+    if as_json:
+        click.echo(json.dumps([dataclasses.asdict(v) for v in rows], indent=2, ensure_ascii=False))
+        return
+    for cls in classes:
+        mode = "offline" if cls.offline else "online (needs the internet)"
+        click.echo(f"{cls.name}: {mode}")
+        for voice in (v for v in rows if v.engine == cls.name):
+            mark = " (default)" if voice.default else ""
+            desc = f"  {voice.description}" if voice.description else ""
+            click.echo(f"  {voice.name:<10} {voice.language:<8}{mark}{desc}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,537 @@
+"""The guide script: an editable YAML file that says exactly what to build.
+
+``audioguide init`` writes one from the detected structure (:func:`dump_guide`);
+an editor reorders, retitles, skips or rewrites chapters; ``audioguide build``
+reads it back (:func:`load_guide`). ``load_guide(dump_guide(doc, s))`` gives an
+equal document and equal settings.
+
+Validation walks the composed YAML node tree (not the constructed Python
+objects) so that every problem is reported as ``<file>:<line>: <problem>``.
+Text fields keep the characters the editor typed: ``language: no`` is
+Norwegian, not ``False``.
+
+Text normalisation on load: paragraphs are separated by blank lines; the lines
+of one paragraph are stripped and joined with single spaces, so an editor may
+wrap long paragraphs. Titles and leads are normalised the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import string
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, NoReturn
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .config import (
+    Encoding,
+    FaqMode,
+    GuideSettings,
+    Loudness,
+    Pauses,
+    VoiceSettings,
+)
+from .document import Chapter, ChapterKind, Document, Dropped
+from .errors import GuideScriptError
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["dump_guide", "load_guide", "SKIPPED_REASON", "PLACEHOLDERS"]
+
+SKIPPED_REASON = "skipped in guide script"
+PLACEHOLDERS = ("number", "total", "title", "kind")
+
+TOP_KEYS = (
+    "title", "publisher", "author", "language", "source", "faq_title",
+    "voice", "pauses", "loudness", "encoding",
+    "announce", "announce_template", "faq", "pronunciations", "chapters",
+)
+CHAPTER_KEYS = ("kind", "title", "lead", "text", "skip")
+VOICE_KEYS = ("engine", "voice", "rate", "lang", "tld")
+PAUSE_KEYS = (
+    "head_ms", "after_announcement_ms", "sentence_ms",
+    "paragraph_ms", "question_answer_ms", "tail_ms",
+)
+LOUDNESS_KEYS = ("target_lufs", "true_peak_dbtp")
+ENCODING_KEYS = ("bitrate_kbps",)
+
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+_HEADER = """\
+# audioguide guide script: edit it, then run `audioguide build <this file>`.
+#
+# Top level (only title and chapters are required):
+#   title, publisher, author   the guide's metadata (album, artist tags of the MP3 files)
+#   language                   language code of the text (en, de, ...)
+#   source                     the article this came from (informational)
+#   faq_title                  name of the FAQ part (the track title with faq: single)
+#   voice                      engine (piper | gtts), voice, rate (1.0 = normal speed), lang/tld (gtts)
+#   pauses                     silences in milliseconds
+#   loudness                   target_lufs (integrated loudness), true_peak_dbtp
+#   encoding                   bitrate_kbps of the MP3 files
+#   announce                   true: each track starts with announce_template spoken aloud
+#   announce_template          placeholders {number} {total} {title} {kind}
+#   faq                        each: one track per question | single: all questions in one track
+#   pronunciations             word: how to say it (e.g. NSAIDs: en-seds)
+#
+# chapters: one entry per track, built in this order. Each entry has
+#   kind    intro | section | faq | conclusion (default section)
+#   title   chapter heading (for faq: the question)
+#   lead    optional text spoken first (intro: the article title)
+#   text    the paragraphs, separated by a blank line; lines of a paragraph may be wrapped
+#   skip    true: keep the chapter here but leave it out of the build
+"""
+
+
+# --------------------------------------------------------------------------- dump
+
+
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper that indents list items under their key (``  - kind: ...``)."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        return super().increase_indent(flow, False)
+
+
+_representer = yaml.representer.SafeRepresenter()
+
+
+def _scalar(value: Any) -> ScalarNode:
+    """A plain scalar node; the emitter quotes strings only when it must."""
+    if isinstance(value, str):
+        return ScalarNode(_STR, value)
+    node = _representer.represent_data(value)
+    assert isinstance(node, ScalarNode)
+    return node
+
+
+def _block(text: str) -> ScalarNode:
+    """A literal block scalar (``|``) for editable multi-line text."""
+    return ScalarNode(_STR, text + "\n", style="|")
+
+
+def _mapping(pairs: list[tuple[str, Node]], flow: bool = False) -> MappingNode:
+    return MappingNode(_MAP, [(_scalar(k), v) for k, v in pairs], flow_style=flow)
+
+
+def _voice_node(voice: VoiceSettings) -> MappingNode:
+    default = VoiceSettings()
+    pairs: list[tuple[str, Node]] = [("engine", _scalar(voice.engine))]
+    if voice.voice is not None:
+        pairs.append(("voice", _scalar(voice.voice)))
+    pairs.append(("rate", _scalar(float(voice.rate))))
+    if voice.engine == "gtts" or (voice.lang, voice.tld) != (default.lang, default.tld):
+        pairs += [("lang", _scalar(voice.lang)), ("tld", _scalar(voice.tld))]
+    return _mapping(pairs, flow=True)
+
+
+def _chapter_node(chapter: Chapter) -> MappingNode:
+    pairs: list[tuple[str, Node]] = [
+        ("kind", _scalar(chapter.kind.value)),
+        ("title", _scalar(chapter.title)),
+    ]
+    if chapter.lead is not None:
+        pairs.append(("lead", _scalar(chapter.lead)))
+    pairs.append(("text", _block("\n\n".join(chapter.paragraphs))))
+    return _mapping(pairs)
+
+
+def dump_guide(doc: Document, settings: GuideSettings) -> str:
+    """The guide script for ``doc`` and ``settings`` as YAML text (stable output)."""
+    pairs: list[tuple[str, Node]] = [("title", _scalar(doc.title))]
+    for key in ("publisher", "author"):
+        value = getattr(doc, key)
+        if value is not None:
+            pairs.append((key, _scalar(value)))
+    pairs.append(("language", _scalar(doc.language)))
+    if doc.source is not None:
+        pairs.append(("source", _scalar(doc.source)))
+    pairs.append(("faq_title", _scalar(doc.faq_title)))
+    pairs.append(("voice", _voice_node(settings.voice)))
+    pairs.append(("pauses", _mapping(
+        [(k, _scalar(int(getattr(settings.pauses, k)))) for k in PAUSE_KEYS], flow=True)))
+    pairs.append(("loudness", _mapping(
+        [(k, _scalar(float(getattr(settings.loudness, k)))) for k in LOUDNESS_KEYS], flow=True)))
+    pairs.append(("encoding", _mapping(
+        [("bitrate_kbps", _scalar(int(settings.encoding.bitrate_kbps)))], flow=True)))
+    pairs.append(("announce", _scalar(bool(settings.announce))))
+    pairs.append(("announce_template", _scalar(settings.announce_template)))
+    pairs.append(("faq", _scalar(FaqMode(settings.faq_mode).value)))
+    pairs.append(("pronunciations", _mapping(
+        [(word, _scalar(say)) for word, say in settings.pronunciations.items()],
+        flow=not settings.pronunciations)))
+    pairs.append(("chapters", SequenceNode(
+        _SEQ, [_chapter_node(c) for c in doc.chapters], flow_style=False)))
+
+    body = yaml.serialize(
+        _mapping(pairs), Dumper=_Dumper, allow_unicode=True, width=1_000_000, indent=2,
+    )
+    # A blank line before the chapter list and between chapters, for the reader.
+    # Safe: top-level keys start in column 0 and chapter items in column 2;
+    # chapter text is indented deeper, and no scalar is wrapped (huge width).
+    head, sep, chapters = body.partition("\nchapters:\n")
+    chapters = chapters.replace("\n  - ", "\n\n  - ")
+    return _HEADER + "\n" + head + "\n" + sep + chapters
+
+
+# --------------------------------------------------------------------------- load
+
+
+def _describe(node: Node) -> str:
+    """How a value looks, for 'must be X, not Y' messages."""
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    if node.tag == _NULL:
+        return "empty"
+    return repr(node.value)
+
+
+def _one_line(text: str) -> str:
+    """Strip each line and join them with spaces (wrapped text -> one line)."""
+    return " ".join(line.strip() for line in text.strip().split("\n") if line.strip())
+
+
+def _paragraphs(text: str) -> tuple[str, ...]:
+    """Split text at blank lines into normalised paragraphs."""
+    parts = re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n"))
+    return tuple(p for p in (_one_line(part) for part in parts) if p)
+
+
+class _Reader:
+    """Walks the node tree of one guide script, raising located errors."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._constructor = yaml.constructor.SafeConstructor()
+
+    def fail(self, node: Node | int, problem: str) -> NoReturn:
+        line = node if isinstance(node, int) else node.start_mark.line + 1
+        raise GuideScriptError(f"{self.name}:{line}: {problem}")
+
+    # -- structure
+
+    def mapping(
+        self, node: Node, known: tuple[str, ...], what: str, where: str = ""
+    ) -> dict[str, tuple[ScalarNode, Node]]:
+        """Keys of a mapping node (checked: text keys, no duplicates, all known)."""
+        if not isinstance(node, MappingNode):
+            self.fail(node, f"{what} must be a mapping, not {_describe(node)}")
+        result: dict[str, tuple[ScalarNode, Node]] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.fail(key_node, f"{what}: a key must be a word, not {_describe(key_node)}")
+            key = key_node.value
+            if key in result:
+                self.fail(key_node, f"duplicate key '{key}'{where}")
+            if key not in known:
+                self.fail(key_node, f"unknown key '{key}'{where} (known: {', '.join(known)})")
+            result[key] = (key_node, value_node)
+        return result
+
+    # -- leaves
+
+    def text(self, node: Node, name: str, *, optional: bool = False) -> str | None:
+        """A text value exactly as written (``no`` stays "no"); None if empty."""
+        if not isinstance(node, ScalarNode):
+            self.fail(node, f"{name} must be text, not {_describe(node)}")
+        value = "" if node.tag == _NULL else node.value
+        value = _one_line(value)
+        if not value:
+            if optional:
+                return None
+            self.fail(node, f"{name} must not be empty")
+        return value
+
+    def _value(self, node: ScalarNode) -> Any:
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:  # e.g. an out-of-range explicit tag
+            self.fail(node, f"cannot read value {node.value!r}: {exc}".splitlines()[0])
+
+    def number(self, node: Node, name: str) -> float:
+        if not isinstance(node, ScalarNode) or node.tag not in (_INT, _FLOAT):
+            self.fail(node, f"{name} must be a number, not {_describe(node)}")
+        value = self._value(node)
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+            self.fail(node, f"{name} must be a number, not {_describe(node)}")
+        return float(value)
+
+    def whole(self, node: Node, name: str, *, minimum: int) -> int:
+        if not isinstance(node, ScalarNode) or node.tag not in (_INT, _FLOAT):
+            self.fail(node, f"{name} must be a whole number, not {_describe(node)}")
+        value = self.number(node, name)
+        if not value.is_integer():
+            self.fail(node, f"{name} must be a whole number, not {_describe(node)}")
+        if value < minimum:
+            self.fail(node, f"{name} must be at least {minimum}, not {_describe(node)}")
+        return int(value)
+
+    def flag(self, node: Node, name: str) -> bool:
+        if not isinstance(node, ScalarNode) or node.tag != _BOOL:
+            self.fail(node, f"{name} must be true or false, not {_describe(node)}")
+        return bool(self._value(node))
+
+    # -- sections
+
+    def optional_group(
+        self, keys: dict[str, tuple[ScalarNode, Node]], name: str, known: tuple[str, ...]
+    ) -> dict[str, tuple[ScalarNode, Node]]:
+        """The sub-mapping under ``name``, empty if absent or left empty."""
+        if name not in keys:
+            return {}
+        node = keys[name][1]
+        if isinstance(node, ScalarNode) and node.tag == _NULL:
+            return {}
+        return self.mapping(node, known, name, f" in {name}")
+
+    def voice(self, keys: dict[str, tuple[ScalarNode, Node]]) -> VoiceSettings:
+        group = self.optional_group(keys, "voice", VOICE_KEYS)
+        voice = VoiceSettings()
+        if "engine" in group:
+            voice = replace(voice, engine=self.text(group["engine"][1], "voice.engine").lower())
+        if "voice" in group:
+            voice = replace(voice, voice=self.text(group["voice"][1], "voice.voice", optional=True))
+        if "rate" in group:
+            node = group["rate"][1]
+            rate = self.number(node, "voice.rate")
+            if rate <= 0:
+                self.fail(node, f"voice.rate must be greater than 0, not {_describe(node)}")
+            voice = replace(voice, rate=rate)
+        for key in ("lang", "tld"):
+            if key in group:
+                voice = replace(voice, **{key: self.text(group[key][1], f"voice.{key}")})
+        return voice
+
+    def pauses(self, keys: dict[str, tuple[ScalarNode, Node]]) -> Pauses:
+        group = self.optional_group(keys, "pauses", PAUSE_KEYS)
+        values = {k: self.whole(v, f"pauses.{k}", minimum=0) for k, (_, v) in group.items()}
+        return replace(Pauses(), **values)
+
+    def loudness(self, keys: dict[str, tuple[ScalarNode, Node]]) -> Loudness:
+        group = self.optional_group(keys, "loudness", LOUDNESS_KEYS)
+        values = {k: self.number(v, f"loudness.{k}") for k, (_, v) in group.items()}
+        return replace(Loudness(), **values)
+
+    def encoding(self, keys: dict[str, tuple[ScalarNode, Node]]) -> Encoding:
+        group = self.optional_group(keys, "encoding", ENCODING_KEYS)
+        values = {k: self.whole(v, f"encoding.{k}", minimum=8) for k, (_, v) in group.items()}
+        if values.get("bitrate_kbps", 0) > 320:
+            self.fail(group["bitrate_kbps"][1], "encoding.bitrate_kbps must be at most 320")
+        return replace(Encoding(), **values)
+
+    def template(self, node: Node) -> str:
+        value = self.text(node, "announce_template")
+        assert value is not None
+        allowed = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
+        try:
+            fields = [f for _, f, _, _ in string.Formatter().parse(value) if f is not None]
+        except ValueError as exc:
+            self.fail(node, f"announce_template is not a valid template ({exc}); "
+                            "write {{ and }} for literal braces")
+        for field in fields:
+            if field not in PLACEHOLDERS:
+                self.fail(node, f"announce_template has unknown placeholder '{{{field}}}' "
+                                f"(allowed: {allowed})")
+        try:
+            value.format(number=1, total=1, title="Title", kind="section")
+        except (ValueError, KeyError, IndexError, AttributeError) as exc:
+            self.fail(node, f"announce_template is not a valid template ({exc})")
+        return value
+
+    def pronunciations(self, keys: dict[str, tuple[ScalarNode, Node]]) -> dict[str, str]:
+        if "pronunciations" not in keys:
+            return {}
+        node = keys["pronunciations"][1]
+        if isinstance(node, ScalarNode) and node.tag == _NULL:
+            return {}
+        if not isinstance(node, MappingNode):
+            self.fail(node, f"pronunciations must be a mapping (word: how to say it), "
+                            f"not {_describe(node)}")
+        result: dict[str, str] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode) or key_node.tag == _NULL or not key_node.value.strip():
+                self.fail(key_node, f"pronunciations: a word must be text, not {_describe(key_node)}")
+            word = key_node.value.strip()
+            if word in result:
+                self.fail(key_node, f"duplicate key '{word}' in pronunciations")
+            say = self.text(value_node, f"pronunciation of '{word}'")
+            assert say is not None
+            result[word] = say
+        return result
+
+    def chapter(self, node: Node, number: int) -> tuple[Chapter | None, Dropped | None]:
+        """One chapter entry: the chapter, or (if skipped) what was dropped."""
+        what = f"chapter {number}"
+        keys = self.mapping(node, CHAPTER_KEYS, what, f" in {what}")
+        skip = self.flag(keys["skip"][1], f"{what}: skip") if "skip" in keys else False
+
+        kind = ChapterKind.SECTION
+        if "kind" in keys:
+            kind_node = keys["kind"][1]
+            raw = self.text(kind_node, f"{what}: kind")
+            assert raw is not None
+            try:
+                kind = ChapterKind(raw.lower())
+            except ValueError:
+                known = ", ".join(k.value for k in ChapterKind)
+                self.fail(kind_node, f"{what}: unknown kind '{raw}' (known: {known})")
+
+        if "title" not in keys:
+            self.fail(node, f"{what} has no title")
+        title = self.text(keys["title"][1], f"{what}: title", optional=True)
+        if title is None:
+            self.fail(keys["title"][1], f"{what} has no title")
+
+        lead = self.text(keys["lead"][1], f"{what}: lead", optional=True) if "lead" in keys else None
+
+        paragraphs: tuple[str, ...] = ()
+        if "text" in keys:
+            text_node = keys["text"][1]
+            text = self.text(text_node, f"{what}: text", optional=True)
+            paragraphs = _paragraphs(text_node.value) if text else ()
+        if not paragraphs and not skip:
+            where = keys["text"][1] if "text" in keys else node
+            self.fail(where, f"{what} ('{title}') has no text")
+
+        if skip:
+            dropped_text = "\n\n".join([title, *paragraphs])
+            return None, Dropped(dropped_text, SKIPPED_REASON, line=node.start_mark.line + 1)
+        return Chapter(kind=kind, title=title, paragraphs=paragraphs, lead=lead), None
+
+
+def _read_text(path: Path) -> str:
+    """The file's text; a located error if it cannot be read or is not UTF-8."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise GuideScriptError(f"{path}: cannot read guide script: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        byte = data[exc.start]
+        raise GuideScriptError(
+            f"{path}:{line}: not UTF-8 text (byte 0x{byte:02x}); save the guide script as UTF-8"
+        ) from None
+
+
+def _yaml_error(name: str, text: str, exc: yaml.YAMLError) -> GuideScriptError:
+    """A one-line, located error for a YAML syntax problem."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        problem = exc.problem or exc.context or "syntax error"
+        if exc.context and exc.problem and exc.context_mark is not None:
+            problem = f"{problem} ({exc.context} on line {exc.context_mark.line + 1})"
+    elif isinstance(exc, yaml.reader.ReaderError):
+        line = text.count("\n", 0, exc.position) + 1
+        char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        problem = f"character {char!r} (U+{ord(char[:1] or ' '):04X}) is not allowed"
+    else:
+        line, problem = 1, str(exc)
+    problem = " ".join(str(problem).split())
+    return GuideScriptError(f"{name}:{line}: invalid YAML: {problem}")
+
+
+def load_guide(path: Path) -> tuple[Document, GuideSettings]:
+    """Parse and validate a guide script into the document and settings it describes."""
+    path = Path(path)
+    name = str(path)
+    text = _read_text(path)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise _yaml_error(name, text, exc) from None
+
+    r = _Reader(name)
+    if root is None:
+        r.fail(1, "guide script is empty (expected title and chapters)")
+    if not isinstance(root, MappingNode):
+        r.fail(root, f"the guide script must be a mapping of keys (title, chapters, ...), "
+                     f"not {_describe(root)}")
+    keys: dict[str, tuple[ScalarNode, Node]] = {}
+    for key_node, value_node in root.value:
+        if not isinstance(key_node, ScalarNode):
+            r.fail(key_node, f"a top-level key must be a word, not {_describe(key_node)}")
+        key = key_node.value
+        if key in keys:
+            r.fail(key_node, f"duplicate top-level key '{key}'")
+        if key not in TOP_KEYS:
+            r.fail(key_node, f"unknown top-level key '{key}' (known: {', '.join(TOP_KEYS)})")
+        keys[key] = (key_node, value_node)
+
+    def opt_text(key: str) -> str | None:
+        return r.text(keys[key][1], key, optional=True) if key in keys else None
+
+    if "title" not in keys:
+        r.fail(root, "missing title (the article's title)")
+    title = r.text(keys["title"][1], "title")
+    assert title is not None
+
+    voice = r.voice(keys)
+    pauses = r.pauses(keys)
+    loudness = r.loudness(keys)
+    encoding = r.encoding(keys)
+    settings = GuideSettings(voice=voice, pauses=pauses, loudness=loudness, encoding=encoding)
+    if "announce" in keys:
+        settings = replace(settings, announce=r.flag(keys["announce"][1], "announce"))
+    if "announce_template" in keys:
+        settings = replace(settings, announce_template=r.template(keys["announce_template"][1]))
+    if "faq" in keys:
+        faq_node = keys["faq"][1]
+        raw = r.text(faq_node, "faq")
+        assert raw is not None
+        try:
+            settings = replace(settings, faq_mode=FaqMode(raw.lower()))
+        except ValueError:
+            known = ", ".join(m.value for m in FaqMode)
+            r.fail(faq_node, f"unknown faq mode '{raw}' (known: {known})")
+    settings = replace(settings, pronunciations=r.pronunciations(keys))
+
+    if "chapters" not in keys:
+        r.fail(root, "missing chapters (the list of chapters to build)")
+    chapters_key, chapters_node = keys["chapters"]
+    if isinstance(chapters_node, ScalarNode) and chapters_node.tag == _NULL:
+        r.fail(chapters_key, "chapters must not be empty")
+    if not isinstance(chapters_node, SequenceNode):
+        r.fail(chapters_node, f"chapters must be a list, not {_describe(chapters_node)}")
+    if not chapters_node.value:
+        r.fail(chapters_key, "chapters must not be empty")
+    chapters: list[Chapter] = []
+    dropped: list[Dropped] = []
+    for number, item in enumerate(chapters_node.value, start=1):
+        chapter, skipped = r.chapter(item, number)
+        if chapter is not None:
+            chapters.append(chapter)
+        if skipped is not None:
+            dropped.append(skipped)
+    if not chapters:
+        r.fail(chapters_key, "every chapter is skipped; nothing to build")
+
+    doc = Document(
+        title=title,
+        chapters=tuple(chapters),
+        dropped=tuple(dropped),
+        faq_title=opt_text("faq_title") or Document.faq_title,
+        publisher=opt_text("publisher"),
+        author=opt_text("author"),
+        language=opt_text("language") or Document.language,
+        source=opt_text("source"),
+    )
+    logger.debug(
+        "loaded guide script %s: %d chapters, %d skipped", name, len(chapters), len(dropped)
+    )
+    return doc, settings

@@ -1,0 +1,32 @@
+"""Shared fixtures: paths, the seed article, one Piper engine per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "article.txt"
+
+
+@pytest.fixture(scope="session")
+def example_article() -> Path:
+    return EXAMPLE
+
+
+@pytest.fixture(scope="session")
+def piper_engine():
+    """The real offline engine with the bundled voice, loaded once."""
+    from audioguide.config import VoiceSettings
+    from audioguide.engines import create_engine
+
+    engine = create_engine(VoiceSettings())
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory, monkeypatch):
+    """Never touch the user's real clip cache from tests; one cache per session."""
+    monkeypatch.setenv("AUDIOGUIDE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "clip-cache"))
