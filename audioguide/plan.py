@@ -68,12 +68,18 @@ class TrackPlan:
     document: Document
 
 
-def check_template(template: str) -> None:
-    """Reject an announcement template with unknown or malformed placeholders."""
+def template_fields(template: str) -> set[str]:
+    """The placeholder names a template uses ("{title!s}" -> "title")."""
     try:
-        fields = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+        names = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
     except ValueError as exc:
         raise AudioguideError(f"announcement template {template!r}: {exc}") from None
+    return {name.split(".")[0].split("[")[0] for name in names}
+
+
+def check_template(template: str) -> None:
+    """Reject an announcement template with unknown or malformed placeholders."""
+    fields = template_fields(template)
     unknown = fields - TEMPLATE_FIELDS
     if unknown:
         allowed = ", ".join("{" + f + "}" for f in sorted(TEMPLATE_FIELDS))
@@ -149,7 +155,7 @@ def plan_tracks(document: Document, settings: GuideSettings) -> TrackPlan:
         check_template(settings.announce_template)
     groups = _group_chapters(document, settings.faq_mode)
     total = len(groups)
-    announced_title = settings.announce and "{title}" in settings.announce_template
+    announced_title = settings.announce and "title" in template_fields(settings.announce_template)
     tracks: list[PlannedTrack] = []
     for number, source in enumerate(groups, 1):
         passages: list[Passage] = []

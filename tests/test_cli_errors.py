@@ -1,0 +1,132 @@
+"""Every bad input: one clear line on stderr, non-zero exit, no traceback, nothing left behind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from audioguide.cli import main
+
+GOOD = "A Title\n\nSome introduction text.\n\nA Section\n\nSection text here.\n"
+
+
+def run(*args: str):
+    try:
+        runner = CliRunner(mix_stderr=False)  # click < 8.2
+    except TypeError:
+        runner = CliRunner()
+    result = runner.invoke(main, list(args), catch_exceptions=False)
+    return result
+
+
+def assert_one_line_error(result, *needles: str) -> None:
+    assert result.exit_code != 0
+    lines = [l for l in result.stderr.splitlines() if l.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("audioguide: error: ")
+    assert "Traceback" not in result.output + result.stderr
+    for needle in needles:
+        assert needle in lines[0]
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+CASES = {
+    "missing": (lambda d: d / "nope.txt", ["nope.txt", "no such file"]),
+    "empty": (lambda d: _write(d / "empty.txt", b""), ["empty.txt", "empty"]),
+    "whitespace": (lambda d: _write(d / "blank.txt", b"  \n\n\t\n"), ["blank.txt", "empty"]),
+    "binary": (lambda d: _write(d / "pic.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20), ["pic.txt", "binary"]),
+    "non-utf8": (lambda d: _write(d / "bad.txt", b"Title\n\nCaf\x81\x8d\x90 text\n"), ["bad.txt", "UTF-8"]),
+    "no-text": (lambda d: _write(d / "furn.txt", b"Only A Title\n\nLeave a Comment\n"), ["furn.txt", "no article text"]),
+    "folder": (lambda d: d, ["is a folder"]),
+    "bad-suffix": (lambda d: _write(d / "a.pdf", b"%PDF-1.4"), ["a.pdf", "unsupported file type"]),
+    "invalid-yaml": (lambda d: _write(d / "g.yaml", b"title: x\nchapters: [\n"), ["g.yaml:", "invalid YAML"]),
+    "unknown-key": (
+        lambda d: _write(d / "k.yaml", b"title: x\nchapters:\n  - titel: y\n    text: z\n"),
+        ["k.yaml:3", "unknown key 'titel'"],
+    ),
+}
+
+
+@pytest.mark.parametrize("command", ["build", "outline", "init"])
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_source(tmp_path, case, command):
+    make, needles = CASES[case]
+    source = make(tmp_path)
+    out = tmp_path / "out"
+    extra = ["-o", str(out / "g.yaml")] if command == "init" else (["-o", str(out)] if command == "build" else [])
+    result = run(command, str(source), *extra)
+    assert_one_line_error(result, *needles)
+    assert not out.exists()
+
+
+def test_unknown_engine(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text(GOOD)
+    result = run("build", str(src), "-o", str(tmp_path / "out"), "--engine", "festival")
+    assert_one_line_error(result, "unknown engine 'festival'", "piper")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "voice,needle",
+    [("nobody", "unknown Piper voice 'nobody'"), ("/no/such/voice.onnx", "voice file not found")],
+)
+def test_unknown_voice(tmp_path, voice, needle):
+    src = tmp_path / "a.txt"
+    src.write_text(GOOD)
+    result = run("build", str(src), "-o", str(tmp_path / "out"), "--voice", voice)
+    assert_one_line_error(result, needle)
+    assert not (tmp_path / "out").exists()
+
+
+def test_unknown_gtts_language(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text(GOOD)
+    result = run("build", str(src), "-o", str(tmp_path / "out"), "--engine", "gtts", "--lang", "xx")
+    assert_one_line_error(result, "unknown gTTS language 'xx'")
+
+
+def test_unwritable_output_folder(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text(GOOD)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = run("build", str(src), "-o", str(blocker / "out"), "--no-cache")
+    assert_one_line_error(result, str(blocker / "out"))
+    assert blocker.read_text() == "not a folder"
+
+
+def test_output_folder_that_is_not_ours_is_refused(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text(GOOD)
+    theirs = tmp_path / "Music"
+    theirs.mkdir()
+    (theirs / "song.mp3").write_bytes(b"precious")
+    result = run("build", str(src), "-o", str(theirs))
+    assert_one_line_error(result, "Music", "not empty")
+    assert (theirs / "song.mp3").read_bytes() == b"precious"
+
+
+def test_init_refuses_to_overwrite(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text(GOOD)
+    target = tmp_path / "g.yaml"
+    target.write_text("mine")
+    result = run("init", str(src), "-o", str(target))
+    assert_one_line_error(result, "already exists", "--force")
+    assert target.read_text() == "mine"
+
+
+def test_bad_template_option(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text(GOOD)
+    result = run("outline", str(src))
+    assert result.exit_code == 0
+    result = run("build", str(src), "-o", str(tmp_path / "o"), "--announce-template", "Track {nope}")
+    assert_one_line_error(result, "unknown placeholder {nope}")
