@@ -24,16 +24,16 @@ from typing import Callable, Literal
 
 import numpy as np
 
-from . import __version__
+from . import __version__, ffmpeg
 from .assemble import assemble
 from .clip_cache import ClipCache, clip_key, default_cache_dir
-from .config import GuideSettings
+from .config import GuideSettings, Loudness
 from .document import Document
 from .engines import create_engine
 from .exporters.manifest import MANIFEST_NAME, ClipRecord, Manifest, TrackRecord, load_manifest
-from .exporters.mp3 import TrackTags, encode_mp3, write_tags
+from .exporters.mp3 import ENCODER_GAIN_DB, TrackTags, encode_mp3, write_tags
 from .exporters.playlist import render_m3u8
-from .mastering import fade, master
+from .mastering import conservative_true_peak_dbtp, fade, integrated_loudness, master
 from .output_folder import abandon_staging, commit_staging, link_or_copy, start_staging
 from .plan import TrackPlan, plan_tracks
 from .speech import Lexicon
@@ -46,6 +46,10 @@ BUILD_FORMAT = 1  # bump when assembly/mastering/encoding change the bytes
 PLAYLIST_NAME = "playlist.m3u8"
 TRANSCRIPTS_DIR = "transcripts"
 FADE_MS = 10.0
+# True-peak headroom kept for the MP3 encoder, first try; see _master_to_mp3.
+MP3_PEAK_MARGIN_DB = 1.0
+PEAK_STEP_DB = 0.25
+MAX_PEAK_PASSES = 4
 
 
 @dataclass(frozen=True)
@@ -263,8 +267,8 @@ def build_guide(
     return report
 
 
-def _render(work: _TrackWork, cache: ClipCache, engine, settings: GuideSettings, rate: int):
-    """Assemble and master one track; returns (samples, spans, mastering report)."""
+def _assemble_track(work: _TrackWork, cache: ClipCache, engine, settings: GuideSettings, rate: int):
+    """The track's clips with our pauses: (samples, clip spans)."""
     clips: list[np.ndarray] = []
     for key, clip in zip(work.keys, work.spoken.clips):
         audio = cache.get(key)
@@ -274,15 +278,46 @@ def _render(work: _TrackWork, cache: ClipCache, engine, settings: GuideSettings,
         if audio.sample_rate != rate:
             raise RuntimeError(f"clip at {audio.sample_rate} Hz in a {rate} Hz guide")
         clips.append(audio.samples)
-    samples, spans = assemble(
+    return assemble(
         clips,
         [clip.pause_after_ms for clip in work.spoken.clips],
         rate,
         head_ms=settings.pauses.head_ms,
         tail_ms=settings.pauses.tail_ms,
     )
-    mastered, mastering = master(samples, rate, settings.loudness)
-    return fade(mastered, rate, FADE_MS, FADE_MS), spans, mastering
+
+
+@dataclass(frozen=True)
+class _Levels:
+    """Loudness and true peak of the encoded file, measured by decoding it."""
+
+    lufs: float
+    true_peak_dbtp: float
+    margin_db: float
+
+
+def _master_to_mp3(samples: np.ndarray, rate: int, settings: GuideSettings, path: Path) -> _Levels:
+    """Master, encode, then measure the decoded MP3; tighten the peak margin if the encoder overshot.
+
+    MP3 encoding raises true peaks by an amount that depends on the content
+    (up to 2.5 dB on a Piper click in the seed at 64 kbps), so the file itself
+    is measured rather than trusted.
+    """
+    offset = -ENCODER_GAIN_DB  # aim above the target by what LAME takes away
+    aim = Loudness(settings.loudness.target_lufs + offset, settings.loudness.true_peak_dbtp + offset)
+    margin = MP3_PEAK_MARGIN_DB
+    for attempt in range(MAX_PEAK_PASSES):
+        mastered, _ = master(samples, rate, aim, peak_margin_db=margin)
+        encode_mp3(fade(mastered, rate, FADE_MS, FADE_MS), rate, path, bitrate_kbps=settings.encoding.bitrate_kbps)
+        decoded, _ = ffmpeg.decode(path, sample_rate=rate)
+        peak = conservative_true_peak_dbtp(decoded, rate)
+        excess = peak - settings.loudness.true_peak_dbtp
+        if excess <= 0 or attempt == MAX_PEAK_PASSES - 1:
+            break
+        logger.info("%s: encoded true peak %.2f dBTP; re-mastering with %.2f dB more headroom",
+                    path.name, peak, excess + PEAK_STEP_DB)
+        margin += excess + PEAK_STEP_DB
+    return _Levels(integrated_loudness(decoded, rate), peak, margin)
 
 
 def _write_tracks(works, reuse, cache, engine, settings, rate, outdir, staging, progress) -> list[TrackRecord]:
@@ -293,9 +328,9 @@ def _write_tracks(works, reuse, cache, engine, settings, rate, outdir, staging, 
             link_or_copy(outdir / old.file, staging / work.file)
             records.append(old)
         else:
-            samples, spans, mastering = _render(work, cache, engine, settings, rate)
+            samples, spans = _assemble_track(work, cache, engine, settings, rate)
             path = staging / work.file
-            encode_mp3(samples, rate, path, bitrate_kbps=settings.encoding.bitrate_kbps)
+            levels = _master_to_mp3(samples, rate, settings, path)
             write_tags(path, work.tags)
             track = work.spoken.track
             records.append(
@@ -308,8 +343,8 @@ def _write_tracks(works, reuse, cache, engine, settings, rate, outdir, staging, 
                     text=work.spoken.speech_text,
                     hash=work.hash,
                     file_sha256=_sha256_file(path),
-                    loudness_lufs=round(mastering.output_lufs, 2),
-                    true_peak_dbtp=round(mastering.true_peak_dbtp, 2),
+                    loudness_lufs=round(levels.lufs, 2),
+                    true_peak_dbtp=round(levels.true_peak_dbtp, 2),
                     transcript=f"{TRANSCRIPTS_DIR}/{track.stem}.txt",
                     clips=[
                         ClipRecord(key=key, text=clip.speech, start_s=round(span.start_s, 3), end_s=round(span.end_s, 3))

@@ -45,7 +45,11 @@ def start_staging(outdir: Path) -> Path:
         shutil.rmtree(stale, ignore_errors=True)
     try:
         outdir.parent.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f".{outdir.name}.building-", dir=outdir.parent))
+        staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.building-", dir=outdir.parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; the guide is an ordinary folder
+        return staging
     except OSError as exc:
         raise OutputError(f"{outdir}: cannot write the output folder ({exc.strerror})") from None
 

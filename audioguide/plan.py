@@ -17,7 +17,7 @@ from .document import Chapter, ChapterKind, Document, Dropped
 from .errors import AudioguideError
 
 WORDS_PER_MINUTE = 155  # typical comfortable rate of synthetic speech
-MAX_TITLE_CHARS_IN_FILENAME = 80
+MAX_TITLE_CHARS_IN_FILENAME = 100
 TEMPLATE_FIELDS = {"number", "total", "title", "kind"}
 
 Role = Literal["announcement", "heading", "lead", "question", "paragraph"]

@@ -98,7 +98,7 @@ def test_estimates_are_plausible(seed):
         (3, 12, "What is it?", "03 - What is it"),
         (3, 120, "A/B: test*", "003 - AB test"),
         (1, 2, "   ", "01 - Track"),
-        (7, 9, "x" * 50 + " " + "y" * 50, "07 - " + "x" * 50),
+        (7, 9, "x" * 60 + " " + "y" * 60, "07 - " + "x" * 60),
     ],
 )
 def test_file_stem(number, total, title, expected):

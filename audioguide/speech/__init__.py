@@ -1,0 +1,19 @@
+"""The speech-text stage: sentences, and what the engine should say for each.
+
+Pure text processing, fast and deterministic::
+
+    from audioguide.speech import split_sentences, normalize, Lexicon, find_warnings
+
+    lexicon = Lexicon.builtin().with_entries({"Toradol": "TOR-a-dol"})
+    for sentence in split_sentences(paragraph):
+        say = normalize(sentence, lexicon)
+"""
+
+from __future__ import annotations
+
+from .donotuse import SpeechWarning, find_warnings
+from .lexicon import Lexicon
+from .normalize import RULES, normalize
+from .sentences import split_sentences
+
+__all__ = ["Lexicon", "RULES", "SpeechWarning", "find_warnings", "normalize", "split_sentences"]

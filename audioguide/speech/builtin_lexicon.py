@@ -1,0 +1,82 @@
+"""The built-in pronunciation table: common medical and pain-management acronyms.
+
+Plain data, easy to extend: ``"WRITTEN": "how to say it"``. Keys with a
+capital letter match with exact case (see :mod:`audioguide.speech.lexicon`).
+
+Spelled acronyms are letters separated by spaces ("M R I"). The Piper voice
+(espeak-ng) reads a lone "A" before another word as the article "uh", so an
+acronym with an A in it is written with dots instead ("A.C.L."), which the
+engine reads as letters. Said-as-a-word acronyms get a respelling
+("en-sed"). Ambiguous ones are left out on purpose: "MS" (multiple sclerosis
+or morphine sulfate: a Joint Commission "Do Not Use" term), "IU" and "U"
+(also "Do Not Use"), "IV" (also the Roman numeral in "stage IV"), "US",
+"OR", "DO", "WHO" (also ordinary words in capitals).
+"""
+
+from __future__ import annotations
+
+BUILTIN_ENTRIES: dict[str, str] = {
+    # Imaging and tests
+    "MRI": "M R I",
+    "CT": "C T",
+    "PET": "pet",
+    "EMG": "E M G",
+    "NCS": "N C S",
+    "ECG": "E C G",
+    "EKG": "E K G",
+    "EEG": "E E G",
+    "CBC": "C B C",
+    "BMI": "B M I",
+    "BP": "B P",
+    # Procedures and treatments
+    "ESI": "E S I",
+    "PRP": "P R P",
+    "RFA": "R.F.A.",
+    "SCS": "S C S",
+    "TENS": "tens",
+    "NSAID": "en-sed",
+    "CBT": "C B T",
+    "CBD": "C B D",
+    "THC": "T H C",
+    "OTC": "O T C",
+    "CPR": "C P R",
+    # Conditions
+    "CRPS": "C R P S",
+    "DVT": "D V T",
+    "PTSD": "P T S D",
+    "UTI": "U T I",
+    "COPD": "C O P D",
+    "TMJ": "T M J",
+    "IBS": "I B S",
+    "GERD": "gerd",
+    "RA": "R.A.",
+    "OA": "O.A.",
+    "ACL": "A.C.L.",
+    "MCL": "M C L",
+    "SI": "S I",
+    "COVID": "covid",
+    "COVID-19": "covid nineteen",
+    # Care settings and people
+    "ER": "E R",
+    "ED": "E D",
+    "ICU": "I C U",
+    "ENT": "E N T",
+    "GP": "G P",
+    "PCP": "P C P",
+    "MD": "M D",
+    "PhD": "P H D",
+    "NP": "N P",
+    "PA": "P.A.",
+    "RN": "R N",
+    "PT": "P T",
+    "OT": "O T",
+    # Organisations and rules
+    "CDC": "C D C",
+    "FDA": "F.D.A.",
+    "NIH": "N I H",
+    "AMA": "A.M.A.",
+    "ADA": "A.D.A.",
+    "HIPAA": "hippa",
+    # Reading aids
+    "FAQ": "frequently asked question",
+}

@@ -1,0 +1,389 @@
+"""Pronunciation lexicons: how to say a word the engine gets wrong.
+
+A :class:`Lexicon` maps written words to what the engine should say. It is
+built in layers, later layers winning: the built-in table
+(:mod:`audioguide.speech.builtin_lexicon`), then a lexicon file, then the
+guide script's own entries::
+
+    lexicon = Lexicon.builtin().with_entries(Lexicon.from_yaml(path), source=str(path))
+    lexicon = lexicon.with_entries(guide_pronunciations, source="guide")
+
+Matching rules of :meth:`Lexicon.apply`:
+
+* whole words only: a key matches when it is not preceded or followed by a
+  letter, digit or underscore. Hyphens and apostrophes are boundaries, so
+  "CT" matches in "CT-guided" and "MRI's" but not in "CTA" or "act";
+* a key with any capital letter (an acronym, "PhD", "MgSO4") matches with
+  exact case: "CT" matches "CT" but not "Ct" or "ct";
+* an all-lower-case key matches in any case ("tylenol" matches "Tylenol" and
+  "TYLENOL"); the replacement is inserted as written, nothing is carried over;
+* an all-capitals acronym key also matches its plural and possessive
+  ("MRIs", "MRI's"): spelled readings take "'s" ("M R I's": the Piper voice
+  reads "M R Is" as "M R is"), readings ending in a dot drop it first
+  ("A.C.L's"), word readings take the suffix as written ("en-seds");
+* a reading wrapped in ``[[ ]]`` is a phoneme string that Piper passes
+  through to espeak; it is kept verbatim, and such an entry does not match a
+  plural (add the plural as its own entry);
+* a key of several words matches across any run of whitespace
+  ("Dr. Who" matches "Dr.  Who");
+* the longest key wins where two could match; for two keys matching the very
+  same text ("TENS" exact and "tens" any case), the later layer wins, and on a
+  tie the exact-case key.
+
+File formats: a YAML mapping ``word: how to say it`` (optionally under a
+top-level ``pronunciations:`` key), or a W3C PLS 1.0 XML file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from ..errors import GuideScriptError, SourceError
+from .builtin_lexicon import BUILTIN_ENTRIES
+
+logger = logging.getLogger(__name__)
+
+PLS_NAMESPACE = "http://www.w3.org/2005/01/pronunciation-lexicon"
+
+_ACRONYM_KEY = re.compile(r"^[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*$")
+_SPELLED_END = re.compile(r"(?:^|\s)[A-Z]$")
+_PHONEME_SPAN = re.compile(r"\[\[.*?\]\]", re.DOTALL)
+_PLURAL_SUFFIXES = ("s", "'s", "’s")
+
+
+def is_phoneme(value: str) -> bool:
+    """True when a reading is a whole ``[[ phonemes ]]`` string."""
+    stripped = value.strip()
+    return stripped.startswith("[[") and stripped.endswith("]]")
+
+
+def _plural(value: str, suffix: str) -> str | None:
+    """The reading of an acronym's plural/possessive, or None to leave it as written."""
+    if is_phoneme(value) or _PHONEME_SPAN.search(value):
+        return None
+    if _SPELLED_END.search(value):
+        return f"{value}'s"
+    if value.endswith("."):
+        return f"{value[:-1]}'s"
+    return f"{value}{suffix.replace('’', chr(39))}"
+
+
+class Lexicon(Mapping[str, str]):
+    """An immutable pronunciation table: written word -> how to say it.
+
+    A Lexicon is a read-only mapping, so one can be layered on another with
+    :meth:`with_entries`.
+    """
+
+    def __init__(self, entries: Mapping[str, str] | None = None, source: str = "custom") -> None:
+        # key -> (reading, layer rank, source name)
+        self._entries: dict[str, tuple[str, int, str]] = {}
+        self._layers = 0
+        self._pattern: re.Pattern[str] | None = None
+        self._exact: dict[str, str] = {}
+        self._folded: dict[str, str] = {}
+        if entries:
+            self._add(entries, source)
+
+    # -- building -------------------------------------------------------
+
+    @classmethod
+    def builtin(cls) -> Lexicon:
+        """The built-in table of medical acronyms (shared, immutable)."""
+        return _builtin()
+
+    def with_entries(self, mapping: Mapping[str, str], source: str = "guide") -> Lexicon:
+        """A new Lexicon with ``mapping`` layered on top (its entries win)."""
+        if not mapping:
+            return self
+        new = Lexicon()
+        new._entries = dict(self._entries)
+        new._layers = self._layers
+        new._add(mapping, source)
+        return new
+
+    def _add(self, mapping: Mapping[str, str], source: str) -> None:
+        rank = self._layers
+        self._layers += 1
+        for key, value in mapping.items():
+            key_text, value_text = _check_entry(key, value, source)
+            self._entries[key_text] = (value_text, rank, source)
+        self._pattern = None
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> Lexicon:
+        """Entries of a YAML lexicon file (``word: reading``, optionally under ``pronunciations:``)."""
+        path = Path(path)
+        return cls(_load_yaml(path), source=path.name)
+
+    @classmethod
+    def from_pls(cls, path: str | Path) -> Lexicon:
+        """Entries of a W3C PLS 1.0 lexicon file (alias, else ``[[phoneme]]``)."""
+        path = Path(path)
+        return cls(_load_pls(path), source=path.name)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> Lexicon:
+        """A YAML or PLS lexicon file, chosen by its extension (.pls/.xml -> PLS)."""
+        path = Path(path)
+        if path.suffix.lower() in {".pls", ".xml"}:
+            return cls.from_pls(path)
+        return cls.from_yaml(path)
+
+    # -- mapping protocol -----------------------------------------------
+
+    def __getitem__(self, key: str) -> str:
+        return self._entries[key][0]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __repr__(self) -> str:
+        return f"Lexicon({len(self)} entries, identity={self.identity()[:12]})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Lexicon):
+            return self.identity() == other.identity()
+        return super().__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash(self.identity())
+
+    def source_of(self, key: str) -> str:
+        """Which layer (source name) an entry comes from."""
+        return self._entries[key][2]
+
+    # -- use ---------------------------------------------------------------
+
+    def identity(self) -> str:
+        """A stable SHA-256 of the entries and their precedence (for cache keys)."""
+        rows = sorted((key, value, rank) for key, (value, rank, _source) in self._entries.items())
+        payload = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    def apply(self, text: str) -> str:
+        """``text`` with every whole-word match replaced by its reading."""
+        if not self._entries or not text:
+            return text
+        return self._compiled().sub(self._replace, text)
+
+    def _compiled(self) -> re.Pattern[str]:
+        """One regex for all keys: longest first, then the later layer."""
+        if self._pattern is None:
+            ordered = sorted(
+                self._entries.items(),
+                key=lambda item: (-len(item[0]), -item[1][1], item[0]),
+            )
+            alternatives = []
+            exact: dict[str, str] = {}
+            folded: dict[str, str] = {}
+            for key, (value, _rank, _source) in ordered:
+                body = r"\s+".join(re.escape(part) for part in key.split())
+                if key.lower() == key:
+                    alternatives.append(f"(?i:{body})")
+                    folded[key] = value
+                else:
+                    alternatives.append(body)
+                    exact[key] = value
+            pattern = re.compile(rf"(?<!\w)({'|'.join(alternatives)})('s|’s|s)?(?!\w)")
+            # assigned last, so a concurrent apply() never sees half-built tables
+            self._exact, self._folded = exact, folded
+            self._pattern = pattern
+        return self._pattern
+
+    def _lookup(self, written: str) -> str | None:
+        written = " ".join(written.split())
+        exact = self._exact.get(written)
+        folded_key = written.lower()
+        folded = self._folded.get(folded_key)
+        if exact is not None and folded is not None:
+            ranks = self._entries
+            return folded if ranks[folded_key][1] > ranks[written][1] else exact
+        return exact if exact is not None else folded
+
+    def _replace(self, match: re.Match[str]) -> str:
+        written, suffix = match.group(1), match.group(2)
+        value = self._lookup(written)
+        if value is None:  # pragma: no cover - the pattern only holds known keys
+            return match.group(0)
+        if not suffix:
+            return value
+        if _ACRONYM_KEY.match(written) and written in self._exact:
+            plural = _plural(value, suffix)
+            return match.group(0) if plural is None else plural
+        # An ordinary word followed by "s" is another word: leave it alone.
+        return match.group(0)
+
+
+@lru_cache(maxsize=1)
+def _builtin() -> Lexicon:
+    return Lexicon(BUILTIN_ENTRIES, source="built-in")
+
+
+# -- validation and file loading ------------------------------------------------
+
+
+def _check_entry(key: object, value: object, source: str, line: int | None = None) -> tuple[str, str]:
+    """A clean (key, reading) pair, or a one-line GuideScriptError."""
+    where = f"{source}:{line}" if line else source
+    if not isinstance(key, str) or not key.strip():
+        raise GuideScriptError(f"{where}: a pronunciation entry has an empty word")
+    if not isinstance(value, str):
+        raise GuideScriptError(f"{where}: the reading of '{key}' must be text")
+    if "\n" in key.strip() or "\r" in key.strip():
+        raise GuideScriptError(f"{where}: the word {key.strip()!r} spans several lines")
+    key_text, value_text = " ".join(key.split()), " ".join(value.split())
+    if not value_text:
+        raise GuideScriptError(f"{where}: '{key_text}' has an empty reading")
+    if value_text.count("[[") != value_text.count("]]") or _PHONEME_SPAN.sub("", value_text).count("[["):
+        raise GuideScriptError(f"{where}: the reading of '{key_text}' has unbalanced [[ ]]")
+    return key_text, value_text
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise SourceError(f"{path}: cannot read lexicon file: {reason}") from exc
+
+
+def _load_yaml(path: Path) -> dict[str, str]:
+    """Entries of a YAML lexicon, every error one line with file and line."""
+    data = _read_bytes(path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise GuideScriptError(f"{path.name}: lexicon file is not UTF-8 text") from exc
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise GuideScriptError(f"{path.name}:{line}: invalid YAML: {problem}") from exc
+    except yaml.YAMLError as exc:
+        raise GuideScriptError(f"{path.name}: invalid YAML: {exc}") from exc
+    if root is None:
+        return {}
+    node = root
+    if not isinstance(node, yaml.MappingNode):
+        raise GuideScriptError(
+            f"{path.name}:{node.start_mark.line + 1}: a lexicon must be a mapping of word: reading"
+        )
+    keys = [k.value for k, _v in node.value if isinstance(k, yaml.ScalarNode)]
+    if "pronunciations" in keys:
+        for key_node, value_node in node.value:
+            if key_node.value != "pronunciations":
+                raise GuideScriptError(
+                    f"{path.name}:{key_node.start_mark.line + 1}: unknown top-level key "
+                    f"'{key_node.value}' next to 'pronunciations'"
+                )
+            node = value_node
+        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
+            return {}
+        if not isinstance(node, yaml.MappingNode):
+            raise GuideScriptError(
+                f"{path.name}:{node.start_mark.line + 1}: 'pronunciations' must be a mapping of word: reading"
+            )
+    entries: dict[str, str] = {}
+    for key_node, value_node in node.value:
+        line = key_node.start_mark.line + 1
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise GuideScriptError(f"{path.name}:{line}: a word must be plain text")
+        if not isinstance(value_node, yaml.ScalarNode) or value_node.tag.endswith(":null"):
+            raise GuideScriptError(
+                f"{path.name}:{line}: the reading of '{key_node.value}' must be text"
+            )
+        key, value = _check_entry(key_node.value, value_node.value, path.name, line)
+        if key in entries:
+            raise GuideScriptError(f"{path.name}:{line}: '{key}' is listed twice")
+        entries[key] = value
+    return entries
+
+
+def _local(tag: str) -> tuple[str | None, str]:
+    """(namespace, local name) of an ElementTree tag."""
+    if tag.startswith("{"):
+        namespace, _, local = tag[1:].partition("}")
+        return namespace, local
+    return None, tag
+
+
+def _load_pls(path: Path) -> dict[str, str]:
+    """Entries of a PLS 1.0 file; errors name the file and the line."""
+    data = _read_bytes(path)
+    parser = ET.XMLPullParser(events=("start",))
+    lines: dict[int, int] = {}  # id(element) -> line where its start tag ended
+    root: ET.Element | None = None
+    try:
+        for number, chunk in enumerate(data.splitlines(keepends=True), start=1):
+            parser.feed(chunk)
+            for _event, element in parser.read_events():
+                lines[id(element)] = number
+                if root is None:
+                    root = element
+        parser.close()
+        for _event, element in parser.read_events():  # pragma: no cover - flushed above
+            lines.setdefault(id(element), len(data.splitlines()))
+    except ET.ParseError as exc:
+        line = exc.position[0] if exc.position else 1
+        message = str(exc).split(":")[0]
+        raise GuideScriptError(f"{path.name}:{line}: malformed PLS XML: {message}") from exc
+    if root is None:  # pragma: no cover - an empty document is a ParseError
+        raise GuideScriptError(f"{path.name}:1: empty PLS file")
+
+    def where(element: ET.Element) -> str:
+        return f"{path.name}:{lines.get(id(element), 1)}"
+
+    namespace, local = _local(root.tag)
+    if local != "lexicon" or namespace not in (PLS_NAMESPACE, None):
+        raise GuideScriptError(f"{where(root)}: not a PLS lexicon (root element is <{local}>)")
+    alphabet = root.get("alphabet", "ipa")
+    entries: dict[str, str] = {}
+    for lexeme in root:
+        if _local(lexeme.tag)[1] != "lexeme":
+            continue
+        graphemes = [g for g in lexeme if _local(g.tag)[1] == "grapheme"]
+        aliases = [a for a in lexeme if _local(a.tag)[1] == "alias"]
+        phonemes = [p for p in lexeme if _local(p.tag)[1] == "phoneme"]
+        if not graphemes:
+            raise GuideScriptError(f"{where(lexeme)}: a <lexeme> has no <grapheme>")
+        reading: str | None = None
+        if aliases:
+            chosen = next((a for a in aliases if a.get("prefer") == "true"), aliases[0])
+            reading = (chosen.text or "").strip()
+            if not reading:
+                raise GuideScriptError(f"{where(chosen)}: empty <alias>")
+        elif phonemes:
+            chosen = next((p for p in phonemes if p.get("prefer") == "true"), phonemes[0])
+            symbols = " ".join((chosen.text or "").split())
+            if not symbols:
+                raise GuideScriptError(f"{where(chosen)}: empty <phoneme>")
+            used = chosen.get("alphabet", alphabet)
+            if used.lower() != "ipa":
+                raise GuideScriptError(
+                    f"{where(chosen)}: phoneme alphabet '{used}' is not supported; use ipa"
+                )
+            reading = f"[[{symbols}]]"
+        else:
+            raise GuideScriptError(f"{where(lexeme)}: a <lexeme> has neither <alias> nor <phoneme>")
+        for grapheme in graphemes:
+            word = " ".join((grapheme.text or "").split())
+            if not word:
+                raise GuideScriptError(f"{where(grapheme)}: empty <grapheme>")
+            key, value = _check_entry(word, reading, path.name, lines.get(id(grapheme)))
+            entries[key] = value
+    return entries

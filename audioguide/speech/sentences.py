@@ -1,0 +1,80 @@
+"""One paragraph -> its sentences, with pysbd.
+
+pysbd knows abbreviations ("Dr.", "e.g."), decimals ("2.5 mg") and
+initials. Two safety nets around it:
+
+* pysbd can lose text in some edge cases (it maps its sentences back onto the
+  input and silently drops one it cannot find). Every piece of the paragraph
+  pysbd did not return is put back as a sentence of its own, so no words are
+  lost;
+* a piece with no letter or digit (a stray ")" or "...") is joined to the
+  sentence before it instead of becoming a sentence.
+
+Whitespace runs inside the paragraph (line wraps) become single spaces.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from functools import lru_cache
+
+import pysbd
+
+logger = logging.getLogger(__name__)
+
+_LOCK = threading.Lock()  # a Segmenter keeps per-call state: one call at a time
+_HAS_CONTENT = re.compile(r"[^\W_]")
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def _segment(text: str) -> list[str]:
+    with _LOCK:
+        try:
+            return list(_segmenter().segment(text))
+        except Exception:  # pragma: no cover - pysbd bugs on odd input
+            logger.warning("pysbd failed on a paragraph; keeping it as one sentence", exc_info=True)
+            return [text]
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of one paragraph, stripped, none empty, no text lost.
+
+    A paragraph of punctuation only gives no sentences.
+    """
+    text = " ".join(text.split())
+    if not text:
+        return []
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for segment in _segment(text):
+        segment = segment.strip()
+        if not segment:
+            continue
+        found = text.find(segment, position)
+        if found < 0:  # pragma: no cover - pysbd returns substrings of the input
+            continue
+        if text[position:found].strip():
+            logger.debug("pysbd skipped %r; kept as a sentence", text[position:found].strip())
+            spans.append((position, found))
+        spans.append((found, found + len(segment)))
+        position = found + len(segment)
+    if text[position:].strip():
+        spans.append((position, len(text)))
+
+    merged: list[tuple[int, int]] = []
+    pending: int | None = None  # start of punctuation waiting for the next sentence
+    for start, end in spans:
+        if _HAS_CONTENT.search(text[start:end]):
+            merged.append((start if pending is None else pending, end))
+            pending = None
+        elif merged:
+            merged[-1] = (merged[-1][0], end)
+        elif pending is None:
+            pending = start
+    return [text[start:end].strip() for start, end in merged]
