@@ -156,7 +156,7 @@ def outline(source: Path, keep_furniture: bool, faq_mode: str | None, as_json: b
     for t in tracks:
         click.echo(f"{t['number']:>{width}}  {t['kind']:<10} {t['words']:>5} words  ~{_minutes(t['estimated_s']):>6}  {t['title']}")
     if dropped:
-        click.echo("\nDropped as page furniture (use --keep-furniture to keep):")
+        click.echo("\nNot spoken (page furniture, repeated or empty headings; --keep-furniture keeps furniture):")
         for d in dropped:
             where = f"line {d['line']}: " if d["line"] else ""
             click.echo(f"  - {where}{d['reason']}: {_shorten(d['text'])}")

@@ -54,6 +54,17 @@ class _Draft:
         return Chapter(kind=self.kind, title=self.title, paragraphs=tuple(self.paragraphs), lead=self.lead)
 
 
+_AUTHOR_RE = re.compile(
+    r"\b(?:I(?:'|’)m|I am|my name is|written by|by)\s+((?:[A-Z][\w'’.-]+)(?:\s+[A-Z][\w'’.-]+){1,2})"
+)
+
+
+def author_in_bio(text: str) -> str | None:
+    """ "Hi, I'm Teri Franks, the voice behind ..." -> "Teri Franks"."""
+    match = _AUTHOR_RE.search(text)
+    return match.group(1).rstrip(".,") if match else None
+
+
 def _key(text: str) -> str:
     """Comparison key: case-, punctuation- and space-insensitive."""
     return re.sub(r"[\W_]+", "", text.casefold())
@@ -109,6 +120,7 @@ def build_document(
     faq_level: int | None = None
     in_faq = False
     in_bio = False
+    author: str | None = None
 
     for block in blocks:
         text = " ".join(block.text.split())
@@ -116,6 +128,7 @@ def build_document(
             continue
         if in_bio and not keep_furniture:
             drops.append(Dropped(text, "author bio", block.line))
+            author = author or author_in_bio(text)
             continue
         if block.kind == "heading" and starts_author_bio(text):
             if keep_furniture:
@@ -188,5 +201,6 @@ def build_document(
         chapters=tuple(chapters),
         dropped=tuple(drops),
         faq_title=faq_title,
+        author=author,
         source=source,
     )

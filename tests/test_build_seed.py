@@ -71,7 +71,7 @@ def test_tags_read_back(seed_build, example_article):
         assert str(tags["TRCK"]) == f"{track['number']}/11"
         assert str(tags["TCON"]) == "Speech"
         assert str(tags["TLAN"]) == "eng"
-        assert str(tags["TPE1"])
+        assert str(tags["TPE1"]) == "Teri Franks"
         assert example_article.name in str(tags.getall("COMM")[0])
 
 

@@ -57,6 +57,7 @@ def test_seed_furniture_dropped_and_listed(seed):
     assert dropped.count("Leave a Comment") == 2
     assert "About the author" in dropped
     assert any(d.startswith("Hi, I'm Teri Franks") for d in dropped)
+    assert seed.author == "Teri Franks"  # read from the bio, for the artist tag
 
 
 def test_every_content_paragraph_kept_exactly_once(example_article, seed):

@@ -1,0 +1,83 @@
+"""The real Piper engine with the bundled voice, on short texts."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+
+from audioguide.config import VoiceSettings
+from audioguide.engines import available_engines, create_engine
+from audioguide.engines.piper_engine import BUNDLED_VOICE, bundled_voice_path
+from audioguide.errors import EngineError
+
+TEXT = "Interventional pain management treats the source of pain."
+
+
+def test_registered_and_offline():
+    engines = available_engines()
+    assert engines["piper"].offline is True
+    voices = engines["piper"].voices()
+    assert voices[0].name == "joe" and voices[0].default and voices[0].offline
+
+
+def test_synthesizes_speech_at_voice_rate(piper_engine):
+    audio = piper_engine.synthesize(TEXT)
+    assert audio.sample_rate == piper_engine.sample_rate == 22050
+    assert audio.samples.dtype == np.float32
+    # ~9 words: between 2 and 6 seconds of speech, with real signal in it
+    assert 2.0 < audio.duration_s < 6.0
+    rms = float(np.sqrt(np.mean(audio.samples**2)))
+    assert rms > 0.01 and float(np.max(np.abs(audio.samples))) <= 1.0
+
+
+def test_same_text_same_samples(piper_engine):
+    first = piper_engine.synthesize(TEXT).samples
+    piper_engine.synthesize("Something else in between.")
+    assert np.array_equal(first, piper_engine.synthesize(TEXT).samples)
+
+
+def test_thread_count_does_not_change_samples(piper_engine):
+    one_thread = create_engine(VoiceSettings(), threads=1)
+    assert np.array_equal(one_thread.synthesize(TEXT).samples, piper_engine.synthesize(TEXT).samples)
+
+
+def test_rate_changes_length(piper_engine):
+    normal = piper_engine.synthesize(TEXT).duration_s
+    fast = create_engine(VoiceSettings(rate=1.5)).synthesize(TEXT).duration_s
+    slow = create_engine(VoiceSettings(rate=0.75)).synthesize(TEXT).duration_s
+    assert fast < normal * 0.8 and slow > normal * 1.2
+
+
+def test_identity_covers_voice_and_rate(tmp_path):
+    base = create_engine(VoiceSettings()).identity()
+    assert base["voice"] == BUNDLED_VOICE
+    assert create_engine(VoiceSettings(rate=1.2)).identity() != base
+    custom = tmp_path / "my-voice.onnx"
+    shutil.copy(bundled_voice_path(), custom)
+    shutil.copy(f"{bundled_voice_path()}.json", f"{custom}.json")
+    engine = create_engine(VoiceSettings(voice=str(custom)))
+    assert engine.identity()["voice"] == base["voice_file_sha256"]  # file voices are keyed by content
+    assert len(engine.synthesize("Hello.").samples) > 1000
+
+
+@pytest.mark.parametrize(
+    "voice,message",
+    [("alan", "unknown Piper voice 'alan'"), ("/nope/v.onnx", "voice file not found")],
+)
+def test_bad_voice(voice, message):
+    with pytest.raises(EngineError, match=message):
+        create_engine(VoiceSettings(voice=voice))
+
+
+def test_voice_without_config(tmp_path):
+    lonely = tmp_path / "v.onnx"
+    lonely.write_bytes(b"x")
+    with pytest.raises(EngineError, match="config v.onnx.json is missing"):
+        create_engine(VoiceSettings(voice=str(lonely)))
+
+
+def test_bad_rate():
+    with pytest.raises(EngineError, match="rate must be positive"):
+        create_engine(VoiceSettings(rate=0))
