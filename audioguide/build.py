@@ -22,34 +22,27 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Literal
 
-import numpy as np
-
-from . import __version__, ffmpeg
-from .assemble import assemble
+from . import __version__
 from .clip_cache import ClipCache, clip_key, default_cache_dir
-from .config import GuideSettings, Loudness
+from .config import GuideSettings
 from .document import Document
 from .engines import create_engine
 from .exporters.manifest import MANIFEST_NAME, ClipRecord, Manifest, TrackRecord, load_manifest
-from .exporters.mp3 import ENCODER_GAIN_DB, TrackTags, encode_mp3, write_tags
+from .exporters.mp3 import TrackTags
 from .exporters.playlist import render_m3u8
-from .mastering import conservative_true_peak_dbtp, fade, integrated_loudness, master
 from .output_folder import abandon_staging, commit_staging, link_or_copy, start_staging
 from .plan import TrackPlan, plan_tracks
 from .speech import Lexicon
 from .spoken import SpokenTrack, plan_warnings, speak_plan
-from .synthesis import ClipJob, SynthesisStats, default_jobs, synthesize_missing
+from . import scheduler
+from .render import RenderedTrack, TrackJob, sha256_file
+from .scheduler import ClipJob, SynthesisStats
 
 logger = logging.getLogger(__name__)
 
 BUILD_FORMAT = 1  # bump when assembly/mastering/encoding change the bytes
 PLAYLIST_NAME = "playlist.m3u8"
 TRANSCRIPTS_DIR = "transcripts"
-FADE_MS = 10.0
-# True-peak headroom kept for the MP3 encoder, first try; see _master_to_mp3.
-MP3_PEAK_MARGIN_DB = 1.0
-PEAK_STEP_DB = 0.25
-MAX_PEAK_PASSES = 4
 
 
 @dataclass(frozen=True)
@@ -118,14 +111,6 @@ def build_lexicon(settings: GuideSettings) -> Lexicon:
     return lexicon
 
 
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _track_tags(document: Document, spoken: SpokenTrack) -> TrackTags:
     source = Path(document.source).name if document.source else "unknown source"
     return TrackTags(
@@ -177,11 +162,13 @@ def build_guide(
 ) -> BuildReport:
     """Build (or update) the guide in ``options.outdir``; returns what changed."""
     started = time.perf_counter()
+    if not options.dry_run:
+        scheduler.prewarm_rendering()
     plan: TrackPlan = plan_tracks(document, settings)
     spoken_tracks = speak_plan(plan, settings.pauses, build_lexicon(settings))
-    engine = create_engine(settings.voice)  # validates engine and voice before any work
-    identity = engine.identity()
-    rate = engine.sample_rate
+    probe = create_engine(settings.voice)  # validates engine and voice before any work
+    identity = probe.identity()
+    rate = probe.sample_rate
 
     works: list[_TrackWork] = []
     for spoken in spoken_tracks:
@@ -201,7 +188,7 @@ def build_guide(
         if record is None or record.file != work.file:
             return None
         path = outdir / record.file
-        return record if path.is_file() and _sha256_file(path) == record.file_sha256 else None
+        return record if path.is_file() and sha256_file(path) == record.file_sha256 else None
 
     report = BuildReport(outdir=outdir, tracks=len(works), dry_run=options.dry_run)
     report.warnings = [f"track {number}: {w.message}" for number, w in plan_warnings(plan)]
@@ -222,7 +209,7 @@ def build_guide(
         for work in to_render:
             for key, clip in zip(work.keys, work.spoken.clips):
                 needed.setdefault(key, clip.speech)
-        missing = [ClipJob(k, t) for k, t in needed.items() if options.force or not cache.has(k)]
+        missing = [ClipJob(k, t) for k, t in needed.items() if options.force or not cache.has(k)]  # track order
         report.clips_synthesized = len(missing)
         report.clips_reused = len(needed) - len(missing)
         if options.dry_run:
@@ -230,20 +217,36 @@ def build_guide(
             return report
 
         staging = start_staging(outdir)
+        engine = scheduler.build_engine(settings.voice, cache)
         try:
-            done = 0
+            jobs = [_track_job(work, settings, rate) for work in to_render]
+            clips_done = tracks_done = 0
 
-            def on_clip(_key: str) -> None:
-                nonlocal done
-                done += 1
+            def on_clip() -> None:
+                nonlocal clips_done
+                clips_done += 1
                 if progress:
-                    progress(ProgressEvent("clips", done, len(missing)))
+                    progress(ProgressEvent("clips", clips_done, len(missing)))
 
-            report.synthesis = synthesize_missing(
-                missing, settings.voice, cache,
-                workers=options.jobs or default_jobs(), on_clip=on_clip, engine=engine,
+            def on_track(result: RenderedTrack) -> None:
+                nonlocal tracks_done
+                tracks_done += 1
+                if progress:
+                    progress(ProgressEvent("tracks", tracks_done, len(jobs), result.file))
+
+            rendered, report.synthesis = scheduler.run(
+                missing, jobs, voice=settings.voice, cache=cache, folder=staging,
+                workers=options.jobs or scheduler.default_jobs(), engine=engine,
+                on_clip=on_clip, on_track=on_track,
             )
-            records = _write_tracks(works, reuse, cache, engine, settings, rate, outdir, staging, progress)
+            records = []
+            for work in works:
+                old = reuse[work.file]
+                if old is not None:
+                    link_or_copy(outdir / old.file, staging / work.file)
+                    records.append(old)
+                else:
+                    records.append(_record(work, rendered[work.file]))
             _write_companions(document, records, works, staging)
             manifest = Manifest(
                 title=document.title,
@@ -267,94 +270,37 @@ def build_guide(
     return report
 
 
-def _assemble_track(work: _TrackWork, cache: ClipCache, engine, settings: GuideSettings, rate: int):
-    """The track's clips with our pauses: (samples, clip spans)."""
-    clips: list[np.ndarray] = []
-    for key, clip in zip(work.keys, work.spoken.clips):
-        audio = cache.get(key)
-        if audio is None:  # evicted or corrupt since synthesis: make it again
-            audio = engine.synthesize(clip.speech)
-            cache.put(key, audio)
-        if audio.sample_rate != rate:
-            raise RuntimeError(f"clip at {audio.sample_rate} Hz in a {rate} Hz guide")
-        clips.append(audio.samples)
-    return assemble(
-        clips,
-        [clip.pause_after_ms for clip in work.spoken.clips],
-        rate,
-        head_ms=settings.pauses.head_ms,
-        tail_ms=settings.pauses.tail_ms,
+def _track_job(work: _TrackWork, settings: GuideSettings, rate: int) -> TrackJob:
+    return TrackJob(
+        file=work.file,
+        keys=tuple(work.keys),
+        texts=tuple(clip.speech for clip in work.spoken.clips),
+        pauses_ms=tuple(clip.pause_after_ms for clip in work.spoken.clips),
+        tags=work.tags,
+        settings=settings,
+        rate=rate,
     )
 
 
-@dataclass(frozen=True)
-class _Levels:
-    """Loudness and true peak of the encoded file, measured by decoding it."""
-
-    lufs: float
-    true_peak_dbtp: float
-    margin_db: float
-
-
-def _master_to_mp3(samples: np.ndarray, rate: int, settings: GuideSettings, path: Path) -> _Levels:
-    """Master, encode, then measure the decoded MP3; tighten the peak margin if the encoder overshot.
-
-    MP3 encoding raises true peaks by an amount that depends on the content
-    (up to 2.5 dB on a Piper click in the seed at 64 kbps), so the file itself
-    is measured rather than trusted.
-    """
-    offset = -ENCODER_GAIN_DB  # aim above the target by what LAME takes away
-    aim = Loudness(settings.loudness.target_lufs + offset, settings.loudness.true_peak_dbtp + offset)
-    margin = MP3_PEAK_MARGIN_DB
-    for attempt in range(MAX_PEAK_PASSES):
-        mastered, _ = master(samples, rate, aim, peak_margin_db=margin)
-        encode_mp3(fade(mastered, rate, FADE_MS, FADE_MS), rate, path, bitrate_kbps=settings.encoding.bitrate_kbps)
-        decoded, _ = ffmpeg.decode(path, sample_rate=rate)
-        peak = conservative_true_peak_dbtp(decoded, rate)
-        excess = peak - settings.loudness.true_peak_dbtp
-        if excess <= 0 or attempt == MAX_PEAK_PASSES - 1:
-            break
-        logger.info("%s: encoded true peak %.2f dBTP; re-mastering with %.2f dB more headroom",
-                    path.name, peak, excess + PEAK_STEP_DB)
-        margin += excess + PEAK_STEP_DB
-    return _Levels(integrated_loudness(decoded, rate), peak, margin)
-
-
-def _write_tracks(works, reuse, cache, engine, settings, rate, outdir, staging, progress) -> list[TrackRecord]:
-    records: list[TrackRecord] = []
-    for index, work in enumerate(works, 1):
-        old = reuse[work.file]
-        if old is not None:
-            link_or_copy(outdir / old.file, staging / work.file)
-            records.append(old)
-        else:
-            samples, spans = _assemble_track(work, cache, engine, settings, rate)
-            path = staging / work.file
-            levels = _master_to_mp3(samples, rate, settings, path)
-            write_tags(path, work.tags)
-            track = work.spoken.track
-            records.append(
-                TrackRecord(
-                    number=track.number,
-                    kind=track.kind.value,
-                    title=track.title,
-                    file=work.file,
-                    duration_s=round(len(samples) / rate, 3),
-                    text=work.spoken.speech_text,
-                    hash=work.hash,
-                    file_sha256=_sha256_file(path),
-                    loudness_lufs=round(levels.lufs, 2),
-                    true_peak_dbtp=round(levels.true_peak_dbtp, 2),
-                    transcript=f"{TRANSCRIPTS_DIR}/{track.stem}.txt",
-                    clips=[
-                        ClipRecord(key=key, text=clip.speech, start_s=round(span.start_s, 3), end_s=round(span.end_s, 3))
-                        for key, clip, span in zip(work.keys, work.spoken.clips, spans)
-                    ],
-                )
-            )
-        if progress:
-            progress(ProgressEvent("tracks", index, len(works), work.spoken.track.title))
-    return records
+def _record(work: _TrackWork, rendered: RenderedTrack) -> TrackRecord:
+    track = work.spoken.track
+    return TrackRecord(
+        number=track.number,
+        kind=track.kind.value,
+        title=track.title,
+        file=work.file,
+        duration_s=rendered.duration_s,
+        text=work.spoken.speech_text,
+        hash=work.hash,
+        file_sha256=rendered.sha256,
+        loudness_lufs=rendered.lufs,
+        true_peak_dbtp=rendered.true_peak_dbtp,
+        transcript=f"{TRANSCRIPTS_DIR}/{track.stem}.txt",
+        clips=[
+            ClipRecord(key=key, text=clip.speech, start_s=round(span.start_s, 3), end_s=round(span.end_s, 3))
+            for key, clip, span in zip(work.keys, work.spoken.clips, rendered.spans)
+        ],
+    )
 
 
 def _write_companions(document: Document, records: list[TrackRecord], works: list[_TrackWork], staging: Path) -> None:

@@ -17,7 +17,7 @@ from typing import Any, Callable
 import click
 
 from . import __version__
-from .config import Encoding, FaqMode, GuideSettings, Loudness, VoiceSettings
+from .config import FaqMode, GuideSettings
 from .errors import AudioguideError
 
 logger = logging.getLogger(__name__)

@@ -32,6 +32,7 @@ ENV_VAR = "AUDIOGUIDE_CACHE_DIR"
 _MAGIC = b"AGC1"
 _HEADER = struct.Struct("<4sIQ32s")
 SUFFIX = ".clip"
+MODELS_DIR = "_models"
 
 
 def default_cache_dir() -> Path:
@@ -76,6 +77,11 @@ class ClipCache:
     """Clips on disk under ``root``, two-level fan-out by key."""
 
     root: Path
+
+    @property
+    def models_dir(self) -> Path:
+        """Where engines keep prepared models (not clips; ``prune`` leaves it alone)."""
+        return self.root / MODELS_DIR
 
     def path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key[2:]}{SUFFIX}"

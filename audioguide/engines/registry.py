@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 
 from ..config import VoiceSettings
@@ -19,19 +20,26 @@ def register(cls: type[Engine]) -> type[Engine]:
     return cls
 
 
-def _load_builtin() -> None:
-    # Imported lazily so that `audioguide outline` never loads onnxruntime.
-    from . import gtts_engine, piper_engine  # noqa: F401
+# Built-in engines by name -> module, imported only when asked for, so that
+# `audioguide outline` never loads onnxruntime and a Piper build never loads requests.
+_BUILTIN_MODULES = {
+    "piper": "audioguide.engines.piper_engine",
+    "gtts": "audioguide.engines.gtts_engine",
+}
 
 
 def available_engines() -> dict[str, type[Engine]]:
     """All registered engines by name, built-ins first."""
-    _load_builtin()
+    for module in _BUILTIN_MODULES.values():
+        importlib.import_module(module)
     return dict(_ENGINES)
 
 
 def engine_class(name: str) -> type[Engine]:
     """The engine class called ``name``, or an error listing the known ones."""
+    if name in _BUILTIN_MODULES:
+        importlib.import_module(_BUILTIN_MODULES[name])
+        return _ENGINES[name]
     engines = available_engines()
     try:
         return engines[name]

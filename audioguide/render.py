@@ -1,0 +1,133 @@
+"""One track from cached clips to a finished MP3: assembly, mastering, encoding, tags.
+
+Runs in a worker process or in the main one; it needs only the clip cache,
+an engine (to re-make a clip that vanished from the cache) and a folder to
+write into.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import ffmpeg
+from .assemble import ClipSpan, assemble
+from .clip_cache import ClipCache
+from .config import GuideSettings, Loudness
+from .engines import Engine
+from .exporters.mp3 import ENCODER_GAIN_DB, TrackTags, encode_mp3, write_tags
+
+logger = logging.getLogger(__name__)
+
+FADE_MS = 10.0
+# True-peak headroom kept for the MP3 encoder on the first pass; see master_to_mp3.
+MP3_PEAK_MARGIN_DB = 1.0
+PEAK_STEP_DB = 0.25
+MAX_PEAK_PASSES = 4
+
+
+@dataclass(frozen=True)
+class TrackJob:
+    """Everything needed to render one track file."""
+
+    file: str
+    keys: tuple[str, ...]
+    texts: tuple[str, ...]      # speech text of each clip (to re-make a lost clip)
+    pauses_ms: tuple[int, ...]  # pause after each clip
+    tags: TrackTags
+    settings: GuideSettings
+    rate: int
+
+
+@dataclass(frozen=True)
+class RenderedTrack:
+    """A finished file and what was measured on it."""
+
+    file: str
+    duration_s: float
+    spans: tuple[ClipSpan, ...]
+    lufs: float
+    true_peak_dbtp: float
+    sha256: str
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def load_clips(job: TrackJob, cache: ClipCache, engine: Engine) -> list[np.ndarray]:
+    clips: list[np.ndarray] = []
+    for key, text in zip(job.keys, job.texts):
+        audio = cache.get(key)
+        if audio is None:  # evicted or corrupt since synthesis: make it again
+            audio = engine.synthesize(text)
+            cache.put(key, audio)
+        if audio.sample_rate != job.rate:
+            raise RuntimeError(f"clip at {audio.sample_rate} Hz in a {job.rate} Hz guide")
+        clips.append(audio.samples)
+    return clips
+
+
+@dataclass(frozen=True)
+class Levels:
+    """Loudness and true peak of an encoded file, measured by decoding it."""
+
+    lufs: float
+    true_peak_dbtp: float
+    margin_db: float
+
+
+def master_to_mp3(samples: np.ndarray, rate: int, settings: GuideSettings, path: Path) -> Levels:
+    """Master, encode, then measure the decoded MP3; re-master with more headroom if it overshot.
+
+    MP3 encoding raises true peaks by an amount that depends on the content
+    (2.5 dB on one click in the seed at 64 kbps), so the file itself is
+    measured rather than trusted.
+    """
+    from .mastering import conservative_true_peak_dbtp, fade, integrated_loudness, master  # scipy: slow import
+
+    offset = -ENCODER_GAIN_DB  # aim above the target by what LAME takes away
+    aim = Loudness(settings.loudness.target_lufs + offset, settings.loudness.true_peak_dbtp + offset)
+    margin = MP3_PEAK_MARGIN_DB
+    for attempt in range(MAX_PEAK_PASSES):
+        mastered, _ = master(samples, rate, aim, peak_margin_db=margin)
+        encode_mp3(fade(mastered, rate, FADE_MS, FADE_MS), rate, path, bitrate_kbps=settings.encoding.bitrate_kbps)
+        decoded, _ = ffmpeg.decode(path, sample_rate=rate)
+        peak = conservative_true_peak_dbtp(decoded, rate)
+        excess = peak - settings.loudness.true_peak_dbtp
+        if excess <= 0 or attempt == MAX_PEAK_PASSES - 1:
+            break
+        logger.info("%s: encoded true peak %.2f dBTP; re-mastering with %.2f dB more headroom",
+                    path.name, peak, excess + PEAK_STEP_DB)
+        margin += excess + PEAK_STEP_DB
+    return Levels(integrated_loudness(decoded, rate), peak, margin)
+
+
+def render_track(job: TrackJob, folder: Path, cache: ClipCache, engine: Engine) -> RenderedTrack:
+    """Assemble, master, encode and tag ``job`` into ``folder / job.file``."""
+    samples, spans = assemble(
+        load_clips(job, cache, engine),
+        list(job.pauses_ms),
+        job.rate,
+        head_ms=job.settings.pauses.head_ms,
+        tail_ms=job.settings.pauses.tail_ms,
+    )
+    path = folder / job.file
+    levels = master_to_mp3(samples, job.rate, job.settings, path)
+    write_tags(path, job.tags)
+    return RenderedTrack(
+        file=job.file,
+        duration_s=round(len(samples) / job.rate, 3),
+        spans=tuple(spans),
+        lufs=round(levels.lufs, 2),
+        true_peak_dbtp=round(levels.true_peak_dbtp, 2),
+        sha256=sha256_file(path),
+    )

