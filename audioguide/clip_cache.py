@@ -17,6 +17,8 @@ import logging
 import os
 import struct
 import tempfile
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,6 +74,13 @@ def decode_entry(data: bytes) -> Audio | None:
     return Audio(samples=samples, sample_rate=rate)
 
 
+@dataclass(frozen=True)
+class CacheStats:
+    root: Path
+    entries: int
+    bytes: int
+
+
 @dataclass
 class ClipCache:
     """Clips on disk under ``root``, two-level fan-out by key."""
@@ -87,7 +96,57 @@ class ClipCache:
         return self.root / key[:2] / f"{key[2:]}{SUFFIX}"
 
     def has(self, key: str) -> bool:
-        return self.path(key).is_file()
+        """Whether an entry exists (not verified); marks it as used now, for ``prune``."""
+        path = self.path(key)
+        try:
+            os.utime(path)
+        except OSError:
+            return False
+        return True
+
+    def entries(self) -> Iterator[tuple[str, Path]]:
+        """Every (key, path) in the cache."""
+        if not self.root.is_dir():
+            return
+        for folder in sorted(self.root.iterdir()):
+            if len(folder.name) != 2 or not folder.is_dir():
+                continue
+            for path in sorted(folder.glob(f"*{SUFFIX}")):
+                if not path.name.startswith(".tmp-"):
+                    yield folder.name + path.name[: -len(SUFFIX)], path
+
+    def stats(self) -> CacheStats:
+        count = size = 0
+        for _, path in self.entries():
+            try:
+                size += path.stat().st_size
+                count += 1
+            except OSError:
+                continue
+        return CacheStats(root=self.root, entries=count, bytes=size)
+
+    def prune(self, *, keep: set[str] | None = None, older_than_s: float | None = None) -> CacheStats:
+        """Delete entries not in ``keep`` (when given) or unused for ``older_than_s`` seconds.
+
+        With both, an entry goes when it is not kept *or* too old. Returns what was removed.
+        """
+        now = time.time()
+        count = size = 0
+        for key, path in self.entries():
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            unused = keep is not None and key not in keep
+            stale = older_than_s is not None and now - stat.st_mtime > older_than_s
+            if unused or stale:
+                path.unlink(missing_ok=True)
+                count += 1
+                size += stat.st_size
+        for folder in self.root.iterdir() if self.root.is_dir() else []:
+            if len(folder.name) == 2 and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+        return CacheStats(root=self.root, entries=count, bytes=size)
 
     def get(self, key: str) -> Audio | None:
         """The cached clip, or None when absent or corrupt (a corrupt entry is removed)."""
@@ -105,18 +164,26 @@ class ClipCache:
             path.unlink(missing_ok=True)
         return audio
 
-    def put(self, key: str, audio: Audio) -> None:
-        """Store a clip atomically (temporary file in the same folder, then rename)."""
+    def put(self, key: str, audio: Audio) -> Audio:
+        """Store a clip atomically (temporary file, then rename); returns it as stored.
+
+        The stored clip is 16-bit: use the returned one, not ``audio``, so that a
+        track never depends on whether its clip came from the cache.
+        """
         path = self.path(key)
+        entry = encode_entry(audio)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=path.parent)
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    handle.write(encode_entry(audio))
+                    handle.write(entry)
                 os.replace(tmp, path)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
         except OSError as exc:
             raise AudioguideError(f"{self.root}: cannot write the clip cache ({exc.strerror})") from None
+        stored = decode_entry(entry)
+        assert stored is not None
+        return stored

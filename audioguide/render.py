@@ -68,8 +68,7 @@ def load_clips(job: TrackJob, cache: ClipCache, engine: Engine) -> list[np.ndarr
     for key, text in zip(job.keys, job.texts):
         audio = cache.get(key)
         if audio is None:  # evicted or corrupt since synthesis: make it again
-            audio = engine.synthesize(text)
-            cache.put(key, audio)
+            audio = cache.put(key, engine.synthesize(text))
         if audio.sample_rate != job.rate:
             raise RuntimeError(f"clip at {audio.sample_rate} Hz in a {job.rate} Hz guide")
         clips.append(audio.samples)

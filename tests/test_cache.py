@@ -1,0 +1,120 @@
+"""The clip cache: entry format, verification, atomic writes, info and prune."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from audioguide.cli import main
+from audioguide.clip_cache import ClipCache, clip_key, decode_entry, default_cache_dir, encode_entry
+from audioguide.engines.base import Audio
+
+
+def audio(seed: int = 0, n: int = 2205) -> Audio:
+    rng = np.random.default_rng(seed)
+    return Audio((rng.standard_normal(n) * 0.1).astype(np.float32), 22050)
+
+
+def test_key_covers_text_and_engine_identity():
+    ident = {"engine": "piper", "voice": "v1", "length_scale": 1.0}
+    base = clip_key("Hello.", ident)
+    assert clip_key("Hello.", dict(ident)) == base
+    assert clip_key("Hello!", ident) != base
+    assert clip_key("Hello.", {**ident, "voice": "v2"}) != base
+    assert clip_key("Hello.", {**ident, "length_scale": 1.1}) != base
+
+
+def test_round_trip_is_16_bit(tmp_path):
+    cache = ClipCache(tmp_path)
+    original = audio()
+    stored = cache.put("ab" * 32, original)
+    assert np.array_equal(cache.get("ab" * 32).samples, stored.samples)
+    assert np.max(np.abs(stored.samples - original.samples)) < 1 / 32767
+    assert stored.sample_rate == 22050
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda b: b[: len(b) // 2],                       # truncated
+        lambda b: b[:-1] + bytes([b[-1] ^ 1]),             # one bit flipped in the audio
+        lambda b: b"XXXX" + b[4:],                         # wrong magic
+        lambda b: b"",                                     # empty file
+        lambda b: b + b"\x00\x00",                          # trailing garbage
+    ],
+)
+def test_damaged_entry_is_discarded(tmp_path, damage):
+    cache = ClipCache(tmp_path)
+    key = "cd" * 32
+    cache.put(key, audio())
+    path = cache.path(key)
+    path.write_bytes(damage(path.read_bytes()))
+    assert cache.get(key) is None
+    assert not path.exists()
+
+
+def test_decode_entry_rejects_short_data():
+    assert decode_entry(encode_entry(audio())[:10]) is None
+
+
+def test_put_leaves_no_temporary_files(tmp_path):
+    cache = ClipCache(tmp_path)
+    for seed in range(5):
+        cache.put(f"{seed:02d}" + "e" * 62, audio(seed))
+    assert not [p for p in tmp_path.rglob(".tmp-*")]
+    assert cache.stats().entries == 5
+
+
+def test_default_location_env_override(monkeypatch, tmp_path):
+    monkeypatch.setenv("AUDIOGUIDE_CACHE_DIR", str(tmp_path / "x"))
+    assert default_cache_dir() == tmp_path / "x"
+    monkeypatch.delenv("AUDIOGUIDE_CACHE_DIR")
+    assert "audioguide" in str(default_cache_dir())
+
+
+def _run(*args):
+    try:
+        runner = CliRunner(mix_stderr=False)
+    except TypeError:
+        runner = CliRunner()
+    return runner.invoke(main, list(args), catch_exceptions=False)
+
+
+ARTICLE = "Short Guide\n\nFirst sentence here. Second one.\n\nDetails\n\nThe details.\n"
+
+
+def test_cache_info_and_prune_cli(tmp_path):
+    cache = tmp_path / "cache"
+    src = tmp_path / "a.txt"
+    src.write_text(ARTICLE)
+    assert _run("build", str(src), "-o", str(tmp_path / "guides" / "a"), "--cache-dir", str(cache), "-q").exit_code == 0
+    info = json.loads(_run("cache", "info", "--cache-dir", str(cache), "--json").output)
+    used = info["entries"]
+    assert used > 3 and info["bytes"] > 1000
+    # clips of a guide that no longer exists
+    clip_cache = ClipCache(cache)
+    for seed in range(3):
+        clip_cache.put(f"{seed:02d}" + "f" * 62, audio(seed))
+    result = json.loads(_run("cache", "prune", "--cache-dir", str(cache), "--unused-by", str(tmp_path / "guides"),
+                             "--json").output)
+    assert result["removed"] == 3 and result["entries"] == used
+    # age: everything unused for 10 days goes
+    old = time.time() - 10 * 86400
+    for _, path in clip_cache.entries():
+        os.utime(path, (old, old))
+    text = _run("cache", "prune", "--cache-dir", str(cache), "--older-than", "7").output
+    assert text.startswith(f"Removed {used} clips")
+    assert clip_cache.stats().entries == 0
+    # a rebuild puts them back, and marks reused clips as fresh
+    assert _run("build", str(src), "-o", str(tmp_path / "guides" / "a"), "--cache-dir", str(cache), "-q", "--force").exit_code == 0
+    assert clip_cache.stats().entries == used
+
+
+def test_prune_needs_a_criterion(tmp_path):
+    result = _run("cache", "prune", "--cache-dir", str(tmp_path))
+    assert result.exit_code == 1 and "--unused-by" in result.stderr

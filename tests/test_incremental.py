@@ -1,0 +1,201 @@
+"""Editors regenerate: cache, incremental rebuilds, renumbering, interruption, --jobs."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from mutagen.id3 import ID3
+
+from audioguide.build import BuildOptions, build_guide
+from audioguide.clip_cache import ClipCache
+from audioguide.config import GuideSettings
+from audioguide.parse_text import parse_plain_text
+
+ARTICLE = """Caring for Your Knee After an Injection
+
+Most people feel better within a few days. Rest helps.
+
+Things to Avoid
+
+Avoid running for two days. Walking is fine.
+
+Bathing
+
+You can shower the next day. Do not swim for a week.
+
+Conclusion
+
+Call the clinic if the pain gets worse.
+"""
+
+
+def build(text: str, out: Path, cache: Path, **options) -> object:
+    return build_guide(parse_plain_text(text, source="knee.txt"), GuideSettings(),
+                       BuildOptions(outdir=out, cache_dir=cache, **options))
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def built(tmp_path):
+    out, cache = tmp_path / "guide", tmp_path / "cache"
+    report = build(ARTICLE, out, cache)
+    return out, cache, report
+
+
+def test_first_build_counts(built):
+    _, cache, report = built
+    assert report.rebuilt and not report.unchanged and report.clips_reused == 0
+    assert report.clips_synthesized == ClipCache(cache).stats().entries > 10
+
+
+def test_no_change_rebuild_is_a_no_op(built):
+    out, cache, _ = built
+    before = snapshot(out)
+    inodes = {p.name: p.stat().st_ino for p in out.glob("*.mp3")}
+    report = build(ARTICLE, out, cache)
+    assert report.clips_synthesized == 0 and report.rebuilt == [] and len(report.unchanged) == 4
+    assert snapshot(out) == before
+    # unchanged tracks are carried over, not re-encoded
+    assert {p.name: p.stat().st_ino for p in out.glob("*.mp3")} == inodes
+
+
+def test_one_paragraph_edit_touches_one_track(built):
+    out, cache, first = built
+    before = snapshot(out)
+    edited = ARTICLE.replace("Avoid running for two days.", "Avoid running for three days.")
+    report = build(edited, out, cache)
+    assert report.rebuilt == ["02 - Things to Avoid.mp3"]
+    assert report.clips_synthesized == 1  # only the edited sentence
+    after = snapshot(out)
+    changed = {name for name in after if after[name] != before.get(name)}
+    # the playlist changes only if the track's rounded duration did
+    assert changed - {"playlist.m3u8"} == {
+        "02 - Things to Avoid.mp3", "manifest.json", "transcripts/02 - Things to Avoid.txt",
+    }
+    assert "three days" in after["transcripts/02 - Things to Avoid.txt"].decode()
+
+
+def test_reorder_and_remove_renumber_everything(built):
+    out, cache, _ = built
+    parts = ARTICLE.split("\n\n")
+    # drop "Things to Avoid" (2 blocks) and move "Bathing" before the intro paragraph's successor
+    reordered = "\n\n".join([parts[0], parts[1], parts[4], parts[5], parts[6], parts[7]])
+    report = build(reordered, out, cache)
+    names = sorted(p.name for p in out.glob("*.mp3"))
+    assert names == ["01 - Introduction.mp3", "02 - Bathing.mp3", "03 - Conclusion.mp3"]
+    assert sorted(report.removed) == ["02 - Things to Avoid.mp3", "03 - Bathing.mp3", "04 - Conclusion.mp3"]
+    assert str(ID3(out / "02 - Bathing.mp3")["TRCK"]) == "2/3"
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [t["file"] for t in manifest["tracks"]] == names
+    assert sorted(p.name for p in (out / "transcripts").iterdir()) == [n.replace(".mp3", ".txt") for n in names]
+    playlist = (out / "playlist.m3u8").read_text()
+    assert [l for l in playlist.splitlines() if l.endswith(".mp3")] == names
+    assert (out / "transcripts" / "02 - Bathing.txt").read_text().startswith("Track two of three. Bathing.")
+    # announcements changed, so those clips were made anew; the sentences came from the cache
+    assert 0 < report.clips_synthesized <= 6 and report.clips_reused > 0
+
+
+def test_dry_run_changes_nothing(built):
+    out, cache, _ = built
+    before, entries = snapshot(out), ClipCache(cache).stats().entries
+    edited = ARTICLE.replace("Rest helps.", "Rest helps a lot.")
+    report = build(edited, out, cache, dry_run=True)
+    assert report.rebuilt == ["01 - Introduction.mp3"] and report.clips_synthesized == 1
+    assert snapshot(out) == before and ClipCache(cache).stats().entries == entries
+
+
+def test_force_resynthesizes_everything_with_same_bytes(built):
+    out, cache, first = built
+    before = snapshot(out)
+    report = build(ARTICLE, out, cache, force=True)
+    assert report.clips_synthesized == first.clips_synthesized and len(report.rebuilt) == 4
+    assert snapshot(out) == before  # deterministic synthesis: same audio, same files
+
+
+def test_corrupt_cache_entry_is_replaced(built, tmp_path):
+    out, cache, _ = built
+    clip_cache = ClipCache(cache)
+    key, path = next(iter(clip_cache.entries()))
+    good = path.read_bytes()
+    path.write_bytes(good[: len(good) // 2])  # truncated
+    assert clip_cache.get(key) is None and not path.exists()
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(good[:-2] + bytes([good[-2] ^ 0xFF, good[-1]]))  # one flipped byte
+    report = build(ARTICLE, tmp_path / "again", cache)  # needs every clip
+    assert report.clips_synthesized == 0  # the entry existed; it was found corrupt while rendering
+    assert path.read_bytes() == good  # re-synthesized, verified, identical
+    assert snapshot(tmp_path / "again") == snapshot(out)
+
+
+def test_no_cache_writes_no_cache(tmp_path):
+    cache = tmp_path / "cache"
+    report = build(ARTICLE, tmp_path / "guide", cache, use_cache=False)
+    assert report.clips_synthesized > 0 and not cache.exists()
+
+
+def test_jobs_do_not_change_bytes(tmp_path):
+    one = build(ARTICLE, tmp_path / "j1", tmp_path / "c1", jobs=1)
+    two = build(ARTICLE, tmp_path / "j2", tmp_path / "c2", jobs=2)
+    assert one.clips_synthesized == two.clips_synthesized > 0
+    assert snapshot(tmp_path / "j1") == snapshot(tmp_path / "j2")
+
+
+def _cli(*args: str, cache: Path) -> subprocess.Popen:
+    env = {**os.environ, "AUDIOGUIDE_CACHE_DIR": str(cache)}
+    return subprocess.Popen([sys.executable, "-m", "audioguide.cli", *args], env=env, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _wait_for_clips(cache: Path, count: int, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if ClipCache(cache).stats().entries >= count:
+            return
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.05)
+    raise AssertionError("build made no progress")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["kill", "ctrl-c"])
+def test_interrupted_build_keeps_old_output_and_resumes(tmp_path, example_article, how):
+    out, cache = tmp_path / "guide", tmp_path / "cache"
+    build(ARTICLE, out, cache)
+    before = snapshot(out)
+    cached = ClipCache(cache).stats().entries
+    proc = _cli("build", str(example_article), "-o", str(out), "-q", cache=cache)
+    _wait_for_clips(cache, cached + 8, proc)
+    if how == "kill":
+        proc.kill()  # the parent only, as the OOM killer would
+    else:
+        os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
+    _, stderr = proc.communicate(timeout=60)
+    if how == "ctrl-c":
+        assert proc.returncode == 130 and stderr.strip().endswith("interrupted; the previous output is unchanged")
+        assert "Traceback" not in stderr
+    else:
+        assert proc.returncode == -signal.SIGKILL
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # leftover workers of the killed parent
+    except ProcessLookupError:
+        pass
+    assert snapshot(out) == before
+    made = ClipCache(cache).stats().entries - cached
+    assert made >= 8
+    rerun = _cli("build", str(example_article), "-o", str(out), "-q", "--json", cache=cache)
+    stdout, stderr = rerun.communicate(timeout=120)
+    assert rerun.returncode == 0, stderr
+    report = json.loads(stdout)
+    assert report["clips_reused"] >= made and report["clips_synthesized"] == 60 - report["clips_reused"]
+    assert len(list(out.glob("*.mp3"))) == 11
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".guide.")] == []
