@@ -91,7 +91,7 @@ def master_to_mp3(samples: np.ndarray, rate: int, settings: GuideSettings, path:
     (2.5 dB on one click in the seed at 64 kbps), so the file itself is
     measured rather than trusted.
     """
-    from .mastering import conservative_true_peak_dbtp, fade, integrated_loudness, master  # scipy: slow import
+    from .mastering import conservative_true_peak_dbtp, fade, master, measure  # scipy: slow import
 
     offset = -ENCODER_GAIN_DB  # aim above the target by what LAME takes away
     aim = Loudness(settings.loudness.target_lufs + offset, settings.loudness.true_peak_dbtp + offset)
@@ -107,7 +107,7 @@ def master_to_mp3(samples: np.ndarray, rate: int, settings: GuideSettings, path:
         logger.info("%s: encoded true peak %.2f dBTP; re-mastering with %.2f dB more headroom",
                     path.name, peak, excess + PEAK_STEP_DB)
         margin += excess + PEAK_STEP_DB
-    return Levels(integrated_loudness(decoded, rate), peak, margin)
+    return Levels(measure(decoded, rate)[0], peak, margin)
 
 
 def render_track(job: TrackJob, folder: Path, cache: ClipCache, engine: Engine) -> RenderedTrack:

@@ -273,3 +273,18 @@ def test_fade_longer_than_the_clip_and_no_fade() -> None:
     out = fade(clip, 22050, in_ms=1000, out_ms=1000)
     assert out.shape == clip.shape and out[0] == 0.0 and out[-1] == 0.0
     assert np.array_equal(fade(clip, 22050, 0, 0), clip)
+
+
+def test_measure_matches_reference_meters():
+    """The chunked one-pass meter agrees with pyloudnorm and the Annex 2 true-peak meter."""
+    from audioguide.mastering import measure
+
+    rng = np.random.default_rng(7)
+    for rate in (8000, 22050, 44100):
+        t = np.arange(int(rate * 3.3)) / rate
+        x = (0.3 * np.sin(2 * np.pi * 997 * t) * (1 + 0.5 * np.sin(2 * np.pi * 3 * t))
+             + 0.05 * rng.standard_normal(t.size)).astype(np.float32)
+        lufs, peak = measure(x, rate)
+        assert abs(lufs - integrated_loudness(x, rate)) < 1e-4
+        assert abs(peak - true_peak_dbtp(x, rate)) < 1e-3
+    assert measure(np.zeros(0, np.float32), 22050) == (float("-inf"), float("-inf"))
