@@ -30,6 +30,7 @@ from .engines import create_engine
 from .exporters.manifest import MANIFEST_NAME, ClipRecord, Manifest, TrackRecord, load_manifest
 from .exporters.mp3 import TrackTags
 from .exporters.playlist import render_m3u8
+from .formats import DEFAULT_FORMATS, FinishedGuide, FinishedTrack, exporter, format_hash
 from .output_folder import abandon_staging, commit_staging, link_or_copy, start_staging
 from .plan import TrackPlan, plan_tracks
 from .speech import Lexicon
@@ -55,13 +56,14 @@ class BuildOptions:
     jobs: int | None = None
     force: bool = False
     dry_run: bool = False
+    formats: tuple[str, ...] = DEFAULT_FORMATS
 
 
 @dataclass(frozen=True)
 class ProgressEvent:
     """Reported as work advances: one clip synthesized, one track written."""
 
-    stage: Literal["clips", "tracks"]
+    stage: Literal["clips", "tracks", "formats"]
     done: int
     total: int
     label: str = ""
@@ -85,6 +87,7 @@ class BuildReport:
     seconds: float = 0.0
     audio_seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    formats: dict[str, str] = field(default_factory=dict)  # name -> "built" | "unchanged"
     dry_run: bool = False
 
     def to_dict(self) -> dict:
@@ -248,6 +251,11 @@ def build_guide(
                 else:
                     records.append(_record(work, rendered[work.file]))
             _write_companions(document, records, works, staging)
+            guide = FinishedGuide(
+                folder=staging, document=document, settings=settings, rate=rate, cache=cache, engine=engine,
+                tracks=[FinishedTrack(r, _track_job(w, settings, rate), staging / r.file) for r, w in zip(records, works)],
+            )
+            formats = _export_formats(guide, options.formats, previous, outdir, report, progress)
             manifest = Manifest(
                 title=document.title,
                 generator=f"audioguide {__version__}",
@@ -257,6 +265,7 @@ def build_guide(
                 engine=identity,
                 tracks=records,
                 dropped=[asdict(d) for d in document.dropped],
+                formats=formats,
             )
             (staging / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
             commit_staging(staging, outdir)
@@ -296,11 +305,43 @@ def _record(work: _TrackWork, rendered: RenderedTrack) -> TrackRecord:
         loudness_lufs=rendered.lufs,
         true_peak_dbtp=rendered.true_peak_dbtp,
         transcript=f"{TRANSCRIPTS_DIR}/{track.stem}.txt",
+        peak_margin_db=rendered.peak_margin_db,
         clips=[
-            ClipRecord(key=key, text=clip.speech, start_s=round(span.start_s, 3), end_s=round(span.end_s, 3))
+            ClipRecord(key=key, text=clip.speech, written=clip.written, role=clip.role,
+                       start_s=round(span.start_s, 3), end_s=round(span.end_s, 3))
             for key, clip, span in zip(work.keys, work.spoken.clips, rendered.spans)
         ],
     )
+
+
+def _export_formats(
+    guide: FinishedGuide,
+    names: tuple[str, ...],
+    previous: Manifest | None,
+    outdir: Path,
+    report: BuildReport,
+    progress: Progress | None,
+) -> dict[str, dict]:
+    """Run each asked-for exporter, or carry its files over when its inputs did not change."""
+    written: dict[str, dict] = {}
+    extra = [name for name in names if name != "tracks"]
+    for index, name in enumerate(extra, 1):
+        digest = format_hash(name, guide)
+        old = previous.formats.get(name) if previous is not None else None
+        if old and old.get("hash") == digest and all((outdir / f).is_file() for f in old["files"]):
+            for file in old["files"]:
+                (guide.folder / file).parent.mkdir(parents=True, exist_ok=True)
+                link_or_copy(outdir / file, guide.folder / file)
+            written[name] = old
+            report.formats[name] = "unchanged"
+        else:
+            paths = exporter(name)(guide)
+            files = sorted(str(p.relative_to(guide.folder)) for p in paths)
+            written[name] = {"hash": digest, "files": files}
+            report.formats[name] = "built"
+        if progress:
+            progress(ProgressEvent("formats", index, len(extra), name))
+    return written
 
 
 def _write_companions(document: Document, records: list[TrackRecord], works: list[_TrackWork], staging: Path) -> None:

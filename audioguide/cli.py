@@ -194,6 +194,9 @@ def _shorten(text: str, width: int = 70) -> str:
               help="Clip cache folder (default: the user cache folder, or $AUDIOGUIDE_CACHE_DIR).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the clip cache.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Parallel synthesis workers (default: CPU cores).")
+@click.option("--formats", "formats", default="tracks", show_default=True,
+              help="What to make: 'all' or a comma list of " + ", ".join(
+                  ["tracks", "single", "m4b", "captions", "daisy", "epub", "web", "phone"]) + ".")
 @click.option("--force", is_flag=True, help="Re-synthesize and re-encode everything.")
 @click.option("--dry-run", is_flag=True, help="Show what would be rebuilt, without synthesizing.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
@@ -201,18 +204,19 @@ def _shorten(text: str, width: int = 70) -> str:
 @handle_errors
 def build(source: Path, outdir: Path | None, quiet: bool, as_json: bool, keep_furniture: bool,
           cache_dir: Path | None, no_cache: bool, jobs: int | None, force: bool, dry_run: bool,
-          **overrides: Any) -> None:
+          formats: str, **overrides: Any) -> None:
     """Build the narrated guide for SOURCE (.txt, .md or a .yaml guide script).
 
     Example: audioguide build examples/article.txt -o output/pain-guide
     """
     from .build import BuildOptions, ProgressEvent, build_guide, default_outdir
+    from .formats import parse_formats
 
     loaded = _load(source, keep_furniture)
     settings = _settings(loaded.settings, **overrides)
     target = outdir or default_outdir(loaded.document)
     options = BuildOptions(outdir=target, cache_dir=cache_dir, use_cache=not no_cache,
-                           jobs=jobs, force=force, dry_run=dry_run)
+                           jobs=jobs, force=force, dry_run=dry_run, formats=parse_formats(formats))
 
     bars: dict[str, Any] = {}
 
@@ -221,7 +225,8 @@ def build(source: Path, outdir: Path | None, quiet: bool, as_json: bool, keep_fu
             return
         bar = bars.get(event.stage)
         if bar is None:
-            label = "Synthesizing clips" if event.stage == "clips" else "Writing tracks    "
+            label = {"clips": "Synthesizing clips", "tracks": "Writing tracks    ",
+                     "formats": "Writing formats   "}[event.stage]
             bar = click.progressbar(length=event.total, label=label, file=sys.stderr,
                                     show_pos=True, item_show_func=lambda item: item)
             bar.__enter__()

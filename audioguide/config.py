@@ -55,6 +55,18 @@ class Encoding:
 
 
 @dataclass(frozen=True)
+class HoldProgramme:
+    """The phone hold-line loop: which tracks, the gaps, an opening line, a length bound."""
+
+    tracks: tuple[int, ...] | None = None  # track numbers; None = all but the conclusion
+    gap_ms: int = 2000
+    opening: str | None = "Thank you for holding. While you wait, here is some information from our clinic."
+    repeat_opening: bool = True            # say the opening line again between tracks
+    max_seconds: float = 600.0
+    max_bytes: int | None = None           # of the 8 kHz G.711 file (1 byte per sample)
+
+
+@dataclass(frozen=True)
 class GuideSettings:
     """Everything that shapes the audio, apart from the text itself."""
 
@@ -66,3 +78,5 @@ class GuideSettings:
     announce_template: str = DEFAULT_ANNOUNCE_TEMPLATE
     faq_mode: FaqMode = FaqMode.EACH
     pronunciations: dict[str, str] = field(default_factory=dict)
+    hold: HoldProgramme = field(default_factory=HoldProgramme)
+    cover_image: str | None = None  # for the M4B audiobook

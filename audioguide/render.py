@@ -52,6 +52,7 @@ class RenderedTrack:
     spans: tuple[ClipSpan, ...]
     lufs: float
     true_peak_dbtp: float
+    peak_margin_db: float  # the limiter headroom the MP3 pass settled on
     sha256: str
 
 
@@ -84,6 +85,16 @@ class Levels:
     margin_db: float
 
 
+def _mastered(samples: np.ndarray, rate: int, settings: GuideSettings, margin_db: float) -> np.ndarray:
+    """The samples exactly as they go to the encoder: mastered and faded."""
+    from .mastering import fade, master  # scipy: slow import
+
+    offset = -ENCODER_GAIN_DB  # aim above the target by what LAME takes away
+    aim = Loudness(settings.loudness.target_lufs + offset, settings.loudness.true_peak_dbtp + offset)
+    mastered, _ = master(samples, rate, aim, peak_margin_db=margin_db)
+    return fade(mastered, rate, FADE_MS, FADE_MS)
+
+
 def master_to_mp3(samples: np.ndarray, rate: int, settings: GuideSettings, path: Path) -> Levels:
     """Master, encode, then measure the decoded MP3; re-master with more headroom if it overshot.
 
@@ -91,14 +102,11 @@ def master_to_mp3(samples: np.ndarray, rate: int, settings: GuideSettings, path:
     (2.5 dB on one click in the seed at 64 kbps), so the file itself is
     measured rather than trusted.
     """
-    from .mastering import conservative_true_peak_dbtp, fade, master, measure  # scipy: slow import
+    from .mastering import conservative_true_peak_dbtp, measure
 
-    offset = -ENCODER_GAIN_DB  # aim above the target by what LAME takes away
-    aim = Loudness(settings.loudness.target_lufs + offset, settings.loudness.true_peak_dbtp + offset)
     margin = MP3_PEAK_MARGIN_DB
     for attempt in range(MAX_PEAK_PASSES):
-        mastered, _ = master(samples, rate, aim, peak_margin_db=margin)
-        encode_mp3(fade(mastered, rate, FADE_MS, FADE_MS), rate, path, bitrate_kbps=settings.encoding.bitrate_kbps)
+        encode_mp3(_mastered(samples, rate, settings, margin), rate, path, bitrate_kbps=settings.encoding.bitrate_kbps)
         decoded, _ = ffmpeg.decode(path, sample_rate=rate)
         peak = conservative_true_peak_dbtp(decoded, rate)
         excess = peak - settings.loudness.true_peak_dbtp
@@ -110,15 +118,30 @@ def master_to_mp3(samples: np.ndarray, rate: int, settings: GuideSettings, path:
     return Levels(measure(decoded, rate)[0], peak, margin)
 
 
-def render_track(job: TrackJob, folder: Path, cache: ClipCache, engine: Engine) -> RenderedTrack:
-    """Assemble, master, encode and tag ``job`` into ``folder / job.file``."""
-    samples, spans = assemble(
+def assembled(job: TrackJob, cache: ClipCache, engine: Engine) -> tuple[np.ndarray, list[ClipSpan]]:
+    """The track's clips with our pauses, before mastering."""
+    return assemble(
         load_clips(job, cache, engine),
         list(job.pauses_ms),
         job.rate,
         head_ms=job.settings.pauses.head_ms,
         tail_ms=job.settings.pauses.tail_ms,
     )
+
+
+def mastered_samples(job: TrackJob, cache: ClipCache, engine: Engine, margin_db: float) -> np.ndarray:
+    """A finished track's audio again, bit for bit as it was encoded (for other formats).
+
+    Every stage is deterministic, so assembling and mastering with the margin
+    the MP3 pass settled on reproduces the encoder's input exactly.
+    """
+    samples, _ = assembled(job, cache, engine)
+    return _mastered(samples, job.rate, job.settings, margin_db)
+
+
+def render_track(job: TrackJob, folder: Path, cache: ClipCache, engine: Engine) -> RenderedTrack:
+    """Assemble, master, encode and tag ``job`` into ``folder / job.file``."""
+    samples, spans = assembled(job, cache, engine)
     path = folder / job.file
     levels = master_to_mp3(samples, job.rate, job.settings, path)
     write_tags(path, job.tags)
@@ -128,5 +151,6 @@ def render_track(job: TrackJob, folder: Path, cache: ClipCache, engine: Engine) 
         spans=tuple(spans),
         lufs=round(levels.lufs, 2),
         true_peak_dbtp=round(levels.true_peak_dbtp, 2),
+        peak_margin_db=levels.margin_db,
         sha256=sha256_file(path),
     )

@@ -61,13 +61,19 @@ def raw_synthesis(source: Path) -> tuple[float, float]:
 
 
 def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants (Linux /proc), in KB."""
+    """Proportional memory (PSS) of a process and all its descendants (Linux /proc), in KB.
+
+    PSS counts a page shared by n processes (forked workers share the parent's
+    libraries and imports) as 1/n in each, so the sum is what the tree really holds.
+    """
     total, stack = 0, [pid]
-    page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
     while stack:
         current = stack.pop()
         try:
-            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * page_kb
+            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+                    break
             for task in Path(f"/proc/{current}/task").iterdir():
                 stack += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, ValueError):
@@ -78,8 +84,8 @@ def _tree_rss_kb(pid: int) -> int:
 def run_build(source: Path, outdir: Path, cache: Path, *extra: str) -> dict:
     """One `audioguide build` in a child process: its report, wall time and peak memory.
 
-    ``peak_mb`` is the largest single process (parent or worker); ``peak_tree_mb``
-    the largest sum over the whole process tree, sampled every 0.2 s.
+    ``peak_mb`` is the largest single process (parent or worker, RSS); ``peak_tree_mb``
+    the largest PSS sum over the whole process tree, sampled every 0.2 s.
     """
     code = (
         "import json, resource, sys, time\n"
@@ -155,7 +161,7 @@ def book_benchmark(as_json: bool) -> None:
     print(f"book: {figures['words']} words, {figures['tracks']} tracks, {figures['audio_h']} h of audio")
     print(f"cold build {figures['cold_build_s']} s ({figures['realtime_factor']}x real time)")
     print(f"peak memory: largest process {figures['peak_process_mb']} MB, "
-          f"whole process tree {figures['peak_tree_mb']} MB (bound: 1024 MB)")
+          f"whole process tree (PSS) {figures['peak_tree_mb']} MB (bound: 1024 MB)")
 
 
 def main() -> None:

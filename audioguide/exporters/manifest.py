@@ -19,8 +19,12 @@ MANIFEST_VERSION = 1
 
 @dataclass(frozen=True)
 class ClipRecord:
+    """One sentence in a track: its cache key, what was said, what was written, where it is."""
+
     key: str
-    text: str
+    text: str      # the speech text (what the engine said)
+    written: str   # the sentence as written in the source
+    role: str      # announcement, heading, lead, question, paragraph
     start_s: float
     end_s: float
 
@@ -38,6 +42,7 @@ class TrackRecord:
     loudness_lufs: float
     true_peak_dbtp: float
     transcript: str
+    peak_margin_db: float
     clips: list[ClipRecord] = field(default_factory=list)
 
 
@@ -51,6 +56,7 @@ class Manifest:
     engine: dict[str, Any]
     tracks: list[TrackRecord]
     dropped: list[dict[str, Any]]
+    formats: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> {hash, files}
     format: str = MANIFEST_FORMAT
     version: int = MANIFEST_VERSION
 
