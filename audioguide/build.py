@@ -180,11 +180,9 @@ def build_guide(
         works.append(_TrackWork(spoken, keys, tags, _track_hash(spoken, keys, tags, settings, rate)))
 
     outdir = options.outdir
-    previous = None if options.force else load_manifest(outdir)
-    reusable: dict[str, TrackRecord] = {}
-    if previous is not None:
-        for record in previous.tracks:
-            reusable[record.hash] = record
+    previous = load_manifest(outdir)
+    # --force: nothing is reused (tracks, formats), but removed files are still reported
+    reusable = {r.hash: r for r in previous.tracks} if previous is not None and not options.force else {}
 
     def can_reuse(work: _TrackWork) -> TrackRecord | None:
         record = reusable.get(work.hash)
@@ -255,7 +253,9 @@ def build_guide(
                 folder=staging, document=document, settings=settings, rate=rate, cache=cache, engine=engine,
                 tracks=[FinishedTrack(r, _track_job(w, settings, rate), staging / r.file) for r, w in zip(records, works)],
             )
-            formats = _export_formats(guide, options.formats, previous, outdir, report, progress)
+            formats = _export_formats(
+                guide, options.formats, None if options.force else previous, outdir, report, progress
+            )
             manifest = Manifest(
                 title=document.title,
                 generator=f"audioguide {__version__}",
