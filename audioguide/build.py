@@ -18,9 +18,9 @@ import tempfile
 import time
 import unicodedata
 from contextlib import ExitStack
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Literal
+from typing import Callable, Literal, Sequence
 
 from . import __version__
 from .clip_cache import ClipCache, clip_key, default_cache_dir
@@ -33,7 +33,7 @@ from .exporters.playlist import render_m3u8
 from .formats import DEFAULT_FORMATS, FinishedGuide, FinishedTrack, exporter, format_hash
 from .output_folder import abandon_staging, commit_staging, link_or_copy, start_staging
 from .plan import TrackPlan, plan_tracks
-from .speech import Lexicon
+from .speech import Lexicon, merge_layers
 from .spoken import SpokenTrack, plan_warnings, speak_plan
 from . import scheduler
 from .render import RenderedTrack, TrackJob, sha256_file
@@ -107,11 +107,30 @@ def default_outdir(document: Document) -> Path:
     return Path("output") / slugify(document.title)
 
 
-def build_lexicon(settings: GuideSettings) -> Lexicon:
+def build_lexicon(settings: GuideSettings, lexicon_files: Sequence[str | Path] = ()) -> Lexicon:
+    """The pronunciations a build uses: built-in < lexicon files (later win) < the guide's own.
+
+    The command line folds its ``--lexicon`` files and the guide script's
+    ``lexicon:`` into ``settings.pronunciations`` (see :func:`with_lexicon_files`),
+    so every stage that calls ``build_lexicon(settings)`` says the same words;
+    ``lexicon_files`` is for callers that keep them apart. A lexicon changes the
+    speech text, and the clip keys are made from the speech text.
+    """
     lexicon = Lexicon.builtin()
+    for path in lexicon_files:
+        lexicon = lexicon.with_entries(Lexicon.from_file(path), source=Path(path).name)
     if settings.pronunciations:
         lexicon = lexicon.with_entries(settings.pronunciations, source="guide")
     return lexicon
+
+
+def with_lexicon_files(settings: GuideSettings, lexicon_files: Sequence[str | Path]) -> GuideSettings:
+    """``settings`` whose pronunciations also hold the files' entries, with the same precedence."""
+    if not lexicon_files:
+        return settings
+    layers = [Lexicon.from_file(path) for path in lexicon_files]
+    merged = merge_layers([*layers, settings.pronunciations])
+    return replace(settings, pronunciations=merged)
 
 
 def _track_tags(document: Document, spoken: SpokenTrack) -> TrackTags:

@@ -53,8 +53,10 @@ def main(verbose: int) -> None:
     Typical use:
       audioguide outline article.txt          # see the tracks it will make
       audioguide build article.txt            # MP3 tracks in output/<title>/
+      audioguide build https://clinic.example/article   # a web page (or page.html)
       audioguide init article.txt -o guide.yaml   # an editable guide script
       audioguide build guide.yaml
+      audioguide say "Take 2.5 mg of Toradol" --lexicon words.yaml
     """
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
@@ -63,7 +65,30 @@ def main(verbose: int) -> None:
 # ---------------------------------------------------------------- shared options
 
 def _source_argument(func: Callable) -> Callable:
-    return click.argument("source", type=click.Path(path_type=Path, dir_okay=True))(func)
+    # A path (.txt, .md, .html, .yaml) or an http(s) URL: sources.load_source decides.
+    return click.argument("source", type=click.Path(path_type=str, dir_okay=True))(func)
+
+
+def _lexicon_option(func: Callable) -> Callable:
+    return click.option(
+        "--lexicon", "lexicon_files", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+        help="Pronunciation lexicon (.yaml/.yml word: reading, or W3C .pls); repeatable, later files win. "
+             "The guide script's pronunciations win over all files.",
+    )(func)
+
+
+def _voice_options(func: Callable) -> Callable:
+    for option in reversed([
+        click.option("--engine", default=None, help="Speech engine: piper (offline, default) or gtts (online)."),
+        click.option("--voice", default=None,
+                     help="Voice: 'joe' (bundled) or a path to a Piper .onnx voice; for gtts a language."),
+        click.option("--rate", type=float, default=None,
+                     help="Speaking speed, 1.0 = normal (Piper length scale = 1/rate)."),
+        click.option("--lang", default=None, help="gTTS language (e.g. en, es)."),
+        click.option("--tld", default=None, help="gTTS Google host, e.g. com, co.uk (changes the accent)."),
+    ]):
+        func = option(func)
+    return func
 
 
 def _structure_options(func: Callable) -> Callable:
@@ -77,10 +102,18 @@ def _structure_options(func: Callable) -> Callable:
     return func
 
 
-def _load(source: Path, keep_furniture: bool):
+def _load(source: str | Path, keep_furniture: bool):
     from .sources import load_source
 
     return load_source(source, keep_furniture=keep_furniture)
+
+
+def _with_lexicons(settings: GuideSettings, loaded: Any, cli_files: tuple[Path, ...]) -> GuideSettings:
+    """Lexicon files into the settings: the guide script's first, then --lexicon (later win)."""
+    from .build import with_lexicon_files
+
+    files = (*(loaded.lexicon_files if loaded is not None else ()), *cli_files)
+    return with_lexicon_files(settings, files)
 
 
 def _settings(base: GuideSettings | None, **overrides: Any) -> GuideSettings:
@@ -109,10 +142,16 @@ def _settings(base: GuideSettings | None, **overrides: Any) -> GuideSettings:
 @main.command()
 @_source_argument
 @_structure_options
+@_lexicon_option
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
 @handle_errors
-def outline(source: Path, keep_furniture: bool, faq_mode: str | None, as_json: bool) -> None:
+def outline(source: str, keep_furniture: bool, faq_mode: str | None, lexicon_files: tuple[Path, ...],
+            as_json: bool) -> None:
     """Show the track plan for SOURCE: tracks, words, estimated length, dropped text.
+
+    SOURCE is a .txt, .md, .html or .yaml file, or an http(s) URL. "Do Not
+    Use" abbreviations ("QD", "5.0 mg", ".5 mg", ...) are reported on stderr
+    as "warning: track N: ..." lines.
 
     Example: audioguide outline examples/article.txt
     """
@@ -120,7 +159,7 @@ def outline(source: Path, keep_furniture: bool, faq_mode: str | None, as_json: b
     from .spoken import plan_warnings
 
     loaded = _load(source, keep_furniture)
-    settings = _settings(loaded.settings, faq_mode=faq_mode)
+    settings = _with_lexicons(_settings(loaded.settings, faq_mode=faq_mode), loaded, lexicon_files)
     plan = plan_tracks(loaded.document, settings)
     warnings = plan_warnings(plan)
     tracks = [
@@ -135,6 +174,8 @@ def outline(source: Path, keep_furniture: bool, faq_mode: str | None, as_json: b
         for t in plan.tracks
     ]
     dropped = [{"line": d.line, "reason": d.reason, "text": d.text} for d in plan.dropped]
+    for number, w in warnings:  # on stderr in both modes: stdout stays the plan (or pure JSON)
+        click.echo(f"warning: track {number}: {w.message}", err=True)
     if as_json:
         click.echo(json.dumps(
             {
@@ -145,6 +186,7 @@ def outline(source: Path, keep_furniture: bool, faq_mode: str | None, as_json: b
                 "estimated_s": round(sum(t["estimated_s"] for t in tracks), 1),
                 "dropped": dropped,
                 "warnings": [{"track": n, "code": w.code, "text": w.text, "message": w.message} for n, w in warnings],
+                "pronunciations": len(settings.pronunciations),
             },
             indent=2, ensure_ascii=False,
         ))
@@ -160,8 +202,6 @@ def outline(source: Path, keep_furniture: bool, faq_mode: str | None, as_json: b
         for d in dropped:
             where = f"line {d['line']}: " if d["line"] else ""
             click.echo(f"  - {where}{d['reason']}: {_shorten(d['text'])}")
-    for number, w in warnings:
-        click.echo(f"warning: track {number}: {w.message}", err=True)
 
 
 def _minutes(seconds: float) -> str:
@@ -179,11 +219,8 @@ def _shorten(text: str, width: int = 70) -> str:
 @_source_argument
 @click.option("-o", "--outdir", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Output folder (default: output/<slug of the title>/).")
-@click.option("--engine", default=None, help="Speech engine: piper (offline, default) or gtts (online).")
-@click.option("--voice", default=None, help="Voice: 'joe' (bundled) or a path to a Piper .onnx voice; for gtts a language.")
-@click.option("--rate", type=float, default=None, help="Speaking speed, 1.0 = normal (Piper length scale = 1/rate).")
-@click.option("--lang", default=None, help="gTTS language (e.g. en, es).")
-@click.option("--tld", default=None, help="gTTS Google host, e.g. com, co.uk (changes the accent).")
+@_voice_options
+@_lexicon_option
 @_structure_options
 @click.option("--no-announce", is_flag=True, help="Do not open tracks with 'Track n of N. Title'.")
 @click.option("--announce-template", default=None,
@@ -202,10 +239,12 @@ def _shorten(text: str, width: int = 70) -> str:
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
 @handle_errors
-def build(source: Path, outdir: Path | None, quiet: bool, as_json: bool, keep_furniture: bool,
+def build(source: str, outdir: Path | None, quiet: bool, as_json: bool, keep_furniture: bool,
           cache_dir: Path | None, no_cache: bool, jobs: int | None, force: bool, dry_run: bool,
-          formats: str, **overrides: Any) -> None:
-    """Build the narrated guide for SOURCE (.txt, .md or a .yaml guide script).
+          formats: str, lexicon_files: tuple[Path, ...], **overrides: Any) -> None:
+    """Build the narrated guide for SOURCE (.txt, .md, .html, a .yaml guide script, or an http(s) URL).
+
+    "Do Not Use" abbreviations are reported on stderr as "warning: track N: ..." lines.
 
     Example: audioguide build examples/article.txt -o output/pain-guide
     """
@@ -213,7 +252,7 @@ def build(source: Path, outdir: Path | None, quiet: bool, as_json: bool, keep_fu
     from .formats import parse_formats
 
     loaded = _load(source, keep_furniture)
-    settings = _settings(loaded.settings, **overrides)
+    settings = _with_lexicons(_settings(loaded.settings, **overrides), loaded, lexicon_files)
     target = outdir or default_outdir(loaded.document)
     options = BuildOptions(outdir=target, cache_dir=cache_dir, use_cache=not no_cache,
                            jobs=jobs, force=force, dry_run=dry_run, formats=parse_formats(formats))
@@ -271,8 +310,10 @@ def build(source: Path, outdir: Path | None, quiet: bool, as_json: bool, keep_fu
 @_structure_options
 @click.option("--force", is_flag=True, help="Overwrite an existing guide script.")
 @handle_errors
-def init(source: Path, output: Path, keep_furniture: bool, faq_mode: str | None, force: bool) -> None:
+def init(source: str, output: Path, keep_furniture: bool, faq_mode: str | None, force: bool) -> None:
     """Write SOURCE's detected structure as an editable YAML guide script.
+
+    SOURCE is a .txt, .md, .html or .yaml file, or an http(s) URL.
 
     Example: audioguide init examples/article.txt -o guide.yaml
     """
@@ -295,6 +336,88 @@ def init(source: Path, output: Path, keep_furniture: bool, faq_mode: str | None,
     except OSError as exc:
         raise AudioguideError(f"{output}: cannot write ({exc.strerror})") from None
     click.echo(f"Wrote {output} ({len(loaded.document.chapters)} chapters). Edit it, then: audioguide build {output}")
+
+
+# ---------------------------------------------------------------- say
+
+@main.command()
+@click.argument("text")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=Path("say.mp3"),
+              show_default=True, help="Where to write the clip (MP3; an existing file is replaced).")
+@click.option("--no-audio", is_flag=True, help="Only print the speech text; make no sound file.")
+@click.option("--guide", "guide", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Use a guide script's voice, pauses, pronunciations and lexicon files.")
+@_voice_options
+@_lexicon_option
+@handle_errors
+def say(text: str, output: Path, no_audio: bool, guide: Path | None, lexicon_files: tuple[Path, ...],
+        **overrides: Any) -> None:
+    """Say TEXT as a guide would: print the speech text, write a short clip.
+
+    The speech text (after normalization and pronunciation lexicons, one
+    sentence per line) goes to stdout; the clip is mastered like a track and
+    written to -o (default say.mp3 in the current folder). The voice options
+    are build's.
+
+    Example: audioguide say "Take 2.5 mg twice daily" --lexicon words.pls -o dose.mp3
+    """
+    from .build import build_lexicon
+    from .speech import find_warnings
+    from .spoken import speak_text
+
+    loaded = None
+    if guide is not None:
+        from .sources import load_source
+
+        loaded = load_source(guide)
+        if loaded.settings is None:
+            raise AudioguideError(f"{guide}: not a guide script (use a .yaml file written by audioguide init)")
+    settings = _with_lexicons(_settings(loaded.settings if loaded else None, **overrides), loaded, lexicon_files)
+    clips = speak_text(text, settings.pauses, build_lexicon(settings))
+    if not clips:
+        raise AudioguideError("nothing to say: the text has no words")
+    for clip in clips:
+        click.echo(clip.speech)
+    for warning in find_warnings(text):
+        click.echo(f"warning: {warning.text!r}: {warning.message}", err=True)
+    if no_audio:
+        return
+    seconds = _write_clip(clips, settings, output)
+    click.echo(f"Wrote {output} ({seconds:.1f} s)", err=True)
+
+
+def _write_clip(clips: list, settings: GuideSettings, output: Path) -> float:
+    """Synthesize, assemble with the guide's pauses, master and encode ``clips`` to ``output``."""
+    import os
+    import tempfile
+
+    from .assemble import assemble
+    from .engines import create_engine
+    from .render import master_to_mp3
+
+    engine = create_engine(settings.voice)
+    try:
+        audio = [engine.synthesize(clip.speech) for clip in clips]
+    finally:
+        engine.close()
+    rate = engine.sample_rate
+    samples, _ = assemble([a.samples for a in audio], [c.pause_after_ms for c in clips], rate,
+                          head_ms=settings.pauses.head_ms, tail_ms=settings.pauses.tail_ms)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".mp3", dir=output.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise AudioguideError(f"{output}: cannot write ({exc.strerror})") from None
+    try:
+        master_to_mp3(samples, rate, settings, Path(tmp))
+        os.replace(tmp, output)
+    except OSError as exc:
+        raise AudioguideError(f"{output}: cannot write ({exc.strerror})") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return len(samples) / rate
 
 
 # ---------------------------------------------------------------- cache

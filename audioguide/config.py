@@ -37,6 +37,7 @@ class Pauses:
     paragraph_ms: int = 800
     question_answer_ms: int = 700
     tail_ms: int = 1500
+    item_ms: int = 450  # between the items of a list (the last item gets paragraph_ms)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,12 @@ Norwegian, not ``False``.
 
 Text normalisation on load: paragraphs are separated by blank lines; the lines
 of one paragraph are stripped and joined with single spaces, so an editor may
-wrap long paragraphs. Titles and leads are normalised the same way.
+wrap long paragraphs. Titles and leads are normalised the same way. A line
+starting with "- " is a list item (read with a short pause); a paragraph that
+really starts with "- " is written with a backslash first ("\\- ...").
+
+Paths (``lexicon`` files, ``cover_image``) are relative to the guide script's
+folder and must exist; they are loaded as absolute paths.
 """
 
 from __future__ import annotations
@@ -21,9 +26,9 @@ import logging
 import math
 import re
 import string
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Sequence
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -32,16 +37,18 @@ from .config import (
     Encoding,
     FaqMode,
     GuideSettings,
+    HoldProgramme,
     Loudness,
     Pauses,
     VoiceSettings,
 )
 from .document import Chapter, ChapterKind, Document, Dropped
 from .errors import GuideScriptError
+from .structure import ListItem, is_item
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["dump_guide", "load_guide", "SKIPPED_REASON", "PLACEHOLDERS"]
+__all__ = ["GuideScript", "dump_guide", "load_guide", "load_guide_script", "SKIPPED_REASON", "PLACEHOLDERS"]
 
 SKIPPED_REASON = "skipped in guide script"
 PLACEHOLDERS = ("number", "total", "title", "kind")
@@ -49,14 +56,18 @@ PLACEHOLDERS = ("number", "total", "title", "kind")
 TOP_KEYS = (
     "title", "publisher", "author", "language", "source", "faq_title",
     "voice", "pauses", "loudness", "encoding",
-    "announce", "announce_template", "faq", "pronunciations", "chapters",
+    "announce", "announce_template", "faq", "pronunciations", "lexicon",
+    "hold", "cover_image", "chapters",
 )
 CHAPTER_KEYS = ("kind", "title", "lead", "text", "skip")
 VOICE_KEYS = ("engine", "voice", "rate", "lang", "tld")
 PAUSE_KEYS = (
     "head_ms", "after_announcement_ms", "sentence_ms",
-    "paragraph_ms", "question_answer_ms", "tail_ms",
+    "paragraph_ms", "question_answer_ms", "tail_ms", "item_ms",
 )
+HOLD_KEYS = ("tracks", "gap_ms", "opening", "repeat_opening", "max_seconds", "max_bytes")
+ITEM_MARK = "- "
+ESCAPE = "\\"
 LOUDNESS_KEYS = ("target_lufs", "true_peak_dbtp")
 ENCODING_KEYS = ("bitrate_kbps",)
 
@@ -83,13 +94,19 @@ _HEADER = """\
 #   announce                   true: each track starts with announce_template spoken aloud
 #   announce_template          placeholders {number} {total} {title} {kind}
 #   faq                        each: one track per question | single: all questions in one track
-#   pronunciations             word: how to say it (e.g. NSAIDs: en-seds)
+#   pronunciations             word: how to say it (e.g. NSAIDs: en-seds); wins over lexicon files
+#   lexicon                    a lexicon file (.yaml/.yml or .pls) or a list of them, relative to
+#                              this file; later files win over earlier ones and the built-in table
+#   hold                       phone hold loop: tracks [numbers], gap_ms, opening (text or null),
+#                              repeat_opening, max_seconds, max_bytes
+#   cover_image                picture for the M4B audiobook, relative to this file
 #
 # chapters: one entry per track, built in this order. Each entry has
 #   kind    intro | section | faq | conclusion (default section)
 #   title   chapter heading (for faq: the question)
 #   lead    optional text spoken first (intro: the article title)
-#   text    the paragraphs, separated by a blank line; lines of a paragraph may be wrapped
+#   text    the paragraphs, separated by a blank line; lines of a paragraph may be wrapped;
+#           a line starting with "- " is a list item (a short pause after each)
 #   skip    true: keep the chapter here but leave it out of the build
 """
 
@@ -136,6 +153,24 @@ def _voice_node(voice: VoiceSettings) -> MappingNode:
     return _mapping(pairs, flow=True)
 
 
+def _chapter_text(paragraphs: Sequence[str]) -> str:
+    """Paragraphs apart by a blank line; the items of a list one "- " line each."""
+    chunks: list[str] = []
+    previous_item = False
+    for paragraph in paragraphs:
+        if is_item(paragraph):
+            line = ITEM_MARK + paragraph
+            if previous_item:
+                chunks[-1] += "\n" + line
+            else:
+                chunks.append(line)
+        else:
+            escape = paragraph.startswith((ITEM_MARK, ESCAPE))
+            chunks.append(ESCAPE + paragraph if escape else paragraph)
+        previous_item = is_item(paragraph)
+    return "\n\n".join(chunks)
+
+
 def _chapter_node(chapter: Chapter) -> MappingNode:
     pairs: list[tuple[str, Node]] = [
         ("kind", _scalar(chapter.kind.value)),
@@ -143,12 +178,29 @@ def _chapter_node(chapter: Chapter) -> MappingNode:
     ]
     if chapter.lead is not None:
         pairs.append(("lead", _scalar(chapter.lead)))
-    pairs.append(("text", _block("\n\n".join(chapter.paragraphs))))
+    pairs.append(("text", _block(_chapter_text(chapter.paragraphs))))
     return _mapping(pairs)
 
 
-def dump_guide(doc: Document, settings: GuideSettings) -> str:
-    """The guide script for ``doc`` and ``settings`` as YAML text (stable output)."""
+def _hold_node(hold: HoldProgramme) -> MappingNode:
+    pairs: list[tuple[str, Node]] = []
+    if hold.tracks is not None:
+        pairs.append(("tracks", SequenceNode(_SEQ, [_scalar(int(t)) for t in hold.tracks], flow_style=True)))
+    pairs.append(("gap_ms", _scalar(int(hold.gap_ms))))
+    pairs.append(("opening", _scalar(hold.opening) if hold.opening is not None else ScalarNode(_NULL, "null")))
+    pairs.append(("repeat_opening", _scalar(bool(hold.repeat_opening))))
+    pairs.append(("max_seconds", _scalar(float(hold.max_seconds))))
+    if hold.max_bytes is not None:
+        pairs.append(("max_bytes", _scalar(int(hold.max_bytes))))
+    return _mapping(pairs)
+
+
+def dump_guide(doc: Document, settings: GuideSettings, lexicon_files: Sequence[str | Path] = ()) -> str:
+    """The guide script for ``doc`` and ``settings`` as YAML text (stable output).
+
+    ``lexicon_files`` are written as given (``lexicon:``); ``hold`` and
+    ``cover_image`` only when they differ from the defaults.
+    """
     pairs: list[tuple[str, Node]] = [("title", _scalar(doc.title))]
     for key in ("publisher", "author"):
         value = getattr(doc, key)
@@ -171,6 +223,13 @@ def dump_guide(doc: Document, settings: GuideSettings) -> str:
     pairs.append(("pronunciations", _mapping(
         [(word, _scalar(say)) for word, say in settings.pronunciations.items()],
         flow=not settings.pronunciations)))
+    if lexicon_files:
+        files = [_scalar(str(f)) for f in lexicon_files]
+        pairs.append(("lexicon", files[0] if len(files) == 1 else SequenceNode(_SEQ, files, flow_style=False)))
+    if settings.hold != HoldProgramme():
+        pairs.append(("hold", _hold_node(settings.hold)))
+    if settings.cover_image is not None:
+        pairs.append(("cover_image", _scalar(str(settings.cover_image))))
     pairs.append(("chapters", SequenceNode(
         _SEQ, [_chapter_node(c) for c in doc.chapters], flow_style=False)))
 
@@ -205,9 +264,25 @@ def _one_line(text: str) -> str:
 
 
 def _paragraphs(text: str) -> tuple[str, ...]:
-    """Split text at blank lines into normalised paragraphs."""
-    parts = re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n"))
-    return tuple(p for p in (_one_line(part) for part in parts) if p)
+    """Split text at blank lines into normalised paragraphs; "- " lines are list items."""
+    out: list[str] = []
+    for part in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n")):
+        runs: list[tuple[bool, list[str]]] = []  # (is an item, its lines)
+        for line in part.split("\n"):
+            line = line.strip()
+            if line.startswith(ITEM_MARK) and line[len(ITEM_MARK):].strip():
+                runs.append((True, [line[len(ITEM_MARK):].strip()]))
+            elif line:
+                if not runs:
+                    runs.append((False, []))
+                runs[-1][1].append(line)
+        for item, lines in runs:
+            joined = " ".join(lines)
+            if item:
+                out.append(ListItem(joined))
+            elif joined:
+                out.append(joined.removeprefix(ESCAPE))
+    return tuple(out)
 
 
 class _Reader:
@@ -372,6 +447,66 @@ class _Reader:
             result[word] = say
         return result
 
+    def hold(self, keys: dict[str, tuple[ScalarNode, Node]]) -> HoldProgramme:
+        group = self.optional_group(keys, "hold", HOLD_KEYS)
+        hold = HoldProgramme()
+        if "tracks" in group:
+            node = group["tracks"][1]
+            if isinstance(node, ScalarNode) and node.tag == _NULL:
+                tracks = None
+            else:
+                if not isinstance(node, SequenceNode):
+                    self.fail(node, f"hold.tracks must be a list of track numbers, not {_describe(node)}")
+                if not node.value:
+                    self.fail(node, "hold.tracks must not be empty (leave it out for every track but the conclusion)")
+                tracks = tuple(self.whole(item, "hold.tracks: a track number", minimum=1) for item in node.value)
+            hold = replace(hold, tracks=tracks)
+        if "gap_ms" in group:
+            hold = replace(hold, gap_ms=self.whole(group["gap_ms"][1], "hold.gap_ms", minimum=0))
+        if "opening" in group:
+            hold = replace(hold, opening=self.text(group["opening"][1], "hold.opening", optional=True))
+        if "repeat_opening" in group:
+            hold = replace(hold, repeat_opening=self.flag(group["repeat_opening"][1], "hold.repeat_opening"))
+        if "max_seconds" in group:
+            node = group["max_seconds"][1]
+            seconds = self.number(node, "hold.max_seconds")
+            if seconds <= 0:
+                self.fail(node, f"hold.max_seconds must be greater than 0, not {_describe(node)}")
+            hold = replace(hold, max_seconds=seconds)
+        if "max_bytes" in group:
+            node = group["max_bytes"][1]
+            empty = isinstance(node, ScalarNode) and node.tag == _NULL
+            hold = replace(hold, max_bytes=None if empty else self.whole(node, "hold.max_bytes", minimum=1))
+        return hold
+
+    def path(self, node: Node, name: str, folder: Path) -> Path:
+        """An existing file, relative to the guide script's folder."""
+        value = self.text(node, name)
+        assert value is not None
+        path = Path(value).expanduser()
+        path = path if path.is_absolute() else folder / path
+        if not path.is_file():
+            self.fail(node, f"{name} '{value}': no such file (paths are relative to the guide script)")
+        return path
+
+    def lexicon(self, keys: dict[str, tuple[ScalarNode, Node]], folder: Path) -> tuple[Path, ...]:
+        if "lexicon" not in keys:
+            return ()
+        node = keys["lexicon"][1]
+        if isinstance(node, ScalarNode) and node.tag == _NULL:
+            return ()
+        items = node.value if isinstance(node, SequenceNode) else [node]
+        if isinstance(node, MappingNode):
+            self.fail(node, "lexicon must be a file name or a list of file names, not a mapping "
+                            "(write word: reading entries under pronunciations)")
+        files: list[Path] = []
+        for item in items:
+            path = self.path(item, "lexicon", folder)
+            if path.suffix.lower() not in (".yaml", ".yml", ".pls"):
+                self.fail(item, f"lexicon '{item.value}': use a .yaml, .yml or .pls file")
+            files.append(path)
+        return tuple(files)
+
     def chapter(self, node: Node, number: int) -> tuple[Chapter | None, Dropped | None]:
         """One chapter entry: the chapter, or (if skipped) what was dropped."""
         what = f"chapter {number}"
@@ -446,8 +581,23 @@ def _yaml_error(name: str, text: str, exc: yaml.YAMLError) -> GuideScriptError:
     return GuideScriptError(f"{name}:{line}: invalid YAML: {problem}")
 
 
+@dataclass(frozen=True)
+class GuideScript:
+    """What a guide script says: the document, its settings, and the lexicon files it names."""
+
+    document: Document
+    settings: GuideSettings
+    lexicon_files: tuple[Path, ...] = ()
+
+
 def load_guide(path: Path) -> tuple[Document, GuideSettings]:
     """Parse and validate a guide script into the document and settings it describes."""
+    script = load_guide_script(path)
+    return script.document, script.settings
+
+
+def load_guide_script(path: Path) -> GuideScript:
+    """Parse and validate a guide script (document, settings, lexicon files)."""
     path = Path(path)
     name = str(path)
     text = _read_text(path)
@@ -500,6 +650,13 @@ def load_guide(path: Path) -> tuple[Document, GuideSettings]:
             known = ", ".join(m.value for m in FaqMode)
             r.fail(faq_node, f"unknown faq mode '{raw}' (known: {known})")
     settings = replace(settings, pronunciations=r.pronunciations(keys))
+    folder = path.resolve().parent
+    lexicon_files = r.lexicon(keys, folder)
+    settings = replace(settings, hold=r.hold(keys))
+    if "cover_image" in keys and not (
+        isinstance(keys["cover_image"][1], ScalarNode) and keys["cover_image"][1].tag == _NULL
+    ):
+        settings = replace(settings, cover_image=str(r.path(keys["cover_image"][1], "cover_image", folder)))
 
     if "chapters" not in keys:
         r.fail(root, "missing chapters (the list of chapters to build)")
@@ -534,4 +691,4 @@ def load_guide(path: Path) -> tuple[Document, GuideSettings]:
     logger.debug(
         "loaded guide script %s: %d chapters, %d skipped", name, len(chapters), len(dropped)
     )
-    return doc, settings
+    return GuideScript(doc, settings, lexicon_files)

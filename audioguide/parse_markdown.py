@@ -2,8 +2,10 @@
 
 Headings keep their levels: the first ``#`` heading is the title, the highest
 level below it makes chapters, deeper headings stay inside their chapter
-(FAQ questions excepted). Lists become one paragraph per item; emphasis, links
-and images are read as their text; code blocks and HTML are dropped (listed).
+(FAQ questions excepted). Lists become list items, one per item, each read
+with a short pause (an ordered item keeps its number: "1. Draw blood");
+emphasis, links and images are read as their text; code blocks and HTML are
+dropped (listed).
 """
 
 from __future__ import annotations
@@ -39,16 +41,26 @@ def markdown_blocks(text: str) -> tuple[list[Block], list[Dropped]]:
     blocks: list[Block] = []
     dropped: list[Dropped] = []
     heading_level: int | None = None
+    items: list[str | None] = []  # open list items: the number to say ("1."), or None
     for index, token in enumerate(tokens):
         line = token.map[0] + 1 if token.map else None
         if token.type == "heading_open":
             heading_level = int(token.tag[1])
+        elif token.type == "list_item_open":
+            ordered = token.markup in (".", ")") and token.info
+            items.append(f"{token.info}{token.markup}" if ordered else None)
+        elif token.type == "list_item_close":
+            items.pop()
         elif token.type == "inline":
             content = _inline_text(token)
+            where = line or _line_of(tokens, index)
             if heading_level is not None:
-                blocks.append(Block("heading", content, line or _line_of(tokens, index), heading_level))
+                blocks.append(Block("heading", content, where, heading_level))
+            elif content and items:
+                number, items[-1] = items[-1], None  # the number goes with the item's first line
+                blocks.append(Block("item", f"{number} {content}" if number else content, where))
             elif content:
-                blocks.append(Block("paragraph", content, line or _line_of(tokens, index)))
+                blocks.append(Block("paragraph", content, where))
         elif token.type == "heading_close":
             heading_level = None
         elif token.type in ("fence", "code_block", "html_block"):

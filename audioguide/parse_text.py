@@ -4,7 +4,10 @@ Plain text (as scraped from a web page) has no markup, so structure is read
 from shape: the first line is the title; a short line without closing
 punctuation is a heading; a one-sentence question standing alone before a
 paragraph is a heading; blank lines separate paragraphs; a short label such as
-"Key Takeaway:" on its own line leads into the paragraph after it.
+"Key Takeaway:" on its own line leads into the paragraph after it; lines
+starting with a bullet ("-", "*", "•") or a number ("1.", "2)") are list items
+(bullets are not spoken, numbers are; a wrapped item's lower-case
+continuation lines join it).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ MAX_TITLE_WORDS = 25
 MAX_LABEL_WORDS = 4
 
 _LIST_ITEM_RE = re.compile(r"^\s*([-*•‣◦–]|\d{1,3}[.)])\s+")
+_BULLET_RE = re.compile(r"^\s*[-*•‣◦–]\s+")
 _SENTENCE_END_INSIDE_RE = re.compile(r"[.!?][\"”’)]?\s+[A-Z0-9“\"]")
 
 
@@ -89,14 +93,33 @@ def _starts_new_sentence(line: str) -> bool:
 
 
 def _paragraphs(lines: tuple[str, ...]) -> list[str]:
-    """Join hard-wrapped lines; list items stay separate paragraphs."""
+    """Join hard-wrapped lines; each list item is its own paragraph (wrapped items included)."""
     out: list[str] = []
     for line in lines:
-        if out and not _is_list_item(line) and not _is_list_item(out[-1]):
+        joins = out and not _is_list_item(line) and (
+            not _is_list_item(out[-1]) or line[:1].islower()
+        )
+        if joins:
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)
     return out
+
+
+def _item_text(line: str) -> str:
+    """A list item as it is read: without its bullet; a number ("1.") is kept."""
+    return _BULLET_RE.sub("", line, count=1).strip()
+
+
+def _line_count(paragraph: str, lines: tuple[str, ...]) -> int:
+    """How many of ``lines`` were joined into ``paragraph`` (for line numbers)."""
+    count, length = 0, -1
+    for line in lines:
+        length += len(line) + 1
+        count += 1
+        if length >= len(paragraph):
+            break
+    return max(count, 1)
 
 
 def text_blocks(text: str) -> tuple[str | None, list[Block]]:
@@ -123,8 +146,13 @@ def text_blocks(text: str) -> tuple[str | None, list[Block]]:
         if len(lines) == 1 and (_is_short_heading(lines[0]) or _is_question_heading(lines[0])):
             raw.append(Block("heading", lines[0], line_no))  # confirmed below
             continue
-        for offset, paragraph in enumerate(_paragraphs(lines)):
-            raw.append(Block("paragraph", paragraph, line_no + offset))
+        offset = 0
+        for paragraph in _paragraphs(lines):
+            if _is_list_item(paragraph) and _item_text(paragraph):
+                raw.append(Block("item", _item_text(paragraph), line_no + offset))
+            else:
+                raw.append(Block("paragraph", paragraph, line_no + offset))
+            offset += _line_count(paragraph, lines[offset:])
 
     blocks: list[Block] = []
     pending_label: Block | None = None

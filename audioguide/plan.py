@@ -15,12 +15,13 @@ from pathvalidate import sanitize_filename
 from .config import FaqMode, GuideSettings, Pauses
 from .document import Chapter, ChapterKind, Document, Dropped
 from .errors import AudioguideError
+from .structure import is_item
 
 WORDS_PER_MINUTE = 155  # typical comfortable rate of synthetic speech
 MAX_TITLE_CHARS_IN_FILENAME = 100
 TEMPLATE_FIELDS = {"number", "total", "title", "kind"}
 
-Role = Literal["announcement", "heading", "lead", "question", "paragraph"]
+Role = Literal["announcement", "heading", "lead", "question", "paragraph", "item"]
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,18 @@ def _group_chapters(document: Document, faq_mode: FaqMode) -> list[_TrackSource]
     return groups
 
 
+def _paragraph_passages(paragraphs: tuple[str, ...], pauses: Pauses) -> list[Passage]:
+    """One passage per paragraph; list items get the short item pause, except the last of a list."""
+    out: list[Passage] = []
+    for index, text in enumerate(paragraphs):
+        if is_item(text):
+            more_items = index + 1 < len(paragraphs) and is_item(paragraphs[index + 1])
+            out.append(Passage("item", text, pauses.item_ms if more_items else pauses.paragraph_ms))
+        else:
+            out.append(Passage("paragraph", text, pauses.paragraph_ms))
+    return out
+
+
 def _body(source: _TrackSource, pauses: Pauses, announced_title: bool) -> list[Passage]:
     """Passages after the announcement."""
     out: list[Passage] = []
@@ -142,7 +155,7 @@ def _body(source: _TrackSource, pauses: Pauses, announced_title: bool) -> list[P
                 out.append(Passage("question", as_sentence(chapter.title), pauses.question_answer_ms))
         elif not announced_title and chapter.kind is not ChapterKind.INTRO:
             out.append(Passage("heading", as_sentence(chapter.title), pauses.paragraph_ms))
-        out.extend(Passage("paragraph", text, pauses.paragraph_ms) for text in chapter.paragraphs)
+        out.extend(_paragraph_passages(chapter.paragraphs, pauses))
     if out:
         last = out[-1]
         out[-1] = Passage(last.role, last.text, 0)  # the tail is added when mastering

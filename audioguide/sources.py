@@ -1,42 +1,187 @@
-"""Pick the parser for a source file by its extension."""
+"""Pick the parser for a source: a file by its extension, or a web page by its URL.
+
+A SOURCE is a path (``article.txt``, ``article.md``, ``page.html``,
+``guide.yaml``) or an ``http://``/``https://`` URL. A URL is fetched once
+with :mod:`requests` (timeout, User-Agent, size cap) and parsed by what the
+server says it is: HTML, plain text or Markdown. Every failure is one
+:class:`SourceError` line naming the file or URL.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import __version__
 from .config import GuideSettings
 from .document import Document
 from .errors import SourceError
 
+logger = logging.getLogger(__name__)
+
 TEXT_SUFFIXES = {".txt", ".text", ""}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 GUIDE_SUFFIXES = {".yaml", ".yml"}
+
+FETCH_TIMEOUT_S = 20.0            # connect, each read, and the whole download
+MAX_PAGE_BYTES = 10 * 1024 * 1024  # no article page is larger; a file download might be
+USER_AGENT = f"audioguide/{__version__} (narrated audio guides for visually impaired listeners)"
+HTML_TYPES = {"text/html", "application/xhtml+xml"}
+TEXT_TYPES = {"text/plain"}
+MARKDOWN_TYPES = {"text/markdown", "text/x-markdown"}
+
+_URL_RE = re.compile(r"^https?://", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class LoadedSource:
-    """A parsed source, and the settings a guide script carries (None for articles)."""
+    """A parsed source, the settings a guide script carries (None for articles),
+    and the lexicon files it names (resolved against the guide script's folder)."""
 
     document: Document
     settings: GuideSettings | None = None
+    lexicon_files: tuple[Path, ...] = ()
 
 
-def load_source(path: Path, *, keep_furniture: bool = False) -> LoadedSource:
-    """Parse ``path`` as plain text, Markdown or a YAML guide script."""
+@dataclass(frozen=True)
+class FetchedPage:
+    """A downloaded web page: its bytes and what the server said about them."""
+
+    url: str          # after redirects
+    content_type: str  # "text/html", lower case, without parameters
+    charset: str | None
+    data: bytes
+
+
+def is_url(source: str | Path) -> bool:
+    """True for an http:// or https:// SOURCE."""
+    return isinstance(source, str) and bool(_URL_RE.match(source.strip()))
+
+
+def load_source(source: str | Path, *, keep_furniture: bool = False, timeout: float = FETCH_TIMEOUT_S) -> LoadedSource:
+    """Parse ``source``: a URL, or a plain-text, Markdown, HTML or YAML guide-script file."""
+    if is_url(source):
+        return LoadedSource(load_url(str(source).strip(), keep_furniture=keep_furniture, timeout=timeout))
+    path = Path(source)
     suffix = path.suffix.lower()
     if suffix in GUIDE_SUFFIXES:
-        from .guide_script import load_guide
+        from .guide_script import load_guide_script
 
-        document, settings = load_guide(path)
-        return LoadedSource(document, settings)
+        script = load_guide_script(path)
+        return LoadedSource(script.document, script.settings, script.lexicon_files)
     if suffix in MARKDOWN_SUFFIXES:
         from .parse_markdown import parse_markdown
 
         return LoadedSource(parse_markdown(path, keep_furniture=keep_furniture))
+    if suffix in HTML_SUFFIXES:
+        from .parse_html import parse_html
+
+        return LoadedSource(parse_html(path, keep_furniture=keep_furniture))
     if suffix in TEXT_SUFFIXES:
         from .parse_text import parse_text
 
         return LoadedSource(parse_text(path, keep_furniture=keep_furniture))
-    known = ", ".join(sorted(s for s in TEXT_SUFFIXES | MARKDOWN_SUFFIXES | GUIDE_SUFFIXES if s))
-    raise SourceError(f"{path}: unsupported file type '{suffix}' (use {known})")
+    known = ", ".join(sorted(s for s in TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | GUIDE_SUFFIXES if s))
+    raise SourceError(f"{path}: unsupported file type '{suffix}' (use {known}, or an http(s) URL)")
+
+
+def load_url(url: str, *, keep_furniture: bool = False, timeout: float = FETCH_TIMEOUT_S) -> Document:
+    """Fetch ``url`` and parse it by its content type (HTML, plain text, Markdown)."""
+    page = fetch_url(url, timeout=timeout)
+    if page.content_type in HTML_TYPES:
+        from .parse_html import parse_html_bytes
+
+        return parse_html_bytes(page.data, source=url, declared_charset=page.charset, keep_furniture=keep_furniture)
+    from .text_input import clean_text, decode_bytes
+
+    text = clean_text(decode_bytes(page.data, url, page.charset))
+    if not text.strip():
+        raise SourceError(f"{url}: the page holds no text")
+    if page.content_type in MARKDOWN_TYPES:
+        from .parse_markdown import parse_markdown_text
+
+        return parse_markdown_text(text, source=url, keep_furniture=keep_furniture)
+    from .parse_text import parse_plain_text
+
+    return parse_plain_text(text, source=url, keep_furniture=keep_furniture)
+
+
+def fetch_url(url: str, *, timeout: float = FETCH_TIMEOUT_S, max_bytes: int = MAX_PAGE_BYTES) -> FetchedPage:
+    """Download one page: a timeout on connect, each read and the whole download; a size cap.
+
+    Timeouts, DNS failures, refused connections, HTTP errors, an oversized
+    body and a content type that is not a page are one-line SourceErrors.
+    """
+    import requests  # installed with gTTS; imported here so file sources never load it
+
+    headers = {"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5"}
+    started = time.monotonic()
+    try:
+        with requests.get(url, headers=headers, timeout=(timeout, timeout), stream=True, allow_redirects=True) as response:
+            if response.status_code >= 400:
+                reason = f" {response.reason}" if response.reason else ""
+                raise SourceError(f"{url}: HTTP {response.status_code}{reason}")
+            content_type, charset = _content_type(response.headers.get("Content-Type", ""))
+            if content_type and content_type not in HTML_TYPES | TEXT_TYPES | MARKDOWN_TYPES:
+                raise SourceError(f"{url}: not a web page (content type {content_type}); give an HTML, text or Markdown page")
+            length = response.headers.get("Content-Length", "")
+            if length.isdigit() and int(length) > max_bytes:
+                raise SourceError(f"{url}: page too large ({int(length)} bytes; limit {max_bytes})")
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_content(chunk_size=65536):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise SourceError(f"{url}: page too large (over {max_bytes} bytes)")
+                if time.monotonic() - started > timeout:
+                    raise SourceError(f"{url}: timed out after {timeout:g} s (the download took too long)")
+                chunks.append(chunk)
+            final_url = response.url or url
+    except SourceError:
+        raise
+    except requests.exceptions.Timeout:
+        raise SourceError(f"{url}: timed out after {timeout:g} s (no answer from the server)") from None
+    except requests.exceptions.SSLError:
+        raise SourceError(f"{url}: secure connection failed (TLS/SSL certificate problem)") from None
+    except requests.exceptions.ConnectionError as exc:
+        raise SourceError(f"{url}: {_connection_problem(exc)}") from None
+    except requests.exceptions.TooManyRedirects:
+        raise SourceError(f"{url}: too many redirects") from None
+    except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema):
+        raise SourceError(f"{url}: not a valid web address") from None
+    except requests.exceptions.RequestException as exc:
+        raise SourceError(f"{url}: download failed ({type(exc).__name__})") from None
+    data = b"".join(chunks)
+    if not data.strip():
+        raise SourceError(f"{url}: the page is empty")
+    logger.info("fetched %s: %d bytes, %s", final_url, len(data), content_type or "no content type")
+    return FetchedPage(url=final_url, content_type=content_type or "text/html", charset=charset, data=data)
+
+
+def _content_type(header: str) -> tuple[str, str | None]:
+    """("text/html", "utf-8") from "text/html; charset=UTF-8"."""
+    kind, _, params = header.partition(";")
+    charset = None
+    for param in params.split(";"):
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            charset = value.strip().strip("\"'")
+    return kind.strip().lower(), charset
+
+
+def _connection_problem(exc: Exception) -> str:
+    """A short description of why a connection failed: unknown host, refused, other."""
+    text = str(exc)
+    if any(cue in text for cue in ("NameResolutionError", "Name or service not known", "nodename nor servname",
+                                     "getaddrinfo failed", "Temporary failure in name resolution",
+                                     "No address associated", "Failed to resolve")):
+        return "host not found (DNS lookup failed; check the address and the internet connection)"
+    if "Connection refused" in text or "ConnectionRefused" in text:
+        return "connection refused (is the server running?)"
+    if "Network is unreachable" in text:
+        return "network unreachable (no internet connection?)"
+    return "cannot connect to the server"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .config import Pauses
-from .plan import PlannedTrack, Role, TrackPlan
+from .plan import Passage, PlannedTrack, Role, TrackPlan
 from .speech import Lexicon, SpeechWarning, find_warnings, normalize, split_sentences
 
 
@@ -49,24 +49,43 @@ class SpokenTrack:
         return " ".join(clip.speech for clip in self.clips)
 
 
+def passage_clips(passage: Passage, index: int, pauses: Pauses, lexicon: Lexicon) -> list[ClipSpec]:
+    """The clips of one passage: its sentences, normalized; the passage's pause after the last."""
+    clips: list[ClipSpec] = []
+    sentences = [s for s in split_sentences(passage.text) if s.strip()] or [passage.text]
+    for position, sentence in enumerate(sentences):
+        last = position == len(sentences) - 1
+        speech = normalize(sentence, lexicon).strip()
+        if not any(ch.isalnum() for ch in speech):  # "!!!", "***": nothing to say
+            continue
+        clips.append(
+            ClipSpec(
+                written=sentence.strip(),
+                speech=speech,
+                pause_after_ms=passage.pause_after_ms if last else pauses.sentence_ms,
+                role=passage.role,
+                passage=index,
+            )
+        )
+    return clips
+
+
+def speak_text(text: str, pauses: Pauses, lexicon: Lexicon) -> list[ClipSpec]:
+    """Clips for free text (``audioguide say``): one passage per paragraph (blank-line separated)."""
+    paragraphs = [" ".join(p.split()) for p in text.replace("\r\n", "\n").split("\n\n")]
+    clips: list[ClipSpec] = []
+    for index, paragraph in enumerate(p for p in paragraphs if p):
+        clips.extend(passage_clips(Passage("paragraph", paragraph, pauses.paragraph_ms), index, pauses, lexicon))
+    if clips:
+        final = clips[-1]
+        clips[-1] = ClipSpec(final.written, final.speech, 0, final.role, final.passage)
+    return clips
+
+
 def speak_track(track: PlannedTrack, pauses: Pauses, lexicon: Lexicon) -> SpokenTrack:
     clips: list[ClipSpec] = []
     for index, passage in enumerate(track.passages):
-        sentences = [s for s in split_sentences(passage.text) if s.strip()] or [passage.text]
-        for position, sentence in enumerate(sentences):
-            last = position == len(sentences) - 1
-            speech = normalize(sentence, lexicon).strip()
-            if not speech:
-                continue
-            clips.append(
-                ClipSpec(
-                    written=sentence.strip(),
-                    speech=speech,
-                    pause_after_ms=passage.pause_after_ms if last else pauses.sentence_ms,
-                    role=passage.role,
-                    passage=index,
-                )
-            )
+        clips.extend(passage_clips(passage, index, pauses, lexicon))
     if clips:
         # The end of a track is the tail, added when assembling.
         final = clips[-1]

@@ -3,6 +3,10 @@
 Source parsers only decide *what each block is*; this module decides *which
 chapter it belongs to*: introduction, sections, FAQ questions, conclusion,
 and what is dropped as furniture (always recorded, never silently lost).
+
+List items stay separate paragraphs of their chapter, flagged as items by
+their type (:class:`ListItem`, a ``str``), so the planner gives each its own
+short pause while everything that reads paragraphs as text keeps working.
 """
 
 from __future__ import annotations
@@ -28,15 +32,39 @@ _CONCLUSION_RE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Block:
-    """One unit of a source: a heading or a paragraph, with its line number.
+class ListItem(str):
+    """A chapter paragraph that is one item of a list (read with a short pause after it).
 
-    ``level`` is the heading level when the source says it (Markdown, HTML);
-    plain-text headings are guessed and have no level.
+    A ``str`` subclass, so it compares equal to its text; code that needs to
+    know asks ``isinstance(paragraph, ListItem)``. String operations return
+    plain ``str``: wrap the result again to keep the flag.
     """
 
-    kind: Literal["heading", "paragraph"]
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"ListItem({str.__repr__(self)})"
+
+
+def is_item(paragraph: str) -> bool:
+    """True for a paragraph that is a list item."""
+    return isinstance(paragraph, ListItem)
+
+
+BlockKind = Literal["heading", "paragraph", "item", "question"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of a source: a heading, a paragraph, a list item or an FAQ question.
+
+    ``level`` is the heading level when the source says it (Markdown, HTML);
+    plain-text headings are guessed and have no level. ``question`` is a
+    heading the markup itself marks as an FAQ question (schema.org FAQPage,
+    ``<details><summary>``): it opens an FAQ chapter wherever it stands.
+    """
+
+    kind: BlockKind
     text: str
     line: int | None = None
     level: int | None = None
@@ -82,6 +110,8 @@ def split_label(heading: str, title: str) -> str:
 def faq_block_title(heading: str) -> str | None:
     """The FAQ block's title if ``heading`` opens one ("FAQs", "FAQ: About X"), else None.
 
+    The title is the whole heading: "FAQ: About Knee Care" keeps "About Knee
+    Care" (a repeated article title is removed before, by :func:`split_label`).
     A question that merely mentions FAQs ("What are common questions?") is a question.
     """
     label = heading.split(":", 1)[0].strip() if ":" in heading else heading
@@ -89,7 +119,7 @@ def faq_block_title(heading: str) -> str | None:
         return None
     if ":" not in heading and heading.endswith("?"):
         return None
-    return label
+    return heading
 
 
 def is_conclusion_heading(text: str) -> bool:
@@ -118,6 +148,7 @@ def build_document(
     current: _Draft | None = intro
     faq_title = DEFAULT_FAQ_TITLE
     faq_level: int | None = None
+    faq_heading_seen = False
     in_faq = False
     in_bio = False
     author: str | None = None
@@ -144,13 +175,22 @@ def build_document(
             if not keep_furniture:
                 drops.append(Dropped(text, reason, block.line))
                 continue
-            block = Block("paragraph", text, block.line)  # kept furniture is read, never a chapter
+            if block.kind != "item":
+                block = Block("paragraph", text, block.line)  # kept furniture is read, never a chapter
 
-        if block.kind == "paragraph":
+        if block.kind in ("paragraph", "item"):
             if current is None:  # text between the FAQ heading and its first question
                 current = _Draft(ChapterKind.SECTION, faq_title, block.line)
                 drafts.append(current)
-            current.paragraphs.append(text)
+            current.paragraphs.append(ListItem(text) if block.kind == "item" else text)
+            continue
+
+        if block.kind == "question":  # the markup says so: an FAQ, wherever it stands
+            in_faq = True
+            if faq_level is None and block.level is not None:
+                faq_level = block.level - 1
+            current = _Draft(ChapterKind.FAQ, text, block.line)
+            drafts.append(current)
             continue
 
         # A heading.
@@ -167,7 +207,11 @@ def build_document(
         )
         faq_label = faq_block_title(heading)
         if faq_label:
-            in_faq, faq_title, faq_level = True, faq_label, block.level
+            if faq_heading_seen:  # the FAQ part has one title: its first heading's
+                drops.append(Dropped(text, "another FAQ heading (the FAQ part keeps its first title)", block.line))
+            else:
+                faq_title = faq_label
+            in_faq, faq_level, faq_heading_seen = True, block.level, True
             current = None
             continue
         if in_faq and heading.endswith("?") and not is_conclusion_heading(heading) and (

@@ -27,11 +27,31 @@ def _looks_binary(data: bytes) -> bool:
     return controls > max(4, len(sample) // 100)
 
 
-def decode_bytes(data: bytes, name: str) -> str:
+# Labels that browsers read as Windows-1252 (WHATWG Encoding Standard).
+_WINDOWS_1252_LABELS = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii", "cp819", "ibm819"}
+
+
+def codec_for(label: str | None) -> str | None:
+    """The Python codec for a declared charset label ("utf-8", "ISO-8859-1"), or None if unknown."""
+    if not label:
+        return None
+    label = label.strip().strip("\"'").lower()
+    if label in _WINDOWS_1252_LABELS:
+        return "cp1252"
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def decode_bytes(data: bytes, name: str, declared: str | None = None) -> str:
     """Decode text: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252.
 
     Windows-1252 is what scraped "Latin-1" text nearly always is; it is tried
-    only when the bytes are not valid UTF-8 and look like text.
+    only when the bytes are not valid UTF-8 and look like text. ``declared``
+    is a charset the source states (an HTTP header, an HTML ``<meta>``): it is
+    used for bytes that are not UTF-8 (a byte-order mark and valid UTF-8 win
+    over it), and ignored if the bytes do not decode with it.
     """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
@@ -41,9 +61,17 @@ def decode_bytes(data: bytes, name: str) -> str:
     if _looks_binary(data):
         raise SourceError(f"{name}: not a text file (binary data)")
     try:
+        # Valid UTF-8 with non-ASCII bytes is practically never another encoding,
+        # whatever a page declares (a wrong <meta charset> is common).
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    codec = codec_for(declared)
+    if codec and not codec.startswith("utf-"):
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            logger.info("%s: declared charset %s does not fit the bytes; guessing", name, declared)
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
@@ -55,24 +83,33 @@ def decode_bytes(data: bytes, name: str) -> str:
     return text
 
 
+_LINE_BREAKS = "\n\x0b\x0c\x85\u2028\u2029"  # LF, vertical tab, form feed (page break), NEL, LS, PS
+_SPACES = "\t\x1c\x1d\x1e\x1f\u00a0\u2007\u202f\u2009\u200a\u200b"  # tab, separators, odd spaces, ZWSP
+
+
 def clean_text(text: str) -> str:
-    """Unify line endings and spaces, drop control characters; keep the words."""
+    """Unify line endings and spaces, drop other control characters; keep the words.
+
+    Characters that separate words or lines (tab, form feed, NEL, the ASCII
+    separators, a zero-width space) become a space or a line break, so the
+    words on either side stay apart; other control characters are dropped.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
     out = []
     for ch in text:
-        if ch in "\n\t":
-            out.append(ch if ch == "\n" else " ")
-        elif ch in "\u00a0\u2007\u202f\u2009\u200a":
+        if ch in _LINE_BREAKS:
+            out.append("\n")
+        elif ch in _SPACES:
             out.append(" ")
-        elif ch in "\u200b\u200c\u200d\u2060" or unicodedata.category(ch) in ("Cc", "Cs"):
+        elif ch in "\u200c\u200d\u2060" or unicodedata.category(ch) in ("Cc", "Cs"):
             continue
         else:
             out.append(ch)
     return "".join(out)
 
 
-def read_text(path: Path) -> str:
-    """The cleaned text of a source file, or a one-line :class:`SourceError`."""
+def read_source_bytes(path: Path) -> bytes:
+    """The bytes of a source file (checked: exists, is a file, not too large, not empty)."""
     name = str(path)
     if not path.exists():
         raise SourceError(f"{name}: no such file")
@@ -87,7 +124,13 @@ def read_text(path: Path) -> str:
         raise SourceError(f"{name}: cannot read ({exc.strerror})") from None
     if not data.strip():
         raise SourceError(f"{name}: file is empty")
-    text = clean_text(decode_bytes(data, name))
+    return data
+
+
+def read_text(path: Path) -> str:
+    """The cleaned text of a source file, or a one-line :class:`SourceError`."""
+    name = str(path)
+    text = clean_text(decode_bytes(read_source_bytes(path), name))
     if not text.strip():
         raise SourceError(f"{name}: file holds no text")
     return text

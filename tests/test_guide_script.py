@@ -15,13 +15,15 @@ from audioguide.config import (
     Encoding,
     FaqMode,
     GuideSettings,
+    HoldProgramme,
     Loudness,
     Pauses,
     VoiceSettings,
 )
 from audioguide.document import Chapter, ChapterKind, Document, Dropped
 from audioguide.errors import GuideScriptError
-from audioguide.guide_script import SKIPPED_REASON, dump_guide, load_guide
+from audioguide.guide_script import SKIPPED_REASON, dump_guide, load_guide, load_guide_script
+from audioguide.structure import ListItem, is_item
 
 TITLE = "Does Interventional Pain Management Prescribe Medication?"
 
@@ -372,7 +374,8 @@ ERRORS = [
     pytest.param(MINIMAL + "titel: X\n", 6,
                  "unknown top-level key 'titel' (known: title, publisher, author, language, "
                  "source, faq_title, voice, pauses, loudness, encoding, announce, "
-                 "announce_template, faq, pronunciations, chapters)", id="unknown-top-key"),
+                 "announce_template, faq, pronunciations, lexicon, hold, cover_image, chapters)",
+                 id="unknown-top-key"),
     pytest.param("title: T\ntitle: U\nchapters: []\n", 2, "duplicate top-level key 'title'",
                  id="duplicate-top-key"),
     pytest.param("# c\nchapters:\n  - {title: A, text: B}\n", 2, "missing title",
@@ -524,4 +527,158 @@ def test_empty_file_is_rejected(tmp_path: Path, text: str) -> None:
 def test_missing_file_is_a_guide_script_error(tmp_path: Path) -> None:
     path = tmp_path / "nope.yaml"
     with pytest.raises(GuideScriptError, match="nope.yaml: cannot read guide script"):
+        load_guide(path)
+
+
+# ----------------------------------------------------------------- lists, lexicon, hold, cover image
+
+
+
+def items_doc() -> Document:
+    return Document(
+        title="Preparing",
+        chapters=(Chapter(ChapterKind.SECTION, "Steps", (
+            "Before you come:", ListItem("Stop eating at midnight"), ListItem("Bring a driver"),
+            "- a paragraph that starts like an item", "\\ a paragraph with a backslash",
+            ListItem("- an item that starts with a dash"), ListItem("1. Numbered"),
+        )),),
+    )
+
+
+def test_items_are_dash_lines_and_round_trip(tmp_path: Path) -> None:
+    text = dump_guide(items_doc(), GuideSettings())
+    assert textwrap.indent(
+        "Before you come:\n\n"
+        "- Stop eating at midnight\n"
+        "- Bring a driver\n\n"
+        "\\- a paragraph that starts like an item\n\n"
+        "\\\\ a paragraph with a backslash\n\n"
+        "- - an item that starts with a dash\n"
+        "- 1. Numbered\n", "      ") in text
+    doc, _ = load_guide(write(tmp_path, text))
+    assert doc == items_doc()
+    assert [is_item(p) for p in doc.chapters[0].paragraphs] == [False, True, True, False, False, True, True]
+    assert dump_guide(doc, GuideSettings()) == text
+
+
+def test_editors_write_items_their_way(tmp_path: Path) -> None:
+    doc, _ = load_text(tmp_path, """\
+        title: T
+        chapters:
+          - title: Steps
+            text: |
+              Do this:
+              - first, which is
+                wrapped over two lines
+              -   second
+              Not an item: a paragraph line after the list joins the last item.
+
+              A new paragraph.
+              -no space, not an item
+        """)
+    paragraphs = doc.chapters[0].paragraphs
+    assert paragraphs == (
+        "Do this:", "first, which is wrapped over two lines",
+        "second Not an item: a paragraph line after the list joins the last item.",
+        "A new paragraph. -no space, not an item",
+    )
+    assert [is_item(p) for p in paragraphs] == [False, True, True, False]
+
+
+_item_text = _line_text.filter(lambda t: not t.startswith("- "))
+
+
+@hyp_settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(st.tuples(st.booleans(), _line_text), min_size=1, max_size=6))
+def test_items_round_trip_property(tmp_path: Path, parts: list[tuple[bool, str]]) -> None:
+    paragraphs = tuple(ListItem(text) if item else text for item, text in parts)
+    doc = Document(title="T", chapters=(Chapter(ChapterKind.SECTION, "S", paragraphs),))
+    loaded, _ = load_guide(write(tmp_path, dump_guide(doc, GuideSettings())))
+    assert loaded == doc
+    assert [is_item(p) for p in loaded.chapters[0].paragraphs] == [item for item, _ in parts]
+
+
+def test_item_pause_is_a_setting(tmp_path: Path) -> None:
+    doc, settings = load_text(tmp_path, "pauses: {item_ms: 300}\n" + MINIMAL)
+    assert settings.pauses == Pauses(item_ms=300)
+    assert "item_ms: 450" in dump_guide(doc, GuideSettings())
+
+
+def full_hold() -> HoldProgramme:
+    return HoldProgramme(tracks=(2, 3, 5), gap_ms=1500, opening=None, repeat_opening=False,
+                         max_seconds=300.5, max_bytes=2_400_000)
+
+
+def test_lexicon_hold_and_cover_round_trip(tmp_path: Path) -> None:
+    (tmp_path / "words.yaml").write_text("Toradol: TOR-a-dol\n", encoding="utf-8")
+    (tmp_path / "more.pls").write_text("<lexicon version='1.0'/>", encoding="utf-8")
+    (tmp_path / "cover.png").write_bytes(b"\x89PNG")
+    files = (tmp_path / "words.yaml", tmp_path / "more.pls")
+    settings = replace(full_settings(), hold=full_hold(), cover_image=str(tmp_path / "cover.png"))
+    text = dump_guide(full_doc(), settings, lexicon_files=files)
+    top = [line.split(":")[0] for line in text.splitlines() if line and not line.startswith(("#", " "))]
+    assert top[-4:] == ["lexicon", "hold", "cover_image", "chapters"]
+    script = load_guide_script(write(tmp_path, text))
+    assert (script.document, script.settings, script.lexicon_files) == (full_doc(), settings, files)
+    assert dump_guide(script.document, script.settings, script.lexicon_files) == text
+
+
+def test_paths_are_relative_to_the_guide_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "guides"
+    (folder / "lex").mkdir(parents=True)
+    (folder / "lex" / "words.yml").write_text("CT: cat scan\n", encoding="utf-8")
+    (folder / "cover.jpg").write_bytes(b"\xff\xd8")
+    path = write(folder, "lexicon: lex/words.yml\ncover_image: cover.jpg\n" + MINIMAL)
+    monkeypatch.chdir(tmp_path)  # somewhere else
+    script = load_guide_script(Path("guides") / path.name)
+    assert script.lexicon_files == ((folder / "lex" / "words.yml").resolve(),)
+    assert script.settings.cover_image == str((folder / "cover.jpg").resolve())
+    assert load_guide_script(write(folder, "lexicon:\ncover_image:\n" + MINIMAL, "empty.yaml")).lexicon_files == ()
+
+
+def test_hold_defaults_and_partial(tmp_path: Path) -> None:
+    _, settings = load_text(tmp_path, MINIMAL)
+    assert settings.hold == HoldProgramme()
+    assert "hold:" not in dump_guide(full_doc(), settings)  # defaults are not written
+    _, settings = load_text(tmp_path, "hold: {gap_ms: 0, opening: Please hold., tracks: null}\n" + MINIMAL)
+    assert settings.hold == HoldProgramme(gap_ms=0, opening="Please hold.")
+    _, settings = load_text(tmp_path, "hold: {opening: null, max_bytes: null}\n" + MINIMAL)
+    assert settings.hold == HoldProgramme(opening=None)
+
+
+@pytest.mark.parametrize(
+    ("snippet", "line", "problem"),
+    [
+        ("hold: [1, 2]", 1, "hold must be a mapping, not a list"),
+        ("hold: {track: [1]}", 1, "unknown key 'track' in hold (known: tracks, gap_ms, opening, "
+                                  "repeat_opening, max_seconds, max_bytes)"),
+        ("hold: {tracks: 3}", 1, "hold.tracks must be a list of track numbers, not '3'"),
+        ("hold: {tracks: []}", 1, "hold.tracks must not be empty"),
+        ("hold:\n  tracks: [1, two]", 2, "hold.tracks: a track number must be a whole number, not 'two'"),
+        ("hold: {tracks: [0]}", 1, "hold.tracks: a track number must be at least 1, not '0'"),
+        ("hold: {gap_ms: -5}", 1, "hold.gap_ms must be at least 0"),
+        ("hold: {opening: [a]}", 1, "hold.opening must be text, not a list"),
+        ("hold: {repeat_opening: sometimes}", 1, "hold.repeat_opening must be true or false"),
+        ("hold: {max_seconds: 0}", 1, "hold.max_seconds must be greater than 0"),
+        ("hold: {max_bytes: 1.5}", 1, "hold.max_bytes must be a whole number"),
+        ("cover_image: [a.png]", 1, "cover_image must be text, not a list"),
+        ("cover_image: missing.png", 1, "cover_image 'missing.png': no such file"),
+        ("lexicon: {CT: cat}", 1, "lexicon must be a file name or a list of file names, not a mapping"),
+        ("lexicon:\n  - missing.yaml", 2, "lexicon 'missing.yaml': no such file"),
+    ],
+)
+def test_new_keys_errors_are_located(tmp_path: Path, snippet: str, line: int, problem: str) -> None:
+    (tmp_path / "words.txt").write_text("x", encoding="utf-8")
+    path = write(tmp_path, snippet + "\n" + MINIMAL)
+    with pytest.raises(GuideScriptError) as info:
+        load_guide(path)
+    message = str(info.value)
+    assert "\n" not in message and message.startswith(f"{path}:{line}: "), message
+    assert problem in message, message
+
+
+def test_lexicon_file_of_the_wrong_type(tmp_path: Path) -> None:
+    (tmp_path / "words.txt").write_text("CT: cat\n", encoding="utf-8")
+    path = write(tmp_path, "lexicon: [words.txt]\n" + MINIMAL)
+    with pytest.raises(GuideScriptError, match=r"guide.yaml:1: lexicon 'words.txt': use a .yaml, .yml or .pls file"):
         load_guide(path)

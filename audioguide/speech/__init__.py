@@ -12,8 +12,8 @@ Pure text processing, fast and deterministic::
 from __future__ import annotations
 
 from .donotuse import SpeechWarning, find_warnings
-from .lexicon import Lexicon
+from .lexicon import Lexicon, merge_layers
 from .normalize import RULES, normalize
 from .sentences import split_sentences
 
-__all__ = ["Lexicon", "RULES", "SpeechWarning", "find_warnings", "normalize", "split_sentences"]
+__all__ = ["Lexicon", "RULES", "SpeechWarning", "find_warnings", "merge_layers", "normalize", "split_sentences"]

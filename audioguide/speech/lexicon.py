@@ -32,6 +32,10 @@ Matching rules of :meth:`Lexicon.apply`:
 
 File formats: a YAML mapping ``word: how to say it`` (optionally under a
 top-level ``pronunciations:`` key), or a W3C PLS 1.0 XML file.
+
+:func:`merge_layers` flattens several layers into one mapping with the same
+winner for every written word, so lexicon files can travel inside a guide's
+settings (``GuideSettings.pronunciations``) to every stage that speaks.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ import json
 import logging
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -133,11 +137,14 @@ class Lexicon(Mapping[str, str]):
 
     @classmethod
     def from_file(cls, path: str | Path) -> Lexicon:
-        """A YAML or PLS lexicon file, chosen by its extension (.pls/.xml -> PLS)."""
+        """A YAML or PLS lexicon file, chosen by its extension (.pls/.xml -> PLS, .yaml/.yml -> YAML)."""
         path = Path(path)
-        if path.suffix.lower() in {".pls", ".xml"}:
+        suffix = path.suffix.lower()
+        if suffix in PLS_SUFFIXES:
             return cls.from_pls(path)
-        return cls.from_yaml(path)
+        if suffix in YAML_SUFFIXES:
+            return cls.from_yaml(path)
+        raise SourceError(f"{path}: unsupported lexicon file type '{suffix}' (use .yaml, .yml or .pls)")
 
     # -- mapping protocol -----------------------------------------------
 
@@ -225,6 +232,32 @@ class Lexicon(Mapping[str, str]):
             return match.group(0) if plural is None else plural
         # An ordinary word followed by "s" is another word: leave it alone.
         return match.group(0)
+
+
+PLS_SUFFIXES = {".pls", ".xml"}
+YAML_SUFFIXES = {".yaml", ".yml"}
+
+
+def merge_layers(layers: Iterable[Mapping[str, str]]) -> dict[str, str]:
+    """One mapping that says every word as the layers would, later layers winning.
+
+    A later entry replaces an earlier one with the same key. An earlier
+    exact-case key ("TENS") that a later any-case key ("tens") also matches is
+    removed, since in layers the later one would win where both match.
+    """
+    merged: dict[str, str] = {}
+    for layer in layers:
+        this_layer: set[str] = set()
+        for key, value in layer.items():
+            key_text = " ".join(str(key).split())
+            if key_text == key_text.lower():
+                shadowed = [k for k in merged if k not in this_layer and k != k.lower() and k.lower() == key_text]
+                for old in shadowed:
+                    del merged[old]
+            merged.pop(key_text, None)  # re-inserted last: keeps the file order readable
+            merged[key_text] = value
+            this_layer.add(key_text)
+    return merged
 
 
 @lru_cache(maxsize=1)

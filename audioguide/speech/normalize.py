@@ -37,7 +37,8 @@ replaces it with its reading. Readings it does not guess:
   written, their digits read plainly ("5.0 mg" -> "five point zero
   milligrams", ".5 mg" -> "point five milligrams", "10 U" -> "ten U");
 * a 7-digit "555-1234" is a phone number only after a cue ("call", "phone",
-  "tel", "fax", "text", "dial") or before an extension; otherwise it is a range;
+  "tel", "fax", "text", "dial", also "call Dr. Lee at", "call our desk on") or
+  before an extension; otherwise it is a range;
 * a 4-digit number is a year only in year context (after "in", "since",
   "by", a month, ... or in parentheses); elsewhere it is a cardinal.
 
@@ -250,10 +251,12 @@ _PHONE_FULL_RE = re.compile(
 )
 _PHONE_LOCAL_RE = re.compile(r"(?<![\w.,/-])(\d{3})-(\d{4})(?![\w-])" + _EXT)
 _PHONE_CUE_RE = re.compile(
-    r"\b(?:call|calling|phone|telephone|tel|fax|text|texting|dial|contact|line|hotline)\b\W{0,3}"
-    r"(?:(?:us|them|him|her|me|the\s+\w+)\s+)?(?:at\s+|on\s+)?$",
+    r"\b(?:call|calling|phone|telephone|tel|fax|text|texting|dial|contact|line|hotline)\b"
+    r"(?:\W{0,3}(?:(?:us|them|him|her|me|the\s+\w+)\s+)?(?:at\s+|on\s+)?"
+    r"|(?:\W+[\w.'’-]+){1,4}\s+(?:at|on)\s+)$",  # "call Dr. Lee at", "call our front desk on"
     re.IGNORECASE,
 )
+_CUE_WINDOW = 60  # characters before a number searched for a phone cue
 _SHORT_NUMBER_RE = re.compile(r"(?<![\w.,$-])(911|988|[2-8]11)(?![\w-]|\.\d|,\d)(?!\s?%)")
 _NOT_A_PHONE_AFTER = re.compile(r"\s?(?:%|mg|mcg|mL|ml|g|kg)\b")
 _EXT_ALONE_RE = re.compile(r"\b(?:[Ee]xt\.?|[Ee]xtension)\s*(\d{1,6})\b")
@@ -281,14 +284,14 @@ def read_phone_numbers(text: str) -> str:
         return _phone_words([country, area1 or area2, exchange, line], ext)
 
     def short(match: re.Match[str]) -> str:
-        before = match.string[max(0, match.start() - 40) : match.start()]
+        before = match.string[max(0, match.start() - _CUE_WINDOW) : match.start()]
         if match.group(1) == "911" or _PHONE_CUE_RE.search(before):
             return digits(match.group(1))
         return match.group(0)
 
     def local(match: re.Match[str]) -> str:
         exchange, line, ext = match.groups()
-        before = match.string[max(0, match.start() - 40) : match.start()]
+        before = match.string[max(0, match.start() - _CUE_WINDOW) : match.start()]
         if _NOT_A_PHONE_AFTER.match(match.string, match.end()):
             return match.group(0)
         if ext or _PHONE_CUE_RE.search(before):
