@@ -1,0 +1,351 @@
+"""What the talking-book exporters (DAISY 2.02, EPUB 3) share.
+
+From the finished tracks and their manifest clips this module reads the book's
+structure back: per track, its blocks of sentences as displayed (announcement,
+heading, lead, paragraphs), the heading outline (FAQ questions one level
+below the FAQ group), and the audio span of every sentence. Spans are
+contiguous from 0 to the end of the MP3: the pause after a sentence belongs to
+it, so playing span after span plays the whole track with its pauses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import uuid
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mutagen.mp3 import MP3, HeaderNotFoundError
+
+from ..document import Document
+from ..errors import AudioguideError
+from ..plan import as_sentence
+from .manifest import ClipRecord
+
+if TYPE_CHECKING:
+    from ..formats import FinishedGuide
+
+logger = logging.getLogger(__name__)
+
+@dataclass(frozen=True)
+class Sentence:
+    """One clip of a track as displayed, with the audio it plays (ms, contiguous spans)."""
+
+    index: int  # position among the track's clips
+    id: str     # element id in text documents: "t03s0005"
+    text: str   # as displayed (the sentence as written)
+    clip: ClipRecord
+    begin_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True)
+class Block:
+    """A displayed unit: announcement, heading, lead or paragraph."""
+
+    kind: str  # "announcement", "heading", "lead", "paragraph", "item" (of a list)
+    sentences: tuple[Sentence, ...]
+    id: str = ""     # for headings: the element id
+    level: int = 0   # for headings: 1 or 2
+    text: str = ""   # for headings: the heading's text (also when nothing of it is spoken)
+
+
+@dataclass(frozen=True)
+class TrackText:
+    """One track read back: its blocks in order, its own heading, and the FAQ group it opens."""
+
+    number: int
+    stem: str            # "03": zero-padded number, for file names and ids
+    title: str
+    kind: str
+    audio: Path          # the track MP3
+    end_ms: int          # playable length of the MP3
+    blocks: tuple[Block, ...]
+    heading: Block       # the track's heading (one of ``blocks``)
+    group: Block | None  # FAQ group heading shown before this track (first question of an FAQ run)
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        return [s for block in self.blocks for s in block.sentences]
+
+
+@dataclass(frozen=True)
+class OutlineEntry:
+    """A navigation point: a heading, the track it is in and the sentence where it starts."""
+
+    level: int
+    text: str
+    track: int      # index into the book's tracks
+    sentence: int   # index of the first sentence the heading covers (its "desired" start)
+    id: str         # the heading's element id in the track's text document
+    kind: str       # "title", "group", "track", "question"
+
+
+def book_key(document: Document) -> str:
+    """A hex digest that stays the same across rebuilds of the same article."""
+    source = Path(document.source).name if document.source else ""
+    return hashlib.sha1(f"audioguide\n{document.title}\n{source}".encode()).hexdigest()
+
+
+def book_uuid(document: Document) -> str:
+    """A stable name-based UUID URN for the article (EPUB unique identifier)."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'urn:audioguide:' + book_key(document))}"
+
+
+def build_time() -> datetime:
+    """Now (UTC, whole seconds), or $SOURCE_DATE_EPOCH for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def creator(document: Document) -> str:
+    """Who wrote it, as the MP3 tags say (author, else publisher, else audioguide)."""
+    return document.author or document.publisher or "audioguide"
+
+
+def publisher(document: Document) -> str:
+    """Who published it (publisher, else author, else audioguide)."""
+    return document.publisher or document.author or "audioguide"
+
+
+def mp3_end_ms(path: Path, duration_s: float) -> int:
+    """The playable length: the manifest duration, never past what mutagen reads in the file."""
+    try:
+        length = MP3(path).info.length
+    except (HeaderNotFoundError, OSError) as exc:
+        raise AudioguideError(f"{path.name}: cannot read the MP3 ({exc})") from None
+    return int(min(duration_s, length) * 1000)
+
+
+def track_stem(number: int, total: int) -> str:
+    """ "03": the track number padded like the track files, for file names and ids."""
+    return f"{number:0{max(2, len(str(total)))}d}"
+
+
+def clock(ms: int) -> str:
+    """SMIL 3 full clock value: 0:01:02.345."""
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{hours}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def hms(ms: int) -> str:
+    """hh:mm:ss rounded to the nearest second (half up), as DAISY 2.02 recommends."""
+    total = (ms + 500) // 1000
+    return f"{total // 3600:02d}:{total // 60 % 60:02d}:{total % 60:02d}"
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+def _passages(guide: FinishedGuide, track_index: int) -> list[tuple[str, list[int]]]:
+    """The track's clips grouped into passages (role, clip indices), as the planner made them.
+
+    The plan is recomputed from the document and settings (it is pure) and used
+    when its clips match the manifest; otherwise passages are cut where the role
+    changes or the pause after a clip is longer than a sentence pause.
+    """
+    track = guide.tracks[track_index]
+    clips = track.record.clips
+    spoken = _spoken_tracks(guide)
+    if spoken is not None and track_index < len(spoken):
+        specs = spoken[track_index].clips
+        if len(specs) == len(clips) and all(
+            s.written == c.written and s.role == c.role for s, c in zip(specs, clips)
+        ):
+            groups: list[tuple[str, list[int]]] = []
+            last = None
+            for index, spec in enumerate(specs):
+                if spec.passage != last:
+                    groups.append((spec.role, []))
+                    last = spec.passage
+                groups[-1][1].append(index)
+            return groups
+    logger.debug("track %s: passages guessed from roles and pauses", track.record.number)
+    pauses = track.job.pauses_ms
+    sentence_ms = guide.settings.pauses.sentence_ms
+    groups = []
+    for index, clip in enumerate(clips):
+        new = (
+            not groups
+            or groups[-1][0] != clip.role
+            or (index - 1 < len(pauses) and pauses[index - 1] != sentence_ms)
+        )
+        if new:
+            groups.append((clip.role, []))
+        groups[-1][1].append(index)
+    return groups
+
+
+def _spoken_tracks(guide: FinishedGuide) -> list | None:
+    """The guide's clips as the planner makes them (with passage numbers), once per guide."""
+    cached = guide.extra.get("talkingbook.spoken", False)
+    if cached is not False:
+        return cached
+    try:
+        from ..build import build_lexicon
+        from ..plan import plan_tracks
+        from ..spoken import speak_plan
+
+        spoken = speak_plan(
+            plan_tracks(guide.document, guide.settings), guide.settings.pauses, build_lexicon(guide.settings)
+        )
+    except AudioguideError as exc:  # the plan cannot be remade: fall back to the heuristic
+        logger.debug("cannot re-plan the guide: %s", exc)
+        spoken = None
+    guide.extra["talkingbook.spoken"] = spoken
+    return spoken
+
+
+def _title_run(indices: list[int], clips: list[ClipRecord], title: str) -> tuple[int, int] | None:
+    """The run of ``indices`` (start, end positions) whose written text is the title as spoken."""
+    target = as_sentence(title)
+    for start in range(len(indices) - 1, -1, -1):  # prefer the last match: "Track 1 of 7. Title."
+        for end in range(len(indices), start, -1):
+            if _same(" ".join(clips[i].written for i in indices[start:end]), target):
+                return start, end
+    return None
+
+
+def _heading_texts(sentences: list[Sentence], title: str) -> list[Sentence]:
+    """Drop the full stop the planner added to a heading that had none."""
+    if sentences and title.strip() and title.strip()[-1] not in ".?!" and sentences[-1].text.endswith("."):
+        last = sentences[-1]
+        sentences = sentences[:-1] + [Sentence(last.index, last.id, last.text[:-1], last.clip, last.begin_ms, last.end_ms)]
+    return sentences
+
+
+def read_book(guide: FinishedGuide) -> list[TrackText]:
+    """Every finished track as displayed text with audio spans, and FAQ grouping."""
+    document: Document = guide.document
+    total = len(guide.tracks)
+    out: list[TrackText] = []
+    previous_kind = None
+    for track_index, track in enumerate(guide.tracks):
+        record = track.record
+        stem = track_stem(record.number, total)
+        end_ms = mp3_end_ms(track.path, record.duration_s)
+        clips = list(record.clips)
+        starts = [min(round(c.start_s * 1000), end_ms) for c in clips]
+        sentences = [
+            Sentence(
+                index=i, id=f"t{stem}s{i + 1:04d}", text=" ".join(c.written.split()), clip=c,
+                begin_ms=0 if i == 0 else starts[i],
+                end_ms=starts[i + 1] if i + 1 < len(clips) else end_ms,
+            )
+            for i, c in enumerate(clips)
+        ]
+        is_group = record.kind == "faq" and record.title == document.faq_title
+        is_question = record.kind == "faq" and not is_group
+        level = 2 if is_question else 1
+        heading_id = f"t{stem}h"
+
+        blocks: list[Block] = []
+        heading: Block | None = None
+        questions = 0
+        for role, indices in _passages(guide, track_index):
+            run = [sentences[i] for i in indices]
+            if role == "announcement" and heading is None:
+                found = _title_run(indices, clips, record.title)
+                if found is not None:
+                    start, end = found
+                    if start:
+                        blocks.append(Block("announcement", tuple(run[:start])))
+                    heading = Block("heading", tuple(_heading_texts(run[start:end], record.title)),
+                                    id=heading_id, level=level, text=record.title)
+                    blocks.append(heading)
+                    if end < len(run):
+                        blocks.append(Block("announcement", tuple(run[end:])))
+                    continue
+            if role == "announcement":
+                blocks.append(Block("announcement", tuple(run)))
+            elif heading is None and (role == "heading" or (role == "question" and is_question)):
+                heading = Block("heading", tuple(_heading_texts(run, record.title)),
+                                id=heading_id, level=level, text=record.title)
+                blocks.append(heading)
+            elif role in ("heading", "question"):
+                questions += 1
+                text = " ".join(s.text for s in run)
+                blocks.append(Block("heading", tuple(run), id=f"t{stem}q{questions}", level=level + 1, text=text))
+            elif role in ("lead", "item"):
+                blocks.append(Block(role, tuple(run)))
+            else:
+                blocks.append(Block("paragraph", tuple(run)))
+        if heading is None:  # nothing of the heading is spoken: show it anyway, first
+            heading = Block("heading", (), id=heading_id, level=level, text=record.title)
+            blocks.insert(0, heading)
+        group = None
+        if is_question and previous_kind != "faq":
+            group = Block("heading", (), id=f"t{stem}g", level=1, text=document.faq_title)
+        previous_kind = record.kind
+        out.append(TrackText(record.number, stem, record.title, record.kind, track.path, end_ms,
+                             tuple(blocks), heading, group))
+    return out
+
+
+def outline(book: list[TrackText], *, with_title: str | None = None) -> list[OutlineEntry]:
+    """Headings in reading order; with ``with_title``, a first level-1 entry for the book title."""
+    entries: list[OutlineEntry] = []
+    if with_title is not None and book:
+        entries.append(OutlineEntry(1, with_title, 0, 0, "", "title"))
+    for index, track in enumerate(book):
+        if track.group is not None:
+            entries.append(OutlineEntry(1, track.group.text, index, 0, track.group.id, "group"))
+        first_body = next(
+            (s.index for b in track.blocks if b.kind in ("paragraph", "heading") and b is not track.heading
+             for s in b.sentences), 0,
+        )
+        start = track.heading.sentences[0].index if track.heading.sentences else first_body
+        entries.append(OutlineEntry(track.heading.level, track.title, index, start, track.heading.id, "track"))
+        for block in track.blocks:
+            if block.kind == "heading" and block is not track.heading and block.sentences:
+                entries.append(OutlineEntry(block.level, block.text, index, block.sentences[0].index, block.id, "question"))
+    return entries
+
+
+_XML_DECL = '<?xml version="1.0" encoding="utf-8"?>\n'
+
+
+INLINE_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "a", "span"})
+
+
+def _indent(element: ET.Element, depth: int) -> None:
+    """Indent block structure; inside headings and paragraphs children are separated by one space."""
+    children = list(element)
+    if not children:
+        return
+    if element.tag in INLINE_TAGS:
+        for child in children[:-1]:
+            child.tail = " "
+        return
+    pad = "\n" + "  " * (depth + 1)
+    element.text = pad
+    for child in children:
+        _indent(child, depth + 1)
+        child.tail = pad
+    children[-1].tail = "\n" + "  " * depth
+
+
+def xml_bytes(root: ET.Element, doctype: str | None = None) -> bytes:
+    """Serialize with an XML declaration (and DOCTYPE), indented, UTF-8."""
+    _indent(root, 0)
+    body = ET.tostring(root, encoding="unicode")
+    return (_XML_DECL + (doctype + "\n" if doctype else "") + body + "\n").encode("utf-8")
+
+
+def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    """A child element; attribute names use "__" for ":" (xml__lang -> xml:lang)."""
+    element = ET.SubElement(parent, tag, {k.replace("__", ":"): v for k, v in attrs.items()})
+    if text is not None:
+        element.text = text
+    return element
+
