@@ -1,0 +1,579 @@
+"""phone/: the guide for telephone hold lines (Asterisk, FreePBX, Cisco CUCM).
+
+For every track and for the hold programme (``hold-programme.*``):
+
+* ``.ulaw`` / ``.alaw``: raw G.711 μ-law / A-law, 8 kHz mono, no header
+  (as Asterisk reads them; one byte per sample, 8000 bytes a second);
+* ``.wav``: 8 kHz 16-bit mono PCM WAV (Asterisk's ``.wav``, FreePBX and
+  Cisco CUCM uploads);
+* ``.sln16``: raw signed linear, 16 kHz 16-bit little-endian mono, for
+  wideband (G.722) calls.
+
+File names are ASCII-safe for PBX uploads: ``NN-title-slug`` (lower case,
+letters, digits and hyphens; ``01-introduction.ulaw``), numbered like the
+MP3 tracks so ``sort=alpha`` keeps chapter order. ``musiconhold.conf`` (an
+Asterisk class) and ``README.txt`` (Asterisk, FreePBX, CUCM) go alongside.
+
+Telephone mastering, from the mastered track samples (numpy/scipy):
+
+1. band limit at the source rate, zero phase: a Butterworth high-pass
+   (order :data:`HIGHPASS_ORDER`, run forward and backward, its cutoff set so
+   the two passes give -3 dB at the band's low edge: 300 Hz, or 50 Hz for
+   16 kHz) and a Kaiser-window FIR low-pass (pass band to 3400 Hz, at least
+   :data:`STOPBAND_DB` down from 3600 Hz; 7000/7600 Hz for 16 kHz), its delay
+   removed;
+2. resample with ``scipy.signal.resample_poly`` to 8 or 16 kHz;
+3. level the *active speech* to :data:`TARGET_DBOV` (-22 dBov RMS, about
+   -19 dBm0, RFC 7874 §4). Active speech, a frame-based simplification of
+   ITU-T P.56: 50 ms frames; a frame is active when its mean power is above
+   :data:`GATE_FLOOR_DBOV` and no more than :data:`GATE_MARGIN_DB` (15.9 dB,
+   P.56's margin) below the mean power of the active frames, iterated to a
+   fixed point. dBov here is 20 log10(RMS) with full scale 1.0;
+4. a zero-overshoot look-ahead peak limiter holds every sample at or below
+   :data:`PEAK_CEILING_DBFS` (-1 dBFS) before G.711 encoding; the gain is
+   re-fitted so the limited speech still lands on the target.
+
+No music bed is added (voice activity detection on low-bit-rate codecs can
+turn sustained tones into comfort noise).
+
+The hold programme: the chosen tracks (``settings.hold.tracks``; by default
+all but the conclusion) in guide order, each followed by ``gap_ms`` of
+silence (the last one too, so the loop restarts after the same gap); the
+opening line (``settings.hold.opening``, synthesized by the guide's engine
+and cached like every clip), followed by ``pauses.after_announcement_ms``,
+comes before the first track and, with ``repeat_opening``, before every
+track. Its length bounds (``max_seconds``, and ``max_bytes`` of the 8 kHz
+G.711 file) are met by leaving out whole tracks, first fit in guide order: a
+track is taken when it still fits, otherwise left out (a track that cannot
+fit even alone is skipped with a warning); nothing is ever cut.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import unicodedata
+import wave
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .. import ffmpeg
+from ..errors import AudioguideError
+
+if TYPE_CHECKING:
+    from ..config import HoldProgramme
+    from ..formats import FinishedGuide
+
+logger = logging.getLogger(__name__)
+
+PHONE_DIR = "phone"
+PROGRAMME_STEM = "hold-programme"
+CONF_NAME = "musiconhold.conf"
+README_NAME = "README.txt"
+EXTENSIONS = (".ulaw", ".alaw", ".wav", ".sln16")
+MOH_ROOT = "/var/lib/asterisk/moh"
+
+
+@dataclass(frozen=True)
+class Band:
+    """A telephone band: output rate, high-pass edge, low-pass pass/stop edges (Hz)."""
+
+    rate: int
+    low_hz: float
+    high_hz: float
+    stop_hz: float
+
+
+NARROWBAND = Band(8000, 300.0, 3400.0, 3600.0)  # ITU-T P.48 telephone band, G.711
+WIDEBAND = Band(16000, 50.0, 7000.0, 7600.0)    # G.722 band, .sln16
+HIGHPASS_ORDER = 4          # Butterworth, run twice (forward and backward)
+STOPBAND_DB = 60.0          # FIR low-pass attenuation from the stop edge up
+TARGET_DBOV = -22.0         # active speech RMS (about -19 dBm0, RFC 7874 §4)
+PEAK_CEILING_DBFS = -1.0    # sample peak before G.711 encoding
+FRAME_MS = 50.0             # active-speech frames
+GATE_MARGIN_DB = 15.9       # P.56: active frames are within this of the active level
+GATE_FLOOR_DBOV = -70.0     # frames below this are never speech
+LIMITER_HOLD_MS = 10.0      # gain reaches its minimum this long before a peak, holds, recovers
+LEVEL_TOLERANCE_DB = 0.05
+_FADE_MS = 10.0
+_SLUG_CHARS = 40
+
+
+# --------------------------------------------------------------------------- names
+
+
+def ascii_slug(text: str, limit: int = _SLUG_CHARS) -> str:
+    """Lower-case ASCII letters, digits and hyphens: "Why Not Take Medication?" -> "why-not-take-medication"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > limit:
+        cut = slug[: limit + 1]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:limit]
+    return slug.strip("-")
+
+
+def track_stem(number: int, total: int, title: str) -> str:
+    """``NN-title-slug``, zero-padded like the MP3 tracks."""
+    width = max(2, len(str(total)))
+    slug = ascii_slug(title)
+    return f"{number:0{width}d}-{slug}" if slug else f"{number:0{width}d}-track"
+
+
+def class_slug(title: str) -> str:
+    """The Asterisk class/folder name part for a guide title."""
+    return ascii_slug(title) or "guide"
+
+
+# --------------------------------------------------------------------------- signal
+
+
+@lru_cache(maxsize=8)
+def _highpass_sos(rate: int, low_hz: float) -> np.ndarray:
+    from scipy.signal import butter
+
+    # |H|^2 of the forward-backward pair is -3 dB at low_hz: (fc/f)^(2n) = sqrt(2) - 1.
+    cutoff = low_hz * (math.sqrt(2) - 1) ** (1 / (2 * HIGHPASS_ORDER))
+    return butter(HIGHPASS_ORDER, cutoff, btype="highpass", fs=rate, output="sos")
+
+
+@lru_cache(maxsize=8)
+def _lowpass_fir(rate: int, high_hz: float, stop_hz: float) -> np.ndarray:
+    from scipy.signal import firwin, kaiserord
+
+    numtaps, beta = kaiserord(STOPBAND_DB, (stop_hz - high_hz) / (rate / 2))
+    numtaps |= 1  # odd: a whole-sample delay, removed exactly
+    return firwin(numtaps, (high_hz + stop_hz) / 2, window=("kaiser", beta), fs=rate)
+
+
+def band_limit(samples: np.ndarray, rate: int, band: Band) -> np.ndarray:
+    """High-pass and low-pass (zero phase) at ``rate``, then resample to ``band.rate`` (float64)."""
+    from scipy.signal import oaconvolve, resample_poly, sosfiltfilt
+
+    x = np.asarray(samples, dtype=np.float32)
+    if x.size == 0:
+        return x.astype(np.float64)
+    taps = _lowpass_fir(rate, band.high_hz, band.stop_hz)
+    delay = taps.size // 2
+    # float32 convolution: ten times faster than float64 here, its error far below 16-bit
+    y = oaconvolve(x, taps.astype(np.float32))[delay : delay + x.size].astype(np.float64)
+    if y.size > 3 * 2 * HIGHPASS_ORDER:
+        y = sosfiltfilt(_highpass_sos(rate, band.low_hz), y)
+    g = math.gcd(band.rate, rate)
+    return resample_poly(y, band.rate // g, rate // g)
+
+
+def active_speech_dbov(samples: np.ndarray, rate: int) -> float:
+    """Active-speech RMS level in dBov (full scale 1.0); -inf when nothing is active.
+
+    50 ms frames; active frames are above -70 dBov and within 15.9 dB of the
+    mean power of the active frames (iterated to a fixed point).
+    """
+    x = np.asarray(samples, dtype=np.float64)
+    frame = max(1, round(FRAME_MS / 1000 * rate))
+    count = x.size // frame
+    if count == 0:
+        return float("-inf")
+    power = np.mean(x[: count * frame].reshape(count, frame) ** 2, axis=1)
+    above_floor = power > 10 ** (GATE_FLOOR_DBOV / 10)
+    active = above_floor
+    for _ in range(50):
+        if not active.any():
+            return float("-inf")
+        level = float(np.mean(power[active]))
+        updated = above_floor & (power >= level * 10 ** (-GATE_MARGIN_DB / 10))
+        if np.array_equal(updated, active):
+            break
+        active = updated
+    return 10 * math.log10(float(np.mean(power[active])))
+
+
+def peak_limit(samples: np.ndarray, rate: int, ceiling_dbfs: float = PEAK_CEILING_DBFS) -> np.ndarray:
+    """Every sample at or below ``ceiling_dbfs``, by a smooth look-ahead gain.
+
+    The gain each sample needs is held over ±:data:`LIMITER_HOLD_MS` (a minimum
+    filter) and then averaged over the same span: an average of values that
+    are all at most the need at its centre, so no sample overshoots, and the
+    gain moves in linear ramps of twice the hold time.
+    """
+    from scipy.ndimage import minimum_filter1d, uniform_filter1d
+
+    x = np.asarray(samples, dtype=np.float64)
+    ceiling = 10 ** (ceiling_dbfs / 20) * (1 - 1e-9)
+    magnitude = np.abs(x)
+    if x.size == 0 or float(magnitude.max()) <= ceiling:
+        return x
+    need = np.minimum(1.0, ceiling / np.maximum(magnitude, 1e-12))
+    half = max(1, round(LIMITER_HOLD_MS / 1000 * rate))
+    held = minimum_filter1d(need, size=2 * half + 1, mode="nearest")
+    gain = np.minimum(uniform_filter1d(held, size=2 * half + 1, mode="nearest"), need)
+    return x * gain
+
+
+def telephone_master(samples: np.ndarray, rate: int, band: Band) -> np.ndarray:
+    """Band-limited, resampled, levelled and peak-limited 16-bit samples at ``band.rate``."""
+    y = band_limit(samples, rate, band)
+    level = active_speech_dbov(y, band.rate)
+    if not math.isfinite(level):
+        logger.info("silent audio: left at its level")
+        return _pcm16(peak_limit(y, band.rate))
+    gain_db = TARGET_DBOV - level
+    out = y
+    for _ in range(4):  # the limiter lowers the active level a little: correct for it
+        out = peak_limit(y * 10 ** (gain_db / 20), band.rate)
+        error = TARGET_DBOV - active_speech_dbov(out, band.rate)
+        if abs(error) <= LEVEL_TOLERANCE_DB:
+            break
+        gain_db += error
+    return _pcm16(out)
+
+
+def _pcm16(x: np.ndarray) -> np.ndarray:
+    return np.clip(np.round(x * 32767.0), -32768, 32767).astype("<i2")
+
+
+# --------------------------------------------------------------------------- files
+
+
+def write_wav(path: Path, pcm: np.ndarray | Iterable[bytes], rate: int) -> None:
+    """A 16-bit mono PCM WAV from samples or from a stream of little-endian frames."""
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        if isinstance(pcm, np.ndarray):
+            out.writeframes(pcm.astype("<i2").tobytes())
+        else:
+            for chunk in pcm:
+                out.writeframes(chunk)
+
+
+def read_wav_pcm(path: Path) -> bytes:
+    """The frames of a 16-bit mono WAV written by :func:`write_wav`."""
+    with wave.open(str(path), "rb") as source:
+        return source.readframes(source.getnframes())
+
+
+def encode_g711(wav: Path, ulaw: Path, alaw: Path) -> None:
+    """Raw μ-law and A-law files from an 8 kHz 16-bit WAV (ffmpeg's G.711 encoders)."""
+    ffmpeg.run([
+        "-y", "-i", str(wav),
+        "-ac", "1", "-ar", "8000", "-f", "mulaw", "-acodec", "pcm_mulaw", str(ulaw),
+        "-ac", "1", "-ar", "8000", "-f", "alaw", "-acodec", "pcm_alaw", str(alaw),
+    ])
+
+
+def _write_set(folder: Path, stem: str, narrow: Iterable[bytes], wide: Iterable[bytes]) -> list[Path]:
+    wav = folder / f"{stem}.wav"
+    write_wav(wav, narrow, NARROWBAND.rate)
+    sln16 = folder / f"{stem}.sln16"
+    with open(sln16, "wb") as out:
+        out.writelines(wide)
+    ulaw, alaw = folder / f"{stem}.ulaw", folder / f"{stem}.alaw"
+    encode_g711(wav, ulaw, alaw)
+    return [ulaw, alaw, wav, sln16]
+
+
+# --------------------------------------------------------------------------- hold programme
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A track that may go into the hold programme, and its length at 8 kHz."""
+
+    number: int
+    title: str
+    samples_8k: int
+
+
+@dataclass(frozen=True)
+class ProgrammeLayout:
+    """Lengths (8 kHz samples) of the programme's fixed parts."""
+
+    opening: int | None  # the opening line with its pause after; None = no opening
+    gap: int
+    repeat_opening: bool
+
+
+def programme_bound(hold: HoldProgramme) -> int | None:
+    """The most 8 kHz samples (= bytes of the G.711 file) the programme may have."""
+    bounds = []
+    if hold.max_seconds is not None:
+        bounds.append(math.floor(hold.max_seconds * NARROWBAND.rate))
+    if hold.max_bytes is not None:
+        bounds.append(int(hold.max_bytes))
+    return min(bounds) if bounds else None
+
+
+def _describe_bound(hold: HoldProgramme) -> str:
+    parts = []
+    if hold.max_seconds is not None:
+        parts.append(f"{hold.max_seconds:g} s")
+    if hold.max_bytes is not None:
+        parts.append(f"{hold.max_bytes} bytes")
+    return " and ".join(parts)
+
+
+def choose_programme(candidates: Sequence[Candidate], layout: ProgrammeLayout, hold: HoldProgramme) -> list[Candidate]:
+    """The tracks that fit, first fit in guide order; whole tracks only.
+
+    Raises :class:`AudioguideError` when none fits.
+    """
+    bound = programme_bound(hold)
+    chosen: list[Candidate] = []
+    used = 0
+    for candidate in candidates:
+        opening_here = layout.opening is not None and (not chosen or layout.repeat_opening)
+        cost = candidate.samples_8k + layout.gap + (layout.opening if opening_here else 0)
+        alone = candidate.samples_8k + layout.gap + (layout.opening or 0)
+        if bound is None or used + cost <= bound:
+            chosen.append(candidate)
+            used += cost
+        elif alone > bound:
+            logger.warning(
+                "hold programme: track %d (%s, %.1f s) is longer than the bound (%s) on its own: skipped",
+                candidate.number, candidate.title, candidate.samples_8k / NARROWBAND.rate, _describe_bound(hold),
+            )
+        else:
+            logger.info(
+                "hold programme: track %d (%s, %.1f s) left out: it does not fit in %s",
+                candidate.number, candidate.title, candidate.samples_8k / NARROWBAND.rate, _describe_bound(hold),
+            )
+    if not chosen:
+        shortest = min(c.samples_8k for c in candidates) / NARROWBAND.rate if candidates else 0.0
+        raise AudioguideError(
+            f"hold programme: no track fits in {_describe_bound(hold)} "
+            f"(the shortest chosen track is {shortest:.1f} s, plus gap and opening)"
+        )
+    return chosen
+
+
+def hold_candidates(numbers: Sequence[tuple[int, str, str]], hold: HoldProgramme) -> list[tuple[int, str]]:
+    """(number, title) of the tracks asked for, from (number, kind, title) of every track.
+
+    ``hold.tracks`` None means all but the conclusion (all, if that leaves none).
+    """
+    if hold.tracks is None:
+        picked = [(n, title) for n, kind, title in numbers if kind != "conclusion"]
+        return picked or [(n, title) for n, _, title in numbers]
+    known = {n: title for n, _, title in numbers}
+    for number in hold.tracks:
+        if number not in known:
+            raise AudioguideError(
+                f"hold programme: there is no track {number} (the guide has tracks 1-{len(numbers)})"
+            )
+    wanted = set(hold.tracks)
+    picked = [(n, title) for n, _, title in numbers if n in wanted]
+    if not picked:
+        raise AudioguideError("hold programme: no tracks chosen (hold tracks is empty)")
+    return picked
+
+
+def opening_samples(guide: FinishedGuide) -> np.ndarray | None:
+    """The opening line as the guide's engine says it (cached clips), or None when not set."""
+    from ..clip_cache import clip_key
+    from ..mastering import fade
+    from ..speech import Lexicon, normalize, split_sentences
+
+    text = guide.settings.hold.opening
+    if not text or not text.strip():
+        return None
+    lexicon = Lexicon.builtin().with_entries(guide.settings.pronunciations, source="guide")
+    identity = guide.engine.identity()
+    pause = np.zeros(round(guide.settings.pauses.sentence_ms * guide.rate / 1000), dtype=np.float32)
+    pieces: list[np.ndarray] = []
+    for sentence in split_sentences(text):
+        speech = normalize(sentence, lexicon)
+        if not speech.strip():
+            continue
+        key = clip_key(speech, identity)
+        audio = guide.cache.get(key)
+        if audio is None:
+            audio = guide.cache.put(key, guide.engine.synthesize(speech))
+        if audio.sample_rate != guide.rate:
+            raise RuntimeError(f"opening clip at {audio.sample_rate} Hz in a {guide.rate} Hz guide")
+        pieces.extend([audio.samples, pause])
+    if not pieces:
+        return None
+    return fade(np.concatenate(pieces[:-1]), guide.rate, _FADE_MS, _FADE_MS)
+
+
+def _silence(samples: int) -> bytes:
+    return bytes(2 * samples)
+
+
+# --------------------------------------------------------------------------- export
+
+
+def export(guide: FinishedGuide) -> list[Path]:
+    """Write ``phone/``: per-track and hold-programme telephone files, musiconhold.conf, README.txt."""
+    folder = guide.folder / PHONE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = guide.settings
+    hold = settings.hold
+    total = len(guide.tracks)
+    written: list[Path] = []
+    asked = hold_candidates([(t.record.number, t.record.kind, t.record.title) for t in guide.tracks], hold)
+
+    stems: dict[int, str] = {}
+    lengths: dict[int, int] = {}
+    for track in guide.tracks:
+        record = track.record
+        samples = guide.samples(track)
+        narrow = telephone_master(samples, guide.rate, NARROWBAND)
+        wide = telephone_master(samples, guide.rate, WIDEBAND)
+        stem = track_stem(record.number, total, record.title)
+        written += _write_set(folder, stem, [narrow.tobytes()], [wide.tobytes()])
+        stems[record.number], lengths[record.number] = stem, narrow.size
+        logger.debug("phone %s: %.2f s, active speech %.2f dBov", stem, narrow.size / 8000,
+                     active_speech_dbov(narrow / 32767.0, NARROWBAND.rate))
+
+    opening = opening_samples(guide)
+    opening_pcm: tuple[np.ndarray, np.ndarray] | None = None
+    pause_8k = round(settings.pauses.after_announcement_ms * NARROWBAND.rate / 1000)
+    if opening is not None:
+        opening_pcm = (telephone_master(opening, guide.rate, NARROWBAND),
+                       telephone_master(opening, guide.rate, WIDEBAND))
+    layout = ProgrammeLayout(
+        opening=None if opening_pcm is None else opening_pcm[0].size + pause_8k,
+        gap=round(hold.gap_ms * NARROWBAND.rate / 1000),
+        repeat_opening=hold.repeat_opening,
+    )
+    chosen = choose_programme([Candidate(n, title, lengths[n]) for n, title in asked], layout, hold)
+
+    def pieces(narrowband: bool) -> Iterable[bytes]:
+        rate = NARROWBAND.rate if narrowband else WIDEBAND.rate
+        ext = ".wav" if narrowband else ".sln16"
+        for index, candidate in enumerate(chosen):
+            if opening_pcm is not None and (index == 0 or hold.repeat_opening):
+                yield opening_pcm[0 if narrowband else 1].tobytes()
+                yield _silence(round(settings.pauses.after_announcement_ms * rate / 1000))
+            path = folder / f"{stems[candidate.number]}{ext}"
+            yield read_wav_pcm(path) if narrowband else path.read_bytes()
+            yield _silence(round(hold.gap_ms * rate / 1000))
+
+    written += _write_set(folder, PROGRAMME_STEM, pieces(True), pieces(False))
+    programme_s = (folder / f"{PROGRAMME_STEM}.ulaw").stat().st_size / NARROWBAND.rate
+    logger.info(
+        "hold programme: %s, %.1f s (tracks %s)", f"{PROGRAMME_STEM}.*", programme_s,
+        ", ".join(str(c.number) for c in chosen),
+    )
+
+    slug = class_slug(guide.document.title)
+    conf = folder / CONF_NAME
+    conf.write_text(render_musiconhold_conf(guide.document.title, slug, [stems[n] for n in sorted(stems)]),
+                    encoding="utf-8")
+    readme = folder / README_NAME
+    readme.write_text(
+        render_readme(guide.document.title, slug, chosen, stems, opening_pcm is not None, hold, programme_s),
+        encoding="utf-8",
+    )
+    return [*written, conf, readme]
+
+
+def render_musiconhold_conf(title: str, slug: str, track_stems: Sequence[str]) -> str:
+    """An Asterisk musiconhold.conf snippet: the programme class and, commented out, a tracks class."""
+    directory = f"{MOH_ROOT}/{slug}"
+    programme_files = " ".join(f"{PROGRAMME_STEM}{ext}" for ext in EXTENSIONS)
+    first = track_stems[0] if track_stems else "01-track"
+    return "\n".join([
+        f"; Music on hold for \"{_one_line(title)}\", made by audioguide.",
+        ";",
+        "; 1. Copy ONLY the hold-programme files (all four formats of the one programme) to the",
+        ";    class folder, so the class plays the programme and nothing else:",
+        f";      mkdir -p {directory}",
+        f";      cp {programme_files} {directory}/",
+        f";      chown -R asterisk:asterisk {directory}",
+        ";    Asterisk plays the format that matches the caller's codec without transcoding:",
+        ";    .ulaw (G.711 mu-law), .alaw (G.711 A-law), .sln16 (16 kHz, wideband calls), .wav (8 kHz).",
+        "; 2. Add the section below to /etc/asterisk/musiconhold.conf, then: asterisk -rx \"moh reload\"",
+        f"; 3. Use it: Set(CHANNEL(musicclass)=audioguide-{slug}) in the dialplan, or",
+        f";    musicclass=audioguide-{slug} in queues.conf.",
+        "; On FreePBX, do not edit this file: see README.txt (Music on Hold module).",
+        "",
+        f"[audioguide-{slug}]",
+        "mode=files",
+        f"directory={directory}",
+        "sort=alpha",
+        "",
+        "; Optional second class: the individual tracks one after another, in chapter order.",
+        f"; Copy the numbered files ({first}.ulaw, .alaw, .wav, .sln16 and the others) to",
+        f"; {directory}-tracks, then remove the leading semicolons below.",
+        f";[audioguide-{slug}-tracks]",
+        ";mode=files",
+        f";directory={directory}-tracks",
+        ";sort=alpha",
+        "",
+    ])
+
+
+def render_readme(
+    title: str,
+    slug: str,
+    chosen: Sequence[Candidate],
+    stems: dict[int, str],
+    has_opening: bool,
+    hold: HoldProgramme,
+    programme_s: float,
+) -> str:
+    """README.txt: what the files are and how to load them into Asterisk, FreePBX and Cisco CUCM."""
+    wav_mb = programme_s * 16000 / 1e6
+    ulaw_mb = programme_s * 8000 / 1e6
+    lines = [
+        f"Telephone hold-line audio for: {_one_line(title)}",
+        "",
+        f"hold-programme.*  the hold loop ({_mmss(programme_s)}):",
+    ]
+    for index, candidate in enumerate(chosen):
+        if has_opening and (index == 0 or hold.repeat_opening):
+            lines.append("    - opening line")
+        lines.append(f"    - {stems[candidate.number]}  ({_mmss(candidate.samples_8k / 8000)})")
+    lines += [
+        f"    each track followed by {hold.gap_ms / 1000:g} s of silence; the file loops on hold.",
+        "NN-title.*        each track on its own.",
+        "",
+        "Formats (the same audio in each):",
+        "  .ulaw   raw G.711 mu-law, 8 kHz mono (North America, Japan)",
+        "  .alaw   raw G.711 A-law, 8 kHz mono (Europe and most other countries)",
+        "  .wav    8 kHz 16-bit mono PCM WAV (for web uploads: FreePBX, Cisco CUCM)",
+        "  .sln16  raw 16 kHz 16-bit signed linear (Asterisk, wideband G.722 calls)",
+        "Speech is band-limited to 300-3400 Hz (50-7000 Hz in .sln16) and levelled to about",
+        "-19 dBm0 (-22 dBov active speech), peaks under -1 dBFS. No music bed.",
+        "",
+        "ASTERISK",
+        f"  See musiconhold.conf: copy only the hold-programme.* files to {MOH_ROOT}/{slug}/,",
+        f"  add its class [audioguide-{slug}] to /etc/asterisk/musiconhold.conf,",
+        "  then run: asterisk -rx \"moh reload\". Files must stay mono; 8 kHz except .sln16.",
+        "",
+        "FREEPBX",
+        "  Settings > Music on Hold: add a category (for example audioguide), then upload",
+        "  hold-programme.wav to it (8 kHz mono 16-bit; FreePBX converts it for each codec).",
+        "  Upload size: the web upload is limited by PHP (upload_max_filesize, often 2-8 MB).",
+        f"  hold-programme.wav is {wav_mb:.1f} MB; hold-programme.ulaw is {ulaw_mb:.1f} MB",
+        "  (480 KB a minute). If the upload is refused, copy the hold-programme.* files over",
+        f"  SFTP to {MOH_ROOT}/<category>/, then run: fwconsole chown && fwconsole reload.",
+        "  Choose the category in the queue, ring group or inbound route's Music on Hold setting.",
+        "",
+        "CISCO UNIFIED CM (CUCM)",
+        "  Cisco Unified CM Administration > Media Resources > MOH Audio File Management >",
+        "  Upload File: upload hold-programme.wav (16-bit PCM WAV, 8 kHz mono; CUCM also takes",
+        "  mu-law WAV, but not the headerless .ulaw). CUCM converts it for G.711, G.729 and",
+        "  wideband. Upload it on every node that runs the MOH service, then choose it in",
+        "  Media Resources > Music On Hold Audio Source. The name has no spaces, as CUCM needs.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _mmss(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
