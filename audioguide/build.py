@@ -26,6 +26,7 @@ from . import __version__
 from .clip_cache import ClipCache, clip_key, default_cache_dir
 from .config import GuideSettings
 from .document import Document
+from .errors import AudioguideError
 from .engines import create_engine
 from .exporters.manifest import MANIFEST_NAME, ClipRecord, Manifest, TrackRecord, load_manifest
 from .exporters.mp3 import TrackTags
@@ -184,6 +185,7 @@ def build_guide(
 ) -> BuildReport:
     """Build (or update) the guide in ``options.outdir``; returns what changed."""
     started = time.perf_counter()
+    _check_format_inputs(settings, options)
     if not options.dry_run:
         scheduler.prewarm_rendering()
     plan: TrackPlan = plan_tracks(document, settings)
@@ -298,6 +300,14 @@ def build_guide(
     return report
 
 
+def _check_format_inputs(settings: GuideSettings, options: BuildOptions) -> None:
+    """Fail before any synthesis on inputs a format will need (not after minutes of work)."""
+    if "m4b" in options.formats and settings.cover_image:
+        cover = Path(settings.cover_image).expanduser()
+        if not cover.is_file():
+            raise AudioguideError(f"cover image not found: {cover}")
+
+
 def _track_job(work: _TrackWork, settings: GuideSettings, rate: int) -> TrackJob:
     return TrackJob(
         file=work.file,
@@ -326,7 +336,7 @@ def _record(work: _TrackWork, rendered: RenderedTrack) -> TrackRecord:
         transcript=f"{TRANSCRIPTS_DIR}/{track.stem}.txt",
         peak_margin_db=rendered.peak_margin_db,
         clips=[
-            ClipRecord(key=key, text=clip.speech, written=clip.written, role=clip.role,
+            ClipRecord(key=key, text=clip.speech, written=clip.written, role=clip.role, passage=clip.passage,
                        start_s=round(span.start_s, 3), end_s=round(span.end_s, 3))
             for key, clip, span in zip(work.keys, work.spoken.clips, rendered.spans)
         ],

@@ -20,6 +20,25 @@ class ChapterKind(str, Enum):
     CONCLUSION = "conclusion"
 
 
+class ListItem(str):
+    """A chapter paragraph that is one item of a list (read with a short pause after it).
+
+    A ``str`` subclass, so it compares equal to its text; code that needs to
+    know asks ``isinstance(paragraph, ListItem)``. String operations return
+    plain ``str``: wrap the result again to keep the flag.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"ListItem({str.__repr__(self)})"
+
+
+def is_item(paragraph: str) -> bool:
+    """True for a paragraph that is a list item."""
+    return isinstance(paragraph, ListItem)
+
+
 @dataclass(frozen=True)
 class Chapter:
     """One chapter: a heading and its paragraphs.

@@ -28,7 +28,7 @@ from .render import TrackJob, mastered_samples
 
 logger = logging.getLogger(__name__)
 
-FORMATS_VERSION = 1  # bump when an exporter's output changes for the same input
+FORMATS_VERSION = 2  # bump when any exporter's output changes for the same input
 
 # name -> (module, description); "tracks" is the MP3 set itself.
 FORMATS: dict[str, tuple[str | None, str]] = {
@@ -96,13 +96,26 @@ def exporter(name: str) -> Exporter:
     return importlib.import_module(module).export
 
 
+def _file_digest(path: str | None) -> str | None:
+    """A cover image is an input by content, not by name."""
+    if not path:
+        return None
+    try:
+        return hashlib.sha256(Path(path).expanduser().read_bytes()).hexdigest()
+    except OSError:
+        return "missing"  # the exporter reports it
+
+
 def format_hash(name: str, guide: FinishedGuide) -> str:
     """Inputs of a format's files: every track's hash, the settings, the exporter version."""
+    document = guide.document
     blob = {
         "format": name,
         "version": FORMATS_VERSION,
         "tracks": [t.record.hash for t in guide.tracks],
         "settings": asdict(guide.settings),
-        "document": [guide.document.title, guide.document.author, guide.document.publisher, guide.document.language],
+        "document": [document.title, document.author, document.publisher, document.language,
+                     document.faq_title, Path(document.source).name if document.source else None],
+        "cover": _file_digest(guide.settings.cover_image),
     }
     return hashlib.sha256(json.dumps(blob, sort_keys=True, default=str).encode()).hexdigest()

@@ -44,7 +44,7 @@ from .config import (
 )
 from .document import Chapter, ChapterKind, Document, Dropped
 from .errors import GuideScriptError
-from .structure import ListItem, is_item
+from .document import ListItem, is_item
 
 logger = logging.getLogger(__name__)
 

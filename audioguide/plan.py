@@ -15,7 +15,7 @@ from pathvalidate import sanitize_filename
 from .config import FaqMode, GuideSettings, Pauses
 from .document import Chapter, ChapterKind, Document, Dropped
 from .errors import AudioguideError
-from .structure import is_item
+from .document import is_item
 
 WORDS_PER_MINUTE = 155  # typical comfortable rate of synthetic speech
 MAX_TITLE_CHARS_IN_FILENAME = 100

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Literal
 
-from .document import Chapter, ChapterKind, Document, Dropped
+from .document import Chapter, ChapterKind, Document, Dropped, ListItem, is_item  # noqa: F401 (re-exported)
 from .errors import SourceError
 from .furniture import furniture_reason, starts_author_bio
 
@@ -30,25 +30,6 @@ _CONCLUSION_RE = re.compile(
     r"^(in )?(conclusion|summary|final (thoughts|words)|the bottom line|bottom line|wrapping up|closing thoughts)\b",
     re.I,
 )
-
-
-class ListItem(str):
-    """A chapter paragraph that is one item of a list (read with a short pause after it).
-
-    A ``str`` subclass, so it compares equal to its text; code that needs to
-    know asks ``isinstance(paragraph, ListItem)``. String operations return
-    plain ``str``: wrap the result again to keep the flag.
-    """
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return f"ListItem({str.__repr__(self)})"
-
-
-def is_item(paragraph: str) -> bool:
-    """True for a paragraph that is a list item."""
-    return isinstance(paragraph, ListItem)
 
 
 BlockKind = Literal["heading", "paragraph", "item", "question"]

@@ -24,7 +24,8 @@ class ClipRecord:
     key: str
     text: str      # the speech text (what the engine said)
     written: str   # the sentence as written in the source
-    role: str      # announcement, heading, lead, question, paragraph
+    role: str      # announcement, heading, lead, question, paragraph, item
+    passage: int   # index of the paragraph-like passage in its track (sentences of one passage share it)
     start_s: float
     end_s: float
 

@@ -148,62 +148,15 @@ def _same(a: str, b: str) -> bool:
 
 
 def _passages(guide: FinishedGuide, track_index: int) -> list[tuple[str, list[int]]]:
-    """The track's clips grouped into passages (role, clip indices), as the planner made them.
-
-    The plan is recomputed from the document and settings (it is pure) and used
-    when its clips match the manifest; otherwise passages are cut where the role
-    changes or the pause after a clip is longer than a sentence pause.
-    """
-    track = guide.tracks[track_index]
-    clips = track.record.clips
-    spoken = _spoken_tracks(guide)
-    if spoken is not None and track_index < len(spoken):
-        specs = spoken[track_index].clips
-        if len(specs) == len(clips) and all(
-            s.written == c.written and s.role == c.role for s, c in zip(specs, clips)
-        ):
-            groups: list[tuple[str, list[int]]] = []
-            last = None
-            for index, spec in enumerate(specs):
-                if spec.passage != last:
-                    groups.append((spec.role, []))
-                    last = spec.passage
-                groups[-1][1].append(index)
-            return groups
-    logger.debug("track %s: passages guessed from roles and pauses", track.record.number)
-    pauses = track.job.pauses_ms
-    sentence_ms = guide.settings.pauses.sentence_ms
-    groups = []
-    for index, clip in enumerate(clips):
-        new = (
-            not groups
-            or groups[-1][0] != clip.role
-            or (index - 1 < len(pauses) and pauses[index - 1] != sentence_ms)
-        )
-        if new:
+    """The track's clips grouped into passages (role, clip indices), as the planner made them."""
+    groups: list[tuple[str, list[int]]] = []
+    last = None
+    for index, clip in enumerate(guide.tracks[track_index].record.clips):
+        if clip.passage != last:
             groups.append((clip.role, []))
+            last = clip.passage
         groups[-1][1].append(index)
     return groups
-
-
-def _spoken_tracks(guide: FinishedGuide) -> list | None:
-    """The guide's clips as the planner makes them (with passage numbers), once per guide."""
-    cached = guide.extra.get("talkingbook.spoken", False)
-    if cached is not False:
-        return cached
-    try:
-        from ..build import build_lexicon
-        from ..plan import plan_tracks
-        from ..spoken import speak_plan
-
-        spoken = speak_plan(
-            plan_tracks(guide.document, guide.settings), guide.settings.pauses, build_lexicon(guide.settings)
-        )
-    except AudioguideError as exc:  # the plan cannot be remade: fall back to the heuristic
-        logger.debug("cannot re-plan the guide: %s", exc)
-        spoken = None
-    guide.extra["talkingbook.spoken"] = spoken
-    return spoken
 
 
 def _title_run(indices: list[int], clips: list[ClipRecord], title: str) -> tuple[int, int] | None:
