@@ -10,7 +10,9 @@ from __future__ import annotations
 import configparser
 import dataclasses
 import logging
+import json
 import math
+import shutil
 import wave
 from pathlib import Path
 
@@ -110,6 +112,7 @@ def export_variant(guide: FinishedGuide, folder: Path, **hold) -> Path:
     settings = dataclasses.replace(guide.settings, hold=HoldProgramme(**hold))
     variant = dataclasses.replace(guide, folder=folder, settings=settings)
     folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(guide.folder / "manifest.json", folder / "manifest.json")  # same tracks, same clip times
     paths = phone.export(variant)
     assert all(p.is_file() and p.is_relative_to(folder) for p in paths)
     return folder / "phone"
@@ -164,14 +167,35 @@ def opening_8k_length(guide: FinishedGuide) -> int:
     return math.ceil(n * RATE8 / guide.rate)
 
 
+def title_cut_8k(folder: Path, number: int) -> int:
+    """Where the hold programme enters track ``number``: 0.3 s before its title clip
+    (the clip after "Track n of N."), read from the guide's manifest."""
+    manifest = json.loads((folder.parent / "manifest.json").read_text(encoding="utf-8"))
+    clips = manifest["tracks"][number - 1]["clips"]
+    assert clips[0]["role"] == "announcement" and clips[0]["written"].startswith("Track ")
+    assert clips[1]["written"].rstrip(".?") == manifest["tracks"][number - 1]["title"].rstrip(".?")
+    return round(max(clips[0]["end_s"], clips[1]["start_s"] - 0.3) * RATE8)
+
+
 def compose(folder: Path, numbers: list[int], opening: bytes | None, repeat: bool = True) -> bytes:
-    """The 8 kHz PCM a programme of these tracks must be, from the per-track files."""
+    """The 8 kHz PCM a programme of these tracks must be, from the per-track files
+    entered at their titles (no "Track n of N" on a hold line)."""
     parts: list[bytes] = []
     for index, number in enumerate(numbers):
         if opening is not None and (index == 0 or repeat):
             parts += [opening, bytes(2 * PAUSE8)]
-        parts += [wav_pcm(folder / f"{STEMS[number - 1]}.wav"), bytes(2 * GAP8)]
+        track = wav_pcm(folder / f"{STEMS[number - 1]}.wav")
+        parts += [track[2 * title_cut_8k(folder, number):], bytes(2 * GAP8)]
     return b"".join(parts)
+
+
+def test_programme_enters_tracks_at_the_title_in_silence(built):
+    folder = built[2] / "phone"
+    for number in (1, 2, 3):
+        track = np.frombuffer(wav_pcm(folder / f"{STEMS[number - 1]}.wav"), "<i2") / 32768.0
+        cut = title_cut_8k(folder, number)
+        assert 0 < cut < track.size
+        assert np.max(np.abs(track[cut - 400:cut + 400])) < 0.01  # 50 ms either side: silence
 
 
 # --------------------------------------------------------------------------- files and formats
@@ -283,7 +307,7 @@ def test_default_programme_opening_then_all_but_the_conclusion(built, guide):
 
 def test_small_max_seconds_keeps_whole_tracks_that_fit(guide, tmp_path):
     folder = guide.folder / "phone"
-    sizes = {n: (folder / f"{STEMS[n - 1]}.ulaw").stat().st_size for n in (1, 2, 3)}
+    sizes = {n: (folder / f"{STEMS[n - 1]}.ulaw").stat().st_size - title_cut_8k(folder, n) for n in (1, 2, 3)}
     bound = (sizes[1] + sizes[2] + 2 * GAP8) / RATE8 + 0.5  # track 3 cannot fit too
     assert sizes[3] / RATE8 > 0.5
     out = export_variant(guide, tmp_path / "two", opening=None, max_seconds=bound)
@@ -294,7 +318,7 @@ def test_small_max_seconds_keeps_whole_tracks_that_fit(guide, tmp_path):
 
 def test_a_track_too_long_on_its_own_is_skipped_with_a_warning(guide, tmp_path, caplog):
     folder = guide.folder / "phone"
-    sizes = {n: (folder / f"{STEMS[n - 1]}.ulaw").stat().st_size for n in (1, 2, 3)}
+    sizes = {n: (folder / f"{STEMS[n - 1]}.ulaw").stat().st_size - title_cut_8k(folder, n) for n in (1, 2, 3)}
     assert sizes[1] > max(sizes[2], sizes[3])
     bound = (sizes[1] + GAP8) / RATE8 - 0.5  # track 1 never fits; 2 fits, then 3 does not
     assert sizes[2] + sizes[3] + 2 * GAP8 > bound * RATE8
@@ -309,7 +333,7 @@ def test_max_bytes_bounds_the_g711_file(guide, tmp_path):
     folder = guide.folder / "phone"
     opening = wav_pcm(folder / "hold-programme.wav")[: 2 * opening_8k_length(guide)]
     block = len(opening) // 2 + PAUSE8
-    sizes = {n: (folder / f"{STEMS[n - 1]}.ulaw").stat().st_size for n in (1, 2, 3)}
+    sizes = {n: (folder / f"{STEMS[n - 1]}.ulaw").stat().st_size - title_cut_8k(folder, n) for n in (1, 2, 3)}
     max_bytes = 2 * block + sizes[1] + sizes[2] + 2 * GAP8 + 1000
     out = export_variant(guide, tmp_path / "bytes", max_bytes=max_bytes)
     assert (out / "hold-programme.ulaw").stat().st_size <= max_bytes

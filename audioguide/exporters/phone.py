@@ -65,15 +65,18 @@ import numpy as np
 
 from .. import ffmpeg
 from ..errors import AudioguideError
+from ..plan import as_sentence
 
 if TYPE_CHECKING:
     from ..config import HoldProgramme
     from ..formats import FinishedGuide
+    from .manifest import TrackRecord
 
 logger = logging.getLogger(__name__)
 
 PHONE_DIR = "phone"
 PROGRAMME_STEM = "hold-programme"
+PROGRAMME_LEAD_S = 0.3  # silence kept before a track's title in the hold programme
 CONF_NAME = "musiconhold.conf"
 README_NAME = "README.txt"
 EXTENSIONS = (".ulaw", ".alaw", ".wav", ".sln16")
@@ -410,6 +413,23 @@ def _silence(samples: int) -> bytes:
 # --------------------------------------------------------------------------- export
 
 
+def programme_start_s(record: TrackRecord) -> float:
+    """Where a track starts in the hold programme: at its title, after "Track n of N.".
+
+    Callers on hold cannot skip between tracks, so the numbering means nothing
+    to them, while the title (for an FAQ track: the question) introduces what
+    follows. The cut falls in the pause before the title, keeping
+    ``PROGRAMME_LEAD_S`` of it; the per-track files keep their announcement.
+    """
+    title = " ".join(as_sentence(record.title).split())
+    for index, clip in enumerate(record.clips):
+        if clip.role != "announcement" or " ".join(clip.written.split()) == title:
+            if index == 0:
+                return 0.0
+            return max(record.clips[index - 1].end_s, clip.start_s - PROGRAMME_LEAD_S)
+    return 0.0
+
+
 def export(guide: FinishedGuide) -> list[Path]:
     """Write ``phone/``: per-track and hold-programme telephone files, musiconhold.conf, README.txt."""
     folder = guide.folder / PHONE_DIR
@@ -422,6 +442,7 @@ def export(guide: FinishedGuide) -> list[Path]:
 
     stems: dict[int, str] = {}
     lengths: dict[int, int] = {}
+    starts = {t.record.number: programme_start_s(t.record) for t in guide.tracks}
     for track in guide.tracks:
         record = track.record
         samples = guide.samples(track)
@@ -429,7 +450,8 @@ def export(guide: FinishedGuide) -> list[Path]:
         wide = telephone_master(samples, guide.rate, WIDEBAND)
         stem = track_stem(record.number, total, record.title)
         written += _write_set(folder, stem, [narrow.tobytes()], [wide.tobytes()])
-        stems[record.number], lengths[record.number] = stem, narrow.size
+        stems[record.number] = stem
+        lengths[record.number] = narrow.size - round(starts[record.number] * NARROWBAND.rate)
         logger.debug("phone %s: %.2f s, active speech %.2f dBov", stem, narrow.size / 8000,
                      active_speech_dbov(narrow / 32767.0, NARROWBAND.rate))
 
@@ -454,7 +476,8 @@ def export(guide: FinishedGuide) -> list[Path]:
                 yield opening_pcm[0 if narrowband else 1].tobytes()
                 yield _silence(round(settings.pauses.after_announcement_ms * rate / 1000))
             path = folder / f"{stems[candidate.number]}{ext}"
-            yield read_wav_pcm(path) if narrowband else path.read_bytes()
+            skip = 2 * round(starts[candidate.number] * rate)  # 16-bit samples
+            yield (read_wav_pcm(path) if narrowband else path.read_bytes())[skip:]
             yield _silence(round(hold.gap_ms * rate / 1000))
 
     written += _write_set(folder, PROGRAMME_STEM, pieces(True), pieces(False))
