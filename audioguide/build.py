@@ -22,23 +22,35 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Literal, Sequence
 
-from . import __version__
+from . import __version__, scheduler
 from .clip_cache import ClipCache, clip_key, default_cache_dir
 from .config import GuideSettings
 from .document import Document
-from .errors import AudioguideError
 from .engines import create_engine
-from .exporters.manifest import MANIFEST_NAME, ClipRecord, Manifest, TrackRecord, load_manifest
+from .errors import AudioguideError
+from .exporters.manifest import (
+    MANIFEST_NAME,
+    ClipRecord,
+    Manifest,
+    TrackRecord,
+    load_manifest,
+)
 from .exporters.mp3 import TrackTags
 from .exporters.playlist import render_m3u8
-from .formats import DEFAULT_FORMATS, FinishedGuide, FinishedTrack, exporter, format_hash
+from .formats import (
+    DEFAULT_FORMATS,
+    FinishedGuide,
+    FinishedTrack,
+    exporter,
+    format_hash,
+)
+from .hashing import sha256_file
 from .output_folder import abandon_staging, commit_staging, link_or_copy, start_staging
 from .plan import TrackPlan, plan_tracks
+from .render import RenderedTrack, TrackJob
+from .scheduler import ClipJob, SynthesisStats
 from .speech import Lexicon, merge_layers
 from .spoken import SpokenTrack, plan_warnings, speak_plan
-from . import scheduler
-from .render import RenderedTrack, TrackJob, sha256_file
-from .scheduler import ClipJob, SynthesisStats
 
 logger = logging.getLogger(__name__)
 

@@ -24,6 +24,7 @@ from .document import Document
 from .engines import Engine
 from .errors import AudioguideError
 from .exporters.manifest import TrackRecord
+from .hashing import sha256_file
 from .render import TrackJob, mastered_samples
 
 logger = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ def _file_digest(path: str | None) -> str | None:
     if not path:
         return None
     try:
-        return hashlib.sha256(Path(path).expanduser().read_bytes()).hexdigest()
+        return sha256_file(Path(path).expanduser())
     except OSError:
         return "missing"  # the exporter reports it
 

@@ -42,9 +42,8 @@ from .config import (
     Pauses,
     VoiceSettings,
 )
-from .document import Chapter, ChapterKind, Document, Dropped
+from .document import Chapter, ChapterKind, Document, Dropped, ListItem, is_item
 from .errors import GuideScriptError
-from .document import ListItem, is_item
 
 logger = logging.getLogger(__name__)
 

@@ -44,7 +44,13 @@ import lxml.html
 from .document import Document, Dropped
 from .errors import SourceError
 from .furniture import furniture_reason
-from .structure import Block, build_document, faq_block_title, is_conclusion_heading, split_label
+from .structure import (
+    Block,
+    build_document,
+    faq_block_title,
+    is_conclusion_heading,
+    split_label,
+)
 from .text_input import clean_text, decode_bytes, read_source_bytes
 
 logger = logging.getLogger(__name__)

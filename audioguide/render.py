@@ -7,7 +7,6 @@ write into.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from .clip_cache import ClipCache
 from .config import GuideSettings, Loudness
 from .engines import Engine
 from .exporters.mp3 import ENCODER_GAIN_DB, TrackTags, encode_mp3, write_tags
+from .hashing import sha256_file
 
 logger = logging.getLogger(__name__)
 
@@ -54,14 +54,6 @@ class RenderedTrack:
     true_peak_dbtp: float
     peak_margin_db: float  # the limiter headroom the MP3 pass settled on
     sha256: str
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def load_clips(job: TrackJob, cache: ClipCache, engine: Engine) -> list[np.ndarray]:

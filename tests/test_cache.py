@@ -8,11 +8,10 @@ import time
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 
-from audioguide.cli import main
 from audioguide.clip_cache import ClipCache, clip_key, decode_entry, default_cache_dir, encode_entry
 from audioguide.engines.base import Audio
+from cli_helpers import invoke as _run
 
 
 def audio(seed: int = 0, n: int = 2205) -> Audio:
@@ -75,14 +74,6 @@ def test_default_location_env_override(monkeypatch, tmp_path):
     assert default_cache_dir() == tmp_path / "x"
     monkeypatch.delenv("AUDIOGUIDE_CACHE_DIR")
     assert "audioguide" in str(default_cache_dir())
-
-
-def _run(*args):
-    try:
-        runner = CliRunner(mix_stderr=False)
-    except TypeError:
-        runner = CliRunner()
-    return runner.invoke(main, list(args), catch_exceptions=False)
 
 
 ARTICLE = "Short Guide\n\nFirst sentence here. Second one.\n\nDetails\n\nThe details.\n"

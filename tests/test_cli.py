@@ -7,11 +7,10 @@ import socket
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from mutagen.id3 import ID3
 
 from audioguide import __version__
-from audioguide.cli import main
+from cli_helpers import invoke
 
 ARTICLE = """Caring for Your Knee After an Injection
 
@@ -37,17 +36,6 @@ Call the clinic if the pain gets worse.
 
 Leave a Comment
 """
-
-
-def runner() -> CliRunner:
-    try:
-        return CliRunner(mix_stderr=False)  # click < 8.2
-    except TypeError:
-        return CliRunner()
-
-
-def invoke(*args: str, env: dict | None = None):
-    return runner().invoke(main, list(args), catch_exceptions=False, env=env)
 
 
 @pytest.fixture

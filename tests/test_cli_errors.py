@@ -5,20 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from audioguide.cli import main
+from cli_helpers import invoke as run
 
 GOOD = "A Title\n\nSome introduction text.\n\nA Section\n\nSection text here.\n"
-
-
-def run(*args: str):
-    try:
-        runner = CliRunner(mix_stderr=False)  # click < 8.2
-    except TypeError:
-        runner = CliRunner()
-    result = runner.invoke(main, list(args), catch_exceptions=False)
-    return result
 
 
 def assert_one_line_error(result, *needles: str) -> None:

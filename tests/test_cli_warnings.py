@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from audioguide.cli import main
+from cli_helpers import invoke
 
 ARTICLE = """After Your Procedure
 
@@ -22,14 +21,6 @@ Children
 
 A child may need .5 mg instead.
 """
-
-
-def invoke(*args: str):
-    try:
-        runner = CliRunner(mix_stderr=False)  # click < 8.2
-    except TypeError:
-        runner = CliRunner()
-    return runner.invoke(main, list(args), catch_exceptions=False)
 
 
 @pytest.fixture

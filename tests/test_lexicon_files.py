@@ -6,15 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given, settings as hyp_settings
 from hypothesis import strategies as st
 
 from audioguide.build import build_lexicon, with_lexicon_files
-from audioguide.cli import main
 from audioguide.config import GuideSettings
 from audioguide.errors import AudioguideError
 from audioguide.speech import Lexicon, merge_layers, normalize
+from cli_helpers import invoke
 
 PLS = """<?xml version="1.0" encoding="UTF-8"?>
 <lexicon version="1.0" xmlns="http://www.w3.org/2005/01/pronunciation-lexicon" alphabet="ipa" xml:lang="en-US">
@@ -24,14 +23,6 @@ PLS = """<?xml version="1.0" encoding="UTF-8"?>
 """
 YAML = "Toradol: TORE ah dole\nLidocaine: LYE doe cane\n"
 ARTICLE = "Aftercare\n\nTake Toradol after your CT scan. Lidocaine numbs the skin.\n"
-
-
-def invoke(*args: str):
-    try:
-        runner = CliRunner(mix_stderr=False)  # click < 8.2
-    except TypeError:
-        runner = CliRunner()
-    return runner.invoke(main, list(args), catch_exceptions=False)
 
 
 @pytest.fixture

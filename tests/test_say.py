@@ -5,21 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from mutagen.mp3 import MP3
 
-from audioguide.cli import main
-
-
-def runner() -> CliRunner:
-    try:
-        return CliRunner(mix_stderr=False)  # click < 8.2
-    except TypeError:
-        return CliRunner()
-
-
-def invoke(*args: str):
-    return runner().invoke(main, list(args), catch_exceptions=False)
+from cli_helpers import invoke
 
 
 def test_no_audio_prints_speech_text_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

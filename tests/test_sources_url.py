@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from audioguide.cli import main
 from audioguide.errors import SourceError
 from audioguide.parse_text import parse_text
 from audioguide.sources import USER_AGENT, fetch_url, is_url, load_source
+from cli_helpers import invoke as run
 
 DATA = Path(__file__).parent / "data"
 PAGE = (DATA / "clinic-page.html").read_bytes()
@@ -82,14 +81,6 @@ def server():
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
     httpd.server_close()
-
-
-def run(*args: str):
-    try:
-        runner = CliRunner(mix_stderr=False)  # click < 8.2
-    except TypeError:
-        runner = CliRunner()
-    return runner.invoke(main, list(args), catch_exceptions=False)
 
 
 def one_line_error(exc: pytest.ExceptionInfo, url: str, *needles: str) -> None:

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..config import VoiceSettings
 from ..errors import EngineError, EngineUnavailable
+from ..hashing import sha256_file
 from .base import Audio, Engine, VoiceInfo
 from .registry import register
 
@@ -74,12 +75,8 @@ def _bundled_version() -> str:
 
 @lru_cache(maxsize=8)
 def file_digest(path: Path) -> str:
-    """SHA-256 of a voice model file (part of the cache key for file voices)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """SHA-256 of a voice model file (part of the cache key for file voices), once per process."""
+    return sha256_file(path)
 
 
 def _deterministic_model(model_path: Path) -> tuple[bytes, list[str]]:
