@@ -88,3 +88,27 @@ def test_voice_without_config(tmp_path):
 def test_bad_rate():
     with pytest.raises(EngineError, match="rate must be positive"):
         create_engine(VoiceSettings(rate=0))
+
+
+@pytest.mark.parametrize(
+    "words,limit,expected",
+    [
+        ("one two three", 5, ["one two three"]),
+        ("a b c d e, f g h i j k", 8, ["a b c d e,", "f g h i j k"]),     # cut after the clause
+        ("a b c d e f g h i j k l", 5, ["a b c d e", "f g h i j k l"]),  # no clause: at the limit; short tail joins
+        ("a b, c d e f g h i j", 6, ["a b, c d e f", "g h i j"]),       # never a piece of < 4 words before a cut
+        ("a b c d e; f g h i j; k", 6, ["a b c d e;", "f g h i j; k"]),   # a 1-word tail joins the piece before
+    ],
+)
+def test_long_sentences_are_spoken_in_clause_sized_passes(words, limit, expected):
+    from audioguide.engines.piper_engine import pieces
+
+    got = pieces(words, limit)
+    assert got == expected
+    assert " ".join(got).split() == words.split()  # no word lost or repeated
+
+
+def test_a_very_long_sentence_is_one_clip(piper_engine):
+    sentence = ", ".join(["the injection eases pain in the lower back for many weeks"] * 6) + "."
+    audio = piper_engine.synthesize(sentence)
+    assert len(sentence.split()) > 60 and audio.duration_s > 15  # all of it, in one clip

@@ -34,8 +34,41 @@ _BUNDLED_ALIASES = {"joe", BUNDLED_VOICE, "default"}
 NOISE_SEED = 20240601
 NOISE_INPUT_PREFIX = "audioguide_noise_"
 MODEL_PATCH_VERSION = 1  # bump when _deterministic_model changes
+MAX_WORDS_PER_PASS = 20  # ~8 s of speech: bounds a worker's memory (see pieces)
+MIN_WORDS_PER_PASS = 4
 _MAX_FRAMES = 1 << 15  # noise for up to ~6 minutes of audio in one sentence
 _MAX_PHONEMES = 1 << 13
+
+
+def pieces(text: str, limit: int | None = None) -> list[str]:
+    """A long sentence cut at clause boundaries into runs of at most ``limit`` words.
+
+    Piper's memory grows with the length of one utterance (about 280 MB plus
+    19 MB per second of speech here: a 60-word sentence peaked at 790 MB), so
+    long sentences are spoken in clause-sized passes. A cut falls after a word
+    ending in , ; : or a dash, whose trailing punctuation keeps the
+    continuing intonation; a clause longer than the limit is cut at the limit.
+    A tail of fewer than ``MIN_WORDS_PER_PASS`` words joins the piece before it.
+    """
+    limit = limit or MAX_WORDS_PER_PASS
+    words = text.split()
+    if len(words) <= limit:
+        return [text]
+    out: list[list[str]] = []
+    current: list[str] = []
+    for word in words:
+        current.append(word)
+        if len(current) >= limit:
+            cut = max((i for i, w in enumerate(current[:-1], 1)
+                       if w[-1] in ",;:—–" and i >= MIN_WORDS_PER_PASS), default=len(current))
+            out.append(current[:cut])
+            current = current[cut:]
+    if current:
+        if len(current) < MIN_WORDS_PER_PASS and out:
+            out[-1].extend(current)
+        else:
+            out.append(current)
+    return [" ".join(piece) for piece in out]
 
 
 def bundled_voice_path() -> Path:
@@ -234,7 +267,8 @@ class PiperEngine(Engine):
 
     def synthesize(self, text: str) -> Audio:
         voice = self._load()
-        chunks = [chunk.audio_float_array for chunk in voice.synthesize(text, self._syn_config())]
+        config = self._syn_config()
+        chunks = [chunk.audio_float_array for piece in pieces(text) for chunk in voice.synthesize(piece, config)]
         samples = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
         return Audio(samples=samples, sample_rate=voice.config.sample_rate)
 
@@ -249,6 +283,7 @@ class PiperEngine(Engine):
             "voice": voice,
             "length_scale": round(1.0 / self.settings.rate, 6),
             "noise_seed": NOISE_SEED,
+            "max_words_per_pass": MAX_WORDS_PER_PASS,
         }
 
     @classmethod
