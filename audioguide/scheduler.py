@@ -21,6 +21,7 @@ import threading
 import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -28,6 +29,7 @@ from typing import Callable, Sequence
 from .clip_cache import ClipCache
 from .config import VoiceSettings
 from .engines import Engine, create_engine
+from .errors import AudioguideError
 from .render import RenderedTrack, TrackJob, render_track
 
 logger = logging.getLogger(__name__)
@@ -208,10 +210,17 @@ def _run_pool(queue, ready, voice, cache, folder, workers, clip_done, track_done
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             for future in done:
                 kind = in_flight.pop(future)
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    raise AudioguideError(
+                        "a worker process died (killed, or out of memory); nothing was changed; "
+                        "try again with fewer --jobs"
+                    ) from None
                 if kind == "clip":
-                    clip_done(*future.result())
+                    clip_done(*result)
                 else:
-                    track_done(future.result())
+                    track_done(result)
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise

@@ -112,3 +112,14 @@ def test_a_very_long_sentence_is_one_clip(piper_engine):
     sentence = ", ".join(["the injection eases pain in the lower back for many weeks"] * 6) + "."
     audio = piper_engine.synthesize(sentence)
     assert len(sentence.split()) > 60 and audio.duration_s > 15  # all of it, in one clip
+
+
+def test_noise_grows_without_changing_the_audio(monkeypatch):
+    """A pass longer than the noise tensor redraws it longer; the result is the same."""
+    import audioguide.engines.piper_engine as piper_engine
+
+    usual = create_engine(VoiceSettings(), threads=1).synthesize(TEXT).samples
+    monkeypatch.setattr(piper_engine, "NOISE_FRAMES", 16)
+    grown = create_engine(VoiceSettings(), threads=1)
+    assert np.array_equal(grown.synthesize(TEXT).samples, usual)
+    assert grown._voice.session._length > 16

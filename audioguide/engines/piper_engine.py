@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import tempfile
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,10 +35,10 @@ _BUNDLED_ALIASES = {"joe", BUNDLED_VOICE, "default"}
 NOISE_SEED = 20240601
 NOISE_INPUT_PREFIX = "audioguide_noise_"
 MODEL_PATCH_VERSION = 1  # bump when _deterministic_model changes
-MAX_WORDS_PER_PASS = 20  # ~8 s of speech: bounds a worker's memory (see pieces)
+MAX_WORDS_PER_PASS = 14  # ~6 s of speech: bounds a worker's memory (see pieces)
 MIN_WORDS_PER_PASS = 4
-_MAX_FRAMES = 1 << 15  # noise for up to ~6 minutes of audio in one sentence
-_MAX_PHONEMES = 1 << 13
+NOISE_FRAMES = 1 << 13      # noise for ~95 s of speech in one pass (passes are ~20 words)
+MAX_NOISE_FRAMES = 1 << 20
 
 
 def pieces(text: str, limit: int | None = None) -> list[str]:
@@ -141,21 +142,40 @@ def _deterministic_model(model_path: Path) -> tuple[bytes, list[str]]:
 
 
 class _SeededSession:
-    """Wraps an onnxruntime session, adding the fixed noise tensors to every run."""
+    """Wraps an onnxruntime session, adding the fixed noise tensors to every run.
+
+    Each noise input has its own generator (seeded by NOISE_SEED and the
+    input's name) drawn frame by frame, so a longer tensor starts with the same
+    values as a shorter one: the tensors start small (6 MB, about 95 s of
+    speech per pass) and are redrawn twice as long in the rare case a pass
+    needs more, without changing any result.
+    """
 
     def __init__(self, session, noise_inputs: list[str]) -> None:
         self._session = session
-        rng = np.random.default_rng(NOISE_SEED)
-        self._noise: dict[str, np.ndarray] = {}
-        for info in session.get_inputs():
-            if info.name in noise_inputs:
-                # The duration predictor's noise is per phoneme, the flow's per frame.
-                channels = 2 if "dp" in info.name else 192
-                length = _MAX_PHONEMES if channels == 2 else _MAX_FRAMES
-                self._noise[info.name] = rng.standard_normal((1, channels, length), dtype=np.float32)
+        self._channels = {name: (2 if "dp" in name else 192) for name in noise_inputs}
+        self._length = NOISE_FRAMES
+        self._noise = self._draw()
+
+    def _draw(self) -> dict[str, np.ndarray]:
+        noise = {}
+        for name, channels in self._channels.items():
+            rng = np.random.default_rng([NOISE_SEED, zlib.crc32(name.encode())])
+            frames = rng.standard_normal((self._length, channels), dtype=np.float32)
+            noise[name] = np.ascontiguousarray(frames.T[np.newaxis])
+        return noise
 
     def run(self, output_names, feeds, *args, **kwargs):
-        return self._session.run(output_names, {**feeds, **self._noise}, *args, **kwargs)
+        while True:
+            try:
+                return self._session.run(output_names, {**feeds, **self._noise}, *args, **kwargs)
+            except Exception:
+                # Most likely the noise was shorter than this pass: grow it and retry.
+                if self._length >= MAX_NOISE_FRAMES:
+                    raise
+                self._length *= 2
+                logger.debug("Piper noise grown to %d frames", self._length)
+                self._noise = self._draw()
 
     def get_inputs(self):
         return self._session.get_inputs()
@@ -192,6 +212,9 @@ class PiperEngine(Engine):
         # own length: on a book, a worker grew past 800 MB. Off, it stays near
         # 600 MB at the same speed (scripts/bench --book).
         options.enable_mem_pattern = False
+        # Failures surface as exceptions; onnxruntime's own log would also print a
+        # growing-noise retry (see _SeededSession) as an error on stderr.
+        options.log_severity_level = 4
         if self.threads:
             options.intra_op_num_threads = self.threads
             options.inter_op_num_threads = 1
@@ -283,6 +306,7 @@ class PiperEngine(Engine):
             "voice": voice,
             "length_scale": round(1.0 / self.settings.rate, 6),
             "noise_seed": NOISE_SEED,
+            "noise_layout": 2,  # per-input generators, frame-major (see _SeededSession)
             "max_words_per_pass": MAX_WORDS_PER_PASS,
         }
 
