@@ -60,25 +60,36 @@ def raw_synthesis(source: Path) -> tuple[float, float]:
     return time.perf_counter() - started, samples / voice.config.sample_rate
 
 
-def _tree_rss_kb(pid: int) -> int:
+def _tree_pss_kb(pid: int) -> int:
     """Proportional memory (PSS) of a process and all its descendants (Linux /proc), in KB.
 
     PSS counts a page shared by n processes (forked workers share the parent's
     libraries and imports) as 1/n in each, so the sum is what the tree really holds.
+    Reading processes one after the other can catch a worker before and its
+    fork (on its way to exec ffmpeg) after the fork, counting the same pages
+    twice: each process is read twice around the walk and the smaller value kept.
     """
-    total, stack = 0, [pid]
+    first = _tree_pss(pid)
+    second = _tree_pss(pid)
+    return sum(min(first[p], second.get(p, first[p])) for p in first)
+
+
+def _tree_pss(pid: int) -> dict[int, int]:
+    """PSS in KB of each process in the tree under ``pid``."""
+    found: dict[int, int] = {}
+    stack = [pid]
     while stack:
         current = stack.pop()
         try:
             for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Pss:"):
-                    total += int(line.split()[1])
+                    found[current] = int(line.split()[1])
                     break
             for task in Path(f"/proc/{current}/task").iterdir():
                 stack += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, ValueError):
             continue
-    return total
+    return found
 
 
 def memory_cgroup(limit_bytes: int) -> Path | None:
@@ -141,7 +152,7 @@ def run_build(source: Path, outdir: Path, cache: Path, *extra: str, cgroup: Path
     def sample() -> None:
         nonlocal tree_peak
         while not stop.wait(0.2):
-            tree_peak = max(tree_peak, _tree_rss_kb(child.pid))
+            tree_peak = max(tree_peak, _tree_pss_kb(child.pid))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
