@@ -52,18 +52,24 @@ class TrackTags:
 ENCODER_GAIN_DB = 20 * math.log10(0.95)
 
 
+def pcm16_bytes(samples: np.ndarray) -> bytes:
+    """Float samples as the 16-bit little-endian PCM the encoder is given."""
+    return np.clip(np.round(samples * 32767.0), -32768, 32767).astype("<i2").tobytes()
+
+
+def mp3_encoder_args(rate: int, path: Path, *, bitrate_kbps: int) -> list[str]:
+    """ffmpeg arguments: mono s16le on stdin -> CBR MP3 (LAME), no metadata of ffmpeg's own."""
+    return [
+        "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
+        "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact",
+        "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-abr", "0",
+        "-write_xing", "1", "-id3v2_version", "0", "-f", "mp3", "-y", str(path),
+    ]
+
+
 def encode_mp3(samples: np.ndarray, rate: int, path: Path, *, bitrate_kbps: int) -> None:
-    """Encode mono float samples as a CBR MP3 (LAME via ffmpeg), no metadata of ffmpeg's own."""
-    pcm = np.clip(np.round(samples * 32767.0), -32768, 32767).astype("<i2").tobytes()
-    ffmpeg.run(
-        [
-            "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
-            "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact",
-            "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-abr", "0",
-            "-write_xing", "1", "-id3v2_version", "0", "-f", "mp3", "-y", str(path),
-        ],
-        input_bytes=pcm,
-    )
+    """Encode mono float samples as a CBR MP3 (LAME via ffmpeg)."""
+    ffmpeg.run(mp3_encoder_args(rate, path, bitrate_kbps=bitrate_kbps), input_bytes=pcm16_bytes(samples))
 
 
 def write_tags(path: Path, tags: TrackTags) -> None:

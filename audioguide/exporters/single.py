@@ -47,7 +47,7 @@ from .. import ffmpeg
 from ..errors import AudioguideError, AudioToolError
 from ..render import MAX_PEAK_PASSES, PEAK_STEP_DB, mastered_samples
 from .captions import render_vtt, track_cues
-from .mp3 import write_tags
+from .mp3 import mp3_encoder_args, pcm16_bytes, write_tags
 
 if TYPE_CHECKING:
     from ..formats import FinishedGuide
@@ -89,11 +89,6 @@ def chapters(guide: FinishedGuide, lengths: Sequence[int]) -> list[Chapter]:
 
 
 # --------------------------------------------------------------------------- streaming
-
-
-def s16_bytes(samples: np.ndarray) -> bytes:
-    """Float samples as 16-bit PCM, quantized exactly as :func:`~audioguide.exporters.mp3.encode_mp3` does."""
-    return np.clip(np.round(samples * 32767.0), -32768, 32767).astype("<i2").tobytes()
 
 
 def f32_bytes(samples: np.ndarray) -> bytes:
@@ -249,13 +244,8 @@ def partial_path(path: Path) -> Path:
 
 def _encode_mp3(guide: FinishedGuide, path: Path, passes: Passes, lengths: list[int]) -> None:
     """The same encoding as the tracks' :func:`~audioguide.exporters.mp3.encode_mp3`, streamed."""
-    args = [
-        "-f", "s16le", "-ar", str(guide.rate), "-ac", "1", "-i", "pipe:0",
-        "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact",
-        "-c:a", "libmp3lame", "-b:a", f"{guide.settings.encoding.bitrate_kbps}k", "-abr", "0",
-        "-write_xing", "1", "-id3v2_version", "0", "-f", "mp3", "-y", str(path),
-    ]
-    stream_to_ffmpeg(args, guide_pcm(guide, passes, s16_bytes, lengths))
+    args = mp3_encoder_args(guide.rate, path, bitrate_kbps=guide.settings.encoding.bitrate_kbps)
+    stream_to_ffmpeg(args, guide_pcm(guide, passes, pcm16_bytes, lengths))
 
 
 def mp3_chapter_times(marks: Sequence[Chapter], rate: int) -> list[tuple[int, int]]:
