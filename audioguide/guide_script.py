@@ -298,20 +298,23 @@ class _Reader:
     # -- structure
 
     def mapping(
-        self, node: Node, known: tuple[str, ...], what: str, where: str = ""
+        self, node: Node, known: tuple[str, ...], what: str, where: str = "", key_name: str = "key"
     ) -> dict[str, tuple[ScalarNode, Node]]:
-        """Keys of a mapping node (checked: text keys, no duplicates, all known)."""
+        """Keys of a mapping node (checked: text keys, no duplicates, all known).
+
+        ``key_name`` is how errors call a key ("top-level key" for the script's own).
+        """
         if not isinstance(node, MappingNode):
             self.fail(node, f"{what} must be a mapping, not {_describe(node)}")
         result: dict[str, tuple[ScalarNode, Node]] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                self.fail(key_node, f"{what}: a key must be a word, not {_describe(key_node)}")
+                self.fail(key_node, f"{what}: a {key_name} must be a word, not {_describe(key_node)}")
             key = key_node.value
             if key in result:
-                self.fail(key_node, f"duplicate key '{key}'{where}")
+                self.fail(key_node, f"duplicate {key_name} '{key}'{where}")
             if key not in known:
-                self.fail(key_node, f"unknown key '{key}'{where} (known: {', '.join(known)})")
+                self.fail(key_node, f"unknown {key_name} '{key}'{where} (known: {', '.join(known)})")
             result[key] = (key_node, value_node)
         return result
 
@@ -611,16 +614,7 @@ def load_guide_script(path: Path) -> GuideScript:
     if not isinstance(root, MappingNode):
         r.fail(root, f"the guide script must be a mapping of keys (title, chapters, ...), "
                      f"not {_describe(root)}")
-    keys: dict[str, tuple[ScalarNode, Node]] = {}
-    for key_node, value_node in root.value:
-        if not isinstance(key_node, ScalarNode):
-            r.fail(key_node, f"a top-level key must be a word, not {_describe(key_node)}")
-        key = key_node.value
-        if key in keys:
-            r.fail(key_node, f"duplicate top-level key '{key}'")
-        if key not in TOP_KEYS:
-            r.fail(key_node, f"unknown top-level key '{key}' (known: {', '.join(TOP_KEYS)})")
-        keys[key] = (key_node, value_node)
+    keys = r.mapping(root, TOP_KEYS, "the guide script", key_name="top-level key")
 
     def opt_text(key: str) -> str | None:
         return r.text(keys[key][1], key, optional=True) if key in keys else None

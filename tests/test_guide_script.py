@@ -378,6 +378,8 @@ ERRORS = [
                  id="unknown-top-key"),
     pytest.param("title: T\ntitle: U\nchapters: []\n", 2, "duplicate top-level key 'title'",
                  id="duplicate-top-key"),
+    pytest.param("title: T\n[1]: x\nchapters: []\n", 2, "a top-level key must be a word, not a list",
+                 id="top-key-not-a-word"),
     pytest.param("# c\nchapters:\n  - {title: A, text: B}\n", 2, "missing title",
                  id="missing-title"),
     pytest.param("title: ''\n" + MINIMAL.split("\n", 1)[1], 1, "title must not be empty",
