@@ -123,3 +123,108 @@ def test_noise_grows_without_changing_the_audio(monkeypatch):
     grown = create_engine(VoiceSettings(), threads=1)
     assert np.array_equal(grown.synthesize(TEXT).samples, usual)
     assert grown._voice.session._length > 16
+
+
+def _exported_graph_voice():
+    """The bundled voice with seeded noise but the decoder as exported (1-D)."""
+    import json
+
+    import onnxruntime
+    from piper import PiperVoice
+    from piper.config import PiperConfig
+
+    from audioguide.engines.piper_engine import _deterministic_model, _SeededSession
+
+    model, noise = _deterministic_model(bundled_voice_path(), fast_decoder=False)
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1
+    session = onnxruntime.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
+    with open(f"{bundled_voice_path()}.json", encoding="utf-8") as handle:
+        config = PiperConfig.from_dict(json.load(handle))
+    return PiperVoice(config=config, session=_SeededSession(session, noise))
+
+
+def test_two_dimensional_decoder_speaks_like_the_exported_graph():
+    """The decoder rewrite changes only the order of float additions."""
+    import onnx
+
+    from audioguide.engines.piper_engine import _decoder_as_2d
+
+    model = onnx.load(str(bundled_voice_path()))
+    assert _decoder_as_2d(model)  # the bundled voice has the expected decoder
+    assert not _decoder_as_2d(model)  # and a rewritten one is not rewritten again
+    fast = create_engine(VoiceSettings(), threads=1)
+    engine_samples = fast.synthesize(TEXT).samples
+    voice = _exported_graph_voice()
+    exported = np.concatenate([c.audio_float_array for c in voice.synthesize(TEXT, fast._syn_config())])
+    assert engine_samples.shape == exported.shape
+    assert float(np.max(np.abs(engine_samples - exported))) < 1e-5
+    assert not np.array_equal(engine_samples, exported)  # it did run the rewritten graph
+
+
+def _tiny_decoder(extra_op: str | None = None):
+    """conv -> leaky relu -> transposed conv -> (+ scalar) / scalar -> tanh, named like Piper's."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(7)
+    inits = [
+        numpy_helper.from_array(rng.standard_normal((6, 4, 3)).astype(np.float32), "w1"),
+        numpy_helper.from_array(rng.standard_normal(6).astype(np.float32), "b1"),
+        numpy_helper.from_array(rng.standard_normal((6, 5, 4)).astype(np.float32), "w2"),
+        numpy_helper.from_array(np.array(0.5, np.float32), "half"),
+        numpy_helper.from_array(np.array(3.0, np.float32), "three"),
+    ]
+    nodes = [
+        helper.make_node("Mul", ["x", "half"], ["pre"], name="/Mul_pre"),
+        helper.make_node("Conv", ["pre", "w1", "b1"], ["c1"], name="/dec/conv_pre/Conv",
+                         kernel_shape=[3], dilations=[2], pads=[3, 1]),
+        helper.make_node("LeakyRelu", ["c1"], ["r1"], name="/dec/LeakyRelu", alpha=0.1),
+        helper.make_node("ConvTranspose", ["r1", "w2"], ["u1"], name="/dec/ups.0/ConvTranspose",
+                         kernel_shape=[4], strides=[2], pads=[1, 2]),
+        helper.make_node("Add", ["u1", "half"], ["a1"], name="/dec/Add"),
+        helper.make_node("Div", ["a1", "three"], ["d1"], name="/dec/Div"),
+        helper.make_node("Tanh", ["d1"], ["t1"], name="/dec/Tanh"),
+        helper.make_node("Mul", ["t1", "half"], ["y"], name="/Mul_post"),
+    ]
+    if extra_op:
+        nodes.insert(6, helper.make_node(extra_op, ["d1"], ["d2"], name=f"/dec/{extra_op}"))
+        nodes[7].input[0] = "d2"
+    graph = helper.make_graph(
+        nodes, "tiny", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, None])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], inits,
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 15)])
+
+
+def _run(model, x):
+    import onnxruntime
+
+    session = onnxruntime.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    return session.run(None, {"x": x})[0]
+
+
+def test_decoder_rewrite_keeps_every_convolution_setting():
+    """Dilation, uneven padding, stride and the transposed convolution all carry over to 2-D."""
+    from audioguide.engines.piper_engine import _decoder_as_2d
+
+    x = np.random.default_rng(1).standard_normal((1, 4, 37)).astype(np.float32)
+    model = _tiny_decoder()
+    before = _run(model, x)
+    assert _decoder_as_2d(model)
+    after = _run(model, x)
+    assert before.shape == after.shape == (1, 5, 73)
+    assert np.allclose(before, after, atol=1e-5)
+    assert [n.op_type for n in model.graph.node].count("Unsqueeze") == 1
+
+
+@pytest.mark.parametrize("extra_op", ["Softmax", "Relu"])
+def test_decoder_rewrite_only_touches_decoders_it_understands(extra_op):
+    """An operation outside the known set leaves the model exactly as it was."""
+    from audioguide.engines.piper_engine import _decoder_as_2d
+
+    model = _tiny_decoder(extra_op)
+    original = model.SerializeToString()
+    changed = _decoder_as_2d(model)
+    assert changed == (extra_op == "Relu")
+    assert (model.SerializeToString() == original) == (not changed)
