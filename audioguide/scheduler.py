@@ -1,8 +1,9 @@
 """Running a build's work on all cores: clip synthesis and track rendering, interleaved.
 
-Clip jobs go out in track order; as soon as every clip of a track is in the
-cache, that track's rendering job goes out ahead of further clips, so
-mastering and encoding overlap with synthesis instead of following it. Each
+Clip jobs go out track by track, longest track first (see
+:func:`synthesis_order`); as soon as every clip of a track is in the cache,
+that track's rendering job goes out ahead of further clips, so mastering and
+encoding overlap with synthesis instead of following it. Each
 worker process creates the engine once (one voice load) and writes clips
 straight into the cache. Results do not depend on the number of workers: a
 clip depends only on its key's inputs (Piper is made deterministic), a track
@@ -49,6 +50,24 @@ class SynthesisStats:
     clips: int
     audio_seconds: float
     wall_seconds: float
+
+
+def synthesis_order(clips: Sequence[ClipJob], tracks: Sequence[TrackJob]) -> list[ClipJob]:
+    """``clips`` regrouped track by track, longest track first, longest clip first within it.
+
+    The build's last task runs alone while the other workers idle. In track
+    order that was the seed's conclusion, a long track whose rendering (with
+    a re-mastering pass) took 1.4 s; longest first, the build ends on the
+    shortest track's rendering and on short clips. Track length is counted
+    in characters of speech text, known before anything is synthesized. The
+    order changes no output: every clip and track depends only on its inputs.
+    """
+    pending = {job.key: job for job in clips}
+    ordered: list[ClipJob] = []
+    for track in sorted(tracks, key=lambda t: -sum(len(text) for text in t.texts)):
+        own = sorted({k: None for k in track.keys if k in pending}, key=lambda k: -len(pending[k].text))
+        ordered.extend(pending.pop(key) for key in own)
+    return ordered + list(pending.values())  # clips no track uses (none in a build) last
 
 
 def default_jobs() -> int:
@@ -155,7 +174,7 @@ def run(
     waiting = {track.file: {k for k in track.keys if k in missing} for track in tracks}
     by_file = {track.file: track for track in tracks}
     ready: deque[TrackJob] = deque(t for t in tracks if not waiting[t.file])
-    queue: deque[ClipJob] = deque(clips)
+    queue: deque[ClipJob] = deque(synthesis_order(clips, tracks))
     results: dict[str, RenderedTrack] = {}
     audio_seconds = 0.0
 

@@ -199,3 +199,24 @@ def test_interrupted_build_keeps_old_output_and_resumes(tmp_path, example_articl
     assert report["clips_reused"] >= made and report["clips_synthesized"] == 60 - report["clips_reused"]
     assert len(list(out.glob("*.mp3"))) == 11
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".guide.")] == []
+
+
+def test_synthesis_starts_with_the_longest_track():
+    """The queue ends on the shortest track, so the last lone task is a short one."""
+    from audioguide.exporters.mp3 import TrackTags
+    from audioguide.render import TrackJob
+    from audioguide.scheduler import ClipJob, synthesis_order
+
+    def track(name: str, texts: dict[str, str]) -> TrackJob:
+        tags = TrackTags(title=name, album="A", artist="B", track=1, total=3, language="en", comment="")
+        return TrackJob(name, tuple(texts), tuple(texts.values()), (0,) * len(texts), tags, GuideSettings(), 22050)
+
+    short = track("short", {"s1": "Yes.", "shared": "Track one of three."})
+    long_ = track("long", {"l1": "A fairly long sentence here.", "l2": "An even longer sentence than that one is.",
+                           "shared": "Track one of three."})
+    middle = track("middle", {"m1": "A sentence of middling length, say."})
+    clips = [ClipJob(k, t) for k, t in {**dict(zip(short.keys, short.texts)), **dict(zip(long_.keys, long_.texts)),
+                                        **dict(zip(middle.keys, middle.texts)), "orphan": "Not in a track."}.items()]
+    order = [job.key for job in synthesis_order(clips, [short, long_, middle])]
+    assert order == ["l2", "l1", "shared", "m1", "s1", "orphan"]
+    assert sorted(order) == sorted(job.key for job in clips)  # each clip exactly once
