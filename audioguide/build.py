@@ -198,8 +198,6 @@ def build_guide(
     """Build (or update) the guide in ``options.outdir``; returns what changed."""
     started = time.perf_counter()
     _check_format_inputs(settings, options)
-    if not options.dry_run:
-        scheduler.prewarm_rendering()
     plan: TrackPlan = plan_tracks(document, settings)
     spoken_tracks = speak_plan(plan, settings.pauses, build_lexicon(settings))
     probe = create_engine(settings.voice)  # validates engine and voice before any work

@@ -5,7 +5,9 @@ Clip jobs go out track by track, longest track first (see
 that track's rendering job goes out ahead of further clips, so mastering and
 encoding overlap with synthesis instead of following it. Each
 worker process creates the engine once (one voice load) and writes clips
-straight into the cache. Results do not depend on the number of workers: a
+straight into the cache. A small job (a one-paragraph edit) uses one worker
+for its clips and renders in this process, which meanwhile imports the
+mastering stack: the two largest fixed costs run side by side. Results do not depend on the number of workers: a
 clip depends only on its key's inputs (Piper is made deterministic), a track
 only on its clips.
 """
@@ -18,7 +20,6 @@ import multiprocessing
 import os
 import signal
 import sys
-import threading
 import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -131,26 +132,15 @@ def _track_task(job: TrackJob, folder: str) -> RenderedTrack:
 
 # ---------------------------------------------------------------- parent side
 
-_prewarm: threading.Thread | None = None
 
+def _import_mastering() -> None:
+    """Import the mastering stack (scipy.signal: ~0.6 s) in this process.
 
-def prewarm_rendering() -> None:
-    """Start importing the mastering stack (scipy: ~0.7 s) in the background.
-
-    Called early in a build so the import overlaps planning; worker processes
-    are forked only after it finished, so they inherit it instead of each
-    importing it again.
+    Called before workers are forked, so that they inherit it rather than
+    each import it again, or while a worker synthesizes, so that it overlaps.
     """
-    global _prewarm
-    if _prewarm is None and "audioguide.mastering" not in sys.modules:
-        _prewarm = threading.Thread(target=importlib.import_module, args=("audioguide.mastering",), daemon=True)
-        _prewarm.start()
+    importlib.import_module("audioguide.mastering")
 
-
-def _finish_prewarm() -> None:
-    """Never fork while another thread may hold the import lock."""
-    if _prewarm is not None:
-        _prewarm.join()
 
 def run(
     clips: Sequence[ClipJob],
@@ -167,7 +157,9 @@ def run(
     """Synthesize ``clips`` into the cache and render ``tracks`` into ``folder``.
 
     Returns the rendered tracks by file name and synthesis statistics.
-    ``engine`` is used in-process when ``workers`` is 1.
+    ``engine`` is used in this process: for everything with ``workers`` 1,
+    and for rendering a small job (at most ``SMALL_JOB`` tasks), whose clips
+    one worker synthesizes meanwhile.
     """
     started = time.perf_counter()
     missing = {job.key for job in clips}
@@ -194,8 +186,8 @@ def run(
         if on_track:
             on_track(result)
 
-    if workers <= 1 or len(queue) + len(ready) <= SMALL_JOB:
-        # in-process: no worker start-up for a one-clip edit
+    small = len(queue) + len(ready) <= SMALL_JOB
+    if workers <= 1 or (small and not queue):
         while ready or queue:
             if ready:
                 track_done(render_track(ready.popleft(), folder, cache, engine))
@@ -204,15 +196,21 @@ def run(
                 audio = engine.synthesize(job.text)
                 cache.put(job.key, audio)
                 clip_done(job.key, audio.duration_s)
+    elif small:
+        # a one-paragraph edit: a worker loads the voice and synthesizes while
+        # this process imports the mastering stack, then renders here
+        _run_pool(queue, ready, voice, cache, folder, 1, clip_done, track_done, render_here=engine)
     else:
+        _import_mastering()
         _run_pool(queue, ready, voice, cache, folder, workers, clip_done, track_done)
     stats = SynthesisStats(len(clips), audio_seconds, time.perf_counter() - started)
     return dict(sorted(results.items())), stats
 
 
-def _run_pool(queue, ready, voice, cache, folder, workers, clip_done, track_done) -> None:
+def _run_pool(queue, ready, voice, cache, folder, workers, clip_done, track_done, *, render_here=None) -> None:
+    """Workers take clip and track tasks; with ``render_here`` (an engine) tracks are rendered in this process."""
     # fork: the parent never loaded the voice, and workers start in milliseconds.
-    _finish_prewarm()
+    # No other thread runs in this process here, so none can hold a lock across the fork.
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     in_flight: dict[Future, str] = {}
     limit = workers * 2
@@ -221,11 +219,16 @@ def _run_pool(queue, ready, voice, cache, folder, workers, clip_done, track_done
     )
     try:
         while ready or queue or in_flight:
-            while len(in_flight) < limit and (ready or queue):
-                if ready:  # finishing tracks first keeps memory flat and overlaps encoding
+            while len(in_flight) < limit and (queue or (ready and render_here is None)):
+                if ready and render_here is None:  # finishing tracks first keeps memory flat and overlaps encoding
                     in_flight[pool.submit(_track_task, ready.popleft(), str(folder))] = "track"
                 else:
                     in_flight[pool.submit(_clip_task, queue.popleft())] = "clip"
+            if render_here is not None:
+                _import_mastering()  # overlaps the worker's voice load (a no-op after the first time)
+                if ready:
+                    track_done(render_track(ready.popleft(), folder, cache, render_here))
+                    continue
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             for future in done:
                 kind = in_flight.pop(future)

@@ -83,6 +83,10 @@ def test_one_paragraph_edit_touches_one_track(built):
         "02 - Things to Avoid.mp3", "manifest.json", "transcripts/02 - Things to Avoid.txt",
     }
     assert "three days" in after["transcripts/02 - Things to Avoid.txt"].decode()
+    # the edit (one worker synthesizing, this process rendering) gives the bytes a cold --jobs 1 build gives
+    cold = out.parent / "cold"
+    build(edited, cold, out.parent / "cold-cache", jobs=1)
+    assert snapshot(cold) == after
 
 
 def test_reorder_and_remove_renumber_everything(built):
