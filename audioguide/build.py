@@ -54,7 +54,7 @@ from .spoken import SpokenTrack, plan_warnings, speak_plan
 
 logger = logging.getLogger(__name__)
 
-BUILD_FORMAT = 1  # bump when assembly/mastering/encoding change the bytes
+BUILD_FORMAT = 2  # bump when assembly/mastering/encoding change the bytes
 PLAYLIST_NAME = "playlist.m3u8"
 TRANSCRIPTS_DIR = "transcripts"
 

@@ -25,7 +25,11 @@ logger = logging.getLogger(__name__)
 
 FADE_MS = 10.0
 # True-peak headroom kept for the MP3 encoder on the first pass; see master_to_mp3.
-MP3_PEAK_MARGIN_DB = 1.0
+# How much LAME raises a track's true peak is erratic (0 to 2.3 dB seen at 64 kbps).
+# With 1.0 dB, 2 of the seed's 11 tracks and 21 of a 47-track book sample needed
+# re-mastering and re-encoding; with 1.5 dB none of the seed's and 15 of the book's,
+# rendering 12-30 % faster, at the cost of limiting peaks 0.5 dB more (loudness unchanged).
+MP3_PEAK_MARGIN_DB = 1.5
 PEAK_STEP_DB = 0.25
 MAX_PEAK_PASSES = 4
 
