@@ -3,13 +3,13 @@
 Clip jobs go out track by track, longest track first (see
 :func:`synthesis_order`); as soon as every clip of a track is in the cache,
 that track's rendering job goes out ahead of further clips, so mastering and
-encoding overlap with synthesis instead of following it. Each
-worker process creates the engine once (one voice load) and writes clips
-straight into the cache. A small job (a one-paragraph edit) uses one worker
-for its clips and renders in this process, which meanwhile imports the
-mastering stack: the two largest fixed costs run side by side. Results do not depend on the number of workers: a
-clip depends only on its key's inputs (Piper is made deterministic), a track
-only on its clips.
+encoding overlap with synthesis instead of following it. Each worker process
+creates the engine once (one voice load) and writes clips straight into the
+cache. A small job (a one-paragraph edit) uses one worker for its clips and
+renders in this process, which meanwhile imports the mastering stack: the
+two largest fixed costs run side by side. Results do not depend on the
+number of workers: a clip depends only on its key's inputs (Piper is made
+deterministic), a track only on its clips.
 """
 
 from __future__ import annotations
