@@ -41,7 +41,6 @@ from .formats import (
     DEFAULT_FORMATS,
     FinishedGuide,
     FinishedTrack,
-    exporter,
     format_hash,
 )
 from .hashing import sha256_file
@@ -285,7 +284,8 @@ def build_guide(
                 tracks=[FinishedTrack(r, _track_job(w, settings, rate), staging / r.file) for r, w in zip(records, works)],
             )
             formats = _export_formats(
-                guide, options.formats, None if options.force else previous, outdir, report, progress
+                guide, options.formats, None if options.force else previous, outdir, report, progress,
+                options.jobs or scheduler.default_jobs(),
             )
             manifest = Manifest(
                 title=document.title,
@@ -360,27 +360,42 @@ def _export_formats(
     outdir: Path,
     report: BuildReport,
     progress: Progress | None,
+    workers: int,
 ) -> dict[str, dict]:
-    """Run each asked-for exporter, or carry its files over when its inputs did not change."""
+    """Run each asked-for exporter (in parallel, see ``scheduler.run_exports``), or carry
+    its files over when its inputs did not change."""
     written: dict[str, dict] = {}
     extra = [name for name in names if name != "tracks"]
-    for index, name in enumerate(extra, 1):
-        digest = format_hash(name, guide)
+    digests = {name: format_hash(name, guide) for name in extra}
+    done = 0
+
+    def finished(name: str, status: str) -> None:
+        nonlocal done
+        report.formats[name] = status
+        done += 1
+        if progress:
+            progress(ProgressEvent("formats", done, len(extra), name))
+
+    to_build = []
+    for name in extra:
         old = previous.formats.get(name) if previous is not None else None
-        if old and old.get("hash") == digest and all((outdir / f).is_file() for f in old["files"]):
+        if old and old.get("hash") == digests[name] and all((outdir / f).is_file() for f in old["files"]):
             for file in old["files"]:
                 (guide.folder / file).parent.mkdir(parents=True, exist_ok=True)
                 link_or_copy(outdir / file, guide.folder / file)
             written[name] = old
-            report.formats[name] = "unchanged"
+            finished(name, "unchanged")
         else:
-            paths = exporter(name)(guide)
-            files = sorted(str(p.relative_to(guide.folder)) for p in paths)
-            written[name] = {"hash": digest, "files": files}
-            report.formats[name] = "built"
-        if progress:
-            progress(ProgressEvent("formats", index, len(extra), name))
-    return written
+            to_build.append(name)
+
+    def built(name: str, paths: list[Path]) -> None:
+        files = sorted(str(p.relative_to(guide.folder)) for p in paths)
+        written[name] = {"hash": digests[name], "files": files}
+        finished(name, "built")
+
+    scheduler.run_exports(to_build, guide, workers=workers, on_done=built)
+    report.formats = {name: report.formats[name] for name in extra}  # the formats' own order, not finishing order
+    return {name: written[name] for name in extra}
 
 
 def _write_companions(document: Document, records: list[TrackRecord], works: list[_TrackWork], staging: Path) -> None:

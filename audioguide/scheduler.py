@@ -22,17 +22,26 @@ import signal
 import sys
 import time
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    as_completed,
+    wait,
+)
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from .clip_cache import ClipCache
 from .config import VoiceSettings
 from .engines import Engine, create_engine
 from .errors import AudioguideError
 from .render import RenderedTrack, TrackJob, render_track
+
+if TYPE_CHECKING:
+    from .formats import FinishedGuide
 
 logger = logging.getLogger(__name__)
 
@@ -207,16 +216,30 @@ def run(
     return dict(sorted(results.items())), stats
 
 
+def _fork_pool(workers: int, initializer: Callable[..., None], initargs: tuple) -> ProcessPoolExecutor:
+    """Worker processes forked from this one: they start in milliseconds and inherit its imports.
+
+    Callers fork only while no other thread runs here, so none can hold a lock across the fork.
+    """
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=initializer, initargs=initargs)
+
+
+def _result(future: Future):
+    """A task's result; a worker that died (killed, out of memory) is one clear error."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise AudioguideError(
+            "a worker process died (killed, or out of memory); nothing was changed; try again with fewer --jobs"
+        ) from None
+
+
 def _run_pool(queue, ready, voice, cache, folder, workers, clip_done, track_done, *, render_here=None) -> None:
     """Workers take clip and track tasks; with ``render_here`` (an engine) tracks are rendered in this process."""
-    # fork: the parent never loaded the voice, and workers start in milliseconds.
-    # No other thread runs in this process here, so none can hold a lock across the fork.
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     in_flight: dict[Future, str] = {}
     limit = workers * 2
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(voice, str(cache.root), os.getpid())
-    )
+    pool = _fork_pool(workers, _init_worker, (voice, str(cache.root), os.getpid()))
     try:
         while ready or queue or in_flight:
             while len(in_flight) < limit and (queue or (ready and render_here is None)):
@@ -232,13 +255,7 @@ def _run_pool(queue, ready, voice, cache, folder, workers, clip_done, track_done
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             for future in done:
                 kind = in_flight.pop(future)
-                try:
-                    result = future.result()
-                except BrokenProcessPool:
-                    raise AudioguideError(
-                        "a worker process died (killed, or out of memory); nothing was changed; "
-                        "try again with fewer --jobs"
-                    ) from None
+                result = _result(future)
                 if kind == "clip":
                     clip_done(*result)
                 else:
@@ -246,4 +263,59 @@ def _run_pool(queue, ready, voice, cache, folder, workers, clip_done, track_done
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
+    pool.shutdown(wait=True)
+
+
+# ---------------------------------------------------------------- formats
+
+_guide: FinishedGuide | None = None  # what export workers work on: inherited through fork
+
+
+def _init_export_worker(parent: int) -> None:
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _export_task(name: str) -> list[Path]:
+    from .formats import exporter
+
+    assert _guide is not None
+    return exporter(name)(_guide)
+
+
+def run_exports(
+    names: Sequence[str],
+    guide: FinishedGuide,
+    *,
+    workers: int,
+    on_done: Callable[[str, list[Path]], None],
+) -> None:
+    """Write the formats ``names`` (heaviest first, see ``formats.EXPORT_WEIGHT``) from ``guide``.
+
+    Formats are independent (each reads the finished tracks and the clip
+    cache and writes its own files), so with more than one worker each runs
+    in its own process: on the example, single (8 s) beside m4b and phone
+    (6 s together) instead of after them. ``on_done(name, paths)`` is called
+    here as each finishes.
+    """
+    global _guide
+    from .formats import EXPORT_WEIGHT, exporter
+
+    ordered = sorted(names, key=lambda name: -EXPORT_WEIGHT.get(name, 0))
+    if workers <= 1 or len(ordered) <= 1:
+        for name in ordered:
+            on_done(name, exporter(name)(guide))
+        return
+    _import_mastering()  # once, inherited by the workers
+    _guide = guide
+    pool = _fork_pool(min(workers, len(ordered)), _init_export_worker, (os.getpid(),))
+    try:
+        futures = {pool.submit(_export_task, name): name for name in ordered}
+        for future in as_completed(futures):
+            on_done(futures[future], _result(future))
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally:
+        _guide = None
     pool.shutdown(wait=True)

@@ -328,3 +328,14 @@ def test_rebuild_with_no_change_carries_formats_over(guide):
     assert [c.element_id for c in ID3(out / "guide.mp3").getall("CHAP")] == [
         f"ch{n:02d}" for n in range(1, len(guide["manifest"]["tracks"]) + 1)
     ]
+
+
+def test_formats_exported_in_parallel_match_one_process(guide):
+    """Exports run one per worker (default --jobs); one process gives the same bytes, same report order."""
+    assert list(guide["report"].formats) == ["single", "m4b", "captions"]
+    serial = guide["tmp"] / "serial"
+    report = build_guide(parse_plain_text(ARTICLE, source="knee.txt"), GuideSettings(),
+                         BuildOptions(outdir=serial, cache_dir=guide["cache"], formats=FORMATS, jobs=1))
+    assert list(report.formats) == ["single", "m4b", "captions"]
+    files = [f for entry in guide["manifest"]["formats"].values() for f in entry["files"]]
+    assert {f: (serial / f).read_bytes() for f in files} == {f: (guide["out"] / f).read_bytes() for f in files}

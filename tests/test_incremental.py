@@ -170,8 +170,13 @@ def _wait_for_clips(cache: Path, count: int, proc: subprocess.Popen, timeout: fl
     raise AssertionError("build made no progress")
 
 
+def _children(pid: int) -> list[int]:
+    """Child process ids of ``pid`` (Linux /proc)."""
+    return [int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("how", ["kill", "ctrl-c"])
+@pytest.mark.parametrize("how", ["kill", "ctrl-c", "kill-worker"])
 def test_interrupted_build_keeps_old_output_and_resumes(tmp_path, example_article, how):
     out, cache = tmp_path / "guide", tmp_path / "cache"
     build(ARTICLE, out, cache)
@@ -181,12 +186,20 @@ def test_interrupted_build_keeps_old_output_and_resumes(tmp_path, example_articl
     _wait_for_clips(cache, cached + 8, proc)
     if how == "kill":
         proc.kill()  # the parent only, as the OOM killer would
+    elif how == "kill-worker":
+        os.kill(_children(proc.pid)[0], signal.SIGKILL)  # one worker, as the OOM killer would
     else:
         os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
     _, stderr = proc.communicate(timeout=60)
     if how == "ctrl-c":
         assert proc.returncode == 130 and stderr.strip().endswith("interrupted; the previous output is unchanged")
         assert "Traceback" not in stderr
+    elif how == "kill-worker":
+        assert proc.returncode == 1 and "Traceback" not in stderr
+        assert stderr.strip().splitlines() == [
+            "audioguide: error: a worker process died (killed, or out of memory); nothing was changed; "
+            "try again with fewer --jobs"
+        ]
     else:
         assert proc.returncode == -signal.SIGKILL
     try:
