@@ -389,3 +389,25 @@ def test_musiconhold_conf_is_a_ready_asterisk_class(built):
     assert "hold-programme.wav" in readme and "CUCM" in readme and "FreePBX" in readme.replace("FREEPBX", "FreePBX")
     for stem in STEMS[:3]:
         assert stem in readme  # the programme's contents are listed
+
+
+# ----------------------------------------------------------- samples kept between peak-check passes
+
+
+def test_sample_store_masters_each_track_and_headroom_once(guide, tmp_path, monkeypatch):
+    """single/m4b passes read unchanged tracks back from disk, bit for bit, instead of re-mastering them."""
+    from audioguide.exporters.single import SampleStore
+    from audioguide.formats import FinishedGuide
+    from audioguide.render import mastered_samples
+
+    store = SampleStore(tmp_path)
+    track = guide.tracks[0]
+    plain = store.get(guide, 0, 0.0)
+    assert np.array_equal(plain, guide.samples(track))
+    more = store.get(guide, 0, 0.5)
+    assert np.array_equal(more, mastered_samples(track.job, guide.cache, guide.engine, track.record.peak_margin_db + 0.5))
+    assert not np.array_equal(plain, more)
+    monkeypatch.setattr(FinishedGuide, "samples", lambda self, t: pytest.fail("mastered again"))
+    monkeypatch.setattr("audioguide.exporters.single.mastered_samples", lambda *a: pytest.fail("mastered again"))
+    assert np.array_equal(store.get(guide, 0, 0.0), plain) and np.array_equal(store.get(guide, 0, 0.5), more)
+    assert len(list(tmp_path.iterdir())) == 2

