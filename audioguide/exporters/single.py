@@ -232,7 +232,7 @@ def encode_under_ceiling(
     """
     name = label or path.name
     ceiling = guide.settings.loudness.true_peak_dbtp
-    with tempfile.TemporaryDirectory(prefix=".samples-", dir=path.parent) as kept:
+    with tempfile.TemporaryDirectory(prefix=".samples-", dir=guide.folder) as kept:  # on the output disk
         return _encode_passes(guide, path, encode, Passes(gain_db=gain_db, store=SampleStore(Path(kept))), name, ceiling)
 
 
