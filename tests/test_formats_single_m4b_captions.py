@@ -149,7 +149,7 @@ def test_build_reports_the_formats(guide):
     assert guide["report"].formats == {"single": "built", "m4b": "built", "captions": "built"}
     assert guide["manifest"]["formats"]["single"]["files"] == ["guide.mp3", "guide.vtt"]
     assert guide["manifest"]["formats"]["m4b"]["files"] == ["guide.m4b"]
-    assert not list(guide["out"].glob(".*.part"))
+    assert not list(guide["out"].glob(".*.part")) and not list(guide["out"].glob(".samples-*"))
 
 
 def test_single_mp3_id3_chapters(guide):
