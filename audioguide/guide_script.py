@@ -346,6 +346,12 @@ class _Reader:
             self.fail(node, f"{name} must be a number, not {_describe(node)}")
         return float(value)
 
+    def positive_number(self, node: Node, name: str) -> float:
+        value = self.number(node, name)
+        if value <= 0:
+            self.fail(node, f"{name} must be greater than 0, not {_describe(node)}")
+        return value
+
     def whole(self, node: Node, name: str, *, minimum: int) -> int:
         if not isinstance(node, ScalarNode) or node.tag not in (_INT, _FLOAT):
             self.fail(node, f"{name} must be a whole number, not {_describe(node)}")
@@ -382,11 +388,7 @@ class _Reader:
         if "voice" in group:
             voice = replace(voice, voice=self.text(group["voice"][1], "voice.voice", optional=True))
         if "rate" in group:
-            node = group["rate"][1]
-            rate = self.number(node, "voice.rate")
-            if rate <= 0:
-                self.fail(node, f"voice.rate must be greater than 0, not {_describe(node)}")
-            voice = replace(voice, rate=rate)
+            voice = replace(voice, rate=self.positive_number(group["rate"][1], "voice.rate"))
         for key in ("lang", "tld"):
             if key in group:
                 voice = replace(voice, **{key: self.text(group[key][1], f"voice.{key}")})
@@ -470,11 +472,7 @@ class _Reader:
         if "repeat_opening" in group:
             hold = replace(hold, repeat_opening=self.flag(group["repeat_opening"][1], "hold.repeat_opening"))
         if "max_seconds" in group:
-            node = group["max_seconds"][1]
-            seconds = self.number(node, "hold.max_seconds")
-            if seconds <= 0:
-                self.fail(node, f"hold.max_seconds must be greater than 0, not {_describe(node)}")
-            hold = replace(hold, max_seconds=seconds)
+            hold = replace(hold, max_seconds=self.positive_number(group["max_seconds"][1], "hold.max_seconds"))
         if "max_bytes" in group:
             node = group["max_bytes"][1]
             empty = isinstance(node, ScalarNode) and node.tag == _NULL
