@@ -126,19 +126,13 @@ class SampleStore:
 class Passes:
     """How the guide's audio is sent to the encoder: extra limiter headroom per track, overall gain."""
 
+    store: SampleStore = field(compare=False, repr=False)
     gain_db: float = 0.0
     extra_margin_db: dict[int, float] = field(default_factory=dict)  # track index -> dB
-    store: SampleStore | None = field(default=None, compare=False, repr=False)
 
     def samples(self, guide: FinishedGuide, index: int) -> np.ndarray:
         """Track ``index``'s mastered samples, re-mastered with more headroom if it needs it."""
-        extra = self.extra_margin_db.get(index, 0.0)
-        if self.store is not None:
-            return self.store.get(guide, index, extra)
-        track = guide.tracks[index]
-        if not extra:
-            return guide.samples(track)
-        return mastered_samples(track.job, guide.cache, guide.engine, track.record.peak_margin_db + extra)
+        return self.store.get(guide, index, self.extra_margin_db.get(index, 0.0))
 
 
 def guide_pcm(
@@ -233,7 +227,7 @@ def encode_under_ceiling(
     name = label or path.name
     ceiling = guide.settings.loudness.true_peak_dbtp
     with tempfile.TemporaryDirectory(prefix=".samples-", dir=guide.folder) as kept:  # on the output disk
-        return _encode_passes(guide, path, encode, Passes(gain_db=gain_db, store=SampleStore(Path(kept))), name, ceiling)
+        return _encode_passes(guide, path, encode, Passes(SampleStore(Path(kept)), gain_db=gain_db), name, ceiling)
 
 
 def _encode_passes(
