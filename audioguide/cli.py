@@ -16,9 +16,9 @@ from typing import Any, Callable
 
 import click
 
-from . import __version__
-from .config import FaqMode, GuideSettings
-from .errors import AudioguideError
+from audioguide import __version__
+from audioguide.model.settings import FaqMode, GuideSettings
+from audioguide.errors import AudioguideError
 
 logger = logging.getLogger(__name__)
 
@@ -103,14 +103,14 @@ def _structure_options(func: Callable) -> Callable:
 
 
 def _load(source: str | Path, keep_furniture: bool):
-    from .sources import load_source
+    from audioguide.sources.load import load_source
 
     return load_source(source, keep_furniture=keep_furniture)
 
 
 def _with_lexicons(settings: GuideSettings, loaded: Any, cli_files: tuple[Path, ...]) -> GuideSettings:
     """Lexicon files into the settings: the guide script's first, then --lexicon (later win)."""
-    from .build import with_lexicon_files
+    from audioguide.build.execute import with_lexicon_files
 
     files = (*(loaded.lexicon_files if loaded is not None else ()), *cli_files)
     return with_lexicon_files(settings, files)
@@ -155,8 +155,8 @@ def outline(source: str, keep_furniture: bool, faq_mode: str | None, lexicon_fil
 
     Example: audioguide outline examples/article.txt
     """
-    from .plan import plan_tracks
-    from .spoken import plan_warnings
+    from audioguide.model.plan import plan_tracks
+    from audioguide.speech.clips import plan_warnings
 
     loaded = _load(source, keep_furniture)
     settings = _with_lexicons(_settings(loaded.settings, faq_mode=faq_mode), loaded, lexicon_files)
@@ -248,8 +248,8 @@ def build(source: str, outdir: Path | None, quiet: bool, as_json: bool, keep_fur
 
     Example: audioguide build examples/article.txt -o output/pain-guide
     """
-    from .build import BuildOptions, ProgressEvent, build_guide, default_outdir
-    from .formats import parse_formats
+    from audioguide.build import BuildOptions, ProgressEvent, build_guide, default_outdir
+    from audioguide.exporters.registry import parse_formats
 
     loaded = _load(source, keep_furniture)
     settings = _with_lexicons(_settings(loaded.settings, **overrides), loaded, lexicon_files)
@@ -320,7 +320,7 @@ def init(source: str, output: Path, keep_furniture: bool, faq_mode: str | None, 
     import os
     import tempfile
 
-    from .guide_script import dump_guide
+    from audioguide.sources.guide_script import dump_guide
 
     if output.exists() and not force:
         raise AudioguideError(f"{output}: already exists (use --force to overwrite)")
@@ -361,13 +361,13 @@ def say(text: str, output: Path, no_audio: bool, guide: Path | None, lexicon_fil
 
     Example: audioguide say "Take 2.5 mg twice daily" --lexicon words.pls -o dose.mp3
     """
-    from .build import build_lexicon
-    from .speech import find_warnings
-    from .spoken import speak_text
+    from audioguide.build.execute import build_lexicon
+    from audioguide.speech import find_warnings
+    from audioguide.speech.clips import speak_text
 
     loaded = None
     if guide is not None:
-        from .sources import load_source
+        from audioguide.sources.load import load_source
 
         loaded = load_source(guide)
         if loaded.settings is None:
@@ -391,9 +391,9 @@ def _write_clip(clips: list, settings: GuideSettings, output: Path) -> float:
     import os
     import tempfile
 
-    from .assemble import assemble
-    from .engines import create_engine
-    from .render import master_to_mp3
+    from audioguide.audio.assemble import assemble
+    from audioguide.synth.engines import create_engine
+    from audioguide.audio.render import master_to_mp3
 
     engine = create_engine(settings.voice)
     try:
@@ -454,7 +454,7 @@ def cache_info(cache_dir: Path | None, as_json: bool) -> None:
 
     Example: audioguide cache info --json
     """
-    from .clip_cache import ClipCache, default_cache_dir
+    from audioguide.synth.cache import ClipCache, default_cache_dir
 
     stats = ClipCache(cache_dir or default_cache_dir()).stats()
     if as_json:
@@ -476,8 +476,8 @@ def cache_prune(cache_dir: Path | None, unused_by: Path | None, older_than: floa
 
     Example: audioguide cache prune --unused-by output/ --older-than 30
     """
-    from .clip_cache import ClipCache, default_cache_dir
-    from .exporters.manifest import clip_keys_used_under
+    from audioguide.synth.cache import ClipCache, default_cache_dir
+    from audioguide.model.manifest import clip_keys_used_under
 
     if unused_by is None and older_than is None:
         raise AudioguideError("cache prune: say what to remove: --unused-by FOLDER and/or --older-than DAYS")
@@ -503,7 +503,7 @@ def voices(engine: str | None, as_json: bool) -> None:
 
     Example: audioguide voices --engine piper
     """
-    from .engines import available_engines, engine_class
+    from audioguide.synth.engines import available_engines, engine_class
 
     classes = [engine_class(engine)] if engine else list(available_engines().values())
     rows = [voice for cls in classes for voice in cls.voices()]

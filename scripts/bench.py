@@ -34,11 +34,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _spoken(source: Path):
-    from audioguide.build import build_lexicon
-    from audioguide.config import GuideSettings
-    from audioguide.plan import plan_tracks
-    from audioguide.sources import load_source
-    from audioguide.spoken import speak_plan
+    from audioguide.build.execute import build_lexicon
+    from audioguide.model.settings import GuideSettings
+    from audioguide.model.plan import plan_tracks
+    from audioguide.sources.load import load_source
+    from audioguide.speech.clips import speak_plan
 
     loaded = load_source(source)
     settings = loaded.settings or GuideSettings()
@@ -85,8 +85,8 @@ def raw_synthesis(source: Path, threads: int | None = None) -> tuple[float, floa
 def engine_synthesis(source: Path) -> tuple[float, float]:
     """Seconds for audioguide's own engine, as a build worker runs it (one thread), to
     synthesize every distinct clip of the guide in one process; audio seconds."""
-    from audioguide.clip_cache import ClipCache
-    from audioguide.scheduler import build_engine
+    from audioguide.synth.cache import ClipCache
+    from audioguide.build.scheduler import build_engine
 
     settings, spoken = _spoken(source)
     texts = list(dict.fromkeys(clip.speech for track in spoken for clip in track.clips))

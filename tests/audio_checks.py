@@ -9,7 +9,7 @@ import numpy as np
 import pyloudnorm
 from scipy.signal import resample_poly
 
-from audioguide import ffmpeg
+from audioguide.audio import ffmpeg
 
 
 def decode(path: Path) -> tuple[np.ndarray, int]:

@@ -18,8 +18,8 @@ def example_article() -> Path:
 @pytest.fixture(scope="session")
 def piper_engine():
     """The real offline engine with the bundled voice, loaded once."""
-    from audioguide.config import VoiceSettings
-    from audioguide.engines import create_engine
+    from audioguide.model.settings import VoiceSettings
+    from audioguide.synth.engines import create_engine
 
     engine = create_engine(VoiceSettings())
     yield engine

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
-from audioguide import ffmpeg
+from audioguide.audio import ffmpeg
 
 logger = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from mutagen.mp3 import MP3, BitrateMode
 
 from audio_checks import decode, lufs, true_peak_dbtp
 from audioguide.build import BuildOptions, build_guide
-from audioguide.config import GuideSettings
-from audioguide.parse_text import parse_text
+from audioguide.model.settings import GuideSettings
+from audioguide.sources.plain import parse_text
 from audioguide.speech import normalize, split_sentences
 
 pytestmark = pytest.mark.slow

@@ -9,8 +9,8 @@ import time
 import numpy as np
 import pytest
 
-from audioguide.clip_cache import ClipCache, clip_key, decode_entry, default_cache_dir, encode_entry
-from audioguide.engines.base import Audio
+from audioguide.synth.cache import ClipCache, clip_key, decode_entry, default_cache_dir, encode_entry
+from audioguide.synth.engines.base import Audio
 from cli_helpers import invoke as _run
 
 

@@ -17,8 +17,8 @@ from mutagen.id3 import ID3, ID3NoHeaderError
 from mutagen.mp3 import MP3, BitrateMode
 
 from audioguide.build import BuildOptions, build_guide
-from audioguide.config import FaqMode, GuideSettings
-from audioguide.parse_text import parse_plain_text
+from audioguide.model.settings import FaqMode, GuideSettings
+from audioguide.sources.plain import parse_plain_text
 
 pytestmark = pytest.mark.slow
 

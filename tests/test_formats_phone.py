@@ -20,26 +20,26 @@ import numpy as np
 import pytest
 from scipy.signal import welch
 
-from audioguide import ffmpeg
-from audioguide.build import (
+from audioguide.audio import ffmpeg
+from audioguide.build.execute import (
     BuildOptions,
     _track_hash,
     _track_tags,
     build_guide,
     build_lexicon,
 )
-from audioguide.clip_cache import ClipCache, clip_key
-from audioguide.config import GuideSettings, HoldProgramme
+from audioguide.synth.cache import ClipCache, clip_key
+from audioguide.model.settings import GuideSettings, HoldProgramme
 from audioguide.errors import AudioguideError
 from audioguide.exporters import phone
-from audioguide.exporters.manifest import load_manifest
-from audioguide.formats import FinishedGuide, FinishedTrack
-from audioguide.parse_text import parse_plain_text
-from audioguide.plan import plan_tracks
-from audioguide.render import TrackJob
-from audioguide.scheduler import build_engine
+from audioguide.model.manifest import load_manifest
+from audioguide.exporters.registry import FinishedGuide, FinishedTrack
+from audioguide.sources.plain import parse_plain_text
+from audioguide.model.plan import plan_tracks
+from audioguide.audio.render import TrackJob
+from audioguide.build.scheduler import build_engine
 from audioguide.speech import normalize, split_sentences
-from audioguide.spoken import speak_plan
+from audioguide.speech.clips import speak_plan
 
 pytestmark = pytest.mark.slow
 
@@ -397,8 +397,8 @@ def test_musiconhold_conf_is_a_ready_asterisk_class(built):
 def test_sample_store_masters_each_track_and_headroom_once(guide, tmp_path, monkeypatch):
     """single/m4b passes read unchanged tracks back from disk, bit for bit, instead of re-mastering them."""
     from audioguide.exporters.single import SampleStore
-    from audioguide.formats import FinishedGuide
-    from audioguide.render import mastered_samples
+    from audioguide.exporters.registry import FinishedGuide
+    from audioguide.audio.render import mastered_samples
 
     store = SampleStore(tmp_path)
     track = guide.tracks[0]

@@ -20,11 +20,11 @@ from mutagen.id3 import ID3, CTOCFlags
 from mutagen.mp3 import MP3
 from scipy.signal import correlate
 
-from audioguide import ffmpeg
+from audioguide.audio import ffmpeg
 from audioguide.build import BuildOptions, build_guide
-from audioguide.config import GuideSettings, Loudness
+from audioguide.model.settings import GuideSettings, Loudness
 from audioguide.errors import AudioguideError
-from audioguide.parse_text import parse_plain_text
+from audioguide.sources.plain import parse_plain_text
 
 ARTICLE = """Caring for Your Knee After an Injection
 

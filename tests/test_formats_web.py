@@ -22,9 +22,9 @@ import pytest
 from chromium_cdp import ALT, Browser, find_chromium
 
 from audioguide.build import BuildOptions, build_guide
-from audioguide.config import GuideSettings
+from audioguide.model.settings import GuideSettings
 from audioguide.exporters.web import json_for_script
-from audioguide.parse_text import parse_plain_text
+from audioguide.sources.plain import parse_plain_text
 
 pytestmark = pytest.mark.slow
 

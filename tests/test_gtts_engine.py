@@ -9,10 +9,10 @@ import threading
 import numpy as np
 import pytest
 
-from audioguide.config import VoiceSettings
-from audioguide.engines import available_engines, create_engine
-from audioguide.engines import gtts_engine
-from audioguide.engines.gtts_engine import ENDPOINT_ENV, GTTSEngine
+from audioguide.model.settings import VoiceSettings
+from audioguide.synth.engines import available_engines, create_engine
+from audioguide.synth.engines import gtts as gtts_engine
+from audioguide.synth.engines.gtts import ENDPOINT_ENV, GTTSEngine
 from audioguide.errors import EngineError, EngineUnavailable
 
 try:

@@ -11,7 +11,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings as hyp_settings
 from hypothesis import strategies as st
 
-from audioguide.config import (
+from audioguide.model.settings import (
     Encoding,
     FaqMode,
     GuideSettings,
@@ -20,10 +20,10 @@ from audioguide.config import (
     Pauses,
     VoiceSettings,
 )
-from audioguide.document import Chapter, ChapterKind, Document, Dropped
+from audioguide.model.document import Chapter, ChapterKind, Document, Dropped
 from audioguide.errors import GuideScriptError
-from audioguide.guide_script import SKIPPED_REASON, dump_guide, load_guide, load_guide_script
-from audioguide.structure import ListItem, is_item
+from audioguide.sources.guide_script import SKIPPED_REASON, dump_guide, load_guide, load_guide_script
+from audioguide.sources.structure import ListItem, is_item
 
 TITLE = "Does Interventional Pain Management Prescribe Medication?"
 

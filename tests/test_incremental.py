@@ -14,9 +14,9 @@ import pytest
 from mutagen.id3 import ID3
 
 from audioguide.build import BuildOptions, build_guide
-from audioguide.clip_cache import ClipCache
-from audioguide.config import GuideSettings
-from audioguide.parse_text import parse_plain_text
+from audioguide.synth.cache import ClipCache
+from audioguide.model.settings import GuideSettings
+from audioguide.sources.plain import parse_plain_text
 
 ARTICLE = """Caring for Your Knee After an Injection
 
@@ -220,9 +220,9 @@ def test_interrupted_build_keeps_old_output_and_resumes(tmp_path, example_articl
 
 def test_synthesis_starts_with_the_longest_track():
     """The queue ends on the shortest track, so the last lone task is a short one."""
-    from audioguide.exporters.mp3 import TrackTags
-    from audioguide.render import TrackJob
-    from audioguide.scheduler import ClipJob, synthesis_order
+    from audioguide.audio.mp3 import TrackTags
+    from audioguide.audio.render import TrackJob
+    from audioguide.build.scheduler import ClipJob, synthesis_order
 
     def track(name: str, texts: dict[str, str]) -> TrackJob:
         tags = TrackTags(title=name, album="A", artist="B", track=1, total=3, language="en", comment="")

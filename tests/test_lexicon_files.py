@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings as hyp_settings
 from hypothesis import strategies as st
 
-from audioguide.build import build_lexicon, with_lexicon_files
-from audioguide.config import GuideSettings
+from audioguide.build.execute import build_lexicon, with_lexicon_files
+from audioguide.model.settings import GuideSettings
 from audioguide.errors import AudioguideError
 from audioguide.speech import Lexicon, merge_layers, normalize
 from cli_helpers import invoke

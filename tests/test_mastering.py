@@ -11,11 +11,11 @@ import pyloudnorm
 import pytest
 from scipy.signal import resample_poly
 
-from audioguide.config import Loudness, VoiceSettings
-from audioguide.engines.base import Audio
-from audioguide.engines.piper_engine import PiperEngine
-from audioguide.ffmpeg import decode, run
-from audioguide.mastering import (
+from audioguide.model.settings import Loudness, VoiceSettings
+from audioguide.synth.engines.base import Audio
+from audioguide.synth.engines.piper import PiperEngine
+from audioguide.audio.ffmpeg import decode, run
+from audioguide.audio.mastering import (
     MAX_GAIN_DB,
     MP3_MARGIN_DB,
     MasterReport,
@@ -125,7 +125,7 @@ def test_quiet_input_comes_up_to_target(speech: Audio) -> None:
 def test_very_quiet_input_gain_is_capped_with_a_warning(speech: Audio, caplog) -> None:
     rate = speech.sample_rate
     whisper = at_lufs(speech.samples, rate, -62.0)
-    with caplog.at_level(logging.WARNING, logger="audioguide.mastering"):
+    with caplog.at_level(logging.WARNING, logger="audioguide.audio.mastering"):
         out, report = master(whisper, rate, DEFAULT)
 
     assert report.gain_db == MAX_GAIN_DB
@@ -277,7 +277,7 @@ def test_fade_longer_than_the_clip_and_no_fade() -> None:
 
 def test_measure_matches_reference_meters():
     """The chunked one-pass meter agrees with pyloudnorm and the Annex 2 true-peak meter."""
-    from audioguide.mastering import measure
+    from audioguide.audio.mastering import measure
 
     rng = np.random.default_rng(7)
     for rate in (8000, 22050, 44100):

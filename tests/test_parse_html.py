@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from audioguide.document import ChapterKind
+from audioguide.model.document import ChapterKind
 from audioguide.errors import SourceError
-from audioguide.parse_html import parse_html, parse_html_bytes, parse_html_text
-from audioguide.parse_text import parse_text
-from audioguide.sources import load_source
-from audioguide.structure import is_item
+from audioguide.sources.html import parse_html, parse_html_bytes, parse_html_text
+from audioguide.sources.plain import parse_text
+from audioguide.sources.load import load_source
+from audioguide.sources.structure import is_item
 
 DATA = Path(__file__).parent / "data"
 CLINIC_PAGE = DATA / "clinic-page.html"
@@ -253,7 +253,7 @@ def test_init_from_html_keeps_items_through_the_guide_script(tmp_path):
     from click.testing import CliRunner
 
     from audioguide.cli import main
-    from audioguide.guide_script import load_guide
+    from audioguide.sources.guide_script import load_guide
 
     page = tmp_path / "blocks.html"
     page.write_text(DETAILS_PAGE, encoding="utf-8")

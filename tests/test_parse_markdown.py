@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from audioguide.document import ChapterKind
-from audioguide.parse_markdown import parse_markdown_text
-from audioguide.parse_text import parse_text
+from audioguide.model.document import ChapterKind
+from audioguide.sources.markdown import parse_markdown_text
+from audioguide.sources.plain import parse_text
 
 MD = """# PRP Injections: A Patient Guide
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from audioguide.document import ChapterKind
+from audioguide.model.document import ChapterKind
 from audioguide.errors import SourceError
-from audioguide.parse_text import parse_plain_text, parse_text
+from audioguide.sources.plain import parse_plain_text, parse_text
 
 SEED_TRACK_TITLES = [
     ("intro", "Introduction"),

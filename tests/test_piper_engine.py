@@ -8,9 +8,9 @@ import shutil
 import numpy as np
 import pytest
 
-from audioguide.config import VoiceSettings
-from audioguide.engines import available_engines, create_engine
-from audioguide.engines.piper_engine import BUNDLED_VOICE, bundled_voice_path
+from audioguide.model.settings import VoiceSettings
+from audioguide.synth.engines import available_engines, create_engine
+from audioguide.synth.engines.piper import BUNDLED_VOICE, bundled_voice_path
 from audioguide.errors import EngineError
 
 TEXT = "Interventional pain management treats the source of pain."
@@ -101,7 +101,7 @@ def test_bad_rate():
     ],
 )
 def test_long_sentences_are_spoken_in_clause_sized_passes(words, limit, expected):
-    from audioguide.engines.piper_engine import pieces
+    from audioguide.synth.engines.piper import pieces
 
     got = pieces(words, limit)
     assert got == expected
@@ -116,7 +116,7 @@ def test_a_very_long_sentence_is_one_clip(piper_engine):
 
 def test_noise_grows_without_changing_the_audio(monkeypatch):
     """A pass longer than the noise tensor redraws it longer; the result is the same."""
-    import audioguide.engines.piper_engine as piper_engine
+    import audioguide.synth.engines.piper as piper_engine
 
     usual = create_engine(VoiceSettings(), threads=1).synthesize(TEXT).samples
     monkeypatch.setattr(piper_engine, "NOISE_FRAMES", 16)
@@ -133,7 +133,7 @@ def _exported_graph_voice():
     from piper import PiperVoice
     from piper.config import PiperConfig
 
-    from audioguide.engines.piper_engine import _deterministic_model, _SeededSession
+    from audioguide.synth.engines.piper import _deterministic_model, _SeededSession
 
     model, noise = _deterministic_model(bundled_voice_path(), fast_decoder=False)
     options = onnxruntime.SessionOptions()
@@ -148,7 +148,7 @@ def test_two_dimensional_decoder_speaks_like_the_exported_graph():
     """The decoder rewrite changes only the order of float additions."""
     import onnx
 
-    from audioguide.engines.piper_engine import _decoder_as_2d
+    from audioguide.synth.engines.piper import _decoder_as_2d
 
     model = onnx.load(str(bundled_voice_path()))
     assert _decoder_as_2d(model)  # the bundled voice has the expected decoder
@@ -206,7 +206,7 @@ def _run(model, x):
 
 def test_decoder_rewrite_keeps_every_convolution_setting():
     """Dilation, uneven padding, stride and the transposed convolution all carry over to 2-D."""
-    from audioguide.engines.piper_engine import _decoder_as_2d
+    from audioguide.synth.engines.piper import _decoder_as_2d
 
     x = np.random.default_rng(1).standard_normal((1, 4, 37)).astype(np.float32)
     model = _tiny_decoder()
@@ -221,7 +221,7 @@ def test_decoder_rewrite_keeps_every_convolution_setting():
 @pytest.mark.parametrize("extra_op", ["Softmax", "Relu"])
 def test_decoder_rewrite_only_touches_decoders_it_understands(extra_op):
     """An operation outside the known set leaves the model exactly as it was."""
-    from audioguide.engines.piper_engine import _decoder_as_2d
+    from audioguide.synth.engines.piper import _decoder_as_2d
 
     model = _tiny_decoder(extra_op)
     original = model.SerializeToString()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from audioguide.config import FaqMode, GuideSettings, Pauses
+from audioguide.model.settings import FaqMode, GuideSettings, Pauses
 from audioguide.errors import AudioguideError
-from audioguide.parse_text import parse_text
-from audioguide.plan import file_stem, plan_tracks
+from audioguide.sources.plain import parse_text
+from audioguide.model.plan import file_stem, plan_tracks
 
 
 @pytest.fixture(scope="module")

@@ -18,15 +18,15 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from audioguide.config import GuideSettings
-from audioguide.document import Document
+from audioguide.model.settings import GuideSettings
+from audioguide.model.document import Document
 from audioguide.errors import SourceError
-from audioguide.parse_html import parse_html_text
-from audioguide.parse_markdown import parse_markdown_text
-from audioguide.parse_text import parse_plain_text
-from audioguide.plan import plan_tracks
+from audioguide.sources.html import parse_html_text
+from audioguide.sources.markdown import parse_markdown_text
+from audioguide.sources.plain import parse_plain_text
+from audioguide.model.plan import plan_tracks
 from audioguide.speech import Lexicon, normalize
-from audioguide.spoken import speak_plan
+from audioguide.speech.clips import speak_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pyloudnorm
 
-from audioguide import ffmpeg, render
-from audioguide.config import GuideSettings
-from audioguide.mastering import true_peak_dbtp
+from audioguide.audio import ffmpeg
+
+from audioguide.audio import render
+from audioguide.model.settings import GuideSettings
+from audioguide.audio.mastering import true_peak_dbtp
 
 RATE = 22050
 

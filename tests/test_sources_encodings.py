@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from audioguide.errors import SourceError
-from audioguide.sources import load_source
-from audioguide.text_input import codec_for, read_text
+from audioguide.sources.load import load_source
+from audioguide.sources.decode import codec_for, read_text
 
 ARTICLE = (
     "Café Guide: Naïve Questions About Pain\n"

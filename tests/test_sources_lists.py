@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from audioguide.config import GuideSettings, Pauses
-from audioguide.document import Chapter, ChapterKind, Document
-from audioguide.parse_html import parse_html_text
-from audioguide.parse_markdown import parse_markdown_text
-from audioguide.parse_text import parse_plain_text
-from audioguide.plan import plan_tracks
+from audioguide.model.settings import GuideSettings, Pauses
+from audioguide.model.document import Chapter, ChapterKind, Document
+from audioguide.sources.html import parse_html_text
+from audioguide.sources.markdown import parse_markdown_text
+from audioguide.sources.plain import parse_plain_text
+from audioguide.model.plan import plan_tracks
 from audioguide.speech import Lexicon
-from audioguide.spoken import speak_track
-from audioguide.structure import ListItem, is_item
+from audioguide.speech.clips import speak_track
+from audioguide.sources.structure import ListItem, is_item
 
 EXPECTED = (
     ("Before the injection:", False),

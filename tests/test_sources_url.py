@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from audioguide.errors import SourceError
-from audioguide.parse_text import parse_text
-from audioguide.sources import USER_AGENT, fetch_url, is_url, load_source
+from audioguide.sources.plain import parse_text
+from audioguide.sources.load import USER_AGENT, fetch_url, is_url, load_source
 from cli_helpers import invoke as run
 
 DATA = Path(__file__).parent / "data"

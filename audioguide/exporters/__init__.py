@@ -1,1 +1,1 @@
-"""Writers for the finished guide: MP3 tracks with tags, playlist, transcripts, manifest."""
+"""Exporters: every format written from the finished guide (see ``registry``)."""

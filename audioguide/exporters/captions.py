@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..exporters.manifest import TrackRecord
-    from ..formats import FinishedGuide
+    from audioguide.model.manifest import TrackRecord
+    from audioguide.exporters.registry import FinishedGuide
 
 logger = logging.getLogger(__name__)
 

@@ -22,10 +22,10 @@ import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
-from .. import __version__
-from ..errors import AudioguideError
-from ..formats import FinishedGuide
-from .talkingbook import (
+from audioguide import __version__
+from audioguide.errors import AudioguideError
+from audioguide.exporters.registry import FinishedGuide
+from audioguide.exporters.talkingbook import (
     Block,
     OutlineEntry,
     TrackText,

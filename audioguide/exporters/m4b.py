@@ -5,7 +5,7 @@ MP3 tracks (as 32-bit floats: no extra quantization). Chapters and global
 tags go through an FFMETADATA file; an optional cover image
 (``settings.cover_image``) is attached as the picture players show.
 
-Levels: mastering aims :data:`~audioguide.exporters.mp3.ENCODER_GAIN_DB`
+Levels: mastering aims :data:`~audioguide.audio.mp3.ENCODER_GAIN_DB`
 above the target for LAME's 0.95 input scaling; AAC has no such scaling, so
 the samples are lowered by the same amount and the M4B decodes at the
 tracks' loudness. Its true peak is checked like the MP3's.
@@ -25,10 +25,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import ffmpeg
-from ..errors import AudioguideError
-from .mp3 import ENCODER_GAIN_DB
-from .single import (
+from audioguide.audio import ffmpeg
+from audioguide.errors import AudioguideError
+from audioguide.audio.mp3 import ENCODER_GAIN_DB
+from audioguide.exporters.single import (
     Chapter,
     Passes,
     chapters,
@@ -41,7 +41,7 @@ from .single import (
 )
 
 if TYPE_CHECKING:
-    from ..formats import FinishedGuide
+    from audioguide.exporters.registry import FinishedGuide
 
 logger = logging.getLogger(__name__)
 

@@ -63,14 +63,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .. import ffmpeg
-from ..errors import AudioguideError
-from ..plan import as_sentence
+from audioguide.audio import ffmpeg
+from audioguide.errors import AudioguideError
+from audioguide.model.plan import as_sentence
 
 if TYPE_CHECKING:
-    from ..config import HoldProgramme
-    from ..formats import FinishedGuide
-    from .manifest import TrackRecord
+    from audioguide.model.settings import HoldProgramme
+    from audioguide.exporters.registry import FinishedGuide
+    from audioguide.model.manifest import TrackRecord
 
 logger = logging.getLogger(__name__)
 
@@ -379,9 +379,9 @@ def hold_candidates(numbers: Sequence[tuple[int, str, str]], hold: HoldProgramme
 
 def opening_samples(guide: FinishedGuide) -> np.ndarray | None:
     """The opening line as the guide's engine says it (cached clips), or None when not set."""
-    from ..clip_cache import clip_key
-    from ..mastering import fade
-    from ..speech import Lexicon, normalize, split_sentences
+    from audioguide.synth.cache import clip_key
+    from audioguide.audio.mastering import fade
+    from audioguide.speech import Lexicon, normalize, split_sentences
 
     text = guide.settings.hold.opening
     if not text or not text.strip():

@@ -22,10 +22,10 @@ Like the tracks, the file is decoded and its true peak measured, track by
 track. Encoding the same samples in another frame alignment can raise a
 peak by more than the track's own MP3 did (1.0 dB more was seen at 64 kbps).
 A track whose span is over the ceiling is re-mastered with more limiter
-headroom, as :func:`~audioguide.render.master_to_mp3` does, which keeps its
+headroom, as :func:`~audioguide.audio.render.master_to_mp3` does, which keeps its
 loudness; lowering the whole file instead would have taken a -2 dBTP guide
 to -17.2 LUFS. Only if that fails is the whole file lowered by the excess
-(plus :data:`~audioguide.render.PEAK_STEP_DB`). The stream and peak
+(plus :data:`~audioguide.audio.render.PEAK_STEP_DB`). The stream and peak
 helpers here are shared with the M4B export.
 """
 
@@ -43,14 +43,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mutagen.id3 import CHAP, CTOC, ID3, TIT2, CTOCFlags
 
-from .. import ffmpeg
-from ..errors import AudioguideError, AudioToolError
-from ..render import MAX_PEAK_PASSES, PEAK_STEP_DB, mastered_samples
-from .captions import render_vtt, track_cues
-from .mp3 import mp3_encoder_args, pcm16_bytes, write_tags
+from audioguide.audio import ffmpeg
+from audioguide.errors import AudioguideError, AudioToolError
+from audioguide.audio.render import MAX_PEAK_PASSES, PEAK_STEP_DB, mastered_samples
+from audioguide.exporters.captions import render_vtt, track_cues
+from audioguide.audio.mp3 import mp3_encoder_args, pcm16_bytes, write_tags
 
 if TYPE_CHECKING:
-    from ..formats import FinishedGuide
+    from audioguide.exporters.registry import FinishedGuide
 
 logger = logging.getLogger(__name__)
 
@@ -188,7 +188,7 @@ def decoded_track_peaks(path: Path, rate: int, lengths: Sequence[int]) -> list[f
     Spans are cut at the track boundaries, which are faded room tone, so
     measuring them apart reads the same as measuring the whole file.
     """
-    from ..mastering import conservative_true_peak_dbtp
+    from audioguide.audio.mastering import conservative_true_peak_dbtp
 
     cmd = [ffmpeg.ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-i", str(path),
            "-ac", "1", "-ar", str(rate), "-f", "f32le", "-acodec", "pcm_f32le", "pipe:1"]
@@ -219,7 +219,7 @@ def encode_under_ceiling(
 
     A span over ``settings.loudness.true_peak_dbtp`` is re-mastered with more
     limiter headroom (its excess plus :data:`PEAK_STEP_DB`, as
-    :func:`~audioguide.render.master_to_mp3` does), which keeps its
+    :func:`~audioguide.audio.render.master_to_mp3` does), which keeps its
     loudness; if the last pass but one is still over, the whole file is
     lowered by the excess instead. At most :data:`MAX_PEAK_PASSES` encodes.
     Returns (track lengths, the passes' settings, the file's true peak).
@@ -274,7 +274,7 @@ def partial_path(path: Path) -> Path:
 
 
 def _encode_mp3(guide: FinishedGuide, path: Path, passes: Passes, lengths: list[int]) -> None:
-    """The same encoding as the tracks' :func:`~audioguide.exporters.mp3.encode_mp3`, streamed."""
+    """The same encoding as the tracks' :func:`~audioguide.audio.mp3.encode_mp3`, streamed."""
     args = mp3_encoder_args(guide.rate, path, bitrate_kbps=guide.settings.encoding.bitrate_kbps)
     stream_to_ffmpeg(args, guide_pcm(guide, passes, pcm16_bytes, lengths))
 

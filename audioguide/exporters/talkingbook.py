@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING
 
 from mutagen.mp3 import MP3, HeaderNotFoundError
 
-from ..document import Document
-from ..errors import AudioguideError
-from ..plan import as_sentence
-from .manifest import ClipRecord
+from audioguide.model.document import Document
+from audioguide.errors import AudioguideError
+from audioguide.model.plan import as_sentence
+from audioguide.model.manifest import ClipRecord
 
 if TYPE_CHECKING:
-    from ..formats import FinishedGuide
+    from audioguide.exporters.registry import FinishedGuide
 
 logger = logging.getLogger(__name__)
 

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 if TYPE_CHECKING:
-    from ..formats import FinishedGuide
-    from .manifest import ClipRecord
+    from audioguide.exporters.registry import FinishedGuide
+    from audioguide.model.manifest import ClipRecord
 
 logger = logging.getLogger(__name__)
 

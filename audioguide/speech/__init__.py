@@ -11,9 +11,9 @@ Pure text processing, fast and deterministic::
 
 from __future__ import annotations
 
-from .donotuse import SpeechWarning, find_warnings
-from .lexicon import Lexicon, merge_layers
-from .normalize import RULES, normalize
-from .sentences import split_sentences
+from audioguide.speech.donotuse import SpeechWarning, find_warnings
+from audioguide.speech.lexicon import Lexicon, merge_layers
+from audioguide.speech.normalize import RULES, normalize
+from audioguide.speech.sentences import split_sentences
 
 __all__ = ["Lexicon", "RULES", "SpeechWarning", "find_warnings", "merge_layers", "normalize", "split_sentences"]

@@ -51,8 +51,8 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import GuideScriptError, SourceError
-from .builtin_lexicon import BUILTIN_ENTRIES
+from audioguide.errors import GuideScriptError, SourceError
+from audioguide.speech.builtin_lexicon import BUILTIN_ENTRIES
 
 logger = logging.getLogger(__name__)
 

@@ -53,9 +53,9 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from . import numwords
-from .lexicon import Lexicon
-from .numwords import GLYPHS, INT, NUMBER, UNSIGNED, cardinal, digits, spoken
+from audioguide.speech import numwords
+from audioguide.speech.lexicon import Lexicon
+from audioguide.speech.numwords import GLYPHS, INT, NUMBER, UNSIGNED, cardinal, digits, spoken
 
 logger = logging.getLogger(__name__)
 

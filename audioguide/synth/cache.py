@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .engines.base import Audio
-from .errors import AudioguideError
+from audioguide.synth.engines.base import Audio
+from audioguide.errors import AudioguideError
 
 logger = logging.getLogger(__name__)
 

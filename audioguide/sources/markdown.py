@@ -15,9 +15,9 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .document import Document, Dropped
-from .structure import Block, build_document
-from .text_input import read_text
+from audioguide.model.document import Document, Dropped
+from audioguide.sources.structure import Block, build_document
+from audioguide.sources.decode import read_text
 
 
 def _inline_text(token: Token) -> str:

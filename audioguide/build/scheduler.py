@@ -34,14 +34,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from .clip_cache import ClipCache
-from .config import VoiceSettings
-from .engines import Engine, create_engine
-from .errors import AudioguideError
-from .render import RenderedTrack, TrackJob, render_track
+from audioguide.synth.cache import ClipCache
+from audioguide.model.settings import VoiceSettings
+from audioguide.synth.engines import Engine, create_engine
+from audioguide.errors import AudioguideError
+from audioguide.audio.render import RenderedTrack, TrackJob, render_track
 
 if TYPE_CHECKING:
-    from .formats import FinishedGuide
+    from audioguide.exporters.registry import FinishedGuide
 
 logger = logging.getLogger(__name__)
 
@@ -148,7 +148,7 @@ def _import_mastering() -> None:
     Called before workers are forked, so that they inherit it rather than
     each import it again, or while a worker synthesizes, so that it overlaps.
     """
-    importlib.import_module("audioguide.mastering")
+    importlib.import_module("audioguide.audio.mastering")
 
 
 def run(
@@ -277,7 +277,7 @@ def _init_export_worker(parent: int) -> None:
 
 
 def _export_task(name: str) -> list[Path]:
-    from .formats import exporter
+    from audioguide.exporters.registry import exporter
 
     assert _guide is not None
     return exporter(name)(_guide)
@@ -299,7 +299,7 @@ def run_exports(
     ``on_done(name, paths)`` is called here as each finishes.
     """
     global _guide
-    from .formats import EXPORT_WEIGHT, exporter
+    from audioguide.exporters.registry import EXPORT_WEIGHT, exporter
 
     ordered = sorted(names, key=lambda name: -EXPORT_WEIGHT.get(name, 0))
     heavy = [name for name in ordered if EXPORT_WEIGHT.get(name, 0)]

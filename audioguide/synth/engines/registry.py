@@ -5,9 +5,9 @@ from __future__ import annotations
 import importlib
 import logging
 
-from ..config import VoiceSettings
-from ..errors import EngineError
-from .base import Engine
+from audioguide.model.settings import VoiceSettings
+from audioguide.errors import EngineError
+from audioguide.synth.engines.base import Engine
 
 logger = logging.getLogger(__name__)
 
@@ -23,8 +23,8 @@ def register(cls: type[Engine]) -> type[Engine]:
 # Built-in engines by name -> module, imported only when asked for, so that
 # `audioguide outline` never loads onnxruntime and a Piper build never loads requests.
 _BUILTIN_MODULES = {
-    "piper": "audioguide.engines.piper_engine",
-    "gtts": "audioguide.engines.gtts_engine",
+    "piper": "audioguide.synth.engines.piper",
+    "gtts": "audioguide.synth.engines.gtts",
 }
 
 

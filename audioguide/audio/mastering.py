@@ -53,7 +53,7 @@ import pyloudnorm
 from scipy.ndimage import maximum_filter1d
 from scipy.signal import resample_poly, sosfilt
 
-from .config import Loudness
+from audioguide.model.settings import Loudness
 
 logger = logging.getLogger(__name__)
 

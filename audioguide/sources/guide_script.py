@@ -33,7 +33,7 @@ from typing import Any, NoReturn, Sequence
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .config import (
+from audioguide.model.settings import (
     Encoding,
     FaqMode,
     GuideSettings,
@@ -42,8 +42,8 @@ from .config import (
     Pauses,
     VoiceSettings,
 )
-from .document import Chapter, ChapterKind, Document, Dropped, ListItem, is_item
-from .errors import GuideScriptError
+from audioguide.model.document import Chapter, ChapterKind, Document, Dropped, ListItem, is_item
+from audioguide.errors import GuideScriptError
 
 logger = logging.getLogger(__name__)
 

@@ -18,14 +18,14 @@ from typing import Callable
 
 import numpy as np
 
-from .clip_cache import ClipCache
-from .config import GuideSettings
-from .document import Document
-from .engines import Engine
-from .errors import AudioguideError
-from .exporters.manifest import TrackRecord
-from .hashing import sha256_file
-from .render import TrackJob, mastered_samples
+from audioguide.synth.cache import ClipCache
+from audioguide.model.settings import GuideSettings
+from audioguide.model.document import Document
+from audioguide.synth.engines import Engine
+from audioguide.errors import AudioguideError
+from audioguide.model.manifest import TrackRecord
+from audioguide.hashing import sha256_file
+from audioguide.audio.render import TrackJob, mastered_samples
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from mutagen.id3 import COMM, ID3, TALB, TCON, TIT2, TLAN, TPE1, TPE2, TPUB, TRCK, TXXX
 
-from .. import ffmpeg
+from audioguide.audio import ffmpeg
 
 logger = logging.getLogger(__name__)
 

@@ -48,11 +48,11 @@ from gtts import gTTS
 from gtts.lang import tts_langs
 from gtts.tts import gTTSError
 
-from .. import ffmpeg
-from ..config import VoiceSettings
-from ..errors import AudioguideError, EngineError, EngineUnavailable
-from .base import Audio, Engine, VoiceInfo
-from .registry import register
+from audioguide.audio import ffmpeg
+from audioguide.model.settings import VoiceSettings
+from audioguide.errors import AudioguideError, EngineError, EngineUnavailable
+from audioguide.synth.engines.base import Audio, Engine, VoiceInfo
+from audioguide.synth.engines.registry import register
 
 logger = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .config import Pauses
-from .plan import Passage, PlannedTrack, Role, TrackPlan
-from .speech import Lexicon, SpeechWarning, find_warnings, normalize, split_sentences
+from audioguide.model.settings import Pauses
+from audioguide.model.plan import Passage, PlannedTrack, Role, TrackPlan
+from audioguide.speech import Lexicon, SpeechWarning, find_warnings, normalize, split_sentences
 
 
 @dataclass(frozen=True)

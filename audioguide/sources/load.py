@@ -15,10 +15,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .config import GuideSettings
-from .document import Document
-from .errors import SourceError
+from audioguide import __version__
+from audioguide.model.settings import GuideSettings
+from audioguide.model.document import Document
+from audioguide.errors import SourceError
 
 logger = logging.getLogger(__name__)
 
@@ -69,20 +69,20 @@ def load_source(source: str | Path, *, keep_furniture: bool = False, timeout: fl
     path = Path(source)
     suffix = path.suffix.lower()
     if suffix in GUIDE_SUFFIXES:
-        from .guide_script import load_guide_script
+        from audioguide.sources.guide_script import load_guide_script
 
         script = load_guide_script(path)
         return LoadedSource(script.document, script.settings, script.lexicon_files)
     if suffix in MARKDOWN_SUFFIXES:
-        from .parse_markdown import parse_markdown
+        from audioguide.sources.markdown import parse_markdown
 
         return LoadedSource(parse_markdown(path, keep_furniture=keep_furniture))
     if suffix in HTML_SUFFIXES:
-        from .parse_html import parse_html
+        from audioguide.sources.html import parse_html
 
         return LoadedSource(parse_html(path, keep_furniture=keep_furniture))
     if suffix in TEXT_SUFFIXES:
-        from .parse_text import parse_text
+        from audioguide.sources.plain import parse_text
 
         return LoadedSource(parse_text(path, keep_furniture=keep_furniture))
     known = ", ".join(sorted(s for s in TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | GUIDE_SUFFIXES if s))
@@ -93,19 +93,19 @@ def load_url(url: str, *, keep_furniture: bool = False, timeout: float = FETCH_T
     """Fetch ``url`` and parse it by its content type (HTML, plain text, Markdown)."""
     page = fetch_url(url, timeout=timeout)
     if page.content_type in HTML_TYPES:
-        from .parse_html import parse_html_bytes
+        from audioguide.sources.html import parse_html_bytes
 
         return parse_html_bytes(page.data, source=url, declared_charset=page.charset, keep_furniture=keep_furniture)
-    from .text_input import clean_text, decode_bytes
+    from audioguide.sources.decode import clean_text, decode_bytes
 
     text = clean_text(decode_bytes(page.data, url, page.charset))
     if not text.strip():
         raise SourceError(f"{url}: the page holds no text")
     if page.content_type in MARKDOWN_TYPES:
-        from .parse_markdown import parse_markdown_text
+        from audioguide.sources.markdown import parse_markdown_text
 
         return parse_markdown_text(text, source=url, keep_furniture=keep_furniture)
-    from .parse_text import parse_plain_text
+    from audioguide.sources.plain import parse_plain_text
 
     return parse_plain_text(text, source=url, keep_furniture=keep_furniture)
 

@@ -17,7 +17,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .errors import AudioToolError
+from audioguide.errors import AudioToolError
 
 logger = logging.getLogger(__name__)
 

@@ -22,34 +22,36 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Literal, Sequence
 
-from . import __version__, scheduler
-from .clip_cache import ClipCache, clip_key, default_cache_dir
-from .config import GuideSettings
-from .document import Document
-from .engines import create_engine
-from .errors import AudioguideError
-from .exporters.manifest import (
+from audioguide import __version__
+
+from audioguide.build import scheduler
+from audioguide.synth.cache import ClipCache, clip_key, default_cache_dir
+from audioguide.model.settings import GuideSettings
+from audioguide.model.document import Document
+from audioguide.synth.engines import create_engine
+from audioguide.errors import AudioguideError
+from audioguide.model.manifest import (
     MANIFEST_NAME,
     ClipRecord,
     Manifest,
     TrackRecord,
     load_manifest,
 )
-from .exporters.mp3 import TrackTags
-from .exporters.playlist import render_m3u8
-from .formats import (
+from audioguide.audio.mp3 import TrackTags
+from audioguide.exporters.playlist import render_m3u8
+from audioguide.exporters.registry import (
     DEFAULT_FORMATS,
     FinishedGuide,
     FinishedTrack,
     format_hash,
 )
-from .hashing import sha256_file
-from .output_folder import abandon_staging, commit_staging, link_or_copy, start_staging
-from .plan import TrackPlan, plan_tracks
-from .render import RenderedTrack, TrackJob
-from .scheduler import ClipJob, SynthesisStats
-from .speech import Lexicon, merge_layers
-from .spoken import SpokenTrack, plan_warnings, speak_plan
+from audioguide.hashing import sha256_file
+from audioguide.build.output_folder import abandon_staging, commit_staging, link_or_copy, start_staging
+from audioguide.model.plan import TrackPlan, plan_tracks
+from audioguide.audio.render import RenderedTrack, TrackJob
+from audioguide.build.scheduler import ClipJob, SynthesisStats
+from audioguide.speech import Lexicon, merge_layers
+from audioguide.speech.clips import SpokenTrack, plan_warnings, speak_plan
 
 logger = logging.getLogger(__name__)
 

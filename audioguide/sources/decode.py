@@ -11,7 +11,7 @@ import logging
 import unicodedata
 from pathlib import Path
 
-from .errors import SourceError
+from audioguide.errors import SourceError
 
 logger = logging.getLogger(__name__)
 

@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Literal
 
-from .document import Chapter, ChapterKind, Document, Dropped, ListItem, is_item  # noqa: F401 (re-exported)
-from .errors import SourceError
-from .furniture import furniture_reason, starts_author_bio
+from audioguide.model.document import Chapter, ChapterKind, Document, Dropped, ListItem, is_item  # noqa: F401 (re-exported)
+from audioguide.errors import SourceError
+from audioguide.sources.furniture import furniture_reason, starts_author_bio
 
 logger = logging.getLogger(__name__)
 

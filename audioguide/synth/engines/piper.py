@@ -26,11 +26,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..config import VoiceSettings
-from ..errors import EngineError, EngineUnavailable
-from ..hashing import sha256_file
-from .base import Audio, Engine, VoiceInfo
-from .registry import register
+from audioguide.model.settings import VoiceSettings
+from audioguide.errors import EngineError, EngineUnavailable
+from audioguide.hashing import sha256_file
+from audioguide.synth.engines.base import Audio, Engine, VoiceInfo
+from audioguide.synth.engines.registry import register
 
 logger = logging.getLogger(__name__)
 

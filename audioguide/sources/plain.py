@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .document import Document
-from .structure import Block, build_document, faq_block_title, is_conclusion_heading
-from .text_input import clean_text, read_text
+from audioguide.model.document import Document
+from audioguide.sources.structure import Block, build_document, faq_block_title, is_conclusion_heading
+from audioguide.sources.decode import clean_text, read_text
 
 MAX_HEADING_WORDS = 14
 MAX_QUESTION_HEADING_WORDS = 25

@@ -41,17 +41,17 @@ from typing import Any, Iterator
 import lxml.etree
 import lxml.html
 
-from .document import Document, Dropped
-from .errors import SourceError
-from .furniture import furniture_reason
-from .structure import (
+from audioguide.model.document import Document, Dropped
+from audioguide.errors import SourceError
+from audioguide.sources.furniture import furniture_reason
+from audioguide.sources.structure import (
     Block,
     build_document,
     faq_block_title,
     is_conclusion_heading,
     split_label,
 )
-from .text_input import clean_text, decode_bytes, read_source_bytes
+from audioguide.sources.decode import clean_text, decode_bytes, read_source_bytes
 
 logger = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .errors import OutputError
-from .exporters.manifest import MANIFEST_NAME
+from audioguide.errors import OutputError
+from audioguide.model.manifest import MANIFEST_NAME
 
 logger = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from typing import Literal
 
 from pathvalidate import sanitize_filename
 
-from .config import FaqMode, GuideSettings, Pauses
-from .document import Chapter, ChapterKind, Document, Dropped, is_item
-from .errors import AudioguideError
+from audioguide.model.settings import FaqMode, GuideSettings, Pauses
+from audioguide.model.document import Chapter, ChapterKind, Document, Dropped, is_item
+from audioguide.errors import AudioguideError
 
 WORDS_PER_MINUTE = 155  # typical comfortable rate of synthetic speech
 MAX_TITLE_CHARS_IN_FILENAME = 100

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import numpy as np
 
-from . import ffmpeg
-from .assemble import ClipSpan, assemble
-from .clip_cache import ClipCache
-from .config import GuideSettings, Loudness
-from .engines import Engine
-from .exporters.mp3 import ENCODER_GAIN_DB, TrackTags, encode_mp3, write_tags
-from .hashing import sha256_file
+from audioguide.audio import ffmpeg
+from audioguide.audio.assemble import ClipSpan, assemble
+from audioguide.synth.cache import ClipCache
+from audioguide.model.settings import GuideSettings, Loudness
+from audioguide.synth.engines import Engine
+from audioguide.audio.mp3 import ENCODER_GAIN_DB, TrackTags, encode_mp3, write_tags
+from audioguide.hashing import sha256_file
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ class Levels:
 
 def _mastered(samples: np.ndarray, rate: int, settings: GuideSettings, margin_db: float) -> np.ndarray:
     """The samples exactly as they go to the encoder: mastered and faded."""
-    from .mastering import fade, master  # scipy: slow import
+    from audioguide.audio.mastering import fade, master  # scipy: slow import
 
     offset = -ENCODER_GAIN_DB  # aim above the target by what LAME takes away
     aim = Loudness(settings.loudness.target_lufs + offset, settings.loudness.true_peak_dbtp + offset)
@@ -98,7 +98,7 @@ def master_to_mp3(samples: np.ndarray, rate: int, settings: GuideSettings, path:
     (2.5 dB on one click in the seed at 64 kbps), so the file itself is
     measured rather than trusted.
     """
-    from .mastering import conservative_true_peak_dbtp, measure
+    from audioguide.audio.mastering import conservative_true_peak_dbtp, measure
 
     margin = MP3_PEAK_MARGIN_DB
     for attempt in range(MAX_PEAK_PASSES):

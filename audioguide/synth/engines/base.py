@@ -8,7 +8,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from ..config import VoiceSettings
+from audioguide.model.settings import VoiceSettings
 
 
 @dataclass(frozen=True)

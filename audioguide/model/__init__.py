@@ -1,0 +1,1 @@
+"""The model: value types every stage passes on (document, settings, plan, manifest)."""

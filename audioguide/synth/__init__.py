@@ -1,0 +1,1 @@
+"""Synthesis: engines (Piper, gTTS) and the content-addressed clip cache."""
