@@ -15,6 +15,7 @@ from pathvalidate import sanitize_filename
 from audioguide.model.settings import FaqMode, GuideSettings, Pauses
 from audioguide.model.document import Chapter, ChapterKind, Document, Dropped, is_item
 from audioguide.errors import AudioguideError
+from audioguide.text import as_sentence
 
 WORDS_PER_MINUTE = 155  # typical comfortable rate of synthetic speech
 MAX_TITLE_CHARS_IN_FILENAME = 100
@@ -86,12 +87,6 @@ def check_template(template: str) -> None:
         raise AudioguideError(
             f"announcement template {template!r}: unknown placeholder {{{sorted(unknown)[0]}}} (allowed: {allowed})"
         )
-
-
-def as_sentence(text: str) -> str:
-    """Headings are spoken as sentences: end them with a full stop if they have no ending."""
-    text = text.strip()
-    return text if not text or text[-1] in ".?!" else f"{text}."
 
 
 def file_stem(number: int, total: int, title: str) -> str:
