@@ -231,9 +231,10 @@ def _shorten(text: str, width: int = 70) -> str:
               help="Clip cache folder (default: the user cache folder, or $AUDIOGUIDE_CACHE_DIR).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the clip cache.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Parallel synthesis workers (default: CPU cores).")
-@click.option("--formats", "formats", default="tracks", show_default=True,
+@click.option("--formats", "formats", default=None,
               help="What to make: 'all' or a comma list of " + ", ".join(
-                  ["tracks", "single", "m4b", "captions", "daisy", "epub", "web", "phone"]) + ".")
+                  ["tracks", "single", "m4b", "captions", "daisy", "epub", "web", "phone"]) + ". "
+                   "Default: what the folder's last build made (tracks for a new folder).")
 @click.option("--force", is_flag=True, help="Re-synthesize and re-encode everything.")
 @click.option("--replace", is_flag=True, help="Build into a folder that holds a different guide, replacing it.")
 @click.option("--dry-run", is_flag=True, help="Show the build plan (what is kept, rendered, exported, removed) without doing it.")
@@ -242,7 +243,7 @@ def _shorten(text: str, width: int = 70) -> str:
 @handle_errors
 def build(source: str, outdir: Path | None, quiet: bool, as_json: bool, keep_furniture: bool,
           cache_dir: Path | None, no_cache: bool, jobs: int | None, force: bool, replace: bool, dry_run: bool,
-          formats: str, lexicon_files: tuple[Path, ...], **overrides: Any) -> None:
+          formats: str | None, lexicon_files: tuple[Path, ...], **overrides: Any) -> None:
     """Build the narrated guide for SOURCE (.txt, .md, .html, a .yaml guide script, or an http(s) URL).
 
     "Do Not Use" abbreviations are reported on stderr as "warning: track N: ..." lines.
@@ -256,7 +257,7 @@ def build(source: str, outdir: Path | None, quiet: bool, as_json: bool, keep_fur
     settings = _with_lexicons(_settings(loaded.settings, **overrides), loaded, lexicon_files)
     target = outdir or default_outdir(loaded.document)
     options = BuildOptions(outdir=target, cache_dir=cache_dir, use_cache=not no_cache,
-                           jobs=jobs, force=force, dry_run=dry_run, formats=parse_formats(formats), replace=replace)
+                           jobs=jobs, force=force, dry_run=dry_run, formats=parse_formats(formats) if formats else None, replace=replace)
 
     bars: dict[str, Any] = {}
 
@@ -305,7 +306,13 @@ def build(source: str, outdir: Path | None, quiet: bool, as_json: bool, keep_fur
             click.echo(f"  {'export' if fmt['action'] == 'export' else 'keep':<7} format {fmt['name']}")
         for file in report.plan["removed"]:
             click.echo(f"  {'remove':<7} {file}")
+        for name in report.formats_removed:
+            click.echo(f"  {'remove':<7} format {name}")
     else:
+        if report.formats or report.formats_removed:
+            made = ", ".join(f"{name} ({status})" for name, status in report.formats.items()) or "none"
+            gone = f"; removed: {', '.join(report.formats_removed)}" if report.formats_removed else ""
+            click.echo(f"Formats: {made}{gone}.")
         click.echo(f"Guide written to {report.outdir}/")
 
 
