@@ -24,13 +24,13 @@ from pathlib import Path
 from audioguide import __version__
 from audioguide.errors import AudioguideError
 from audioguide.model.guide import FinishedGuide
+from audioguide.text import daisy_hms, smil_seconds
 from audioguide.exporters.talkingbook import (
     OutlineEntry,
     TrackText,
     book_key,
     build_time,
     creator,
-    hms,
     outline,
     publisher,
     read_book,
@@ -114,12 +114,12 @@ def _smil(guide: FinishedGuide, track: TrackText, pars: list[tuple[str, list[tup
     sub(head, "meta", name="dc:title", content=track.title)
     sub(head, "meta", name="dc:identifier", content=daisy_identifier(guide))
     sub(head, "meta", name="ncc:generator", content=f"audioguide {__version__}")
-    sub(head, "meta", name="ncc:timeInThisSmil", content=hms(duration_ms))
-    sub(head, "meta", name="ncc:totalElapsedTime", content=hms(elapsed_ms))
+    sub(head, "meta", name="ncc:timeInThisSmil", content=daisy_hms(duration_ms))
+    sub(head, "meta", name="ncc:totalElapsedTime", content=daisy_hms(elapsed_ms))
     layout = sub(head, "layout")
     sub(layout, "region", id="txtView")
     body = sub(root, "body")
-    seq = sub(body, "seq", dur=f"{duration_ms / 1000:.3f}s")
+    seq = sub(body, "seq", dur=smil_seconds(duration_ms))
     audio_number = 0
     for number, (ncc_id, spans) in enumerate(pars, 1):
         par = sub(seq, "par", endsync="last", id=f"par{number:04d}")
@@ -128,7 +128,7 @@ def _smil(guide: FinishedGuide, track: TrackText, pars: list[tuple[str, list[tup
         for begin, end in spans:
             audio_number += 1
             sub(holder, "audio", src=audio, id=f"aud{audio_number:04d}",
-                **{"clip-begin": f"npt={begin / 1000:.3f}s", "clip-end": f"npt={end / 1000:.3f}s"})
+                **{"clip-begin": f"npt={smil_seconds(begin)}", "clip-end": f"npt={smil_seconds(end)}"})
     return xml_bytes(root, SMIL_DOCTYPE)
 
 
@@ -183,7 +183,7 @@ def export(guide: FinishedGuide) -> list[Path]:
         ("ncc:tocItems", str(len(entries))),
         ("ncc:depth", str(max(e.level for e in entries))),
         ("ncc:files", str(1 + len(written))),
-        ("ncc:totalTime", hms(elapsed_ms)),
+        ("ncc:totalTime", daisy_hms(elapsed_ms)),
     ]
     for name, content in metas:
         sub(head, "meta", name=name, content=content)
@@ -194,5 +194,5 @@ def export(guide: FinishedGuide) -> list[Path]:
         sub(heading, "a", entry.text, href=links[id(entry)])
     (folder / NCC_NAME).write_bytes(xml_bytes(html, NCC_DOCTYPE))
     written.insert(0, folder / NCC_NAME)
-    logger.info("DAISY 2.02 book: %d headings, %d SMIL files, %s", len(entries), len(book), hms(elapsed_ms))
+    logger.info("DAISY 2.02 book: %d headings, %d SMIL files, %s", len(entries), len(book), daisy_hms(elapsed_ms))
     return written

@@ -25,13 +25,13 @@ from pathlib import Path
 from audioguide import __version__
 from audioguide.errors import AudioguideError
 from audioguide.model.guide import FinishedGuide
+from audioguide.text import smil_clock
 from audioguide.exporters.talkingbook import (
     Block,
     OutlineEntry,
     TrackText,
     book_uuid,
     build_time,
-    clock,
     creator,
     outline,
     read_book,
@@ -125,7 +125,7 @@ def _overlay(track: TrackText) -> tuple[bytes, int]:
         par = sub(seq, "par", id=f"{sentence.id}p")
         sub(par, "text", src=f"../text/{track.stem}.xhtml#{sentence.id}")
         sub(par, "audio", src=f"../audio/{track.stem}.mp3",
-            clipBegin=clock(sentence.begin_ms), clipEnd=clock(sentence.end_ms))
+            clipBegin=smil_clock(sentence.begin_ms), clipEnd=smil_clock(sentence.end_ms))
         duration += sentence.end_ms - sentence.begin_ms
     if not len(seq):
         raise AudioguideError(f"track {track.number} has no sentence with audio")
@@ -182,9 +182,9 @@ def _package(guide: FinishedGuide, book: list[TrackText], durations: list[int], 
         "highlighted as it is read; chapters and questions are navigable headings.",
         property="schema:accessibilitySummary")
     sub(metadata, "meta", ACTIVE_CLASS, property="media:active-class")
-    sub(metadata, "meta", clock(sum(durations)), property="media:duration")
+    sub(metadata, "meta", smil_clock(sum(durations)), property="media:duration")
     for track, duration in zip(book, durations):
-        sub(metadata, "meta", clock(duration), property="media:duration", refines=f"#mo{track.stem}")
+        sub(metadata, "meta", smil_clock(duration), property="media:duration", refines=f"#mo{track.stem}")
 
     manifest = sub(package, "manifest")
     sub(manifest, "item", id="nav", href="nav.xhtml", properties="nav", **{"media-type": "application/xhtml+xml"})
@@ -236,5 +236,5 @@ def export(guide: FinishedGuide) -> list[Path]:
             info.compress_type = method
             info.external_attr = 0o644 << 16
             archive.writestr(info, data.read_bytes() if isinstance(data, Path) else data)
-    logger.info("EPUB 3 with media overlays: %d documents, %s", len(book), clock(sum(durations)))
+    logger.info("EPUB 3 with media overlays: %d documents, %s", len(book), smil_clock(sum(durations)))
     return [path]

@@ -65,7 +65,7 @@ from audioguide.errors import AudioguideError
 from audioguide.model.guide import FinishedGuide
 from audioguide.model.manifest import TrackRecord
 from audioguide.model.settings import HoldProgramme
-from audioguide.text import as_sentence, slug
+from audioguide.text import as_sentence, minutes_seconds, slug
 
 logger = logging.getLogger(__name__)
 
@@ -506,12 +506,12 @@ def render_readme(
     lines = [
         f"Telephone hold-line audio for: {_one_line(title)}",
         "",
-        f"hold-programme.*  the hold loop ({_mmss(programme_s)}):",
+        f"hold-programme.*  the hold loop ({minutes_seconds(programme_s)}):",
     ]
     for index, candidate in enumerate(chosen):
         if has_opening and (index == 0 or hold.repeat_opening):
             lines.append("    - opening line")
-        lines.append(f"    - {stems[candidate.number]}  ({_mmss(candidate.samples_8k / 8000)})")
+        lines.append(f"    - {stems[candidate.number]}  ({minutes_seconds(candidate.samples_8k / 8000)})")
     lines += [
         f"    each track followed by {hold.gap_ms / 1000:g} s of silence; the file loops on hold.",
         "NN-title.*        each track on its own.",
@@ -547,11 +547,6 @@ def render_readme(
         "",
     ]
     return "\n".join(lines)
-
-
-def _mmss(seconds: float) -> str:
-    whole = round(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def _one_line(text: str) -> str:

@@ -124,20 +124,6 @@ def track_stem(number: int, total: int) -> str:
     return f"{number:0{max(2, len(str(total)))}d}"
 
 
-def clock(ms: int) -> str:
-    """SMIL 3 full clock value: 0:01:02.345."""
-    hours, rest = divmod(ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    seconds, millis = divmod(rest, 1000)
-    return f"{hours}:{minutes:02d}:{seconds:02d}.{millis:03d}"
-
-
-def hms(ms: int) -> str:
-    """hh:mm:ss rounded to the nearest second (half up), as DAISY 2.02 recommends."""
-    total = (ms + 500) // 1000
-    return f"{total // 3600:02d}:{total // 60 % 60:02d}:{total % 60:02d}"
-
-
 def _same(a: str, b: str) -> bool:
     return " ".join(a.split()) == " ".join(b.split())
 

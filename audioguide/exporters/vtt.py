@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from audioguide.model.manifest import TrackRecord
+from audioguide.text import vtt_timestamp
 
 
 @dataclass(frozen=True)
@@ -20,14 +21,6 @@ class Cue:
     start_ms: int
     end_ms: int
     text: str
-
-
-def vtt_timestamp(ms: int) -> str:
-    """Milliseconds -> ``HH:MM:SS.mmm`` (hours always written, as many players expect)."""
-    seconds, millis = divmod(max(0, int(ms)), 1000)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
 
 
 def escape_cue_text(text: str) -> str:

@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from audioguide.text import clock, spoken_duration
+
 if TYPE_CHECKING:
     from audioguide.model.guide import FinishedGuide
     from audioguide.model.manifest import ClipRecord
@@ -282,24 +284,6 @@ def csp_hash(source: str) -> str:
     """The CSP source expression allowing exactly this inline script or style."""
     digest = hashlib.sha256(source.encode("utf-8")).digest()
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
-
-
-def clock(seconds: float) -> str:
-    """3725.4 -> "1:02:05"; 65 -> "1:05"."""
-    total = round(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def spoken_duration(seconds: float) -> str:
-    """65 -> "1 minute 5 seconds", for screen readers (which read "1:05" badly)."""
-    total = round(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    parts = [(hours, "hour"), (minutes, "minute"), (secs, "second")]
-    words = [f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in parts if n]
-    return " ".join(words) or "0 seconds"
 
 
 def chapter_label(track: dict[str, Any], total: int) -> str:
