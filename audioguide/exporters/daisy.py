@@ -18,13 +18,18 @@ the DAISY validator rounds them.
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
+
+import mutagen.id3
 
 from audioguide import __version__
 from audioguide.errors import AudioguideError
 from audioguide.model.guide import FinishedGuide
 from audioguide.text import daisy_hms, smil_seconds
+from audioguide.exporters.joined import partial_path
 from audioguide.exporters.talkingbook import (
     OutlineEntry,
     TrackText,
@@ -55,17 +60,22 @@ def daisy_identifier(guide: FinishedGuide) -> str:
     return f"audioguide-{book_key(guide.info)[:16]}"
 
 
-def strip_id3(data: bytes) -> bytes:
-    """The MPEG audio frames of an MP3: leading ID3v2 tags and a trailing ID3v1 tag removed."""
-    while len(data) >= 10 and data[:3] == b"ID3":
-        size = (data[6] & 0x7F) << 21 | (data[7] & 0x7F) << 14 | (data[8] & 0x7F) << 7 | (data[9] & 0x7F)
-        footer = 10 if data[5] & 0x10 else 0
-        data = data[10 + size + footer:]
-    if len(data) >= 128 and data[-128:-125] == b"TAG":
-        data = data[:-128]
-    if len(data) < 4 or data[0] != 0xFF or (data[1] & 0xE0) != 0xE0:
-        raise AudioguideError("an MP3 track does not start with an MPEG frame after its ID3 tag")
-    return data
+def copy_without_tags(source: Path, target: Path) -> None:
+    """``target``: the MPEG audio frames of ``source``, its ID3v2 and ID3v1 tags removed by mutagen.
+
+    Written to a temporary name beside ``target`` and renamed into place.
+    """
+    part = partial_path(target)
+    try:
+        shutil.copyfile(source, part)
+        mutagen.id3.delete(part)
+        with open(part, "rb") as handle:
+            start = handle.read(4)
+        if len(start) < 4 or start[0] != 0xFF or (start[1] & 0xE0) != 0xE0:
+            raise AudioguideError(f"{source.name}: the MP3 does not start with an MPEG frame after its ID3 tag")
+        os.replace(part, target)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def _units(track: TrackText, needed: int) -> list[tuple[int, int]]:
@@ -151,8 +161,7 @@ def export(guide: FinishedGuide) -> list[Path]:
         if not mine:  # cannot happen: every track has a heading
             raise AudioguideError(f"track {track.number} has no heading")
         smil_name, mp3_name = f"{track.stem}.smil", f"{track.stem}.mp3"
-        source = track.audio.read_bytes()
-        (folder / mp3_name).write_bytes(strip_id3(source))
+        copy_without_tags(track.audio, folder / mp3_name)
         written.append(folder / mp3_name)
         spans = _split(track, mine)
         pars = [(ids[id(entry)], spans[k]) for k, entry in enumerate(mine)]
