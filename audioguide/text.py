@@ -12,6 +12,11 @@ def as_sentence(text: str) -> str:
     return text if not text or text[-1] in ".?!" else f"{text}."
 
 
+def one_line(text: str) -> str:
+    """Every run of white space (line breaks too) as one space, none at the ends."""
+    return " ".join(text.split())
+
+
 def slug(text: str, limit: int) -> str:
     """Lower-case ASCII letters, digits and hyphens, at most ``limit`` characters, cut at a hyphen.
 

@@ -65,7 +65,7 @@ from audioguide.errors import AudioguideError
 from audioguide.model.guide import FinishedGuide
 from audioguide.model.manifest import TrackRecord
 from audioguide.model.settings import HoldProgramme
-from audioguide.text import as_sentence, minutes_seconds, slug
+from audioguide.text import as_sentence, minutes_seconds, one_line, slug
 
 logger = logging.getLogger(__name__)
 
@@ -377,9 +377,9 @@ def programme_start_s(record: TrackRecord) -> float:
     follows. The cut falls in the pause before the title, keeping
     ``PROGRAMME_LEAD_S`` of it; the per-track files keep their announcement.
     """
-    title = " ".join(as_sentence(record.title).split())
+    title = one_line(as_sentence(record.title))
     for index, clip in enumerate(record.clips):
-        if clip.role != "announcement" or " ".join(clip.written.split()) == title:
+        if clip.role != "announcement" or one_line(clip.written) == title:
             if index == 0:
                 return 0.0
             return max(record.clips[index - 1].end_s, clip.start_s - PROGRAMME_LEAD_S)
@@ -461,7 +461,7 @@ def render_musiconhold_conf(title: str, slug: str, track_stems: Sequence[str]) -
     programme_files = " ".join(f"{PROGRAMME_STEM}{ext}" for ext in EXTENSIONS)
     first = track_stems[0] if track_stems else "01-track"
     return "\n".join([
-        f"; Music on hold for \"{_one_line(title)}\", made by audioguide.",
+        f"; Music on hold for \"{one_line(title)}\", made by audioguide.",
         ";",
         "; 1. Copy ONLY the hold-programme files (all four formats of the one programme) to the",
         ";    class folder, so the class plays the programme and nothing else:",
@@ -504,7 +504,7 @@ def render_readme(
     wav_mb = programme_s * 16000 / 1e6
     ulaw_mb = programme_s * 8000 / 1e6
     lines = [
-        f"Telephone hold-line audio for: {_one_line(title)}",
+        f"Telephone hold-line audio for: {one_line(title)}",
         "",
         f"hold-programme.*  the hold loop ({minutes_seconds(programme_s)}):",
     ]
@@ -547,7 +547,3 @@ def render_readme(
         "",
     ]
     return "\n".join(lines)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())

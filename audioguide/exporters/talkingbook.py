@@ -24,7 +24,7 @@ from mutagen.mp3 import MP3, HeaderNotFoundError
 from audioguide.errors import AudioguideError
 from audioguide.model.guide import FinishedGuide, GuideInfo
 from audioguide.model.manifest import ClipRecord
-from audioguide.text import as_sentence
+from audioguide.text import as_sentence, one_line
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ def track_stem(number: int, total: int) -> str:
 
 
 def _same(a: str, b: str) -> bool:
-    return " ".join(a.split()) == " ".join(b.split())
+    return one_line(a) == one_line(b)
 
 
 def _passages(guide: FinishedGuide, track_index: int) -> list[tuple[str, list[int]]]:
@@ -172,7 +172,7 @@ def read_book(guide: FinishedGuide) -> list[TrackText]:
         starts = [min(round(c.start_s * 1000), end_ms) for c in clips]
         sentences = [
             Sentence(
-                index=i, id=f"t{stem}s{i + 1:04d}", text=" ".join(c.written.split()), clip=c,
+                index=i, id=f"t{stem}s{i + 1:04d}", text=one_line(c.written), clip=c,
                 begin_ms=0 if i == 0 else starts[i],
                 end_ms=starts[i + 1] if i + 1 < len(clips) else end_ms,
             )

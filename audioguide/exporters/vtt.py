@@ -5,12 +5,12 @@ Shared by the per-track captions (``captions/``) and the single file's ``guide.v
 
 from __future__ import annotations
 
-import re
+import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from audioguide.model.manifest import TrackRecord
-from audioguide.text import vtt_timestamp
+from audioguide.text import one_line, vtt_timestamp
 
 
 @dataclass(frozen=True)
@@ -25,8 +25,7 @@ class Cue:
 
 def escape_cue_text(text: str) -> str:
     """Plain text as WebVTT cue text: one line, ``&``, ``<`` and ``>`` escaped."""
-    one_line = re.sub(r"\s+", " ", text).strip()
-    return one_line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return html.escape(one_line(text), quote=False)
 
 
 def render_vtt(cues: Iterable[Cue]) -> str:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from audioguide.text import clock, spoken_duration
+from audioguide.text import clock, one_line, spoken_duration
 
 if TYPE_CHECKING:
     from audioguide.model.guide import FinishedGuide
@@ -300,11 +300,11 @@ def paragraph_numbers(clips: list[ClipRecord], transcript: str | None) -> list[i
     the clip role changes.
     """
     if transcript is not None:
-        paragraphs = [" ".join(p.split()) for p in transcript.split("\n\n") if p.strip()]
+        paragraphs = [one_line(p) for p in transcript.split("\n\n") if p.strip()]
         numbers: list[int] = []
         index, rest = 0, paragraphs[0] if paragraphs else ""
         for clip in clips:
-            text = " ".join(clip.text.split())
+            text = one_line(clip.text)
             while not rest and index + 1 < len(paragraphs):
                 index += 1
                 rest = paragraphs[index]
