@@ -19,7 +19,7 @@ from typing import Any
 
 import jinja2
 
-from audioguide.text import one_line
+from audioguide.text import clock, minutes_seconds, one_line, spoken_duration
 
 
 def resource_text(name: str) -> str:
@@ -40,7 +40,8 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["one_line"] = one_line
+    env.filters.update(one_line=one_line, clock=clock, minutes_seconds=minutes_seconds,
+                       spoken_duration=spoken_duration)
     return env
 
 
