@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import mutagen.id3
@@ -39,6 +38,7 @@ from audioguide.exporters.talkingbook import (
     outline,
     publisher,
     read_book,
+    root,
     sub,
     xml_bytes,
 )
@@ -118,8 +118,8 @@ def _smil(guide: FinishedGuide, track: TrackText, pars: list[tuple[str, list[tup
           audio: str, elapsed_ms: int) -> bytes:
     """One SMIL 1.0 file: a par per heading (text -> NCC heading), a seq of sentence audio in each."""
     duration_ms = track.end_ms
-    root = ET.Element("smil")
-    head = sub(root, "head")
+    smil = root("smil")
+    head = sub(smil, "head")
     sub(head, "meta", name="dc:format", content="Daisy 2.02")
     sub(head, "meta", name="dc:title", content=track.title)
     sub(head, "meta", name="dc:identifier", content=daisy_identifier(guide))
@@ -128,7 +128,7 @@ def _smil(guide: FinishedGuide, track: TrackText, pars: list[tuple[str, list[tup
     sub(head, "meta", name="ncc:totalElapsedTime", content=daisy_hms(elapsed_ms))
     layout = sub(head, "layout")
     sub(layout, "region", id="txtView")
-    body = sub(root, "body")
+    body = sub(smil, "body")
     seq = sub(body, "seq", dur=smil_seconds(duration_ms))
     audio_number = 0
     for number, (ncc_id, spans) in enumerate(pars, 1):
@@ -139,7 +139,7 @@ def _smil(guide: FinishedGuide, track: TrackText, pars: list[tuple[str, list[tup
             audio_number += 1
             sub(holder, "audio", src=audio, id=f"aud{audio_number:04d}",
                 **{"clip-begin": f"npt={smil_seconds(begin)}", "clip-end": f"npt={smil_seconds(end)}"})
-    return xml_bytes(root, SMIL_DOCTYPE)
+    return xml_bytes(smil, SMIL_DOCTYPE)
 
 
 def export(guide: FinishedGuide) -> list[Path]:
@@ -171,7 +171,7 @@ def export(guide: FinishedGuide) -> list[Path]:
         written.append(folder / smil_name)
         elapsed_ms += track.end_ms
 
-    html = ET.Element("html", {"xmlns": XHTML_NS, "lang": document.language, "xml:lang": document.language})
+    html = root("html", {None: XHTML_NS}, lang=document.language, **{"xml:lang": document.language})
     head = sub(html, "head")
     sub(head, "meta", **{"http-equiv": "Content-type", "content": "text/html; charset=utf-8"})
     sub(head, "title", document.title)
