@@ -19,6 +19,7 @@ import click
 from audioguide import __version__
 from audioguide.model.settings import FaqMode, GuideSettings
 from audioguide.errors import AudioguideError
+from audioguide.text import minutes_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -193,20 +194,15 @@ def outline(source: str, keep_furniture: bool, faq_mode: str | None, lexicon_fil
         return
     click.echo(f"{plan.title}")
     click.echo(f"{len(tracks)} tracks, {sum(t['words'] for t in tracks)} words, "
-               f"about {_minutes(sum(t['estimated_s'] for t in tracks))}\n")
+               f"about {minutes_seconds(sum(t['estimated_s'] for t in tracks))}\n")
     width = len(str(len(tracks)))
     for t in tracks:
-        click.echo(f"{t['number']:>{width}}  {t['kind']:<10} {t['words']:>5} words  ~{_minutes(t['estimated_s']):>6}  {t['title']}")
+        click.echo(f"{t['number']:>{width}}  {t['kind']:<10} {t['words']:>5} words  ~{minutes_seconds(t['estimated_s']):>6}  {t['title']}")
     if dropped:
         click.echo("\nNot spoken (page furniture, repeated or empty headings; --keep-furniture keeps furniture):")
         for d in dropped:
             where = f"line {d['line']}: " if d["line"] else ""
             click.echo(f"  - {where}{d['reason']}: {_shorten(d['text'])}")
-
-
-def _minutes(seconds: float) -> str:
-    seconds = int(round(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def _shorten(text: str, width: int = 70) -> str:
@@ -296,7 +292,7 @@ def build(source: str, outdir: Path | None, quiet: bool, as_json: bool, keep_fur
         f"{report.clips_reused} from cache." if dry_run else
         f"{verb} {len(report.rebuilt)} of {report.tracks} tracks ({len(report.unchanged)} unchanged, "
         f"{len(report.removed)} removed); clips: {report.clips_synthesized} synthesized, "
-        f"{report.clips_reused} from cache; {_minutes(report.audio_seconds)} of audio in "
+        f"{report.clips_reused} from cache; {minutes_seconds(report.audio_seconds)} of audio in "
         f"{report.seconds:.1f} s."
     )
     if dry_run:
