@@ -46,6 +46,8 @@ def folder_slug(text: str, limit: int = 60, max_bytes: int = 150) -> str:
         cut = words.rsplit("-", 1)[0] if "-" in words else words[:-1]
         words = cut.strip("-")
     return words
+
+
 # --------------------------------------------------------------------------- times and durations
 # One function per format a guide writes; each names its rounding. Milliseconds are whole numbers
 # (the manifest's clip times rounded once); seconds are floats, rounded with ``round``.
