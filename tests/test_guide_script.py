@@ -394,7 +394,7 @@ ERRORS = [
     pytest.param(MINIMAL + "  - just a string\n", 6, "chapter 2 must be a mapping, not 'just a string'",
                  id="chapter-not-mapping"),
     pytest.param(MINIMAL + "  - kind: section\n    titel: Oops\n    text: x\n", 7,
-                 "unknown key 'titel' in chapter 2 (known: kind, title, lead, text, skip)",
+                 "unknown key 'titel' in chapter 2 (known: kind, title, lead, text, skip, group)",
                  id="unknown-chapter-key"),
     pytest.param(MINIMAL + "  - kind: section\n    title: A\n    title: B\n    text: x\n", 8,
                  "duplicate key 'title' in chapter 2", id="duplicate-chapter-key"),
@@ -490,7 +490,7 @@ def test_error_names_the_file_as_given(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.chdir(tmp_path)
     write(tmp_path, MINIMAL + "  - kind: section\n    titel: Oops\n    text: x\n")
     with pytest.raises(GuideScriptError, match=r"^guide\.yaml:7: unknown key 'titel' in chapter 2 "
-                                               r"\(known: kind, title, lead, text, skip\)$"):
+                                               r"\(known: kind, title, lead, text, skip, group\)$"):
         load_guide(Path("guide.yaml"))
 
 

@@ -58,7 +58,7 @@ TOP_KEYS = (
     "announce", "announce_template", "faq", "pronunciations", "lexicon",
     "hold", "cover_image", "chapters",
 )
-CHAPTER_KEYS = ("kind", "title", "lead", "text", "skip")
+CHAPTER_KEYS = ("kind", "title", "lead", "text", "skip", "group")
 VOICE_KEYS = ("engine", "voice", "rate", "lang", "tld")
 PAUSE_KEYS = (
     "head_ms", "after_announcement_ms", "sentence_ms",
@@ -103,6 +103,8 @@ _HEADER = """\
 # chapters: one entry per track, built in this order. Each entry has
 #   kind    intro | section | faq | conclusion (default section)
 #   title   chapter heading (for faq: the question)
+#   group   optional topic the chapter sits under (said in the announcement; a level-1
+#           navigation point over the chapters of the same group that follow each other)
 #   lead    optional text spoken first (intro: the article title)
 #   text    the paragraphs, separated by a blank line; lines of a paragraph may be wrapped;
 #           a line starting with "- " is a list item (a short pause after each)
@@ -175,6 +177,8 @@ def _chapter_node(chapter: Chapter) -> MappingNode:
         ("kind", _scalar(chapter.kind.value)),
         ("title", _scalar(chapter.title)),
     ]
+    if chapter.group is not None:
+        pairs.append(("group", _scalar(chapter.group)))
     if chapter.lead is not None:
         pairs.append(("lead", _scalar(chapter.lead)))
     pairs.append(("text", _block(_chapter_text(chapter.paragraphs))))
@@ -531,6 +535,7 @@ class _Reader:
             self.fail(keys["title"][1], f"{what} has no title")
 
         lead = self.text(keys["lead"][1], f"{what}: lead", optional=True) if "lead" in keys else None
+        group = self.text(keys["group"][1], f"{what}: group", optional=True) if "group" in keys else None
 
         paragraphs: tuple[str, ...] = ()
         if "text" in keys:
@@ -544,7 +549,7 @@ class _Reader:
         if skip:
             dropped_text = "\n\n".join([title, *paragraphs])
             return None, Dropped(dropped_text, SKIPPED_REASON, line=node.start_mark.line + 1)
-        return Chapter(kind=kind, title=title, paragraphs=paragraphs, lead=lead), None
+        return Chapter(kind=kind, title=title, paragraphs=paragraphs, lead=lead, group=group), None
 
 
 def _read_text(path: Path) -> str:
