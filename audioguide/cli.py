@@ -156,7 +156,8 @@ def outline(source: str, keep_furniture: bool, faq_mode: str | None, lexicon_fil
 
     Example: audioguide outline examples/article.txt
     """
-    from audioguide.model.plan import plan_tracks
+    from audioguide.model.document import dropped_summary
+    from audioguide.model.plan import LONG_TRACK_S, plan_tracks
     from audioguide.speech.clips import plan_warnings
 
     loaded = _load(source, keep_furniture)
@@ -168,15 +169,21 @@ def outline(source: str, keep_furniture: bool, faq_mode: str | None, lexicon_fil
             "number": t.number,
             "kind": t.kind.value,
             "title": t.title,
+            "group": t.group,
             "file": f"{t.stem}.mp3",
             "words": t.words,
             "estimated_s": round(t.estimated_seconds, 1),
+            "long": t.estimated_seconds > LONG_TRACK_S,
         }
         for t in plan.tracks
     ]
-    dropped = [{"line": d.line, "reason": d.reason, "text": d.text} for d in plan.dropped]
+    dropped = [{"line": d.line, "reason": d.reason, "text": d.text, "words": d.words, "outside": d.outside}
+               for d in plan.dropped]
+    summary = dropped_summary(loaded.document)
     for number, w in warnings:  # on stderr in both modes: stdout stays the plan (or pure JSON)
         click.echo(f"warning: track {number}: {w.message}", err=True)
+    for line in _structure_warnings(plan, summary):
+        click.echo(f"warning: {line}", err=True)
     if as_json:
         click.echo(json.dumps(
             {
@@ -186,6 +193,9 @@ def outline(source: str, keep_furniture: bool, faq_mode: str | None, lexicon_fil
                 "total_words": sum(t["words"] for t in tracks),
                 "estimated_s": round(sum(t["estimated_s"] for t in tracks), 1),
                 "dropped": dropped,
+                "dropped_words": summary.words,
+                "dropped_share": round(summary.share, 4),
+                "dropped_outside_words": summary.outside_words,
                 "warnings": [{"track": n, "code": w.code, "text": w.text, "message": w.message} for n, w in warnings],
                 "pronunciations": len(settings.pronunciations),
             },
@@ -194,15 +204,40 @@ def outline(source: str, keep_furniture: bool, faq_mode: str | None, lexicon_fil
         return
     click.echo(f"{plan.title}")
     click.echo(f"{len(tracks)} tracks, {sum(t['words'] for t in tracks)} words, "
-               f"about {minutes_seconds(sum(t['estimated_s'] for t in tracks))}\n")
+               f"about {minutes_seconds(sum(t['estimated_s'] for t in tracks))}; {summary.describe()}\n")
     width = len(str(len(tracks)))
+    group = None
     for t in tracks:
-        click.echo(f"{t['number']:>{width}}  {t['kind']:<10} {t['words']:>5} words  ~{minutes_seconds(t['estimated_s']):>6}  {t['title']}")
+        if t["group"] and t["group"] != group and t["group"] != t["title"]:
+            click.echo(f"{'':>{width}}  {t['group']}")
+        group = t["group"]
+        indent = "  " if t["group"] and t["group"] != t["title"] else ""
+        flag = "  [over 10 minutes]" if t["long"] else ""
+        click.echo(f"{t['number']:>{width}}  {t['kind']:<10} {t['words']:>5} words  ~{minutes_seconds(t['estimated_s']):>6}  "
+                   f"{indent}{t['title']}{flag}")
     if dropped:
-        click.echo("\nNot spoken (page furniture, repeated or empty headings; --keep-furniture keeps furniture):")
+        click.echo(f"\nNot spoken ({summary.describe()}; page furniture, repeated or empty headings; "
+                   "--keep-furniture keeps furniture):")
         for d in dropped:
             where = f"line {d['line']}: " if d["line"] else ""
             click.echo(f"  - {where}{d['reason']}: {_shorten(d['text'])}")
+
+
+def _structure_warnings(plan: Any, summary: Any) -> list[str]:
+    """Tracks too long to find one's way in, and a source that lost much of its text."""
+    from audioguide.model.document import DROPPED_WARN_SHARE
+    from audioguide.model.plan import LONG_TRACK_S
+
+    lines = [
+        f"track {t.number} ({_shorten(t.title, 50)}) is about {minutes_seconds(t.estimated_seconds)} long; "
+        "over 10 minutes is hard to find one's way in (split it with sub-headings)"
+        for t in plan.tracks if t.estimated_seconds > LONG_TRACK_S
+    ]
+    if summary.share > DROPPED_WARN_SHARE:
+        largest = "; ".join(f"{d.words} words, {d.reason}: {_shorten(d.text, 50)}" for d in summary.largest)
+        lines.append(f"{summary.describe()} of the text; check that nothing real was lost "
+                     f"(largest dropped blocks: {largest}); --keep-furniture keeps it")
+    return lines
 
 
 def _shorten(text: str, width: int = 70) -> str:
