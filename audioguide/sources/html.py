@@ -89,7 +89,7 @@ _LANDMARK_ATTRS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"newsletter|subscribe|signup|sign-up", "subscribe box"),
         (r"entry-footer|post-footer|cat-links|tags-links|\btags?\b|categor(y|ies)", "tags and categories"),
         (r"footer|colophon", "page footer"),
-        (r"sidebar|widget|secondary", "sidebar"),
+        (r"sidebar|(?<![\w-])(widget|widgets|widget-area|secondary)\b", "sidebar"),
         (r"\bad\b|\bads\b|advert|sponsor|promo", "advertisement"),
     )
 )
@@ -157,6 +157,7 @@ class _PageBlock:
     landmark: str | None
     in_details: bool = False
     in_main: bool = False  # inside <main>, role="main" or <article>
+    owner: Any = None      # the element whose text the block is
 
 
 # --------------------------------------------------------------------------- public
@@ -262,6 +263,12 @@ def _article_span(
             and f" {_key(p.block.text)} " in corpus]
     if not hits:
         return free
+    container = _common_container([page[i].owner for i in hits])
+    if container is not None:
+        # Everything in the element that holds all of the article (DocBook's chapter
+        # <div>, a Bootstrap container): trafilatura may leave out its last accordion item.
+        inside = {id(e) for e in container.iter()}
+        return [p for p in free if id(p.owner) in inside]
     first, last = hits[0], hits[-1]
     # The headings just above the first paragraph trafilatura keeps (the title, the first
     # question) open the article, whatever lies between them in landmarks (a table of contents).
@@ -274,6 +281,22 @@ def _article_span(
             first = index
         index -= 1
     return [p for p in page[first:last + 1] if p.landmark is None]
+
+
+def _common_container(owners: list[Any]) -> Any | None:
+    """The innermost element holding all ``owners``, unless that is the whole page."""
+    if not owners:
+        return None
+    path = [owners[0], *owners[0].iterancestors()]
+    common = {id(e): depth for depth, e in enumerate(path)}
+    best = 0
+    for owner in owners[1:]:
+        for element in (owner, *owner.iterancestors()):
+            if id(element) in common:
+                best = max(best, common[id(element)])
+                break
+    container = path[best]
+    return None if container.tag in ("html", "body") else container
 
 
 # --------------------------------------------------------------------------- parsing
@@ -365,6 +388,8 @@ def _mark_questions(root: Any) -> None:
     microdata (``itemprop="name"`` of an ``itemtype=".../Question"``); a
     ``<dt>`` that asks; a bold run opening a paragraph and ending in "?".
     """
+    accordions: dict[int, list[Any]] = {}
+    keep: list[Any] = []  # elements whose id() is a key above stay alive
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
@@ -376,7 +401,10 @@ def _mark_questions(root: Any) -> None:
         if tokens & _FAQ_QUESTION_TOKENS:
             mark = True
         elif tokens & _ACCORDION_TITLE_TOKENS:
-            mark = text.endswith("?") or _in_faq(element)
+            container = _accordion(element)
+            keep.append(container)
+            accordions.setdefault(id(container), []).append(element)
+            continue
         elif element.get("itemprop") == "name" and "question" in (
             (element.getparent().get("itemtype") or "").lower() if element.getparent() is not None else ""
         ):
@@ -387,6 +415,27 @@ def _mark_questions(root: Any) -> None:
             mark = True
         if mark and not any(a.get(QUESTION_MARK) for a in element.iterancestors()):
             element.set(QUESTION_MARK, "1")
+    # An accordion's titles are questions when most of them ask, or the accordion is an FAQ.
+    for titles in accordions.values():
+        texts = [" ".join(t.text_content().split()) for t in titles]
+        asking = sum(t.rstrip().endswith("?") for t in texts)
+        every = asking * 2 >= len(titles) or _in_faq(titles[0])
+        for title, text in zip(titles, texts):
+            outer = [a for a in title.iterancestors() if a.get(QUESTION_MARK)]
+            inner = [d for d in title.iterdescendants() if isinstance(d.tag, str) and _tokens(d) & _ACCORDION_TITLE_TOKENS]
+            if (every or text.endswith("?")) and not outer and not inner:
+                title.set(QUESTION_MARK, "1")
+    del keep
+
+
+def _accordion(element: Any) -> Any:
+    """The accordion an accordion title belongs to (its titles are judged together)."""
+    for ancestor in element.iterancestors():
+        tokens = _tokens(ancestor)
+        if ancestor.get("role") == "tablist" or tokens & {"accordion", "elementor-accordion", "elementor-toggle",
+                                                          "e-n-accordion", "panel-group", "faq"}:
+            return ancestor
+    return element.getparent() if element.getparent() is not None else element
 
 
 def _in_faq(element: Any) -> bool:
@@ -480,7 +529,7 @@ def _page_blocks(root: Any) -> Iterator[_PageBlock]:
             block = Block("question" if text.endswith("?") else "heading", text, line)
         else:
             block = Block("paragraph", text, line)
-        yield _PageBlock(block, _landmark(ancestors), in_details, in_main)
+        yield _PageBlock(block, _landmark(ancestors), in_details, in_main, owner)
 
     def is_block(element: Any, tag: str | None) -> bool:
         return (tag in _BLOCK_TAGS or bool(element.get(QUESTION_MARK))) and (not in_row or tag == "tr")

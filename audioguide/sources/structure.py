@@ -171,6 +171,21 @@ def question_title(text: str) -> str | None:
     return None
 
 
+_A_PREFIX_RE = re.compile(r"^A(?:nswer)?\s*\d{0,3}\s*(?::|\s[-–—])\s*(?=\S)", re.IGNORECASE)
+MAX_MARKED_QUESTION_WORDS = 40
+
+
+def _asks_with_marker(text: str) -> bool:
+    """A paragraph "Q: How long is recovery?" (or "Q1. ...", "Question: ..."): a question."""
+    return bool(_Q_PREFIX_RE.match(text)) and asks(text) and len(text.split()) <= MAX_MARKED_QUESTION_WORDS
+
+
+def strip_answer_marker(text: str) -> str:
+    """ "A: No, you can drive." -> "No, you can drive." (the marker is not read)."""
+    match = _A_PREFIX_RE.match(text)
+    return text[match.end():] if match else text
+
+
 def asks(text: str) -> bool:
     """Ends in a question mark: "Why?", "what is Linux?!", "(why?)"."""
     text = text.rstrip(" !\"'”’)]»")
@@ -311,6 +326,10 @@ def build_document(
             if block.kind != "item":
                 block = Block("paragraph", text, block.line)  # kept furniture is read, never a chapter
 
+        if block.kind == "paragraph" and _asks_with_marker(text):
+            block = Block("question", text, block.line, block.level)  # "Q: Can I drive home?"
+        elif block.kind == "paragraph" and current is not None and current.kind is ChapterKind.FAQ:
+            text = strip_answer_marker(text)  # "A: No, ..." after its "Q: ..."
         if block.kind in ("paragraph", "item"):
             if current is None:  # text between the FAQ heading and its first question
                 current = start(ChapterKind.SECTION, faq_title, block.line, None, None)
