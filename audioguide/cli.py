@@ -241,6 +241,7 @@ def _structure_warnings(plan: Any, summary: Any) -> list[str]:
 
 
 def _shorten(text: str, width: int = 70) -> str:
+    text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
 

@@ -697,6 +697,17 @@ def _fragment_blocks(html: str) -> list[Block]:
     return [p.block for p in _page_blocks(fragment) if p.block.kind != "question"]
 
 
+def html_fragment_blocks(html: str) -> list[Block]:
+    """The blocks of an HTML fragment (raw HTML in Markdown): headings, paragraphs, items."""
+    if not html.strip():
+        return []
+    try:
+        fragment = lxml.html.fragment_fromstring(clean_text(html), create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return []
+    return [p.block for p in _page_blocks(fragment)]
+
+
 def _plain(html: str) -> str:
     blocks = _fragment_blocks(html)
     return " ".join(b.text for b in blocks)

@@ -42,6 +42,9 @@ _CONCLUSION_RE = re.compile(
 )
 
 
+_LEGAL_RE = re.compile(r"^(copyright|licen[cs](e|ing)|legal|terms of use|disclaimer)s?\b", re.I)
+
+
 BlockKind = Literal["heading", "paragraph", "item", "question"]
 
 
@@ -154,6 +157,26 @@ def section_number_depth(text: str) -> int | None:
     if not match:
         return None
     return len([part for part in match.group(0).rstrip(".)").split(".") if part])
+
+
+_LEADING_NUMBER_RE = re.compile(
+    r"^(?:\d{1,3}(?:\.\d{1,3})*\.|\d{1,3}(?:\.\d{1,3})+|\d{1,3}\))\s+(?=[A-Z\"“‘'(\[`_]|[a-z]+\b)"
+)
+
+
+def without_section_number(heading: str) -> str:
+    """ "3.2.1. Why?" -> "Why?": the track number says where a track is; "one point one" would not.
+
+    "Chapter 3. Basics" keeps its words; a number that is the heading's
+    subject ("2.5 mg or 5 mg?") is kept, as it is not followed by a word.
+    """
+    match = _LEADING_NUMBER_RE.match(heading)
+    if not match or not heading[match.end():].strip():
+        return heading
+    rest = heading[match.end():]
+    if re.match(r"(mg|ml|g|kg|mm|cm|km|m|h|s|am|pm|mcg|iu|units?|x)\b", rest, re.IGNORECASE):
+        return heading
+    return rest
 
 
 def question_title(text: str) -> str | None:
@@ -342,7 +365,7 @@ def build_document(
                 Dropped(text, "heading repeats the article title; its text continues the previous chapter", block.line)
             )
             continue
-        heading = split_label(text, title)
+        heading = without_section_number(split_label(text, title))
         explicit = block.kind == "question"  # the markup says so: an FAQ, wherever it stands
         asked = question_title(heading)
         in_run = index in question_runs
@@ -384,6 +407,10 @@ def build_document(
             current.paragraphs.append(Subheading(heading, level))  # "Required" inside an answer
             continue
         if in_faq and (faq_doc or level is not None):
+            if topic is not None and topic[1] is not None and level is not None and level > topic[1]:
+                # Below a topic, beside its questions ("15.1. Hardening the system"): a section of that topic.
+                current = start(ChapterKind.SECTION, heading, block.line, level, topic[0])
+                continue
             # A topic inside the FAQ part ("General Information"): its questions are grouped under it.
             topic = (heading, level)
             current = start(ChapterKind.SECTION, heading, block.line, level, heading)
@@ -410,6 +437,10 @@ def build_document(
             drops.append(Dropped(draft.title, "empty heading (no text before the next heading)", draft.line))
     if not chapters:
         raise SourceError(f"{source or 'source'}: no article text found (only a title, headings or page furniture)")
+    # Copyright and licence sections are read last, not as track 3.
+    legal = [c for c in chapters if c.kind is ChapterKind.SECTION and _LEGAL_RE.match(c.title) and c is not chapters[0]]
+    if legal and len(legal) < len(chapters):
+        chapters = [c for c in chapters if not any(c is l for l in legal)] + legal
     if chapters[0].kind is not ChapterKind.INTRO:
         # No opening paragraphs: the first chapter opens with the article title.
         first = chapters[0]
@@ -444,7 +475,7 @@ def split_long_chapter(chapter: Chapter) -> list[Chapter]:
     for index, (title, paragraphs) in enumerate(pieces):
         first = index == 0
         out.append(Chapter(
-            kind=chapter.kind if first or chapter.kind is ChapterKind.FAQ else ChapterKind.SECTION,
+            kind=chapter.kind if first else ChapterKind.SECTION,
             title=title,
             paragraphs=tuple(paragraphs),
             lead=chapter.lead if first else None,
