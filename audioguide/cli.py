@@ -87,6 +87,9 @@ def _voice_options(func: Callable) -> Callable:
                      help="Speaking speed, 1.0 = normal (Piper length scale = 1/rate)."),
         click.option("--lang", default=None, help="gTTS language (e.g. en, es)."),
         click.option("--tld", default=None, help="gTTS Google host, e.g. com, co.uk (changes the accent)."),
+        click.option("--locale", default=None,
+                     help="The guide's locale, e.g. en-US or en-GB: how numeric dates such as 3/4/2024 are read "
+                          "(without one they are read as written)."),
     ]):
         func = option(func)
     return func
@@ -135,6 +138,8 @@ def _settings(base: GuideSettings | None, **overrides: Any) -> GuideSettings:
         changes["loudness"] = dataclasses.replace(settings.loudness, target_lufs=overrides["target_lufs"])
     if overrides.get("bitrate") is not None:
         changes["encoding"] = dataclasses.replace(settings.encoding, bitrate_kbps=overrides["bitrate"])
+    if overrides.get("locale"):
+        changes["locale"] = overrides["locale"]
     return dataclasses.replace(settings, **changes)
 
 

@@ -374,7 +374,7 @@ ERRORS = [
     pytest.param(MINIMAL + "titel: X\n", 6,
                  "unknown top-level key 'titel' (known: title, publisher, author, language, "
                  "source, faq_title, voice, pauses, loudness, encoding, announce, "
-                 "announce_template, faq, pronunciations, lexicon, hold, cover_image, chapters)",
+                 "announce_template, faq, pronunciations, lexicon, hold, cover_image, chapters, locale, formats)",
                  id="unknown-top-key"),
     pytest.param("title: T\ntitle: U\nchapters: []\n", 2, "duplicate top-level key 'title'",
                  id="duplicate-top-key"),
@@ -450,7 +450,7 @@ ERRORS = [
                  "announce must be true or false, not 'sometimes'", id="announce-not-bool"),
     pytest.param("announce_template: 'Track {num}: {title}'\n" + MINIMAL, 1,
                  "announce_template has unknown placeholder '{num}' "
-                 "(allowed: {number}, {total}, {title}, {kind})", id="template-placeholder"),
+                 "(allowed: {number}, {total}, {title}, {kind}, {group})", id="template-placeholder"),
     pytest.param("announce_template: 'Track {}'\n" + MINIMAL, 1,
                  "announce_template has unknown placeholder '{}'", id="template-positional"),
     pytest.param("announce_template: 'Track {title.upper}'\n" + MINIMAL, 1,

@@ -50,13 +50,13 @@ logger = logging.getLogger(__name__)
 __all__ = ["GuideScript", "dump_guide", "load_guide", "load_guide_script", "SKIPPED_REASON", "PLACEHOLDERS"]
 
 SKIPPED_REASON = "skipped in guide script"
-PLACEHOLDERS = ("number", "total", "title", "kind")
+PLACEHOLDERS = ("number", "total", "title", "kind", "group")
 
 TOP_KEYS = (
     "title", "publisher", "author", "language", "source", "faq_title",
     "voice", "pauses", "loudness", "encoding",
     "announce", "announce_template", "faq", "pronunciations", "lexicon",
-    "hold", "cover_image", "chapters",
+    "hold", "cover_image", "chapters", "locale", "formats",
 )
 CHAPTER_KEYS = ("kind", "title", "lead", "text", "skip", "group")
 VOICE_KEYS = ("engine", "voice", "rate", "lang", "tld")
@@ -99,6 +99,9 @@ _HEADER = """\
 #   hold                       phone hold loop: tracks [numbers], gap_ms, opening (text or null),
 #                              repeat_opening, max_seconds, max_bytes
 #   cover_image                picture for the M4B audiobook, relative to this file
+#   locale                     en-US, en-GB, ...: how numeric dates such as 3/4/2024 are read
+#   formats                    what build makes: all, or a list (tracks, single, m4b, captions,
+#                              daisy, epub, web, phone); --formats on the command line wins
 #
 # chapters: one entry per track, built in this order. Each entry has
 #   kind    intro | section | faq | conclusion (default section)
@@ -233,6 +236,10 @@ def dump_guide(doc: Document, settings: GuideSettings, lexicon_files: Sequence[s
         pairs.append(("hold", _hold_node(settings.hold)))
     if settings.cover_image is not None:
         pairs.append(("cover_image", _scalar(str(settings.cover_image))))
+    if settings.locale is not None:
+        pairs.append(("locale", _scalar(settings.locale)))
+    if settings.formats is not None:
+        pairs.append(("formats", _scalar(", ".join(settings.formats))))
     pairs.append(("chapters", SequenceNode(
         _SEQ, [_chapter_node(c) for c in doc.chapters], flow_style=False)))
 
@@ -429,10 +436,24 @@ class _Reader:
                 self.fail(node, f"announce_template has unknown placeholder '{{{field}}}' "
                                 f"(allowed: {allowed})")
         try:
-            value.format(number=1, total=1, title="Title", kind="section")
+            value.format(number=1, total=1, title="Title", kind="section", group="Topic")
         except (ValueError, KeyError, IndexError, AttributeError) as exc:
             self.fail(node, f"announce_template is not a valid template ({exc})")
         return value
+
+    def formats(self, node: Node) -> tuple[str, ...]:
+        """``formats: all``, ``formats: web, phone`` or a YAML list of names (checked by the build)."""
+        if isinstance(node, SequenceNode):
+            names = [self.text(item, "formats") or "" for item in node.value]
+        else:
+            names = (self.text(node, "formats") or "").split(",")
+        names = [n.strip().lower() for n in names if n.strip()]
+        for name in names:
+            if not re.fullmatch(r"[a-z0-9]+", name):
+                self.fail(node, f"formats: '{name}' is not a format name (write e.g. formats: web, phone)")
+        if not names:
+            self.fail(node, "formats must name at least one format (or: all)")
+        return tuple(names)
 
     def pronunciations(self, keys: dict[str, tuple[ScalarNode, Node]]) -> dict[str, str]:
         if "pronunciations" not in keys:
@@ -649,6 +670,13 @@ def load_guide_script(path: Path) -> GuideScript:
     folder = path.resolve().parent
     lexicon_files = r.lexicon(keys, folder)
     settings = replace(settings, hold=r.hold(keys))
+    if "locale" in keys:
+        locale = r.text(keys["locale"][1], "locale", optional=True)
+        if locale is not None and not re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*", locale):
+            r.fail(keys["locale"][1], f"locale '{locale}' is not a language tag (write e.g. en-US or en-GB)")
+        settings = replace(settings, locale=locale)
+    if "formats" in keys:
+        settings = replace(settings, formats=r.formats(keys["formats"][1]))
     if "cover_image" in keys and not (
         isinstance(keys["cover_image"][1], ScalarNode) and keys["cover_image"][1].tag == _NULL
     ):
