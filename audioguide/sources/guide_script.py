@@ -84,7 +84,7 @@ _HEADER = """\
 # Top level (only title and chapters are required):
 #   title, publisher, author   the guide's metadata (album, artist tags of the MP3 files)
 #   language                   language code of the text (en, de, ...)
-#   source                     the article this came from (informational)
+#   source                     the article this came from (informational), relative to this file
 #   faq_title                  name of the FAQ part (the track title with faq: single)
 #   voice                      engine (piper | gtts), voice, rate (1.0 = normal speed), lang/tld (gtts)
 #   pauses                     silences in milliseconds
@@ -604,7 +604,20 @@ def _yaml_error(name: str, text: str, exc: yaml.YAMLError) -> GuideScriptError:
     else:
         line, problem = 1, str(exc)
     problem = " ".join(str(problem).split())
-    return GuideScriptError(f"{name}:{line}: invalid YAML: {problem}")
+    return GuideScriptError(f"{name}:{line}: invalid YAML: {problem}{_colon_hint(text, line)}")
+
+
+def _colon_hint(text: str, line: int) -> str:
+    """A value with ": " in it ("title: Knee Pain: Causes") must be quoted: say so, with the fix."""
+    lines = text.split("\n")
+    for number in (line, line - 1):
+        if not 1 <= number <= len(lines):
+            continue
+        match = re.match(r"^(\s*(?:- )?[A-Za-z_][\w-]*):\s+([^\"'|>{\[#].*?:\s.*)$", lines[number - 1])
+        if match:
+            value = match.group(2).rstrip().replace('"', '\\"')
+            return f"; a value containing ': ' must be quoted: {match.group(1).strip()}: \"{value}\""
+    return ""
 
 
 @dataclass(frozen=True)
