@@ -87,6 +87,9 @@ def _voice_options(func: Callable) -> Callable:
                      help="Speaking speed, 1.0 = normal (Piper length scale = 1/rate)."),
         click.option("--lang", default=None, help="gTTS language (e.g. en, es)."),
         click.option("--tld", default=None, help="gTTS Google host, e.g. com, co.uk (changes the accent)."),
+        click.option("--locale", default=None,
+                     help="The guide's locale, e.g. en-US or en-GB: how numeric dates such as 3/4/2024 are read "
+                          "(without one they are read as written)."),
     ]):
         func = option(func)
     return func
@@ -135,6 +138,8 @@ def _settings(base: GuideSettings | None, **overrides: Any) -> GuideSettings:
         changes["loudness"] = dataclasses.replace(settings.loudness, target_lufs=overrides["target_lufs"])
     if overrides.get("bitrate") is not None:
         changes["encoding"] = dataclasses.replace(settings.encoding, bitrate_kbps=overrides["bitrate"])
+    if overrides.get("locale"):
+        changes["locale"] = overrides["locale"]
     return dataclasses.replace(settings, **changes)
 
 
@@ -156,7 +161,8 @@ def outline(source: str, keep_furniture: bool, faq_mode: str | None, lexicon_fil
 
     Example: audioguide outline examples/article.txt
     """
-    from audioguide.model.plan import plan_tracks
+    from audioguide.model.document import dropped_summary
+    from audioguide.model.plan import LONG_TRACK_S, plan_tracks
     from audioguide.speech.clips import plan_warnings
 
     loaded = _load(source, keep_furniture)
@@ -168,15 +174,21 @@ def outline(source: str, keep_furniture: bool, faq_mode: str | None, lexicon_fil
             "number": t.number,
             "kind": t.kind.value,
             "title": t.title,
+            "group": t.group,
             "file": f"{t.stem}.mp3",
             "words": t.words,
             "estimated_s": round(t.estimated_seconds, 1),
+            "long": t.estimated_seconds > LONG_TRACK_S,
         }
         for t in plan.tracks
     ]
-    dropped = [{"line": d.line, "reason": d.reason, "text": d.text} for d in plan.dropped]
+    dropped = [{"line": d.line, "reason": d.reason, "text": d.text, "words": d.words, "outside": d.outside}
+               for d in plan.dropped]
+    summary = dropped_summary(loaded.document)
     for number, w in warnings:  # on stderr in both modes: stdout stays the plan (or pure JSON)
         click.echo(f"warning: track {number}: {w.message}", err=True)
+    for line in _structure_warnings(plan, summary):
+        click.echo(f"warning: {line}", err=True)
     if as_json:
         click.echo(json.dumps(
             {
@@ -186,6 +198,9 @@ def outline(source: str, keep_furniture: bool, faq_mode: str | None, lexicon_fil
                 "total_words": sum(t["words"] for t in tracks),
                 "estimated_s": round(sum(t["estimated_s"] for t in tracks), 1),
                 "dropped": dropped,
+                "dropped_words": summary.words,
+                "dropped_share": round(summary.share, 4),
+                "dropped_outside_words": summary.outside_words,
                 "warnings": [{"track": n, "code": w.code, "text": w.text, "message": w.message} for n, w in warnings],
                 "pronunciations": len(settings.pronunciations),
             },
@@ -194,18 +209,44 @@ def outline(source: str, keep_furniture: bool, faq_mode: str | None, lexicon_fil
         return
     click.echo(f"{plan.title}")
     click.echo(f"{len(tracks)} tracks, {sum(t['words'] for t in tracks)} words, "
-               f"about {minutes_seconds(sum(t['estimated_s'] for t in tracks))}\n")
+               f"about {minutes_seconds(sum(t['estimated_s'] for t in tracks))}; {summary.describe()}\n")
     width = len(str(len(tracks)))
+    group = None
     for t in tracks:
-        click.echo(f"{t['number']:>{width}}  {t['kind']:<10} {t['words']:>5} words  ~{minutes_seconds(t['estimated_s']):>6}  {t['title']}")
+        if t["group"] and t["group"] != group and t["group"] != t["title"]:
+            click.echo(f"{'':>{width}}  {t['group']}")
+        group = t["group"]
+        indent = "  " if t["group"] and t["group"] != t["title"] else ""
+        flag = "  [over 10 minutes]" if t["long"] else ""
+        click.echo(f"{t['number']:>{width}}  {t['kind']:<10} {t['words']:>5} words  ~{minutes_seconds(t['estimated_s']):>6}  "
+                   f"{indent}{t['title']}{flag}")
     if dropped:
-        click.echo("\nNot spoken (page furniture, repeated or empty headings; --keep-furniture keeps furniture):")
+        click.echo(f"\nNot spoken ({summary.describe()}; page furniture, repeated or empty headings; "
+                   "--keep-furniture keeps furniture):")
         for d in dropped:
             where = f"line {d['line']}: " if d["line"] else ""
             click.echo(f"  - {where}{d['reason']}: {_shorten(d['text'])}")
 
 
+def _structure_warnings(plan: Any, summary: Any) -> list[str]:
+    """Tracks too long to find one's way in, and a source that lost much of its text."""
+    from audioguide.model.document import DROPPED_WARN_SHARE
+    from audioguide.model.plan import LONG_TRACK_S
+
+    lines = [
+        f"track {t.number} ({_shorten(t.title, 50)}) is about {minutes_seconds(t.estimated_seconds)} long; "
+        "over 10 minutes is hard to find one's way in (split it with sub-headings)"
+        for t in plan.tracks if t.estimated_seconds > LONG_TRACK_S
+    ]
+    if summary.share > DROPPED_WARN_SHARE:
+        largest = "; ".join(f"{d.words} words, {d.reason}: {_shorten(d.text, 50)}" for d in summary.largest)
+        lines.append(f"{summary.describe()} of the text; check that nothing real was lost "
+                     f"(largest dropped blocks: {largest}); --keep-furniture keeps it")
+    return lines
+
+
 def _shorten(text: str, width: int = 70) -> str:
+    text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -221,7 +262,8 @@ def _shorten(text: str, width: int = 70) -> str:
 @click.option("--no-announce", is_flag=True, help="Do not open tracks with 'Track n of N. Title'.")
 @click.option("--announce-template", default=None,
               help="Announcement, with {number}, {total}, {title}, {kind}. Default: 'Track {number} of {total}. {title}'.")
-@click.option("--target-lufs", type=float, default=None, help="Integrated loudness target (default -16 LUFS).")
+@click.option("--target-lufs", type=click.FloatRange(-30, -10), default=None,
+              help="Integrated loudness target, -30 to -10 LUFS (default -16).")
 @click.option("--bitrate", type=click.IntRange(8, 320), default=None, help="MP3 constant bit rate in kbps (default 64).")
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Clip cache folder (default: the user cache folder, or $AUDIOGUIDE_CACHE_DIR).")
@@ -230,7 +272,8 @@ def _shorten(text: str, width: int = 70) -> str:
 @click.option("--formats", "formats", default=None,
               help="What to make: 'all' or a comma list of " + ", ".join(
                   ["tracks", "single", "m4b", "captions", "daisy", "epub", "web", "phone"]) + ". "
-                   "Default: what the folder's last build made (tracks for a new folder).")
+                   "Default: the guide script's formats:, else what the folder's last build made "
+                   "(tracks for a new folder).")
 @click.option("--force", is_flag=True, help="Re-synthesize and re-encode everything.")
 @click.option("--replace", is_flag=True, help="Build into a folder that holds a different guide, replacing it.")
 @click.option("--dry-run", is_flag=True, help="Show the build plan (what is kept, rendered, exported, removed) without doing it.")
@@ -247,13 +290,18 @@ def build(source: str, outdir: Path | None, quiet: bool, as_json: bool, keep_fur
     Example: audioguide build examples/article.txt -o output/pain-guide
     """
     from audioguide.build import BuildOptions, ProgressEvent, build_guide, default_outdir
-    from audioguide.exporters.registry import parse_formats
+    from audioguide.model.document import dropped_summary
+    from audioguide.model.plan import plan_tracks
 
     loaded = _load(source, keep_furniture)
     settings = _with_lexicons(_settings(loaded.settings, **overrides), loaded, lexicon_files)
     target = outdir or default_outdir(loaded.document)
     options = BuildOptions(outdir=target, cache_dir=cache_dir, use_cache=not no_cache,
-                           jobs=jobs, force=force, dry_run=dry_run, formats=parse_formats(formats) if formats else None, replace=replace)
+                           jobs=jobs, force=force, dry_run=dry_run, formats=_chosen_formats(formats, settings),
+                           replace=replace)
+    summary = dropped_summary(loaded.document)
+    for line in _structure_warnings(plan_tracks(loaded.document, settings), summary):
+        click.echo(f"warning: {line}", err=True)
 
     bars: dict[str, Any] = {}
 
@@ -281,7 +329,9 @@ def build(source: str, outdir: Path | None, quiet: bool, as_json: bool, keep_fur
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     if as_json:
-        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        data = report.to_dict()
+        data.update(dropped_words=summary.words, dropped_share=round(summary.share, 4))
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     if quiet:
         return
@@ -309,7 +359,19 @@ def build(source: str, outdir: Path | None, quiet: bool, as_json: bool, keep_fur
             made = ", ".join(f"{name} ({status})" for name, status in report.formats.items()) or "none"
             gone = f"; removed: {', '.join(report.formats_removed)}" if report.formats_removed else ""
             click.echo(f"Formats: {made}{gone}.")
+        click.echo(f"Source: {summary.describe()}.")
         click.echo(f"Guide written to {report.outdir}/")
+
+
+def _chosen_formats(option: str | None, settings: GuideSettings) -> tuple[str, ...] | None:
+    """--formats, else the guide script's formats: (None: what the folder's last build made)."""
+    from audioguide.exporters.registry import parse_formats
+
+    if option:
+        return parse_formats(option)
+    if settings.formats is not None:
+        return parse_formats(",".join(settings.formats))
+    return None
 
 
 # ---------------------------------------------------------------- init
@@ -332,17 +394,24 @@ def init(source: str, output: Path, keep_furniture: bool, faq_mode: str | None, 
     import tempfile
 
     from audioguide.sources.guide_script import dump_guide
+    from audioguide.sources.load import is_url
 
     if output.exists() and not force:
         raise AudioguideError(f"{output}: already exists (use --force to overwrite)")
     loaded = _load(source, keep_furniture)
     settings = _settings(loaded.settings, faq_mode=faq_mode)
-    text = dump_guide(loaded.document, settings)
+    document = loaded.document
+    if document.source and not is_url(document.source):
+        # source: is relative to the guide script, wherever it is written.
+        where = Path(document.source).resolve()
+        document = dataclasses.replace(document, source=os.path.relpath(where, output.parent.resolve()))
+    text = dump_guide(document, settings)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        _normal_permissions(tmp)
         os.replace(tmp, output)
     except OSError as exc:
         raise AudioguideError(f"{output}: cannot write ({exc.strerror})") from None
@@ -422,6 +491,7 @@ def _write_clip(clips: list, settings: GuideSettings, output: Path) -> float:
         raise AudioguideError(f"{output}: cannot write ({exc.strerror})") from None
     try:
         master_to_mp3(samples, rate, settings, Path(tmp))
+        _normal_permissions(tmp)
         os.replace(tmp, output)
     except OSError as exc:
         raise AudioguideError(f"{output}: cannot write ({exc.strerror})") from None
@@ -429,6 +499,15 @@ def _write_clip(clips: list, settings: GuideSettings, output: Path) -> float:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return len(samples) / rate
+
+
+def _normal_permissions(path: str | Path) -> None:
+    """A file made with mkstemp (0600) gets the permissions any new file would (0666 less the umask)."""
+    import os
+
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
 
 
 # ---------------------------------------------------------------- cache
@@ -480,9 +559,12 @@ def cache_info(cache_dir: Path | None, as_json: bool) -> None:
               help="Remove clips that no guide in this folder (searched recursively) uses.")
 @click.option("--older-than", "older_than", type=click.FloatRange(min=0), default=None,
               help="Remove clips not used for this many days.")
+@click.option("--all", "prune_all", is_flag=True, help="With --unused-by: remove the clips even if the folder holds no guide.")
+@click.option("--dry-run", is_flag=True, help="Only say what would be removed.")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @handle_errors
-def cache_prune(cache_dir: Path | None, unused_by: Path | None, older_than: float | None, as_json: bool) -> None:
+def cache_prune(cache_dir: Path | None, unused_by: Path | None, older_than: float | None, prune_all: bool,
+                dry_run: bool, as_json: bool) -> None:
     """Remove clips no guide uses, or clips unused for N days.
 
     Example: audioguide cache prune --unused-by output/ --older-than 30
@@ -492,13 +574,25 @@ def cache_prune(cache_dir: Path | None, unused_by: Path | None, older_than: floa
 
     if unused_by is None and older_than is None:
         raise AudioguideError("cache prune: say what to remove: --unused-by FOLDER and/or --older-than DAYS")
+    from audioguide.model.manifest import MANIFEST_NAME
+
     keep = clip_keys_used_under(unused_by) if unused_by is not None else None
+    if unused_by is not None and not prune_all and not any(unused_by.rglob(MANIFEST_NAME)):
+        raise AudioguideError(
+            f"cache prune: {unused_by} holds no guide (no {MANIFEST_NAME} in it or below), so every clip would "
+            "go; give the folder your guides are in, or add --all to empty the cache"
+        )
     clip_cache = ClipCache(cache_dir or default_cache_dir())
-    removed = clip_cache.prune(keep=keep, older_than_s=None if older_than is None else older_than * 86400)
+    removed = clip_cache.prune(keep=keep, older_than_s=None if older_than is None else older_than * 86400,
+                               dry_run=dry_run)
     left = clip_cache.stats()
     if as_json:
         click.echo(json.dumps({"removed": removed.entries, "removed_bytes": removed.bytes,
-                               "entries": left.entries, "bytes": left.bytes}))
+                               "entries": left.entries, "bytes": left.bytes, "dry_run": dry_run}))
+        return
+    if dry_run:
+        click.echo(f"Would remove {removed.entries} clips ({_size(removed.bytes)}) of {left.entries} "
+                   f"({_size(left.bytes)}).")
         return
     click.echo(f"Removed {removed.entries} clips ({_size(removed.bytes)}); {left.entries} left ({_size(left.bytes)}).")
 

@@ -77,6 +77,7 @@ def test_outline_json_seed(example_article):
     assert track == {
         "number": 4, "kind": "section", "title": "Why Not Take Medication?",
         "file": "04 - Why Not Take Medication.mp3", "words": track["words"], "estimated_s": track["estimated_s"],
+        "group": None, "long": False,
     }
     assert 60 < track["words"] < 80 and 20 < track["estimated_s"] < 45
     assert {d["reason"] for d in data["dropped"]} >= {"comment prompt", "author bio"}

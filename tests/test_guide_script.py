@@ -374,7 +374,7 @@ ERRORS = [
     pytest.param(MINIMAL + "titel: X\n", 6,
                  "unknown top-level key 'titel' (known: title, publisher, author, language, "
                  "source, faq_title, voice, pauses, loudness, encoding, announce, "
-                 "announce_template, faq, pronunciations, lexicon, hold, cover_image, chapters)",
+                 "announce_template, faq, pronunciations, lexicon, hold, cover_image, chapters, locale, formats)",
                  id="unknown-top-key"),
     pytest.param("title: T\ntitle: U\nchapters: []\n", 2, "duplicate top-level key 'title'",
                  id="duplicate-top-key"),
@@ -394,7 +394,7 @@ ERRORS = [
     pytest.param(MINIMAL + "  - just a string\n", 6, "chapter 2 must be a mapping, not 'just a string'",
                  id="chapter-not-mapping"),
     pytest.param(MINIMAL + "  - kind: section\n    titel: Oops\n    text: x\n", 7,
-                 "unknown key 'titel' in chapter 2 (known: kind, title, lead, text, skip)",
+                 "unknown key 'titel' in chapter 2 (known: kind, title, lead, text, skip, group)",
                  id="unknown-chapter-key"),
     pytest.param(MINIMAL + "  - kind: section\n    title: A\n    title: B\n    text: x\n", 8,
                  "duplicate key 'title' in chapter 2", id="duplicate-chapter-key"),
@@ -450,7 +450,7 @@ ERRORS = [
                  "announce must be true or false, not 'sometimes'", id="announce-not-bool"),
     pytest.param("announce_template: 'Track {num}: {title}'\n" + MINIMAL, 1,
                  "announce_template has unknown placeholder '{num}' "
-                 "(allowed: {number}, {total}, {title}, {kind})", id="template-placeholder"),
+                 "(allowed: {number}, {total}, {title}, {kind}, {group})", id="template-placeholder"),
     pytest.param("announce_template: 'Track {}'\n" + MINIMAL, 1,
                  "announce_template has unknown placeholder '{}'", id="template-positional"),
     pytest.param("announce_template: 'Track {title.upper}'\n" + MINIMAL, 1,
@@ -490,7 +490,7 @@ def test_error_names_the_file_as_given(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.chdir(tmp_path)
     write(tmp_path, MINIMAL + "  - kind: section\n    titel: Oops\n    text: x\n")
     with pytest.raises(GuideScriptError, match=r"^guide\.yaml:7: unknown key 'titel' in chapter 2 "
-                                               r"\(known: kind, title, lead, text, skip\)$"):
+                                               r"\(known: kind, title, lead, text, skip, group\)$"):
         load_guide(Path("guide.yaml"))
 
 

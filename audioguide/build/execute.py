@@ -282,6 +282,7 @@ def _record(work: TrackWork, rendered: RenderedTrack) -> TrackRecord:
             for key, clip, span in zip(work.job.keys, work.spoken.clips, rendered.spans)
         ],
         tags=asdict(work.job.tags),
+        group=track.group,
     )
 
 

@@ -167,6 +167,7 @@ def read_book(guide: FinishedGuide) -> list[TrackText]:
     total = len(guide.tracks)
     out: list[TrackText] = []
     previous_kind = None
+    previous_group: str | None = None
     for track_index, track in enumerate(guide.tracks):
         record = track.record
         stem = track_stem(record.number, total)
@@ -182,7 +183,9 @@ def read_book(guide: FinishedGuide) -> list[TrackText]:
             for i, c in enumerate(clips)
         ]
         is_group = record.kind == "faq" and record.title == info.faq_title
-        is_question = record.kind == "faq" and not is_group
+        # A track under a topic ("General Information" above "What is Python?") is level 2 below it.
+        topic = record.group if record.group and record.group != record.title else None
+        is_question = (record.kind == "faq" and not is_group) or topic is not None
         level = 2 if is_question else 1
         heading_id = f"t{stem}h"
 
@@ -203,8 +206,10 @@ def read_book(guide: FinishedGuide) -> list[TrackText]:
                     if end < len(run):
                         blocks.append(Block("announcement", tuple(run[end:])))
                     continue
-            if role == "announcement":
-                blocks.append(Block("announcement", tuple(run)))
+            if role == "announcement" or (
+                    topic and role == "heading" and heading is None
+                    and " ".join(x.text for x in run).rstrip(".") == topic.rstrip(".")):
+                blocks.append(Block("announcement", tuple(run)))  # the topic, said before the title
             elif heading is None and (role == "heading" or (role == "question" and is_question)):
                 heading = Block("heading", tuple(_heading_texts(run, record.title)),
                                 id=heading_id, level=level, text=record.title)
@@ -221,9 +226,13 @@ def read_book(guide: FinishedGuide) -> list[TrackText]:
             heading = Block("heading", (), id=heading_id, level=level, text=record.title)
             blocks.insert(0, heading)
         group = None
-        if is_question and previous_kind != "faq":
+        if topic is not None:
+            if topic != previous_group:  # the topic's first track opens its level-1 point
+                group = Block("heading", (), id=f"t{stem}g", level=1, text=topic)
+        elif is_question and previous_kind != "faq":
             group = Block("heading", (), id=f"t{stem}g", level=1, text=info.faq_title)
         previous_kind = record.kind
+        previous_group = record.group
         out.append(TrackText(record.number, stem, record.title, record.kind, track.path, end_ms,
                              tuple(blocks), heading, group))
     return out

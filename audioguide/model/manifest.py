@@ -47,6 +47,7 @@ class TrackRecord:
     peak_margin_db: float
     clips: list[ClipRecord] = field(default_factory=list)
     tags: dict[str, Any] | None = None  # the ID3 fields written (model.tags.TrackTags)
+    group: str | None = None  # the topic the track sits under (level-1 navigation point), if any
 
 
 @dataclass(frozen=True)

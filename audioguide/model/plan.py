@@ -19,7 +19,8 @@ from audioguide.text import as_sentence
 
 WORDS_PER_MINUTE = 155  # typical comfortable rate of synthetic speech
 MAX_TITLE_CHARS_IN_FILENAME = 100
-TEMPLATE_FIELDS = {"number", "total", "title", "kind"}
+TEMPLATE_FIELDS = {"number", "total", "title", "kind", "group"}
+LONG_TRACK_S = 600.0  # outline flags a track longer than this: too long to find one's way in
 
 Role = Literal["announcement", "heading", "lead", "question", "paragraph", "item"]
 
@@ -43,6 +44,7 @@ class PlannedTrack:
     title: str
     passages: tuple[Passage, ...]
     stem: str  # file name without extension: "03 - Why Not Take Medication"
+    group: str | None = None  # the topic the track sits under (level-1 navigation point), if any
 
     @property
     def words(self) -> int:
@@ -105,6 +107,7 @@ class _TrackSource:
     kind: ChapterKind
     title: str
     chapters: tuple[Chapter, ...]
+    group: str | None = None
 
 
 def _group_chapters(document: Document, faq_mode: FaqMode) -> list[_TrackSource]:
@@ -117,8 +120,15 @@ def _group_chapters(document: Document, faq_mode: FaqMode) -> list[_TrackSource]
                 continue
             groups.append(_TrackSource(ChapterKind.FAQ, document.faq_title, (chapter,)))
         else:
-            groups.append(_TrackSource(chapter.kind, chapter.title, (chapter,)))
+            groups.append(_TrackSource(chapter.kind, chapter.title, (chapter,), chapter.group))
     return groups
+
+
+def title_as_announced(title: str, group: str | None, template: str) -> str:
+    """The title as the announcement says it: with its topic first, unless the template places it."""
+    if group and group != title and "group" not in template_fields(template):
+        return f"{as_sentence(group)} {title}"
+    return title
 
 
 def _paragraph_passages(paragraphs: tuple[str, ...], pauses: Pauses) -> list[Passage]:
@@ -141,7 +151,13 @@ def _body(source: _TrackSource, pauses: Pauses, announced_title: bool) -> list[P
     )
     if single_faq and not announced_title:
         out.append(Passage("heading", as_sentence(source.title), pauses.paragraph_ms))
+    spoken_group = source.group if announced_title else None
     for chapter in source.chapters:
+        if chapter.group and chapter.group != spoken_group and chapter.group != chapter.title and (
+            single_faq or not announced_title
+        ):
+            out.append(Passage("heading", as_sentence(chapter.group), pauses.paragraph_ms))  # the topic
+        spoken_group = chapter.group
         if chapter.lead:
             out.append(Passage("lead", as_sentence(chapter.lead), pauses.paragraph_ms))
         if chapter.kind is ChapterKind.FAQ:
@@ -168,7 +184,8 @@ def plan_tracks(document: Document, settings: GuideSettings) -> TrackPlan:
         passages: list[Passage] = []
         if settings.announce:
             text = settings.announce_template.format(
-                number=number, total=total, title=source.title, kind=source.kind.value
+                number=number, total=total, kind=source.kind.value, group=source.group or "",
+                title=title_as_announced(source.title, source.group, settings.announce_template),
             )
             answer_follows = source.kind is ChapterKind.FAQ and len(source.chapters) == 1 and announced_title
             pause = settings.pauses.question_answer_ms if answer_follows else settings.pauses.after_announcement_ms
@@ -182,6 +199,7 @@ def plan_tracks(document: Document, settings: GuideSettings) -> TrackPlan:
                 title=source.title,
                 passages=tuple(passages),
                 stem=file_stem(number, total, source.title),
+                group=source.group,
             )
         )
     return TrackPlan(title=document.title, tracks=tuple(tracks), dropped=document.dropped, document=document)

@@ -81,6 +81,8 @@ class GuideSettings:
     pronunciations: dict[str, str] = field(default_factory=dict)
     hold: HoldProgramme = field(default_factory=HoldProgramme)
     cover_image: str | None = None  # for the M4B audiobook
+    locale: str | None = None  # "en-US", "en-GB": decides how numeric dates (3/4/2024) are read
+    formats: tuple[str, ...] | None = None  # formats the guide script asks for (None: as the output had)
 
 
 def settings_from_dict(data: dict) -> GuideSettings:
@@ -99,4 +101,6 @@ def settings_from_dict(data: dict) -> GuideSettings:
         pronunciations=dict(data.get("pronunciations") or {}),
         hold=HoldProgramme(**hold),
         cover_image=data.get("cover_image"),
+        locale=data.get("locale"),
+        formats=tuple(data["formats"]) if data.get("formats") else None,
     )

@@ -24,6 +24,9 @@ _FURNITURE = [
     (r"tags?:.*|categor(y|ies):.*", "tags"),
     (r"related (posts|articles|reading)|you (may|might) also like.*|read more|continue reading", "navigation"),
     (r"(previous|next|older|newer) (post|article|entry).*", "navigation"),
+    (r"(previous|next|up)( (topic|page|chapter|section))?: .{1,80}", "navigation"),
+    (r"(help )?translate this( (page|article|topic))?( in(to)? .*)?|(read|view) this (page|article) in .*",
+     "language switcher"),
     (r"table of contents|contents|skip to (main )?content", "navigation"),
 ]
 _FURNITURE_RE = [(re.compile(rf"^(?:{pattern})[.!:]?$", re.IGNORECASE), reason) for pattern, reason in _FURNITURE]

@@ -50,15 +50,15 @@ logger = logging.getLogger(__name__)
 __all__ = ["GuideScript", "dump_guide", "load_guide", "load_guide_script", "SKIPPED_REASON", "PLACEHOLDERS"]
 
 SKIPPED_REASON = "skipped in guide script"
-PLACEHOLDERS = ("number", "total", "title", "kind")
+PLACEHOLDERS = ("number", "total", "title", "kind", "group")
 
 TOP_KEYS = (
     "title", "publisher", "author", "language", "source", "faq_title",
     "voice", "pauses", "loudness", "encoding",
     "announce", "announce_template", "faq", "pronunciations", "lexicon",
-    "hold", "cover_image", "chapters",
+    "hold", "cover_image", "chapters", "locale", "formats",
 )
-CHAPTER_KEYS = ("kind", "title", "lead", "text", "skip")
+CHAPTER_KEYS = ("kind", "title", "lead", "text", "skip", "group")
 VOICE_KEYS = ("engine", "voice", "rate", "lang", "tld")
 PAUSE_KEYS = (
     "head_ms", "after_announcement_ms", "sentence_ms",
@@ -84,7 +84,7 @@ _HEADER = """\
 # Top level (only title and chapters are required):
 #   title, publisher, author   the guide's metadata (album, artist tags of the MP3 files)
 #   language                   language code of the text (en, de, ...)
-#   source                     the article this came from (informational)
+#   source                     the article this came from (informational), relative to this file
 #   faq_title                  name of the FAQ part (the track title with faq: single)
 #   voice                      engine (piper | gtts), voice, rate (1.0 = normal speed), lang/tld (gtts)
 #   pauses                     silences in milliseconds
@@ -99,10 +99,15 @@ _HEADER = """\
 #   hold                       phone hold loop: tracks [numbers], gap_ms, opening (text or null),
 #                              repeat_opening, max_seconds, max_bytes
 #   cover_image                picture for the M4B audiobook, relative to this file
+#   locale                     en-US, en-GB, ...: how numeric dates such as 3/4/2024 are read
+#   formats                    what build makes: all, or a list (tracks, single, m4b, captions,
+#                              daisy, epub, web, phone); --formats on the command line wins
 #
 # chapters: one entry per track, built in this order. Each entry has
 #   kind    intro | section | faq | conclusion (default section)
 #   title   chapter heading (for faq: the question)
+#   group   optional topic the chapter sits under (said in the announcement; a level-1
+#           navigation point over the chapters of the same group that follow each other)
 #   lead    optional text spoken first (intro: the article title)
 #   text    the paragraphs, separated by a blank line; lines of a paragraph may be wrapped;
 #           a line starting with "- " is a list item (a short pause after each)
@@ -175,6 +180,8 @@ def _chapter_node(chapter: Chapter) -> MappingNode:
         ("kind", _scalar(chapter.kind.value)),
         ("title", _scalar(chapter.title)),
     ]
+    if chapter.group is not None:
+        pairs.append(("group", _scalar(chapter.group)))
     if chapter.lead is not None:
         pairs.append(("lead", _scalar(chapter.lead)))
     pairs.append(("text", _block(_chapter_text(chapter.paragraphs))))
@@ -229,6 +236,10 @@ def dump_guide(doc: Document, settings: GuideSettings, lexicon_files: Sequence[s
         pairs.append(("hold", _hold_node(settings.hold)))
     if settings.cover_image is not None:
         pairs.append(("cover_image", _scalar(str(settings.cover_image))))
+    if settings.locale is not None:
+        pairs.append(("locale", _scalar(settings.locale)))
+    if settings.formats is not None:
+        pairs.append(("formats", _scalar(", ".join(settings.formats))))
     pairs.append(("chapters", SequenceNode(
         _SEQ, [_chapter_node(c) for c in doc.chapters], flow_style=False)))
 
@@ -425,10 +436,24 @@ class _Reader:
                 self.fail(node, f"announce_template has unknown placeholder '{{{field}}}' "
                                 f"(allowed: {allowed})")
         try:
-            value.format(number=1, total=1, title="Title", kind="section")
+            value.format(number=1, total=1, title="Title", kind="section", group="Topic")
         except (ValueError, KeyError, IndexError, AttributeError) as exc:
             self.fail(node, f"announce_template is not a valid template ({exc})")
         return value
+
+    def formats(self, node: Node) -> tuple[str, ...]:
+        """``formats: all``, ``formats: web, phone`` or a YAML list of names (checked by the build)."""
+        if isinstance(node, SequenceNode):
+            names = [self.text(item, "formats") or "" for item in node.value]
+        else:
+            names = (self.text(node, "formats") or "").split(",")
+        names = [n.strip().lower() for n in names if n.strip()]
+        for name in names:
+            if not re.fullmatch(r"[a-z0-9]+", name):
+                self.fail(node, f"formats: '{name}' is not a format name (write e.g. formats: web, phone)")
+        if not names:
+            self.fail(node, "formats must name at least one format (or: all)")
+        return tuple(names)
 
     def pronunciations(self, keys: dict[str, tuple[ScalarNode, Node]]) -> dict[str, str]:
         if "pronunciations" not in keys:
@@ -531,6 +556,7 @@ class _Reader:
             self.fail(keys["title"][1], f"{what} has no title")
 
         lead = self.text(keys["lead"][1], f"{what}: lead", optional=True) if "lead" in keys else None
+        group = self.text(keys["group"][1], f"{what}: group", optional=True) if "group" in keys else None
 
         paragraphs: tuple[str, ...] = ()
         if "text" in keys:
@@ -544,7 +570,7 @@ class _Reader:
         if skip:
             dropped_text = "\n\n".join([title, *paragraphs])
             return None, Dropped(dropped_text, SKIPPED_REASON, line=node.start_mark.line + 1)
-        return Chapter(kind=kind, title=title, paragraphs=paragraphs, lead=lead), None
+        return Chapter(kind=kind, title=title, paragraphs=paragraphs, lead=lead, group=group), None
 
 
 def _read_text(path: Path) -> str:
@@ -578,7 +604,20 @@ def _yaml_error(name: str, text: str, exc: yaml.YAMLError) -> GuideScriptError:
     else:
         line, problem = 1, str(exc)
     problem = " ".join(str(problem).split())
-    return GuideScriptError(f"{name}:{line}: invalid YAML: {problem}")
+    return GuideScriptError(f"{name}:{line}: invalid YAML: {problem}{_colon_hint(text, line)}")
+
+
+def _colon_hint(text: str, line: int) -> str:
+    """A value with ": " in it ("title: Knee Pain: Causes") must be quoted: say so, with the fix."""
+    lines = text.split("\n")
+    for number in (line, line - 1):
+        if not 1 <= number <= len(lines):
+            continue
+        match = re.match(r"^(\s*(?:- )?[A-Za-z_][\w-]*):\s+([^\"'|>{\[#].*?:\s.*)$", lines[number - 1])
+        if match:
+            value = match.group(2).rstrip().replace('"', '\\"')
+            return f"; a value containing ': ' must be quoted: {match.group(1).strip()}: \"{value}\""
+    return ""
 
 
 @dataclass(frozen=True)
@@ -644,6 +683,13 @@ def load_guide_script(path: Path) -> GuideScript:
     folder = path.resolve().parent
     lexicon_files = r.lexicon(keys, folder)
     settings = replace(settings, hold=r.hold(keys))
+    if "locale" in keys:
+        locale = r.text(keys["locale"][1], "locale", optional=True)
+        if locale is not None and not re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*", locale):
+            r.fail(keys["locale"][1], f"locale '{locale}' is not a language tag (write e.g. en-US or en-GB)")
+        settings = replace(settings, locale=locale)
+    if "formats" in keys:
+        settings = replace(settings, formats=r.formats(keys["formats"][1]))
     if "cover_image" in keys and not (
         isinstance(keys["cover_image"][1], ScalarNode) and keys["cover_image"][1].tag == _NULL
     ):

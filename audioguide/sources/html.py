@@ -83,12 +83,13 @@ _LANDMARK_ATTRS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bshare|sharing|social|sharedaddy|addtoany", "share buttons"),
         (r"author|\bbio\b|about-the-author", "author box"),
         (r"byline|posted-on|entry-meta|post-meta|\bmeta\b", "byline"),
-        (r"breadcrumb|skip-link|pagination|post-navigation|nav-links|\bmenu\b", "navigation"),
+        (r"breadcrumb|skip-link|pagination|post-navigation|nav-links|\bmenu\b|navheader|(?<![\w-])(nav|navbar)(?![\w-])", "navigation"),
+        (r"\btoc\b|[a-z]toc\b|\btoc-|table-of-contents|toctree|doc-toc|\bcontents (topic|local)\b", "table of contents"),
         (r"related|recommended|read-more", "related articles"),
         (r"newsletter|subscribe|signup|sign-up", "subscribe box"),
         (r"entry-footer|post-footer|cat-links|tags-links|\btags?\b|categor(y|ies)", "tags and categories"),
         (r"footer|colophon", "page footer"),
-        (r"sidebar|widget|secondary", "sidebar"),
+        (r"sidebar|(?<![\w-])(widget|widgets|widget-area|secondary)\b", "sidebar"),
         (r"\bad\b|\bads\b|advert|sponsor|promo", "advertisement"),
     )
 )
@@ -110,6 +111,37 @@ _LANDMARK_ROLES = {
     "alertdialog": "dialog",
 }
 _CONTENT_CONTAINERS = {"article", "main"}
+# Page furniture outside the article: not counted in the share of the article that was dropped.
+OUTSIDE_REASONS = frozenset({
+    "navigation", "sidebar", "site header", "page footer", "cookie banner", "search form", "dialog",
+    "advertisement", "related articles", "table of contents", "outside the article",
+})
+OUTSIDE = "outside the article"
+# The main content needs at least this share of the page's text to be trusted as the article.
+MAIN_SHARE = 0.4
+
+# Permalink anchors after headings ("¶", "#", "🔗"): never part of a title.
+_PERMALINK_CLASSES = frozenset(
+    "headerlink anchor anchorjs-link permalink hash-link heading-anchor header-anchor anchor-link "
+    "heading-link deep-link".split()
+)
+_PERMALINK_TEXT = frozenset({"¶", "#", "§", "🔗", "\uf0c1", ""})
+
+# CMS FAQ markup: the element that holds a question. Explicit FAQ plugins say so by
+# class name (Yoast, Rank Math, generic "faq-question"); accordions and toggles
+# (Elementor, Bootstrap, generic) hold a question when it ends in "?" or sits in an FAQ.
+_FAQ_QUESTION_TOKENS = frozenset(
+    "schema-faq-question rank-math-question faq-question faq__question faq-q faq-title faq-item-title "
+    "wp-block-yoast-faq-question sp-faq-title".split()
+)
+_ACCORDION_TITLE_TOKENS = frozenset(
+    "elementor-tab-title elementor-accordion-title elementor-toggle-title accordion-header accordion-title "
+    "accordion-toggle accordion-heading toggle-title panel-title e-n-accordion-item-title".split()
+)
+_FAQ_CONTAINER_RE = re.compile(r"faq|schema\.org/faqpage", re.IGNORECASE)
+# Collapsed accordion panels are hidden until clicked: their text is still the answer.
+_PANEL_RE = re.compile(r"accordion|collapse|faq|tab-content|toggle-content|panel|answer", re.IGNORECASE)
+QUESTION_MARK = "data-audioguide-question"
 
 _XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _META_CHARSET_RE = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
@@ -124,6 +156,8 @@ class _PageBlock:
     block: Block
     landmark: str | None
     in_details: bool = False
+    in_main: bool = False  # inside <main>, role="main" or <article>
+    owner: Any = None      # the element whose text the block is
 
 
 # --------------------------------------------------------------------------- public
@@ -150,29 +184,41 @@ def parse_html_bytes(
 
 
 def parse_html_text(html: str, *, source: str | None = None, keep_furniture: bool = False) -> Document:
-    """Parse HTML text into a :class:`Document`."""
+    """Parse HTML text into a :class:`Document`.
+
+    The page's own blocks are read (headings with their levels, ``<dt>``,
+    CMS FAQ questions, list items, table rows), never rebuilt from an
+    extractor's output, so no heading or question of the article is lost.
+    What is the article: the ``<main>``/``<article>`` content when the page
+    has one, else the stretch of the page between the first and the last
+    block trafilatura finds to be the article; in both, blocks in furniture
+    landmarks (share bars, comment forms, author boxes) are left out.
+    """
     name = source or "page"
     root = _parse(html, name)
+    _mark_questions(root)
     url = source if source and re.match(r"https?://", source) else None
     page = list(_page_blocks(root))
-    article_chars = sum(len(p.block.text) for p in page if p.landmark is None)
+    free = [p for p in page if p.landmark is None]
+    article_chars = sum(len(p.block.text) for p in free)
     short = article_chars < SHORT_PAGE_CHARS
-    extracted = None if keep_furniture or short else _extract(root, url)
+    main_chars = sum(len(p.block.text) for p in free if p.in_main)
 
-    metadata: dict[str, str] = {}
+    metadata = _metadata(root)
+    chosen: list[_PageBlock]
     if keep_furniture:
-        blocks = [p.block for p in page]
-    elif extracted is not None:
-        metadata, blocks = extracted
-        blocks = _with_source_lines(blocks, page)
+        chosen = page
+    elif short:
+        chosen = free
+    elif main_chars >= SHORT_PAGE_CHARS and main_chars >= MAIN_SHARE * article_chars:
+        chosen = [p for p in free if p.in_main]
     else:
-        if not short:
-            logger.info("%s: no article found by the extractor; reading the page by its landmarks", name)
-        blocks = [p.block for p in page if p.landmark is None]
+        chosen = _article_span(root, url, page, metadata, name)
+    blocks = [p.block for p in chosen]
 
     title, blocks = _title(blocks, page, metadata, root, name)
     blocks = _with_faqs(blocks, _jsonld_faqs(root, name) + _details_faqs(page), title)
-    dropped = [] if keep_furniture else _unread(page, blocks, title)
+    dropped = [] if keep_furniture else _unread(page, blocks, title, {id(p) for p in chosen})
 
     levels = [b.level for b in blocks if b.kind == "heading" and b.level]
     chapter_level = min(levels) if levels else None
@@ -194,6 +240,65 @@ def parse_html_text(html: str, *, source: str | None = None, keep_furniture: boo
     )
 
 
+def _article_span(
+    root: Any, url: str | None, page: list[_PageBlock], metadata: dict[str, str], name: str
+) -> list[_PageBlock]:
+    """A page without a main landmark: its blocks from the first to the last one trafilatura keeps.
+
+    trafilatura decides where the article starts and ends; inside that
+    stretch every block outside a furniture landmark is kept, so a heading
+    or a list item it would leave out (a question that also stands in the
+    table of contents; "How do I share ...?") is read.
+    """
+    free = [p for p in page if p.landmark is None]
+    extracted = _extract(root, url)
+    if extracted is None:
+        logger.info("%s: no article found by the extractor; reading the page by its landmarks", name)
+        return free
+    found, texts = extracted
+    for key, value in found.items():
+        metadata.setdefault(key, value)
+    corpus = " " + " ".join(_key(t) for t in texts) + " "
+    hits = [i for i, p in enumerate(page) if p.landmark is None and _key(p.block.text)
+            and f" {_key(p.block.text)} " in corpus]
+    if not hits:
+        return free
+    container = _common_container([page[i].owner for i in hits])
+    if container is not None:
+        # Everything in the element that holds all of the article (DocBook's chapter
+        # <div>, a Bootstrap container): trafilatura may leave out its last accordion item.
+        inside = {id(e) for e in container.iter()}
+        return [p for p in free if id(p.owner) in inside]
+    first, last = hits[0], hits[-1]
+    # The headings just above the first paragraph trafilatura keeps (the title, the first
+    # question) open the article, whatever lies between them in landmarks (a table of contents).
+    index = first - 1
+    while index >= 0:
+        p = page[index]
+        if p.landmark is None and p.block.kind not in ("heading", "question"):
+            break
+        if p.landmark is None:
+            first = index
+        index -= 1
+    return [p for p in page[first:last + 1] if p.landmark is None]
+
+
+def _common_container(owners: list[Any]) -> Any | None:
+    """The innermost element holding all ``owners``, unless that is the whole page."""
+    if not owners:
+        return None
+    path = [owners[0], *owners[0].iterancestors()]
+    common = {id(e): depth for depth, e in enumerate(path)}
+    best = 0
+    for owner in owners[1:]:
+        for element in (owner, *owner.iterancestors()):
+            if id(element) in common:
+                best = max(best, common[id(element)])
+                break
+    container = path[best]
+    return None if container.tag in ("html", "body") else container
+
+
 # --------------------------------------------------------------------------- parsing
 
 
@@ -213,9 +318,16 @@ def _text(parts: list[str]) -> str:
 
 
 def _attrs(element: Any) -> str:
-    """Class, id, role and label of an element, lower case, for landmark patterns."""
-    keys = ("class", "id", "role", "aria-label")
-    return " ".join(element.get(k, "") for k in keys).lower().replace("_", "-")
+    """Class, id, role and label of an element, lower case, for landmark patterns.
+
+    An id of four or more words is a heading's slug ("how-do-i-share-global-variables"),
+    not a landmark's name, and does not count; nor does the label of a section.
+    """
+    ident = element.get("id", "")
+    if len(re.split(r"[-_.:]+", ident.strip("-_"))) >= 4:
+        ident = ""
+    label = element.get("aria-label", "") if element.tag != "section" else ""
+    return " ".join((element.get("class", ""), ident, element.get("role", ""), label)).lower().replace("_", "-")
 
 
 def _landmark(ancestors: list[Any]) -> str | None:
@@ -227,7 +339,7 @@ def _landmark(ancestors: list[Any]) -> str | None:
     in_content = any(getattr(a, "tag", None) in _CONTENT_CONTAINERS for a in ancestors)
     for element in reversed(ancestors):
         tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in _CONTENT_CONTAINERS or tag in ("html", "body"):
+        if tag in _CONTENT_CONTAINERS or tag in ("html", "body") or element.get("role") == "main":
             return None
         attrs = _attrs(element)
         for pattern, reason in _LANDMARK_ATTRS:
@@ -241,23 +353,147 @@ def _landmark(ancestors: list[Any]) -> str | None:
     return None
 
 
+def _tokens(element: Any) -> set[str]:
+    return set((element.get("class") or "").lower().split())
+
+
 def _hidden(element: Any) -> bool:
     if element.get("hidden") is not None or element.get("aria-hidden", "").lower() == "true":
+        hidden = True
+    else:
+        style = element.get("style", "").replace(" ", "").lower()
+        hidden = "display:none" in style or "visibility:hidden" in style
+    if hidden and (_PANEL_RE.search(element.get("class") or "") or element.get("role") == "region"):
+        return element.tag == "a" or False  # a collapsed accordion panel: its answer is still read
+    return hidden
+
+
+def _is_permalink(element: Any) -> bool:
+    """A heading's permalink anchor ("¶", "#", "Permalink to this heading")."""
+    if element.tag != "a":
+        return False
+    if _tokens(element) & _PERMALINK_CLASSES:
         return True
-    style = element.get("style", "").replace(" ", "").lower()
-    return "display:none" in style or "visibility:hidden" in style
+    text = " ".join((element.text_content() or "").split())
+    href = element.get("href") or ""
+    title = (element.get("title") or element.get("aria-label") or "").lower()
+    return href.startswith("#") and (text in _PERMALINK_TEXT or "permalink" in title) and len(element) == 0
+
+
+def _mark_questions(root: Any) -> None:
+    """Mark the elements that hold an FAQ question, whatever the CMS: their block is a question.
+
+    Yoast/Rank Math/"faq-question" classes; accordion and toggle titles
+    (Elementor, Bootstrap) that end in "?" or sit in an FAQ; schema.org
+    microdata (``itemprop="name"`` of an ``itemtype=".../Question"``); a
+    ``<dt>`` that asks; a bold run opening a paragraph and ending in "?".
+    """
+    accordions: dict[int, list[Any]] = {}
+    keep: list[Any] = []  # elements whose id() is a key above stay alive
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        tokens = _tokens(element)
+        text = " ".join((element.text_content() or "").split())
+        if not text:
+            continue
+        mark = False
+        if tokens & _FAQ_QUESTION_TOKENS:
+            mark = True
+        elif tokens & _ACCORDION_TITLE_TOKENS:
+            container = _accordion(element)
+            keep.append(container)
+            accordions.setdefault(id(container), []).append(element)
+            continue
+        elif element.get("itemprop") == "name" and "question" in (
+            (element.getparent().get("itemtype") or "").lower() if element.getparent() is not None else ""
+        ):
+            mark = True
+        elif element.tag == "dt" and text.endswith("?"):
+            mark = True
+        elif element.tag in ("strong", "b") and text.endswith("?") and _opens_block(element):
+            mark = True
+        if mark and not any(a.get(QUESTION_MARK) for a in element.iterancestors()):
+            element.set(QUESTION_MARK, "1")
+    # An accordion's titles are questions when most of them ask, or the accordion is an FAQ.
+    for titles in accordions.values():
+        texts = [" ".join(t.text_content().split()) for t in titles]
+        asking = sum(t.rstrip().endswith("?") for t in texts)
+        every = asking * 2 >= len(titles) or _in_faq(titles[0])
+        for title, text in zip(titles, texts):
+            outer = [a for a in title.iterancestors() if a.get(QUESTION_MARK)]
+            inner = [d for d in title.iterdescendants() if isinstance(d.tag, str) and _tokens(d) & _ACCORDION_TITLE_TOKENS]
+            if (every or text.endswith("?")) and not outer and not inner:
+                title.set(QUESTION_MARK, "1")
+    del keep
+
+
+def _accordion(element: Any) -> Any:
+    """The accordion an accordion title belongs to (its titles are judged together)."""
+    for ancestor in element.iterancestors():
+        tokens = _tokens(ancestor)
+        if ancestor.get("role") == "tablist" or tokens & {"accordion", "elementor-accordion", "elementor-toggle",
+                                                          "e-n-accordion", "panel-group", "faq"}:
+            return ancestor
+    return element.getparent() if element.getparent() is not None else element
+
+
+def _in_faq(element: Any) -> bool:
+    for ancestor in element.iterancestors():
+        attrs = " ".join(ancestor.get(k, "") for k in ("class", "id", "itemtype"))
+        if _FAQ_CONTAINER_RE.search(attrs):
+            return True
+    return False
+
+
+def _opens_block(element: Any) -> bool:
+    """A bold run that is the first text of its paragraph (not a bold word inside a sentence)."""
+    parent = element.getparent()
+    while parent is not None and parent.tag in ("span", "a", "em", "i", "u", "font"):
+        if (parent.text or "").strip() or parent.getprevious() is not None:
+            return False
+        parent = parent.getparent()
+    if parent is None or parent.tag not in ("p", "div", "li", "dd", "td", "section", "article", "body"):
+        return False
+    if (parent.text or "").strip():
+        return False
+    previous = element.getprevious()
+    while previous is not None:
+        if (previous.tail or "").strip() or (previous.tag not in ("br",) and previous.text_content().strip()):
+            return False
+        previous = previous.getprevious()
+    return True
+
+
+def _data_rows(root: Any) -> dict[int, Any]:
+    """``<tr>`` rows of data (cells of text, not page layout): each is read as one list item.
+
+    Keyed by ``id()``, and the elements are kept: lxml makes a new Python
+    object for an element once the old one is gone, so a bare id is reused.
+    """
+    layout = {"table", "ul", "ol", "dl", "div", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6",
+              "pre", "blockquote", "form", "nav"}
+    rows: dict[int, Any] = {}
+    for row in root.iter("tr"):
+        cells = [c for c in row if c.tag in ("td", "th")]
+        if cells and not any(d.tag in layout for c in cells for d in c.iterdescendants()):
+            rows[id(row)] = row
+    return rows
 
 
 def _page_blocks(root: Any) -> Iterator[_PageBlock]:
     """Every visible block of text in the page, in reading order.
 
     An explicit stack instead of recursion: pages can nest deeply. Inline
-    elements add to the current block; a block element ends it.
+    elements add to the current block; a block element ends it. A row of a
+    data table is one block, its cells separated by commas.
     """
     parts: list[str] = []
     ancestors: list[Any] = []
     numbers: dict[int, int] = {}  # id(<ol>) -> next number
     numbered: set[int] = set()  # id(<li>) of items that have their number
+    rows = _data_rows(root)
+    in_row = 0  # depth inside a data row: its cells and their paragraphs do not end the block
 
     def flush(owner: Any) -> Iterator[_PageBlock]:
         text = _text(parts)
@@ -267,8 +503,18 @@ def _page_blocks(root: Any) -> Iterator[_PageBlock]:
         tag = owner.tag if isinstance(owner.tag, str) else ""
         line = owner.sourceline
         in_details = any(getattr(a, "tag", "") == "details" for a in ancestors)
-        if tag in _HEADING_TAGS:
+        in_main = any(getattr(a, "tag", "") in _CONTENT_CONTAINERS or a.get("role") == "main" for a in ancestors)
+        if owner.get(QUESTION_MARK):
+            level = _HEADING_TAGS.get(tag) or next(
+                (_HEADING_TAGS[a.tag] for a in reversed(ancestors) if getattr(a, "tag", "") in _HEADING_TAGS), None)
+            block = Block("question", text, line, level)
+        elif tag in _HEADING_TAGS:
             block = Block("heading", text, line, _HEADING_TAGS[tag])
+        elif tag == "tr":
+            text = re.sub(r"\s*,(?:\s*,)*", ",", text).strip(" ,")  # empty cells say nothing
+            if not text:
+                return
+            block = Block("item", text, line)
         elif tag == "li" or (tag == "p" and getattr(owner.getparent(), "tag", None) == "li"):
             item = owner if tag == "li" else owner.getparent()
             listing = item.getparent()
@@ -279,10 +525,14 @@ def _page_blocks(root: Any) -> Iterator[_PageBlock]:
                 text = f"{number}. {text}"
             block = Block("item", text, line)
         elif tag == "summary":
-            block = Block("question" if text.endswith("?") else "paragraph", text, line)
+            # A summary that asks is an FAQ question; another ("Show references") labels what it opens.
+            block = Block("question" if text.endswith("?") else "heading", text, line)
         else:
             block = Block("paragraph", text, line)
-        yield _PageBlock(block, _landmark(ancestors), in_details)
+        yield _PageBlock(block, _landmark(ancestors), in_details, in_main, owner)
+
+    def is_block(element: Any, tag: str | None) -> bool:
+        return (tag in _BLOCK_TAGS or bool(element.get(QUESTION_MARK))) and (not in_row or tag == "tr")
 
     # (element, entering?) pairs; leaving a block element flushes its text.
     stack: list[tuple[Any, bool]] = [(root, True)]
@@ -290,8 +540,12 @@ def _page_blocks(root: Any) -> Iterator[_PageBlock]:
         element, entering = stack.pop()
         tag = element.tag if isinstance(element.tag, str) else None
         if not entering:
-            if tag in _BLOCK_TAGS:
+            if id(element) in rows:
+                in_row -= 1
+            if is_block(element, tag):
                 yield from flush(element)
+            elif in_row and tag in _BLOCK_TAGS:
+                parts.append(" ")
             ancestors.pop()
             if element.tail:
                 parts.append(element.tail)
@@ -300,13 +554,17 @@ def _page_blocks(root: Any) -> Iterator[_PageBlock]:
             if element.tail:
                 parts.append(element.tail)
             continue
-        if tag in _SKIP_TAGS or _hidden(element):
+        if tag in _SKIP_TAGS or _hidden(element) or _is_permalink(element):
             if element.tail:
                 parts.append(element.tail)
             continue
-        if tag in _BLOCK_TAGS and ancestors:
+        if is_block(element, tag) and ancestors:
             yield from flush(ancestors[-1])
+        if in_row and tag in ("td", "th") and _text(parts):
+            parts.append(", ")
         ancestors.append(element)
+        if id(element) in rows:
+            in_row += 1
         if tag == "br":
             parts.append(" ")
         if element.text:
@@ -325,9 +583,13 @@ def _start(ol: Any) -> int:
 # --------------------------------------------------------------------------- extraction
 
 
-def _extract(root: Any, url: str | None) -> tuple[dict[str, str], list[Block]] | None:
-    """trafilatura's main content as blocks, with its metadata; None if it found no article."""
-    import trafilatura  # slow import (dates, language data): only for web pages
+def _extract(root: Any, url: str | None) -> tuple[dict[str, str], list[str]] | None:
+    """trafilatura's main content as texts, with its metadata; None if it found no article."""
+    try:
+        import trafilatura  # slow import (dates, language data): only for pages without a main landmark
+    except ImportError as exc:  # e.g. lxml.html.clean missing from an old install
+        logger.warning("main-content extraction unavailable (%s); reading the page by its landmarks", exc)
+        return None
 
     try:
         xml = trafilatura.extract(
@@ -348,83 +610,23 @@ def _extract(root: Any, url: str | None) -> tuple[dict[str, str], list[Block]] |
     if not xml:
         return None
     doc = lxml.etree.fromstring(xml.encode("utf-8"))
-    metadata = {key: value for key, value in doc.attrib.items() if value}
+    metadata = {key: value for key, value in doc.attrib.items() if value and key in ("author", "sitename", "title")}
     main = doc.find("main")
-    blocks = list(_content_blocks(main)) if main is not None else []
-    return (metadata, blocks) if blocks else None
+    text = " ".join(" ".join(main.itertext()).split()) if main is not None else ""
+    return (metadata, [text]) if text else None
 
 
-def _content_blocks(main: Any) -> Iterator[Block]:
-    """Blocks of trafilatura's XML (head, p, list/item, table/row/cell, quote, ...)."""
-    for child in main:
-        yield from _content_element(child)
-        if child.tail and child.tail.strip():
-            yield Block("paragraph", " ".join(child.tail.split()))
-
-
-def _content_element(element: Any) -> Iterator[Block]:
-    tag = element.tag
-    if tag == "head":
-        text = " ".join("".join(element.itertext()).split())
-        rend = element.get("rend", "")
-        level = int(rend[1]) if re.fullmatch(r"h[1-6]", rend) else None
-        if text:
-            yield Block("heading", text, None, level)
-    elif tag == "list":
-        yield from _list_items(element)
-    elif tag == "table":
-        for row in element.iter("row"):
-            cells = [" ".join("".join(c.itertext()).split()) for c in row.iter("cell")]
-            text = ", ".join(c for c in cells if c)
-            if text:
-                yield Block("item", text)
-    else:
-        text = " ".join("".join(element.itertext()).split())
-        if text:
-            yield Block("paragraph", text)
-
-
-def _list_items(element: Any) -> Iterator[Block]:
-    ordered = element.get("rend") == "ol"
-    number = 0
-    for item in element:
-        if item.tag != "item":
-            continue
-        number += 1
-        parts = [item.text or ""]
-        nested: list[Any] = []
-        for child in item:
-            if child.tag == "list":
-                nested.append(child)
-            else:
-                parts.append("".join(child.itertext()))
-            parts.append(child.tail or "")
-        text = _text(parts)
-        if text:
-            yield Block("item", f"{number}. {text}" if ordered else text)
-        for sub in nested:
-            yield from _list_items(sub)
-
-
-def _with_source_lines(blocks: list[Block], page: list[_PageBlock]) -> list[Block]:
-    """Give extracted blocks the source line of the page block with the same text.
-
-    Matched in reading order, so a repeated text gets the line of its own
-    occurrence rather than the first one.
-    """
-    where: dict[str, list[int]] = {}
-    for index, p in enumerate(page):
-        where.setdefault(_key(p.block.text), []).append(index)
-    out: list[Block] = []
-    cursor = 0
-    for block in blocks:
-        places = where.get(_key(block.text), [])
-        index = next((i for i in places if i >= cursor), places[0] if places else None)
-        line = page[index].block.line if index is not None else None
-        if index is not None and index >= cursor:
-            cursor = index + 1
-        out.append(Block(block.kind, block.text, line, block.level))
-    return out
+def _metadata(root: Any) -> dict[str, str]:
+    """Author and site name from the page's <meta> tags (Open Graph, Dublin Core, plain)."""
+    found: dict[str, str] = {}
+    names = {"author": "author", "dc.creator": "author", "article:author": "author",
+             "og:site_name": "sitename", "application-name": "sitename", "og:title": "title"}
+    for meta in root.iter("meta"):
+        key = (meta.get("name") or meta.get("property") or "").strip().lower()
+        value = " ".join((meta.get("content") or "").split())
+        if key in names and value and not value.startswith("http"):
+            found.setdefault(names[key], value)
+    return found
 
 
 # --------------------------------------------------------------------------- title
@@ -493,6 +695,17 @@ def _fragment_blocks(html: str) -> list[Block]:
     except (lxml.etree.ParserError, ValueError):
         return [Block("paragraph", " ".join(html.split()))]
     return [p.block for p in _page_blocks(fragment) if p.block.kind != "question"]
+
+
+def html_fragment_blocks(html: str) -> list[Block]:
+    """The blocks of an HTML fragment (raw HTML in Markdown): headings, paragraphs, items."""
+    if not html.strip():
+        return []
+    try:
+        fragment = lxml.html.fragment_fromstring(clean_text(html), create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return []
+    return [p.block for p in _page_blocks(fragment)]
 
 
 def _plain(html: str) -> str:
@@ -613,13 +826,20 @@ def _key(text: str) -> str:
     return " ".join(_WORD_RE.findall(text.casefold()))
 
 
-def _unread(page: list[_PageBlock], blocks: list[Block], title: str) -> list[Dropped]:
-    """Visible page blocks whose words are not in the article text: listed, never silently lost."""
+def _unread(page: list[_PageBlock], blocks: list[Block], title: str, chosen: set[int]) -> list[Dropped]:
+    """Visible page blocks whose words are not in the article text: listed, never silently lost.
+
+    A block around the article (page navigation, header, footer, or outside
+    the article's stretch of the page) is marked ``outside``: it is listed
+    but does not count as article text that was dropped.
+    """
     corpus = " " + " ".join(_key(t) for t in [title, *(b.text for b in blocks)]) + " "
     dropped: list[Dropped] = []
     for p in page:
         key = _key(p.block.text)
         if key and f" {key} " not in corpus:
-            reason = p.landmark or furniture_reason(p.block.text) or BOILERPLATE
-            dropped.append(Dropped(p.block.text, reason, p.block.line))
+            reason = p.landmark or furniture_reason(p.block.text) or (
+                BOILERPLATE if id(p) in chosen or p.landmark else OUTSIDE)
+            outside = id(p) not in chosen and (p.landmark is None or p.landmark in OUTSIDE_REASONS)
+            dropped.append(Dropped(p.block.text, reason, p.block.line, outside=outside))
     return dropped

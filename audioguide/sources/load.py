@@ -22,7 +22,8 @@ from audioguide.errors import SourceError
 
 logger = logging.getLogger(__name__)
 
-TEXT_SUFFIXES = {".txt", ".text", ""}
+TEXT_SUFFIXES = {".txt", ".text"}
+BY_CONTENT_SUFFIXES = {".gz", ""}  # FAQ.gz, notes.txt.gz, README: read by inner name or content (sources.sniff)
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 GUIDE_SUFFIXES = {".yaml", ".yml"}
@@ -85,7 +86,12 @@ def load_source(source: str | Path, *, keep_furniture: bool = False, timeout: fl
         from audioguide.sources.plain import parse_text
 
         return LoadedSource(parse_text(path, keep_furniture=keep_furniture))
-    known = ", ".join(sorted(s for s in TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | GUIDE_SUFFIXES if s))
+    if suffix in BY_CONTENT_SUFFIXES:
+        from audioguide.sources.sniff import load_by_content
+
+        return LoadedSource(load_by_content(path, keep_furniture=keep_furniture))
+    known = ", ".join(sorted(s for s in TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | GUIDE_SUFFIXES
+                             | BY_CONTENT_SUFFIXES if s))
     raise SourceError(f"{path}: unsupported file type '{suffix}' (use {known}, or an http(s) URL)")
 
 

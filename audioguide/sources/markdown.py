@@ -1,11 +1,19 @@
 """Markdown articles, parsed with markdown-it-py (CommonMark) rather than regexes.
 
-Headings keep their levels: the first ``#`` heading is the title, the highest
-level below it makes chapters, deeper headings stay inside their chapter
-(FAQ questions excepted). Lists become list items, one per item, each read
-with a short pause (an ordered item keeps its number: "1. Draw blood");
-emphasis, links and images are read as their text; code blocks and HTML are
-dropped (listed).
+Headings keep their levels: the first ``#`` heading is the title (without
+one, the first heading of any level), the highest level below it makes
+chapters, deeper headings stay inside their chapter (FAQ questions
+excepted). Lists become list items, one per item, each read with a short
+pause (an ordered item keeps its number: "1. Draw blood"); emphasis, links
+and images are read as their text. HTML blocks are read as HTML (``<h2
+align="center">`` is a heading; tags are never read); a paragraph of only
+images (a logo, badges) is dropped, listed. A short shell command in a code
+fence is read; longer code is dropped (listed).
+
+MyST (Sphinx's Markdown) is read as its text: roles (``{ref}`text <target>```
+reads "text"), admonition directives (```` ```{note} ```` reads "Note:" and
+its text), while ``{contents}``/``{toctree}`` directives, ``(label)=``
+targets and ``%`` comments are dropped.
 """
 
 from __future__ import annotations
@@ -15,16 +23,40 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+import re
+
 from audioguide.model.document import Document, Dropped
 from audioguide.sources.structure import Block, build_document
 from audioguide.sources.decode import read_text
 
+# A MyST role just before inline code: {ref}`Installing <install>`.
+_ROLE_RE = re.compile(r"\{([a-z][\w:+-]*)\}$")
+_ROLE_TARGET_RE = re.compile(r"^(.*?)\s*<[^<>]+>$", re.S)
+_ADMONITIONS = {
+    "note", "warning", "tip", "important", "hint", "caution", "attention", "danger", "error", "seealso",
+    "admonition", "versionadded", "versionchanged", "deprecated", "margin", "sidebar", "topic", "epigraph",
+}
+_DROPPED_DIRECTIVES = {"contents": "table of contents", "toctree": "table of contents"}
+_DIRECTIVE_RE = re.compile(r"^\{([a-z][\w:-]*)\}\s*(.*)$")
+_OPTION_RE = re.compile(r"^:[\w-]+:.*$")
+_SHELL_LANGUAGES = {"sh", "bash", "shell", "console", "zsh", "powershell", "bat", "cmd", "shell-session"}
+MAX_READ_CODE_LINES = 3
+_LABEL_RE = re.compile(r"^\([\w:.-]+\)=$")
+
 
 def _inline_text(token: Token) -> str:
-    """The readable text of an inline token: link and emphasis text, image alt text."""
+    """The readable text of an inline token: link and emphasis text, image alt text.
+
+    Inline HTML tags are not read (their text is); a MyST role reads as its
+    text ("{ref}`the guide <guide>`" -> "the guide").
+    """
     parts: list[str] = []
     for child in token.children or []:
-        if child.type in ("text", "code_inline"):
+        if child.type == "code_inline" and parts and _ROLE_RE.search(parts[-1]):
+            role = _ROLE_RE.search(parts[-1])
+            parts[-1] = parts[-1][: role.start()]
+            parts.append(_role_text(role.group(1), child.content))
+        elif child.type in ("text", "code_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
@@ -33,6 +65,26 @@ def _inline_text(token: Token) -> str:
             if alt:
                 parts.append(alt)
     return " ".join("".join(parts).split())
+
+
+def _role_text(role: str, content: str) -> str:
+    """What a MyST role says: its text, else its target in words ("{doc}`usage/faq`" -> "faq")."""
+    match = _ROLE_TARGET_RE.match(content.strip())
+    if match and match.group(1):
+        return match.group(1)
+    if role in ("ref", "doc", "numref", "download", "any", "term") or ":" in role:
+        target = content.strip().rstrip("/").rsplit("/", 1)[-1]
+        return re.sub(r"[_-]+", " ", target.split("#")[0].removesuffix(".md")) or content
+    return content
+
+
+def _only_images(token: Token) -> bool:
+    """An inline token of images (and links around them) and nothing else: a logo, badges."""
+    children = token.children or []
+    if not any(c.type == "image" for c in children):
+        return False
+    return all(c.type in ("image", "link_open", "link_close", "softbreak", "hardbreak")
+               or (c.type == "text" and not c.content.strip()) for c in children)
 
 
 def markdown_blocks(text: str) -> tuple[list[Block], list[Dropped]]:
@@ -54,6 +106,13 @@ def markdown_blocks(text: str) -> tuple[list[Block], list[Dropped]]:
         elif token.type == "inline":
             content = _inline_text(token)
             where = line or _line_of(tokens, index)
+            if heading_level is None and _only_images(token):
+                if content:
+                    dropped.append(Dropped(content, "Markdown image (a logo or badges)", where))
+                continue
+            if heading_level is None and (_LABEL_RE.match(content) or content.startswith("% ")):
+                dropped.append(Dropped(content, "MyST target or comment", where))
+                continue
             if heading_level is not None:
                 blocks.append(Block("heading", content, where, heading_level))
             elif content and items:
@@ -63,10 +122,63 @@ def markdown_blocks(text: str) -> tuple[list[Block], list[Dropped]]:
                 blocks.append(Block("paragraph", content, where))
         elif token.type == "heading_close":
             heading_level = None
-        elif token.type in ("fence", "code_block", "html_block"):
+        elif token.type == "fence":
+            _fence(token, line, blocks, dropped)
+        elif token.type == "html_block":
+            _html_block(token, line, blocks, dropped)
+        elif token.type == "code_block":
             if token.content.strip():
-                dropped.append(Dropped(token.content.strip(), f"Markdown {token.type.replace('_', ' ')}", line))
+                dropped.append(Dropped(token.content.strip(), "Markdown code block", line))
     return blocks, dropped
+
+
+def _fence(token: Token, line: int | None, blocks: list[Block], dropped: list[Dropped]) -> None:
+    """A fenced block: a MyST directive, a short command (read), or code (dropped, listed)."""
+    body = token.content.strip()
+    info = token.info.strip()
+    directive = _DIRECTIVE_RE.match(info)
+    if directive:
+        name, argument = directive.group(1).split(":")[-1], directive.group(2).strip()
+        lines = [l for l in token.content.split("\n") if not _OPTION_RE.match(l.strip())]
+        content = "\n".join(lines).strip()
+        if name in _ADMONITIONS:
+            label = argument if name == "admonition" and argument else name.replace("seealso", "see also").capitalize()
+            if argument and name != "admonition":  # a note's first line may follow its name
+                content = f"{argument}\n{content}"
+            inner, inner_dropped = markdown_blocks(content)
+            dropped.extend(inner_dropped)
+            if inner and inner[0].kind == "paragraph":
+                inner[0] = Block("paragraph", f"{label}: {inner[0].text}", line)
+            elif label:
+                inner.insert(0, Block("paragraph", f"{label}:", line))
+            blocks.extend(Block(b.kind, b.text, line, b.level) for b in inner)
+            return
+        reason = _DROPPED_DIRECTIVES.get(name, f"MyST {name} directive")
+        if body:
+            dropped.append(Dropped(body, reason, line))
+        return
+    commands = [l for l in body.split("\n") if l.strip()]
+    language = info.split()[0].lower() if info else ""
+    if commands and len(commands) <= MAX_READ_CODE_LINES and language in _SHELL_LANGUAGES:
+        for command in commands:  # a command to type is part of the text ("black {source_file}")
+            blocks.append(Block("paragraph", command.strip().removeprefix("$ ").strip(), line))
+        return
+    if body:
+        dropped.append(Dropped(body, "Markdown fence", line))
+
+
+def _html_block(token: Token, line: int | None, blocks: list[Block], dropped: list[Dropped]) -> None:
+    """Raw HTML in Markdown, read as HTML: its headings and text, never its tags."""
+    from audioguide.sources.html import html_fragment_blocks
+
+    html = token.content.strip()
+    if not html or html.startswith("<!--"):
+        return
+    found = html_fragment_blocks(html)
+    if not found:
+        dropped.append(Dropped(html, "Markdown html block (no text)", line))
+        return
+    blocks.extend(Block(b.kind, b.text, line, b.level) for b in found)
 
 
 def _line_of(tokens: list[Token], index: int) -> int | None:
@@ -91,8 +203,10 @@ def parse_markdown_text(text: str, *, source: str | None = None, keep_furniture:
             blocks = blocks[:index] + blocks[index + 1 :]
             break
     if title is None and blocks:
-        title = blocks[0].text  # no "# Title": the first line is the title
-        blocks = blocks[1:]
+        # No "# Title": the first heading, if it comes before much text, else the first line.
+        first_heading = next((i for i, b in enumerate(blocks[:3]) if b.kind == "heading"), 0)
+        title = blocks[first_heading].text
+        blocks = blocks[:first_heading] + blocks[first_heading + 1 :]
     levels = [b.level for b in blocks if b.kind == "heading" and b.level]
     return build_document(
         blocks,

@@ -19,6 +19,7 @@ from pathlib import Path
 from audioguide.model.document import Document
 from audioguide.sources.structure import Block, build_document, faq_block_title, is_conclusion_heading
 from audioguide.sources.decode import clean_text, read_text
+from audioguide.sources.wrapped import is_hard_wrapped, wrapped_blocks
 
 MAX_HEADING_WORDS = 14
 MAX_QUESTION_HEADING_WORDS = 25
@@ -183,8 +184,22 @@ def parse_text(path: Path, *, keep_furniture: bool = False) -> Document:
 
 
 def parse_plain_text(text: str, *, source: str | None = None, keep_furniture: bool = False) -> Document:
-    """Parse plain article text (already decoded) into a :class:`Document`."""
-    title, blocks = text_blocks(clean_text(text))
+    """Parse plain article text (already decoded) into a :class:`Document`.
+
+    Hard-wrapped text (lines broken at 60-100 columns, as READMEs, FAQs and
+    manuals are) is unwrapped and read by its layout (:mod:`audioguide.sources.wrapped`);
+    other text one paragraph per line.
+    """
+    text = clean_text(text)
+    dropped: list = []
+    chapter_level = None
+    if is_hard_wrapped(text):
+        title, blocks, dropped = wrapped_blocks(text)
+        levels = [b.level for b in blocks if b.kind in ("heading", "question") and b.level]
+        chapter_level = min(levels) if levels else None
+    else:
+        title, blocks = text_blocks(text)
     if title is None:
         title = Path(source).stem.replace("_", " ").replace("-", " ").strip().capitalize() if source else "Untitled"
-    return build_document(blocks, title=title, source=source, keep_furniture=keep_furniture)
+    return build_document(blocks, title=title, source=source, keep_furniture=keep_furniture, dropped=dropped,
+                          chapter_level=chapter_level)

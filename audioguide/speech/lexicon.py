@@ -97,6 +97,7 @@ class Lexicon(Mapping[str, str]):
         self._pattern: re.Pattern[str] | None = None
         self._exact: dict[str, str] = {}
         self._folded: dict[str, str] = {}
+        self.locale: str | None = None  # the guide's locale: how numeric dates are read
         if entries:
             self._add(entries, source)
 
@@ -114,7 +115,18 @@ class Lexicon(Mapping[str, str]):
         new = Lexicon()
         new._entries = dict(self._entries)
         new._layers = self._layers
+        new.locale = self.locale
         new._add(mapping, source)
+        return new
+
+    def with_locale(self, locale: str | None) -> Lexicon:
+        """The same entries, read for ``locale`` ("en-GB": 3/4/2024 is the third of April)."""
+        if locale == self.locale:
+            return self
+        new = Lexicon()
+        new._entries = dict(self._entries)
+        new._layers = self._layers
+        new.locale = locale
         return new
 
     def _add(self, mapping: Mapping[str, str], source: str) -> None:
@@ -179,6 +191,8 @@ class Lexicon(Mapping[str, str]):
     def identity(self) -> str:
         """A stable SHA-256 of the entries and their precedence (for cache keys)."""
         rows = sorted((key, value, rank) for key, (value, rank, _source) in self._entries.items())
+        if self.locale:
+            rows.append(("", f"locale={self.locale}", -1))
         payload = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -438,7 +452,7 @@ def build_lexicon(settings: GuideSettings, lexicon_files: Sequence[str | Path] =
         lexicon = lexicon.with_entries(Lexicon.from_file(path), source=Path(path).name)
     if settings.pronunciations:
         lexicon = lexicon.with_entries(settings.pronunciations, source="guide")
-    return lexicon
+    return lexicon.with_locale(settings.locale)
 
 
 def with_lexicon_files(settings: GuideSettings, lexicon_files: Sequence[str | Path]) -> GuideSettings:

@@ -5,21 +5,28 @@ in this order (earlier rules see the text as written, later ones see what
 the earlier ones produced):
 
 1. :func:`clean_characters` - smart quotes, dashes, ellipses, odd spaces,
-   control characters, citation marks and symbols TTS reads badly (• ® ™ ©).
+   control characters, citation marks, HTML tags and symbols TTS reads badly (• ® ™ ©).
 2. :func:`read_web_addresses` - URLs and e-mail addresses, said so a
    listener can write them down ("w w w dot example dot com slash pain").
 3. :func:`read_phone_numbers` - phone numbers and extensions in digit groups.
 4. the lexicon (:meth:`Lexicon.apply`): acronyms and the author's own words.
    ``[[phoneme]]`` readings are hidden from every later rule.
 5. :func:`expand_abbreviations` - titles, Latin abbreviations, "no. 5".
+   :func:`read_page_references` - "pp. 12-14", "p. 7".
+   :func:`read_roman_numerals` - "stage II", "type I diabetes", "cranial nerve VII".
 6. :func:`read_times` - "9:30 a.m." -> "nine thirty a.m.".
-7. :func:`read_dates` - "March 3, 2024", "2024-03-03", "3/4/2024".
+7. :func:`read_dates` - "March 3, 2024", "2024-03-03", "3/4/2024" (by the guide's locale).
+   :func:`read_identifiers` - "PEP 602" digit by digit, "Form W-2"/"ICD-10" as written.
+   :func:`read_dotted_numbers` - "3.11.2" -> "three point eleven point two".
+   :func:`read_feet_inches` - "5'10\"" -> "five feet ten inches".
+   :func:`read_slashes` - "he/she" -> "he or she", "GNU/Linux" -> "GNU slash Linux".
 8. :func:`read_codes` - spine levels and letter-number codes ("L4-L5", "B12").
 9. :func:`read_multipliers` - "2x daily", "3 x 5 cm".
 10. :func:`read_money` - "$1.50", "$50-100".
 11. :func:`read_percentages` - "20%", "10-20%".
 12. :func:`read_units` - counts with units, singular or plural by the number.
-13. :func:`read_years` - years in context ("in 2023"), decades, year ranges.
+13. :func:`read_years` - years in context ("in 2023"), decades, year ranges;
+    :func:`read_running_years` - "the 1989 Christmas holidays", "1989's".
 14. :func:`read_ranges` - "2-3", "1–1 ½" -> "two to three", "one to one and a half".
 15. :func:`read_fractions` - "½", "3/4", "1 1/2", "7/10", "120/80".
 16. :func:`read_ordinals` - "1st", "22nd".
@@ -32,7 +39,8 @@ The normalizer never drops a word: every rule either keeps a word or
 replaces it with its reading. Readings it does not guess:
 
 * a numeric date such as "3/4/2024" (March 4 or 3 April?) is read as
-  written: "three slash four slash twenty twenty-four";
+  written, "three slash four slash twenty twenty-four", unless the guide's
+  locale (``locale: en-GB``) gives the order;
 * "Do Not Use" abbreviations (see :mod:`audioguide.speech.donotuse`) stay as
   written, their digits read plainly ("5.0 mg" -> "five point zero
   milligrams", ".5 mg" -> "point five milligrams", "10 U" -> "ten U");
@@ -48,6 +56,7 @@ letters; "a m" would be read "uh em".
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import re
 import unicodedata
@@ -106,6 +115,16 @@ _KEEP_SYMBOLS = set("°$£€¢%&+<>=~±×÷≈≤≥@#/\\|^")
 _NUMBERISH = rf"[\d{GLYPHS}]"
 
 
+# HTML tags a source left in its text ("<kbd>Enter</kbd>", "<br>"): never read as
+# "less than kbd greater than". Only tag-shaped runs: "x < 3 and y > 2" stays.
+_HTML_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]{0,20}(?:\s+[A-Za-z_:][^<>]{0,300})?\s*/?>")
+
+
+def drop_html_tags(text: str) -> str:
+    """ "Press <kbd>Enter</kbd>" -> "Press Enter": tags are markup, their text is read."""
+    return _HTML_TAG_RE.sub(" ", text)
+
+
 def clean_characters(text: str) -> str:
     """Plain ASCII punctuation, ordinary spaces, no stray symbols.
 
@@ -113,9 +132,10 @@ def clean_characters(text: str) -> str:
     hyphen (a range, read later); an em dash, a spaced en dash or a spaced
     hyphen between words becomes ", "; "…" becomes "..."; control characters
     become spaces; footnote marks, bullets, ® ™ © and emoji are removed;
-    numeric citations "[12]" are removed.
+    numeric citations "[12]" are removed; HTML tags are dropped
+    (:func:`drop_html_tags`).
     """
-    text = text.translate(_CHAR_MAP)
+    text = drop_html_tags(text.translate(_CHAR_MAP))
     out = []
     for ch in text:
         category = unicodedata.category(ch)
@@ -154,6 +174,7 @@ _URL_RE = re.compile(
     rf"|(?:[A-Za-z0-9](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?\.)+(?:{_TLDS})(?![\w@-])(?:[/?#]\S*)?)",
     re.IGNORECASE,
 )
+URL_PATTERN = _URL_RE  # a web address: the sentence splitter keeps one whole
 _EMAIL_RE = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?![\w@])"
 )
@@ -478,6 +499,26 @@ def _numeric_year(text: str) -> str:
     return numwords.year(value) if len(text) == 4 and 1100 <= value <= 2099 else cardinal(text)
 
 
+# The order of a numeric date by locale (the guide's ``locale:``); without one a
+# date such as 3/4/2024 is read as written. A language alone stands for its
+# usual order; "en" alone is ambiguous (en-US and en-GB differ).
+DATE_ORDERS: dict[str, str] = {
+    "en-us": "mdy", "en-ph": "mdy", "en-pr": "mdy", "en-um": "mdy", "en-as": "mdy", "en-gu": "mdy",
+    "en-gb": "dmy", "en-ie": "dmy", "en-au": "dmy", "en-nz": "dmy", "en-in": "dmy", "en-za": "dmy",
+    "en-sg": "dmy", "en-hk": "dmy", "en-ng": "dmy", "en-ke": "dmy", "en-pk": "dmy", "en-mt": "dmy",
+    **dict.fromkeys("fr de es it pt nl ru pl da nb nn no fi el tr cs sk sl hr ro bg uk ar he id vi".split(), "dmy"),
+}
+_DATE_ORDER: contextvars.ContextVar[str | None] = contextvars.ContextVar("date_order", default=None)
+
+
+def date_order(locale: str | None) -> str | None:
+    """ "en-GB" -> "dmy", "en_US" -> "mdy", "de" -> "dmy"; None when the locale does not say."""
+    if not locale:
+        return None
+    tag = locale.strip().replace("_", "-").lower()
+    return DATE_ORDERS.get(tag) or DATE_ORDERS.get(tag.split("-")[0])
+
+
 def read_dates(text: str) -> str:
     """Calendar dates with a month name, ISO dates and numeric dates.
 
@@ -485,7 +526,9 @@ def read_dates(text: str) -> str:
     "the third of March, twenty twenty-four"; "Mar. 3rd" -> "March third";
     "March 2024" -> "March twenty twenty-four"; "2024-03-03" -> "March third,
     twenty twenty-four". A numeric date such as "3/4/2024" is ambiguous
-    (March 4 in the US, 3 April elsewhere) and is read as written: "three
+    (March 4 in the US, 3 April elsewhere): the guide's locale decides
+    ("en-US": "March fourth, twenty twenty-four"; "en-GB": "the third of
+    April, twenty twenty-four"); without one it is read as written: "three
     slash four slash twenty twenty-four".
     """
 
@@ -516,6 +559,15 @@ def read_dates(text: str) -> str:
 
     def numeric(match: re.Match[str]) -> str:
         first, second, year = match.groups()
+        order = _DATE_ORDER.get()
+        if order in ("mdy", "dmy"):
+            month, day = (int(first), int(second)) if order == "mdy" else (int(second), int(first))
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                name = _MONTHS[month - 1]
+                said = _numeric_year(year) if len(year) == 4 else cardinal(year)
+                if order == "mdy":
+                    return f"{name} {numwords.ordinal(str(day))}, {said}"
+                return f"the {numwords.ordinal(str(day))} of {name}, {said}"
         return f"{cardinal(str(int(first)))} slash {cardinal(str(int(second)))} slash {_numeric_year(year)}"
 
     text = _DATE_ISO.sub(iso, text)
@@ -523,6 +575,181 @@ def read_dates(text: str) -> str:
     text = _DATE_MONTH_FIRST.sub(month_first, text)
     text = _DATE_DAY_FIRST.sub(day_first, text)
     return _DATE_MONTH_YEAR.sub(month_year, text)
+
+
+# ---------------------------------------------------------------------------
+# Readings real pages need (each a small rule with its table; see tests/test_normalize_pages.py)
+
+# "pp. 12-14" -> "pages 12-14", "p. 7" -> "page 7" (before a number only).
+PAGE_ABBREVIATIONS: tuple[tuple[str, str], ...] = ((r"pp", "pages"), (r"p", "page"), (r"Pp", "Pages"), (r"P", "Page"))
+_PAGE_RE = re.compile(r"(?<![\w.])(pp|Pp|p|P)\.\s?(?=\d)")
+
+
+def read_page_references(text: str) -> str:
+    """ "see pp. 12-14" -> "see pages 12-14"; "p. 7" -> "page 7"."""
+    readings = dict(PAGE_ABBREVIATIONS)
+    return _PAGE_RE.sub(lambda m: readings[m.group(1)] + " ", text)
+
+
+# Feet and inches: 5'10" -> "five feet ten inches"; 6' -> "six feet"; 10" -> "ten inches".
+_FEET_INCHES_RE = re.compile(r"(?<![\w.'\"])(\d{1,2})\s?'\s?(\d{1,2}(?:\.\d)?)\s?(?:\"|'')(?![\w])")
+_FEET_RE = re.compile(r"(?<![\w.'\"])(\d{1,3})'(?=[\s,.;:)!?-]|$)")
+_INCHES_RE = re.compile(r"(?<![\w.'\"])(\d{1,3}(?:\.\d+)?)\"(?=[\s,.;:)!?-]|$)")
+
+
+def _measure(number: str, one: str, many: str) -> str:
+    words = spoken(number).words
+    return f"{words} {one if number in ('1', '1.0') else many}"
+
+
+def read_feet_inches(text: str) -> str:
+    """ "5'10\"" -> "five feet ten inches"; "6' tall" -> "six feet tall"; "a 10\" cut" -> "a ten inches cut"."""
+    text = _FEET_INCHES_RE.sub(
+        lambda m: f"{_measure(m.group(1), 'foot', 'feet')} {_measure(m.group(2), 'inch', 'inches')}", text)
+    text = _FEET_RE.sub(lambda m: _measure(m.group(1), "foot", "feet"), text)
+    return _INCHES_RE.sub(lambda m: _measure(m.group(1), "inch", "inches"), text)
+
+
+# Identifiers whose number is a name, read digit by digit: "PEP 602" -> "PEP six zero two".
+DIGITWISE_IDENTIFIERS: tuple[str, ...] = (
+    "PEP", "RFC", "ISO", "IEC", "IEEE", "ANSI", "DIN", "BS", "EN", "NDC", "NPI", "CPT", "HCPCS", "ECCN",
+    "CVE", "KB", "SKU", "ZIP", "Bug", "Issue", "Ticket", "Case", "Claim", "Policy", "Member ID",
+)
+_DIGITWISE_RE = re.compile(
+    r"\b(" + "|".join(re.escape(word) for word in DIGITWISE_IDENTIFIERS) + r")(\s?#?\s?|-)(\d{2,10})\b"
+)
+# A letter code joined to its number by a hyphen is read as written, without the hyphen:
+# "Form W-2" -> "W two", "ICD-10" -> "ICD ten", "COVID-19" -> "COVID nineteen".
+_LETTER_DASH_NUMBER_RE = re.compile(r"\b([A-Z][A-Za-z]{0,5})-(\d{1,4})(?:-([A-Z]{1,4}))?\b(?!\.\d)")
+
+
+def read_identifiers(text: str) -> str:
+    """Names that hold numbers: digit by digit, or as written without their hyphen."""
+    text = _DIGITWISE_RE.sub(lambda m: f"{m.group(1)} {digits(m.group(3))}", text)
+    return _LETTER_DASH_NUMBER_RE.sub(
+        lambda m: f"{m.group(1)} {cardinal(m.group(2))}" + (f" {m.group(3)}" if m.group(3) else ""), text)
+
+
+# Version and section numbers with two or more dots: "3.11.2" -> "three point eleven point two".
+_DOTTED_NUMBER_RE = re.compile(r"(?<![\w.])\d{1,4}(?:\.\d{1,4}){2,}(?![\w]|\.\d)")
+
+
+def read_dotted_numbers(text: str) -> str:
+    """ "Python 3.11.2" -> "Python three point eleven point two"; "section 3.2.1" likewise."""
+    return _DOTTED_NUMBER_RE.sub(lambda m: " point ".join(cardinal(part) for part in m.group(0).split(".")), text)
+
+
+# Roman numerals in names: "stage II" -> "stage two", "cranial nerve VII" -> "cranial nerve seven".
+ROMAN_NUMBER_WORDS: tuple[str, ...] = (
+    "stage", "type", "grade", "phase", "class", "part", "chapter", "cranial nerve", "nerve", "volume", "vol.",
+    "book", "level", "schedule", "category", "tier", "appendix", "article", "title", "world war", "act",
+    "section", "factor", "degree", "lesson", "unit",
+)
+# After a lower-case keyword a lone "I" could be the pronoun ("at this stage I felt"): it is a
+# numeral only at the end of a phrase or before one of these words.
+_ROMAN_I_BEFORE = (
+    "diabetes|diabetic|cancer|tumou?rs?|disease|trial|trials|study|error|errors|evidence|hypersensitivity|"
+    "allergy|allergies|collagen|fibers?|fibres?|interferon|lesion|lesions|injury|burns?|obesity|"
+    "hypertension|heart failure|recommendation|antiarrhythmics?|controlled|substances?|drugs?|device"
+)
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_ROMAN_RE = re.compile(
+    r"\b(?P<word>" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ROMAN_NUMBER_WORDS) + r")"
+    r"\s+(?P<roman>[IVXLC]{1,7})(?P<sub>[a-dA-D])?(?![\w'])",
+    re.IGNORECASE,
+)
+
+
+def _roman_value(numeral: str) -> int | None:
+    """ "XIV" -> 14; None for what is not a well-formed numeral ("IIII", "VX")."""
+    total, previous = 0, 0
+    for ch in reversed(numeral):
+        value = _ROMAN_VALUES[ch]
+        total += -value if value < previous else value
+        previous = max(previous, value)
+    return total if 0 < total < 400 and _roman(total) == numeral else None
+
+
+def _roman(value: int) -> str:
+    out = ""
+    for number, letters in ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"),
+                            (4, "IV"), (1, "I")):
+        while value >= number:
+            out += letters
+            value -= number
+    return out
+
+
+def read_roman_numerals(text: str) -> str:
+    """ "Stage IIIb" -> "Stage three B"; "type II diabetes" -> "type two diabetes"; "Part IV" -> "Part four"."""
+
+    def numeral(match: re.Match[str]) -> str:
+        roman = match.group("roman")
+        if not roman.isupper():
+            return match.group(0)
+        value = _roman_value(roman)
+        if value is None:
+            return match.group(0)
+        if roman == "I" and match.group("word")[:1].islower() and not match.group("sub"):
+            after = match.string[match.end():]
+            if not (re.match(r"\s*(?:[,.;:!?)]|$)", after) or re.match(rf"\s+(?:{_ROMAN_I_BEFORE})\b", after, re.I)):
+                return match.group(0)
+        sub = f" {match.group('sub').upper()}" if match.group("sub") else ""
+        return f"{match.group('word')} {cardinal(str(value))}{sub}"
+
+    return _ROMAN_RE.sub(numeral, text)
+
+
+# A slash between words is "or" only between plain words ("he/she", "yes/no"); in a name
+# or a path ("GNU/Linux", "Misc/HISTORY", "/usr/lib") it is "slash".
+_SLASHED_RE = re.compile(r"^([(\"']*)(.*?)([)\"',.;:!?]*)$")
+_PLAIN_WORD_RE = re.compile(r"^(?:[a-z]+|[A-Z][a-z]+)$")
+_HAS_LETTER_RE = re.compile(r"[A-Za-z]")
+
+
+def read_slashes(text: str) -> str:
+    """ "he/she" -> "he or she"; "Debian GNU/Linux" -> "GNU slash Linux"; "Misc/HISTORY" -> "Misc slash HISTORY"."""
+    if "/" not in text:
+        return text
+    pieces = re.split(r"(\s+)", text)  # linear: a word at a time
+    for index, piece in enumerate(pieces):
+        if "/" not in piece or not _HAS_LETTER_RE.search(piece):
+            continue
+        lead, token, trail = _SLASHED_RE.match(piece).groups()
+        parts = token.split("/")
+        if token.lower() == "and/or" or len(parts) < 2 or any(
+                not _HAS_LETTER_RE.search(p) and not p.isdigit() for p in parts if p):
+            continue  # "3/4" and "120/80" are numbers, read later
+        if all(p.isdigit() for p in parts if p):
+            continue
+        plain = all(_PLAIN_WORD_RE.match(p) for p in parts) and len({p[:1].isupper() for p in parts}) == 1
+        if plain:
+            said = " or ".join(parts)
+        else:
+            said = ("slash " if token.startswith("/") else "") + " slash ".join(p for p in parts if p)
+        pieces[index] = f"{lead}{said}{trail}"
+    return "".join(pieces)
+
+
+# Years in running text that no preposition announces: "the 1989 Christmas holidays",
+# "the 2024 flu season", "1989's".
+YEAR_NOUNS: tuple[str, ...] = (
+    "holidays", "holiday", "season", "edition", "release", "version", "election", "census", "survey", "study",
+    "report", "guidelines", "guideline", "pandemic", "epidemic", "outbreak", "winter", "summer", "spring",
+    "fall", "autumn", "olympics", "budget", "law", "act", "tax", "school", "academic", "fiscal", "flu",
+    "vaccine", "annual", "review", "update", "conference", "meeting", "revision", "standard",
+)
+_Y_RUNNING = r"(?:1[5-9]\d\d|20\d\d)"
+_YEAR_RUNNING_RE = re.compile(
+    rf"(?<=\b[Tt]he )(?P<y>{_Y_RUNNING})(?=\s+(?:[A-Z][a-z]|(?:{'|'.join(YEAR_NOUNS)})\b))"
+    rf"|(?<![\w.,$])(?P<p>{_Y_RUNNING})(?='s\b)"
+    rf"|(?<=\bof )(?P<o>{_Y_RUNNING})(?=\s*(?:[.;:!?)]|,\s|$))"
+)
+
+
+def read_running_years(text: str) -> str:
+    """ "During the 1989 Christmas holidays" -> "During the nineteen eighty-nine Christmas holidays"."""
+    return _YEAR_RUNNING_RE.sub(lambda m: numwords.year(int(m.group(0))), text)
 
 
 # ---------------------------------------------------------------------------
@@ -949,14 +1176,21 @@ _PLACEHOLDER_CHARS = re.compile("[\U000f0000-\U000ffffd]")
 BEFORE_LEXICON: tuple[Rule, ...] = (clean_characters, read_web_addresses, read_phone_numbers)
 AFTER_LEXICON: tuple[Rule, ...] = (
     expand_abbreviations,
+    read_page_references,
+    read_roman_numerals,
     read_times,
     read_dates,
+    read_identifiers,
+    read_dotted_numbers,
+    read_feet_inches,
+    read_slashes,
     read_codes,
     read_multipliers,
     read_money,
     read_percentages,
     read_units,
     read_years,
+    read_running_years,
     read_ranges,
     read_fractions,
     read_ordinals,
@@ -1001,6 +1235,14 @@ def normalize(text: str, lexicon: Lexicon | None = None) -> str:
     """
     if lexicon is None:
         lexicon = Lexicon.builtin()
+    token = _DATE_ORDER.set(date_order(getattr(lexicon, "locale", None)))
+    try:
+        return _normalize(text, lexicon)
+    finally:
+        _DATE_ORDER.reset(token)
+
+
+def _normalize(text: str, lexicon: Lexicon) -> str:
     shelf = _Shelf()
     text = shelf.hide(_PLACEHOLDER_CHARS.sub("", text))
     for rule in BEFORE_LEXICON:

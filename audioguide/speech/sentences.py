@@ -8,7 +8,9 @@ initials. Two safety nets around it:
   pysbd did not return is put back as a sentence of its own, so no words are
   lost;
 * a piece with no letter or digit (a stray ")" or "...") is joined to the
-  sentence before it instead of becoming a sentence.
+  sentence before it instead of becoming a sentence;
+* a web address is never cut: pysbd ends a sentence at the "?" of a query
+  string ("example.org/search?q=knee"), and the two halves are joined again.
 
 Whitespace runs inside the paragraph (line wraps) become single spaces.
 """
@@ -77,4 +79,21 @@ def split_sentences(text: str) -> list[str]:
             merged[-1] = (merged[-1][0], end)
         elif pending is None:
             pending = start
+    merged = _whole_addresses(text, merged)
     return [text[start:end].strip() for start, end in merged]
+
+
+def _whole_addresses(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentences joined where a boundary falls inside a web address."""
+    from audioguide.speech.normalize import URL_PATTERN
+
+    addresses = [m.span() for m in URL_PATTERN.finditer(text)]
+    if not addresses or len(spans) < 2:
+        return spans
+    out = [spans[0]]
+    for start, end in spans[1:]:
+        if any(a < start < b for a, b in addresses):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out

@@ -125,10 +125,12 @@ class ClipCache:
                 continue
         return CacheStats(root=self.root, entries=count, bytes=size)
 
-    def prune(self, *, keep: set[str] | None = None, older_than_s: float | None = None) -> CacheStats:
+    def prune(self, *, keep: set[str] | None = None, older_than_s: float | None = None,
+              dry_run: bool = False) -> CacheStats:
         """Delete entries not in ``keep`` (when given) or unused for ``older_than_s`` seconds.
 
-        With both, an entry goes when it is not kept *or* too old. Returns what was removed.
+        With both, an entry goes when it is not kept *or* too old. Returns what was removed
+        (with ``dry_run``, what would be, and nothing is deleted).
         """
         now = time.time()
         count = size = 0
@@ -140,9 +142,12 @@ class ClipCache:
             unused = keep is not None and key not in keep
             stale = older_than_s is not None and now - stat.st_mtime > older_than_s
             if unused or stale:
-                path.unlink(missing_ok=True)
+                if not dry_run:
+                    path.unlink(missing_ok=True)
                 count += 1
                 size += stat.st_size
+        if dry_run:
+            return CacheStats(root=self.root, entries=count, bytes=size)
         for folder in self.root.iterdir() if self.root.is_dir() else []:
             if len(folder.name) == 2 and folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
