@@ -23,7 +23,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "tests" / "data" / "real"
 
-pytestmark = [pytest.mark.slow, pytest.mark.live]
+pytestmark = [pytest.mark.slow, pytest.mark.live, pytest.mark.install]
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Ice Packs | Clinic</title></head>
 <body><div class="top"><a href="/">Clinic</a> <a href="/contact">Contact</a></div>
