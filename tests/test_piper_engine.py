@@ -95,13 +95,18 @@ def test_bad_rate():
     "words,limit,expected",
     [
         ("one two three", 5, ["one two three"]),
-        ("a b c d e, f g h i j k", 8, ["a b c d e,", "f g h i j k"]),     # cut after the clause
-        ("a b c d e f g h i j k l", 5, ["a b c d e", "f g h i j k l"]),  # no clause: at the limit; short tail joins
-        ("a b, c d e f g h i j", 6, ["a b, c d e f", "g h i j"]),       # never a piece of < 4 words before a cut
-        ("a b c d e; f g h i j; k", 6, ["a b c d e;", "f g h i j; k"]),   # a 1-word tail joins the piece before
+        ("a b c d e, f g h i j k", 8, ["a b c d e,", "f g h i j k"]),       # cut at the clause
+        ("a b c d e f g h i j k l", 5, ["a b c d e f g h i j k l"]),      # no punctuation: never cut
+        ("a b, c d e f, g h i j", 6, ["a b, c d e f,", "g h i j"]),       # no piece of < 4 words
+        ("a b c d, e f g h; i j k l", 8, ["a b c d, e f g h;", "i j k l"]),  # semicolon before comma
+        ("a b c d, e f g h: i j k l", 8, ["a b c d, e f g h:", "i j k l"]),  # colon before comma
+        ("a b c d e — f g h, i j k l", 8, ["a b c d e —", "f g h, i j k l"]),  # dash before comma
+        ("a b c d, e f g h, i j k l, m n o p", 8, ["a b c d, e f g h,", "i j k l, m n o p"]),  # nearest the middle
+        ("a b c d, e f g h, i j k l, m n o p", 5, ["a b c d,", "e f g h,", "i j k l,", "m n o p"]),  # again
+        ('a b c d "e," f g h i', 5, ['a b c d "e,"', "f g h i"]),            # a comma inside quotes
     ],
 )
-def test_long_sentences_are_spoken_in_clause_sized_passes(words, limit, expected):
+def test_long_sentences_are_cut_only_at_punctuation(words, limit, expected):
     from audioguide.synth.engines.piper import pieces
 
     got = pieces(words, limit)
@@ -109,10 +114,44 @@ def test_long_sentences_are_spoken_in_clause_sized_passes(words, limit, expected
     assert " ".join(got).split() == words.split()  # no word lost or repeated
 
 
+def test_sentences_up_to_sixty_words_are_one_pass():
+    from audioguide.synth.engines.piper import MAX_WORDS_PER_PASS, pieces
+
+    assert MAX_WORDS_PER_PASS >= 60
+    assert pieces(_sentence(60)) == [_sentence(60)]
+    longer = pieces(_sentence(90))
+    assert len(longer) == 2 and longer[0].endswith(";")  # cut at its semicolon, not at its commas
+
+
+# A sentence of a health article, cut to n words with a full stop (15, 40, 60 and 90 in the tests).
+_LONG = (
+    "After the injection, most patients who have had pain in the lower back for many months notice that "
+    "the ache eases within a few days, although some feel sore at the site of the needle for a day or two; "
+    "the doctor will usually ask you to rest, to keep a diary of your pain, and to avoid heavy lifting "
+    "until the follow-up visit, when the two of you decide together whether a second injection, physical "
+    "therapy, or another treatment such as nerve ablation would help you return to the activities you "
+    "enjoy without relying on strong medication every day of the week"
+)
+
+
+def _sentence(words: int) -> str:
+    return " ".join(_LONG.split()[:words]).rstrip(",;:") + "."
+
+
 def test_a_very_long_sentence_is_one_clip(piper_engine):
-    sentence = ", ".join(["the injection eases pain in the lower back for many weeks"] * 6) + "."
+    sentence = ", ".join(["the injection eases pain in the lower back for many weeks"] * 7) + "."
     audio = piper_engine.synthesize(sentence)
     assert len(sentence.split()) > 60 and audio.duration_s > 15  # all of it, in one clip
+
+
+def test_a_sixty_word_sentence_is_one_utterance(piper_engine):
+    """One run of the voice: no falling-intonation break mid-sentence."""
+    session = piper_engine.voice.session
+    before, windows = session.utterances, session.decoder_runs
+    audio = piper_engine.synthesize(_sentence(60))
+    assert session.utterances - before == 1
+    assert session.decoder_runs - windows > 5  # its ~15 s were decoded in windows
+    assert audio.duration_s > 12
 
 
 def test_windowed_decoder_matches_one_pass(tmp_path):
@@ -129,6 +168,39 @@ def test_windowed_decoder_matches_one_pass(tmp_path):
         assert difference < 1e-4, f"window {window}: {difference}"
     assert single.voice.session.decoder_runs == 1
     assert float(np.max(np.abs(reference))) > 0.3  # compared at full scale, not on silence
+
+
+_PEAK = """
+import resource, sys
+from pathlib import Path
+from audioguide.model.settings import VoiceSettings
+from audioguide.synth.engines import create_engine
+engine = create_engine(VoiceSettings(), threads=1, model_cache=Path(sys.argv[1]))
+engine.synthesize(sys.argv[2])
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def _peak_kb(cache, text: str) -> int:
+    """Peak resident memory of a fresh process that loads the voice and speaks ``text``."""
+    import os
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _PEAK, str(cache), text], check=True,
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    return int(out.stdout.split()[-1])
+
+
+def test_memory_does_not_grow_with_sentence_length(tmp_path):
+    """A 60-word sentence (~16 s, one utterance) peaks no higher than a 15-word one (~4 s).
+
+    In one pass, the 60-word sentence took ~260 MB more; what is left (the text
+    encoder's attention over ~640 phoneme ids) is within the margin.
+    """
+    create_engine(VoiceSettings(), threads=1, model_cache=tmp_path).synthesize("Hello.")  # prepares the stages
+    short, long = _peak_kb(tmp_path, _sentence(15)), _peak_kb(tmp_path, _sentence(60))
+    assert long <= short + 20 * 1024, f"15 words: {short // 1024} MB, 60 words: {long // 1024} MB"
 
 
 def test_noise_grows_without_changing_the_audio(monkeypatch):

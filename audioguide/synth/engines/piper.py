@@ -8,16 +8,16 @@ nodes, in memory, into noise inputs we feed ourselves: the voice keeps its
 natural variation, drawn from a seeded generator, and the same text always
 gives the same samples.
 
-The memory of one utterance does not grow with its length. The graph is cut
-into stages (:func:`_staged_model`), each ending where the next noise input's
-size becomes known, so every noise tensor is drawn at exactly its size. The
-text encoder, duration predictor and flow run on the whole sentence: their
-tensors are small (192 values per latent frame of 11.6 ms). The decoder
-(HiFi-GAN), whose tensors hold up to 64 values per output sample and made one
-utterance cost ~19 MB per second of speech, runs over windows of latent frames
-that overlap by its receptive field, read from the graph
-(:func:`_decoder_reach`): every output sample is computed from the same frames
-as in one pass (the tests compare the two).
+A whole sentence is one utterance (see :func:`pieces`), and its memory does
+not grow with its length. The graph is cut into stages (:func:`_staged_model`),
+each ending where the next noise input's size becomes known, so every noise
+tensor is drawn at exactly its size. The text encoder, duration predictor and
+flow run on the whole sentence: their tensors are small (192 values per latent
+frame of 11.6 ms). The decoder (HiFi-GAN), whose tensors hold up to 64 values
+per output sample and made one utterance cost ~19 MB per second of speech,
+runs over windows of latent frames that overlap by its receptive field, read
+from the graph (:func:`_decoder_reach`): every output sample is computed from
+the same frames as in one pass (the tests compare the two).
 
 The decoder's 1-D convolutions are also rewritten as 2-D ones of height 1
 (see ``_decoder_as_2d``): same arithmetic, but onnxruntime runs those on its
@@ -53,41 +53,61 @@ _BUNDLED_ALIASES = {"joe", BUNDLED_VOICE, "default"}
 NOISE_SEED = 20240601
 NOISE_INPUT_PREFIX = "audioguide_noise_"
 MODEL_PATCH_VERSION = 3  # bump when the prepared graph changes (part of the clip cache key)
-MAX_WORDS_PER_PASS = 14  # ~6 s of speech: bounds a worker's memory (see pieces)
+MAX_WORDS_PER_PASS = 60  # a longer sentence is spoken in passes cut at punctuation (see pieces)
 MIN_WORDS_PER_PASS = 4
 DECODER_PREFIX = "/dec/"  # the names of the HiFi-GAN decoder's nodes in Piper's export
 DECODER_WINDOW_FRAMES = 128  # latent frames (~1.5 s of speech) the decoder makes per run, plus its overlaps
 NOISE_FRAMES = 1 << 13      # frames of noise drawn at first (~95 s of speech); redrawn longer when needed
 
-def pieces(text: str, limit: int | None = None) -> list[str]:
-    """A long sentence cut at clause boundaries into runs of at most ``limit`` words.
+# Where a long sentence may be cut, strongest first: after a word ending in one of these.
+_BREAKS = (";", ":", "—–", ",")
+_CLOSING = "\"'”’»)]}"
 
-    Piper's memory grows with the length of one utterance (about 280 MB plus
-    19 MB per second of speech here: a 60-word sentence peaked at 790 MB), so
-    long sentences are spoken in clause-sized passes. A cut falls after a word
-    ending in , ; : or a dash, whose trailing punctuation keeps the
-    continuing intonation; a clause longer than the limit is cut at the limit.
-    A tail of fewer than ``MIN_WORDS_PER_PASS`` words joins the piece before it.
+
+def _break_strength(word: str) -> int | None:
+    """0 for a word ending in a semicolon, 1 colon, 2 dash, 3 comma; None for no break."""
+    word = word.rstrip(_CLOSING)
+    if word in ("-", "--"):
+        return 2
+    for strength, marks in enumerate(_BREAKS):
+        if word and word[-1] in marks:
+            return strength
+    return None
+
+
+def pieces(text: str, limit: int | None = None) -> list[str]:
+    """The passes a sentence is spoken in: the whole sentence, up to ``limit`` words.
+
+    A longer sentence is cut only at punctuation, never mid-clause: at its
+    strongest break (semicolon, then colon, then dash, then comma), the one
+    nearest the middle, and each half again while it is still too long. Every
+    piece keeps at least ``MIN_WORDS_PER_PASS`` words; a clause with no break
+    is spoken whole however long it is (memory does not grow with length, see
+    the module docstring). Trailing punctuation keeps a cut's continuing
+    intonation.
     """
     limit = limit or MAX_WORDS_PER_PASS
     words = text.split()
     if len(words) <= limit:
         return [text]
-    out: list[list[str]] = []
-    current: list[str] = []
-    for word in words:
-        current.append(word)
-        if len(current) >= limit:
-            cut = max((i for i, w in enumerate(current[:-1], 1)
-                       if w[-1] in ",;:—–" and i >= MIN_WORDS_PER_PASS), default=len(current))
-            out.append(current[:cut])
-            current = current[cut:]
-    if current:
-        if len(current) < MIN_WORDS_PER_PASS and out:
-            out[-1].extend(current)
-        else:
-            out.append(current)
-    return [" ".join(piece) for piece in out]
+    return [" ".join(piece) for piece in _cut(words, limit)]
+
+
+def _cut(words: list[str], limit: int) -> list[list[str]]:
+    if len(words) <= limit:
+        return [words]
+    breaks = [
+        (strength, i)
+        for i, word in enumerate(words[:-1], 1)
+        if (strength := _break_strength(word)) is not None
+        and MIN_WORDS_PER_PASS <= i <= len(words) - MIN_WORDS_PER_PASS
+    ]
+    if not breaks:
+        return [words]
+    strongest = min(strength for strength, _ in breaks)
+    middle = len(words) / 2
+    cut = min((i for strength, i in breaks if strength == strongest), key=lambda i: (abs(i - middle), i))
+    return _cut(words[:cut], limit) + _cut(words[cut:], limit)
 
 
 def bundled_voice_path() -> Path:
@@ -423,6 +443,7 @@ class _SeededSession:
         ]
         self._outputs = self._stages[-1][3]
         self.window = window
+        self.utterances = 0  # runs of the whole voice so far: one per utterance spoken
         self.decoder_runs = 0  # runs of the decoder so far: one per window
         self._noise: dict[str, np.ndarray] = {}  # name -> (frames, values per frame), the generator's prefix
 
@@ -442,6 +463,7 @@ class _SeededSession:
         return np.ascontiguousarray(drawn[:frames].T.reshape(shape))
 
     def run(self, output_names, feeds, *args, **kwargs):
+        self.utterances += 1
         values = dict(feeds)
         for stage, session, inputs, outputs in self._stages:
             for name, like in stage.noise.items():
