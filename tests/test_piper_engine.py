@@ -337,3 +337,35 @@ def test_receptive_field_read_from_the_graph_covers_what_the_output_depends_on(a
         changed = np.flatnonzero(np.any(np.abs(_run(model, nudged) - base) > 1e-6, axis=tuple(range(base.ndim - 1))))
         farthest = max(farthest, *np.abs(changed // hop - frame))
     assert farthest <= reach < farthest + 2  # covers it, and not by much
+
+
+@pytest.mark.parametrize("shaped_like", ["x", "h"])
+def test_noise_is_drawn_at_the_size_of_the_tensor_it_replaces(tmp_path, shaped_like):
+    """Any graph: noise shaped like a graph input ("x") or a computed tensor ("h", a stage before)."""
+    import onnx
+    import onnxruntime
+    from onnx import TensorProto, helper
+
+    from audioguide.synth.engines.piper import _SeededSession, _staged_model
+
+    nodes = [
+        helper.make_node("Concat", ["x", "x"], ["h"], name="/twice", axis=2),  # h: twice as many frames
+        helper.make_node("RandomNormalLike", [shaped_like], ["n"], name="/noise", dtype=TensorProto.FLOAT),
+        helper.make_node("Add", [shaped_like, "n"], ["y"], name="/add"),
+    ]
+    graph = helper.make_graph(nodes, "noisy", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, None])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
+    path = tmp_path / "noisy.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 15)]), str(path))
+    stages = _staged_model(path)
+    assert len(stages) == (2 if shaped_like == "h" else 1)
+    sessions = [onnxruntime.InferenceSession(s.model, providers=["CPUExecutionProvider"]) for s in stages]
+    session = _SeededSession(stages, sessions)
+    x = np.arange(15, dtype=np.float32).reshape(1, 3, 5)
+    like = x if shaped_like == "x" else np.concatenate([x, x], axis=2)
+    noise = session.run(None, {"x": x})[0] - like
+    assert noise.shape == like.shape
+    assert 0.3 < float(np.std(noise)) < 3  # seeded normal noise, not zeros
+    longer = np.concatenate([x, x, x], axis=2)
+    again = session.run(None, {"x": longer})[0] - (longer if shaped_like == "x" else np.concatenate([longer] * 2, 2))
+    assert np.allclose(again[..., : noise.shape[-1]], noise, atol=1e-5)  # a longer tensor starts the same

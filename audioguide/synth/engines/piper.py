@@ -262,7 +262,7 @@ def _staged_model(model_path: Path, *, fast_decoder: bool = True) -> list[_Stage
         later = set().union(*reads[k + 1:]) | wanted
         part = extractor.extract_model(inputs, sorted(o for o in outputs if o in later))
         stage = _Stage(model=part.SerializeToString(), noise={n: noise[n] for n in inputs if n in noise})
-        if any(stage_of.get(like, k) >= k for like in stage.noise.values()):
+        if any(stage_of.get(like, -1) >= k for like in stage.noise.values()):  # -1: a graph input
             raise EngineError(f"{model_path}: a noise input is needed before its size is known")
         if latent in inputs and k == len(made) - 1:
             reach = _decoder_reach(part, latent)
