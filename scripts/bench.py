@@ -86,7 +86,7 @@ def engine_synthesis(source: Path) -> tuple[float, float]:
     """Seconds for audioguide's own engine, as a build worker runs it (one thread), to
     synthesize every distinct clip of the guide in one process; audio seconds."""
     from audioguide.synth.cache import ClipCache
-    from audioguide.build.scheduler import build_engine
+    from audioguide.build.guide import build_engine
 
     settings, spoken = _spoken(source)
     texts = list(dict.fromkeys(clip.speech for track in spoken for clip in track.clips))
