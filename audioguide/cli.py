@@ -10,6 +10,7 @@ import dataclasses
 import functools
 import json
 import logging
+import re
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -19,12 +20,29 @@ import click
 from audioguide import __version__
 from audioguide.model.settings import FaqMode, GuideSettings
 from audioguide.errors import AudioguideError
+from audioguide.text import for_terminal
 
 logger = logging.getLogger(__name__)
 
+# Characters JSON leaves raw (ensure_ascii=False) that a terminal acts on: C1 controls
+# (8-bit CSI/OSC) and bidi overrides. Written as \uXXXX escapes, the JSON means the same.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def _echo(message: object = "", *, err: bool = False) -> None:
+    """Print through the one terminal sanitizer: content (titles, dropped text, file names,
+    warnings) may hold escape sequences (OSC, CSI, BEL, clear screen) from a page."""
+    click.echo(for_terminal(str(message)), err=err)
+
+
+def _echo_json(data: Any, indent: int | None = 2) -> None:
+    """Print ``data`` as JSON; JSON escapes C0 controls itself, C1 and bidi controls are escaped here."""
+    text = json.dumps(data, indent=indent, ensure_ascii=False)
+    click.echo(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+
 
 def _fail(message: str, code: int = 1) -> None:
-    click.echo(f"audioguide: error: {message}", err=True)
+    click.echo(f"audioguide: error: {for_terminal(message, multiline=False)}", err=True)
     sys.exit(code)
 
 
@@ -175,9 +193,9 @@ def outline(source: str, keep_furniture: bool, faq_mode: str | None, lexicon_fil
     ]
     dropped = [{"line": d.line, "reason": d.reason, "text": d.text} for d in plan.dropped]
     for number, w in warnings:  # on stderr in both modes: stdout stays the plan (or pure JSON)
-        click.echo(f"warning: track {number}: {w.message}", err=True)
+        _echo(f"warning: track {number}: {w.message}", err=True)
     if as_json:
-        click.echo(json.dumps(
+        _echo_json(
             {
                 "title": plan.title,
                 "source": str(source),
@@ -188,20 +206,19 @@ def outline(source: str, keep_furniture: bool, faq_mode: str | None, lexicon_fil
                 "warnings": [{"track": n, "code": w.code, "text": w.text, "message": w.message} for n, w in warnings],
                 "pronunciations": len(settings.pronunciations),
             },
-            indent=2, ensure_ascii=False,
-        ))
+        )
         return
-    click.echo(f"{plan.title}")
-    click.echo(f"{len(tracks)} tracks, {sum(t['words'] for t in tracks)} words, "
+    _echo(f"{plan.title}")
+    _echo(f"{len(tracks)} tracks, {sum(t['words'] for t in tracks)} words, "
                f"about {_minutes(sum(t['estimated_s'] for t in tracks))}\n")
     width = len(str(len(tracks)))
     for t in tracks:
-        click.echo(f"{t['number']:>{width}}  {t['kind']:<10} {t['words']:>5} words  ~{_minutes(t['estimated_s']):>6}  {t['title']}")
+        _echo(f"{t['number']:>{width}}  {t['kind']:<10} {t['words']:>5} words  ~{_minutes(t['estimated_s']):>6}  {t['title']}")
     if dropped:
-        click.echo("\nNot spoken (page furniture, repeated or empty headings; --keep-furniture keeps furniture):")
+        _echo("\nNot spoken (page furniture, repeated or empty headings; --keep-furniture keeps furniture):")
         for d in dropped:
             where = f"line {d['line']}: " if d["line"] else ""
-            click.echo(f"  - {where}{d['reason']}: {_shorten(d['text'])}")
+            _echo(f"  - {where}{d['reason']}: {_shorten(d['text'])}")
 
 
 def _minutes(seconds: float) -> str:
@@ -267,7 +284,7 @@ def build(source: str, outdir: Path | None, quiet: bool, as_json: bool, keep_fur
             label = {"clips": "Synthesizing clips", "tracks": "Writing tracks    ",
                      "formats": "Writing formats   "}[event.stage]
             bar = click.progressbar(length=event.total, label=label, file=sys.stderr,
-                                    show_pos=True, item_show_func=lambda item: item)
+                                    show_pos=True, item_show_func=lambda item: for_terminal(item, multiline=False) if item else item)
             bar.__enter__()
             bars[event.stage] = bar
         bar.update(event.done - bar.pos, event.label or None)
@@ -281,14 +298,14 @@ def build(source: str, outdir: Path | None, quiet: bool, as_json: bool, keep_fur
             if not bar.finished:
                 bar.__exit__(None, None, None)
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        _echo(f"warning: {warning}", err=True)
     if as_json:
-        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        _echo_json(report.to_dict())
         return
     if quiet:
         return
     verb = "Would rebuild" if dry_run else "Rebuilt"
-    click.echo(
+    _echo(
         f"{verb} {len(report.rebuilt)} of {report.tracks} tracks ({len(report.unchanged)} unchanged, "
         f"{len(report.removed)} removed); clips: {report.clips_synthesized} to synthesize, "
         f"{report.clips_reused} from cache." if dry_run else
@@ -298,7 +315,7 @@ def build(source: str, outdir: Path | None, quiet: bool, as_json: bool, keep_fur
         f"{report.seconds:.1f} s."
     )
     if not dry_run:
-        click.echo(f"Guide written to {report.outdir}/")
+        _echo(f"Guide written to {report.outdir}/")
 
 
 # ---------------------------------------------------------------- init
@@ -335,7 +352,7 @@ def init(source: str, output: Path, keep_furniture: bool, faq_mode: str | None, 
         os.replace(tmp, output)
     except OSError as exc:
         raise AudioguideError(f"{output}: cannot write ({exc.strerror})") from None
-    click.echo(f"Wrote {output} ({len(loaded.document.chapters)} chapters). Edit it, then: audioguide build {output}")
+    _echo(f"Wrote {output} ({len(loaded.document.chapters)} chapters). Edit it, then: audioguide build {output}")
 
 
 # ---------------------------------------------------------------- say
@@ -377,13 +394,13 @@ def say(text: str, output: Path, no_audio: bool, guide: Path | None, lexicon_fil
     if not clips:
         raise AudioguideError("nothing to say: the text has no words")
     for clip in clips:
-        click.echo(clip.speech)
+        _echo(clip.speech)
     for warning in find_warnings(text):
-        click.echo(f"warning: {warning.text!r}: {warning.message}", err=True)
+        _echo(f"warning: {warning.text!r}: {warning.message}", err=True)
     if no_audio:
         return
     seconds = _write_clip(clips, settings, output)
-    click.echo(f"Wrote {output} ({seconds:.1f} s)", err=True)
+    _echo(f"Wrote {output} ({seconds:.1f} s)", err=True)
 
 
 def _write_clip(clips: list, settings: GuideSettings, output: Path) -> float:
@@ -458,9 +475,9 @@ def cache_info(cache_dir: Path | None, as_json: bool) -> None:
 
     stats = ClipCache(cache_dir or default_cache_dir()).stats()
     if as_json:
-        click.echo(json.dumps({"root": str(stats.root), "entries": stats.entries, "bytes": stats.bytes}))
+        _echo_json({"root": str(stats.root), "entries": stats.entries, "bytes": stats.bytes}, indent=None)
         return
-    click.echo(f"{stats.root}\n{stats.entries} clips, {_size(stats.bytes)}")
+    _echo(f"{stats.root}\n{stats.entries} clips, {_size(stats.bytes)}")
 
 
 @cache.command("prune")
@@ -486,10 +503,10 @@ def cache_prune(cache_dir: Path | None, unused_by: Path | None, older_than: floa
     removed = clip_cache.prune(keep=keep, older_than_s=None if older_than is None else older_than * 86400)
     left = clip_cache.stats()
     if as_json:
-        click.echo(json.dumps({"removed": removed.entries, "removed_bytes": removed.bytes,
-                               "entries": left.entries, "bytes": left.bytes}))
+        _echo_json({"removed": removed.entries, "removed_bytes": removed.bytes,
+                    "entries": left.entries, "bytes": left.bytes}, indent=None)
         return
-    click.echo(f"Removed {removed.entries} clips ({_size(removed.bytes)}); {left.entries} left ({_size(left.bytes)}).")
+    _echo(f"Removed {removed.entries} clips ({_size(removed.bytes)}); {left.entries} left ({_size(left.bytes)}).")
 
 
 # ---------------------------------------------------------------- voices
@@ -508,15 +525,15 @@ def voices(engine: str | None, as_json: bool) -> None:
     classes = [engine_class(engine)] if engine else list(available_engines().values())
     rows = [voice for cls in classes for voice in cls.voices()]
     if as_json:
-        click.echo(json.dumps([dataclasses.asdict(v) for v in rows], indent=2, ensure_ascii=False))
+        _echo_json([dataclasses.asdict(v) for v in rows])
         return
     for cls in classes:
         mode = "offline" if cls.offline else "online (needs the internet)"
-        click.echo(f"{cls.name}: {mode}")
+        _echo(f"{cls.name}: {mode}")
         for voice in (v for v in rows if v.engine == cls.name):
             mark = " (default)" if voice.default else ""
             desc = f"  {voice.description}" if voice.description else ""
-            click.echo(f"  {voice.name:<10} {voice.language:<8}{mark}{desc}")
+            _echo(f"  {voice.name:<10} {voice.language:<8}{mark}{desc}")
 
 
 if __name__ == "__main__":  # pragma: no cover

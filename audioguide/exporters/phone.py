@@ -63,6 +63,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from audioguide.text import one_line
 from audioguide.audio import ffmpeg
 from audioguide.errors import AudioguideError
 from audioguide.model.plan import as_sentence
@@ -505,7 +506,7 @@ def render_musiconhold_conf(title: str, slug: str, track_stems: Sequence[str]) -
     programme_files = " ".join(f"{PROGRAMME_STEM}{ext}" for ext in EXTENSIONS)
     first = track_stems[0] if track_stems else "01-track"
     return "\n".join([
-        f"; Music on hold for \"{_one_line(title)}\", made by audioguide.",
+        f"; Music on hold for \"{one_line(title)}\", made by audioguide.",
         ";",
         "; 1. Copy ONLY the hold-programme files (all four formats of the one programme) to the",
         ";    class folder, so the class plays the programme and nothing else:",
@@ -548,7 +549,7 @@ def render_readme(
     wav_mb = programme_s * 16000 / 1e6
     ulaw_mb = programme_s * 8000 / 1e6
     lines = [
-        f"Telephone hold-line audio for: {_one_line(title)}",
+        f"Telephone hold-line audio for: {one_line(title)}",
         "",
         f"hold-programme.*  the hold loop ({_mmss(programme_s)}):",
     ]
@@ -596,7 +597,3 @@ def render_readme(
 def _mmss(seconds: float) -> str:
     whole = round(seconds)
     return f"{whole // 60}:{whole % 60:02d}"
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())

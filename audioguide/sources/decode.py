@@ -12,6 +12,8 @@ import unicodedata
 from pathlib import Path
 
 from audioguide.errors import SourceError
+from audioguide.model.document import Chapter, Document, Dropped, ListItem
+from audioguide.text import recorded_url, strip_controls
 
 logger = logging.getLogger(__name__)
 
@@ -134,3 +136,44 @@ def read_text(path: Path) -> str:
     if not text.strip():
         raise SourceError(f"{name}: file holds no text")
     return text
+
+
+def _clean_paragraph(paragraph: str) -> str:
+    cleaned = strip_controls(paragraph, keep_layout=False).strip()
+    return ListItem(cleaned) if isinstance(paragraph, ListItem) else cleaned
+
+
+def _clean_line(text: str | None) -> str | None:
+    return None if text is None else " ".join(strip_controls(text, keep_layout=False).split())
+
+
+def clean_document(document: Document) -> Document:
+    """``document`` without NUL, control, surrogate or bidi-override characters in any text.
+
+    Every source goes through this (HTML entities such as ``&#27;``, JSON-LD
+    strings and YAML escapes such as ``"\\x00"`` can bring them back after
+    :func:`clean_text`): they break XML formats (EPUB, DAISY), reorder file
+    names on screen (U+202E) and reach terminals. Titles become one line;
+    dropped text keeps its line breaks. A web address as ``source`` loses its
+    query and fragment (``?access_token=...``): the source is recorded in tags
+    and the manifest.
+    """
+    source = document.source
+    if source is not None and source.strip().lower().startswith(("http://", "https://")):
+        source = recorded_url(source)
+    chapters = []
+    for chapter in document.chapters:
+        paragraphs = tuple(p for p in (_clean_paragraph(p) for p in chapter.paragraphs) if p)
+        chapters.append(Chapter(kind=chapter.kind, title=_clean_line(chapter.title) or "Untitled",
+                                paragraphs=paragraphs, lead=_clean_line(chapter.lead) or None))
+    dropped = tuple(Dropped(strip_controls(d.text), d.reason, d.line) for d in document.dropped)
+    return Document(
+        title=_clean_line(document.title) or "Untitled",
+        chapters=tuple(chapters),
+        dropped=dropped,
+        faq_title=_clean_line(document.faq_title) or Document.faq_title,
+        publisher=_clean_line(document.publisher) or None,
+        author=_clean_line(document.author) or None,
+        language=document.language,
+        source=source,
+    )

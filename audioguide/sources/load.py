@@ -9,6 +9,7 @@ server says it is: HTML, plain text or Markdown. Every failure is one
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import time
@@ -63,7 +64,18 @@ def is_url(source: str | Path) -> bool:
 
 
 def load_source(source: str | Path, *, keep_furniture: bool = False, timeout: float = FETCH_TIMEOUT_S) -> LoadedSource:
-    """Parse ``source``: a URL, or a plain-text, Markdown, HTML or YAML guide-script file."""
+    """Parse ``source``: a URL, or a plain-text, Markdown, HTML or YAML guide-script file.
+
+    Whatever the parser, the document's text is cleaned of control characters
+    (:func:`~audioguide.sources.decode.clean_document`).
+    """
+    from audioguide.sources.decode import clean_document
+
+    loaded = _parse_source(source, keep_furniture=keep_furniture, timeout=timeout)
+    return dataclasses.replace(loaded, document=clean_document(loaded.document))
+
+
+def _parse_source(source: str | Path, *, keep_furniture: bool, timeout: float) -> LoadedSource:
     if is_url(source):
         return LoadedSource(load_url(str(source).strip(), keep_furniture=keep_furniture, timeout=timeout))
     path = Path(source)
