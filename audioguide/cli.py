@@ -134,8 +134,22 @@ def _with_lexicons(settings: GuideSettings, loaded: Any, cli_files: tuple[Path, 
     return with_lexicon_files(settings, files)
 
 
+_NUMBER_OPTIONS = {"rate": ("voice.rate", "--rate"), "target_lufs": ("loudness.target_lufs", "--target-lufs")}
+
+
 def _settings(base: GuideSettings | None, **overrides: Any) -> GuideSettings:
-    """Guide-script settings (or defaults) with the command-line options given on top."""
+    """Guide-script settings (or defaults) with the command-line options given on top.
+
+    Numbers are range-checked by the same table as the guide script's
+    (:func:`~audioguide.model.settings.number_problem`).
+    """
+    from audioguide.model.settings import number_problem
+
+    for key, (name, option) in _NUMBER_OPTIONS.items():
+        if overrides.get(key) is not None:
+            problem = number_problem(name, overrides[key])
+            if problem:
+                raise AudioguideError(f"{option} {problem}")
     settings = base or GuideSettings()
     voice = settings.voice
     voice_changes = {k: overrides[k] for k in ("engine", "voice", "rate", "lang", "tld") if overrides.get(k) is not None}

@@ -6,6 +6,7 @@ out. Text here is still *written* text; the speech stage makes it speakable.
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass
 from typing import Literal
@@ -19,6 +20,7 @@ from audioguide.errors import AudioguideError
 WORDS_PER_MINUTE = 155  # typical comfortable rate of synthetic speech
 MAX_TITLE_CHARS_IN_FILENAME = 100
 TEMPLATE_FIELDS = {"number", "total", "title", "kind"}
+_FIELD_ORDER = ("number", "total", "title", "kind")
 
 Role = Literal["announcement", "heading", "lead", "question", "paragraph", "item"]
 
@@ -77,15 +79,36 @@ def template_fields(template: str) -> set[str]:
     return {name.split(".")[0].split("[")[0] for name in names}
 
 
+def template_problem(template: str) -> str | None:
+    """What is wrong with an announcement template, or None: the one check for the
+    guide script's ``announce_template`` and ``--announce-template``.
+
+    Placeholders must be exactly {number}, {total}, {title}, {kind}
+    (no attributes or indexes); conversions and format specs must work on
+    them ("{number:02d}" does, "{title:d}" does not), and no width may be huge.
+    """
+    allowed = ", ".join("{" + f + "}" for f in sorted(TEMPLATE_FIELDS, key=_FIELD_ORDER.index))
+    try:
+        parsed = [(name, spec) for _, name, spec, _ in string.Formatter().parse(template) if name is not None]
+    except ValueError as exc:
+        return f"is not a valid template ({exc}); write {{{{ and }}}} for literal braces"
+    for name, spec in parsed:
+        if name not in TEMPLATE_FIELDS:
+            return f"has unknown placeholder '{{{name}}}' (allowed: {allowed})"
+        if re.search(r"\d{4,}", spec or ""):
+            return f"is not a valid template (the format of {{{name}}} asks for a width over 999)"
+    try:
+        template.format(number=1, total=1, title="Title", kind="section")
+    except (ValueError, KeyError, IndexError, AttributeError, TypeError) as exc:
+        return f"is not a valid template ({exc})"
+    return None
+
+
 def check_template(template: str) -> None:
     """Reject an announcement template with unknown or malformed placeholders."""
-    fields = template_fields(template)
-    unknown = fields - TEMPLATE_FIELDS
-    if unknown:
-        allowed = ", ".join("{" + f + "}" for f in sorted(TEMPLATE_FIELDS))
-        raise AudioguideError(
-            f"announcement template {template!r}: unknown placeholder {{{sorted(unknown)[0]}}} (allowed: {allowed})"
-        )
+    problem = template_problem(template)
+    if problem:
+        raise AudioguideError(f"announcement template {template!r} {problem}")
 
 
 def as_sentence(text: str) -> str:

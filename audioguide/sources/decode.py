@@ -12,6 +12,7 @@ import unicodedata
 from pathlib import Path
 
 from audioguide.errors import SourceError
+from audioguide.files import read_regular_file
 from audioguide.model.document import Chapter, Document, Dropped, ListItem
 from audioguide.text import recorded_url, strip_controls
 
@@ -111,19 +112,11 @@ def clean_text(text: str) -> str:
 
 
 def read_source_bytes(path: Path) -> bytes:
-    """The bytes of a source file (checked: exists, is a file, not too large, not empty)."""
+    """The bytes of a source file (checked: a regular file, not too large, not empty)."""
     name = str(path)
-    if not path.exists():
-        raise SourceError(f"{name}: no such file")
     if path.is_dir():
         raise SourceError(f"{name}: is a folder, not an article file")
-    try:
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise SourceError(f"{name}: file too large ({size} bytes; limit {MAX_SOURCE_BYTES})")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(f"{name}: cannot read ({exc.strerror})") from None
+    data = read_regular_file(path, limit=MAX_SOURCE_BYTES, error=SourceError)
     if not data.strip():
         raise SourceError(f"{name}: file is empty")
     return data
@@ -139,7 +132,9 @@ def read_text(path: Path) -> str:
 
 
 def _clean_paragraph(paragraph: str) -> str:
-    cleaned = strip_controls(paragraph, keep_layout=False).strip()
+    cleaned = strip_controls(paragraph, keep_layout=False)
+    if cleaned != paragraph:  # no double space where a character was taken out
+        cleaned = " ".join(cleaned.split())
     return ListItem(cleaned) if isinstance(paragraph, ListItem) else cleaned
 
 

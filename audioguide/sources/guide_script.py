@@ -25,7 +25,6 @@ from __future__ import annotations
 import logging
 import math
 import re
-import string
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn, Sequence
@@ -41,15 +40,20 @@ from audioguide.model.settings import (
     Loudness,
     Pauses,
     VoiceSettings,
+    number_problem,
 )
+from audioguide.model.plan import template_problem
 from audioguide.model.document import Chapter, ChapterKind, Document, Dropped, ListItem, is_item
 from audioguide.errors import GuideScriptError
+from audioguide.files import read_regular_file
+from audioguide.text import language_tag
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["GuideScript", "dump_guide", "load_guide", "load_guide_script", "SKIPPED_REASON", "PLACEHOLDERS"]
 
 SKIPPED_REASON = "skipped in guide script"
+MAX_SCRIPT_BYTES = 50 * 1024 * 1024  # as for article files
 PLACEHOLDERS = ("number", "total", "title", "kind")
 
 TOP_KEYS = (
@@ -284,6 +288,16 @@ def _paragraphs(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+# A YAML 1.2 float: an exponent needs no dot ("1e12", "2E-3"); YAML 1.1 resolves these to text.
+_YAML12_FLOAT_RE = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$")
+
+
+def _yaml12_float(node: Node) -> bool:
+    """An unquoted scalar that YAML 1.2 reads as a number in exponent form and PyYAML as text."""
+    return (isinstance(node, ScalarNode) and node.tag == _STR and node.style is None
+            and bool(_YAML12_FLOAT_RE.match(node.value)))
+
+
 class _Reader:
     """Walks the node tree of one guide script, raising located errors."""
 
@@ -339,12 +353,25 @@ class _Reader:
             self.fail(node, f"cannot read value {node.value!r}: {exc}".splitlines()[0])
 
     def number(self, node: Node, name: str) -> float:
+        if _yaml12_float(node):  # 1e12: PyYAML (YAML 1.1) reads it as text
+            value = float(node.value)
+            if not math.isfinite(value):
+                self.fail(node, f"{name} must be a number, not {_describe(node)}")
+            return value
         if not isinstance(node, ScalarNode) or node.tag not in (_INT, _FLOAT):
             self.fail(node, f"{name} must be a number, not {_describe(node)}")
         value = self._value(node)
         if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
             self.fail(node, f"{name} must be a number, not {_describe(node)}")
         return float(value)
+
+    def limited(self, node: Node, name: str) -> float:
+        """A number within the setting's range (:data:`~audioguide.model.settings.LIMITS`)."""
+        value = self.number(node, name)
+        problem = number_problem(name, value)
+        if problem:
+            self.fail(node, f"{name} {problem}")
+        return value
 
     def positive_number(self, node: Node, name: str) -> float:
         value = self.number(node, name)
@@ -353,7 +380,7 @@ class _Reader:
         return value
 
     def whole(self, node: Node, name: str, *, minimum: int) -> int:
-        if not isinstance(node, ScalarNode) or node.tag not in (_INT, _FLOAT):
+        if not _yaml12_float(node) and (not isinstance(node, ScalarNode) or node.tag not in (_INT, _FLOAT)):
             self.fail(node, f"{name} must be a whole number, not {_describe(node)}")
         value = self.number(node, name)
         if not value.is_integer():
@@ -388,7 +415,7 @@ class _Reader:
         if "voice" in group:
             voice = replace(voice, voice=self.text(group["voice"][1], "voice.voice", optional=True))
         if "rate" in group:
-            voice = replace(voice, rate=self.positive_number(group["rate"][1], "voice.rate"))
+            voice = replace(voice, rate=self.limited(group["rate"][1], "voice.rate"))
         for key in ("lang", "tld"):
             if key in group:
                 voice = replace(voice, **{key: self.text(group[key][1], f"voice.{key}")})
@@ -401,7 +428,7 @@ class _Reader:
 
     def loudness(self, keys: dict[str, tuple[ScalarNode, Node]]) -> Loudness:
         group = self.optional_group(keys, "loudness", LOUDNESS_KEYS)
-        values = {k: self.number(v, f"loudness.{k}") for k, (_, v) in group.items()}
+        values = {k: self.limited(v, f"loudness.{k}") for k, (_, v) in group.items()}
         return replace(Loudness(), **values)
 
     def encoding(self, keys: dict[str, tuple[ScalarNode, Node]]) -> Encoding:
@@ -414,20 +441,9 @@ class _Reader:
     def template(self, node: Node) -> str:
         value = self.text(node, "announce_template")
         assert value is not None
-        allowed = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
-        try:
-            fields = [f for _, f, _, _ in string.Formatter().parse(value) if f is not None]
-        except ValueError as exc:
-            self.fail(node, f"announce_template is not a valid template ({exc}); "
-                            "write {{ and }} for literal braces")
-        for field in fields:
-            if field not in PLACEHOLDERS:
-                self.fail(node, f"announce_template has unknown placeholder '{{{field}}}' "
-                                f"(allowed: {allowed})")
-        try:
-            value.format(number=1, total=1, title="Title", kind="section")
-        except (ValueError, KeyError, IndexError, AttributeError) as exc:
-            self.fail(node, f"announce_template is not a valid template ({exc})")
+        problem = template_problem(value)
+        if problem:
+            self.fail(node, f"announce_template {problem}")
         return value
 
     def pronunciations(self, keys: dict[str, tuple[ScalarNode, Node]]) -> dict[str, str]:
@@ -489,6 +505,19 @@ class _Reader:
             self.fail(node, f"{name} '{value}': no such file (paths are relative to the guide script)")
         return path
 
+    def language(self, keys: dict[str, tuple[ScalarNode, Node]]) -> str | None:
+        """A BCP 47 language tag (it becomes xml:lang in EPUB and DAISY, and the ID3 language)."""
+        if "language" not in keys:
+            return None
+        node = keys["language"][1]
+        value = self.text(node, "language", optional=True)
+        if value is None:
+            return None
+        tag = language_tag(value)
+        if tag is None:
+            self.fail(node, f"language {value!r} is not a BCP 47 language tag (e.g. en, en-GB, pt-BR)")
+        return tag
+
     def lexicon(self, keys: dict[str, tuple[ScalarNode, Node]], folder: Path) -> tuple[Path, ...]:
         if "lexicon" not in keys:
             return ()
@@ -502,6 +531,11 @@ class _Reader:
         files: list[Path] = []
         for item in items:
             path = self.path(item, "lexicon", folder)
+            if not path.resolve().is_relative_to(folder):
+                # A page's guide script must not read (and speak) files from anywhere:
+                # only what sits beside it, or what the user names with --lexicon.
+                self.fail(item, f"lexicon '{item.value}' is outside the guide script's folder "
+                                f"({folder}); give it on the command line with --lexicon")
             if path.suffix.lower() not in (".yaml", ".yml", ".pls"):
                 self.fail(item, f"lexicon '{item.value}': use a .yaml, .yml or .pls file")
             files.append(path)
@@ -549,10 +583,7 @@ class _Reader:
 
 def _read_text(path: Path) -> str:
     """The file's text; a located error if it cannot be read or is not UTF-8."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise GuideScriptError(f"{path}: cannot read guide script: {exc.strerror or exc}") from None
+    data = read_regular_file(path, limit=MAX_SCRIPT_BYTES, error=GuideScriptError, prefix="cannot read guide script: ")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -676,7 +707,7 @@ def load_guide_script(path: Path) -> GuideScript:
         faq_title=opt_text("faq_title") or Document.faq_title,
         publisher=opt_text("publisher"),
         author=opt_text("author"),
-        language=opt_text("language") or Document.language,
+        language=r.language(keys) or Document.language,
         source=opt_text("source"),
     )
     logger.debug(

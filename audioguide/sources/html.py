@@ -51,6 +51,7 @@ from audioguide.sources.structure import (
     is_conclusion_heading,
     split_label,
 )
+from audioguide.text import language_tag
 from audioguide.sources.decode import clean_text, decode_bytes, read_source_bytes
 
 logger = logging.getLogger(__name__)
@@ -453,7 +454,8 @@ def _title(
 
 def _language(root: Any) -> str | None:
     lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
-    match = _LANG_RE.match(lang.strip())
+    tag = language_tag(lang)  # a page's lang is not trusted: it becomes xml:lang in EPUB and DAISY
+    match = _LANG_RE.match(tag) if tag else None
     return match.group(1).lower() if match else None
 
 

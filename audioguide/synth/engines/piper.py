@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from audioguide.model.settings import VoiceSettings
+from audioguide.files import read_regular_file
 from audioguide.errors import EngineError, EngineUnavailable
 from audioguide.hashing import sha256_file
 from audioguide.synth.engines.base import Audio, Engine, VoiceInfo
@@ -41,6 +42,8 @@ NOISE_INPUT_PREFIX = "audioguide_noise_"
 MODEL_PATCH_VERSION = 2  # bump when _deterministic_model changes (part of the clip cache key)
 MAX_WORDS_PER_PASS = 14  # ~6 s of speech: bounds a worker's memory (see pieces)
 MIN_WORDS_PER_PASS = 4
+MIN_RATE, MAX_RATE = 8000, 192000  # sample rates a voice config may give (Hz)
+MAX_CONFIG_BYTES = 16 * 1024 * 1024  # a voice config is a few KB of phoneme tables
 NOISE_FRAMES = 1 << 13      # noise for ~95 s of speech in one pass (passes are ~20 words)
 MAX_NOISE_FRAMES = 1 << 20
 
@@ -304,6 +307,7 @@ class PiperEngine(Engine):
         self.threads = threads
         self.model_cache = model_cache
         self._voice = None
+        self._piper_config = None
 
     def _session_options(self, level: str):
         import onnxruntime
@@ -359,9 +363,8 @@ class PiperEngine(Engine):
             from piper import PiperVoice
             from piper.config import PiperConfig
 
+            config = self._config()
             try:
-                with open(f"{self.model_path}.json", encoding="utf-8") as handle:
-                    config = PiperConfig.from_dict(json.load(handle))
                 model: bytes | str
                 cached = self._cached_model()
                 model = str(cached) if cached else _deterministic_model(self.model_path)[0]
@@ -378,10 +381,35 @@ class PiperEngine(Engine):
             logger.debug("loaded Piper voice %s (%d noise inputs)", self.model_path, len(noise_inputs))
         return self._voice
 
+    def _config(self):
+        """The voice's ``.onnx.json``, checked: a JSON object that Piper can read, with a sample
+        rate it can play. Every problem is one line naming the file."""
+        from piper.config import PiperConfig
+
+        if self._piper_config is None:
+            path = Path(f"{self.model_path}.json")
+            data = read_regular_file(path, limit=MAX_CONFIG_BYTES, error=EngineError,
+                                     prefix="cannot read the voice's config: ")
+            try:
+                config = json.loads(data.decode("utf-8-sig"))
+            except (UnicodeDecodeError, ValueError) as exc:
+                raise EngineError(f"{path}: the voice's config is not JSON ({exc})".splitlines()[0]) from None
+            rate = config.get("audio", {}).get("sample_rate") if isinstance(config, dict) else None
+            if not isinstance(config, dict) or not config:
+                raise EngineError(f"{path}: the voice's config is empty or not a JSON object; "
+                                  "use the .onnx.json that came with the voice")
+            if isinstance(rate, bool) or not isinstance(rate, int) or not MIN_RATE <= rate <= MAX_RATE:
+                raise EngineError(f"{path}: the voice's audio.sample_rate must be a whole number of Hz "
+                                  f"from {MIN_RATE} to {MAX_RATE}, not {rate!r}")
+            try:
+                self._piper_config = PiperConfig.from_dict(config)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise EngineError(f"{path}: not a Piper voice config ({type(exc).__name__}: {exc})") from None
+        return self._piper_config
+
     @property
     def sample_rate(self) -> int:
-        with open(f"{self.model_path}.json", encoding="utf-8") as handle:
-            return int(json.load(handle)["audio"]["sample_rate"])
+        return int(self._config().sample_rate)
 
     def _syn_config(self):
         from piper import SynthesisConfig
