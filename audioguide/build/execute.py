@@ -234,9 +234,14 @@ def build_guide(
         report.removed = [r.file for r in previous.tracks if r.file not in new_files]
 
     with ExitStack() as stack:
-        if options.use_cache:
-            cache = ClipCache(options.cache_dir or default_cache_dir())
-        else:
+        cache = ClipCache(options.cache_dir or default_cache_dir()) if options.use_cache else None
+        if cache is not None and not options.dry_run:  # a full or read-only cache disk: build without it
+            need = int(sum(w.spoken.track.estimated_seconds for w in to_render) * rate * 2)
+            problem = cache.write_problem(need)
+            if problem:
+                report.warnings.append(f"{problem}; building without the clip cache")
+                cache = None
+        if cache is None:
             cache = ClipCache(Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="audioguide-clips-"))))
         needed: dict[str, str] = {}
         for work in to_render:

@@ -120,6 +120,26 @@ def file_digest(path: Path) -> str:
     return sha256_file(path)
 
 
+def _model_intact(model: Path, digest_file: Path) -> bool:
+    """Whether a prepared model matches the checksum saved beside it when it was made."""
+    try:
+        return digest_file.read_text(encoding="ascii").strip() == sha256_file(model)
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _write_digest(model: Path, digest_file: Path) -> None:
+    """Save ``model``'s SHA-256 beside it (temporary file, then rename)."""
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".sha256", dir=digest_file.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(sha256_file(model) + "\n")
+        os.replace(tmp, digest_file)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def _deterministic_model(model_path: Path, *, fast_decoder: bool = True) -> tuple[bytes, list[str]]:
     """The model with each RandomNormalLike replaced by a slice of a fed noise input.
 
@@ -341,19 +361,33 @@ class PiperEngine(Engine):
             json.dumps([self.identity()["voice"], onnxruntime.__version__, MODEL_PATCH_VERSION]).encode()
         ).hexdigest()[:32]
         target = self.model_cache / f"piper-{key}.onnx"
+        digest_file = target.with_name(target.name + ".sha256")
         if target.is_file():
-            return target
+            if _model_intact(target, digest_file):
+                return target
+            logger.warning("the prepared voice model %s is damaged (checksum mismatch); preparing it again", target)
+            for path in (target, digest_file):
+                path.unlink(missing_ok=True)
+        model_bytes, _ = _deterministic_model(self.model_path)  # a bad voice file fails here, named
+        tmp = None
         try:
             self.model_cache.mkdir(parents=True, exist_ok=True)
-            model_bytes, _ = _deterministic_model(self.model_path)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".onnx", dir=self.model_cache)
             os.close(fd)
             options = self._session_options("ORT_ENABLE_EXTENDED")
             options.optimized_model_filepath = tmp
             onnxruntime.InferenceSession(model_bytes, sess_options=options, providers=["CPUExecutionProvider"])
+            _write_digest(Path(tmp), digest_file)
             os.replace(tmp, target)
-        except OSError as exc:
-            logger.warning("cannot cache the optimized voice model in %s: %s", self.model_cache, exc)
+        except Exception as exc:  # noqa: BLE001 - a full disk surfaces as onnxruntime's own error
+            # The voice is fine: only its prepared copy could not be saved. Say where, and go on
+            # without it (the model is prepared in memory instead).
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
+            logger.warning("cannot save the prepared voice model in %s (%s); using it from memory",
+                           self.model_cache, reason)
+            digest_file.unlink(missing_ok=True)
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
             return None
         return target
 
