@@ -7,6 +7,7 @@ exit status 1 (2 for usage errors, as Click does); tracebacks are for bugs.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import functools
 import json
 import logging
@@ -46,6 +47,9 @@ def _fail(message: str, code: int = 1) -> None:
     sys.exit(code)
 
 
+_DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
+
+
 def handle_errors(func: Callable) -> Callable:
     """One line and a non-zero exit for every error the user can fix."""
 
@@ -55,6 +59,12 @@ def handle_errors(func: Callable) -> Callable:
             return func(*args, **kwargs)
         except AudioguideError as exc:
             _fail(str(exc), exc.exit_code)
+        except OSError as exc:
+            # A full, read-only or over-quota disk is the user's to fix, wherever the write was.
+            if exc.errno not in _DISK_ERRNOS:
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            _fail(f"{where}cannot write ({exc.strerror or exc}); free some space, or write elsewhere", 1)
         except KeyboardInterrupt:
             _fail("interrupted; the previous output is unchanged", 130)
 

@@ -61,3 +61,27 @@ def _kind(mode: int) -> str:
     if stat.S_ISSOCK(mode):
         return "a socket"
     return "not a plain file"
+
+
+def name_max(folder: Path) -> int:
+    """The longest file name (bytes) the file system of ``folder`` (or its nearest existing
+    parent) allows; 255 when it cannot tell."""
+    probe = Path(folder).absolute()
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    try:
+        return int(os.pathconf(probe, "PC_NAME_MAX"))
+    except (OSError, ValueError):
+        return 255
+
+
+def check_file_names(names: list[str], folder: Path, *, spare: int = 8,
+                     error: type[AudioguideError] = AudioguideError) -> None:
+    """Fail (one line) if any of ``names`` is too long for ``folder``'s file system, keeping
+    ``spare`` bytes for the temporary names used while writing; before any work is done."""
+    limit = name_max(folder) - spare
+    for name in names:
+        size = len(name.encode("utf-8", errors="surrogateescape"))
+        if size > limit:
+            raise error(f"{folder}: the file name '{name}' is {size} bytes, more than the {limit} this "
+                        "file system allows; shorten the chapter title")

@@ -175,3 +175,14 @@ def test_a_full_cache_disk_mid_write_names_the_entry(tiny_disk):
         cache.put(K2, audio(2, n=200_000))
     assert str(info.value) == f"{cache.path(K2)}: cannot write the clip cache (No space left on device)"
     assert not list(cache.path(K2).parent.glob(".tmp-*"))
+
+
+def test_a_full_output_disk_is_one_line_naming_the_file(tiny_disk, tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text("Knee Care\n\nRest the knee today. Keep it raised and still for a while.\n\n"
+                   "Ice\n\nIce it twice a day for twenty minutes.\n")
+    _fill(tiny_disk, leave=40_000)
+    out = tiny_disk / "out"
+    result = invoke("build", str(src), "-o", str(out), "--cache-dir", str(tmp_path / "cache"), "-q", "--jobs", "1")
+    assert_one_line_error(result, f"{tiny_disk}/", ": cannot write (No space left on device)")
+    assert not out.exists()

@@ -192,3 +192,54 @@ def test_a_broken_voice_config_is_one_line(tmp_path, config, expected):
     result = invoke("say", "Hello there.", "--voice", str(voice), "-o", str(tmp_path / "say.mp3"))
     assert_one_line_error(result, f"{voice}.json: ", expected)
     assert not (tmp_path / "say.mp3").exists()
+
+
+# --------------------------------------------------------------------------- encodings, pages, names
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_read_as_utf16(tmp_path, codec):
+    src = tmp_path / "a.txt"
+    src.write_bytes("Knee Care\n\nRest the knee, naïve café.\n\nIce\n\nIce it twice a day.\n".encode(codec))
+    document = load_source(src).document
+    assert document.title == "Knee Care"
+    assert document.chapters[0].paragraphs == ("Rest the knee, naïve café.",)
+
+
+def test_binary_is_still_binary(tmp_path):
+    src = tmp_path / "pic.txt"
+    src.write_bytes(bytes(range(256)) * 40)
+    assert_one_line_error(invoke("outline", str(src)), "pic.txt", "binary")
+
+
+def test_a_page_nested_too_deep_says_so(tmp_path):
+    page = tmp_path / "deep.html"
+    depth = 100_000
+    page.write_text("<html><head><title>Deep</title></head><body>" + "<div>" * depth +
+                    "<h1>Knee Care</h1><p>Rest the knee today and keep it raised for a while.</p>" +
+                    "</div>" * depth + "</body></html>")
+    assert_one_line_error(invoke("outline", str(page)), "deep.html: the page nests elements more than 255 levels "
+                          "deep")
+
+
+def test_a_long_cjk_title_fits_a_file_name(tmp_path):
+    title = "膝关节注射后的护理" * 17  # 153 characters, 459 bytes of UTF-8
+    src = tmp_path / "a.md"
+    src.write_text(f"# Knee Care\n\nIntro text here.\n\n## {title}\n\nSome text for this part.\n", encoding="utf-8")
+    result = invoke("outline", str(src), "--json")
+    assert result.exit_code == 0, result.stderr
+    names = [t["file"] for t in json.loads(result.output)["tracks"]]
+    assert names[1].startswith("02 - 膝关节注射后的护理") and names[1].endswith(".mp3")
+    assert all(len(name.encode("utf-8")) <= 200 for name in names)
+    for name in names:  # each name can really be created
+        (tmp_path / name).write_bytes(b"")
+
+
+def test_a_name_the_file_system_cannot_hold_fails_before_any_work(tmp_path):
+    from audioguide.errors import OutputError
+    from audioguide.files import check_file_names
+
+    with pytest.raises(OutputError) as info:
+        check_file_names(["01 - ok.mp3", "02 - " + "é" * 150 + ".mp3"], tmp_path / "out", error=OutputError)
+    assert str(info.value).startswith(f"{tmp_path / 'out'}: the file name '02 - ")
+    assert str(info.value).endswith("is 313 bytes, more than the 247 this file system allows; shorten the chapter title")

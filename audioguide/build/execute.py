@@ -24,12 +24,13 @@ from typing import Callable, Literal, Sequence
 
 from audioguide import __version__
 
+from audioguide.files import check_file_names
 from audioguide.build import scheduler
 from audioguide.synth.cache import ClipCache, clip_key, default_cache_dir
 from audioguide.model.settings import GuideSettings
 from audioguide.model.document import Document
 from audioguide.synth.engines import create_engine
-from audioguide.errors import AudioguideError
+from audioguide.errors import AudioguideError, OutputError
 from audioguide.model.manifest import (
     MANIFEST_NAME,
     ClipRecord,
@@ -200,6 +201,7 @@ def build_guide(
     started = time.perf_counter()
     _check_format_inputs(settings, options)
     plan: TrackPlan = plan_tracks(document, settings)
+    check_file_names([f"{t.stem}.mp3" for t in plan.tracks], options.outdir, error=OutputError)  # before synthesis
     spoken_tracks = speak_plan(plan, settings.pauses, build_lexicon(settings))
     probe = create_engine(settings.voice)  # validates engine and voice before any work
     identity = probe.identity()
@@ -407,10 +409,14 @@ def _export_formats(
 
 def _write_companions(document: Document, records: list[TrackRecord], works: list[_TrackWork], staging: Path) -> None:
     """Playlist and transcripts, from the records (reused tracks included)."""
-    (staging / PLAYLIST_NAME).write_text(
-        render_m3u8(document.title, [(r.file, r.title, r.duration_s) for r in records]), encoding="utf-8"
-    )
-    transcripts = staging / TRANSCRIPTS_DIR
-    transcripts.mkdir()
-    for work in works:
-        (transcripts / f"{work.spoken.track.stem}.txt").write_text(work.spoken.transcript, encoding="utf-8")
+    path = staging / PLAYLIST_NAME
+    try:  # a full disk is one line naming the file
+        path.write_text(render_m3u8(document.title, [(r.file, r.title, r.duration_s) for r in records]),
+                        encoding="utf-8")
+        path = staging / TRANSCRIPTS_DIR
+        path.mkdir()
+        for work in works:
+            path = staging / TRANSCRIPTS_DIR / f"{work.spoken.track.stem}.txt"
+            path.write_text(work.spoken.transcript, encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None

@@ -118,7 +118,13 @@ class SampleStore:
         else:
             samples = guide.samples(track)
         samples = np.asarray(samples, dtype="<f4")  # already float32: the copy read back is exact
-        samples.tofile(path)
+        part = path.with_name(f".{path.name}.part")
+        try:  # whole or not at all: a half-written file must never be read back as the track
+            samples.tofile(part)
+            os.replace(part, path)
+        except OSError as exc:
+            part.unlink(missing_ok=True)
+            raise AudioguideError(f"{path}: cannot write the sample store ({exc.strerror or exc})") from None
         return samples
 
 

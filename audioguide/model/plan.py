@@ -16,9 +16,11 @@ from pathvalidate import sanitize_filename
 from audioguide.model.settings import FaqMode, GuideSettings, Pauses
 from audioguide.model.document import Chapter, ChapterKind, Document, Dropped, is_item
 from audioguide.errors import AudioguideError
+from audioguide.text import strip_controls
 
 WORDS_PER_MINUTE = 155  # typical comfortable rate of synthetic speech
 MAX_TITLE_CHARS_IN_FILENAME = 100
+MAX_TITLE_BYTES_IN_FILENAME = 180  # "NN - " + title + ".mp3", with room for a ".name.part" while writing
 TEMPLATE_FIELDS = {"number", "total", "title", "kind"}
 _FIELD_ORDER = ("number", "total", "title", "kind")
 
@@ -118,14 +120,31 @@ def as_sentence(text: str) -> str:
 
 
 def file_stem(number: int, total: int, title: str) -> str:
-    """"NN - Title": zero-padded so every player sorts tracks in chapter order."""
+    """"NN - Title": zero-padded so every player sorts tracks in chapter order.
+
+    The title part is cut at a word boundary to at most 100 characters and
+    :data:`MAX_TITLE_BYTES_IN_FILENAME` bytes of UTF-8 (150 CJK characters are
+    450 bytes; file systems allow 255), and carries no control or bidi
+    override character (U+202E would make the name list reversed).
+    """
     width = max(2, len(str(total)))
-    safe = sanitize_filename(title, replacement_text="").strip()
+    safe = sanitize_filename(strip_controls(title, keep_layout=False), replacement_text="").strip()
     safe = " ".join(safe.split())
     if len(safe) > MAX_TITLE_CHARS_IN_FILENAME:  # cut at a word boundary
         safe = safe[: MAX_TITLE_CHARS_IN_FILENAME + 1].rsplit(" ", 1)[0]
-    safe = safe.rstrip(" .")
+    safe = _cut_to_bytes(safe.rstrip(" ."), MAX_TITLE_BYTES_IN_FILENAME).rstrip(" .")
     return f"{number:0{width}d} - {safe or 'Track'}"
+
+
+def _cut_to_bytes(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` UTF-8 bytes: at a space when one is near, else between
+    characters (never inside one)."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    cut = data[:limit].decode("utf-8", errors="ignore")  # drops a character cut in two
+    head, space, _ = cut.rpartition(" ")
+    return head if space and len(head) >= len(cut) // 2 else cut
 
 
 @dataclass(frozen=True)

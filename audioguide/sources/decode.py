@@ -30,6 +30,31 @@ def _looks_binary(data: bytes) -> bool:
     return controls > max(4, len(sample) // 100)
 
 
+def _bomless_utf16(data: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" for UTF-16 text without a byte-order mark, else None.
+
+    Text in a Latin script saved as UTF-16 has a NUL in every other byte (the
+    high byte of each character): in the odd bytes for little-endian, the even
+    ones for big-endian, and almost none on the other side. Binary data has no
+    such pattern. The sample must also decode to text without control characters.
+    """
+    sample = data[:8192]
+    if len(data) % 2 or len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if zeros_odd >= 0.3 and zeros_even <= 0.02:
+        codec = "utf-16-le"
+    elif zeros_even >= 0.3 and zeros_odd <= 0.02:
+        codec = "utf-16-be"
+    else:
+        return None
+    text = sample.decode(codec, errors="replace")
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\x0c" for ch in text) or "\ufffd" in text[:-1]:
+        return None
+    return codec
+
+
 # Labels that browsers read as Windows-1252 (WHATWG Encoding Standard).
 _WINDOWS_1252_LABELS = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii", "cp819", "ibm819"}
 
@@ -59,6 +84,12 @@ def decode_bytes(data: bytes, name: str, declared: str | None = None) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise SourceError(f"{name}: invalid UTF-16 text ({exc.reason} at byte {exc.start})") from None
+    codec = _bomless_utf16(data)
+    if codec:
+        try:
+            return data.decode(codec)
         except UnicodeDecodeError as exc:
             raise SourceError(f"{name}: invalid UTF-16 text ({exc.reason} at byte {exc.start})") from None
     if _looks_binary(data):

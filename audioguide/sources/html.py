@@ -114,6 +114,7 @@ _CONTENT_CONTAINERS = {"article", "main"}
 
 _XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _META_CHARSET_RE = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+MAX_DEPTH = 256  # libxml2's HTML parser keeps no element deeper than this
 _LANG_RE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
 _WORD_RE = re.compile(r"\w+")
 
@@ -204,9 +205,26 @@ def _parse(html: str, name: str) -> lxml.html.HtmlElement:
     if not text.strip():
         raise SourceError(f"{name}: the page is empty")
     try:
-        return lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise SourceError(f"{name}: not a readable HTML page ({exc})") from None
+    if _depth_reaches(root, MAX_DEPTH):
+        # libxml2 stops nesting at this depth and drops what lies deeper: the page
+        # would read as empty ("no article text"), which is not what is wrong with it.
+        raise SourceError(f"{name}: the page nests elements more than {MAX_DEPTH - 1} levels deep, "
+                          "deeper than the HTML parser reads; save the article as text or Markdown")
+    return root
+
+
+def _depth_reaches(root: Any, limit: int) -> bool:
+    """Whether the tree under ``root`` is ``limit`` elements deep (iterative: no recursion limit)."""
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth >= limit:
+            return True
+        stack.extend((child, depth + 1) for child in element)
+    return False
 
 
 def _text(parts: list[str]) -> str:
