@@ -87,7 +87,16 @@ def main(verbose: int) -> None:
       audioguide say "Take 2.5 mg of Toradol" --lexicon words.yaml
     """
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_TerminalFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
+
+
+class _TerminalFormatter(logging.Formatter):
+    """Log lines reach the terminal too (file names, page text in libraries' messages)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return for_terminal(super().format(record))
 
 
 # ---------------------------------------------------------------- shared options

@@ -131,3 +131,59 @@ def test_musiconhold_conf_title_cannot_add_lines():
     assert "\r" not in text
     assert "[evil]" not in text.split("\n")
     assert not any(line.startswith(("mode=custom", "application=")) for line in text.split("\n"))
+
+
+@pytest.mark.slow
+def test_a_hostile_page_builds_every_format_cleanly(tmp_path):
+    """Every format from a hostile page: line-based files parse to the expected entries, XML
+    formats parse, and EPUBCheck (when installed) reports nothing."""
+    import subprocess
+
+    from lxml import etree
+
+    from audioguide.audio import ffmpeg
+    from test_formats_daisy_epub import _epubcheck_command
+
+    page = tmp_path / "page.html"
+    page.write_text(HOSTILE_HTML, encoding="utf-8")
+    out = tmp_path / "out"
+    result = invoke("build", str(page), "-o", str(out), "--formats", "all", "-q", "--jobs", "1")
+    assert result.exit_code == 0, result.stderr
+    assert not TERMINAL.search(result.output + result.stderr)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    titles = [t["title"] for t in manifest["tracks"]]
+    files = [t["file"] for t in manifest["tracks"]]
+    assert len(titles) >= 2 and not any(CONTROL.search(t) for t in titles + files)
+
+    lines = (out / "playlist.m3u8").read_text(encoding="utf-8").split("\n")
+    assert lines[0] == "#EXTM3U" and lines[1].startswith("#PLAYLIST:") and lines[-1] == ""
+    entries = lines[2:-1]
+    assert len(entries) == 2 * len(files)
+    assert [e for e in entries[1::2]] == files and all(e.startswith("#EXTINF:") for e in entries[0::2])
+
+    metadata = ffmpeg.run(["-i", str(out / "guide.m4b"), "-f", "ffmetadata", "-"]).decode("utf-8")
+    assert metadata.count("[CHAPTER]") == len(files)
+    assert not any(line.startswith(("/etc/passwd", "#EXT")) for line in metadata.split("\n"))
+
+    conf = (out / "phone" / "musiconhold.conf").read_text(encoding="utf-8").split("\n")
+    assert [line for line in conf if line.startswith("[")] == [next(l for l in conf if l.startswith("["))]
+
+    for path in [out / "daisy" / "ncc.html", *sorted((out / "daisy").glob("*.smil"))]:
+        etree.parse(str(path))  # well-formed XML
+    command = _epubcheck_command()
+    if command is not None:
+        done = subprocess.run([*command, str(out / "guide.epub")], capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "Messages: 0 fatals / 0 errors / 0 warnings" in done.stdout + done.stderr
+
+
+def test_log_lines_print_no_escape_sequence(tmp_path):
+    """A warning logged with a file name in it goes through the same sanitizer."""
+    import logging
+
+    from audioguide.cli import _TerminalFormatter
+
+    record = logging.LogRecord("audioguide.x", logging.WARNING, __file__, 1, "%s: ignoring it",
+                               ("/tmp/evil\x1b]0;owned\x07\x1b[2J.json",), None)
+    line = _TerminalFormatter("%(levelname)s %(name)s: %(message)s").format(record)
+    assert line == "WARNING audioguide.x: /tmp/evil.json: ignoring it"
