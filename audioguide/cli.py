@@ -147,7 +147,7 @@ def _load(source: str | Path, keep_furniture: bool):
 
 def _with_lexicons(settings: GuideSettings, loaded: Any, cli_files: tuple[Path, ...]) -> GuideSettings:
     """Lexicon files into the settings: the guide script's first, then --lexicon (later win)."""
-    from audioguide.build.execute import with_lexicon_files
+    from audioguide.speech import with_lexicon_files
 
     files = (*(loaded.lexicon_files if loaded is not None else ()), *cli_files)
     return with_lexicon_files(settings, files)
@@ -411,7 +411,7 @@ def say(text: str, output: Path, no_audio: bool, guide: Path | None, lexicon_fil
 
     Example: audioguide say "Take 2.5 mg twice daily" --lexicon words.pls -o dose.mp3
     """
-    from audioguide.build.execute import build_lexicon
+    from audioguide.speech import build_lexicon
     from audioguide.speech import find_warnings
     from audioguide.speech.clips import speak_text
 

@@ -1,4 +1,7 @@
-"""Text that came from outside (a page, a guide script, a file name) made safe for where it goes.
+"""Small text helpers every stage shares: spoken headings, slugs, and text that came from
+outside (a page, a guide script, a file name) made safe for where it goes.
+
+* :func:`as_sentence`, :func:`slug`: spoken headings, ASCII slugs.
 
 One helper per destination, used by every layer that writes to it:
 
@@ -18,6 +21,7 @@ One helper per destination, used by every layer that writes to it:
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Bidirectional embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI):
 # they reorder what is displayed, so a name can list as something else.
@@ -50,7 +54,6 @@ def strip_controls(text: str, *, keep_layout: bool = True) -> str:
     if keep_layout:
         return _LAYOUT_SAFE_RE.sub("", text)
     return _CONTROL_RE.sub("", _LINE_SEPARATORS_RE.sub(" ", text.replace("\t", " ")))
-
 
 
 def one_line(text: str) -> str:
@@ -107,3 +110,22 @@ def recorded_url(url: str) -> str:
     if ":" in host:  # an IPv6 address
         host = f"[{host}]"
     return urlunsplit((parts.scheme, host + port, parts.path, "", ""))
+
+
+def as_sentence(text: str) -> str:
+    """Headings are spoken as sentences: end them with a full stop if they have no ending."""
+    text = text.strip()
+    return text if not text or text[-1] in ".?!" else f"{text}."
+
+
+def slug(text: str, limit: int) -> str:
+    """Lower-case ASCII letters, digits and hyphens, at most ``limit`` characters, cut at a hyphen.
+
+    "Why Not Take Medication?" -> "why-not-take-medication"; "" when nothing is left.
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    result = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(result) > limit:
+        cut = result[: limit + 1]
+        result = cut.rsplit("-", 1)[0] if "-" in cut else result[:limit]
+    return result.strip("-")

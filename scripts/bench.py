@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _spoken(source: Path):
-    from audioguide.build.execute import build_lexicon
+    from audioguide.speech import build_lexicon
     from audioguide.model.settings import GuideSettings
     from audioguide.model.plan import plan_tracks
     from audioguide.sources.load import load_source

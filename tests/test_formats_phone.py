@@ -1,8 +1,8 @@
 """The "phone" format: a short guide built once with the real Piper engine, its files read back.
 
 Variants of the hold programme call ``phone.export`` again on the same built
-guide, reconstructed the way build.py makes it (its track hashes are checked
-against the manifest, so the audio is the built audio), with other settings.
+guide, read back with the public ``open_guide`` (its samples are the built
+tracks' own: the test checks them against the MP3s), with other settings.
 """
 
 from __future__ import annotations
@@ -21,25 +21,13 @@ import pytest
 from scipy.signal import welch
 
 from audioguide.audio import ffmpeg
-from audioguide.build.execute import (
-    BuildOptions,
-    _track_hash,
-    _track_tags,
-    build_guide,
-    build_lexicon,
-)
-from audioguide.synth.cache import ClipCache, clip_key
-from audioguide.model.settings import GuideSettings, HoldProgramme
+from audioguide.build import BuildOptions, build_guide, open_guide
 from audioguide.errors import AudioguideError
 from audioguide.exporters import phone
+from audioguide.model.guide import FinishedGuide
 from audioguide.model.manifest import load_manifest
-from audioguide.exporters.registry import FinishedGuide, FinishedTrack
+from audioguide.model.settings import GuideSettings, HoldProgramme
 from audioguide.sources.plain import parse_plain_text
-from audioguide.model.plan import plan_tracks
-from audioguide.audio.render import TrackJob
-from audioguide.build.scheduler import build_engine
-from audioguide.speech import normalize, split_sentences
-from audioguide.speech.clips import speak_plan
 
 pytestmark = pytest.mark.slow
 
@@ -83,34 +71,26 @@ def built(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def guide(built):
-    """The built guide as exporters see it, made the way build.py makes it."""
-    document, settings, out, cache_dir = built
-    manifest = load_manifest(out)
-    cache = ClipCache(cache_dir)
-    engine = build_engine(settings.voice, cache)
-    rate = engine.sample_rate
-    identity = engine.identity()
-    tracks = []
-    for spoken, record in zip(speak_plan(plan_tracks(document, settings), settings.pauses, build_lexicon(settings)),
-                              manifest.tracks, strict=True):
-        keys = [clip_key(clip.speech, identity) for clip in spoken.clips]
-        tags = _track_tags(document, spoken)
-        assert _track_hash(spoken, keys, tags, settings, rate) == record.hash  # the very track that was built
-        job = TrackJob(
-            file=record.file, keys=tuple(keys), texts=tuple(c.speech for c in spoken.clips),
-            pauses_ms=tuple(c.pause_after_ms for c in spoken.clips), tags=tags, settings=settings, rate=rate,
-        )
-        tracks.append(FinishedTrack(record, job, out / record.file))
-    finished = FinishedGuide(folder=out, document=document, settings=settings, rate=rate, tracks=tracks,
-                             cache=cache, engine=engine)
-    yield finished
-    engine.close()
+    """The built guide as exporters see it (the public reader of a finished guide)."""
+    _, _, out, cache_dir = built
+    finished = open_guide(out, cache_dir=cache_dir)
+    for track in finished.tracks:  # the very audio the MP3s were encoded from
+        decoded, _ = ffmpeg.decode(track.path, sample_rate=finished.rate)
+        samples = finished.samples(track)
+        assert abs(decoded.size - samples.size) < 2 * 1152 + 1105  # LAME delay and padding
+        assert track.tags.title == track.record.title
+    return finished
 
 
 def export_variant(guide: FinishedGuide, folder: Path, **hold) -> Path:
-    """phone/ for the same guide with other hold-programme settings; returns the phone folder."""
+    """phone/ for the same guide with other hold-programme settings; returns the phone folder.
+
+    The opening line is the build's (the default one) or, with ``opening=None``, none.
+    """
     settings = dataclasses.replace(guide.settings, hold=HoldProgramme(**hold))
-    variant = dataclasses.replace(guide, folder=folder, settings=settings)
+    assert settings.hold.opening in (None, guide.settings.hold.opening), "a new opening line needs a build"
+    opening = guide.opening if settings.hold.opening else None
+    variant = dataclasses.replace(guide, folder=folder, settings=settings, opening=opening)
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(guide.folder / "manifest.json", folder / "manifest.json")  # same tracks, same clip times
     paths = phone.export(variant)
@@ -161,8 +141,13 @@ def active_level_dbov(x: np.ndarray, rate: int) -> float:
 def opening_8k_length(guide: FinishedGuide) -> int:
     """The default opening line's length at 8 kHz, from the engine's own clips: its sentences
     and the sentence pause between them, resampled (resample_poly: ceil(n * 160 / 441))."""
+    from audioguide.model.settings import VoiceSettings
+    from audioguide.speech import normalize, split_sentences
+    from audioguide.synth.engines import create_engine
+
     settings = guide.settings
-    sentences = [guide.engine.synthesize(normalize(s)).samples.size for s in split_sentences(settings.hold.opening)]
+    engine = create_engine(VoiceSettings())
+    sentences = [engine.synthesize(normalize(s)).samples.size for s in split_sentences(settings.hold.opening)]
     n = sum(sentences) + (len(sentences) - 1) * round(settings.pauses.sentence_ms * guide.rate / 1000)
     return math.ceil(n * RATE8 / guide.rate)
 
@@ -396,18 +381,15 @@ def test_musiconhold_conf_is_a_ready_asterisk_class(built):
 
 def test_sample_store_masters_each_track_and_headroom_once(guide, tmp_path, monkeypatch):
     """single/m4b passes read unchanged tracks back from disk, bit for bit, instead of re-mastering them."""
-    from audioguide.exporters.single import SampleStore
-    from audioguide.exporters.registry import FinishedGuide
-    from audioguide.audio.render import mastered_samples
+    from audioguide.exporters.joined import SampleStore
 
     store = SampleStore(tmp_path)
     track = guide.tracks[0]
     plain = store.get(guide, 0, 0.0)
     assert np.array_equal(plain, guide.samples(track))
     more = store.get(guide, 0, 0.5)
-    assert np.array_equal(more, mastered_samples(track.job, guide.cache, guide.engine, track.record.peak_margin_db + 0.5))
+    assert np.array_equal(more, guide.samples(track, 0.5))
     assert not np.array_equal(plain, more)
-    monkeypatch.setattr(FinishedGuide, "samples", lambda self, t: pytest.fail("mastered again"))
-    monkeypatch.setattr("audioguide.exporters.single.mastered_samples", lambda *a: pytest.fail("mastered again"))
+    monkeypatch.setattr(FinishedGuide, "samples", lambda self, *a: pytest.fail("mastered again"))
     assert np.array_equal(store.get(guide, 0, 0.0), plain) and np.array_equal(store.get(guide, 0, 0.5), more)
     assert len(list(tmp_path.iterdir())) == 2

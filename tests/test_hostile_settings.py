@@ -242,4 +242,4 @@ def test_a_name_the_file_system_cannot_hold_fails_before_any_work(tmp_path):
     with pytest.raises(OutputError) as info:
         check_file_names(["01 - ok.mp3", "02 - " + "é" * 150 + ".mp3"], tmp_path / "out", error=OutputError)
     assert str(info.value).startswith(f"{tmp_path / 'out'}: the file name '02 - ")
-    assert str(info.value).endswith("is 313 bytes, more than the 247 this file system allows; shorten the chapter title")
+    assert str(info.value).endswith("is 309 bytes, more than the 247 this file system allows; shorten the chapter title")

@@ -222,7 +222,8 @@ def test_synthesis_starts_with_the_longest_track():
     """The queue ends on the shortest track, so the last lone task is a short one."""
     from audioguide.audio.mp3 import TrackTags
     from audioguide.audio.render import TrackJob
-    from audioguide.build.scheduler import ClipJob, synthesis_order
+    from audioguide.build.plan import ClipJob
+    from audioguide.build.scheduler import synthesis_order
 
     def track(name: str, texts: dict[str, str]) -> TrackJob:
         tags = TrackTags(title=name, album="A", artist="B", track=1, total=3, language="en", comment="")

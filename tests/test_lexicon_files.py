@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings as hyp_settings
 from hypothesis import strategies as st
 
-from audioguide.build.execute import build_lexicon, with_lexicon_files
+from audioguide.speech import build_lexicon, with_lexicon_files
 from audioguide.model.settings import GuideSettings
 from audioguide.errors import AudioguideError
 from audioguide.speech import Lexicon, merge_layers, normalize

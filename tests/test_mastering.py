@@ -15,9 +15,9 @@ from audioguide.model.settings import Loudness, VoiceSettings
 from audioguide.synth.engines.base import Audio
 from audioguide.synth.engines.piper import PiperEngine
 from audioguide.audio.ffmpeg import decode, run
+from audioguide.audio.mp3 import MP3_PEAK_MARGIN_DB
 from audioguide.audio.mastering import (
     MAX_GAIN_DB,
-    MP3_MARGIN_DB,
     MasterReport,
     fade,
     integrated_loudness,
@@ -31,7 +31,7 @@ TEXT = (
     "Keep your medicines in a cool, dry place, away from children."
 )
 DEFAULT = Loudness()  # -16 LUFS, -1 dBTP
-CEILING = DEFAULT.true_peak_dbtp - MP3_MARGIN_DB
+CEILING = DEFAULT.true_peak_dbtp - MP3_PEAK_MARGIN_DB  # master()'s default headroom
 
 
 @pytest.fixture(scope="session")
@@ -77,7 +77,7 @@ def test_master_reaches_target_loudness_under_the_ceiling(speech: Audio, target:
     measured = pyln(out, speech.sample_rate)
     assert measured == pytest.approx(target, abs=0.5)
     assert measured == pytest.approx(report.output_lufs, abs=1e-6)
-    assert true_peak_dbtp(out, speech.sample_rate) <= loudness.true_peak_dbtp - MP3_MARGIN_DB
+    assert true_peak_dbtp(out, speech.sample_rate) <= loudness.true_peak_dbtp - MP3_PEAK_MARGIN_DB
     assert report.true_peak_dbtp == pytest.approx(true_peak_dbtp(out, speech.sample_rate), abs=1e-3)
     assert report.input_lufs == pytest.approx(pyln(speech.samples, speech.sample_rate), abs=1e-6)
     assert out.dtype == np.float32 and out.shape == speech.samples.shape
@@ -93,8 +93,8 @@ def test_mp3_encoding_stays_within_the_margin(speech: Audio, tmp_path: Path) -> 
     assert pyln(decoded, rate) == pytest.approx(DEFAULT.target_lufs, abs=1.0)
     peak = true_peak_dbtp(decoded, rate)
     assert peak <= DEFAULT.true_peak_dbtp
-    # What the margin is for: encoding moved the true peak by less than it.
-    assert peak - report.true_peak_dbtp < MP3_MARGIN_DB
+    # What the margin is for: encoding moved the true peak by less than it (by under 1 dB on this speech).
+    assert peak - report.true_peak_dbtp < min(1.0, MP3_PEAK_MARGIN_DB)
 
 
 def test_loud_input_with_a_transient_is_limited(speech: Audio) -> None:

@@ -70,3 +70,16 @@ def assemble(
     if not clips:
         parts.append(silence(tail_ms, rate))
     return np.concatenate(parts).astype(np.float32), spans
+
+
+def join_clips(clips: Sequence[np.ndarray], rate: int, *, pause_ms: float, fade_ms: float) -> np.ndarray | None:
+    """Clips as they are (untrimmed), ``pause_ms`` apart, faded in and out; None when there are none."""
+    from audioguide.audio.mastering import fade
+
+    if not clips:
+        return None
+    pause = np.zeros(round(pause_ms * rate / 1000), dtype=np.float32)
+    pieces: list[np.ndarray] = []
+    for clip in clips:
+        pieces.extend([clip, pause])
+    return fade(np.concatenate(pieces[:-1]), rate, fade_ms, fade_ms)

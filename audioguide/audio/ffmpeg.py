@@ -12,8 +12,9 @@ import logging
 import os
 import shutil
 import subprocess
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -68,6 +69,57 @@ def run(args: Sequence[str], *, input_bytes: bytes | None = None) -> bytes:
             raise AudioToolError(f"{args[-1]}: cannot write ({disk}); free some space, or write elsewhere")
         raise AudioToolError(f"ffmpeg failed: {err[-1] if err else 'exit ' + str(proc.returncode)}")
     return proc.stdout
+
+
+def stream_to_ffmpeg(args: Sequence[str], blocks: Iterable[bytes]) -> None:
+    """Run ffmpeg with ``args`` (reading ``pipe:0``), writing ``blocks`` to its stdin."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", *args]
+    logger.debug("ffmpeg %s", " ".join(args))
+    with tempfile.TemporaryFile() as errors:
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors)
+        assert proc.stdin is not None
+        try:
+            for block in blocks:
+                proc.stdin.write(block)
+        except BrokenPipeError:
+            pass  # ffmpeg stopped early: its exit status and message say why
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
+        finally:
+            try:
+                proc.stdin.close()
+            except BrokenPipeError:
+                pass
+        _check(proc.wait(), errors)
+
+
+def _check(code: int, errors) -> None:
+    if code != 0:
+        errors.seek(0)
+        lines = errors.read().decode("utf-8", "replace").strip().splitlines()
+        raise AudioToolError(f"ffmpeg failed: {lines[-1] if lines else 'exit ' + str(code)}")
+
+
+def decode_spans(path: Path, rate: int, lengths: Sequence[int]) -> Iterator[np.ndarray]:
+    """Decode ``path`` as a stream of mono float32 spans of ``lengths`` samples (the last takes the rest).
+
+    For files too long to decode whole (a 3-hour guide is 1 GB as float32).
+    """
+    cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-i", str(path),
+           "-ac", "1", "-ar", str(rate), "-f", "f32le", "-acodec", "pcm_f32le", "pipe:1"]
+    with tempfile.TemporaryFile() as errors:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors)
+        assert proc.stdout is not None
+        try:
+            for index, size in enumerate(lengths):
+                data = proc.stdout.read() if index == len(lengths) - 1 else proc.stdout.read(size * 4)
+                yield np.frombuffer(data[: len(data) // 4 * 4], dtype="<f4")
+        finally:
+            proc.stdout.close()
+            code = proc.wait()
+        _check(code, errors)
 
 
 def decode(source: Path | bytes, *, sample_rate: int | None = None) -> tuple[np.ndarray, int]:

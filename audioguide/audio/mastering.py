@@ -9,8 +9,10 @@ Annex's 48-tap filter.
 :func:`master` applies one gain and a look-ahead true-peak limiter, measures
 the result, and corrects both until the loudness is within
 :data:`LOUDNESS_TOLERANCE_LU` of the target and the true peak is at or below
-the ceiling: ``loudness.true_peak_dbtp`` minus :data:`MP3_MARGIN_DB`, room
-for the peaks MP3 encoding adds.
+the ceiling: ``loudness.true_peak_dbtp`` minus :data:`MP3_PEAK_MARGIN_DB`,
+room for the peaks MP3 encoding adds (the encoded file is then measured, and
+re-mastered with :data:`PEAK_STEP_DB` more headroom than it overshot by, at
+most :data:`MAX_PEAK_PASSES` times: see ``audio.render.master_to_mp3``).
 
 The limiter works on a grid of short blocks (``rate / 1000`` samples, 1 ms),
 all vectorized:
@@ -53,19 +55,11 @@ import pyloudnorm
 from scipy.ndimage import maximum_filter1d
 from scipy.signal import resample_poly, sosfilt
 
+from audioguide.audio.mp3 import MP3_PEAK_MARGIN_DB
 from audioguide.model.settings import Loudness
 
 logger = logging.getLogger(__name__)
 
-MP3_MARGIN_DB = 1.0
-"""dB kept under ``Loudness.true_peak_dbtp`` for the peaks MP3 encoding adds.
-
-Measured on Piper speech (8 clips mastered to -16, -19 and -23 LUFS, and a
-90 s track of them) encoded as 64 kbps CBR mono MP3 at 22.05 kHz with
-libmp3lame: the decoded true peak rose by at most 0.26 dB. At 32 kbps or at
-16 kHz rises of up to 1.3 dB were seen: pass a larger ``peak_margin_db``
-to :func:`master` for such encodings.
-"""
 LOOKAHEAD_MS = 5.0        # attack: the gain starts falling this long before a peak
 RELEASE_MS = 80.0         # time constant of the exponential release (dB domain)
 MAX_GAIN_DB = 40.0        # never raise a track by more than this
@@ -224,7 +218,7 @@ def master(
     rate: int,
     loudness: Loudness,
     *,
-    peak_margin_db: float = MP3_MARGIN_DB,
+    peak_margin_db: float = MP3_PEAK_MARGIN_DB,
 ) -> tuple[np.ndarray, MasterReport]:
     """Gain and true-peak limiting to ``loudness``; float32 in, float32 out, same length.
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from mutagen.id3 import COMM, ID3, TALB, TCON, TIT2, TLAN, TPE1, TPE2, TPUB, TRCK, TXXX
 
 from audioguide.audio import ffmpeg
+from audioguide.model.tags import TrackTags
 
 logger = logging.getLogger(__name__)
 
@@ -31,25 +31,20 @@ def iso639_2(language: str) -> str:
     return base if len(base) == 3 else "und"
 
 
-@dataclass(frozen=True)
-class TrackTags:
-    """What every track's ID3 tag says."""
-
-    title: str
-    album: str
-    artist: str
-    track: int
-    total: int
-    language: str
-    comment: str
-    publisher: str | None = None
-    kind: str | None = None
-
-
 # libmp3lame scales CBR input by 0.95 (measured: a 0.5 sine decodes at 0.475 at
 # 64 and 128 kbps CBR, at 0.503 with VBR), i.e. -0.45 dB. Mastering aims this
 # much higher so the *decoded* track lands on the loudness target.
 ENCODER_GAIN_DB = 20 * math.log10(0.95)
+
+MP3_PEAK_MARGIN_DB = 1.5
+"""dB of true-peak headroom kept under ``Loudness.true_peak_dbtp`` on the first MP3 pass.
+
+How much LAME raises a track's true peak is erratic (0 to 2.3 dB seen at
+64 kbps on Piper speech), so every encoded file is measured again (README,
+"Performance", gives the figures behind 1.5 dB rather than 1.0).
+"""
+PEAK_STEP_DB = 0.25       # extra headroom beyond an overshoot when re-mastering
+MAX_PEAK_PASSES = 4       # encodes at most, per file
 
 
 def pcm16_bytes(samples: np.ndarray) -> bytes:

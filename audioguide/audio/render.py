@@ -1,8 +1,8 @@
-"""One track from cached clips to a finished MP3: assembly, mastering, encoding, tags.
+"""One track from its clips' samples to a finished MP3: assembly, mastering, encoding, tags.
 
-Runs in a worker process or in the main one; it needs only the clip cache,
-an engine (to re-make a clip that vanished from the cache) and a folder to
-write into.
+Runs in a worker process or in the main one. It is given the clips' samples
+(the build reads them from the clip cache) and a folder to write into; it
+knows nothing of engines or caches.
 """
 
 from __future__ import annotations
@@ -10,28 +10,27 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 
 from audioguide.audio import ffmpeg
 from audioguide.audio.assemble import ClipSpan, assemble
-from audioguide.synth.cache import ClipCache
-from audioguide.model.settings import GuideSettings, Loudness
-from audioguide.synth.engines import Engine
-from audioguide.audio.mp3 import ENCODER_GAIN_DB, TrackTags, encode_mp3, write_tags
+from audioguide.audio.mp3 import (
+    ENCODER_GAIN_DB,
+    MAX_PEAK_PASSES,
+    MP3_PEAK_MARGIN_DB,
+    PEAK_STEP_DB,
+    encode_mp3,
+    write_tags,
+)
 from audioguide.hashing import sha256_file
+from audioguide.model.settings import GuideSettings, Loudness
+from audioguide.model.tags import TrackTags
 
 logger = logging.getLogger(__name__)
 
 FADE_MS = 10.0
-# True-peak headroom kept for the MP3 encoder on the first pass; see master_to_mp3.
-# How much LAME raises a track's true peak is erratic (0 to 2.3 dB seen at 64 kbps).
-# With 1.0 dB, 2 of the seed's 11 tracks and 21 of a 47-track book sample needed
-# re-mastering and re-encoding; with 1.5 dB none of the seed's and 15 of the book's,
-# rendering 12-30 % faster, at the cost of limiting peaks 0.5 dB more (loudness unchanged).
-MP3_PEAK_MARGIN_DB = 1.5
-PEAK_STEP_DB = 0.25
-MAX_PEAK_PASSES = 4
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,7 @@ class TrackJob:
 
     file: str
     keys: tuple[str, ...]
-    texts: tuple[str, ...]      # speech text of each clip (to re-make a lost clip)
+    texts: tuple[str, ...]      # speech text of each clip (to re-make one lost from the cache)
     pauses_ms: tuple[int, ...]  # pause after each clip
     tags: TrackTags
     settings: GuideSettings
@@ -58,18 +57,6 @@ class RenderedTrack:
     true_peak_dbtp: float
     peak_margin_db: float  # the limiter headroom the MP3 pass settled on
     sha256: str
-
-
-def load_clips(job: TrackJob, cache: ClipCache, engine: Engine) -> list[np.ndarray]:
-    clips: list[np.ndarray] = []
-    for key, text in zip(job.keys, job.texts):
-        audio = cache.get(key)
-        if audio is None:  # evicted or corrupt since synthesis: make it again
-            audio = cache.put(key, engine.synthesize(text))
-        if audio.sample_rate != job.rate:
-            raise RuntimeError(f"clip at {audio.sample_rate} Hz in a {job.rate} Hz guide")
-        clips.append(audio.samples)
-    return clips
 
 
 @dataclass(frozen=True)
@@ -114,10 +101,10 @@ def master_to_mp3(samples: np.ndarray, rate: int, settings: GuideSettings, path:
     return Levels(measure(decoded, rate)[0], peak, margin)
 
 
-def assembled(job: TrackJob, cache: ClipCache, engine: Engine) -> tuple[np.ndarray, list[ClipSpan]]:
+def assembled(job: TrackJob, clips: Sequence[np.ndarray]) -> tuple[np.ndarray, list[ClipSpan]]:
     """The track's clips with our pauses, before mastering."""
     return assemble(
-        load_clips(job, cache, engine),
+        list(clips),
         list(job.pauses_ms),
         job.rate,
         head_ms=job.settings.pauses.head_ms,
@@ -125,19 +112,19 @@ def assembled(job: TrackJob, cache: ClipCache, engine: Engine) -> tuple[np.ndarr
     )
 
 
-def mastered_samples(job: TrackJob, cache: ClipCache, engine: Engine, margin_db: float) -> np.ndarray:
+def mastered_samples(job: TrackJob, clips: Sequence[np.ndarray], margin_db: float) -> np.ndarray:
     """A finished track's audio again, bit for bit as it was encoded (for other formats).
 
     Every stage is deterministic, so assembling and mastering with the margin
     the MP3 pass settled on reproduces the encoder's input exactly.
     """
-    samples, _ = assembled(job, cache, engine)
+    samples, _ = assembled(job, clips)
     return _mastered(samples, job.rate, job.settings, margin_db)
 
 
-def render_track(job: TrackJob, folder: Path, cache: ClipCache, engine: Engine) -> RenderedTrack:
-    """Assemble, master, encode and tag ``job`` into ``folder / job.file``."""
-    samples, spans = assembled(job, cache, engine)
+def render_track(job: TrackJob, clips: Sequence[np.ndarray], folder: Path) -> RenderedTrack:
+    """Assemble, master, encode and tag ``job`` (from its ``clips``) into ``folder / job.file``."""
+    samples, spans = assembled(job, clips)
     path = folder / job.file
     levels = master_to_mp3(samples, job.rate, job.settings, path)
     write_tags(path, job.tags)

@@ -1,4 +1,12 @@
-"""The build: plan what to make and reuse, carry it out, commit the output folder."""
+"""The build: plan what to make and keep, carry it out, commit the output folder.
+
+    previous = load_previous(outdir)
+    plan = plan_build(document, settings, previous, environment=..., outdir=outdir)
+    report = execute(plan, BuildOptions(outdir))
+
+or all three at once with :func:`build_guide`. :func:`open_guide` reads a
+finished guide back (tracks, tags, mastered samples) for tests and tools.
+"""
 
 from audioguide.build.execute import (
     BuildOptions,
@@ -6,6 +14,12 @@ from audioguide.build.execute import (
     ProgressEvent,
     build_guide,
     default_outdir,
+    execute,
 )
+from audioguide.build.guide import open_guide
+from audioguide.build.plan import BuildPlan, Environment, PreviousBuild, load_previous, plan_build
 
-__all__ = ["BuildOptions", "BuildReport", "ProgressEvent", "build_guide", "default_outdir"]
+__all__ = [
+    "BuildOptions", "BuildPlan", "BuildReport", "Environment", "PreviousBuild", "ProgressEvent", "build_guide",
+    "default_outdir", "execute", "load_previous", "open_guide", "plan_build",
+]

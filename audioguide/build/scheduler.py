@@ -32,27 +32,19 @@ from concurrent.futures import (
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import Callable, Sequence
 
-from audioguide.synth.cache import ClipCache
-from audioguide.model.settings import VoiceSettings
-from audioguide.synth.engines import Engine, create_engine
-from audioguide.errors import AudioguideError
 from audioguide.audio.render import RenderedTrack, TrackJob, render_track
-
-if TYPE_CHECKING:
-    from audioguide.exporters.registry import FinishedGuide
+from audioguide.build.guide import ClipSource
+from audioguide.build.plan import ClipJob
+from audioguide.errors import AudioguideError
+from audioguide.exporters.registry import EXPORT_WEIGHT, exporter
+from audioguide.model.guide import FinishedGuide
 
 logger = logging.getLogger(__name__)
 
 
 SMALL_JOB = 3  # tasks: at or below this, work in-process
-
-
-@dataclass(frozen=True)
-class ClipJob:
-    key: str
-    text: str
 
 
 @dataclass(frozen=True)
@@ -89,21 +81,7 @@ def default_jobs() -> int:
 
 # ---------------------------------------------------------------- worker side
 
-_engine: Engine | None = None
-_cache: ClipCache | None = None
-
-
-def build_engine(settings: VoiceSettings, cache: ClipCache) -> Engine:
-    """The engine for a build; Piper keeps its prepared model next to the clip cache.
-
-    Piper runs single-threaded everywhere: onnxruntime's results differ in the
-    last bits with the number of intra-op threads (6 of 16 clips of a short
-    article differed between 1 and 2 threads), and a clip must not depend on
-    ``--jobs`` or on the machine's core count. Parallelism comes from processes.
-    """
-    if settings.engine == "piper":
-        return create_engine(settings, threads=1, model_cache=cache.models_dir)
-    return create_engine(settings)
+_source: ClipSource | None = None  # this worker's clip cache and engine (set by _init_worker)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -119,24 +97,34 @@ def _die_with_parent(parent: int) -> None:
             os._exit(1)
 
 
-def _init_worker(settings: VoiceSettings, cache_root: str, parent: int) -> None:
-    global _engine, _cache
+def _init_worker(source: ClipSource, parent: int) -> None:
+    """Runs first in every worker (fork or spawn): its state comes in as arguments, not inherited."""
+    global _source
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and shuts us down
-    _cache = ClipCache(Path(cache_root))
-    _engine = build_engine(settings, _cache)
+    _source = source
+
+
+def _synthesize(source: ClipSource, job: ClipJob) -> float:
+    audio = source.engine().synthesize(job.text)
+    source.cache.put(job.key, audio)
+    return audio.duration_s
+
+
+def _render(source: ClipSource, job: TrackJob, folder: Path) -> RenderedTrack:
+    return render_track(job, source.clips(job.keys, job.texts, job.rate), folder)
 
 
 def _clip_task(job: ClipJob) -> tuple[str, float]:
-    assert _engine is not None and _cache is not None
-    audio = _engine.synthesize(job.text)
-    _cache.put(job.key, audio)
-    return job.key, audio.duration_s
+    if _source is None:
+        raise AudioguideError("internal error: a synthesis worker started without its clip source")
+    return job.key, _synthesize(_source, job)
 
 
 def _track_task(job: TrackJob, folder: str) -> RenderedTrack:
-    assert _engine is not None and _cache is not None
-    return render_track(job, Path(folder), _cache, _engine)
+    if _source is None:
+        raise AudioguideError("internal error: a rendering worker started without its clip source")
+    return _render(_source, job, Path(folder))
 
 
 # ---------------------------------------------------------------- parent side
@@ -155,20 +143,18 @@ def run(
     clips: Sequence[ClipJob],
     tracks: Sequence[TrackJob],
     *,
-    voice: VoiceSettings,
-    cache: ClipCache,
+    source: ClipSource,
     folder: Path,
     workers: int,
-    engine: Engine,
     on_clip: Callable[[], None] | None = None,
     on_track: Callable[[RenderedTrack], None] | None = None,
 ) -> tuple[dict[str, RenderedTrack], SynthesisStats]:
     """Synthesize ``clips`` into the cache and render ``tracks`` into ``folder``.
 
     Returns the rendered tracks by file name and synthesis statistics.
-    ``engine`` is used in this process: for everything with ``workers`` 1,
-    and for rendering a small job (at most ``SMALL_JOB`` tasks), whose clips
-    one worker synthesizes meanwhile.
+    ``source`` (the clip cache, and an engine made when needed) is used in
+    this process for everything with ``workers`` 1, and for rendering a small
+    job (at most ``SMALL_JOB`` tasks), whose clips one worker synthesizes meanwhile.
     """
     started = time.perf_counter()
     missing = {job.key for job in clips}
@@ -199,29 +185,47 @@ def run(
     if workers <= 1 or (small and not queue):
         while ready or queue:
             if ready:
-                track_done(render_track(ready.popleft(), folder, cache, engine))
+                track_done(_render(source, ready.popleft(), folder))
             else:
                 job = queue.popleft()
-                audio = engine.synthesize(job.text)
-                cache.put(job.key, audio)
-                clip_done(job.key, audio.duration_s)
+                clip_done(job.key, _synthesize(source, job))
     elif small:
         # a one-paragraph edit: a worker loads the voice and synthesizes while
         # this process imports the mastering stack, then renders here
-        _run_pool(queue, ready, voice, cache, folder, 1, clip_done, track_done, render_here=engine)
+        _run_pool(queue, ready, source, folder, 1, clip_done, track_done, render_here=True)
     else:
         _import_mastering()
-        _run_pool(queue, ready, voice, cache, folder, workers, clip_done, track_done)
+        _run_pool(queue, ready, source, folder, workers, clip_done, track_done)
     stats = SynthesisStats(len(clips), audio_seconds, time.perf_counter() - started)
     return dict(sorted(results.items())), stats
 
 
-def _fork_pool(workers: int, initializer: Callable[..., None], initargs: tuple) -> ProcessPoolExecutor:
-    """Worker processes forked from this one: they start in milliseconds and inherit its imports.
+START_METHOD_ENV = "AUDIOGUIDE_START_METHOD"
 
-    Callers fork only while no other thread runs here, so none can hold a lock across the fork.
+
+def start_method() -> str:
+    """How worker processes start: ``fork`` on Linux (milliseconds, inheriting this process's
+    imports), ``spawn`` elsewhere (macOS, Windows) or when ``$AUDIOGUIDE_START_METHOD`` says so.
+
+    Workers get all their state through the pool initializer's arguments, so
+    both give the same files (tests run the scheduler under spawn too).
     """
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    wanted = os.environ.get(START_METHOD_ENV, "").strip()
+    if wanted:
+        if wanted not in multiprocessing.get_all_start_methods():
+            raise AudioguideError(
+                f"${START_METHOD_ENV}={wanted!r}: not a start method here "
+                f"(use one of {', '.join(multiprocessing.get_all_start_methods())})"
+            )
+        return wanted
+    return "fork" if sys.platform.startswith("linux") else "spawn"
+
+
+def _pool(workers: int, initializer: Callable[..., None], initargs: tuple) -> ProcessPoolExecutor:
+    """Worker processes. Forked ones start in milliseconds and inherit this process's imports;
+    callers fork only while no other thread runs here, so none can hold a lock across the fork.
+    """
+    context = multiprocessing.get_context(start_method())
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=initializer, initargs=initargs)
 
 
@@ -235,22 +239,22 @@ def _result(future: Future):
         ) from None
 
 
-def _run_pool(queue, ready, voice, cache, folder, workers, clip_done, track_done, *, render_here=None) -> None:
-    """Workers take clip and track tasks; with ``render_here`` (an engine) tracks are rendered in this process."""
+def _run_pool(queue, ready, source, folder, workers, clip_done, track_done, *, render_here=False) -> None:
+    """Workers take clip and track tasks; with ``render_here`` tracks are rendered in this process."""
     in_flight: dict[Future, str] = {}
     limit = workers * 2
-    pool = _fork_pool(workers, _init_worker, (voice, str(cache.root), os.getpid()))
+    pool = _pool(workers, _init_worker, (source, os.getpid()))
     try:
         while ready or queue or in_flight:
-            while len(in_flight) < limit and (queue or (ready and render_here is None)):
-                if ready and render_here is None:  # finishing tracks first keeps memory flat and overlaps encoding
+            while len(in_flight) < limit and (queue or (ready and not render_here)):
+                if ready and not render_here:  # finishing tracks first keeps memory flat and overlaps encoding
                     in_flight[pool.submit(_track_task, ready.popleft(), str(folder))] = "track"
                 else:
                     in_flight[pool.submit(_clip_task, queue.popleft())] = "clip"
-            if render_here is not None:
+            if render_here:
                 _import_mastering()  # overlaps the worker's voice load (a no-op after the first time)
                 if ready:
-                    track_done(render_track(ready.popleft(), folder, cache, render_here))
+                    track_done(_render(source, ready.popleft(), folder))
                     continue
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             for future in done:
@@ -268,18 +272,19 @@ def _run_pool(queue, ready, voice, cache, folder, workers, clip_done, track_done
 
 # ---------------------------------------------------------------- formats
 
-_guide: FinishedGuide | None = None  # what export workers work on: inherited through fork
+_guide: FinishedGuide | None = None  # what this export worker works on (set by _init_export_worker)
 
 
-def _init_export_worker(parent: int) -> None:
+def _init_export_worker(guide: FinishedGuide, parent: int) -> None:
+    global _guide
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _guide = guide
 
 
 def _export_task(name: str) -> list[Path]:
-    from audioguide.exporters.registry import exporter
-
-    assert _guide is not None
+    if _guide is None:
+        raise AudioguideError("internal error: an export worker started without its guide")
     return exporter(name)(_guide)
 
 
@@ -292,24 +297,19 @@ def run_exports(
 ) -> None:
     """Write the formats ``names`` (heaviest first, see ``formats.EXPORT_WEIGHT``) from ``guide``.
 
-    Formats are independent (each reads the finished tracks and the clip
-    cache and writes its own files), so with more than one worker and more
-    than one heavy format each runs in its own process (all formats of the
-    example: 12.1 s on two workers, 13.7 s in one; they are CPU-bound).
-    ``on_done(name, paths)`` is called here as each finishes.
+    Formats are independent (each reads the finished tracks and their
+    samples and writes its own files), so with more than one worker and more
+    than one heavy format each runs in its own process (they are CPU-bound;
+    README, "Performance"). ``on_done(name, paths)`` is called here as each finishes.
     """
-    global _guide
-    from audioguide.exporters.registry import EXPORT_WEIGHT, exporter
-
     ordered = sorted(names, key=lambda name: -EXPORT_WEIGHT.get(name, 0))
     heavy = [name for name in ordered if EXPORT_WEIGHT.get(name, 0)]
     if workers <= 1 or len(heavy) <= 1:  # the light ones take milliseconds: not worth a process
         for name in ordered:
             on_done(name, exporter(name)(guide))
         return
-    _import_mastering()  # once, inherited by the workers
-    _guide = guide
-    pool = _fork_pool(min(workers, len(ordered)), _init_export_worker, (os.getpid(),))
+    _import_mastering()  # once, inherited by forked workers
+    pool = _pool(min(workers, len(ordered)), _init_export_worker, (guide, os.getpid()))
     try:
         futures = {pool.submit(_export_task, name): name for name in ordered}
         for future in as_completed(futures):
@@ -317,6 +317,4 @@ def run_exports(
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
-    finally:
-        _guide = None
     pool.shutdown(wait=True)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from audioguide import __version__
 from audioguide.errors import AudioguideError
-from audioguide.exporters.registry import FinishedGuide
+from audioguide.model.guide import FinishedGuide
 from audioguide.exporters.talkingbook import (
     OutlineEntry,
     TrackText,
@@ -52,7 +52,7 @@ SMIL_DOCTYPE = '<!DOCTYPE smil PUBLIC "-//W3C//DTD SMIL 1.0//EN" "http://www.w3.
 
 def daisy_identifier(guide: FinishedGuide) -> str:
     """dc:identifier: the same for every rebuild of the same article."""
-    return f"audioguide-{book_key(guide.document)[:16]}"
+    return f"audioguide-{book_key(guide.info)[:16]}"
 
 
 def strip_id3(data: bytes) -> bytes:
@@ -136,7 +136,7 @@ def export(guide: FinishedGuide) -> list[Path]:
     """Write daisy/ (ncc.html, NN.smil, NN.mp3); return the files written."""
     folder = guide.folder / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    document = guide.document
+    document = guide.info
     book = read_book(guide)
     if not book:
         raise AudioguideError("the guide has no tracks to make a DAISY book from")

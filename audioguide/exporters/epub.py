@@ -24,7 +24,7 @@ from pathlib import Path
 
 from audioguide import __version__
 from audioguide.errors import AudioguideError
-from audioguide.exporters.registry import FinishedGuide
+from audioguide.model.guide import FinishedGuide
 from audioguide.exporters.talkingbook import (
     Block,
     OutlineEntry,
@@ -159,7 +159,7 @@ def _nav(book: list[TrackText], entries: list[OutlineEntry], language: str) -> b
 
 def _package(guide: FinishedGuide, book: list[TrackText], durations: list[int], modified: str) -> bytes:
     """package.opf: metadata (with accessibility and media overlay durations), manifest, spine."""
-    document = guide.document
+    document = guide.info
     package = ET.Element("package", {
         "xmlns": OPF_NS, "version": "3.0", "unique-identifier": "bookid", "xml:lang": document.language,
     })
@@ -206,7 +206,7 @@ def export(guide: FinishedGuide) -> list[Path]:
     book = read_book(guide)
     if not book:
         raise AudioguideError("the guide has no tracks to make an EPUB from")
-    language = guide.document.language
+    language = guide.info.language
     entries = outline(book)
     now = build_time()
     stamp = (max(now.year, 1980), now.month, now.day, now.hour, now.minute, now.second)

@@ -23,13 +23,12 @@ import subprocess
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from audioguide.text import one_line
 from audioguide.audio import ffmpeg
-from audioguide.errors import AudioguideError
 from audioguide.audio.mp3 import ENCODER_GAIN_DB
-from audioguide.exporters.single import (
+from audioguide.errors import AudioguideError
+from audioguide.exporters.joined import (
     Chapter,
     Passes,
     chapters,
@@ -38,11 +37,8 @@ from audioguide.exporters.single import (
     f32_bytes,
     guide_pcm,
     partial_path,
-    stream_to_ffmpeg,
 )
-
-if TYPE_CHECKING:
-    from audioguide.exporters.registry import FinishedGuide
+from audioguide.model.guide import FinishedGuide
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +54,7 @@ class CoverImageError(AudioguideError):
 
 def ffmetadata(guide: FinishedGuide, marks: Sequence[Chapter]) -> str:
     """An FFMETADATA1 file: global tags, then one [CHAPTER] per track (ms timebase)."""
-    tags = guide.tracks[0].job.tags
+    tags = guide.tracks[0].tags
     lines = [";FFMETADATA1"]
     for key, value in (
         ("title", guide.title),
@@ -121,7 +117,7 @@ def _encode_aac(guide: FinishedGuide, path: Path, passes: Passes, lengths: list[
         "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact",
         "-c:a", "aac", "-b:a", f"{aac_bitrate(guide)}k", "-f", "ipod", "-y", str(path),
     ]
-    stream_to_ffmpeg(args, guide_pcm(guide, passes, f32_bytes, lengths))
+    ffmpeg.stream_to_ffmpeg(args, guide_pcm(guide, passes, f32_bytes, lengths))
 
 
 def _mux(audio: Path, metadata: Path, cover: tuple[Path, str] | None, path: Path) -> None:

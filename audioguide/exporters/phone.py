@@ -39,8 +39,8 @@ turn sustained tones into comfort noise).
 The hold programme: the chosen tracks (``settings.hold.tracks``; by default
 all but the conclusion) in guide order, each followed by ``gap_ms`` of
 silence (the last one too, so the loop restarts after the same gap); the
-opening line (``settings.hold.opening``, synthesized by the guide's engine
-and cached like every clip), followed by ``pauses.after_announcement_ms``,
+opening line (``settings.hold.opening``, which the build synthesizes like
+every clip and hands over as ``guide.opening``), followed by ``pauses.after_announcement_ms``,
 comes before the first track and, with ``repeat_opening``, before every
 track. Its length bounds (``max_seconds``, and ``max_bytes`` of the 8 kHz
 G.711 file) are met by leaving out whole tracks, first fit in guide order: a
@@ -52,26 +52,20 @@ from __future__ import annotations
 
 import logging
 import math
-import re
-import unicodedata
 import wave
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from audioguide.text import one_line
 from audioguide.audio import ffmpeg
 from audioguide.errors import AudioguideError
-from audioguide.model.plan import as_sentence
-
-if TYPE_CHECKING:
-    from audioguide.model.settings import HoldProgramme
-    from audioguide.exporters.registry import FinishedGuide
-    from audioguide.model.manifest import TrackRecord
+from audioguide.model.guide import FinishedGuide
+from audioguide.model.manifest import TrackRecord
+from audioguide.model.settings import HoldProgramme
+from audioguide.text import as_sentence, one_line, slug
 
 logger = logging.getLogger(__name__)
 
@@ -112,26 +106,16 @@ _SLUG_CHARS = 40
 # --------------------------------------------------------------------------- names
 
 
-def ascii_slug(text: str, limit: int = _SLUG_CHARS) -> str:
-    """Lower-case ASCII letters, digits and hyphens: "Why Not Take Medication?" -> "why-not-take-medication"."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(slug) > limit:
-        cut = slug[: limit + 1]
-        slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:limit]
-    return slug.strip("-")
-
-
 def track_stem(number: int, total: int, title: str) -> str:
     """``NN-title-slug``, zero-padded like the MP3 tracks."""
     width = max(2, len(str(total)))
-    slug = ascii_slug(title)
-    return f"{number:0{width}d}-{slug}" if slug else f"{number:0{width}d}-track"
+    name = slug(title, _SLUG_CHARS)
+    return f"{number:0{width}d}-{name}" if name else f"{number:0{width}d}-track"
 
 
 def class_slug(title: str) -> str:
     """The Asterisk class/folder name part for a guide title."""
-    return ascii_slug(title) or "guide"
+    return slug(title, _SLUG_CHARS) or "guide"
 
 
 # --------------------------------------------------------------------------- signal
@@ -378,35 +362,6 @@ def hold_candidates(numbers: Sequence[tuple[int, str, str]], hold: HoldProgramme
     return picked
 
 
-def opening_samples(guide: FinishedGuide) -> np.ndarray | None:
-    """The opening line as the guide's engine says it (cached clips), or None when not set."""
-    from audioguide.synth.cache import clip_key
-    from audioguide.audio.mastering import fade
-    from audioguide.speech import Lexicon, normalize, split_sentences
-
-    text = guide.settings.hold.opening
-    if not text or not text.strip():
-        return None
-    lexicon = Lexicon.builtin().with_entries(guide.settings.pronunciations, source="guide")
-    identity = guide.engine.identity()
-    pause = np.zeros(round(guide.settings.pauses.sentence_ms * guide.rate / 1000), dtype=np.float32)
-    pieces: list[np.ndarray] = []
-    for sentence in split_sentences(text):
-        speech = normalize(sentence, lexicon)
-        if not speech.strip():
-            continue
-        key = clip_key(speech, identity)
-        audio = guide.cache.get(key)
-        if audio is None:
-            audio = guide.cache.put(key, guide.engine.synthesize(speech))
-        if audio.sample_rate != guide.rate:
-            raise RuntimeError(f"opening clip at {audio.sample_rate} Hz in a {guide.rate} Hz guide")
-        pieces.extend([audio.samples, pause])
-    if not pieces:
-        return None
-    return fade(np.concatenate(pieces[:-1]), guide.rate, _FADE_MS, _FADE_MS)
-
-
 def _silence(samples: int) -> bytes:
     return bytes(2 * samples)
 
@@ -456,7 +411,7 @@ def export(guide: FinishedGuide) -> list[Path]:
         logger.debug("phone %s: %.2f s, active speech %.2f dBov", stem, narrow.size / 8000,
                      active_speech_dbov(narrow / 32767.0, NARROWBAND.rate))
 
-    opening = opening_samples(guide)
+    opening = guide.opening
     opening_pcm: tuple[np.ndarray, np.ndarray] | None = None
     pause_8k = round(settings.pauses.after_announcement_ms * NARROWBAND.rate / 1000)
     if opening is not None:
@@ -488,13 +443,13 @@ def export(guide: FinishedGuide) -> list[Path]:
         ", ".join(str(c.number) for c in chosen),
     )
 
-    slug = class_slug(guide.document.title)
+    moh_class = class_slug(guide.title)
     conf = folder / CONF_NAME
-    conf.write_text(render_musiconhold_conf(guide.document.title, slug, [stems[n] for n in sorted(stems)]),
+    conf.write_text(render_musiconhold_conf(guide.title, moh_class, [stems[n] for n in sorted(stems)]),
                     encoding="utf-8")
     readme = folder / README_NAME
     readme.write_text(
-        render_readme(guide.document.title, slug, chosen, stems, opening_pcm is not None, hold, programme_s),
+        render_readme(guide.title, moh_class, chosen, stems, opening_pcm is not None, hold, programme_s),
         encoding="utf-8",
     )
     return [*written, conf, readme]

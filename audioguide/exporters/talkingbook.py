@@ -18,17 +18,13 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from mutagen.mp3 import MP3, HeaderNotFoundError
 
-from audioguide.model.document import Document
 from audioguide.errors import AudioguideError
-from audioguide.model.plan import as_sentence
+from audioguide.model.guide import FinishedGuide, GuideInfo
 from audioguide.model.manifest import ClipRecord
-
-if TYPE_CHECKING:
-    from audioguide.exporters.registry import FinishedGuide
+from audioguide.text import as_sentence
 
 logger = logging.getLogger(__name__)
 
@@ -86,15 +82,14 @@ class OutlineEntry:
     kind: str       # "title", "group", "track", "question"
 
 
-def book_key(document: Document) -> str:
+def book_key(info: GuideInfo) -> str:
     """A hex digest that stays the same across rebuilds of the same article."""
-    source = Path(document.source).name if document.source else ""
-    return hashlib.sha1(f"audioguide\n{document.title}\n{source}".encode()).hexdigest()
+    return hashlib.sha1(f"audioguide\n{info.title}\n{info.source_name or ''}".encode()).hexdigest()
 
 
-def book_uuid(document: Document) -> str:
+def book_uuid(info: GuideInfo) -> str:
     """A stable name-based UUID URN for the article (EPUB unique identifier)."""
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'urn:audioguide:' + book_key(document))}"
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'urn:audioguide:' + book_key(info))}"
 
 
 def build_time() -> datetime:
@@ -105,14 +100,14 @@ def build_time() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def creator(document: Document) -> str:
+def creator(info: GuideInfo) -> str:
     """Who wrote it, as the MP3 tags say (author, else publisher, else audioguide)."""
-    return document.author or document.publisher or "audioguide"
+    return info.author or info.publisher or "audioguide"
 
 
-def publisher(document: Document) -> str:
+def publisher(info: GuideInfo) -> str:
     """Who published it (publisher, else author, else audioguide)."""
-    return document.publisher or document.author or "audioguide"
+    return info.publisher or info.author or "audioguide"
 
 
 def mp3_end_ms(path: Path, duration_s: float) -> int:
@@ -179,7 +174,7 @@ def _heading_texts(sentences: list[Sentence], title: str) -> list[Sentence]:
 
 def read_book(guide: FinishedGuide) -> list[TrackText]:
     """Every finished track as displayed text with audio spans, and FAQ grouping."""
-    document: Document = guide.document
+    info = guide.info
     total = len(guide.tracks)
     out: list[TrackText] = []
     previous_kind = None
@@ -197,7 +192,7 @@ def read_book(guide: FinishedGuide) -> list[TrackText]:
             )
             for i, c in enumerate(clips)
         ]
-        is_group = record.kind == "faq" and record.title == document.faq_title
+        is_group = record.kind == "faq" and record.title == info.faq_title
         is_question = record.kind == "faq" and not is_group
         level = 2 if is_question else 1
         heading_id = f"t{stem}h"
@@ -238,7 +233,7 @@ def read_book(guide: FinishedGuide) -> list[TrackText]:
             blocks.insert(0, heading)
         group = None
         if is_question and previous_kind != "faq":
-            group = Block("heading", (), id=f"t{stem}g", level=1, text=document.faq_title)
+            group = Block("heading", (), id=f"t{stem}g", level=1, text=info.faq_title)
         previous_kind = record.kind
         out.append(TrackText(record.number, stem, record.title, record.kind, track.path, end_ms,
                              tuple(blocks), heading, group))

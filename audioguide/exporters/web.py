@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 if TYPE_CHECKING:
-    from audioguide.exporters.registry import FinishedGuide
+    from audioguide.model.guide import FinishedGuide
     from audioguide.model.manifest import ClipRecord
 
 logger = logging.getLogger(__name__)
@@ -367,12 +367,12 @@ def guide_data(guide: FinishedGuide) -> dict[str, Any]:
                 for clip, paragraph in zip(record.clips, paragraphs)
             ],
         })
-    document = guide.document
+    info = guide.info
     return {
-        "title": document.title,
-        "language": document.language,
-        "author": document.author,
-        "publisher": document.publisher,
+        "title": info.title,
+        "language": info.language,
+        "author": info.author,
+        "publisher": info.publisher,
         "skip_seconds": SKIP_SECONDS,
         "tracks": tracks,
     }

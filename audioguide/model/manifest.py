@@ -32,6 +32,7 @@ class ClipRecord:
     passage: int   # index of the paragraph-like passage in its track (sentences of one passage share it)
     start_s: float
     end_s: float
+    pause_ms: int | None = None  # the pause after it, as assembled (None: built before it was recorded)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class TrackRecord:
     transcript: str
     peak_margin_db: float
     clips: list[ClipRecord] = field(default_factory=list)
+    tags: dict[str, Any] | None = None  # the ID3 fields written (model.tags.TrackTags)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,9 @@ class Manifest:
     tracks: list[TrackRecord]
     dropped: list[dict[str, Any]]
     formats: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> {hash, files}
+    info: dict[str, Any] | None = None        # model.guide.GuideInfo
+    settings: dict[str, Any] | None = None    # model.settings.GuideSettings, as built
+    opening: list[dict[str, Any]] | None = None  # the hold programme's opening clips: {key, text}
     format: str = MANIFEST_FORMAT
     version: int = MANIFEST_VERSION
 

@@ -16,7 +16,7 @@ from pathvalidate import sanitize_filename
 from audioguide.model.settings import FaqMode, GuideSettings, Pauses
 from audioguide.model.document import Chapter, ChapterKind, Document, Dropped, is_item
 from audioguide.errors import AudioguideError
-from audioguide.text import strip_controls
+from audioguide.text import as_sentence, strip_controls
 
 WORDS_PER_MINUTE = 155  # typical comfortable rate of synthetic speech
 MAX_TITLE_CHARS_IN_FILENAME = 100
@@ -111,12 +111,6 @@ def check_template(template: str) -> None:
     problem = template_problem(template)
     if problem:
         raise AudioguideError(f"announcement template {template!r} {problem}")
-
-
-def as_sentence(text: str) -> str:
-    """Headings are spoken as sentences: end them with a full stop if they have no ending."""
-    text = text.strip()
-    return text if not text or text[-1] in ".?!" else f"{text}."
 
 
 def file_stem(number: int, total: int, title: str) -> str:

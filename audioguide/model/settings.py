@@ -106,3 +106,22 @@ class GuideSettings:
     pronunciations: dict[str, str] = field(default_factory=dict)
     hold: HoldProgramme = field(default_factory=HoldProgramme)
     cover_image: str | None = None  # for the M4B audiobook
+
+
+def settings_from_dict(data: dict) -> GuideSettings:
+    """Settings back from ``dataclasses.asdict`` (as the manifest stores them)."""
+    hold = dict(data.get("hold") or {})
+    if hold.get("tracks") is not None:
+        hold["tracks"] = tuple(hold["tracks"])
+    return GuideSettings(
+        voice=VoiceSettings(**data.get("voice", {})),
+        pauses=Pauses(**data.get("pauses", {})),
+        loudness=Loudness(**data.get("loudness", {})),
+        encoding=Encoding(**data.get("encoding", {})),
+        announce=data.get("announce", True),
+        announce_template=data.get("announce_template", DEFAULT_ANNOUNCE_TEMPLATE),
+        faq_mode=FaqMode(data.get("faq_mode", FaqMode.EACH.value)),
+        pronunciations=dict(data.get("pronunciations") or {}),
+        hold=HoldProgramme(**hold),
+        cover_image=data.get("cover_image"),
+    )

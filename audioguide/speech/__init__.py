@@ -12,8 +12,11 @@ Pure text processing, fast and deterministic::
 from __future__ import annotations
 
 from audioguide.speech.donotuse import SpeechWarning, find_warnings
-from audioguide.speech.lexicon import Lexicon, merge_layers
+from audioguide.speech.lexicon import Lexicon, build_lexicon, merge_layers, with_lexicon_files
 from audioguide.speech.normalize import RULES, normalize
 from audioguide.speech.sentences import split_sentences
 
-__all__ = ["Lexicon", "RULES", "SpeechWarning", "find_warnings", "merge_layers", "normalize", "split_sentences"]
+__all__ = [
+    "Lexicon", "RULES", "SpeechWarning", "build_lexicon", "find_warnings", "merge_layers", "normalize",
+    "split_sentences", "with_lexicon_files",
+]

@@ -45,7 +45,8 @@ import json
 import logging
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -53,6 +54,7 @@ import yaml
 
 from audioguide.files import read_regular_file
 from audioguide.errors import GuideScriptError, SourceError
+from audioguide.model.settings import GuideSettings
 from audioguide.speech.builtin_lexicon import BUILTIN_ENTRIES
 
 logger = logging.getLogger(__name__)
@@ -420,3 +422,29 @@ def _load_pls(path: Path) -> dict[str, str]:
             key, value = _check_entry(word, reading, path.name, lines.get(id(grapheme)))
             entries[key] = value
     return entries
+
+
+def build_lexicon(settings: GuideSettings, lexicon_files: Sequence[str | Path] = ()) -> Lexicon:
+    """The pronunciations a build uses: built-in < lexicon files (later win) < the guide's own.
+
+    The command line folds its ``--lexicon`` files and the guide script's
+    ``lexicon:`` into ``settings.pronunciations`` (see :func:`with_lexicon_files`),
+    so every stage that calls ``build_lexicon(settings)`` says the same words;
+    ``lexicon_files`` is for callers that keep them apart. A lexicon changes the
+    speech text, and the clip keys are made from the speech text.
+    """
+    lexicon = Lexicon.builtin()
+    for path in lexicon_files:
+        lexicon = lexicon.with_entries(Lexicon.from_file(path), source=Path(path).name)
+    if settings.pronunciations:
+        lexicon = lexicon.with_entries(settings.pronunciations, source="guide")
+    return lexicon
+
+
+def with_lexicon_files(settings: GuideSettings, lexicon_files: Sequence[str | Path]) -> GuideSettings:
+    """``settings`` whose pronunciations also hold the files' entries, with the same precedence."""
+    if not lexicon_files:
+        return settings
+    layers = [Lexicon.from_file(path) for path in lexicon_files]
+    merged = merge_layers([*layers, settings.pronunciations])
+    return replace(settings, pronunciations=merged)

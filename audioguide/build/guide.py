@@ -1,0 +1,167 @@
+"""A finished guide's audio, from the clip cache: for exporters, workers and :func:`open_guide`.
+
+Every stage from a clip to a mastered track is deterministic, so a track's
+mastered samples are made again, bit for bit, from its cached clips, its
+pauses and the limiter headroom its MP3 pass settled on (recorded in the
+manifest). A clip missing from the cache (pruned since) is synthesized again.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from audioguide.audio.assemble import join_clips
+from audioguide.audio.render import TrackJob, mastered_samples
+from audioguide.errors import AudioguideError
+from audioguide.model.guide import FinishedGuide, FinishedTrack, GuideInfo
+from audioguide.model.manifest import Manifest, TrackRecord, load_manifest
+from audioguide.model.settings import GuideSettings, VoiceSettings, settings_from_dict
+from audioguide.model.tags import TrackTags
+from audioguide.synth.cache import ClipCache, default_cache_dir
+from audioguide.synth.engines import Engine, create_engine
+
+logger = logging.getLogger(__name__)
+
+FADE_MS = 10.0  # the opening line's fades, as a track's
+
+
+def build_engine(settings: VoiceSettings, cache: ClipCache) -> Engine:
+    """The engine for a build; Piper keeps its prepared model next to the clip cache.
+
+    Piper runs single-threaded everywhere: onnxruntime's results differ in the
+    last bits with the number of intra-op threads (6 of 16 clips of a short
+    article differed between 1 and 2 threads), and a clip must not depend on
+    ``--jobs`` or on the machine's core count. Parallelism comes from processes.
+    """
+    if settings.engine == "piper":
+        return create_engine(settings, threads=1, model_cache=cache.models_dir)
+    return create_engine(settings)
+
+
+class ClipSource:
+    """Clips by key from the cache; a missing one is synthesized (and cached) again.
+
+    The engine is made only when a clip is missing. Pickles as its cache folder
+    and voice settings, so worker processes (fork or spawn) can use it.
+    """
+
+    def __init__(self, cache_root: Path, voice: VoiceSettings) -> None:
+        self.cache_root = Path(cache_root)
+        self.voice = voice
+        self._cache: ClipCache | None = None
+        self._engine: Engine | None = None
+
+    def __getstate__(self) -> dict:
+        return {"cache_root": self.cache_root, "voice": self.voice}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["cache_root"], state["voice"])
+
+    @property
+    def cache(self) -> ClipCache:
+        if self._cache is None:
+            self._cache = ClipCache(self.cache_root)
+        return self._cache
+
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = build_engine(self.voice, self.cache)
+        return self._engine
+
+    def use_engine(self, engine: Engine) -> None:
+        """Use ``engine`` (already loaded in this process) for any clip made again."""
+        self._engine = engine
+
+    def clips(self, keys: Sequence[str], texts: Sequence[str], rate: int) -> list[np.ndarray]:
+        out: list[np.ndarray] = []
+        for key, text in zip(keys, texts):
+            audio = self.cache.get(key)
+            if audio is None:  # evicted or corrupt since synthesis: make it again
+                audio = self.cache.put(key, self.engine().synthesize(text))
+            if audio.sample_rate != rate:
+                raise AudioguideError(
+                    f"clip cache {self.cache_root}: a clip at {audio.sample_rate} Hz in a {rate} Hz guide; "
+                    "run 'audioguide cache prune' or build with --no-cache"
+                )
+            out.append(audio.samples)
+        return out
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
+
+
+@dataclass
+class CachedTrackAudio:
+    """A :class:`~audioguide.model.guide.TrackAudio` backed by the clip cache (see the module docstring)."""
+
+    source: ClipSource
+    jobs: dict[str, TrackJob] = field(default_factory=dict)  # by file name
+
+    def __call__(self, record: TrackRecord, extra_margin_db: float = 0.0) -> np.ndarray:
+        job = self.jobs[record.file]
+        clips = self.source.clips(job.keys, job.texts, job.rate)
+        return mastered_samples(job, clips, record.peak_margin_db + extra_margin_db)
+
+
+def opening_samples(source: ClipSource, keys: Sequence[str], texts: Sequence[str], rate: int,
+                    settings: GuideSettings) -> np.ndarray | None:
+    """The hold programme's opening line: its sentences with sentence pauses, faded; None if empty."""
+    if not keys:
+        return None
+    clips = source.clips(keys, texts, rate)
+    return join_clips(clips, rate, pause_ms=settings.pauses.sentence_ms, fade_ms=FADE_MS)
+
+
+# --------------------------------------------------------------------------- open_guide
+
+
+def _job(record: TrackRecord, settings: GuideSettings, rate: int) -> TrackJob:
+    if record.tags is None or any(clip.pause_ms is None for clip in record.clips):
+        raise AudioguideError("the guide was built by an older audioguide; build it again to open it")
+    return TrackJob(
+        file=record.file,
+        keys=tuple(clip.key for clip in record.clips),
+        texts=tuple(clip.text for clip in record.clips),
+        pauses_ms=tuple(int(clip.pause_ms) for clip in record.clips),
+        tags=TrackTags(**record.tags),
+        settings=settings,
+        rate=rate,
+    )
+
+
+def finished_guide(folder: Path, manifest: Manifest, settings: GuideSettings, source: ClipSource,
+                   jobs: dict[str, TrackJob], opening: np.ndarray | None = None) -> FinishedGuide:
+    """The guide in ``folder`` as exporters see it."""
+    info = GuideInfo(**manifest.info) if manifest.info else GuideInfo(manifest.title, manifest.language)
+    tracks = [FinishedTrack(record, jobs[record.file].tags, folder / record.file) for record in manifest.tracks]
+    return FinishedGuide(folder=folder, info=info, settings=settings, rate=manifest.sample_rate, tracks=tracks,
+                         audio=CachedTrackAudio(source, jobs), opening=opening)
+
+
+def open_guide(outdir: Path, *, cache_dir: Path | None = None) -> FinishedGuide:
+    """The finished guide in ``outdir``: its manifest's tracks, tags and mastered samples.
+
+    The samples are made again from the clip cache (``cache_dir``, default the
+    user cache), exactly as the build made them; this is how tests and tools
+    read a built guide without re-planning it.
+    """
+    manifest = load_manifest(outdir)
+    if manifest is None:
+        raise AudioguideError(f"{outdir}: no audioguide manifest.json here (build the guide first)")
+    if manifest.settings is None:
+        raise AudioguideError(f"{outdir}: the guide was built by an older audioguide; build it again to open it")
+    settings = settings_from_dict(manifest.settings)
+    source = ClipSource(cache_dir or default_cache_dir(), settings.voice)
+    jobs = {record.file: _job(record, settings, manifest.sample_rate) for record in manifest.tracks}
+    opening = None
+    if manifest.opening:
+        opening = opening_samples(source, [c["key"] for c in manifest.opening], [c["text"] for c in manifest.opening],
+                                  manifest.sample_rate, settings)
+    return finished_guide(outdir, manifest, settings, source, jobs, opening)

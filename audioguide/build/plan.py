@@ -1,0 +1,308 @@
+"""What a build will do, decided before any of it is done: a value, not a process.
+
+:func:`plan_build` is pure: the document, the settings, what the previous
+build left (:class:`PreviousBuild`, read by :func:`load_previous`) and a few
+facts about the voice and the cover (:class:`Environment`) go in; a
+:class:`BuildPlan` comes out saying which tracks are kept and which are
+rendered (with every clip they need), which formats are exported or carried
+over, and which files of the previous build go. ``--dry-run`` prints it;
+:mod:`audioguide.build.execute` carries it out.
+
+Reuse is decided by hashes: a track's hash covers every input of its bytes
+(clips, pauses, mastering, encoding, tags, file name), a format's hash every
+track's hash and the settings and metadata it writes. A previous file is
+reused only when it is still there with the bytes its manifest recorded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from audioguide import __version__
+from audioguide.audio.render import TrackJob
+from audioguide.exporters.registry import DEFAULT_FORMATS, FORMATS_VERSION
+from audioguide.hashing import sha256_file
+from audioguide.model.document import Document
+from audioguide.model.guide import GuideInfo
+from audioguide.model.manifest import Manifest, TrackRecord, load_manifest
+from audioguide.model.plan import TrackPlan, plan_tracks
+from audioguide.model.settings import GuideSettings
+from audioguide.model.tags import TrackTags
+from audioguide.speech import normalize, split_sentences
+from audioguide.speech.clips import SpokenTrack, plan_warnings, speak_plan
+from audioguide.speech.lexicon import build_lexicon
+from audioguide.synth.cache import clip_key
+
+logger = logging.getLogger(__name__)
+
+BUILD_FORMAT = 2  # bump when assembly/mastering/encoding change the bytes
+PLAYLIST_NAME = "playlist.m3u8"
+TRANSCRIPTS_DIR = "transcripts"
+
+
+@dataclass(frozen=True)
+class ClipJob:
+    """One clip to synthesize: its cache key and its speech text."""
+
+    key: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Environment:
+    """What a plan depends on besides the document and settings: the voice, the cover's bytes."""
+
+    engine: dict  # the engine's identity: part of every clip key
+    rate: int     # the engine's sample rate
+    cover_sha256: str | None = None  # the M4B cover image's content ("missing" if it cannot be read)
+
+
+@dataclass(frozen=True)
+class PreviousBuild:
+    """What the last build left in the output folder, and which of its files are intact."""
+
+    manifest: Manifest
+    intact: frozenset[str]  # files (relative) whose bytes match the manifest
+
+
+@dataclass(frozen=True)
+class TrackWork:
+    """One track of the new build: its clips and how to render it, or the record it keeps."""
+
+    spoken: SpokenTrack
+    job: TrackJob
+    hash: str
+    reuse: TrackRecord | None  # the previous build's record when its MP3 is kept as it is
+
+    @property
+    def file(self) -> str:
+        return self.job.file
+
+
+@dataclass(frozen=True)
+class FormatWork:
+    """One asked-for format: its input hash, and the previous files when they are carried over."""
+
+    name: str
+    hash: str
+    reuse: dict | None  # the previous manifest's {"hash", "files"} entry
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """Everything a build will do, in order; see the module docstring."""
+
+    outdir: Path
+    info: GuideInfo
+    settings: GuideSettings
+    environment: Environment
+    tracks: tuple[TrackWork, ...]
+    formats: tuple[FormatWork, ...]
+    opening: tuple[ClipJob, ...]  # the hold programme's opening line, when phone is asked for
+    removed: tuple[str, ...]      # previous track files the new build no longer has
+    warnings: tuple[str, ...]
+    dropped: tuple[dict, ...]     # what the source lost as furniture (for the manifest)
+    plan: TrackPlan = field(repr=False, compare=False)
+
+    @property
+    def to_render(self) -> list[TrackWork]:
+        return [work for work in self.tracks if work.reuse is None]
+
+    @property
+    def to_export(self) -> list[FormatWork]:
+        return [work for work in self.formats if work.reuse is None]
+
+    def exports(self, name: str) -> bool:
+        """Whether format ``name`` is exported (asked for, and not carried over)."""
+        return any(work.name == name for work in self.to_export)
+
+    def clips(self) -> list[ClipJob]:
+        """Every distinct clip the rendered tracks and the opening line need, in track order."""
+        needed: dict[str, str] = {}
+        for work in self.to_render:
+            for key, text in zip(work.job.keys, work.job.texts):
+                needed.setdefault(key, text)
+        if self.exports("phone"):
+            for clip in self.opening:
+                needed.setdefault(clip.key, clip.text)
+        return [ClipJob(key, text) for key, text in needed.items()]
+
+    def to_dict(self) -> dict:
+        """The plan as ``--dry-run --json`` prints it."""
+        return {
+            "outdir": str(self.outdir),
+            "tracks": [
+                {"file": w.file, "action": "keep" if w.reuse else "render", "clips": len(w.job.keys)}
+                for w in self.tracks
+            ],
+            "formats": [{"name": f.name, "action": "keep" if f.reuse else "export"} for f in self.formats],
+            "removed": list(self.removed),
+            "opening_clips": len(self.opening) if self.exports("phone") else 0,
+        }
+
+
+def guide_info(document: Document) -> GuideInfo:
+    """The metadata every format states, from the document."""
+    return GuideInfo(
+        title=document.title,
+        language=document.language,
+        author=document.author,
+        publisher=document.publisher,
+        faq_title=document.faq_title,
+        source_name=Path(document.source).name if document.source else None,
+    )
+
+
+def track_tags(info: GuideInfo, spoken: SpokenTrack) -> TrackTags:
+    """A track's ID3 fields."""
+    return TrackTags(
+        title=spoken.track.title,
+        album=info.title,
+        artist=info.author or info.publisher or "audioguide",
+        publisher=info.publisher,
+        track=spoken.track.number,
+        total=spoken.track.total,
+        language=info.language,
+        comment=f"Narrated from {info.source_name or 'unknown source'} by audioguide {__version__}",
+        kind=spoken.track.kind.value,
+    )
+
+
+def track_hash(spoken: SpokenTrack, keys: list[str], tags: TrackTags, settings: GuideSettings, rate: int) -> str:
+    """Covers every input of the track's bytes: clips, pauses, mastering, encoding, tags, name."""
+    blob = {
+        "format": BUILD_FORMAT,
+        "clips": [[key, clip.pause_after_ms] for key, clip in zip(keys, spoken.clips)],
+        "head_ms": settings.pauses.head_ms,
+        "tail_ms": settings.pauses.tail_ms,
+        "loudness": asdict(settings.loudness),
+        "encoding": asdict(settings.encoding),
+        "rate": rate,
+        "tags": asdict(tags),
+        "file": spoken.track.stem,
+    }
+    return hashlib.sha256(json.dumps(blob, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def format_hash(name: str, track_hashes: list[str], settings: GuideSettings, info: GuideInfo,
+                cover_sha256: str | None) -> str:
+    """Inputs of a format's files: every track's hash, the settings, the metadata, the exporter version."""
+    blob = {
+        "format": name,
+        "version": FORMATS_VERSION,
+        "tracks": track_hashes,
+        "settings": asdict(settings),
+        "document": [info.title, info.author, info.publisher, info.language, info.faq_title, info.source_name],
+        "cover": cover_sha256,
+    }
+    return hashlib.sha256(json.dumps(blob, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def cover_digest(settings: GuideSettings) -> str | None:
+    """A cover image is an input by content, not by name."""
+    if not settings.cover_image:
+        return None
+    try:
+        return sha256_file(Path(settings.cover_image).expanduser())
+    except OSError:
+        return "missing"  # the exporter reports it
+
+
+def load_previous(outdir: Path) -> PreviousBuild | None:
+    """The previous build in ``outdir`` (None when there is none we can read), its intact files checked."""
+    manifest = load_manifest(outdir)
+    if manifest is None:
+        return None
+    intact = set()
+    for record in manifest.tracks:
+        path = outdir / record.file
+        if path.is_file() and sha256_file(path) == record.file_sha256:
+            intact.add(record.file)
+    for entry in manifest.formats.values():
+        files = entry.get("files", [])
+        if all((outdir / f).is_file() for f in files):
+            intact.update(files)
+    return PreviousBuild(manifest, frozenset(intact))
+
+
+def opening_clips(settings: GuideSettings, engine: dict) -> tuple[ClipJob, ...]:
+    """The hold programme's opening line as clips, sentence by sentence, said like the guide."""
+    text = settings.hold.opening
+    if not text or not text.strip():
+        return ()
+    lexicon = build_lexicon(settings)
+    clips = []
+    for sentence in split_sentences(text):
+        speech = normalize(sentence, lexicon)
+        if speech.strip():
+            clips.append(ClipJob(clip_key(speech, engine), speech))
+    return tuple(clips)
+
+
+def plan_build(
+    document: Document,
+    settings: GuideSettings,
+    previous: PreviousBuild | None,
+    *,
+    environment: Environment,
+    outdir: Path,
+    formats: tuple[str, ...] = DEFAULT_FORMATS,
+    force: bool = False,
+) -> BuildPlan:
+    """Decide what the build makes, keeps and removes; see the module docstring.
+
+    ``force`` keeps nothing (tracks, formats), but still reports removed files.
+    """
+    info = guide_info(document)
+    plan = plan_tracks(document, settings)
+    spoken_tracks = speak_plan(plan, settings.pauses, build_lexicon(settings))
+    rate = environment.rate
+    reusable = {r.hash: r for r in previous.manifest.tracks} if previous is not None and not force else {}
+
+    works: list[TrackWork] = []
+    for spoken in spoken_tracks:
+        keys = [clip_key(clip.speech, environment.engine) for clip in spoken.clips]
+        tags = track_tags(info, spoken)
+        digest = track_hash(spoken, keys, tags, settings, rate)
+        job = TrackJob(
+            file=f"{spoken.track.stem}.mp3",
+            keys=tuple(keys),
+            texts=tuple(clip.speech for clip in spoken.clips),
+            pauses_ms=tuple(clip.pause_after_ms for clip in spoken.clips),
+            tags=tags,
+            settings=settings,
+            rate=rate,
+        )
+        old = reusable.get(digest)
+        keep = old is not None and old.file == job.file and old.file in previous.intact
+        works.append(TrackWork(spoken, job, digest, old if keep else None))
+
+    hashes = [work.hash for work in works]
+    format_works = []
+    for name in (name for name in formats if name != "tracks"):
+        digest = format_hash(name, hashes, settings, info, environment.cover_sha256)
+        old = previous.manifest.formats.get(name) if previous is not None and not force else None
+        keep = bool(old) and old.get("hash") == digest and all(f in previous.intact for f in old["files"])
+        format_works.append(FormatWork(name, digest, old if keep else None))
+
+    removed: tuple[str, ...] = ()
+    if previous is not None:
+        new_files = {work.file for work in works}
+        removed = tuple(r.file for r in previous.manifest.tracks if r.file not in new_files)
+    return BuildPlan(
+        outdir=outdir,
+        info=info,
+        settings=settings,
+        environment=environment,
+        tracks=tuple(works),
+        formats=tuple(format_works),
+        opening=opening_clips(settings, environment.engine) if "phone" in formats else (),
+        removed=removed,
+        warnings=tuple(f"track {number}: {w.message}" for number, w in plan_warnings(plan)),
+        dropped=tuple(asdict(d) for d in document.dropped),
+        plan=plan,
+    )

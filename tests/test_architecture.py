@@ -1,0 +1,119 @@
+"""The package's layering: every import points down the pipeline (README, "Architecture").
+
+Read from the source with ``ast``, so a lazy import inside a function counts
+as much as one at the top of a module. A new package or module must be given
+its place in ``LAYERS`` before it can be imported by anything.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "audioguide"
+
+# Each stage and the stages it may import (besides the shared base and itself).
+BASE = {"audioguide", "audioguide.errors", "audioguide.hashing", "audioguide.text",
+        "audioguide.files", "audioguide.net"}  # files: bounded reads; net: connection errors
+LAYERS: dict[str, set[str]] = {
+    "model": set(),
+    "sources": {"model"},
+    "speech": {"model"},
+    "audio": {"model"},
+    "synth": {"model", "audio"},
+    "exporters": {"model", "audio"},
+    "build": {"model", "sources", "speech", "audio", "synth", "exporters"},
+    "verify": {"model", "sources", "speech", "audio", "synth", "build"},
+    "cli": {"model", "sources", "speech", "audio", "synth", "exporters", "build", "verify"},
+}
+# Exporters see only the finished guide: not the track plan, nor how a track was rendered.
+FORBIDDEN = {"exporters": ("audioguide.model.plan", "audioguide.audio.render")}
+# Shared helpers inside exporters/ that are not formats themselves.
+EXPORTER_HELPERS = {"registry", "joined", "talkingbook", "vtt", "templates"}
+
+
+def _module_name(path: Path, package: Path) -> str:
+    parts = list(path.relative_to(package.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                raise AssertionError(f"{path}:{node.lineno}: relative import; use absolute audioguide.* imports")
+            module = node.module or ""
+            # "from audioguide.audio import ffmpeg" imports audioguide.audio.ffmpeg
+            found += [(node.lineno, f"{module}.{alias.name}") for alias in node.names]
+    return [(line, name) for line, name in found if name == "audioguide" or name.startswith("audioguide.")]
+
+
+def _stage(module: str) -> str | None:
+    """The stage a module belongs to; None for the shared base."""
+    parts = module.split(".")
+    if len(parts) == 1 or f"audioguide.{parts[1]}" in BASE or parts[1].startswith("__"):
+        return None  # the package itself (__version__), errors, hashing, text
+    if parts[1] in LAYERS:
+        return parts[1]
+    raise AssertionError(f"{module}: not in any stage of tests/test_architecture.py's LAYERS")
+
+
+def _violations(package: Path = PACKAGE) -> list[str]:
+    problems: list[str] = []
+    for path in sorted(package.rglob("*.py")):
+        here = _module_name(path, package)
+        stage = _stage(here)
+        for line, name in _imports(path):
+            target = _stage(name)
+            where = f"{path.relative_to(package.parent)}:{line}"
+            if stage is None:
+                if target is not None:
+                    problems.append(f"{where}: the base module {here} imports {name} ({target})")
+                continue
+            if target is None or target == stage:
+                if stage == "exporters" and target == "exporters":
+                    mine, theirs = here.split(".")[2:3], name.split(".")[2:3]
+                    if mine and theirs and mine != theirs and theirs[0] not in EXPORTER_HELPERS \
+                            and mine[0] not in {"registry"}:
+                        problems.append(f"{where}: the format {here} imports another format, {name}")
+                continue
+            if any(name == f or name.startswith(f + ".") for f in FORBIDDEN.get(stage, ())):
+                problems.append(f"{where}: {stage} must not import {name}")
+            elif target not in LAYERS[stage]:
+                problems.append(f"{where}: {stage} imports {name} ({target}), which is not below it")
+    return problems
+
+
+def test_every_import_points_down_the_pipeline():
+    assert _violations() == []
+
+
+def test_the_checker_sees_an_upward_import(tmp_path):
+    """The rule itself: an audio module importing the build is reported."""
+    fake = tmp_path / "audioguide"
+    (fake / "audio").mkdir(parents=True)
+    (fake / "build").mkdir()
+    (fake / "exporters").mkdir()
+    (fake / "audio" / "render.py").write_text("def f():\n    from audioguide.build import scheduler\n")
+    (fake / "build" / "scheduler.py").write_text("from audioguide.audio import render\n")
+    (fake / "exporters" / "daisy.py").write_text("from audioguide.exporters.epub import x\n")
+    (fake / "exporters" / "epub.py").write_text("from audioguide.exporters.talkingbook import y\n")
+    problems = _violations(fake)
+    assert len(problems) == 2, problems
+    assert "audio/render.py:2: audio imports audioguide.build.scheduler" in problems[0]
+    assert "exporters/daisy.py:1: the format audioguide.exporters.daisy imports another format" in problems[1]
+
+
+@pytest.mark.parametrize("stage", sorted(LAYERS))
+def test_no_stage_imports_one_that_imports_it(stage):
+    """The allowed graph itself has no cycles."""
+    for other in LAYERS[stage]:
+        assert stage not in LAYERS.get(other, set()), f"{stage} and {other} may import each other"
