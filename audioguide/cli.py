@@ -285,12 +285,13 @@ def _shorten(text: str, width: int = 70) -> str:
               help="What to make: 'all' or a comma list of " + ", ".join(
                   ["tracks", "single", "m4b", "captions", "daisy", "epub", "web", "phone"]) + ".")
 @click.option("--force", is_flag=True, help="Re-synthesize and re-encode everything.")
-@click.option("--dry-run", is_flag=True, help="Show what would be rebuilt, without synthesizing.")
+@click.option("--replace", is_flag=True, help="Build into a folder that holds a different guide, replacing it.")
+@click.option("--dry-run", is_flag=True, help="Show the build plan (what is kept, rendered, exported, removed) without doing it.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
 @handle_errors
 def build(source: str, outdir: Path | None, quiet: bool, as_json: bool, keep_furniture: bool,
-          cache_dir: Path | None, no_cache: bool, jobs: int | None, force: bool, dry_run: bool,
+          cache_dir: Path | None, no_cache: bool, jobs: int | None, force: bool, replace: bool, dry_run: bool,
           formats: str, lexicon_files: tuple[Path, ...], **overrides: Any) -> None:
     """Build the narrated guide for SOURCE (.txt, .md, .html, a .yaml guide script, or an http(s) URL).
 
@@ -305,7 +306,7 @@ def build(source: str, outdir: Path | None, quiet: bool, as_json: bool, keep_fur
     settings = _with_lexicons(_settings(loaded.settings, **overrides), loaded, lexicon_files)
     target = outdir or default_outdir(loaded.document)
     options = BuildOptions(outdir=target, cache_dir=cache_dir, use_cache=not no_cache,
-                           jobs=jobs, force=force, dry_run=dry_run, formats=parse_formats(formats))
+                           jobs=jobs, force=force, dry_run=dry_run, formats=parse_formats(formats), replace=replace)
 
     bars: dict[str, Any] = {}
 
@@ -347,7 +348,14 @@ def build(source: str, outdir: Path | None, quiet: bool, as_json: bool, keep_fur
         f"{report.clips_reused} from cache; {_minutes(report.audio_seconds)} of audio in "
         f"{report.seconds:.1f} s."
     )
-    if not dry_run:
+    if dry_run:
+        for track in report.plan["tracks"]:
+            _echo(f"  {track['action']:<7} {track['file']}")
+        for fmt in report.plan["formats"]:
+            _echo(f"  {'export' if fmt['action'] == 'export' else 'keep':<7} format {fmt['name']}")
+        for file in report.plan["removed"]:
+            _echo(f"  {'remove':<7} {file}")
+    else:
         _echo(f"Guide written to {report.outdir}/")
 
 

@@ -129,3 +129,21 @@ def slug(text: str, limit: int) -> str:
         cut = result[: limit + 1]
         result = cut.rsplit("-", 1)[0] if "-" in cut else result[:limit]
     return result.strip("-")
+
+
+def folder_slug(text: str, limit: int = 60, max_bytes: int = 150) -> str:
+    """A folder name for a title, in its own script when it is not Latin.
+
+    "Does X Work?" -> "does-x-work"; "Café" -> "cafe"; "Боль в спине" ->
+    "боль-в-спине" (transliterating would need a table per script; keeping
+    the script keeps titles apart). At most ``limit`` characters and
+    ``max_bytes`` bytes of UTF-8, cut at a hyphen; "" when nothing is left.
+    """
+    decomposed = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    if all(ch.isascii() for ch in decomposed if ch.isalnum()):
+        return slug(text, limit)
+    words = re.sub(r"[\W_]+", "-", unicodedata.normalize("NFKC", text).lower()).strip("-")
+    while words and (len(words) > limit or len(words.encode("utf-8")) > max_bytes):
+        cut = words.rsplit("-", 1)[0] if "-" in words else words[:-1]
+        words = cut.strip("-")
+    return words

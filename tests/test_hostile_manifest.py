@@ -10,7 +10,7 @@ import pytest
 
 from audioguide.model.manifest import ClipRecord, Manifest, TrackRecord, load_manifest
 from cli_helpers import invoke
-from test_cli_errors import GOOD
+from test_cli_errors import GOOD, assert_one_line_error
 
 
 def good_manifest() -> dict:
@@ -73,7 +73,21 @@ def test_a_wrong_shape_is_no_previous_build(tmp_path, variant):
     assert load_manifest(tmp_path) is None
 
 
-@pytest.mark.parametrize("variant", ["list", "null", "formats-list", "track-file-etc-passwd", "tracks-null"])
+@pytest.mark.parametrize("variant", ["list", "null"])
+def test_a_manifest_without_our_marker_is_someone_elses(tmp_path, variant):
+    """Not ours (no format marker): the output folder refuses it in one line, touching nothing."""
+    src = tmp_path / "a.txt"
+    src.write_text(GOOD)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "manifest.json").write_text(json.dumps(VARIANTS[variant](good_manifest())))
+    result = invoke("build", str(src), "-o", str(out), "--dry-run")
+    assert_one_line_error(result, str(out), "holds no audioguide manifest")
+    assert [p.name for p in out.iterdir()] == ["manifest.json"]
+
+
+@pytest.mark.parametrize("variant", ["formats-list", "formats-outside", "track-file-etc-passwd", "tracks-null",
+                                     "track-number-text"])
 def test_a_build_over_a_bad_manifest_rebuilds_everything(tmp_path, variant):
     src = tmp_path / "a.txt"
     src.write_text(GOOD)

@@ -182,7 +182,7 @@ def test_interrupted_build_keeps_old_output_and_resumes(tmp_path, example_articl
     build(ARTICLE, out, cache)
     before = snapshot(out)
     cached = ClipCache(cache).stats().entries
-    proc = _cli("build", str(example_article), "-o", str(out), "-q", cache=cache)
+    proc = _cli("build", str(example_article), "-o", str(out), "-q", "--replace", cache=cache)
     _wait_for_clips(cache, cached + 8, proc)
     if how == "kill":
         proc.kill()  # the parent only, as the OOM killer would
@@ -209,7 +209,7 @@ def test_interrupted_build_keeps_old_output_and_resumes(tmp_path, example_articl
     assert snapshot(out) == before
     made = ClipCache(cache).stats().entries - cached
     assert made >= 8
-    rerun = _cli("build", str(example_article), "-o", str(out), "-q", "--json", cache=cache)
+    rerun = _cli("build", str(example_article), "-o", str(out), "-q", "--json", "--replace", cache=cache)
     stdout, stderr = rerun.communicate(timeout=120)
     assert rerun.returncode == 0, stderr
     report = json.loads(stdout)

@@ -22,7 +22,7 @@ from audioguide import __version__
 from audioguide.audio.render import RenderedTrack
 from audioguide.build import scheduler
 from audioguide.build.guide import ClipSource, finished_guide, opening_samples
-from audioguide.build.output_folder import abandon_staging, commit_staging, link_or_copy, start_staging
+from audioguide.build.output_folder import OutputFolder, checkpoint, link_or_copy
 from audioguide.build.plan import (
     PLAYLIST_NAME,
     TRANSCRIPTS_DIR,
@@ -38,13 +38,14 @@ from audioguide.errors import AudioguideError, OutputError
 from audioguide.files import check_file_names
 from audioguide.exporters.playlist import render_m3u8
 from audioguide.exporters.registry import DEFAULT_FORMATS
+from audioguide.hashing import sha256_file
 from audioguide.model.document import Document
 from audioguide.model.guide import FinishedGuide
 from audioguide.model.manifest import MANIFEST_NAME, ClipRecord, Manifest, TrackRecord
 from audioguide.model.settings import GuideSettings
 from audioguide.synth.cache import ClipCache, default_cache_dir
 from audioguide.synth.engines import create_engine
-from audioguide.text import slug
+from audioguide.text import folder_slug
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ class BuildOptions:
     force: bool = False
     dry_run: bool = False
     formats: tuple[str, ...] = DEFAULT_FORMATS
+    replace: bool = False  # build into a folder that holds a different guide
 
 
 @dataclass(frozen=True)
@@ -101,8 +103,8 @@ class BuildReport:
 
 
 def slugify(title: str) -> str:
-    """A folder name from a title: "Does X Work?" -> "does-x-work"."""
-    return slug(title, 60) or "guide"
+    """A folder name from a title: "Does X Work?" -> "does-x-work" (see ``text.folder_slug``)."""
+    return folder_slug(title) or "guide"
 
 
 def default_outdir(document: Document) -> Path:
@@ -128,14 +130,29 @@ def build_guide(
     _check_format_inputs(settings, options.formats)
     probe = create_engine(settings.voice)  # validates engine and voice before any work
     environment = Environment(engine=probe.identity(), rate=probe.sample_rate, cover_sha256=cover_digest(settings))
-    plan = plan_build(document, settings, load_previous(options.outdir), environment=environment,
-                      outdir=options.outdir, formats=options.formats, force=options.force)
-    return execute(plan, options, progress, started=started)
+    folder = OutputFolder(options.outdir)
+    with folder.lock():
+        folder.recover()  # a build killed while committing is finished first
+        plan = plan_build(document, settings, load_previous(options.outdir), environment=environment,
+                          outdir=options.outdir, formats=options.formats, force=options.force)
+        folder.check(plan.info.title, plan.info.source_name, replace=options.replace)
+        folder.check_carried(plan.outputs(), folder.foreign())  # before minutes of work, not after
+        checkpoint("planned")
+        return execute(plan, options, progress, started=started, folder=folder)
 
 
 def execute(plan: BuildPlan, options: BuildOptions, progress: Progress | None = None, *,
-            started: float | None = None) -> BuildReport:
-    """Carry out ``plan`` (see the module docstring); with ``options.dry_run`` only report it."""
+            started: float | None = None, folder: OutputFolder | None = None) -> BuildReport:
+    """Carry out ``plan`` (see the module docstring); with ``options.dry_run`` only report it.
+
+    The caller holds ``folder``'s lock (:func:`build_guide` does); without
+    ``folder`` this takes it.
+    """
+    if folder is None:
+        folder = OutputFolder(plan.outdir)
+        with folder.lock():
+            folder.recover()
+            return execute(plan, options, progress, started=started, folder=folder)
     started = time.perf_counter() if started is None else started
     outdir = plan.outdir
     report = BuildReport(outdir=outdir, tracks=len(plan.tracks), dry_run=options.dry_run,
@@ -164,7 +181,7 @@ def execute(plan: BuildPlan, options: BuildOptions, progress: Progress | None = 
             return report
 
         source = ClipSource(cache.root, plan.settings.voice)
-        staging = start_staging(outdir)
+        staging = folder.start()
         try:
             records = _render_tracks(plan, missing, source, staging, options, progress, report)
             _write_companions(plan, records, staging)
@@ -175,12 +192,18 @@ def execute(plan: BuildPlan, options: BuildOptions, progress: Progress | None = 
                 opening = opening_samples(source, [c.key for c in plan.opening], [c.text for c in plan.opening],
                                           plan.environment.rate, plan.settings)
             guide = finished_guide(staging, manifest, plan.settings, source, jobs, opening)
+            checkpoint("rendered")
             formats = _export_formats(guide, plan, report, progress, options.jobs or scheduler.default_jobs())
+            checkpoint("exported")
             manifest = _manifest(plan, records, formats)
             (staging / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
-            commit_staging(staging, outdir)
+            checkpoint("manifest-written")
+            carried = folder.foreign()
+            folder.check_carried(staging, carried)
+            folder.commit(staging, carried)
         except BaseException:
-            abandon_staging(staging)
+            if staging.exists() and not folder.journal.exists():
+                folder.abandon(staging)
             raise
         finally:
             source.close()
@@ -198,12 +221,14 @@ def _render_tracks(plan: BuildPlan, missing, source: ClipSource, staging: Path, 
     def on_clip() -> None:
         nonlocal clips_done
         clips_done += 1
+        checkpoint("clip-synthesized")
         if progress:
             progress(ProgressEvent("clips", clips_done, len(missing)))
 
     def on_track(result: RenderedTrack) -> None:
         nonlocal tracks_done
         tracks_done += 1
+        checkpoint("track-rendered")
         if progress:
             progress(ProgressEvent("tracks", tracks_done, len(jobs), result.file))
 
@@ -295,7 +320,9 @@ def _export_formats(guide: FinishedGuide, plan: BuildPlan, report: BuildReport, 
 
     def built(name: str, paths: list[Path]) -> None:
         files = sorted(str(p.relative_to(guide.folder)) for p in paths)
-        written[name] = {"hash": digests[name], "files": files}
+        # each file's bytes, so a damaged or edited one is made again, as tracks are
+        written[name] = {"hash": digests[name], "files": files,
+                         "sha256": {f: sha256_file(guide.folder / f) for f in files}}
         finished(name, "built")
 
     scheduler.run_exports([work.name for work in plan.to_export], guide, workers=workers, on_done=built)

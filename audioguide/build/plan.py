@@ -24,11 +24,11 @@ from pathlib import Path
 
 from audioguide import __version__
 from audioguide.audio.render import TrackJob
-from audioguide.exporters.registry import DEFAULT_FORMATS, FORMATS_VERSION
+from audioguide.exporters.registry import DEFAULT_FORMATS, FORMATS_VERSION, OUTPUTS
 from audioguide.hashing import sha256_file
 from audioguide.model.document import Document
 from audioguide.model.guide import GuideInfo
-from audioguide.model.manifest import Manifest, TrackRecord, load_manifest
+from audioguide.model.manifest import MANIFEST_NAME, Manifest, TrackRecord, load_manifest
 from audioguide.model.plan import TrackPlan, plan_tracks
 from audioguide.model.settings import GuideSettings
 from audioguide.model.tags import TrackTags
@@ -131,6 +131,15 @@ class BuildPlan:
                 needed.setdefault(clip.key, clip.text)
         return [ClipJob(key, text) for key, text in needed.items()]
 
+    def outputs(self) -> set[str]:
+        """What the build writes in the guide folder (relative paths; a format's folders as a whole)."""
+        paths = {MANIFEST_NAME, PLAYLIST_NAME}
+        for work in self.tracks:
+            paths |= {work.file, f"{TRANSCRIPTS_DIR}/{work.spoken.track.stem}.txt"}
+        for work in self.formats:
+            paths |= set(OUTPUTS.get(work.name, ()))
+        return paths
+
     def to_dict(self) -> dict:
         """The plan as ``--dry-run --json`` prints it."""
         return {
@@ -223,8 +232,12 @@ def load_previous(outdir: Path) -> PreviousBuild | None:
         if path.is_file() and sha256_file(path) == record.file_sha256:
             intact.add(record.file)
     for entry in manifest.formats.values():
-        files = entry.get("files", [])
-        if all((outdir / f).is_file() for f in files):
+        files, digests = entry.get("files", []), entry.get("sha256")
+        if digests is None:  # recorded before file hashes were
+            ok = all((outdir / f).is_file() for f in files)
+        else:
+            ok = all((outdir / f).is_file() and sha256_file(outdir / f) == digests.get(f) for f in files)
+        if ok:
             intact.update(files)
     return PreviousBuild(manifest, frozenset(intact))
 

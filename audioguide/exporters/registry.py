@@ -30,6 +30,16 @@ FORMATS: dict[str, tuple[str | None, str]] = {
     "phone": ("audioguide.exporters.phone", "phone/: 8 kHz G.711 and 16 kHz files, hold programme, musiconhold.conf"),
 }
 DEFAULT_FORMATS = ("tracks",)
+# What each format writes at the top of the guide folder (files, or folders it fills).
+OUTPUTS: dict[str, tuple[str, ...]] = {
+    "single": ("guide.mp3", "guide.vtt"),
+    "m4b": ("guide.m4b",),
+    "captions": ("captions",),
+    "daisy": ("daisy",),
+    "epub": ("guide.epub",),
+    "web": ("index.html",),
+    "phone": ("phone",),
+}
 # Relative cost of an export (seconds on the example: single 8, m4b 4.4, phone 1.7, the rest
 # under 0.1): exports run heaviest first, so parallel workers finish together.
 EXPORT_WEIGHT = {"single": 3, "m4b": 2, "phone": 1}

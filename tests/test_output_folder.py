@@ -1,0 +1,298 @@
+"""The output folder holds only what the build made: nothing else of the user's is ever lost.
+
+Every case here was a data loss or a crash before the output folder was
+rebuilt around a journalled, lock-held commit (issue 11). Builds run through
+the real CLI, in-process or (to be killed) as a subprocess.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cli_helpers import invoke
+
+ARTICLE = """Caring for Your Knee After an Injection
+
+Most people feel better within a few days. Rest helps.
+
+Things to Avoid
+
+Avoid running for two days. Walking is fine.
+
+Conclusion
+
+Call the clinic if the pain gets worse.
+"""
+EDITED = ARTICLE.replace("Walking is fine.", "Walking is fine, and so is cycling.")
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def hidden_siblings(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.parent.iterdir() if p.name.startswith(f".{folder.name}."))
+
+
+def assert_complete_guide(folder: Path) -> dict:
+    """A guide every file of which its manifest lists, with the bytes it recorded."""
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["format"] == "audioguide-manifest"
+    for track in manifest["tracks"]:
+        data = (folder / track["file"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == track["file_sha256"], track["file"]
+        assert (folder / track["transcript"]).is_file()
+    assert (folder / "playlist.m3u8").is_file()
+    assert not (folder / ".audioguide-build").exists()
+    return manifest
+
+
+@pytest.fixture
+def source(tmp_path) -> Path:
+    path = tmp_path / "knee.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    return path
+
+
+def build(*args: str) -> None:
+    result = invoke("build", *args, "-q")
+    assert result.exit_code == 0, result.stderr
+
+
+# --------------------------------------------------------------------------- the user's files are kept
+
+
+@pytest.mark.slow
+def test_guide_script_and_notes_in_the_output_folder_survive_rebuilds(tmp_path, source):
+    out = tmp_path / "out"
+    build(str(source), "-o", str(out))
+    result = invoke("init", str(source), "-o", str(out / "guide.yaml"))
+    assert result.exit_code == 0, result.stderr
+    (out / "notes.txt").write_text("call Dr. Lee", encoding="utf-8")
+    (out / "transcripts" / "my-edits.txt").write_text("mine", encoding="utf-8")
+    script = (out / "guide.yaml").read_text(encoding="utf-8")
+    build(str(out / "guide.yaml"), "-o", str(out))
+    build(str(out / "guide.yaml"), "-o", str(out), "--formats", "web")
+    assert (out / "guide.yaml").read_text(encoding="utf-8") == script
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "call Dr. Lee"
+    assert (out / "transcripts" / "my-edits.txt").read_text(encoding="utf-8") == "mine"
+    assert (out / "index.html").is_file()
+    assert_complete_guide(out)
+    assert hidden_siblings(out) == []
+
+
+def test_someone_elses_manifest_is_refused_and_kept(tmp_path, source):
+    out = tmp_path / "extension"
+    out.mkdir()
+    theirs = '{"manifest_version": 3, "name": "My extension"}'
+    (out / "manifest.json").write_text(theirs, encoding="utf-8")
+    result = invoke("build", str(source), "-o", str(out), "--no-cache")
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"audioguide: error: {out}: folder is not empty and holds no audioguide manifest; choose a new or empty folder"
+    ]
+    assert (out / "manifest.json").read_text(encoding="utf-8") == theirs
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json"]
+
+
+@pytest.mark.slow
+def test_a_file_the_build_would_overwrite_is_refused(tmp_path, source):
+    out = tmp_path / "out"
+    build(str(source), "-o", str(out))
+    (out / "index.html").write_text("<p>my clinic page</p>", encoding="utf-8")
+    before = tree(out)
+    result = invoke("build", str(source), "-o", str(out), "--formats", "web")
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"audioguide: error: {out / 'index.html'}: not made by audioguide, and the new build writes a file there; "
+        "move it away or choose another output folder (nothing was changed)"
+    ]
+    assert tree(out) == before
+    assert hidden_siblings(out) == []
+
+
+@pytest.mark.slow
+def test_a_different_guide_is_not_replaced_silently(tmp_path, source):
+    other = tmp_path / "back.txt"
+    other.write_text(ARTICLE.replace("Caring for Your Knee After an Injection", "Back Pain at Work"), encoding="utf-8")
+    out = tmp_path / "out"
+    build(str(source), "-o", str(out))
+    before = tree(out)
+    result = invoke("build", str(other), "-o", str(out))
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"audioguide: error: {out}: holds another guide ('Caring for Your Knee After an Injection', from knee.txt); "
+        "choose another output folder, or use --replace to replace it"
+    ]
+    assert tree(out) == before
+    build(str(other), "-o", str(out), "--replace")
+    assert json.loads((out / "manifest.json").read_text())["title"] == "Back Pain at Work"
+
+
+@pytest.mark.slow
+def test_non_latin_titles_get_folders_of_their_own(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    titles = ["Боль в спине", "腰痛について", "Πόνος στην πλάτη", "ألم الظهر", "כאב גב"]
+    for number, title in enumerate(titles):
+        path = tmp_path / f"a{number}.txt"
+        path.write_text(f"{title}\n\nRest helps. Walk a little every day.\n", encoding="utf-8")
+        build(str(path))
+    folders = sorted(p.name for p in (tmp_path / "output").iterdir() if not p.name.startswith("."))
+    assert len(folders) == len(titles) and "guide" not in folders
+    assert "боль-в-спине" in folders and "腰痛について" in folders
+
+
+@pytest.mark.slow
+def test_cleanup_touches_only_what_the_build_made(tmp_path, source):
+    out = tmp_path / "my.guide"
+    backup = tmp_path / ".my.guide.old-backup-2025"
+    backup.mkdir()
+    (backup / "keep.txt").write_text("backup", encoding="utf-8")
+    lookalike = tmp_path / ".my.guide.building-12-deadbeef"  # our pattern, but not our marker
+    lookalike.mkdir()
+    build(str(source), "-o", str(out))
+    build(str(source), "-o", str(out), "--force")
+    assert (backup / "keep.txt").read_text(encoding="utf-8") == "backup"
+    assert lookalike.is_dir()
+    assert hidden_siblings(out) == sorted([backup.name, lookalike.name])
+
+
+@pytest.mark.slow
+def test_a_symlinked_output_folder_stays_a_symlink(tmp_path, source):
+    real = tmp_path / "real-guide"
+    link = tmp_path / "guide"
+    build(str(source), "-o", str(real))
+    link.symlink_to(real, target_is_directory=True)
+    (real / "notes.txt").write_text("mine", encoding="utf-8")
+    build(str(source), "-o", str(link), "--force")
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert (real / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert_complete_guide(real)
+
+
+# --------------------------------------------------------------------------- one build at a time
+
+
+@pytest.mark.slow
+def test_a_second_build_into_the_same_folder_is_refused(tmp_path, source):
+    out = tmp_path / "out"
+    cache = tmp_path / "cache"
+    env = {**os.environ, "AUDIOGUIDE_CACHE_DIR": str(cache)}
+    first = subprocess.Popen([sys.executable, "-m", "audioguide.cli", "build", str(source), "-o", str(out), "-q"],
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lock = tmp_path / ".out.lock"
+        for _ in range(600):  # wait until the first build holds the lock
+            if lock.exists():
+                break
+            time.sleep(0.05)
+        second = invoke("build", str(source), "-o", str(out), "-q", env={"AUDIOGUIDE_CACHE_DIR": str(cache)})
+        assert second.exit_code == 1
+        assert second.stderr.strip().splitlines() == [
+            f"audioguide: error: another build is writing to {out}; wait for it to finish"
+        ]
+    finally:
+        _, stderr = first.communicate(timeout=180)
+    assert first.returncode == 0, stderr
+    assert_complete_guide(out)
+    assert hidden_siblings(out) == []
+
+
+# --------------------------------------------------------------------------- damaged formats are remade
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("damage", ["edit-web", "truncate-epub", "zero-single", "truncate-daisy", "truncate-phone"])
+def test_a_damaged_format_file_is_made_again(tmp_path, source, damage):
+    out = tmp_path / "out"
+    formats = {"edit-web": "web", "truncate-epub": "epub", "zero-single": "single", "truncate-daisy": "daisy",
+               "truncate-phone": "phone"}[damage]
+    build(str(source), "-o", str(out), "--formats", formats)
+    good = tree(out)
+    target = {
+        "edit-web": lambda: out / "index.html",
+        "truncate-epub": lambda: out / "guide.epub",
+        "zero-single": lambda: out / "guide.mp3",
+        "truncate-daisy": lambda: sorted((out / "daisy").glob("*.mp3"))[0],
+        "truncate-phone": lambda: out / "phone" / "hold-programme.wav",
+    }[damage]()
+    data = target.read_bytes()
+    if damage == "edit-web":
+        target.write_bytes(data.replace(b"</h1>", b" (edited)</h1>", 1))
+    elif damage == "zero-single":
+        target.write_bytes(bytes(len(data)))
+    else:
+        target.write_bytes(data[: len(data) // 2])
+    result = invoke("build", str(source), "-o", str(out), "--formats", formats, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.output)["formats"] == {formats: "built"}
+    rebuilt = tree(out)
+    rel = str(target.relative_to(out))
+    if formats == "epub":  # carries its build time
+        assert len(rebuilt[rel]) == len(good[rel])
+    else:
+        assert rebuilt[rel] == good[rel]
+
+
+# --------------------------------------------------------------------------- killed at any moment
+
+MOMENTS = [
+    "planned", "clip-synthesized", "track-rendered", "rendered", "exported", "manifest-written",
+    "journal-written", "carried-one", "exchanged", "marker-removed", "old-removed",
+]
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """A clean build of the edited article (what every interrupted build must end as), and the old guide."""
+    root = tmp_path_factory.mktemp("kills")
+    cache = root / "cache"
+    src = root / "knee.txt"
+    src.write_text(EDITED, encoding="utf-8")
+    env = {"AUDIOGUIDE_CACHE_DIR": str(cache)}
+    result = invoke("build", str(src), "-o", str(root / "clean"), "-q", "--formats", "web,captions", env=env)
+    assert result.exit_code == 0, result.stderr
+    src.write_text(ARTICLE, encoding="utf-8")
+    result = invoke("build", str(src), "-o", str(root / "old"), "-q", "--formats", "web,captions", env=env)
+    assert result.exit_code == 0, result.stderr
+    (root / "old" / "notes.txt").write_text("mine", encoding="utf-8")
+    src.write_text(EDITED, encoding="utf-8")
+    return root, src, cache
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("moment", MOMENTS)
+def test_a_build_killed_at_any_moment_leaves_a_complete_guide(reference, tmp_path, moment):
+    root, src, cache = reference
+    out = tmp_path / "out"
+    shutil.copytree(root / "old", out, symlinks=True)
+    run_cache = tmp_path / "cold" if moment == "clip-synthesized" else cache  # a clip must be made
+    env = {**os.environ, "AUDIOGUIDE_CACHE_DIR": str(run_cache), "AUDIOGUIDE_KILL_AT": moment}
+    proc = subprocess.run([sys.executable, "-m", "audioguide.cli", "build", str(src), "-o", str(out), "-q",
+                           "--formats", "web,captions"], env=env, capture_output=True, text=True, timeout=180,
+                          start_new_session=True)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr  # it did reach that moment
+    manifest = assert_complete_guide(out)  # the old guide or the new one, whole
+    assert manifest["title"] == "Caring for Your Knee After an Injection"
+    notes = out / "notes.txt"
+    # only while the commit moves the user's files over are they in the unfinished new build;
+    # the next run finishes the commit before anything else
+    assert notes.exists() == (moment != "carried-one")
+    rerun = invoke("build", str(src), "-o", str(out), "-q", "--formats", "web,captions",
+                   env={"AUDIOGUIDE_CACHE_DIR": str(cache)})
+    assert rerun.exit_code == 0, rerun.stderr
+    assert notes.read_text(encoding="utf-8") == "mine"
+    after = tree(out)
+    del after["notes.txt"]
+    assert after == tree(root / "clean")
+    assert hidden_siblings(out) == []
