@@ -243,3 +243,16 @@ def test_a_name_the_file_system_cannot_hold_fails_before_any_work(tmp_path):
         check_file_names(["01 - ok.mp3", "02 - " + "é" * 150 + ".mp3"], tmp_path / "out", error=OutputError)
     assert str(info.value).startswith(f"{tmp_path / 'out'}: the file name '02 - ")
     assert str(info.value).endswith("is 309 bytes, more than the 247 this file system allows; shorten the chapter title")
+
+
+def test_settings_text_in_a_guide_script_is_cleaned_too(tmp_path):
+    """Not only the document: the template, the hold opening line and pronunciations are spoken
+    and written into transcripts, captions and EPUB."""
+    guide = tmp_path / "guide.yaml"
+    guide.write_text('announce_template: "Track\\x00 {number}\\e[2J. {title}"\n'
+                     'hold: {opening: "Thank you\\x07 for holding\\u202e."}\n'
+                     'pronunciations: {NSAIDs: "en\\x1bseds"}\n' + GUIDE)
+    settings = load_source(guide).settings
+    assert settings.announce_template == "Track {number}[2J. {title}"
+    assert settings.hold.opening == "Thank you for holding."
+    assert settings.pronunciations == {"NSAIDs": "enseds"}

@@ -46,7 +46,7 @@ from audioguide.model.plan import template_problem
 from audioguide.model.document import Chapter, ChapterKind, Document, Dropped, ListItem, is_item
 from audioguide.errors import GuideScriptError
 from audioguide.files import read_regular_file
-from audioguide.text import language_tag
+from audioguide.text import language_tag, strip_controls
 
 logger = logging.getLogger(__name__)
 
@@ -335,11 +335,12 @@ class _Reader:
     # -- leaves
 
     def text(self, node: Node, name: str, *, optional: bool = False) -> str | None:
-        """A text value exactly as written (``no`` stays "no"); None if empty."""
+        """A text value exactly as written (``no`` stays "no"), without control characters
+        (a YAML escape such as "\\x1b" or "\\uD800" could bring them); None if empty."""
         if not isinstance(node, ScalarNode):
             self.fail(node, f"{name} must be text, not {_describe(node)}")
         value = "" if node.tag == _NULL else node.value
-        value = _one_line(value)
+        value = _one_line(strip_controls(value))
         if not value:
             if optional:
                 return None
@@ -570,7 +571,7 @@ class _Reader:
         if "text" in keys:
             text_node = keys["text"][1]
             text = self.text(text_node, f"{what}: text", optional=True)
-            paragraphs = _paragraphs(text_node.value) if text else ()
+            paragraphs = _paragraphs(strip_controls(text_node.value)) if text else ()
         if not paragraphs and not skip:
             where = keys["text"][1] if "text" in keys else node
             self.fail(where, f"{what} ('{title}') has no text")
