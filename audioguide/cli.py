@@ -21,7 +21,7 @@ import click
 from audioguide import __version__
 from audioguide.model.settings import FaqMode, GuideSettings
 from audioguide.errors import AudioguideError
-from audioguide.text import for_terminal
+from audioguide.text import for_terminal, minutes_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -243,20 +243,15 @@ def outline(source: str, keep_furniture: bool, faq_mode: str | None, lexicon_fil
         return
     _echo(f"{plan.title}")
     _echo(f"{len(tracks)} tracks, {sum(t['words'] for t in tracks)} words, "
-               f"about {_minutes(sum(t['estimated_s'] for t in tracks))}\n")
+               f"about {minutes_seconds(sum(t['estimated_s'] for t in tracks))}\n")
     width = len(str(len(tracks)))
     for t in tracks:
-        _echo(f"{t['number']:>{width}}  {t['kind']:<10} {t['words']:>5} words  ~{_minutes(t['estimated_s']):>6}  {t['title']}")
+        _echo(f"{t['number']:>{width}}  {t['kind']:<10} {t['words']:>5} words  ~{minutes_seconds(t['estimated_s']):>6}  {t['title']}")
     if dropped:
         _echo("\nNot spoken (page furniture, repeated or empty headings; --keep-furniture keeps furniture):")
         for d in dropped:
             where = f"line {d['line']}: " if d["line"] else ""
             _echo(f"  - {where}{d['reason']}: {_shorten(d['text'])}")
-
-
-def _minutes(seconds: float) -> str:
-    seconds = int(round(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def _shorten(text: str, width: int = 70) -> str:
@@ -281,9 +276,10 @@ def _shorten(text: str, width: int = 70) -> str:
               help="Clip cache folder (default: the user cache folder, or $AUDIOGUIDE_CACHE_DIR).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the clip cache.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Parallel synthesis workers (default: CPU cores).")
-@click.option("--formats", "formats", default="tracks", show_default=True,
+@click.option("--formats", "formats", default=None,
               help="What to make: 'all' or a comma list of " + ", ".join(
-                  ["tracks", "single", "m4b", "captions", "daisy", "epub", "web", "phone"]) + ".")
+                  ["tracks", "single", "m4b", "captions", "daisy", "epub", "web", "phone"]) + ". "
+                   "Default: what the folder's last build made (tracks for a new folder).")
 @click.option("--force", is_flag=True, help="Re-synthesize and re-encode everything.")
 @click.option("--replace", is_flag=True, help="Build into a folder that holds a different guide, replacing it.")
 @click.option("--dry-run", is_flag=True, help="Show the build plan (what is kept, rendered, exported, removed) without doing it.")
@@ -292,7 +288,7 @@ def _shorten(text: str, width: int = 70) -> str:
 @handle_errors
 def build(source: str, outdir: Path | None, quiet: bool, as_json: bool, keep_furniture: bool,
           cache_dir: Path | None, no_cache: bool, jobs: int | None, force: bool, replace: bool, dry_run: bool,
-          formats: str, lexicon_files: tuple[Path, ...], **overrides: Any) -> None:
+          formats: str | None, lexicon_files: tuple[Path, ...], **overrides: Any) -> None:
     """Build the narrated guide for SOURCE (.txt, .md, .html, a .yaml guide script, or an http(s) URL).
 
     "Do Not Use" abbreviations are reported on stderr as "warning: track N: ..." lines.
@@ -306,7 +302,7 @@ def build(source: str, outdir: Path | None, quiet: bool, as_json: bool, keep_fur
     settings = _with_lexicons(_settings(loaded.settings, **overrides), loaded, lexicon_files)
     target = outdir or default_outdir(loaded.document)
     options = BuildOptions(outdir=target, cache_dir=cache_dir, use_cache=not no_cache,
-                           jobs=jobs, force=force, dry_run=dry_run, formats=parse_formats(formats), replace=replace)
+                           jobs=jobs, force=force, dry_run=dry_run, formats=parse_formats(formats) if formats else None, replace=replace)
 
     bars: dict[str, Any] = {}
 
@@ -345,7 +341,7 @@ def build(source: str, outdir: Path | None, quiet: bool, as_json: bool, keep_fur
         f"{report.clips_reused} from cache." if dry_run else
         f"{verb} {len(report.rebuilt)} of {report.tracks} tracks ({len(report.unchanged)} unchanged, "
         f"{len(report.removed)} removed); clips: {report.clips_synthesized} synthesized, "
-        f"{report.clips_reused} from cache; {_minutes(report.audio_seconds)} of audio in "
+        f"{report.clips_reused} from cache; {minutes_seconds(report.audio_seconds)} of audio in "
         f"{report.seconds:.1f} s."
     )
     if dry_run:
@@ -355,7 +351,13 @@ def build(source: str, outdir: Path | None, quiet: bool, as_json: bool, keep_fur
             _echo(f"  {'export' if fmt['action'] == 'export' else 'keep':<7} format {fmt['name']}")
         for file in report.plan["removed"]:
             _echo(f"  {'remove':<7} {file}")
+        for name in report.formats_removed:
+            _echo(f"  {'remove':<7} format {name}")
     else:
+        if report.formats or report.formats_removed:
+            made = ", ".join(f"{name} ({status})" for name, status in report.formats.items()) or "none"
+            gone = f"; removed: {', '.join(report.formats_removed)}" if report.formats_removed else ""
+            _echo(f"Formats: {made}{gone}.")
         _echo(f"Guide written to {report.outdir}/")
 
 

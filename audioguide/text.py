@@ -1,7 +1,8 @@
-"""Small text helpers every stage shares: spoken headings, slugs, and text that came from
-outside (a page, a guide script, a file name) made safe for where it goes.
+"""Small text helpers every stage shares: spoken headings, slugs, times and durations, and text
+that came from outside (a page, a guide script, a file name) made safe for where it goes.
 
-* :func:`as_sentence`, :func:`slug`: spoken headings, ASCII slugs.
+* :func:`as_sentence`, :func:`slug`, :func:`folder_slug`: spoken headings, slugs.
+* time formatters (SMIL, DAISY, WebVTT clocks, spoken durations).
 
 One helper per destination, used by every layer that writes to it:
 
@@ -57,7 +58,8 @@ def strip_controls(text: str, *, keep_layout: bool = True) -> str:
 
 
 def one_line(text: str) -> str:
-    """``text`` as one line for a line-based file: line separators become spaces, controls go."""
+    """``text`` as one line: every run of white space (line breaks too) as one space, none at
+    the ends, and no control character (line-based files, folded text in the exporters)."""
     return " ".join(strip_controls(text, keep_layout=False).split())
 
 
@@ -147,3 +149,57 @@ def folder_slug(text: str, limit: int = 60, max_bytes: int = 150) -> str:
         cut = words.rsplit("-", 1)[0] if "-" in words else words[:-1]
         words = cut.strip("-")
     return words
+# --------------------------------------------------------------------------- times and durations
+# One function per format a guide writes; each names its rounding. Milliseconds are whole numbers
+# (the manifest's clip times rounded once); seconds are floats, rounded with ``round``.
+
+
+def _hms(total: int) -> tuple[int, int, int]:
+    hours, rest = divmod(total, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return hours, minutes, seconds
+
+
+def smil_clock(ms: int) -> str:
+    """SMIL 3 full clock value, as EPUB media overlays use it: 62345 -> "0:01:02.345"."""
+    seconds, millis = divmod(ms, 1000)
+    hours, minutes, seconds = _hms(seconds)
+    return f"{hours}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def smil_seconds(ms: int) -> str:
+    """SMIL 1.0 timecount in seconds (DAISY 2.02 ``dur``, ``clip-begin``): 62345 -> "62.345s"."""
+    seconds, millis = divmod(ms, 1000)
+    return f"{seconds}.{millis:03d}s"
+
+
+def daisy_hms(ms: int) -> str:
+    """hh:mm:ss rounded to the nearest second, half up, as DAISY 2.02 asks: 62500 -> "00:01:03"."""
+    hours, minutes, seconds = _hms((ms + 500) // 1000)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}"
+
+
+def vtt_timestamp(ms: int) -> str:
+    """WebVTT ``HH:MM:SS.mmm`` (hours always written, as many players expect; negative -> 0)."""
+    seconds, millis = divmod(max(0, int(ms)), 1000)
+    hours, minutes, seconds = _hms(seconds)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def clock(seconds: float) -> str:
+    """A duration as a player shows it: 3725.4 -> "1:02:05"; 65 -> "1:05"."""
+    hours, minutes, secs = _hms(round(seconds))
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def minutes_seconds(seconds: float) -> str:
+    """Minutes and seconds, however long: 3725.4 -> "62:05"; 65 -> "1:05"."""
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def spoken_duration(seconds: float) -> str:
+    """A duration in words, for screen readers (which read "1:05" badly): 65 -> "1 minute 5 seconds"."""
+    parts = zip(_hms(round(seconds)), ("hour", "minute", "second"))
+    words = [f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in parts if n]
+    return " ".join(words) or "0 seconds"

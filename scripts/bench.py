@@ -270,12 +270,56 @@ def book_benchmark(as_json: bool) -> None:
           + ("yes" if limit else "no cgroup available here" if limit is None else "NO, a process was OOM-killed"))
 
 
+def stages_benchmark(as_json: bool) -> None:
+    """Timings of single stages that used to be wall-clock asserts in tests (they go stale and are noisy there)."""
+    import numpy as np
+
+    from audioguide.audio.mastering import master
+    from audioguide.model.plan import plan_tracks
+    from audioguide.model.settings import GuideSettings, Loudness
+    from audioguide.sources.plain import parse_plain_text
+    from audioguide.speech import Lexicon, normalize
+    from audioguide.speech.clips import speak_plan
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from make_book import make_book
+
+    figures: dict[str, float] = {}
+    text = make_book(25000)
+    started = time.perf_counter()
+    settings = GuideSettings()
+    plan = plan_tracks(parse_plain_text(text, source="book.txt"), settings)
+    speak_plan(plan, settings.pauses, Lexicon.builtin())
+    figures["book_text_to_speech_text_s"] = round(time.perf_counter() - started, 3)  # target < 5 s
+    line = "Take 2.5 mg at 9:30 a.m. on March 3, 2024, call (555) 123-4567; see www.example.com/pain. " * 200
+    started = time.perf_counter()
+    normalize(line)
+    figures["normalize_long_line_s"] = round(time.perf_counter() - started, 3)  # target < 2 s
+    started = time.perf_counter()
+    for runs in ("1-" * 5000, "a." * 5000, "-" * 10000, "1," * 5000, "www." * 2000):
+        normalize(runs)
+    figures["normalize_pathological_runs_s"] = round(time.perf_counter() - started, 3)  # target < 2 s
+    rate = 22050
+    rng = np.random.default_rng(0)
+    bursts = (rng.standard_normal(600 * rate) * 0.1 * (np.sin(np.arange(600 * rate) / rate * 3) > 0)).astype(np.float32)
+    started = time.perf_counter()
+    master(bursts, rate, Loudness())
+    figures["master_10_minutes_s"] = round(time.perf_counter() - started, 3)  # target < 5 s
+    if as_json:
+        print(json.dumps(figures, indent=2))
+        return
+    for name, value in figures.items():
+        print(f"{name:<34} {value:8.3f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("source", nargs="?", type=Path, default=ROOT / "examples" / "article.txt")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--book", action="store_true",
                         help="instead: one cold build of a generated ~25,000-word book (scripts/make_book.py)")
+    parser.add_argument("--stages", action="store_true",
+                        help="time single stages (book parse and speech text, normalizer, mastering) instead")
     parser.add_argument("--raw", type=int, metavar="THREADS", help=argparse.SUPPRESS)  # (a) in a child process
     parser.add_argument("--engine-only", action="store_true", help=argparse.SUPPRESS)  # (a2) in a child process
     args = parser.parse_args()
@@ -287,6 +331,9 @@ def main() -> None:
         return
     if args.book:
         book_benchmark(args.json)
+        return
+    if args.stages:
+        stages_benchmark(args.json)
         return
 
     with tempfile.TemporaryDirectory(prefix="audioguide-bench-") as tmp:

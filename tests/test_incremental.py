@@ -14,6 +14,7 @@ import pytest
 from mutagen.id3 import ID3
 
 from audioguide.build import BuildOptions, build_guide
+from audioguide.errors import AudioguideError
 from audioguide.synth.cache import ClipCache
 from audioguide.model.settings import GuideSettings
 from audioguide.sources.plain import parse_plain_text
@@ -154,6 +155,25 @@ def test_jobs_do_not_change_bytes(tmp_path):
     assert snapshot(tmp_path / "j1") == snapshot(tmp_path / "j2")
 
 
+@pytest.mark.slow
+def test_spawned_workers_give_the_same_bytes_as_forked_ones(tmp_path, monkeypatch):
+    """macOS and Windows start workers with spawn: they get their state from the pool initializer,
+    not from the parent's memory. Synthesis, rendering and two parallel exports, cold caches."""
+    short = ARTICLE.split("Bathing")[0] + "Conclusion\n\nCall the clinic if the pain gets worse.\n"
+    formats = ("tracks", "m4b", "phone")
+    build(short, tmp_path / "fork", tmp_path / "c1", jobs=2, formats=formats)
+    monkeypatch.setenv("AUDIOGUIDE_START_METHOD", "spawn")
+    report = build(short, tmp_path / "spawn", tmp_path / "c2", jobs=2, formats=formats)
+    assert report.workers == 2 and report.formats == {"m4b": "built", "phone": "built"}
+    assert snapshot(tmp_path / "fork") == snapshot(tmp_path / "spawn")
+
+
+def test_an_unknown_start_method_is_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("AUDIOGUIDE_START_METHOD", "teleport")
+    with pytest.raises(AudioguideError, match=r"AUDIOGUIDE_START_METHOD='teleport': not a start method here"):
+        build(ARTICLE, tmp_path / "guide", tmp_path / "cache", jobs=2)
+
+
 def _cli(*args: str, cache: Path) -> subprocess.Popen:
     env = {**os.environ, "AUDIOGUIDE_CACHE_DIR": str(cache)}
     return subprocess.Popen([sys.executable, "-m", "audioguide.cli", *args], env=env, start_new_session=True,
@@ -238,3 +258,10 @@ def test_synthesis_starts_with_the_longest_track():
     order = [job.key for job in synthesis_order(clips, [short, long_, middle])]
     assert order == ["l2", "l1", "shared", "m1", "s1", "orphan"]
     assert sorted(order) == sorted(job.key for job in clips)  # each clip exactly once
+
+
+def test_jobs_are_capped_to_the_cores(tmp_path):
+    """--jobs 8 on a 2-core machine took 2.5 GB: more workers than cores only add memory."""
+    report = build(ARTICLE, tmp_path / "guide", tmp_path / "cache", jobs=64, dry_run=True)
+    cores = len(os.sched_getaffinity(0))
+    assert 1 <= report.workers <= cores

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -742,19 +741,17 @@ def test_empty_and_punctuation_only() -> None:
     assert normalize("...") == "..."
 
 
-def test_very_long_line_is_fast() -> None:
+def test_very_long_line() -> None:
+    """Timed by ``scripts/bench --stages`` (target: under 2 s; a backtracking rule would hang here)."""
     line = "Take 2.5 mg at 9:30 a.m. on March 3, 2024, call (555) 123-4567; see www.example.com/pain. " * 200
-    start = time.perf_counter()
     said = normalize(line)
-    assert time.perf_counter() - start < 2.0
     assert said.count("two point five milligrams") == 200
 
 
-def test_pathological_runs_are_fast() -> None:
-    start = time.perf_counter()
+def test_pathological_runs() -> None:
+    """Timed by ``scripts/bench --stages`` (target: under 2 s; a backtracking rule would hang here)."""
     for text in ("1-" * 5000, "a." * 5000, "-" * 10000, "1," * 5000, "www." * 2000):
-        normalize(text)
-    assert time.perf_counter() - start < 2.0
+        assert not any(ch.isdigit() for ch in normalize(text))  # every number read out
 
 
 # ---------------------------------------------------------------------------

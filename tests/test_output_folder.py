@@ -296,3 +296,23 @@ def test_a_build_killed_at_any_moment_leaves_a_complete_guide(reference, tmp_pat
     del after["notes.txt"]
     assert after == tree(root / "clean")
     assert hidden_siblings(out) == []
+
+
+# --------------------------------------------------------------------------- the folder remembers its formats
+
+
+@pytest.mark.slow
+def test_a_plain_rebuild_keeps_the_formats_the_folder_had(tmp_path, source):
+    out = tmp_path / "out"
+    build(str(source), "-o", str(out), "--formats", "web,captions")
+    web, captions = (out / "index.html").read_bytes(), tree(out / "captions")
+    result = invoke("build", str(source), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert "Formats: captions (unchanged), web (unchanged)." in result.output
+    assert (out / "index.html").read_bytes() == web and tree(out / "captions") == captions
+    result = invoke("build", str(source), "-o", str(out), "--formats", "tracks,web")
+    assert result.exit_code == 0, result.stderr
+    assert "Formats: web (unchanged); removed: captions." in result.output
+    assert not (out / "captions").exists() and (out / "index.html").is_file()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(manifest["formats"]) == ["web"]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import re
 import sys
-import time
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -259,10 +258,8 @@ def test_normalizer_survives_any_unicode_and_keeps_other_scripts(text: str) -> N
 
 # ---------------------------------------------------------------- a book
 
-BOOK_BUDGET_S = 5.0  # the requirement; the measured time is about 1.5 s on the 2-core CI machine
-
-
-def test_book_length_document_parses_plans_and_speaks_in_time() -> None:
+def test_book_length_document_parses_plans_and_speaks() -> None:
+    """Its time is measured by ``scripts/bench --stages`` (target: under 5 s)."""
     sys.path.insert(0, str(ROOT / "scripts"))
     try:
         from make_book import make_book
@@ -271,12 +268,9 @@ def test_book_length_document_parses_plans_and_speaks_in_time() -> None:
     text = make_book(25000)
     assert 24000 < len(text.split()) < 28000
     settings_ = GuideSettings()
-    started = time.perf_counter()
     doc = parse_plain_text(text, source="book.txt")
     plan = plan_tracks(doc, settings_)
     spoken = speak_plan(plan, settings_.pauses, Lexicon.builtin())
-    elapsed = time.perf_counter() - started
     clips = [clip for track in spoken for clip in track.clips]
     assert len(plan.tracks) > 100 and len(clips) > 1000
     assert all(clip.speech and not re.search(r"\d", clip.speech) for clip in clips)
-    assert elapsed < BOOK_BUDGET_S, f"book took {elapsed:.2f} s"

@@ -28,6 +28,7 @@ from audioguide.build.plan import (
     TRANSCRIPTS_DIR,
     BuildPlan,
     Environment,
+    PreviousBuild,
     TrackWork,
     cover_digest,
     load_previous,
@@ -37,7 +38,7 @@ from audioguide.build.scheduler import SynthesisStats
 from audioguide.errors import AudioguideError, OutputError
 from audioguide.files import check_file_names
 from audioguide.exporters.playlist import render_m3u8
-from audioguide.exporters.registry import DEFAULT_FORMATS
+from audioguide.exporters.registry import DEFAULT_FORMATS, FORMATS
 from audioguide.hashing import sha256_file
 from audioguide.model.document import Document
 from audioguide.model.guide import FinishedGuide
@@ -60,7 +61,7 @@ class BuildOptions:
     jobs: int | None = None
     force: bool = False
     dry_run: bool = False
-    formats: tuple[str, ...] = DEFAULT_FORMATS
+    formats: tuple[str, ...] | None = None  # None: what the folder's last build made (DEFAULT_FORMATS if new)
     replace: bool = False  # build into a folder that holds a different guide
 
 
@@ -93,7 +94,9 @@ class BuildReport:
     audio_seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
     formats: dict[str, str] = field(default_factory=dict)  # name -> "built" | "unchanged"
+    formats_removed: list[str] = field(default_factory=list)  # made by the last build, not asked for now
     dry_run: bool = False
+    workers: int = 0  # worker processes used (--jobs, capped to the cores and the memory)
     plan: dict = field(default_factory=dict)  # what --dry-run prints (BuildPlan.to_dict)
 
     def to_dict(self) -> dict:
@@ -109,6 +112,13 @@ def slugify(title: str) -> str:
 
 def default_outdir(document: Document) -> Path:
     return Path("output") / slugify(document.title)
+
+
+def remembered_formats(previous: PreviousBuild | None) -> tuple[str, ...]:
+    """The formats the folder's last build made, so a plain rebuild keeps making them."""
+    if previous is None:
+        return DEFAULT_FORMATS
+    return tuple(name for name in FORMATS if name == "tracks" or name in previous.manifest.formats)
 
 
 def _check_format_inputs(settings: GuideSettings, formats: tuple[str, ...]) -> None:
@@ -127,14 +137,16 @@ def build_guide(
 ) -> BuildReport:
     """Build (or update) the guide in ``options.outdir``; returns what changed."""
     started = time.perf_counter()
-    _check_format_inputs(settings, options.formats)
     probe = create_engine(settings.voice)  # validates engine and voice before any work
     environment = Environment(engine=probe.identity(), rate=probe.sample_rate, cover_sha256=cover_digest(settings))
     folder = OutputFolder(options.outdir)
     with folder.lock():
         folder.recover()  # a build killed while committing is finished first
-        plan = plan_build(document, settings, load_previous(options.outdir), environment=environment,
-                          outdir=options.outdir, formats=options.formats, force=options.force)
+        previous = load_previous(options.outdir)
+        formats = options.formats or remembered_formats(previous)
+        _check_format_inputs(settings, formats)
+        plan = plan_build(document, settings, previous, environment=environment,
+                          outdir=options.outdir, formats=formats, force=options.force)
         folder.check(plan.info.title, plan.info.source_name, replace=options.replace)
         folder.check_carried(plan.outputs(), folder.foreign())  # before minutes of work, not after
         checkpoint("planned")
@@ -160,6 +172,8 @@ def execute(plan: BuildPlan, options: BuildOptions, progress: Progress | None = 
     report.rebuilt = [work.file for work in plan.to_render]
     report.unchanged = [work.file for work in plan.tracks if work.reuse is not None]
     report.removed = list(plan.removed)
+    report.formats_removed = list(plan.formats_removed)
+    report.workers = scheduler.worker_count(options.jobs)
     check_file_names([work.file for work in plan.tracks], outdir, error=OutputError)  # before any synthesis
 
     with ExitStack() as stack:
@@ -193,7 +207,7 @@ def execute(plan: BuildPlan, options: BuildOptions, progress: Progress | None = 
                                           plan.environment.rate, plan.settings)
             guide = finished_guide(staging, manifest, plan.settings, source, jobs, opening)
             checkpoint("rendered")
-            formats = _export_formats(guide, plan, report, progress, options.jobs or scheduler.default_jobs())
+            formats = _export_formats(guide, plan, report, progress, report.workers)
             checkpoint("exported")
             manifest = _manifest(plan, records, formats)
             (staging / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
@@ -233,7 +247,7 @@ def _render_tracks(plan: BuildPlan, missing, source: ClipSource, staging: Path, 
             progress(ProgressEvent("tracks", tracks_done, len(jobs), result.file))
 
     rendered, report.synthesis = scheduler.run(
-        missing, jobs, source=source, folder=staging, workers=options.jobs or scheduler.default_jobs(),
+        missing, jobs, source=source, folder=staging, workers=report.workers,
         on_clip=on_clip, on_track=on_track,
     )
     records = []

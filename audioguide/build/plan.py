@@ -104,6 +104,7 @@ class BuildPlan:
     formats: tuple[FormatWork, ...]
     opening: tuple[ClipJob, ...]  # the hold programme's opening line, when phone is asked for
     removed: tuple[str, ...]      # previous track files the new build no longer has
+    formats_removed: tuple[str, ...]  # formats the previous build made that this one does not
     warnings: tuple[str, ...]
     dropped: tuple[dict, ...]     # what the source lost as furniture (for the manifest)
     plan: TrackPlan = field(repr=False, compare=False)
@@ -150,6 +151,7 @@ class BuildPlan:
             ],
             "formats": [{"name": f.name, "action": "keep" if f.reuse else "export"} for f in self.formats],
             "removed": list(self.removed),
+            "formats_removed": list(self.formats_removed),
             "opening_clips": len(self.opening) if self.exports("phone") else 0,
         }
 
@@ -303,9 +305,11 @@ def plan_build(
         format_works.append(FormatWork(name, digest, old if keep else None))
 
     removed: tuple[str, ...] = ()
+    formats_removed: tuple[str, ...] = ()
     if previous is not None:
         new_files = {work.file for work in works}
         removed = tuple(r.file for r in previous.manifest.tracks if r.file not in new_files)
+        formats_removed = tuple(name for name in previous.manifest.formats if name not in formats)
     return BuildPlan(
         outdir=outdir,
         info=info,
@@ -315,6 +319,7 @@ def plan_build(
         formats=tuple(format_works),
         opening=opening_clips(settings, environment.engine) if "phone" in formats else (),
         removed=removed,
+        formats_removed=formats_removed,
         warnings=tuple(f"track {number}: {w.message}" for number, w in plan_warnings(plan)),
         dropped=tuple(asdict(d) for d in document.dropped),
         plan=plan,

@@ -18,22 +18,27 @@ the DAISY validator rounds them.
 from __future__ import annotations
 
 import logging
-import xml.etree.ElementTree as ET
+import os
+import shutil
 from pathlib import Path
+
+import mutagen.id3
 
 from audioguide import __version__
 from audioguide.errors import AudioguideError
 from audioguide.model.guide import FinishedGuide
+from audioguide.text import daisy_hms, smil_seconds
+from audioguide.exporters.joined import partial_path
 from audioguide.exporters.talkingbook import (
     OutlineEntry,
     TrackText,
     book_key,
     build_time,
     creator,
-    hms,
     outline,
     publisher,
     read_book,
+    root,
     sub,
     xml_bytes,
 )
@@ -55,17 +60,22 @@ def daisy_identifier(guide: FinishedGuide) -> str:
     return f"audioguide-{book_key(guide.info)[:16]}"
 
 
-def strip_id3(data: bytes) -> bytes:
-    """The MPEG audio frames of an MP3: leading ID3v2 tags and a trailing ID3v1 tag removed."""
-    while len(data) >= 10 and data[:3] == b"ID3":
-        size = (data[6] & 0x7F) << 21 | (data[7] & 0x7F) << 14 | (data[8] & 0x7F) << 7 | (data[9] & 0x7F)
-        footer = 10 if data[5] & 0x10 else 0
-        data = data[10 + size + footer:]
-    if len(data) >= 128 and data[-128:-125] == b"TAG":
-        data = data[:-128]
-    if len(data) < 4 or data[0] != 0xFF or (data[1] & 0xE0) != 0xE0:
-        raise AudioguideError("an MP3 track does not start with an MPEG frame after its ID3 tag")
-    return data
+def copy_without_tags(source: Path, target: Path) -> None:
+    """``target``: the MPEG audio frames of ``source``, its ID3v2 and ID3v1 tags removed by mutagen.
+
+    Written to a temporary name beside ``target`` and renamed into place.
+    """
+    part = partial_path(target)
+    try:
+        shutil.copyfile(source, part)
+        mutagen.id3.delete(part)
+        with open(part, "rb") as handle:
+            start = handle.read(4)
+        if len(start) < 4 or start[0] != 0xFF or (start[1] & 0xE0) != 0xE0:
+            raise AudioguideError(f"{source.name}: the MP3 does not start with an MPEG frame after its ID3 tag")
+        os.replace(part, target)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def _units(track: TrackText, needed: int) -> list[tuple[int, int]]:
@@ -108,18 +118,18 @@ def _smil(guide: FinishedGuide, track: TrackText, pars: list[tuple[str, list[tup
           audio: str, elapsed_ms: int) -> bytes:
     """One SMIL 1.0 file: a par per heading (text -> NCC heading), a seq of sentence audio in each."""
     duration_ms = track.end_ms
-    root = ET.Element("smil")
-    head = sub(root, "head")
+    smil = root("smil")
+    head = sub(smil, "head")
     sub(head, "meta", name="dc:format", content="Daisy 2.02")
     sub(head, "meta", name="dc:title", content=track.title)
     sub(head, "meta", name="dc:identifier", content=daisy_identifier(guide))
     sub(head, "meta", name="ncc:generator", content=f"audioguide {__version__}")
-    sub(head, "meta", name="ncc:timeInThisSmil", content=hms(duration_ms))
-    sub(head, "meta", name="ncc:totalElapsedTime", content=hms(elapsed_ms))
+    sub(head, "meta", name="ncc:timeInThisSmil", content=daisy_hms(duration_ms))
+    sub(head, "meta", name="ncc:totalElapsedTime", content=daisy_hms(elapsed_ms))
     layout = sub(head, "layout")
     sub(layout, "region", id="txtView")
-    body = sub(root, "body")
-    seq = sub(body, "seq", dur=f"{duration_ms / 1000:.3f}s")
+    body = sub(smil, "body")
+    seq = sub(body, "seq", dur=smil_seconds(duration_ms))
     audio_number = 0
     for number, (ncc_id, spans) in enumerate(pars, 1):
         par = sub(seq, "par", endsync="last", id=f"par{number:04d}")
@@ -128,8 +138,8 @@ def _smil(guide: FinishedGuide, track: TrackText, pars: list[tuple[str, list[tup
         for begin, end in spans:
             audio_number += 1
             sub(holder, "audio", src=audio, id=f"aud{audio_number:04d}",
-                **{"clip-begin": f"npt={begin / 1000:.3f}s", "clip-end": f"npt={end / 1000:.3f}s"})
-    return xml_bytes(root, SMIL_DOCTYPE)
+                **{"clip-begin": f"npt={smil_seconds(begin)}", "clip-end": f"npt={smil_seconds(end)}"})
+    return xml_bytes(smil, SMIL_DOCTYPE)
 
 
 def export(guide: FinishedGuide) -> list[Path]:
@@ -151,8 +161,7 @@ def export(guide: FinishedGuide) -> list[Path]:
         if not mine:  # cannot happen: every track has a heading
             raise AudioguideError(f"track {track.number} has no heading")
         smil_name, mp3_name = f"{track.stem}.smil", f"{track.stem}.mp3"
-        source = track.audio.read_bytes()
-        (folder / mp3_name).write_bytes(strip_id3(source))
+        copy_without_tags(track.audio, folder / mp3_name)
         written.append(folder / mp3_name)
         spans = _split(track, mine)
         pars = [(ids[id(entry)], spans[k]) for k, entry in enumerate(mine)]
@@ -162,7 +171,7 @@ def export(guide: FinishedGuide) -> list[Path]:
         written.append(folder / smil_name)
         elapsed_ms += track.end_ms
 
-    html = ET.Element("html", {"xmlns": XHTML_NS, "lang": document.language, "xml:lang": document.language})
+    html = root("html", {None: XHTML_NS}, lang=document.language, **{"xml:lang": document.language})
     head = sub(html, "head")
     sub(head, "meta", **{"http-equiv": "Content-type", "content": "text/html; charset=utf-8"})
     sub(head, "title", document.title)
@@ -183,7 +192,7 @@ def export(guide: FinishedGuide) -> list[Path]:
         ("ncc:tocItems", str(len(entries))),
         ("ncc:depth", str(max(e.level for e in entries))),
         ("ncc:files", str(1 + len(written))),
-        ("ncc:totalTime", hms(elapsed_ms)),
+        ("ncc:totalTime", daisy_hms(elapsed_ms)),
     ]
     for name, content in metas:
         sub(head, "meta", name=name, content=content)
@@ -194,5 +203,5 @@ def export(guide: FinishedGuide) -> list[Path]:
         sub(heading, "a", entry.text, href=links[id(entry)])
     (folder / NCC_NAME).write_bytes(xml_bytes(html, NCC_DOCTYPE))
     written.insert(0, folder / NCC_NAME)
-    logger.info("DAISY 2.02 book: %d headings, %d SMIL files, %s", len(entries), len(book), hms(elapsed_ms))
+    logger.info("DAISY 2.02 book: %d headings, %d SMIL files, %s", len(entries), len(book), daisy_hms(elapsed_ms))
     return written

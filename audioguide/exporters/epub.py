@@ -18,23 +18,25 @@ Layout inside the zip::
 from __future__ import annotations
 
 import logging
-import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
+
+from lxml import etree
 
 from audioguide import __version__
 from audioguide.errors import AudioguideError
 from audioguide.model.guide import FinishedGuide
+from audioguide.text import smil_clock
 from audioguide.exporters.talkingbook import (
     Block,
     OutlineEntry,
     TrackText,
     book_uuid,
     build_time,
-    clock,
     creator,
     outline,
     read_book,
+    root,
     sub,
     xml_bytes,
 )
@@ -50,6 +52,7 @@ DC_NS = "http://purl.org/dc/elements/1.1/"
 SMIL_NS = "http://www.w3.org/ns/SMIL"
 ACTIVE_CLASS = "-epub-media-overlay-active"
 
+# A fixed file (no value of the guide goes into it), kept as the bytes it has always been.
 CONTAINER = """<?xml version="1.0" encoding="utf-8"?>
 <container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
   <rootfiles>
@@ -66,9 +69,9 @@ p.lead {{ font-weight: bold; }}
 """
 
 
-def _html(language: str, title: str) -> tuple[ET.Element, ET.Element]:
+def _html(language: str, title: str) -> tuple[etree._Element, etree._Element]:
     """An XHTML5 root and its head (charset, title)."""
-    html = ET.Element("html", {"xmlns": XHTML_NS, "xmlns:epub": OPS_NS, "lang": language, "xml:lang": language})
+    html = root("html", {None: XHTML_NS, "epub": OPS_NS}, lang=language, **{"xml:lang": language})
     head = sub(html, "head")
     sub(head, "meta", charset="utf-8")
     sub(head, "title", title)
@@ -86,28 +89,26 @@ def _content_document(track: TrackText, language: str) -> bytes:
     if track.kind != "faq":
         attrs["epub:type"] = "chapter"
     section = sub(body, "section", **attrs)
-    items: ET.Element | None = None
+    items: etree._Element | None = None
     for block in track.blocks:
         if block.kind == "item":  # a run of list items is one list
             if items is None:
                 items = sub(section, "ul")
-            items.append(_block(block))
+            _block(items, block)
         else:
             items = None
-            section.append(_block(block))
+            _block(section, block)
     return xml_bytes(html, "<!DOCTYPE html>")
 
 
-def _block(block: Block) -> ET.Element:
-    """A heading, list item or paragraph with one span per sentence."""
+def _block(parent: etree._Element, block: Block) -> etree._Element:
+    """A heading, list item or paragraph with one span per sentence, appended to ``parent``."""
     if block.kind == "heading":
-        element = ET.Element(f"h{block.level}", id=block.id)
-        if not block.sentences:
-            element.text = block.text
+        element = sub(parent, f"h{block.level}", None if block.sentences else block.text, id=block.id)
     elif block.kind == "item":
-        element = ET.Element("li")
+        element = sub(parent, "li")
     else:
-        element = ET.Element("p", {"class": block.kind} if block.kind != "paragraph" else {})
+        element = sub(parent, "p", **({"class": block.kind} if block.kind != "paragraph" else {}))
     for sentence in block.sentences:
         sub(element, "span", sentence.text, id=sentence.id)
     return element
@@ -115,8 +116,8 @@ def _block(block: Block) -> ET.Element:
 
 def _overlay(track: TrackText) -> tuple[bytes, int]:
     """The track's SMIL 3.0 overlay and its duration (ms)."""
-    root = ET.Element("smil", {"xmlns": SMIL_NS, "xmlns:epub": OPS_NS, "version": "3.0"})
-    body = sub(root, "body")
+    smil = root("smil", {None: SMIL_NS, "epub": OPS_NS}, version="3.0")
+    body = sub(smil, "body")
     seq = sub(body, "seq", id=f"t{track.stem}seq", **{"epub:textref": f"../text/{track.stem}.xhtml#t{track.stem}"})
     duration = 0
     for sentence in track.sentences:
@@ -125,11 +126,11 @@ def _overlay(track: TrackText) -> tuple[bytes, int]:
         par = sub(seq, "par", id=f"{sentence.id}p")
         sub(par, "text", src=f"../text/{track.stem}.xhtml#{sentence.id}")
         sub(par, "audio", src=f"../audio/{track.stem}.mp3",
-            clipBegin=clock(sentence.begin_ms), clipEnd=clock(sentence.end_ms))
+            clipBegin=smil_clock(sentence.begin_ms), clipEnd=smil_clock(sentence.end_ms))
         duration += sentence.end_ms - sentence.begin_ms
     if not len(seq):
         raise AudioguideError(f"track {track.number} has no sentence with audio")
-    return xml_bytes(root), duration
+    return xml_bytes(smil), duration
 
 
 def _nav(book: list[TrackText], entries: list[OutlineEntry], language: str) -> bytes:
@@ -139,8 +140,8 @@ def _nav(book: list[TrackText], entries: list[OutlineEntry], language: str) -> b
     body = sub(html, "body")
     nav = sub(body, "nav", id="toc", role="doc-toc", **{"epub:type": "toc"})
     sub(nav, "h1", "Contents")
-    stack: list[tuple[int, ET.Element]] = [(1, sub(nav, "ol"))]  # (level, its list)
-    last_item: ET.Element | None = None
+    stack: list[tuple[int, etree._Element]] = [(1, sub(nav, "ol"))]  # (level, its list)
+    last_item: etree._Element | None = None
     for entry in entries:
         while len(stack) > 1 and entry.level < stack[-1][0]:
             stack.pop()
@@ -160,10 +161,9 @@ def _nav(book: list[TrackText], entries: list[OutlineEntry], language: str) -> b
 def _package(guide: FinishedGuide, book: list[TrackText], durations: list[int], modified: str) -> bytes:
     """package.opf: metadata (with accessibility and media overlay durations), manifest, spine."""
     document = guide.info
-    package = ET.Element("package", {
-        "xmlns": OPF_NS, "version": "3.0", "unique-identifier": "bookid", "xml:lang": document.language,
-    })
-    metadata = sub(package, "metadata", **{"xmlns:dc": DC_NS})
+    package = root("package", {None: OPF_NS}, version="3.0",
+                   **{"unique-identifier": "bookid", "xml:lang": document.language})
+    metadata = sub(package, "metadata", namespaces={"dc": DC_NS})
     sub(metadata, "dc:identifier", book_uuid(document), id="bookid")
     sub(metadata, "dc:title", document.title)
     sub(metadata, "dc:language", document.language)
@@ -182,9 +182,9 @@ def _package(guide: FinishedGuide, book: list[TrackText], durations: list[int], 
         "highlighted as it is read; chapters and questions are navigable headings.",
         property="schema:accessibilitySummary")
     sub(metadata, "meta", ACTIVE_CLASS, property="media:active-class")
-    sub(metadata, "meta", clock(sum(durations)), property="media:duration")
+    sub(metadata, "meta", smil_clock(sum(durations)), property="media:duration")
     for track, duration in zip(book, durations):
-        sub(metadata, "meta", clock(duration), property="media:duration", refines=f"#mo{track.stem}")
+        sub(metadata, "meta", smil_clock(duration), property="media:duration", refines=f"#mo{track.stem}")
 
     manifest = sub(package, "manifest")
     sub(manifest, "item", id="nav", href="nav.xhtml", properties="nav", **{"media-type": "application/xhtml+xml"})
@@ -236,5 +236,5 @@ def export(guide: FinishedGuide) -> list[Path]:
             info.compress_type = method
             info.external_attr = 0o644 << 16
             archive.writestr(info, data.read_bytes() if isinstance(data, Path) else data)
-    logger.info("EPUB 3 with media overlays: %d documents, %s", len(book), clock(sum(durations)))
+    logger.info("EPUB 3 with media overlays: %d documents, %s", len(book), smil_clock(sum(durations)))
     return [path]

@@ -16,7 +16,7 @@ from typing import Callable
 from audioguide.errors import AudioguideError
 from audioguide.model.guide import FinishedGuide
 
-FORMATS_VERSION = 2  # bump when any exporter's output changes for the same input
+FORMATS_VERSION = 4  # bump when any exporter's output changes for the same input
 
 # name -> (module, description); "tracks" is the MP3 set itself.
 FORMATS: dict[str, tuple[str | None, str]] = {

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from mutagen.id3 import CHAP, CTOC, ID3, TIT2, CTOCFlags
+from mutagen.id3 import CHAP, CTOC, ID3, TIT2, BitPaddedInt, CTOCFlags
 
 from audioguide.audio import ffmpeg
 from audioguide.audio.mp3 import mp3_encoder_args, pcm16_bytes, write_tags
@@ -112,6 +112,12 @@ def _order_chapter_frames(path: Path, ids: Sequence[str]) -> None:
 
     mutagen orders frames by size; ffmpeg (and players that ignore CTOC) list
     chapters in frame order. The tag keeps its size: only frames move.
+
+    Byte surgery because mutagen has no public way to choose the frame order:
+    ``ID3.save`` always sorts frames by a fixed priority, then size, then hash
+    key (``ID3Tags._write``), and its internals are no interface to build on.
+    The header's syncsafe size is read with mutagen's ``BitPaddedInt``; ID3v2.3
+    frame sizes are plain 32-bit big-endian numbers.
     """
     rank = {ident: index for index, ident in enumerate(ids)}
     with open(path, "r+b") as handle:
@@ -119,7 +125,7 @@ def _order_chapter_frames(path: Path, ids: Sequence[str]) -> None:
         if header[:3] != b"ID3" or header[3] != 3 or header[5] != 0:  # v2.3, no unsync/extended header
             logger.debug("%s: unexpected ID3 header, chapter frames left in mutagen's order", path.name)
             return
-        size = _syncsafe(header[6:10])
+        size = BitPaddedInt(header[6:10])
         body = handle.read(size)
         frames: list[bytes] = []
         position = 0
@@ -139,13 +145,6 @@ def _order_chapter_frames(path: Path, ids: Sequence[str]) -> None:
         chaps = sorted((frame for frame in frames if frame[:4] == b"CHAP"), key=chapter_rank)
         handle.seek(10)
         handle.write(b"".join(others + chaps))
-
-
-def _syncsafe(data: bytes) -> int:
-    value = 0
-    for byte in data:
-        value = (value << 7) | (byte & 0x7F)
-    return value
 
 
 def guide_vtt(guide: FinishedGuide, marks: Sequence[Chapter]) -> str:

@@ -6,6 +6,9 @@ heading, lead, paragraphs), the heading outline (FAQ questions one level
 below the FAQ group), and the audio span of every sentence. Spans are
 contiguous from 0 to the end of the MP3: the pause after a sentence belongs to
 it, so playing span after span plays the whole track with its pauses.
+
+Their XML is built as lxml trees (:func:`root`, :func:`sub`) and written by
+lxml's serializer (:func:`xml_bytes`).
 """
 
 from __future__ import annotations
@@ -14,17 +17,17 @@ import hashlib
 import logging
 import os
 import uuid
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from lxml import etree
 from mutagen.mp3 import MP3, HeaderNotFoundError
 
 from audioguide.errors import AudioguideError
 from audioguide.model.guide import FinishedGuide, GuideInfo
 from audioguide.model.manifest import ClipRecord
-from audioguide.text import as_sentence
+from audioguide.text import as_sentence, one_line
 
 logger = logging.getLogger(__name__)
 
@@ -124,22 +127,8 @@ def track_stem(number: int, total: int) -> str:
     return f"{number:0{max(2, len(str(total)))}d}"
 
 
-def clock(ms: int) -> str:
-    """SMIL 3 full clock value: 0:01:02.345."""
-    hours, rest = divmod(ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    seconds, millis = divmod(rest, 1000)
-    return f"{hours}:{minutes:02d}:{seconds:02d}.{millis:03d}"
-
-
-def hms(ms: int) -> str:
-    """hh:mm:ss rounded to the nearest second (half up), as DAISY 2.02 recommends."""
-    total = (ms + 500) // 1000
-    return f"{total // 3600:02d}:{total // 60 % 60:02d}:{total % 60:02d}"
-
-
 def _same(a: str, b: str) -> bool:
-    return " ".join(a.split()) == " ".join(b.split())
+    return one_line(a) == one_line(b)
 
 
 def _passages(guide: FinishedGuide, track_index: int) -> list[tuple[str, list[int]]]:
@@ -186,7 +175,7 @@ def read_book(guide: FinishedGuide) -> list[TrackText]:
         starts = [min(round(c.start_s * 1000), end_ms) for c in clips]
         sentences = [
             Sentence(
-                index=i, id=f"t{stem}s{i + 1:04d}", text=" ".join(c.written.split()), clip=c,
+                index=i, id=f"t{stem}s{i + 1:04d}", text=one_line(c.written), clip=c,
                 begin_ms=0 if i == 0 else starts[i],
                 end_ms=starts[i + 1] if i + 1 < len(clips) else end_ms,
             )
@@ -260,40 +249,64 @@ def outline(book: list[TrackText], *, with_title: str | None = None) -> list[Out
     return entries
 
 
-_XML_DECL = '<?xml version="1.0" encoding="utf-8"?>\n'
+# --------------------------------------------------------------------------- XML (lxml)
 
-
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+# Inside these, white space is content: children are one space apart ("<span>One.</span>
+# <span>Two.</span>") and nothing is indented.
 INLINE_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "a", "span"})
 
 
-def _indent(element: ET.Element, depth: int) -> None:
-    """Indent block structure; inside headings and paragraphs children are separated by one space."""
-    children = list(element)
-    if not children:
-        return
-    if element.tag in INLINE_TAGS:
-        for child in children[:-1]:
-            child.tail = " "
-        return
-    pad = "\n" + "  " * (depth + 1)
-    element.text = pad
-    for child in children:
-        _indent(child, depth + 1)
-        child.tail = pad
-    children[-1].tail = "\n" + "  " * depth
+def _qualified(name: str, namespaces: dict[str | None, str], *, tag: bool) -> str:
+    """ "epub:type" -> "{http://www.idpf.org/2007/ops}type" through ``namespaces``.
+
+    An unprefixed tag is in the default namespace; an unprefixed attribute in none.
+    """
+    prefix, colon, local = name.rpartition(":")
+    if colon:
+        uri = XML_NS if prefix == "xml" else namespaces[prefix]
+        return f"{{{uri}}}{local}"
+    default = namespaces.get(None) if tag else None
+    return f"{{{default}}}{name}" if default else name
 
 
-def xml_bytes(root: ET.Element, doctype: str | None = None) -> bytes:
-    """Serialize with an XML declaration (and DOCTYPE), indented, UTF-8."""
-    _indent(root, 0)
-    body = ET.tostring(root, encoding="unicode")
-    return (_XML_DECL + (doctype + "\n" if doctype else "") + body + "\n").encode("utf-8")
-
-
-def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    """A child element; attribute names use "__" for ":" (xml__lang -> xml:lang)."""
-    element = ET.SubElement(parent, tag, {k.replace("__", ":"): v for k, v in attrs.items()})
+def _set(element: etree._Element, text: str | None, attrs: dict[str, str]) -> etree._Element:
+    namespaces = element.nsmap
+    for name, value in attrs.items():
+        element.set(_qualified(name, namespaces, tag=False), value)
     if text is not None:
         element.text = text
     return element
 
+
+def root(tag: str, namespaces: dict[str | None, str] | None = None, **attrs: str) -> etree._Element:
+    """A document element declaring ``namespaces`` (None: the default one); attributes in order."""
+    namespaces = namespaces or {}
+    return _set(etree.Element(_qualified(tag, namespaces, tag=True), nsmap=namespaces), None, attrs)
+
+
+def sub(parent: etree._Element, tag: str, text: str | None = None,
+        namespaces: dict[str, str] | None = None, **attrs: str) -> etree._Element:
+    """A child element; prefixed names ("dc:title", "epub:type", "xml:lang") resolve in scope."""
+    scope = {**parent.nsmap, **(namespaces or {})}
+    element = etree.SubElement(parent, _qualified(tag, scope, tag=True), nsmap=namespaces)
+    return _set(element, text, attrs)
+
+
+# lxml's own declaration is single-quoted (<?xml version='1.0' ...?>); the double-quoted one is
+# what these files have always started with, and what the tests pin.
+XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
+
+
+def xml_bytes(document: etree._Element, doctype: str | None = None) -> bytes:
+    """UTF-8 with the XML declaration (and ``doctype``), block elements indented by lxml."""
+    for element in document.iter():
+        if len(element) and etree.QName(element).localname in INLINE_TAGS:
+            for child in element[:-1]:
+                if child.tail is None:
+                    child.tail = " "
+            if element.text is None:
+                element.text = ""  # a text node: lxml does not indent inside mixed content
+    return XML_DECLARATION + etree.tostring(
+        document, encoding="utf-8", xml_declaration=False, pretty_print=True, doctype=doctype,
+    )

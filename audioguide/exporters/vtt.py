@@ -5,11 +5,12 @@ Shared by the per-track captions (``captions/``) and the single file's ``guide.v
 
 from __future__ import annotations
 
-import re
+import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from audioguide.model.manifest import TrackRecord
+from audioguide.text import one_line, vtt_timestamp
 
 
 @dataclass(frozen=True)
@@ -22,18 +23,9 @@ class Cue:
     text: str
 
 
-def vtt_timestamp(ms: int) -> str:
-    """Milliseconds -> ``HH:MM:SS.mmm`` (hours always written, as many players expect)."""
-    seconds, millis = divmod(max(0, int(ms)), 1000)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
-
-
 def escape_cue_text(text: str) -> str:
     """Plain text as WebVTT cue text: one line, ``&``, ``<`` and ``>`` escaped."""
-    one_line = re.sub(r"\s+", " ", text).strip()
-    return one_line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return html.escape(one_line(text), quote=False)
 
 
 def render_vtt(cues: Iterable[Cue]) -> str:
