@@ -266,6 +266,12 @@ def _one_line(text: str) -> str:
     return " ".join(line.strip() for line in text.strip().split("\n") if line.strip())
 
 
+def _without_controls(text: str) -> str:
+    """``text`` without control characters, and no double space where one was taken out."""
+    cleaned = strip_controls(text)
+    return cleaned if cleaned == text else re.sub(r"[ \t]{2,}", " ", cleaned)
+
+
 def _paragraphs(text: str) -> tuple[str, ...]:
     """Split text at blank lines into normalised paragraphs; "- " lines are list items."""
     out: list[str] = []
@@ -340,7 +346,7 @@ class _Reader:
         if not isinstance(node, ScalarNode):
             self.fail(node, f"{name} must be text, not {_describe(node)}")
         value = "" if node.tag == _NULL else node.value
-        value = _one_line(strip_controls(value))
+        value = _one_line(_without_controls(value))
         if not value:
             if optional:
                 return None
@@ -571,7 +577,7 @@ class _Reader:
         if "text" in keys:
             text_node = keys["text"][1]
             text = self.text(text_node, f"{what}: text", optional=True)
-            paragraphs = _paragraphs(strip_controls(text_node.value)) if text else ()
+            paragraphs = _paragraphs(_without_controls(text_node.value)) if text else ()
         if not paragraphs and not skip:
             where = keys["text"][1] if "text" in keys else node
             self.fail(where, f"{what} ('{title}') has no text")
