@@ -7,9 +7,11 @@ exit status 1 (2 for usage errors, as Click does); tracebacks are for bugs.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import functools
 import json
 import logging
+import re
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -19,14 +21,33 @@ import click
 from audioguide import __version__
 from audioguide.model.settings import FaqMode, GuideSettings
 from audioguide.errors import AudioguideError
-from audioguide.text import minutes_seconds
+from audioguide.text import for_terminal, minutes_seconds
 
 logger = logging.getLogger(__name__)
 
+# Characters JSON leaves raw (ensure_ascii=False) that a terminal acts on: C1 controls
+# (8-bit CSI/OSC) and bidi overrides. Written as \uXXXX escapes, the JSON means the same.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def _echo(message: object = "", *, err: bool = False) -> None:
+    """Print through the one terminal sanitizer: content (titles, dropped text, file names,
+    warnings) may hold escape sequences (OSC, CSI, BEL, clear screen) from a page."""
+    click.echo(for_terminal(str(message)), err=err)
+
+
+def _echo_json(data: Any, indent: int | None = 2) -> None:
+    """Print ``data`` as JSON; JSON escapes C0 controls itself, C1 and bidi controls are escaped here."""
+    text = json.dumps(data, indent=indent, ensure_ascii=False)
+    click.echo(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+
 
 def _fail(message: str, code: int = 1) -> None:
-    click.echo(f"audioguide: error: {message}", err=True)
+    click.echo(f"audioguide: error: {for_terminal(message, multiline=False)}", err=True)
     sys.exit(code)
+
+
+_DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
 
 
 def handle_errors(func: Callable) -> Callable:
@@ -38,6 +59,12 @@ def handle_errors(func: Callable) -> Callable:
             return func(*args, **kwargs)
         except AudioguideError as exc:
             _fail(str(exc), exc.exit_code)
+        except OSError as exc:
+            # A full, read-only or over-quota disk is the user's to fix, wherever the write was.
+            if exc.errno not in _DISK_ERRNOS:
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            _fail(f"{where}cannot write ({exc.strerror or exc}); free some space, or write elsewhere", 1)
         except KeyboardInterrupt:
             _fail("interrupted; the previous output is unchanged", 130)
 
@@ -60,7 +87,16 @@ def main(verbose: int) -> None:
       audioguide say "Take 2.5 mg of Toradol" --lexicon words.yaml
     """
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_TerminalFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
+
+
+class _TerminalFormatter(logging.Formatter):
+    """Log lines reach the terminal too (file names, page text in libraries' messages)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return for_terminal(super().format(record))
 
 
 # ---------------------------------------------------------------- shared options
@@ -120,8 +156,22 @@ def _with_lexicons(settings: GuideSettings, loaded: Any, cli_files: tuple[Path, 
     return with_lexicon_files(settings, files)
 
 
+_NUMBER_OPTIONS = {"rate": ("voice.rate", "--rate"), "target_lufs": ("loudness.target_lufs", "--target-lufs")}
+
+
 def _settings(base: GuideSettings | None, **overrides: Any) -> GuideSettings:
-    """Guide-script settings (or defaults) with the command-line options given on top."""
+    """Guide-script settings (or defaults) with the command-line options given on top.
+
+    Numbers are range-checked by the same table as the guide script's
+    (:func:`~audioguide.model.settings.number_problem`).
+    """
+    from audioguide.model.settings import number_problem
+
+    for key, (name, option) in _NUMBER_OPTIONS.items():
+        if overrides.get(key) is not None:
+            problem = number_problem(name, overrides[key])
+            if problem:
+                raise AudioguideError(f"{option} {problem}")
     settings = base or GuideSettings()
     voice = settings.voice
     voice_changes = {k: overrides[k] for k in ("engine", "voice", "rate", "lang", "tld") if overrides.get(k) is not None}
@@ -186,11 +236,11 @@ def outline(source: str, keep_furniture: bool, faq_mode: str | None, lexicon_fil
                for d in plan.dropped]
     summary = dropped_summary(loaded.document)
     for number, w in warnings:  # on stderr in both modes: stdout stays the plan (or pure JSON)
-        click.echo(f"warning: track {number}: {w.message}", err=True)
+        _echo(f"warning: track {number}: {w.message}", err=True)
     for line in _structure_warnings(plan, summary):
-        click.echo(f"warning: {line}", err=True)
+        _echo(f"warning: {line}", err=True)
     if as_json:
-        click.echo(json.dumps(
+        _echo_json(
             {
                 "title": plan.title,
                 "source": str(source),
@@ -204,28 +254,27 @@ def outline(source: str, keep_furniture: bool, faq_mode: str | None, lexicon_fil
                 "warnings": [{"track": n, "code": w.code, "text": w.text, "message": w.message} for n, w in warnings],
                 "pronunciations": len(settings.pronunciations),
             },
-            indent=2, ensure_ascii=False,
-        ))
+        )
         return
-    click.echo(f"{plan.title}")
-    click.echo(f"{len(tracks)} tracks, {sum(t['words'] for t in tracks)} words, "
+    _echo(f"{plan.title}")
+    _echo(f"{len(tracks)} tracks, {sum(t['words'] for t in tracks)} words, "
                f"about {minutes_seconds(sum(t['estimated_s'] for t in tracks))}; {summary.describe()}\n")
     width = len(str(len(tracks)))
     group = None
     for t in tracks:
         if t["group"] and t["group"] != group and t["group"] != t["title"]:
-            click.echo(f"{'':>{width}}  {t['group']}")
+            _echo(f"{'':>{width}}  {t['group']}")
         group = t["group"]
         indent = "  " if t["group"] and t["group"] != t["title"] else ""
         flag = "  [over 10 minutes]" if t["long"] else ""
-        click.echo(f"{t['number']:>{width}}  {t['kind']:<10} {t['words']:>5} words  ~{minutes_seconds(t['estimated_s']):>6}  "
+        _echo(f"{t['number']:>{width}}  {t['kind']:<10} {t['words']:>5} words  ~{minutes_seconds(t['estimated_s']):>6}  "
                    f"{indent}{t['title']}{flag}")
     if dropped:
-        click.echo(f"\nNot spoken ({summary.describe()}; page furniture, repeated or empty headings; "
+        _echo(f"\nNot spoken ({summary.describe()}; page furniture, repeated or empty headings; "
                    "--keep-furniture keeps furniture):")
         for d in dropped:
             where = f"line {d['line']}: " if d["line"] else ""
-            click.echo(f"  - {where}{d['reason']}: {_shorten(d['text'])}")
+            _echo(f"  - {where}{d['reason']}: {_shorten(d['text'])}")
 
 
 def _structure_warnings(plan: Any, summary: Any) -> list[str]:
@@ -262,7 +311,7 @@ def _shorten(text: str, width: int = 70) -> str:
 @click.option("--no-announce", is_flag=True, help="Do not open tracks with 'Track n of N. Title'.")
 @click.option("--announce-template", default=None,
               help="Announcement, with {number}, {total}, {title}, {kind}. Default: 'Track {number} of {total}. {title}'.")
-@click.option("--target-lufs", type=click.FloatRange(-30, -10), default=None,
+@click.option("--target-lufs", type=float, default=None,
               help="Integrated loudness target, -30 to -10 LUFS (default -16).")
 @click.option("--bitrate", type=click.IntRange(8, 320), default=None, help="MP3 constant bit rate in kbps (default 64).")
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
@@ -301,7 +350,7 @@ def build(source: str, outdir: Path | None, quiet: bool, as_json: bool, keep_fur
                            replace=replace)
     summary = dropped_summary(loaded.document)
     for line in _structure_warnings(plan_tracks(loaded.document, settings), summary):
-        click.echo(f"warning: {line}", err=True)
+        _echo(f"warning: {line}", err=True)
 
     bars: dict[str, Any] = {}
 
@@ -313,7 +362,7 @@ def build(source: str, outdir: Path | None, quiet: bool, as_json: bool, keep_fur
             label = {"clips": "Synthesizing clips", "tracks": "Writing tracks    ",
                      "formats": "Writing formats   "}[event.stage]
             bar = click.progressbar(length=event.total, label=label, file=sys.stderr,
-                                    show_pos=True, item_show_func=lambda item: item)
+                                    show_pos=True, item_show_func=lambda item: for_terminal(item, multiline=False) if item else item)
             bar.__enter__()
             bars[event.stage] = bar
         bar.update(event.done - bar.pos, event.label or None)
@@ -327,16 +376,16 @@ def build(source: str, outdir: Path | None, quiet: bool, as_json: bool, keep_fur
             if not bar.finished:
                 bar.__exit__(None, None, None)
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        _echo(f"warning: {warning}", err=True)
     if as_json:
         data = report.to_dict()
         data.update(dropped_words=summary.words, dropped_share=round(summary.share, 4))
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        _echo_json(data)
         return
     if quiet:
         return
     verb = "Would rebuild" if dry_run else "Rebuilt"
-    click.echo(
+    _echo(
         f"{verb} {len(report.rebuilt)} of {report.tracks} tracks ({len(report.unchanged)} unchanged, "
         f"{len(report.removed)} removed); clips: {report.clips_synthesized} to synthesize, "
         f"{report.clips_reused} from cache." if dry_run else
@@ -347,20 +396,20 @@ def build(source: str, outdir: Path | None, quiet: bool, as_json: bool, keep_fur
     )
     if dry_run:
         for track in report.plan["tracks"]:
-            click.echo(f"  {track['action']:<7} {track['file']}")
+            _echo(f"  {track['action']:<7} {track['file']}")
         for fmt in report.plan["formats"]:
-            click.echo(f"  {'export' if fmt['action'] == 'export' else 'keep':<7} format {fmt['name']}")
+            _echo(f"  {'export' if fmt['action'] == 'export' else 'keep':<7} format {fmt['name']}")
         for file in report.plan["removed"]:
-            click.echo(f"  {'remove':<7} {file}")
+            _echo(f"  {'remove':<7} {file}")
         for name in report.formats_removed:
-            click.echo(f"  {'remove':<7} format {name}")
+            _echo(f"  {'remove':<7} format {name}")
     else:
         if report.formats or report.formats_removed:
             made = ", ".join(f"{name} ({status})" for name, status in report.formats.items()) or "none"
             gone = f"; removed: {', '.join(report.formats_removed)}" if report.formats_removed else ""
-            click.echo(f"Formats: {made}{gone}.")
-        click.echo(f"Source: {summary.describe()}.")
-        click.echo(f"Guide written to {report.outdir}/")
+            _echo(f"Formats: {made}{gone}.")
+        _echo(f"Source: {summary.describe()}.")
+        _echo(f"Guide written to {report.outdir}/")
 
 
 def _chosen_formats(option: str | None, settings: GuideSettings) -> tuple[str, ...] | None:
@@ -415,7 +464,7 @@ def init(source: str, output: Path, keep_furniture: bool, faq_mode: str | None, 
         os.replace(tmp, output)
     except OSError as exc:
         raise AudioguideError(f"{output}: cannot write ({exc.strerror})") from None
-    click.echo(f"Wrote {output} ({len(loaded.document.chapters)} chapters). Edit it, then: audioguide build {output}")
+    _echo(f"Wrote {output} ({len(loaded.document.chapters)} chapters). Edit it, then: audioguide build {output}")
 
 
 # ---------------------------------------------------------------- say
@@ -457,13 +506,13 @@ def say(text: str, output: Path, no_audio: bool, guide: Path | None, lexicon_fil
     if not clips:
         raise AudioguideError("nothing to say: the text has no words")
     for clip in clips:
-        click.echo(clip.speech)
+        _echo(clip.speech)
     for warning in find_warnings(text):
-        click.echo(f"warning: {warning.text!r}: {warning.message}", err=True)
+        _echo(f"warning: {warning.text!r}: {warning.message}", err=True)
     if no_audio:
         return
     seconds = _write_clip(clips, settings, output)
-    click.echo(f"Wrote {output} ({seconds:.1f} s)", err=True)
+    _echo(f"Wrote {output} ({seconds:.1f} s)", err=True)
 
 
 def _write_clip(clips: list, settings: GuideSettings, output: Path) -> float:
@@ -548,9 +597,9 @@ def cache_info(cache_dir: Path | None, as_json: bool) -> None:
 
     stats = ClipCache(cache_dir or default_cache_dir()).stats()
     if as_json:
-        click.echo(json.dumps({"root": str(stats.root), "entries": stats.entries, "bytes": stats.bytes}))
+        _echo_json({"root": str(stats.root), "entries": stats.entries, "bytes": stats.bytes}, indent=None)
         return
-    click.echo(f"{stats.root}\n{stats.entries} clips, {_size(stats.bytes)}")
+    _echo(f"{stats.root}\n{stats.entries} clips, {_size(stats.bytes)}")
 
 
 @cache.command("prune")
@@ -587,14 +636,14 @@ def cache_prune(cache_dir: Path | None, unused_by: Path | None, older_than: floa
                                dry_run=dry_run)
     left = clip_cache.stats()
     if as_json:
-        click.echo(json.dumps({"removed": removed.entries, "removed_bytes": removed.bytes,
-                               "entries": left.entries, "bytes": left.bytes, "dry_run": dry_run}))
+        _echo_json({"removed": removed.entries, "removed_bytes": removed.bytes,
+                    "entries": left.entries, "bytes": left.bytes, "dry_run": dry_run}, indent=None)
         return
     if dry_run:
-        click.echo(f"Would remove {removed.entries} clips ({_size(removed.bytes)}) of {left.entries} "
-                   f"({_size(left.bytes)}).")
+        _echo(f"Would remove {removed.entries} clips ({_size(removed.bytes)}) of {left.entries} "
+              f"({_size(left.bytes)}).")
         return
-    click.echo(f"Removed {removed.entries} clips ({_size(removed.bytes)}); {left.entries} left ({_size(left.bytes)}).")
+    _echo(f"Removed {removed.entries} clips ({_size(removed.bytes)}); {left.entries} left ({_size(left.bytes)}).")
 
 
 # ---------------------------------------------------------------- voices
@@ -613,15 +662,15 @@ def voices(engine: str | None, as_json: bool) -> None:
     classes = [engine_class(engine)] if engine else list(available_engines().values())
     rows = [voice for cls in classes for voice in cls.voices()]
     if as_json:
-        click.echo(json.dumps([dataclasses.asdict(v) for v in rows], indent=2, ensure_ascii=False))
+        _echo_json([dataclasses.asdict(v) for v in rows])
         return
     for cls in classes:
         mode = "offline" if cls.offline else "online (needs the internet)"
-        click.echo(f"{cls.name}: {mode}")
+        _echo(f"{cls.name}: {mode}")
         for voice in (v for v in rows if v.engine == cls.name):
             mark = " (default)" if voice.default else ""
             desc = f"  {voice.description}" if voice.description else ""
-            click.echo(f"  {voice.name:<10} {voice.language:<8}{mark}{desc}")
+            _echo(f"  {voice.name:<10} {voice.language:<8}{mark}{desc}")
 
 
 if __name__ == "__main__":  # pragma: no cover

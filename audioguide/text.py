@@ -1,20 +1,123 @@
-"""Small text helpers every stage shares: spoken headings, slugs, times and durations."""
+"""Small text helpers every stage shares: spoken headings, slugs, times and durations, and text
+that came from outside (a page, a guide script, a file name) made safe for where it goes.
+
+* :func:`as_sentence`, :func:`slug`, :func:`folder_slug`: spoken headings, slugs.
+* time formatters (SMIL, DAISY, WebVTT clocks, spoken durations).
+
+One helper per destination, used by every layer that writes to it:
+
+* :func:`strip_controls`: the source stage; drops NUL, control and bidi
+  override characters from content (keeping the line breaks and tabs that
+  are structure).
+* :func:`one_line`: line-based files (``playlist.m3u8``, FFMETADATA,
+  ``musiconhold.conf``): no CR, LF or other line separator can start a new
+  line, so a title can never inject an entry.
+* :func:`for_terminal`: everything the CLI prints; escape sequences (CSI,
+  OSC, BEL, clear screen) and other controls are removed.
+* :func:`language_tag`: a BCP 47 language tag, or None.
+* :func:`recorded_url`: a URL as it may be recorded (no query, no fragment,
+  no user or password).
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
+# Bidirectional embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI):
+# they reorder what is displayed, so a name can list as something else.
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+# C0 and C1 controls, DEL, lone surrogates, noncharacters U+FFFE/U+FFFF, bidi controls.
+_CONTROLS = "\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff" + BIDI_CONTROLS
+_CONTROL_RE = re.compile(f"[{_CONTROLS}]")
+# Every control except TAB (0x09) and LF (0x0a).
+_LAYOUT_SAFE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff" + BIDI_CONTROLS + "]")
+
+_LINE_SEPARATORS_RE = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+
+# Terminal escape sequences: CSI (ESC [ ... final byte, or the 8-bit CSI), OSC / DCS / SOS /
+# PM / APC strings (ended by BEL or ST), and two-byte ESC sequences (ESC c clears the screen).
+_ESCAPE_RE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f]).*?(?:\x07|\x1b\\|\x9c|$)"
+    r"|\x1b[ -/]*[0-~]",
+    re.DOTALL,
+)
+
+
+def strip_controls(text: str, *, keep_layout: bool = True) -> str:
+    """``text`` without control, bidi-override or surrogate characters.
+
+    With ``keep_layout`` the line feed and tab stay (they are structure in
+    paragraphs and guide scripts); without it they become spaces (a title).
+    """
+    if keep_layout:
+        return _LAYOUT_SAFE_RE.sub("", text)
+    return _CONTROL_RE.sub("", _LINE_SEPARATORS_RE.sub(" ", text.replace("\t", " ")))
+
+
+def one_line(text: str) -> str:
+    """``text`` as one line: every run of white space (line breaks too) as one space, none at
+    the ends, and no control character (line-based files, folded text in the exporters)."""
+    return " ".join(strip_controls(text, keep_layout=False).split())
+
+
+def for_terminal(text: str, *, multiline: bool = True) -> str:
+    """``text`` safe to print: no escape sequences, no controls (line feeds kept if ``multiline``)."""
+    text = _ESCAPE_RE.sub("", text)
+    if multiline:
+        return "\n".join(strip_controls(line, keep_layout=False) for line in text.split("\n"))
+    return strip_controls(text, keep_layout=False)
+
+
+# BCP 47 (RFC 5646) langtag: language, extlang, script, region, variants, extensions,
+# private use; or a private-use tag alone. Grandfathered tags ("i-klingon") are not accepted.
+_ALPHANUM = "[A-Za-z0-9]"
+_LANGTAG_RE = re.compile(
+    r"^(?:"
+    r"(?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4,8})"  # language (+ extlang)
+    r"(?:-[A-Za-z]{4})?"                                       # script
+    r"(?:-(?:[A-Za-z]{2}|[0-9]{3}))?"                          # region
+    rf"(?:-(?:{_ALPHANUM}{{5,8}}|[0-9]{_ALPHANUM}{{3}}))*"      # variants
+    rf"(?:-[0-9A-WY-Za-wy-z](?:-{_ALPHANUM}{{2,8}})+)*"         # extensions
+    rf"(?:-[Xx](?:-{_ALPHANUM}{{1,8}})+)?"                      # private use
+    rf"|[Xx](?:-{_ALPHANUM}{{1,8}})+"
+    r")$"
+)
+
+
+def language_tag(value: str) -> str | None:
+    """``value`` as a BCP 47 language tag ("en", "pt-BR", "zh-Hant-TW"), or None if it is not one.
+
+    An underscore is read as a hyphen ("en_US", as locales write it).
+    """
+    tag = value.strip().replace("_", "-")
+    return tag if _LANGTAG_RE.match(tag) else None
+
+
+def recorded_url(url: str) -> str:
+    """The URL without query string, fragment, user name or password: what may be written down.
+
+    A query often carries a session or access token (``?access_token=...``).
+    """
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return url.split("?", 1)[0].split("#", 1)[0]
+    if ":" in host:  # an IPv6 address
+        host = f"[{host}]"
+    return urlunsplit((parts.scheme, host + port, parts.path, "", ""))
+
 
 def as_sentence(text: str) -> str:
     """Headings are spoken as sentences: end them with a full stop if they have no ending."""
     text = text.strip()
     return text if not text or text[-1] in ".?!" else f"{text}."
-
-
-def one_line(text: str) -> str:
-    """Every run of white space (line breaks too) as one space, none at the ends."""
-    return " ".join(text.split())
 
 
 def slug(text: str, limit: int) -> str:

@@ -15,7 +15,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "audioguide"
 
 # Each stage and the stages it may import (besides the shared base and itself).
-BASE = {"audioguide", "audioguide.errors", "audioguide.hashing", "audioguide.text"}
+BASE = {"audioguide", "audioguide.errors", "audioguide.hashing", "audioguide.text",
+        "audioguide.files", "audioguide.net"}  # files: bounded reads; net: connection errors
 LAYERS: dict[str, set[str]] = {
     "model": set(),
     "sources": {"model"},

@@ -58,7 +58,7 @@ def test_damaged_entry_is_discarded(tmp_path, damage):
 
 
 def test_decode_entry_rejects_short_data():
-    assert decode_entry(encode_entry(audio())[:10]) is None
+    assert decode_entry(encode_entry(audio(), "ab" * 32)[:10], "ab" * 32) is None
 
 
 def test_put_leaves_no_temporary_files(tmp_path):

@@ -119,4 +119,4 @@ def test_bad_template_option(tmp_path):
     result = run("outline", str(src))
     assert result.exit_code == 0
     result = run("build", str(src), "-o", str(tmp_path / "o"), "--announce-template", "Track {nope}")
-    assert_one_line_error(result, "unknown placeholder {nope}")
+    assert_one_line_error(result, "unknown placeholder '{nope}'")

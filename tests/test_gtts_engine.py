@@ -204,7 +204,7 @@ def test_only_the_failing_piece_is_resent(fake, sleeps):
 def test_500_always_fails_after_all_attempts(fake, sleeps):
     fake.default = 500
     eng = GTTSEngine(VoiceSettings(engine="gtts"), attempts=4, base_delay=0.25)
-    with pytest.raises(EngineError, match="after 4 attempts: HTTP 500") as info:
+    with pytest.raises(EngineError, match=r"after 4 attempts: server error \(HTTP 500") as info:
         eng.synthesize("Hello world.")
     assert not isinstance(info.value, EngineUnavailable)
     assert len(fake.requests) == 4
@@ -244,7 +244,7 @@ def test_connection_refused_is_one_clear_error(fake, monkeypatch, sleeps):
     message = str(info.value)
     host = url.removeprefix("http://")
     assert message == (
-        f"gTTS needs Google's servers and cannot reach {host} (connection refused); "
+        f"gTTS needs Google's servers and cannot reach {host}: connection refused (is the server running?); "
         "use the offline engine: --engine piper"
     )
     assert info.value.__cause__ is None and info.value.__suppress_context__
@@ -256,7 +256,7 @@ def test_dns_failure_is_unavailable(monkeypatch, sleeps):
     for var in PROXY_VARS:
         monkeypatch.delenv(var, raising=False)
     eng = engine(tld="invalid")  # translate.google.invalid never resolves (RFC 2606)
-    with pytest.raises(EngineUnavailable, match=r"cannot reach translate\.google\.invalid .*--engine piper"):
+    with pytest.raises(EngineUnavailable, match=r"cannot reach translate\.google\.invalid: host not found \(DNS.*--engine piper"):
         eng.synthesize("Hello world.")
     assert sleeps == []
 

@@ -189,7 +189,7 @@ def documents(draw: st.DrawFn) -> Document:
         faq_title=draw(_line_text),
         publisher=draw(st.none() | _line_text),
         author=draw(st.none() | _line_text),
-        language=draw(_line_text),
+        language=draw(st.sampled_from(["en", "no", "de-CH", "pt-BR", "zh-Hant-TW", "x-private"])),  # BCP 47
         source=draw(st.none() | _line_text),
     )
 
@@ -423,7 +423,7 @@ ERRORS = [
                  id="rate-bool"),
     pytest.param("voice: {rate: .nan}\n" + MINIMAL, 1, "voice.rate must be a number",
                  id="rate-nan"),
-    pytest.param("voice: {rate: 0}\n" + MINIMAL, 1, "voice.rate must be greater than 0",
+    pytest.param("voice: {rate: 0}\n" + MINIMAL, 1, "voice.rate must be between 0.25 and 4, not 0",
                  id="rate-zero"),
     pytest.param("voice: {engine: [piper]}\n" + MINIMAL, 1,
                  "voice.engine must be text, not a list", id="engine-list"),

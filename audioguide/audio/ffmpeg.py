@@ -54,6 +54,9 @@ def configure_pydub() -> None:
     AudioSegment.converter = ffmpeg_exe()
 
 
+_DISK_CUES = ("No space left on device", "Disk quota exceeded", "Read-only file system", "File too large")
+
+
 def run(args: Sequence[str], *, input_bytes: bytes | None = None) -> bytes:
     """Run ffmpeg with ``args`` (no binary name); return stdout, raise on failure."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", *args]
@@ -61,6 +64,9 @@ def run(args: Sequence[str], *, input_bytes: bytes | None = None) -> bytes:
     proc = subprocess.run(cmd, input=input_bytes, capture_output=True, check=False)
     if proc.returncode != 0:
         err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        disk = next((cue for cue in _DISK_CUES if any(cue in line for line in err)), None)
+        if disk and args and args[-1] != "-":  # the output file comes last
+            raise AudioToolError(f"{args[-1]}: cannot write ({disk}); free some space, or write elsewhere")
         raise AudioToolError(f"ffmpeg failed: {err[-1] if err else 'exit ' + str(proc.returncode)}")
     return proc.stdout
 

@@ -35,7 +35,8 @@ from audioguide.build.plan import (
     plan_build,
 )
 from audioguide.build.scheduler import SynthesisStats
-from audioguide.errors import AudioguideError
+from audioguide.errors import AudioguideError, OutputError
+from audioguide.files import check_file_names
 from audioguide.exporters.playlist import render_m3u8
 from audioguide.exporters.registry import DEFAULT_FORMATS, FORMATS
 from audioguide.hashing import sha256_file
@@ -173,13 +174,18 @@ def execute(plan: BuildPlan, options: BuildOptions, progress: Progress | None = 
     report.removed = list(plan.removed)
     report.formats_removed = list(plan.formats_removed)
     report.workers = scheduler.worker_count(options.jobs)
+    check_file_names([work.file for work in plan.tracks], outdir, error=OutputError)  # before any synthesis
 
     with ExitStack() as stack:
-        if options.use_cache:
-            cache_root = options.cache_dir or default_cache_dir()
-        else:
-            cache_root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="audioguide-clips-")))
-        cache = ClipCache(cache_root)
+        cache: ClipCache | None = ClipCache(options.cache_dir or default_cache_dir()) if options.use_cache else None
+        if cache is not None and not options.dry_run:  # a full or read-only cache disk: build without it
+            need = int(sum(w.spoken.track.estimated_seconds for w in plan.to_render) * plan.environment.rate * 2)
+            problem = cache.write_problem(need)
+            if problem:
+                report.warnings.append(f"{problem}; building without the clip cache")
+                cache = None
+        if cache is None:
+            cache = ClipCache(Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="audioguide-clips-"))))
         needed = plan.clips()
         missing = [job for job in needed if options.force or not cache.has(job.key)]  # track order
         report.clips_synthesized = len(missing)
@@ -188,7 +194,7 @@ def execute(plan: BuildPlan, options: BuildOptions, progress: Progress | None = 
             report.seconds = time.perf_counter() - started
             return report
 
-        source = ClipSource(cache_root, plan.settings.voice)
+        source = ClipSource(cache.root, plan.settings.voice)
         staging = folder.start()
         try:
             records = _render_tracks(plan, missing, source, staging, options, progress, report)
@@ -342,10 +348,14 @@ def _export_formats(guide: FinishedGuide, plan: BuildPlan, report: BuildReport, 
 
 def _write_companions(plan: BuildPlan, records: list[TrackRecord], staging: Path) -> None:
     """Playlist and transcripts, from the records (reused tracks included)."""
-    (staging / PLAYLIST_NAME).write_text(
-        render_m3u8(plan.info.title, [(r.file, r.title, r.duration_s) for r in records]), encoding="utf-8"
-    )
-    transcripts = staging / TRANSCRIPTS_DIR
-    transcripts.mkdir()
-    for work in plan.tracks:
-        (transcripts / f"{work.spoken.track.stem}.txt").write_text(work.spoken.transcript, encoding="utf-8")
+    path = staging / PLAYLIST_NAME
+    try:  # a full disk is one line naming the file
+        path.write_text(render_m3u8(plan.info.title, [(r.file, r.title, r.duration_s) for r in records]),
+                        encoding="utf-8")
+        path = staging / TRANSCRIPTS_DIR
+        path.mkdir()
+        for work in plan.tracks:
+            path = staging / TRANSCRIPTS_DIR / f"{work.spoken.track.stem}.txt"
+            path.write_text(work.spoken.transcript, encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None

@@ -15,6 +15,7 @@ to -17.2 LUFS. Only if that fails is the whole file lowered by the excess
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from audioguide.audio import ffmpeg
+from audioguide.errors import AudioguideError
 from audioguide.audio.mp3 import MAX_PEAK_PASSES, PEAK_STEP_DB
 from audioguide.model.guide import FinishedGuide
 
@@ -80,7 +82,13 @@ class SampleStore:
             return np.fromfile(path, dtype="<f4")
         track = guide.tracks[index]
         samples = np.asarray(guide.samples(track, extra_db), dtype="<f4")  # already float32: the copy read back is exact
-        samples.tofile(path)
+        part = path.with_name(f".{path.name}.part")
+        try:  # whole or not at all: a half-written file must never be read back as the track
+            samples.tofile(part)
+            os.replace(part, path)
+        except OSError as exc:
+            part.unlink(missing_ok=True)
+            raise AudioguideError(f"{path}: cannot write the sample store ({exc.strerror or exc})") from None
         return samples
 
 

@@ -24,6 +24,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from audioguide.text import one_line
 from audioguide.audio import ffmpeg
 from audioguide.audio.mp3 import ENCODER_GAIN_DB
 from audioguide.errors import AudioguideError
@@ -78,8 +79,9 @@ def ffmetadata(guide: FinishedGuide, marks: Sequence[Chapter]) -> str:
 
 
 def _escape(value: str) -> str:
-    """FFMETADATA escaping: backslash before '=', ';', '#', '\\' and newlines."""
-    return re.sub(r"([=;#\\\n])", r"\\\1", value)
+    """FFMETADATA escaping: one line (no CR or LF can start a key or a [CHAPTER]), then a
+    backslash before '=', ';', '#' and '\\'."""
+    return re.sub(r"([=;#\\])", r"\\\1", one_line(value))
 
 
 def aac_bitrate(guide: FinishedGuide) -> int:

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from audioguide.text import one_line
+
 
 def render_m3u8(title: str, entries: Iterable[tuple[str, str, float]]) -> str:
-    """``entries``: (file name, track title, duration in seconds)."""
-    lines = ["#EXTM3U", f"#PLAYLIST:{title}"]
+    """``entries``: (file name, track title, duration in seconds).
+
+    Every value is written as one line (:func:`~audioguide.text.one_line`): a
+    CR or LF in a title cannot add an entry or a directive to the playlist.
+    """
+    lines = ["#EXTM3U", f"#PLAYLIST:{one_line(title)}"]
     for file_name, track_title, duration in entries:
-        lines.append(f"#EXTINF:{round(duration)},{track_title}")
-        lines.append(file_name)
+        lines.append(f"#EXTINF:{round(duration)},{one_line(track_title)}")
+        lines.append(one_line(file_name))
     return "\n".join(lines) + "\n"

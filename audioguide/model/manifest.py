@@ -8,9 +8,13 @@ the existing MP3 can be kept byte for byte.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import Any
+import logging
+import math
+from dataclasses import MISSING, asdict, dataclass, field, fields
+from pathlib import Path, PurePosixPath
+from typing import Any, get_type_hints
+
+logger = logging.getLogger(__name__)
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = "audioguide-manifest"
@@ -72,19 +76,103 @@ class Manifest:
 
 
 def load_manifest(folder: Path) -> Manifest | None:
-    """The manifest in ``folder``, or None when absent, unreadable or of another format."""
+    """The manifest in ``folder``, or None when absent, unreadable, of another format, or of
+    the wrong shape (a hand-edited ``[]``, ``null``, ``formats: []``, a track file
+    ``/etc/passwd`` or ``../x``): such a folder is treated as having no previous build."""
     path = folder / MANIFEST_NAME
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format") != MANIFEST_FORMAT or data.get("version") != MANIFEST_VERSION:
-            return None
-        tracks = [
-            TrackRecord(**{**t, "clips": [ClipRecord(**c) for c in t.get("clips", [])]})
-            for t in data["tracks"]
-        ]
-        return Manifest(**{**data, "tracks": tracks})
-    except (OSError, ValueError, TypeError, KeyError):
+    except (OSError, ValueError):
         return None
+    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT or data.get("version") != MANIFEST_VERSION:
+        return None
+    problem = manifest_problem(data)
+    if problem:
+        logger.warning("%s: ignoring the previous build's manifest (%s); rebuilding everything", path, problem)
+        return None
+    tracks = [TrackRecord(**{**t, "clips": [ClipRecord(**c) for c in t.get("clips", [])]}) for t in data["tracks"]]
+    return Manifest(**{**data, "tracks": tracks})
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+_CHECKS: dict[type, Any] = {
+    str: lambda v: isinstance(v, str),
+    int: lambda v: isinstance(v, int) and not isinstance(v, bool),
+    float: _is_number,
+}
+
+
+def _fields_problem(record: Any, cls: type, where: str, skip: tuple[str, ...] = ()) -> str | None:
+    """Whether a JSON object has exactly the fields of dataclass ``cls``, each of its type."""
+    if not isinstance(record, dict):
+        return f"{where} is not an object"
+    hints = get_type_hints(cls)
+    names = {f.name for f in fields(cls)}
+    required = {f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING}
+    unknown = sorted(set(record) - names)
+    if unknown:
+        return f"{where} has an unknown field '{unknown[0]}'"
+    missing = sorted(required - set(record))
+    if missing:
+        return f"{where} has no '{missing[0]}'"
+    for name, value in record.items():
+        if name in skip:
+            continue
+        hint = hints[name]
+        optional = hint == (str | None)
+        check = _CHECKS.get(str if optional else hint)
+        if check is not None and not (check(value) or (optional and value is None)):
+            return f"{where}: '{name}' has the wrong type"
+    return None
+
+
+def safe_relative_path(value: Any, *, folders: bool = True) -> bool:
+    """A path that stays inside the guide folder: relative, no '..', no empty part, no NUL;
+    with ``folders=False`` a plain file name."""
+    if not isinstance(value, str) or not value or "\0" in value or "\\" in value:
+        return False
+    pure = PurePosixPath(value)
+    if pure.is_absolute() or any(part in ("..", ".") for part in value.split("/")) or "" in value.split("/"):
+        return False
+    return folders or len(pure.parts) == 1
+
+
+def manifest_problem(data: Any) -> str | None:
+    """What makes ``data`` (parsed manifest.json) unusable as a previous build, or None."""
+    problem = _fields_problem(data, Manifest, "the manifest", skip=("tracks", "engine", "dropped", "formats"))
+    if problem:
+        return problem
+    if not isinstance(data["engine"], dict) or not isinstance(data["dropped"], list):
+        return "'engine' or 'dropped' has the wrong type"
+    tracks = data["tracks"]
+    if not isinstance(tracks, list):
+        return "'tracks' is not a list"
+    for index, track in enumerate(tracks, 1):
+        problem = _fields_problem(track, TrackRecord, f"track {index}", skip=("clips",))
+        if problem:
+            return problem
+        if not safe_relative_path(track["file"], folders=False) or not safe_relative_path(track["transcript"]):
+            return f"track {index}: a file name leads outside the guide folder"
+        clips = track.get("clips", [])
+        if not isinstance(clips, list):
+            return f"track {index}: 'clips' is not a list"
+        for clip in clips:
+            problem = _fields_problem(clip, ClipRecord, f"track {index}: a clip")
+            if problem:
+                return problem
+    formats = data.get("formats", {})
+    if not isinstance(formats, dict):
+        return "'formats' is not an object"
+    for name, entry in formats.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("hash"), str) \
+                or not isinstance(entry.get("files"), list):
+            return f"format '{name}' is not an object with a hash and a list of files"
+        if not all(safe_relative_path(f) for f in entry["files"]):
+            return f"format '{name}': a file name leads outside the guide folder"
+    return None
 
 
 def clip_keys_used_under(folder: Path) -> set[str]:

@@ -6,6 +6,7 @@ out. Text here is still *written* text; the speech stage makes it speakable.
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass
 from typing import Literal
@@ -15,12 +16,14 @@ from pathvalidate import sanitize_filename
 from audioguide.model.settings import FaqMode, GuideSettings, Pauses
 from audioguide.model.document import Chapter, ChapterKind, Document, Dropped, is_item
 from audioguide.errors import AudioguideError
-from audioguide.text import as_sentence
+from audioguide.text import as_sentence, strip_controls
 
 WORDS_PER_MINUTE = 155  # typical comfortable rate of synthetic speech
 MAX_TITLE_CHARS_IN_FILENAME = 100
 TEMPLATE_FIELDS = {"number", "total", "title", "kind", "group"}
+_FIELD_ORDER = ("number", "total", "title", "kind", "group")
 LONG_TRACK_S = 600.0  # outline flags a track longer than this: too long to find one's way in
+MAX_TITLE_BYTES_IN_FILENAME = 180  # "NN - " + title + ".mp3", with room for a ".name.part" while writing
 
 Role = Literal["announcement", "heading", "lead", "question", "paragraph", "item"]
 
@@ -80,26 +83,64 @@ def template_fields(template: str) -> set[str]:
     return {name.split(".")[0].split("[")[0] for name in names}
 
 
+def template_problem(template: str) -> str | None:
+    """What is wrong with an announcement template, or None: the one check for the
+    guide script's ``announce_template`` and ``--announce-template``.
+
+    Placeholders must be exactly {number}, {total}, {title}, {kind}, {group}
+    (no attributes or indexes); conversions and format specs must work on
+    them ("{number:02d}" does, "{title:d}" does not), and no width may be huge.
+    """
+    allowed = ", ".join("{" + f + "}" for f in sorted(TEMPLATE_FIELDS, key=_FIELD_ORDER.index))
+    try:
+        parsed = [(name, spec) for _, name, spec, _ in string.Formatter().parse(template) if name is not None]
+    except ValueError as exc:
+        return f"is not a valid template ({exc}); write {{{{ and }}}} for literal braces"
+    for name, spec in parsed:
+        if name not in TEMPLATE_FIELDS:
+            return f"has unknown placeholder '{{{name}}}' (allowed: {allowed})"
+        if re.search(r"\d{4,}", spec or ""):
+            return f"is not a valid template (the format of {{{name}}} asks for a width over 999)"
+    try:
+        template.format(number=1, total=1, title="Title", kind="section", group="Topic")
+    except (ValueError, KeyError, IndexError, AttributeError, TypeError) as exc:
+        return f"is not a valid template ({exc})"
+    return None
+
+
 def check_template(template: str) -> None:
     """Reject an announcement template with unknown or malformed placeholders."""
-    fields = template_fields(template)
-    unknown = fields - TEMPLATE_FIELDS
-    if unknown:
-        allowed = ", ".join("{" + f + "}" for f in sorted(TEMPLATE_FIELDS))
-        raise AudioguideError(
-            f"announcement template {template!r}: unknown placeholder {{{sorted(unknown)[0]}}} (allowed: {allowed})"
-        )
+    problem = template_problem(template)
+    if problem:
+        raise AudioguideError(f"announcement template {template!r} {problem}")
 
 
 def file_stem(number: int, total: int, title: str) -> str:
-    """"NN - Title": zero-padded so every player sorts tracks in chapter order."""
+    """"NN - Title": zero-padded so every player sorts tracks in chapter order.
+
+    The title part is cut at a word boundary to at most 100 characters and
+    :data:`MAX_TITLE_BYTES_IN_FILENAME` bytes of UTF-8 (150 CJK characters are
+    450 bytes; file systems allow 255), and carries no control or bidi
+    override character (U+202E would make the name list reversed).
+    """
     width = max(2, len(str(total)))
-    safe = sanitize_filename(title, replacement_text="").strip()
+    safe = sanitize_filename(strip_controls(title, keep_layout=False), replacement_text="").strip()
     safe = " ".join(safe.split())
     if len(safe) > MAX_TITLE_CHARS_IN_FILENAME:  # cut at a word boundary
         safe = safe[: MAX_TITLE_CHARS_IN_FILENAME + 1].rsplit(" ", 1)[0]
-    safe = safe.rstrip(" .")
+    safe = _cut_to_bytes(safe.rstrip(" ."), MAX_TITLE_BYTES_IN_FILENAME).rstrip(" .")
     return f"{number:0{width}d} - {safe or 'Track'}"
+
+
+def _cut_to_bytes(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` UTF-8 bytes: at a space when one is near, else between
+    characters (never inside one)."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    cut = data[:limit].decode("utf-8", errors="ignore")  # drops a character cut in two
+    head, space, _ = cut.rpartition(" ")
+    return head if space and len(head) >= len(cut) // 2 else cut
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,35 @@ Defaults live here and nowhere else; the guide script and the CLI override them.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import Enum
 
 DEFAULT_ANNOUNCE_TEMPLATE = "Track {number} of {total}. {title}"
+
+# The range of every number a user may set, by setting name. One table, checked by
+# the guide script (located errors) and the command line (--rate, --target-lufs) alike:
+# a rate of 1e-9 asks Piper for a 978 GB buffer, nan or +50 LUFS breaks mastering.
+LIMITS: dict[str, tuple[float, float]] = {
+    "voice.rate": (0.25, 4.0),
+    "loudness.target_lufs": (-30.0, -10.0),  # quieter than -30 or louder than -10 is no listening level
+    "loudness.true_peak_dbtp": (-20.0, 0.0),
+}
+
+
+def number_problem(name: str, value: float) -> str | None:
+    """What is wrong with ``value`` for the setting ``name`` ("voice.rate"), or None.
+
+    The answer completes a sentence that starts with how the user wrote the
+    setting: "--rate must be between 0.25 and 4, not nan".
+    """
+    shown = "nan" if isinstance(value, float) and math.isnan(value) else f"{value:g}"
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+        return f"must be a number, not {shown}" if isinstance(value, (int, float)) else "must be a number"
+    low, high = LIMITS[name]
+    if not low <= value <= high:
+        return f"must be between {low:g} and {high:g}, not {shown}"
+    return None
 
 
 class FaqMode(str, Enum):

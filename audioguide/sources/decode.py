@@ -12,6 +12,9 @@ import unicodedata
 from pathlib import Path
 
 from audioguide.errors import SourceError
+from audioguide.files import read_regular_file
+from audioguide.model.document import Chapter, Document, Dropped, ListItem
+from audioguide.text import recorded_url, strip_controls
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +28,31 @@ def _looks_binary(data: bytes) -> bool:
     sample = data[:8192]
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
     return controls > max(4, len(sample) // 100)
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" for UTF-16 text without a byte-order mark, else None.
+
+    Text in a Latin script saved as UTF-16 has a NUL in every other byte (the
+    high byte of each character): in the odd bytes for little-endian, the even
+    ones for big-endian, and almost none on the other side. Binary data has no
+    such pattern. The sample must also decode to text without control characters.
+    """
+    sample = data[:8192]
+    if len(data) % 2 or len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if zeros_odd >= 0.3 and zeros_even <= 0.02:
+        codec = "utf-16-le"
+    elif zeros_even >= 0.3 and zeros_odd <= 0.02:
+        codec = "utf-16-be"
+    else:
+        return None
+    text = sample.decode(codec, errors="replace")
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\x0c" for ch in text) or "\ufffd" in text[:-1]:
+        return None
+    return codec
 
 
 # Labels that browsers read as Windows-1252 (WHATWG Encoding Standard).
@@ -56,6 +84,12 @@ def decode_bytes(data: bytes, name: str, declared: str | None = None) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise SourceError(f"{name}: invalid UTF-16 text ({exc.reason} at byte {exc.start})") from None
+    codec = _bomless_utf16(data)
+    if codec:
+        try:
+            return data.decode(codec)
         except UnicodeDecodeError as exc:
             raise SourceError(f"{name}: invalid UTF-16 text ({exc.reason} at byte {exc.start})") from None
     if _looks_binary(data):
@@ -109,19 +143,11 @@ def clean_text(text: str) -> str:
 
 
 def read_source_bytes(path: Path) -> bytes:
-    """The bytes of a source file (checked: exists, is a file, not too large, not empty)."""
+    """The bytes of a source file (checked: a regular file, not too large, not empty)."""
     name = str(path)
-    if not path.exists():
-        raise SourceError(f"{name}: no such file")
     if path.is_dir():
         raise SourceError(f"{name}: is a folder, not an article file")
-    try:
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise SourceError(f"{name}: file too large ({size} bytes; limit {MAX_SOURCE_BYTES})")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(f"{name}: cannot read ({exc.strerror})") from None
+    data = read_regular_file(path, limit=MAX_SOURCE_BYTES, error=SourceError)
     if not data.strip():
         raise SourceError(f"{name}: file is empty")
     return data
@@ -134,3 +160,46 @@ def read_text(path: Path) -> str:
     if not text.strip():
         raise SourceError(f"{name}: file holds no text")
     return text
+
+
+def _clean_paragraph(paragraph: str) -> str:
+    cleaned = strip_controls(paragraph, keep_layout=False)
+    if cleaned != paragraph:  # no double space where a character was taken out
+        cleaned = " ".join(cleaned.split())
+    return ListItem(cleaned) if isinstance(paragraph, ListItem) else cleaned
+
+
+def _clean_line(text: str | None) -> str | None:
+    return None if text is None else " ".join(strip_controls(text, keep_layout=False).split())
+
+
+def clean_document(document: Document) -> Document:
+    """``document`` without NUL, control, surrogate or bidi-override characters in any text.
+
+    Every source goes through this (HTML entities such as ``&#27;``, JSON-LD
+    strings and YAML escapes such as ``"\\x00"`` can bring them back after
+    :func:`clean_text`): they break XML formats (EPUB, DAISY), reorder file
+    names on screen (U+202E) and reach terminals. Titles become one line;
+    dropped text keeps its line breaks. A web address as ``source`` loses its
+    query and fragment (``?access_token=...``): the source is recorded in tags
+    and the manifest.
+    """
+    source = document.source
+    if source is not None and source.strip().lower().startswith(("http://", "https://")):
+        source = recorded_url(source)
+    chapters = []
+    for chapter in document.chapters:
+        paragraphs = tuple(p for p in (_clean_paragraph(p) for p in chapter.paragraphs) if p)
+        chapters.append(Chapter(kind=chapter.kind, title=_clean_line(chapter.title) or "Untitled",
+                                paragraphs=paragraphs, lead=_clean_line(chapter.lead) or None))
+    dropped = tuple(Dropped(strip_controls(d.text), d.reason, d.line) for d in document.dropped)
+    return Document(
+        title=_clean_line(document.title) or "Untitled",
+        chapters=tuple(chapters),
+        dropped=dropped,
+        faq_title=_clean_line(document.faq_title) or Document.faq_title,
+        publisher=_clean_line(document.publisher) or None,
+        author=_clean_line(document.author) or None,
+        language=document.language,
+        source=source,
+    )

@@ -25,7 +25,6 @@ from __future__ import annotations
 import logging
 import math
 import re
-import string
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn, Sequence
@@ -41,15 +40,20 @@ from audioguide.model.settings import (
     Loudness,
     Pauses,
     VoiceSettings,
+    number_problem,
 )
+from audioguide.model.plan import template_problem
 from audioguide.model.document import Chapter, ChapterKind, Document, Dropped, ListItem, is_item
 from audioguide.errors import GuideScriptError
+from audioguide.files import read_regular_file
+from audioguide.text import language_tag, strip_controls
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["GuideScript", "dump_guide", "load_guide", "load_guide_script", "SKIPPED_REASON", "PLACEHOLDERS"]
 
 SKIPPED_REASON = "skipped in guide script"
+MAX_SCRIPT_BYTES = 50 * 1024 * 1024  # as for article files
 PLACEHOLDERS = ("number", "total", "title", "kind", "group")
 
 TOP_KEYS = (
@@ -273,6 +277,12 @@ def _one_line(text: str) -> str:
     return " ".join(line.strip() for line in text.strip().split("\n") if line.strip())
 
 
+def _without_controls(text: str) -> str:
+    """``text`` without control characters, and no double space where one was taken out."""
+    cleaned = strip_controls(text)
+    return cleaned if cleaned == text else re.sub(r"[ \t]{2,}", " ", cleaned)
+
+
 def _paragraphs(text: str) -> tuple[str, ...]:
     """Split text at blank lines into normalised paragraphs; "- " lines are list items."""
     out: list[str] = []
@@ -293,6 +303,16 @@ def _paragraphs(text: str) -> tuple[str, ...]:
             elif joined:
                 out.append(joined.removeprefix(ESCAPE))
     return tuple(out)
+
+
+# A YAML 1.2 float: an exponent needs no dot ("1e12", "2E-3"); YAML 1.1 resolves these to text.
+_YAML12_FLOAT_RE = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$")
+
+
+def _yaml12_float(node: Node) -> bool:
+    """An unquoted scalar that YAML 1.2 reads as a number in exponent form and PyYAML as text."""
+    return (isinstance(node, ScalarNode) and node.tag == _STR and node.style is None
+            and bool(_YAML12_FLOAT_RE.match(node.value)))
 
 
 class _Reader:
@@ -332,11 +352,12 @@ class _Reader:
     # -- leaves
 
     def text(self, node: Node, name: str, *, optional: bool = False) -> str | None:
-        """A text value exactly as written (``no`` stays "no"); None if empty."""
+        """A text value exactly as written (``no`` stays "no"), without control characters
+        (a YAML escape such as "\\x1b" or "\\uD800" could bring them); None if empty."""
         if not isinstance(node, ScalarNode):
             self.fail(node, f"{name} must be text, not {_describe(node)}")
         value = "" if node.tag == _NULL else node.value
-        value = _one_line(value)
+        value = _one_line(_without_controls(value))
         if not value:
             if optional:
                 return None
@@ -350,12 +371,25 @@ class _Reader:
             self.fail(node, f"cannot read value {node.value!r}: {exc}".splitlines()[0])
 
     def number(self, node: Node, name: str) -> float:
+        if _yaml12_float(node):  # 1e12: PyYAML (YAML 1.1) reads it as text
+            value = float(node.value)
+            if not math.isfinite(value):
+                self.fail(node, f"{name} must be a number, not {_describe(node)}")
+            return value
         if not isinstance(node, ScalarNode) or node.tag not in (_INT, _FLOAT):
             self.fail(node, f"{name} must be a number, not {_describe(node)}")
         value = self._value(node)
         if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
             self.fail(node, f"{name} must be a number, not {_describe(node)}")
         return float(value)
+
+    def limited(self, node: Node, name: str) -> float:
+        """A number within the setting's range (:data:`~audioguide.model.settings.LIMITS`)."""
+        value = self.number(node, name)
+        problem = number_problem(name, value)
+        if problem:
+            self.fail(node, f"{name} {problem}")
+        return value
 
     def positive_number(self, node: Node, name: str) -> float:
         value = self.number(node, name)
@@ -364,7 +398,7 @@ class _Reader:
         return value
 
     def whole(self, node: Node, name: str, *, minimum: int) -> int:
-        if not isinstance(node, ScalarNode) or node.tag not in (_INT, _FLOAT):
+        if not _yaml12_float(node) and (not isinstance(node, ScalarNode) or node.tag not in (_INT, _FLOAT)):
             self.fail(node, f"{name} must be a whole number, not {_describe(node)}")
         value = self.number(node, name)
         if not value.is_integer():
@@ -399,7 +433,7 @@ class _Reader:
         if "voice" in group:
             voice = replace(voice, voice=self.text(group["voice"][1], "voice.voice", optional=True))
         if "rate" in group:
-            voice = replace(voice, rate=self.positive_number(group["rate"][1], "voice.rate"))
+            voice = replace(voice, rate=self.limited(group["rate"][1], "voice.rate"))
         for key in ("lang", "tld"):
             if key in group:
                 voice = replace(voice, **{key: self.text(group[key][1], f"voice.{key}")})
@@ -412,7 +446,7 @@ class _Reader:
 
     def loudness(self, keys: dict[str, tuple[ScalarNode, Node]]) -> Loudness:
         group = self.optional_group(keys, "loudness", LOUDNESS_KEYS)
-        values = {k: self.number(v, f"loudness.{k}") for k, (_, v) in group.items()}
+        values = {k: self.limited(v, f"loudness.{k}") for k, (_, v) in group.items()}
         return replace(Loudness(), **values)
 
     def encoding(self, keys: dict[str, tuple[ScalarNode, Node]]) -> Encoding:
@@ -425,20 +459,9 @@ class _Reader:
     def template(self, node: Node) -> str:
         value = self.text(node, "announce_template")
         assert value is not None
-        allowed = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
-        try:
-            fields = [f for _, f, _, _ in string.Formatter().parse(value) if f is not None]
-        except ValueError as exc:
-            self.fail(node, f"announce_template is not a valid template ({exc}); "
-                            "write {{ and }} for literal braces")
-        for field in fields:
-            if field not in PLACEHOLDERS:
-                self.fail(node, f"announce_template has unknown placeholder '{{{field}}}' "
-                                f"(allowed: {allowed})")
-        try:
-            value.format(number=1, total=1, title="Title", kind="section", group="Topic")
-        except (ValueError, KeyError, IndexError, AttributeError) as exc:
-            self.fail(node, f"announce_template is not a valid template ({exc})")
+        problem = template_problem(value)
+        if problem:
+            self.fail(node, f"announce_template {problem}")
         return value
 
     def formats(self, node: Node) -> tuple[str, ...]:
@@ -514,6 +537,19 @@ class _Reader:
             self.fail(node, f"{name} '{value}': no such file (paths are relative to the guide script)")
         return path
 
+    def language(self, keys: dict[str, tuple[ScalarNode, Node]]) -> str | None:
+        """A BCP 47 language tag (it becomes xml:lang in EPUB and DAISY, and the ID3 language)."""
+        if "language" not in keys:
+            return None
+        node = keys["language"][1]
+        value = self.text(node, "language", optional=True)
+        if value is None:
+            return None
+        tag = language_tag(value)
+        if tag is None:
+            self.fail(node, f"language {value!r} is not a BCP 47 language tag (e.g. en, en-GB, pt-BR)")
+        return tag
+
     def lexicon(self, keys: dict[str, tuple[ScalarNode, Node]], folder: Path) -> tuple[Path, ...]:
         if "lexicon" not in keys:
             return ()
@@ -527,6 +563,11 @@ class _Reader:
         files: list[Path] = []
         for item in items:
             path = self.path(item, "lexicon", folder)
+            if not path.resolve().is_relative_to(folder):
+                # A page's guide script must not read (and speak) files from anywhere:
+                # only what sits beside it, or what the user names with --lexicon.
+                self.fail(item, f"lexicon '{item.value}' is outside the guide script's folder "
+                                f"({folder}); give it on the command line with --lexicon")
             if path.suffix.lower() not in (".yaml", ".yml", ".pls"):
                 self.fail(item, f"lexicon '{item.value}': use a .yaml, .yml or .pls file")
             files.append(path)
@@ -562,7 +603,7 @@ class _Reader:
         if "text" in keys:
             text_node = keys["text"][1]
             text = self.text(text_node, f"{what}: text", optional=True)
-            paragraphs = _paragraphs(text_node.value) if text else ()
+            paragraphs = _paragraphs(_without_controls(text_node.value)) if text else ()
         if not paragraphs and not skip:
             where = keys["text"][1] if "text" in keys else node
             self.fail(where, f"{what} ('{title}') has no text")
@@ -575,10 +616,7 @@ class _Reader:
 
 def _read_text(path: Path) -> str:
     """The file's text; a located error if it cannot be read or is not UTF-8."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise GuideScriptError(f"{path}: cannot read guide script: {exc.strerror or exc}") from None
+    data = read_regular_file(path, limit=MAX_SCRIPT_BYTES, error=GuideScriptError, prefix="cannot read guide script: ")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -722,7 +760,7 @@ def load_guide_script(path: Path) -> GuideScript:
         faq_title=opt_text("faq_title") or Document.faq_title,
         publisher=opt_text("publisher"),
         author=opt_text("author"),
-        language=opt_text("language") or Document.language,
+        language=r.language(keys) or Document.language,
         source=opt_text("source"),
     )
     logger.debug(

@@ -51,6 +51,7 @@ from audioguide.sources.structure import (
     is_conclusion_heading,
     split_label,
 )
+from audioguide.text import language_tag
 from audioguide.sources.decode import clean_text, decode_bytes, read_source_bytes
 
 logger = logging.getLogger(__name__)
@@ -145,6 +146,7 @@ QUESTION_MARK = "data-audioguide-question"
 
 _XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _META_CHARSET_RE = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+MAX_DEPTH = 256  # libxml2's HTML parser keeps no element deeper than this
 _LANG_RE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
 _WORD_RE = re.compile(r"\w+")
 
@@ -308,9 +310,26 @@ def _parse(html: str, name: str) -> lxml.html.HtmlElement:
     if not text.strip():
         raise SourceError(f"{name}: the page is empty")
     try:
-        return lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise SourceError(f"{name}: not a readable HTML page ({exc})") from None
+    if _depth_reaches(root, MAX_DEPTH):
+        # libxml2 stops nesting at this depth and drops what lies deeper: the page
+        # would read as empty ("no article text"), which is not what is wrong with it.
+        raise SourceError(f"{name}: the page nests elements more than {MAX_DEPTH - 1} levels deep, "
+                          "deeper than the HTML parser reads; save the article as text or Markdown")
+    return root
+
+
+def _depth_reaches(root: Any, limit: int) -> bool:
+    """Whether the tree under ``root`` is ``limit`` elements deep (iterative: no recursion limit)."""
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth >= limit:
+            return True
+        stack.extend((child, depth + 1) for child in element)
+    return False
 
 
 def _text(parts: list[str]) -> str:
@@ -655,7 +674,8 @@ def _title(
 
 def _language(root: Any) -> str | None:
     lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
-    match = _LANG_RE.match(lang.strip())
+    tag = language_tag(lang)  # a page's lang is not trusted: it becomes xml:lang in EPUB and DAISY
+    match = _LANG_RE.match(tag) if tag else None
     return match.group(1).lower() if match else None
 
 

@@ -9,11 +9,12 @@ server says it is: HTML, plain text or Markdown. Every failure is one
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
-import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from audioguide import __version__
 from audioguide.model.settings import GuideSettings
@@ -64,7 +65,18 @@ def is_url(source: str | Path) -> bool:
 
 
 def load_source(source: str | Path, *, keep_furniture: bool = False, timeout: float = FETCH_TIMEOUT_S) -> LoadedSource:
-    """Parse ``source``: a URL, or a plain-text, Markdown, HTML or YAML guide-script file."""
+    """Parse ``source``: a URL, or a plain-text, Markdown, HTML or YAML guide-script file.
+
+    Whatever the parser, the document's text is cleaned of control characters
+    (:func:`~audioguide.sources.decode.clean_document`).
+    """
+    from audioguide.sources.decode import clean_document
+
+    loaded = _parse_source(source, keep_furniture=keep_furniture, timeout=timeout)
+    return dataclasses.replace(loaded, document=clean_document(loaded.document))
+
+
+def _parse_source(source: str | Path, *, keep_furniture: bool, timeout: float) -> LoadedSource:
     if is_url(source):
         return LoadedSource(load_url(str(source).strip(), keep_furniture=keep_furniture, timeout=timeout))
     path = Path(source)
@@ -117,20 +129,65 @@ def load_url(url: str, *, keep_furniture: bool = False, timeout: float = FETCH_T
 
 
 def fetch_url(url: str, *, timeout: float = FETCH_TIMEOUT_S, max_bytes: int = MAX_PAGE_BYTES) -> FetchedPage:
-    """Download one page: a timeout on connect, each read and the whole download; a size cap.
+    """Download one page within one deadline: ``timeout`` for connect, each read and the whole
+    download (a server that drips a byte a second is cut off at it); a size cap.
 
-    Timeouts, DNS failures, refused connections, HTTP errors, an oversized
-    body and a content type that is not a page are one-line SourceErrors.
+    Timeouts, DNS failures, refused connections, TLS failures, HTTP errors,
+    an oversized body and a content type that is not a page are one-line
+    SourceErrors, each with its own words (:mod:`audioguide.net`).
     """
+    import threading
+
+    outcome: list[FetchedPage | BaseException] = []
+    cancelled = threading.Event()
+    responses: list[Any] = []
+
+    def run() -> None:
+        try:
+            outcome.append(_download(url, timeout, max_bytes, cancelled, responses))
+        except BaseException as exc:  # handed to the caller's thread
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, name="audioguide-fetch", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        cancelled.set()
+        for response in responses:  # wake the blocked read; the thread then ends on its own
+            _abort(response)
+        raise SourceError(f"{url}: timed out after {timeout:g} s (the download took too long)")
+    result = outcome[0]
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
+def _abort(response: Any) -> None:
+    """Shut the socket under a streaming response (closing alone does not wake a blocked read)."""
+    import socket
+
+    try:
+        sock = response.raw._fp.fp.raw._sock  # requests -> urllib3 -> http.client -> socket
+        sock.shutdown(socket.SHUT_RDWR)
+    except (AttributeError, OSError):
+        pass
+    try:
+        response.close()
+    except Exception:  # noqa: BLE001 - best effort from another thread
+        pass
+
+
+def _download(url: str, timeout: float, max_bytes: int, cancelled: Any, responses: list[Any]) -> FetchedPage:
     import requests  # installed with gTTS; imported here so file sources never load it
 
+    from audioguide.net import TIMEOUT, connection_problem, http_problem
+
     headers = {"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5"}
-    started = time.monotonic()
     try:
         with requests.get(url, headers=headers, timeout=(timeout, timeout), stream=True, allow_redirects=True) as response:
+            responses.append(response)
             if response.status_code >= 400:
-                reason = f" {response.reason}" if response.reason else ""
-                raise SourceError(f"{url}: HTTP {response.status_code}{reason}")
+                raise SourceError(f"{url}: {http_problem(response.status_code, response.reason)}")
             content_type, charset = _content_type(response.headers.get("Content-Type", ""))
             if content_type and content_type not in HTML_TYPES | TEXT_TYPES | MARKDOWN_TYPES:
                 raise SourceError(f"{url}: not a web page (content type {content_type}); give an HTML, text or Markdown page")
@@ -140,25 +197,24 @@ def fetch_url(url: str, *, timeout: float = FETCH_TIMEOUT_S, max_bytes: int = MA
             chunks: list[bytes] = []
             size = 0
             for chunk in response.iter_content(chunk_size=65536):
+                if cancelled.is_set():
+                    raise SourceError(f"{url}: timed out after {timeout:g} s (the download took too long)")
                 size += len(chunk)
                 if size > max_bytes:
                     raise SourceError(f"{url}: page too large (over {max_bytes} bytes)")
-                if time.monotonic() - started > timeout:
-                    raise SourceError(f"{url}: timed out after {timeout:g} s (the download took too long)")
                 chunks.append(chunk)
             final_url = response.url or url
     except SourceError:
         raise
-    except requests.exceptions.Timeout:
-        raise SourceError(f"{url}: timed out after {timeout:g} s (no answer from the server)") from None
-    except requests.exceptions.SSLError:
-        raise SourceError(f"{url}: secure connection failed (TLS/SSL certificate problem)") from None
-    except requests.exceptions.ConnectionError as exc:
-        raise SourceError(f"{url}: {_connection_problem(exc)}") from None
     except requests.exceptions.TooManyRedirects:
         raise SourceError(f"{url}: too many redirects") from None
     except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema):
         raise SourceError(f"{url}: not a valid web address") from None
+    except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+        problem = connection_problem(exc)
+        if problem == TIMEOUT:
+            problem = f"timed out after {timeout:g} s (no answer from the server)"
+        raise SourceError(f"{url}: {problem}") from None
     except requests.exceptions.RequestException as exc:
         raise SourceError(f"{url}: download failed ({type(exc).__name__})") from None
     data = b"".join(chunks)
@@ -177,17 +233,3 @@ def _content_type(header: str) -> tuple[str, str | None]:
         if key.strip().lower() == "charset" and value.strip():
             charset = value.strip().strip("\"'")
     return kind.strip().lower(), charset
-
-
-def _connection_problem(exc: Exception) -> str:
-    """A short description of why a connection failed: unknown host, refused, other."""
-    text = str(exc)
-    if any(cue in text for cue in ("NameResolutionError", "Name or service not known", "nodename nor servname",
-                                     "getaddrinfo failed", "Temporary failure in name resolution",
-                                     "No address associated", "Failed to resolve")):
-        return "host not found (DNS lookup failed; check the address and the internet connection)"
-    if "Connection refused" in text or "ConnectionRefused" in text:
-        return "connection refused (is the server running?)"
-    if "Network is unreachable" in text:
-        return "network unreachable (no internet connection?)"
-    return "cannot connect to the server"

@@ -52,6 +52,7 @@ from pathlib import Path
 
 import yaml
 
+from audioguide.files import read_regular_file
 from audioguide.errors import GuideScriptError, SourceError
 from audioguide.model.settings import GuideSettings
 from audioguide.speech.builtin_lexicon import BUILTIN_ENTRIES
@@ -301,12 +302,11 @@ def _check_entry(key: object, value: object, source: str, line: int | None = Non
     return key_text, value_text
 
 
+MAX_LEXICON_BYTES = 50 * 1024 * 1024
+
+
 def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise SourceError(f"{path}: cannot read lexicon file: {reason}") from exc
+    return read_regular_file(path, limit=MAX_LEXICON_BYTES, error=SourceError, prefix="cannot read lexicon file: ")
 
 
 def _load_yaml(path: Path) -> dict[str, str]:

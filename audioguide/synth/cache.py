@@ -6,7 +6,14 @@ the cache format version. Entries are written to a temporary file and renamed
 into place, and verified on read (magic, length, checksum): a corrupt or
 truncated entry is deleted and reported as missing, never played.
 
-Entry layout: ``AGC1`` | rate (u32) | samples (u64) | sha256(payload) | int16 LE payload.
+Entry layout: ``AGC2`` | rate (u32) | samples (u64) | key (64 ASCII hex digits) |
+sha256(rate, samples, key, payload) | int16 LE payload. An entry names its own key and
+the checksum covers the whole header, so an entry copied or renamed to another key,
+or a flipped bit in its sample rate, is rejected like a damaged payload.
+
+The cache folder holds a ``CACHEDIR.TAG`` (the Cache Directory Tagging convention,
+with a line naming audioguide): ``prune`` works only in a folder that has it, and
+removes only entry files (``xx/<62 hex digits>.clip``), never symlinks or anything else.
 """
 
 from __future__ import annotations
@@ -15,6 +22,9 @@ import hashlib
 import json
 import logging
 import os
+import re
+import shutil
+import stat as stat_mode
 import struct
 import tempfile
 import time
@@ -29,12 +39,22 @@ from audioguide.errors import AudioguideError
 
 logger = logging.getLogger(__name__)
 
-CACHE_FORMAT_VERSION = 1
+CACHE_FORMAT_VERSION = 2  # 2: entries record their key; the checksum covers the header
 ENV_VAR = "AUDIOGUIDE_CACHE_DIR"
-_MAGIC = b"AGC1"
-_HEADER = struct.Struct("<4sIQ32s")
+_MAGIC = b"AGC2"
+_HEADER = struct.Struct("<4sIQ64s32s")
 SUFFIX = ".clip"
 MODELS_DIR = "_models"
+MARKER = "CACHEDIR.TAG"
+MARKER_TEXT = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by audioguide (its clip cache).\n"
+    "# For information about cache directory tags, see https://bford.info/cachedir/\n"
+)
+_SPARE_BYTES = 1 << 20  # kept free beyond a build's estimate
+_KEY_RE = re.compile(r"^[0-9a-f]{64}$")
+_FOLDER_RE = re.compile(r"^[0-9a-f]{2}$")
+_ENTRY_RE = re.compile(r"^[0-9a-f]{62}" + re.escape(SUFFIX) + "$")
 
 
 def default_cache_dir() -> Path:
@@ -57,18 +77,35 @@ def clip_key(speech_text: str, engine_identity: dict[str, object]) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def encode_entry(audio: Audio) -> bytes:
+def _digest(rate: int, count: int, key: bytes, pcm: bytes) -> bytes:
+    digest = hashlib.sha256(struct.pack("<IQ", rate, count))
+    digest.update(key)
+    digest.update(pcm)
+    return digest.digest()
+
+
+def _key_bytes(key: str) -> bytes:
+    if not _KEY_RE.match(key):
+        raise ValueError(f"not a clip key: {key!r}")
+    return key.encode("ascii")
+
+
+def encode_entry(audio: Audio, key: str) -> bytes:
+    """The cache entry for ``audio`` stored under ``key``."""
     pcm = np.clip(np.round(audio.samples * 32767.0), -32768, 32767).astype("<i2").tobytes()
-    return _HEADER.pack(_MAGIC, audio.sample_rate, len(pcm) // 2, hashlib.sha256(pcm).digest()) + pcm
+    count, kb = len(pcm) // 2, _key_bytes(key)
+    return _HEADER.pack(_MAGIC, audio.sample_rate, count, kb, _digest(audio.sample_rate, count, kb, pcm)) + pcm
 
 
-def decode_entry(data: bytes) -> Audio | None:
-    """The clip in ``data``, or None if it is not a complete, intact entry."""
+def decode_entry(data: bytes, key: str) -> Audio | None:
+    """The clip in ``data``, or None unless it is a complete, intact entry made for ``key``."""
     if len(data) < _HEADER.size:
         return None
-    magic, rate, count, digest = _HEADER.unpack_from(data)
+    magic, rate, count, stored_key, digest = _HEADER.unpack_from(data)
     payload = data[_HEADER.size :]
-    if magic != _MAGIC or len(payload) != count * 2 or hashlib.sha256(payload).digest() != digest:
+    if magic != _MAGIC or stored_key != _key_bytes(key) or len(payload) != count * 2 or rate <= 0:
+        return None
+    if _digest(rate, count, stored_key, payload) != digest:
         return None
     samples = np.frombuffer(payload, dtype="<i2").astype(np.float32) / 32767.0
     return Audio(samples=samples, sample_rate=rate)
@@ -95,24 +132,76 @@ class ClipCache:
     def path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key[2:]}{SUFFIX}"
 
+    @property
+    def marker(self) -> Path:
+        return self.root / MARKER
+
+    def is_marked(self) -> bool:
+        """Whether ``root`` is an audioguide clip cache (holds our ``CACHEDIR.TAG``)."""
+        try:
+            return "audioguide" in self.marker.read_text(encoding="utf-8", errors="replace")[:1000]
+        except OSError:
+            return False
+
+    def ensure_marker(self) -> None:
+        """Create the cache folder and its marker (raises OSError if it cannot be written)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        if not self.is_marked():
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.root)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(MARKER_TEXT)
+                os.replace(tmp, self.marker)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+
+    def write_problem(self, need_bytes: int = 0) -> str | None:
+        """Why clips cannot be saved here (cannot create or write the folder, not enough free
+        space for about ``need_bytes``), or None. Names the folder, never the voice."""
+        try:
+            self.ensure_marker()
+            fd, probe = tempfile.mkstemp(prefix=".tmp-probe-", dir=self.root)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(b"\0" * 65536)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            finally:
+                Path(probe).unlink(missing_ok=True)
+            free = shutil.disk_usage(self.root).free
+        except OSError as exc:
+            return f"{self.root}: cannot write the clip cache ({exc.strerror or exc})"
+        if free < need_bytes + _SPARE_BYTES:
+            return (f"{self.root}: not enough space for the clip cache ({free / 1e6:.1f} MB free, "
+                    f"this build needs about {need_bytes / 1e6:.1f} MB)")
+        return None
+
     def has(self, key: str) -> bool:
-        """Whether an entry exists (not verified); marks it as used now, for ``prune``."""
+        """Whether an entry exists (not verified); marks it as used now, for ``prune``.
+
+        A symlink is not an entry: it is removed, and its target is never touched.
+        """
         path = self.path(key)
         try:
-            os.utime(path)
-        except OSError:
+            if stat_mode.S_ISLNK(os.lstat(path).st_mode):
+                path.unlink()
+                return False
+            os.utime(path, follow_symlinks=False)
+        except (OSError, NotImplementedError):
             return False
         return True
 
     def entries(self) -> Iterator[tuple[str, Path]]:
-        """Every (key, path) in the cache."""
+        """Every (key, path) in the cache: regular files named like entries, in folders named
+        like fan-out folders (not symlinks to elsewhere)."""
         if not self.root.is_dir():
             return
         for folder in sorted(self.root.iterdir()):
-            if len(folder.name) != 2 or not folder.is_dir():
+            if not _FOLDER_RE.match(folder.name) or folder.is_symlink() or not folder.is_dir():
                 continue
-            for path in sorted(folder.glob(f"*{SUFFIX}")):
-                if not path.name.startswith(".tmp-"):
+            for path in sorted(folder.iterdir()):
+                if _ENTRY_RE.match(path.name) and not path.is_symlink() and path.is_file():
                     yield folder.name + path.name[: -len(SUFFIX)], path
 
     def stats(self) -> CacheStats:
@@ -130,8 +219,13 @@ class ClipCache:
         """Delete entries not in ``keep`` (when given) or unused for ``older_than_s`` seconds.
 
         With both, an entry goes when it is not kept *or* too old. Returns what was removed
-        (with ``dry_run``, what would be, and nothing is deleted).
+        (with ``dry_run``, what would be, and nothing is deleted). Only a folder with our
+        marker is pruned, and only entry files in it.
         """
+        if not self.is_marked():
+            raise AudioguideError(
+                f"{self.root}: not an audioguide clip cache (no {MARKER} made by audioguide); nothing removed"
+            )
         now = time.time()
         count = size = 0
         for key, path in self.entries():
@@ -149,7 +243,8 @@ class ClipCache:
         if dry_run:
             return CacheStats(root=self.root, entries=count, bytes=size)
         for folder in self.root.iterdir() if self.root.is_dir() else []:
-            if len(folder.name) == 2 and folder.is_dir() and not any(folder.iterdir()):
+            if _FOLDER_RE.match(folder.name) and not folder.is_symlink() and folder.is_dir() \
+                    and not any(folder.iterdir()):
                 folder.rmdir()
         return CacheStats(root=self.root, entries=count, bytes=size)
 
@@ -157,13 +252,19 @@ class ClipCache:
         """The cached clip, or None when absent or corrupt (a corrupt entry is removed)."""
         path = self.path(key)
         try:
-            data = path.read_bytes()
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as handle:
+                if not stat_mode.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    raise OSError("not a regular file")
+                data = handle.read()
         except FileNotFoundError:
             return None
         except OSError as exc:
             logger.warning("cannot read cache entry %s: %s", path, exc)
+            if path.is_symlink():
+                path.unlink(missing_ok=True)
             return None
-        audio = decode_entry(data)
+        audio = decode_entry(data, key)
         if audio is None:
             logger.warning("discarding corrupt cache entry %s", path)
             path.unlink(missing_ok=True)
@@ -176,8 +277,10 @@ class ClipCache:
         track never depends on whether its clip came from the cache.
         """
         path = self.path(key)
-        entry = encode_entry(audio)
+        entry = encode_entry(audio, key)
         try:
+            if not self.marker.exists():
+                self.ensure_marker()
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=path.parent)
             try:
@@ -188,7 +291,7 @@ class ClipCache:
                 Path(tmp).unlink(missing_ok=True)
                 raise
         except OSError as exc:
-            raise AudioguideError(f"{self.root}: cannot write the clip cache ({exc.strerror})") from None
-        stored = decode_entry(entry)
+            raise AudioguideError(f"{path}: cannot write the clip cache ({exc.strerror or exc})") from None
+        stored = decode_entry(entry, key)
         assert stored is not None
         return stored

@@ -37,9 +37,7 @@ from __future__ import annotations
 import io
 import logging
 import os
-import socket
 import time
-from typing import Iterator
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -50,6 +48,7 @@ from gtts.tts import gTTSError
 
 from audioguide.audio import ffmpeg
 from audioguide.model.settings import VoiceSettings
+from audioguide.net import TIMEOUT, connection_problem, http_problem
 from audioguide.errors import AudioguideError, EngineError, EngineUnavailable
 from audioguide.synth.engines.base import Audio, Engine, VoiceInfo
 from audioguide.synth.engines.registry import register
@@ -98,42 +97,6 @@ def _tempo_chain(rate: float) -> str:
         rate /= 0.5
     stages.append(rate)
     return ",".join(f"atempo={stage:.6f}" for stage in stages)
-
-
-def _exception_chain(exc: BaseException) -> Iterator[BaseException]:
-    """``exc`` and everything behind it: causes, contexts, urllib3 ``reason``s, args."""
-    seen: set[int] = set()
-    todo: list[BaseException] = [exc]
-    while todo:
-        current = todo.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        nxt = [current.__cause__, current.__context__, getattr(current, "reason", None)]
-        nxt += list(current.args)
-        todo.extend(item for item in nxt if isinstance(item, BaseException))
-
-
-def _connect_reason(exc: BaseException) -> str:
-    """A few words on why a connection failed (DNS, refused, timeout...)."""
-    for item in _exception_chain(exc):
-        if isinstance(item, socket.gaierror) or "NameResolution" in type(item).__name__:
-            return "name lookup failed"
-        if isinstance(item, ConnectionRefusedError):
-            return "connection refused"
-        if isinstance(item, requests.exceptions.ProxyError):
-            return "proxy error"
-        if isinstance(item, (requests.exceptions.Timeout, socket.timeout, TimeoutError)):
-            return "timed out"
-    text = str(exc)
-    if "Name or service not known" in text or "getaddrinfo" in text:
-        return "name lookup failed"
-    if "Connection refused" in text:
-        return "connection refused"
-    if "timed out" in text.lower():
-        return "timed out"
-    return "connection failed"
 
 
 class _PiecewiseTTS(gTTS):
@@ -266,10 +229,10 @@ class GTTSEngine(Engine):
                 index + 1, count, problem, delay, attempt + 1, self.attempts,
             )
             _sleep(delay)
-        if problem == "timed out":
+        if problem == TIMEOUT:
             raise EngineUnavailable(
-                f"gTTS needs Google's servers and cannot reach {self.host} "
-                f"(timed out {self.attempts} times); {_FIX}"
+                f"gTTS needs Google's servers and cannot reach {self.host}: "
+                f"timed out {self.attempts} times (no answer from the server); {_FIX}"
             )
         raise EngineError(f"gTTS failed after {self.attempts} attempts: {problem} from {self.host}")
 
@@ -278,17 +241,17 @@ class GTTSEngine(Engine):
         response = exc.rsp
         if response is None:
             cause = exc.__context__ or exc
-            reason = _connect_reason(cause)
+            reason = connection_problem(cause)
             logger.debug("gTTS request failed: %s", cause)
             if isinstance(cause, requests.exceptions.ReadTimeout):
-                return None, "timed out"
+                return None, TIMEOUT
             raise EngineUnavailable(
-                f"gTTS needs Google's servers and cannot reach {self.host} ({reason}); {_FIX}"
+                f"gTTS needs Google's servers and cannot reach {self.host}: {reason}; {_FIX}"
             ) from None
         status = response.status_code
         described = f"HTTP {status} {response.reason or ''}".strip()
         if status == 429 or status >= 500:
-            return _retry_after(response), described
+            return _retry_after(response), http_problem(status, response.reason)
         if status == 200:
             raise EngineError(
                 f"gTTS: {self.host} answered without audio (language '{self.lang}' "

@@ -41,6 +41,7 @@ from pathlib import Path
 import numpy as np
 
 from audioguide.model.settings import VoiceSettings
+from audioguide.files import read_regular_file
 from audioguide.errors import EngineError, EngineUnavailable
 from audioguide.hashing import sha256_file
 from audioguide.synth.engines.base import Audio, Engine, VoiceInfo
@@ -57,6 +58,8 @@ MAX_WORDS_PER_PASS = 60  # a longer sentence is spoken in passes cut at punctuat
 MIN_WORDS_PER_PASS = 4
 DECODER_PREFIX = "/dec/"  # the names of the HiFi-GAN decoder's nodes in Piper's export
 DECODER_WINDOW_FRAMES = 128  # latent frames (~1.5 s of speech) the decoder makes per run, plus its overlaps
+MIN_RATE, MAX_RATE = 8000, 192000  # sample rates a voice config may give (Hz)
+MAX_CONFIG_BYTES = 16 * 1024 * 1024  # a voice config is a few KB of phoneme tables
 NOISE_FRAMES = 1 << 13      # frames of noise drawn at first (~95 s of speech); redrawn longer when needed
 
 # Where a long sentence may be cut, strongest first: after a word ending in one of these.
@@ -149,6 +152,26 @@ def _bundled_version() -> str:
 def file_digest(path: Path) -> str:
     """SHA-256 of a voice model file (part of the cache key for file voices), once per process."""
     return sha256_file(path)
+
+
+def _read_stages(folder: Path) -> list[_Stage] | None:
+    """The prepared stages in ``folder``, or None when absent, incomplete or not the bytes made.
+
+    Each stage file's SHA-256 is recorded in ``stages.json`` when it is made: a
+    flipped bit would give wrong audio that the clip cache then keeps.
+    """
+    try:
+        plan = json.loads((folder / "stages.json").read_text(encoding="utf-8"))
+        stages = []
+        for entry in plan:
+            path = folder / entry["file"]
+            if path.is_symlink() or sha256_file(path) != entry["sha256"]:
+                return None
+            stages.append(_Stage(model=str(path), noise=entry["noise"], latent=entry["latent"],
+                                 margin=entry["margin"], hop=entry["hop"]))
+        return stages
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _deterministic_model(model_path: Path, *, fast_decoder: bool = True):
@@ -555,6 +578,7 @@ class PiperEngine(Engine):
         self.decoder_window = decoder_window
         self.fast_decoder = fast_decoder
         self._voice = None
+        self._piper_config = None
 
     def _session_options(self, level: str):
         import onnxruntime
@@ -593,35 +617,40 @@ class PiperEngine(Engine):
             [self.identity()["voice"], onnxruntime.__version__, MODEL_PATCH_VERSION, self.fast_decoder]
         ).encode()).hexdigest()[:32]
         target = self.model_cache / f"piper-{key}"
-        if not (target / "stages.json").is_file():
-            stages = _staged_model(self.model_path, fast_decoder=self.fast_decoder)
-            try:
-                self.model_cache.mkdir(parents=True, exist_ok=True)
-                tmp = Path(tempfile.mkdtemp(prefix=".tmp-piper-", dir=self.model_cache))
-                try:
-                    plan = []
-                    for number, stage in enumerate(stages):
-                        options = self._session_options("ORT_ENABLE_EXTENDED")
-                        options.optimized_model_filepath = str(tmp / f"stage-{number}.onnx")
-                        onnxruntime.InferenceSession(stage.model, sess_options=options,
-                                                     providers=["CPUExecutionProvider"])
-                        plan.append({"file": f"stage-{number}.onnx", "noise": stage.noise,
-                                     "latent": stage.latent, "margin": stage.margin, "hop": stage.hop})
-                    (tmp / "stages.json").write_text(json.dumps(plan, indent=1), encoding="utf-8")
-                    os.replace(tmp, target)
-                except OSError:
-                    shutil.rmtree(tmp, ignore_errors=True)
-                    if not (target / "stages.json").is_file():  # not another worker's, made meanwhile
-                        raise
-            except OSError as exc:
-                logger.warning("cannot cache the optimized voice model in %s: %s", self.model_cache, exc)
-                return stages
-        plan = json.loads((target / "stages.json").read_text(encoding="utf-8"))
-        return [
-            _Stage(model=str(target / entry["file"]), noise=entry["noise"], latent=entry["latent"],
-                   margin=entry["margin"], hop=entry["hop"])
-            for entry in plan
-        ]
+        loaded = _read_stages(target)
+        if loaded is not None:
+            return loaded
+        if target.exists():
+            logger.warning("the prepared voice model %s is damaged (checksum mismatch); preparing it again", target)
+            shutil.rmtree(target, ignore_errors=True)
+        stages = _staged_model(self.model_path, fast_decoder=self.fast_decoder)  # a bad voice fails here, named
+        tmp = None
+        try:
+            self.model_cache.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=".tmp-piper-", dir=self.model_cache))
+            plan = []
+            for number, stage in enumerate(stages):
+                name = f"stage-{number}.onnx"
+                options = self._session_options("ORT_ENABLE_EXTENDED")
+                options.optimized_model_filepath = str(tmp / name)
+                onnxruntime.InferenceSession(stage.model, sess_options=options, providers=["CPUExecutionProvider"])
+                plan.append({"file": name, "sha256": sha256_file(tmp / name), "noise": stage.noise,
+                             "latent": stage.latent, "margin": stage.margin, "hop": stage.hop})
+            (tmp / "stages.json").write_text(json.dumps(plan, indent=1), encoding="utf-8")
+            os.replace(tmp, target)
+        except Exception as exc:  # noqa: BLE001 - a full disk surfaces as onnxruntime's own error
+            if tmp is not None:
+                shutil.rmtree(tmp, ignore_errors=True)
+            made = _read_stages(target)  # another worker's, made meanwhile
+            if made is not None:
+                return made
+            # The voice is fine: only its prepared copy could not be saved. Say where, and go on
+            # without it (the stages are prepared in memory instead).
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
+            logger.warning("cannot save the prepared voice model in %s (%s); using it from memory",
+                           self.model_cache, reason)
+            return stages
+        return _read_stages(target) or stages
 
     @property
     def voice(self):
@@ -629,11 +658,9 @@ class PiperEngine(Engine):
         if self._voice is None:
             import onnxruntime
             from piper import PiperVoice
-            from piper.config import PiperConfig
 
+            config = self._config()
             try:
-                with open(f"{self.model_path}.json", encoding="utf-8") as handle:
-                    config = PiperConfig.from_dict(json.load(handle))
                 stages = self._prepared_stages()
                 sessions = [
                     onnxruntime.InferenceSession(stage.model, sess_options=self._session_options("ORT_ENABLE_ALL"),
@@ -649,10 +676,35 @@ class PiperEngine(Engine):
             logger.debug("loaded Piper voice %s (%d stages)", self.model_path, len(stages))
         return self._voice
 
+    def _config(self):
+        """The voice's ``.onnx.json``, checked: a JSON object that Piper can read, with a sample
+        rate it can play. Every problem is one line naming the file."""
+        from piper.config import PiperConfig
+
+        if self._piper_config is None:
+            path = Path(f"{self.model_path}.json")
+            data = read_regular_file(path, limit=MAX_CONFIG_BYTES, error=EngineError,
+                                     prefix="cannot read the voice's config: ")
+            try:
+                config = json.loads(data.decode("utf-8-sig"))
+            except (UnicodeDecodeError, ValueError) as exc:
+                raise EngineError(f"{path}: the voice's config is not JSON ({exc})".splitlines()[0]) from None
+            rate = config.get("audio", {}).get("sample_rate") if isinstance(config, dict) else None
+            if not isinstance(config, dict) or not config:
+                raise EngineError(f"{path}: the voice's config is empty or not a JSON object; "
+                                  "use the .onnx.json that came with the voice")
+            if isinstance(rate, bool) or not isinstance(rate, int) or not MIN_RATE <= rate <= MAX_RATE:
+                raise EngineError(f"{path}: the voice's audio.sample_rate must be a whole number of Hz "
+                                  f"from {MIN_RATE} to {MAX_RATE}, not {rate!r}")
+            try:
+                self._piper_config = PiperConfig.from_dict(config)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise EngineError(f"{path}: not a Piper voice config ({type(exc).__name__}: {exc})") from None
+        return self._piper_config
+
     @property
     def sample_rate(self) -> int:
-        with open(f"{self.model_path}.json", encoding="utf-8") as handle:
-            return int(json.load(handle)["audio"]["sample_rate"])
+        return int(self._config().sample_rate)
 
     def _syn_config(self):
         from piper import SynthesisConfig

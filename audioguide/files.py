@@ -1,0 +1,87 @@
+"""Reading a file the user named: regular files only, and never more than a limit.
+
+A device (``/dev/zero``, ``/dev/urandom``) would be read until memory runs
+out, and a FIFO blocks forever; both are refused before a byte is read. The
+file is opened without blocking and checked on the open descriptor, so it
+cannot be swapped for something else between the check and the read.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from audioguide.errors import AudioguideError
+
+
+def read_regular_file(path: Path, *, limit: int, error: type[AudioguideError] = AudioguideError,
+                      prefix: str = "") -> bytes:
+    """The bytes of ``path``, a regular file of at most ``limit`` bytes; else a one-line ``error``:
+    "PATH: PREFIXproblem" (``prefix`` e.g. "cannot read lexicon file: ")."""
+    name = f"{path}: {prefix}"
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise error(f"{name}no such file") from None
+    except IsADirectoryError:
+        raise error(f"{name}is a folder") from None
+    except OSError as exc:
+        raise error(f"{name}{exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise error(f"{name}is a folder")
+        if not stat.S_ISREG(info.st_mode):
+            raise error(f"{name}not a regular file ({_kind(info.st_mode)}); give a saved file")
+        if info.st_size > limit:
+            raise error(f"{name}file too large ({info.st_size} bytes; limit {limit})")
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:  # it grew while being read
+                raise error(f"{name}file too large (over {limit} bytes)")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise error(f"{name}{exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a plain file"
+
+
+def name_max(folder: Path) -> int:
+    """The longest file name (bytes) the file system of ``folder`` (or its nearest existing
+    parent) allows; 255 when it cannot tell."""
+    probe = Path(folder).absolute()
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    try:
+        return int(os.pathconf(probe, "PC_NAME_MAX"))
+    except (OSError, ValueError):
+        return 255
+
+
+def check_file_names(names: list[str], folder: Path, *, spare: int = 8,
+                     error: type[AudioguideError] = AudioguideError) -> None:
+    """Fail (one line) if any of ``names`` is too long for ``folder``'s file system, keeping
+    ``spare`` bytes for the temporary names used while writing; before any work is done."""
+    limit = name_max(folder) - spare
+    for name in names:
+        size = len(name.encode("utf-8", errors="surrogateescape"))
+        if size > limit:
+            raise error(f"{folder}: the file name '{name}' is {size} bytes, more than the {limit} this "
+                        "file system allows; shorten the chapter title")
