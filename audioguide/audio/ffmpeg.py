@@ -25,19 +25,16 @@ logger = logging.getLogger(__name__)
 ENV_VAR = "AUDIOGUIDE_FFMPEG"
 
 
-@functools.lru_cache(maxsize=1)
 def ffmpeg_exe() -> str:
-    """Path of the ffmpeg binary: $AUDIOGUIDE_FFMPEG, imageio-ffmpeg's, or PATH's."""
+    """Path of the ffmpeg binary: $AUDIOGUIDE_FFMPEG, imageio-ffmpeg's, or PATH's.
+
+    The variable is read on every call (a test or a long-lived caller may set
+    it at any time); only the lookup of the bundled binary is cached.
+    """
     override = os.environ.get(ENV_VAR)
     if override:
         return override
-    try:
-        import imageio_ffmpeg
-
-        return imageio_ffmpeg.get_ffmpeg_exe()
-    except Exception as exc:  # pragma: no cover - depends on the wheel being present
-        logger.debug("imageio-ffmpeg has no binary: %s", exc)
-    found = shutil.which("ffmpeg")
+    found = _bundled_ffmpeg()
     if found:
         return found
     raise AudioToolError(
@@ -47,8 +44,33 @@ def ffmpeg_exe() -> str:
 
 
 @functools.lru_cache(maxsize=1)
+def _bundled_ffmpeg() -> str | None:
+    """imageio-ffmpeg's binary, else an ffmpeg on PATH, else None (looked up once)."""
+    try:
+        import imageio_ffmpeg
+
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except Exception as exc:  # pragma: no cover - depends on the wheel being present
+        logger.debug("imageio-ffmpeg has no binary: %s", exc)
+    return shutil.which("ffmpeg")
+
+
+def cannot_run(exe: str, exc: OSError) -> AudioToolError:
+    """The one-line error for an ffmpeg binary that cannot be started."""
+    reason = exc.strerror or str(exc)
+    where = f" (from ${ENV_VAR})" if os.environ.get(ENV_VAR) == exe else ""
+    return AudioToolError(f"cannot run ffmpeg {exe}{where}: {reason}")
+
+
+def _popen(cmd: Sequence[str], **kwargs) -> subprocess.Popen:
+    try:
+        return subprocess.Popen(cmd, **kwargs)
+    except OSError as exc:
+        raise cannot_run(cmd[0], exc) from None
+
+
 def configure_pydub() -> None:
-    """Point pydub at our ffmpeg (it otherwise looks only on PATH)."""
+    """Point pydub at our ffmpeg (it otherwise looks only on PATH), as it is now."""
     from pydub import AudioSegment
 
     AudioSegment.converter = ffmpeg_exe()
@@ -58,11 +80,12 @@ def run(args: Sequence[str], *, input_bytes: bytes | None = None) -> bytes:
     """Run ffmpeg with ``args`` (no binary name); return stdout, raise on failure."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", *args]
     logger.debug("ffmpeg %s", " ".join(args))
-    proc = subprocess.run(cmd, input=input_bytes, capture_output=True, check=False)
+    proc = _popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    stdout, stderr = proc.communicate(input_bytes)
     if proc.returncode != 0:
-        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        err = stderr.decode("utf-8", "replace").strip().splitlines()
         raise AudioToolError(f"ffmpeg failed: {err[-1] if err else 'exit ' + str(proc.returncode)}")
-    return proc.stdout
+    return stdout
 
 
 def stream_to_ffmpeg(args: Sequence[str], blocks: Iterable[bytes]) -> None:
@@ -70,7 +93,7 @@ def stream_to_ffmpeg(args: Sequence[str], blocks: Iterable[bytes]) -> None:
     cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", *args]
     logger.debug("ffmpeg %s", " ".join(args))
     with tempfile.TemporaryFile() as errors:
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors)
+        proc = _popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors)
         assert proc.stdin is not None
         try:
             for block in blocks:
@@ -104,7 +127,7 @@ def decode_spans(path: Path, rate: int, lengths: Sequence[int]) -> Iterator[np.n
     cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-i", str(path),
            "-ac", "1", "-ar", str(rate), "-f", "f32le", "-acodec", "pcm_f32le", "pipe:1"]
     with tempfile.TemporaryFile() as errors:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors)
+        proc = _popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors)
         assert proc.stdout is not None
         try:
             for index, size in enumerate(lengths):
@@ -137,13 +160,9 @@ def probe_sample_rate(source: Path | bytes) -> int:
 
     input_args = ["-i", "pipe:0"] if isinstance(source, (bytes, bytearray)) else ["-i", str(source)]
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", *input_args, "-f", "null", "-t", "0", "-"]
-    proc = subprocess.run(
-        cmd,
-        input=bytes(source) if isinstance(source, (bytes, bytearray)) else None,
-        capture_output=True,
-        check=False,
-    )
-    text = proc.stderr.decode("utf-8", "replace")
+    proc = _popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, stderr = proc.communicate(bytes(source) if isinstance(source, (bytes, bytearray)) else None)
+    text = stderr.decode("utf-8", "replace")
     match = re.search(r"Audio: .*?, (\d+) Hz", text)
     if not match:
         raise AudioToolError(f"ffmpeg could not read audio from {source if isinstance(source, Path) else 'data'}")
