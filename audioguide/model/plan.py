@@ -19,7 +19,7 @@ from audioguide.text import as_sentence
 
 WORDS_PER_MINUTE = 155  # typical comfortable rate of synthetic speech
 MAX_TITLE_CHARS_IN_FILENAME = 100
-TEMPLATE_FIELDS = {"number", "total", "title", "kind"}
+TEMPLATE_FIELDS = ("number", "total", "title", "kind")  # the announcement template's placeholders
 
 Role = Literal["announcement", "heading", "lead", "question", "paragraph", "item"]
 
@@ -70,23 +70,46 @@ class TrackPlan:
 
 
 def template_fields(template: str) -> set[str]:
-    """The placeholder names a template uses ("{title!s}" -> "title")."""
+    """The placeholder names of a template that :func:`check_template` accepts."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+def template_problem(template: str) -> str | None:
+    """What is wrong with an announcement template, or None.
+
+    A placeholder is one of :data:`TEMPLATE_FIELDS` and nothing else: no
+    attribute or index (``{title.upper}`` would be spoken as "built-in method
+    upper..."), no format spec (``{title:d}`` fails at build time,
+    ``{title:>999999999}`` asks for a gigabyte) and no conversion
+    (``{title!r}`` would speak the quotes).
+    """
+    allowed = ", ".join("{" + name + "}" for name in TEMPLATE_FIELDS)
     try:
-        names = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+        parts = list(string.Formatter().parse(template))
     except ValueError as exc:
-        raise AudioguideError(f"announcement template {template!r}: {exc}") from None
-    return {name.split(".")[0].split("[")[0] for name in names}
+        return f"not a valid template ({exc}); write {{{{ and }}}} for literal braces"
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        written = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+        if name not in TEMPLATE_FIELDS:
+            return f"unknown placeholder '{written}' (allowed: {allowed})"
+        if spec or conversion:
+            return f"'{written}' has a format or conversion; write {{{name}}}"
+    return None
 
 
-def check_template(template: str) -> None:
-    """Reject an announcement template with unknown or malformed placeholders."""
-    fields = template_fields(template)
-    unknown = fields - TEMPLATE_FIELDS
-    if unknown:
-        allowed = ", ".join("{" + f + "}" for f in sorted(TEMPLATE_FIELDS))
-        raise AudioguideError(
-            f"announcement template {template!r}: unknown placeholder {{{sorted(unknown)[0]}}} (allowed: {allowed})"
-        )
+def check_template(template: str, label: str | None = None) -> None:
+    """Refuse a template :func:`template_problem` finds fault with: one line, ``label: problem``.
+
+    The one validator of announcement templates: the command line's
+    ``--announce-template`` reaches it through :func:`plan_tracks`, the guide
+    script's ``announce_template`` calls it while loading (``label``
+    ``"announce_template"``, located by the script's line).
+    """
+    problem = template_problem(template)
+    if problem is not None:
+        raise AudioguideError(f"{label or f'announcement template {template!r}'}: {problem}")
 
 
 def file_stem(number: int, total: int, title: str) -> str:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import logging
 import math
 import re
-import string
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn, Sequence
@@ -43,14 +42,15 @@ from audioguide.model.settings import (
     VoiceSettings,
 )
 from audioguide.model.document import Chapter, ChapterKind, Document, Dropped, ListItem, is_item
-from audioguide.errors import GuideScriptError
+from audioguide.errors import AudioguideError, GuideScriptError
+from audioguide.model.plan import TEMPLATE_FIELDS, check_template
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["GuideScript", "dump_guide", "load_guide", "load_guide_script", "SKIPPED_REASON", "PLACEHOLDERS"]
 
 SKIPPED_REASON = "skipped in guide script"
-PLACEHOLDERS = ("number", "total", "title", "kind")
+PLACEHOLDERS = TEMPLATE_FIELDS
 
 TOP_KEYS = (
     "title", "publisher", "author", "language", "source", "faq_title",
@@ -414,20 +414,10 @@ class _Reader:
     def template(self, node: Node) -> str:
         value = self.text(node, "announce_template")
         assert value is not None
-        allowed = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
         try:
-            fields = [f for _, f, _, _ in string.Formatter().parse(value) if f is not None]
-        except ValueError as exc:
-            self.fail(node, f"announce_template is not a valid template ({exc}); "
-                            "write {{ and }} for literal braces")
-        for field in fields:
-            if field not in PLACEHOLDERS:
-                self.fail(node, f"announce_template has unknown placeholder '{{{field}}}' "
-                                f"(allowed: {allowed})")
-        try:
-            value.format(number=1, total=1, title="Title", kind="section")
-        except (ValueError, KeyError, IndexError, AttributeError) as exc:
-            self.fail(node, f"announce_template is not a valid template ({exc})")
+            check_template(value, label="announce_template")
+        except AudioguideError as exc:
+            self.fail(node, str(exc))
         return value
 
     def pronunciations(self, keys: dict[str, tuple[ScalarNode, Node]]) -> dict[str, str]:
