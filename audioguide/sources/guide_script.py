@@ -44,6 +44,7 @@ from audioguide.model.settings import (
 from audioguide.model.document import Chapter, ChapterKind, Document, Dropped, ListItem, is_item
 from audioguide.errors import AudioguideError, GuideScriptError
 from audioguide.model.plan import TEMPLATE_FIELDS, check_template
+from audioguide.text import yaml_error_location
 
 logger = logging.getLogger(__name__)
 
@@ -555,19 +556,7 @@ def _read_text(path: Path) -> str:
 
 def _yaml_error(name: str, text: str, exc: yaml.YAMLError) -> GuideScriptError:
     """A one-line, located error for a YAML syntax problem."""
-    if isinstance(exc, yaml.MarkedYAMLError):
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        problem = exc.problem or exc.context or "syntax error"
-        if exc.context and exc.problem and exc.context_mark is not None:
-            problem = f"{problem} ({exc.context} on line {exc.context_mark.line + 1})"
-    elif isinstance(exc, yaml.reader.ReaderError):
-        line = text.count("\n", 0, exc.position) + 1
-        char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
-        problem = f"character {char!r} (U+{ord(char[:1] or ' '):04X}) is not allowed"
-    else:
-        line, problem = 1, str(exc)
-    problem = " ".join(str(problem).split())
+    line, problem = yaml_error_location(text, exc)
     return GuideScriptError(f"{name}:{line}: invalid YAML: {problem}")
 
 
