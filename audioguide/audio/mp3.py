@@ -10,6 +10,7 @@ import numpy as np
 from mutagen.id3 import COMM, ID3, TALB, TCON, TIT2, TLAN, TPE1, TPE2, TPUB, TRCK, TXXX
 
 from audioguide.audio import ffmpeg
+from audioguide.audio.pcm import int16_bytes
 from audioguide.model.tags import TrackTags
 
 logger = logging.getLogger(__name__)
@@ -47,11 +48,6 @@ PEAK_STEP_DB = 0.25       # extra headroom beyond an overshoot when re-mastering
 MAX_PEAK_PASSES = 4       # encodes at most, per file
 
 
-def pcm16_bytes(samples: np.ndarray) -> bytes:
-    """Float samples as the 16-bit little-endian PCM the encoder is given."""
-    return np.clip(np.round(samples * 32767.0), -32768, 32767).astype("<i2").tobytes()
-
-
 def mp3_encoder_args(rate: int, path: Path, *, bitrate_kbps: int) -> list[str]:
     """ffmpeg arguments: mono s16le on stdin -> CBR MP3 (LAME), no metadata of ffmpeg's own."""
     return [
@@ -64,7 +60,7 @@ def mp3_encoder_args(rate: int, path: Path, *, bitrate_kbps: int) -> list[str]:
 
 def encode_mp3(samples: np.ndarray, rate: int, path: Path, *, bitrate_kbps: int) -> None:
     """Encode mono float samples as a CBR MP3 (LAME via ffmpeg)."""
-    ffmpeg.run(mp3_encoder_args(rate, path, bitrate_kbps=bitrate_kbps), input_bytes=pcm16_bytes(samples))
+    ffmpeg.run(mp3_encoder_args(rate, path, bitrate_kbps=bitrate_kbps), input_bytes=int16_bytes(samples))
 
 
 def write_tags(path: Path, tags: TrackTags) -> None:

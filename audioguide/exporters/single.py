@@ -34,7 +34,8 @@ from pathlib import Path
 from mutagen.id3 import CHAP, CTOC, ID3, TIT2, CTOCFlags
 
 from audioguide.audio import ffmpeg
-from audioguide.audio.mp3 import mp3_encoder_args, pcm16_bytes, write_tags
+from audioguide.audio.mp3 import mp3_encoder_args, write_tags
+from audioguide.audio.pcm import int16_bytes
 from audioguide.errors import AudioguideError
 from audioguide.exporters.joined import (
     Chapter,
@@ -63,7 +64,7 @@ MP3_CODEC_DELAY = 576 + 529  # samples: libmp3lame's encoder delay + the MPEG de
 def _encode_mp3(guide: FinishedGuide, path: Path, passes: Passes, lengths: list[int]) -> None:
     """The same encoding as the tracks' :func:`~audioguide.audio.mp3.encode_mp3`, streamed."""
     args = mp3_encoder_args(guide.rate, path, bitrate_kbps=guide.settings.encoding.bitrate_kbps)
-    ffmpeg.stream_to_ffmpeg(args, guide_pcm(guide, passes, pcm16_bytes, lengths))
+    ffmpeg.stream_to_ffmpeg(args, guide_pcm(guide, passes, int16_bytes, lengths))
 
 
 def mp3_chapter_times(marks: Sequence[Chapter], rate: int) -> list[tuple[int, int]]:

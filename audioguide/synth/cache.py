@@ -22,8 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
+from audioguide.audio.pcm import from_int16, int16_bytes
 from audioguide.synth.engines.base import Audio
 from audioguide.errors import AudioguideError
 
@@ -58,7 +57,7 @@ def clip_key(speech_text: str, engine_identity: dict[str, object]) -> str:
 
 
 def encode_entry(audio: Audio) -> bytes:
-    pcm = np.clip(np.round(audio.samples * 32767.0), -32768, 32767).astype("<i2").tobytes()
+    pcm = int16_bytes(audio.samples)
     return _HEADER.pack(_MAGIC, audio.sample_rate, len(pcm) // 2, hashlib.sha256(pcm).digest()) + pcm
 
 
@@ -70,7 +69,7 @@ def decode_entry(data: bytes) -> Audio | None:
     payload = data[_HEADER.size :]
     if magic != _MAGIC or len(payload) != count * 2 or hashlib.sha256(payload).digest() != digest:
         return None
-    samples = np.frombuffer(payload, dtype="<i2").astype(np.float32) / 32767.0
+    samples = from_int16(payload)
     return Audio(samples=samples, sample_rate=rate)
 
 
