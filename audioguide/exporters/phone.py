@@ -60,7 +60,7 @@ from pathlib import Path
 
 import numpy as np
 
-from audioguide.audio import ffmpeg
+from audioguide.audio import codec
 from audioguide.audio.pcm import from_int16, to_int16
 from audioguide.errors import AudioguideError
 from audioguide.model.guide import FinishedGuide
@@ -245,12 +245,10 @@ def read_wav_pcm(path: Path) -> bytes:
 
 
 def encode_g711(wav: Path, ulaw: Path, alaw: Path) -> None:
-    """Raw μ-law and A-law files from an 8 kHz 16-bit WAV (ffmpeg's G.711 encoders)."""
-    ffmpeg.run([
-        "-y", "-i", str(wav),
-        "-ac", "1", "-ar", "8000", "-f", "mulaw", "-acodec", "pcm_mulaw", str(ulaw),
-        "-ac", "1", "-ar", "8000", "-f", "alaw", "-acodec", "pcm_alaw", str(alaw),
-    ])
+    """Raw μ-law and A-law files from an 8 kHz 16-bit WAV (pydub, ffmpeg's G.711 encoders)."""
+    audio = codec.load_wav(wav)
+    for path, fmt in ((ulaw, "mulaw"), (alaw, "alaw")):
+        codec.export_segment(audio, path, format=fmt, codec=f"pcm_{fmt}", parameters=["-ac", "1", "-ar", "8000"])
 
 
 def _write_set(folder: Path, stem: str, narrow: Iterable[bytes], wide: Iterable[bytes]) -> list[Path]:
