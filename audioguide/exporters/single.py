@@ -3,8 +3,9 @@
 The file is encoded from the tracks' mastered samples, concatenated in
 order, exactly as the track MP3s were (CBR, mono, the guide's rate and bit
 rate, the same 16-bit quantization), so it sounds and measures like them.
-Audio is streamed to and from ffmpeg track by track: a book-length guide
-never sits in memory whole.
+Audio is streamed to and from ffmpeg track by track, through
+:mod:`audioguide.audio.ffmpeg`'s streaming helper rather than pydub (which
+holds a whole file in memory): a book-length guide never sits in memory whole.
 
 Chapter times come from the cumulative sample counts. MP3 decoding starts
 :data:`MP3_CODEC_DELAY` samples late (LAME's 576-sample encoder delay plus
