@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from audioguide.audio import ffmpeg
-from audioguide.audio.pcm import from_int16, int16_bytes
+from audioguide.audio.pcm import from_int16, to_int16
 from audioguide.errors import AudioToolError
 
 logger = logging.getLogger(__name__)
@@ -57,8 +57,15 @@ def _pydub():
 
 
 def segment(samples: np.ndarray, rate: int):
-    """Mono float samples as a 16-bit :class:`pydub.AudioSegment` (see :mod:`audioguide.audio.pcm`)."""
-    return _pydub()(data=int16_bytes(samples), sample_width=2, frame_rate=rate, channels=1)
+    """Mono float samples as a 16-bit :class:`pydub.AudioSegment` (see :mod:`audioguide.audio.pcm`).
+
+    The PCM is converted straight into the buffer the segment keeps (a
+    bytearray, which pydub writes to its WAV as it is): one copy, not two.
+    """
+    x = np.asarray(samples)
+    data = bytearray(2 * x.size)
+    to_int16(x, out=np.frombuffer(data, dtype="<i2"))
+    return _pydub()(data=data, sample_width=2, frame_rate=rate, channels=1)
 
 
 def export(

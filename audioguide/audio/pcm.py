@@ -18,14 +18,17 @@ SCALE = 32767.0
 _BLOCK = 1 << 18  # samples converted at a time
 
 
-def to_int16(samples: np.ndarray) -> np.ndarray:
-    """Float samples as little-endian int16: ``round(x * 32767)``, clipped.
+def to_int16(samples: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Float samples as little-endian int16: ``round(x * 32767)``, clipped (into ``out`` when given).
 
     The arithmetic happens in the input's own float type (float32 samples are
     scaled in float32), as it always has: the same input gives the same bytes.
     """
     x = np.asarray(samples)
-    out = np.empty(x.shape, dtype="<i2")
+    if out is None:
+        out = np.empty(x.shape, dtype="<i2")
+    elif out.dtype != np.dtype("<i2") or out.size != x.size:
+        raise ValueError(f"out must be {x.size} little-endian int16 samples")
     flat, dest = x.reshape(-1), out.reshape(-1)
     for start in range(0, flat.size, _BLOCK):
         block = np.round(flat[start:start + _BLOCK] * SCALE)
