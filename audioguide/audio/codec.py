@@ -38,7 +38,7 @@ from audioguide.errors import AudioToolError
 
 logger = logging.getLogger(__name__)
 
-_QUIET = ["-hide_banner", "-loglevel", "error", "-nostdin"]  # ffmpeg finds these anywhere in its arguments
+_QUIET = list(ffmpeg.QUIET)  # pydub puts its parameters after the input (or the output): ffmpeg still finds these
 
 
 def _pydub():

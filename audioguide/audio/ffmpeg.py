@@ -50,7 +50,7 @@ from audioguide.errors import AudioToolError
 logger = logging.getLogger(__name__)
 
 ENV_VAR = "AUDIOGUIDE_FFMPEG"
-_QUIET = ("-hide_banner", "-loglevel", "error", "-nostdin")
+QUIET = ("-hide_banner", "-loglevel", "error", "-nostdin")  # only errors on stderr; ffmpeg finds these anywhere
 
 
 def ffmpeg_exe() -> str:
@@ -112,7 +112,7 @@ class _Ffmpeg:
 
     def __init__(self, args: Sequence[str], *, stdin: int, stdout: int, quiet: bool = True) -> None:
         exe = ffmpeg_exe()
-        cmd = [exe, *(_QUIET if quiet else ("-hide_banner", "-nostdin")), *args]
+        cmd = [exe, *(QUIET if quiet else ("-hide_banner", "-nostdin")), *args]
         logger.debug("ffmpeg %s", " ".join(args))
         self._errors = tempfile.TemporaryFile()
         try:
