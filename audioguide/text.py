@@ -3,6 +3,7 @@ that came from outside (a page, a guide script, a file name) made safe for where
 
 * :func:`as_sentence`, :func:`slug`, :func:`folder_slug`: spoken headings, slugs.
 * time formatters (SMIL, DAISY, WebVTT clocks, spoken durations).
+* :func:`yaml_error_location`: where a PyYAML error is, for the guide script and lexicons.
 
 One helper per destination, used by every layer that writes to it:
 
@@ -205,3 +206,27 @@ def spoken_duration(seconds: float) -> str:
     parts = zip(_hms(round(seconds)), ("hour", "minute", "second"))
     words = [f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in parts if n]
     return " ".join(words) or "0 seconds"
+
+
+def yaml_error_location(text: str, exc: Exception) -> tuple[int, str]:
+    """(1-based line, problem on one line) of a PyYAML error raised while reading ``text``.
+
+    Shared by the guide script and YAML lexicons, so both locate an error the
+    same way: a syntax error at its problem mark (with the construct it was
+    in and that construct's line), a forbidden character at its position.
+    """
+    import yaml
+
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        problem = exc.problem or exc.context or "syntax error"
+        if exc.context and exc.problem and exc.context_mark is not None:
+            problem = f"{problem} ({exc.context} on line {exc.context_mark.line + 1})"
+    elif isinstance(exc, yaml.reader.ReaderError):
+        line = text.count("\n", 0, exc.position) + 1
+        char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        problem = f"character {char!r} (U+{ord(char[:1] or ' '):04X}) is not allowed"
+    else:
+        line, problem = 1, str(exc)
+    return line, " ".join(str(problem).split())

@@ -312,6 +312,87 @@ def stages_benchmark(as_json: bool) -> None:
         print(f"{name:<34} {value:8.3f} s")
 
 
+LONG_TRACK_SENTENCES = (
+    "Interventional pain management uses procedures to treat the source of pain.",
+    "Most patients go home the same day, and many return to work within a week.",
+    "Ask your doctor which medicines to stop before the injection, and for how long.",
+    "If you notice a fever, redness or swelling, call the clinic straight away.",
+)
+
+
+def _long_track_clips(clips_file: Path, minutes: float):
+    """The clips of a MINUTES-long track: four Piper sentences, tiled at varying levels (deterministic)."""
+    import numpy as np
+
+    stored = np.load(clips_file)
+    rate = int(stored["rate"])
+    base = [stored[f"clip{n}"] for n in range(len(LONG_TRACK_SENTENCES))]
+    rng = np.random.default_rng(0)
+    clips, total = [], 0
+    while total < minutes * 60 * rate:
+        clip = base[len(clips) % len(base)] * np.float32(0.6 + 0.4 * rng.random())
+        clips.append(clip)
+        total += clip.size + rate * 35 // 100
+    return rate, clips
+
+
+def render_long_track(clips_file: Path, minutes: float) -> dict:
+    """Render one long track as a build worker does (``render_track``); wall time and this process's peak RSS."""
+    import hashlib
+
+    from audioguide.audio.render import TrackJob, render_track
+    from audioguide.model.settings import GuideSettings
+    from audioguide.model.tags import TrackTags
+
+    rate, clips = _long_track_clips(clips_file, minutes)
+    count = len(clips)
+    del clips  # render_track gets a list that nobody else holds, as in a build
+    job = TrackJob(file="long.mp3", keys=tuple(f"k{n}" for n in range(count)), texts=("x",) * count,
+                   pauses_ms=(350,) * count, tags=TrackTags("Long", "Bench", "audioguide", 1, 1, "en", "bench"),
+                   settings=GuideSettings(), rate=rate)
+    with tempfile.TemporaryDirectory(prefix="audioguide-long-") as tmp:
+        started = time.perf_counter()
+        rendered = render_track(job, _long_track_clips(clips_file, minutes)[1], Path(tmp))
+        wall = time.perf_counter() - started
+        digest = hashlib.sha256((Path(tmp) / "long.mp3").read_bytes()).hexdigest()
+    return {"minutes": round(rendered.duration_s / 60, 2), "render_s": round(wall, 1),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "mp3_sha256": digest}
+
+
+def save_long_track_clips(clips_file: Path) -> None:
+    """Synthesize :data:`LONG_TRACK_SENTENCES` with our Piper engine into ``clips_file`` (in a child process)."""
+    import numpy as np
+
+    from audioguide.model.settings import VoiceSettings
+    from audioguide.synth.engines import create_engine
+
+    engine = create_engine(VoiceSettings())
+    audio = [engine.synthesize(text) for text in LONG_TRACK_SENTENCES]
+    engine.close()
+    np.savez(clips_file, rate=audio[0].sample_rate,
+             **{f"clip{n}": np.asarray(a.samples, dtype=np.float32) for n, a in enumerate(audio)})
+
+
+def long_track_benchmark(minutes: float, as_json: bool) -> None:
+    """Mastering and encoding one MINUTES-long track, in a fresh process: time and peak memory.
+
+    The clips are synthesized in another process first: a child inherits its
+    parent's peak RSS, so this process never loads the voice.
+    """
+    with tempfile.TemporaryDirectory(prefix="audioguide-long-") as tmp:
+        clips_file = Path(tmp) / "clips.npz"
+        subprocess.run([sys.executable, __file__, "--long-track-clips", str(clips_file)], check=True)
+        out = subprocess.run([sys.executable, __file__, "--render-long-track", str(clips_file), str(minutes)],
+                             check=True, capture_output=True, text=True).stdout
+    figures = json.loads(out)
+    if as_json:
+        print(json.dumps(figures, indent=2))
+        return
+    print(f"one {figures['minutes']}-minute track: rendered (mastered, encoded, measured) in {figures['render_s']} s, "
+          f"peak memory {figures['peak_rss_mb']} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("source", nargs="?", type=Path, default=ROOT / "examples" / "article.txt")
@@ -320,6 +401,10 @@ def main() -> None:
                         help="instead: one cold build of a generated ~25,000-word book (scripts/make_book.py)")
     parser.add_argument("--stages", action="store_true",
                         help="time single stages (book parse and speech text, normalizer, mastering) instead")
+    parser.add_argument("--long-track", type=float, metavar="MINUTES",
+                        help="instead: render one track of MINUTES of speech; its time and peak memory")
+    parser.add_argument("--render-long-track", nargs=2, help=argparse.SUPPRESS)  # in a child process
+    parser.add_argument("--long-track-clips", type=Path, help=argparse.SUPPRESS)  # in a child process
     parser.add_argument("--raw", type=int, metavar="THREADS", help=argparse.SUPPRESS)  # (a) in a child process
     parser.add_argument("--engine-only", action="store_true", help=argparse.SUPPRESS)  # (a2) in a child process
     args = parser.parse_args()
@@ -334,6 +419,16 @@ def main() -> None:
         return
     if args.stages:
         stages_benchmark(args.json)
+        return
+    if args.long_track is not None:
+        long_track_benchmark(args.long_track, args.json)
+        return
+    if args.long_track_clips:
+        save_long_track_clips(args.long_track_clips)
+        return
+    if args.render_long_track:
+        clips_file, minutes = args.render_long_track
+        print(json.dumps(render_long_track(Path(clips_file), float(minutes))))
         return
 
     with tempfile.TemporaryDirectory(prefix="audioguide-bench-") as tmp:

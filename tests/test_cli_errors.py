@@ -120,3 +120,19 @@ def test_bad_template_option(tmp_path):
     assert result.exit_code == 0
     result = run("build", str(src), "-o", str(tmp_path / "o"), "--announce-template", "Track {nope}")
     assert_one_line_error(result, "unknown placeholder '{nope}'")
+
+
+@pytest.mark.parametrize("template, needle", [
+    ("Track {title.upper}", "unknown placeholder '{title.upper}'"),  # would be spoken "built-in method upper..."
+    ("Track {title[0]}", "unknown placeholder '{title[0]}'"),
+    ("Track {title:d}", "'{title:d}'"),                               # a traceback once
+    ("Track {number:02d}", "'{number:02d}'"),
+    ("Track {title!r}", "'{title!r}'"),                               # would speak the quotes
+])
+def test_template_option_refuses_attributes_indexes_and_formats(tmp_path, template, needle):
+    src = tmp_path / "a.txt"
+    src.write_text(GOOD)
+    out = tmp_path / "o"
+    result = run("build", str(src), "-o", str(out), "--announce-template", template)
+    assert_one_line_error(result, "announcement template", needle)
+    assert not out.exists()

@@ -283,6 +283,17 @@ def test_m4b_missing_cover_is_a_one_line_error(guide):
     assert not out.exists()  # the failed build left nothing behind
 
 
+def test_m4b_cover_that_is_not_an_image_is_a_one_line_error(guide):
+    out = guide["tmp"] / "text-cover"
+    cover = guide["tmp"] / "cover.jpg"
+    cover.write_text("not a picture\n", encoding="utf-8")
+    with pytest.raises(AudioguideError) as caught:
+        build(out, guide["cache"], formats=("tracks", "m4b"), cover_image=str(cover))
+    message = str(caught.value)
+    assert message == f"cover image is not an image ffmpeg can read: {cover}"
+    assert not out.exists()
+
+
 # --------------------------------------------------------------------------- captions
 
 

@@ -167,6 +167,15 @@ def test_rate_uses_atempo(fake):
     assert {request.speed for request in fake.requests} == {None}  # never gTTS's slow mode
 
 
+def test_an_answer_that_is_not_mp3_is_one_line(fake, monkeypatch):
+    monkeypatch.setattr(fake, "mp3_for", lambda text: b"<html>not audio</html>" * 40)
+    for rate in (1.0, 1.5):
+        with pytest.raises(EngineError) as caught:
+            engine(rate=rate).synthesize("Hello world.")
+        message = str(caught.value)
+        assert message.startswith("gTTS: cannot decode the MP3 from 127.0.0.1") and "\n" not in message, message
+
+
 def test_nothing_speakable_sends_nothing(fake):
     for text in ("", "   ", "..."):
         assert engine().synthesize(text).samples.size == 0

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from audioguide.speech import build_lexicon, with_lexicon_files
 from audioguide.model.settings import GuideSettings
 from audioguide.errors import AudioguideError
+from audioguide.sources.guide_script import load_guide
 from audioguide.speech import Lexicon, merge_layers, normalize
 from cli_helpers import invoke
 
@@ -91,6 +92,26 @@ def test_lexicon_file_errors_are_one_line(tmp_path: Path, files) -> None:
             assert len(lines) == 1 and lines[0].startswith("audioguide: error: ") and needle in lines[0], lines
     with pytest.raises(AudioguideError, match="unsupported lexicon file type"):
         Lexicon.from_file(files["article"])
+
+
+@pytest.mark.parametrize(("text", "needle"), [
+    # A control character: PyYAML's own message spans two lines and gives no line number.
+    ("CT: cat scan\nMRI: em \x07 are eye\n", "bad.yaml:2: invalid YAML: character '\\x07' (U+0007) is not allowed"),
+    ("CT: cat scan\nMRI: [em\n", "bad.yaml:3: invalid YAML: "),
+    ("CT: cat\n  scan: x\n", "bad.yaml:2: invalid YAML: mapping values are not allowed here"),
+])
+def test_lexicon_yaml_errors_are_located_as_in_guide_scripts(tmp_path: Path, text: str, needle: str) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(AudioguideError) as caught:
+        Lexicon.from_file(bad)
+    message = str(caught.value)
+    assert "\n" not in message and needle in message, message
+    guide = tmp_path / "guide.yaml"
+    guide.write_text(text, encoding="utf-8")
+    with pytest.raises(AudioguideError) as as_script:
+        load_guide(guide)
+    assert message.split(": invalid YAML: ")[1] == str(as_script.value).split(": invalid YAML: ")[1]
 
 
 def test_outline_counts_pronunciations(files) -> None:

@@ -60,7 +60,8 @@ def test_custom_template_without_title_keeps_heading(seed):
     assert plan.tracks[1].passages[1].role == "heading"
 
 
-@pytest.mark.parametrize("template", ["Track {nummer}", "Track {", "{title.upper}x{bad}"])
+@pytest.mark.parametrize("template", ["Track {nummer}", "Track {", "{title.upper}x{bad}", "Track {title.upper}",
+                                      "{title[0]}", "{title:d}", "{number:>999999999}", "{title!r}", "{}"])
 def test_bad_template_rejected(seed, template):
     with pytest.raises(AudioguideError, match="announcement template"):
         plan_tracks(seed, GuideSettings(announce_template=template))

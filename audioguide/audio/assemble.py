@@ -69,7 +69,7 @@ def assemble(
         position += gap.size
     if not clips:
         parts.append(silence(tail_ms, rate))
-    return np.concatenate(parts).astype(np.float32), spans
+    return np.concatenate(parts, dtype=np.float32), spans  # one copy of a long track, not two
 
 
 def join_clips(clips: Sequence[np.ndarray], rate: int, *, pause_ms: float, fade_ms: float) -> np.ndarray | None:

@@ -154,7 +154,7 @@ def measure(samples: np.ndarray, rate: int) -> tuple[float, float]:
     (the tests hold them together), without their full-length float64 copies:
     a 20-minute track is measured in tens of MB instead of several hundred.
     """
-    x = _mono(samples).astype(np.float32)
+    x = _float32(samples)
     if x.size == 0:
         return float("-inf"), float("-inf")
     pad = _measured_length(x.size, rate) - x.size
@@ -172,7 +172,7 @@ def conservative_true_peak_dbtp(samples: np.ndarray, rate: int) -> float:
     of the band by a few tenths of a dB (0.22 dB on a seed track); checking a
     finished file against a ceiling should not depend on that.
     """
-    x = _mono(samples).astype(np.float32)
+    x = _float32(samples)
     if x.size == 0:
         return float("-inf")
     return max(measure(x, rate)[1], _db(_oversampled_peak(x)))
@@ -195,12 +195,14 @@ def _oversampled_peak(x: np.ndarray, window: np.ndarray | None = None) -> float:
     return peak
 
 
-def fade(samples: np.ndarray, rate: int, in_ms: float, out_ms: float) -> np.ndarray:
+def fade(samples: np.ndarray, rate: int, in_ms: float, out_ms: float, *, copy: bool = True) -> np.ndarray:
     """A float32 copy with raised-cosine fades; the first and last samples become 0.
 
-    A fade longer than the clip is shortened to the clip.
+    A fade longer than the clip is shortened to the clip. With ``copy=False``
+    float32 samples are faded in place (and returned): no second copy of a
+    long track.
     """
-    y = _mono(samples).astype(np.float32, copy=True)
+    y = _mono(samples).astype(np.float32, copy=copy)
     n = y.size
     n_in = min(n, max(0, round(in_ms * rate / 1000)))
     n_out = min(n, max(0, round(out_ms * rate / 1000)))
@@ -231,7 +233,7 @@ def master(
     """
     if rate <= 0:
         raise ValueError(f"sample rate must be positive, got {rate}")
-    x = _mono(samples).astype(np.float32)
+    x = _float32(samples)  # never written to: the output is a new array
     if not np.isfinite(x).all():
         raise ValueError("samples contain NaN or infinity")
     target = float(loudness.target_lufs)
@@ -250,15 +252,17 @@ def master(
     if not math.isfinite(input_lufs):
         logger.info("silent track (nothing above %.0f LUFS): left unchanged", _ABSOLUTE_GATE_LUFS)
         report = MasterReport(input_lufs, input_lufs, _db(float(peaks.max())), 0.0, False)
-        return x, report
+        return x.copy() if x is samples else x, report
 
     gain_db = min(target - input_lufs, MAX_GAIN_DB)
     limiter = _Limiter(peaks, rate, step)
     output_gates = _Gates(work.size, rate, None)
     limit_db = ceiling_db - _CEILING_GUARD_DB  # lowered further if the output overshoots
     offset = 0.0  # measured minus predicted loudness, learned each round
+    y = work
     for round_no in range(1, _MAX_ROUNDS + 1):
         gain_db, atten, predicted = _fit_gain(gates, energy, limiter, target, gain_db, limit_db, offset)
+        y = work  # drop the last round's output before rendering the next: one output in memory, not two
         y = _render(work, gain_db, atten, step)
         out_energy, out_peaks = _measure(y, rate, output_gates.cuts, step)
         output_lufs = output_gates.loudness(out_energy)
@@ -314,6 +318,11 @@ def _mono(samples: np.ndarray) -> np.ndarray:
     if not np.issubdtype(x.dtype, np.floating):
         raise ValueError(f"expected float samples in [-1, 1], got {x.dtype}")
     return x
+
+
+def _float32(samples: np.ndarray) -> np.ndarray:
+    """Mono samples as float32, without a copy when they already are (a 60-minute track is 320 MB)."""
+    return np.asarray(_mono(samples), dtype=np.float32)
 
 
 def _db(amplitude: float) -> float:

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from mutagen.id3 import COMM, ID3, TALB, TCON, TIT2, TLAN, TPE1, TPE2, TPUB, TRCK, TXXX
 
-from audioguide.audio import ffmpeg
+from audioguide.audio import codec
 from audioguide.model.tags import TrackTags
 
 logger = logging.getLogger(__name__)
@@ -47,24 +47,26 @@ PEAK_STEP_DB = 0.25       # extra headroom beyond an overshoot when re-mastering
 MAX_PEAK_PASSES = 4       # encodes at most, per file
 
 
-def pcm16_bytes(samples: np.ndarray) -> bytes:
-    """Float samples as the 16-bit little-endian PCM the encoder is given."""
-    return np.clip(np.round(samples * 32767.0), -32768, 32767).astype("<i2").tobytes()
+MP3_CODEC = "libmp3lame"
+MP3_PARAMETERS = (
+    "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact",  # no metadata or version of ffmpeg's own
+    "-abr", "0", "-write_xing", "1", "-id3v2_version", "0",  # CBR with a LAME/Xing header, no ID3 (ours comes later)
+)
+"""ffmpeg output options of every MP3 we write, tracks (through pydub) and guide.mp3 (streamed) alike."""
 
 
 def mp3_encoder_args(rate: int, path: Path, *, bitrate_kbps: int) -> list[str]:
-    """ffmpeg arguments: mono s16le on stdin -> CBR MP3 (LAME), no metadata of ffmpeg's own."""
+    """ffmpeg arguments for the streaming helper: mono s16le on stdin -> the tracks' CBR MP3."""
     return [
         "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
-        "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact",
-        "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-abr", "0",
-        "-write_xing", "1", "-id3v2_version", "0", "-f", "mp3", "-y", str(path),
+        "-acodec", MP3_CODEC, "-b:a", f"{bitrate_kbps}k", *MP3_PARAMETERS, "-f", "mp3", "-y", str(path),
     ]
 
 
 def encode_mp3(samples: np.ndarray, rate: int, path: Path, *, bitrate_kbps: int) -> None:
-    """Encode mono float samples as a CBR MP3 (LAME via ffmpeg)."""
-    ffmpeg.run(mp3_encoder_args(rate, path, bitrate_kbps=bitrate_kbps), input_bytes=pcm16_bytes(samples))
+    """Encode mono float samples as a CBR MP3 (LAME), through pydub's ``AudioSegment.export``."""
+    codec.export(samples, rate, path, format="mp3", codec=MP3_CODEC, bitrate_kbps=bitrate_kbps,
+                 parameters=MP3_PARAMETERS)
 
 
 def write_tags(path: Path, tags: TrackTags) -> None:

@@ -75,7 +75,7 @@ def _mastered(samples: np.ndarray, rate: int, settings: GuideSettings, margin_db
     offset = -ENCODER_GAIN_DB  # aim above the target by what LAME takes away
     aim = Loudness(settings.loudness.target_lufs + offset, settings.loudness.true_peak_dbtp + offset)
     mastered, _ = master(samples, rate, aim, peak_margin_db=margin_db)
-    return fade(mastered, rate, FADE_MS, FADE_MS)
+    return fade(mastered, rate, FADE_MS, FADE_MS, copy=mastered is samples)  # master's output is ours to fade
 
 
 def master_to_mp3(samples: np.ndarray, rate: int, settings: GuideSettings, path: Path) -> Levels:
@@ -94,11 +94,12 @@ def master_to_mp3(samples: np.ndarray, rate: int, settings: GuideSettings, path:
         peak = conservative_true_peak_dbtp(decoded, rate)
         excess = peak - settings.loudness.true_peak_dbtp
         if excess <= 0 or attempt == MAX_PEAK_PASSES - 1:
-            break
+            return Levels(measure(decoded, rate)[0], peak, margin)
+        del decoded  # not held while the next pass masters and encodes
         logger.info("%s: encoded true peak %.2f dBTP; re-mastering with %.2f dB more headroom",
                     path.name, peak, excess + PEAK_STEP_DB)
         margin += excess + PEAK_STEP_DB
-    return Levels(measure(decoded, rate)[0], peak, margin)
+    raise AssertionError("unreachable: the last pass returns")
 
 
 def assembled(job: TrackJob, clips: Sequence[np.ndarray]) -> tuple[np.ndarray, list[ClipSpan]]:
@@ -119,12 +120,14 @@ def mastered_samples(job: TrackJob, clips: Sequence[np.ndarray], margin_db: floa
     the MP3 pass settled on reproduces the encoder's input exactly.
     """
     samples, _ = assembled(job, clips)
+    del clips  # the caller's list, if it keeps none, is freed: a long track is not held twice
     return _mastered(samples, job.rate, job.settings, margin_db)
 
 
 def render_track(job: TrackJob, clips: Sequence[np.ndarray], folder: Path) -> RenderedTrack:
     """Assemble, master, encode and tag ``job`` (from its ``clips``) into ``folder / job.file``."""
     samples, spans = assembled(job, clips)
+    del clips  # the caller's list, if it keeps none, is freed: a long track is not held twice
     path = folder / job.file
     levels = master_to_mp3(samples, job.rate, job.settings, path)
     write_tags(path, job.tags)

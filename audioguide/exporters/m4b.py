@@ -12,6 +12,11 @@ tracks' loudness. Its true peak is checked like the MP3's.
 
 AAC priming (1024 samples) is hidden by the edit list the MP4 muxer writes,
 so decoded audio and chapter times line up with the sample counts.
+
+Both ffmpeg runs use :mod:`audioguide.audio.ffmpeg`'s streaming helper, not
+pydub: the AAC encode streams float32 samples (pydub holds a whole file, as
+16-bit integers), and the mux takes three inputs and copies the audio stream
+(pydub's ``export`` takes one input and always re-encodes).
 """
 
 from __future__ import annotations
@@ -19,7 +24,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import subprocess
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,7 +31,7 @@ from pathlib import Path
 from audioguide.text import one_line
 from audioguide.audio import ffmpeg
 from audioguide.audio.mp3 import ENCODER_GAIN_DB
-from audioguide.errors import AudioguideError
+from audioguide.errors import AudioguideError, AudioToolError
 from audioguide.exporters.joined import (
     Chapter,
     Passes,
@@ -100,14 +104,15 @@ def cover_image(guide: FinishedGuide) -> tuple[Path, str] | None:
     path = Path(guide.settings.cover_image).expanduser()
     if not path.is_file():
         raise CoverImageError(f"cover image not found: {path}")
-    proc = subprocess.run(
-        [ffmpeg.ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)],
-        capture_output=True, check=False,
-    )
-    match = re.search(r"Stream #\S+.*?: Video: (\w+)", proc.stderr.decode("utf-8", "replace"))
-    if not match:
+    video = ffmpeg.probe(path).video_codec
+    if video is not None:
+        try:  # a picture's first frame must decode: a text file named .jpg is "mjpeg" to the probe
+            ffmpeg.run(["-xerror", "-i", str(path), "-map", "0:v:0", "-frames:v", "1", "-f", "null", "-"])
+        except AudioToolError:
+            video = None
+    if video is None:
         raise CoverImageError(f"cover image is not an image ffmpeg can read: {path}")
-    return path, match.group(1)
+    return path, video
 
 
 def _encode_aac(guide: FinishedGuide, path: Path, passes: Passes, lengths: list[int]) -> None:

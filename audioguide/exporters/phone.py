@@ -60,7 +60,8 @@ from pathlib import Path
 
 import numpy as np
 
-from audioguide.audio import ffmpeg
+from audioguide.audio import codec
+from audioguide.audio.pcm import from_int16, to_int16
 from audioguide.exporters import templates
 from audioguide.errors import AudioguideError
 from audioguide.model.guide import FinishedGuide
@@ -210,7 +211,7 @@ def telephone_master(samples: np.ndarray, rate: int, band: Band) -> np.ndarray:
     level = active_speech_dbov(y, band.rate)
     if not math.isfinite(level):
         logger.info("silent audio: left at its level")
-        return _pcm16(peak_limit(y, band.rate))
+        return to_int16(peak_limit(y, band.rate))
     gain_db = TARGET_DBOV - level
     out = y
     for _ in range(4):  # the limiter lowers the active level a little: correct for it
@@ -219,11 +220,7 @@ def telephone_master(samples: np.ndarray, rate: int, band: Band) -> np.ndarray:
         if abs(error) <= LEVEL_TOLERANCE_DB:
             break
         gain_db += error
-    return _pcm16(out)
-
-
-def _pcm16(x: np.ndarray) -> np.ndarray:
-    return np.clip(np.round(x * 32767.0), -32768, 32767).astype("<i2")
+    return to_int16(out)
 
 
 # --------------------------------------------------------------------------- files
@@ -249,12 +246,10 @@ def read_wav_pcm(path: Path) -> bytes:
 
 
 def encode_g711(wav: Path, ulaw: Path, alaw: Path) -> None:
-    """Raw μ-law and A-law files from an 8 kHz 16-bit WAV (ffmpeg's G.711 encoders)."""
-    ffmpeg.run([
-        "-y", "-i", str(wav),
-        "-ac", "1", "-ar", "8000", "-f", "mulaw", "-acodec", "pcm_mulaw", str(ulaw),
-        "-ac", "1", "-ar", "8000", "-f", "alaw", "-acodec", "pcm_alaw", str(alaw),
-    ])
+    """Raw μ-law and A-law files from an 8 kHz 16-bit WAV (pydub, ffmpeg's G.711 encoders)."""
+    audio = codec.load_wav(wav)
+    for path, fmt in ((ulaw, "mulaw"), (alaw, "alaw")):
+        codec.export_segment(audio, path, format=fmt, codec=f"pcm_{fmt}", parameters=["-ac", "1", "-ar", "8000"])
 
 
 def _write_set(folder: Path, stem: str, narrow: Iterable[bytes], wide: Iterable[bytes]) -> list[Path]:
@@ -410,7 +405,7 @@ def export(guide: FinishedGuide) -> list[Path]:
         stems[record.number] = stem
         lengths[record.number] = narrow.size - round(starts[record.number] * NARROWBAND.rate)
         logger.debug("phone %s: %.2f s, active speech %.2f dBov", stem, narrow.size / 8000,
-                     active_speech_dbov(narrow / 32767.0, NARROWBAND.rate))
+                     active_speech_dbov(from_int16(narrow), NARROWBAND.rate))
 
     opening = guide.opening
     opening_pcm: tuple[np.ndarray, np.ndarray] | None = None

@@ -3,8 +3,9 @@
 The file is encoded from the tracks' mastered samples, concatenated in
 order, exactly as the track MP3s were (CBR, mono, the guide's rate and bit
 rate, the same 16-bit quantization), so it sounds and measures like them.
-Audio is streamed to and from ffmpeg track by track: a book-length guide
-never sits in memory whole.
+Audio is streamed to and from ffmpeg track by track, through
+:mod:`audioguide.audio.ffmpeg`'s streaming helper rather than pydub (which
+holds a whole file in memory): a book-length guide never sits in memory whole.
 
 Chapter times come from the cumulative sample counts. MP3 decoding starts
 :data:`MP3_CODEC_DELAY` samples late (LAME's 576-sample encoder delay plus
@@ -34,7 +35,8 @@ from pathlib import Path
 from mutagen.id3 import CHAP, CTOC, ID3, TIT2, BitPaddedInt, CTOCFlags
 
 from audioguide.audio import ffmpeg
-from audioguide.audio.mp3 import mp3_encoder_args, pcm16_bytes, write_tags
+from audioguide.audio.mp3 import mp3_encoder_args, write_tags
+from audioguide.audio.pcm import int16_bytes
 from audioguide.errors import AudioguideError
 from audioguide.exporters.joined import (
     Chapter,
@@ -63,7 +65,7 @@ MP3_CODEC_DELAY = 576 + 529  # samples: libmp3lame's encoder delay + the MPEG de
 def _encode_mp3(guide: FinishedGuide, path: Path, passes: Passes, lengths: list[int]) -> None:
     """The same encoding as the tracks' :func:`~audioguide.audio.mp3.encode_mp3`, streamed."""
     args = mp3_encoder_args(guide.rate, path, bitrate_kbps=guide.settings.encoding.bitrate_kbps)
-    ffmpeg.stream_to_ffmpeg(args, guide_pcm(guide, passes, pcm16_bytes, lengths))
+    ffmpeg.stream_to_ffmpeg(args, guide_pcm(guide, passes, int16_bytes, lengths))
 
 
 def mp3_chapter_times(marks: Sequence[Chapter], rate: int) -> list[tuple[int, int]]:

@@ -42,11 +42,11 @@ from audioguide.model.settings import (
     VoiceSettings,
     number_problem,
 )
-from audioguide.model.plan import template_problem
 from audioguide.model.document import Chapter, ChapterKind, Document, Dropped, ListItem, is_item
-from audioguide.errors import GuideScriptError
+from audioguide.errors import AudioguideError, GuideScriptError
 from audioguide.files import read_regular_file
-from audioguide.text import language_tag, strip_controls
+from audioguide.model.plan import TEMPLATE_FIELDS, check_template
+from audioguide.text import language_tag, strip_controls, yaml_error_location
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ __all__ = ["GuideScript", "dump_guide", "load_guide", "load_guide_script", "SKIP
 
 SKIPPED_REASON = "skipped in guide script"
 MAX_SCRIPT_BYTES = 50 * 1024 * 1024  # as for article files
-PLACEHOLDERS = ("number", "total", "title", "kind", "group")
+PLACEHOLDERS = TEMPLATE_FIELDS
 
 TOP_KEYS = (
     "title", "publisher", "author", "language", "source", "faq_title",
@@ -459,9 +459,10 @@ class _Reader:
     def template(self, node: Node) -> str:
         value = self.text(node, "announce_template")
         assert value is not None
-        problem = template_problem(value)
-        if problem:
-            self.fail(node, f"announce_template {problem}")
+        try:
+            check_template(value, label="announce_template")
+        except AudioguideError as exc:
+            self.fail(node, str(exc))
         return value
 
     def formats(self, node: Node) -> tuple[str, ...]:
@@ -629,19 +630,7 @@ def _read_text(path: Path) -> str:
 
 def _yaml_error(name: str, text: str, exc: yaml.YAMLError) -> GuideScriptError:
     """A one-line, located error for a YAML syntax problem."""
-    if isinstance(exc, yaml.MarkedYAMLError):
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        problem = exc.problem or exc.context or "syntax error"
-        if exc.context and exc.problem and exc.context_mark is not None:
-            problem = f"{problem} ({exc.context} on line {exc.context_mark.line + 1})"
-    elif isinstance(exc, yaml.reader.ReaderError):
-        line = text.count("\n", 0, exc.position) + 1
-        char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
-        problem = f"character {char!r} (U+{ord(char[:1] or ' '):04X}) is not allowed"
-    else:
-        line, problem = 1, str(exc)
-    problem = " ".join(str(problem).split())
+    line, problem = yaml_error_location(text, exc)
     return GuideScriptError(f"{name}:{line}: invalid YAML: {problem}{_colon_hint(text, line)}")
 
 

@@ -56,6 +56,7 @@ from audioguide.files import read_regular_file
 from audioguide.errors import GuideScriptError, SourceError
 from audioguide.model.settings import GuideSettings
 from audioguide.speech.builtin_lexicon import BUILTIN_ENTRIES
+from audioguide.text import yaml_error_location
 
 logger = logging.getLogger(__name__)
 
@@ -318,13 +319,9 @@ def _load_yaml(path: Path) -> dict[str, str]:
         raise GuideScriptError(f"{path.name}: lexicon file is not UTF-8 text") from exc
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise GuideScriptError(f"{path.name}:{line}: invalid YAML: {problem}") from exc
     except yaml.YAMLError as exc:
-        raise GuideScriptError(f"{path.name}: invalid YAML: {exc}") from exc
+        line, problem = yaml_error_location(text, exc)
+        raise GuideScriptError(f"{path.name}:{line}: invalid YAML: {problem}") from None
     if root is None:
         return {}
     node = root

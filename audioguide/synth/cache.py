@@ -32,8 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
+from audioguide.audio.pcm import from_int16, int16_bytes
 from audioguide.synth.engines.base import Audio
 from audioguide.errors import AudioguideError
 
@@ -92,7 +91,7 @@ def _key_bytes(key: str) -> bytes:
 
 def encode_entry(audio: Audio, key: str) -> bytes:
     """The cache entry for ``audio`` stored under ``key``."""
-    pcm = np.clip(np.round(audio.samples * 32767.0), -32768, 32767).astype("<i2").tobytes()
+    pcm = int16_bytes(audio.samples)
     count, kb = len(pcm) // 2, _key_bytes(key)
     return _HEADER.pack(_MAGIC, audio.sample_rate, count, kb, _digest(audio.sample_rate, count, kb, pcm)) + pcm
 
@@ -107,7 +106,7 @@ def decode_entry(data: bytes, key: str) -> Audio | None:
         return None
     if _digest(rate, count, stored_key, payload) != digest:
         return None
-    samples = np.frombuffer(payload, dtype="<i2").astype(np.float32) / 32767.0
+    samples = from_int16(payload)
     return Audio(samples=samples, sample_rate=rate)
 
 

@@ -46,7 +46,7 @@ from gtts import gTTS
 from gtts.lang import tts_langs
 from gtts.tts import gTTSError
 
-from audioguide.audio import ffmpeg
+from audioguide.audio import codec
 from audioguide.model.settings import VoiceSettings
 from audioguide.net import TIMEOUT, connection_problem, http_problem
 from audioguide.errors import AudioguideError, EngineError, EngineUnavailable
@@ -260,23 +260,12 @@ class GTTSEngine(Engine):
         raise EngineError(f"gTTS request rejected: {described} from {self.host}") from None
 
     def _decode(self, mp3: bytes) -> np.ndarray:
-        """MP3 bytes to float32 mono at exactly 24 kHz, sped up or slowed by ``rate``."""
+        """MP3 bytes to float32 mono at exactly 24 kHz, sped up or slowed by ``rate`` (pydub, ffmpeg's atempo)."""
+        tempo = None if self.settings.rate == 1.0 else _tempo_chain(self.settings.rate)
         try:
-            if self.settings.rate == 1.0:
-                samples, _ = ffmpeg.decode(mp3, sample_rate=SAMPLE_RATE)
-                return samples
-            out = ffmpeg.run(
-                [
-                    "-f", "mp3", "-i", "pipe:0",
-                    "-af", _tempo_chain(self.settings.rate),
-                    "-ac", "1", "-ar", str(SAMPLE_RATE),
-                    "-f", "f32le", "-acodec", "pcm_f32le", "pipe:1",
-                ],
-                input_bytes=mp3,
-            )
+            return codec.decode(mp3, format="mp3", decoder="mp3float", rate=SAMPLE_RATE, filters=tempo)
         except AudioguideError as exc:
             raise EngineError(f"gTTS: cannot decode the MP3 from {self.host}: {exc}") from None
-        return np.frombuffer(out, dtype="<f4").astype(np.float32)
 
     def identity(self) -> dict[str, object]:
         identity: dict[str, object] = {
