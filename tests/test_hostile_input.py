@@ -187,3 +187,30 @@ def test_log_lines_print_no_escape_sequence(tmp_path):
                                ("/tmp/evil\x1b]0;owned\x07\x1b[2J.json",), None)
     line = _TerminalFormatter("%(levelname)s %(name)s: %(message)s").format(record)
     assert line == "WARNING audioguide.x: /tmp/evil.json: ignoring it"
+
+
+def test_cleaning_keeps_every_field_of_the_document():
+    """The source stage's cleaning rebuilt chapters field by field once, and lost the topic
+    groups another change had added: a clean document comes back equal, whatever its fields."""
+    import dataclasses
+
+    from audioguide.model.document import Chapter, ChapterKind, Document, Dropped
+    from audioguide.sources.decode import clean_document
+
+    def filled(cls, **given):
+        values = {}
+        for field in dataclasses.fields(cls):
+            if field.name in given:
+                values[field.name] = given[field.name]
+            elif field.type in ("str", "str | None"):
+                values[field.name] = f"some {field.name}"
+            elif field.type in ("bool",):
+                values[field.name] = True
+            elif field.type in ("int | None", "int"):
+                values[field.name] = 7
+        return cls(**values)
+
+    chapter = filled(Chapter, kind=ChapterKind.FAQ, paragraphs=("One answer.",))
+    dropped = filled(Dropped)
+    document = filled(Document, chapters=(chapter,), dropped=(dropped,), language="en", source="a.txt")
+    assert clean_document(document) == document

@@ -70,3 +70,50 @@ def test_epub_nav_nests_the_questions_under_their_topic(guide):
     assert [li.find(f"{X}a").text for li in low.find(f"{X}ol").findall(f"{X}li")] == [
         "What are the signs?", "How do I treat it?", "How do I share my readings with the clinic?",
     ]
+
+
+@pytest.fixture(scope="module")
+def single_file_guide(guide, tmp_path_factory):
+    """The same page as one MP3 and one M4B (clips from the DAISY/EPUB build's cache)."""
+    document, out = guide
+    single = tmp_path_factory.mktemp("topics-single") / "guide"
+    build_guide(document, GuideSettings(),
+                BuildOptions(outdir=single, cache_dir=out.parent / "cache", jobs=1, formats=("tracks", "single", "m4b")))
+    return single
+
+
+def test_single_file_chapters_nest_the_questions_under_their_topic(single_file_guide):
+    from mutagen.id3 import ID3, CTOCFlags
+
+    tag = ID3(single_file_guide / "guide.mp3")
+    tables = {frame.element_id: frame for frame in tag.getall("CTOC")}
+    chapters = {frame.element_id: frame.sub_frames["TIT2"].text[0] for frame in tag.getall("CHAP")}
+    (top,) = [t for t in tables.values() if t.flags & CTOCFlags.TOP_LEVEL]  # the one top-level table
+
+    reached = []
+
+    def outline(ids, level=1):
+        rows = []
+        for ident in ids:
+            if ident in tables:
+                rows.append((level, tables[ident].sub_frames["TIT2"].text[0]))
+                rows += outline(tables[ident].child_element_ids, level + 1)
+            else:
+                rows.append((level, chapters[ident]))
+                reached.append(ident)
+        return rows
+
+    rows = outline(top.child_element_ids)
+    assert (1, "Testing your blood sugar") in rows and (1, "Low blood sugar") in rows
+    assert rows.index((1, "Low blood sugar")) < rows.index((2, "How do I treat it?"))
+    assert (2, "When should I test?") in rows and (2, "How do I share my readings with the clinic?") in rows
+    assert reached == sorted(chapters)  # every chapter once, in order (ids ch01, ch02, ...)
+
+
+def test_m4b_chapters_name_each_question_with_its_topic(single_file_guide):
+    from audioguide.audio import ffmpeg
+
+    meta = ffmpeg.run(["-i", str(single_file_guide / "guide.m4b"), "-f", "ffmetadata", "-"]).decode("utf-8")
+    titles = [line[len("title="):] for line in meta.splitlines() if line.startswith("title=")]
+    assert "Testing your blood sugar: When should I test?" in titles
+    assert "Low blood sugar: How do I treat it?" in titles

@@ -70,16 +70,21 @@ def ffmetadata(guide: FinishedGuide, marks: Sequence[Chapter]) -> str:
         ("media_type", "2"),  # iTunes 'stik': audiobook
     ):
         lines.append(f"{key}={_escape(value)}")
-    for mark in marks:
+    for mark, track in zip(marks, guide.tracks, strict=True):
         lines += [
             "",
             "[CHAPTER]",
             "TIMEBASE=1/1000",
             f"START={mark.start_ms(guide.rate)}",
             f"END={mark.end_ms(guide.rate)}",
-            f"title={_escape(mark.title)}",
+            f"title={_escape(_chapter_title(track.record.group, mark.title))}",
         ]
     return "\n".join(lines) + "\n"
+
+
+def _chapter_title(topic: str | None, title: str) -> str:
+    """MP4 chapters are one flat list: a question under a topic is named with its topic."""
+    return f"{topic}: {title}" if topic and topic != title else title
 
 
 def _escape(value: str) -> str:

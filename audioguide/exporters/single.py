@@ -95,18 +95,46 @@ def write_chapter_tags(path: Path, guide: FinishedGuide, marks: Sequence[Chapter
         ))
     ids = [mark.ident for mark in marks]
     title = [TIT2(encoding=3, text=guide.title)]
-    if len(ids) <= MAX_CTOC_CHILDREN:
+    top: list[str] = []  # the top-level table: chapters, and one table per topic (its questions)
+    for topic, members in _topic_runs(guide, ids):
+        if topic is None:
+            top.extend(members)
+        else:
+            ident = f"{TOC_ID}-{members[0]}"
+            for part, chunk in enumerate(_chunks(members)):
+                id3.add(CTOC(element_id=ident if part == 0 else f"{ident}-{part}", flags=CTOCFlags.ORDERED,
+                             child_element_ids=chunk, sub_frames=[TIT2(encoding=3, text=topic)]))
+                top.append(ident if part == 0 else f"{ident}-{part}")
+    if len(top) <= MAX_CTOC_CHILDREN:
         id3.add(CTOC(element_id=TOC_ID, flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-                     child_element_ids=ids, sub_frames=title))
-    else:  # more tracks than one CTOC holds: the top-level table lists ordered parts
-        groups = [ids[i:i + MAX_CTOC_CHILDREN] for i in range(0, len(ids), MAX_CTOC_CHILDREN)]
-        parts = [f"{TOC_ID}{n}" for n in range(1, len(groups) + 1)]
-        for part, group in zip(parts, groups):
-            id3.add(CTOC(element_id=part, flags=CTOCFlags.ORDERED, child_element_ids=group, sub_frames=[]))
+                     child_element_ids=top, sub_frames=title))
+    else:  # more entries than one CTOC holds: the top-level table lists ordered parts
+        parts = [f"{TOC_ID}{n}" for n in range(1, len(_chunks(top)) + 1)]
+        for part, chunk in zip(parts, _chunks(top)):
+            id3.add(CTOC(element_id=part, flags=CTOCFlags.ORDERED, child_element_ids=chunk, sub_frames=[]))
         id3.add(CTOC(element_id=TOC_ID, flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
                      child_element_ids=parts, sub_frames=title))
     id3.save(path, v2_version=3)
     _order_chapter_frames(path, ids)
+
+
+def _chunks(ids: Sequence[str]) -> list[list[str]]:
+    """``ids`` in tables of at most :data:`MAX_CTOC_CHILDREN` (the CTOC entry count is one byte)."""
+    return [list(ids[i:i + MAX_CTOC_CHILDREN]) for i in range(0, len(ids), MAX_CTOC_CHILDREN)]
+
+
+def _topic_runs(guide: FinishedGuide, ids: Sequence[str]) -> list[tuple[str | None, list[str]]]:
+    """The chapters in runs: consecutive tracks under one topic (questions grouped under it, issue
+    12) make one run named by the topic, every other track a run of its own named None."""
+    runs: list[tuple[str | None, list[str]]] = []
+    for track, ident in zip(guide.tracks, ids, strict=True):
+        topic = track.record.group
+        if topic and runs and runs[-1][0] == topic:
+            runs[-1][1].append(ident)
+        else:
+            runs.append((topic or None, [ident]))
+    return runs
+
 
 
 def _order_chapter_frames(path: Path, ids: Sequence[str]) -> None:

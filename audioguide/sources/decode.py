@@ -9,11 +9,12 @@ from __future__ import annotations
 import codecs
 import logging
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 from audioguide.errors import SourceError
 from audioguide.files import read_regular_file
-from audioguide.model.document import Chapter, Document, Dropped, ListItem
+from audioguide.model.document import Document, ListItem
 from audioguide.text import recorded_url, strip_controls
 
 logger = logging.getLogger(__name__)
@@ -190,10 +191,13 @@ def clean_document(document: Document) -> Document:
     chapters = []
     for chapter in document.chapters:
         paragraphs = tuple(p for p in (_clean_paragraph(p) for p in chapter.paragraphs) if p)
-        chapters.append(Chapter(kind=chapter.kind, title=_clean_line(chapter.title) or "Untitled",
-                                paragraphs=paragraphs, lead=_clean_line(chapter.lead) or None))
-    dropped = tuple(Dropped(strip_controls(d.text), d.reason, d.line) for d in document.dropped)
-    return Document(
+        # replace(), not a new Chapter: every other field (the topic group, ...) is kept as it was
+        chapters.append(replace(chapter, title=_clean_line(chapter.title) or "Untitled", paragraphs=paragraphs,
+                                lead=_clean_line(chapter.lead) or None,
+                                group=_clean_line(chapter.group) or None))
+    dropped = tuple(replace(d, text=strip_controls(d.text)) for d in document.dropped)
+    return replace(
+        document,
         title=_clean_line(document.title) or "Untitled",
         chapters=tuple(chapters),
         dropped=dropped,
