@@ -134,6 +134,10 @@ def _settings(base: GuideSettings | None, **overrides: Any) -> GuideSettings:
         changes["loudness"] = dataclasses.replace(settings.loudness, target_lufs=overrides["target_lufs"])
     if overrides.get("bitrate") is not None:
         changes["encoding"] = dataclasses.replace(settings.encoding, bitrate_kbps=overrides["bitrate"])
+    if overrides.get("base_url"):
+        from audioguide.model.settings import check_base_url
+
+        changes["base_url"] = check_base_url(overrides["base_url"], "--base-url")
     return dataclasses.replace(settings, **changes)
 
 
@@ -233,7 +237,11 @@ def _shorten(text: str, width: int = 70) -> str:
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Parallel synthesis workers (default: CPU cores).")
 @click.option("--formats", "formats", default="tracks", show_default=True,
               help="What to make: 'all' or a comma list of " + ", ".join(
-                  ["tracks", "single", "m4b", "captions", "daisy", "epub", "web", "phone"]) + ".")
+                  ["tracks", "single", "m4b", "captions", "daisy", "epub", "web", "phone", "podcast", "qr"])
+                   + " (podcast and qr need --base-url; 'all' has them when it is given).")
+@click.option("--base-url", "base_url", default=None, metavar="URL",
+              help="Where the guide folder will be published (https://clinic.example/guides/pain/): "
+                   "the podcast feed's and QR code's links.")
 @click.option("--force", is_flag=True, help="Re-synthesize and re-encode everything.")
 @click.option("--dry-run", is_flag=True, help="Show what would be rebuilt, without synthesizing.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
@@ -255,7 +263,8 @@ def build(source: str, outdir: Path | None, quiet: bool, as_json: bool, keep_fur
     settings = _with_lexicons(_settings(loaded.settings, **overrides), loaded, lexicon_files)
     target = outdir or default_outdir(loaded.document)
     options = BuildOptions(outdir=target, cache_dir=cache_dir, use_cache=not no_cache,
-                           jobs=jobs, force=force, dry_run=dry_run, formats=parse_formats(formats))
+                           jobs=jobs, force=force, dry_run=dry_run,
+                           formats=parse_formats(formats, published=bool(settings.base_url)))
 
     bars: dict[str, Any] = {}
 

@@ -30,7 +30,7 @@ LAYERS: dict[str, set[str]] = {
 # Exporters see only the finished guide: not the track plan, nor how a track was rendered.
 FORBIDDEN = {"exporters": ("audioguide.model.plan", "audioguide.audio.render")}
 # Shared helpers inside exporters/ that are not formats themselves.
-EXPORTER_HELPERS = {"registry", "joined", "talkingbook", "vtt", "templates"}
+EXPORTER_HELPERS = {"registry", "joined", "talkingbook", "vtt", "templates", "published"}
 
 
 def _module_name(path: Path, package: Path) -> str:

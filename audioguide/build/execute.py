@@ -36,9 +36,9 @@ from audioguide.build.plan import (
 from audioguide.build.scheduler import SynthesisStats
 from audioguide.errors import AudioguideError
 from audioguide.exporters.playlist import render_m3u8
-from audioguide.exporters.registry import DEFAULT_FORMATS
+from audioguide.exporters.registry import DEFAULT_FORMATS, URL_FORMATS
 from audioguide.model.document import Document
-from audioguide.model.guide import FinishedGuide
+from audioguide.model.guide import ExportResult, FinishedGuide
 from audioguide.model.manifest import MANIFEST_NAME, ClipRecord, Manifest, TrackRecord
 from audioguide.model.settings import GuideSettings
 from audioguide.synth.cache import ClipCache, default_cache_dir
@@ -114,6 +114,12 @@ def _check_format_inputs(settings: GuideSettings, formats: tuple[str, ...]) -> N
         cover = Path(settings.cover_image).expanduser()
         if not cover.is_file():
             raise AudioguideError(f"cover image not found: {cover}")
+    needs_url = [name for name in formats if name in URL_FORMATS]
+    if needs_url and not settings.base_url:
+        raise AudioguideError(
+            f"the {needs_url[0]} format needs the address the guide will be published at: "
+            "--base-url https://... (or base_url: in the guide script)"
+        )
 
 
 def build_guide(
@@ -169,6 +175,8 @@ def execute(plan: BuildPlan, options: BuildOptions, progress: Progress | None = 
                 opening = opening_samples(source, [c.key for c in plan.opening], [c.text for c in plan.opening],
                                           plan.environment.rate, plan.settings)
             guide = finished_guide(staging, manifest, plan.settings, source, jobs, opening)
+            guide.formats = tuple(work.name for work in plan.formats)
+            guide.previous = {work.name: work.state for work in plan.formats if work.state is not None}
             formats = _export_formats(guide, plan, report, progress, options.jobs or scheduler.default_jobs())
             manifest = _manifest(plan, records, formats)
             (staging / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
@@ -287,9 +295,12 @@ def _export_formats(guide: FinishedGuide, plan: BuildPlan, report: BuildReport, 
 
     digests = {work.name: work.hash for work in plan.formats}
 
-    def built(name: str, paths: list[Path]) -> None:
+    def built(name: str, result: list[Path] | ExportResult) -> None:
+        paths, state = (result.files, result.state) if isinstance(result, ExportResult) else (result, None)
         files = sorted(str(p.relative_to(guide.folder)) for p in paths)
         written[name] = {"hash": digests[name], "files": files}
+        if state is not None:
+            written[name]["state"] = state
         finished(name, "built")
 
     scheduler.run_exports([work.name for work in plan.to_export], guide, workers=workers, on_done=built)

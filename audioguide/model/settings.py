@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from urllib.parse import urlsplit
+
+from audioguide.errors import AudioguideError
 
 DEFAULT_ANNOUNCE_TEMPLATE = "Track {number} of {total}. {title}"
 
@@ -80,7 +83,8 @@ class GuideSettings:
     faq_mode: FaqMode = FaqMode.EACH
     pronunciations: dict[str, str] = field(default_factory=dict)
     hold: HoldProgramme = field(default_factory=HoldProgramme)
-    cover_image: str | None = None  # for the M4B audiobook
+    cover_image: str | None = None  # for the M4B audiobook (and the podcast feed's image)
+    base_url: str | None = None     # where the guide folder is published (podcast, qr, web links)
 
 
 def settings_from_dict(data: dict) -> GuideSettings:
@@ -99,4 +103,22 @@ def settings_from_dict(data: dict) -> GuideSettings:
         pronunciations=dict(data.get("pronunciations") or {}),
         hold=HoldProgramme(**hold),
         cover_image=data.get("cover_image"),
+        base_url=data.get("base_url"),
     )
+
+
+def check_base_url(url: str, what: str = "base URL") -> str:
+    """An absolute http(s) URL with a host, without a trailing slash (the folder's URL); else one-line error.
+
+    Feeds and QR codes state absolute URLs: a relative or schemeless one would
+    be resolved differently by every podcast app.
+    """
+    text = url.strip()
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise AudioguideError(f"{what} {url!r}: must be an absolute http:// or https:// URL with a host")
+    if parts.query or parts.fragment:
+        raise AudioguideError(f"{what} {url!r}: must be a folder's URL, without ?query or #fragment")
+    if any(c.isspace() for c in text):
+        raise AudioguideError(f"{what} {url!r}: must not contain spaces (write them as %20)")
+    return text.rstrip("/")
