@@ -36,7 +36,7 @@ FORMATS: dict[str, tuple[str | None, str]] = {
 # Formats whose files state the guide's published URL: refused without one, left out of "all" then.
 URL_FORMATS = frozenset({"podcast", "qr"})
 # Formats whose files link other formats' files: their inputs include which formats are made.
-LINKING_FORMATS = frozenset({"podcast", "web"})
+LINKING_FORMATS = frozenset({"podcast", "qr", "web"})
 # Formats that read another format's finished files (the feed states guide.mp3's size and chapters).
 EXPORT_AFTER: dict[str, tuple[str, ...]] = {"podcast": ("single",)}
 # A format's own revision, an input of its hash: bump one when only that exporter's output changes.
