@@ -25,7 +25,8 @@ LAYERS: dict[str, set[str]] = {
     "exporters": {"model", "audio"},
     "build": {"model", "sources", "speech", "audio", "synth", "exporters"},
     "verify": {"model", "sources", "speech", "audio", "synth", "build"},
-    "cli": {"model", "sources", "speech", "audio", "synth", "exporters", "build", "verify"},
+    "library": {"model", "sources", "speech", "audio", "synth", "exporters", "build"},
+    "cli": {"model", "sources", "speech", "audio", "synth", "exporters", "build", "verify", "library"},
 }
 # Exporters see only the finished guide: not the track plan, nor how a track was rendered.
 FORBIDDEN = {"exporters": ("audioguide.model.plan", "audioguide.audio.render")}

@@ -256,7 +256,8 @@ def encode_g711(wav: Path, ulaw: Path, alaw: Path) -> None:
     ])
 
 
-def _write_set(folder: Path, stem: str, narrow: Iterable[bytes], wide: Iterable[bytes]) -> list[Path]:
+def write_set(folder: Path, stem: str, narrow: Iterable[bytes], wide: Iterable[bytes]) -> list[Path]:
+    """``stem``.wav, .sln16, .ulaw and .alaw from 8 kHz and 16 kHz 16-bit frames."""
     wav = folder / f"{stem}.wav"
     write_wav(wav, narrow, NARROWBAND.rate)
     sln16 = folder / f"{stem}.sln16"
@@ -362,7 +363,7 @@ def hold_candidates(numbers: Sequence[tuple[int, str, str]], hold: HoldProgramme
     return picked
 
 
-def _silence(samples: int) -> bytes:
+def silence(samples: int) -> bytes:
     return bytes(2 * samples)
 
 
@@ -405,7 +406,7 @@ def export(guide: FinishedGuide) -> list[Path]:
         narrow = telephone_master(samples, guide.rate, NARROWBAND)
         wide = telephone_master(samples, guide.rate, WIDEBAND)
         stem = track_stem(record.number, total, record.title)
-        written += _write_set(folder, stem, [narrow.tobytes()], [wide.tobytes()])
+        written += write_set(folder, stem, [narrow.tobytes()], [wide.tobytes()])
         stems[record.number] = stem
         lengths[record.number] = narrow.size - round(starts[record.number] * NARROWBAND.rate)
         logger.debug("phone %s: %.2f s, active speech %.2f dBov", stem, narrow.size / 8000,
@@ -430,13 +431,13 @@ def export(guide: FinishedGuide) -> list[Path]:
         for index, candidate in enumerate(chosen):
             if opening_pcm is not None and (index == 0 or hold.repeat_opening):
                 yield opening_pcm[0 if narrowband else 1].tobytes()
-                yield _silence(round(settings.pauses.after_announcement_ms * rate / 1000))
+                yield silence(round(settings.pauses.after_announcement_ms * rate / 1000))
             path = folder / f"{stems[candidate.number]}{ext}"
             skip = 2 * round(starts[candidate.number] * rate)  # 16-bit samples
             yield (read_wav_pcm(path) if narrowband else path.read_bytes())[skip:]
-            yield _silence(round(hold.gap_ms * rate / 1000))
+            yield silence(round(hold.gap_ms * rate / 1000))
 
-    written += _write_set(folder, PROGRAMME_STEM, pieces(True), pieces(False))
+    written += write_set(folder, PROGRAMME_STEM, pieces(True), pieces(False))
     programme_s = (folder / f"{PROGRAMME_STEM}.ulaw").stat().st_size / NARROWBAND.rate
     logger.info(
         "hold programme: %s, %.1f s (tracks %s)", f"{PROGRAMME_STEM}.*", programme_s,
