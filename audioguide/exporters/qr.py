@@ -13,37 +13,19 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from audioguide.exporters.published import FEED_NAME, PLAYER_NAME, QR_PNG_NAME, QR_SVG_NAME, absolute_url
+from audioguide.exporters.published import (
+    QR_ERROR_LEVEL as ERROR_LEVEL,
+    QR_PNG_NAME,
+    QR_QUIET_ZONE as QUIET_ZONE,
+    QR_SVG_NAME,
+    guide_url,
+    qr_svg,
+)
 from audioguide.model.guide import FinishedGuide
 
 logger = logging.getLogger(__name__)
 
-ERROR_LEVEL = "m"
 PNG_SCALE = 10
-QUIET_ZONE = 4
-
-
-def guide_url(base_url: str, formats: tuple[str, ...]) -> str:
-    """What the code opens: the player, else the feed, else the folder."""
-    if "web" in formats:
-        return absolute_url(base_url, PLAYER_NAME)
-    if "podcast" in formats:
-        return absolute_url(base_url, FEED_NAME)
-    return absolute_url(base_url)
-
-
-def qr_svg(url: str, title: str) -> str:
-    """The code as a standalone SVG document with a title (what a screen reader says about it)."""
-    import io
-
-    import segno
-
-    out = io.BytesIO()
-    segno.make(url, error=ERROR_LEVEL, micro=False).save(
-        out, kind="svg", border=QUIET_ZONE, scale=1, xmldecl=False, svgns=True, title=title,
-        desc=url, omitsize=True, svgclass="qr", lineclass=None, dark="#000", light="#fff",
-    )
-    return out.getvalue().decode("utf-8")
 
 
 def export(guide: FinishedGuide) -> list[Path]:

@@ -40,7 +40,7 @@ LINKING_FORMATS = frozenset({"podcast", "qr", "web"})
 # Formats that read another format's finished files (the feed states guide.mp3's size and chapters).
 EXPORT_AFTER: dict[str, tuple[str, ...]] = {"podcast": ("single",)}
 # A format's own revision, an input of its hash: bump one when only that exporter's output changes.
-FORMAT_REVISION: dict[str, int] = {"phone": 1}
+FORMAT_REVISION: dict[str, int] = {"phone": 1, "web": 1}
 DEFAULT_FORMATS = ("tracks",)
 # Relative cost of an export (seconds on the example: single 8, m4b 4.4, phone 1.7, the rest
 # under 0.1): exports run heaviest first, so parallel workers finish together.

@@ -82,6 +82,8 @@ dl.keys dd { margin: 0 0 0 1.5rem; }
 kbd { font: inherit; font-weight: bold; border: 0.1rem solid var(--line); border-radius: 0.25rem; padding: 0 0.3rem; }
 .sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden;
   clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+h1, h2, h3, p, li, dt, dd, button, figcaption { overflow-wrap: anywhere; hyphens: auto; }
+figure.qr { margin: 1rem 0; max-width: 16rem; } figure.qr svg { display: block; width: 100%; height: auto; }
 @media (prefers-reduced-motion: no-preference) { html { scroll-behavior: smooth; } }
 @media (prefers-reduced-motion: reduce) {
   *, *::before, *::after { transition: none !important; animation: none !important; scroll-behavior: auto !important; }
@@ -423,8 +425,38 @@ KEYS = [
 ]
 
 
-def render_page(data: dict[str, Any]) -> str:
-    """The whole page for :func:`guide_data`'s ``data``."""
+def listen_elsewhere(guide: FinishedGuide) -> str:
+    """The "Other ways to listen" section: the feed, files, transcripts and a QR code of the page."""
+    from audioguide.exporters.published import (
+        FEED_NAME, M4B_NAME, PLAYLIST_NAME, SINGLE_NAME, caption_file, guide_url, qr_svg, relative_url,
+    )
+
+    made = set(guide.formats) | {"tracks"}
+    files = [("podcast", FEED_NAME, "Podcast feed: subscribe in a podcast app"),
+             ("single", SINGLE_NAME, "The whole guide as one MP3 file, with chapters"),
+             ("m4b", M4B_NAME, "Audiobook (M4B), with chapters"),
+             ("tracks", PLAYLIST_NAME, "Playlist of the chapters (M3U)")]
+    items = [f'<li><a href="{_e(relative_url(file))}">{_e(text)}</a></li>' for name, file, text in files if name in made]
+    texts = []
+    for track in guide.tracks:
+        record = track.record
+        links = [f'<a href="{_e(relative_url(record.transcript))}">text</a>']
+        if "captions" in made:
+            links.append(f'<a href="{_e(relative_url(caption_file(record.file)))}">captions (WebVTT)</a>')
+        texts.append(f"<li>Chapter {record.number}: {_e(record.title)}: {', '.join(links)}</li>")
+    qr = ""
+    if guide.settings.base_url:
+        url = guide_url(guide.settings.base_url, tuple(made))
+        qr = (f'<figure class="qr">{qr_svg(url, f"QR code: {guide.title}", standalone=False)}'
+              f"<figcaption>Scan to listen: {_e(url)}</figcaption></figure>")
+    return (
+        '<section id="elsewhere" aria-labelledby="elsewhere-h">\n<h2 id="elsewhere-h">Other ways to listen</h2>\n'
+        f'<ul>\n{chr(10).join(items)}\n</ul>\n<h3>Transcripts</h3>\n<ul>\n{chr(10).join(texts)}\n</ul>\n{qr}\n</section>\n'
+    )
+
+
+def render_page(data: dict[str, Any], elsewhere: str = "") -> str:
+    """The whole page for :func:`guide_data`'s ``data`` (and :func:`listen_elsewhere`'s section)."""
     tracks = data["tracks"]
     total = len(tracks)
     first = tracks[0]
@@ -499,7 +531,7 @@ def render_page(data: dict[str, Any]) -> str:
 {transcripts}
 </div>
 </section>
-<section id="keys" aria-labelledby="keys-h">
+{elsewhere}<section id="keys" aria-labelledby="keys-h">
 <h2 id="keys-h">Keyboard shortcuts</h2>
 <dl class="keys">
 {keys}
@@ -522,6 +554,6 @@ def export(guide: FinishedGuide) -> list[Path]:
         logger.warning("no tracks: no web player written")
         return []
     path = guide.folder / PAGE_NAME
-    path.write_text(render_page(guide_data(guide)), encoding="utf-8")
+    path.write_text(render_page(guide_data(guide), listen_elsewhere(guide)), encoding="utf-8")
     logger.info("web player: %s", path)
     return [path]

@@ -238,6 +238,12 @@ def build_library(sources: list[str] | Catalog, options: LibraryOptions,
             report.guides.append(GuideOutcome(entry.source, slug, "failed", str(exc)))
             emit(LibraryEvent("failed", index, total, entry.source, slug, message=str(exc)))
             continue
+        except Exception as exc:  # a bug: its traceback goes to the log, and the other guides still get built
+            logger.exception("%s: internal error", entry.source)
+            message = f"{entry.source}: internal error ({type(exc).__name__}: {exc}); please report it"
+            report.guides.append(GuideOutcome(entry.source, slug, "failed", message))
+            emit(LibraryEvent("failed", index, total, entry.source, slug, message=message))
+            continue
         manifest = load_manifest(outdir)
         content = _content(manifest) if manifest else ""
         previous = state["guides"].get(entry.source) or {}
