@@ -359,7 +359,7 @@ def index_entries(guides: list) -> list[dict[str, Any]]:
         links = [{"href": relative_url(f"{slug}/{file}"), "text": text}
                  for name, file, text in FORMAT_LINKS if name in made and (folder / file).is_file()]
         rows.append({
-            "slug": slug, "title": manifest.title, "tracks": len(manifest.tracks),
+            "slug": slug, "title": manifest.title, "language": manifest.language, "tracks": len(manifest.tracks),
             "length": spoken_length(sum(t.duration_s for t in manifest.tracks)),
             "formats": sorted(made, key=lambda n: [f for f, _, _ in FORMAT_LINKS].index(n)
                               if n in [f for f, _, _ in FORMAT_LINKS] else 99),
