@@ -190,6 +190,10 @@ def _settings(base: GuideSettings | None, **overrides: Any) -> GuideSettings:
         changes["encoding"] = dataclasses.replace(settings.encoding, bitrate_kbps=overrides["bitrate"])
     if overrides.get("locale"):
         changes["locale"] = overrides["locale"]
+    if overrides.get("base_url"):
+        from audioguide.model.settings import check_base_url
+
+        changes["base_url"] = check_base_url(overrides["base_url"], "--base-url")
     return dataclasses.replace(settings, **changes)
 
 
@@ -320,9 +324,13 @@ def _shorten(text: str, width: int = 70) -> str:
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Parallel synthesis workers (default: CPU cores).")
 @click.option("--formats", "formats", default=None,
               help="What to make: 'all' or a comma list of " + ", ".join(
-                  ["tracks", "single", "m4b", "captions", "daisy", "epub", "web", "phone"]) + ". "
+                  ["tracks", "single", "m4b", "captions", "daisy", "epub", "web", "phone", "podcast", "qr"])
+                   + " (podcast and qr need --base-url; 'all' has them when it is given). "
                    "Default: the guide script's formats:, else what the folder's last build made "
                    "(tracks for a new folder).")
+@click.option("--base-url", "base_url", default=None, metavar="URL",
+              help="Where the guide folder will be published (https://clinic.example/guides/pain/): "
+                   "the podcast feed's and QR code's links.")
 @click.option("--force", is_flag=True, help="Re-synthesize and re-encode everything.")
 @click.option("--replace", is_flag=True, help="Build into a folder that holds a different guide, replacing it.")
 @click.option("--dry-run", is_flag=True, help="Show the build plan (what is kept, rendered, exported, removed) without doing it.")
@@ -416,11 +424,102 @@ def _chosen_formats(option: str | None, settings: GuideSettings) -> tuple[str, .
     """--formats, else the guide script's formats: (None: what the folder's last build made)."""
     from audioguide.exporters.registry import parse_formats
 
+    published = bool(settings.base_url)
     if option:
-        return parse_formats(option)
+        return parse_formats(option, published=published)
     if settings.formats is not None:
-        return parse_formats(",".join(settings.formats))
+        return parse_formats(",".join(settings.formats), published=published)
     return None
+
+
+# ---------------------------------------------------------------- library
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("-o", "--site", "site", type=click.Path(path_type=Path, file_okay=False), default=Path("site"),
+              show_default=True, help="The site folder: one folder per guide, index.html, feed.xml, phone/.")
+@click.option("--base-url", "base_url", default=None, metavar="URL",
+              help="Where the site folder is published (feeds and QR codes need it; or base_url: in library.yaml).")
+@click.option("--title", default=None, help="The library's title (index page, feed).")
+@click.option("--formats", "formats", default=None,
+              help="Every guide's formats (default: tracks, single, captions, web, phone, and podcast, qr "
+                   "with a base URL).")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="The clip cache all guides share (default: the user cache folder, or $AUDIOGUIDE_CACHE_DIR).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Parallel workers (default: CPU cores).")
+@click.option("--force", is_flag=True, help="Re-synthesize and re-encode every guide.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress, only failures and the summary.")
+@click.option("--json", "as_json", is_flag=True, help="Print the library report as JSON.")
+@handle_errors
+def library(sources: tuple[str, ...], site: Path, base_url: str | None, title: str | None, formats: str | None,
+            cache_dir: Path | None, jobs: int | None, force: bool, quiet: bool, as_json: bool) -> None:
+    """Build a clinic's library: every guide of SOURCES into SITE/<slug>/, with an index, a feed and a hold programme.
+
+    SOURCES are article files, guide scripts, folders of them, URLs, or a
+    library.yaml listing them with per-guide settings. Unchanged guides are
+    kept; a guide whose source left the library is removed. A guide that
+    fails is reported and the others go on; the exit status is the number
+    of guides that failed.
+
+    Example: audioguide library articles/ -o site --base-url https://clinic.example/audio/
+    """
+    from audioguide.exporters.registry import parse_formats
+    from audioguide.library import LibraryEvent, LibraryOptions, build_library
+    from audioguide.model.settings import check_base_url
+
+    url = check_base_url(base_url, "--base-url") if base_url else None
+    options = LibraryOptions(site=site, cache_dir=cache_dir, jobs=jobs, force=force, base_url=url, title=title,
+                             formats=parse_formats(formats, published=bool(url)) if formats else None)
+    bars: dict[str, Any] = {}
+
+    def close_bars() -> None:
+        for bar in bars.values():
+            if not bar.finished:
+                bar.__exit__(None, None, None)
+        bars.clear()
+
+    def on_event(event: LibraryEvent) -> None:
+        if event.kind == "failed":
+            close_bars()
+            click.echo(f"[{event.index}/{event.total}] failed: {event.message}", err=True)
+            return
+        if quiet:
+            return
+        if event.kind == "start":
+            click.echo(f"[{event.index}/{event.total}] {event.source}", err=True)
+        elif event.kind == "progress" and event.progress is not None:
+            p = event.progress
+            bar = bars.get(p.stage)
+            if bar is None:
+                label = {"clips": "  clips  ", "tracks": "  tracks ", "formats": "  formats"}[p.stage]
+                bar = click.progressbar(length=p.total, label=label, file=sys.stderr, show_pos=True)
+                bar.__enter__()
+                bars[p.stage] = bar
+            bar.update(p.done - bar.pos)
+            if p.done >= p.total:
+                bar.__exit__(None, None, None)
+        elif event.kind in ("built", "unchanged"):
+            close_bars()
+            click.echo(f"[{event.index}/{event.total}] {event.slug}: {event.kind}", err=True)
+        elif event.kind == "removed":
+            click.echo(f"removed {event.slug}/ ({event.source} is no longer in the library)", err=True)
+        elif event.kind == "site":
+            click.echo("Writing the index, feed and phone programme", err=True)
+
+    try:
+        report = build_library(list(sources), options, on_event)
+    finally:
+        close_bars()
+    failed = len(report.failed)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    elif not quiet or failed:
+        counts = {status: sum(1 for g in report.guides if g.status == status) for status in ("built", "unchanged")}
+        click.echo(f"{len(report.guides)} guides: {counts['built']} built, {counts['unchanged']} unchanged, "
+                   f"{failed} failed, {len(report.removed)} removed; phone programme {report.phone}; "
+                   f"{report.seconds:.1f} s. Site written to {report.site}/")
+    if failed:
+        sys.exit(min(failed, 125))
 
 
 # ---------------------------------------------------------------- init

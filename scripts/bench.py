@@ -235,6 +235,93 @@ def edited_copy(source: Path, folder: Path) -> Path:
     return target
 
 
+def run_library(sources: Path, site: Path, cache: Path, *extra: str) -> dict:
+    """One `audioguide library` in a child process: its report, wall time and peak memory (largest process)."""
+    code = (
+        "import json, resource, sys, time\n"
+        "from audioguide.cli import main\n"
+        "t = time.perf_counter()\n"
+        "try:\n"
+        "    main(sys.argv[1:], standalone_mode=False)\n"
+        "finally:\n"
+        "    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "    cpu = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)"
+        " for f in ('ru_utime', 'ru_stime'))\n"
+        "    print(json.dumps({'wall': time.perf_counter() - t, 'rss_kb': max(own, kids), 'cpu': cpu}), file=sys.stderr)\n"
+    )
+    args = ["library", str(sources), "-o", str(site), "--cache-dir", str(cache), "--json", "-q",
+            "--base-url", "https://clinic.example/audio/", *extra]
+    child = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    if child.returncode != 0:
+        raise SystemExit(f"library build failed: {child.stderr.strip()}")
+    report = json.loads(child.stdout)
+    stats = json.loads(child.stderr.strip().splitlines()[-1])
+    report["wall"] = stats["wall"]
+    report["cpu"] = stats["cpu"]
+    report["peak_mb"] = stats["rss_kb"] / 1024
+    return report
+
+
+def library_benchmark(count: int, as_json: bool) -> None:
+    """A library of ``count`` generated articles: cold build, no-change rebuild, one article edited."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from make_book import make_article
+
+    from audioguide.model.manifest import load_manifest
+
+    with tempfile.TemporaryDirectory(prefix="audioguide-library-") as tmp:
+        work = Path(tmp)
+        articles, site, cache = work / "articles", work / "site", work / "cache"
+        articles.mkdir()
+        for number in range(1, count + 1):
+            (articles / f"guide-{number:03d}.txt").write_text(make_article(number), encoding="utf-8")
+        cold = run_library(articles, site, cache)
+        audio = sum(sum(t.duration_s for t in load_manifest(folder).tracks)
+                    for folder in site.iterdir() if (folder / "manifest.json").is_file())
+        unchanged = run_library(articles, site, cache)
+        edited_source = articles / f"guide-{(count + 1) // 2:03d}.txt"
+        edited_copy(edited_source, articles)
+        edited = run_library(articles, site, cache)
+        # the same one guide built alone, cold (its own empty cache): what an edit should cost, about
+        alone = run_build(edited_source, work / "alone", work / "alone-cache",
+                          "--formats", "tracks,single,captions,web,phone,podcast,qr",
+                          "--base-url", "https://clinic.example/audio/alone/")
+    rebuilt = [g for g in edited["guides"] if g["status"] == "built"]
+    figures = {
+        "guides": count,
+        "audio_h": round(audio / 3600, 3),
+        "cold_s": round(cold["wall"], 1),
+        "audio_h_per_build_h": round(audio / cold["wall"], 1),
+        "cold_per_guide_s": round(cold["wall"] / count, 2),
+        "cold_cpu_s": round(cold["cpu"], 1),
+        "audio_h_per_cpu_h": round(audio / cold["cpu"], 1),
+        "no_change_cpu_s": round(unchanged["cpu"], 1),
+        "one_edited_cpu_s": round(edited["cpu"], 1),
+        "peak_process_mb": round(max(cold["peak_mb"], unchanged["peak_mb"], edited["peak_mb"])),
+        "no_change_s": round(unchanged["wall"], 1),
+        "one_edited_s": round(edited["wall"], 1),
+        "one_edited_guides_rebuilt": len(rebuilt),
+        "one_edited_tracks_rebuilt": sum(g["tracks_rebuilt"] for g in rebuilt),
+        "that_guide_alone_cold_s": round(alone["wall"], 1),
+        "failed": cold["failed"] + unchanged["failed"] + edited["failed"],
+    }
+    if as_json:
+        print(json.dumps(figures, indent=2))
+        return
+    print(f"library: {count} generated articles, {figures['audio_h']} h of audio "
+          "(formats tracks, single, captions, web, phone, podcast, qr)")
+    print(f"cold build {figures['cold_s']} s: {figures['audio_h_per_build_h']} h of audio per hour of build, "
+          f"{figures['cold_per_guide_s']} s a guide; peak memory (largest process) {figures['peak_process_mb']} MB")
+    print(f"CPU time (all processes) {figures['cold_cpu_s']} s: {figures['audio_h_per_cpu_h']} h of audio per CPU-hour "
+          "(wall time depends on what else the machine runs; CPU time much less)")
+    print(f"rebuild, no change: {figures['no_change_s']} s ({figures['no_change_cpu_s']} s CPU)")
+    print(f"rebuild, one article edited: {figures['one_edited_s']} s ({figures['one_edited_cpu_s']} s CPU; "
+          f"{figures['one_edited_guides_rebuilt']} guide, "
+          f"{figures['one_edited_tracks_rebuilt']} track rebuilt); that guide built alone from cold: "
+          f"{figures['that_guide_alone_cold_s']} s")
+
+
 def book_benchmark(as_json: bool) -> None:
     """Cold build of a book-length source: time and peak memory (the bound is 1 GB)."""
     sys.path.insert(0, str(ROOT / "scripts"))
@@ -405,6 +492,9 @@ def main() -> None:
                         help="instead: render one track of MINUTES of speech; its time and peak memory")
     parser.add_argument("--render-long-track", nargs=2, help=argparse.SUPPRESS)  # in a child process
     parser.add_argument("--long-track-clips", type=Path, help=argparse.SUPPRESS)  # in a child process
+    parser.add_argument("--library", type=int, nargs="?", const=50, metavar="N",
+                        help="instead: a library of N generated articles (default 50): cold build, no-change "
+                             "rebuild, rebuild after editing one article")
     parser.add_argument("--raw", type=int, metavar="THREADS", help=argparse.SUPPRESS)  # (a) in a child process
     parser.add_argument("--engine-only", action="store_true", help=argparse.SUPPRESS)  # (a2) in a child process
     args = parser.parse_args()
@@ -429,6 +519,9 @@ def main() -> None:
     if args.render_long_track:
         clips_file, minutes = args.render_long_track
         print(json.dumps(render_long_track(Path(clips_file), float(minutes))))
+        return
+    if args.library is not None:
+        library_benchmark(args.library, args.json)
         return
 
     with tempfile.TemporaryDirectory(prefix="audioguide-bench-") as tmp:

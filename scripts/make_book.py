@@ -52,6 +52,34 @@ def make_book(words: int) -> str:
     return "\n".join(out)
 
 
+TOPICS = ["Knee Pain", "Back Pain", "Neck Pain", "Shoulder Pain", "Hip Pain", "Headaches", "Nerve Pain",
+          "Arthritis", "Sciatica", "Joint Injections"]
+
+
+def make_article(number: int) -> str:
+    """A short article (about 250 words: introduction, two sections, two FAQs, conclusion), unique per number.
+
+    Sentences are marked with the article's number, so no two articles share a clip.
+    """
+    paragraphs, faqs = seed_paragraphs()
+    topic = TOPICS[number % len(TOPICS)]
+
+    def marked(paragraph: str, limit: int = 2) -> str:
+        sentences = re.split(r"(?<=[.?!])\s+", paragraph)[:limit]
+        return " ".join(f"In guide {number}, {s[0].lower()}{s[1:]}" for s in sentences)
+
+    out = [f"Patient Guide {number}: Living With {topic}", ""]
+    out += [marked(paragraphs[number % len(paragraphs)]), ""]
+    for k in (1, 2):
+        out += [f"{topic}: What to Know, Part {k}", "", marked(paragraphs[(number + k) % len(paragraphs)]), ""]
+    out += ["FAQs", ""]
+    for k in (0, 1):
+        question, answer = faqs[(number + k) % len(faqs)]
+        out += [f"{question[:-1]} with {topic.lower()}, guide {number}?", "", marked(answer), ""]
+    out += ["Conclusion", "", marked(paragraphs[-1], 1), ""]
+    return "\n".join(out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("out", type=Path)

@@ -26,12 +26,13 @@ LAYERS: dict[str, set[str]] = {
     "exporters": {"model", "audio"},
     "build": {"model", "sources", "speech", "audio", "synth", "exporters"},
     "verify": {"model", "sources", "speech", "audio", "synth", "build"},
-    "cli": {"model", "sources", "speech", "audio", "synth", "exporters", "build", "verify"},
+    "library": {"model", "sources", "speech", "audio", "synth", "exporters", "build"},
+    "cli": {"model", "sources", "speech", "audio", "synth", "exporters", "build", "verify", "library"},
 }
 # Exporters see only the finished guide: not the track plan, nor how a track was rendered.
 FORBIDDEN = {"exporters": ("audioguide.model.plan", "audioguide.audio.render")}
 # Shared helpers inside exporters/ that are not formats themselves.
-EXPORTER_HELPERS = {"registry", "joined", "talkingbook", "vtt", "templates"}
+EXPORTER_HELPERS = {"registry", "joined", "talkingbook", "vtt", "templates", "published"}
 
 
 def _module_name(path: Path, package: Path) -> str:

@@ -372,7 +372,8 @@ ERRORS = [
     pytest.param(MINIMAL + "titel: X\n", 6,
                  "unknown top-level key 'titel' (known: title, publisher, author, language, "
                  "source, faq_title, voice, pauses, loudness, encoding, announce, "
-                 "announce_template, faq, pronunciations, lexicon, hold, cover_image, chapters, locale, formats)",
+                 "announce_template, faq, pronunciations, lexicon, hold, cover_image, base_url, chapters, locale, "
+                 "formats)",
                  id="unknown-top-key"),
     pytest.param("title: T\ntitle: U\nchapters: []\n", 2, "duplicate top-level key 'title'",
                  id="duplicate-top-key"),

@@ -38,10 +38,10 @@ from audioguide.build.scheduler import SynthesisStats
 from audioguide.errors import AudioguideError, OutputError
 from audioguide.files import check_file_names
 from audioguide.exporters.playlist import render_m3u8
-from audioguide.exporters.registry import DEFAULT_FORMATS, FORMATS
+from audioguide.exporters.registry import DEFAULT_FORMATS, FORMATS, URL_FORMATS
 from audioguide.hashing import sha256_file
 from audioguide.model.document import Document
-from audioguide.model.guide import FinishedGuide
+from audioguide.model.guide import ExportResult, FinishedGuide
 from audioguide.model.manifest import MANIFEST_NAME, ClipRecord, Manifest, TrackRecord
 from audioguide.model.settings import GuideSettings
 from audioguide.synth.cache import ClipCache, default_cache_dir
@@ -127,6 +127,12 @@ def _check_format_inputs(settings: GuideSettings, formats: tuple[str, ...]) -> N
         cover = Path(settings.cover_image).expanduser()
         if not cover.is_file():
             raise AudioguideError(f"cover image not found: {cover}")
+    needs_url = [name for name in formats if name in URL_FORMATS]
+    if needs_url and not settings.base_url:
+        raise AudioguideError(
+            f"the {needs_url[0]} format needs the address the guide will be published at: "
+            "--base-url https://... (or base_url: in the guide script)"
+        )
 
 
 def build_guide(
@@ -206,6 +212,8 @@ def execute(plan: BuildPlan, options: BuildOptions, progress: Progress | None = 
                 opening = opening_samples(source, [c.key for c in plan.opening], [c.text for c in plan.opening],
                                           plan.environment.rate, plan.settings)
             guide = finished_guide(staging, manifest, plan.settings, source, jobs, opening)
+            guide.formats = tuple(work.name for work in plan.formats)
+            guide.previous = {work.name: work.state for work in plan.formats if work.state is not None}
             checkpoint("rendered")
             formats = _export_formats(guide, plan, report, progress, report.workers)
             checkpoint("exported")
@@ -333,11 +341,14 @@ def _export_formats(guide: FinishedGuide, plan: BuildPlan, report: BuildReport, 
 
     digests = {work.name: work.hash for work in plan.formats}
 
-    def built(name: str, paths: list[Path]) -> None:
+    def built(name: str, result: list[Path] | ExportResult) -> None:
+        paths, state = (result.files, result.state) if isinstance(result, ExportResult) else (result, None)
         files = sorted(str(p.relative_to(guide.folder)) for p in paths)
         # each file's bytes, so a damaged or edited one is made again, as tracks are
         written[name] = {"hash": digests[name], "files": files,
                          "sha256": {f: sha256_file(guide.folder / f) for f in files}}
+        if state is not None:
+            written[name]["state"] = state
         finished(name, "built")
 
     scheduler.run_exports([work.name for work in plan.to_export], guide, workers=workers, on_done=built)

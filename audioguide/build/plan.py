@@ -24,7 +24,14 @@ from pathlib import Path
 
 from audioguide import __version__
 from audioguide.audio.render import TrackJob
-from audioguide.exporters.registry import DEFAULT_FORMATS, FORMATS_VERSION, OUTPUTS
+from audioguide.exporters.registry import (
+    DEFAULT_FORMATS,
+    FORMAT_REVISION,
+    FORMATS_VERSION,
+    LINKING_FORMATS,
+    OUTPUTS,
+    URL_FORMATS,
+)
 from audioguide.hashing import sha256_file
 from audioguide.model.document import Document
 from audioguide.model.guide import GuideInfo
@@ -90,6 +97,7 @@ class FormatWork:
     name: str
     hash: str
     reuse: dict | None  # the previous manifest's {"hash", "files"} entry
+    state: dict | None = None  # what the format's last export kept (ExportResult.state), reused or not
 
 
 @dataclass(frozen=True)
@@ -200,16 +208,29 @@ def track_hash(spoken: SpokenTrack, keys: list[str], tags: TrackTags, settings: 
 
 
 def format_hash(name: str, track_hashes: list[str], settings: GuideSettings, info: GuideInfo,
-                cover_sha256: str | None) -> str:
-    """Inputs of a format's files: every track's hash, the settings, the metadata, the exporter version."""
+                cover_sha256: str | None, formats: tuple[str, ...] = ()) -> str:
+    """Inputs of a format's files: every track's hash, the settings, the metadata, the exporter version.
+
+    The published URL is an input only of the formats that write it (and
+    the web player, which links the feed), and the list of formats only of
+    those that link other formats' files: publishing a guide somewhere new
+    does not make its audio again.
+    """
+    stated = asdict(settings)
+    if name not in URL_FORMATS | LINKING_FORMATS:
+        stated.pop("base_url")
     blob = {
         "format": name,
         "version": FORMATS_VERSION,
         "tracks": track_hashes,
-        "settings": asdict(settings),
+        "settings": stated,
         "document": [info.title, info.author, info.publisher, info.language, info.faq_title, info.source_name],
         "cover": cover_sha256,
     }
+    if name in LINKING_FORMATS:
+        blob["formats"] = list(formats)
+    if name in FORMAT_REVISION:
+        blob["revision"] = FORMAT_REVISION[name]
     return hashlib.sha256(json.dumps(blob, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -299,10 +320,12 @@ def plan_build(
     hashes = [work.hash for work in works]
     format_works = []
     for name in (name for name in formats if name != "tracks"):
-        digest = format_hash(name, hashes, settings, info, environment.cover_sha256)
+        digest = format_hash(name, hashes, settings, info, environment.cover_sha256, formats)
         old = previous.manifest.formats.get(name) if previous is not None and not force else None
         keep = bool(old) and old.get("hash") == digest and all(f in previous.intact for f in old["files"])
-        format_works.append(FormatWork(name, digest, old if keep else None))
+        last = previous.manifest.formats.get(name) if previous is not None else None
+        state = last.get("state") if isinstance(last, dict) and isinstance(last.get("state"), dict) else None
+        format_works.append(FormatWork(name, digest, old if keep else None, state))
 
     removed: tuple[str, ...] = ()
     formats_removed: tuple[str, ...] = ()

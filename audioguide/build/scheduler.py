@@ -38,8 +38,8 @@ from audioguide.audio.render import RenderedTrack, TrackJob, render_track
 from audioguide.build.guide import ClipSource
 from audioguide.build.plan import ClipJob
 from audioguide.errors import AudioguideError
-from audioguide.exporters.registry import EXPORT_WEIGHT, exporter
-from audioguide.model.guide import FinishedGuide
+from audioguide.exporters.registry import EXPORT_AFTER, EXPORT_WEIGHT, exporter
+from audioguide.model.guide import ExportResult, FinishedGuide
 
 logger = logging.getLogger(__name__)
 
@@ -314,7 +314,7 @@ def _init_export_worker(guide: FinishedGuide, parent: int) -> None:
     _guide = guide
 
 
-def _export_task(name: str) -> list[Path]:
+def _export_task(name: str) -> list[Path] | ExportResult:
     if _guide is None:
         raise AudioguideError("internal error: an export worker started without its guide")
     return exporter(name)(_guide)
@@ -325,15 +325,25 @@ def run_exports(
     guide: FinishedGuide,
     *,
     workers: int,
-    on_done: Callable[[str, list[Path]], None],
+    on_done: Callable[[str, list[Path] | ExportResult], None],
 ) -> None:
     """Write the formats ``names`` (heaviest first, see ``formats.EXPORT_WEIGHT``) from ``guide``.
 
     Formats are independent (each reads the finished tracks and their
     samples and writes its own files), so with more than one worker and more
     than one heavy format each runs in its own process (they are CPU-bound;
-    README, "Performance"). ``on_done(name, paths)`` is called here as each finishes.
+    README, "Performance"). A format that reads another's files
+    (``registry.EXPORT_AFTER``: the podcast feed states guide.mp3's size) runs
+    here once the others are done. ``on_done(name, result)`` is called here as each finishes.
     """
+    later = [name for name in names if name in EXPORT_AFTER]
+    _run_exports([name for name in names if name not in EXPORT_AFTER], guide, workers=workers, on_done=on_done)
+    for name in later:
+        on_done(name, exporter(name)(guide))
+
+
+def _run_exports(names: Sequence[str], guide: FinishedGuide, *, workers: int,
+                 on_done: Callable[[str, list[Path] | ExportResult], None]) -> None:
     ordered = sorted(names, key=lambda name: -EXPORT_WEIGHT.get(name, 0))
     heavy = [name for name in ordered if EXPORT_WEIGHT.get(name, 0)]
     if workers <= 1 or len(heavy) <= 1:  # the light ones take milliseconds: not worth a process

@@ -11,18 +11,17 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from audioguide.exporters.published import CAPTIONS_DIR, caption_file
 from audioguide.exporters.vtt import render_vtt, track_cues
 from audioguide.model.guide import FinishedGuide
 from audioguide.model.manifest import TrackRecord
 
 logger = logging.getLogger(__name__)
 
-CAPTIONS_DIR = "captions"
-
 
 def caption_name(record: TrackRecord) -> str:
     """The track's caption file name: the MP3's stem with ``.vtt``."""
-    return f"{Path(record.file).stem}.vtt"
+    return Path(caption_file(record.file)).name
 
 
 def export(guide: FinishedGuide) -> list[Path]:

@@ -42,11 +42,11 @@ from audioguide.exporters.joined import (
     guide_pcm,
     partial_path,
 )
+from audioguide.exporters.published import M4B_NAME
 from audioguide.model.guide import FinishedGuide
 
 logger = logging.getLogger(__name__)
 
-M4B_NAME = "guide.m4b"
 AAC_MIN_KBPS = 24
 AAC_MAX_KBPS = 128  # about the most AAC-LC carries in mono at 22.05 kHz
 _COPYABLE_COVERS = {"mjpeg", "png"}  # what MP4 'covr' holds as is

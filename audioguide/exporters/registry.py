@@ -2,9 +2,11 @@
 
 ``tracks`` (the MP3 files, playlist, transcripts, manifest) are always built.
 Other formats are exporters registered here by name: a module with
-``export(guide: FinishedGuide) -> list[Path]`` that writes into the guide
-folder and sees only the finished guide (:mod:`audioguide.model.guide`). An
-exporter module is imported only when its format is asked for.
+``export(guide: FinishedGuide) -> list[Path]`` (or an
+:class:`~audioguide.model.guide.ExportResult`, to keep a state for the next
+export) that writes into the guide folder and sees only the finished guide
+(:mod:`audioguide.model.guide`). An exporter module is imported only when its
+format is asked for.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from audioguide.errors import AudioguideError
-from audioguide.model.guide import FinishedGuide
+from audioguide.model.guide import ExportResult, FinishedGuide
 
 FORMATS_VERSION = 4  # bump when any exporter's output changes for the same input
 
@@ -28,7 +30,17 @@ FORMATS: dict[str, tuple[str | None, str]] = {
     "epub": ("audioguide.exporters.epub", "guide.epub: EPUB 3 with Media Overlays (synchronized text)"),
     "web": ("audioguide.exporters.web", "index.html: accessible offline web player"),
     "phone": ("audioguide.exporters.phone", "phone/: 8 kHz G.711 and 16 kHz files, hold programme, musiconhold.conf"),
+    "podcast": ("audioguide.exporters.podcast", "feed.xml: podcast feed (RSS 2.0, iTunes, Podcasting 2.0); needs --base-url"),
+    "qr": ("audioguide.exporters.qr", "qr.svg, qr.png: QR code of the guide's URL; needs --base-url"),
 }
+# Formats whose files state the guide's published URL: refused without one, left out of "all" then.
+URL_FORMATS = frozenset({"podcast", "qr"})
+# Formats whose files link other formats' files: their inputs include which formats are made.
+LINKING_FORMATS = frozenset({"podcast", "qr", "web"})
+# Formats that read another format's finished files (the feed states guide.mp3's size and chapters).
+EXPORT_AFTER: dict[str, tuple[str, ...]] = {"podcast": ("single",)}
+# A format's own revision, an input of its hash: bump one when only that exporter's output changes.
+FORMAT_REVISION: dict[str, int] = {"phone": 1, "web": 1}
 DEFAULT_FORMATS = ("tracks",)
 # What each format writes at the top of the guide folder (files, or folders it fills).
 OUTPUTS: dict[str, tuple[str, ...]] = {
@@ -45,18 +57,22 @@ OUTPUTS: dict[str, tuple[str, ...]] = {
 EXPORT_WEIGHT = {"single": 3, "m4b": 2, "phone": 1}
 
 
-def parse_formats(text: str) -> tuple[str, ...]:
-    """ "all" or a comma list -> format names in canonical order (tracks always first)."""
+def parse_formats(text: str, *, published: bool = False) -> tuple[str, ...]:
+    """ "all" or a comma list -> format names in canonical order (tracks always first).
+
+    "all" takes the formats that need the guide's URL (:data:`URL_FORMATS`)
+    only when it is ``published`` (a base URL is given).
+    """
     names = {part.strip().lower() for part in text.split(",") if part.strip()}
     if "all" in names:
-        return tuple(FORMATS)
+        names = (names - {"all"}) | {name for name in FORMATS if published or name not in URL_FORMATS}
     unknown = sorted(names - set(FORMATS))
     if unknown:
         raise AudioguideError(f"unknown format '{unknown[0]}' (known: all, {', '.join(FORMATS)})")
     return tuple(name for name in FORMATS if name in names or name == "tracks")
 
 
-Exporter = Callable[[FinishedGuide], list[Path]]
+Exporter = Callable[[FinishedGuide], "list[Path] | ExportResult"]
 
 
 def exporter(name: str) -> Exporter:

@@ -47,13 +47,13 @@ from audioguide.exporters.joined import (
     guide_pcm,
     partial_path,
 )
+from audioguide.exporters.published import SINGLE_NAME
+from audioguide.exporters.published import SINGLE_VTT_NAME as VTT_NAME
 from audioguide.exporters.vtt import render_vtt, track_cues
 from audioguide.model.guide import FinishedGuide
 
 logger = logging.getLogger(__name__)
 
-SINGLE_NAME = "guide.mp3"
-VTT_NAME = "guide.vtt"
 TOC_ID = "toc"
 MAX_CTOC_CHILDREN = 255  # the CTOC entry count is one byte
 MP3_CODEC_DELAY = 576 + 529  # samples: libmp3lame's encoder delay + the MPEG decoder's

@@ -156,8 +156,39 @@ def _paragraphs(track: dict[str, Any]) -> list[list[tuple[int, dict[str, Any]]]]
     return paragraphs
 
 
-def render_page(data: dict[str, Any]) -> str:
-    """The whole page for :func:`guide_data`'s ``data`` (``templates/web/index.html.j2``)."""
+def listen_elsewhere(guide: FinishedGuide) -> dict[str, Any]:
+    """What the "Other ways to listen" section lists: the feed and files made, each track's
+    transcript and captions, and a QR code of the page (when the guide has a base URL)."""
+    from audioguide.exporters.published import (
+        FEED_NAME, M4B_NAME, PLAYLIST_NAME, SINGLE_NAME, caption_file, guide_url, qr_svg, relative_url,
+    )
+
+    made = set(guide.formats) | {"tracks"}
+    files = [("podcast", FEED_NAME, "Podcast feed: subscribe in a podcast app"),
+             ("single", SINGLE_NAME, "The whole guide as one MP3 file, with chapters"),
+             ("m4b", M4B_NAME, "Audiobook (M4B), with chapters"),
+             ("tracks", PLAYLIST_NAME, "Playlist of the chapters (M3U)")]
+    texts = []
+    for track in guide.tracks:
+        record = track.record
+        links = [(relative_url(record.transcript), "text")]
+        if "captions" in made:
+            links.append((relative_url(caption_file(record.file)), "captions (WebVTT)"))
+        texts.append({"number": record.number, "title": record.title, "links": links})
+    qr = None
+    if guide.settings.base_url:
+        url = guide_url(guide.settings.base_url, tuple(made))
+        qr = {"url": url, "svg": qr_svg(url, f"QR code: {guide.title}", standalone=False)}
+    return {
+        "files": [(relative_url(file), text) for name, file, text in files if name in made],
+        "transcripts": texts,
+        "qr": qr,
+    }
+
+
+def render_page(data: dict[str, Any], elsewhere: dict[str, Any] | None = None) -> str:
+    """The whole page for :func:`guide_data`'s ``data`` (``templates/web/index.html.j2``), with
+    :func:`listen_elsewhere`'s section when given."""
     tracks = data["tracks"]
     total = len(tracks)
     csp = (
@@ -184,6 +215,7 @@ def render_page(data: dict[str, Any]) -> str:
         style=STYLE,
         script=SCRIPT,
         data_json=json_for_script(data),
+        elsewhere=elsewhere,
     )
 
 
@@ -193,6 +225,6 @@ def export(guide: FinishedGuide) -> list[Path]:
         logger.warning("no tracks: no web player written")
         return []
     path = guide.folder / PAGE_NAME
-    path.write_text(render_page(guide_data(guide)), encoding="utf-8")
+    path.write_text(render_page(guide_data(guide), listen_elsewhere(guide)), encoding="utf-8")
     logger.info("web player: %s", path)
     return [path]

@@ -9,9 +9,9 @@ exporter never sees the plan, the speech stage, the engine or the cache.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from audioguide.model.manifest import TrackRecord
 from audioguide.model.settings import GuideSettings
@@ -59,6 +59,8 @@ class FinishedGuide:
     tracks: list[FinishedTrack]
     audio: TrackAudio
     opening: np.ndarray | None = None  # the hold programme's opening line, assembled and faded
+    formats: tuple[str, ...] = ()      # every format this build makes (for formats that link the others)
+    previous: dict[str, dict[str, Any]] = field(default_factory=dict)  # format -> state its last export kept
 
     @property
     def title(self) -> str:
@@ -71,3 +73,16 @@ class FinishedGuide:
         headroom (for formats whose encoding raises a peak more than the MP3's).
         """
         return self.audio(track.record, extra_margin_db)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an exporter may return instead of its list of files: the files, and a state to keep.
+
+    ``state`` (JSON-able) is stored with the format in manifest.json and handed
+    back to the next export of the same format as ``guide.previous[name]``
+    (the podcast feed keeps each episode's first publication date this way).
+    """
+
+    files: list[Path]
+    state: dict[str, Any] | None = None

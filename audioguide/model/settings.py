@@ -8,6 +8,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from enum import Enum
+from urllib.parse import urlsplit
+
+from audioguide.errors import AudioguideError
 
 DEFAULT_ANNOUNCE_TEMPLATE = "Track {number} of {total}. {title}"
 
@@ -105,9 +108,10 @@ class GuideSettings:
     faq_mode: FaqMode = FaqMode.EACH
     pronunciations: dict[str, str] = field(default_factory=dict)
     hold: HoldProgramme = field(default_factory=HoldProgramme)
-    cover_image: str | None = None  # for the M4B audiobook
+    cover_image: str | None = None  # for the M4B audiobook (and the podcast feed's image)
     locale: str | None = None  # "en-US", "en-GB": decides how numeric dates (3/4/2024) are read
     formats: tuple[str, ...] | None = None  # formats the guide script asks for (None: as the output had)
+    base_url: str | None = None     # where the guide folder is published (podcast, qr, web links)
 
 
 def settings_from_dict(data: dict) -> GuideSettings:
@@ -128,4 +132,22 @@ def settings_from_dict(data: dict) -> GuideSettings:
         cover_image=data.get("cover_image"),
         locale=data.get("locale"),
         formats=tuple(data["formats"]) if data.get("formats") else None,
+        base_url=data.get("base_url"),
     )
+
+
+def check_base_url(url: str, what: str = "base URL") -> str:
+    """An absolute http(s) URL with a host, without a trailing slash (the folder's URL); else one-line error.
+
+    Feeds and QR codes state absolute URLs: a relative or schemeless one would
+    be resolved differently by every podcast app.
+    """
+    text = url.strip()
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise AudioguideError(f"{what} {url!r}: must be an absolute http:// or https:// URL with a host")
+    if parts.query or parts.fragment:
+        raise AudioguideError(f"{what} {url!r}: must be a folder's URL, without ?query or #fragment")
+    if any(c.isspace() for c in text):
+        raise AudioguideError(f"{what} {url!r}: must not contain spaces (write them as %20)")
+    return text.rstrip("/")

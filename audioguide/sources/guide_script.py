@@ -41,6 +41,7 @@ from audioguide.model.settings import (
     Pauses,
     VoiceSettings,
     number_problem,
+    check_base_url,
 )
 from audioguide.model.document import Chapter, ChapterKind, Document, Dropped, ListItem, is_item
 from audioguide.errors import AudioguideError, GuideScriptError
@@ -60,7 +61,7 @@ TOP_KEYS = (
     "title", "publisher", "author", "language", "source", "faq_title",
     "voice", "pauses", "loudness", "encoding",
     "announce", "announce_template", "faq", "pronunciations", "lexicon",
-    "hold", "cover_image", "chapters", "locale", "formats",
+    "hold", "cover_image", "base_url", "chapters", "locale", "formats",
 )
 CHAPTER_KEYS = ("kind", "title", "lead", "text", "skip", "group")
 VOICE_KEYS = ("engine", "voice", "rate", "lang", "tld")
@@ -102,10 +103,11 @@ _HEADER = """\
 #                              this file; later files win over earlier ones and the built-in table
 #   hold                       phone hold loop: tracks [numbers], gap_ms, opening (text or null),
 #                              repeat_opening, max_seconds, max_bytes
-#   cover_image                picture for the M4B audiobook, relative to this file
+#   cover_image                picture for the M4B audiobook and the podcast feed, relative to this file
+#   base_url                   where the guide folder is published (https://...): podcast feed, QR code
 #   locale                     en-US, en-GB, ...: how numeric dates such as 3/4/2024 are read
 #   formats                    what build makes: all, or a list (tracks, single, m4b, captions,
-#                              daisy, epub, web, phone); --formats on the command line wins
+#                              daisy, epub, web, phone, podcast, qr); --formats on the command line wins
 #
 # chapters: one entry per track, built in this order. Each entry has
 #   kind    intro | section | faq | conclusion (default section)
@@ -244,6 +246,8 @@ def dump_guide(doc: Document, settings: GuideSettings, lexicon_files: Sequence[s
         pairs.append(("locale", _scalar(settings.locale)))
     if settings.formats is not None:
         pairs.append(("formats", _scalar(", ".join(settings.formats))))
+    if settings.base_url is not None:
+        pairs.append(("base_url", _scalar(settings.base_url)))
     pairs.append(("chapters", SequenceNode(
         _SEQ, [_chapter_node(c) for c in doc.chapters], flow_style=False)))
 
@@ -721,6 +725,14 @@ def load_guide_script(path: Path) -> GuideScript:
         isinstance(keys["cover_image"][1], ScalarNode) and keys["cover_image"][1].tag == _NULL
     ):
         settings = replace(settings, cover_image=str(r.path(keys["cover_image"][1], "cover_image", folder)))
+    if "base_url" in keys:
+        node = keys["base_url"][1]
+        url = r.text(node, "base_url", optional=True)
+        if url is not None:
+            try:
+                settings = replace(settings, base_url=check_base_url(url))
+            except AudioguideError as exc:
+                r.fail(node, str(exc))
 
     if "chapters" not in keys:
         r.fail(root, "missing chapters (the list of chapters to build)")
