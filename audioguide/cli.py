@@ -402,7 +402,7 @@ def build(source: str, outdir: Path | None, quiet: bool, as_json: bool, keep_fur
     elif not quiet:
         _print_build(report, dry_run, summary)
     if checked is not None:
-        if not as_json:
+        if not as_json and not quiet:
             _print_verify(checked, False)
         if not checked.passed:
             sys.exit(1)

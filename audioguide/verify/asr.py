@@ -52,6 +52,21 @@ def default_model_dir() -> Path:
     return Path(get_model_path())
 
 
+def check_available(model_dir: Path | None = None) -> Path:
+    """The model folder to use, or one line saying how to get the extra (nothing is loaded)."""
+    import importlib.util
+
+    if importlib.util.find_spec("faster_whisper") is None:
+        raise VerifyUnavailable(f"verify needs faster-whisper: {INSTALL_HINT}")
+    folder = Path(model_dir) if model_dir is not None else default_model_dir()
+    if not (folder / "model.bin").is_file():
+        raise VerifyUnavailable(
+            f"{folder}: not a faster-whisper model folder (no model.bin); "
+            "give --asr-model a CTranslate2 Whisper model folder"
+        )
+    return folder
+
+
 class Recognizer:
     """A faster-whisper model, loaded once, used for every track."""
 
@@ -62,12 +77,7 @@ class Recognizer:
         except ImportError:
             raise VerifyUnavailable(f"verify needs faster-whisper: {INSTALL_HINT}") from None
         self.bundled = model_dir is None
-        self.model_dir = Path(model_dir) if model_dir is not None else default_model_dir()
-        if not (self.model_dir / "model.bin").is_file():
-            raise VerifyUnavailable(
-                f"{self.model_dir}: not a faster-whisper model folder (no model.bin); "
-                "give --asr-model a CTranslate2 Whisper model folder"
-            )
+        self.model_dir = check_available(model_dir)
         try:
             self.model = WhisperModel(str(self.model_dir), device="cpu", compute_type="int8",
                                       cpu_threads=threads or os.cpu_count() or 1, local_files_only=True)

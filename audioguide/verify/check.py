@@ -32,7 +32,7 @@ from audioguide.model.manifest import ClipRecord, Manifest, TrackRecord, load_ma
 from audioguide.model.settings import GuideSettings, settings_from_dict
 from audioguide.speech import Lexicon, build_lexicon
 from audioguide.verify.align import Alignment, HeardToken, align
-from audioguide.verify.asr import RATE, Recognizer, Word
+from audioguide.verify.asr import RATE, Recognizer, Word, check_available
 from audioguide.verify.text import CRITICAL, HeardText, categories, lexicon_words, tokens
 from audioguide.verify.windows import MAX_WINDOW_S, pack
 
@@ -312,6 +312,8 @@ def verify_guide(folder: Path, *, model_dir: Path | None = None, max_wer: float 
                  progress: Progress | None = None) -> VerifyReport:
     """Listen to the guide in ``folder`` and report what does not match (see the module docstring)."""
     began = time.perf_counter()
+    if recognizer is None:
+        check_available(model_dir)  # one line on how to install the extra, before anything else
     manifest = load_manifest(folder)
     if manifest is None:
         raise AudioguideError(f"{folder}: no audioguide manifest.json here (build the guide first)")
