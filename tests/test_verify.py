@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from urllib.parse import quote
 
 import numpy as np
 import pytest
@@ -164,7 +165,8 @@ def test_a_wrongly_synthesized_number_is_flagged(guide, tmp_path, recognizer):
     assert found[0].rechecked
 
 
-def test_a_truncated_track_is_flagged(guide, tmp_path, recognizer):
+def test_a_truncated_track_is_flagged(guide, tmp_path):
+    """Through the command: exit status 1, the findings in --json, a player at each in verify.html."""
     folder = _copy(guide, tmp_path)
     track, index, target = _clip(folder, "Never drive")
 
@@ -172,7 +174,16 @@ def test_a_truncated_track_is_flagged(guide, tmp_path, recognizer):
         return samples[: int(target.start_s * rate)]
 
     _rewrite(folder, track, truncate)
-    report = verify_guide(folder, recognizer=recognizer)
-    assert not report.passed
-    missing = {f.clip for f in report.critical if f.track == track.number and "sentence" in f.categories}
+    result = invoke("verify", str(folder), "--json", "-q")
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.output)
+    assert data["passed"] is False
+    findings = data["tracks"][track.number - 1]["findings"]
+    missing = {f["clip"] for f in findings if f["critical"] and "sentence" in f["categories"]}
     assert missing == set(range(index, len(track.clips)))
+    page = (folder / "verify.html").read_text(encoding="utf-8")
+    for f in findings:
+        if f["critical"]:
+            start = max(f["time_s"] - 0.5, 0)
+            assert f'src="{quote(track.file)}#t={start:.2f}"' in page
+    assert "Failed" in page and "Never drive after the injection." in page
