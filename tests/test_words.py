@@ -12,9 +12,9 @@ from tests.cli_helpers import invoke
 
 CLINICAL = """# Pain medicine basics
 
-Take acetaminophen 500 mg b.i.d. or gabapentin as your doctor says. An MRI may help.
+Take acetaminophen 500 mg b.i.d. or tizanidine as your doctor says. An MRI may help.
 
-Duloxetine can help nerve pain. Gabapentin can make you sleepy, so take gabapentin at night.
+Cyclobenzaprine can help muscle pain. Tizanidine can make you sleepy, so take tizanidine at night.
 """
 
 
@@ -42,10 +42,12 @@ def test_clinical_text_groups_guesses_acronyms_and_rewrites(tmp_path):
     source.write_text(CLINICAL, encoding="utf-8")
     found = _words(source)
     by_word = {(w["kind"], w["written"]): w for w in found}
-    assert by_word[("guessed", "gabapentin")]["count"] == 3
-    assert found[0]["written"] == "gabapentin"  # the most frequent first
-    assert ("guessed", "duloxetine") in by_word
+    assert by_word[("guessed", "tizanidine")]["count"] == 3
+    assert found[0]["written"] == "tizanidine"  # the most frequent first
+    assert ("guessed", "cyclobenzaprine") in by_word
     assert by_word[("lexicon", "MRI")]["speech"] == "M R I"
+    # a name the built-in clinical readings already respell is a lexicon rewrite, not a guess
+    assert by_word[("lexicon", "acetaminophen")]["speech"] == "asseeta minnofen"
     rules = {w["written"]: w["speech"] for w in found if w["kind"] == "rule"}
     assert any("five hundred milligrams" in said for said in rules.values()), rules
     assert not any(w["written"] in {"Take", "help", "night"} for w in found)
@@ -58,15 +60,15 @@ def test_a_filled_in_lexicon_stub_changes_the_speech(tmp_path):
     result = invoke("words", str(source), "--lexicon-stub", str(stub))
     assert result.exit_code == 0, result.stderr
     entries = Lexicon.from_yaml(stub)  # the format the lexicon reader takes
-    assert entries["gabapentin"] == "gabapentin" and "duloxetine" in entries
+    assert entries["tizanidine"] == "tizanidine" and "cyclobenzaprine" in entries
 
-    before = invoke("say", "Take gabapentin at night.", "--no-audio", "--lexicon", str(stub))
-    assert before.output.strip() == "Take gabapentin at night."
-    text = stub.read_text(encoding="utf-8").replace("gabapentin: gabapentin", "gabapentin: GAB-a-PEN-tin")
+    before = invoke("say", "Take tizanidine at night.", "--no-audio", "--lexicon", str(stub))
+    assert before.output.strip() == "Take tizanidine at night."
+    text = stub.read_text(encoding="utf-8").replace("tizanidine: tizanidine", "tizanidine: tie zanny deen")
     stub.write_text(text, encoding="utf-8")
-    after = invoke("say", "Take gabapentin at night.", "--no-audio", "--lexicon", str(stub))
+    after = invoke("say", "Take tizanidine at night.", "--no-audio", "--lexicon", str(stub))
     assert after.exit_code == 0, after.stderr
-    assert after.output.strip() == "Take GAB-a-PEN-tin at night."
+    assert after.output.strip() == "Take tie zanny deen at night."
     # the comments stay valid YAML, and an existing stub is not overwritten without --force
     assert isinstance(yaml.safe_load(text), dict)
     again = invoke("words", str(source), "--lexicon-stub", str(stub))

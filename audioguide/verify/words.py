@@ -89,20 +89,21 @@ def review(pairs: Iterable[tuple[str, str]], lexicon: Lexicon, engine=None) -> l
     lexicon_keys = {key.lower() for key in lexicon}
     lexicon_readings = {w.lower() for value in lexicon.values() for w in _WORD.findall(value)}
     for written, speech in pairs:
-        lexicon_hits = {w for w, _r in lexicon.find(written)}
-        for w, s in _rewrites(written, speech):
-            if w in lexicon_hits or any(hit in w for hit in lexicon_hits):
-                kind = "lexicon"
-            elif _ACRONYM.match(w):
-                kind = "acronym"
-            else:
-                kind = "rule"
+        hits = lexicon.find(written)
+        lexicon_hits = {w for w, _r in hits}
+        for w, reading in hits:
+            counts[("lexicon", w)] += 1
+            said.setdefault(("lexicon", w), reading)
+        # what the rules rewrote: the sentence with its lexicon readings against the speech text
+        rewrites = _rewrites(lexicon.apply(written), speech)
+        rewritten = {part for w, _s in rewrites for part in [w, *(_strip(t) for t in w.split())]}
+        for w, s in rewrites:
+            kind = "acronym" if _ACRONYM.match(w) else "rule"
             counts[(kind, w)] += 1
             said.setdefault((kind, w), s)
         for token in _SPLIT.findall(written):
             w = _strip(token)
-            if _ACRONYM.match(w) and not any(w in hit for hit in lexicon_hits) and not (
-                    any(w == x for x, _ in _rewrites(written, speech))):
+            if _ACRONYM.match(w) and not any(w in hit for hit in lexicon_hits) and w not in rewritten:
                 counts[("acronym", w)] += 1
                 said.setdefault(("acronym", w), w)
         for word in _WORD.findall(speech):

@@ -769,7 +769,9 @@ class PiperEngine(Engine):
         from piper.phonemize_espeak import ESPEAK_DATA_DIR, EspeakPhonemizer
 
         voice = self.espeak_voice()
-        phonemes = "".join(p for sentence in EspeakPhonemizer().phonemize(voice, word) for p in sentence).strip()
+        if getattr(self, "_phonemizer", None) is None:
+            self._phonemizer = EspeakPhonemizer()
+        phonemes = "".join(p for sentence in self._phonemizer.phonemize(voice, word) for p in sentence).strip()
         known = word.lower() in espeak_dictionary(Path(ESPEAK_DATA_DIR) / f"{voice.split('-')[0]}_dict")
         return phonemes, known
 
