@@ -187,3 +187,13 @@ def test_a_truncated_track_is_flagged(guide, tmp_path):
             start = max(f["time_s"] - 0.5, 0)
             assert f'src="{quote(track.file)}#t={start:.2f}"' in page
     assert "Failed" in page and "Never drive after the injection." in page
+
+
+def test_build_verify_builds_then_checks(guide, tmp_path):
+    source = tmp_path / "article.md"
+    source.write_text(ARTICLE, encoding="utf-8")
+    out = tmp_path / "guide"
+    result = invoke("build", str(source), "-o", str(out), "--verify")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "Guide written to" in result.output and "Passed: 0 critical" in result.output
+    assert (out / "verify.html").is_file() and (out / "manifest.json").is_file()
