@@ -25,6 +25,7 @@ from audioguide.errors import AudioguideError
 
 RATE = 16000
 WINDOW_S = 30.0
+MAX_TEXT_TOKENS = 440  # Whisper's decoder has 448 positions, the start tokens included
 INSTALL_HINT = "pip install 'audioguide[verify]'"
 
 
@@ -132,7 +133,7 @@ class Recognizer:
         scores = []
         for text in texts:
             ids = tokenizer.encode(" " + text.strip())
-            if not ids:
+            if not ids or len(ids) > MAX_TEXT_TOKENS:  # nothing, or more than one window can hold
                 scores.append(float("-inf"))
                 continue
             result = model.model.align(encoded, tokenizer.sot_sequence, [ids], max(1, frames // 2))[0]

@@ -18,6 +18,8 @@ verify needs neither the source nor the clip cache.
 
 from __future__ import annotations
 
+import bisect
+import math
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -34,7 +36,7 @@ from audioguide.speech import Lexicon, build_lexicon
 from audioguide.verify.align import Alignment, HeardToken, align
 from audioguide.verify.asr import RATE, Recognizer, Word, check_available
 from audioguide.verify.text import CRITICAL, HeardText, categories, lexicon_words, tokens
-from audioguide.verify.windows import MAX_WINDOW_S, pack
+from audioguide.verify.windows import MAX_WINDOW_S, pack, split_long
 
 DEFAULT_MAX_WER = 0.10
 RECHECK_BEAM = 5
@@ -194,8 +196,7 @@ class _Track:
         end = after if after is not None else duration
         if end <= start:  # nothing matched around it: the manifest's own times
             start, end = record.start_s, record.end_s
-        start, end = max(0.0, start - RECHECK_PAD_S), min(duration, end + RECHECK_PAD_S)
-        return start, min(end, start + MAX_WINDOW_S)
+        return max(0.0, start - RECHECK_PAD_S), min(duration, end + RECHECK_PAD_S)
 
 
 def _decode(track: _Track) -> np.ndarray:
@@ -223,35 +224,42 @@ def _recheck_group(group: list[_Track], recognizer: Recognizer, heard: HeardText
     if not todo:
         return
     gap = np.zeros(int(RATE * 1.0), np.float32)
-    chunks, windows, origins = [], [], []
+    chunks: list[np.ndarray] = []
+    windows: list[tuple[float, float]] = []
+    owners: list[tuple[int, float]] = []   # per window: which clip of todo, where it starts in its track
+    pieces: list[np.ndarray | None] = []   # per clip: its audio when it fits one window (for the fit score)
     position = 0.0
-    for track, clip in todo:
-        start, end = track.recheck_span(clip)
+    for number, (track, clip) in enumerate(todo):
         assert track.samples is not None
-        piece = track.samples[int(start * RATE): int(end * RATE)]
-        windows.append((position, position + len(piece) / RATE))
-        origins.append(start)
-        chunks += [piece, gap]
-        position += (len(piece) + len(gap)) / RATE
+        span = track.recheck_span(clip)
+        parts = split_long(span, track.samples, RATE, MAX_WINDOW_S)  # a clip longer than a window: several
+        for start, end in parts:
+            piece = track.samples[int(start * RATE): int(end * RATE)]
+            windows.append((position, position + len(piece) / RATE))
+            owners.append((number, start))
+            chunks += [piece, gap]
+            position += (len(piece) + len(gap)) / RATE
+        pieces.append(chunks[-2] if len(parts) == 1 else None)
     audio = np.concatenate(chunks)
     words = recognizer.transcribe(audio, windows, beam_size=RECHECK_BEAM, language=language)
+    starts = [s for s, _e in windows]
     per_clip: list[list[Word]] = [[] for _ in todo]
     for word in words:
-        middle = (word.start + word.end) / 2
-        index = max((k for k, (s, _e) in enumerate(windows) if s <= middle + 1e-6), default=0)
-        base = windows[index][0]
-        per_clip[index].append(Word(word.text, word.start - base, word.end - base))
-    for (track, clip), found, origin, piece in zip(todo, per_clip, origins, chunks[::2]):
+        index = max(0, bisect.bisect_right(starts, (word.start + word.end) / 2 + 1e-6) - 1)
+        number, origin = owners[index]
+        shift = origin - windows[index][0]  # packed time -> track time
+        per_clip[number].append(Word(word.text, word.start + shift, word.end + shift))
+    for (track, clip), found, piece in zip(todo, per_clip, pieces):
         found.sort(key=lambda w: w.start)
-        result = align([track.ref[clip]], heard_tokens(found, heard, offset=origin))
+        result = align([track.ref[clip]], heard_tokens(found, heard))
         for m in result.mismatches:
             m.clip = clip
         track.recheck[clip] = result
-        if track.critical_clips(result, only=clip):
+        if piece is not None and track.critical_clips(result, only=clip):
             record = track.clips[clip]
             said = " ".join(w.text for w in found)
             expected, fallback, got = recognizer.score(piece, [record.written, record.text, said])
-            track.fits[clip] = bool(said) and max(expected, fallback) >= got - FITS_MARGIN
+            track.fits[clip] = bool(said) and math.isfinite(got) and max(expected, fallback) >= got - FITS_MARGIN
 
 
 def _finding(track: _Track, clip: int, time_s: float, expected: list[str], heard_text: str, kinds: list[str],
