@@ -35,7 +35,7 @@ class VerifyUnavailable(AudioguideError):
 
 @dataclass(frozen=True)
 class Word:
-    """One recognized word, as the recognizer wrote it, with its time in seconds."""
+    """One recognized word, as the recognizer wrote it (a leading space where one separates it), with its time."""
 
     text: str
     start: float
@@ -111,9 +111,8 @@ class Recognizer:
         words: list[Word] = []
         for segment in segments:
             for word in segment.words or ():
-                text = word.word.strip()
-                if text:
-                    words.append(Word(text, float(word.start), float(word.end)))
+                if word.word.strip():  # as written, its leading space included ("1" ",476" stay "1,476")
+                    words.append(Word(word.word, float(word.start), float(word.end)))
         return words
 
     def score(self, audio: np.ndarray, texts: Sequence[str]) -> list[float]:

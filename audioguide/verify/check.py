@@ -141,16 +141,25 @@ class VerifyReport:
 Progress = Callable[[int, int], None]
 
 
+def _continues(previous: str, word: str) -> bool:
+    """Whether a recognized word is read together with the one before ("1" ",476"; "15" "mg"; "20" "%")."""
+    if not word.startswith(" "):
+        return True  # glued to it in the recognizer's own text
+    before = previous.strip()
+    if set(before) & _JOINS_NEXT and before[-1:] not in ".,;:!?":
+        return True
+    return not word.strip()[:1].isalnum()
+
+
 def heard_tokens(words: list[Word], heard: HeardText, offset: float = 0.0) -> list[HeardToken]:
     """Recognized words -> comparable tokens with times; "15" "mg" are normalized together."""
     out: list[HeardToken] = []
     i = 0
     while i < len(words):
         j = i + 1
-        while j < len(words) and ((set(words[j - 1].text) & _JOINS_NEXT and words[j - 1].text[-1:] not in ".,;:!?")
-                                  or not words[j].text[:1].isalnum()):
+        while j < len(words) and _continues(words[j - 1].text, words[j].text):
             j += 1
-        text = " ".join(w.text for w in words[i:j])
+        text = "".join(w.text if k else w.text.lstrip() for k, w in enumerate(words[i:j])).strip()
         start, end = words[i].start + offset, words[j - 1].end + offset
         found = heard.tokens(text)
         step = (end - start) / max(1, len(found))
@@ -257,7 +266,7 @@ def _recheck_group(group: list[_Track], recognizer: Recognizer, heard: HeardText
         track.recheck[clip] = result
         if piece is not None and track.critical_clips(result, only=clip):
             record = track.clips[clip]
-            said = " ".join(w.text for w in found)
+            said = "".join(w.text for w in found).strip()
             expected, fallback, got = recognizer.score(piece, [record.written, record.text, said])
             track.fits[clip] = bool(said) and math.isfinite(got) and max(expected, fallback) >= got - FITS_MARGIN
 
