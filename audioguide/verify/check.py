@@ -9,8 +9,12 @@
 3. A clip with a critical mismatch (a number, unit, dosing word, negation, a
    lexicon word, or a sentence mostly not heard) is cut out of the track on
    its own, between its matched neighbours, and recognized again with a
-   wider beam. Only what survives that is reported as critical; what does
-   not is counted as a false alarm of the first pass.
+   wider beam. If a critical mismatch remains, the clip's text is scored
+   against that audio (:meth:`Recognizer.score`, the decoder's log-probability
+   of the text) beside what was heard: within ``FITS_MARGIN`` nats, the audio
+   fits the text and the doubt is the recognizer's. Only what survives both is
+   reported as critical; what does not is counted as a false alarm of the
+   first pass (and listed as a minor finding).
 
 The guide is read from its folder only (``manifest.json`` and the MP3s):
 verify needs neither the source nor the clip cache.
@@ -42,7 +46,9 @@ DEFAULT_MAX_WER = 0.10
 RECHECK_BEAM = 5
 RECHECK_PAD_S = 0.15
 # A re-checked clip whose text scores within this many nats of what the recognizer heard
-# fits the audio: the recognizer's own doubt, not the guide's (see verify_guide's docstring).
+# fits the audio: the recognizer's own doubt, not the guide's (see the module docstring). On the
+# example, "Long-term" heard as "One term" scored 3.2 nats below it; "Short-term" or an added
+# "not" in the same audio, 11 and 20 nats.
 FITS_MARGIN = 6.0
 GROUP_AUDIO_S = 480.0   # tracks recognized together (memory: 16 kHz float32, ~2 MB a minute)
 _JOINS_NEXT = set("0123456789$£€%/:#")
