@@ -741,7 +741,7 @@ def words(source: str, as_json: bool, stub: Path | None, force: bool, keep_furni
         except OSError as exc:
             raise AudioguideError(f"{stub}: cannot write ({exc.strerror})") from None
     if as_json:
-        click.echo(json.dumps([w.to_dict() for w in found], indent=2, ensure_ascii=False))
+        _echo_json([w.to_dict() for w in found])
         return
     kinds = {"guessed": "Words the voice guesses at", "acronym": "Acronyms and abbreviations",
              "lexicon": "Rewritten by a lexicon", "rule": "Rewritten by the reading rules"}
@@ -749,13 +749,13 @@ def words(source: str, as_json: bool, stub: Path | None, force: bool, keep_furni
         group = [w for w in found if w.kind == kind]
         if not group:
             continue
-        click.echo(f"{heading} ({len(group)}):")
+        _echo(f"{heading} ({len(group)}):")
         for w in group:
             said = "" if w.speech == w.written else f" -> {w.speech}"
             phon = f"  /{w.phonemes}/" if w.phonemes else ""
-            click.echo(f"  {w.count:>4}  {w.written}{said}{phon}")
+            _echo(f"  {w.count:>4}  {w.written}{said}{phon}")
     if stub is not None:
-        click.echo(f"Wrote {stub}: fill in the readings, then build with --lexicon {stub}", err=True)
+        _echo(f"Wrote {stub}: fill in the readings, then build with --lexicon {stub}", err=True)
 
 
 # ---------------------------------------------------------------- verify
@@ -796,20 +796,20 @@ def _guide_words(outdir: Path) -> list:
 
 def _print_verify(report: Any, as_json: bool) -> None:
     if as_json:
-        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        _echo_json(report.to_dict())
     else:
         for track in report.tracks:
             flag = "  over the limit" if track.wer > report.max_wer else ""
-            click.echo(f"Track {track.number:>2}  WER {track.wer * 100:5.1f} % ({track.errors}/{track.words} words)"
+            _echo(f"Track {track.number:>2}  WER {track.wer * 100:5.1f} % ({track.errors}/{track.words} words)"
                        f"  {len(track.findings)} finding{'' if len(track.findings) == 1 else 's'}{flag}  {track.title}")
             for f in track.findings:
                 mark = "CRITICAL " + ",".join(f.categories) if f.critical else "minor"
                 minutes, seconds = divmod(f.time_s, 60)
-                click.echo(f"    {int(minutes)}:{seconds:05.2f}  {mark}: should say \"{f.expected or '(nothing)'}\", "
+                _echo(f"    {int(minutes)}:{seconds:05.2f}  {mark}: should say \"{f.expected or '(nothing)'}\", "
                            f"heard \"{f.heard or '(nothing)'}\"{'  (' + f.note + ')' if f.note else ''}")
                 if f.critical:
-                    click.echo(f"             clip: {_shorten(f.speech, 90)}")
-        click.echo(
+                    _echo(f"             clip: {_shorten(f.speech, 90)}")
+        _echo(
             f"{'Passed' if report.passed else 'FAILED'}: {len(report.critical)} critical, WER {report.wer * 100:.1f} % "
             f"over {report.words} words; {report.rechecked_clips} clips re-checked, {report.false_alarms} alarms "
             f"dismissed; {report.audio_seconds:.0f} s of audio in {report.seconds:.1f} s with {report.model}. "

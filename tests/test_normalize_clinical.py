@@ -28,11 +28,12 @@ CASES = [
     ("Place 0.4 mg SL.", "Place zero point four milligrams under the tongue."),
     ("Give 5 mg PO, IV, IM, SC or SL.",
      "Give five milligrams by mouth, intravenously, into a muscle, under the skin or under the tongue."),
-    ("Stage IV cancer needs an IV line.", "Stage IV cancer needs an IV line."),
+    ("Stage IV cancer needs an IV line.", "Stage four cancer needs an IV line."),
     # units and rates
     ("Take 50 mcg daily.", "Take fifty micrograms daily."),
     ("Take 50 µg daily.", "Take fifty micrograms daily."),
     ("Give 0.1 mg/kg.", "Give zero point one milligrams per kilogram."),
+    ("Give 2 mcg/kg/min.", "Give two micrograms per kilogram per minute."),
     ("Glucose was 100 mg/dL.", "Glucose was one hundred milligrams per deciliter."),
     ("Sodium was 140 mmol/L.", "Sodium was one hundred and forty millimoles per liter."),
     ("Infuse at 125 mL/h.", "Infuse at one hundred and twenty-five milliliters per hour."),

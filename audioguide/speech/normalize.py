@@ -762,6 +762,8 @@ def read_slashes(text: str) -> str:
             continue  # "3/4" and "120/80" are numbers, read later
         if all(p.isdigit() for p in parts if p):
             continue
+        if parts[0] in UNITS and len(parts) > 1 and all(p in _PER_UNITS for p in parts[1:]):
+            continue  # a rate, "mg/kg", "mL/h", "kg/m²": read_units reads it "per"
         plain = all(_PLAIN_WORD_RE.match(p) for p in parts) and len({p[:1].isupper() for p in parts}) == 1
         if plain:
             said = " or ".join(parts)
