@@ -131,6 +131,15 @@ def _voice_options(func: Callable) -> Callable:
     return func
 
 
+def _verify_options(func: Callable) -> Callable:
+    func = click.option("--asr-model", "asr_model", type=click.Path(path_type=Path, file_okay=False, exists=True),
+                        default=None, help="A faster-whisper (CTranslate2) model folder; default: the bundled "
+                                           "Whisper tiny.en of the verify extra.")(func)
+    func = click.option("--max-wer", "max_wer", type=click.FloatRange(0, 1), default=None,
+                        help="Fail when a track's word error rate is above this (default 0.10).")(func)
+    return func
+
+
 def _structure_options(func: Callable) -> Callable:
     func = click.option(
         "--keep-furniture", is_flag=True, help="Keep page furniture (comment prompts, author bio) as content."
@@ -336,10 +345,14 @@ def _shorten(text: str, width: int = 70) -> str:
 @click.option("--dry-run", is_flag=True, help="Show the build plan (what is kept, rendered, exported, removed) without doing it.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
+@click.option("--verify", "then_verify", is_flag=True,
+              help="Then listen to the guide and check it (as 'audioguide verify'; needs the verify extra).")
+@_verify_options
 @handle_errors
 def build(source: str, outdir: Path | None, quiet: bool, as_json: bool, keep_furniture: bool,
           cache_dir: Path | None, no_cache: bool, jobs: int | None, force: bool, replace: bool, dry_run: bool,
-          formats: str | None, lexicon_files: tuple[Path, ...], **overrides: Any) -> None:
+          formats: str | None, lexicon_files: tuple[Path, ...], then_verify: bool, asr_model: Path | None,
+          max_wer: float | None, **overrides: Any) -> None:
     """Build the narrated guide for SOURCE (.txt, .md, .html, a .yaml guide script, or an http(s) URL).
 
     "Do Not Use" abbreviations are reported on stderr as "warning: track N: ..." lines.
@@ -385,13 +398,25 @@ def build(source: str, outdir: Path | None, quiet: bool, as_json: bool, keep_fur
                 bar.__exit__(None, None, None)
     for warning in report.warnings:
         _echo(f"warning: {warning}", err=True)
+    checked = None
+    if then_verify and not dry_run:
+        checked = _run_verify(report.outdir, asr_model, max_wer, quiet or as_json)
     if as_json:
         data = report.to_dict()
         data.update(dropped_words=summary.words, dropped_share=round(summary.share, 4))
+        if checked is not None:
+            data["verify"] = checked.to_dict()
         _echo_json(data)
-        return
-    if quiet:
-        return
+    elif not quiet:
+        _print_build(report, dry_run, summary)
+    if checked is not None:
+        if not as_json and not quiet:
+            _print_verify(checked, False)
+        if not checked.passed:
+            sys.exit(1)
+
+
+def _print_build(report: Any, dry_run: bool, summary: Any) -> None:
     verb = "Would rebuild" if dry_run else "Rebuilt"
     _echo(
         f"{verb} {len(report.rebuilt)} of {report.tracks} tracks ({len(report.unchanged)} unchanged, "
@@ -770,6 +795,150 @@ def voices(engine: str | None, as_json: bool) -> None:
             mark = " (default)" if voice.default else ""
             desc = f"  {voice.description}" if voice.description else ""
             _echo(f"  {voice.name:<10} {voice.language:<8}{mark}{desc}")
+
+
+# ---------------------------------------------------------------- words
+
+@main.command()
+@_source_argument
+@_voice_options
+@_lexicon_option
+@_structure_options
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@click.option("--lexicon-stub", "stub", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Also write the words as a YAML lexicon (word: reading) to fill in.")
+@click.option("--force", is_flag=True, help="Overwrite an existing --lexicon-stub file.")
+@handle_errors
+def words(source: str, as_json: bool, stub: Path | None, force: bool, keep_furniture: bool,
+          faq_mode: str | None, lexicon_files: tuple[Path, ...], **overrides: Any) -> None:
+    """List the words of SOURCE to review before building: what the voice guesses at,
+    acronyms and abbreviations, and what the lexicons and reading rules rewrote.
+
+    Each with how it will be said (the speech text and, for Piper, espeak's
+    phonemes), grouped and counted, most frequent first. Listen to one with
+    audioguide say --voice V WORD.
+
+    Example: audioguide words examples/article.txt --lexicon-stub words.yaml
+    """
+    import os
+    import tempfile
+
+    from audioguide.verify.words import lexicon_stub, review_source
+
+    loaded = _load(source, keep_furniture)
+    settings = _with_lexicons(_settings(loaded.settings, faq_mode=faq_mode, **overrides), loaded, lexicon_files)
+    found = review_source(source, settings, loaded=loaded)
+    if stub is not None:
+        if stub.exists() and not force:
+            raise AudioguideError(f"{stub}: already exists (use --force to overwrite)")
+        try:
+            stub.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{stub.name}.", dir=stub.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(lexicon_stub(found))
+            os.replace(tmp, stub)
+        except OSError as exc:
+            raise AudioguideError(f"{stub}: cannot write ({exc.strerror})") from None
+    if as_json:
+        _echo_json([w.to_dict() for w in found])
+        return
+    kinds = {"guessed": "Words the voice guesses at", "acronym": "Acronyms and abbreviations",
+             "lexicon": "Rewritten by a lexicon", "rule": "Rewritten by the reading rules"}
+    for kind, heading in kinds.items():
+        group = [w for w in found if w.kind == kind]
+        if not group:
+            continue
+        _echo(f"{heading} ({len(group)}):")
+        for w in group:
+            said = "" if w.speech == w.written else f" -> {w.speech}"
+            phon = f"  /{w.phonemes}/" if w.phonemes else ""
+            _echo(f"  {w.count:>4}  {w.written}{said}{phon}")
+    if stub is not None:
+        _echo(f"Wrote {stub}: fill in the readings, then build with --lexicon {stub}", err=True)
+
+
+# ---------------------------------------------------------------- verify
+
+def _run_verify(outdir: Path, asr_model: Path | None, max_wer: float | None, quiet: bool) -> Any:
+    from audioguide.verify import DEFAULT_MAX_WER, verify_guide
+    from audioguide.verify.report import write_html
+
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if quiet:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="Listening to tracks", file=sys.stderr, show_pos=True)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+        if done >= total:
+            bar.__exit__(None, None, None)
+
+    report = verify_guide(outdir, model_dir=asr_model, max_wer=DEFAULT_MAX_WER if max_wer is None else max_wer,
+                          progress=progress)
+    words = _guide_words(outdir)
+    write_html(report, outdir, words)
+    return report
+
+
+def _guide_words(outdir: Path) -> list:
+    from audioguide.verify.words import review_guide
+
+    try:
+        return review_guide(outdir)
+    except AudioguideError as exc:  # the review is a bonus: the check itself has run
+        logger.warning("pronunciation review skipped: %s", exc)
+        return []
+
+
+def _print_verify(report: Any, as_json: bool) -> None:
+    if as_json:
+        _echo_json(report.to_dict())
+    else:
+        for track in report.tracks:
+            flag = "  over the limit" if track.wer > report.max_wer else ""
+            _echo(f"Track {track.number:>2}  WER {track.wer * 100:5.1f} % ({track.errors}/{track.words} words)"
+                       f"  {len(track.findings)} finding{'' if len(track.findings) == 1 else 's'}{flag}  {track.title}")
+            for f in track.findings:
+                mark = "CRITICAL " + ",".join(f.categories) if f.critical else "minor"
+                minutes, seconds = divmod(f.time_s, 60)
+                _echo(f"    {int(minutes)}:{seconds:05.2f}  {mark}: should say \"{f.expected or '(nothing)'}\", "
+                           f"heard \"{f.heard or '(nothing)'}\"{'  (' + f.note + ')' if f.note else ''}")
+                if f.critical:
+                    _echo(f"             clip: {_shorten(f.speech, 90)}")
+        _echo(
+            f"{'Passed' if report.passed else 'FAILED'}: {len(report.critical)} critical, WER {report.wer * 100:.1f} % "
+            f"over {report.words} words; {report.rechecked_clips} clips re-checked, {report.false_alarms} alarms "
+            f"dismissed; {report.audio_seconds:.0f} s of audio in {report.seconds:.1f} s with {report.model}. "
+            f"Report: {report.folder / 'verify.html'}"
+        )
+
+
+@main.command()
+@click.argument("outdir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@_verify_options
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@handle_errors
+def verify(outdir: Path, asr_model: Path | None, max_wer: float | None, as_json: bool, quiet: bool) -> None:
+    """Listen to the built guide in OUTDIR and check it says what its text says.
+
+    Every track is recognized offline (Whisper, with the verify extra:
+    pip install 'audioguide[verify]') and aligned with the clips it was
+    built from. Mismatches on numbers, units, doses, negations, lexicon
+    words or whole sentences are critical; each is re-checked on its own
+    before it is reported. Writes OUTDIR/verify.html (a player at each
+    finding). Exit status 1 when a critical mismatch remains or a track's
+    word error rate is over --max-wer.
+
+    Example: audioguide verify output/my-guide --json
+    """
+    report = _run_verify(outdir, asr_model, max_wer, quiet or as_json)
+    _print_verify(report, as_json)
+    if not report.passed:
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,7 +8,10 @@
 (b) cold build, empty cache, default --jobs;
 (c) rebuild with no change;
 (d) rebuild after editing one paragraph;
-(e) cold build with --jobs 1.
+(e) cold build with --jobs 1;
+(f) ``audioguide verify`` of that guide (Whisper tiny.en, the verify extra): its
+    figures (WER, critical findings, alarms the re-check dismissed) and time,
+    against the cold build (target f/b < 0.1). ``--verify`` runs only (b) and (f).
 Each measurement runs in a fresh process (a, a1 too), so no figure inherits
 another's memory (Linux keeps a process's peak RSS across fork and exec).
 Peak memory is the largest resident set of that process or of any of its
@@ -222,6 +225,54 @@ def run_build(
     report["peak_mb"] = stats["rss_kb"] / 1024
     report["peak_tree_mb"] = tree_peak / 1024
     return report
+
+
+def run_verify(outdir: Path) -> dict | None:
+    """One `audioguide verify` in a child process: its report and wall time (None without the extra)."""
+    code = (
+        "import sys, time\n"
+        "from audioguide.cli import main\n"
+        "t = time.perf_counter()\n"
+        "try:\n"
+        "    main(sys.argv[1:], standalone_mode=False)\n"
+        "finally:\n"
+        "    print(time.perf_counter() - t, file=sys.stderr)\n"
+    )
+    child = subprocess.run([sys.executable, "-c", code, "verify", str(outdir), "--json", "-q"],
+                           capture_output=True, text=True)
+    if not child.stdout.strip():
+        print(f"(f) verify did not run: {child.stderr.strip().splitlines()[0] if child.stderr else child.returncode}",
+              file=sys.stderr)
+        return None
+    report = json.loads(child.stdout)
+    report["wall"] = float(child.stderr.strip().splitlines()[-1])
+    return report
+
+
+def verify_figures(b: dict, f: dict | None) -> dict:
+    if f is None:
+        return {}
+    return {
+        "f_verify_s": round(f["wall"], 2),
+        "ratio_f_over_b": round(f["wall"] / b["wall"], 3),
+        "f_verify_wer_per_track": [t["wer"] for t in f["tracks"]],
+        "f_verify_wer": f["wer"],
+        "f_verify_critical": f["critical"],
+        "f_verify_findings": f["findings"],
+        "f_verify_rechecked_clips": f["rechecked_clips"],
+        "f_verify_false_alarms_dismissed": f["false_alarms"],
+    }
+
+
+def print_verify(figures: dict) -> None:
+    if "f_verify_s" not in figures:
+        return
+    print(f"(f) verify, Whisper tiny.en             {figures['f_verify_s']:8.2f} s  "
+          f"f/b = {figures['ratio_f_over_b']} (target < 0.1)")
+    print(f"    WER {figures['f_verify_wer']} (per track {figures['f_verify_wer_per_track']}), "
+          f"{figures['f_verify_critical']} critical of {figures['f_verify_findings']} findings, "
+          f"{figures['f_verify_rechecked_clips']} clips re-checked, "
+          f"{figures['f_verify_false_alarms_dismissed']} alarms dismissed")
 
 
 def edited_copy(source: Path, folder: Path) -> Path:
@@ -495,6 +546,8 @@ def main() -> None:
     parser.add_argument("--library", type=int, nargs="?", const=50, metavar="N",
                         help="instead: a library of N generated articles (default 50): cold build, no-change "
                              "rebuild, rebuild after editing one article")
+    parser.add_argument("--verify", action="store_true",
+                        help="instead: only (b) a cold build and (f) verify of it")
     parser.add_argument("--raw", type=int, metavar="THREADS", help=argparse.SUPPRESS)  # (a) in a child process
     parser.add_argument("--engine-only", action="store_true", help=argparse.SUPPRESS)  # (a2) in a child process
     args = parser.parse_args()
@@ -523,6 +576,18 @@ def main() -> None:
     if args.library is not None:
         library_benchmark(args.library, args.json)
         return
+    if args.verify:
+        with tempfile.TemporaryDirectory(prefix="audioguide-bench-") as tmp:
+            b = run_build(source, Path(tmp) / "out", Path(tmp) / "cache")
+            figures = {"audio_s": round(b["audio_seconds"], 1), "b_cold_build_s": round(b["wall"], 2),
+                       **verify_figures(b, run_verify(Path(tmp) / "out"))}
+        if args.json:
+            print(json.dumps(figures, indent=2))
+        else:
+            print(f"(b) cold build (empty cache)            {figures['b_cold_build_s']:8.2f} s, "
+                  f"{figures['audio_s']} s of audio")
+            print_verify(figures)
+        return
 
     with tempfile.TemporaryDirectory(prefix="audioguide-bench-") as tmp:
         work = Path(tmp)
@@ -539,6 +604,7 @@ def main() -> None:
         edited_copy(source, src_dir)
         d = run_build(copy, work / "out", work / "cache")
         e = run_build(source, work / "out-jobs1", work / "cache-jobs1", "--jobs", "1")
+        f = run_verify(work / "out-jobs1")  # the untouched source's guide
         tree = run_build(source, work / "out-memory", work / "cache-memory", sample_tree=True)
 
     figures = {
@@ -566,6 +632,7 @@ def main() -> None:
         "peak_mb_a_b_c_d_e": [round(a_rss), round(b["peak_mb"]), round(c["peak_mb"]), round(d["peak_mb"]), round(e["peak_mb"])],
         "peak_tree_mb_cold_build": round(tree["peak_tree_mb"]),
         "cold_build_while_sampling_s": round(tree["wall"], 2),
+        **verify_figures(b, f),
     }
     if args.json:
         print(json.dumps(figures, indent=2))
@@ -585,6 +652,7 @@ def main() -> None:
     print(f"c/b = {figures['ratio_c_over_b']}   (target <= 0.03)")
     print(f"d/b = {figures['ratio_d_over_b']}   (target <= 0.10)")
     print(f"e/b = {figures['ratio_e_over_b']}")
+    print_verify(figures)
     print(f"clips synthesized b/c/d/e: {figures['clips_b_c_d_e']}; tracks rebuilt: {figures['tracks_rebuilt_b_c_d_e']}")
     print(f"peak memory MB a/b/c/d/e (largest process): {figures['peak_mb_a_b_c_d_e']}")
     print(f"cold build, whole process tree (PSS, sampled in one more cold build): {figures['peak_tree_mb_cold_build']} MB "

@@ -665,6 +665,7 @@ EXPANSIONS = {
     "TENS": "tens",
     "mg": "milligrams",
     "NSAID": "en-sed",
+    "meloxicam": "muh loxicam",  # a clinical reading (stress respelled)
     "e": "for example",
     "g": "",
     "ext": "extension",

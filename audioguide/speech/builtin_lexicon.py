@@ -80,3 +80,28 @@ BUILTIN_ENTRIES: dict[str, str] = {
     # Reading aids
     "FAQ": "frequently asked question",
 }
+
+# Clinical readings: lab names, and drug and procedure names whose stress the voices
+# guess wrong. Found with `audioguide words` (espeak-ng's phonemes, which Piper speaks);
+# each respelling was checked to put the stress where a clinician does, e.g.
+# acetaminophen: espeak "ˈæsɪtˌæmɪnˌɑːfən" (ASS-it-am-in-ah-fen) -> "asseeta minnofen"
+# "ɐsˈiːɾə mˈɪnoʊfən" (a-SEE-ta-MIN-o-fen). Lower-case keys match in any case.
+CLINICAL_ENTRIES: dict[str, str] = {
+    "A1c": "eh one see",
+    "HbA1c": "H B eh one see",
+    "acetaminophen": "asseeta minnofen",
+    "atorvastatin": "uh torva statin",
+    "celecoxib": "sella coxib",
+    "duloxetine": "doo loxeteen",
+    "epidural": "eppi durral",
+    "gabapentin": "gabba pentin",
+    "hydrocodone": "hydro codone",
+    "ketorolac": "keeto rollack",
+    "lisinopril": "lye sinnopril",
+    "meloxicam": "muh loxicam",
+    "naloxone": "nuh loxone",
+    "naproxen": "nuh proxen",
+    "ondansetron": "on danseh tron",
+    "prednisone": "pred nizone",
+}
+BUILTIN_ENTRIES.update(CLINICAL_ENTRIES)

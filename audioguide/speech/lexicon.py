@@ -204,6 +204,17 @@ class Lexicon(Mapping[str, str]):
             return text
         return self._compiled().sub(self._replace, text)
 
+    def find(self, text: str) -> list[tuple[str, str]]:
+        """Every (written word, reading) :meth:`apply` would replace in ``text``, in order."""
+        if not self._entries or not text:
+            return []
+        found = []
+        for match in self._compiled().finditer(text):
+            reading = self._replace(match)
+            if reading != match.group(0):
+                found.append((match.group(0), reading))
+        return found
+
     def _compiled(self) -> re.Pattern[str]:
         """One regex for all keys: longest first, then the later layer."""
         if self._pattern is None:

@@ -14,6 +14,7 @@ the earlier ones produced):
 5. :func:`expand_abbreviations` - titles, Latin abbreviations, "no. 5".
    :func:`read_page_references` - "pp. 12-14", "p. 7".
    :func:`read_roman_numerals` - "stage II", "type I diabetes", "cranial nerve VII".
+   :func:`read_dosing` - "q4h" -> "every four hours", "q.h.s.", "a.c.", "p.c.".
 6. :func:`read_times` - "9:30 a.m." -> "nine thirty a.m.".
 7. :func:`read_dates` - "March 3, 2024", "2024-03-03", "3/4/2024" (by the guide's locale).
    :func:`read_identifiers` - "PEP 602" digit by digit, "Form W-2"/"ICD-10" as written.
@@ -23,8 +24,10 @@ the earlier ones produced):
 8. :func:`read_codes` - spine levels and letter-number codes ("L4-L5", "B12").
 9. :func:`read_multipliers` - "2x daily", "3 x 5 cm".
 10. :func:`read_money` - "$1.50", "$50-100".
+    :func:`read_blood_pressure` - "BP 120/80", "120/80 mmHg" -> "one twenty over eighty".
 11. :func:`read_percentages` - "20%", "10-20%".
 12. :func:`read_units` - counts with units, singular or plural by the number.
+    :func:`read_routes` - "5 mg PO" -> "five milligrams by mouth" (IV, IM, SC, SL, ...).
 13. :func:`read_years` - years in context ("in 2023"), decades, year ranges;
     :func:`read_running_years` - "the 1989 Christmas holidays", "1989's".
 14. :func:`read_ranges` - "2-3", "1–1 ½" -> "two to three", "one to one and a half".
@@ -421,6 +424,43 @@ def _reading(match: re.Match[str], reading: str, keeps_stop: bool) -> str:
 
 
 # ---------------------------------------------------------------------------
+# 5b. dosing intervals and times (clinical readings)
+
+_INTERVAL_RE = re.compile(
+    r"(?<![\w.])[Qq]\.?\s?(\d{1,2})(?:\s?[-–]\s?(\d{1,2}))?\s?(?:hrs|hr|h)(?![\w])"
+)
+_DOSING_ABBREVIATIONS: tuple[tuple[re.Pattern[str], str, bool], ...] = tuple(
+    (re.compile(pattern), reading, keeps_stop)
+    for pattern, reading, keeps_stop in (
+        (r"(?<![\w.])q\.h\.s\.|(?<![\w.])qhs(?!\w)", "at bedtime", True),
+        (r"(?<![\w.])a\.c\.(?=\W|$)", "before meals", True),
+        (r"(?<![\w.])p\.c\.(?=\W|$)", "after meals", True),
+    )
+)
+
+
+def read_dosing(text: str) -> str:
+    """Dosing intervals and times: "q4h" -> "every four hours", "q4-6h" -> "every four to six hours".
+
+    "q1h" -> "every hour"; "q.h.s."/"qhs" -> "at bedtime"; "a.c." -> "before
+    meals"; "p.c." -> "after meals" (b.i.d., t.i.d., q.i.d. and p.r.n. are
+    :func:`expand_abbreviations`'). "q.d." and "q.o.d." are "Do Not Use" and
+    stay as written.
+    """
+
+    def interval(match: re.Match[str]) -> str:
+        first, second = match.groups()
+        if second:
+            return f"every {cardinal(first)} to {cardinal(second)} hours"
+        return "every hour" if int(first) == 1 else f"every {cardinal(first)} hours"
+
+    text = _INTERVAL_RE.sub(interval, text)
+    for pattern, reading, keeps_stop in _DOSING_ABBREVIATIONS:
+        text = pattern.sub(lambda m, r=reading, k=keeps_stop: _reading(m, r, k), text)
+    return text
+
+
+# ---------------------------------------------------------------------------
 # 6. times
 
 _MERIDIEM = r"(?P<mer>[AaPp]\.\s?[Mm]\.?|[AaPp][Mm](?!\w))"
@@ -722,6 +762,8 @@ def read_slashes(text: str) -> str:
             continue  # "3/4" and "120/80" are numbers, read later
         if all(p.isdigit() for p in parts if p):
             continue
+        if parts[0] in UNITS and len(parts) > 1 and all(p in _PER_UNITS for p in parts[1:]):
+            continue  # a rate, "mg/kg", "mL/h", "kg/m²": read_units reads it "per"
         plain = all(_PLAIN_WORD_RE.match(p) for p in parts) and len({p[:1].isupper() for p in parts}) == 1
         if plain:
             said = " or ".join(parts)
@@ -854,6 +896,40 @@ def read_money(text: str) -> str:
 
     text = _MONEY_RE.sub(replace, text)
     return _CENTS_RE.sub(lambda m: f"{cardinal(m.group(1))} {'cent' if m.group(1) == '1' else 'cents'}", text)
+
+
+# ---------------------------------------------------------------------------
+# 10b. blood pressure (clinical readings)
+
+_BP_RE = re.compile(
+    r"(?P<ctx>\b(?:[Bb]lood [Pp]ressures?|B P|BP)\b[^.;!?\d]{0,30})?"
+    r"(?<![\w./])(?P<sys>\d{2,3})/(?P<dia>\d{2,3})(?![\w/]|[.,]\d)(?P<unit>\s?mm\s?Hg\b)?"
+)
+
+
+def _systolic(value: int) -> str:
+    """"120" -> "one twenty", "105" -> "one oh five", "100" -> "one hundred": as a nurse reads it."""
+    if 100 < value < 200 and value % 100:
+        rest = value % 100
+        return f"one {'oh ' + numwords.DIGIT_WORDS[rest] if rest < 10 else cardinal(str(rest))}"
+    return cardinal(str(value))
+
+
+def read_blood_pressure(text: str) -> str:
+    """Blood pressure readings: "BP 120/80" and "120/80 mmHg" -> "one twenty over eighty".
+
+    Only with a cue (blood pressure or BP before it, mmHg after it);
+    otherwise "120/80" is a fraction (:func:`read_fractions`: "one hundred
+    and twenty over eighty").
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        if not match.group("ctx") and not match.group("unit"):
+            return match.group(0)
+        out = f"{match.group('ctx') or ''}{_systolic(int(match.group('sys')))} over {cardinal(match.group('dia'))}"
+        return out + (" millimeters of mercury" if match.group("unit") else "")
+
+    return _BP_RE.sub(replace, text)
 
 
 # ---------------------------------------------------------------------------
@@ -991,6 +1067,39 @@ def read_units(text: str) -> str:
     text = _UNIT_RE.sub(replace, text)
     text = _BARE_PER_RE.sub(lambda m: UNITS[m.group("unit")][1] + _per_words(m.group("per")), text)
     return _PER_WORD_RE.sub(lambda m: f"per {_PER_UNITS[m.group('unit')]}", text)
+
+
+# ---------------------------------------------------------------------------
+# 12b. routes (clinical readings)
+
+ROUTES: dict[str, str] = {
+    "PO": "by mouth",
+    "IV": "intravenously",
+    "IM": "into a muscle",
+    "SC": "under the skin",
+    "SQ": "under the skin",
+    "subcut": "under the skin",
+    "SL": "under the tongue",
+    "PR": "rectally",
+}
+_ROUTE_ALT = "|".join(ROUTES)
+_DOSE_BEFORE = (
+    r"(?:milligrams?|micrograms?|grams?|milliliters?|units?|tablets?|capsules?|doses?|puffs?|drops?"
+    r"|milliequivalents?|millimoles?|given|give|take|taken|administered)"
+)
+_ROUTE_RE = re.compile(rf"\b({_DOSE_BEFORE})((?:,?\s+(?:or\s+|and\s+)?(?:{_ROUTE_ALT})(?![\w]))+)")
+_ONE_ROUTE_RE = re.compile(rf"\b({_ROUTE_ALT})(?![\w])")
+
+
+def read_routes(text: str) -> str:
+    """Routes after a dose: "5 mg PO" -> "five milligrams by mouth"; "IV, IM or SC" in a list too.
+
+    PO by mouth, IV intravenously, IM into a muscle, SC/SQ/subcut under the
+    skin, SL under the tongue, PR rectally. Only right after a dose (a unit,
+    tablets, doses) or "give"/"take": elsewhere "IV" may be a Roman numeral
+    ("stage IV") and "PR" public relations.
+    """
+    return _ROUTE_RE.sub(lambda m: m.group(1) + _ONE_ROUTE_RE.sub(lambda r: ROUTES[r.group(1)], m.group(2)), text)
 
 
 # ---------------------------------------------------------------------------
@@ -1178,6 +1287,7 @@ AFTER_LEXICON: tuple[Rule, ...] = (
     expand_abbreviations,
     read_page_references,
     read_roman_numerals,
+    read_dosing,
     read_times,
     read_dates,
     read_identifiers,
@@ -1187,8 +1297,10 @@ AFTER_LEXICON: tuple[Rule, ...] = (
     read_codes,
     read_multipliers,
     read_money,
+    read_blood_pressure,
     read_percentages,
     read_units,
+    read_routes,
     read_years,
     read_running_years,
     read_ranges,

@@ -67,5 +67,14 @@ class Engine(ABC):
     def voices(cls) -> list[VoiceInfo]:
         """The voices this engine can use here."""
 
+    def pronunciation(self, word: str) -> tuple[str, bool] | None:
+        """How this voice will say ``word``: (its phonemes, whether its dictionary knows the word).
+
+        ``known`` False means the voice guesses from spelling rules. None when
+        the engine cannot tell (the default; an online engine never can).
+        Used by ``audioguide words`` to list what an editor should review.
+        """
+        return None
+
     def close(self) -> None:
         """Release resources (sessions, connections)."""

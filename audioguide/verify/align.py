@@ -1,0 +1,153 @@
+"""Aligning what was heard with the clips a track was built from.
+
+The reference is every clip's words in order, each word knowing its clip;
+the hypothesis is the heard words, each with its time in the track. One
+word-level Levenshtein alignment (rapidfuzz) of the whole track gives the
+errors (substitutions, deletions, insertions) per clip, and the mismatches:
+runs of errors, split at clip boundaries, each with the time it was heard
+(or, for words not heard at all, the time they should have been).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from rapidfuzz.distance import Levenshtein
+
+# A clip is "not heard" when at least this share of its words is wrong (and it has MIN_SENTENCE_WORDS words).
+SENTENCE_ERROR_SHARE = 0.5
+MIN_SENTENCE_WORDS = 3
+
+
+@dataclass(frozen=True)
+class HeardToken:
+    """One comparable word heard, with where it came from."""
+
+    token: str
+    start: float
+    end: float
+    written: str   # the recognizer's own text this token came from ("15 mg")
+
+
+@dataclass
+class Mismatch:
+    clip: int
+    time_s: float
+    expected: list[str]
+    heard: list[HeardToken]
+
+    @property
+    def heard_text(self) -> str:
+        out: list[str] = []
+        for token in self.heard:
+            if not out or out[-1] != token.written:
+                out.append(token.written)
+        return " ".join(out)
+
+    @property
+    def errors(self) -> int:
+        return max(len(self.expected), len(self.heard))
+
+
+@dataclass
+class Alignment:
+    """A track's (or one clip's) alignment."""
+
+    words: list[int]                 # reference words per clip
+    errors: list[int]                # errors per clip
+    mismatches: list[Mismatch] = field(default_factory=list)
+    spans: list[tuple[float | None, float | None]] = field(default_factory=list)
+    # per clip: the end of the last word matched before it and the start of the first matched after it
+
+    @property
+    def total_words(self) -> int:
+        return sum(self.words)
+
+    @property
+    def total_errors(self) -> int:
+        return sum(self.errors)
+
+    def not_heard(self, clip: int) -> bool:
+        return self.words[clip] >= MIN_SENTENCE_WORDS and self.errors[clip] >= SENTENCE_ERROR_SHARE * self.words[clip]
+
+
+def align(clips: Sequence[Sequence[str]], heard: Sequence[HeardToken]) -> Alignment:
+    """Align every clip's reference words with the heard tokens (see the module docstring)."""
+    ref: list[str] = []
+    owner: list[int] = []
+    for index, words in enumerate(clips):
+        ref.extend(words)
+        owner.extend([index] * len(words))
+    hyp = [t.token for t in heard]
+    result = Alignment(words=[len(w) for w in clips], errors=[0] * len(clips))
+    matched_end: list[float | None] = [None] * len(ref)  # heard end time of each matched reference word
+    matched_start: list[float | None] = [None] * len(ref)
+    runs: list[tuple[int, int, int, int]] = []
+    for op in Levenshtein.opcodes(ref, hyp):
+        if op.tag == "equal":
+            for k in range(op.src_end - op.src_start):
+                matched_start[op.src_start + k] = heard[op.dest_start + k].start
+                matched_end[op.src_start + k] = heard[op.dest_start + k].end
+            continue
+        if runs and runs[-1][1] == op.src_start and runs[-1][3] == op.dest_start:
+            i1, _, j1, _ = runs[-1]
+            runs[-1] = (i1, op.src_end, j1, op.dest_end)
+        else:
+            runs.append((op.src_start, op.src_end, op.dest_start, op.dest_end))
+
+    # Where each clip sits in the heard audio: between its matched neighbours.
+    first_of = {}
+    last_of = {}
+    for i, clip in enumerate(owner):
+        first_of.setdefault(clip, i)
+        last_of[clip] = i
+    before: list[float | None] = []
+    last_end = None
+    for i in range(len(ref)):
+        before.append(last_end)
+        if matched_end[i] is not None:
+            last_end = matched_end[i]
+    after: list[float | None] = [None] * len(ref)
+    next_start = None
+    for i in range(len(ref) - 1, -1, -1):
+        after[i] = next_start
+        if matched_start[i] is not None:
+            next_start = matched_start[i]
+    for clip in range(len(clips)):
+        if clip in first_of:
+            result.spans.append((before[first_of[clip]], after[last_of[clip]]))
+        else:
+            result.spans.append((None, None))
+
+    for i1, i2, j1, j2 in runs:
+        tokens = list(heard[j1:j2])
+        if i1 == i2:  # only insertions: the clip before them (or the first)
+            clip = owner[i1 - 1] if i1 > 0 else (owner[0] if owner else 0)
+            pieces = [(clip, [], tokens)]
+        else:
+            pieces = []
+            for i in range(i1, i2):
+                if not pieces or pieces[-1][0] != owner[i]:
+                    pieces.append((owner[i], [], []))
+                pieces[-1][1].append(ref[i])
+            # heard tokens go to the clip whose place in the audio holds them, else the first
+            for token in tokens:
+                target = pieces[0]
+                for piece in pieces:
+                    start = result.spans[piece[0]][0]
+                    if start is None or token.start >= start:
+                        target = piece
+                target[2].append(token)
+        for clip, expected, got in pieces:
+            if not clips:
+                break
+            if got:
+                time = got[0].start
+            else:
+                index = next((k for k in range(i1, i2) if owner[k] == clip), i1)
+                time = (before[index] if index < len(before) else last_end) or 0.0
+            mismatch = Mismatch(clip=clip, time_s=round(time, 2), expected=expected, heard=got)
+            result.mismatches.append(mismatch)
+            result.errors[clip] += mismatch.errors
+    return result

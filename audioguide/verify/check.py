@@ -1,0 +1,377 @@
+"""``audioguide verify``: listen to a built guide and compare it with what it should say.
+
+1. Every track's MP3 is decoded at 16 kHz; its speech is packed into full
+   30-second windows (:mod:`audioguide.verify.windows`) and recognized with
+   word timestamps, tracks batched together.
+2. Each track's heard words are aligned with the words of the clips it was
+   built from (the manifest: each clip's speech text and time), giving the
+   WER and every mismatch with its time (:mod:`audioguide.verify.align`).
+3. A clip with a critical mismatch (a number, unit, dosing word, negation, a
+   lexicon word, or a sentence mostly not heard) is cut out of the track on
+   its own, between its matched neighbours, and recognized again with a
+   wider beam. If a critical mismatch remains, the clip's text is scored
+   against that audio (:meth:`Recognizer.score`, the decoder's log-probability
+   of the text) beside what was heard: within ``FITS_MARGIN`` nats, the audio
+   fits the text and the doubt is the recognizer's. Only what survives both is
+   reported as critical; what does not is counted as a false alarm of the
+   first pass (and listed as a minor finding).
+
+The guide is read from its folder only (``manifest.json`` and the MP3s):
+verify needs neither the source nor the clip cache.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from audioguide.audio.ffmpeg import decode
+from audioguide.errors import AudioguideError
+from audioguide.model.manifest import ClipRecord, Manifest, TrackRecord, load_manifest
+from audioguide.model.settings import GuideSettings, settings_from_dict
+from audioguide.speech import Lexicon, build_lexicon
+from audioguide.verify.align import Alignment, HeardToken, align
+from audioguide.verify.asr import RATE, Recognizer, Word, check_available
+from audioguide.verify.text import CRITICAL, HeardText, categories, lexicon_words, tokens
+from audioguide.verify.windows import MAX_WINDOW_S, pack, split_long
+
+DEFAULT_MAX_WER = 0.10
+RECHECK_BEAM = 5
+RECHECK_PAD_S = 0.15
+# A re-checked clip whose text scores within this many nats of what the recognizer heard
+# fits the audio: the recognizer's own doubt, not the guide's (see the module docstring). On the
+# example, "Long-term" heard as "One term" scored 3.2 nats below it; "Short-term" or an added
+# "not" in the same audio, 11 and 20 nats.
+FITS_MARGIN = 6.0
+GROUP_AUDIO_S = 480.0   # tracks recognized together (memory: 16 kHz float32, ~2 MB a minute)
+_JOINS_NEXT = set("0123456789$£€%/:#")
+
+
+@dataclass
+class Finding:
+    """One mismatch between what a clip should say and what was heard."""
+
+    track: int
+    file: str
+    clip: int            # index of the clip in its track (manifest order)
+    time_s: float        # where it was heard in the track (or should have been)
+    expected: str        # the words that should have been heard (comparable form)
+    heard: str           # what the recognizer wrote there
+    speech: str          # the clip's whole speech text
+    written: str         # the clip's sentence as written
+    role: str
+    categories: list[str] = field(default_factory=list)
+    rechecked: bool = False
+    note: str = ""
+
+    @property
+    def critical(self) -> bool:
+        return bool(self.categories)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "critical": self.critical}
+
+
+@dataclass
+class TrackResult:
+    number: int
+    title: str
+    file: str
+    duration_s: float
+    words: int
+    errors: int
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def wer(self) -> float:
+        return self.errors / self.words if self.words else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number, "title": self.title, "file": self.file, "duration_s": self.duration_s,
+            "words": self.words, "errors": self.errors, "wer": round(self.wer, 4),
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+@dataclass
+class VerifyReport:
+    folder: Path
+    title: str
+    model: str
+    max_wer: float
+    tracks: list[TrackResult]
+    rechecked_clips: int
+    false_alarms: int     # critical first-pass mismatches the re-check did not confirm
+    seconds: float
+    audio_seconds: float
+
+    @property
+    def critical(self) -> list[Finding]:
+        return [f for t in self.tracks for f in t.findings if f.critical]
+
+    @property
+    def over_wer(self) -> list[TrackResult]:
+        return [t for t in self.tracks if t.wer > self.max_wer]
+
+    @property
+    def words(self) -> int:
+        return sum(t.words for t in self.tracks)
+
+    @property
+    def wer(self) -> float:
+        return sum(t.errors for t in self.tracks) / self.words if self.words else 0.0
+
+    @property
+    def passed(self) -> bool:
+        return not self.critical and not self.over_wer
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "folder": str(self.folder), "title": self.title, "model": self.model, "max_wer": self.max_wer,
+            "passed": self.passed, "wer": round(self.wer, 4), "words": self.words,
+            "critical": len(self.critical), "findings": sum(len(t.findings) for t in self.tracks),
+            "rechecked_clips": self.rechecked_clips, "false_alarms": self.false_alarms,
+            "seconds": round(self.seconds, 2), "audio_seconds": round(self.audio_seconds, 2),
+            "tracks": [t.to_dict() for t in self.tracks],
+        }
+
+
+Progress = Callable[[int, int], None]
+
+
+def _continues(previous: str, word: str) -> bool:
+    """Whether a recognized word is read together with the one before ("1" ",476"; "15" "mg"; "20" "%")."""
+    if not word.startswith(" "):
+        return True  # glued to it in the recognizer's own text
+    before = previous.strip()
+    if set(before) & _JOINS_NEXT and before[-1:] not in ".,;:!?":
+        return True
+    return not word.strip()[:1].isalnum()
+
+
+def heard_tokens(words: list[Word], heard: HeardText, offset: float = 0.0) -> list[HeardToken]:
+    """Recognized words -> comparable tokens with times; "15" "mg" are normalized together."""
+    out: list[HeardToken] = []
+    i = 0
+    while i < len(words):
+        j = i + 1
+        while j < len(words) and _continues(words[j - 1].text, words[j].text):
+            j += 1
+        text = "".join(w.text if k else w.text.lstrip() for k, w in enumerate(words[i:j])).strip()
+        start, end = words[i].start + offset, words[j - 1].end + offset
+        found = heard.tokens(text)
+        step = (end - start) / max(1, len(found))
+        out.extend(HeardToken(tok, start + k * step, start + (k + 1) * step, text) for k, tok in enumerate(found))
+        i = j
+    return out
+
+
+class _Track:
+    """A track being verified: its record, reference words and what was heard."""
+
+    def __init__(self, record: TrackRecord, folder: Path, lexicon: Lexicon) -> None:
+        self.record = record
+        self.path = folder / record.file
+        self.clips: list[ClipRecord] = list(record.clips)
+        self.ref = [tokens(clip.text) for clip in self.clips]
+        self.lexicon_tokens = [lexicon_words(clip.written, lexicon) for clip in self.clips]
+        self.samples: np.ndarray | None = None
+        self.heard: list[HeardToken] = []
+        self.alignment: Alignment | None = None
+        self.recheck: dict[int, Alignment] = {}
+        self.fits: dict[int, bool] = {}
+
+    def critical_clips(self, alignment: Alignment | None = None, only: int | None = None) -> list[int]:
+        alignment = alignment or self.alignment
+        assert alignment is not None
+        found = set()
+        for m in alignment.mismatches:
+            if categories(m.expected + [t.token for t in m.heard], self.lexicon_tokens[m.clip]):
+                found.add(m.clip)
+        if only is None:
+            found.update(c for c in range(len(self.clips)) if alignment.not_heard(c))
+        elif alignment.not_heard(0):
+            found.add(only)
+        return sorted(found)
+
+    def recheck_span(self, clip: int) -> tuple[float, float]:
+        assert self.alignment is not None and self.samples is not None
+        duration = len(self.samples) / RATE
+        before, after = self.alignment.spans[clip]
+        record = self.clips[clip]
+        start = before if before is not None else 0.0
+        end = after if after is not None else duration
+        if end <= start:  # nothing matched around it: the manifest's own times
+            start, end = record.start_s, record.end_s
+        return max(0.0, start - RECHECK_PAD_S), min(duration, end + RECHECK_PAD_S)
+
+
+def _decode(track: _Track) -> np.ndarray:
+    if not track.path.is_file():
+        raise AudioguideError(f"{track.path}: track file missing (build the guide again)")
+    samples, _ = decode(track.path, sample_rate=RATE)
+    return samples
+
+
+def _recognize_group(group: list[_Track], recognizer: Recognizer, heard: HeardText, language: str) -> None:
+    packed = pack([t.samples for t in group], RATE)
+    words = recognizer.transcribe(packed.audio, packed.windows, language=language)
+    per_track: list[list[Word]] = [[] for _ in group]
+    for word in words:
+        index, start, end = packed.locate(word.start, word.end)
+        per_track[index].append(Word(word.text, start, end))
+    for track, found in zip(group, per_track):
+        found.sort(key=lambda w: w.start)
+        track.heard = heard_tokens(found, heard)
+        track.alignment = align(track.ref, track.heard)
+
+
+def _recheck_group(group: list[_Track], recognizer: Recognizer, heard: HeardText, language: str) -> None:
+    todo = [(track, clip) for track in group for clip in track.critical_clips()]
+    if not todo:
+        return
+    gap = np.zeros(int(RATE * 1.0), np.float32)
+    chunks: list[np.ndarray] = []
+    windows: list[tuple[float, float]] = []
+    owners: list[tuple[int, float]] = []   # per window: which clip of todo, where it starts in its track
+    pieces: list[np.ndarray | None] = []   # per clip: its audio when it fits one window (for the fit score)
+    position = 0.0
+    for number, (track, clip) in enumerate(todo):
+        assert track.samples is not None
+        span = track.recheck_span(clip)
+        parts = split_long(span, track.samples, RATE, MAX_WINDOW_S)  # a clip longer than a window: several
+        for start, end in parts:
+            piece = track.samples[int(start * RATE): int(end * RATE)]
+            windows.append((position, position + len(piece) / RATE))
+            owners.append((number, start))
+            chunks += [piece, gap]
+            position += (len(piece) + len(gap)) / RATE
+        pieces.append(chunks[-2] if len(parts) == 1 else None)
+    audio = np.concatenate(chunks)
+    words = recognizer.transcribe(audio, windows, beam_size=RECHECK_BEAM, language=language)
+    starts = [s for s, _e in windows]
+    per_clip: list[list[Word]] = [[] for _ in todo]
+    for word in words:
+        index = max(0, bisect.bisect_right(starts, (word.start + word.end) / 2 + 1e-6) - 1)
+        number, origin = owners[index]
+        shift = origin - windows[index][0]  # packed time -> track time
+        per_clip[number].append(Word(word.text, word.start + shift, word.end + shift))
+    for (track, clip), found, piece in zip(todo, per_clip, pieces):
+        found.sort(key=lambda w: w.start)
+        result = align([track.ref[clip]], heard_tokens(found, heard))
+        for m in result.mismatches:
+            m.clip = clip
+        track.recheck[clip] = result
+        if piece is not None and track.critical_clips(result, only=clip):
+            record = track.clips[clip]
+            said = "".join(w.text for w in found).strip()
+            expected, fallback, got = recognizer.score(piece, [record.written, record.text, said])
+            track.fits[clip] = bool(said) and math.isfinite(got) and max(expected, fallback) >= got - FITS_MARGIN
+
+
+def _finding(track: _Track, clip: int, time_s: float, expected: list[str], heard_text: str, kinds: list[str],
+             rechecked: bool, note: str = "") -> Finding:
+    record = track.clips[clip]
+    return Finding(track=track.record.number, file=track.record.file, clip=clip, time_s=round(time_s, 2),
+                   expected=" ".join(expected), heard=heard_text, speech=record.text, written=record.written,
+                   role=record.role, categories=kinds, rechecked=rechecked, note=note)
+
+
+def _results(track: _Track) -> tuple[TrackResult, int]:
+    """The track's result after re-checks, and how many critical first-pass mismatches they dismissed."""
+    assert track.alignment is not None
+    first = track.alignment
+    findings: list[Finding] = []
+    errors = 0
+    false_alarms = 0
+    for clip in range(len(track.clips)):
+        rechecked = clip in track.recheck
+        result = track.recheck[clip] if rechecked else first
+        local = 0 if rechecked else clip
+        mismatches = [m for m in result.mismatches if m.clip == clip]
+        clip_errors = result.errors[local]
+        errors += clip_errors
+        lex = track.lexicon_tokens[clip]
+        kinds_of = [categories(m.expected + [t.token for t in m.heard], lex) for m in mismatches]
+        fits = track.fits.get(clip, False)
+        if rechecked:
+            first_critical = [m for m in first.mismatches if m.clip == clip and categories(
+                m.expected + [t.token for t in m.heard], lex)] or ([None] if first.not_heard(clip) else [])
+            if fits or (not any(kinds_of) and not result.not_heard(local)):
+                false_alarms += len(first_critical)
+        if fits:
+            for m in mismatches:
+                findings.append(_finding(track, clip, m.time_s, m.expected, m.heard_text, [], True,
+                                         note="heard differently, but the audio fits the text (re-check)"))
+            continue
+        if result.not_heard(local):
+            kinds = ["sentence"] + sorted({k for ks in kinds_of for k in ks}, key=CRITICAL.index)
+            heard_text = " ".join(m.heard_text for m in mismatches if m.heard)
+            time_s = mismatches[0].time_s if mismatches else track.clips[clip].start_s
+            findings.append(_finding(track, clip, time_s, track.ref[clip], heard_text, kinds, rechecked))
+            continue
+        for m, kinds in zip(mismatches, kinds_of):
+            findings.append(_finding(track, clip, m.time_s, m.expected, m.heard_text, kinds, rechecked))
+    record = track.record
+    return TrackResult(number=record.number, title=record.title, file=record.file, duration_s=record.duration_s,
+                       words=first.total_words, errors=errors, findings=findings), false_alarms
+
+
+def guide_lexicon(manifest: Manifest) -> tuple[GuideSettings, Lexicon]:
+    settings = settings_from_dict(manifest.settings) if manifest.settings else GuideSettings()
+    return settings, build_lexicon(settings)
+
+
+def verify_guide(folder: Path, *, model_dir: Path | None = None, max_wer: float = DEFAULT_MAX_WER,
+                 recheck: bool = True, recognizer: Recognizer | None = None,
+                 progress: Progress | None = None) -> VerifyReport:
+    """Listen to the guide in ``folder`` and report what does not match (see the module docstring)."""
+    began = time.perf_counter()
+    if recognizer is None:
+        check_available(model_dir)  # one line on how to install the extra, before anything else
+    manifest = load_manifest(folder)
+    if manifest is None:
+        raise AudioguideError(f"{folder}: no audioguide manifest.json here (build the guide first)")
+    _settings, lexicon = guide_lexicon(manifest)
+    recognizer = recognizer or Recognizer(model_dir)
+    heard = HeardText(lexicon)
+    language = (manifest.language or "en").split("-")[0].split("_")[0]
+    tracks = [_Track(record, folder, lexicon) for record in manifest.tracks]
+    results: list[TrackResult] = []
+    rechecked = false_alarms = 0
+    audio_seconds = 0.0
+    done = 0
+    index = 0
+    while index < len(tracks):
+        group: list[_Track] = []
+        length = 0.0
+        while index < len(tracks) and (not group or length < GROUP_AUDIO_S):
+            track = tracks[index]
+            track.samples = _decode(track)
+            length += len(track.samples) / RATE
+            group.append(track)
+            index += 1
+        audio_seconds += length
+        _recognize_group(group, recognizer, heard, language)
+        if recheck:
+            _recheck_group(group, recognizer, heard, language)
+        for track in group:
+            result, dismissed = _results(track)
+            results.append(result)
+            rechecked += len(track.recheck)
+            false_alarms += dismissed
+            track.samples = None
+            done += 1
+            if progress:
+                progress(done, len(tracks))
+    return VerifyReport(folder=folder, title=manifest.title, model=recognizer.name, max_wer=max_wer,
+                        tracks=results, rechecked_clips=rechecked, false_alarms=false_alarms,
+                        seconds=time.perf_counter() - began, audio_seconds=audio_seconds)

