@@ -23,6 +23,7 @@ def register(cls: type[Engine]) -> type[Engine]:
 # Built-in engines by name -> module, imported only when asked for, so that
 # `audioguide outline` never loads onnxruntime and a Piper build never loads requests.
 _BUILTIN_MODULES = {
+    "hibari": "audioguide.synth.engines.hibari",
     "piper": "audioguide.synth.engines.piper",
     "gtts": "audioguide.synth.engines.gtts",
 }
