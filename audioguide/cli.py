@@ -116,11 +116,14 @@ def _lexicon_option(func: Callable) -> Callable:
 
 def _voice_options(func: Callable) -> Callable:
     for option in reversed([
-        click.option("--engine", default=None, help="Speech engine: piper (offline, default) or gtts (online)."),
+        click.option("--engine", default=None,
+                     help="Speech engine: hibari or piper (offline) or gtts (online); "
+                          "follows from --voice when not given."),
         click.option("--voice", default=None,
-                     help="Voice: 'joe' (bundled) or a path to a Piper .onnx voice; for gtts a language."),
+                     help="Voice by name: heart (hibari), joe (Piper) or a path to a Piper .onnx voice; "
+                          "for --engine gtts a language. 'audioguide voices' lists them."),
         click.option("--rate", type=float, default=None,
-                     help="Speaking speed, 1.0 = normal (Piper length scale = 1/rate)."),
+                     help="Speaking time, 1.0 = normal: speech takes 1/RATE as long (0.9: 11 %% longer)."),
         click.option("--lang", default=None, help="gTTS language (e.g. en, es)."),
         click.option("--tld", default=None, help="gTTS Google host, e.g. com, co.uk (changes the accent)."),
         click.option("--locale", default=None,
@@ -752,24 +755,37 @@ def cache_prune(cache_dir: Path | None, unused_by: Path | None, older_than: floa
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @handle_errors
 def voices(engine: str | None, as_json: bool) -> None:
-    """List engines and voices, and which work offline.
+    """List the voices: engine, language, sex, sample rate, offline or not, the default.
+
+    Pick one with --voice NAME (the engine follows from it).
 
     Example: audioguide voices --engine piper
     """
-    from audioguide.synth.engines import available_engines, engine_class
+    from audioguide.synth.engines.registry import list_voices
 
-    classes = [engine_class(engine)] if engine else list(available_engines().values())
-    rows = [voice for cls in classes for voice in cls.voices()]
+    rows = list_voices(engine)
     if as_json:
         _echo_json([dataclasses.asdict(v) for v in rows])
         return
-    for cls in classes:
-        mode = "offline" if cls.offline else "online (needs the internet)"
-        _echo(f"{cls.name}: {mode}")
-        for voice in (v for v in rows if v.engine == cls.name):
-            mark = " (default)" if voice.default else ""
-            desc = f"  {voice.description}" if voice.description else ""
-            _echo(f"  {voice.name:<10} {voice.language:<8}{mark}{desc}")
+    named = [v for v in rows if v.offline]
+    online = [v for v in rows if not v.offline]
+    if named:
+        _echo(f"{'voice':<8} {'engine':<7} {'language':<9} {'sex':<7} {'rate':<10} {'offline':<8} "
+                   f"{'default':<8} about")
+        for v in named:
+            rate = f"{v.sample_rate / 1000:g} kHz" if v.sample_rate else "?"
+            _echo(f"{v.name:<8} {v.engine:<7} {v.language:<9} {v.sex or '-':<7} {rate:<10} {'yes':<8} "
+                       f"{'yes' if v.default else '':<8} {v.description}".rstrip())
+    if online:
+        if named:
+            _echo("")
+        by_engine: dict[str, list] = {}
+        for v in online:
+            by_engine.setdefault(v.engine, []).append(v)
+        for name, group in by_engine.items():
+            rate = f"{group[0].sample_rate / 1000:g} kHz" if group[0].sample_rate else "?"
+            _echo(f"{name}: online (needs the internet), {rate}; --engine {name} --lang CODE, one of:")
+            _echo("  " + ", ".join(v.name for v in group))
 
 
 if __name__ == "__main__":  # pragma: no cover

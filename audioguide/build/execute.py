@@ -46,6 +46,7 @@ from audioguide.model.manifest import MANIFEST_NAME, ClipRecord, Manifest, Track
 from audioguide.model.settings import GuideSettings
 from audioguide.synth.cache import ClipCache, default_cache_dir
 from audioguide.synth.engines import create_engine
+from audioguide.synth.engines.registry import resolve_voice
 from audioguide.text import folder_slug
 
 logger = logging.getLogger(__name__)
@@ -143,6 +144,7 @@ def build_guide(
 ) -> BuildReport:
     """Build (or update) the guide in ``options.outdir``; returns what changed."""
     started = time.perf_counter()
+    settings = replace(settings, voice=resolve_voice(settings.voice))  # "heart" -> hibari, heart
     probe = create_engine(settings.voice)  # validates engine and voice before any work
     environment = Environment(engine=probe.identity(), rate=probe.sample_rate, cover_sha256=cover_digest(settings))
     folder = OutputFolder(options.outdir)

@@ -24,6 +24,7 @@ from audioguide.model.settings import GuideSettings, VoiceSettings, settings_fro
 from audioguide.model.tags import TrackTags
 from audioguide.synth.cache import ClipCache, default_cache_dir
 from audioguide.synth.engines import Engine, create_engine
+from audioguide.synth.engines.registry import resolve_voice
 
 logger = logging.getLogger(__name__)
 
@@ -38,9 +39,10 @@ def build_engine(settings: VoiceSettings, cache: ClipCache) -> Engine:
     article differed between 1 and 2 threads), and a clip must not depend on
     ``--jobs`` or on the machine's core count. Parallelism comes from processes.
     """
+    settings = resolve_voice(settings)
     if settings.engine == "piper":
         return create_engine(settings, threads=1, model_cache=cache.models_dir)
-    return create_engine(settings)
+    return create_engine(settings)  # hibari runs on one thread by itself
 
 
 class ClipSource:

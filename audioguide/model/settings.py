@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from audioguide.errors import AudioguideError
 
 DEFAULT_ANNOUNCE_TEMPLATE = "Track {number} of {total}. {title}"
+DEFAULT_VOICE = "joe"  # a voice name; its engine follows from it (synth.engines.registry.resolve_voice)
 
 # The range of every number a user may set, by setting name. One table, checked by
 # the guide script (located errors) and the command line (--rate, --target-lufs) alike:
@@ -46,11 +47,16 @@ class FaqMode(str, Enum):
 
 @dataclass(frozen=True)
 class VoiceSettings:
-    """Which engine speaks, with which voice, how fast."""
+    """Which engine speaks, with which voice, how fast.
 
-    engine: str = "piper"
-    voice: str | None = None  # engine default when None
-    rate: float = 1.0         # speaking speed: 1.0 normal, 1.2 = 20 % faster
+    ``engine`` and ``voice`` may be left out: the engine follows from the voice
+    (heart: hibari, joe or a .onnx file: Piper), the voice from the engine (its
+    own default), and with neither the guide speaks in :data:`DEFAULT_VOICE`.
+    """
+
+    engine: str | None = None  # None: the engine of ``voice``
+    voice: str | None = None   # None: DEFAULT_VOICE, or the engine's own default
+    rate: float = 1.0          # speaking time: speech takes 1/rate as long (0.9: 11 % longer)
     lang: str = "en"          # gTTS language
     tld: str = "com"          # gTTS Google host (translate.google.<tld>)
 

@@ -33,6 +33,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from audioguide.model.settings import (
+    DEFAULT_VOICE,
     Encoding,
     FaqMode,
     GuideSettings,
@@ -91,7 +92,9 @@ _HEADER = """\
 #   language                   language code of the text (en, de, ...)
 #   source                     the article this came from (informational), relative to this file
 #   faq_title                  name of the FAQ part (the track title with faq: single)
-#   voice                      engine (piper | gtts), voice, rate (1.0 = normal speed), lang/tld (gtts)
+#   voice                      voice (heart | joe | a Piper .onnx file: the engine follows from it),
+#                              engine (hibari | piper | gtts), rate (speaking time: 0.9 = 11 % longer),
+#                              lang/tld (gtts); `audioguide voices` lists the voices
 #   pauses                     silences in milliseconds
 #   loudness                   target_lufs (integrated loudness), true_peak_dbtp
 #   encoding                   bitrate_kbps of the MP3 files
@@ -154,9 +157,11 @@ def _mapping(pairs: list[tuple[str, Node]], flow: bool = False) -> MappingNode:
 
 def _voice_node(voice: VoiceSettings) -> MappingNode:
     default = VoiceSettings()
-    pairs: list[tuple[str, Node]] = [("engine", _scalar(voice.engine))]
-    if voice.voice is not None:
-        pairs.append(("voice", _scalar(voice.voice)))
+    pairs: list[tuple[str, Node]] = []
+    if voice.engine is not None:
+        pairs.append(("engine", _scalar(voice.engine)))
+    if voice.voice is not None or voice.engine is None:  # name the voice that will speak
+        pairs.append(("voice", _scalar(voice.voice or DEFAULT_VOICE)))
     pairs.append(("rate", _scalar(float(voice.rate))))
     if voice.engine == "gtts" or (voice.lang, voice.tld) != (default.lang, default.tld):
         pairs += [("lang", _scalar(voice.lang)), ("tld", _scalar(voice.tld))]
