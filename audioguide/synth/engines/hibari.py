@@ -32,6 +32,7 @@ from audioguide.errors import EngineError, EngineUnavailable
 from audioguide.model.settings import VoiceSettings
 from audioguide.synth.engines.base import Audio, Engine, VoiceInfo
 from audioguide.synth.engines.registry import register
+from audioguide.synth.utterances import JOIN_MS, MAX_WORDS, POLICY_VERSION, join, utterances
 
 logger = logging.getLogger(__name__)
 
@@ -195,15 +196,21 @@ class HibariEngine(Engine):
     def sample_rate(self) -> int:
         return SAMPLE_RATE
 
-    def phoneme_string(self, text: str) -> str:
-        """The phonemes hibari speaks for ``text`` (misaki/Kokoro alphabet), in one piece."""
-        return self._load().g2p(text)
+    def utterances(self, text: str) -> list[str]:
+        """The phoneme strings of ``text``, one per model call (whole sentences: synth.utterances).
+
+        hibari's own ``Hibari(text)`` would cut a sentence longer than 400
+        phoneme characters at any comma; this engine calls the model on each
+        utterance of the shared policy instead (a 60-word sentence is one call).
+        """
+        g2p = self._load().g2p
+        return [p for p in (g2p(piece) for piece in utterances(text)) if p]
 
     def synthesize(self, text: str) -> Audio:
         tts = self._load()
         rng = np.random.default_rng(SEED)  # fresh per clip: a clip depends on its text only
-        phonemes = tts.g2p(text)
-        samples = tts.from_ids(tts.ids(phonemes), self.speed, rng) if phonemes else np.zeros(0, np.float32)
+        parts = [tts.from_ids(tts.ids(phonemes), self.speed, rng) for phonemes in self.utterances(text)]
+        samples = join(parts, SAMPLE_RATE)
         return Audio(samples=np.ascontiguousarray(samples, dtype=np.float32), sample_rate=SAMPLE_RATE)
 
     def identity(self) -> dict[str, object]:
@@ -220,6 +227,7 @@ class HibariEngine(Engine):
             "seed": SEED,
             "speed": round(self.speed, 6),
             "exact_rate": RATE_PATCH_VERSION if self.exact_rate else 0,
+            "utterances": [POLICY_VERSION, MAX_WORDS, JOIN_MS],
         }
 
     @classmethod
