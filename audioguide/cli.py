@@ -178,9 +178,19 @@ def _settings(base: GuideSettings | None, **overrides: Any) -> GuideSettings:
     settings = base or GuideSettings()
     voice = settings.voice
     voice_changes = {k: overrides[k] for k in ("engine", "voice", "rate", "lang", "tld") if overrides.get(k) is not None}
+    if "voice" in voice_changes and "engine" not in voice_changes:
+        voice_changes["engine"] = None  # the engine follows from the new voice
+    if "engine" in voice_changes and "voice" not in voice_changes:
+        voice_changes["voice"] = None   # the new engine's own default voice
     if voice_changes:
         voice = dataclasses.replace(voice, **voice_changes)
     changes: dict[str, Any] = {"voice": voice}
+    role_voices = dict(settings.voices)
+    if overrides.get("faq_dialogue"):
+        role_voices["question"] = _other_voice(voice)
+    role_voices.update(overrides.get("role_voices") or {})
+    if role_voices != settings.voices:
+        changes["voices"] = role_voices
     if overrides.get("faq_mode"):
         changes["faq_mode"] = FaqMode(overrides["faq_mode"])
     if overrides.get("no_announce"):
@@ -198,6 +208,27 @@ def _settings(base: GuideSettings | None, **overrides: Any) -> GuideSettings:
 
         changes["base_url"] = check_base_url(overrides["base_url"], "--base-url")
     return dataclasses.replace(settings, **changes)
+
+
+def _other_voice(voice) -> str:
+    """--faq-dialogue's question voice: the bundled voice that is not the guide's (joe or heart)."""
+    from audioguide.synth.engines.registry import resolve_voice
+
+    return "joe" if resolve_voice(voice).voice != "joe" else "heart"
+
+
+def _parse_role_voices(ctx: click.Context, param: click.Parameter, value: str | None) -> dict[str, str]:
+    from audioguide.model.settings import VOICE_ROLES
+
+    voices: dict[str, str] = {}
+    for item in (value or "").split(","):
+        if not item.strip():
+            continue
+        role, sep, name = (part.strip() for part in item.partition("="))
+        if not sep or not name or role not in VOICE_ROLES:
+            raise click.BadParameter(f"{item.strip()!r}: write ROLE=VOICE, ROLE one of {', '.join(VOICE_ROLES)}")
+        voices[role] = name
+    return voices
 
 
 # ---------------------------------------------------------------- outline
@@ -315,6 +346,12 @@ def _shorten(text: str, width: int = 70) -> str:
 @_voice_options
 @_lexicon_option
 @_structure_options
+@click.option("--voices", "role_voices", default=None, callback=_parse_role_voices, metavar="ROLE=VOICE,...",
+              help="A voice of their own for parts of the guide, e.g. question=joe,answer=heart "
+                   "(parts: announcement, heading, lead, question, answer, paragraph, item).")
+@click.option("--faq-dialogue", is_flag=True,
+              help="FAQ questions in the other bundled voice (joe, or heart when the guide speaks in joe), "
+                   "answers in the guide's: a listener hears who asks and who answers.")
 @click.option("--no-announce", is_flag=True, help="Do not open tracks with 'Track n of N. Title'.")
 @click.option("--announce-template", default=None,
               help="Announcement, with {number}, {total}, {title}, {kind}. Default: 'Track {number} of {total}. {title}'.")

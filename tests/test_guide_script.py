@@ -373,7 +373,7 @@ ERRORS = [
     pytest.param("just text\n", 1, "the guide script must be a mapping of keys", id="top-scalar"),
     pytest.param(MINIMAL + "titel: X\n", 6,
                  "unknown top-level key 'titel' (known: title, publisher, author, language, "
-                 "source, faq_title, voice, pauses, loudness, encoding, announce, "
+                 "source, faq_title, voice, voices, pauses, loudness, encoding, announce, "
                  "announce_template, faq, pronunciations, lexicon, hold, cover_image, base_url, chapters, locale, "
                  "formats)",
                  id="unknown-top-key"),

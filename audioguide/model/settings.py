@@ -14,6 +14,10 @@ from audioguide.errors import AudioguideError
 
 DEFAULT_ANNOUNCE_TEMPLATE = "Track {number} of {total}. {title}"
 DEFAULT_VOICE = "joe"  # a voice name; its engine follows from it (synth.engines.registry.resolve_voice)
+# Parts of a guide that may have a voice of their own (GuideSettings.voices). "question" is an FAQ's
+# question (also when the track's announcement says it), "answer" everything else in an FAQ
+# track; the others are the roles of model.plan.Passage, wherever they are.
+VOICE_ROLES = ("announcement", "heading", "lead", "question", "answer", "paragraph", "item")
 
 # The range of every number a user may set, by setting name. One table, checked by
 # the guide script (located errors) and the command line (--rate, --target-lufs) alike:
@@ -118,6 +122,17 @@ class GuideSettings:
     locale: str | None = None  # "en-US", "en-GB": decides how numeric dates (3/4/2024) are read
     formats: tuple[str, ...] | None = None  # formats the guide script asks for (None: as the output had)
     base_url: str | None = None     # where the guide folder is published (podcast, qr, web links)
+    # role (VOICE_ROLES) -> voice name, e.g. {"question": "joe"}: that part speaks in that voice, at
+    # the guide's rate; every other part in ``voice``
+    voices: dict[str, str] = field(default_factory=dict)
+
+    def voice_for(self, *roles: str) -> VoiceSettings:
+        """The voice of the first of ``roles`` (most specific first) that has one, else ``voice``."""
+        for role in roles:
+            name = self.voices.get(role)
+            if name:
+                return VoiceSettings(voice=name, rate=self.voice.rate, lang=self.voice.lang, tld=self.voice.tld)
+        return self.voice
 
 
 def settings_from_dict(data: dict) -> GuideSettings:
@@ -139,6 +154,7 @@ def settings_from_dict(data: dict) -> GuideSettings:
         locale=data.get("locale"),
         formats=tuple(data["formats"]) if data.get("formats") else None,
         base_url=data.get("base_url"),
+        voices=dict(data.get("voices") or {}),
     )
 
 

@@ -34,6 +34,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from audioguide.model.settings import (
     DEFAULT_VOICE,
+    VOICE_ROLES,
     Encoding,
     FaqMode,
     GuideSettings,
@@ -60,7 +61,7 @@ PLACEHOLDERS = TEMPLATE_FIELDS
 
 TOP_KEYS = (
     "title", "publisher", "author", "language", "source", "faq_title",
-    "voice", "pauses", "loudness", "encoding",
+    "voice", "voices", "pauses", "loudness", "encoding",
     "announce", "announce_template", "faq", "pronunciations", "lexicon",
     "hold", "cover_image", "base_url", "chapters", "locale", "formats",
 )
@@ -95,6 +96,9 @@ _HEADER = """\
 #   voice                      voice (heart | joe | a Piper .onnx file: the engine follows from it),
 #                              engine (hibari | piper | gtts), rate (speaking time: 0.9 = 11 % longer),
 #                              lang/tld (gtts); `audioguide voices` lists the voices
+#   voices                     a voice of their own for parts of the guide, e.g.
+#                              {question: joe, answer: heart}; parts: announcement, heading,
+#                              lead, question, answer (the rest of an FAQ), paragraph, item
 #   pauses                     silences in milliseconds
 #   loudness                   target_lufs (integrated loudness), true_peak_dbtp
 #   encoding                   bitrate_kbps of the MP3 files
@@ -228,6 +232,9 @@ def dump_guide(doc: Document, settings: GuideSettings, lexicon_files: Sequence[s
         pairs.append(("source", _scalar(doc.source)))
     pairs.append(("faq_title", _scalar(doc.faq_title)))
     pairs.append(("voice", _voice_node(settings.voice)))
+    if settings.voices:
+        pairs.append(("voices", _mapping([(role, _scalar(name)) for role, name in settings.voices.items()],
+                                         flow=True)))
     pairs.append(("pauses", _mapping(
         [(k, _scalar(int(getattr(settings.pauses, k)))) for k in PAUSE_KEYS], flow=True)))
     pairs.append(("loudness", _mapping(
@@ -447,6 +454,13 @@ class _Reader:
             if key in group:
                 voice = replace(voice, **{key: self.text(group[key][1], f"voice.{key}")})
         return voice
+
+    def role_voices(self, keys: dict[str, tuple[ScalarNode, Node]]) -> dict[str, str]:
+        group = self.optional_group(keys, "voices", VOICE_ROLES)
+        voices = {}
+        for role, (_, node) in group.items():
+            voices[role] = self.text(node, f"voices.{role}")
+        return voices
 
     def pauses(self, keys: dict[str, tuple[ScalarNode, Node]]) -> Pauses:
         group = self.optional_group(keys, "pauses", PAUSE_KEYS)
@@ -701,7 +715,8 @@ def load_guide_script(path: Path) -> GuideScript:
     pauses = r.pauses(keys)
     loudness = r.loudness(keys)
     encoding = r.encoding(keys)
-    settings = GuideSettings(voice=voice, pauses=pauses, loudness=loudness, encoding=encoding)
+    settings = GuideSettings(voice=voice, pauses=pauses, loudness=loudness, encoding=encoding,
+                             voices=r.role_voices(keys))
     if "announce" in keys:
         settings = replace(settings, announce=r.flag(keys["announce"][1], "announce"))
     if "announce_template" in keys:
