@@ -168,7 +168,7 @@ def test_voices_lists_engines():
     data = json.loads(invoke("voices", "--json").output)
     by_name = {(v["engine"], v["name"]): v for v in data}
     assert by_name["hibari", "heart"]["offline"] is True and by_name["gtts", "es"]["offline"] is False
-    assert [v for v in data if v["default"]] == [by_name["piper", "joe"]]  # exactly one default
+    assert [v for v in data if v["default"]] == [by_name["hibari", "heart"]]  # exactly one default
     piper = json.loads(invoke("voices", "--json", "--engine", "piper").output)
     assert [v["name"] for v in piper] == ["joe"] and piper[0]["sample_rate"] == 22050
 

@@ -16,6 +16,12 @@ from audioguide.errors import EngineError
 TEXT = "Interventional pain management treats the source of pain."
 
 
+@pytest.fixture(autouse=True)
+def _joe_is_the_default_voice_here(monkeypatch):
+    """These tests are about Piper: a VoiceSettings() here means Piper's joe, not the guide default."""
+    monkeypatch.setattr("audioguide.synth.engines.registry.DEFAULT_VOICE", "joe")
+
+
 def test_registered_and_offline():
     engines = available_engines()
     assert engines["piper"].offline is True

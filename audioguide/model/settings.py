@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from audioguide.errors import AudioguideError
 
 DEFAULT_ANNOUNCE_TEMPLATE = "Track {number} of {total}. {title}"
-DEFAULT_VOICE = "joe"  # a voice name; its engine follows from it (synth.engines.registry.resolve_voice)
+DEFAULT_VOICE = "heart"  # a voice name; its engine follows from it (synth.engines.registry.resolve_voice)
 # Parts of a guide that may have a voice of their own (GuideSettings.voices). "question" is an FAQ's
 # question (also when the track's announcement says it), "answer" everything else in an FAQ
 # track; the others are the roles of model.plan.Passage, wherever they are.
