@@ -90,16 +90,16 @@ def master_to_mp3(samples: np.ndarray, rate: int, settings: GuideSettings, path:
     (2.5 dB on one click in the seed at 64 kbps), so the file itself is
     measured rather than trusted.
     """
-    from audioguide.audio.mastering import conservative_true_peak_dbtp, measure
+    from audioguide.audio.mastering import measure_conservative
 
     margin = MP3_PEAK_MARGIN_DB
     for attempt in range(MAX_PEAK_PASSES):
         encode_mp3(_mastered(samples, rate, settings, margin), rate, path, bitrate_kbps=settings.encoding.bitrate_kbps)
         decoded, _ = ffmpeg.decode(path, sample_rate=rate)
-        peak = conservative_true_peak_dbtp(decoded, rate)
+        lufs, peak = measure_conservative(decoded, rate)  # one pass: loudness and true peak
         excess = peak - settings.loudness.true_peak_dbtp
         if excess <= 0 or attempt == MAX_PEAK_PASSES - 1:
-            return Levels(measure(decoded, rate)[0], peak, margin)
+            return Levels(lufs, peak, margin)
         del decoded  # not held while the next pass masters and encodes
         logger.info("%s: encoded true peak %.2f dBTP; re-mastering with %.2f dB more headroom",
                     path.name, peak, excess + PEAK_STEP_DB)

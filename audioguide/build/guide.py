@@ -119,6 +119,11 @@ class ClipSource:
             out.append(resample(audio.samples, audio.sample_rate, rate))
         return out
 
+    def preload(self) -> None:
+        """Load what each voice's engine lets forked workers share (engine.preload)."""
+        for label in self.voices:
+            self.engine(label).preload()
+
     def close(self) -> None:
         for engine in self._engines.values():
             engine.close()

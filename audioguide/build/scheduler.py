@@ -227,6 +227,8 @@ def run(
         _run_pool(queue, ready, source, folder, 1, clip_done, track_done, render_here=True)
     else:
         _import_mastering()
+        if start_method() == "fork":
+            source.preload()  # e.g. hibari's dictionaries: once here instead of once per worker
         _run_pool(queue, ready, source, folder, workers, clip_done, track_done)
     stats = SynthesisStats(len(clips), audio_seconds, time.perf_counter() - started)
     return dict(sorted(results.items())), stats

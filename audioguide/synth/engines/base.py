@@ -79,5 +79,12 @@ class Engine(ABC):
     def voices(cls) -> list[VoiceInfo]:
         """The voices this engine can use here."""
 
+    def preload(self) -> None:
+        """Load, in this process, what worker processes forked from it may share.
+
+        Only what is safe across a fork (plain Python data; no threads, no
+        sessions, no connections). By default nothing.
+        """
+
     def close(self) -> None:
         """Release resources (sessions, connections)."""

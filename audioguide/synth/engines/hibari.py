@@ -22,9 +22,11 @@ Rules this engine keeps (measured in the research notes of issue 13):
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -45,20 +47,39 @@ RATE_PATCH_VERSION = 1            # bump when _exact_rate_model changes (part of
 def _hibari():
     try:
         import hibari
-        import hibari.voices
     except ImportError as exc:  # pragma: no cover - a dependency of the project
         raise EngineUnavailable("the hibari engine is not installed: pip install 'hibari-tts>=0.2.1,<0.3'") from exc
     return hibari
 
 
+@lru_cache(maxsize=1)
+def _voices_module():
+    """hibari's ``voices`` module, loaded on its own.
+
+    ``import hibari`` loads numpy's and scipy's FFT and the TTS code (~0.4 s),
+    which a rebuild without changes never needs: it only needs the voice
+    registry, to name the voice in the clip keys. ``hibari/voices.py`` uses
+    only the standard library, so it is loaded from its file, without running
+    the package's ``__init__``.
+    """
+    spec = importlib.util.find_spec("hibari")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a dependency
+        raise EngineUnavailable("the hibari engine is not installed: pip install 'hibari-tts>=0.2.1,<0.3'")
+    path = Path(next(iter(spec.submodule_search_locations))) / "voices.py"
+    module_spec = importlib.util.spec_from_file_location("audioguide_hibari_voices", path)
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return module
+
+
 def registry() -> dict[str, dict]:
     """Every voice hibari knows (name -> its registry entry), installed or not."""
-    return dict(_hibari().voices.VOICES)
+    return dict(_voices_module().VOICES)
 
 
 def voice_file(name: str) -> str | None:
     """The installed voice's model file, or None (unknown or not installed). Never downloads."""
-    voices = _hibari().voices
+    voices = _voices_module()
     if name not in voices.VOICES:
         return None
     try:
@@ -73,21 +94,33 @@ def installed_voices() -> list[str]:
 
 @lru_cache(maxsize=1)
 def _versions() -> dict[str, str]:
-    import onnxruntime
+    """What changes hibari's samples besides the voice, without importing it (see _voices_module)."""
+    from importlib.metadata import version
 
-    hibari = _hibari()
-    from hibari import dsp
-
-    return {"hibari": hibari.__version__, "onnxruntime": onnxruntime.__version__,
-            "numpy": np.__version__, "fft": dsp.FFT_BACKEND}
+    # hibari.dsp uses scipy.fft when it can be imported, numpy's FFT otherwise (not bit-identical)
+    fft = "scipy" if importlib.util.find_spec("scipy") and importlib.util.find_spec("scipy.fft") else "numpy"
+    return {"hibari": version("hibari-tts"), "onnxruntime": version("onnxruntime"),
+            "numpy": np.__version__, "fft": fft}
 
 
 @lru_cache(maxsize=8)
 def _voice_digest(path: str) -> str:
     from audioguide.hashing import sha256_file
-    from pathlib import Path
 
     return sha256_file(Path(path))
+
+
+_G2P: dict[bool, object] = {}  # hibari's G2P (lexicons, tagger) by British-ness, once per process
+
+
+def _g2p(british: bool):
+    """The G2P, loaded once per process (0.9 s) and shared by its engines; forked workers inherit it."""
+    if british not in _G2P:
+        _hibari()
+        from hibari.g2p import G2P
+
+        _G2P[british] = G2P(british=british)
+    return _G2P[british]
 
 
 def _exact_rate_model(path: str) -> bytes:
@@ -164,6 +197,7 @@ class HibariEngine(Engine):
                                   "audioguide never downloads voices")
             raise EngineError(f"unknown hibari voice '{self.voice}' (installed: {installed})")
         self.model_path = path
+        self.british = bool(known[self.voice].get("british"))
         self.speed = speed
         self.exact_rate = speed != 1.0
         self._tts = None
@@ -183,7 +217,7 @@ class HibariEngine(Engine):
             try:
                 model = _exact_rate_model(self.model_path) if self.exact_rate else self.model_path
                 # model= keeps Hibari from resolving (and downloading) the voice itself.
-                tts = Hibari(voice=self.voice, model=model, threads=1)
+                tts = Hibari(voice=self.voice, model=model, threads=1, g2p=_g2p(self.british))
                 tts.g2p.oov  # the lexicon, tagger and out-of-vocabulary net now, not mid-build
             except EngineError:
                 raise
@@ -191,6 +225,10 @@ class HibariEngine(Engine):
                 raise EngineError(f"{self.model_path}: cannot load hibari voice '{self.voice}': {exc}") from exc
             self._tts = tts
         return self._tts
+
+    def preload(self) -> None:
+        """Load the pronunciation dictionaries and tagger (pure Python: safe to fork with)."""
+        _g2p(self.british)
 
     @property
     def sample_rate(self) -> int:
