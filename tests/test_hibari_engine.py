@@ -52,6 +52,17 @@ def test_deterministic_whatever_came_before(heart):
     assert np.array_equal(first, other.synthesize(TEXT).samples)
 
 
+@pytest.mark.parametrize("rate", [1.0, 0.9])
+def test_prepared_model_gives_the_same_samples(rate, tmp_path):
+    """Workers load a pre-optimized copy of the voice from the model cache: same audio."""
+    settings = VoiceSettings(engine="hibari", rate=rate)
+    plain = create_engine(settings).synthesize(TEXT).samples
+    first = create_engine(settings, model_cache=tmp_path).synthesize(TEXT).samples  # saves the copy
+    assert len(list(tmp_path.glob("hibari-*.onnx"))) == 1
+    again = create_engine(settings, model_cache=tmp_path).synthesize(TEXT).samples  # loads it
+    assert np.array_equal(plain, first) and np.array_equal(plain, again)
+
+
 def test_identity_names_everything_that_changes_the_sound(heart):
     ident = heart.identity()
     import hibari

@@ -43,7 +43,9 @@ def build_engine(settings: VoiceSettings, cache: ClipCache) -> Engine:
     settings = resolve_voice(settings)
     if settings.engine == "piper":
         return create_engine(settings, threads=1, model_cache=cache.models_dir)
-    return create_engine(settings)  # hibari runs on one thread by itself
+    if settings.engine == "hibari":  # one thread by itself
+        return create_engine(settings, model_cache=cache.models_dir)
+    return create_engine(settings)
 
 
 @dataclass(frozen=True)

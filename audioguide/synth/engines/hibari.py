@@ -182,8 +182,9 @@ class HibariEngine(Engine):
     offline = True
     default_voice = "heart"
 
-    def __init__(self, settings: VoiceSettings, **_options: object) -> None:
+    def __init__(self, settings: VoiceSettings, *, model_cache: Path | None = None, **_options: object) -> None:
         super().__init__(settings)
+        self.model_cache = model_cache
         speed = float(settings.rate)
         if not MIN_SPEED <= speed <= MAX_SPEED:
             raise EngineError(f"--rate for hibari must be between {MIN_SPEED} and {MAX_SPEED}, got {settings.rate}")
@@ -210,12 +211,50 @@ class HibariEngine(Engine):
 
     # -- audio ----------------------------------------------------------------------------------
 
+    def _prepared_model(self) -> str | bytes:
+        """The voice's graph as this engine runs it (rate-patched or not), and pre-optimized.
+
+        onnxruntime takes 0.34 s to optimize the graph in every worker, 0.12 s
+        to load an optimized copy, which gives the same outputs: the copy is
+        saved once (temporary file, renamed) in ``model_cache`` when one is given.
+        """
+        import hashlib
+        import json
+        import os
+        import tempfile
+
+        import onnxruntime
+
+        model = _exact_rate_model(self.model_path) if self.exact_rate else self.model_path
+        if self.model_cache is None:
+            return model
+        key = hashlib.sha256(json.dumps([self.identity()["voice"], onnxruntime.__version__,
+                                         self.identity()["exact_rate"]]).encode()).hexdigest()[:32]
+        target = self.model_cache / f"hibari-{key}.onnx"
+        if target.is_file():
+            return str(target)
+        try:
+            self.model_cache.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".onnx", dir=self.model_cache)
+            os.close(fd)
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = options.inter_op_num_threads = 1
+            options.log_severity_level = 3
+            options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+            options.optimized_model_filepath = tmp
+            onnxruntime.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
+            os.replace(tmp, target)
+        except OSError as exc:
+            logger.warning("cannot cache the optimized voice model in %s: %s", self.model_cache, exc)
+            return model
+        return str(target)
+
     def _load(self):
         if self._tts is None:
             from hibari import Hibari
 
             try:
-                model = _exact_rate_model(self.model_path) if self.exact_rate else self.model_path
+                model = self._prepared_model()
                 # model= keeps Hibari from resolving (and downloading) the voice itself.
                 tts = Hibari(voice=self.voice, model=model, threads=1, g2p=_g2p(self.british))
                 tts.g2p.oov  # the lexicon, tagger and out-of-vocabulary net now, not mid-build
