@@ -116,11 +116,14 @@ def _lexicon_option(func: Callable) -> Callable:
 
 def _voice_options(func: Callable) -> Callable:
     for option in reversed([
-        click.option("--engine", default=None, help="Speech engine: piper (offline, default) or gtts (online)."),
+        click.option("--engine", default=None,
+                     help="Speech engine: hibari or piper (offline) or gtts (online); "
+                          "follows from --voice when not given."),
         click.option("--voice", default=None,
-                     help="Voice: 'joe' (bundled) or a path to a Piper .onnx voice; for gtts a language."),
+                     help="Voice by name: heart (hibari), joe (Piper) or a path to a Piper .onnx voice; "
+                          "for --engine gtts a language. 'audioguide voices' lists them."),
         click.option("--rate", type=float, default=None,
-                     help="Speaking speed, 1.0 = normal (Piper length scale = 1/rate)."),
+                     help="Speaking time, 1.0 = normal: speech takes 1/RATE as long (0.9: 11 %% longer)."),
         click.option("--lang", default=None, help="gTTS language (e.g. en, es)."),
         click.option("--tld", default=None, help="gTTS Google host, e.g. com, co.uk (changes the accent)."),
         click.option("--locale", default=None,
@@ -184,9 +187,19 @@ def _settings(base: GuideSettings | None, **overrides: Any) -> GuideSettings:
     settings = base or GuideSettings()
     voice = settings.voice
     voice_changes = {k: overrides[k] for k in ("engine", "voice", "rate", "lang", "tld") if overrides.get(k) is not None}
+    if "voice" in voice_changes and "engine" not in voice_changes:
+        voice_changes["engine"] = None  # the engine follows from the new voice
+    if "engine" in voice_changes and "voice" not in voice_changes:
+        voice_changes["voice"] = None   # the new engine's own default voice
     if voice_changes:
         voice = dataclasses.replace(voice, **voice_changes)
     changes: dict[str, Any] = {"voice": voice}
+    role_voices = dict(settings.voices)
+    if overrides.get("faq_dialogue"):
+        role_voices["question"] = _other_voice(voice)
+    role_voices.update(overrides.get("role_voices") or {})
+    if role_voices != settings.voices:
+        changes["voices"] = role_voices
     if overrides.get("faq_mode"):
         changes["faq_mode"] = FaqMode(overrides["faq_mode"])
     if overrides.get("no_announce"):
@@ -204,6 +217,27 @@ def _settings(base: GuideSettings | None, **overrides: Any) -> GuideSettings:
 
         changes["base_url"] = check_base_url(overrides["base_url"], "--base-url")
     return dataclasses.replace(settings, **changes)
+
+
+def _other_voice(voice) -> str:
+    """--faq-dialogue's question voice: the bundled voice that is not the guide's (joe or heart)."""
+    from audioguide.synth.engines.registry import resolve_voice
+
+    return "joe" if resolve_voice(voice).voice != "joe" else "heart"
+
+
+def _parse_role_voices(ctx: click.Context, param: click.Parameter, value: str | None) -> dict[str, str]:
+    from audioguide.model.settings import VOICE_ROLES
+
+    voices: dict[str, str] = {}
+    for item in (value or "").split(","):
+        if not item.strip():
+            continue
+        role, sep, name = (part.strip() for part in item.partition("="))
+        if not sep or not name or role not in VOICE_ROLES:
+            raise click.BadParameter(f"{item.strip()!r}: write ROLE=VOICE, ROLE one of {', '.join(VOICE_ROLES)}")
+        voices[role] = name
+    return voices
 
 
 # ---------------------------------------------------------------- outline
@@ -321,6 +355,12 @@ def _shorten(text: str, width: int = 70) -> str:
 @_voice_options
 @_lexicon_option
 @_structure_options
+@click.option("--voices", "role_voices", default=None, callback=_parse_role_voices, metavar="ROLE=VOICE,...",
+              help="A voice of their own for parts of the guide, e.g. question=joe,answer=heart "
+                   "(parts: announcement, heading, lead, question, answer, paragraph, item).")
+@click.option("--faq-dialogue", is_flag=True,
+              help="FAQ questions in the other bundled voice (joe, or heart when the guide speaks in joe), "
+                   "answers in the guide's: a listener hears who asks and who answers.")
 @click.option("--no-announce", is_flag=True, help="Do not open tracks with 'Track n of N. Title'.")
 @click.option("--announce-template", default=None,
               help="Announcement, with {number}, {total}, {title}, {kind}. Default: 'Track {number} of {total}. {title}'.")
@@ -777,24 +817,37 @@ def cache_prune(cache_dir: Path | None, unused_by: Path | None, older_than: floa
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @handle_errors
 def voices(engine: str | None, as_json: bool) -> None:
-    """List engines and voices, and which work offline.
+    """List the voices: engine, language, sex, sample rate, offline or not, the default.
+
+    Pick one with --voice NAME (the engine follows from it).
 
     Example: audioguide voices --engine piper
     """
-    from audioguide.synth.engines import available_engines, engine_class
+    from audioguide.synth.engines.registry import list_voices
 
-    classes = [engine_class(engine)] if engine else list(available_engines().values())
-    rows = [voice for cls in classes for voice in cls.voices()]
+    rows = list_voices(engine)
     if as_json:
         _echo_json([dataclasses.asdict(v) for v in rows])
         return
-    for cls in classes:
-        mode = "offline" if cls.offline else "online (needs the internet)"
-        _echo(f"{cls.name}: {mode}")
-        for voice in (v for v in rows if v.engine == cls.name):
-            mark = " (default)" if voice.default else ""
-            desc = f"  {voice.description}" if voice.description else ""
-            _echo(f"  {voice.name:<10} {voice.language:<8}{mark}{desc}")
+    named = [v for v in rows if v.offline]
+    online = [v for v in rows if not v.offline]
+    if named:
+        _echo(f"{'voice':<8} {'engine':<7} {'language':<9} {'sex':<7} {'rate':<10} {'offline':<8} "
+                   f"{'default':<8} about")
+        for v in named:
+            rate = f"{v.sample_rate / 1000:g} kHz" if v.sample_rate else "?"
+            _echo(f"{v.name:<8} {v.engine:<7} {v.language:<9} {v.sex or '-':<7} {rate:<10} {'yes':<8} "
+                       f"{'yes' if v.default else '':<8} {v.description}".rstrip())
+    if online:
+        if named:
+            _echo("")
+        by_engine: dict[str, list] = {}
+        for v in online:
+            by_engine.setdefault(v.engine, []).append(v)
+        for name, group in by_engine.items():
+            rate = f"{group[0].sample_rate / 1000:g} kHz" if group[0].sample_rate else "?"
+            _echo(f"{name}: online (needs the internet), {rate}; --engine {name} --lang CODE, one of:")
+            _echo("  " + ", ".join(v.name for v in group))
 
 
 # ---------------------------------------------------------------- words
@@ -814,8 +867,8 @@ def words(source: str, as_json: bool, stub: Path | None, force: bool, keep_furni
     """List the words of SOURCE to review before building: what the voice guesses at,
     acronyms and abbreviations, and what the lexicons and reading rules rewrote.
 
-    Each with how it will be said (the speech text and, for Piper, espeak's
-    phonemes), grouped and counted, most frequent first. Listen to one with
+    Each with how it will be said (the speech text and the voice's phonemes:
+    espeak's for Piper, misaki's for hibari), grouped and counted, most frequent first. Listen to one with
     audioguide say --voice V WORD.
 
     Example: audioguide words examples/article.txt --lexicon-stub words.yaml

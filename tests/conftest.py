@@ -1,4 +1,4 @@
-"""Shared fixtures: paths, the seed article, one Piper engine per session."""
+"""Shared fixtures: paths, the seed article, one Piper (joe) engine per session."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def piper_engine():
     from audioguide.model.settings import VoiceSettings
     from audioguide.synth.engines import create_engine
 
-    engine = create_engine(VoiceSettings())
+    engine = create_engine(VoiceSettings(voice="joe"))
     yield engine
     engine.close()
 

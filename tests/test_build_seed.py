@@ -54,7 +54,7 @@ def test_mp3_format_and_duration(seed_build):
     _, out, _, _, manifest = seed_build
     for track in manifest["tracks"]:
         info = MP3(out / track["file"]).info
-        assert info.sample_rate == 22050 and info.channels == 1
+        assert info.sample_rate == 24000 and info.channels == 1  # hibari's heart
         assert info.bitrate_mode == BitrateMode.CBR and abs(info.bitrate - 64000) < 1000
         assert abs(info.length - track["duration_s"]) < 0.15, track["file"]
         assert track["duration_s"] > 5

@@ -161,10 +161,16 @@ def test_markdown_source_builds(tmp_path):
 def test_voices_lists_engines():
     result = invoke("voices")
     assert result.exit_code == 0
-    assert "piper: offline" in result.output and "joe" in result.output
+    lines = {line.split()[0]: line.split() for line in result.output.splitlines() if line.strip()}
+    assert lines["heart"][:6] == ["heart", "hibari", "en_US", "female", "24", "kHz"]
+    assert lines["joe"][:6] == ["joe", "piper", "en_US", "male", "22.05", "kHz"]
     assert "gtts: online" in result.output
-    data = json.loads(invoke("voices", "--json", "--engine", "piper").output)
-    assert data[0]["engine"] == "piper" and data[0]["offline"] is True
+    data = json.loads(invoke("voices", "--json").output)
+    by_name = {(v["engine"], v["name"]): v for v in data}
+    assert by_name["hibari", "heart"]["offline"] is True and by_name["gtts", "es"]["offline"] is False
+    assert [v for v in data if v["default"]] == [by_name["hibari", "heart"]]  # exactly one default
+    piper = json.loads(invoke("voices", "--json", "--engine", "piper").output)
+    assert [v["name"] for v in piper] == ["joe"] and piper[0]["sample_rate"] == 22050
 
 
 def _closed_port() -> int:

@@ -65,7 +65,8 @@ def test_unknown_engine(tmp_path):
 
 @pytest.mark.parametrize(
     "voice,needle",
-    [("nobody", "unknown Piper voice 'nobody'"), ("/no/such/voice.onnx", "voice file not found")],
+    [("nobody", "unknown voice 'nobody' (voices here: heart, joe;"), ("/no/such/voice.onnx", "voice file not found"),
+     ("fenrir", "hibari voice 'fenrir' is not installed (installed: heart); audioguide never downloads voices")],
 )
 def test_unknown_voice(tmp_path, voice, needle):
     src = tmp_path / "a.txt"

@@ -181,7 +181,7 @@ def test_single_mp3_stream_and_ffmpeg_chapters(guide):
     info = MP3(path).info
     total = sum(t["duration_s"] for t in tracks)
     assert abs(info.length - total) <= 0.1
-    assert (info.sample_rate, info.channels, info.bitrate) == (22050, 1, 64000)
+    assert (info.sample_rate, info.channels, info.bitrate) == (24000, 1, 64000)
 
     tags, chapters = read_ffmetadata(path)
     assert tags["title"] == "Caring for Your Knee After an Injection" and tags["genre"] == "Speech"
@@ -193,7 +193,7 @@ def test_single_mp3_stream_and_ffmpeg_chapters(guide):
 def test_single_mp3_is_the_tracks_joined_at_target_levels(guide):
     out, tracks = guide["out"], guide["manifest"]["tracks"]
     whole, rate = ffmpeg.decode(out / "guide.mp3")
-    assert rate == 22050
+    assert rate == 24000
     assert abs(lufs(whole, rate) - -16.0) <= 1.0
     assert true_peak_dbtp(whole) <= -1.0
     # each track's audio sits where the chapters say: no shift by the codec delay (1105
@@ -251,7 +251,7 @@ def test_m4b_chapters_tags_codec_levels(guide):
         assert abs(chapter["start_ms"] - start) <= M4B_TOLERANCE_MS and abs(chapter["end_ms"] - end) <= M4B_TOLERANCE_MS
 
     info = ffmpeg_info(path)
-    assert re.search(r"Stream #0:0.*: Audio: aac \(LC\).*22050 Hz, mono", info)
+    assert re.search(r"Stream #0:0.*: Audio: aac \(LC\).*24000 Hz, mono", info)
     assert "attached pic" not in info
     samples, rate = ffmpeg.decode(path)
     assert abs(len(samples) / rate - sum(t["duration_s"] for t in tracks)) <= 0.1

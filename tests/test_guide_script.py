@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings as hyp_settings
 from hypothesis import strategies as st
 
 from audioguide.model.settings import (
+    DEFAULT_VOICE,
     Encoding,
     FaqMode,
     GuideSettings,
@@ -106,7 +107,8 @@ def test_round_trip_with_default_settings(tmp_path: Path) -> None:
     doc = Document(title="T", chapters=(Chapter(ChapterKind.SECTION, "S", ("P.",)),))
     loaded_doc, loaded_settings = load_guide(write(tmp_path, dump_guide(doc, GuideSettings())))
     assert loaded_doc == doc
-    assert loaded_settings == GuideSettings()
+    # the script names the voice that speaks (the default one), for editors to change
+    assert loaded_settings == GuideSettings(voice=VoiceSettings(voice=DEFAULT_VOICE))
 
 
 def test_dropped_text_is_not_written(tmp_path: Path) -> None:
@@ -154,7 +156,7 @@ def test_dump_omits_absent_optional_fields() -> None:
     text = dump_guide(doc, GuideSettings())
     for key in ("publisher:", "author:", "source:", "lead:", "skip:", "lang:", "tld:"):
         assert key not in text
-    assert "voice: {engine: piper, rate: 1.0}" in text
+    assert f"voice: {{voice: {DEFAULT_VOICE}, rate: 1.0}}" in text
 
 
 def _normalised(text: str) -> str:
@@ -198,7 +200,7 @@ def documents(draw: st.DrawFn) -> Document:
               suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(doc=documents(), words=st.dictionaries(_line_text, _line_text, max_size=3))
 def test_round_trip_property(tmp_path: Path, doc: Document, words: dict[str, str]) -> None:
-    settings = GuideSettings(pronunciations=words)
+    settings = GuideSettings(voice=VoiceSettings(voice=DEFAULT_VOICE), pronunciations=words)
     text = dump_guide(doc, settings)
     assert load_guide(write(tmp_path, text)) == (doc, settings)
 
@@ -371,7 +373,7 @@ ERRORS = [
     pytest.param("just text\n", 1, "the guide script must be a mapping of keys", id="top-scalar"),
     pytest.param(MINIMAL + "titel: X\n", 6,
                  "unknown top-level key 'titel' (known: title, publisher, author, language, "
-                 "source, faq_title, voice, pauses, loudness, encoding, announce, "
+                 "source, faq_title, voice, voices, pauses, loudness, encoding, announce, "
                  "announce_template, faq, pronunciations, lexicon, hold, cover_image, base_url, chapters, locale, "
                  "formats)",
                  id="unknown-top-key"),

@@ -16,11 +16,17 @@ from audioguide.errors import EngineError
 TEXT = "Interventional pain management treats the source of pain."
 
 
+@pytest.fixture(autouse=True)
+def _joe_is_the_default_voice_here(monkeypatch):
+    """These tests are about Piper: a VoiceSettings() here means Piper's joe, not the guide default."""
+    monkeypatch.setattr("audioguide.synth.engines.registry.DEFAULT_VOICE", "joe")
+
+
 def test_registered_and_offline():
     engines = available_engines()
     assert engines["piper"].offline is True
     voices = engines["piper"].voices()
-    assert voices[0].name == "joe" and voices[0].default and voices[0].offline
+    assert voices[0].name == "joe" and voices[0].offline and voices[0].sample_rate == 22050
 
 
 def test_synthesizes_speech_at_voice_rate(piper_engine):
@@ -76,7 +82,7 @@ def test_identity_covers_voice_and_rate(tmp_path):
 )
 def test_bad_voice(voice, message):
     with pytest.raises(EngineError, match=message):
-        create_engine(VoiceSettings(voice=voice))
+        create_engine(VoiceSettings(engine="piper", voice=voice))
 
 
 def test_voice_without_config(tmp_path):

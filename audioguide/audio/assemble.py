@@ -26,18 +26,23 @@ class ClipSpan:
     end_s: float
 
 
-def trim_silence(samples: np.ndarray, rate: int) -> np.ndarray:
-    """Remove leading/trailing near-silence (below peak + TRIM_THRESHOLD_DB)."""
+def speech_bounds(samples: np.ndarray, rate: int) -> tuple[int, int]:
+    """Where the sound is: ``samples[start:end]`` without leading/trailing near-silence
+    (below peak + TRIM_THRESHOLD_DB), a little kept around it; (0, 0) for silence."""
     if samples.size == 0:
-        return samples
+        return 0, 0
     peak = float(np.max(np.abs(samples)))
     if peak <= 0.0:
-        return samples[:0]
+        return 0, 0
     threshold = peak * 10 ** (TRIM_THRESHOLD_DB / 20)
     loud = np.flatnonzero(np.abs(samples) > threshold)
     keep = int(rate * TRIM_KEEP_MS / 1000)
-    start = max(0, int(loud[0]) - keep)
-    end = min(samples.size, int(loud[-1]) + 1 + keep)
+    return max(0, int(loud[0]) - keep), min(samples.size, int(loud[-1]) + 1 + keep)
+
+
+def trim_silence(samples: np.ndarray, rate: int) -> np.ndarray:
+    """Remove leading/trailing near-silence (below peak + TRIM_THRESHOLD_DB)."""
+    start, end = speech_bounds(samples, rate)
     return samples[start:end]
 
 

@@ -172,10 +172,16 @@ def conservative_true_peak_dbtp(samples: np.ndarray, rate: int) -> float:
     of the band by a few tenths of a dB (0.22 dB on a seed track); checking a
     finished file against a ceiling should not depend on that.
     """
+    return measure_conservative(samples, rate)[1]
+
+
+def measure_conservative(samples: np.ndarray, rate: int) -> tuple[float, float]:
+    """(integrated loudness, :func:`conservative_true_peak_dbtp`) in one measuring pass."""
     x = _float32(samples)
     if x.size == 0:
-        return float("-inf")
-    return max(measure(x, rate)[1], _db(_oversampled_peak(x)))
+        return float("-inf"), float("-inf")
+    lufs, annex_peak = measure(x, rate)
+    return lufs, max(annex_peak, _db(_oversampled_peak(x)))
 
 
 def _oversampled_peak(x: np.ndarray, window: np.ndarray | None = None) -> float:

@@ -21,7 +21,7 @@ from typing import Callable, Literal
 from audioguide import __version__
 from audioguide.audio.render import RenderedTrack
 from audioguide.build import scheduler
-from audioguide.build.guide import ClipSource, finished_guide, opening_samples
+from audioguide.build.guide import ClipSource, finished_guide, guide_voices, opening_samples
 from audioguide.build.output_folder import OutputFolder, checkpoint, link_or_copy
 from audioguide.build.plan import (
     PLAYLIST_NAME,
@@ -46,6 +46,7 @@ from audioguide.model.manifest import MANIFEST_NAME, ClipRecord, Manifest, Track
 from audioguide.model.settings import GuideSettings
 from audioguide.synth.cache import ClipCache, default_cache_dir
 from audioguide.synth.engines import create_engine
+from audioguide.synth.engines.registry import resolve_voice
 from audioguide.text import folder_slug
 
 logger = logging.getLogger(__name__)
@@ -143,8 +144,14 @@ def build_guide(
 ) -> BuildReport:
     """Build (or update) the guide in ``options.outdir``; returns what changed."""
     started = time.perf_counter()
-    probe = create_engine(settings.voice)  # validates engine and voice before any work
-    environment = Environment(engine=probe.identity(), rate=probe.sample_rate, cover_sha256=cover_digest(settings))
+    settings = replace(settings, voice=resolve_voice(settings.voice))  # "heart" -> hibari, heart
+    voices = guide_voices(settings)
+    # validates every engine and voice before any work
+    probes = {label: create_engine(voice) for label, voice in voices.settings.items()}
+    main = probes[voices.main]
+    environment = Environment(engine=main.identity(), rate=main.sample_rate, cover_sha256=cover_digest(settings),
+                              voice=voices.main, roles=voices.roles,
+                              voices={label: probe.identity() for label, probe in probes.items()})
     folder = OutputFolder(options.outdir)
     with folder.lock():
         folder.recover()  # a build killed while committing is finished first
@@ -200,7 +207,8 @@ def execute(plan: BuildPlan, options: BuildOptions, progress: Progress | None = 
             report.seconds = time.perf_counter() - started
             return report
 
-        source = ClipSource(cache.root, plan.settings.voice)
+        voices = guide_voices(plan.settings)
+        source = ClipSource(cache.root, voices.settings, voices.main)
         staging = folder.start()
         try:
             records = _render_tracks(plan, missing, source, staging, options, progress, report)
@@ -210,7 +218,7 @@ def execute(plan: BuildPlan, options: BuildOptions, progress: Progress | None = 
             opening = None
             if plan.exports("phone"):
                 opening = opening_samples(source, [c.key for c in plan.opening], [c.text for c in plan.opening],
-                                          plan.environment.rate, plan.settings)
+                                          plan.environment.rate, plan.settings, [c.voice for c in plan.opening])
             guide = finished_guide(staging, manifest, plan.settings, source, jobs, opening)
             guide.formats = tuple(work.name for work in plan.formats)
             guide.previous = {work.name: work.state for work in plan.formats if work.state is not None}
@@ -262,16 +270,17 @@ def _render_tracks(plan: BuildPlan, missing, source: ClipSource, staging: Path, 
     for work in plan.tracks:
         if work.reuse is not None:
             link_or_copy(plan.outdir / work.reuse.file, staging / work.file)
-            records.append(_refreshed(work))
+            records.append(_refreshed(work, plan.environment.voice))
         else:
             records.append(_record(work, rendered[work.file]))
     return records
 
 
-def _refreshed(work: TrackWork) -> TrackRecord:
+def _refreshed(work: TrackWork, voice: str) -> TrackRecord:
     """A kept track's record, with what a manifest of an older build may lack (same hash: same values)."""
     record = work.reuse
-    clips = [replace(clip, pause_ms=pause) for clip, pause in zip(record.clips, work.job.pauses_ms)]
+    clips = [replace(clip, pause_ms=pause, voice=label or voice)
+             for clip, pause, label in zip(record.clips, work.job.pauses_ms, work.job.voices)]
     return replace(record, clips=clips, tags=asdict(work.job.tags))
 
 
@@ -292,8 +301,9 @@ def _record(work: TrackWork, rendered: RenderedTrack) -> TrackRecord:
         peak_margin_db=rendered.peak_margin_db,
         clips=[
             ClipRecord(key=key, text=clip.speech, written=clip.written, role=clip.role, passage=clip.passage,
-                       start_s=round(span.start_s, 3), end_s=round(span.end_s, 3), pause_ms=clip.pause_after_ms)
-            for key, clip, span in zip(work.job.keys, work.spoken.clips, rendered.spans)
+                       start_s=round(span.start_s, 3), end_s=round(span.end_s, 3), pause_ms=clip.pause_after_ms,
+                       voice=voice or plan.environment.voice)
+            for key, clip, span, voice in zip(work.job.keys, work.spoken.clips, rendered.spans, work.job.voices)
         ],
         tags=asdict(work.job.tags),
         group=track.group,
@@ -313,7 +323,8 @@ def _manifest(plan: BuildPlan, records: list[TrackRecord], formats: dict[str, di
         formats=formats,
         info=asdict(plan.info),
         settings=asdict(plan.settings),
-        opening=[{"key": c.key, "text": c.text} for c in plan.opening] or None,
+        opening=[{"key": c.key, "text": c.text, "voice": c.voice} for c in plan.opening] or None,
+        voices=plan.environment.voices or None,
     )
 
 

@@ -24,6 +24,8 @@ from audioguide.model.settings import GuideSettings, VoiceSettings, settings_fro
 from audioguide.model.tags import TrackTags
 from audioguide.synth.cache import ClipCache, default_cache_dir
 from audioguide.synth.engines import Engine, create_engine
+from audioguide.synth.engines.registry import resolve_voice, voice_label
+from audioguide.audio.resample import resample
 
 logger = logging.getLogger(__name__)
 
@@ -38,29 +40,58 @@ def build_engine(settings: VoiceSettings, cache: ClipCache) -> Engine:
     article differed between 1 and 2 threads), and a clip must not depend on
     ``--jobs`` or on the machine's core count. Parallelism comes from processes.
     """
+    settings = resolve_voice(settings)
     if settings.engine == "piper":
         return create_engine(settings, threads=1, model_cache=cache.models_dir)
+    if settings.engine == "hibari":  # one thread by itself
+        return create_engine(settings, model_cache=cache.models_dir)
     return create_engine(settings)
+
+
+@dataclass(frozen=True)
+class GuideVoices:
+    """Every voice a guide speaks in, resolved: the guide's own, and the roles that have their own."""
+
+    main: str                            # the guide voice's label ("hibari:heart")
+    roles: dict[str, str]                # role (model.settings.VOICE_ROLES) -> label
+    settings: dict[str, VoiceSettings]   # label -> the voice's resolved settings
+
+
+def guide_voices(settings: GuideSettings) -> GuideVoices:
+    """Resolve the guide's voice and each role's (``voices: {question: joe}``) to labels."""
+    main = resolve_voice(settings.voice)
+    table = {voice_label(main): main}
+    roles = {}
+    for role in settings.voices:
+        voice = resolve_voice(settings.voice_for(role))
+        roles[role] = voice_label(voice)
+        table.setdefault(roles[role], voice)
+    return GuideVoices(voice_label(main), roles, table)
 
 
 class ClipSource:
     """Clips by key from the cache; a missing one is synthesized (and cached) again.
 
-    The engine is made only when a clip is missing. Pickles as its cache folder
-    and voice settings, so worker processes (fork or spawn) can use it.
+    An engine is made for a voice only when one of its clips is missing, at most
+    one per voice in a process. Pickles as its cache folder and voices, so
+    worker processes (fork or spawn) can use it.
     """
 
-    def __init__(self, cache_root: Path, voice: VoiceSettings) -> None:
+    def __init__(self, cache_root: Path, voices: VoiceSettings | dict[str, VoiceSettings],
+                 main: str | None = None) -> None:
         self.cache_root = Path(cache_root)
-        self.voice = voice
+        if isinstance(voices, VoiceSettings):  # one voice
+            voices = {voice_label(resolve_voice(voices)): voices}
+        self.voices = dict(voices)
+        self.main = main or next(iter(self.voices))
         self._cache: ClipCache | None = None
-        self._engine: Engine | None = None
+        self._engines: dict[str, Engine] = {}
 
     def __getstate__(self) -> dict:
-        return {"cache_root": self.cache_root, "voice": self.voice}
+        return {"cache_root": self.cache_root, "voices": self.voices, "main": self.main}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["cache_root"], state["voice"])
+        self.__init__(state["cache_root"], state["voices"], state["main"])
 
     @property
     def cache(self) -> ClipCache:
@@ -68,33 +99,37 @@ class ClipSource:
             self._cache = ClipCache(self.cache_root)
         return self._cache
 
-    def engine(self) -> Engine:
-        if self._engine is None:
-            self._engine = build_engine(self.voice, self.cache)
-        return self._engine
+    def engine(self, voice: str = "") -> Engine:
+        """The engine of voice ``voice`` (a label; "" for the guide's voice), made on first use."""
+        label = voice or self.main
+        if label not in self._engines:
+            self._engines[label] = build_engine(self.voices[label], self.cache)
+        return self._engines[label]
 
-    def use_engine(self, engine: Engine) -> None:
-        """Use ``engine`` (already loaded in this process) for any clip made again."""
-        self._engine = engine
+    def use_engine(self, engine: Engine, voice: str = "") -> None:
+        """Use ``engine`` (already loaded in this process) for any clip of ``voice`` made again."""
+        self._engines[voice or self.main] = engine
 
-    def clips(self, keys: Sequence[str], texts: Sequence[str], rate: int) -> list[np.ndarray]:
+    def clips(self, keys: Sequence[str], texts: Sequence[str], rate: int,
+              voices: Sequence[str] = ()) -> list[np.ndarray]:
+        """The clips' samples at ``rate`` (a voice of another rate is resampled to it)."""
         out: list[np.ndarray] = []
-        for key, text in zip(keys, texts):
+        for key, text, voice in zip(keys, texts, voices or ("",) * len(keys)):
             audio = self.cache.get(key)
             if audio is None:  # evicted or corrupt since synthesis: make it again
-                audio = self.cache.put(key, self.engine().synthesize(text))
-            if audio.sample_rate != rate:
-                raise AudioguideError(
-                    f"clip cache {self.cache_root}: a clip at {audio.sample_rate} Hz in a {rate} Hz guide; "
-                    "run 'audioguide cache prune' or build with --no-cache"
-                )
-            out.append(audio.samples)
+                audio = self.cache.put(key, self.engine(voice).synthesize(text))
+            out.append(resample(audio.samples, audio.sample_rate, rate))
         return out
 
+    def preload(self) -> None:
+        """Load what each voice's engine lets forked workers share (engine.preload)."""
+        for label in self.voices:
+            self.engine(label).preload()
+
     def close(self) -> None:
-        if self._engine is not None:
-            self._engine.close()
-            self._engine = None
+        for engine in self._engines.values():
+            engine.close()
+        self._engines = {}
 
 
 @dataclass
@@ -106,16 +141,16 @@ class CachedTrackAudio:
 
     def __call__(self, record: TrackRecord, extra_margin_db: float = 0.0) -> np.ndarray:
         job = self.jobs[record.file]
-        clips = self.source.clips(job.keys, job.texts, job.rate)
+        clips = self.source.clips(job.keys, job.texts, job.rate, job.voices)
         return mastered_samples(job, clips, record.peak_margin_db + extra_margin_db)
 
 
 def opening_samples(source: ClipSource, keys: Sequence[str], texts: Sequence[str], rate: int,
-                    settings: GuideSettings) -> np.ndarray | None:
+                    settings: GuideSettings, voices: Sequence[str] = ()) -> np.ndarray | None:
     """The hold programme's opening line: its sentences with sentence pauses, faded; None if empty."""
     if not keys:
         return None
-    clips = source.clips(keys, texts, rate)
+    clips = source.clips(keys, texts, rate, voices)
     return join_clips(clips, rate, pause_ms=settings.pauses.sentence_ms, fade_ms=FADE_MS)
 
 
@@ -133,6 +168,7 @@ def _job(record: TrackRecord, settings: GuideSettings, rate: int) -> TrackJob:
         tags=TrackTags(**record.tags),
         settings=settings,
         rate=rate,
+        voices=tuple(clip.voice or "" for clip in record.clips) if any(c.voice for c in record.clips) else (),
     )
 
 
@@ -158,10 +194,11 @@ def open_guide(outdir: Path, *, cache_dir: Path | None = None) -> FinishedGuide:
     if manifest.settings is None:
         raise AudioguideError(f"{outdir}: the guide was built by an older audioguide; build it again to open it")
     settings = settings_from_dict(manifest.settings)
-    source = ClipSource(cache_dir or default_cache_dir(), settings.voice)
+    voices = guide_voices(settings)
+    source = ClipSource(cache_dir or default_cache_dir(), voices.settings, voices.main)
     jobs = {record.file: _job(record, settings, manifest.sample_rate) for record in manifest.tracks}
     opening = None
     if manifest.opening:
         opening = opening_samples(source, [c["key"] for c in manifest.opening], [c["text"] for c in manifest.opening],
-                                  manifest.sample_rate, settings)
+                                  manifest.sample_rate, settings, [c.get("voice", "") for c in manifest.opening])
     return finished_guide(outdir, manifest, settings, source, jobs, opening)

@@ -53,19 +53,30 @@ TRANSCRIPTS_DIR = "transcripts"
 
 @dataclass(frozen=True)
 class ClipJob:
-    """One clip to synthesize: its cache key and its speech text."""
+    """One clip to synthesize: its cache key, its speech text and the voice (label) that says it."""
 
     key: str
     text: str
+    voice: str = ""  # a label of Environment.voices; "" for the guide's voice
 
 
 @dataclass(frozen=True)
 class Environment:
-    """What a plan depends on besides the document and settings: the voice, the cover's bytes."""
+    """What a plan depends on besides the document and settings: the voices, the cover's bytes."""
 
-    engine: dict  # the engine's identity: part of every clip key
-    rate: int     # the engine's sample rate
+    engine: dict  # the guide voice's identity: part of its clips' keys
+    rate: int     # the guide's sample rate: its voice's (clips of other voices are resampled to it)
     cover_sha256: str | None = None  # the M4B cover image's content ("missing" if it cannot be read)
+    voice: str = ""                                       # the guide voice's label ("hibari:heart")
+    roles: dict[str, str] = field(default_factory=dict)   # role with a voice of its own -> label
+    voices: dict[str, dict] = field(default_factory=dict)  # label -> that voice's engine identity
+
+    def label(self, roles: tuple[str, ...] = ()) -> str:
+        """The voice of the first of ``roles`` that has one, else the guide's (GuideSettings.voice_for)."""
+        return next((self.roles[r] for r in roles if r in self.roles), self.voice)
+
+    def identity(self, label: str) -> dict:
+        return self.voices.get(label, self.engine) if label else self.engine
 
 
 @dataclass(frozen=True)
@@ -131,14 +142,15 @@ class BuildPlan:
 
     def clips(self) -> list[ClipJob]:
         """Every distinct clip the rendered tracks and the opening line need, in track order."""
-        needed: dict[str, str] = {}
+        needed: dict[str, ClipJob] = {}
         for work in self.to_render:
-            for key, text in zip(work.job.keys, work.job.texts):
-                needed.setdefault(key, text)
+            voices = work.job.voices or ("",) * len(work.job.keys)
+            for key, text, voice in zip(work.job.keys, work.job.texts, voices):
+                needed.setdefault(key, ClipJob(key, text, voice))
         if self.exports("phone"):
             for clip in self.opening:
-                needed.setdefault(clip.key, clip.text)
-        return [ClipJob(key, text) for key, text in needed.items()]
+                needed.setdefault(clip.key, clip)
+        return list(needed.values())
 
     def outputs(self) -> set[str]:
         """What the build writes in the guide folder (relative paths; a format's folders as a whole)."""
@@ -191,8 +203,10 @@ def track_tags(info: GuideInfo, spoken: SpokenTrack) -> TrackTags:
     )
 
 
-def track_hash(spoken: SpokenTrack, keys: list[str], tags: TrackTags, settings: GuideSettings, rate: int) -> str:
-    """Covers every input of the track's bytes: clips, pauses, mastering, encoding, tags, name."""
+def track_hash(spoken: SpokenTrack, keys: list[str], tags: TrackTags, settings: GuideSettings, rate: int,
+               voices: tuple[str, ...] = ()) -> str:
+    """Covers every input of the track's bytes: clips, pauses, mastering, encoding, tags, name, and
+    with more than one voice, which clip is whose (their levels are matched)."""
     blob = {
         "format": BUILD_FORMAT,
         "clips": [[key, clip.pause_after_ms] for key, clip in zip(keys, spoken.clips)],
@@ -204,6 +218,8 @@ def track_hash(spoken: SpokenTrack, keys: list[str], tags: TrackTags, settings: 
         "tags": asdict(tags),
         "file": spoken.track.stem,
     }
+    if len(set(voices)) > 1:
+        blob["voices"] = list(voices)
     return hashlib.sha256(json.dumps(blob, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -265,17 +281,19 @@ def load_previous(outdir: Path) -> PreviousBuild | None:
     return PreviousBuild(manifest, frozenset(intact))
 
 
-def opening_clips(settings: GuideSettings, engine: dict) -> tuple[ClipJob, ...]:
-    """The hold programme's opening line as clips, sentence by sentence, said like the guide."""
+def opening_clips(settings: GuideSettings, environment: Environment) -> tuple[ClipJob, ...]:
+    """The hold programme's opening line as clips, sentence by sentence, said like the guide
+    (in the announcements' voice)."""
     text = settings.hold.opening
     if not text or not text.strip():
         return ()
     lexicon = build_lexicon(settings)
+    voice = environment.label(("announcement",))
     clips = []
     for sentence in split_sentences(text):
         speech = normalize(sentence, lexicon)
         if speech.strip():
-            clips.append(ClipJob(clip_key(speech, engine), speech))
+            clips.append(ClipJob(clip_key(speech, environment.identity(voice)), speech, voice))
     return tuple(clips)
 
 
@@ -301,9 +319,10 @@ def plan_build(
 
     works: list[TrackWork] = []
     for spoken in spoken_tracks:
-        keys = [clip_key(clip.speech, environment.engine) for clip in spoken.clips]
+        voices = tuple(environment.label(clip.voice_roles) for clip in spoken.clips)
+        keys = [clip_key(clip.speech, environment.identity(voice)) for clip, voice in zip(spoken.clips, voices)]
         tags = track_tags(info, spoken)
-        digest = track_hash(spoken, keys, tags, settings, rate)
+        digest = track_hash(spoken, keys, tags, settings, rate, voices)
         job = TrackJob(
             file=f"{spoken.track.stem}.mp3",
             keys=tuple(keys),
@@ -312,6 +331,7 @@ def plan_build(
             tags=tags,
             settings=settings,
             rate=rate,
+            voices=voices,
         )
         old = reusable.get(digest)
         keep = old is not None and old.file == job.file and old.file in previous.intact
@@ -340,7 +360,7 @@ def plan_build(
         environment=environment,
         tracks=tuple(works),
         formats=tuple(format_works),
-        opening=opening_clips(settings, environment.engine) if "phone" in formats else (),
+        opening=opening_clips(settings, environment) if "phone" in formats else (),
         removed=removed,
         formats_removed=formats_removed,
         warnings=tuple(f"track {number}: {w.message}" for number, w in plan_warnings(plan)),

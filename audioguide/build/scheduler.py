@@ -4,8 +4,8 @@ Clip jobs go out track by track, longest track first (see
 :func:`synthesis_order`); as soon as every clip of a track is in the cache,
 that track's rendering job goes out ahead of further clips, so mastering and
 encoding overlap with synthesis instead of following it. Each worker process
-creates the engine once (one voice load) and writes clips straight into the
-cache. A small job (a one-paragraph edit) uses one worker for its clips and
+creates each voice's engine once, when it first needs it (one voice load per
+voice), and writes clips straight into the cache. A small job (a one-paragraph edit) uses one worker for its clips and
 renders in this process, which meanwhile imports the mastering stack: the
 two largest fixed costs run side by side. Results do not depend on the
 number of workers: a clip depends only on its key's inputs (Piper is made
@@ -138,13 +138,13 @@ def _init_worker(source: ClipSource, parent: int) -> None:
 
 
 def _synthesize(source: ClipSource, job: ClipJob) -> float:
-    audio = source.engine().synthesize(job.text)
+    audio = source.engine(job.voice).synthesize(job.text)
     source.cache.put(job.key, audio)
     return audio.duration_s
 
 
 def _render(source: ClipSource, job: TrackJob, folder: Path) -> RenderedTrack:
-    return render_track(job, source.clips(job.keys, job.texts, job.rate), folder)
+    return render_track(job, source.clips(job.keys, job.texts, job.rate, job.voices), folder)
 
 
 def _clip_task(job: ClipJob) -> tuple[str, float]:
@@ -227,6 +227,8 @@ def run(
         _run_pool(queue, ready, source, folder, 1, clip_done, track_done, render_here=True)
     else:
         _import_mastering()
+        if start_method() == "fork":
+            source.preload()  # e.g. hibari's dictionaries: once here instead of once per worker
         _run_pool(queue, ready, source, folder, workers, clip_done, track_done)
     stats = SynthesisStats(len(clips), audio_seconds, time.perf_counter() - started)
     return dict(sorted(results.items())), stats

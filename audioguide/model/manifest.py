@@ -33,6 +33,7 @@ class ClipRecord:
     start_s: float
     end_s: float
     pause_ms: int | None = None  # the pause after it, as assembled (None: built before it was recorded)
+    voice: str | None = None     # the voice that said it ("hibari:heart"; see Manifest.voices)
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,8 @@ class Manifest:
     formats: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> {hash, files}
     info: dict[str, Any] | None = None        # model.guide.GuideInfo
     settings: dict[str, Any] | None = None    # model.settings.GuideSettings, as built
-    opening: list[dict[str, Any]] | None = None  # the hold programme's opening clips: {key, text}
+    opening: list[dict[str, Any]] | None = None  # the hold programme's opening clips: {key, text, voice}
+    voices: dict[str, Any] | None = None  # voice label -> its engine identity (every voice of the guide)
     format: str = MANIFEST_FORMAT
     version: int = MANIFEST_VERSION
 

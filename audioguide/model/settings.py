@@ -13,6 +13,11 @@ from urllib.parse import urlsplit
 from audioguide.errors import AudioguideError
 
 DEFAULT_ANNOUNCE_TEMPLATE = "Track {number} of {total}. {title}"
+DEFAULT_VOICE = "heart"  # a voice name; its engine follows from it (synth.engines.registry.resolve_voice)
+# Parts of a guide that may have a voice of their own (GuideSettings.voices). "question" is an FAQ's
+# question (also when the track's announcement says it), "answer" everything else in an FAQ
+# track; the others are the roles of model.plan.Passage, wherever they are.
+VOICE_ROLES = ("announcement", "heading", "lead", "question", "answer", "paragraph", "item")
 
 # The range of every number a user may set, by setting name. One table, checked by
 # the guide script (located errors) and the command line (--rate, --target-lufs) alike:
@@ -46,11 +51,16 @@ class FaqMode(str, Enum):
 
 @dataclass(frozen=True)
 class VoiceSettings:
-    """Which engine speaks, with which voice, how fast."""
+    """Which engine speaks, with which voice, how fast.
 
-    engine: str = "piper"
-    voice: str | None = None  # engine default when None
-    rate: float = 1.0         # speaking speed: 1.0 normal, 1.2 = 20 % faster
+    ``engine`` and ``voice`` may be left out: the engine follows from the voice
+    (heart: hibari, joe or a .onnx file: Piper), the voice from the engine (its
+    own default), and with neither the guide speaks in :data:`DEFAULT_VOICE`.
+    """
+
+    engine: str | None = None  # None: the engine of ``voice``
+    voice: str | None = None   # None: DEFAULT_VOICE, or the engine's own default
+    rate: float = 1.0          # speaking time: speech takes 1/rate as long (0.9: 11 % longer)
     lang: str = "en"          # gTTS language
     tld: str = "com"          # gTTS Google host (translate.google.<tld>)
 
@@ -112,6 +122,17 @@ class GuideSettings:
     locale: str | None = None  # "en-US", "en-GB": decides how numeric dates (3/4/2024) are read
     formats: tuple[str, ...] | None = None  # formats the guide script asks for (None: as the output had)
     base_url: str | None = None     # where the guide folder is published (podcast, qr, web links)
+    # role (VOICE_ROLES) -> voice name, e.g. {"question": "joe"}: that part speaks in that voice, at
+    # the guide's rate; every other part in ``voice``
+    voices: dict[str, str] = field(default_factory=dict)
+
+    def voice_for(self, *roles: str) -> VoiceSettings:
+        """The voice of the first of ``roles`` (most specific first) that has one, else ``voice``."""
+        for role in roles:
+            name = self.voices.get(role)
+            if name:
+                return VoiceSettings(voice=name, rate=self.voice.rate, lang=self.voice.lang, tld=self.voice.tld)
+        return self.voice
 
 
 def settings_from_dict(data: dict) -> GuideSettings:
@@ -133,6 +154,7 @@ def settings_from_dict(data: dict) -> GuideSettings:
         locale=data.get("locale"),
         formats=tuple(data["formats"]) if data.get("formats") else None,
         base_url=data.get("base_url"),
+        voices=dict(data.get("voices") or {}),
     )
 
 

@@ -33,6 +33,8 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from audioguide.model.settings import (
+    DEFAULT_VOICE,
+    VOICE_ROLES,
     Encoding,
     FaqMode,
     GuideSettings,
@@ -59,7 +61,7 @@ PLACEHOLDERS = TEMPLATE_FIELDS
 
 TOP_KEYS = (
     "title", "publisher", "author", "language", "source", "faq_title",
-    "voice", "pauses", "loudness", "encoding",
+    "voice", "voices", "pauses", "loudness", "encoding",
     "announce", "announce_template", "faq", "pronunciations", "lexicon",
     "hold", "cover_image", "base_url", "chapters", "locale", "formats",
 )
@@ -91,7 +93,12 @@ _HEADER = """\
 #   language                   language code of the text (en, de, ...)
 #   source                     the article this came from (informational), relative to this file
 #   faq_title                  name of the FAQ part (the track title with faq: single)
-#   voice                      engine (piper | gtts), voice, rate (1.0 = normal speed), lang/tld (gtts)
+#   voice                      voice (heart | joe | a Piper .onnx file: the engine follows from it),
+#                              engine (hibari | piper | gtts), rate (speaking time: 0.9 = 11 % longer),
+#                              lang/tld (gtts); `audioguide voices` lists the voices
+#   voices                     a voice of their own for parts of the guide, e.g.
+#                              {question: joe, answer: heart}; parts: announcement, heading,
+#                              lead, question, answer (the rest of an FAQ), paragraph, item
 #   pauses                     silences in milliseconds
 #   loudness                   target_lufs (integrated loudness), true_peak_dbtp
 #   encoding                   bitrate_kbps of the MP3 files
@@ -154,9 +161,11 @@ def _mapping(pairs: list[tuple[str, Node]], flow: bool = False) -> MappingNode:
 
 def _voice_node(voice: VoiceSettings) -> MappingNode:
     default = VoiceSettings()
-    pairs: list[tuple[str, Node]] = [("engine", _scalar(voice.engine))]
-    if voice.voice is not None:
-        pairs.append(("voice", _scalar(voice.voice)))
+    pairs: list[tuple[str, Node]] = []
+    if voice.engine is not None:
+        pairs.append(("engine", _scalar(voice.engine)))
+    if voice.voice is not None or voice.engine is None:  # name the voice that will speak
+        pairs.append(("voice", _scalar(voice.voice or DEFAULT_VOICE)))
     pairs.append(("rate", _scalar(float(voice.rate))))
     if voice.engine == "gtts" or (voice.lang, voice.tld) != (default.lang, default.tld):
         pairs += [("lang", _scalar(voice.lang)), ("tld", _scalar(voice.tld))]
@@ -223,6 +232,9 @@ def dump_guide(doc: Document, settings: GuideSettings, lexicon_files: Sequence[s
         pairs.append(("source", _scalar(doc.source)))
     pairs.append(("faq_title", _scalar(doc.faq_title)))
     pairs.append(("voice", _voice_node(settings.voice)))
+    if settings.voices:
+        pairs.append(("voices", _mapping([(role, _scalar(name)) for role, name in settings.voices.items()],
+                                         flow=True)))
     pairs.append(("pauses", _mapping(
         [(k, _scalar(int(getattr(settings.pauses, k)))) for k in PAUSE_KEYS], flow=True)))
     pairs.append(("loudness", _mapping(
@@ -442,6 +454,13 @@ class _Reader:
             if key in group:
                 voice = replace(voice, **{key: self.text(group[key][1], f"voice.{key}")})
         return voice
+
+    def role_voices(self, keys: dict[str, tuple[ScalarNode, Node]]) -> dict[str, str]:
+        group = self.optional_group(keys, "voices", VOICE_ROLES)
+        voices = {}
+        for role, (_, node) in group.items():
+            voices[role] = self.text(node, f"voices.{role}")
+        return voices
 
     def pauses(self, keys: dict[str, tuple[ScalarNode, Node]]) -> Pauses:
         group = self.optional_group(keys, "pauses", PAUSE_KEYS)
@@ -696,7 +715,8 @@ def load_guide_script(path: Path) -> GuideScript:
     pauses = r.pauses(keys)
     loudness = r.loudness(keys)
     encoding = r.encoding(keys)
-    settings = GuideSettings(voice=voice, pauses=pauses, loudness=loudness, encoding=encoding)
+    settings = GuideSettings(voice=voice, pauses=pauses, loudness=loudness, encoding=encoding,
+                             voices=r.role_voices(keys))
     if "announce" in keys:
         settings = replace(settings, announce=r.flag(keys["announce"][1], "announce"))
     if "announce_template" in keys:

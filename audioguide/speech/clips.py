@@ -7,11 +7,13 @@ the sentence pause inside a passage and the passage's own pause at its end.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from audioguide.model.document import ChapterKind
 from audioguide.model.settings import Pauses
 from audioguide.model.plan import Passage, PlannedTrack, Role, TrackPlan
 from audioguide.speech import Lexicon, SpeechWarning, find_warnings, normalize, split_sentences
+from audioguide.text import as_sentence
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,12 @@ class ClipSpec:
     pause_after_ms: int
     role: Role
     passage: int  # index of the passage in its track
+    part: str = ""  # "question" or "answer" inside an FAQ (see model.settings.VOICE_ROLES); else ""
+
+    @property
+    def voice_roles(self) -> tuple[str, ...]:
+        """The roles whose voice speaks this clip, most specific first (GuideSettings.voice_for)."""
+        return (self.part, self.role) if self.part else (self.role,)
 
 
 @dataclass(frozen=True)
@@ -78,18 +86,30 @@ def speak_text(text: str, pauses: Pauses, lexicon: Lexicon) -> list[ClipSpec]:
         clips.extend(passage_clips(Passage("paragraph", paragraph, pauses.paragraph_ms), index, pauses, lexicon))
     if clips:
         final = clips[-1]
-        clips[-1] = ClipSpec(final.written, final.speech, 0, final.role, final.passage)
+        clips[-1] = replace(final, pause_after_ms=0)
     return clips
+
+
+def _faq_part(clip: ClipSpec, question: str | None) -> str:
+    """In an FAQ track: "question" for a question (its own passage, or the sentence of the
+    announcement that says it), "answer" for what answers it; "" for the rest of the announcement."""
+    if clip.role == "question" or (clip.role == "announcement" and clip.written == question):
+        return "question"
+    return "" if clip.role in ("announcement", "heading") else "answer"
 
 
 def speak_track(track: PlannedTrack, pauses: Pauses, lexicon: Lexicon) -> SpokenTrack:
     clips: list[ClipSpec] = []
     for index, passage in enumerate(track.passages):
         clips.extend(passage_clips(passage, index, pauses, lexicon))
+    if track.kind is ChapterKind.FAQ:
+        # one question per track: its title, said by the announcement (else by a question passage)
+        asked = any(clip.role == "question" for clip in clips)
+        question = None if asked else as_sentence(track.title)
+        clips = [replace(clip, part=_faq_part(clip, question)) for clip in clips]
     if clips:
         # The end of a track is the tail, added when assembling.
-        final = clips[-1]
-        clips[-1] = ClipSpec(final.written, final.speech, 0, final.role, final.passage)
+        clips[-1] = replace(clips[-1], pause_after_ms=0)
     return SpokenTrack(track=track, clips=tuple(clips))
 
 

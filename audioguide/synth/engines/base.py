@@ -33,6 +33,8 @@ class VoiceInfo:
     offline: bool
     default: bool = False
     description: str = ""
+    sex: str = ""          # female, male ('' when the voice's data does not say)
+    sample_rate: int = 0   # Hz of the engine's audio (0: not known without loading the voice)
 
 
 class Engine(ABC):
@@ -45,6 +47,12 @@ class Engine(ABC):
 
     name: ClassVar[str]
     offline: ClassVar[bool]
+    default_voice: ClassVar[str | None] = None  # the voice when only the engine is named
+
+    @classmethod
+    def claims(cls, voice: str) -> bool:
+        """Whether ``voice`` (a name or a path) is one of this engine's, so ``--voice`` alone picks it."""
+        return False
 
     def __init__(self, settings: VoiceSettings) -> None:
         self.settings = settings
@@ -56,7 +64,11 @@ class Engine(ABC):
 
     @abstractmethod
     def synthesize(self, text: str) -> Audio:
-        """Speak ``text`` (one sentence or so); no leading/trailing pause added."""
+        """Speak ``text`` (one sentence or so); no leading/trailing pause added.
+
+        ``--rate`` is speaking time for every engine: at rate r the speech
+        takes 1/r as long as at 1.0 (0.9: 11 % longer).
+        """
 
     @abstractmethod
     def identity(self) -> dict[str, object]:
@@ -75,6 +87,13 @@ class Engine(ABC):
         Used by ``audioguide words`` to list what an editor should review.
         """
         return None
+
+    def preload(self) -> None:
+        """Load, in this process, what worker processes forked from it may share.
+
+        Only what is safe across a fork (plain Python data; no threads, no
+        sessions, no connections). By default nothing.
+        """
 
     def close(self) -> None:
         """Release resources (sessions, connections)."""

@@ -287,7 +287,7 @@ class GTTSEngine(Engine):
                 name=code,
                 language=code,
                 offline=False,
-                default=code == "en",
+                sample_rate=SAMPLE_RATE,
                 description=f"{language} (Google Translate; needs the internet; accent via --tld)",
             )
             for code, language in sorted(tts_langs().items())

@@ -47,6 +47,7 @@ from audioguide.errors import EngineError, EngineUnavailable
 from audioguide.hashing import sha256_file
 from audioguide.synth.engines.base import Audio, Engine, VoiceInfo
 from audioguide.synth.engines.registry import register
+from audioguide.synth.utterances import JOIN_MS, MAX_WORDS, POLICY_VERSION, join, split
 
 logger = logging.getLogger(__name__)
 
@@ -54,64 +55,23 @@ BUNDLED_VOICE = "en_US-joe-medium"
 _BUNDLED_ALIASES = {"joe", BUNDLED_VOICE, "default"}
 NOISE_SEED = 20240601
 NOISE_INPUT_PREFIX = "audioguide_noise_"
-MODEL_PATCH_VERSION = 3  # bump when the prepared graph changes (part of the clip cache key)
-MAX_WORDS_PER_PASS = 60  # a longer sentence is spoken in passes cut at punctuation (see pieces)
-MIN_WORDS_PER_PASS = 4
+MODEL_PATCH_VERSION = 4  # bump when the prepared graph changes (part of the clip cache key)
+MAX_WORDS_PER_PASS = MAX_WORDS  # a longer sentence is spoken in passes cut at punctuation (see pieces)
 DECODER_PREFIX = "/dec/"  # the names of the HiFi-GAN decoder's nodes in Piper's export
 DECODER_WINDOW_FRAMES = 128  # latent frames (~1.5 s of speech) the decoder makes per run, plus its overlaps
 MIN_RATE, MAX_RATE = 8000, 192000  # sample rates a voice config may give (Hz)
 MAX_CONFIG_BYTES = 16 * 1024 * 1024  # a voice config is a few KB of phoneme tables
+BLANK_ID = 0  # Piper's pad symbol "_", put between phonemes
 NOISE_FRAMES = 1 << 13      # frames of noise drawn at first (~95 s of speech); redrawn longer when needed
 
-# Where a long sentence may be cut, strongest first: after a word ending in one of these.
-_BREAKS = (";", ":", "—–", ",")
-_CLOSING = "\"'”’»)]}"
-
-
-def _break_strength(word: str) -> int | None:
-    """0 for a word ending in a semicolon, 1 colon, 2 dash, 3 comma; None for no break."""
-    word = word.rstrip(_CLOSING)
-    if word in ("-", "--"):
-        return 2
-    for strength, marks in enumerate(_BREAKS):
-        if word and word[-1] in marks:
-            return strength
-    return None
-
-
 def pieces(text: str, limit: int | None = None) -> list[str]:
-    """The passes a sentence is spoken in: the whole sentence, up to ``limit`` words.
+    """The passes a sentence is spoken in: the shared whole-sentence policy (synth.utterances).
 
-    A longer sentence is cut only at punctuation, never mid-clause: at its
-    strongest break (semicolon, then colon, then dash, then comma), the one
-    nearest the middle, and each half again while it is still too long. Every
-    piece keeps at least ``MIN_WORDS_PER_PASS`` words; a clause with no break
-    is spoken whole however long it is (memory does not grow with length, see
-    the module docstring). Trailing punctuation keeps a cut's continuing
-    intonation.
+    The whole sentence up to ``limit`` words (default :data:`MAX_WORDS_PER_PASS`);
+    a longer one is cut only at punctuation, strongest first, never mid-clause.
+    Memory does not grow with a pass's length (see the module docstring).
     """
-    limit = limit or MAX_WORDS_PER_PASS
-    words = text.split()
-    if len(words) <= limit:
-        return [text]
-    return [" ".join(piece) for piece in _cut(words, limit)]
-
-
-def _cut(words: list[str], limit: int) -> list[list[str]]:
-    if len(words) <= limit:
-        return [words]
-    breaks = [
-        (strength, i)
-        for i, word in enumerate(words[:-1], 1)
-        if (strength := _break_strength(word)) is not None
-        and MIN_WORDS_PER_PASS <= i <= len(words) - MIN_WORDS_PER_PASS
-    ]
-    if not breaks:
-        return [words]
-    strongest = min(strength for strength, _ in breaks)
-    middle = len(words) / 2
-    cut = min((i for strength, i in breaks if strength == strongest), key=lambda i: (abs(i - middle), i))
-    return _cut(words[:cut], limit) + _cut(words[cut:], limit)
+    return split(text, limit or MAX_WORDS_PER_PASS)
 
 
 def bundled_voice_path() -> Path:
@@ -204,7 +164,70 @@ def _deterministic_model(model_path: Path, *, fast_decoder: bool = True):
     latent = _decoder_input(model, noise)
     if fast_decoder and not _decoder_as_2d(model):
         logger.debug("%s: decoder not in the expected shape; left as exported", model_path)
+    if not _exact_length_scale(model):
+        logger.debug("%s: durations not in the expected shape; --rate stretches them as exported", model_path)
     return model, latent, noise
+
+
+def _exact_length_scale(model) -> bool:
+    """Make speaking time proportional to ``length_scale`` (``1/--rate``).
+
+    VITS gives phoneme i ``ceil(w_i * length_scale)`` frames. The ceiling adds
+    half a frame to every token on average (half of them are the blanks
+    between phonemes) and at least one frame to each short one, and that part
+    does not scale: length scale 1/0.9 made speech only 4.8 % longer, not
+    11.1 % (measured on the example's text). Here each token keeps its stock
+    frame count ``ceil(w_i)``, which is then scaled and rounded cumulatively:
+    ``d_i = max(ceil(w_i) * s, m_i)``, ``frames_i = floor(C_i + .5) - floor(C'_i + .5)``
+    with ``C`` and ``C'`` the running sums of ``d`` up to and before ``i``, so
+    the total is ``sum(ceil(w)) * s`` to within a frame. ``m_i`` is 1 for a
+    phoneme, which keeps at least one frame, and 0 for the blank between two
+    (which faster speech may skip, as a speeded-up speaker does). At length scale 1 every value is a whole number and the frames,
+    hence the audio, are exactly the stock ones. Returns whether it applied.
+    """
+    from onnx import TensorProto, helper
+
+    graph = model.graph
+    ceil = next((n for n in graph.node if n.op_type == "Ceil"), None)
+    if ceil is None or sum(n.op_type == "Ceil" for n in graph.node) != 1:
+        return False
+    producer = {o: n for n in graph.node for o in n.output}
+    scaled = producer.get(ceil.input[0])
+    cumsum = next((n for n in graph.node if n.op_type == "CumSum" and ceil.output[0] in n.input), None)
+    if scaled is None or scaled.op_type != "Mul" or cumsum is None:
+        return False
+    widths, scale = scaled.input  # w (exp(logw) * mask) and the length scale (scales[1])
+    if [i.name for i in graph.input][:1] != ["input"]:
+        return False
+    out = ceil.output[0]
+    graph.initializer.extend([helper.make_tensor("xl_half", TensorProto.FLOAT, [], [0.5]),
+                              helper.make_tensor("xl_blank", TensorProto.INT64, [], [BLANK_ID]),
+                              helper.make_tensor("xl_axis", TensorProto.INT64, [1], [1])])
+    added = [
+        helper.make_node("Ceil", [widths], ["xl_whole"], name="xl_ceil"),            # stock frames at scale 1
+        # at least one frame for a phoneme; none needed for the blanks between phonemes
+        helper.make_node("Equal", ["input", "xl_blank"], ["xl_is_blank"], name="xl_is_blank"),
+        helper.make_node("Not", ["xl_is_blank"], ["xl_is_phoneme"], name="xl_is_phoneme"),
+        helper.make_node("Cast", ["xl_is_phoneme"], ["xl_phoneme"], name="xl_phoneme", to=TensorProto.FLOAT),
+        helper.make_node("Unsqueeze", ["xl_phoneme", "xl_axis"], ["xl_phoneme_1"], name="xl_phoneme_1"),
+        helper.make_node("Min", ["xl_whole", "xl_phoneme_1"], ["xl_spoken"], name="xl_spoken"),
+        helper.make_node("Mul", ["xl_whole", scale], ["xl_scaled"], name="xl_scale"),
+        helper.make_node("Max", ["xl_scaled", "xl_spoken"], ["xl_d"], name="xl_floor_one"),
+        helper.make_node("CumSum", ["xl_d", cumsum.input[1]], ["xl_after"], name="xl_after"),
+        helper.make_node("CumSum", ["xl_d", cumsum.input[1]], ["xl_before"], name="xl_before", exclusive=1),
+        helper.make_node("Add", ["xl_after", "xl_half"], ["xl_after_h"], name="xl_after_h"),
+        helper.make_node("Add", ["xl_before", "xl_half"], ["xl_before_h"], name="xl_before_h"),
+        helper.make_node("Floor", ["xl_after_h"], ["xl_after_b"], name="xl_after_b"),
+        helper.make_node("Floor", ["xl_before_h"], ["xl_before_b"], name="xl_before_b"),
+        helper.make_node("Sub", ["xl_after_b", "xl_before_b"], [out], name="xl_frames"),
+    ]
+    position = list(graph.node).index(ceil)
+    graph.node.remove(ceil)
+    for offset, node in enumerate(added):
+        graph.node.insert(position + offset, node)
+    return True
+
+
 
 
 def _decoder_input(model, noise: dict[str, str], prefix: str = DECODER_PREFIX) -> str | None:
@@ -558,6 +581,11 @@ class PiperEngine(Engine):
 
     name = "piper"
     offline = True
+    default_voice = "joe"
+
+    @classmethod
+    def claims(cls, voice: str) -> bool:
+        return voice in _BUNDLED_ALIASES or voice.endswith(".onnx")
 
     def __init__(
         self,
@@ -717,10 +745,14 @@ class PiperEngine(Engine):
     def synthesize(self, text: str) -> Audio:
         voice = self.voice
         config = self._syn_config()
-        chunks = [chunk.audio_float_array for piece in pieces(text) for chunk in voice.synthesize(piece, config)]
-        samples = np.concatenate(chunks) if len(chunks) > 1 else chunks[0] if chunks else np.zeros(0, np.float32)
-        samples = samples.astype(np.float32, copy=False)
-        return Audio(samples=samples, sample_rate=voice.config.sample_rate)
+        rate = voice.config.sample_rate
+        passes = []
+        for piece in pieces(text):
+            chunks = [chunk.audio_float_array for chunk in voice.synthesize(piece, config)]
+            if chunks:
+                passes.append(np.concatenate(chunks) if len(chunks) > 1 else chunks[0])
+        samples = join(passes, rate).astype(np.float32, copy=False)  # a clause pause between passes
+        return Audio(samples=samples, sample_rate=rate)
 
     def identity(self) -> dict[str, object]:
         if self.model_path == bundled_voice_path():
@@ -737,7 +769,7 @@ class PiperEngine(Engine):
             # staged graph; the rewritten decoder rounds differently
             "graph": MODEL_PATCH_VERSION if self.fast_decoder else f"{MODEL_PATCH_VERSION}-exported",
             "decoder_window": self.decoder_window,
-            "max_words_per_pass": MAX_WORDS_PER_PASS,
+            "utterances": [POLICY_VERSION, MAX_WORDS_PER_PASS, JOIN_MS],
         }
 
     @classmethod
@@ -748,9 +780,9 @@ class PiperEngine(Engine):
                 name="joe",
                 language="en_US",
                 offline=True,
-                default=True,
-                description=f"{BUNDLED_VOICE}, bundled (CC0 data, 22.05 kHz); "
-                "or pass --voice PATH/TO/voice.onnx",
+                sex="male",
+                sample_rate=22050,
+                description=f"{BUNDLED_VOICE}, bundled (CC0 data); or --voice PATH/TO/voice.onnx",
             )
         ]
 
