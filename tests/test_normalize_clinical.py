@@ -78,5 +78,29 @@ def test_respellings_put_the_stress_where_clinicians_do(respelling, stressed):
     from audioguide.model.settings import VoiceSettings
     from audioguide.synth.engines import create_engine
 
-    phonemes, _known = create_engine(VoiceSettings()).pronunciation(respelling)
+    phonemes, _known = create_engine(VoiceSettings(voice="joe")).pronunciation(respelling)
     assert all(mark in phonemes for mark in stressed), phonemes
+
+
+def test_a_voice_that_knows_a_drug_name_is_spared_its_respelling():
+    """heart's dictionary says acetaminophen right: respelled, it would guess (EP-ee-DURR-al)."""
+    from audioguide.model.settings import VoiceSettings
+    from audioguide.speech.builtin_lexicon import KNOWN_TO_VOICE
+    from audioguide.synth.engines import create_engine
+
+    heart = create_engine(VoiceSettings(voice="heart"))
+    known = {word for word in CLINICAL_ENTRIES if heart.pronunciation(word)[1]}
+    assert known == KNOWN_TO_VOICE["heart"]
+    assert not heart.pronunciation(CLINICAL_ENTRIES["epidural"])[1]  # the respelling is a guess
+
+
+@pytest.mark.parametrize("voice, said", [
+    ("heart", "Take acetaminophen and gabba pentin."),   # heart knows acetaminophen, guesses gabapentin
+    ("joe", "Take asseeta minnofen and gabba pentin."),  # espeak guesses both
+])
+def test_the_built_in_respellings_follow_the_guides_voice(voice, said):
+    from tests.cli_helpers import invoke
+
+    result = invoke("say", "Take acetaminophen and gabapentin.", "--voice", voice, "--no-audio")
+    assert result.exit_code == 0, result.stderr
+    assert said in result.output

@@ -105,3 +105,12 @@ CLINICAL_ENTRIES: dict[str, str] = {
     "prednisone": "pred nizone",
 }
 BUILTIN_ENTRIES.update(CLINICAL_ENTRIES)
+
+# The clinical words a voice's own dictionary already says right, by voice name: for that voice a
+# respelling (tuned on espeak's guesses) would only replace a dictionary reading with a guess
+# (heart read "eppi durral" as EP-ee-DURR-al). A voice not listed gets every respelling. Checked
+# against the voice itself (tests/test_normalize_clinical.py), so a new voice package that learns
+# or forgets a word fails the test.
+KNOWN_TO_VOICE: dict[str, frozenset[str]] = {
+    "heart": frozenset({"A1c", "acetaminophen", "epidural", "naloxone", "naproxen", "prednisone"}),
+}

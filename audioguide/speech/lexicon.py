@@ -54,8 +54,8 @@ import yaml
 
 from audioguide.files import read_regular_file
 from audioguide.errors import GuideScriptError, SourceError
-from audioguide.model.settings import GuideSettings
-from audioguide.speech.builtin_lexicon import BUILTIN_ENTRIES
+from audioguide.model.settings import DEFAULT_VOICE, GuideSettings
+from audioguide.speech.builtin_lexicon import BUILTIN_ENTRIES, KNOWN_TO_VOICE
 from audioguide.text import yaml_error_location
 
 logger = logging.getLogger(__name__)
@@ -106,9 +106,13 @@ class Lexicon(Mapping[str, str]):
     # -- building -------------------------------------------------------
 
     @classmethod
-    def builtin(cls) -> Lexicon:
-        """The built-in table of medical acronyms (shared, immutable)."""
-        return _builtin()
+    def builtin(cls, voice: str | None = None) -> Lexicon:
+        """The built-in table of medical acronyms and clinical readings (shared, immutable).
+
+        With a ``voice`` name, without the respellings of words that voice's own
+        dictionary says right (builtin_lexicon.KNOWN_TO_VOICE).
+        """
+        return _builtin(voice if voice in KNOWN_TO_VOICE else None)
 
     def with_entries(self, mapping: Mapping[str, str], source: str = "guide") -> Lexicon:
         """A new Lexicon with ``mapping`` layered on top (its entries win)."""
@@ -289,9 +293,10 @@ def merge_layers(layers: Iterable[Mapping[str, str]]) -> dict[str, str]:
     return merged
 
 
-@lru_cache(maxsize=1)
-def _builtin() -> Lexicon:
-    return Lexicon(BUILTIN_ENTRIES, source="built-in")
+@lru_cache(maxsize=None)
+def _builtin(voice: str | None) -> Lexicon:
+    known = KNOWN_TO_VOICE.get(voice or "", frozenset())
+    return Lexicon({k: v for k, v in BUILTIN_ENTRIES.items() if k not in known}, source="built-in")
 
 
 # -- validation and file loading ------------------------------------------------
@@ -453,9 +458,12 @@ def build_lexicon(settings: GuideSettings, lexicon_files: Sequence[str | Path] =
     ``lexicon:`` into ``settings.pronunciations`` (see :func:`with_lexicon_files`),
     so every stage that calls ``build_lexicon(settings)`` says the same words;
     ``lexicon_files`` is for callers that keep them apart. A lexicon changes the
-    speech text, and the clip keys are made from the speech text.
+    speech text, and the clip keys are made from the speech text. The built-in
+    respellings follow the guide's voice (a part spoken in another voice, see
+    ``GuideSettings.voices``, gets the guide voice's).
     """
-    lexicon = Lexicon.builtin()
+    voice = settings.voice.voice or (DEFAULT_VOICE if settings.voice.engine is None else None)
+    lexicon = Lexicon.builtin(voice)
     for path in lexicon_files:
         lexicon = lexicon.with_entries(Lexicon.from_file(path), source=Path(path).name)
     if settings.pronunciations:
