@@ -107,16 +107,6 @@ def master_to_mp3(samples: np.ndarray, rate: int, settings: GuideSettings, path:
     raise AssertionError("unreachable: the last pass returns")
 
 
-def _assemble(job: TrackJob, clips: Sequence[np.ndarray]) -> tuple[np.ndarray, list[ClipSpan]]:
-    return assemble(
-        list(clips),
-        list(job.pauses_ms),
-        job.rate,
-        head_ms=job.settings.pauses.head_ms,
-        tail_ms=job.settings.pauses.tail_ms,
-    )
-
-
 def assembled(job: TrackJob, clips: Sequence[np.ndarray]) -> tuple[np.ndarray, list[ClipSpan]]:
     """The track's clips with our pauses, before mastering; several voices level-matched.
 
