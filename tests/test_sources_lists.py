@@ -120,3 +120,16 @@ def test_label_before_a_list_stays_a_paragraph_and_items_are_not_headings() -> N
     doc = parse_plain_text("Knee Care\n\nSymptoms:\n\n- Swelling\n- Redness\n\nCall Us\n\nWe answer fast.\n")
     assert [c.title for c in doc.chapters] == ["Introduction", "Call Us"]
     assert doc.chapters[0].paragraphs == ("Symptoms:", "Swelling", "Redness")
+
+
+def test_every_numbered_list_of_a_page_counts_from_its_own_start() -> None:
+    """Forty short <ol> lists: each reads 1, 2 (lxml's element proxies are short-lived, and a list
+    once continued another's numbers when a freed proxy's id was reused)."""
+    sections = "".join(
+        f"<h2>Question {i}?</h2><p>Answer {i}.</p><div><ol><li>First of {i}.</li><li>Second of {i}.</li></ol></div>"
+        for i in range(40)
+    )
+    doc = parse_html_text(f"<html><body><main><h1>Steps</h1>{sections}</main></body></html>", source="steps.html")
+    items = [block for chapter in doc.chapters for block in chapter.paragraphs if is_item(block)]
+    assert len(items) == 80
+    assert items == [f"{n}. {'First' if n == 1 else 'Second'} of {i}." for i in range(40) for n in (1, 2)]

@@ -509,8 +509,11 @@ def _page_blocks(root: Any) -> Iterator[_PageBlock]:
     """
     parts: list[str] = []
     ancestors: list[Any] = []
-    numbers: dict[int, int] = {}  # id(<ol>) -> next number
-    numbered: set[int] = set()  # id(<li>) of items that have their number
+    # Keyed by the elements themselves, not id(): lxml makes a new proxy object each time an element
+    # is reached, and a freed proxy's id is reused by the next one (another list continued this
+    # list's numbers). Holding the proxies keeps each one, and its identity, for the whole walk.
+    numbers: dict[Any, int] = {}  # <ol> -> next number
+    numbered: set[Any] = set()  # <li> items that have their number
     rows = _data_rows(root)
     in_row = 0  # depth inside a data row: its cells and their paragraphs do not end the block
 
@@ -537,10 +540,10 @@ def _page_blocks(root: Any) -> Iterator[_PageBlock]:
         elif tag == "li" or (tag == "p" and getattr(owner.getparent(), "tag", None) == "li"):
             item = owner if tag == "li" else owner.getparent()
             listing = item.getparent()
-            if listing is not None and listing.tag == "ol" and id(item) not in numbered:
-                numbered.add(id(item))
-                number = numbers.get(id(listing), _start(listing))
-                numbers[id(listing)] = number + 1
+            if listing is not None and listing.tag == "ol" and item not in numbered:
+                numbered.add(item)
+                number = numbers.get(listing, _start(listing))
+                numbers[listing] = number + 1
                 text = f"{number}. {text}"
             block = Block("item", text, line)
         elif tag == "summary":
