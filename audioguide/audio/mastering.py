@@ -37,7 +37,15 @@ input yields its K-weighted energy per grid block and its true peak per grid
 block; the loudness of ``gain * x`` for any gain curve that is constant per
 block follows from those energies alone, so the gain search costs no pass
 over the samples. The output is then rendered and measured exactly in one
-more pass. Oversampling is a small matrix product per row of samples (several
+more pass.
+
+Memory: the output is never made whole unless asked for. Each round renders
+the gain curve a chunk at a time into the measuring pass and drops it;
+:func:`master_in_blocks` returns a :class:`MasteredTrack` that renders (and
+fades) its blocks on demand, so a 60-minute track is encoded without a
+mastered copy of itself (346 MB at 24 kHz) or a 16-bit one. Every output
+sample is the input sample times its own gain, so blocks of any size give
+the same bytes as :func:`master`. Oversampling is a small matrix product per row of samples (several
 times faster than ``resample_poly``, same values); pyloudnorm's meter and
 ``resample_poly`` remain the reference in :func:`integrated_loudness` and
 :func:`true_peak_dbtp`, and the tests hold the fast paths to them.
@@ -47,8 +55,8 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
