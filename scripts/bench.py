@@ -504,7 +504,7 @@ LONG_TRACK_SENTENCES = (
 
 
 def _long_track_clips(clips_file: Path, minutes: float):
-    """The clips of a MINUTES-long track: four Piper sentences, tiled at varying levels (deterministic)."""
+    """The clips of a MINUTES-long track: four sentences in the default voice, tiled at varying levels."""
     import numpy as np
 
     stored = np.load(clips_file)
@@ -533,18 +533,22 @@ def render_long_track(clips_file: Path, minutes: float) -> dict:
     job = TrackJob(file="long.mp3", keys=tuple(f"k{n}" for n in range(count)), texts=("x",) * count,
                    pauses_ms=(350,) * count, tags=TrackTags("Long", "Bench", "audioguide", 1, 1, "en", "bench"),
                    settings=GuideSettings(), rate=rate)
+    def cpu() -> float:  # this process and its children (ffmpeg)
+        return sum(getattr(resource.getrusage(who), field) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+                   for field in ("ru_utime", "ru_stime"))
+
     with tempfile.TemporaryDirectory(prefix="audioguide-long-") as tmp:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), cpu()
         rendered = render_track(job, _long_track_clips(clips_file, minutes)[1], Path(tmp))
-        wall = time.perf_counter() - started
+        wall, cpu_s = time.perf_counter() - started, cpu() - cpu_started
         digest = hashlib.sha256((Path(tmp) / "long.mp3").read_bytes()).hexdigest()
-    return {"minutes": round(rendered.duration_s / 60, 2), "render_s": round(wall, 1),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    return {"minutes": round(rendered.duration_s / 60, 2), "rate": rate, "render_s": round(wall, 1),
+            "cpu_s": round(cpu_s, 1), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             "mp3_sha256": digest}
 
 
 def save_long_track_clips(clips_file: Path) -> None:
-    """Synthesize :data:`LONG_TRACK_SENTENCES` with our Piper engine into ``clips_file`` (in a child process)."""
+    """Synthesize :data:`LONG_TRACK_SENTENCES` in the default voice into ``clips_file`` (in a child process)."""
     import numpy as np
 
     from audioguide.model.settings import VoiceSettings
@@ -572,8 +576,8 @@ def long_track_benchmark(minutes: float, as_json: bool) -> None:
     if as_json:
         print(json.dumps(figures, indent=2))
         return
-    print(f"one {figures['minutes']}-minute track: rendered (mastered, encoded, measured) in {figures['render_s']} s, "
-          f"peak memory {figures['peak_rss_mb']} MB")
+    print(f"one {figures['minutes']}-minute track at {figures['rate']} Hz: rendered (mastered, encoded, measured) in "
+          f"{figures['render_s']} s ({figures['cpu_s']} s CPU with ffmpeg), peak memory {figures['peak_rss_mb']} MB")
 
 
 def main() -> None:

@@ -5,13 +5,13 @@ count, and its ``export`` / ``from_file`` run ffmpeg (the binary
 :func:`~audioguide.audio.ffmpeg.ffmpeg_exe` finds) with a codec, a bit rate
 and extra ffmpeg ``parameters``. Through it go:
 
-* the MP3 tracks (:func:`~audioguide.audio.mp3.encode_mp3`): the same
-  16-bit input and LAME settings as before, byte for byte;
 * the telephone G.711 files (``exporters/phone.py``);
 * gTTS's MP3 answers, decoded to samples (``synth/engines/gtts.py``).
 
 What pydub cannot do well stays on :mod:`audioguide.audio.ffmpeg`'s
-streaming helper, which says why.
+streaming helper, which says why. Every MP3 is among it
+(:func:`~audioguide.audio.mp3.encode_mp3`): a track is encoded as it is
+mastered, block by block, and pydub cannot stream.
 
 pydub's own failures are turned into one line: the last line ffmpeg wrote
 (``-loglevel error`` keeps only errors), or why the binary would not start.

@@ -11,12 +11,13 @@ This module runs ffmpeg itself, one subprocess runner with one way of
 reporting its failure (the last line of ffmpeg's stderr), only where pydub
 cannot do the job well:
 
-* **Streaming** (:func:`stream_to_ffmpeg`, :func:`decode_spans`): a
-  ``guide.mp3`` or ``guide.m4b`` of a 3-hour book is encoded from the tracks'
-  samples as they are produced and decoded back span by span. pydub holds a
-  whole file in memory as one :class:`AudioSegment` (a 3-hour guide is 480 MB
-  as 16-bit PCM, plus the same again as the temporary WAV its ``export``
-  writes first).
+* **Streaming** (:func:`stream_to_ffmpeg`, :func:`decode_spans`): every MP3,
+  a track or a ``guide.mp3`` or ``guide.m4b`` of a 3-hour book, is encoded
+  from its mastered samples as they are produced, and decoded back span by
+  span or into a file read a range at a time (:func:`decoded`). pydub cannot
+  stream: it holds a whole file in memory as one :class:`AudioSegment` (a
+  3-hour guide is 480 MB as 16-bit PCM, plus the same again as the temporary
+  WAV its ``export`` writes first).
 * **32-bit float** (:func:`decode`, and the M4B's AAC input): pydub's samples
   are integers, and ``from_file`` puts extra ffmpeg options after the output,
   where ffmpeg ignores them, so it always decodes to 16 bits at the file's own
@@ -32,6 +33,7 @@ cannot do the job well:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
@@ -212,8 +214,30 @@ def decode(source: Path | bytes, *, sample_rate: int | None = None) -> tuple[np.
 
     Returns ``(samples, rate)``; ``rate`` is ``sample_rate`` when given, else
     the file's own rate. ffmpeg writes the samples to a temporary file that
-    is read back in one piece: a 60-minute track (320 MB as float32) is held
-    once, not also as the pipe's chunks and their join.
+    is read back in one piece: a 60-minute track (346 MB as float32 at
+    24 kHz) is held once, not also as the pipe's chunks and their join.
+    """
+    with decoded(source, sample_rate=sample_rate) as (samples, rate):
+        return samples.read(0, samples.size), rate
+
+
+class DecodedFile:
+    """Decoded samples in a raw float32 file, read range by range (a ``mastering.SampleSource``)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.size = path.stat().st_size // 4
+
+    def read(self, lo: int, hi: int) -> np.ndarray:
+        """Samples ``lo`` to ``hi``, read from the file."""
+        return np.fromfile(self.path, dtype="<f4", count=max(0, min(hi, self.size) - lo), offset=4 * lo)
+
+
+@contextlib.contextmanager
+def decoded(source: Path | bytes, *, sample_rate: int | None = None) -> Iterator[tuple[DecodedFile, int]]:
+    """:func:`decode` into a temporary file that is read a range at a time, for as long as the block lasts.
+
+    A decoded 60-minute track is measured from it without being held in memory.
     """
     rate = sample_rate or probe(source).sample_rate
     if rate is None:
@@ -225,7 +249,7 @@ def decode(source: Path | bytes, *, sample_rate: int | None = None) -> tuple[np.
             source = held
         out = Path(folder) / "decoded.f32"
         run(["-i", str(source), "-ac", "1", "-ar", str(rate), "-f", "f32le", "-acodec", "pcm_f32le", "-y", str(out)])
-        return np.fromfile(out, dtype="<f4"), rate
+        yield DecodedFile(out), rate
 
 
 @dataclass(frozen=True)

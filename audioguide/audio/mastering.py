@@ -37,7 +37,15 @@ input yields its K-weighted energy per grid block and its true peak per grid
 block; the loudness of ``gain * x`` for any gain curve that is constant per
 block follows from those energies alone, so the gain search costs no pass
 over the samples. The output is then rendered and measured exactly in one
-more pass. Oversampling is a small matrix product per row of samples (several
+more pass.
+
+Memory: the output is never made whole unless asked for. Each round renders
+the gain curve a chunk at a time into the measuring pass and drops it;
+:func:`master_in_blocks` returns a :class:`MasteredTrack` that renders (and
+fades) its blocks on demand, so a 60-minute track is encoded without a
+mastered copy of itself (346 MB at 24 kHz) or a 16-bit one. Every output
+sample is the input sample times its own gain, so blocks of any size give
+the same bytes as :func:`master`. Oversampling is a small matrix product per row of samples (several
 times faster than ``resample_poly``, same values); pyloudnorm's meter and
 ``resample_poly`` remain the reference in :func:`integrated_loudness` and
 :func:`true_peak_dbtp`, and the tests hold the fast paths to them.
@@ -47,8 +55,10 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 import numpy as np
 import pyloudnorm
@@ -144,28 +154,40 @@ def true_peak_dbtp(samples: np.ndarray, rate: int) -> float:
     x = _mono(samples).astype(np.float32)
     if x.size == 0:
         return float("-inf")
-    return _db(max(_oversampled_peak(x, _ITU_WINDOW), float(np.max(np.abs(x)))))
+    return _db(max(_oversampled_peak(*_reader(x), _ITU_WINDOW), float(np.max(np.abs(x)))))
 
 
-def measure(samples: np.ndarray, rate: int) -> tuple[float, float]:
+class SampleSource(Protocol):
+    """Mono float32 samples read range by range (a decoded file, say), instead of an array."""
+
+    size: int
+
+    def read(self, lo: int, hi: int) -> np.ndarray:
+        """Samples ``lo`` to ``hi`` (float32): the same values whichever ranges are asked for."""
+        ...
+
+
+def measure(samples: np.ndarray | SampleSource, rate: int) -> tuple[float, float]:
     """(integrated loudness in LUFS, Annex 2 true peak in dBTP) in one chunked pass.
 
     The same figures as :func:`integrated_loudness` and :func:`true_peak_dbtp`
     (the tests hold them together), without their full-length float64 copies:
     a 20-minute track is measured in tens of MB instead of several hundred.
+    ``samples`` may be a :class:`SampleSource`, read one chunk at a time.
     """
-    x = _float32(samples)
-    if x.size == 0:
+    n, read = _reader(samples)
+    if n == 0:
         return float("-inf"), float("-inf")
-    pad = _measured_length(x.size, rate) - x.size
-    work = np.concatenate([x, np.zeros(pad, dtype=np.float32)]) if pad else x
+    pad = _measured_length(n, rate) - n
+    if pad:  # shorter than one gating block: small, measured whole
+        n, read = _reader(np.concatenate([read(0, n), np.zeros(pad, dtype=np.float32)]))
     step = _grid_step(rate)
-    gates = _Gates(work.size, rate, step)
-    energy, peaks = _measure(work, rate, gates.cuts, step)
+    gates = _Gates(n, rate, step)
+    energy, peaks = _measure(read, n, rate, gates.cuts, step)
     return gates.loudness(energy), _db(float(peaks.max()))
 
 
-def conservative_true_peak_dbtp(samples: np.ndarray, rate: int) -> float:
+def conservative_true_peak_dbtp(samples: np.ndarray | SampleSource, rate: int) -> float:
     """The higher of the Annex 2 reading and a long (Kaiser) 4x interpolator's.
 
     The 48-tap Annex 2 filter can under-read inter-sample peaks near the top
@@ -175,28 +197,32 @@ def conservative_true_peak_dbtp(samples: np.ndarray, rate: int) -> float:
     return measure_conservative(samples, rate)[1]
 
 
-def measure_conservative(samples: np.ndarray, rate: int) -> tuple[float, float]:
-    """(integrated loudness, :func:`conservative_true_peak_dbtp`) in one measuring pass."""
-    x = _float32(samples)
-    if x.size == 0:
+def measure_conservative(samples: np.ndarray | SampleSource, rate: int) -> tuple[float, float]:
+    """(integrated loudness, :func:`conservative_true_peak_dbtp`) in one measuring pass.
+
+    ``samples`` may be a :class:`SampleSource`: a decoded 60-minute track is
+    then measured from its file a chunk at a time, never held whole.
+    """
+    n, read = _reader(samples)
+    if n == 0:
         return float("-inf"), float("-inf")
-    lufs, annex_peak = measure(x, rate)
-    return lufs, max(annex_peak, _db(_oversampled_peak(x)))
+    lufs, annex_peak = measure(samples, rate)
+    return lufs, max(annex_peak, _db(_oversampled_peak(n, read)))
 
 
-def _oversampled_peak(x: np.ndarray, window: np.ndarray | None = None) -> float:
-    """max |4x oversampled x|, in blocks with context either side, so that a
-    long track never needs a 4x copy of itself in memory (both interpolators
-    reach at most 10 samples)."""
+def _oversampled_peak(n: int, read: Callable[[int, int], np.ndarray], window: np.ndarray | None = None) -> float:
+    """max |4x oversampled x| (``read(lo, hi)`` gives ``x[lo:hi]``), in blocks with
+    context either side, so that a long track never needs a 4x copy of itself
+    in memory (both interpolators reach at most 10 samples)."""
     block, context = 1 << 18, 64
     peak = 0.0
-    for start in range(0, x.size, block):
-        lo, hi = max(0, start - context), min(x.size, start + block + context)
+    for start in range(0, n, block):
+        lo, hi = max(0, start - context), min(n, start + block + context)
         if window is None:
-            up = resample_poly(x[lo:hi], OVERSAMPLING, 1)
+            up = resample_poly(read(lo, hi), OVERSAMPLING, 1)
         else:
-            up = resample_poly(x[lo:hi], OVERSAMPLING, 1, window=window)
-        inner = up[(start - lo) * OVERSAMPLING : (min(x.size, start + block) - lo) * OVERSAMPLING]
+            up = resample_poly(read(lo, hi), OVERSAMPLING, 1, window=window)
+        inner = up[(start - lo) * OVERSAMPLING : (min(n, start + block) - lo) * OVERSAMPLING]
         peak = max(peak, float(np.max(np.abs(inner))))
     return peak
 
@@ -209,16 +235,29 @@ def fade(samples: np.ndarray, rate: int, in_ms: float, out_ms: float, *, copy: b
     long track.
     """
     y = _mono(samples).astype(np.float32, copy=copy)
-    n = y.size
-    n_in = min(n, max(0, round(in_ms * rate / 1000)))
-    n_out = min(n, max(0, round(out_ms * rate / 1000)))
-    if n_in:
-        ramp = 0.5 - 0.5 * np.cos(np.pi * np.arange(n_in) / n_in)
-        y[:n_in] *= ramp.astype(np.float32)
-    if n_out:
-        ramp = 0.5 + 0.5 * np.cos(np.pi * np.arange(1, n_out + 1) / n_out)
-        y[n - n_out:] *= ramp.astype(np.float32)
+    _Fade(y.size, rate, in_ms, out_ms).apply(y, 0)
     return y
+
+
+class _Fade:
+    """The raised-cosine fades of an ``n``-sample track, applied to any block of it in place."""
+
+    def __init__(self, n: int, rate: int, in_ms: float, out_ms: float) -> None:
+        n_in = min(n, max(0, round(in_ms * rate / 1000)))
+        n_out = min(n, max(0, round(out_ms * rate / 1000)))
+        self._n = n
+        self._in = (0.5 - 0.5 * np.cos(np.pi * np.arange(n_in) / n_in)).astype(np.float32)
+        self._out = (0.5 + 0.5 * np.cos(np.pi * np.arange(1, n_out + 1) / n_out)).astype(np.float32)
+
+    def apply(self, block: np.ndarray, offset: int) -> None:
+        """Fade ``block``, samples ``offset`` onwards of the track (fade in first, as :func:`fade` does)."""
+        end = offset + block.size
+        if offset < self._in.size:
+            block[: self._in.size - offset] *= self._in[offset:end]
+        start_out = self._n - self._out.size
+        if self._out.size and end > start_out:
+            lo = max(offset, start_out)
+            block[lo - offset:] *= self._out[lo - start_out:end - start_out]
 
 
 def master(
@@ -236,16 +275,74 @@ def master(
     unchanged (``report.silent``); a track that would need more than
     :data:`MAX_GAIN_DB` is raised by that much only, with a warning.
     Deterministic: the same input gives the same output bytes.
+    The whole output at once: :func:`master_in_blocks` renders it a block at a time.
+    """
+    track = master_in_blocks(samples, rate, loudness, peak_margin_db=peak_margin_db)
+    return track.samples(), track.report
+
+
+class MasteredTrack:
+    """A track mastered by :func:`master_in_blocks`: rendered block by block, on demand.
+
+    Nothing but the input and the limiter's 1 ms grid is held; each block is
+    the input times the gain curve (then faded), computed sample by sample, so
+    :meth:`blocks` and :meth:`samples` give the same values, bit for bit, in
+    any block size.
+    """
+
+    def __init__(self, output: _Rendered, size: int, report: MasterReport, fade_: _Fade | None) -> None:
+        self._output = output
+        self.size = size
+        self.report = report
+        self._fade = fade_
+
+    def blocks(self, size: int = _PASS) -> Iterator[np.ndarray]:
+        """The mastered samples, ``size`` at a time (float32, fresh arrays)."""
+        for start in range(0, self.size, size):
+            stop = min(self.size, start + size)
+            block = self._output.read(start, stop)
+            if self._fade is not None:
+                self._fade.apply(block, start)
+            yield block
+
+    def samples(self) -> np.ndarray:
+        """All the mastered samples in one array."""
+        out = np.empty(self.size, dtype=np.float32)
+        position = 0
+        for block in self.blocks():
+            out[position:position + block.size] = block
+            position += block.size
+        return out
+
+
+def master_in_blocks(
+    samples: np.ndarray,
+    rate: int,
+    loudness: Loudness,
+    *,
+    peak_margin_db: float = MP3_PEAK_MARGIN_DB,
+    fade_ms: float = 0.0,
+) -> MasteredTrack:
+    """:func:`master`, its output rendered a block at a time: no whole-track copy is made.
+
+    Each round renders the gain curve block by block and measures the result
+    as it goes (loudness and true peak, as :func:`measure`); the track that
+    comes back renders its blocks on demand, with raised-cosine fades of
+    ``fade_ms`` at either end (as :func:`fade`). ``samples`` must stay
+    unchanged while the track is used. A 60-minute track at 24 kHz is 346 MB
+    as float32: the input is the only whole-track array.
     """
     if rate <= 0:
         raise ValueError(f"sample rate must be positive, got {rate}")
-    x = _float32(samples)  # never written to: the output is a new array
-    if not np.isfinite(x).all():
+    x = _float32(samples)  # never written to: every block is a new array
+    if not _finite(x):
         raise ValueError("samples contain NaN or infinity")
     target = float(loudness.target_lufs)
     ceiling_db = float(loudness.true_peak_dbtp) - peak_margin_db
+    fader = _Fade(x.size, rate, fade_ms, fade_ms) if fade_ms else None
     if x.size == 0:
-        return x, MasterReport(float("-inf"), float("-inf"), float("-inf"), 0.0, False)
+        report = MasterReport(float("-inf"), float("-inf"), float("-inf"), 0.0, False)
+        return MasteredTrack(_Rendered(x, None), 0, report, fader)
 
     n = x.size
     # A clip shorter than a gating block is mastered as measured: zero-padded to 400 ms.
@@ -253,24 +350,23 @@ def master(
     work = np.concatenate([x, np.zeros(pad, dtype=np.float32)]) if pad else x
     step = _grid_step(rate)
     gates = _Gates(work.size, rate, step)
-    energy, peaks = _measure(work, rate, gates.cuts, step)
+    energy, peaks = _measure(_reader(work)[1], work.size, rate, gates.cuts, step)
     input_lufs = gates.loudness(energy)
     if not math.isfinite(input_lufs):
         logger.info("silent track (nothing above %.0f LUFS): left unchanged", _ABSOLUTE_GATE_LUFS)
         report = MasterReport(input_lufs, input_lufs, _db(float(peaks.max())), 0.0, False)
-        return x.copy() if x is samples else x, report
+        return MasteredTrack(_Rendered(x, None), n, report, fader)
 
     gain_db = min(target - input_lufs, MAX_GAIN_DB)
     limiter = _Limiter(peaks, rate, step)
+    del peaks
     output_gates = _Gates(work.size, rate, None)
     limit_db = ceiling_db - _CEILING_GUARD_DB  # lowered further if the output overshoots
     offset = 0.0  # measured minus predicted loudness, learned each round
-    y = work
     for round_no in range(1, _MAX_ROUNDS + 1):
         gain_db, atten, predicted = _fit_gain(gates, energy, limiter, target, gain_db, limit_db, offset)
-        y = work  # drop the last round's output before rendering the next: one output in memory, not two
-        y = _render(work, gain_db, atten, step)
-        out_energy, out_peaks = _measure(y, rate, output_gates.cuts, step)
+        output = _Rendered(work, _Curve(gain_db, atten, step))
+        out_energy, out_peaks = _measure(output.read, work.size, rate, output_gates.cuts, step)
         output_lufs = output_gates.loudness(out_energy)
         peak_db = _db(float(out_peaks.max()))
         logger.debug(
@@ -289,8 +385,8 @@ def master(
             limit_db -= peak_db - ceiling_db + _CEILING_GUARD_DB
     else:
         if not peak_ok:  # not seen in practice; the ceiling wins over loudness
-            y *= np.float32(10 ** ((ceiling_db - _CEILING_GUARD_DB - peak_db) / 20))
-            out_energy, out_peaks = _measure(y, rate, output_gates.cuts, step)
+            output.scale = np.float32(10 ** ((ceiling_db - _CEILING_GUARD_DB - peak_db) / 20))
+            out_energy, out_peaks = _measure(output.read, work.size, rate, output_gates.cuts, step)
             output_lufs = output_gates.loudness(out_energy)
             peak_db = _db(float(out_peaks.max()))
         logger.warning(
@@ -311,7 +407,7 @@ def master(
         limited=max_atten > _LIMITED_DB,
     )
     logger.debug("mastered %.1f s: %s", n / rate, report)
-    return (y[:n].copy() if y.size > n else y), report
+    return MasteredTrack(output, n, report, fader)
 
 
 # --------------------------------------------------------------------------- internals
@@ -324,6 +420,19 @@ def _mono(samples: np.ndarray) -> np.ndarray:
     if not np.issubdtype(x.dtype, np.floating):
         raise ValueError(f"expected float samples in [-1, 1], got {x.dtype}")
     return x
+
+
+def _reader(samples: np.ndarray | SampleSource) -> tuple[int, Callable[[int, int], np.ndarray]]:
+    """(length, ``read(lo, hi)``) of an array of mono float samples (as float32) or of a :class:`SampleSource`."""
+    if not hasattr(samples, "read"):
+        x = _float32(samples)
+        return x.size, lambda lo, hi: x[lo:hi]
+    return samples.size, samples.read
+
+
+def _finite(x: np.ndarray) -> bool:
+    """No NaN or infinity in ``x``, checked a chunk at a time (no whole-track boolean copy)."""
+    return all(np.isfinite(x[i:i + _PASS]).all() for i in range(0, x.size, _PASS))
 
 
 def _float32(samples: np.ndarray) -> np.ndarray:
@@ -430,6 +539,20 @@ def _polyphase_matrix(rows: int) -> np.ndarray:
     return matrix
 
 
+def _tp_layout(start: int, stop: int, step: int) -> tuple[int, int, int, int]:
+    """How :func:`_block_true_peaks` lays out ``[start, stop)``: blocks per row, samples per row, blocks, rows."""
+    per_row = -(-2 * _TP_HALF // step)
+    rows = per_row * step
+    blocks = -(-(stop - start) // step)
+    return per_row, rows, blocks, -(-blocks // per_row)
+
+
+def _tp_reach(start: int, stop: int, step: int) -> int:
+    """The sample after the last one :func:`_block_true_peaks` reads for ``[start, stop)``."""
+    _, rows, _, count = _tp_layout(start, stop, step)
+    return start - _TP_HALF + (count + 1) * rows
+
+
 def _block_true_peaks(x: np.ndarray, start: int, stop: int, step: int) -> np.ndarray:
     """True peak of each ``step``-sample block of ``x[start:stop]`` (``start`` on a block edge).
 
@@ -437,10 +560,7 @@ def _block_true_peaks(x: np.ndarray, start: int, stop: int, step: int) -> np.nda
     in the block (to float32 rounding), as one matrix product over rows of
     whole blocks, at least 12 samples a row: several times faster.
     """
-    per_row = -(-2 * _TP_HALF // step)
-    rows = per_row * step
-    blocks = -(-(stop - start) // step)
-    count = -(-blocks // per_row)
+    per_row, rows, blocks, count = _tp_layout(start, stop, step)
     origin = start - _TP_HALF  # padded[i] is x[origin + i], zero outside x
     padded = np.zeros((count + 1) * rows, dtype=np.float32)
     lo, hi = max(0, origin), min(x.size, origin + padded.size)
@@ -452,9 +572,14 @@ def _block_true_peaks(x: np.ndarray, start: int, stop: int, step: int) -> np.nda
     return product.reshape(count * per_row, -1).max(axis=1)[:blocks]
 
 
-def _measure(x: np.ndarray, rate: int, cuts: np.ndarray, step: int) -> tuple[np.ndarray, np.ndarray]:
-    """One chunked pass: K-weighted energy between consecutive ``cuts``, true peak per grid block."""
-    n = x.size
+def _measure(
+    read: Callable[[int, int], np.ndarray], n: int, rate: int, cuts: np.ndarray, step: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """One chunked pass over ``n`` samples (``read(lo, hi)`` gives ``x[lo:hi]``): K-weighted
+    energy between consecutive ``cuts``, true peak per grid block.
+
+    Each chunk is read once, with the context its true peaks need either side.
+    """
     sos = _k_weighting(rate)
     state = np.zeros((sos.shape[0], 2))
     energy = np.zeros(cuts.size - 1)
@@ -462,13 +587,15 @@ def _measure(x: np.ndarray, rate: int, cuts: np.ndarray, step: int) -> tuple[np.
     span = step * max(1, _PASS // step)
     for start in range(0, n, span):
         stop = min(n, start + span)
-        weighted, state = sosfilt(sos, x[start:stop], zi=state)
+        lo, hi = max(0, start - _TP_HALF), min(n, _tp_reach(start, stop, step))
+        chunk = read(lo, hi)
+        weighted, state = sosfilt(sos, chunk[start - lo:stop - lo], zi=state)
         np.square(weighted, out=weighted)
         first = int(np.searchsorted(cuts, start, side="right")) - 1  # segment holding start
         last = int(np.searchsorted(cuts, stop, side="left"))         # cuts inside the chunk
         edges = np.concatenate([[0], cuts[first + 1:last] - start])
         energy[first:first + edges.size] += np.add.reduceat(weighted, edges)
-        peaks[start // step:-(-stop // step)] = _block_true_peaks(x, start, stop, step)
+        peaks[start // step:-(-stop // step)] = _block_true_peaks(chunk, start - lo, stop - lo, step)
     return energy, peaks
 
 
@@ -542,18 +669,41 @@ def _fit_gain(
     return gain_db, atten, predicted
 
 
-def _render(x: np.ndarray, gain_db: float, atten: np.ndarray, step: int) -> np.ndarray:
-    """``x`` times the gain, interpolated linearly between grid points (float32)."""
-    gain = (10 ** ((gain_db - atten) / 20)).astype(np.float32)
-    if not atten.any():
-        return x * gain[0]
-    y = np.empty_like(x)
-    frac = (np.arange(step) / step).astype(np.float32)
-    span = step * max(1, _PASS // step)
-    for start in range(0, x.size, span):
-        stop = min(x.size, start + span)
-        g = gain[start // step: -(-stop // step) + 1]
-        curve = (g[1:] - g[:-1])[:, None] * frac
+class _Curve:
+    """A gain of ``gain_db`` less the limiter's attenuation ``atten`` (dB at each grid point),
+    interpolated linearly between grid points, as float32 gains."""
+
+    def __init__(self, gain_db: float, atten: np.ndarray, step: int) -> None:
+        self.gain = (10 ** ((gain_db - atten) / 20)).astype(np.float32)
+        self.flat = not atten.any()
+        self.step = step
+        self.frac = (np.arange(step) / step).astype(np.float32)
+
+    def apply(self, x: np.ndarray, lo: int) -> np.ndarray:
+        """``x`` (samples ``lo`` onwards) times the curve: a new float32 array."""
+        if self.flat:
+            return x * self.gain[0]
+        step, hi = self.step, lo + x.size
+        first = lo // step
+        g = self.gain[first: -(-hi // step) + 1]
+        curve = (g[1:] - g[:-1])[:, None] * self.frac
         curve += g[:-1, None]
-        np.multiply(x[start:stop], curve.ravel()[: stop - start], out=y[start:stop])
-    return y
+        return np.multiply(x, curve.ravel()[lo - first * step: hi - first * step])
+
+
+class _Rendered:
+    """``x`` times a :class:`_Curve` (``None``: unchanged), then times ``scale`` when set,
+    for any range of samples: each value is computed on its own, so any ranges
+    give the same values as the whole."""
+
+    def __init__(self, x: np.ndarray, curve: _Curve | None) -> None:
+        self._x = x
+        self._curve = curve
+        self.scale: np.float32 | None = None
+
+    def read(self, lo: int, hi: int) -> np.ndarray:
+        x = self._x[lo:hi]
+        y = x.copy() if self._curve is None else self._curve.apply(x, lo)
+        if self.scale is not None:
+            y *= self.scale
+        return y

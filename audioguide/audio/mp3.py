@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 from mutagen.id3 import COMM, ID3, TALB, TCON, TIT2, TLAN, TPE1, TPE2, TPUB, TRCK, TXXX
 
-from audioguide.audio import codec
+from audioguide.audio import ffmpeg
+from audioguide.audio.pcm import int16_bytes
 from audioguide.model.tags import TrackTags
 
 logger = logging.getLogger(__name__)
@@ -52,21 +54,40 @@ MP3_PARAMETERS = (
     "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact",  # no metadata or version of ffmpeg's own
     "-abr", "0", "-write_xing", "1", "-id3v2_version", "0",  # CBR with a LAME/Xing header, no ID3 (ours comes later)
 )
-"""ffmpeg output options of every MP3 we write, tracks (through pydub) and guide.mp3 (streamed) alike."""
+"""ffmpeg output options of every MP3 we write, tracks and guide.mp3 alike (:func:`encode_mp3_pcm`)."""
 
 
-def mp3_encoder_args(rate: int, path: Path, *, bitrate_kbps: int) -> list[str]:
-    """ffmpeg arguments for the streaming helper: mono s16le on stdin -> the tracks' CBR MP3."""
-    return [
+_BLOCK = 1 << 17  # samples quantized and sent to the encoder at a time
+
+
+def encode_mp3(samples: np.ndarray | Iterable[np.ndarray], rate: int, path: Path, *, bitrate_kbps: int) -> None:
+    """Encode mono float samples (an array, or its blocks in order) as a CBR MP3 (LAME).
+
+    Quantized to 16 bits a block at a time (:mod:`audioguide.audio.pcm`) and
+    streamed to ffmpeg (:func:`encode_mp3_pcm`): pydub's ``export`` cannot
+    stream, it needs a whole-track 16-bit copy (173 MB for 60 minutes at
+    24 kHz) and writes it to a WAV first. The bytes are the same as pydub's.
+    """
+    whole = samples if isinstance(samples, np.ndarray) else None
+    blocks = samples if whole is None else (whole[i:i + _BLOCK] for i in range(0, whole.size, _BLOCK))
+    encode_mp3_pcm((int16_bytes(block) for block in blocks), rate, path, bitrate_kbps=bitrate_kbps)
+
+
+def encode_mp3_pcm(pcm: Iterable[bytes], rate: int, path: Path, *, bitrate_kbps: int) -> None:
+    """Encode mono 16-bit PCM blocks as the tracks' CBR MP3, through ffmpeg's streaming helper.
+
+    Every MP3 we write goes through here (tracks and guide.mp3). A failed
+    encode leaves no file behind.
+    """
+    args = [
         "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
         "-acodec", MP3_CODEC, "-b:a", f"{bitrate_kbps}k", *MP3_PARAMETERS, "-f", "mp3", "-y", str(path),
     ]
-
-
-def encode_mp3(samples: np.ndarray, rate: int, path: Path, *, bitrate_kbps: int) -> None:
-    """Encode mono float samples as a CBR MP3 (LAME), through pydub's ``AudioSegment.export``."""
-    codec.export(samples, rate, path, format="mp3", codec=MP3_CODEC, bitrate_kbps=bitrate_kbps,
-                 parameters=MP3_PARAMETERS)
+    try:
+        ffmpeg.stream_to_ffmpeg(args, pcm)
+    except BaseException:
+        Path(path).unlink(missing_ok=True)  # no half-written file
+        raise
 
 
 def write_tags(path: Path, tags: TrackTags) -> None:

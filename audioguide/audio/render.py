@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
@@ -27,6 +27,9 @@ from audioguide.audio.mp3 import (
 from audioguide.hashing import sha256_file
 from audioguide.model.settings import GuideSettings, Loudness
 from audioguide.model.tags import TrackTags
+
+if TYPE_CHECKING:
+    from audioguide.audio.mastering import MasteredTrack
 
 logger = logging.getLogger(__name__)
 
@@ -69,12 +72,11 @@ class Levels:
     margin_db: float
 
 
-def _mastered(samples: np.ndarray, rate: int, settings: GuideSettings, margin_db: float) -> np.ndarray:
-    """The samples exactly as they go to the encoder: mastered and faded."""
-    from audioguide.audio.mastering import fade, master  # scipy: slow import
+def _mastered(samples: np.ndarray, rate: int, settings: GuideSettings, margin_db: float) -> MasteredTrack:
+    """The samples exactly as they go to the encoder, mastered and faded, rendered block by block."""
+    from audioguide.audio.mastering import master_in_blocks  # scipy: slow import
 
-    mastered, _ = master(samples, rate, _aim(settings), peak_margin_db=margin_db)
-    return fade(mastered, rate, FADE_MS, FADE_MS, copy=mastered is samples)  # master's output is ours to fade
+    return master_in_blocks(samples, rate, _aim(settings), peak_margin_db=margin_db, fade_ms=FADE_MS)
 
 
 def _aim(settings: GuideSettings) -> Loudness:
@@ -89,18 +91,22 @@ def master_to_mp3(samples: np.ndarray, rate: int, settings: GuideSettings, path:
     MP3 encoding raises true peaks by an amount that depends on the content
     (2.5 dB on one click in the seed at 64 kbps), so the file itself is
     measured rather than trusted.
+
+    Only ``samples`` is held whole: each pass masters it block by block
+    straight into the encoder, and the decoded file is measured from disk a
+    chunk at a time; a re-mastering pass starts again from ``samples``.
     """
     from audioguide.audio.mastering import measure_conservative
 
     margin = MP3_PEAK_MARGIN_DB
     for attempt in range(MAX_PEAK_PASSES):
-        encode_mp3(_mastered(samples, rate, settings, margin), rate, path, bitrate_kbps=settings.encoding.bitrate_kbps)
-        decoded, _ = ffmpeg.decode(path, sample_rate=rate)
-        lufs, peak = measure_conservative(decoded, rate)  # one pass: loudness and true peak
+        track = _mastered(samples, rate, settings, margin)
+        encode_mp3(track.blocks(), rate, path, bitrate_kbps=settings.encoding.bitrate_kbps)
+        with ffmpeg.decoded(path, sample_rate=rate) as (decoded, _):
+            lufs, peak = measure_conservative(decoded, rate)  # one pass: loudness and true peak
         excess = peak - settings.loudness.true_peak_dbtp
         if excess <= 0 or attempt == MAX_PEAK_PASSES - 1:
             return Levels(lufs, peak, margin)
-        del decoded  # not held while the next pass masters and encodes
         logger.info("%s: encoded true peak %.2f dBTP; re-mastering with %.2f dB more headroom",
                     path.name, peak, excess + PEAK_STEP_DB)
         margin += excess + PEAK_STEP_DB
@@ -160,7 +166,7 @@ def mastered_samples(job: TrackJob, clips: Sequence[np.ndarray], margin_db: floa
     """
     samples, _ = assembled(job, clips)
     del clips  # the caller's list, if it keeps none, is freed: a long track is not held twice
-    return _mastered(samples, job.rate, job.settings, margin_db)
+    return _mastered(samples, job.rate, job.settings, margin_db).samples()
 
 
 def render_track(job: TrackJob, clips: Sequence[np.ndarray], folder: Path) -> RenderedTrack:

@@ -34,8 +34,7 @@ from pathlib import Path
 
 from mutagen.id3 import CHAP, CTOC, ID3, TIT2, BitPaddedInt, CTOCFlags
 
-from audioguide.audio import ffmpeg
-from audioguide.audio.mp3 import mp3_encoder_args, write_tags
+from audioguide.audio.mp3 import encode_mp3_pcm, write_tags
 from audioguide.audio.pcm import int16_bytes
 from audioguide.errors import AudioguideError
 from audioguide.exporters.joined import (
@@ -63,9 +62,9 @@ MP3_CODEC_DELAY = 576 + 529  # samples: libmp3lame's encoder delay + the MPEG de
 
 
 def _encode_mp3(guide: FinishedGuide, path: Path, passes: Passes, lengths: list[int]) -> None:
-    """The same encoding as the tracks' :func:`~audioguide.audio.mp3.encode_mp3`, streamed."""
-    args = mp3_encoder_args(guide.rate, path, bitrate_kbps=guide.settings.encoding.bitrate_kbps)
-    ffmpeg.stream_to_ffmpeg(args, guide_pcm(guide, passes, int16_bytes, lengths))
+    """The same encoding as the tracks' (:func:`~audioguide.audio.mp3.encode_mp3_pcm`), streamed."""
+    encode_mp3_pcm(guide_pcm(guide, passes, int16_bytes, lengths), guide.rate, path,
+                   bitrate_kbps=guide.settings.encoding.bitrate_kbps)
 
 
 def mp3_chapter_times(marks: Sequence[Chapter], rate: int) -> list[tuple[int, int]]:
