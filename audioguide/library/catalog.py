@@ -96,9 +96,7 @@ def _guide(item: Any, folder: Path, name: str, number: int) -> GuideEntry:
         item = {"source": item}
     if not isinstance(item, dict):
         raise LibraryError(f"{where}: must be a source (file, folder or URL) or a mapping with source:")
-    unknown = sorted(set(item) - set(GUIDE_KEYS))
-    if unknown:
-        raise LibraryError(f"{where}: unknown key '{unknown[0]}' (known: {', '.join(GUIDE_KEYS)})")
+    _refuse_unknown_keys(item, GUIDE_KEYS, where)
     source = item.get("source")
     if not isinstance(source, str) or not source.strip():
         raise LibraryError(f"{where}: source: must be a file or a URL")
@@ -145,9 +143,7 @@ def read_library_file(path: Path) -> Catalog:
         raise LibraryError(f"{name}{line}: invalid YAML: {' '.join(str(getattr(exc, 'problem', exc)).split())}") from None
     if not isinstance(data, dict):
         raise LibraryError(f"{name}: must be a mapping with guides: (a list of sources)")
-    unknown = sorted(set(data) - set(TOP_KEYS))
-    if unknown:
-        raise LibraryError(f"{name}: unknown key '{unknown[0]}' (known: {', '.join(TOP_KEYS)})")
+    _refuse_unknown_keys(data, TOP_KEYS, name)
     guides = data.get("guides")
     if not isinstance(guides, list) or not guides:
         raise LibraryError(f"{name}: guides: must be a list of sources, one at least")
@@ -214,3 +210,10 @@ def read_sources(sources: tuple[str, ...] | list[str]) -> Catalog:
             unique.append(entry)
     base = settings or Catalog(guides=())
     return Catalog(tuple(unique), base.title, base.publisher, base.base_url, base.formats, base.hold)
+
+
+def _refuse_unknown_keys(mapping: dict, known: tuple[str, ...], where: str) -> None:
+    """One line naming the first key of ``mapping`` that is not one of ``known`` (a typo, usually)."""
+    unknown = sorted(set(mapping) - set(known))
+    if unknown:
+        raise LibraryError(f"{where}: unknown key '{unknown[0]}' (known: {', '.join(known)})")
