@@ -37,6 +37,14 @@ Call the clinic if the pain gets worse.
 """
 
 
+# Four chapters of six sentences: a guide long enough to be killed in the middle of its synthesis.
+RECOVERY = "Recovering at Home After a Nerve Block\n\n" + "\n\n".join(
+    f"{title}\n\n" + " ".join(f"{title} advice number {n} is worth reading twice." for n in
+                              ("one", "two", "three", "four", "five", "six"))
+    for title in ("Rest", "Ice", "Movement", "Follow-up")
+)
+
+
 def build(text: str, out: Path, cache: Path, **options) -> object:
     return build_guide(parse_plain_text(text, source="knee.txt"), GuideSettings(),
                        BuildOptions(outdir=out, cache_dir=cache, **options))
@@ -197,12 +205,14 @@ def _children(pid: int) -> list[int]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("how", ["kill", "ctrl-c", "kill-worker"])
-def test_interrupted_build_keeps_old_output_and_resumes(tmp_path, example_article, how):
+def test_interrupted_build_keeps_old_output_and_resumes(tmp_path, how):
     out, cache = tmp_path / "guide", tmp_path / "cache"
     build(ARTICLE, out, cache)
     before = snapshot(out)
     cached = ClipCache(cache).stats().entries
-    proc = _cli("build", str(example_article), "-o", str(out), "-q", "--replace", cache=cache)
+    source = tmp_path / "recovery.txt"  # another guide, of 33 new clips: the build is killed after 8
+    source.write_text(RECOVERY, encoding="utf-8")
+    proc = _cli("build", str(source), "-o", str(out), "-q", "--replace", cache=cache)
     _wait_for_clips(cache, cached + 8, proc)
     if how == "kill":
         proc.kill()  # the parent only, as the OOM killer would
@@ -231,12 +241,15 @@ def test_interrupted_build_keeps_old_output_and_resumes(tmp_path, example_articl
     assert snapshot(out) == before
     made = ClipCache(cache).stats().entries - cached
     assert made >= 8
-    rerun = _cli("build", str(example_article), "-o", str(out), "-q", "--json", "--replace", cache=cache)
+    rerun = _cli("build", str(source), "-o", str(out), "-q", "--json", "--replace", cache=cache)
     stdout, stderr = rerun.communicate(timeout=120)
     assert rerun.returncode == 0, stderr
     report = json.loads(stdout)
-    assert report["clips_reused"] >= made and report["clips_synthesized"] == 60 - report["clips_reused"]
-    assert len(list(out.glob("*.mp3"))) == 11
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    clips = {clip["key"] for track in manifest["tracks"] for clip in track["clips"]}
+    assert len(clips) == 33  # the title, each chapter's announcement and its six sentences
+    assert report["clips_reused"] >= made and report["clips_synthesized"] == 33 - report["clips_reused"]
+    assert len(list(out.glob("*.mp3"))) == 4
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".guide.")] == []
 
 
