@@ -186,7 +186,7 @@ def test_failed_build_keeps_previous_output(article, tmp_path):
     env = {"AUDIOGUIDE_GTTS_URL": f"http://127.0.0.1:{_closed_port()}"}
     result = invoke("build", str(article), "-o", str(out), "-q", "--engine", "gtts", env=env)
     assert result.exit_code == 1
-    assert result.stderr.count("\n") == 1 and "--engine piper" in result.stderr
+    assert result.stderr.count("\n") == 1 and "--voice heart" in result.stderr
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".guide")] == []

@@ -240,7 +240,7 @@ def test_read_timeout_is_retried_then_unavailable(fake, sleeps):
     fake.default = HANG
     fake.hang_s = 1.0
     eng = GTTSEngine(VoiceSettings(engine="gtts"), attempts=2, base_delay=0.0, timeout=(2.0, 0.2))
-    with pytest.raises(EngineUnavailable, match="timed out.*--engine piper"):
+    with pytest.raises(EngineUnavailable, match="timed out.*--voice heart"):
         eng.synthesize("Hello world.")
     assert len(fake.requests) == 2
 
@@ -254,7 +254,7 @@ def test_connection_refused_is_one_clear_error(fake, monkeypatch, sleeps):
     host = url.removeprefix("http://")
     assert message == (
         f"gTTS needs Google's servers and cannot reach {host}: connection refused (is the server running?); "
-        "use the offline engine: --engine piper"
+        "use an offline voice: --voice heart (the default) or --voice joe"
     )
     assert info.value.__cause__ is None and info.value.__suppress_context__
     assert sleeps == []  # no retry when nothing listens
@@ -265,7 +265,7 @@ def test_dns_failure_is_unavailable(monkeypatch, sleeps):
     for var in PROXY_VARS:
         monkeypatch.delenv(var, raising=False)
     eng = engine(tld="invalid")  # translate.google.invalid never resolves (RFC 2606)
-    with pytest.raises(EngineUnavailable, match=r"cannot reach translate\.google\.invalid: host not found \(DNS.*--engine piper"):
+    with pytest.raises(EngineUnavailable, match=r"cannot reach translate\.google\.invalid: host not found \(DNS.*--voice heart"):
         eng.synthesize("Hello world.")
     assert sleeps == []
 

@@ -13,7 +13,7 @@ building and response parsing, and add around it:
   re-sent, never the pieces already received.
 * **No network.** DNS failure, connection refused or a connect timeout raise a
   single :class:`EngineUnavailable` naming the host and the fix
-  (``--engine piper``), with no retry: they do not heal in a second.
+  (``--voice heart``), with no retry: they do not heal in a second.
 * **Speed.** Google offers only "normal" and "slow" (a fixed, strong
   slow-down), so we always ask for normal speed and apply ffmpeg's ``atempo``
   filter for ``rate != 1`` (pitch is kept). ``rate`` must lie in
@@ -59,7 +59,7 @@ ENDPOINT_ENV = "AUDIOGUIDE_GTTS_URL"
 SAMPLE_RATE = 24000  # gTTS serves 24 kHz mono MP3
 MIN_RATE, MAX_RATE = 0.25, 4.0
 _BATCH_PATH = "_/TranslateWebserverUi/data/batchexecute"
-_FIX = "use the offline engine: --engine piper"
+_FIX = "use an offline voice: --voice heart (the default) or --voice joe"
 
 
 def _endpoint_override() -> str | None:
