@@ -215,6 +215,33 @@ def oom_kills(group: Path) -> int:
     return 0
 
 
+# An `audioguide ARGS` child that ends by printing, as the last line of its stderr, its wall time,
+# the largest resident set of it or any of its children, and the CPU time of both (run_build,
+# run_library).
+MEASURED_CLI = (
+    "import json, resource, sys, time\n"
+    "from audioguide.cli import main\n"
+    "t = time.perf_counter()\n"
+    "try:\n"
+    "    main(sys.argv[1:], standalone_mode=False)\n"
+    "finally:\n"
+    "    me = resource.getrusage(resource.RUSAGE_SELF)\n"
+    "    kids = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "    cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime\n"
+    "    print(json.dumps({'wall': time.perf_counter() - t, 'rss_kb': max(me.ru_maxrss, kids.ru_maxrss),\n"
+    "                      'cpu': cpu}), file=sys.stderr)\n"
+)
+
+
+def _measured(report: dict, stderr: str) -> dict:
+    """``report`` with the MEASURED_CLI child's wall time, peak memory (MB) and CPU seconds."""
+    stats = json.loads(stderr.strip().splitlines()[-1])
+    report["wall"] = stats["wall"]
+    report["peak_mb"] = stats["rss_kb"] / 1024
+    report["cpu"] = stats["cpu"]  # CPU seconds of the command and its workers (and ffmpeg)
+    return report
+
+
 def run_build(
     source: Path, outdir: Path, cache: Path, *extra: str, cgroup: Path | None = None, sample_tree: bool = False
 ) -> dict:
@@ -224,22 +251,9 @@ def run_build(
     ``sample_tree``, ``peak_tree_mb`` is the largest PSS sum over the whole
     process tree, sampled every 0.2 s (which costs the build CPU time).
     """
-    code = (
-        "import json, resource, sys, time\n"
-        "from audioguide.cli import main\n"
-        "t = time.perf_counter()\n"
-        "try:\n"
-        "    main(sys.argv[1:], standalone_mode=False)\n"
-        "finally:\n"
-        "    me = resource.getrusage(resource.RUSAGE_SELF)\n"
-        "    kids = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-        "    cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime\n"
-        "    print(json.dumps({'wall': time.perf_counter() - t, 'rss_kb': max(me.ru_maxrss, kids.ru_maxrss),\n"
-        "                      'cpu': cpu}), file=sys.stderr)\n"
-    )
     args = ["build", str(source), "-o", str(outdir), "--cache-dir", str(cache), "--json", "-q", *extra]
     join = (lambda: (cgroup / "cgroup.procs").write_text(str(os.getpid()))) if cgroup else None
-    child = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    child = subprocess.Popen([sys.executable, "-c", MEASURED_CLI, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True, preexec_fn=join)
     tree_peak = 0
     stop = threading.Event()
@@ -258,11 +272,7 @@ def run_build(
         sampler.join()
     if child.returncode != 0:
         raise SystemExit(f"build failed: {stderr.strip()}")
-    report = json.loads(stdout)
-    stats = json.loads(stderr.strip().splitlines()[-1])
-    report["wall"] = stats["wall"]
-    report["peak_mb"] = stats["rss_kb"] / 1024
-    report["cpu"] = stats["cpu"]  # CPU seconds of the build and its workers (and ffmpeg)
+    report = _measured(json.loads(stdout), stderr)
     report["peak_tree_mb"] = tree_peak / 1024
     return report
 
@@ -328,30 +338,12 @@ def edited_copy(source: Path, folder: Path) -> Path:
 
 def run_library(sources: Path, site: Path, cache: Path, *extra: str) -> dict:
     """One `audioguide library` in a child process: its report, wall time and peak memory (largest process)."""
-    code = (
-        "import json, resource, sys, time\n"
-        "from audioguide.cli import main\n"
-        "t = time.perf_counter()\n"
-        "try:\n"
-        "    main(sys.argv[1:], standalone_mode=False)\n"
-        "finally:\n"
-        "    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-        "    cpu = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)"
-        " for f in ('ru_utime', 'ru_stime'))\n"
-        "    print(json.dumps({'wall': time.perf_counter() - t, 'rss_kb': max(own, kids), 'cpu': cpu}), file=sys.stderr)\n"
-    )
     args = ["library", str(sources), "-o", str(site), "--cache-dir", str(cache), "--json", "-q",
             "--base-url", "https://clinic.example/audio/", *extra]
-    child = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    child = subprocess.run([sys.executable, "-c", MEASURED_CLI, *args], capture_output=True, text=True)
     if child.returncode != 0:
         raise SystemExit(f"library build failed: {child.stderr.strip()}")
-    report = json.loads(child.stdout)
-    stats = json.loads(child.stderr.strip().splitlines()[-1])
-    report["wall"] = stats["wall"]
-    report["cpu"] = stats["cpu"]
-    report["peak_mb"] = stats["rss_kb"] / 1024
-    return report
+    return _measured(json.loads(child.stdout), child.stderr)
 
 
 def library_benchmark(count: int, as_json: bool) -> None:
