@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.server
 import socket
-import threading
 import time
 
 import pytest
@@ -13,6 +12,7 @@ from audioguide.errors import EngineUnavailable, SourceError
 from audioguide.model.settings import VoiceSettings
 from audioguide.sources.load import fetch_url, load_source
 from audioguide.synth.engines.gtts import ENDPOINT_ENV, GTTSEngine
+from local_http import serving
 from cli_helpers import invoke
 from test_cli_errors import assert_one_line_error
 
@@ -54,25 +54,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
     do_POST = do_GET
 
 
-class Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-
-    def handle_error(self, request, client_address) -> None:
-        """A client that gave up (the fetcher's deadline) is expected: no traceback on stderr."""
-        import sys
-
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
 @pytest.fixture(scope="module")
 def server():
-    httpd = Server(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield httpd.server_address[1]
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(Handler) as port:
+        yield port
 
 
 @pytest.fixture(autouse=True)

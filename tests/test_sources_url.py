@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.server
 import socket
-import threading
 import time
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import yaml
 from audioguide.errors import SourceError
 from audioguide.sources.plain import parse_text
 from audioguide.sources.load import USER_AGENT, fetch_url, is_url, load_source
+from local_http import serving
 from cli_helpers import invoke as run
 
 DATA = Path(__file__).parent / "data"
@@ -68,26 +68,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._send(404, b"<h1>Not Found</h1>", "text/html")
 
 
-class Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False  # the slow handler may still be sleeping when the test ends
-
-    def handle_error(self, request, client_address) -> None:
-        """A client that gave up (the fetcher's deadline) is expected: no traceback on stderr."""
-        import sys
-
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
 @pytest.fixture(scope="module")
 def server():
-    httpd = Server(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(Handler) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def one_line_error(exc: pytest.ExceptionInfo, url: str, *needles: str) -> None:
