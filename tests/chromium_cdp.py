@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -78,6 +79,7 @@ class Browser:
         self.process = subprocess.Popen(
             [binary, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its helpers (renderer, crashpad) form one group, ended together
         )
         try:
             port = self._wait_port(profile / "DevToolsActivePort", timeout)
@@ -187,7 +189,22 @@ class Browser:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=5)
-        self._profile.cleanup()
+        # Chromium's helper processes can outlive the browser process and still write into the
+        # profile (a teardown once failed with "Directory not empty"): end the group, then remove
+        # the profile once nothing is writing to it.
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        deadline = time.monotonic() + 5
+        while True:
+            try:
+                self._profile.cleanup()
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
 
     def __enter__(self) -> Self:
         return self
