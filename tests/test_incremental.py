@@ -182,10 +182,20 @@ def test_an_unknown_start_method_is_one_line(tmp_path, monkeypatch):
         build(ARTICLE, tmp_path / "guide", tmp_path / "cache", jobs=2)
 
 
+def _default_ctrl_c() -> None:
+    """In the child before exec: Ctrl-C as in a terminal, whatever the test runner inherited.
+
+    A shell that starts a job in the background without job control sets SIGINT
+    to "ignored", children inherit it, and Python then keeps it ignored: a
+    suite started that way would see the Ctrl-C case build to the end.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _cli(*args: str, cache: Path) -> subprocess.Popen:
     env = {**os.environ, "AUDIOGUIDE_CACHE_DIR": str(cache)}
     return subprocess.Popen([sys.executable, "-m", "audioguide.cli", *args], env=env, start_new_session=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            preexec_fn=_default_ctrl_c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def _wait_for_clips(cache: Path, count: int, proc: subprocess.Popen, timeout: float = 60) -> None:
