@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -29,4 +30,7 @@ def piper_engine():
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path_factory, monkeypatch):
     """Never touch the user's real clip cache from tests; one cache per session."""
-    monkeypatch.setenv("AUDIOGUIDE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "clip-cache"))
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # pytest -n: the workers share one cache (it takes concurrent writers)
+        base = base.parent
+    monkeypatch.setenv("AUDIOGUIDE_CACHE_DIR", str(base / "clip-cache"))
