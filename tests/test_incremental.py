@@ -78,6 +78,37 @@ def test_no_change_rebuild_is_a_no_op(built):
     assert {p.name: p.stat().st_ino for p in out.glob("*.mp3")} == inodes
 
 
+LOADED_MODULES = (
+    "import json, sys\n"
+    "from audioguide.cli import main\n"
+    "try:\n"
+    "    main(sys.argv[1:], standalone_mode=False)\n"
+    "finally:\n"
+    "    print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
+)
+
+
+def test_no_change_rebuild_loads_no_audio_code(tmp_path):
+    """A no-change rebuild plans and keeps every file: it never loads numpy or the rendering stack.
+
+    Those imports were a third of a no-change rebuild's time (scripts/bench, c).
+    """
+    source, out = tmp_path / "knee.txt", tmp_path / "guide"
+    source.write_text(ARTICLE, encoding="utf-8")
+    env = {**os.environ, "AUDIOGUIDE_CACHE_DIR": str(tmp_path / "cache")}
+    command = [sys.executable, "-c", LOADED_MODULES, "build", str(source), "-o", str(out), "-q", "--json"]
+    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr
+    assert "numpy" in json.loads(first.stderr.splitlines()[-1])  # a build with work to do does load it
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["rebuilt"] == []
+    loaded = set(json.loads(again.stderr.splitlines()[-1]))
+    heavy = {"numpy", "scipy", "onnxruntime", "audioguide.audio.render", "audioguide.audio.mastering",
+             "audioguide.audio.assemble", "audioguide.audio.pcm"}
+    assert loaded & heavy == set()
+
+
 def test_one_paragraph_edit_touches_one_track(built):
     out, cache, first = built
     before = snapshot(out)

@@ -24,6 +24,7 @@ from audioguide.audio.mp3 import (
     encode_mp3,
     write_tags,
 )
+from audioguide.audio.jobs import TrackJob
 from audioguide.hashing import sha256_file
 from audioguide.model.settings import GuideSettings, Loudness
 from audioguide.model.tags import TrackTags
@@ -34,20 +35,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 FADE_MS = 10.0
-
-
-@dataclass(frozen=True)
-class TrackJob:
-    """Everything needed to render one track file."""
-
-    file: str
-    keys: tuple[str, ...]
-    texts: tuple[str, ...]      # speech text of each clip (to re-make one lost from the cache)
-    pauses_ms: tuple[int, ...]  # pause after each clip
-    tags: TrackTags
-    settings: GuideSettings
-    rate: int
-    voices: tuple[str, ...] = ()  # the voice of each clip, when the guide has several (levels matched)
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,9 @@ import time
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Literal
+from typing import TYPE_CHECKING, Callable, Literal
 
 from audioguide import __version__
-from audioguide.audio.render import RenderedTrack
 from audioguide.build import scheduler
 from audioguide.build.guide import ClipSource, finished_guide, guide_voices, opening_samples
 from audioguide.build.output_folder import OutputFolder, checkpoint, link_or_copy
@@ -48,6 +47,9 @@ from audioguide.synth.cache import ClipCache, default_cache_dir
 from audioguide.synth.engines import create_engine
 from audioguide.synth.engines.registry import resolve_voice
 from audioguide.text import folder_slug
+
+if TYPE_CHECKING:
+    from audioguide.audio.render import RenderedTrack
 
 logger = logging.getLogger(__name__)
 

@@ -11,12 +11,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-import numpy as np
-
-from audioguide.audio.assemble import join_clips
-from audioguide.audio.render import TrackJob, mastered_samples
+from audioguide.audio.jobs import TrackJob
 from audioguide.errors import AudioguideError
 from audioguide.model.guide import FinishedGuide, FinishedTrack, GuideInfo
 from audioguide.model.manifest import Manifest, TrackRecord, load_manifest
@@ -25,7 +22,10 @@ from audioguide.model.tags import TrackTags
 from audioguide.synth.cache import ClipCache, default_cache_dir
 from audioguide.synth.engines import Engine, create_engine
 from audioguide.synth.engines.registry import resolve_voice, voice_label
-from audioguide.audio.resample import resample
+
+if TYPE_CHECKING:  # the audio stack loads only when samples are made: a no-change rebuild never needs it
+    import numpy as np
+
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +113,8 @@ class ClipSource:
     def clips(self, keys: Sequence[str], texts: Sequence[str], rate: int,
               voices: Sequence[str] = ()) -> list[np.ndarray]:
         """The clips' samples at ``rate`` (a voice of another rate is resampled to it)."""
+        from audioguide.audio.resample import resample
+
         out: list[np.ndarray] = []
         for key, text, voice in zip(keys, texts, voices or ("",) * len(keys)):
             audio = self.cache.get(key)
@@ -140,6 +142,8 @@ class CachedTrackAudio:
     jobs: dict[str, TrackJob] = field(default_factory=dict)  # by file name
 
     def __call__(self, record: TrackRecord, extra_margin_db: float = 0.0) -> np.ndarray:
+        from audioguide.audio.render import mastered_samples
+
         job = self.jobs[record.file]
         clips = self.source.clips(job.keys, job.texts, job.rate, job.voices)
         return mastered_samples(job, clips, record.peak_margin_db + extra_margin_db)
@@ -150,6 +154,8 @@ def opening_samples(source: ClipSource, keys: Sequence[str], texts: Sequence[str
     """The hold programme's opening line: its sentences with sentence pauses, faded; None if empty."""
     if not keys:
         return None
+    from audioguide.audio.assemble import join_clips
+
     clips = source.clips(keys, texts, rate, voices)
     return join_clips(clips, rate, pause_ms=settings.pauses.sentence_ms, fade_ms=FADE_MS)
 

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from audioguide import __version__
-from audioguide.audio.render import TrackJob
+from audioguide.audio.jobs import TrackJob
 from audioguide.exporters.registry import (
     DEFAULT_FORMATS,
     FORMAT_REVISION,

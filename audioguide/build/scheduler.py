@@ -32,14 +32,17 @@ from concurrent.futures import (
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
-from audioguide.audio.render import RenderedTrack, TrackJob, render_track
+from audioguide.audio.jobs import TrackJob
 from audioguide.build.guide import ClipSource
 from audioguide.build.plan import ClipJob
 from audioguide.errors import AudioguideError
 from audioguide.exporters.registry import EXPORT_AFTER, EXPORT_WEIGHT, exporter
 from audioguide.model.guide import ExportResult, FinishedGuide
+
+if TYPE_CHECKING:  # the audio stack loads when there is work (run), so a no-change rebuild never loads it
+    from audioguide.audio.render import RenderedTrack
 
 logger = logging.getLogger(__name__)
 
@@ -144,6 +147,8 @@ def _synthesize(source: ClipSource, job: ClipJob) -> float:
 
 
 def _render(source: ClipSource, job: TrackJob, folder: Path) -> RenderedTrack:
+    from audioguide.audio.render import render_track
+
     return render_track(job, source.clips(job.keys, job.texts, job.rate, job.voices), folder)
 
 
@@ -163,11 +168,13 @@ def _track_task(job: TrackJob, folder: str) -> RenderedTrack:
 
 
 def _import_mastering() -> None:
-    """Import the mastering stack (scipy.signal: ~0.6 s) in this process.
+    """Import the rendering and mastering stack (numpy, scipy.signal: ~0.6 s) in this process.
 
     Called before workers are forked, so that they inherit it rather than
     each import it again, or while a worker synthesizes, so that it overlaps.
+    Nothing imports it before there is work: a no-change rebuild never does.
     """
+    importlib.import_module("audioguide.audio.render")
     importlib.import_module("audioguide.audio.mastering")
 
 

@@ -32,7 +32,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from audioguide.audio.pcm import from_int16, int16_bytes
 from audioguide.synth.engines.base import Audio
 from audioguide.errors import AudioguideError
 
@@ -91,6 +90,8 @@ def _key_bytes(key: str) -> bytes:
 
 def encode_entry(audio: Audio, key: str) -> bytes:
     """The cache entry for ``audio`` stored under ``key``."""
+    from audioguide.audio.pcm import int16_bytes
+
     pcm = int16_bytes(audio.samples)
     count, kb = len(pcm) // 2, _key_bytes(key)
     return _HEADER.pack(_MAGIC, audio.sample_rate, count, kb, _digest(audio.sample_rate, count, kb, pcm)) + pcm
@@ -106,6 +107,8 @@ def decode_entry(data: bytes, key: str) -> Audio | None:
         return None
     if _digest(rate, count, stored_key, payload) != digest:
         return None
+    from audioguide.audio.pcm import from_int16
+
     samples = from_int16(payload)
     return Audio(samples=samples, sample_rate=rate)
 

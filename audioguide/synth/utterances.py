@@ -19,11 +19,10 @@ Engines call :func:`utterances` and :func:`join`; nothing else here knows an eng
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-import numpy as np
-
-from audioguide.audio.assemble import silence, speech_bounds
+if TYPE_CHECKING:  # imported by join(): an engine's identity (its cache keys) needs only the constants
+    import numpy as np
 
 MIN_WHOLE_WORDS = 40    # the policy: no engine splits a sentence this short
 MAX_WORDS = 80          # the default: a sentence this long is still one utterance
@@ -81,6 +80,10 @@ def join(parts: Sequence[np.ndarray], rate: int) -> np.ndarray:
 
     The outer edges keep the engine's own silence (assembly trims those).
     """
+    import numpy as np
+
+    from audioguide.audio.assemble import silence, speech_bounds
+
     parts = [np.asarray(p, dtype=np.float32) for p in parts if len(p)]
     if len(parts) <= 1:
         return parts[0] if parts else np.zeros(0, np.float32)

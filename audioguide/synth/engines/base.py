@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-import numpy as np
+if TYPE_CHECKING:  # planning a build must not load numpy (a no-change rebuild never does)
+    import numpy as np
 
 from audioguide.model.settings import VoiceSettings
 

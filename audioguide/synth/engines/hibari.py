@@ -28,8 +28,6 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
-
 from audioguide.errors import EngineError, EngineUnavailable
 from audioguide.model.settings import VoiceSettings
 from audioguide.synth.engines.base import Audio, Engine, VoiceInfo
@@ -98,9 +96,12 @@ def _versions() -> dict[str, str]:
     from importlib.metadata import version
 
     # hibari.dsp uses scipy.fft when it can be imported, numpy's FFT otherwise (not bit-identical)
-    fft = "scipy" if importlib.util.find_spec("scipy") and importlib.util.find_spec("scipy.fft") else "numpy"
+    # (looked up on disk: find_spec("scipy.fft") would import scipy, and with it numpy)
+    spec = importlib.util.find_spec("scipy")
+    places = (spec.submodule_search_locations or []) if spec else []
+    fft = "scipy" if any((Path(place) / "fft" / "__init__.py").is_file() for place in places) else "numpy"
     return {"hibari": version("hibari-tts"), "onnxruntime": version("onnxruntime"),
-            "numpy": np.__version__, "fft": fft}
+            "numpy": version("numpy"), "fft": fft}
 
 
 @lru_cache(maxsize=8)
@@ -284,6 +285,8 @@ class HibariEngine(Engine):
         return [p for p in (g2p(piece) for piece in utterances(text)) if p]
 
     def synthesize(self, text: str) -> Audio:
+        import numpy as np
+
         tts = self._load()
         rng = np.random.default_rng(SEED)  # fresh per clip: a clip depends on its text only
         parts = [tts.from_ids(tts.ids(phonemes), self.speed, rng) for phonemes in self.utterances(text)]
