@@ -20,6 +20,9 @@ wall times, with the machine's load average: on a shared machine others' work
 stretches wall times (stock Piper's two threads most), CPU time much less.
 Each measurement runs in a fresh process (a, a1 too), so no figure inherits
 another's memory (Linux keeps a process's peak RSS across fork and exec).
+The package is byte-compiled first, as ``pip install`` leaves it: with
+``PYTHONDONTWRITEBYTECODE`` set (as on the CI machine) an editable checkout
+would otherwise compile every module in every measured process (~0.1 s each).
 Peak memory is the largest resident set of that process or of any of its
 workers. The whole tree's memory (PSS) is sampled in one more cold build,
 not in (b): reading /proc/PID/smaps_rollup every 0.2 s costs ~17 % of a core,
@@ -572,6 +575,13 @@ def long_track_benchmark(minutes: float, as_json: bool) -> None:
           f"{figures['render_s']} s ({figures['cpu_s']} s CPU with ffmpeg), peak memory {figures['peak_rss_mb']} MB")
 
 
+def _byte_compile() -> None:
+    """The package's modules compiled to __pycache__, as an installed package has them (see the docstring)."""
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "audioguide"), quiet=1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("source", nargs="?", type=Path, default=ROOT / "examples" / "article.txt")
@@ -609,6 +619,7 @@ def main() -> None:
                           "cpu": usage.ru_utime + usage.ru_stime}))
         return
     voice = ("--voice", args.voice) if args.voice else ()
+    _byte_compile()
     if args.book:
         book_benchmark(args.json, voice)
         return

@@ -80,6 +80,8 @@ def guide(built):
         samples = finished.samples(track)
         assert abs(decoded.size - samples.size) < 2 * 1152 + 1105  # LAME delay and padding
         assert track.tags.title == track.record.title
+    again = open_guide(str(out), cache_dir=str(cache_dir))  # paths as a script gives them, in strings
+    assert again.folder == out and [t.path for t in again.tracks] == [t.path for t in finished.tracks]
     return finished
 
 

@@ -187,13 +187,14 @@ def finished_guide(folder: Path, manifest: Manifest, settings: GuideSettings, so
                          audio=CachedTrackAudio(source, jobs), opening=opening)
 
 
-def open_guide(outdir: Path, *, cache_dir: Path | None = None) -> FinishedGuide:
+def open_guide(outdir: Path | str, *, cache_dir: Path | str | None = None) -> FinishedGuide:
     """The finished guide in ``outdir``: its manifest's tracks, tags and mastered samples.
 
     The samples are made again from the clip cache (``cache_dir``, default the
     user cache), exactly as the build made them; this is how tests and tools
     read a built guide without re-planning it.
     """
+    outdir = Path(outdir)  # a str from a script works too
     manifest = load_manifest(outdir)
     if manifest is None:
         raise AudioguideError(f"{outdir}: no audioguide manifest.json here (build the guide first)")
