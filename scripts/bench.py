@@ -490,6 +490,93 @@ def stages_benchmark(as_json: bool) -> None:
         print(f"{name:<34} {value:8.3f} s")
 
 
+# --floors: each fixed cost of a build, measured alone in a fresh process on a guide just built.
+_FLOOR_PRELUDE = (
+    "import json, resource, sys, time\n"
+    "from pathlib import Path\n"
+    "GUIDE, CACHE = Path(sys.argv[1]), Path(sys.argv[2])\n"
+    "def cpu():\n"
+    "    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime\n"
+    "START = [time.perf_counter(), cpu()]\n"
+    "def begin():\n"
+    "    START[:] = [time.perf_counter(), cpu()]\n"
+)
+_FLOOR_END = "\nprint(json.dumps({'wall': time.perf_counter() - START[0], 'cpu': cpu() - START[1]}))\n"
+_OPEN = "from audioguide.build import open_guide\ng = open_guide(GUIDE, cache_dir=CACHE)\n"
+FLOOR_STEPS = {
+    # scipy.signal (through pyloudnorm and our mastering): every process that masters imports it once
+    "import_mastering": "import audioguide.audio.mastering",
+    # what a synthesis worker does before its first clip, and one short clip
+    "voice_load_and_one_clip": "from audioguide.model.settings import VoiceSettings\n"
+                               "from audioguide.synth.engines import create_engine\n"
+                               "create_engine(VoiceSettings()).synthesize('Rest helps.')",
+    # every track assembled and mastered from its cached clips (as the build does, without encoding)
+    "master_every_track": "import audioguide.audio.mastering\n" + _OPEN + "begin()\n"
+                          "[g.samples(t) for t in g.tracks]",
+    # LAME (ffmpeg) encoding every track's mastered samples at the guide's bit rate
+    "encode_every_track": "import tempfile\nfrom audioguide.audio.mp3 import encode_mp3\n" + _OPEN +
+                          "samples = [g.samples(t) for t in g.tracks]\nfolder = Path(tempfile.mkdtemp())\n"
+                          "begin()\nfor i, s in enumerate(samples):\n"
+                          "    encode_mp3(s, g.rate, folder / f'{i}.mp3', bitrate_kbps=g.settings.encoding.bitrate_kbps)",
+    # the render's check of each finished file: decode the MP3, measure loudness and true peak
+    "check_every_mp3": "from audioguide.audio import ffmpeg\nfrom audioguide.audio.mastering import measure_conservative\n"
+                       + _OPEN + "begin()\nfor t in g.tracks:\n"
+                       "    with ffmpeg.decoded(t.path, sample_rate=g.rate) as (decoded, _):\n"
+                       "        measure_conservative(decoded, g.rate)",
+}
+
+
+def floors_benchmark(source: Path, as_json: bool) -> None:
+    """Why (b) and (d) cannot reach their targets here: the build's fixed costs, one at a time.
+
+    A cold build must at least synthesize (a2), import the mastering stack
+    and load the voice once, master, encode and check every track; spread
+    perfectly over the cores, that CPU time is the least wall time any cold
+    build can take. A one-paragraph edit must at least import the mastering
+    stack before it renders the edited track (while a worker loads the
+    voice), then master, encode and check that track.
+    """
+    cpus = len(os.sched_getaffinity(0))
+    with tempfile.TemporaryDirectory(prefix="audioguide-bench-") as tmp:
+        work = Path(tmp)
+        a_seconds, _, _ = raw_in_child(source)
+        h_seconds, _, _ = raw_in_child(source, hibari=True)
+        a2_seconds, _, _ = raw_in_child(source, ours=True)
+        b = run_build(source, work / "out", work / "cache")
+        steps = {}
+        for name, code in FLOOR_STEPS.items():
+            child = subprocess.run([sys.executable, "-c", _FLOOR_PRELUDE + code + _FLOOR_END, str(work / "out"),
+                                    str(work / "cache")], capture_output=True, text=True, cwd=tmp)
+            if child.returncode != 0:
+                raise SystemExit(f"{name} failed: {child.stderr.strip()[-400:]}")
+            steps[name] = json.loads(child.stdout.splitlines()[-1])
+    tracks = len(b["rebuilt"])
+    render = sum(steps[k]["cpu"] for k in ("master_every_track", "encode_every_track", "check_every_mp3"))
+    # lower bounds: the voice loads and the mastering stack imports once (forked workers inherit them)
+    cold_floor = (a2_seconds + steps["import_mastering"]["cpu"] + steps["voice_load_and_one_clip"]["cpu"]
+                  + render) / cpus
+    # the process that renders the edited track must import the mastering stack first
+    edit_floor = steps["import_mastering"]["wall"]
+    edit_estimate = max(edit_floor, steps["voice_load_and_one_clip"]["wall"]) + render / tracks
+    figures = {
+        "cpus": cpus, "tracks": tracks, "a_raw_synthesis_s": round(a_seconds, 2), "h_raw_hibari_s": round(h_seconds, 2),
+        "a2_engine_synthesis_one_thread_s": round(a2_seconds, 2), "b_cold_build_s": round(b["wall"], 2),
+        "b_cold_build_cpu_s": round(b["cpu"], 2),
+        **{f"{name}_{k}_s": round(v, 3) for name, step in steps.items() for k, v in step.items()},
+        "cold_build_floor_s": round(cold_floor, 2),
+        "targets_b_s": {"0.35 a": round(0.35 * a_seconds, 2), "1.5 h": round(1.5 * h_seconds, 2)},
+        "one_paragraph_edit_floor_s": round(edit_floor, 2),
+        "one_paragraph_edit_estimate_s": round(edit_estimate, 2),  # + the voice (in parallel) + one track
+        "target_d_s": {"0.05 a": round(0.05 * a_seconds, 2)},
+    }
+    if as_json:
+        print(json.dumps(figures, indent=2))
+        return
+    for name, value in figures.items():
+        print(f"{name:<36} {value}")
+
+
 LONG_TRACK_SENTENCES = (
     "Interventional pain management uses procedures to treat the source of pain.",
     "Most patients go home the same day, and many return to work within a week.",
@@ -600,6 +687,9 @@ def main() -> None:
     parser.add_argument("--library", type=int, nargs="?", const=50, metavar="N",
                         help="instead: a library of N generated articles (default 50): cold build, no-change "
                              "rebuild, rebuild after editing one article")
+    parser.add_argument("--floors", action="store_true",
+                        help="instead: the build's fixed costs one at a time (mastering import, voice load, "
+                             "mastering, LAME, the MP3 check) and the least time a cold build and an edit can take")
     parser.add_argument("--verify", action="store_true",
                         help="instead: only (b) a cold build and (f) verify of it")
     parser.add_argument("--raw", type=int, metavar="THREADS", help=argparse.SUPPRESS)  # (a) in a child process
@@ -625,6 +715,9 @@ def main() -> None:
         return
     if args.stages:
         stages_benchmark(args.json)
+        return
+    if args.floors:
+        floors_benchmark(source, args.json)
         return
     if args.long_track is not None:
         long_track_benchmark(args.long_track, args.json)
