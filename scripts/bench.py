@@ -524,6 +524,17 @@ FLOOR_STEPS = {
                        + _OPEN + "begin()\nfor t in g.tracks:\n"
                        "    with ffmpeg.decoded(t.path, sample_rate=g.rate) as (decoded, _):\n"
                        "        measure_conservative(decoded, g.rate)",
+    # verify's least cost: Whisper's encoder on every 30 s window the guide's speech fills (no decoding)
+    "whisper_encoder_every_window": "import numpy as np\nfrom audioguide.audio import ffmpeg\n"
+                                    "from audioguide.verify.asr import RATE, Recognizer\n"
+                                    "from audioguide.verify.windows import pack\n" + _OPEN +
+                                    "packed = pack([ffmpeg.decode(t.path, sample_rate=RATE)[0] for t in g.tracks], RATE)\n"
+                                    "model = Recognizer().model\n"
+                                    "feats = [model.feature_extractor(packed.audio[int(a * RATE):int(b * RATE)])[:, :3000]"
+                                    " for a, b in packed.windows]\n"
+                                    "feats = [np.pad(f, ((0, 0), (0, 3000 - f.shape[1]))) for f in feats]\n"
+                                    "model.encode(feats[0])\nbegin()\nfor f in feats:\n    model.encode(f)\n"
+                                    "print('windows', len(feats))",
 }
 
 
@@ -545,13 +556,21 @@ def floors_benchmark(source: Path, as_json: bool) -> None:
         a2_seconds, _, _ = raw_in_child(source, ours=True)
         b = run_build(source, work / "out", work / "cache")
         steps = {}
+        import importlib.util
+
         for name, code in FLOOR_STEPS.items():
+            if name.startswith("whisper") and importlib.util.find_spec("faster_whisper") is None:
+                continue  # without the verify extra
             child = subprocess.run([sys.executable, "-c", _FLOOR_PRELUDE + code + _FLOOR_END, str(work / "out"),
                                     str(work / "cache")], capture_output=True, text=True, cwd=tmp)
             if child.returncode != 0:
                 raise SystemExit(f"{name} failed: {child.stderr.strip()[-400:]}")
-            steps[name] = json.loads(child.stdout.splitlines()[-1])
+            lines = child.stdout.splitlines()
+            steps[name] = json.loads(lines[-1])
+            if name == "whisper_encoder_every_window":
+                steps[name]["windows"] = int(lines[-2].split()[-1])
     tracks = len(b["rebuilt"])
+    steps.setdefault("whisper_encoder_every_window", {})
     render = sum(steps[k]["cpu"] for k in ("master_every_track", "encode_every_track", "check_every_mp3"))
     # lower bounds: the voice loads and the mastering stack imports once (forked workers inherit them)
     cold_floor = (a2_seconds + steps["import_mastering"]["cpu"] + steps["voice_load_and_one_clip"]["cpu"]
@@ -563,12 +582,15 @@ def floors_benchmark(source: Path, as_json: bool) -> None:
         "cpus": cpus, "tracks": tracks, "a_raw_synthesis_s": round(a_seconds, 2), "h_raw_hibari_s": round(h_seconds, 2),
         "a2_engine_synthesis_one_thread_s": round(a2_seconds, 2), "b_cold_build_s": round(b["wall"], 2),
         "b_cold_build_cpu_s": round(b["cpu"], 2),
-        **{f"{name}_{k}_s": round(v, 3) for name, step in steps.items() for k, v in step.items()},
+        **{f"{name}_{k}" + ("" if k == "windows" else "_s"): round(v, 3)
+           for name, step in steps.items() for k, v in step.items()},
         "cold_build_floor_s": round(cold_floor, 2),
         "targets_b_s": {"0.35 a": round(0.35 * a_seconds, 2), "1.5 h": round(1.5 * h_seconds, 2)},
         "one_paragraph_edit_floor_s": round(edit_floor, 2),
         "one_paragraph_edit_estimate_s": round(edit_estimate, 2),  # + the voice (in parallel) + one track
         "target_d_s": {"0.05 a": round(0.05 * a_seconds, 2)},
+        "verify_floor_s": round(steps["whisper_encoder_every_window"].get("wall", float("nan")), 2),  # the encoder alone
+        "target_f_s": {"0.1 b": round(0.1 * b["wall"], 2)},
     }
     if as_json:
         print(json.dumps(figures, indent=2))
