@@ -59,6 +59,8 @@ class Alignment:
     mismatches: list[Mismatch] = field(default_factory=list)
     spans: list[tuple[float | None, float | None]] = field(default_factory=list)
     # per clip: the end of the last word matched before it and the start of the first matched after it
+    heard_at: list[tuple[float | None, float | None]] = field(default_factory=list)
+    # per clip: the start of its own first matched word and the end of its last (None: none matched)
 
     @property
     def total_words(self) -> int:
@@ -72,8 +74,11 @@ class Alignment:
         return self.words[clip] >= MIN_SENTENCE_WORDS and self.errors[clip] >= SENTENCE_ERROR_SHARE * self.words[clip]
 
 
-def align(clips: Sequence[Sequence[str]], heard: Sequence[HeardToken]) -> Alignment:
-    """Align every clip's reference words with the heard tokens (see the module docstring)."""
+def align(clips: Sequence[Sequence[str]], heard: Sequence[HeardToken], origin: float = 0.0) -> Alignment:
+    """Align every clip's reference words with the heard tokens (see the module docstring).
+
+    Words missing before anything was matched are placed at ``origin`` (where the audio begins).
+    """
     ref: list[str] = []
     owner: list[int] = []
     for index, words in enumerate(clips):
@@ -117,8 +122,13 @@ def align(clips: Sequence[Sequence[str]], heard: Sequence[HeardToken]) -> Alignm
     for clip in range(len(clips)):
         if clip in first_of:
             result.spans.append((before[first_of[clip]], after[last_of[clip]]))
+            own = range(first_of[clip], last_of[clip] + 1)
+            starts = [matched_start[i] for i in own if matched_start[i] is not None]
+            ends = [matched_end[i] for i in own if matched_end[i] is not None]
+            result.heard_at.append((starts[0], ends[-1]) if starts else (None, None))
         else:
             result.spans.append((None, None))
+            result.heard_at.append((None, None))
 
     for i1, i2, j1, j2 in runs:
         tokens = list(heard[j1:j2])
@@ -146,7 +156,8 @@ def align(clips: Sequence[Sequence[str]], heard: Sequence[HeardToken]) -> Alignm
                 time = got[0].start
             else:
                 index = next((k for k in range(i1, i2) if owner[k] == clip), i1)
-                time = (before[index] if index < len(before) else last_end) or 0.0
+                anchor = before[index] if index < len(before) else last_end
+                time = anchor if anchor is not None else origin
             mismatch = Mismatch(clip=clip, time_s=round(time, 2), expected=expected, heard=got)
             result.mismatches.append(mismatch)
             result.errors[clip] += mismatch.errors

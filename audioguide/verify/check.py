@@ -8,8 +8,9 @@
    WER and every mismatch with its time (:mod:`audioguide.verify.align`).
 3. A clip with a critical mismatch (a number, unit, dosing word, negation, a
    lexicon word, or a sentence mostly not heard) is cut out of the track on
-   its own, between its matched neighbours, and recognized again with a
-   wider beam. If a critical mismatch remains, the clip's text is scored
+   its own, where the manifest puts it (moved by as much as the audio of the
+   clips heard well around it has moved, out to its pauses: see
+   :meth:`_Track.recheck_span`), and recognized again with a wider beam. If a critical mismatch remains, the clip's text is scored
    against that audio (:meth:`Recognizer.score`, the decoder's log-probability
    of the text) beside what was heard: within ``FITS_MARGIN`` nats, the audio
    fits the text and the doubt is the recognizer's. Only what survives both is
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import statistics
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -40,11 +42,13 @@ from audioguide.speech import Lexicon, build_lexicon
 from audioguide.verify.align import Alignment, HeardToken, align
 from audioguide.verify.asr import RATE, Recognizer, Word, check_available
 from audioguide.verify.text import CRITICAL, HeardText, categories, lexicon_words, tokens
-from audioguide.verify.windows import MAX_WINDOW_S, pack, split_long
+from audioguide.verify.windows import MAX_WINDOW_S, pack, speech_spans, split_long
 
 DEFAULT_MAX_WER = 0.10
 RECHECK_BEAM = 5
 RECHECK_PAD_S = 0.15
+MIN_RECHECK_S = 0.1       # a re-check span shorter than this holds nothing to recognize
+DRIFT_CLIPS = 3          # clips heard well on each side that say where a re-checked clip is
 # A re-checked clip whose text scores within this many nats of what the recognizer heard
 # fits the audio: the recognizer's own doubt, not the guide's (see the module docstring). On the
 # example, "Long-term" heard as "One term" scored 3.2 nats below it; "Short-term" or an added
@@ -188,6 +192,7 @@ class _Track:
         self.alignment: Alignment | None = None
         self.recheck: dict[int, Alignment] = {}
         self.fits: dict[int, bool] = {}
+        self.stretches: list[tuple[float, float]] | None = None  # speech between pauses, for re-checks
 
     def critical_clips(self, alignment: Alignment | None = None, only: int | None = None) -> list[int]:
         alignment = alignment or self.alignment
@@ -202,16 +207,60 @@ class _Track:
             found.add(only)
         return sorted(found)
 
+    def drift(self, clip: int, step: int) -> float | None:
+        """How far the audio has moved from the manifest's times beside ``clip``, looking one way (``step``).
+
+        The median, over the nearest ``DRIFT_CLIPS`` clips heard without an error,
+        of where their words were heard less where the manifest put them: 0 in
+        an untouched track (give or take the recognizer's word times), the
+        length of what was cut or added in a damaged one. None: no such clip.
+        """
+        assert self.alignment is not None
+        alignment = self.alignment
+        found: list[float] = []
+        index = clip + step
+        while 0 <= index < len(self.clips) and len(found) < DRIFT_CLIPS:
+            start, end = alignment.heard_at[index]
+            if start is not None and end is not None and alignment.words[index] and not alignment.errors[index]:
+                record = self.clips[index]
+                found.append((start - record.start_s + end - record.end_s) / 2)
+            index += step
+        return statistics.median(found) if found else None
+
     def recheck_span(self, clip: int) -> tuple[float, float]:
+        """Where the clip is in the track: its manifest time, moved by the drift on each side, out to its pauses.
+
+        Not the gap between the words matched around it: the first pass can
+        miss several clips in a row (Whisper stops early in a window, or skips
+        a track's announcement), and then that gap holds all of them; or a
+        word matched beside it can carry a time seconds off. The clips heard
+        well nearby say how far the audio has moved (a clip cut out or added:
+        the drift differs before and after it), and the track's own pauses
+        say where the clip's speech begins and ends. An interval with no room
+        left (a clip cut out) is empty: nothing to hear.
+        """
         assert self.alignment is not None and self.samples is not None
         duration = len(self.samples) / RATE
-        before, after = self.alignment.spans[clip]
         record = self.clips[clip]
-        start = before if before is not None else 0.0
-        end = after if after is not None else duration
-        if end <= start:  # nothing matched around it: the manifest's own times
-            start, end = record.start_s, record.end_s
-        return max(0.0, start - RECHECK_PAD_S), min(duration, end + RECHECK_PAD_S)
+        before, after = self.drift(clip, -1), self.drift(clip, 1)
+        if before is None:
+            before = after if after is not None else 0.0
+        if after is None:
+            after = before
+        start = min(max(record.start_s + before, 0.0), duration)
+        end = min(max(record.end_s + after, 0.0), duration)
+        if end - start <= 0.0:
+            return start, start
+        if self.stretches is None:
+            self.stretches = speech_spans(self.samples, RATE)
+        inside = [k for k, (s, e) in enumerate(self.stretches) if min(e, end) - max(s, start) > (e - s) / 2]
+        if not inside:
+            return max(0.0, start - RECHECK_PAD_S), min(duration, end + RECHECK_PAD_S)
+        first, last = inside[0], inside[-1]
+        lowest = self.stretches[first - 1][1] if first > 0 else 0.0   # never into the speech beside it
+        highest = self.stretches[last + 1][0] if last + 1 < len(self.stretches) else duration
+        return (max(lowest, self.stretches[first][0] - RECHECK_PAD_S),
+                min(highest, self.stretches[last][1] + RECHECK_PAD_S))
 
 
 def _decode(track: _Track) -> np.ndarray:
@@ -243,10 +292,15 @@ def _recheck_group(group: list[_Track], recognizer: Recognizer, heard: HeardText
     windows: list[tuple[float, float]] = []
     owners: list[tuple[int, float]] = []   # per window: which clip of todo, where it starts in its track
     pieces: list[np.ndarray | None] = []   # per clip: its audio when it fits one window (for the fit score)
+    spans: list[tuple[float, float]] = []
     position = 0.0
     for number, (track, clip) in enumerate(todo):
         assert track.samples is not None
         span = track.recheck_span(clip)
+        spans.append(span)
+        if span[1] - span[0] < MIN_RECHECK_S:  # no room left for it (cut out, or past the end): nothing to hear
+            pieces.append(None)
+            continue
         parts = split_long(span, track.samples, RATE, MAX_WINDOW_S)  # a clip longer than a window: several
         for start, end in parts:
             piece = track.samples[int(start * RATE): int(end * RATE)]
@@ -255,7 +309,7 @@ def _recheck_group(group: list[_Track], recognizer: Recognizer, heard: HeardText
             chunks += [piece, gap]
             position += (len(piece) + len(gap)) / RATE
         pieces.append(chunks[-2] if len(parts) == 1 else None)
-    audio = np.concatenate(chunks)
+    audio = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
     words = recognizer.transcribe(audio, windows, beam_size=RECHECK_BEAM, language=language)
     starts = [s for s, _e in windows]
     per_clip: list[list[Word]] = [[] for _ in todo]
@@ -264,9 +318,9 @@ def _recheck_group(group: list[_Track], recognizer: Recognizer, heard: HeardText
         number, origin = owners[index]
         shift = origin - windows[index][0]  # packed time -> track time
         per_clip[number].append(Word(word.text, word.start + shift, word.end + shift))
-    for (track, clip), found, piece in zip(todo, per_clip, pieces):
+    for (track, clip), found, piece, span in zip(todo, per_clip, pieces, spans):
         found.sort(key=lambda w: w.start)
-        result = align([track.ref[clip]], heard_tokens(found, heard))
+        result = align([track.ref[clip]], heard_tokens(found, heard), origin=span[0])
         for m in result.mismatches:
             m.clip = clip
         track.recheck[clip] = result
