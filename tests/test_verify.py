@@ -57,15 +57,19 @@ Breathe out slowly through your mouth. Breathe out slowly through your mouth. Ta
 """
 
 
-@pytest.fixture(scope="module")
-def guide(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("verify")
-    source = root / "article.md"
-    source.write_text(ARTICLE, encoding="utf-8")
+def _built(root: Path, text: str) -> Path:
+    """``text`` as a Markdown source, built into ``root/guide`` with the CLI."""
+    source = root / "source.md"
+    source.write_text(text, encoding="utf-8")
     out = root / "guide"
     result = invoke("build", str(source), "-o", str(out), "-q")
     assert result.exit_code == 0, result.stderr
     return out
+
+
+@pytest.fixture(scope="module")
+def guide(tmp_path_factory) -> Path:
+    return _built(tmp_path_factory.mktemp("verify"), ARTICLE)
 
 
 @pytest.fixture(scope="module")
@@ -75,13 +79,7 @@ def recognizer() -> Recognizer:
 
 @pytest.fixture(scope="module")
 def breathing(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("breathing")
-    source = root / "breathing.md"
-    source.write_text(BREATHING, encoding="utf-8")
-    out = root / "guide"
-    result = invoke("build", str(source), "-o", str(out), "-q")
-    assert result.exit_code == 0, result.stderr
-    return out
+    return _built(tmp_path_factory.mktemp("breathing"), BREATHING)
 
 
 def _copy(guide: Path, tmp_path: Path) -> Path:
