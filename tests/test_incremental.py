@@ -105,8 +105,33 @@ def test_no_change_rebuild_loads_no_audio_code(tmp_path):
     assert json.loads(again.stdout)["rebuilt"] == []
     loaded = set(json.loads(again.stderr.splitlines()[-1]))
     heavy = {"numpy", "scipy", "onnxruntime", "audioguide.audio.render", "audioguide.audio.mastering",
-             "audioguide.audio.assemble", "audioguide.audio.pcm"}
+             "audioguide.audio.assemble", "audioguide.audio.pcm",
+             "pysbd"}  # its splits are remembered beside the clip cache (build/segments.py)
     assert loaded & heavy == set()
+
+
+def test_remembered_sentence_splits_change_nothing_and_survive_damage(tmp_path):
+    """The splits kept beside the clip cache give the same guide; a damaged or tampered file is not used."""
+    from audioguide.build.segments import MEMO_NAME
+
+    out, cache = tmp_path / "guide", tmp_path / "cache"
+    build(ARTICLE, out, cache)
+    memo_file = cache / MEMO_NAME
+    kept = json.loads(memo_file.read_text(encoding="utf-8"))
+    assert "Avoid running for two days. Walking is fine." in kept["entries"]
+    before = snapshot(out)
+    cold = build(ARTICLE, tmp_path / "cold", tmp_path / "cold-cache", use_cache=False)  # pysbd, no memo
+    assert snapshot(tmp_path / "cold") == before and cold.rebuilt
+    # an entry that says otherwise (the file's digest no longer matches): ignored, pysbd splits again
+    kept["entries"]["Avoid running for two days. Walking is fine."] = ["Avoid running for two days. Walking is fine."]
+    memo_file.write_text(json.dumps(kept), encoding="utf-8")
+    report = build(ARTICLE, out, cache)
+    assert report.rebuilt == [] and snapshot(out) == before
+    for damage in (b"\x00\xff not json", b"[]", b""):
+        memo_file.write_bytes(damage)
+        report = build(ARTICLE, out, cache)
+        assert report.rebuilt == [] and snapshot(out) == before
+        assert json.loads(memo_file.read_text(encoding="utf-8"))["entries"]  # made again
 
 
 def test_one_paragraph_edit_touches_one_track(built):

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Literal
 
 from audioguide import __version__
-from audioguide.build import scheduler
+from audioguide.build import scheduler, segments
 from audioguide.build.guide import ClipSource, finished_guide, guide_voices, opening_samples
 from audioguide.build.output_folder import OutputFolder, checkpoint, link_or_copy
 from audioguide.build.plan import (
@@ -43,6 +43,7 @@ from audioguide.model.document import Document
 from audioguide.model.guide import ExportResult, FinishedGuide
 from audioguide.model.manifest import MANIFEST_NAME, ClipRecord, Manifest, TrackRecord
 from audioguide.model.settings import GuideSettings
+from audioguide.speech import remembered_segments
 from audioguide.synth.cache import ClipCache, default_cache_dir
 from audioguide.synth.engines import create_engine
 from audioguide.synth.engines.registry import resolve_voice
@@ -155,17 +156,24 @@ def build_guide(
                               voice=voices.main, roles=voices.roles,
                               voices={label: probe.identity() for label, probe in probes.items()})
     folder = OutputFolder(options.outdir)
+    cache_root = (options.cache_dir or default_cache_dir()) if options.use_cache else None
+    memo = segments.load(cache_root) if cache_root is not None else {}
+    known = len(memo)
     with folder.lock():
         folder.recover()  # a build killed while committing is finished first
         previous = load_previous(options.outdir)
         formats = options.formats or remembered_formats(previous)
         _check_format_inputs(settings, formats)
-        plan = plan_build(document, settings, previous, environment=environment,
-                          outdir=options.outdir, formats=formats, force=options.force)
+        with remembered_segments(memo):  # pysbd's splits of paragraphs seen before (build/segments.py)
+            plan = plan_build(document, settings, previous, environment=environment,
+                              outdir=options.outdir, formats=formats, force=options.force)
         folder.check(plan.info.title, plan.info.source_name, replace=options.replace)
         folder.check_carried(plan.outputs(), folder.foreign())  # before minutes of work, not after
         checkpoint("planned")
-        return execute(plan, options, progress, started=started, folder=folder)
+        report = execute(plan, options, progress, started=started, folder=folder)
+    if cache_root is not None and not options.dry_run:
+        segments.save(cache_root, memo, known)
+    return report
 
 
 def execute(plan: BuildPlan, options: BuildOptions, progress: Progress | None = None, *,

@@ -14,9 +14,9 @@ from __future__ import annotations
 from audioguide.speech.donotuse import SpeechWarning, find_warnings
 from audioguide.speech.lexicon import Lexicon, build_lexicon, merge_layers, with_lexicon_files
 from audioguide.speech.normalize import RULES, normalize
-from audioguide.speech.sentences import split_sentences
+from audioguide.speech.sentences import remembered_segments, split_sentences
 
 __all__ = [
     "Lexicon", "RULES", "SpeechWarning", "build_lexicon", "find_warnings", "merge_layers", "normalize",
-    "split_sentences", "with_lexicon_files",
+    "remembered_segments", "split_sentences", "with_lexicon_files",
 ]

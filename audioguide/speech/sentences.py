@@ -20,28 +20,71 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Iterator, MutableMapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
-
-import pysbd
 
 logger = logging.getLogger(__name__)
 
 _LOCK = threading.Lock()  # a Segmenter keeps per-call state: one call at a time
 _HAS_CONTENT = re.compile(r"[^\W_]")
+# pysbd's segments of a paragraph, by the paragraph's text (see remembered_segments)
+_MEMO: ContextVar[MutableMapping[str, list[str]] | None] = ContextVar("segments", default=None)
 
 
 @lru_cache(maxsize=1)
-def _segmenter() -> pysbd.Segmenter:
+def _segmenter():
+    import pysbd  # its first split in a process compiles ~340 regular expressions
+
     return pysbd.Segmenter(language="en", clean=False)
 
 
+@contextmanager
+def remembered_segments(memo: MutableMapping[str, list[str]]) -> Iterator[MutableMapping[str, list[str]]]:
+    """Within the block, pysbd's split of a paragraph is taken from ``memo`` (text -> segments)
+    when it has one, and every new split is added to it.
+
+    pysbd is deterministic, so this changes no sentence: a rebuild that keeps
+    the memo (the build stores it beside the clip cache) never loads pysbd for
+    paragraphs it has seen. An entry that is not the paragraph's own text, in
+    order, is ignored.
+    """
+    token = _MEMO.set(memo)
+    try:
+        yield memo
+    finally:
+        _MEMO.reset(token)
+
+
+def _fits(segments: Sequence[str], text: str) -> bool:
+    """Whether ``segments`` are pieces of ``text`` in order (as pysbd returns them)."""
+    if not isinstance(segments, list) or not all(isinstance(piece, str) for piece in segments):
+        return False
+    position = 0
+    for piece in segments:
+        found = text.find(piece.strip(), position)
+        if found < 0:
+            return False
+        position = found + len(piece.strip())
+    return True
+
+
 def _segment(text: str) -> list[str]:
+    memo = _MEMO.get()
+    if memo is not None:
+        known = memo.get(text)
+        if known is not None and _fits(known, text):
+            return list(known)
     with _LOCK:
         try:
-            return list(_segmenter().segment(text))
+            segments = list(_segmenter().segment(text))
         except Exception:  # pragma: no cover - pysbd bugs on odd input
             logger.warning("pysbd failed on a paragraph; keeping it as one sentence", exc_info=True)
             return [text]
+    if memo is not None:
+        memo[text] = segments
+    return segments
 
 
 def split_sentences(text: str) -> list[str]:
