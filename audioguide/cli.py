@@ -604,8 +604,8 @@ def init(source: str, output: Path, keep_furniture: bool, faq_mode: str | None, 
     Example: audioguide init examples/article.txt -o guide.yaml
     """
     import os
-    import tempfile
 
+    from audioguide.files import write_atomic
     from audioguide.sources.guide_script import dump_guide
     from audioguide.sources.load import is_url
 
@@ -621,11 +621,7 @@ def init(source: str, output: Path, keep_furniture: bool, faq_mode: str | None, 
     text = dump_guide(document, settings)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        _normal_permissions(tmp)
-        os.replace(tmp, output)
+        write_atomic(output, text, mode=_normal_mode())
     except OSError as exc:
         raise AudioguideError(f"{output}: cannot write ({exc.strerror})") from None
     _echo(f"Wrote {output} ({len(loaded.document.chapters)} chapters). Edit it, then: audioguide build {output}")
@@ -714,13 +710,19 @@ def _write_clip(clips: list, settings: GuideSettings, output: Path) -> float:
     return len(samples) / rate
 
 
-def _normal_permissions(path: str | Path) -> None:
-    """A file made with mkstemp (0600) gets the permissions any new file would (0666 less the umask)."""
+def _normal_mode() -> int:
+    """The permissions any new file would get (0666 less the umask), for one made with mkstemp (0600)."""
     import os
 
     umask = os.umask(0)
     os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)
+    return 0o666 & ~umask
+
+
+def _normal_permissions(path: str | Path) -> None:
+    import os
+
+    os.chmod(path, _normal_mode())
 
 
 # ---------------------------------------------------------------- cache
@@ -873,9 +875,7 @@ def words(source: str, as_json: bool, stub: Path | None, force: bool, keep_furni
 
     Example: audioguide words examples/article.txt --lexicon-stub words.yaml
     """
-    import os
-    import tempfile
-
+    from audioguide.files import write_atomic
     from audioguide.verify.words import lexicon_stub, review_source
 
     loaded = _load(source, keep_furniture)
@@ -886,10 +886,7 @@ def words(source: str, as_json: bool, stub: Path | None, force: bool, keep_furni
             raise AudioguideError(f"{stub}: already exists (use --force to overwrite)")
         try:
             stub.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{stub.name}.", dir=stub.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(lexicon_stub(found))
-            os.replace(tmp, stub)
+            write_atomic(stub, lexicon_stub(found))
         except OSError as exc:
             raise AudioguideError(f"{stub}: cannot write ({exc.strerror})") from None
     if as_json:

@@ -1,4 +1,5 @@
-"""Reading a file the user named: regular files only, and never more than a limit.
+"""Reading a file the user named (regular files only, never more than a limit), and
+writing one whole or not at all.
 
 A device (``/dev/zero``, ``/dev/urandom``) would be read until memory runs
 out, and a FIFO blocks forever; both are refused before a byte is read. The
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 from audioguide.errors import AudioguideError
@@ -85,3 +87,22 @@ def check_file_names(names: list[str], folder: Path, *, spare: int = 8,
         if size > limit:
             raise error(f"{folder}: the file name '{name}' is {size} bytes, more than the {limit} this "
                         "file system allows; shorten the chapter title")
+
+
+def write_atomic(path: Path, data: str | bytes, *, mode: int | None = None) -> None:
+    """Write ``data`` (text as UTF-8) to ``path`` through a temporary file beside it, renamed
+    over ``path`` only once it is whole: a reader never sees half a file, and a failed write
+    (a full disk) leaves the old file and no temporary one. ``mode``: the file's permissions
+    (default: the temporary file's own, 0600). Raises OSError; callers say which file it was.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

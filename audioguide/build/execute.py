@@ -158,7 +158,7 @@ def build_guide(
     folder = OutputFolder(options.outdir)
     cache_root = (options.cache_dir or default_cache_dir()) if options.use_cache else None
     memo = segments.load(cache_root) if cache_root is not None else {}
-    known = len(memo)
+    known = dict(memo)  # saved again only if planning added to it or replaced an entry
     with folder.lock():
         folder.recover()  # a build killed while committing is finished first
         previous = load_previous(options.outdir)

@@ -14,10 +14,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from importlib.metadata import version
 from pathlib import Path
+
+from audioguide.files import write_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -50,24 +50,16 @@ def load(cache_root: Path) -> dict[str, list[str]]:
     return dict(data["entries"])
 
 
-def save(cache_root: Path, memo: dict[str, list[str]], loaded: int) -> None:
-    """Keep ``memo`` in ``cache_root`` if it grew past the ``loaded`` entries it started with."""
-    if len(memo) <= loaded:
+def save(cache_root: Path, memo: dict[str, list[str]], loaded: dict[str, list[str]]) -> None:
+    """Keep ``memo`` in ``cache_root`` unless it is still what was ``loaded``."""
+    if memo == loaded:
         return
     entries = dict(list(memo.items())[-MAX_ENTRIES:])
     text = json.dumps({"format": FORMAT, "pysbd": _pysbd(), "sha256": _digest(entries), "entries": entries},
                       ensure_ascii=False)
     root = Path(cache_root)
-    tmp = None
     try:
         root.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-sentences-", dir=root)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, root / MEMO_NAME)
-        tmp = None
+        write_atomic(root / MEMO_NAME, text)
     except OSError as exc:  # a full or read-only cache: the next build splits again
         logger.debug("%s: not saved (%s)", root / MEMO_NAME, exc)
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)

@@ -37,6 +37,7 @@ from typing import Any, Callable, Literal
 from audioguide.build import BuildOptions, BuildReport, ProgressEvent, build_guide
 from audioguide.build.execute import slugify
 from audioguide.errors import AudioguideError
+from audioguide.files import write_atomic
 from audioguide.exporters import podcast
 from audioguide.exporters.published import (
     CHAPTERS_NAME,
@@ -142,15 +143,7 @@ def _read_state(site: Path) -> dict[str, Any]:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    write_atomic(path, data, mode=0o644)  # a site's files are read by the web server
 
 
 def _content(manifest: Manifest) -> str:

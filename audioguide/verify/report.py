@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Sequence
 from urllib.parse import quote
 
 from audioguide.errors import OutputError
+from audioguide.files import write_atomic
 
 REPORT_NAME = "verify.html"
 
@@ -28,10 +27,7 @@ def write_html(report: Any, folder: Path, words: Sequence[Any] = (), language: s
     target = folder / REPORT_NAME
     text = render_html(report, words, language)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{REPORT_NAME}.", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
+        write_atomic(target, text)
     except OSError as exc:
         raise OutputError(f"{target}: cannot write ({exc.strerror})") from None
     return target
