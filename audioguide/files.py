@@ -12,7 +12,9 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from audioguide.errors import AudioguideError
 
@@ -89,20 +91,36 @@ def check_file_names(names: list[str], folder: Path, *, spare: int = 8,
                         "file system allows; shorten the chapter title")
 
 
-def write_atomic(path: Path, data: str | bytes, *, mode: int | None = None) -> None:
-    """Write ``data`` (text as UTF-8) to ``path`` through a temporary file beside it, renamed
-    over ``path`` only once it is whole: a reader never sees half a file, and a failed write
-    (a full disk) leaves the old file and no temporary one. ``mode``: the file's permissions
+def normal_mode() -> int:
+    """The permissions any new file would get (0666 less the umask); mkstemp's files get 0600."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+@contextmanager
+def atomic_path(path: Path, *, mode: int | None = None, suffix: str = "") -> Iterator[Path]:
+    """A temporary path beside ``path`` to write; renamed over ``path`` when the block ends
+    without an error, removed whatever happens. ``mode``: the file's permissions
     (default: the temporary file's own, 0600). Raises OSError; callers say which file it was.
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+        yield Path(tmp)
         if mode is not None:
             os.chmod(tmp, mode)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def write_atomic(path: Path, data: str | bytes, *, mode: int | None = None) -> None:
+    """Write ``data`` (text as UTF-8) to ``path`` whole or not at all (:func:`atomic_path`):
+    a reader never sees half a file, and a failed write (a full disk) leaves the old file
+    and no temporary one.
+    """
+    with atomic_path(path, mode=mode) as tmp:
+        tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)

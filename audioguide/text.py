@@ -115,6 +115,12 @@ def recorded_url(url: str) -> str:
     return urlunsplit((parts.scheme, host + port, parts.path, "", ""))
 
 
+def shorten(text: str, width: int = 70) -> str:
+    """One line of at most ``width`` characters, with an ellipsis where it was cut."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def as_sentence(text: str) -> str:
     """Headings are spoken as sentences: end them with a full stop if they have no ending."""
     text = text.strip()

@@ -123,7 +123,7 @@ def engine_synthesis(source: Path, voice: str | None = None) -> tuple[float, flo
     import dataclasses
 
     from audioguide.synth.cache import ClipCache
-    from audioguide.build.guide import build_engine
+    from audioguide.pipeline.guide import build_engine
 
     settings, spoken = _spoken(source)
     if voice:
@@ -503,7 +503,7 @@ _FLOOR_PRELUDE = (
     "    START[:] = [time.perf_counter(), cpu()]\n"
 )
 _FLOOR_END = "\nprint(json.dumps({'wall': time.perf_counter() - START[0], 'cpu': cpu() - START[1]}))\n"
-_OPEN = "from audioguide.build import open_guide\ng = open_guide(GUIDE, cache_dir=CACHE)\n"
+_OPEN = "from audioguide.pipeline import open_guide\ng = open_guide(GUIDE, cache_dir=CACHE)\n"
 FLOOR_STEPS = {
     # scipy.signal (through pyloudnorm and our mastering): every process that masters imports it once
     "import_mastering": "import audioguide.audio.mastering",

@@ -24,10 +24,10 @@ LAYERS: dict[str, set[str]] = {
     "audio": {"model"},
     "synth": {"model", "audio"},
     "exporters": {"model", "audio"},
-    "build": {"model", "sources", "speech", "audio", "synth", "exporters"},
-    "verify": {"model", "sources", "speech", "audio", "synth", "build"},
-    "library": {"model", "sources", "speech", "audio", "synth", "exporters", "build"},
-    "cli": {"model", "sources", "speech", "audio", "synth", "exporters", "build", "verify", "library"},
+    "pipeline": {"model", "sources", "speech", "audio", "synth", "exporters"},
+    "verify": {"model", "sources", "speech", "audio", "synth", "pipeline"},
+    "library": {"model", "sources", "speech", "audio", "synth", "exporters", "pipeline"},
+    "cli": {"model", "sources", "speech", "audio", "synth", "exporters", "pipeline", "verify", "library"},
 }
 # Exporters see only the finished guide: not the track plan, nor how a track was rendered.
 FORBIDDEN = {"exporters": ("audioguide.model.plan", "audioguide.audio.render")}
@@ -98,18 +98,18 @@ def test_every_import_points_down_the_pipeline():
 
 
 def test_the_checker_sees_an_upward_import(tmp_path):
-    """The rule itself: an audio module importing the build is reported."""
+    """The rule itself: an audio module importing the pipeline is reported."""
     fake = tmp_path / "audioguide"
     (fake / "audio").mkdir(parents=True)
-    (fake / "build").mkdir()
+    (fake / "pipeline").mkdir()
     (fake / "exporters").mkdir()
-    (fake / "audio" / "render.py").write_text("def f():\n    from audioguide.build import scheduler\n")
-    (fake / "build" / "scheduler.py").write_text("from audioguide.audio import render\n")
+    (fake / "audio" / "render.py").write_text("def f():\n    from audioguide.pipeline import scheduler\n")
+    (fake / "pipeline" / "scheduler.py").write_text("from audioguide.audio import render\n")
     (fake / "exporters" / "daisy.py").write_text("from audioguide.exporters.epub import x\n")
     (fake / "exporters" / "epub.py").write_text("from audioguide.exporters.talkingbook import y\n")
     problems = _violations(fake)
     assert len(problems) == 2, problems
-    assert "audio/render.py:2: audio imports audioguide.build.scheduler" in problems[0]
+    assert "audio/render.py:2: audio imports audioguide.pipeline.scheduler" in problems[0]
     assert "exporters/daisy.py:1: the format audioguide.exporters.daisy imports another format" in problems[1]
 
 
@@ -118,3 +118,57 @@ def test_no_stage_imports_one_that_imports_it(stage):
     """The allowed graph itself has no cycles."""
     for other in LAYERS[stage]:
         assert stage not in LAYERS.get(other, set()), f"{stage} and {other} may import each other"
+
+
+# The one output path: everything printed goes through audioguide/cli/output.py (sanitized,
+# JSON-escaped, fitted to the terminal). Logging is fine anywhere: its handler sanitizes too.
+OUTPUT_MODULE = "audioguide.cli.output"
+
+
+def _prints(path: Path) -> list[int]:
+    """Lines of ``path`` that print: print(), click.echo/secho/progressbar (called or imported),
+    or sys.stdout/stderr.write."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "click" \
+                and {a.name for a in node.names} & {"echo", "secho", "progressbar"}:
+            found.append(node.lineno)
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id == "print":
+            found.append(node.lineno)
+        elif isinstance(func, ast.Attribute) and func.attr in {"echo", "secho", "progressbar"} \
+                and isinstance(func.value, ast.Name) and func.value.id == "click":
+            found.append(node.lineno)
+        elif isinstance(func, ast.Attribute) and func.attr == "write" and isinstance(func.value, ast.Attribute) \
+                and func.value.attr in {"stdout", "stderr"}:
+            found.append(node.lineno)
+    return found
+
+
+def _printing_modules(package: Path = PACKAGE) -> list[str]:
+    return [
+        f"{path.relative_to(package.parent)}:{line}"
+        for path in sorted(package.rglob("*.py"))
+        if _module_name(path, package) != OUTPUT_MODULE
+        for line in sorted(_prints(path))
+    ]
+
+
+def test_only_the_output_module_prints():
+    assert _printing_modules() == []
+
+
+def test_the_print_checker_sees_a_stray_echo(tmp_path):
+    fake = tmp_path / "audioguide"
+    (fake / "cli").mkdir(parents=True)
+    (fake / "library").mkdir()
+    (fake / "cli" / "output.py").write_text("import click\ndef echo(m):\n    click.echo(m)\n")
+    (fake / "cli" / "library.py").write_text("import click\ndef f():\n    click.echo('x')\n")
+    (fake / "cli" / "say.py").write_text("from audioguide.cli.output import echo\ndef f():\n    echo('fine')\n")
+    (fake / "library" / "site.py").write_text(
+        "import sys\nfrom click import secho\ndef f():\n    print('x')\n    sys.stderr.write('y')\n")
+    assert _printing_modules(fake) == ["audioguide/cli/library.py:3", "audioguide/library/site.py:2",
+                                       "audioguide/library/site.py:4", "audioguide/library/site.py:5"]

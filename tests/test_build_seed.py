@@ -10,7 +10,7 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3, BitrateMode
 
 from audio_checks import decode, lufs, true_peak_dbtp
-from audioguide.build import BuildOptions, build_guide
+from audioguide.pipeline import BuildOptions, build_guide
 from audioguide.model.settings import GuideSettings
 from audioguide.sources.plain import parse_text
 from audioguide.speech import normalize, split_sentences

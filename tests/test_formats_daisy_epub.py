@@ -16,7 +16,7 @@ import pytest
 from mutagen.id3 import ID3, ID3NoHeaderError
 from mutagen.mp3 import MP3, BitrateMode
 
-from audioguide.build import BuildOptions, build_guide
+from audioguide.pipeline import BuildOptions, build_guide
 from audioguide.model.settings import FaqMode, GuideSettings
 from audioguide.sources.plain import parse_plain_text
 

@@ -22,7 +22,7 @@ from p56 import active_level
 from scipy.signal import welch
 
 from audioguide.audio import ffmpeg
-from audioguide.build import BuildOptions, build_guide, open_guide
+from audioguide.pipeline import BuildOptions, build_guide, open_guide
 from audioguide.errors import AudioguideError
 from audioguide.exporters import phone
 from audioguide.model.guide import FinishedGuide

@@ -21,7 +21,7 @@ from mutagen.id3 import ID3
 
 from cli_helpers import invoke
 
-from audioguide.build import BuildOptions, build_guide
+from audioguide.pipeline import BuildOptions, build_guide
 from audioguide.model.settings import GuideSettings
 from audioguide.sources.plain import parse_plain_text
 

@@ -12,7 +12,7 @@ import zxingcpp
 from chromium_cdp import Browser, find_chromium
 from PIL import Image
 
-from audioguide.build import BuildOptions, build_guide
+from audioguide.pipeline import BuildOptions, build_guide
 from audioguide.model.settings import GuideSettings
 from audioguide.sources.plain import parse_plain_text
 

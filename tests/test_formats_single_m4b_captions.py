@@ -21,7 +21,7 @@ from mutagen.mp3 import MP3
 from scipy.signal import correlate
 
 from audioguide.audio import ffmpeg
-from audioguide.build import BuildOptions, build_guide
+from audioguide.pipeline import BuildOptions, build_guide
 from audioguide.model.settings import GuideSettings, Loudness
 from audioguide.errors import AudioguideError
 from audioguide.sources.plain import parse_plain_text

@@ -21,7 +21,7 @@ from urllib.parse import quote, unquote
 import pytest
 from chromium_cdp import ALT, Browser, find_chromium
 
-from audioguide.build import BuildOptions, build_guide
+from audioguide.pipeline import BuildOptions, build_guide
 from audioguide.model.settings import GuideSettings
 from audioguide.exporters.web import json_for_script
 from audioguide.sources.plain import parse_plain_text

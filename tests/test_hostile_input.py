@@ -181,11 +181,11 @@ def test_log_lines_print_no_escape_sequence(tmp_path):
     """A warning logged with a file name in it goes through the same sanitizer."""
     import logging
 
-    from audioguide.cli import _TerminalFormatter
+    from audioguide.cli.output import TerminalFormatter
 
     record = logging.LogRecord("audioguide.x", logging.WARNING, __file__, 1, "%s: ignoring it",
                                ("/tmp/evil\x1b]0;owned\x07\x1b[2J.json",), None)
-    line = _TerminalFormatter("%(levelname)s %(name)s: %(message)s").format(record)
+    line = TerminalFormatter("%(levelname)s %(name)s: %(message)s").format(record)
     assert line == "WARNING audioguide.x: /tmp/evil.json: ignoring it"
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from mutagen.id3 import ID3
 
-from audioguide.build import BuildOptions, build_guide
+from audioguide.pipeline import BuildOptions, build_guide
 from audioguide.errors import AudioguideError
 from audioguide.synth.cache import ClipCache
 from audioguide.model.settings import GuideSettings
@@ -112,7 +112,7 @@ def test_no_change_rebuild_loads_no_audio_code(tmp_path):
 
 def test_remembered_sentence_splits_change_nothing_and_survive_damage(tmp_path):
     """The splits kept beside the clip cache give the same guide; a damaged or tampered file is not used."""
-    from audioguide.build.segments import MEMO_NAME
+    from audioguide.pipeline.segments import MEMO_NAME
 
     out, cache = tmp_path / "guide", tmp_path / "cache"
     build(ARTICLE, out, cache)
@@ -323,8 +323,8 @@ def test_synthesis_starts_with_the_longest_track():
     """The queue ends on the shortest track, so the last lone task is a short one."""
     from audioguide.audio.mp3 import TrackTags
     from audioguide.audio.render import TrackJob
-    from audioguide.build.plan import ClipJob
-    from audioguide.build.scheduler import synthesis_order
+    from audioguide.pipeline.plan import ClipJob
+    from audioguide.pipeline.scheduler import synthesis_order
 
     def track(name: str, texts: dict[str, str]) -> TrackJob:
         tags = TrackTags(title=name, album="A", artist="B", track=1, total=3, language="en", comment="")

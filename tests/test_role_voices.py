@@ -20,7 +20,7 @@ from audio_checks import decode, lufs
 from mutagen.mp3 import MP3
 
 from audioguide.audio import ffmpeg
-from audioguide.build import BuildOptions, build_guide
+from audioguide.pipeline import BuildOptions, build_guide
 from audioguide.errors import GuideScriptError
 from audioguide.model.plan import plan_tracks
 from audioguide.model.settings import FaqMode, GuideSettings, VoiceSettings

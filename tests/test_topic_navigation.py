@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from audioguide.build import BuildOptions, build_guide
+from audioguide.pipeline import BuildOptions, build_guide
 from audioguide.model.settings import GuideSettings
 from audioguide.sources.load import load_source
 

@@ -21,7 +21,7 @@ from axe_check import axe_violations, horizontal_overflow
 from chromium_cdp import Browser, find_chromium
 from PIL import Image
 
-from audioguide.build import BuildOptions, build_guide
+from audioguide.pipeline import BuildOptions, build_guide
 from audioguide.model.settings import GuideSettings
 from audioguide.sources.plain import parse_plain_text
 

@@ -172,3 +172,26 @@ def render_track(job: TrackJob, clips: Sequence[np.ndarray], folder: Path) -> Re
         peak_margin_db=levels.margin_db,
         sha256=sha256_file(path),
     )
+
+
+def write_clip_file(
+    clips: Sequence[np.ndarray], pauses_ms: Sequence[float], rate: int, settings: GuideSettings, output: Path
+) -> float:
+    """Assemble ``clips`` with the guide's pauses, master and encode them to ``output`` as a
+    track would be (``audioguide say``); returns the seconds written.
+
+    ``output`` is replaced only once the MP3 is whole; a failed write leaves it as it was.
+    """
+    from audioguide.errors import AudioguideError
+    from audioguide.files import atomic_path, normal_mode
+
+    samples, _ = assemble(
+        list(clips), list(pauses_ms), rate, head_ms=settings.pauses.head_ms, tail_ms=settings.pauses.tail_ms
+    )
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(output, mode=normal_mode(), suffix=".mp3") as tmp:
+            master_to_mp3(samples, rate, settings, tmp)
+    except OSError as exc:
+        raise AudioguideError(f"{output}: cannot write ({exc.strerror or exc})") from None
+    return len(samples) / rate

@@ -22,9 +22,9 @@ import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from audioguide.build.guide import open_guide
+from audioguide.pipeline.guide import open_guide
 from audioguide.errors import AudioguideError
-from audioguide.build.output_folder import OutputFolder, link_or_copy
+from audioguide.pipeline.output_folder import OutputFolder, link_or_copy
 from audioguide.exporters import phone
 from audioguide.exporters.registry import FORMAT_REVISION
 from audioguide.model.manifest import Manifest, TrackRecord

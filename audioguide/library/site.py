@@ -1,7 +1,7 @@
 """``audioguide library SOURCES -o site/``: every guide of a clinic, built, indexed and published.
 
 Each guide is built into ``site/<slug>/`` by the ordinary incremental build
-(:func:`audioguide.build.build_guide`), all with one clip cache and every
+(:func:`audioguide.pipeline.build_guide`), all with one clip cache and every
 core, so an unchanged article costs a manifest check and an edited one
 rebuilds that guide only. A guide that fails (a missing file, an unreadable
 page) is reported and the others go on; its previous folder stays.
@@ -34,8 +34,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Literal
 
-from audioguide.build import BuildOptions, BuildReport, ProgressEvent, build_guide
-from audioguide.build.execute import slugify
+from audioguide.pipeline import BuildOptions, BuildReport, ProgressEvent, build_guide
+from audioguide.pipeline.execute import slugify
 from audioguide.errors import AudioguideError
 from audioguide.files import write_atomic
 from audioguide.exporters import podcast

@@ -13,9 +13,17 @@ from typing import Literal
 from pathvalidate import sanitize_filename
 
 from audioguide.model.settings import FaqMode, GuideSettings, Pauses
-from audioguide.model.document import Chapter, ChapterKind, Document, Dropped, is_item
+from audioguide.model.document import (
+    DROPPED_WARN_SHARE,
+    Chapter,
+    ChapterKind,
+    Document,
+    Dropped,
+    DroppedSummary,
+    is_item,
+)
 from audioguide.errors import AudioguideError
-from audioguide.text import as_sentence, strip_controls
+from audioguide.text import as_sentence, minutes_seconds, shorten, strip_controls
 
 WORDS_PER_MINUTE = 155  # typical comfortable rate of synthetic speech
 MAX_TITLE_CHARS_IN_FILENAME = 100
@@ -244,3 +252,20 @@ def plan_tracks(document: Document, settings: GuideSettings) -> TrackPlan:
             )
         )
     return TrackPlan(title=document.title, tracks=tuple(tracks), dropped=document.dropped, document=document)
+
+
+def structure_warnings(plan: TrackPlan, summary: DroppedSummary) -> list[str]:
+    """Tracks too long to find one's way in, and a source that lost much of its text."""
+    lines = [
+        f"track {t.number} ({shorten(t.title, 50)}) is about {minutes_seconds(t.estimated_seconds)} long; "
+        "over 10 minutes is hard to find one's way in (split it with sub-headings)"
+        for t in plan.tracks
+        if t.estimated_seconds > LONG_TRACK_S
+    ]
+    if summary.share > DROPPED_WARN_SHARE:
+        largest = "; ".join(f"{d.words} words, {d.reason}: {shorten(d.text, 50)}" for d in summary.largest)
+        lines.append(
+            f"{summary.describe()} of the text; check that nothing real was lost "
+            f"(largest dropped blocks: {largest}); --keep-furniture keeps it"
+        )
+    return lines

@@ -6,7 +6,8 @@ Defaults live here and nowhere else; the guide script and the CLI override them.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Mapping
 from enum import Enum
 from urllib.parse import urlsplit
 
@@ -173,3 +174,59 @@ def check_base_url(url: str, what: str = "base URL") -> str:
     if any(c.isspace() for c in text):
         raise AudioguideError(f"{what} {url!r}: must not contain spaces (write them as %20)")
     return text.rstrip("/")
+
+
+_NUMBER_OVERRIDES = {"rate": ("voice.rate", "--rate"), "target_lufs": ("loudness.target_lufs", "--target-lufs")}
+
+
+def with_overrides(
+    settings: GuideSettings | None,
+    overrides: Mapping[str, Any],
+    *,
+    other_voice: Callable[[VoiceSettings], str] | None = None,
+) -> GuideSettings:
+    """Guide-script settings (or the defaults) with command-line options laid on top.
+
+    ``overrides`` holds the options by name (``rate``, ``voice``, ``faq_mode``,
+    ``role_voices``...; None means "not given"). Numbers are range-checked by
+    :data:`LIMITS`, as the guide script's are. ``faq_dialogue`` gives the
+    questions ``other_voice(voice)``; ``role_voices`` win over it.
+    """
+    for key, (name, option) in _NUMBER_OVERRIDES.items():
+        if overrides.get(key) is not None:
+            problem = number_problem(name, overrides[key])
+            if problem:
+                raise AudioguideError(f"{option} {problem}")
+    settings = settings or GuideSettings()
+    voice = settings.voice
+    voice_changes = {
+        k: overrides[k] for k in ("engine", "voice", "rate", "lang", "tld") if overrides.get(k) is not None
+    }
+    if "voice" in voice_changes and "engine" not in voice_changes:
+        voice_changes["engine"] = None  # the engine follows from the new voice
+    if "engine" in voice_changes and "voice" not in voice_changes:
+        voice_changes["voice"] = None  # the new engine's own default voice
+    if voice_changes:
+        voice = replace(voice, **voice_changes)
+    changes: dict[str, Any] = {"voice": voice}
+    role_voices = dict(settings.voices)
+    if overrides.get("faq_dialogue") and other_voice is not None:
+        role_voices["question"] = other_voice(voice)
+    role_voices.update(overrides.get("role_voices") or {})
+    if role_voices != settings.voices:
+        changes["voices"] = role_voices
+    if overrides.get("faq_mode"):
+        changes["faq_mode"] = FaqMode(overrides["faq_mode"])
+    if overrides.get("no_announce"):
+        changes["announce"] = False
+    if overrides.get("announce_template"):
+        changes["announce_template"] = overrides["announce_template"]
+    if overrides.get("target_lufs") is not None:
+        changes["loudness"] = replace(settings.loudness, target_lufs=overrides["target_lufs"])
+    if overrides.get("bitrate") is not None:
+        changes["encoding"] = replace(settings.encoding, bitrate_kbps=overrides["bitrate"])
+    if overrides.get("locale"):
+        changes["locale"] = overrides["locale"]
+    if overrides.get("base_url"):
+        changes["base_url"] = check_base_url(overrides["base_url"], "--base-url")
+    return replace(settings, **changes)

@@ -47,7 +47,7 @@ from audioguide.model.settings import (
 )
 from audioguide.model.document import Chapter, ChapterKind, Document, Dropped, ListItem, is_item
 from audioguide.errors import AudioguideError, GuideScriptError
-from audioguide.files import read_regular_file
+from audioguide.files import normal_mode, read_regular_file, write_atomic
 from audioguide.model.plan import TEMPLATE_FIELDS, check_template
 from audioguide.text import language_tag, strip_controls, yaml_error_location
 
@@ -214,6 +214,22 @@ def _hold_node(hold: HoldProgramme) -> MappingNode:
     if hold.max_bytes is not None:
         pairs.append(("max_bytes", _scalar(int(hold.max_bytes))))
     return _mapping(pairs)
+
+
+def write_guide_script(doc: Document, settings: GuideSettings, output: Path) -> None:
+    """Write ``doc``'s guide script to ``output``, whole or not at all, with the permissions any new
+    file gets; ``source:`` is written relative to the script's folder, wherever that is."""
+    import os
+
+    if doc.source and not re.match(r"^\s*https?://", doc.source, re.IGNORECASE):
+        where = Path(doc.source).resolve()
+        doc = replace(doc, source=os.path.relpath(where, output.parent.resolve()))
+    text = dump_guide(doc, settings)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(output, text, mode=normal_mode())
+    except OSError as exc:
+        raise AudioguideError(f"{output}: cannot write ({exc.strerror})") from None
 
 
 def dump_guide(doc: Document, settings: GuideSettings, lexicon_files: Sequence[str | Path] = ()) -> str:

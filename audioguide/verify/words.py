@@ -195,3 +195,15 @@ def lexicon_stub(words: Sequence[ReviewWord]) -> str:
                                width=1000).strip()
         lines.append(f"{entry}  # {comment}")
     return "\n".join(lines) + "\n"
+
+
+def write_lexicon_stub(found: Sequence[ReviewWord], path: Path) -> None:
+    """Write ``found`` as a YAML lexicon to fill in, whole or not at all."""
+    from audioguide.errors import AudioguideError
+    from audioguide.files import write_atomic
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, lexicon_stub(found))
+    except OSError as exc:
+        raise AudioguideError(f"{path}: cannot write ({exc.strerror})") from None

@@ -101,3 +101,9 @@ def create_engine(settings: VoiceSettings, **options: object) -> Engine:
     """Instantiate the engine of the settings' voice (validates voice and options)."""
     settings = resolve_voice(settings)
     return engine_class(settings.engine)(settings, **options)
+
+
+def other_bundled_voice(settings: VoiceSettings) -> str:
+    """The bundled voice a guide in ``settings`` does not speak in (joe, or heart for a joe guide):
+    --faq-dialogue's question voice."""
+    return "joe" if resolve_voice(settings).voice != "joe" else "heart"

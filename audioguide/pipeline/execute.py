@@ -1,10 +1,10 @@
 """Carrying out a build plan: synthesize, render, export, write the manifest, commit the folder.
 
 :func:`build_guide` is the whole build in three steps that read top to
-bottom: read what the previous build left (:func:`~audioguide.build.plan.load_previous`),
-decide (:func:`~audioguide.build.plan.plan_build`), then :func:`execute`. The
+bottom: read what the previous build left (:func:`~audioguide.pipeline.plan.load_previous`),
+decide (:func:`~audioguide.pipeline.plan.plan_build`), then :func:`execute`. The
 work itself happens in a staging folder beside the output folder, which is
-swapped in only when everything is written (:mod:`audioguide.build.output_folder`).
+swapped in only when everything is written (:mod:`audioguide.pipeline.output_folder`).
 Nothing here prints: progress goes to an optional callback.
 """
 
@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Literal
 
 from audioguide import __version__
-from audioguide.build import scheduler, segments
-from audioguide.build.guide import ClipSource, finished_guide, guide_voices, opening_samples
-from audioguide.build.output_folder import OutputFolder, checkpoint, link_or_copy
-from audioguide.build.plan import (
+from audioguide.pipeline import scheduler, segments
+from audioguide.pipeline.guide import ClipSource, finished_guide, guide_voices, opening_samples
+from audioguide.pipeline.output_folder import OutputFolder, checkpoint, link_or_copy
+from audioguide.pipeline.plan import (
     PLAYLIST_NAME,
     TRANSCRIPTS_DIR,
     BuildPlan,
@@ -33,7 +33,7 @@ from audioguide.build.plan import (
     load_previous,
     plan_build,
 )
-from audioguide.build.scheduler import SynthesisStats
+from audioguide.pipeline.scheduler import SynthesisStats
 from audioguide.errors import AudioguideError, OutputError
 from audioguide.files import check_file_names
 from audioguide.exporters.playlist import render_m3u8

@@ -6,7 +6,7 @@ facts about the voice and the cover (:class:`Environment`) go in; a
 :class:`BuildPlan` comes out saying which tracks are kept and which are
 rendered (with every clip they need), which formats are exported or carried
 over, and which files of the previous build go. ``--dry-run`` prints it;
-:mod:`audioguide.build.execute` carries it out.
+:mod:`audioguide.pipeline.execute` carries it out.
 
 Reuse is decided by hashes: a track's hash covers every input of its bytes
 (clips, pauses, mastering, encoding, tags, file name), a format's hash every

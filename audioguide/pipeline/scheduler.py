@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from audioguide.audio.jobs import TrackJob
-from audioguide.build.guide import ClipSource
-from audioguide.build.plan import ClipJob
+from audioguide.pipeline.guide import ClipSource
+from audioguide.pipeline.plan import ClipJob
 from audioguide.errors import AudioguideError
 from audioguide.exporters.registry import EXPORT_AFTER, EXPORT_WEIGHT, exporter
 from audioguide.model.guide import ExportResult, FinishedGuide

@@ -8,7 +8,7 @@ or all three at once with :func:`build_guide`. :func:`open_guide` reads a
 finished guide back (tracks, tags, mastered samples) for tests and tools.
 """
 
-from audioguide.build.execute import (
+from audioguide.pipeline.execute import (
     BuildOptions,
     BuildReport,
     ProgressEvent,
@@ -16,8 +16,8 @@ from audioguide.build.execute import (
     default_outdir,
     execute,
 )
-from audioguide.build.guide import open_guide
-from audioguide.build.plan import BuildPlan, Environment, PreviousBuild, load_previous, plan_build
+from audioguide.pipeline.guide import open_guide
+from audioguide.pipeline.plan import BuildPlan, Environment, PreviousBuild, load_previous, plan_build
 
 __all__ = [
     "BuildOptions", "BuildPlan", "BuildReport", "Environment", "PreviousBuild", "ProgressEvent", "build_guide",

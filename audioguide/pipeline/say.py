@@ -1,0 +1,25 @@
+"""``audioguide say``: a few sentences spoken and mastered as a track would be."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from audioguide.model.settings import GuideSettings
+from audioguide.speech.clips import ClipSpec
+
+
+def say_to_file(clips: Sequence[ClipSpec], settings: GuideSettings, output: Path) -> float:
+    """Synthesize ``clips`` in the guide's voice and write them to ``output`` as one mastered MP3;
+    returns its length in seconds."""
+    from audioguide.audio.render import write_clip_file
+    from audioguide.synth.engines import create_engine
+
+    engine = create_engine(settings.voice)
+    try:
+        audio = [engine.synthesize(clip.speech) for clip in clips]
+    finally:
+        engine.close()
+    return write_clip_file(
+        [a.samples for a in audio], [c.pause_after_ms for c in clips], engine.sample_rate, settings, output
+    )

@@ -1,0 +1,36 @@
+"""Verify a built guide and write its report (``audioguide verify`` and ``build --verify``)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Callable
+
+from audioguide.errors import AudioguideError
+from audioguide.verify.check import DEFAULT_MAX_WER, VerifyReport, verify_guide
+
+logger = logging.getLogger(__name__)
+
+
+def verify_and_report(
+    outdir: Path,
+    *,
+    model_dir: Path | None = None,
+    max_wer: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> VerifyReport:
+    """Listen to the guide in ``outdir``, then write ``verify.html`` with the findings and the
+    pronunciation review (the review is a bonus: when it cannot be made the check still stands)."""
+    from audioguide.verify.report import write_html
+    from audioguide.verify.words import review_guide
+
+    report = verify_guide(
+        outdir, model_dir=model_dir, max_wer=DEFAULT_MAX_WER if max_wer is None else max_wer, progress=progress
+    )
+    try:
+        words = review_guide(outdir)
+    except AudioguideError as exc:
+        logger.warning("pronunciation review skipped: %s", exc)
+        words = []
+    write_html(report, outdir, words)
+    return report
