@@ -12,15 +12,16 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from audioguide.errors import AudioguideError
 
 
-def read_regular_file(path: Path, *, limit: int, error: type[AudioguideError] = AudioguideError,
-                      prefix: str = "") -> bytes:
+def read_regular_file(
+    path: Path, *, limit: int, error: type[AudioguideError] = AudioguideError, prefix: str = ""
+) -> bytes:
     """The bytes of ``path``, a regular file of at most ``limit`` bytes; else a one-line ``error``:
     "PATH: PREFIXproblem" (``prefix`` e.g. "cannot read lexicon file: ")."""
     name = f"{path}: {prefix}"
@@ -79,16 +80,19 @@ def name_max(folder: Path) -> int:
         return 255
 
 
-def check_file_names(names: list[str], folder: Path, *, spare: int = 8,
-                     error: type[AudioguideError] = AudioguideError) -> None:
+def check_file_names(
+    names: list[str], folder: Path, *, spare: int = 8, error: type[AudioguideError] = AudioguideError
+) -> None:
     """Fail (one line) if any of ``names`` is too long for ``folder``'s file system, keeping
     ``spare`` bytes for the temporary names used while writing; before any work is done."""
     limit = name_max(folder) - spare
     for name in names:
         size = len(name.encode("utf-8", errors="surrogateescape"))
         if size > limit:
-            raise error(f"{folder}: the file name '{name}' is {size} bytes, more than the {limit} this "
-                        "file system allows; shorten the chapter title")
+            raise error(
+                f"{folder}: the file name '{name}' is {size} bytes, more than the {limit} this "
+                "file system allows; shorten the chapter title"
+            )
 
 
 def normal_mode() -> int:

@@ -22,8 +22,15 @@ RESET = "connection reset by the server"
 PROXY = "proxy error (check the HTTP(S)_PROXY settings)"
 OTHER = "cannot connect to the server"
 
-_DNS_CUES = ("NameResolutionError", "Name or service not known", "nodename nor servname", "getaddrinfo failed",
-             "Temporary failure in name resolution", "No address associated", "Failed to resolve")
+_DNS_CUES = (
+    "NameResolutionError",
+    "Name or service not known",
+    "nodename nor servname",
+    "getaddrinfo failed",
+    "Temporary failure in name resolution",
+    "No address associated",
+    "Failed to resolve",
+)
 
 
 def exception_chain(exc: BaseException) -> Iterator[BaseException]:
@@ -51,8 +58,13 @@ def connection_problem(exc: BaseException) -> str:
         (TLS, lambda e: isinstance(e, (ssl.SSLError, requests.exceptions.SSLError))),
         (DNS, lambda e: isinstance(e, socket.gaierror) or "NameResolution" in type(e).__name__),
         (REFUSED, lambda e: isinstance(e, ConnectionRefusedError)),
-        (TIMEOUT, lambda e: isinstance(e, (requests.exceptions.Timeout, socket.timeout, TimeoutError))
-                            or "Timeout" in type(e).__name__),
+        (
+            TIMEOUT,
+            lambda e: (
+                isinstance(e, (requests.exceptions.Timeout, socket.timeout, TimeoutError))
+                or "Timeout" in type(e).__name__
+            ),
+        ),
         (RESET, lambda e: isinstance(e, (ConnectionResetError, BrokenPipeError))),
     )
     for phrase, test in checks:

@@ -78,11 +78,11 @@ _ALPHANUM = "[A-Za-z0-9]"
 _LANGTAG_RE = re.compile(
     r"^(?:"
     r"(?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4,8})"  # language (+ extlang)
-    r"(?:-[A-Za-z]{4})?"                                       # script
-    r"(?:-(?:[A-Za-z]{2}|[0-9]{3}))?"                          # region
-    rf"(?:-(?:{_ALPHANUM}{{5,8}}|[0-9]{_ALPHANUM}{{3}}))*"      # variants
-    rf"(?:-[0-9A-WY-Za-wy-z](?:-{_ALPHANUM}{{2,8}})+)*"         # extensions
-    rf"(?:-[Xx](?:-{_ALPHANUM}{{1,8}})+)?"                      # private use
+    r"(?:-[A-Za-z]{4})?"  # script
+    r"(?:-(?:[A-Za-z]{2}|[0-9]{3}))?"  # region
+    rf"(?:-(?:{_ALPHANUM}{{5,8}}|[0-9]{_ALPHANUM}{{3}}))*"  # variants
+    rf"(?:-[0-9A-WY-Za-wy-z](?:-{_ALPHANUM}{{2,8}})+)*"  # extensions
+    rf"(?:-[Xx](?:-{_ALPHANUM}{{1,8}})+)?"  # private use
     rf"|[Xx](?:-{_ALPHANUM}{{1,8}})+"
     r")$"
 )

@@ -48,15 +48,17 @@ CPU: dict[str, float] = {}  # CPU seconds of each raw-synthesis child process, b
 
 
 def _spoken(source: Path):
-    from audioguide.speech import build_lexicon
-    from audioguide.model.settings import GuideSettings
     from audioguide.model.plan import plan_tracks
+    from audioguide.model.settings import GuideSettings
     from audioguide.sources.load import load_source
+    from audioguide.speech import build_lexicon
     from audioguide.speech.clips import speak_plan
 
     loaded = load_source(source)
     settings = loaded.settings or GuideSettings()
-    return settings, speak_plan(plan_tracks(loaded.document, settings), settings.pauses, build_lexicon(settings))
+    return settings, speak_plan(
+        plan_tracks(loaded.document, settings), settings.pauses, build_lexicon(settings)
+    )
 
 
 def raw_synthesis(source: Path, threads: int | None = None) -> tuple[float, float]:
@@ -122,12 +124,14 @@ def engine_synthesis(source: Path, voice: str | None = None) -> tuple[float, flo
     synthesize every distinct clip of the guide in one process; audio seconds."""
     import dataclasses
 
-    from audioguide.synth.cache import ClipCache
     from audioguide.pipeline.guide import build_engine
+    from audioguide.synth.cache import ClipCache
 
     settings, spoken = _spoken(source)
     if voice:
-        settings = dataclasses.replace(settings, voice=dataclasses.replace(settings.voice, engine=None, voice=voice))
+        settings = dataclasses.replace(
+            settings, voice=dataclasses.replace(settings.voice, engine=None, voice=voice)
+        )
     texts = list(dict.fromkeys(clip.speech for track in spoken for clip in track.clips))
     with tempfile.TemporaryDirectory(prefix="audioguide-bench-engine-") as tmp:
         engine = build_engine(settings.voice, ClipCache(Path(tmp)))
@@ -137,16 +141,24 @@ def engine_synthesis(source: Path, voice: str | None = None) -> tuple[float, flo
         return time.perf_counter() - started, audio
 
 
-def raw_in_child(source: Path, threads: int | None = None, *, ours: bool = False, hibari: bool = False,
-                 voice: str | None = None) -> tuple[float, float, float]:
+def raw_in_child(
+    source: Path,
+    threads: int | None = None,
+    *,
+    ours: bool = False,
+    hibari: bool = False,
+    voice: str | None = None,
+) -> tuple[float, float, float]:
     """:func:`raw_synthesis` (``ours``: :func:`engine_synthesis`; ``hibari``: :func:`raw_hibari`)
     in a fresh process: seconds, audio seconds, peak MB."""
-    mode = (["--engine-only"] if ours else ["--raw-hibari"] if hibari else ["--raw", str(threads or 0)])
+    mode = ["--engine-only"] if ours else ["--raw-hibari"] if hibari else ["--raw", str(threads or 0)]
     if voice:
         mode += ["--voice", voice]
     out = subprocess.run(
         [sys.executable, __file__, str(source), *mode],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     figures = json.loads(out)
     CPU[mode[0]] = figures["cpu"]  # the whole process's CPU seconds (loading included), for the record
@@ -246,7 +258,12 @@ def _measured(report: dict, stderr: str) -> dict:
 
 
 def run_build(
-    source: Path, outdir: Path, cache: Path, *extra: str, cgroup: Path | None = None, sample_tree: bool = False
+    source: Path,
+    outdir: Path,
+    cache: Path,
+    *extra: str,
+    cgroup: Path | None = None,
+    sample_tree: bool = False,
 ) -> dict:
     """One `audioguide build` in a child process: its report, wall time and peak memory.
 
@@ -256,8 +273,13 @@ def run_build(
     """
     args = ["build", str(source), "-o", str(outdir), "--cache-dir", str(cache), "--json", "-q", *extra]
     join = (lambda: (cgroup / "cgroup.procs").write_text(str(os.getpid()))) if cgroup else None
-    child = subprocess.Popen([sys.executable, "-c", MEASURED_CLI, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True, preexec_fn=join)
+    child = subprocess.Popen(
+        [sys.executable, "-c", MEASURED_CLI, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=join,
+    )
     tree_peak = 0
     stop = threading.Event()
 
@@ -291,11 +313,14 @@ def run_verify(outdir: Path) -> dict | None:
         "finally:\n"
         "    print(time.perf_counter() - t, file=sys.stderr)\n"
     )
-    child = subprocess.run([sys.executable, "-c", code, "verify", str(outdir), "--json", "-q"],
-                           capture_output=True, text=True)
+    child = subprocess.run(
+        [sys.executable, "-c", code, "verify", str(outdir), "--json", "-q"], capture_output=True, text=True
+    )
     if not child.stdout.strip():
-        print(f"(f) verify did not run: {child.stderr.strip().splitlines()[0] if child.stderr else child.returncode}",
-              file=sys.stderr)
+        print(
+            f"(f) verify did not run: {child.stderr.strip().splitlines()[0] if child.stderr else child.returncode}",
+            file=sys.stderr,
+        )
         return None
     report = json.loads(child.stdout)
     report["wall"] = float(child.stderr.strip().splitlines()[-1])
@@ -320,12 +345,16 @@ def verify_figures(b: dict, f: dict | None) -> dict:
 def print_verify(figures: dict) -> None:
     if "f_verify_s" not in figures:
         return
-    print(f"(f) verify, Whisper tiny.en             {figures['f_verify_s']:8.2f} s  "
-          f"f/b = {figures['ratio_f_over_b']} (target < 0.1)")
-    print(f"    WER {figures['f_verify_wer']} (per track {figures['f_verify_wer_per_track']}), "
-          f"{figures['f_verify_critical']} critical of {figures['f_verify_findings']} findings, "
-          f"{figures['f_verify_rechecked_clips']} clips re-checked, "
-          f"{figures['f_verify_false_alarms_dismissed']} alarms dismissed")
+    print(
+        f"(f) verify, Whisper tiny.en             {figures['f_verify_s']:8.2f} s  "
+        f"f/b = {figures['ratio_f_over_b']} (target < 0.1)"
+    )
+    print(
+        f"    WER {figures['f_verify_wer']} (per track {figures['f_verify_wer_per_track']}), "
+        f"{figures['f_verify_critical']} critical of {figures['f_verify_findings']} findings, "
+        f"{figures['f_verify_rechecked_clips']} clips re-checked, "
+        f"{figures['f_verify_false_alarms_dismissed']} alarms dismissed"
+    )
 
 
 def edited_copy(source: Path, folder: Path) -> Path:
@@ -341,8 +370,19 @@ def edited_copy(source: Path, folder: Path) -> Path:
 
 def run_library(sources: Path, site: Path, cache: Path, *extra: str) -> dict:
     """One `audioguide library` in a child process: its report, wall time and peak memory (largest process)."""
-    args = ["library", str(sources), "-o", str(site), "--cache-dir", str(cache), "--json", "-q",
-            "--base-url", "https://clinic.example/audio/", *extra]
+    args = [
+        "library",
+        str(sources),
+        "-o",
+        str(site),
+        "--cache-dir",
+        str(cache),
+        "--json",
+        "-q",
+        "--base-url",
+        "https://clinic.example/audio/",
+        *extra,
+    ]
     child = subprocess.run([sys.executable, "-c", MEASURED_CLI, *args], capture_output=True, text=True)
     if child.returncode != 0:
         raise SystemExit(f"library build failed: {child.stderr.strip()}")
@@ -363,16 +403,25 @@ def library_benchmark(count: int, as_json: bool) -> None:
         for number in range(1, count + 1):
             (articles / f"guide-{number:03d}.txt").write_text(make_article(number), encoding="utf-8")
         cold = run_library(articles, site, cache)
-        audio = sum(sum(t.duration_s for t in load_manifest(folder).tracks)
-                    for folder in site.iterdir() if (folder / "manifest.json").is_file())
+        audio = sum(
+            sum(t.duration_s for t in load_manifest(folder).tracks)
+            for folder in site.iterdir()
+            if (folder / "manifest.json").is_file()
+        )
         unchanged = run_library(articles, site, cache)
         edited_source = articles / f"guide-{(count + 1) // 2:03d}.txt"
         edited_copy(edited_source, articles)
         edited = run_library(articles, site, cache)
         # the same one guide built alone, cold (its own empty cache): what an edit should cost, about
-        alone = run_build(edited_source, work / "alone", work / "alone-cache",
-                          "--formats", "tracks,single,captions,web,phone,podcast,qr",
-                          "--base-url", "https://clinic.example/audio/alone/")
+        alone = run_build(
+            edited_source,
+            work / "alone",
+            work / "alone-cache",
+            "--formats",
+            "tracks,single,captions,web,phone,podcast,qr",
+            "--base-url",
+            "https://clinic.example/audio/alone/",
+        )
     rebuilt = [g for g in edited["guides"] if g["status"] == "built"]
     figures = {
         "guides": count,
@@ -395,17 +444,25 @@ def library_benchmark(count: int, as_json: bool) -> None:
     if as_json:
         print(json.dumps(figures, indent=2))
         return
-    print(f"library: {count} generated articles, {figures['audio_h']} h of audio "
-          "(formats tracks, single, captions, web, phone, podcast, qr)")
-    print(f"cold build {figures['cold_s']} s: {figures['audio_h_per_build_h']} h of audio per hour of build, "
-          f"{figures['cold_per_guide_s']} s a guide; peak memory (largest process) {figures['peak_process_mb']} MB")
-    print(f"CPU time (all processes) {figures['cold_cpu_s']} s: {figures['audio_h_per_cpu_h']} h of audio per CPU-hour "
-          "(wall time depends on what else the machine runs; CPU time much less)")
+    print(
+        f"library: {count} generated articles, {figures['audio_h']} h of audio "
+        "(formats tracks, single, captions, web, phone, podcast, qr)"
+    )
+    print(
+        f"cold build {figures['cold_s']} s: {figures['audio_h_per_build_h']} h of audio per hour of build, "
+        f"{figures['cold_per_guide_s']} s a guide; peak memory (largest process) {figures['peak_process_mb']} MB"
+    )
+    print(
+        f"CPU time (all processes) {figures['cold_cpu_s']} s: {figures['audio_h_per_cpu_h']} h of audio per CPU-hour "
+        "(wall time depends on what else the machine runs; CPU time much less)"
+    )
     print(f"rebuild, no change: {figures['no_change_s']} s ({figures['no_change_cpu_s']} s CPU)")
-    print(f"rebuild, one article edited: {figures['one_edited_s']} s ({figures['one_edited_cpu_s']} s CPU; "
-          f"{figures['one_edited_guides_rebuilt']} guide, "
-          f"{figures['one_edited_tracks_rebuilt']} track rebuilt); that guide built alone from cold: "
-          f"{figures['that_guide_alone_cold_s']} s")
+    print(
+        f"rebuild, one article edited: {figures['one_edited_s']} s ({figures['one_edited_cpu_s']} s CPU; "
+        f"{figures['one_edited_guides_rebuilt']} guide, "
+        f"{figures['one_edited_tracks_rebuilt']} track rebuilt); that guide built alone from cold: "
+        f"{figures['that_guide_alone_cold_s']} s"
+    )
 
 
 def book_benchmark(as_json: bool, extra: tuple[str, ...] = ()) -> None:
@@ -437,15 +494,29 @@ def book_benchmark(as_json: bool, extra: tuple[str, ...] = ()) -> None:
     if as_json:
         print(json.dumps(figures, indent=2))
         return
-    print(f"book: {figures['words']} words, {figures['tracks']} tracks, {figures['audio_h']} h of audio, "
-          f"voice {figures['voice']}")
-    print(f"cold build {figures['cold_build_s']} s ({figures['realtime_factor']}x real time, while its memory was sampled), "
-          f"{figures['cpu_s']} CPU seconds; load average {figures['load_average_1min']}")
-    print(f"peak memory: largest process {figures['peak_process_mb']} MB, "
-          f"whole process tree (PSS, sampled every 0.2 s) {figures['peak_tree_mb']} MB (bound: 1024 MB)")
+    print(
+        f"book: {figures['words']} words, {figures['tracks']} tracks, {figures['audio_h']} h of audio, "
+        f"voice {figures['voice']}"
+    )
+    print(
+        f"cold build {figures['cold_build_s']} s ({figures['realtime_factor']}x real time, while its memory was sampled), "
+        f"{figures['cpu_s']} CPU seconds; load average {figures['load_average_1min']}"
+    )
+    print(
+        f"peak memory: largest process {figures['peak_process_mb']} MB, "
+        f"whole process tree (PSS, sampled every 0.2 s) {figures['peak_tree_mb']} MB (bound: 1024 MB)"
+    )
     limit = figures["inside_1_GiB_limit"]
-    print("built inside a 1 GiB memory cgroup (no swap): "
-          + ("yes" if limit else "no cgroup available here" if limit is None else "NO, a process was OOM-killed"))
+    print(
+        "built inside a 1 GiB memory cgroup (no swap): "
+        + (
+            "yes"
+            if limit
+            else "no cgroup available here"
+            if limit is None
+            else "NO, a process was OOM-killed"
+        )
+    )
 
 
 def stages_benchmark(as_json: bool) -> None:
@@ -479,7 +550,9 @@ def stages_benchmark(as_json: bool) -> None:
     figures["normalize_pathological_runs_s"] = round(time.perf_counter() - started, 3)  # target < 2 s
     rate = 22050
     rng = np.random.default_rng(0)
-    bursts = (rng.standard_normal(600 * rate) * 0.1 * (np.sin(np.arange(600 * rate) / rate * 3) > 0)).astype(np.float32)
+    bursts = (rng.standard_normal(600 * rate) * 0.1 * (np.sin(np.arange(600 * rate) / rate * 3) > 0)).astype(
+        np.float32
+    )
     started = time.perf_counter()
     master(bursts, rate, Loudness())
     figures["master_10_minutes_s"] = round(time.perf_counter() - started, 3)  # target < 5 s
@@ -509,32 +582,35 @@ FLOOR_STEPS = {
     "import_mastering": "import audioguide.audio.mastering",
     # what a synthesis worker does before its first clip, and one short clip
     "voice_load_and_one_clip": "from audioguide.model.settings import VoiceSettings\n"
-                               "from audioguide.synth.engines import create_engine\n"
-                               "create_engine(VoiceSettings()).synthesize('Rest helps.')",
+    "from audioguide.synth.engines import create_engine\n"
+    "create_engine(VoiceSettings()).synthesize('Rest helps.')",
     # every track assembled and mastered from its cached clips (as the build does, without encoding)
     "master_every_track": "import audioguide.audio.mastering\n" + _OPEN + "begin()\n"
-                          "[g.samples(t) for t in g.tracks]",
+    "[g.samples(t) for t in g.tracks]",
     # LAME (ffmpeg) encoding every track's mastered samples at the guide's bit rate
-    "encode_every_track": "import tempfile\nfrom audioguide.audio.mp3 import encode_mp3\n" + _OPEN +
-                          "samples = [g.samples(t) for t in g.tracks]\nfolder = Path(tempfile.mkdtemp())\n"
-                          "begin()\nfor i, s in enumerate(samples):\n"
-                          "    encode_mp3(s, g.rate, folder / f'{i}.mp3', bitrate_kbps=g.settings.encoding.bitrate_kbps)",
+    "encode_every_track": "import tempfile\nfrom audioguide.audio.mp3 import encode_mp3\n"
+    + _OPEN
+    + "samples = [g.samples(t) for t in g.tracks]\nfolder = Path(tempfile.mkdtemp())\n"
+    "begin()\nfor i, s in enumerate(samples):\n"
+    "    encode_mp3(s, g.rate, folder / f'{i}.mp3', bitrate_kbps=g.settings.encoding.bitrate_kbps)",
     # the render's check of each finished file: decode the MP3, measure loudness and true peak
     "check_every_mp3": "from audioguide.audio import ffmpeg\nfrom audioguide.audio.mastering import measure_conservative\n"
-                       + _OPEN + "begin()\nfor t in g.tracks:\n"
-                       "    with ffmpeg.decoded(t.path, sample_rate=g.rate) as (decoded, _):\n"
-                       "        measure_conservative(decoded, g.rate)",
+    + _OPEN
+    + "begin()\nfor t in g.tracks:\n"
+    "    with ffmpeg.decoded(t.path, sample_rate=g.rate) as (decoded, _):\n"
+    "        measure_conservative(decoded, g.rate)",
     # verify's least cost: Whisper's encoder on every 30 s window the guide's speech fills (no decoding)
     "whisper_encoder_every_window": "import numpy as np\nfrom audioguide.audio import ffmpeg\n"
-                                    "from audioguide.verify.asr import RATE, Recognizer\n"
-                                    "from audioguide.verify.windows import pack\n" + _OPEN +
-                                    "packed = pack([ffmpeg.decode(t.path, sample_rate=RATE)[0] for t in g.tracks], RATE)\n"
-                                    "model = Recognizer().model\n"
-                                    "feats = [model.feature_extractor(packed.audio[int(a * RATE):int(b * RATE)])[:, :3000]"
-                                    " for a, b in packed.windows]\n"
-                                    "feats = [np.pad(f, ((0, 0), (0, 3000 - f.shape[1]))) for f in feats]\n"
-                                    "model.encode(feats[0])\nbegin()\nfor f in feats:\n    model.encode(f)\n"
-                                    "print('windows', len(feats))",
+    "from audioguide.verify.asr import RATE, Recognizer\n"
+    "from audioguide.verify.windows import pack\n"
+    + _OPEN
+    + "packed = pack([ffmpeg.decode(t.path, sample_rate=RATE)[0] for t in g.tracks], RATE)\n"
+    "model = Recognizer().model\n"
+    "feats = [model.feature_extractor(packed.audio[int(a * RATE):int(b * RATE)])[:, :3000]"
+    " for a, b in packed.windows]\n"
+    "feats = [np.pad(f, ((0, 0), (0, 3000 - f.shape[1]))) for f in feats]\n"
+    "model.encode(feats[0])\nbegin()\nfor f in feats:\n    model.encode(f)\n"
+    "print('windows', len(feats))",
 }
 
 
@@ -561,8 +637,18 @@ def floors_benchmark(source: Path, as_json: bool) -> None:
         for name, code in FLOOR_STEPS.items():
             if name.startswith("whisper") and importlib.util.find_spec("faster_whisper") is None:
                 continue  # without the verify extra
-            child = subprocess.run([sys.executable, "-c", _FLOOR_PRELUDE + code + _FLOOR_END, str(work / "out"),
-                                    str(work / "cache")], capture_output=True, text=True, cwd=tmp)
+            child = subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    _FLOOR_PRELUDE + code + _FLOOR_END,
+                    str(work / "out"),
+                    str(work / "cache"),
+                ],
+                capture_output=True,
+                text=True,
+                cwd=tmp,
+            )
             if child.returncode != 0:
                 raise SystemExit(f"{name} failed: {child.stderr.strip()[-400:]}")
             lines = child.stdout.splitlines()
@@ -573,23 +659,33 @@ def floors_benchmark(source: Path, as_json: bool) -> None:
     steps.setdefault("whisper_encoder_every_window", {})
     render = sum(steps[k]["cpu"] for k in ("master_every_track", "encode_every_track", "check_every_mp3"))
     # lower bounds: the voice loads and the mastering stack imports once (forked workers inherit them)
-    cold_floor = (a2_seconds + steps["import_mastering"]["cpu"] + steps["voice_load_and_one_clip"]["cpu"]
-                  + render) / cpus
+    cold_floor = (
+        a2_seconds + steps["import_mastering"]["cpu"] + steps["voice_load_and_one_clip"]["cpu"] + render
+    ) / cpus
     # the process that renders the edited track must import the mastering stack first
     edit_floor = steps["import_mastering"]["wall"]
     edit_estimate = max(edit_floor, steps["voice_load_and_one_clip"]["wall"]) + render / tracks
     figures = {
-        "cpus": cpus, "tracks": tracks, "a_raw_synthesis_s": round(a_seconds, 2), "h_raw_hibari_s": round(h_seconds, 2),
-        "a2_engine_synthesis_one_thread_s": round(a2_seconds, 2), "b_cold_build_s": round(b["wall"], 2),
+        "cpus": cpus,
+        "tracks": tracks,
+        "a_raw_synthesis_s": round(a_seconds, 2),
+        "h_raw_hibari_s": round(h_seconds, 2),
+        "a2_engine_synthesis_one_thread_s": round(a2_seconds, 2),
+        "b_cold_build_s": round(b["wall"], 2),
         "b_cold_build_cpu_s": round(b["cpu"], 2),
-        **{f"{name}_{k}" + ("" if k == "windows" else "_s"): round(v, 3)
-           for name, step in steps.items() for k, v in step.items()},
+        **{
+            f"{name}_{k}" + ("" if k == "windows" else "_s"): round(v, 3)
+            for name, step in steps.items()
+            for k, v in step.items()
+        },
         "cold_build_floor_s": round(cold_floor, 2),
         "targets_b_s": {"0.35 a": round(0.35 * a_seconds, 2), "1.5 h": round(1.5 * h_seconds, 2)},
         "one_paragraph_edit_floor_s": round(edit_floor, 2),
         "one_paragraph_edit_estimate_s": round(edit_estimate, 2),  # + the voice (in parallel) + one track
         "target_d_s": {"0.05 a": round(0.05 * a_seconds, 2)},
-        "verify_floor_s": round(steps["whisper_encoder_every_window"].get("wall", float("nan")), 2),  # the encoder alone
+        "verify_floor_s": round(
+            steps["whisper_encoder_every_window"].get("wall", float("nan")), 2
+        ),  # the encoder alone
         "target_f_s": {"0.1 b": round(0.1 * b["wall"], 2)},
     }
     if as_json:
@@ -634,21 +730,36 @@ def render_long_track(clips_file: Path, minutes: float) -> dict:
     rate, clips = _long_track_clips(clips_file, minutes)
     count = len(clips)
     del clips  # render_track gets a list that nobody else holds, as in a build
-    job = TrackJob(file="long.mp3", keys=tuple(f"k{n}" for n in range(count)), texts=("x",) * count,
-                   pauses_ms=(350,) * count, tags=TrackTags("Long", "Bench", "audioguide", 1, 1, "en", "bench"),
-                   settings=GuideSettings(), rate=rate)
+    job = TrackJob(
+        file="long.mp3",
+        keys=tuple(f"k{n}" for n in range(count)),
+        texts=("x",) * count,
+        pauses_ms=(350,) * count,
+        tags=TrackTags("Long", "Bench", "audioguide", 1, 1, "en", "bench"),
+        settings=GuideSettings(),
+        rate=rate,
+    )
+
     def cpu() -> float:  # this process and its children (ffmpeg)
-        return sum(getattr(resource.getrusage(who), field) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
-                   for field in ("ru_utime", "ru_stime"))
+        return sum(
+            getattr(resource.getrusage(who), field)
+            for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+            for field in ("ru_utime", "ru_stime")
+        )
 
     with tempfile.TemporaryDirectory(prefix="audioguide-long-") as tmp:
         started, cpu_started = time.perf_counter(), cpu()
         rendered = render_track(job, _long_track_clips(clips_file, minutes)[1], Path(tmp))
         wall, cpu_s = time.perf_counter() - started, cpu() - cpu_started
         digest = hashlib.sha256((Path(tmp) / "long.mp3").read_bytes()).hexdigest()
-    return {"minutes": round(rendered.duration_s / 60, 2), "rate": rate, "render_s": round(wall, 1),
-            "cpu_s": round(cpu_s, 1), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            "mp3_sha256": digest}
+    return {
+        "minutes": round(rendered.duration_s / 60, 2),
+        "rate": rate,
+        "render_s": round(wall, 1),
+        "cpu_s": round(cpu_s, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "mp3_sha256": digest,
+    }
 
 
 def save_long_track_clips(clips_file: Path) -> None:
@@ -661,8 +772,11 @@ def save_long_track_clips(clips_file: Path) -> None:
     engine = create_engine(VoiceSettings())
     audio = [engine.synthesize(text) for text in LONG_TRACK_SENTENCES]
     engine.close()
-    np.savez(clips_file, rate=audio[0].sample_rate,
-             **{f"clip{n}": np.asarray(a.samples, dtype=np.float32) for n, a in enumerate(audio)})
+    np.savez(
+        clips_file,
+        rate=audio[0].sample_rate,
+        **{f"clip{n}": np.asarray(a.samples, dtype=np.float32) for n, a in enumerate(audio)},
+    )
 
 
 def long_track_benchmark(minutes: float, as_json: bool) -> None:
@@ -674,14 +788,20 @@ def long_track_benchmark(minutes: float, as_json: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="audioguide-long-") as tmp:
         clips_file = Path(tmp) / "clips.npz"
         subprocess.run([sys.executable, __file__, "--long-track-clips", str(clips_file)], check=True)
-        out = subprocess.run([sys.executable, __file__, "--render-long-track", str(clips_file), str(minutes)],
-                             check=True, capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [sys.executable, __file__, "--render-long-track", str(clips_file), str(minutes)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
     figures = json.loads(out)
     if as_json:
         print(json.dumps(figures, indent=2))
         return
-    print(f"one {figures['minutes']}-minute track at {figures['rate']} Hz: rendered (mastered, encoded, measured) in "
-          f"{figures['render_s']} s ({figures['cpu_s']} s CPU with ffmpeg), peak memory {figures['peak_rss_mb']} MB")
+    print(
+        f"one {figures['minutes']}-minute track at {figures['rate']} Hz: rendered (mastered, encoded, measured) in "
+        f"{figures['render_s']} s ({figures['cpu_s']} s CPU with ffmpeg), peak memory {figures['peak_rss_mb']} MB"
+    )
 
 
 def _byte_compile() -> None:
@@ -692,30 +812,58 @@ def _byte_compile() -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("source", nargs="?", type=Path, default=ROOT / "examples" / "article.txt")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--voice", default=None,
-                        help="the voice of the builds and of (a2), e.g. joe (default: the default voice); "
-                             "also for --book")
-    parser.add_argument("--book", action="store_true",
-                        help="instead: one cold build of a generated ~25,000-word book (scripts/make_book.py)")
-    parser.add_argument("--stages", action="store_true",
-                        help="time single stages (book parse and speech text, normalizer, mastering) instead")
-    parser.add_argument("--long-track", type=float, metavar="MINUTES",
-                        help="instead: render one track of MINUTES of speech; its time and peak memory")
+    parser.add_argument(
+        "--voice",
+        default=None,
+        help="the voice of the builds and of (a2), e.g. joe (default: the default voice); also for --book",
+    )
+    parser.add_argument(
+        "--book",
+        action="store_true",
+        help="instead: one cold build of a generated ~25,000-word book (scripts/make_book.py)",
+    )
+    parser.add_argument(
+        "--stages",
+        action="store_true",
+        help="time single stages (book parse and speech text, normalizer, mastering) instead",
+    )
+    parser.add_argument(
+        "--long-track",
+        type=float,
+        metavar="MINUTES",
+        help="instead: render one track of MINUTES of speech; its time and peak memory",
+    )
     parser.add_argument("--render-long-track", nargs=2, help=argparse.SUPPRESS)  # in a child process
     parser.add_argument("--long-track-clips", type=Path, help=argparse.SUPPRESS)  # in a child process
-    parser.add_argument("--library", type=int, nargs="?", const=50, metavar="N",
-                        help="instead: a library of N generated articles (default 50): cold build, no-change "
-                             "rebuild, rebuild after editing one article")
-    parser.add_argument("--floors", action="store_true",
-                        help="instead: the build's fixed costs one at a time (mastering import, voice load, "
-                             "mastering, LAME, the MP3 check) and the least time a cold build and an edit can take")
-    parser.add_argument("--verify", action="store_true",
-                        help="instead: only (b) a cold build and (f) verify of it")
-    parser.add_argument("--raw", type=int, metavar="THREADS", help=argparse.SUPPRESS)  # (a) in a child process
-    parser.add_argument("--engine-only", action="store_true", help=argparse.SUPPRESS)  # (a2) in a child process
+    parser.add_argument(
+        "--library",
+        type=int,
+        nargs="?",
+        const=50,
+        metavar="N",
+        help="instead: a library of N generated articles (default 50): cold build, no-change "
+        "rebuild, rebuild after editing one article",
+    )
+    parser.add_argument(
+        "--floors",
+        action="store_true",
+        help="instead: the build's fixed costs one at a time (mastering import, voice load, "
+        "mastering, LAME, the MP3 check) and the least time a cold build and an edit can take",
+    )
+    parser.add_argument(
+        "--verify", action="store_true", help="instead: only (b) a cold build and (f) verify of it"
+    )
+    parser.add_argument(
+        "--raw", type=int, metavar="THREADS", help=argparse.SUPPRESS
+    )  # (a) in a child process
+    parser.add_argument(
+        "--engine-only", action="store_true", help=argparse.SUPPRESS
+    )  # (a2) in a child process
     parser.add_argument("--raw-hibari", action="store_true", help=argparse.SUPPRESS)  # (h) in a child process
     args = parser.parse_args()
     source = args.source.resolve()
@@ -727,8 +875,16 @@ def main() -> None:
         else:
             seconds, audio = raw_synthesis(source, args.raw or None)
         usage = resource.getrusage(resource.RUSAGE_SELF)
-        print(json.dumps({"seconds": seconds, "audio": audio, "rss_kb": usage.ru_maxrss,
-                          "cpu": usage.ru_utime + usage.ru_stime}))
+        print(
+            json.dumps(
+                {
+                    "seconds": seconds,
+                    "audio": audio,
+                    "rss_kb": usage.ru_maxrss,
+                    "cpu": usage.ru_utime + usage.ru_stime,
+                }
+            )
+        )
         return
     voice = ("--voice", args.voice) if args.voice else ()
     _byte_compile()
@@ -757,13 +913,18 @@ def main() -> None:
     if args.verify:
         with tempfile.TemporaryDirectory(prefix="audioguide-bench-") as tmp:
             b = run_build(source, Path(tmp) / "out", Path(tmp) / "cache", *voice)
-            figures = {"audio_s": round(b["audio_seconds"], 1), "b_cold_build_s": round(b["wall"], 2),
-                       **verify_figures(b, run_verify(Path(tmp) / "out"))}
+            figures = {
+                "audio_s": round(b["audio_seconds"], 1),
+                "b_cold_build_s": round(b["wall"], 2),
+                **verify_figures(b, run_verify(Path(tmp) / "out")),
+            }
         if args.json:
             print(json.dumps(figures, indent=2))
         else:
-            print(f"(b) cold build (empty cache)            {figures['b_cold_build_s']:8.2f} s, "
-                  f"{figures['audio_s']} s of audio")
+            print(
+                f"(b) cold build (empty cache)            {figures['b_cold_build_s']:8.2f} s, "
+                f"{figures['audio_s']} s of audio"
+            )
             print_verify(figures)
         return
 
@@ -815,12 +976,34 @@ def main() -> None:
         "ratio_c_over_b": round(c["wall"] / b["wall"], 3),
         "ratio_d_over_b": round(d["wall"] / b["wall"], 3),
         "ratio_e_over_b": round(e["wall"] / b["wall"], 3),
-        "clips_b_c_d_e": [b["clips_synthesized"], c["clips_synthesized"], d["clips_synthesized"], e["clips_synthesized"]],
-        "tracks_rebuilt_b_c_d_e": [len(b["rebuilt"]), len(c["rebuilt"]), len(d["rebuilt"]), len(e["rebuilt"])],
-        "peak_mb_a_h_b_c_d_e": [round(a_rss), round(h_rss), round(b["peak_mb"]), round(c["peak_mb"]),
-                                round(d["peak_mb"]), round(e["peak_mb"])],
-        "cpu_s_a_h_b_c_d_e": [round(CPU.get("--raw", 0), 2), round(CPU.get("--raw-hibari", 0), 2),
-                              round(b["cpu"], 2), round(c["cpu"], 2), round(d["cpu"], 2), round(e["cpu"], 2)],
+        "clips_b_c_d_e": [
+            b["clips_synthesized"],
+            c["clips_synthesized"],
+            d["clips_synthesized"],
+            e["clips_synthesized"],
+        ],
+        "tracks_rebuilt_b_c_d_e": [
+            len(b["rebuilt"]),
+            len(c["rebuilt"]),
+            len(d["rebuilt"]),
+            len(e["rebuilt"]),
+        ],
+        "peak_mb_a_h_b_c_d_e": [
+            round(a_rss),
+            round(h_rss),
+            round(b["peak_mb"]),
+            round(c["peak_mb"]),
+            round(d["peak_mb"]),
+            round(e["peak_mb"]),
+        ],
+        "cpu_s_a_h_b_c_d_e": [
+            round(CPU.get("--raw", 0), 2),
+            round(CPU.get("--raw-hibari", 0), 2),
+            round(b["cpu"], 2),
+            round(c["cpu"], 2),
+            round(d["cpu"], 2),
+            round(e["cpu"], 2),
+        ],
         "load_average_1min_before_after": [LOAD[0], round(os.getloadavg()[0], 2)],
         "peak_tree_mb_cold_build": round(tree["peak_tree_mb"]),
         "cold_build_while_sampling_s": round(tree["wall"], 2),
@@ -830,30 +1013,46 @@ def main() -> None:
         print(json.dumps(figures, indent=2))
         return
     f = figures  # (the verify run's result is in figures now)
-    print(f"audioguide benchmark: {source.name}, voice {f['voice']}, {f['audio_s']} s of audio, {f['cpus']} CPUs")
-    print(f"(a) raw Piper synthesis, one process   {f['a_raw_synthesis_s']:8.2f} s  ({f['a_raw_realtime_factor']}x real time)")
+    print(
+        f"audioguide benchmark: {source.name}, voice {f['voice']}, {f['audio_s']} s of audio, {f['cpus']} CPUs"
+    )
+    print(
+        f"(a) raw Piper synthesis, one process   {f['a_raw_synthesis_s']:8.2f} s  ({f['a_raw_realtime_factor']}x real time)"
+    )
     print(f"(a1) the same, onnxruntime on 1 thread  {f['a1_raw_synthesis_one_thread_s']:8.2f} s")
-    print(f"(h) raw hibari, 1 thread               {f['h_raw_hibari_one_thread_s']:8.2f} s  "
-          f"({f['h_raw_realtime_factor']}x real time, {f['h_raw_audio_s']} s of speech)")
-    print(f"(a2) audioguide's engine, 1 thread,     {f['a2_engine_synthesis_one_thread_s']:8.2f} s  "
-          f"(each clip once, {f['a2_engine_audio_s']} s of speech)")
+    print(
+        f"(h) raw hibari, 1 thread               {f['h_raw_hibari_one_thread_s']:8.2f} s  "
+        f"({f['h_raw_realtime_factor']}x real time, {f['h_raw_audio_s']} s of speech)"
+    )
+    print(
+        f"(a2) audioguide's engine, 1 thread,     {f['a2_engine_synthesis_one_thread_s']:8.2f} s  "
+        f"(each clip once, {f['a2_engine_audio_s']} s of speech)"
+    )
     print(f"(b) cold build (empty cache)            {f['b_cold_build_s']:8.2f} s")
     print(f"(c) rebuild, no change                  {f['c_rebuild_no_change_s']:8.2f} s")
     print(f"(d) rebuild, one paragraph edited       {f['d_rebuild_one_paragraph_s']:8.2f} s")
     print(f"(e) cold build, --jobs 1                {f['e_cold_build_jobs1_s']:8.2f} s")
     print(f"b/a = {f['ratio_b_over_a']}   (target <= 0.35)   b/h = {f['ratio_b_over_h']}   (target <= 1.5)")
     print(f"c/a = {f['ratio_c_over_a']}   (target <= 0.02)   d/a = {f['ratio_d_over_a']}   (target <= 0.05)")
-    print(f"    synthesis alone, a2 spread over {f['cpus']} CPUs: {f['synthesis_floor_on_all_cpus_s']} s "
-          f"= {f['ratio_floor_over_a']} x a (the least any build can take)")
-    print(f"b/a1 = {f['ratio_b_over_a1']}   c/b = {f['ratio_c_over_b']}   d/b = {f['ratio_d_over_b']}   "
-          f"e/b = {f['ratio_e_over_b']}")
+    print(
+        f"    synthesis alone, a2 spread over {f['cpus']} CPUs: {f['synthesis_floor_on_all_cpus_s']} s "
+        f"= {f['ratio_floor_over_a']} x a (the least any build can take)"
+    )
+    print(
+        f"b/a1 = {f['ratio_b_over_a1']}   c/b = {f['ratio_c_over_b']}   d/b = {f['ratio_d_over_b']}   "
+        f"e/b = {f['ratio_e_over_b']}"
+    )
     print_verify(f)
     print(f"clips synthesized b/c/d/e: {f['clips_b_c_d_e']}; tracks rebuilt: {f['tracks_rebuilt_b_c_d_e']}")
     print(f"peak memory MB a/h/b/c/d/e (largest process): {f['peak_mb_a_h_b_c_d_e']}")
-    print(f"CPU seconds a/h/b/c/d/e (whole process, workers and ffmpeg included): {f['cpu_s_a_h_b_c_d_e']}; "
-          f"load average before/after: {f['load_average_1min_before_after']}")
-    print(f"cold build, whole process tree (PSS, sampled in one more cold build): {f['peak_tree_mb_cold_build']} MB "
-          f"(that build took {f['cold_build_while_sampling_s']} s)")
+    print(
+        f"CPU seconds a/h/b/c/d/e (whole process, workers and ffmpeg included): {f['cpu_s_a_h_b_c_d_e']}; "
+        f"load average before/after: {f['load_average_1min_before_after']}"
+    )
+    print(
+        f"cold build, whole process tree (PSS, sampled in one more cold build): {f['peak_tree_mb_cold_build']} MB "
+        f"(that build took {f['cold_build_while_sampling_s']} s)"
+    )
 
 
 if __name__ == "__main__":

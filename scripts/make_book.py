@@ -19,7 +19,9 @@ ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "
 
 def seed_paragraphs() -> tuple[list[str], list[tuple[str, str]]]:
     """The example's body paragraphs and its FAQ pairs."""
-    blocks = [b.strip() for b in (ROOT / "examples" / "article.txt").read_text(encoding="utf-8").split("\n\n")]
+    blocks = [
+        b.strip() for b in (ROOT / "examples" / "article.txt").read_text(encoding="utf-8").split("\n\n")
+    ]
     paragraphs = [b for b in blocks if len(b.split()) > 25 and not b.startswith("Hi, I")]
     start = next(i for i, b in enumerate(blocks) if b.startswith("FAQs"))
     end = next(i for i, b in enumerate(blocks) if b.startswith("Conclusion"))
@@ -37,7 +39,9 @@ def make_book(words: int) -> str:
         for k in range(6):
             paragraph = paragraphs[(chapter * 3 + k) % len(paragraphs)]
             sentences = re.split(r"(?<=[.?!])\s+", paragraph)
-            marked = [f"In chapter {chapter}, note {j + 1}: {s[0].lower()}{s[1:]}" for j, s in enumerate(sentences)]
+            marked = [
+                f"In chapter {chapter}, note {j + 1}: {s[0].lower()}{s[1:]}" for j, s in enumerate(sentences)
+            ]
             text = " ".join(marked)
             out += [text, ""]
             count += len(text.split())
@@ -52,8 +56,18 @@ def make_book(words: int) -> str:
     return "\n".join(out)
 
 
-TOPICS = ["Knee Pain", "Back Pain", "Neck Pain", "Shoulder Pain", "Hip Pain", "Headaches", "Nerve Pain",
-          "Arthritis", "Sciatica", "Joint Injections"]
+TOPICS = [
+    "Knee Pain",
+    "Back Pain",
+    "Neck Pain",
+    "Shoulder Pain",
+    "Hip Pain",
+    "Headaches",
+    "Nerve Pain",
+    "Arthritis",
+    "Sciatica",
+    "Joint Injections",
+]
 
 
 def make_article(number: int) -> str:
@@ -71,7 +85,12 @@ def make_article(number: int) -> str:
     out = [f"Patient Guide {number}: Living With {topic}", ""]
     out += [marked(paragraphs[number % len(paragraphs)]), ""]
     for k in (1, 2):
-        out += [f"{topic}: What to Know, Part {k}", "", marked(paragraphs[(number + k) % len(paragraphs)]), ""]
+        out += [
+            f"{topic}: What to Know, Part {k}",
+            "",
+            marked(paragraphs[(number + k) % len(paragraphs)]),
+            "",
+        ]
     out += ["FAQs", ""]
     for k in (0, 1):
         question, answer = faqs[(number + k) % len(faqs)]
@@ -81,7 +100,9 @@ def make_article(number: int) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("out", type=Path)
     parser.add_argument("--words", type=int, default=25000)
     args = parser.parse_args()

@@ -16,9 +16,9 @@ def axe_violations(browser) -> list[dict]:
     """Every violation axe finds in the current page: rule id, impact, and the offending elements."""
     browser.evaluate(AXE.read_text(encoding="utf-8") + "\n;true")
     result = browser.evaluate(
-        "axe.run(document, {runOnly: {type: 'tag', values: %s}, resultTypes: ['violations']})"
+        f"axe.run(document, {{runOnly: {{type: 'tag', values: {TAGS}}}, resultTypes: ['violations']}})"
         ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
-        " nodes: v.nodes.map(n => n.target.join(' '))})))" % TAGS,
+        " nodes: v.nodes.map(n => n.target.join(' '))})))",
         await_promise=True,
     )
     return result
@@ -26,7 +26,9 @@ def axe_violations(browser) -> list[dict]:
 
 def horizontal_overflow(browser, width: int = 320) -> int:
     """How many CSS px the page scrolls sideways at a ``width`` px wide viewport (WCAG 1.4.10: 0)."""
-    browser.call("Emulation.setDeviceMetricsOverride", width=width, height=640, deviceScaleFactor=1, mobile=True)
+    browser.call(
+        "Emulation.setDeviceMetricsOverride", width=width, height=640, deviceScaleFactor=1, mobile=True
+    )
     try:
         return browser.evaluate("document.documentElement.scrollWidth") - width
     finally:

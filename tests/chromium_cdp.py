@@ -78,7 +78,9 @@ class Browser:
         profile = Path(self._profile.name)
         self.process = subprocess.Popen(
             [binary, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
             start_new_session=True,  # its helpers (renderer, crashpad) form one group, ended together
         )
         try:
@@ -94,7 +96,9 @@ class Browser:
             if not pages:
                 raise RuntimeError("Chromium opened no page")
             self.ws = websocket.create_connection(
-                pages[0]["webSocketDebuggerUrl"], timeout=timeout, suppress_origin=True,
+                pages[0]["webSocketDebuggerUrl"],
+                timeout=timeout,
+                suppress_origin=True,
                 http_no_proxy=["127.0.0.1", "localhost"],
             )
         except BaseException:
@@ -131,8 +135,11 @@ class Browser:
     def evaluate(self, expression: str, await_promise: bool = False) -> Any:
         """The JSON value of a JavaScript expression in the page (promises awaited if asked)."""
         result = self.call(
-            "Runtime.evaluate", expression=expression, returnByValue=True,
-            awaitPromise=await_promise, userGesture=False,
+            "Runtime.evaluate",
+            expression=expression,
+            returnByValue=True,
+            awaitPromise=await_promise,
+            userGesture=False,
         )
         if "exceptionDetails" in result:
             details = result["exceptionDetails"]
@@ -151,13 +158,17 @@ class Browser:
                 raise AssertionError(f"timed out waiting for: {expression}")
             time.sleep(0.05)
 
-    def open(self, url: str, ready: str = "document.readyState === 'complete'", timeout: float = 15.0) -> None:
+    def open(
+        self, url: str, ready: str = "document.readyState === 'complete'", timeout: float = 15.0
+    ) -> None:
         """Navigate and wait until ``ready`` is true in the new page."""
         self.call("Page.navigate", url=url)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                if self.evaluate(f"location.href.split('#')[0] === {json.dumps(url.split('#')[0])} && ({ready})"):
+                if self.evaluate(
+                    f"location.href.split('#')[0] === {json.dumps(url.split('#')[0])} && ({ready})"
+                ):
                     return
             except (AssertionError, RuntimeError):
                 pass  # the old page went away mid-call
@@ -169,8 +180,13 @@ class Browser:
         code, vk, text = _key_info(key)
         if modifiers & (ALT | CTRL | META):
             text = None
-        common = {"key": key, "code": code, "windowsVirtualKeyCode": vk, "nativeVirtualKeyCode": vk,
-                  "modifiers": modifiers}
+        common = {
+            "key": key,
+            "code": code,
+            "windowsVirtualKeyCode": vk,
+            "nativeVirtualKeyCode": vk,
+            "modifiers": modifiers,
+        }
         down = {"type": "keyDown", "text": text, "unmodifiedText": text} if text else {"type": "rawKeyDown"}
         self.call("Input.dispatchKeyEvent", **common, **down)
         self.call("Input.dispatchKeyEvent", type="keyUp", **common)

@@ -31,6 +31,8 @@ def piper_engine():
 def _isolated_cache(tmp_path_factory, monkeypatch):
     """Never touch the user's real clip cache from tests; one cache per session."""
     base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):  # pytest -n: the workers share one cache (it takes concurrent writers)
+    if os.environ.get(
+        "PYTEST_XDIST_WORKER"
+    ):  # pytest -n: the workers share one cache (it takes concurrent writers)
         base = base.parent
     monkeypatch.setenv("AUDIOGUIDE_CACHE_DIR", str(base / "clip-cache"))

@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 BATCH_PATH = "/_/TranslateWebserverUi/data/batchexecute"
 SAMPLE_RATE = 24000
 NO_AUDIO = "no-audio"  # script entry: 200 whose jQ1olc line carries no audio
-HANG = "hang"          # script entry: wait ``hang_s`` before answering 200
+HANG = "hang"  # script entry: wait ``hang_s`` before answering 200
 
 
 def piece_duration(text: str) -> float:
@@ -52,8 +52,8 @@ class FakeGoogle:
 
     requests: list[Recorded] = field(default_factory=list)
     script: list[object] = field(default_factory=list)  # per request: status, NO_AUDIO or HANG
-    default: object = 200                                # once the script is used up
-    retry_after: str | None = None                       # Retry-After header on 429/503
+    default: object = 200  # once the script is used up
+    retry_after: str | None = None  # Retry-After header on 429/503
     hang_s: float = 1.0
     _mp3_cache: dict[str, bytes] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -65,7 +65,7 @@ class FakeGoogle:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> "FakeGoogle":
+    def start(self) -> FakeGoogle:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -108,10 +108,23 @@ class FakeGoogle:
         frequency = 200 + 10 * (len(text) % 30)
         mp3 = ffmpeg.run(
             [
-                "-f", "lavfi",
-                "-i", f"sine=frequency={frequency}:sample_rate={SAMPLE_RATE}:duration={piece_duration(text)}",
-                "-ac", "1", "-c:a", "libmp3lame", "-b:a", "32k",
-                "-write_xing", "0", "-id3v2_version", "0", "-f", "mp3", "pipe:1",
+                "-f",
+                "lavfi",
+                "-i",
+                f"sine=frequency={frequency}:sample_rate={SAMPLE_RATE}:duration={piece_duration(text)}",
+                "-ac",
+                "1",
+                "-c:a",
+                "libmp3lame",
+                "-b:a",
+                "32k",
+                "-write_xing",
+                "0",
+                "-id3v2_version",
+                "0",
+                "-f",
+                "mp3",
+                "pipe:1",
             ]
         )
         with self._lock:
@@ -125,9 +138,7 @@ class FakeGoogle:
         rpc_id, parameter = rpc[0][0][0], rpc[0][0][1]
         text, lang, speed, _ = json.loads(parameter)
         with self._lock:
-            self.requests.append(
-                Recorded(handler.path, text, lang, speed, dict(handler.headers.items()))
-            )
+            self.requests.append(Recorded(handler.path, text, lang, speed, dict(handler.headers.items())))
             action = self.script.pop(0) if self.script else self.default
             retry_after, hang_s = self.retry_after, self.hang_s
         if action == HANG:
@@ -144,8 +155,11 @@ class FakeGoogle:
             return
         audio = base64.b64encode(self.mp3_for(text)).decode("ascii")
         line = json.dumps(
-            [["wrb.fr", rpc_id, json.dumps([audio]), None, None, None, "generic"],
-             ["di", 42], ["af.httprm", 41, "-1234567890", 7]],
+            [
+                ["wrb.fr", rpc_id, json.dumps([audio]), None, None, None, "generic"],
+                ["di", 42],
+                ["af.httprm", 41, "-1234567890", 7],
+            ],
             separators=(",", ":"),
         )
         tail = json.dumps([["e", 4, None, None, len(line) + 60]], separators=(",", ":"))

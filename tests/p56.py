@@ -28,7 +28,9 @@ M = 15.9
 THRESHOLDS = [2.0 ** -(15 - j) for j in range(15)]  # c[0] = 2^-15 ... c[14] = 2^-1
 
 
-def _bin_interp(upcount: float, lwcount: float, upthr: float, lwthr: float, margin: float, tol: float) -> float:
+def _bin_interp(
+    upcount: float, lwcount: float, upthr: float, lwthr: float, margin: float, tol: float
+) -> float:
     """The STL's bin_interp, step for step."""
     tol = abs(tol)
     if abs((upcount - upthr) - margin) < tol:

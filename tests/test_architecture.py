@@ -15,8 +15,14 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "audioguide"
 
 # Each stage and the stages it may import (besides the shared base and itself).
-BASE = {"audioguide", "audioguide.errors", "audioguide.hashing", "audioguide.text",
-        "audioguide.files", "audioguide.net"}  # files: bounded reads; net: connection errors
+BASE = {
+    "audioguide",
+    "audioguide.errors",
+    "audioguide.hashing",
+    "audioguide.text",
+    "audioguide.files",
+    "audioguide.net",
+}  # files: bounded reads; net: connection errors
 LAYERS: dict[str, set[str]] = {
     "model": set(),
     "sources": {"model"},
@@ -50,7 +56,9 @@ def _imports(path: Path) -> list[tuple[int, str]]:
             found += [(node.lineno, alias.name) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             if node.level:
-                raise AssertionError(f"{path}:{node.lineno}: relative import; use absolute audioguide.* imports")
+                raise AssertionError(
+                    f"{path}:{node.lineno}: relative import; use absolute audioguide.* imports"
+                )
             module = node.module or ""
             # "from audioguide.audio import ffmpeg" imports audioguide.audio.ffmpeg
             found += [(node.lineno, f"{module}.{alias.name}") for alias in node.names]
@@ -82,8 +90,13 @@ def _violations(package: Path = PACKAGE) -> list[str]:
             if target is None or target == stage:
                 if stage == "exporters" and target == "exporters":
                     mine, theirs = here.split(".")[2:3], name.split(".")[2:3]
-                    if mine and theirs and mine != theirs and theirs[0] not in EXPORTER_HELPERS \
-                            and mine[0] not in {"registry"}:
+                    if (
+                        mine
+                        and theirs
+                        and mine != theirs
+                        and theirs[0] not in EXPORTER_HELPERS
+                        and mine[0] not in {"registry"}
+                    ):
                         problems.append(f"{where}: the format {here} imports another format, {name}")
                 continue
             if any(name == f or name.startswith(f + ".") for f in FORBIDDEN.get(stage, ())):
@@ -131,19 +144,30 @@ def _prints(path: Path) -> list[int]:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module == "click" \
-                and {a.name for a in node.names} & {"echo", "secho", "progressbar"}:
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module == "click"
+            and {a.name for a in node.names} & {"echo", "secho", "progressbar"}
+        ):
             found.append(node.lineno)
         if not isinstance(node, ast.Call):
             continue
         func = node.func
         if isinstance(func, ast.Name) and func.id == "print":
             found.append(node.lineno)
-        elif isinstance(func, ast.Attribute) and func.attr in {"echo", "secho", "progressbar"} \
-                and isinstance(func.value, ast.Name) and func.value.id == "click":
+        elif (
+            isinstance(func, ast.Attribute)
+            and func.attr in {"echo", "secho", "progressbar"}
+            and isinstance(func.value, ast.Name)
+            and func.value.id == "click"
+        ):
             found.append(node.lineno)
-        elif isinstance(func, ast.Attribute) and func.attr == "write" and isinstance(func.value, ast.Attribute) \
-                and func.value.attr in {"stdout", "stderr"}:
+        elif (
+            isinstance(func, ast.Attribute)
+            and func.attr == "write"
+            and isinstance(func.value, ast.Attribute)
+            and func.value.attr in {"stdout", "stderr"}
+        ):
             found.append(node.lineno)
     return found
 
@@ -167,8 +191,15 @@ def test_the_print_checker_sees_a_stray_echo(tmp_path):
     (fake / "library").mkdir()
     (fake / "cli" / "output.py").write_text("import click\ndef echo(m):\n    click.echo(m)\n")
     (fake / "cli" / "library.py").write_text("import click\ndef f():\n    click.echo('x')\n")
-    (fake / "cli" / "say.py").write_text("from audioguide.cli.output import echo\ndef f():\n    echo('fine')\n")
+    (fake / "cli" / "say.py").write_text(
+        "from audioguide.cli.output import echo\ndef f():\n    echo('fine')\n"
+    )
     (fake / "library" / "site.py").write_text(
-        "import sys\nfrom click import secho\ndef f():\n    print('x')\n    sys.stderr.write('y')\n")
-    assert _printing_modules(fake) == ["audioguide/cli/library.py:3", "audioguide/library/site.py:2",
-                                       "audioguide/library/site.py:4", "audioguide/library/site.py:5"]
+        "import sys\nfrom click import secho\ndef f():\n    print('x')\n    sys.stderr.write('y')\n"
+    )
+    assert _printing_modules(fake) == [
+        "audioguide/cli/library.py:3",
+        "audioguide/library/site.py:2",
+        "audioguide/library/site.py:4",
+        "audioguide/library/site.py:5",
+    ]

@@ -6,12 +6,12 @@ import json
 import re
 
 import pytest
+from audio_checks import decode, lufs, true_peak_dbtp
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3, BitrateMode
 
-from audio_checks import decode, lufs, true_peak_dbtp
-from audioguide.pipeline import BuildOptions, build_guide
 from audioguide.model.settings import GuideSettings
+from audioguide.pipeline import BuildOptions, build_guide
 from audioguide.sources.plain import parse_text
 from audioguide.speech import normalize, split_sentences
 
@@ -137,6 +137,8 @@ def test_manifest_fields(seed_build):
 def test_rebuild_without_change_synthesizes_nothing(seed_build, example_article):
     document, out, cache, _, _ = seed_build
     before = {p.name: p.read_bytes() for p in out.glob("*.mp3")}
-    report = build_guide(parse_text(example_article), GuideSettings(), BuildOptions(outdir=out, cache_dir=cache))
+    report = build_guide(
+        parse_text(example_article), GuideSettings(), BuildOptions(outdir=out, cache_dir=cache)
+    )
     assert report.clips_synthesized == 0 and not report.rebuilt and len(report.unchanged) == 11
     assert {p.name: p.read_bytes() for p in out.glob("*.mp3")} == before

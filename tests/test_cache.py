@@ -8,10 +8,10 @@ import time
 
 import numpy as np
 import pytest
+from cli_helpers import invoke as _run
 
 from audioguide.synth.cache import ClipCache, clip_key, decode_entry, default_cache_dir, encode_entry
 from audioguide.synth.engines.base import Audio
-from cli_helpers import invoke as _run
 
 
 def audio(seed: int = 0, n: int = 2205) -> Audio:
@@ -40,11 +40,11 @@ def test_round_trip_is_16_bit(tmp_path):
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda b: b[: len(b) // 2],                       # truncated
-        lambda b: b[:-1] + bytes([b[-1] ^ 1]),             # one bit flipped in the audio
-        lambda b: b"XXXX" + b[4:],                         # wrong magic
-        lambda b: b"",                                     # empty file
-        lambda b: b + b"\x00\x00",                          # trailing garbage
+        lambda b: b[: len(b) // 2],  # truncated
+        lambda b: b[:-1] + bytes([b[-1] ^ 1]),  # one bit flipped in the audio
+        lambda b: b"XXXX" + b[4:],  # wrong magic
+        lambda b: b"",  # empty file
+        lambda b: b + b"\x00\x00",  # trailing garbage
     ],
 )
 def test_damaged_entry_is_discarded(tmp_path, damage):
@@ -83,7 +83,12 @@ def test_cache_info_and_prune_cli(tmp_path):
     cache = tmp_path / "cache"
     src = tmp_path / "a.txt"
     src.write_text(ARTICLE)
-    assert _run("build", str(src), "-o", str(tmp_path / "guides" / "a"), "--cache-dir", str(cache), "-q").exit_code == 0
+    assert (
+        _run(
+            "build", str(src), "-o", str(tmp_path / "guides" / "a"), "--cache-dir", str(cache), "-q"
+        ).exit_code
+        == 0
+    )
     info = json.loads(_run("cache", "info", "--cache-dir", str(cache), "--json").output)
     used = info["entries"]
     assert used > 3 and info["bytes"] > 1000
@@ -91,8 +96,11 @@ def test_cache_info_and_prune_cli(tmp_path):
     clip_cache = ClipCache(cache)
     for seed in range(3):
         clip_cache.put(f"{seed:02d}" + "f" * 62, audio(seed))
-    result = json.loads(_run("cache", "prune", "--cache-dir", str(cache), "--unused-by", str(tmp_path / "guides"),
-                             "--json").output)
+    result = json.loads(
+        _run(
+            "cache", "prune", "--cache-dir", str(cache), "--unused-by", str(tmp_path / "guides"), "--json"
+        ).output
+    )
     assert result["removed"] == 3 and result["entries"] == used
     # age: everything unused for 10 days goes
     old = time.time() - 10 * 86400
@@ -102,7 +110,19 @@ def test_cache_info_and_prune_cli(tmp_path):
     assert text.startswith(f"Removed {used} clips")
     assert clip_cache.stats().entries == 0
     # a rebuild puts them back, and marks reused clips as fresh
-    assert _run("build", str(src), "-o", str(tmp_path / "guides" / "a"), "--cache-dir", str(cache), "-q", "--force").exit_code == 0
+    assert (
+        _run(
+            "build",
+            str(src),
+            "-o",
+            str(tmp_path / "guides" / "a"),
+            "--cache-dir",
+            str(cache),
+            "-q",
+            "--force",
+        ).exit_code
+        == 0
+    )
     assert clip_cache.stats().entries == used
 
 

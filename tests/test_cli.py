@@ -7,10 +7,10 @@ import socket
 from pathlib import Path
 
 import pytest
+from cli_helpers import invoke
 from mutagen.id3 import ID3
 
 from audioguide import __version__
-from cli_helpers import invoke
 
 ARTICLE = """Caring for Your Knee After an Injection
 
@@ -75,9 +75,14 @@ def test_outline_json_seed(example_article):
     assert len(data["tracks"]) == 11
     track = data["tracks"][3]
     assert track == {
-        "number": 4, "kind": "section", "title": "Why Not Take Medication?",
-        "file": "04 - Why Not Take Medication.mp3", "words": track["words"], "estimated_s": track["estimated_s"],
-        "group": None, "long": False,
+        "number": 4,
+        "kind": "section",
+        "title": "Why Not Take Medication?",
+        "file": "04 - Why Not Take Medication.mp3",
+        "words": track["words"],
+        "estimated_s": track["estimated_s"],
+        "group": None,
+        "long": False,
     }
     assert 60 < track["words"] < 80 and 20 < track["estimated_s"] < 45
     assert {d["reason"] for d in data["dropped"]} >= {"comment prompt", "author bio"}
@@ -93,13 +98,19 @@ def test_build_with_progress_and_report(article, tmp_path):
     assert "Rebuilt 5 of 5 tracks" in result.output
     files = sorted(p.name for p in out.glob("*.mp3"))
     assert files == [
-        "01 - Introduction.mp3", "02 - What should I avoid.mp3", "03 - Can I shower.mp3",
-        "04 - Will it hurt.mp3", "05 - Conclusion.mp3",
+        "01 - Introduction.mp3",
+        "02 - What should I avoid.mp3",
+        "03 - Can I shower.mp3",
+        "04 - Will it hurt.mp3",
+        "05 - Conclusion.mp3",
     ]
     manifest = json.loads((out / "manifest.json").read_text())
     assert [(t["kind"], t["title"]) for t in manifest["tracks"]] == [
-        ("intro", "Introduction"), ("section", "What should I avoid?"), ("faq", "Can I shower?"),
-        ("faq", "Will it hurt?"), ("conclusion", "Conclusion"),
+        ("intro", "Introduction"),
+        ("section", "What should I avoid?"),
+        ("faq", "Can I shower?"),
+        ("faq", "Will it hurt?"),
+        ("conclusion", "Conclusion"),
     ]
     assert str(ID3(out / files[2])["TRCK"]) == "3/5"
     assert (out / "transcripts" / "01 - Introduction.txt").read_text().startswith("Track one of ")
@@ -121,9 +132,15 @@ def test_faq_track_says_question_then_answer(article, tmp_path):
 def test_no_announce_and_custom_template(article, tmp_path):
     out = tmp_path / "plain"
     assert invoke("build", str(article), "-o", str(out), "-q", "--no-announce").exit_code == 0
-    assert (out / "transcripts" / "02 - What should I avoid.txt").read_text().startswith("What should I avoid?\n\nAvoid")
+    assert (
+        (out / "transcripts" / "02 - What should I avoid.txt")
+        .read_text()
+        .startswith("What should I avoid?\n\nAvoid")
+    )
     out2 = tmp_path / "custom"
-    result = invoke("build", str(article), "-o", str(out2), "-q", "--announce-template", "Part {number}: {title}")
+    result = invoke(
+        "build", str(article), "-o", str(out2), "-q", "--announce-template", "Part {number}: {title}"
+    )
     assert result.exit_code == 0
     assert (out2 / "transcripts" / "05 - Conclusion.txt").read_text().startswith("Part five: Conclusion.")
 
@@ -136,14 +153,22 @@ def test_init_edit_and_build_guide_script(article, tmp_path):
     assert "kind: faq" in text and "title: Can I shower?" in text
     # an editor retitles the section, skips one FAQ and sets the publisher
     text = text.replace("title: What should I avoid?", "title: Things to avoid")
-    text = text.replace("  - kind: faq\n    title: Will it hurt?\n", "  - kind: faq\n    title: Will it hurt?\n    skip: true\n")
+    text = text.replace(
+        "  - kind: faq\n    title: Will it hurt?\n",
+        "  - kind: faq\n    title: Will it hurt?\n    skip: true\n",
+    )
     text = text.replace("language: en", "publisher: Knee Clinic\nlanguage: en")
     script.write_text(text, encoding="utf-8")
     out = tmp_path / "from-yaml"
     result = invoke("build", str(script), "-o", str(out), "-q")
     assert result.exit_code == 0, result.stderr
     names = sorted(p.name for p in out.glob("*.mp3"))
-    assert names == ["01 - Introduction.mp3", "02 - Things to avoid.mp3", "03 - Can I shower.mp3", "04 - Conclusion.mp3"]
+    assert names == [
+        "01 - Introduction.mp3",
+        "02 - Things to avoid.mp3",
+        "03 - Can I shower.mp3",
+        "04 - Conclusion.mp3",
+    ]
     tags = ID3(out / names[1])
     assert str(tags["TIT2"]) == "Things to avoid" and str(tags["TPUB"]) == "Knee Clinic"
     assert str(tags["TRCK"]) == "2/4"
@@ -151,7 +176,9 @@ def test_init_edit_and_build_guide_script(article, tmp_path):
 
 def test_markdown_source_builds(tmp_path):
     md = tmp_path / "prp.md"
-    md.write_text("# PRP Therapy\n\nPRP uses your own blood.\n\n## Recovery\n\nRest for 2-3 days.\n", encoding="utf-8")
+    md.write_text(
+        "# PRP Therapy\n\nPRP uses your own blood.\n\n## Recovery\n\nRest for 2-3 days.\n", encoding="utf-8"
+    )
     out = tmp_path / "md"
     assert invoke("build", str(md), "-o", str(out), "-q").exit_code == 0
     text = (out / "transcripts" / "02 - Recovery.txt").read_text()

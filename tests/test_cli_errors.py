@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from cli_helpers import invoke as run
 
 GOOD = "A Title\n\nSome introduction text.\n\nA Section\n\nSection text here.\n"
@@ -30,9 +29,15 @@ CASES = {
     "missing": (lambda d: d / "nope.txt", ["nope.txt", "no such file"]),
     "empty": (lambda d: _write(d / "empty.txt", b""), ["empty.txt", "empty"]),
     "whitespace": (lambda d: _write(d / "blank.txt", b"  \n\n\t\n"), ["blank.txt", "empty"]),
-    "binary": (lambda d: _write(d / "pic.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20), ["pic.txt", "binary"]),
+    "binary": (
+        lambda d: _write(d / "pic.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20),
+        ["pic.txt", "binary"],
+    ),
     "non-utf8": (lambda d: _write(d / "bad.txt", b"Title\n\nCaf\x81\x8d\x90 text\n"), ["bad.txt", "UTF-8"]),
-    "no-text": (lambda d: _write(d / "furn.txt", b"Only A Title\n\nLeave a Comment\n"), ["furn.txt", "no article text"]),
+    "no-text": (
+        lambda d: _write(d / "furn.txt", b"Only A Title\n\nLeave a Comment\n"),
+        ["furn.txt", "no article text"],
+    ),
     "folder": (lambda d: d, ["is a folder"]),
     "bad-suffix": (lambda d: _write(d / "a.pdf", b"%PDF-1.4"), ["a.pdf", "unsupported file type"]),
     "invalid-yaml": (lambda d: _write(d / "g.yaml", b"title: x\nchapters: [\n"), ["g.yaml:", "invalid YAML"]),
@@ -49,7 +54,9 @@ def test_bad_source(tmp_path, case, command):
     make, needles = CASES[case]
     source = make(tmp_path)
     out = tmp_path / "out"
-    extra = ["-o", str(out / "g.yaml")] if command == "init" else (["-o", str(out)] if command == "build" else [])
+    extra = (
+        ["-o", str(out / "g.yaml")] if command == "init" else (["-o", str(out)] if command == "build" else [])
+    )
     result = run(command, str(source), *extra)
     assert_one_line_error(result, *needles)
     assert not out.exists()
@@ -65,8 +72,14 @@ def test_unknown_engine(tmp_path):
 
 @pytest.mark.parametrize(
     "voice,needle",
-    [("nobody", "unknown voice 'nobody' (voices here: heart, joe;"), ("/no/such/voice.onnx", "voice file not found"),
-     ("fenrir", "hibari voice 'fenrir' is not installed (installed: heart); audioguide never downloads voices")],
+    [
+        ("nobody", "unknown voice 'nobody' (voices here: heart, joe;"),
+        ("/no/such/voice.onnx", "voice file not found"),
+        (
+            "fenrir",
+            "hibari voice 'fenrir' is not installed (installed: heart); audioguide never downloads voices",
+        ),
+    ],
 )
 def test_unknown_voice(tmp_path, voice, needle):
     src = tmp_path / "a.txt"
@@ -123,13 +136,19 @@ def test_bad_template_option(tmp_path):
     assert_one_line_error(result, "unknown placeholder '{nope}'")
 
 
-@pytest.mark.parametrize("template, needle", [
-    ("Track {title.upper}", "unknown placeholder '{title.upper}'"),  # would be spoken "built-in method upper..."
-    ("Track {title[0]}", "unknown placeholder '{title[0]}'"),
-    ("Track {title:d}", "'{title:d}'"),                               # a traceback once
-    ("Track {number:02d}", "'{number:02d}'"),
-    ("Track {title!r}", "'{title!r}'"),                               # would speak the quotes
-])
+@pytest.mark.parametrize(
+    "template, needle",
+    [
+        (
+            "Track {title.upper}",
+            "unknown placeholder '{title.upper}'",
+        ),  # would be spoken "built-in method upper..."
+        ("Track {title[0]}", "unknown placeholder '{title[0]}'"),
+        ("Track {title:d}", "'{title:d}'"),  # a traceback once
+        ("Track {number:02d}", "'{number:02d}'"),
+        ("Track {title!r}", "'{title!r}'"),  # would speak the quotes
+    ],
+)
 def test_template_option_refuses_attributes_indexes_and_formats(tmp_path, template, needle):
     src = tmp_path / "a.txt"
     src.write_text(GOOD)

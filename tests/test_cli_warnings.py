@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from cli_helpers import invoke
 
 ARTICLE = """After Your Procedure
@@ -48,7 +47,9 @@ def test_outline_json_lists_warnings(article: Path) -> None:
     result = invoke("outline", str(article), "--json")
     data = json.loads(result.output)
     assert [(w["track"], w["code"], w["text"]) for w in data["warnings"]] == [
-        (2, "trailing-zero", "5.0"), (2, "QD", "QD"), (3, "leading-zero", ".5"),
+        (2, "trailing-zero", "5.0"),
+        (2, "QD", "QD"),
+        (3, "leading-zero", ".5"),
     ]
     assert result.stderr.splitlines() == EXPECTED_STDERR
 
@@ -66,6 +67,8 @@ def test_build_warns_and_reads_the_dose_as_written(article: Path, tmp_path: Path
 
 def test_no_warnings_for_safe_text(tmp_path: Path) -> None:
     path = tmp_path / "safe.txt"
-    path.write_text("Safe Dosing\n\nTake 5 mg daily. A child may need 0.5 mg. We are in the U.S.\n", encoding="utf-8")
+    path.write_text(
+        "Safe Dosing\n\nTake 5 mg daily. A child may need 0.5 mg. We are in the U.S.\n", encoding="utf-8"
+    )
     result = invoke("outline", str(path))
     assert result.exit_code == 0 and result.stderr == ""

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_helpers import invoke
 
 from audioguide.synth.cache import ClipCache
 from audioguide.synth.engines.base import Audio
-from cli_helpers import invoke
 
 ARTICLE = """Ice Packs
 
@@ -41,13 +41,18 @@ def test_a_guide_script_lists_its_formats(article, tmp_path):
     """formats: in the guide script says what a build makes when --formats does not."""
     guide = tmp_path / "guide.yaml"
     assert invoke("init", str(article), "-o", str(guide)).exit_code == 0
-    guide.write_text(guide.read_text(encoding="utf-8").replace("\nchapters:", "\nformats: [web, captions]\nchapters:"),
-                     encoding="utf-8")
+    guide.write_text(
+        guide.read_text(encoding="utf-8").replace("\nchapters:", "\nformats: [web, captions]\nchapters:"),
+        encoding="utf-8",
+    )
     data = json.loads(invoke("build", str(guide), "-o", str(tmp_path / "g"), "--dry-run", "--json").output)
     assert [f["name"] for f in data["plan"]["formats"]] == ["captions", "web"]
     # --formats on the command line wins.
-    data = json.loads(invoke("build", str(guide), "-o", str(tmp_path / "g"), "--dry-run", "--json",
-                             "--formats", "tracks").output)
+    data = json.loads(
+        invoke(
+            "build", str(guide), "-o", str(tmp_path / "g"), "--dry-run", "--json", "--formats", "tracks"
+        ).output
+    )
     assert data["plan"]["formats"] == []
     guide.write_text(guide.read_text(encoding="utf-8").replace("[web, captions]", "[webb]"), encoding="utf-8")
     result = invoke("build", str(guide), "-o", str(tmp_path / "g"), "--dry-run")
@@ -64,10 +69,14 @@ def test_cache_prune_unused_by_a_folder_without_guides_is_refused(tmp_path):
     result = invoke("cache", "prune", "--cache-dir", str(cache_dir), "--unused-by", str(empty))
     assert result.exit_code == 1 and "holds no guide" in result.stderr and "--all" in result.stderr
     assert cache.stats().entries == 3
-    dry = invoke("cache", "prune", "--cache-dir", str(cache_dir), "--unused-by", str(empty), "--all", "--dry-run")
+    dry = invoke(
+        "cache", "prune", "--cache-dir", str(cache_dir), "--unused-by", str(empty), "--all", "--dry-run"
+    )
     assert dry.exit_code == 0 and dry.output.startswith("Would remove 3 clips")
     assert cache.stats().entries == 3
-    done = invoke("cache", "prune", "--cache-dir", str(cache_dir), "--unused-by", str(empty), "--all", "--json")
+    done = invoke(
+        "cache", "prune", "--cache-dir", str(cache_dir), "--unused-by", str(empty), "--all", "--json"
+    )
     assert json.loads(done.output)["removed"] == 3 and cache.stats().entries == 0
 
 
@@ -94,7 +103,9 @@ def test_init_writes_a_normal_file_with_source_relative_to_it(article, tmp_path,
 
 def test_a_title_with_colon_space_gets_a_hint(tmp_path):
     guide = tmp_path / "guide.yaml"
-    guide.write_text("title: Knee Pain: Causes and Care\nchapters:\n  - title: A\n    text: Hello.\n", encoding="utf-8")
+    guide.write_text(
+        "title: Knee Pain: Causes and Care\nchapters:\n  - title: A\n    text: Hello.\n", encoding="utf-8"
+    )
     result = invoke("outline", str(guide))
     assert result.exit_code == 1
     assert result.stderr.strip().endswith(
@@ -104,12 +115,16 @@ def test_a_title_with_colon_space_gets_a_hint(tmp_path):
 
 def test_build_reports_what_the_source_dropped(tmp_path):
     page = tmp_path / "page.md"
-    page.write_text("# Ice\n\nIce eases swelling.\n\n```python\n" + "x = compute(1, 2, 3)\n" * 40 + "```\n",
-                    encoding="utf-8")
+    page.write_text(
+        "# Ice\n\nIce eases swelling.\n\n```python\n" + "x = compute(1, 2, 3)\n" * 40 + "```\n",
+        encoding="utf-8",
+    )
     result = invoke("build", str(page), "-o", str(tmp_path / "o"), "--dry-run", "--json")
     assert result.exit_code == 0
-    assert "warning: dropped 200 words, 98 % of the text; check that nothing real was lost " \
-           "(largest dropped blocks: 200 words, Markdown fence: " in result.stderr
+    assert (
+        "warning: dropped 200 words, 98 % of the text; check that nothing real was lost "
+        "(largest dropped blocks: 200 words, Markdown fence: " in result.stderr
+    )
     data = json.loads(result.output)
     assert data["dropped_words"] == 200 and data["dropped_share"] > 0.9
 

@@ -22,55 +22,96 @@ DATA = Path(__file__).parent / "data" / "faq-markup"
 # file -> (questions in page order, words that must be in the first answer, furniture that must not be spoken)
 CASES = {
     "yoast-faq-block.html": (
-        ["Can the flu shot give me the flu?", "When should I get vaccinated?", "Is it safe during pregnancy?"],
-        "contains no live virus", ["Share this", "Skip to content", "Posted on"],
+        [
+            "Can the flu shot give me the flu?",
+            "When should I get vaccinated?",
+            "Is it safe during pregnancy?",
+        ],
+        "contains no live virus",
+        ["Share this", "Skip to content", "Posted on"],
     ),
     "rank-math-faq.html": (
         ["How long will I stay in hospital?", "When can I drive again?", "Physical therapy after surgery"],
-        "one or two nights", ["Recent Posts", "Hip Pain at Night"],
+        "one or two nights",
+        ["Recent Posts", "Hip Pain at Night"],
     ),
     "elementor-accordion.html": (
-        ["How is sleep apnea diagnosed?", "Will I have to wear a mask every night?",
-         "Does insurance cover the sleep study?", "Can children have sleep apnea?"],
-        "sleep study, at home", ["Sleep Tests", "Open Monday to Friday"],
+        [
+            "How is sleep apnea diagnosed?",
+            "Will I have to wear a mask every night?",
+            "Does insurance cover the sleep study?",
+            "Can children have sleep apnea?",
+        ],
+        "sleep study, at home",
+        ["Sleep Tests", "Open Monday to Friday"],
     ),
     "bootstrap-accordion.html": (
         ["What can I eat the day before?", "Should I keep taking my medicines?", "Getting home afterwards"],
-        "Only clear liquids", ["Procedures"],
+        "Only clear liquids",
+        ["Procedures"],
     ),
     "details-summary.html": (
-        ["Do I need to stop my antihistamines before the test?", "Does a skin-prick test hurt?",
-         "Are blood tests as good as skin tests?"],
-        "five days before", ["4 Market Street"],
+        [
+            "Do I need to stop my antihistamines before the test?",
+            "Does a skin-prick test hurt?",
+            "Are blood tests as good as skin tests?",
+        ],
+        "five days before",
+        ["4 Market Street"],
     ),
     "schema-microdata.html": (
         ["Am I awake during the operation?", "Recovery time", "Will I still need glasses?"],
-        "Eye drops numb the eye", ["9 Lens Lane", "Book an exam"],
+        "Eye drops numb the eye",
+        ["9 Lens Lane", "Book an exam"],
     ),
     "jsonld-faqpage.html": (
-        ["How often should I measure my blood pressure?", "Which cuff should I buy?", "What reading is too high?"],
-        "Twice a day for a week", ["Enable JavaScript"],
+        [
+            "How often should I measure my blood pressure?",
+            "Which cuff should I buy?",
+            "What reading is too high?",
+        ],
+        "Twice a day for a week",
+        ["Enable JavaScript"],
     ),
     "bold-questions.html": (
-        ["Do I need a referral from my doctor?", "What should I wear?", "How many sessions will I need?",
-         "Can I bring someone with me?", "Is parking available?"],
-        "You can book directly", ["Prices", "© 2024"],
+        [
+            "Do I need a referral from my doctor?",
+            "What should I wear?",
+            "How many sessions will I need?",
+            "Can I bring someone with me?",
+            "Is parking available?",
+        ],
+        "You can book directly",
+        ["Prices", "© 2024"],
     ),
     "definition-list.html": (
         ["How long do hearing aids last?", "Can I wear them in the shower?", "Do I need two?"],
-        "five to seven years", ["Hearing Center"],
+        "five to seven years",
+        ["Hearing Center"],
     ),
     "topic-sections.html": (
-        ["When should I test?", "What is a normal reading?", "What are the signs?", "How do I treat it?",
-         "How do I share my readings with the clinic?"],
-        "Before meals and at bedtime", ["¶"],
+        [
+            "When should I test?",
+            "What is a normal reading?",
+            "What are the signs?",
+            "How do I treat it?",
+            "How do I share my readings with the clinic?",
+        ],
+        "Before meals and at bedtime",
+        ["¶"],
     ),
 }
 
 
 def spoken(doc) -> str:
-    return " ".join([doc.title, *(c.title for c in doc.chapters), *(c.group or "" for c in doc.chapters),
-                     *(p for c in doc.chapters for p in c.paragraphs)])
+    return " ".join(
+        [
+            doc.title,
+            *(c.title for c in doc.chapters),
+            *(c.group or "" for c in doc.chapters),
+            *(p for c in doc.chapters for p in c.paragraphs),
+        ]
+    )
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -145,7 +186,8 @@ def test_questions_under_topics_are_grouped_and_the_topic_is_announced():
     # Without announcements the topic is said as a heading before the question.
     quiet = plan_tracks(doc, GuideSettings(announce=False))
     assert [(p.role, p.text) for p in quiet.tracks[4].passages[:2]] == [
-        ("heading", "Low blood sugar."), ("question", "How do I treat it?"),
+        ("heading", "Low blood sugar."),
+        ("question", "How do I treat it?"),
     ]
 
 

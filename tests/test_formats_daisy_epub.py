@@ -16,8 +16,8 @@ import pytest
 from mutagen.id3 import ID3, ID3NoHeaderError
 from mutagen.mp3 import MP3, BitrateMode
 
-from audioguide.pipeline import BuildOptions, build_guide
 from audioguide.model.settings import FaqMode, GuideSettings
+from audioguide.pipeline import BuildOptions, build_guide
 from audioguide.sources.plain import parse_plain_text
 
 pytestmark = pytest.mark.slow
@@ -62,9 +62,23 @@ SMIL3 = "{http://www.w3.org/ns/SMIL}"
 OCF = "{urn:oasis:names:tc:opendocument:xmlns:container}"
 FORMATS = ("tracks", "daisy", "epub")
 NCC_REQUIRED_ONCE = [
-    "dc:title", "dc:identifier", "dc:date", "dc:publisher", "dc:format", "dc:creator", "dc:language",
-    "ncc:charset", "ncc:pageFront", "ncc:pageNormal", "ncc:pageSpecial", "ncc:tocItems", "ncc:totalTime",
-    "ncc:multimediaType", "ncc:depth", "ncc:files", "ncc:generator",
+    "dc:title",
+    "dc:identifier",
+    "dc:date",
+    "dc:publisher",
+    "dc:format",
+    "dc:creator",
+    "dc:language",
+    "ncc:charset",
+    "ncc:pageFront",
+    "ncc:pageNormal",
+    "ncc:pageSpecial",
+    "ncc:tocItems",
+    "ncc:totalTime",
+    "ncc:multimediaType",
+    "ncc:depth",
+    "ncc:files",
+    "ncc:generator",
 ]
 
 
@@ -124,8 +138,10 @@ def ncc_headings(root: ET.Element) -> list[ET.Element]:
 
 
 def smil_audio(path: Path) -> list[tuple[str, float, float]]:
-    return [(a.get("src"), seconds(a.get("clip-begin")), seconds(a.get("clip-end")))
-            for a in ET.parse(path).getroot().iter("audio")]
+    return [
+        (a.get("src"), seconds(a.get("clip-begin")), seconds(a.get("clip-end")))
+        for a in ET.parse(path).getroot().iter("audio")
+    ]
 
 
 # ---------------------------------------------------------------- DAISY
@@ -151,7 +167,11 @@ def test_daisy_ncc_metadata(guide):
     files = sorted(p.name for p in (out / "daisy").iterdir())
     assert int(one["ncc:files"]) == len(files)
     assert files == sorted(["ncc.html"] + [f"{n:02d}.{ext}" for n in range(1, 8) for ext in ("mp3", "smil")])
-    assert (out / "daisy" / "ncc.html").read_bytes().startswith(b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html')
+    assert (
+        (out / "daisy" / "ncc.html")
+        .read_bytes()
+        .startswith(b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html')
+    )
 
 
 def test_daisy_headings_order_and_levels(guide):
@@ -164,9 +184,17 @@ def test_daisy_headings_order_and_levels(guide):
     got = [(int(h.tag[-1]), h.find(f"{X}a").text) for h in body]
     tracks = manifest["tracks"]
     assert [t["kind"] for t in tracks] == ["intro", "section", "section", "faq", "faq", "faq", "conclusion"]
-    expected = [(1, document.title), (1, tracks[0]["title"]), (1, tracks[1]["title"]), (1, tracks[2]["title"]),
-                (1, document.faq_title), (2, tracks[3]["title"]), (2, tracks[4]["title"]), (2, tracks[5]["title"]),
-                (1, tracks[6]["title"])]
+    expected = [
+        (1, document.title),
+        (1, tracks[0]["title"]),
+        (1, tracks[1]["title"]),
+        (1, tracks[2]["title"]),
+        (1, document.faq_title),
+        (2, tracks[3]["title"]),
+        (2, tracks[4]["title"]),
+        (2, tracks[5]["title"]),
+        (1, tracks[6]["title"]),
+    ]
     assert got == expected
     levels = [level for level, _ in got]
     assert all(b <= a + 1 for a, b in zip([0] + levels, levels)), "no skipped heading level"
@@ -238,8 +266,10 @@ def test_daisy_mp3s_untagged_cbr_mono_same_frames(guide):
 def test_single_faq_track_questions_are_h2_inside_it(single_faq_guide):
     document, out, manifest = single_faq_guide
     root, metas = ncc(out)
-    got = [(int(h.tag[-1]), h.find(f"{X}a").text, h.find(f"{X}a").get("href").split("#")[0])
-           for h in ncc_headings(root)]
+    got = [
+        (int(h.tag[-1]), h.find(f"{X}a").text, h.find(f"{X}a").get("href").split("#")[0])
+        for h in ncc_headings(root)
+    ]
     questions = ["Will the injection hurt?", "When can I drive?", "Can I shower?"]
     faq = next(t for t in manifest["tracks"] if t["kind"] == "faq")
     smil = f"{faq['number']:02d}.smil"
@@ -307,7 +337,9 @@ def test_epub_package_and_overlays(guide):
     assert opf.find(f"{OPF}metadata/{DC}title").text == document.title
     assert opf.find(f"{OPF}metadata/{DC}language").text == "en"
     assert opf.find(f"{OPF}metadata/{DC}creator").text
-    metas = [(m.get("property"), m.get("refines"), m.text) for m in opf.iter(f"{OPF}meta") if m.get("property")]
+    metas = [
+        (m.get("property"), m.get("refines"), m.text) for m in opf.iter(f"{OPF}meta") if m.get("property")
+    ]
     modified = [text for prop, _, text in metas if prop == "dcterms:modified"]
     assert len(modified) == 1 and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", modified[0])
     assert [text for prop, _, text in metas if prop == "media:active-class"]
@@ -318,7 +350,9 @@ def test_epub_package_and_overlays(guide):
 
     overlays = list(media_overlays(archive, opf_path, opf))
     assert len(overlays) == len(manifest["tracks"])
-    durations = {refines: seconds(text) for prop, refines, text in metas if prop == "media:duration" and refines}
+    durations = {
+        refines: seconds(text) for prop, refines, text in metas if prop == "media:duration" and refines
+    }
     total = [seconds(text) for prop, refines, text in metas if prop == "media:duration" and not refines]
     assert len(total) == 1 and abs(total[0] - sum(t["duration_s"] for t in manifest["tracks"])) <= 0.5
     for (xhtml_path, smil_path, overlay_id), track in zip(overlays, manifest["tracks"]):
@@ -351,8 +385,11 @@ def test_epub_text_follows_the_article(guide):
     overlays = list(media_overlays(archive, opf_path, opf))
     docs = [ET.fromstring(archive.read(x)) for x, _, _ in overlays]
     section = docs[1].find(f"{X}body/{X}section")
-    paragraphs = [["".join(s.itertext()) for s in p.findall(f"{X}span")]
-                  for p in section.findall(f"{X}p") if not p.get("class")]
+    paragraphs = [
+        ["".join(s.itertext()) for s in p.findall(f"{X}span")]
+        for p in section.findall(f"{X}p")
+        if not p.get("class")
+    ]
     assert paragraphs == [
         ["Your doctor cleans the skin and numbs the area.", "The injection itself takes only a few minutes."],
         ["You may feel some pressure.", "Most people go home within the hour."],
@@ -363,12 +400,16 @@ def test_epub_text_follows_the_article(guide):
     # FAQ: the group heading opens the first question's document; questions are h2
     assert "".join(docs[3].find(f"{X}body/{X}h1").itertext()) == document.faq_title
     assert ["".join(d.find(f"{X}body/{X}section/{X}h2").itertext()) for d in docs[3:6]] == [
-        t["title"] for t in manifest["tracks"][3:6]]
+        t["title"] for t in manifest["tracks"][3:6]
+    ]
     nav_href = next(i.get("href") for i in opf.iter(f"{OPF}item") if i.get("properties") == "nav")
     nav = ET.fromstring(archive.read(join(opf_path, nav_href)))
     toc = next(n for n in nav.iter(f"{X}nav") if n.get("{http://www.idpf.org/2007/ops}type") == "toc")
     top = [li.find(f"{X}a").text for li in toc.find(f"{X}ol").findall(f"{X}li")]
-    assert top == [t["title"] for t in manifest["tracks"][:3]] + [document.faq_title, manifest["tracks"][6]["title"]]
+    assert top == [t["title"] for t in manifest["tracks"][:3]] + [
+        document.faq_title,
+        manifest["tracks"][6]["title"],
+    ]
     nested = [a.text for a in toc.find(f"{X}ol").findall(f"{X}li")[3].iter(f"{X}a")][1:]
     assert nested == [t["title"] for t in manifest["tracks"][3:6]]
 
@@ -391,7 +432,9 @@ def test_epubcheck_reports_nothing(guide, single_faq_guide):
     if command is None:
         pytest.skip("epubcheck is not installed (apt-get install epubcheck)")
     runs = [  # both guides at once: most of epubcheck's time is the JVM starting
-        subprocess.Popen([*command, str(out / "guide.epub")], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        subprocess.Popen(
+            [*command, str(out / "guide.epub")], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
         for _, out, _ in (guide, single_faq_guide)
     ]
     for run in runs:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import configparser
 import dataclasses
-import logging
 import json
+import logging
 import math
 import shutil
 import wave
@@ -22,12 +22,12 @@ from p56 import active_level
 from scipy.signal import welch
 
 from audioguide.audio import ffmpeg
-from audioguide.pipeline import BuildOptions, build_guide, open_guide
 from audioguide.errors import AudioguideError
 from audioguide.exporters import phone
 from audioguide.model.guide import FinishedGuide
 from audioguide.model.manifest import load_manifest
 from audioguide.model.settings import GuideSettings, HoldProgramme
+from audioguide.pipeline import BuildOptions, build_guide, open_guide
 from audioguide.sources.plain import parse_plain_text
 
 pytestmark = pytest.mark.slow
@@ -51,9 +51,9 @@ Call the clinic if the knee becomes hot, red or very swollen, or if you have a f
 STEMS = ["01-introduction", "02-the-first-day", "03-the-first-week", "04-conclusion"]
 ALL_STEMS = [*STEMS, "hold-programme"]
 RATE8, RATE16 = 8000, 16000
-GAP8 = 2000 * RATE8 // 1000            # default gap_ms at 8 kHz
-PAUSE8 = 700 * RATE8 // 1000           # after_announcement_ms: after the opening line
-FULL_SCALE_CEILING = 10 ** (-1 / 20)   # -1 dBFS
+GAP8 = 2000 * RATE8 // 1000  # default gap_ms at 8 kHz
+PAUSE8 = 700 * RATE8 // 1000  # after_announcement_ms: after the opening line
+FULL_SCALE_CEILING = 10 ** (-1 / 20)  # -1 dBFS
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -65,7 +65,9 @@ def built(tmp_path_factory):
     cache_dir = tmp_path_factory.mktemp("phone-cache")
     document = parse_plain_text(ARTICLE)
     settings = GuideSettings()
-    report = build_guide(document, settings, BuildOptions(outdir=out, cache_dir=cache_dir, formats=("tracks", "phone")))
+    report = build_guide(
+        document, settings, BuildOptions(outdir=out, cache_dir=cache_dir, formats=("tracks", "phone"))
+    )
     assert report.formats == {"phone": "built"}
     return document, settings, out, cache_dir
 
@@ -106,8 +108,23 @@ def export_variant(guide: FinishedGuide, folder: Path, **hold) -> Path:
 
 def decode_raw(path: Path, fmt: str, rate: int) -> np.ndarray:
     """A headerless file decoded by ffmpeg as ``fmt`` (mulaw, alaw, s16le) at ``rate`` mono."""
-    out = ffmpeg.run(["-f", fmt, "-ar", str(rate), "-ac", "1", "-i", str(path),
-                      "-f", "f32le", "-acodec", "pcm_f32le", "pipe:1"])
+    out = ffmpeg.run(
+        [
+            "-f",
+            fmt,
+            "-ar",
+            str(rate),
+            "-ac",
+            "1",
+            "-i",
+            str(path),
+            "-f",
+            "f32le",
+            "-acodec",
+            "pcm_f32le",
+            "pipe:1",
+        ]
+    )
     return np.frombuffer(out, dtype="<f4").astype(np.float64)
 
 
@@ -173,7 +190,7 @@ def compose(folder: Path, numbers: list[int], opening: bytes | None, repeat: boo
         if opening is not None and (index == 0 or repeat):
             parts += [opening, bytes(2 * PAUSE8)]
         track = wav_pcm(folder / f"{STEMS[number - 1]}.wav")
-        parts += [track[2 * title_cut_8k(folder, number):], bytes(2 * GAP8)]
+        parts += [track[2 * title_cut_8k(folder, number) :], bytes(2 * GAP8)]
     return b"".join(parts)
 
 
@@ -183,7 +200,7 @@ def test_programme_enters_tracks_at_the_title_in_silence(built):
         track = np.frombuffer(wav_pcm(folder / f"{STEMS[number - 1]}.wav"), "<i2") / 32768.0
         cut = title_cut_8k(folder, number)
         assert 0 < cut < track.size
-        assert np.max(np.abs(track[cut - 400:cut + 400])) < 0.01  # 50 ms either side: silence
+        assert np.max(np.abs(track[cut - 400 : cut + 400])) < 0.01  # 50 ms either side: silence
 
 
 # --------------------------------------------------------------------------- files and formats
@@ -191,7 +208,10 @@ def test_programme_enters_tracks_at_the_title_in_silence(built):
 
 def test_every_file_in_every_format(built):
     folder = built[2] / "phone"
-    expected = {f"{stem}{ext}" for stem in ALL_STEMS for ext in phone.EXTENSIONS} | {"musiconhold.conf", "README.txt"}
+    expected = {f"{stem}{ext}" for stem in ALL_STEMS for ext in phone.EXTENSIONS} | {
+        "musiconhold.conf",
+        "README.txt",
+    }
     assert {p.name for p in folder.iterdir()} == expected
     manifest = load_manifest(built[2])
     assert sorted(manifest.formats["phone"]["files"]) == sorted(f"phone/{name}" for name in expected)
@@ -307,7 +327,9 @@ def test_default_programme_opening_then_all_but_the_conclusion(built, guide):
     programme = wav_pcm(folder / "hold-programme.wav")
     opening = opening_8k_length(guide)
     first = programme[: 2 * opening]
-    assert active_level_dbov(np.frombuffer(first, "<i2") / 32768.0, RATE8) > -24  # speech from the first second
+    assert (
+        active_level_dbov(np.frombuffer(first, "<i2") / 32768.0, RATE8) > -24
+    )  # speech from the first second
     assert programme == compose(folder, [1, 2, 3], first)  # tracks 1-3, each after the opening line
     assert len(programme) / 2 / RATE8 <= guide.settings.hold.max_seconds
     assert (folder / "hold-programme.ulaw").stat().st_size == len(programme) // 2
@@ -394,7 +416,11 @@ def test_musiconhold_conf_is_a_ready_asterisk_class(built):
     text = (folder / "musiconhold.conf").read_text(encoding="utf-8")
     assert "hold-programme.ulaw hold-programme.alaw hold-programme.wav hold-programme.sln16" in text
     readme = (folder / "README.txt").read_text(encoding="utf-8")
-    assert "hold-programme.wav" in readme and "CUCM" in readme and "FreePBX" in readme.replace("FREEPBX", "FreePBX")
+    assert (
+        "hold-programme.wav" in readme
+        and "CUCM" in readme
+        and "FreePBX" in readme.replace("FREEPBX", "FreePBX")
+    )
     for stem in STEMS[:3]:
         assert stem in readme  # the programme's contents are listed
 

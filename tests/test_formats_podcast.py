@@ -16,13 +16,12 @@ from urllib.parse import unquote, urlsplit
 
 import feedparser
 import pytest
+from cli_helpers import invoke
 from lxml import etree
 from mutagen.id3 import ID3
 
-from cli_helpers import invoke
-
-from audioguide.pipeline import BuildOptions, build_guide
 from audioguide.model.settings import GuideSettings
+from audioguide.pipeline import BuildOptions, build_guide
 from audioguide.sources.plain import parse_plain_text
 
 pytestmark = pytest.mark.slow
@@ -54,8 +53,11 @@ def _build(text: str, out: Path, cache: Path, epoch: int):
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
     try:
         settings = replace(GuideSettings(), base_url=BASE)
-        return build_guide(parse_plain_text(text, source="hearing-aid.txt"), settings,
-                           BuildOptions(outdir=out, cache_dir=cache, formats=FORMATS))
+        return build_guide(
+            parse_plain_text(text, source="hearing-aid.txt"),
+            settings,
+            BuildOptions(outdir=out, cache_dir=cache, formats=FORMATS),
+        )
     finally:
         if old is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
@@ -82,8 +84,13 @@ def builds(tmp_path_factory):
     edited = _build(EDITED, out, cache, T2)
     feeds.append(_feed(out))
     edited_manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    return {"out": out, "reports": [first, again, edited], "feeds": feeds, "manifest": manifest,
-            "edited_manifest": edited_manifest}
+    return {
+        "out": out,
+        "reports": [first, again, edited],
+        "feeds": feeds,
+        "manifest": manifest,
+        "edited_manifest": edited_manifest,
+    }
 
 
 def _local(out: Path, url: str) -> Path:
@@ -92,6 +99,7 @@ def _local(out: Path, url: str) -> Path:
 
 
 # The folder holds the last (edited) build: files are checked against its feed.
+
 
 def test_every_track_is_an_episode_in_chapter_order(builds):
     parsed = builds["feeds"][-1]["parsed"]
@@ -177,10 +185,12 @@ def test_edit_changes_only_that_track_date_and_keeps_every_guid(builds):
     assert builds["reports"][2].formats["podcast"] == "built"
     assert [e.id for e in edited.entries] == [e.id for e in first.entries]
     changed = [e.title for e, before in zip(edited.entries, first.entries) if e.published != before.published]
-    assert changed == ["Changing the Battery", first.entries[-1].title], "the edited track and the whole guide"
+    assert changed == ["Changing the Battery", first.entries[-1].title], (
+        "the edited track and the whole guide"
+    )
     when = {e.title: e.published_parsed for e in edited.entries}
     assert when["Changing the Battery"][:3] == (2023, 11, 16)  # T2 (UTC)
-    assert when["Introduction"][:3] == (2023, 11, 14)          # T0
+    assert when["Introduction"][:3] == (2023, 11, 14)  # T0
 
 
 def test_refused_without_base_url_before_any_work(tmp_path):
@@ -192,14 +202,20 @@ def test_refused_without_base_url_before_any_work(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "podcast" in lines[0] and "--base-url" in lines[0]
     assert not out.exists(), "nothing was built"
-    bad = invoke("build", str(source), "-o", str(out), "--formats", "podcast", "--base-url", "clinic.example/x")
+    bad = invoke(
+        "build", str(source), "-o", str(out), "--formats", "podcast", "--base-url", "clinic.example/x"
+    )
     assert bad.exit_code == 1 and "absolute http" in bad.stderr and not out.exists()
 
 
-@pytest.mark.parametrize("value, problem", [("ftp://x.example/", "absolute http"), ("https://x.example/a?b=1", "query")])
+@pytest.mark.parametrize(
+    "value, problem", [("ftp://x.example/", "absolute http"), ("https://x.example/a?b=1", "query")]
+)
 def test_guide_script_base_url_is_checked(tmp_path, value, problem):
     script = tmp_path / "guide.yaml"
-    script.write_text(f"title: T\nbase_url: {value}\nchapters:\n  - title: A\n    text: Hello.\n", encoding="utf-8")
+    script.write_text(
+        f"title: T\nbase_url: {value}\nchapters:\n  - title: A\n    text: Hello.\n", encoding="utf-8"
+    )
     result = invoke("outline", str(script))
     assert result.exit_code == 1
     assert result.stderr.startswith(f"audioguide: error: {script}:2:") and problem in result.stderr

@@ -12,8 +12,8 @@ import zxingcpp
 from chromium_cdp import Browser, find_chromium
 from PIL import Image
 
-from audioguide.pipeline import BuildOptions, build_guide
 from audioguide.model.settings import GuideSettings
+from audioguide.pipeline import BuildOptions, build_guide
 from audioguide.sources.plain import parse_plain_text
 
 pytestmark = pytest.mark.slow
@@ -24,7 +24,11 @@ ARTICLE = "Knee Care\n\nRest your knee after walking.\n"
 
 def decode(image: Image.Image) -> list[str]:
     pixels = np.asarray(image.convert("L"))
-    return [found.text for found in zxingcpp.read_barcodes(pixels) if found.format == zxingcpp.BarcodeFormat.QRCode]
+    return [
+        found.text
+        for found in zxingcpp.read_barcodes(pixels)
+        if found.format == zxingcpp.BarcodeFormat.QRCode
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +36,11 @@ def guide(tmp_path_factory):
     base = tmp_path_factory.mktemp("qr")
     out = base / "guide"
     settings = replace(GuideSettings(), base_url=BASE + "/")
-    build_guide(parse_plain_text(ARTICLE, source="knee.txt"), settings,
-                BuildOptions(outdir=out, cache_dir=base / "cache", formats=("tracks", "web", "qr")))
+    build_guide(
+        parse_plain_text(ARTICLE, source="knee.txt"),
+        settings,
+        BuildOptions(outdir=out, cache_dir=base / "cache", formats=("tracks", "web", "qr")),
+    )
     return out
 
 
@@ -51,7 +58,9 @@ def test_svg_is_titled_and_scalable(guide):
 def test_svg_as_a_browser_draws_it_decodes_to_the_url(guide):
     pytest.importorskip("websocket", reason="websocket-client is needed to talk to Chromium")
     with Browser(find_chromium()) as browser:
-        browser.call("Emulation.setDeviceMetricsOverride", width=400, height=400, deviceScaleFactor=1, mobile=False)
+        browser.call(
+            "Emulation.setDeviceMetricsOverride", width=400, height=400, deviceScaleFactor=1, mobile=False
+        )
         browser.open((guide / "qr.svg").as_uri())
         shot = browser.call("Page.captureScreenshot", format="png")
     with Image.open(io.BytesIO(base64.b64decode(shot["data"]))) as picture:

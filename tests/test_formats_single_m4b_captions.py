@@ -21,9 +21,9 @@ from mutagen.mp3 import MP3
 from scipy.signal import correlate
 
 from audioguide.audio import ffmpeg
-from audioguide.pipeline import BuildOptions, build_guide
-from audioguide.model.settings import GuideSettings, Loudness
 from audioguide.errors import AudioguideError
+from audioguide.model.settings import GuideSettings, Loudness
+from audioguide.pipeline import BuildOptions, build_guide
 from audioguide.sources.plain import parse_plain_text
 
 ARTICLE = """Caring for Your Knee After an Injection
@@ -61,7 +61,9 @@ M4B_TOLERANCE_MS = 5
 
 def build(out: Path, cache: Path, formats=FORMATS, **settings):
     document = parse_plain_text(ARTICLE, source="knee.txt")
-    return build_guide(document, GuideSettings(**settings), BuildOptions(outdir=out, cache_dir=cache, formats=formats))
+    return build_guide(
+        document, GuideSettings(**settings), BuildOptions(outdir=out, cache_dir=cache, formats=formats)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +104,9 @@ def read_ffmetadata(path: Path) -> tuple[dict[str, str], list[dict]]:
 
 def ffmpeg_info(path: Path) -> str:
     """ffmpeg's description of a file's streams (stderr of ``ffmpeg -i``)."""
-    proc = subprocess.run([ffmpeg.ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True, check=False)
+    proc = subprocess.run(
+        [ffmpeg.ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True, check=False
+    )
     return proc.stderr.decode("utf-8", "replace")
 
 
@@ -121,12 +125,14 @@ def parse_vtt(path: Path) -> list[dict]:
         match = re.fullmatch(f"{stamp} --> {stamp}", timing)
         assert match, timing
         h1, m1, s1, ms1, h2, m2, s2, ms2 = (int(g) for g in match.groups())
-        cues.append({
-            "id": ident,
-            "start": ((h1 * 60 + m1) * 60 + s1) * 1000 + ms1,
-            "end": ((h2 * 60 + m2) * 60 + s2) * 1000 + ms2,
-            "text": "\n".join(lines).rstrip("\n"),
-        })
+        cues.append(
+            {
+                "id": ident,
+                "start": ((h1 * 60 + m1) * 60 + s1) * 1000 + ms1,
+                "end": ((h2 * 60 + m2) * 60 + s2) * 1000 + ms2,
+                "text": "\n".join(lines).rstrip("\n"),
+            }
+        )
     return cues
 
 
@@ -134,7 +140,10 @@ def ffmpeg_vtt_cues(path: Path) -> list[tuple[int, int]]:
     """Cue times as ffmpeg's WebVTT demuxer reads them (converted to SRT)."""
     srt = ffmpeg.run(["-i", str(path), "-f", "srt", "-"]).decode("utf-8")
     stamps = re.findall(r"(\d+):(\d+):(\d+),(\d+) --> (\d+):(\d+):(\d+),(\d+)", srt)
-    to_ms = lambda h, m, s, ms: ((int(h) * 60 + int(m)) * 60 + int(s)) * 1000 + int(ms)
+
+    def to_ms(h: str, m: str, s: str, ms: str) -> int:
+        return ((int(h) * 60 + int(m)) * 60 + int(s)) * 1000 + int(ms)
+
     return [(to_ms(*g[:4]), to_ms(*g[4:])) for g in stamps]
 
 
@@ -171,7 +180,9 @@ def test_single_mp3_id3_chapters(guide):
     assert toc.child_element_ids == [c.element_id for c in chaps] == ids
     for chap, track, (start, end) in zip(chaps, tracks, boundaries_ms(guide["manifest"])):
         assert str(chap.sub_frames["TIT2"]) == track["title"]
-        assert abs(chap.start_time - start) <= MP3_TOLERANCE_MS and abs(chap.end_time - end) <= MP3_TOLERANCE_MS
+        assert (
+            abs(chap.start_time - start) <= MP3_TOLERANCE_MS and abs(chap.end_time - end) <= MP3_TOLERANCE_MS
+        )
     assert all(a.end_time == b.start_time for a, b in itertools.pairwise(chaps))
 
 
@@ -187,7 +198,10 @@ def test_single_mp3_stream_and_ffmpeg_chapters(guide):
     assert tags["title"] == "Caring for Your Knee After an Injection" and tags["genre"] == "Speech"
     assert [c["title"] for c in chapters] == [t["title"] for t in tracks]
     for chapter, (start, end) in zip(chapters, boundaries_ms(guide["manifest"])):
-        assert abs(chapter["start_ms"] - start) <= MP3_TOLERANCE_MS and abs(chapter["end_ms"] - end) <= MP3_TOLERANCE_MS
+        assert (
+            abs(chapter["start_ms"] - start) <= MP3_TOLERANCE_MS
+            and abs(chapter["end_ms"] - end) <= MP3_TOLERANCE_MS
+        )
 
 
 def test_single_mp3_is_the_tracks_joined_at_target_levels(guide):
@@ -202,10 +216,10 @@ def test_single_mp3_is_the_tracks_joined_at_target_levels(guide):
     for track in tracks:
         part, _ = ffmpeg.decode(out / track["file"])
         middle = slice(len(part) // 4, len(part) // 4 + rate)
-        a, b = whole[start:start + len(part)][middle], part[middle]
+        a, b = whole[start : start + len(part)][middle], part[middle]
         lag = int(np.argmax(correlate(a, b, mode="full", method="fft"))) - (len(b) - 1)
         assert abs(lag) <= 0.002 * rate
-        aligned = whole[start + lag:start + lag + len(part)][middle]
+        aligned = whole[start + lag : start + lag + len(part)][middle]
         assert np.corrcoef(aligned, b)[0, 1] > 0.98  # the same audio, encoded twice
         start += round(track["duration_s"] * rate)
     assert abs(len(whole) - start) <= 0.01 * rate
@@ -229,7 +243,7 @@ def test_guide_vtt_offsets_cues_by_track_start(guide):
     assert len({c["id"] for c in cues}) == len(cues)
     last = tracks[-1]
     offset = boundaries_ms(guide["manifest"])[-1][0]
-    for cue, clip in zip(cues[-len(last["clips"]):], last["clips"]):
+    for cue, clip in zip(cues[-len(last["clips"]) :], last["clips"]):
         assert abs(cue["start"] - (offset + clip["start_s"] * 1000)) <= 2
         assert abs(cue["end"] - (offset + clip["end_s"] * 1000)) <= 2
         assert unescape(cue["text"]) == clip["written"]
@@ -248,7 +262,10 @@ def test_m4b_chapters_tags_codec_levels(guide):
     assert tags["artist"] == "audioguide" and tags["genre"] == "Speech"
     assert [c["title"] for c in chapters] == [t["title"] for t in tracks]
     for chapter, (start, end) in zip(chapters, boundaries_ms(guide["manifest"])):
-        assert abs(chapter["start_ms"] - start) <= M4B_TOLERANCE_MS and abs(chapter["end_ms"] - end) <= M4B_TOLERANCE_MS
+        assert (
+            abs(chapter["start_ms"] - start) <= M4B_TOLERANCE_MS
+            and abs(chapter["end_ms"] - end) <= M4B_TOLERANCE_MS
+        )
 
     info = ffmpeg_info(path)
     assert re.search(r"Stream #0:0.*: Audio: aac \(LC\).*24000 Hz, mono", info)
@@ -345,8 +362,13 @@ def test_formats_exported_in_parallel_match_one_process(guide):
     """Exports run one per worker (default --jobs); one process gives the same bytes, same report order."""
     assert list(guide["report"].formats) == ["single", "m4b", "captions"]
     serial = guide["tmp"] / "serial"
-    report = build_guide(parse_plain_text(ARTICLE, source="knee.txt"), GuideSettings(),
-                         BuildOptions(outdir=serial, cache_dir=guide["cache"], formats=FORMATS, jobs=1))
+    report = build_guide(
+        parse_plain_text(ARTICLE, source="knee.txt"),
+        GuideSettings(),
+        BuildOptions(outdir=serial, cache_dir=guide["cache"], formats=FORMATS, jobs=1),
+    )
     assert list(report.formats) == ["single", "m4b", "captions"]
     files = [f for entry in guide["manifest"]["formats"].values() for f in entry["files"]]
-    assert {f: (serial / f).read_bytes() for f in files} == {f: (guide["out"] / f).read_bytes() for f in files}
+    assert {f: (serial / f).read_bytes() for f in files} == {
+        f: (guide["out"] / f).read_bytes() for f in files
+    }

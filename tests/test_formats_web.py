@@ -21,9 +21,9 @@ from urllib.parse import quote, unquote
 import pytest
 from chromium_cdp import ALT, Browser, find_chromium
 
-from audioguide.pipeline import BuildOptions, build_guide
-from audioguide.model.settings import GuideSettings
 from audioguide.exporters.web import json_for_script
+from audioguide.model.settings import GuideSettings
+from audioguide.pipeline import BuildOptions, build_guide
 from audioguide.sources.plain import parse_plain_text
 
 pytestmark = pytest.mark.slow
@@ -66,7 +66,9 @@ class Node:
 
     def find_all(self, tag: str, **attrs: str) -> list[Node]:
         wanted = {k.replace("_", "-"): v for k, v in attrs.items()}
-        return [n for n in self.walk() if n.tag == tag and all(n.attrs.get(k) == v for k, v in wanted.items())]
+        return [
+            n for n in self.walk() if n.tag == tag and all(n.attrs.get(k) == v for k, v in wanted.items())
+        ]
 
     def find(self, tag: str, **attrs: str) -> Node:
         found = self.find_all(tag, **attrs)
@@ -188,11 +190,19 @@ def test_audio_element_and_live_region(guide):
 
 def test_keys_documented_on_the_page(guide):
     keys = " ".join(guide.page.find("section", id="keys").text().split())
-    for documented in ("N, ] or Alt + Right arrow", "Next chapter", "P, [ or Alt + Left arrow",
-                       "Previous chapter", "K, or Space", "Play or pause"):
+    for documented in (
+        "N, ] or Alt + Right arrow",
+        "Next chapter",
+        "P, [ or Alt + Left arrow",
+        "Previous chapter",
+        "K, or Space",
+        "Play or pause",
+    ):
         assert documented in keys
     buttons = guide.page.find_all("button")
-    shortcuts = {b.attrs["id"]: b.attrs["aria-keyshortcuts"] for b in buttons if "aria-keyshortcuts" in b.attrs}
+    shortcuts = {
+        b.attrs["id"]: b.attrs["aria-keyshortcuts"] for b in buttons if "aria-keyshortcuts" in b.attrs
+    }
     assert shortcuts == {"prev": "P [ Alt+ArrowLeft", "play": "K", "next": "N ] Alt+ArrowRight"}
 
 
@@ -214,7 +224,11 @@ def test_embedded_json_matches_manifest(guide):
         assert [s.text() for s in spans] == [c["written"] for c in record["clips"]]
         # paragraphs follow the transcript file's paragraphs
         paragraphs = (guide.folder / record["transcript"]).read_text(encoding="utf-8").strip().split("\n\n")
-        assert len(article.find_all("p")) == len(paragraphs) == max(s["paragraph"] for s in mine["sentences"]) + 1
+        assert (
+            len(article.find_all("p"))
+            == len(paragraphs)
+            == max(s["paragraph"] for s in mine["sentences"]) + 1
+        )
 
 
 def test_json_block_cannot_break_out():
@@ -227,7 +241,11 @@ def test_json_block_cannot_break_out():
 def test_page_is_self_contained(guide):
     assert "http://" not in guide.html and "https://" not in guide.html
     assert "</" not in guide.page.find("script", type="application/json").text()
-    assert not guide.page.find_all("link") and not guide.page.find_all("img") and not guide.page.find_all("iframe")
+    assert (
+        not guide.page.find_all("link")
+        and not guide.page.find_all("img")
+        and not guide.page.find_all("iframe")
+    )
     for script in guide.page.find_all("script"):
         assert "src" not in script.attrs
     for node in guide.page.walk():
@@ -253,7 +271,8 @@ def test_styles_cover_focus_motion_and_contrast(guide):
 
 CHROMIUM = find_chromium()
 needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None, reason="no Chromium binary found (install Debian's 'chromium' or set AUDIOGUIDE_CHROMIUM)"
+    CHROMIUM is None,
+    reason="no Chromium binary found (install Debian's 'chromium' or set AUDIOGUIDE_CHROMIUM)",
 )
 READY = "document.documentElement.classList.contains('js')"
 WATCH = """window.__problems = [];
@@ -279,7 +298,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def served(guide):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(guide.folder)))
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(guide.folder))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/index.html"

@@ -9,11 +9,11 @@ import threading
 import numpy as np
 import pytest
 
+from audioguide.errors import EngineError, EngineUnavailable
 from audioguide.model.settings import VoiceSettings
 from audioguide.synth.engines import available_engines, create_engine
 from audioguide.synth.engines import gtts as gtts_engine
 from audioguide.synth.engines.gtts import ENDPOINT_ENV, GTTSEngine
-from audioguide.errors import EngineError, EngineUnavailable
 
 try:
     from fake_gtts import BATCH_PATH, HANG, NO_AUDIO, FakeGoogle, piece_duration
@@ -82,7 +82,9 @@ def test_create_engine_by_name(fake):
 
 
 def test_unknown_lang_is_rejected_at_creation():
-    with pytest.raises(EngineError, match=r"unknown gTTS language 'xx' \(see audioguide voices --engine gtts\)"):
+    with pytest.raises(
+        EngineError, match=r"unknown gTTS language 'xx' \(see audioguide voices --engine gtts\)"
+    ):
         engine(lang="xx")
 
 
@@ -106,7 +108,11 @@ def test_bad_endpoint_override(monkeypatch):
 def test_identity(fake):
     ident = engine(lang="fr", tld="ca", rate=1.25).identity()
     assert ident == {
-        "engine": "gtts", "lang": "fr", "tld": "ca", "slow": False, "rate": 1.25,
+        "engine": "gtts",
+        "lang": "fr",
+        "tld": "ca",
+        "slow": False,
+        "rate": 1.25,
         "endpoint": fake.url,
     }
 
@@ -173,7 +179,9 @@ def test_an_answer_that_is_not_mp3_is_one_line(fake, monkeypatch):
         with pytest.raises(EngineError) as caught:
             engine(rate=rate).synthesize("Hello world.")
         message = str(caught.value)
-        assert message.startswith("gTTS: cannot decode the MP3 from 127.0.0.1") and "\n" not in message, message
+        assert message.startswith("gTTS: cannot decode the MP3 from 127.0.0.1") and "\n" not in message, (
+            message
+        )
 
 
 def test_nothing_speakable_sends_nothing(fake):
@@ -265,7 +273,10 @@ def test_dns_failure_is_unavailable(monkeypatch, sleeps):
     for var in PROXY_VARS:
         monkeypatch.delenv(var, raising=False)
     eng = engine(tld="invalid")  # translate.google.invalid never resolves (RFC 2606)
-    with pytest.raises(EngineUnavailable, match=r"cannot reach translate\.google\.invalid: host not found \(DNS.*--voice heart"):
+    with pytest.raises(
+        EngineUnavailable,
+        match=r"cannot reach translate\.google\.invalid: host not found \(DNS.*--voice heart",
+    ):
         eng.synthesize("Hello world.")
     assert sleeps == []
 

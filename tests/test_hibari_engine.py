@@ -75,13 +75,20 @@ def test_identity_names_everything_that_changes_the_sound(heart):
     assert slow != ident and slow["exact_rate"] and slow["speed"] == 0.9
 
 
-@pytest.mark.parametrize("voice,message", [
-    ("fenrir", "hibari voice 'fenrir' is not installed (installed: heart); audioguide never downloads voices"),
-    ("nobody", "unknown hibari voice 'nobody' (installed: heart)"),
-])
+@pytest.mark.parametrize(
+    "voice,message",
+    [
+        (
+            "fenrir",
+            "hibari voice 'fenrir' is not installed (installed: heart); audioguide never downloads voices",
+        ),
+        ("nobody", "unknown hibari voice 'nobody' (installed: heart)"),
+    ],
+)
 def test_bad_voice_is_one_line_and_never_downloads(voice, message, tmp_path, monkeypatch):
-    import hibari.voices
     import urllib.request
+
+    import hibari.voices
 
     def no_network(*args, **kwargs):
         raise AssertionError("audioguide tried to download a voice")
@@ -105,10 +112,14 @@ def test_lexicon_lookup(heart):
     """For the `words` review: phonemes per word, and whether the dictionary knows it."""
     assert heart.pronunciation("lidocaine") == ("lˈIdəkˌAn", True)
     assert all(heart.pronunciation(word)[1] for word in ("kyphoplasty", "sacroiliac"))
-    assert heart.lookup("NSAIDs")["source"] == "derived"   # from NSAID
+    assert heart.lookup("NSAIDs")["source"] == "derived"  # from NSAID
     assert heart.lookup("MRI")["source"] == "spelled"
     guessed = heart.lookup("gabapentin")
-    assert guessed["source"] == "guessed" and guessed["phonemes"] and heart.pronunciation("gabapentin") == (guessed["phonemes"], False)
+    assert (
+        guessed["source"] == "guessed"
+        and guessed["phonemes"]
+        and heart.pronunciation("gabapentin") == (guessed["phonemes"], False)
+    )
 
 
 def test_no_onnxruntime_telemetry(tmp_path):

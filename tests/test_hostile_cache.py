@@ -13,13 +13,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_helpers import invoke
+from test_cli_errors import assert_one_line_error
 
 from audioguide.model.settings import VoiceSettings
 from audioguide.synth.cache import ClipCache
 from audioguide.synth.engines.base import Audio
 from audioguide.synth.engines.piper import PiperEngine
-from cli_helpers import invoke
-from test_cli_errors import assert_one_line_error
 
 K1, K2 = "a1" * 32, "b2" * 32
 MARKER = "CACHEDIR.TAG"  # the Cache Directory Tagging convention
@@ -35,8 +35,9 @@ def tiny_disk(tmp_path):
     """A real 256 KB file system (tmpfs), or skip where mounting is not allowed."""
     mount = tmp_path / f"disk-{uuid.uuid4().hex[:8]}"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], capture_output=True, text=True
+    )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.strip()}")
     try:
@@ -102,7 +103,10 @@ def test_prune_refuses_a_folder_that_is_not_a_cache(tmp_path):
     result = invoke("cache", "prune", "--cache-dir", str(folder), "--older-than", "0")
     assert_one_line_error(result, f"{folder}: not an audioguide clip cache", "nothing removed")
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")) == [
-        "ab", "ab/" + "c" * 62 + ".clip", "notes.txt"]
+        "ab",
+        "ab/" + "c" * 62 + ".clip",
+        "notes.txt",
+    ]
 
 
 def test_prune_removes_only_entry_files(tmp_path):
@@ -181,10 +185,14 @@ def test_a_full_cache_disk_mid_write_names_the_entry(tiny_disk):
 
 def test_a_full_output_disk_is_one_line_naming_the_file(tiny_disk, tmp_path):
     src = tmp_path / "a.txt"
-    src.write_text("Knee Care\n\nRest the knee today. Keep it raised and still for a while.\n\n"
-                   "Ice\n\nIce it twice a day for twenty minutes.\n")
+    src.write_text(
+        "Knee Care\n\nRest the knee today. Keep it raised and still for a while.\n\n"
+        "Ice\n\nIce it twice a day for twenty minutes.\n"
+    )
     _fill(tiny_disk, leave=40_000)
     out = tiny_disk / "out"
-    result = invoke("build", str(src), "-o", str(out), "--cache-dir", str(tmp_path / "cache"), "-q", "--jobs", "1")
+    result = invoke(
+        "build", str(src), "-o", str(out), "--cache-dir", str(tmp_path / "cache"), "-q", "--jobs", "1"
+    )
     assert_one_line_error(result, f"{tiny_disk}/", ": cannot write (No space left on device)")
     assert not out.exists()

@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-from pathlib import Path
 
 import pytest
+from cli_helpers import invoke
+from test_cli_errors import assert_one_line_error
 
 from audioguide.exporters.m4b import _escape as ffmetadata_escape
 from audioguide.exporters.phone import render_musiconhold_conf
@@ -20,8 +21,6 @@ from audioguide.exporters.playlist import render_m3u8
 from audioguide.model.plan import plan_tracks
 from audioguide.model.settings import GuideSettings
 from audioguide.sources.load import load_source
-from cli_helpers import invoke
-from test_cli_errors import assert_one_line_error
 
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 TERMINAL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # anything a terminal acts on (LF aside)
@@ -75,7 +74,9 @@ def test_no_control_character_gets_past_the_source_stage(tmp_path, name, content
 
 def test_markdown_entities_are_cleaned_too(tmp_path):
     path = tmp_path / "a.md"
-    path.write_text("# Title&#27;]0;x&#7;\n\nSome text&#1; here &#x202E;and more words.\n\n## Part\n\nMore text.\n")
+    path.write_text(
+        "# Title&#27;]0;x&#7;\n\nSome text&#1; here &#x202E;and more words.\n\n## Part\n\nMore text.\n"
+    )
     document = load_source(path).document
     for text in _all_text(document):
         assert not CONTROL.search(text), repr(text)
@@ -103,10 +104,13 @@ def test_error_lines_print_no_escape_sequence(tmp_path):
 
 
 def test_playlist_title_cannot_add_lines():
-    text = render_m3u8("Guide\r\n#EXT-X-KEY:METHOD=AES-128", [
-        ("01 - A.mp3", "A\r#EXT-X-KEY:URI=http://evil\n/etc/passwd", 12.4),
-        ("02 - B.mp3", "B\u2028C\x85D\x0bE", 3.0),
-    ])
+    text = render_m3u8(
+        "Guide\r\n#EXT-X-KEY:METHOD=AES-128",
+        [
+            ("01 - A.mp3", "A\r#EXT-X-KEY:URI=http://evil\n/etc/passwd", 12.4),
+            ("02 - B.mp3", "B\u2028C\x85D\x0bE", 3.0),
+        ],
+    )
     lines = text.split("\n")
     assert "\r" not in text
     assert lines == [
@@ -140,9 +144,9 @@ def test_a_hostile_page_builds_every_format_cleanly(tmp_path):
     import subprocess
 
     from lxml import etree
+    from test_formats_daisy_epub import _epubcheck_command
 
     from audioguide.audio import ffmpeg
-    from test_formats_daisy_epub import _epubcheck_command
 
     page = tmp_path / "page.html"
     page.write_text(HOSTILE_HTML, encoding="utf-8")
@@ -172,7 +176,9 @@ def test_a_hostile_page_builds_every_format_cleanly(tmp_path):
         etree.parse(str(path))  # well-formed XML
     command = _epubcheck_command()
     if command is not None:
-        done = subprocess.run([*command, str(out / "guide.epub")], capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [*command, str(out / "guide.epub")], capture_output=True, text=True, timeout=300
+        )
         assert done.returncode == 0, done.stdout + done.stderr
         assert "Messages: 0 fatals / 0 errors / 0 warnings" in done.stdout + done.stderr
 
@@ -183,8 +189,15 @@ def test_log_lines_print_no_escape_sequence(tmp_path):
 
     from audioguide.cli.output import TerminalFormatter
 
-    record = logging.LogRecord("audioguide.x", logging.WARNING, __file__, 1, "%s: ignoring it",
-                               ("/tmp/evil\x1b]0;owned\x07\x1b[2J.json",), None)
+    record = logging.LogRecord(
+        "audioguide.x",
+        logging.WARNING,
+        __file__,
+        1,
+        "%s: ignoring it",
+        ("/tmp/evil\x1b]0;owned\x07\x1b[2J.json",),
+        None,
+    )
     line = TerminalFormatter("%(levelname)s %(name)s: %(message)s").format(record)
     assert line == "WARNING audioguide.x: /tmp/evil.json: ignoring it"
 

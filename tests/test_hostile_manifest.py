@@ -7,20 +7,42 @@ import json
 from dataclasses import asdict
 
 import pytest
-
-from audioguide.model.manifest import ClipRecord, Manifest, TrackRecord, load_manifest
 from cli_helpers import invoke
 from test_cli_errors import GOOD, assert_one_line_error
 
+from audioguide.model.manifest import ClipRecord, Manifest, TrackRecord, load_manifest
+
 
 def good_manifest() -> dict:
-    clip = ClipRecord(key="ab" * 32, text="Hi.", written="Hi.", role="paragraph", passage=0, start_s=0.5, end_s=1.0)
-    track = TrackRecord(number=1, kind="intro", title="Introduction", file="01 - Introduction.mp3", duration_s=2.5,
-                        text="Hi.", hash="h1", file_sha256="00" * 32, loudness_lufs=-16.0, true_peak_dbtp=-1.5,
-                        transcript="transcripts/01 - Introduction.txt", peak_margin_db=0.5, clips=[clip])
-    manifest = Manifest(title="A Title", generator="audioguide test", source="a.txt", language="en",
-                        sample_rate=22050, engine={"engine": "piper"}, tracks=[track], dropped=[],
-                        formats={"web": {"hash": "w", "files": ["index.html", "web/player.js"]}})
+    clip = ClipRecord(
+        key="ab" * 32, text="Hi.", written="Hi.", role="paragraph", passage=0, start_s=0.5, end_s=1.0
+    )
+    track = TrackRecord(
+        number=1,
+        kind="intro",
+        title="Introduction",
+        file="01 - Introduction.mp3",
+        duration_s=2.5,
+        text="Hi.",
+        hash="h1",
+        file_sha256="00" * 32,
+        loudness_lufs=-16.0,
+        true_peak_dbtp=-1.5,
+        transcript="transcripts/01 - Introduction.txt",
+        peak_margin_db=0.5,
+        clips=[clip],
+    )
+    manifest = Manifest(
+        title="A Title",
+        generator="audioguide test",
+        source="a.txt",
+        language="en",
+        sample_rate=22050,
+        engine={"engine": "piper"},
+        tracks=[track],
+        dropped=[],
+        formats={"web": {"hash": "w", "files": ["index.html", "web/player.js"]}},
+    )
     return json.loads(manifest.to_json())
 
 
@@ -31,6 +53,7 @@ def _set(path: tuple, value):
             target = target[key]
         target[path[-1]] = value
         return data
+
     return change
 
 
@@ -86,8 +109,10 @@ def test_a_manifest_without_our_marker_is_someone_elses(tmp_path, variant):
     assert [p.name for p in out.iterdir()] == ["manifest.json"]
 
 
-@pytest.mark.parametrize("variant", ["formats-list", "formats-outside", "track-file-etc-passwd", "tracks-null",
-                                     "track-number-text"])
+@pytest.mark.parametrize(
+    "variant",
+    ["formats-list", "formats-outside", "track-file-etc-passwd", "tracks-null", "track-number-text"],
+)
 def test_a_build_over_a_bad_manifest_rebuilds_everything(tmp_path, variant):
     src = tmp_path / "a.txt"
     src.write_text(GOOD)

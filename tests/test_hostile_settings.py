@@ -13,10 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from audioguide.sources.load import load_source
 from cli_helpers import invoke
 from test_cli_errors import GOOD, assert_one_line_error
+
+from audioguide.sources.load import load_source
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = "title: T\nchapters:\n  - title: Intro\n    text: Hello there, this is the text.\n"
@@ -24,8 +24,14 @@ GUIDE = "title: T\nchapters:\n  - title: Intro\n    text: Hello there, this is t
 
 def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "audioguide.cli", *args], capture_output=True, text=True,
-                          timeout=timeout, env=env, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "audioguide.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def assert_one_line(proc: subprocess.CompletedProcess, *needles: str) -> None:
@@ -61,13 +67,16 @@ def test_a_fifo_is_refused_without_blocking(tmp_path, name, option):
 # --------------------------------------------------------------------------- numbers
 
 
-@pytest.mark.parametrize("option, value, expected", [
-    ("--rate", "nan", "--rate must be a number, not nan"),
-    ("--rate", "inf", "--rate must be a number, not inf"),
-    ("--rate", "1e-9", "--rate must be between 0.25 and 4, not 1e-09"),
-    ("--target-lufs", "nan", "--target-lufs must be a number, not nan"),
-    ("--target-lufs", "+50", "--target-lufs must be between -30 and -10, not 50"),
-])
+@pytest.mark.parametrize(
+    "option, value, expected",
+    [
+        ("--rate", "nan", "--rate must be a number, not nan"),
+        ("--rate", "inf", "--rate must be a number, not inf"),
+        ("--rate", "1e-9", "--rate must be between 0.25 and 4, not 1e-09"),
+        ("--target-lufs", "nan", "--target-lufs must be a number, not nan"),
+        ("--target-lufs", "+50", "--target-lufs must be between -30 and -10, not 50"),
+    ],
+)
 def test_numbers_on_the_command_line_are_range_checked(tmp_path, option, value, expected):
     src = tmp_path / "a.txt"
     src.write_text(GOOD)
@@ -77,12 +86,18 @@ def test_numbers_on_the_command_line_are_range_checked(tmp_path, option, value, 
     assert not out.exists()
 
 
-@pytest.mark.parametrize("snippet, expected", [
-    ("voice: {rate: 1.0e-9}", "guide.yaml:1: voice.rate must be between 0.25 and 4, not 1e-09"),
-    ("voice: {rate: 1e-9}", "guide.yaml:1: voice.rate must be between 0.25 and 4, not 1e-09"),
-    ("loudness: {target_lufs: 50}", "guide.yaml:1: loudness.target_lufs must be between -30 and -10, not 50"),
-    ("loudness: {target_lufs: .nan}", "guide.yaml:1: loudness.target_lufs must be a number"),
-])
+@pytest.mark.parametrize(
+    "snippet, expected",
+    [
+        ("voice: {rate: 1.0e-9}", "guide.yaml:1: voice.rate must be between 0.25 and 4, not 1e-09"),
+        ("voice: {rate: 1e-9}", "guide.yaml:1: voice.rate must be between 0.25 and 4, not 1e-09"),
+        (
+            "loudness: {target_lufs: 50}",
+            "guide.yaml:1: loudness.target_lufs must be between -30 and -10, not 50",
+        ),
+        ("loudness: {target_lufs: .nan}", "guide.yaml:1: loudness.target_lufs must be a number"),
+    ],
+)
 def test_numbers_in_a_guide_script_use_the_same_ranges(tmp_path, snippet, expected):
     guide = tmp_path / "guide.yaml"
     guide.write_text(snippet + "\n" + GUIDE)
@@ -91,27 +106,39 @@ def test_numbers_in_a_guide_script_use_the_same_ranges(tmp_path, snippet, expect
 
 def test_yaml_exponent_numbers_are_numbers(tmp_path):
     guide = tmp_path / "guide.yaml"
-    guide.write_text("hold: {max_bytes: 1e12, max_seconds: 6e2}\nloudness: {target_lufs: -1.8E1}\n"
-                     "pauses: {tail_ms: 2e3}\n" + GUIDE)
+    guide.write_text(
+        "hold: {max_bytes: 1e12, max_seconds: 6e2}\nloudness: {target_lufs: -1.8E1}\n"
+        "pauses: {tail_ms: 2e3}\n" + GUIDE
+    )
     settings = load_source(guide).settings
     assert settings.hold.max_bytes == 10**12 and settings.hold.max_seconds == 600.0
     assert settings.loudness.target_lufs == -18.0 and settings.pauses.tail_ms == 2000
     guide.write_text('encoding: {bitrate_kbps: "6.4e1"}\n' + GUIDE)  # quoted: text, as written
-    assert_one_line_error(invoke("outline", str(guide)), "encoding.bitrate_kbps must be a whole number, not '6.4e1'")
+    assert_one_line_error(
+        invoke("outline", str(guide)), "encoding.bitrate_kbps must be a whole number, not '6.4e1'"
+    )
 
 
 # --------------------------------------------------------------------------- templates
 
 
-@pytest.mark.parametrize("template, expected", [
-    ("{title:d}", "'{title:d}' has a format or conversion; write {title}"),  # a traceback once
-    ("{number:>999999999}", "'{number:>999999999}' has a format or conversion; write {number}"),  # a gigabyte
-    ("{title.__class__}", "unknown placeholder '{title.__class__}'"),
-])
+@pytest.mark.parametrize(
+    "template, expected",
+    [
+        ("{title:d}", "'{title:d}' has a format or conversion; write {title}"),  # a traceback once
+        (
+            "{number:>999999999}",
+            "'{number:>999999999}' has a format or conversion; write {number}",
+        ),  # a gigabyte
+        ("{title.__class__}", "unknown placeholder '{title.__class__}'"),
+    ],
+)
 def test_a_bad_announce_template_is_one_line(tmp_path, template, expected):
     src = tmp_path / "a.txt"
     src.write_text(GOOD)
-    result = invoke("build", str(src), "-o", str(tmp_path / "o"), "--dry-run", "--announce-template", template)
+    result = invoke(
+        "build", str(src), "-o", str(tmp_path / "o"), "--dry-run", "--announce-template", template
+    )
     assert_one_line_error(result, f"announcement template {template!r}: {expected}")
     guide = tmp_path / "guide.yaml"
     guide.write_text(f"announce_template: '{template}'\n" + GUIDE)
@@ -123,8 +150,10 @@ def test_a_bad_announce_template_is_one_line(tmp_path, template, expected):
 
 def test_a_lone_surrogate_in_yaml_is_dropped(tmp_path):
     guide = tmp_path / "guide.yaml"
-    guide.write_text('title: "Guide \\uD800 title"\nchapters:\n  - title: "Intro \\uDC00"\n'
-                     '    text: "Hello \\uD800 there."\n')
+    guide.write_text(
+        'title: "Guide \\uD800 title"\nchapters:\n  - title: "Intro \\uDC00"\n'
+        '    text: "Hello \\uD800 there."\n'
+    )
     document = load_source(guide).document
     assert document.title == "Guide title" and document.chapters[0].paragraphs == ("Hello there.",)
     out = tmp_path / "again.yaml"
@@ -137,7 +166,9 @@ def test_a_lone_surrogate_in_yaml_is_dropped(tmp_path):
 def test_language_must_be_bcp47(tmp_path, value):
     guide = tmp_path / "guide.yaml"
     guide.write_text(f"language: {value}\n" + GUIDE)
-    assert_one_line_error(invoke("outline", str(guide)), "guide.yaml:1: language", "is not a BCP 47 language tag")
+    assert_one_line_error(
+        invoke("outline", str(guide)), "guide.yaml:1: language", "is not a BCP 47 language tag"
+    )
 
 
 def test_good_language_tags_are_kept(tmp_path):
@@ -164,8 +195,11 @@ def test_lexicon_paths_stay_in_the_guide_scripts_folder(tmp_path):
     guide = folder / "guide.yaml"
     for ref in ("../../private/creds.yml", str(creds)):
         guide.write_text(f"lexicon: ['{ref}']\n" + GUIDE)
-        assert_one_line_error(invoke("outline", str(guide)), f"guide.yaml:1: lexicon '{ref}' is outside the guide "
-                              "script's folder", "--lexicon")
+        assert_one_line_error(
+            invoke("outline", str(guide)),
+            f"guide.yaml:1: lexicon '{ref}' is outside the guide script's folder",
+            "--lexicon",
+        )
     (folder / "link.yml").symlink_to(creds)
     guide.write_text("lexicon: [link.yml]\n" + GUIDE)
     assert_one_line_error(invoke("outline", str(guide)), "lexicon 'link.yml' is outside")
@@ -178,13 +212,19 @@ def test_lexicon_paths_stay_in_the_guide_scripts_folder(tmp_path):
 # --------------------------------------------------------------------------- voice config
 
 
-@pytest.mark.parametrize("config, expected", [
-    ("{}", "the voice's config is empty or not a JSON object"),
-    ("[1, 2]", "the voice's config is empty or not a JSON object"),
-    ("not json {", "the voice's config is not JSON"),
-    (json.dumps({"audio": {"sample_rate": 0}}), "audio.sample_rate must be a whole number of Hz from 8000 to 192000, not 0"),
-    (json.dumps({"audio": {"sample_rate": 22050}}), "not a Piper voice config"),
-])
+@pytest.mark.parametrize(
+    "config, expected",
+    [
+        ("{}", "the voice's config is empty or not a JSON object"),
+        ("[1, 2]", "the voice's config is empty or not a JSON object"),
+        ("not json {", "the voice's config is not JSON"),
+        (
+            json.dumps({"audio": {"sample_rate": 0}}),
+            "audio.sample_rate must be a whole number of Hz from 8000 to 192000, not 0",
+        ),
+        (json.dumps({"audio": {"sample_rate": 22050}}), "not a Piper voice config"),
+    ],
+)
 def test_a_broken_voice_config_is_one_line(tmp_path, config, expected):
     voice = tmp_path / "v.onnx"
     voice.write_bytes(b"not really a model")
@@ -215,17 +255,24 @@ def test_binary_is_still_binary(tmp_path):
 def test_a_page_nested_too_deep_says_so(tmp_path):
     page = tmp_path / "deep.html"
     depth = 100_000
-    page.write_text("<html><head><title>Deep</title></head><body>" + "<div>" * depth +
-                    "<h1>Knee Care</h1><p>Rest the knee today and keep it raised for a while.</p>" +
-                    "</div>" * depth + "</body></html>")
-    assert_one_line_error(invoke("outline", str(page)), "deep.html: the page nests elements more than 255 levels "
-                          "deep")
+    page.write_text(
+        "<html><head><title>Deep</title></head><body>"
+        + "<div>" * depth
+        + "<h1>Knee Care</h1><p>Rest the knee today and keep it raised for a while.</p>"
+        + "</div>" * depth
+        + "</body></html>"
+    )
+    assert_one_line_error(
+        invoke("outline", str(page)), "deep.html: the page nests elements more than 255 levels deep"
+    )
 
 
 def test_a_long_cjk_title_fits_a_file_name(tmp_path):
     title = "膝关节注射后的护理" * 17  # 153 characters, 459 bytes of UTF-8
     src = tmp_path / "a.md"
-    src.write_text(f"# Knee Care\n\nIntro text here.\n\n## {title}\n\nSome text for this part.\n", encoding="utf-8")
+    src.write_text(
+        f"# Knee Care\n\nIntro text here.\n\n## {title}\n\nSome text for this part.\n", encoding="utf-8"
+    )
     result = invoke("outline", str(src), "--json")
     assert result.exit_code == 0, result.stderr
     names = [t["file"] for t in json.loads(result.output)["tracks"]]
@@ -242,16 +289,20 @@ def test_a_name_the_file_system_cannot_hold_fails_before_any_work(tmp_path):
     with pytest.raises(OutputError) as info:
         check_file_names(["01 - ok.mp3", "02 - " + "é" * 150 + ".mp3"], tmp_path / "out", error=OutputError)
     assert str(info.value).startswith(f"{tmp_path / 'out'}: the file name '02 - ")
-    assert str(info.value).endswith("is 309 bytes, more than the 247 this file system allows; shorten the chapter title")
+    assert str(info.value).endswith(
+        "is 309 bytes, more than the 247 this file system allows; shorten the chapter title"
+    )
 
 
 def test_settings_text_in_a_guide_script_is_cleaned_too(tmp_path):
     """Not only the document: the template, the hold opening line and pronunciations are spoken
     and written into transcripts, captions and EPUB."""
     guide = tmp_path / "guide.yaml"
-    guide.write_text('announce_template: "Track\\x00 {number}\\e[2J. {title}"\n'
-                     'hold: {opening: "Thank you\\x07 for holding\\u202e."}\n'
-                     'pronunciations: {NSAIDs: "en\\x1bseds"}\n' + GUIDE)
+    guide.write_text(
+        'announce_template: "Track\\x00 {number}\\e[2J. {title}"\n'
+        'hold: {opening: "Thank you\\x07 for holding\\u202e."}\n'
+        'pronunciations: {NSAIDs: "en\\x1bseds"}\n' + GUIDE
+    )
     settings = load_source(guide).settings
     assert settings.announce_template == "Track {number}[2J. {title}"
     assert settings.hold.opening == "Thank you for holding."

@@ -7,18 +7,29 @@ import socket
 import time
 
 import pytest
+from cli_helpers import invoke
+from local_http import serving
+from test_cli_errors import assert_one_line_error
 
 from audioguide.errors import EngineUnavailable, SourceError
 from audioguide.model.settings import VoiceSettings
 from audioguide.sources.load import fetch_url, load_source
 from audioguide.synth.engines.gtts import ENDPOINT_ENV, GTTSEngine
-from local_http import serving
-from cli_helpers import invoke
-from test_cli_errors import assert_one_line_error
 
-PAGE = b"<html><body><main><h1>Knee Care</h1><p>Rest the knee today and keep it raised.</p>" \
-       b"<h2>Ice</h2><p>Ice it for twenty minutes, three times a day.</p></main></body></html>"
-PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "no_proxy", "NO_PROXY")
+PAGE = (
+    b"<html><body><main><h1>Knee Care</h1><p>Rest the knee today and keep it raised.</p>"
+    b"<h2>Ice</h2><p>Ice it for twenty minutes, three times a day.</p></main></body></html>"
+)
+PROXY_VARS = (
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "no_proxy",
+    "NO_PROXY",
+)
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -90,7 +101,7 @@ def test_each_server_fault_has_its_own_line(server):
         "5xx": (f"http://127.0.0.1:{server}/503", "server error (HTTP 503 Service Unavailable"),
     }
     seen = set()
-    for name, (url, expected) in cases.items():
+    for url, expected in cases.values():
         result = invoke("outline", url)
         assert_one_line_error(result, url, expected)
         seen.add(result.stderr.split(": ", 3)[-1])
@@ -103,7 +114,9 @@ def test_gtts_says_which_fault_with_the_same_words(server, monkeypatch):
     """The engine classifies with the fetcher's helper: TLS is not a vague "connection failed"."""
     monkeypatch.setattr("audioguide.synth.engines.gtts._sleep", lambda s: None)
     monkeypatch.setenv(ENDPOINT_ENV, f"https://127.0.0.1:{server}")
-    with pytest.raises(EngineUnavailable, match=r"cannot reach 127\.0\.0\.1:\d+: secure connection failed \(TLS/SSL"):
+    with pytest.raises(
+        EngineUnavailable, match=r"cannot reach 127\.0\.0\.1:\d+: secure connection failed \(TLS/SSL"
+    ):
         GTTSEngine(VoiceSettings(engine="gtts")).synthesize("Hello world.")
     monkeypatch.setenv(ENDPOINT_ENV, f"http://127.0.0.1:{server}/503")
     with pytest.raises(Exception, match=r"server error \(HTTP 503"):

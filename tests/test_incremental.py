@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from mutagen.id3 import ID3
 
-from audioguide.pipeline import BuildOptions, build_guide
 from audioguide.errors import AudioguideError
-from audioguide.synth.cache import ClipCache
 from audioguide.model.settings import GuideSettings
+from audioguide.pipeline import BuildOptions, build_guide
 from audioguide.sources.plain import parse_plain_text
+from audioguide.synth.cache import ClipCache
 
 ARTICLE = """Caring for Your Knee After an Injection
 
@@ -39,15 +39,21 @@ Call the clinic if the pain gets worse.
 
 # Four chapters of six sentences: a guide long enough to be killed in the middle of its synthesis.
 RECOVERY = "Recovering at Home After a Nerve Block\n\n" + "\n\n".join(
-    f"{title}\n\n" + " ".join(f"{title} advice number {n} is worth reading twice." for n in
-                              ("one", "two", "three", "four", "five", "six"))
+    f"{title}\n\n"
+    + " ".join(
+        f"{title} advice number {n} is worth reading twice."
+        for n in ("one", "two", "three", "four", "five", "six")
+    )
     for title in ("Rest", "Ice", "Movement", "Follow-up")
 )
 
 
 def build(text: str, out: Path, cache: Path, **options) -> object:
-    return build_guide(parse_plain_text(text, source="knee.txt"), GuideSettings(),
-                       BuildOptions(outdir=out, cache_dir=cache, **options))
+    return build_guide(
+        parse_plain_text(text, source="knee.txt"),
+        GuideSettings(),
+        BuildOptions(outdir=out, cache_dir=cache, **options),
+    )
 
 
 def snapshot(out: Path) -> dict[str, bytes]:
@@ -104,9 +110,16 @@ def test_no_change_rebuild_loads_no_audio_code(tmp_path):
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["rebuilt"] == []
     loaded = set(json.loads(again.stderr.splitlines()[-1]))
-    heavy = {"numpy", "scipy", "onnxruntime", "audioguide.audio.render", "audioguide.audio.mastering",
-             "audioguide.audio.assemble", "audioguide.audio.pcm",
-             "pysbd"}  # its splits are remembered beside the clip cache (build/segments.py)
+    heavy = {
+        "numpy",
+        "scipy",
+        "onnxruntime",
+        "audioguide.audio.render",
+        "audioguide.audio.mastering",
+        "audioguide.audio.assemble",
+        "audioguide.audio.pcm",
+        "pysbd",
+    }  # its splits are remembered beside the clip cache (build/segments.py)
     assert loaded & heavy == set()
 
 
@@ -123,7 +136,9 @@ def test_remembered_sentence_splits_change_nothing_and_survive_damage(tmp_path):
     cold = build(ARTICLE, tmp_path / "cold", tmp_path / "cold-cache", use_cache=False)  # pysbd, no memo
     assert snapshot(tmp_path / "cold") == before and cold.rebuilt
     # an entry that says otherwise (the file's digest no longer matches): ignored, pysbd splits again
-    kept["entries"]["Avoid running for two days. Walking is fine."] = ["Avoid running for two days. Walking is fine."]
+    kept["entries"]["Avoid running for two days. Walking is fine."] = [
+        "Avoid running for two days. Walking is fine."
+    ]
     memo_file.write_text(json.dumps(kept), encoding="utf-8")
     report = build(ARTICLE, out, cache)
     assert report.rebuilt == [] and snapshot(out) == before
@@ -145,7 +160,9 @@ def test_one_paragraph_edit_touches_one_track(built):
     changed = {name for name in after if after[name] != before.get(name)}
     # the playlist changes only if the track's rounded duration did
     assert changed - {"playlist.m3u8"} == {
-        "02 - Things to Avoid.mp3", "manifest.json", "transcripts/02 - Things to Avoid.txt",
+        "02 - Things to Avoid.mp3",
+        "manifest.json",
+        "transcripts/02 - Things to Avoid.txt",
     }
     assert "three days" in after["transcripts/02 - Things to Avoid.txt"].decode()
     # the edit (one worker synthesizing, this process rendering) gives the bytes a cold --jobs 1 build gives
@@ -166,7 +183,9 @@ def test_reorder_and_remove_renumber_everything(built):
     assert str(ID3(out / "02 - Bathing.mp3")["TRCK"]) == "2/3"
     manifest = json.loads((out / "manifest.json").read_text())
     assert [t["file"] for t in manifest["tracks"]] == names
-    assert sorted(p.name for p in (out / "transcripts").iterdir()) == [n.replace(".mp3", ".txt") for n in names]
+    assert sorted(p.name for p in (out / "transcripts").iterdir()) == [
+        n.replace(".mp3", ".txt") for n in names
+    ]
     playlist = (out / "playlist.m3u8").read_text()
     assert [l for l in playlist.splitlines() if l.endswith(".mp3")] == names
     assert (out / "transcripts" / "02 - Bathing.txt").read_text().startswith("Track two of three. Bathing.")
@@ -250,8 +269,15 @@ def _default_ctrl_c() -> None:
 
 def _cli(*args: str, cache: Path) -> subprocess.Popen:
     env = {**os.environ, "AUDIOGUIDE_CACHE_DIR": str(cache)}
-    return subprocess.Popen([sys.executable, "-m", "audioguide.cli", *args], env=env, start_new_session=True,
-                            preexec_fn=_default_ctrl_c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "audioguide.cli", *args],
+        env=env,
+        start_new_session=True,
+        preexec_fn=_default_ctrl_c,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _wait_for_clips(cache: Path, count: int, proc: subprocess.Popen, timeout: float = 60) -> None:
@@ -266,7 +292,11 @@ def _wait_for_clips(cache: Path, count: int, proc: subprocess.Popen, timeout: fl
 
 def _children(pid: int) -> list[int]:
     """Child process ids of ``pid`` (Linux /proc)."""
-    return [int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
+    return [
+        int(c)
+        for task in Path(f"/proc/{pid}/task").iterdir()
+        for c in (task / "children").read_text().split()
+    ]
 
 
 @pytest.mark.slow
@@ -288,7 +318,9 @@ def test_interrupted_build_keeps_old_output_and_resumes(tmp_path, how):
         os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
     _, stderr = proc.communicate(timeout=60)
     if how == "ctrl-c":
-        assert proc.returncode == 130 and stderr.strip().endswith("interrupted; the previous output is unchanged")
+        assert proc.returncode == 130 and stderr.strip().endswith(
+            "interrupted; the previous output is unchanged"
+        )
         assert "Traceback" not in stderr
     elif how == "kill-worker":
         assert proc.returncode == 1 and "Traceback" not in stderr
@@ -328,14 +360,29 @@ def test_synthesis_starts_with_the_longest_track():
 
     def track(name: str, texts: dict[str, str]) -> TrackJob:
         tags = TrackTags(title=name, album="A", artist="B", track=1, total=3, language="en", comment="")
-        return TrackJob(name, tuple(texts), tuple(texts.values()), (0,) * len(texts), tags, GuideSettings(), 22050)
+        return TrackJob(
+            name, tuple(texts), tuple(texts.values()), (0,) * len(texts), tags, GuideSettings(), 22050
+        )
 
     short = track("short", {"s1": "Yes.", "shared": "Track one of three."})
-    long_ = track("long", {"l1": "A fairly long sentence here.", "l2": "An even longer sentence than that one is.",
-                           "shared": "Track one of three."})
+    long_ = track(
+        "long",
+        {
+            "l1": "A fairly long sentence here.",
+            "l2": "An even longer sentence than that one is.",
+            "shared": "Track one of three.",
+        },
+    )
     middle = track("middle", {"m1": "A sentence of middling length, say."})
-    clips = [ClipJob(k, t) for k, t in {**dict(zip(short.keys, short.texts)), **dict(zip(long_.keys, long_.texts)),
-                                        **dict(zip(middle.keys, middle.texts)), "orphan": "Not in a track."}.items()]
+    clips = [
+        ClipJob(k, t)
+        for k, t in {
+            **dict(zip(short.keys, short.texts)),
+            **dict(zip(long_.keys, long_.texts)),
+            **dict(zip(middle.keys, middle.texts)),
+            "orphan": "Not in a track.",
+        }.items()
+    ]
     order = [job.key for job in synthesis_order(clips, [short, long_, middle])]
     assert order == ["l2", "l1", "shared", "m1", "s1", "orphan"]
     assert sorted(order) == sorted(job.key for job in clips)  # each clip exactly once

@@ -276,12 +276,18 @@ PLS_ERROR_ROWS = [
         "bad.pls:4: malformed PLS XML",
     ),
     ("", "bad.pls:1: malformed PLS XML"),
-    ("<lexicon>\n<lexeme>\n<alias>x</alias>\n</lexeme>\n</lexicon>\n", "bad.pls:2: a <lexeme> has no <grapheme>"),
+    (
+        "<lexicon>\n<lexeme>\n<alias>x</alias>\n</lexeme>\n</lexicon>\n",
+        "bad.pls:2: a <lexeme> has no <grapheme>",
+    ),
     (
         "<lexicon>\n<lexeme>\n<grapheme>A</grapheme>\n</lexeme>\n</lexicon>\n",
         "bad.pls:2: a <lexeme> has neither <alias> nor <phoneme>",
     ),
-    ("<lexicon>\n<lexeme>\n<grapheme>A</grapheme>\n<alias> </alias>\n</lexeme>\n</lexicon>\n", "bad.pls:4: empty <alias>"),
+    (
+        "<lexicon>\n<lexeme>\n<grapheme>A</grapheme>\n<alias> </alias>\n</lexeme>\n</lexicon>\n",
+        "bad.pls:4: empty <alias>",
+    ),
     (
         "<lexicon alphabet='x-sampa'>\n<lexeme>\n<grapheme>A</grapheme>\n<phoneme>eI</phoneme>\n</lexeme>\n</lexicon>\n",
         "bad.pls:4: phoneme alphabet 'x-sampa' is not supported",

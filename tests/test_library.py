@@ -23,17 +23,30 @@ pytestmark = pytest.mark.slow
 BASE = "https://clinic.example/audio"
 ARTICLES = {
     "knee.txt": "Knee Care After Surgery\n\nRest your knee for two days.\n\nFAQs\n\nWhen can I walk?\n\n"
-                "Walk a little on the second day.\n",
+    "Walk a little on the second day.\n",
     "back.txt": "Back Pain & Your <Spine>\n\nMost back pain gets better.\n\nFAQs\n\nShould I stay in bed?\n\n"
-                "No. Gentle movement helps.\n",
+    "No. Gentle movement helps.\n",
     "sleep.md": "# Sleep Well\n\nKeep a regular bedtime.\n\n## Sleep and Coffee\n\nAvoid coffee after noon.\n",
 }
 T0, T1 = "1700000000", "1700086400"
 
 
 def run_library(articles: Path, site: Path, cache: Path, epoch: str, *extra: str):
-    return invoke("library", str(articles), "-o", str(site), "--cache-dir", str(cache), "--base-url", BASE + "/",
-                  "--title", "Riverside Clinic", "--json", *extra, env={"SOURCE_DATE_EPOCH": epoch})
+    return invoke(
+        "library",
+        str(articles),
+        "-o",
+        str(site),
+        "--cache-dir",
+        str(cache),
+        "--base-url",
+        BASE + "/",
+        "--title",
+        "Riverside Clinic",
+        "--json",
+        *extra,
+        env={"SOURCE_DATE_EPOCH": epoch},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +74,15 @@ def library(tmp_path_factory):
     (articles / "back.txt").unlink()
     second = run_library(articles, site, cache, T1)
     assert second.exit_code == 0, second.stderr
-    return {"base": base, "articles": articles, "site": site, "cache": cache, "first": snapshot,
-            "second": json.loads(second.output), "second_stderr": second.stderr}
+    return {
+        "base": base,
+        "articles": articles,
+        "site": site,
+        "cache": cache,
+        "first": snapshot,
+        "second": json.loads(second.output),
+        "second_stderr": second.stderr,
+    }
 
 
 def slug_of(report: dict, name: str) -> str:
@@ -72,7 +92,11 @@ def slug_of(report: dict, name: str) -> str:
 def test_every_guide_gets_its_folder(library):
     report = library["first"]["report"]
     assert [g["status"] for g in report["guides"]] == ["built", "built", "built"]
-    assert [g["slug"] for g in report["guides"]] == ["back-pain-your-spine", "knee-care-after-surgery", "sleep-well"]
+    assert [g["slug"] for g in report["guides"]] == [
+        "back-pain-your-spine",
+        "knee-care-after-surgery",
+        "sleep-well",
+    ]
     assert set(library["first"]["state"]["guides"]) == {g["source"] for g in report["guides"]}
     for slug in ("knee-care-after-surgery", "sleep-well"):
         manifest = json.loads((library["site"] / slug / "manifest.json").read_text(encoding="utf-8"))
@@ -109,7 +133,9 @@ def test_removed_guide_folder_and_feed_item_are_gone(library):
 def test_feed_is_one_single_file_per_guide_newest_change_first(library):
     site = library["site"]
     feed = feedparser.parse((site / "feed.xml").read_bytes())
-    assert [e.title for e in feed.entries] == ["Knee Care After Surgery", "Sleep Well"], "the edited one is newest"
+    assert [e.title for e in feed.entries] == ["Knee Care After Surgery", "Sleep Well"], (
+        "the edited one is newest"
+    )
     assert feed.entries[0].published_parsed[:3] == (2023, 11, 15)  # T1
     assert feed.entries[1].published_parsed[:3] == (2023, 11, 14)  # T0: unchanged since
     first_ids = {e.title: e.id for e in library["first"]["feed"].entries}
@@ -132,7 +158,7 @@ def test_index_lists_each_guide_with_its_facts_and_links(library):
         for file in ("index.html", "feed.xml", "guide.mp3", "playlist.m3u8"):
             assert f'href="{slug}/{file}"' in html
             assert (site / slug / file).is_file()
-    assert "<time datetime=\"2023-11-15\">15 November 2023</time>" in html
+    assert '<time datetime="2023-11-15">15 November 2023</time>' in html
 
 
 def test_hold_programme_takes_faq_answers_first(library):
@@ -153,13 +179,26 @@ def test_hold_programme_takes_faq_answers_first(library):
 def test_a_bad_source_fails_alone_and_the_status_counts_it(library, tmp_path):
     site = tmp_path / "site"
     shutil.copytree(library["articles"], tmp_path / "articles")
-    result = invoke("library", str(tmp_path / "articles"), str(tmp_path / "nowhere.txt"),
-                    str(tmp_path / "also-missing.md"), "-o", str(site), "--cache-dir", str(library["cache"]),
-                    "--formats", "tracks", "--json", "-q")
+    result = invoke(
+        "library",
+        str(tmp_path / "articles"),
+        str(tmp_path / "nowhere.txt"),
+        str(tmp_path / "also-missing.md"),
+        "-o",
+        str(site),
+        "--cache-dir",
+        str(library["cache"]),
+        "--formats",
+        "tracks",
+        "--json",
+        "-q",
+    )
     assert result.exit_code == 2, result.stderr
     report = json.loads(result.output)
     assert [g["status"] for g in report["guides"]] == ["built", "built", "failed", "failed"]
-    assert [line for line in result.stderr.splitlines() if "failed" in line][0].endswith("nowhere.txt: no such file")
+    assert [line for line in result.stderr.splitlines() if "failed" in line][0].endswith(
+        "nowhere.txt: no such file"
+    )
     assert (site / "index.html").is_file()
 
 
@@ -183,13 +222,19 @@ def test_index_is_axe_clean_keyboard_reachable_and_reflows(library):
         browser.open((library["site"] / "index.html").as_uri())
         assert axe_violations(browser) == []
         assert horizontal_overflow(browser, 320) <= 0
-        landmarks = browser.evaluate("['header','main','footer'].map(t => document.querySelectorAll(t).length)")
+        landmarks = browser.evaluate(
+            "['header','main','footer'].map(t => document.querySelectorAll(t).length)"
+        )
         assert landmarks == [1, 1, 1]
         browser.press("Tab")
         assert browser.evaluate("document.activeElement.className") == "skip"
         links = browser.evaluate("document.querySelectorAll('a[href]').length")
         seen = set()
         for _ in range(links):
-            seen.add(browser.evaluate("Array.from(document.querySelectorAll('a[href]')).indexOf(document.activeElement)"))
+            seen.add(
+                browser.evaluate(
+                    "Array.from(document.querySelectorAll('a[href]')).indexOf(document.activeElement)"
+                )
+            )
             browser.press("Tab")
         assert seen == set(range(links)), "every link is reached with Tab, in order"

@@ -22,16 +22,25 @@ def test_folder_files_and_urls_in_order_each_once(tmp_path):
     (folder / "sub").mkdir()
     write(folder / "sub" / "deep.txt")
     extra = write(tmp_path / "extra.yaml")
-    catalog = read_sources([str(folder), str(extra), "https://clinic.example/blog/knee", str(folder / "a.txt")])
+    catalog = read_sources(
+        [str(folder), str(extra), "https://clinic.example/blog/knee", str(folder / "a.txt")]
+    )
     assert [Path(g.source).name if not g.source.startswith("http") else g.source for g in catalog.guides] == [
-        "a.txt", "b.md", "c.html", "extra.yaml", "https://clinic.example/blog/knee"]
+        "a.txt",
+        "b.md",
+        "c.html",
+        "extra.yaml",
+        "https://clinic.example/blog/knee",
+    ]
 
 
 def test_library_yaml_with_per_guide_settings(tmp_path):
     write(tmp_path / "knee.txt")
     (tmp_path / "more").mkdir()
     write(tmp_path / "more" / "hip.md")
-    library = write(tmp_path / "library.yaml", """\
+    library = write(
+        tmp_path / "library.yaml",
+        """\
 title: Riverside Clinic
 publisher: Riverside Clinic
 base_url: https://clinic.example/audio/
@@ -46,7 +55,8 @@ guides:
     announce: false
     rate: 0.9
     formats: [tracks, web]
-""")
+""",
+    )
     catalog = read_sources([str(library)])
     assert catalog.title == "Riverside Clinic" and catalog.base_url == "https://clinic.example/audio"
     assert catalog.formats == ("tracks", "single", "podcast")
@@ -57,18 +67,21 @@ guides:
     assert back.overrides == {"faq_mode": "single", "no_announce": True, "rate": 0.9}
 
 
-@pytest.mark.parametrize("body, problem", [
-    ("guides: []\n", "guides: must be a list of sources"),
-    ("titel: x\nguides: [a.txt]\n", "unknown key 'titel'"),
-    ("guides:\n  - source: a.txt\n    speed: 2\n", "guide 1: unknown key 'speed'"),
-    ("guides:\n  - source: a.txt\n    slug: Not A Slug\n", "slug must be lower-case"),
-    ("guides:\n  - source: a.txt\n    faq: some\n", "faq must be each or single"),
-    ("guides:\n  - source: a.txt\n    rate: fast\n", "rate must be a number"),
-    ("base_url: clinic.example\nguides: [a.txt]\n", "absolute http"),
-    ("formats: [tracks, vinyl]\nguides: [a.txt]\n", "unknown format 'vinyl'"),
-    ("hold: {gap_ms: -1}\nguides: [a.txt]\n", "hold.gap_ms must be a positive number"),
-    ("guides: [a.txt\n", "invalid YAML"),
-])
+@pytest.mark.parametrize(
+    "body, problem",
+    [
+        ("guides: []\n", "guides: must be a list of sources"),
+        ("titel: x\nguides: [a.txt]\n", "unknown key 'titel'"),
+        ("guides:\n  - source: a.txt\n    speed: 2\n", "guide 1: unknown key 'speed'"),
+        ("guides:\n  - source: a.txt\n    slug: Not A Slug\n", "slug must be lower-case"),
+        ("guides:\n  - source: a.txt\n    faq: some\n", "faq must be each or single"),
+        ("guides:\n  - source: a.txt\n    rate: fast\n", "rate must be a number"),
+        ("base_url: clinic.example\nguides: [a.txt]\n", "absolute http"),
+        ("formats: [tracks, vinyl]\nguides: [a.txt]\n", "unknown format 'vinyl'"),
+        ("hold: {gap_ms: -1}\nguides: [a.txt]\n", "hold.gap_ms must be a positive number"),
+        ("guides: [a.txt\n", "invalid YAML"),
+    ],
+)
 def test_library_yaml_problems_are_one_line_naming_the_file(tmp_path, body, problem):
     library = write(tmp_path / "library.yaml", body)
     with pytest.raises(LibraryError) as caught:

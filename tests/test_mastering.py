@@ -10,11 +10,7 @@ import pyloudnorm
 import pytest
 from scipy.signal import resample_poly
 
-from audioguide.model.settings import Loudness, VoiceSettings
-from audioguide.synth.engines.base import Audio
-from audioguide.synth.engines.piper import PiperEngine
 from audioguide.audio.ffmpeg import decode, run
-from audioguide.audio.mp3 import MP3_PEAK_MARGIN_DB
 from audioguide.audio.mastering import (
     MAX_GAIN_DB,
     MasterReport,
@@ -23,6 +19,10 @@ from audioguide.audio.mastering import (
     master,
     true_peak_dbtp,
 )
+from audioguide.audio.mp3 import MP3_PEAK_MARGIN_DB
+from audioguide.model.settings import Loudness, VoiceSettings
+from audioguide.synth.engines.base import Audio
+from audioguide.synth.engines.piper import PiperEngine
 
 TEXT = (
     "Drink plenty of water every day, especially when it is hot. "
@@ -58,8 +58,21 @@ def at_lufs(samples: np.ndarray, rate: int, lufs: float) -> np.ndarray:
 def mp3_roundtrip(samples: np.ndarray, rate: int, path: Path) -> tuple[np.ndarray, int]:
     """Encode as 64 kbps CBR mono MP3 with ffmpeg, decode back to float."""
     run(
-        ["-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
-         "-c:a", "libmp3lame", "-b:a", "64k", str(path)],
+        [
+            "-f",
+            "f32le",
+            "-ar",
+            str(rate),
+            "-ac",
+            "1",
+            "-i",
+            "pipe:0",
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            "64k",
+            str(path),
+        ],
         input_bytes=samples.astype("<f4").tobytes(),
     )
     return decode(path)
@@ -101,7 +114,7 @@ def test_loud_input_with_a_transient_is_limited(speech: Audio) -> None:
     loud = speech.samples / np.abs(speech.samples).max()  # peak 1.0
     t = np.arange(int(0.004 * rate)) / rate
     start = len(loud) // 2
-    loud[start:start + t.size] = np.sin(2 * np.pi * 3000 * t) * np.hanning(t.size)  # a click
+    loud[start : start + t.size] = np.sin(2 * np.pi * 3000 * t) * np.hanning(t.size)  # a click
     out, report = master(loud.astype(np.float32), rate, DEFAULT)
 
     assert report.limited
@@ -172,7 +185,7 @@ def test_empty_input() -> None:
 def test_fifty_millisecond_clip(speech: Audio) -> None:
     rate = speech.sample_rate
     middle = len(speech.samples) // 2
-    clip = speech.samples[middle:middle + int(0.05 * rate)].copy()
+    clip = speech.samples[middle : middle + int(0.05 * rate)].copy()
     out, report = master(clip, rate, DEFAULT)
 
     assert out.dtype == np.float32 and out.shape == clip.shape
@@ -224,7 +237,9 @@ def test_ten_minutes_master_to_target(speech: Audio) -> None:
     """A long track masters like a short one (its time is measured by ``scripts/bench --long-track``)."""
     rate = speech.sample_rate
     pause = np.zeros(int(0.35 * rate), dtype=np.float32)
-    long = np.tile(np.concatenate([speech.samples, pause]), 600 * rate // (speech.samples.size + pause.size) + 1)
+    long = np.tile(
+        np.concatenate([speech.samples, pause]), 600 * rate // (speech.samples.size + pause.size) + 1
+    )
     long = long[: 600 * rate]
     out, report = master(long, rate, DEFAULT)  # its time: scripts/bench --stages (target: under 5 s)
     assert out.dtype == np.float32 and out.size == long.size
@@ -263,7 +278,7 @@ def test_fades_start_and_end_at_zero(speech: Audio) -> None:
     ramp = fade(np.ones(rate, dtype=np.float32), rate, in_ms=10, out_ms=10)
     head = ramp[: int(0.01 * rate)]
     assert np.all(np.diff(head) > 0) and head.max() < 1.0
-    assert np.all(np.diff(ramp[-int(0.01 * rate):]) < 0)
+    assert np.all(np.diff(ramp[-int(0.01 * rate) :]) < 0)
 
 
 def test_fade_longer_than_the_clip_and_no_fade() -> None:
@@ -280,8 +295,10 @@ def test_measure_matches_reference_meters():
     rng = np.random.default_rng(7)
     for rate in (8000, 22050, 44100):
         t = np.arange(int(rate * 3.3)) / rate
-        x = (0.3 * np.sin(2 * np.pi * 997 * t) * (1 + 0.5 * np.sin(2 * np.pi * 3 * t))
-             + 0.05 * rng.standard_normal(t.size)).astype(np.float32)
+        x = (
+            0.3 * np.sin(2 * np.pi * 997 * t) * (1 + 0.5 * np.sin(2 * np.pi * 3 * t))
+            + 0.05 * rng.standard_normal(t.size)
+        ).astype(np.float32)
         lufs, peak = measure(x, rate)
         assert abs(lufs - integrated_loudness(x, rate)) < 1e-4
         assert abs(peak - true_peak_dbtp(x, rate)) < 1e-3

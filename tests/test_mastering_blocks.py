@@ -13,9 +13,9 @@ from audioguide.model.settings import GuideSettings, Loudness
 from audioguide.model.tags import TrackTags
 
 RATE = 24000
-BLOCK = 4800                 # a block size that the track's length is not a multiple of
-PEAK_AT = 7 * BLOCK          # a transient straddling this block edge
-LOUDNESS = Loudness()        # -16 LUFS, -1 dBTP
+BLOCK = 4800  # a block size that the track's length is not a multiple of
+PEAK_AT = 7 * BLOCK  # a transient straddling this block edge
+LOUDNESS = Loudness()  # -16 LUFS, -1 dBTP
 MARGIN = 1.5
 
 
@@ -27,7 +27,7 @@ def _loud_speechlike(seconds: float = 20.0) -> np.ndarray:
     t = np.arange(n) / RATE
     envelope = 0.5 + 0.5 * np.sin(2 * np.pi * 3.1 * t) ** 2
     x = rng.standard_normal(n) * 0.25 * envelope
-    x[PEAK_AT - 3:PEAK_AT + 3] = [0.6, 0.95, 1.0, -1.0, -0.95, -0.6]
+    x[PEAK_AT - 3 : PEAK_AT + 3] = [0.6, 0.95, 1.0, -1.0, -0.95, -0.6]
     return x.astype(np.float32)
 
 
@@ -73,21 +73,32 @@ def test_blocks_meet_the_target_and_the_gain_is_smooth_across_block_edges(loud):
     edges = np.isin(index + 1, np.arange(BLOCK, loud.size, BLOCK))
     assert steps.max() < 0.01  # a 1 ms grid, linear between its points: tiny steps only
     assert steps[edges].max() <= steps[~edges].max()
-    assert np.abs(gain[PEAK_AT - 2:PEAK_AT + 2]).max() < 0.99  # the transient itself came down
+    assert np.abs(gain[PEAK_AT - 2 : PEAK_AT + 2]).max() < 0.99  # the transient itself came down
 
 
 def test_rendered_track_is_the_whole_track_mastering_encoded(loud, tmp_path):
     """render_track streams the mastered blocks to the encoder; mastered_samples
     re-makes them; both are the whole-array master() and fade(), encoded."""
-    clips = [loud[:PEAK_AT + 2000], loud[PEAK_AT + 2000:]]
+    clips = [loud[: PEAK_AT + 2000], loud[PEAK_AT + 2000 :]]
     settings = GuideSettings()
-    job = TrackJob(file="t.mp3", keys=("a", "b"), texts=("a", "b"), pauses_ms=(350, 350),
-                   tags=TrackTags("T", "Guide", "Clinic", 1, 1, "en", "c"), settings=settings, rate=RATE)
+    job = TrackJob(
+        file="t.mp3",
+        keys=("a", "b"),
+        texts=("a", "b"),
+        pauses_ms=(350, 350),
+        tags=TrackTags("T", "Guide", "Clinic", 1, 1, "en", "c"),
+        settings=settings,
+        rate=RATE,
+    )
     rendered = render_track(job, list(clips), tmp_path)
 
-    aim = Loudness(settings.loudness.target_lufs - ENCODER_GAIN_DB, settings.loudness.true_peak_dbtp - ENCODER_GAIN_DB)
+    aim = Loudness(
+        settings.loudness.target_lufs - ENCODER_GAIN_DB, settings.loudness.true_peak_dbtp - ENCODER_GAIN_DB
+    )
     track, _ = assembled(job, clips)
-    reference = fade(master(track, RATE, aim, peak_margin_db=rendered.peak_margin_db)[0], RATE, FADE_MS, FADE_MS)
+    reference = fade(
+        master(track, RATE, aim, peak_margin_db=rendered.peak_margin_db)[0], RATE, FADE_MS, FADE_MS
+    )
     again = mastered_samples(job, list(clips), rendered.peak_margin_db)
     assert again.dtype == np.float32 and np.array_equal(again, reference)
 

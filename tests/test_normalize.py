@@ -684,15 +684,21 @@ def test_every_word_survives() -> None:
         if not expected:
             continue
         found = said.find(expected, position)
-        assert found >= 0, f"{word!r} ({expected!r}) missing after {said[position:position + 40]!r}"
+        assert found >= 0, f"{word!r} ({expected!r}) missing after {said[position : position + 40]!r}"
         position = found + len(expected)
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.sampled_from(
-    "the pain long-term X-rays minimally invasive Interventional relief knee back "
-    "procedure doctor patients ultrasound individual's condition may vary".split()
-), min_size=1, max_size=25))
+@given(
+    st.lists(
+        st.sampled_from(
+            "the pain long-term X-rays minimally invasive Interventional relief knee back "
+            "procedure doctor patients ultrasound individual's condition may vary".split()
+        ),
+        min_size=1,
+        max_size=25,
+    )
+)
 def test_plain_words_pass_through(words: list[str]) -> None:
     sentence = " ".join(words)
     assert normalize(sentence) == sentence

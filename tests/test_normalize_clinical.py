@@ -26,8 +26,10 @@ CASES = [
     ("Give 4 mg IV or IM.", "Give four milligrams intravenously or into a muscle."),
     ("Inject 10 units SC.", "Inject ten units under the skin."),
     ("Place 0.4 mg SL.", "Place zero point four milligrams under the tongue."),
-    ("Give 5 mg PO, IV, IM, SC or SL.",
-     "Give five milligrams by mouth, intravenously, into a muscle, under the skin or under the tongue."),
+    (
+        "Give 5 mg PO, IV, IM, SC or SL.",
+        "Give five milligrams by mouth, intravenously, into a muscle, under the skin or under the tongue.",
+    ),
     ("Stage IV cancer needs an IV line.", "Stage four cancer needs an IV line."),
     # units and rates
     ("Take 50 mcg daily.", "Take fifty micrograms daily."),
@@ -69,11 +71,14 @@ def test_every_clinical_entry_is_read(drug):
     assert normalize(f"Ask about {drug}.") == f"Ask about {CLINICAL_ENTRIES[drug]}."
 
 
-@pytest.mark.parametrize("respelling, stressed", [
-    ("asseeta minnofen", ("sˈiː", "mˈɪn")),   # a-SEE-ta-MIN-o-fen, not ASS-it-am-in-ah-fen
-    ("eppi durral", ("dˈɜː",)),                # ep-i-DUR-al, not EP-i-jur-al
-    ("doo loxeteen", ("lˈɑːks",)),             # doo-LOX-e-teen
-])
+@pytest.mark.parametrize(
+    "respelling, stressed",
+    [
+        ("asseeta minnofen", ("sˈiː", "mˈɪn")),  # a-SEE-ta-MIN-o-fen, not ASS-it-am-in-ah-fen
+        ("eppi durral", ("dˈɜː",)),  # ep-i-DUR-al, not EP-i-jur-al
+        ("doo loxeteen", ("lˈɑːks",)),  # doo-LOX-e-teen
+    ],
+)
 def test_respellings_put_the_stress_where_clinicians_do(respelling, stressed):
     from audioguide.model.settings import VoiceSettings
     from audioguide.synth.engines import create_engine
@@ -94,10 +99,13 @@ def test_a_voice_that_knows_a_drug_name_is_spared_its_respelling():
     assert not heart.pronunciation(CLINICAL_ENTRIES["epidural"])[1]  # the respelling is a guess
 
 
-@pytest.mark.parametrize("voice, said", [
-    ("heart", "Take acetaminophen and gabba pentin."),   # heart knows acetaminophen, guesses gabapentin
-    ("joe", "Take asseeta minnofen and gabba pentin."),  # espeak guesses both
-])
+@pytest.mark.parametrize(
+    "voice, said",
+    [
+        ("heart", "Take acetaminophen and gabba pentin."),  # heart knows acetaminophen, guesses gabapentin
+        ("joe", "Take asseeta minnofen and gabba pentin."),  # espeak guesses both
+    ],
+)
 def test_the_built_in_respellings_follow_the_guides_voice(voice, said):
     from tests.cli_helpers import invoke
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from cli_helpers import invoke
 
 from audioguide.speech.lexicon import Lexicon
 from audioguide.speech.normalize import (
@@ -17,7 +18,6 @@ from audioguide.speech.normalize import (
     read_slashes,
 )
 from audioguide.speech.sentences import split_sentences
-from cli_helpers import invoke
 
 PAGES = [
     ("See pp. 12-14.", "See pages 12-14."),
@@ -29,7 +29,7 @@ FEET_INCHES = [
     ("He is 5'10\" tall.", "He is five feet ten inches tall."),
     ("a 6' fence", "a six feet fence"),
     ("a 1' step", "a one foot step"),
-    ("a 10\" cut", "a ten inches cut"),
+    ('a 10" cut', "a ten inches cut"),
     ("the '90s", "the '90s"),  # a decade, not feet
     ('he said "10" twice', 'he said "10" twice'),  # a quoted number, not inches
 ]
@@ -84,11 +84,18 @@ RUNNING_YEARS = [
 ]
 
 
-@pytest.mark.parametrize(("rule", "rows"), [
-    (read_page_references, PAGES), (read_feet_inches, FEET_INCHES), (read_identifiers, IDENTIFIERS),
-    (read_dotted_numbers, DOTTED), (read_roman_numerals, ROMAN), (read_slashes, SLASHES),
-    (read_running_years, RUNNING_YEARS),
-])
+@pytest.mark.parametrize(
+    ("rule", "rows"),
+    [
+        (read_page_references, PAGES),
+        (read_feet_inches, FEET_INCHES),
+        (read_identifiers, IDENTIFIERS),
+        (read_dotted_numbers, DOTTED),
+        (read_roman_numerals, ROMAN),
+        (read_slashes, SLASHES),
+        (read_running_years, RUNNING_YEARS),
+    ],
+)
 def test_rule_table(rule, rows):
     for written, expected in rows:
         assert rule(written) == expected, written
@@ -101,7 +108,10 @@ WHOLE = [
     ("Edit Misc/HISTORY.", "Edit Misc slash HISTORY."),
     ("Stage II and type I diabetes.", "Stage two and type one diabetes."),
     ("Read the FAQs.", "Read the frequently asked questions."),
-    ("Press <kbd>Enter</kbd><br> now, as x < 3 and y > 2.", "Press Enter now, as x less than three and y greater than two."),
+    (
+        "Press <kbd>Enter</kbd><br> now, as x < 3 and y > 2.",
+        "Press Enter now, as x less than three and y greater than two.",
+    ),
     ("In the 1989 Christmas holidays.", "In the nineteen eighty-nine Christmas holidays."),
 ]
 
@@ -128,7 +138,14 @@ def test_numeric_dates_follow_the_guides_locale(locale, written, expected):
 
 
 def test_date_order_of_locales():
-    assert [date_order(x) for x in ("en-US", "en-gb", "fr-CA", "en", None, "xx")] == ["mdy", "dmy", "dmy", None, None, None]
+    assert [date_order(x) for x in ("en-US", "en-gb", "fr-CA", "en", None, "xx")] == [
+        "mdy",
+        "dmy",
+        "dmy",
+        None,
+        None,
+        None,
+    ]
 
 
 def test_locale_is_part_of_the_lexicon_identity():
@@ -140,18 +157,29 @@ def test_locale_is_part_of_the_lexicon_identity():
 
 def test_a_web_address_with_a_query_stays_one_sentence():
     text = "See https://example.org/search?q=knee&lang=en for more. Then call us."
-    assert split_sentences(text) == ["See https://example.org/search?q=knee&lang=en for more.", "Then call us."]
+    assert split_sentences(text) == [
+        "See https://example.org/search?q=knee&lang=en for more.",
+        "Then call us.",
+    ]
     assert normalize(split_sentences(text)[0]) == (
         "See example dot org slash search question mark q equals knee and lang equals en for more."
     )
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (["See https://example.org/a?q=knee for more."],
-     "See example dot org slash a question mark q equals knee for more.\n"),
-    (["Born 12/03/2024.", "--locale", "en-GB"], "Born the twelfth of March, twenty twenty-four.\n"),
-    (["Stage IIIb, cranial nerve VII, 5'10\"."], "Stage three B, cranial nerve seven, five feet ten inches.\n"),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["See https://example.org/a?q=knee for more."],
+            "See example dot org slash a question mark q equals knee for more.\n",
+        ),
+        (["Born 12/03/2024.", "--locale", "en-GB"], "Born the twelfth of March, twenty twenty-four.\n"),
+        (
+            ["Stage IIIb, cranial nerve VII, 5'10\"."],
+            "Stage three B, cranial nerve seven, five feet ten inches.\n",
+        ),
+    ],
+)
 def test_checked_with_say(args, expected):
     result = invoke("say", *args, "--no-audio")
     assert result.exit_code == 0, result.stderr

@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from cli_helpers import invoke
 
 ARTICLE = """Caring for Your Knee After an Injection
@@ -124,7 +123,9 @@ def test_a_file_the_build_would_overwrite_is_refused(tmp_path, source):
 @pytest.mark.slow
 def test_a_different_guide_is_not_replaced_silently(tmp_path, source):
     other = tmp_path / "back.txt"
-    other.write_text(ARTICLE.replace("Caring for Your Knee After an Injection", "Back Pain at Work"), encoding="utf-8")
+    other.write_text(
+        ARTICLE.replace("Caring for Your Knee After an Injection", "Back Pain at Work"), encoding="utf-8"
+    )
     out = tmp_path / "out"
     build(str(source), "-o", str(out))
     before = tree(out)
@@ -188,8 +189,13 @@ def test_a_second_build_into_the_same_folder_is_refused(tmp_path, source):
     out = tmp_path / "out"
     cache = tmp_path / "cache"
     env = {**os.environ, "AUDIOGUIDE_CACHE_DIR": str(cache)}
-    first = subprocess.Popen([sys.executable, "-m", "audioguide.cli", "build", str(source), "-o", str(out), "-q"],
-                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [sys.executable, "-m", "audioguide.cli", "build", str(source), "-o", str(out), "-q"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         lock = tmp_path / ".out.lock"
         for _ in range(600):  # wait until the first build holds the lock
@@ -212,11 +218,18 @@ def test_a_second_build_into_the_same_folder_is_refused(tmp_path, source):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("damage", ["edit-web", "truncate-epub", "zero-single", "truncate-daisy", "truncate-phone"])
+@pytest.mark.parametrize(
+    "damage", ["edit-web", "truncate-epub", "zero-single", "truncate-daisy", "truncate-phone"]
+)
 def test_a_damaged_format_file_is_made_again(tmp_path, source, damage):
     out = tmp_path / "out"
-    formats = {"edit-web": "web", "truncate-epub": "epub", "zero-single": "single", "truncate-daisy": "daisy",
-               "truncate-phone": "phone"}[damage]
+    formats = {
+        "edit-web": "web",
+        "truncate-epub": "epub",
+        "zero-single": "single",
+        "truncate-daisy": "daisy",
+        "truncate-phone": "phone",
+    }[damage]
     build(str(source), "-o", str(out), "--formats", formats)
     good = tree(out)
     target = {
@@ -247,8 +260,17 @@ def test_a_damaged_format_file_is_made_again(tmp_path, source, damage):
 # --------------------------------------------------------------------------- killed at any moment
 
 MOMENTS = [
-    "planned", "clip-synthesized", "track-rendered", "rendered", "exported", "manifest-written",
-    "journal-written", "carried-one", "exchanged", "marker-removed", "old-removed",
+    "planned",
+    "clip-synthesized",
+    "track-rendered",
+    "rendered",
+    "exported",
+    "manifest-written",
+    "journal-written",
+    "carried-one",
+    "exchanged",
+    "marker-removed",
+    "old-removed",
 ]
 
 
@@ -278,9 +300,25 @@ def test_a_build_killed_at_any_moment_leaves_a_complete_guide(reference, tmp_pat
     shutil.copytree(root / "old", out, symlinks=True)
     run_cache = tmp_path / "cold" if moment == "clip-synthesized" else cache  # a clip must be made
     env = {**os.environ, "AUDIOGUIDE_CACHE_DIR": str(run_cache), "AUDIOGUIDE_KILL_AT": moment}
-    proc = subprocess.run([sys.executable, "-m", "audioguide.cli", "build", str(src), "-o", str(out), "-q",
-                           "--formats", "web,captions"], env=env, capture_output=True, text=True, timeout=180,
-                          start_new_session=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "audioguide.cli",
+            "build",
+            str(src),
+            "-o",
+            str(out),
+            "-q",
+            "--formats",
+            "web,captions",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        start_new_session=True,
+    )
     assert proc.returncode == -signal.SIGKILL, proc.stderr  # it did reach that moment
     manifest = assert_complete_guide(out)  # the old guide or the new one, whole
     assert manifest["title"] == "Caring for Your Knee After an Injection"
@@ -288,8 +326,16 @@ def test_a_build_killed_at_any_moment_leaves_a_complete_guide(reference, tmp_pat
     # only while the commit moves the user's files over are they in the unfinished new build;
     # the next run finishes the commit before anything else
     assert notes.exists() == (moment != "carried-one")
-    rerun = invoke("build", str(src), "-o", str(out), "-q", "--formats", "web,captions",
-                   env={"AUDIOGUIDE_CACHE_DIR": str(cache)})
+    rerun = invoke(
+        "build",
+        str(src),
+        "-o",
+        str(out),
+        "-q",
+        "--formats",
+        "web,captions",
+        env={"AUDIOGUIDE_CACHE_DIR": str(cache)},
+    )
     assert rerun.exit_code == 0, rerun.stderr
     assert notes.read_text(encoding="utf-8") == "mine"
     after = tree(out)

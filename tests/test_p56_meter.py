@@ -34,7 +34,7 @@ def test_pauses_do_not_lower_the_active_level():
     burst, gap = sine(-20.0, 1.0), np.zeros(2 * RATE)
     signal = np.concatenate([burst, gap] * 4)
     level, activity = active_level(signal, RATE)
-    long_term = 10 * math.log10(float(np.mean(signal ** 2)))
+    long_term = 10 * math.log10(float(np.mean(signal**2)))
     assert long_term < -24.7
     # The envelope's decay and the 0.2 s hangover count some silence after each burst as active
     # (reading -21.05 dBov here, activity 0.42 for 1/3 sound): far nearer the burst than the RMS.

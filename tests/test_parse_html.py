@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from audioguide.model.document import ChapterKind
 from audioguide.errors import SourceError
+from audioguide.model.document import ChapterKind
 from audioguide.sources.html import parse_html, parse_html_bytes, parse_html_text
-from audioguide.sources.plain import parse_text
 from audioguide.sources.load import load_source
+from audioguide.sources.plain import parse_text
 from audioguide.sources.structure import is_item
 
 DATA = Path(__file__).parent / "data"
@@ -43,9 +43,21 @@ def test_clinic_page_metadata(page):
 
 
 def test_clinic_page_furniture_is_not_spoken_but_listed(page):
-    spoken = " ".join([page.title, *(c.title for c in page.chapters), *(p for c in page.chapters for p in c.paragraphs)])
-    for furniture in ("cookies", "Privacy Policy", "Share this", "Leave a Comment", "Teri Franks",
-                      "Recent Posts", "Post Comment", "Willow Creek", "Next post", "About Us"):
+    spoken = " ".join(
+        [page.title, *(c.title for c in page.chapters), *(p for c in page.chapters for p in c.paragraphs)]
+    )
+    for furniture in (
+        "cookies",
+        "Privacy Policy",
+        "Share this",
+        "Leave a Comment",
+        "Teri Franks",
+        "Recent Posts",
+        "Post Comment",
+        "Willow Creek",
+        "Next post",
+        "About Us",
+    ):
         assert furniture not in spoken, furniture
     reasons = {d.text: d.reason for d in page.dropped}
     assert reasons["About Us"] == "navigation"
@@ -57,7 +69,9 @@ def test_clinic_page_furniture_is_not_spoken_but_listed(page):
         "comments and comment form"
     )
     assert reasons["About the author"] == "author box"
-    assert any(text.startswith("Hi, I'm Teri Franks") and reason == "author box" for text, reason in reasons.items())
+    assert any(
+        text.startswith("Hi, I'm Teri Franks") and reason == "author box" for text, reason in reasons.items()
+    )
     assert reasons["Recent Posts"] == "sidebar"
     assert reasons["Privacy Policy"] == "navigation"
     assert reasons["© 2024 Prescott Pain & Spine Clinic. All rights reserved."] == "page footer"
@@ -78,9 +92,15 @@ def test_every_visible_word_is_spoken_or_listed(page):
     for bad in root.xpath("//script|//style|//head"):
         bad.drop_tree()
     visible = set(re.findall(r"\w+", root.text_content().casefold()))
-    kept = " ".join([page.title, page.faq_title, *(c.title for c in page.chapters),
-                     *(p for c in page.chapters for p in c.paragraphs),
-                     *(d.text for d in page.dropped)])
+    kept = " ".join(
+        [
+            page.title,
+            page.faq_title,
+            *(c.title for c in page.chapters),
+            *(p for c in page.chapters for p in c.paragraphs),
+            *(d.text for d in page.dropped),
+        ]
+    )
     assert visible <= set(re.findall(r"\w+", kept.casefold()))
 
 
@@ -106,11 +126,19 @@ def test_json_ld_answers_with_markup_and_question_order():
         "@context": "https://schema.org",
         "@type": "FAQPage",
         "mainEntity": [
-            {"@type": "Question", "name": "Can I drive home?",
-             "acceptedAnswer": {"@type": "Answer",
-                                "text": "<p>No.</p><ul><li>Bring a driver</li><li>Or take a taxi</li></ul>"}},
-            {"@type": "Question", "name": "Will it hurt &amp; for how long?",
-             "acceptedAnswer": [{"@type": "Answer", "text": "A little, for a day."}]},
+            {
+                "@type": "Question",
+                "name": "Can I drive home?",
+                "acceptedAnswer": {
+                    "@type": "Answer",
+                    "text": "<p>No.</p><ul><li>Bring a driver</li><li>Or take a taxi</li></ul>",
+                },
+            },
+            {
+                "@type": "Question",
+                "name": "Will it hurt &amp; for how long?",
+                "acceptedAnswer": [{"@type": "Answer", "text": "A little, for a day."}],
+            },
         ],
     }
     html = f"""<html><head><script type="application/ld+json">{json.dumps(graph)}</script>
@@ -120,7 +148,9 @@ def test_json_ld_answers_with_markup_and_question_order():
     </article></body></html>"""
     doc = parse_html_text(html, source="knee.html")
     assert [(c.kind.value, c.title) for c in doc.chapters] == [
-        ("intro", "Introduction"), ("faq", "Can I drive home?"), ("faq", "Will it hurt & for how long?"),
+        ("intro", "Introduction"),
+        ("faq", "Can I drive home?"),
+        ("faq", "Will it hurt & for how long?"),
         ("conclusion", "Conclusion"),
     ]
     answer = doc.chapters[1].paragraphs
@@ -184,8 +214,10 @@ def test_details_summary_faqs_lists_and_sub_headings():
 
 def test_tiny_page_falls_back_to_landmarks():
     """trafilatura finds no article in a two-paragraph page: the landmarks decide."""
-    html = ("<html><body><header><p>Clinic</p></header><h1>Ice</h1><p>Ice the knee.</p>"
-            "<ul><li>Ten minutes</li><li>Three times a day</li></ul><footer>Contact us</footer></body></html>")
+    html = (
+        "<html><body><header><p>Clinic</p></header><h1>Ice</h1><p>Ice the knee.</p>"
+        "<ul><li>Ten minutes</li><li>Three times a day</li></ul><footer>Contact us</footer></body></html>"
+    )
     doc = parse_html_text(html, source="ice.html")
     assert doc.title == "Ice"
     assert doc.chapters[0].paragraphs == ("Ice the knee.", "Ten minutes", "Three times a day")
@@ -199,11 +231,15 @@ def test_keep_furniture_reads_the_whole_page():
 
 
 def test_charset_from_meta_and_header():
-    body = "<html><head><meta charset='iso-8859-1'></head><body><h1>Caf\xe9 au lait</h1><p>Na\xefve \xe9t\xe9.</p></body></html>"
+    body = (
+        "<html><head><meta charset='iso-8859-1'></head>"
+        "<body><h1>Caf\xe9 au lait</h1><p>Na\xefve \xe9t\xe9.</p></body></html>"
+    )
     doc = parse_html_bytes(body.encode("latin-1"), source="cafe.html")
     assert doc.title == "Café au lait" and doc.chapters[0].paragraphs == ("Naïve été.",)
-    doc = parse_html_bytes(body.replace("iso-8859-1", "utf-8").encode("cp1252"), source="x.html",
-                           declared_charset="windows-1252")
+    doc = parse_html_bytes(
+        body.replace("iso-8859-1", "utf-8").encode("cp1252"), source="x.html", declared_charset="windows-1252"
+    )
     assert doc.title == "Café au lait"
     # A wrong declaration does not garble UTF-8 text.
     doc = parse_html_bytes(body.encode("utf-8"), source="y.html")
@@ -211,9 +247,11 @@ def test_charset_from_meta_and_header():
 
 
 def test_xml_declaration_comments_and_hidden_text():
-    html = ("<?xml version='1.0' encoding='utf-8'?><html><body><h1>Title Here</h1>"
-            "<p>Visible <!-- a comment --> text<span hidden>secret</span> stays.</p>"
-            "<p style='display: none'>also secret</p><script>var x = 'code';</script></body></html>")
+    html = (
+        "<?xml version='1.0' encoding='utf-8'?><html><body><h1>Title Here</h1>"
+        "<p>Visible <!-- a comment --> text<span hidden>secret</span> stays.</p>"
+        "<p style='display: none'>also secret</p><script>var x = 'code';</script></body></html>"
+    )
     doc = parse_html_text(html, source="x.html")
     assert doc.chapters[0].paragraphs == ("Visible text stays.",)
     assert "secret" not in json.dumps([d.text for d in doc.dropped])

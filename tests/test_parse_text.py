@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from audioguide.model.document import ChapterKind
 from audioguide.errors import SourceError
+from audioguide.model.document import ChapterKind
 from audioguide.sources.plain import parse_plain_text, parse_text
 
 SEED_TRACK_TITLES = [
@@ -63,7 +63,11 @@ def test_seed_furniture_dropped_and_listed(seed):
 def test_every_content_paragraph_kept_exactly_once(example_article, seed):
     lines = [l.strip() for l in example_article.read_text(encoding="utf-8").splitlines() if l.strip()]
     kept = [p for c in seed.chapters for p in c.paragraphs]
-    headings = {c.title for c in seed.chapters} | {seed.title, "FAQs: " + seed.title, "Conclusion: " + seed.title}
+    headings = {c.title for c in seed.chapters} | {
+        seed.title,
+        "FAQs: " + seed.title,
+        "Conclusion: " + seed.title,
+    }
     dropped = {d.text for d in seed.dropped}
     for line in lines:
         if line in headings or line in dropped:

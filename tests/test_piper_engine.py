@@ -8,10 +8,10 @@ import shutil
 import numpy as np
 import pytest
 
+from audioguide.errors import EngineError
 from audioguide.model.settings import VoiceSettings
 from audioguide.synth.engines import available_engines, create_engine
 from audioguide.synth.engines.piper import BUNDLED_VOICE, bundled_voice_path
-from audioguide.errors import EngineError
 
 TEXT = "Interventional pain management treats the source of pain."
 
@@ -101,15 +101,19 @@ def test_bad_rate():
     "words,limit,expected",
     [
         ("one two three", 5, ["one two three"]),
-        ("a b c d e, f g h i j k", 8, ["a b c d e,", "f g h i j k"]),       # cut at the clause
-        ("a b c d e f g h i j k l", 5, ["a b c d e f g h i j k l"]),      # no punctuation: never cut
-        ("a b, c d e f, g h i j", 6, ["a b, c d e f,", "g h i j"]),       # no piece of < 4 words
+        ("a b c d e, f g h i j k", 8, ["a b c d e,", "f g h i j k"]),  # cut at the clause
+        ("a b c d e f g h i j k l", 5, ["a b c d e f g h i j k l"]),  # no punctuation: never cut
+        ("a b, c d e f, g h i j", 6, ["a b, c d e f,", "g h i j"]),  # no piece of < 4 words
         ("a b c d, e f g h; i j k l", 8, ["a b c d, e f g h;", "i j k l"]),  # semicolon before comma
         ("a b c d, e f g h: i j k l", 8, ["a b c d, e f g h:", "i j k l"]),  # colon before comma
         ("a b c d e — f g h, i j k l", 8, ["a b c d e —", "f g h, i j k l"]),  # dash before comma
-        ("a b c d, e f g h, i j k l, m n o p", 8, ["a b c d, e f g h,", "i j k l, m n o p"]),  # nearest the middle
+        (
+            "a b c d, e f g h, i j k l, m n o p",
+            8,
+            ["a b c d, e f g h,", "i j k l, m n o p"],
+        ),  # nearest the middle
         ("a b c d, e f g h, i j k l, m n o p", 5, ["a b c d,", "e f g h,", "i j k l,", "m n o p"]),  # again
-        ('a b c d "e," f g h i', 5, ['a b c d "e,"', "f g h i"]),            # a comma inside quotes
+        ('a b c d "e," f g h i', 5, ['a b c d "e,"', "f g h i"]),  # a comma inside quotes
     ],
 )
 def test_long_sentences_are_cut_only_at_punctuation(words, limit, expected):
@@ -193,8 +197,13 @@ def _peak_kb(cache, text: str) -> int:
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-c", _PEAK, str(cache), text], check=True,
-                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    out = subprocess.run(
+        [sys.executable, "-c", _PEAK, str(cache), text],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
     return int(out.stdout.split()[-1])
 
 
@@ -204,7 +213,9 @@ def test_memory_does_not_grow_with_sentence_length(tmp_path):
     In one pass, the 60-word sentence took ~260 MB more; what is left (the text
     encoder's attention over ~640 phoneme ids) is within the margin.
     """
-    create_engine(VoiceSettings(), threads=1, model_cache=tmp_path).synthesize("Hello.")  # prepares the stages
+    create_engine(VoiceSettings(), threads=1, model_cache=tmp_path).synthesize(
+        "Hello."
+    )  # prepares the stages
     short, long = _peak_kb(tmp_path, _sentence(15)), _peak_kb(tmp_path, _sentence(60))
     assert long <= short + 20 * 1024, f"15 words: {short // 1024} MB, 60 words: {long // 1024} MB"
 
@@ -258,7 +269,6 @@ def test_two_dimensional_decoder_speaks_like_the_exported_graph():
 
 def _tiny_decoder(extra_op: str | None = None):
     """conv -> leaky relu -> transposed conv -> (+ scalar) / scalar -> tanh, named like Piper's."""
-    import onnx
     from onnx import TensorProto, helper, numpy_helper
 
     rng = np.random.default_rng(7)
@@ -271,11 +281,25 @@ def _tiny_decoder(extra_op: str | None = None):
     ]
     nodes = [
         helper.make_node("Mul", ["x", "half"], ["pre"], name="/Mul_pre"),
-        helper.make_node("Conv", ["pre", "w1", "b1"], ["c1"], name="/dec/conv_pre/Conv",
-                         kernel_shape=[3], dilations=[2], pads=[3, 1]),
+        helper.make_node(
+            "Conv",
+            ["pre", "w1", "b1"],
+            ["c1"],
+            name="/dec/conv_pre/Conv",
+            kernel_shape=[3],
+            dilations=[2],
+            pads=[3, 1],
+        ),
         helper.make_node("LeakyRelu", ["c1"], ["r1"], name="/dec/LeakyRelu", alpha=0.1),
-        helper.make_node("ConvTranspose", ["r1", "w2"], ["u1"], name="/dec/ups.0/ConvTranspose",
-                         kernel_shape=[4], strides=[2], pads=[1, 2]),
+        helper.make_node(
+            "ConvTranspose",
+            ["r1", "w2"],
+            ["u1"],
+            name="/dec/ups.0/ConvTranspose",
+            kernel_shape=[4],
+            strides=[2],
+            pads=[1, 2],
+        ),
         helper.make_node("Add", ["u1", "half"], ["a1"], name="/dec/Add"),
         helper.make_node("Div", ["a1", "three"], ["d1"], name="/dec/Div"),
         helper.make_node("Tanh", ["d1"], ["t1"], name="/dec/Tanh"),
@@ -285,8 +309,11 @@ def _tiny_decoder(extra_op: str | None = None):
         nodes.insert(6, helper.make_node(extra_op, ["d1"], ["d2"], name=f"/dec/{extra_op}"))
         nodes[7].input[0] = "d2"
     graph = helper.make_graph(
-        nodes, "tiny", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, None])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], inits,
+        nodes,
+        "tiny",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, None])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        inits,
     )
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 15)])
 
@@ -340,7 +367,9 @@ def test_receptive_field_read_from_the_graph_covers_what_the_output_depends_on(a
     for frame in (0, 17, 39):
         nudged = x.copy()
         nudged[0, :, frame] += 1.0
-        changed = np.flatnonzero(np.any(np.abs(_run(model, nudged) - base) > 1e-6, axis=tuple(range(base.ndim - 1))))
+        changed = np.flatnonzero(
+            np.any(np.abs(_run(model, nudged) - base) > 1e-6, axis=tuple(range(base.ndim - 1)))
+        )
         farthest = max(farthest, *np.abs(changed // hop - frame))
     assert farthest <= reach < farthest + 2  # covers it, and not by much
 
@@ -359,8 +388,12 @@ def test_noise_is_drawn_at_the_size_of_the_tensor_it_replaces(tmp_path, shaped_l
         helper.make_node("RandomNormalLike", [shaped_like], ["n"], name="/noise", dtype=TensorProto.FLOAT),
         helper.make_node("Add", [shaped_like, "n"], ["y"], name="/add"),
     ]
-    graph = helper.make_graph(nodes, "noisy", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, None])],
-                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
+    graph = helper.make_graph(
+        nodes,
+        "noisy",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, None])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+    )
     path = tmp_path / "noisy.onnx"
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 15)]), str(path))
     stages = _staged_model(path)
@@ -373,5 +406,7 @@ def test_noise_is_drawn_at_the_size_of_the_tensor_it_replaces(tmp_path, shaped_l
     assert noise.shape == like.shape
     assert 0.3 < float(np.std(noise)) < 3  # seeded normal noise, not zeros
     longer = np.concatenate([x, x, x], axis=2)
-    again = session.run(None, {"x": longer})[0] - (longer if shaped_like == "x" else np.concatenate([longer] * 2, 2))
+    again = session.run(None, {"x": longer})[0] - (
+        longer if shaped_like == "x" else np.concatenate([longer] * 2, 2)
+    )
     assert np.allclose(again[..., : noise.shape[-1]], noise, atol=1e-5)  # a longer tensor starts the same

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from audioguide.model.settings import FaqMode, GuideSettings, Pauses
 from audioguide.errors import AudioguideError
-from audioguide.sources.plain import parse_text
 from audioguide.model.plan import file_stem, plan_tracks
+from audioguide.model.settings import FaqMode, GuideSettings, Pauses
+from audioguide.sources.plain import parse_text
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +60,20 @@ def test_custom_template_without_title_keeps_heading(seed):
     assert plan.tracks[1].passages[1].role == "heading"
 
 
-@pytest.mark.parametrize("template", ["Track {nummer}", "Track {", "{title.upper}x{bad}", "Track {title.upper}",
-                                      "{title[0]}", "{title:d}", "{number:>999999999}", "{title!r}", "{}"])
+@pytest.mark.parametrize(
+    "template",
+    [
+        "Track {nummer}",
+        "Track {",
+        "{title.upper}x{bad}",
+        "Track {title.upper}",
+        "{title[0]}",
+        "{title:d}",
+        "{number:>999999999}",
+        "{title!r}",
+        "{}",
+    ],
+)
 def test_bad_template_rejected(seed, template):
     with pytest.raises(AudioguideError, match="announcement template"):
         plan_tracks(seed, GuideSettings(announce_template=template))

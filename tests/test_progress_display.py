@@ -65,8 +65,18 @@ def _env() -> dict[str, str]:
 @pytest.mark.slow
 def test_progress_fits_an_80_column_terminal_and_redraws_in_place(source, tmp_path):
     raw = _run_in_terminal(
-        [sys.executable, "-m", "audioguide.cli", "build", str(source), "-o", str(tmp_path / "out"),
-         "--formats", "tracks,captions", "--no-cache"],
+        [
+            sys.executable,
+            "-m",
+            "audioguide.cli",
+            "build",
+            str(source),
+            "-o",
+            str(tmp_path / "out"),
+            "--formats",
+            "tracks,captions",
+            "--no-cache",
+        ],
         _env(),
     )
     screen = pyte.Screen(COLUMNS, ROWS)
@@ -93,18 +103,34 @@ def test_progress_fits_an_80_column_terminal_and_redraws_in_place(source, tmp_pa
 @pytest.mark.slow
 def test_progress_in_a_pipe_is_plain_lines(source, tmp_path):
     done = subprocess.run(
-        [sys.executable, "-m", "audioguide.cli", "build", str(source), "-o", str(tmp_path / "out"), "--no-cache"],
-        capture_output=True, text=True, env=_env(), timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "audioguide.cli",
+            "build",
+            str(source),
+            "-o",
+            str(tmp_path / "out"),
+            "--no-cache",
+        ],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr
     assert "\r" not in done.stderr and "\x1b" not in done.stderr
     lines = done.stderr.splitlines()
-    assert [line.split(":")[0] for line in lines if line.startswith(LABELS)] == ["Synthesizing clips", "Writing tracks"]
+    assert [line.split(":")[0] for line in lines if line.startswith(LABELS)] == [
+        "Synthesizing clips",
+        "Writing tracks",
+    ]
 
 
 @pytest.mark.slow
 def test_quiet_prints_no_progress(source, tmp_path):
     raw = _run_in_terminal(
-        [sys.executable, "-m", "audioguide.cli", "build", str(source), "-o", str(tmp_path / "out"), "-q"], _env()
+        [sys.executable, "-m", "audioguide.cli", "build", str(source), "-o", str(tmp_path / "out"), "-q"],
+        _env(),
     )
     assert not any(label.encode() in raw for label in LABELS)

@@ -17,13 +17,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from audioguide.model.settings import GuideSettings
-from audioguide.model.document import Document
 from audioguide.errors import SourceError
+from audioguide.model.document import Document
+from audioguide.model.plan import plan_tracks
+from audioguide.model.settings import GuideSettings
 from audioguide.sources.html import parse_html_text
 from audioguide.sources.markdown import parse_markdown_text
 from audioguide.sources.plain import parse_plain_text
-from audioguide.model.plan import plan_tracks
 from audioguide.speech import Lexicon, normalize
 from audioguide.speech.clips import speak_plan
 
@@ -56,7 +56,9 @@ def check_nothing_lost(parse, source_words: set[str]) -> None:
         doc = parse()
     except SourceError as exc:
         message = str(exc)
-        assert "\n" not in message and ("no article text" in message or "empty" in message or "no text" in message)
+        assert "\n" not in message and (
+            "no article text" in message or "empty" in message or "no text" in message
+        )
         return
     missing = source_words - accounted(doc)
     assert not missing, f"lost words: {sorted(missing)[:10]}"
@@ -88,11 +90,18 @@ def articles(draw: st.DrawFn) -> list[tuple[str, str]]:
         elif kind == "question":
             blocks.append(("heading", draw(_sentence) + "?"))
         elif kind == "faq":
-            blocks.append(("heading", draw(st.sampled_from(["FAQs", "Frequently Asked Questions", "FAQ: "])) + draw(_word)))
+            blocks.append(
+                (
+                    "heading",
+                    draw(st.sampled_from(["FAQs", "Frequently Asked Questions", "FAQ: "])) + draw(_word),
+                )
+            )
         elif kind == "item":
             blocks.append(("item", draw(_sentence)))
         else:
-            blocks.append(("paragraph", draw(st.one_of(_paragraph, _long_line) if draw(st.booleans()) else _paragraph)))
+            blocks.append(
+                ("paragraph", draw(st.one_of(_paragraph, _long_line) if draw(st.booleans()) else _paragraph))
+            )
     return blocks
 
 
@@ -127,8 +136,10 @@ def as_html(blocks: list[tuple[str, str]], chrome: bool) -> str:
         body.append(f"<ul><li>{safe}</li></ul>" if tag == "li" else f"<{tag}>{safe}</{tag}>")
     page = "\n".join(body)
     if chrome:
-        page = ('<nav><a href="/">Home page</a></nav><div class="cookie-banner">We use cookies here</div>'
-                f"<main><article>{page}</article></main><footer>Copyright clinic footer</footer>")
+        page = (
+            '<nav><a href="/">Home page</a></nav><div class="cookie-banner">We use cookies here</div>'
+            f"<main><article>{page}</article></main><footer>Copyright clinic footer</footer>"
+        )
     return f"<!DOCTYPE html><html><head><title>Page</title></head><body>{page}</body></html>"
 
 
@@ -139,7 +150,9 @@ def block_words(blocks: list[tuple[str, str]]) -> set[str]:
 @PROPERTY
 @given(blocks=articles(), separator=st.sampled_from(["\n\n", "\n", "\r\n\r\n", "\n\n\n", "\n\x0c\n"]))
 def test_plain_text_loses_no_word(blocks, separator) -> None:
-    check_nothing_lost(lambda: parse_plain_text(as_text(blocks, separator), source="a.txt"), block_words(blocks))
+    check_nothing_lost(
+        lambda: parse_plain_text(as_text(blocks, separator), source="a.txt"), block_words(blocks)
+    )
 
 
 @PROPERTY
@@ -152,7 +165,9 @@ def test_markdown_loses_no_word(blocks) -> None:
 @given(blocks=articles(), chrome=st.booleans())
 def test_html_loses_no_word(blocks, chrome) -> None:
     source = as_html(blocks, chrome)
-    expected = block_words(blocks) | (words("Home page We use cookies here Copyright clinic footer") if chrome else set())
+    expected = block_words(blocks) | (
+        words("Home page We use cookies here Copyright clinic footer") if chrome else set()
+    )
     check_nothing_lost(lambda: parse_html_text(source, source="a.html"), expected)
 
 
@@ -208,8 +223,37 @@ def test_pathological_inputs() -> None:
 # ---------------------------------------------------------------- normalizer
 
 # Lower-case words that are not abbreviations, units or lexicon keys (those are *read*, not kept).
-_READ_AS_OTHER = {"etc", "aka", "vs", "approx", "per", "no", "in", "ft", "oz", "lb", "lbs", "hr", "hrs", "min", "mins",
-                  "sec", "wk", "wks", "yr", "yrs", "tsp", "tbsp", "mmol", "kcal", "bpm", "cc", "cm", "mm", "km"}
+_READ_AS_OTHER = {
+    "etc",
+    "aka",
+    "vs",
+    "approx",
+    "per",
+    "no",
+    "in",
+    "ft",
+    "oz",
+    "lb",
+    "lbs",
+    "hr",
+    "hrs",
+    "min",
+    "mins",
+    "sec",
+    "wk",
+    "wks",
+    "yr",
+    "yrs",
+    "tsp",
+    "tbsp",
+    "mmol",
+    "kcal",
+    "bpm",
+    "cc",
+    "cm",
+    "mm",
+    "km",
+}
 _plain_word = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz"), min_size=2, max_size=10).filter(
     lambda w: w not in _READ_AS_OTHER
 )
@@ -218,13 +262,38 @@ _number = st.one_of(
     st.integers(1, 999).map(lambda n: f"{n:,}"),
     st.tuples(st.integers(0, 999), st.integers(0, 99)).map(lambda t: f"{t[0]}.{t[1]}"),
     st.integers(0, 100).map(lambda n: f"{n}%"),
-    st.tuples(st.integers(1, 50), st.sampled_from(["mg", "mL", "kg", "cm", "°F", "hours"])).map(lambda t: f"{t[0]} {t[1]}"),
+    st.tuples(st.integers(1, 50), st.sampled_from(["mg", "mL", "kg", "cm", "°F", "hours"])).map(
+        lambda t: f"{t[0]} {t[1]}"
+    ),
     st.tuples(st.integers(1, 9), st.integers(10, 20)).map(lambda t: f"{t[0]}-{t[1]}"),
     st.integers(1, 500).map(lambda n: f"${n}.50"),
-    st.integers(1, 40).map(lambda n: f"{n}{'th' if 4 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"),
+    st.integers(1, 40).map(
+        lambda n: f"{n}{'th' if 4 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+    ),
     st.tuples(st.integers(1, 12), st.integers(0, 59)).map(lambda t: f"{t[0]}:{t[1]:02d} p.m."),
-    st.sampled_from(["1/2", "3/4", "½", "1 ½", "120/80", "7/10", "L4-L5", "B12", "2x", "(555) 123-4567",
-                     "call 555-1234", "in 2023", "the 1990s", "COVID-19", "24/7", "1,200", "-5", "0.5", "3.0"]),
+    st.sampled_from(
+        [
+            "1/2",
+            "3/4",
+            "½",
+            "1 ½",
+            "120/80",
+            "7/10",
+            "L4-L5",
+            "B12",
+            "2x",
+            "(555) 123-4567",
+            "call 555-1234",
+            "in 2023",
+            "the 1990s",
+            "COVID-19",
+            "24/7",
+            "1,200",
+            "-5",
+            "0.5",
+            "3.0",
+        ]
+    ),
 )
 _token = st.one_of(_plain_word, _plain_word, _number)
 _sentence_tokens = st.lists(_token, min_size=1, max_size=16)
@@ -257,6 +326,7 @@ def test_normalizer_survives_any_unicode_and_keeps_other_scripts(text: str) -> N
 
 
 # ---------------------------------------------------------------- a book
+
 
 def test_book_length_document_parses_plans_and_speaks() -> None:
     """Its time is measured by ``scripts/bench --stages`` (target: under 5 s)."""

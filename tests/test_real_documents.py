@@ -12,27 +12,33 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import lxml.html
 import pytest
-
 from cli_helpers import invoke
 
 REAL = Path(__file__).parent / "data" / "real"
 DOCUMENTS = [
-    "python-faq-general.html", "python-faq-programming.html", "pydicom-faq-index.html", "basic-defs.en.html",
-    "debian-faq.en.txt.gz", "GmManualBasicEmrConcept.html", "FAQ", "FAQ.gz", "faq.txt.gz", "faq.md", "README.md",
+    "python-faq-general.html",
+    "python-faq-programming.html",
+    "pydicom-faq-index.html",
+    "basic-defs.en.html",
+    "debian-faq.en.txt.gz",
+    "GmManualBasicEmrConcept.html",
+    "FAQ",
+    "FAQ.gz",
+    "faq.txt.gz",
+    "faq.md",
+    "README.md",
 ]
 # A title that ends like this was cut off where a line of the source ended.
-_FRAGMENT_END_RE = re.compile(
-    r"\b(the|a|an|and|or|of|to|with|from|like|that|which|than)$|[/,-]$", re.I
-)
+_FRAGMENT_END_RE = re.compile(r"\b(the|a|an|and|or|of|to|with|from|like|that|which|than)$|[/,-]$", re.I)
 _GLYPHS = ("¶", "§", "🔗", "\uf0c1", "Permalink", "Q:", "A:")
 
 
-@lru_cache(maxsize=None)
+@cache
 def outline(name: str) -> dict:
     result = invoke("outline", str(REAL / name), "--json")
     assert result.exit_code == 0, result.stderr
@@ -48,6 +54,7 @@ def _words(text: str) -> str:
 
 
 # ---------------------------------------------------------------- the questions, as the source marks them
+
 
 def html_questions(name: str, tag: str) -> list[str]:
     """The question headings of a page: the text of every <tag> in its main content (permalinks left out)."""
@@ -67,8 +74,12 @@ def numbered_questions(text: str, margin: str) -> list[str]:
             continue
         heading = line.strip()
         following = index + 1
-        while following < len(lines) and lines[following].strip() and not re.match(margin, lines[following]) \
-                and (not lines[following].startswith("    ") or not heading.rstrip().endswith((".", "?"))):
+        while (
+            following < len(lines)
+            and lines[following].strip()
+            and not re.match(margin, lines[following])
+            and (not lines[following].startswith("    ") or not heading.rstrip().endswith((".", "?")))
+        ):
             heading += " " + lines[following].strip()
             following += 1
         found.append(re.sub(r"^\d+(\.\d+)*\.\s+", "", _words(heading)))
@@ -77,7 +88,7 @@ def numbered_questions(text: str, margin: str) -> list[str]:
 
 def debian_questions() -> list[str]:
     text = gzip.decompress((REAL / "debian-faq.en.txt.gz").read_bytes()).decode("utf-8")
-    body = text[text.index("\nChapter\u00a01."):]
+    body = text[text.index("\nChapter\u00a01.") :]
     headings = numbered_questions(body, r"^\d+(\.\d+)+\.\s")
     return [h.replace("GNU/ Linux", "GNU/Linux") for h in headings if h.rstrip("!").endswith("?")]
 
@@ -103,7 +114,9 @@ QUESTIONS = {
     "python-faq-general.html": lambda: html_questions("python-faq-general.html", "h3"),
     "python-faq-programming.html": lambda: html_questions("python-faq-programming.html", "h3"),
     "pydicom-faq-index.html": lambda: html_questions("pydicom-faq-index.html", "h3"),
-    "basic-defs.en.html": lambda: [re.sub(r"^\d+\.\d+\.\s+", "", q) for q in html_questions("basic-defs.en.html", "h2")],
+    "basic-defs.en.html": lambda: [
+        re.sub(r"^\d+\.\d+\.\s+", "", q) for q in html_questions("basic-defs.en.html", "h2")
+    ],
     "debian-faq.en.txt.gz": debian_questions,
     "FAQ": lambda: ["Why use man-db instead of man?"],
     "FAQ.gz": zlib_questions,
@@ -112,8 +125,14 @@ QUESTIONS = {
 }
 # How many questions each source has, counted by hand (SOURCES.md of the collection).
 HAND_COUNTS = {
-    "python-faq-general.html": 23, "python-faq-programming.html": 67, "pydicom-faq-index.html": 5,
-    "basic-defs.en.html": 7, "FAQ": 1, "FAQ.gz": 44, "faq.txt.gz": 18, "faq.md": 13,
+    "python-faq-general.html": 23,
+    "python-faq-programming.html": 67,
+    "pydicom-faq-index.html": 5,
+    "basic-defs.en.html": 7,
+    "FAQ": 1,
+    "FAQ.gz": 44,
+    "faq.txt.gz": 18,
+    "faq.md": 13,
 }
 
 
@@ -133,7 +152,10 @@ def test_every_question_is_its_own_track(name):
 def test_debian_faq_has_all_its_numbered_questions():
     questions = debian_questions()
     assert len(questions) >= 120
-    assert "How does the Debian project fit in or compare with the Free Software Foundation's GNU project?" in questions
+    assert (
+        "How does the Debian project fit in or compare with the Free Software Foundation's GNU project?"
+        in questions
+    )
 
 
 @pytest.mark.parametrize("name", DOCUMENTS)
@@ -189,11 +211,20 @@ def test_debian_faq_table_of_contents_dropped_and_copyright_last():
 
 def test_gnumed_page_keeps_its_headings_and_drops_its_language_switcher():
     names = titles("GmManualBasicEmrConcept.html")
-    for heading in ("The Encounter", "The SOAP Schema", "The Episode of Care", "The Health Issue",
-                    "The Problem List", "Putting Things Together", "Literature"):
+    for heading in (
+        "The Encounter",
+        "The SOAP Schema",
+        "The Episode of Care",
+        "The Health Issue",
+        "The Problem List",
+        "Putting Things Together",
+        "Literature",
+    ):
         assert heading in names
     reasons = {d["text"]: d["reason"] for d in outline("GmManualBasicEmrConcept.html")["dropped"]}
-    assert reasons["Help translate this into Deutsch Español Français Polska Português"] == "language switcher"
+    assert (
+        reasons["Help translate this into Deutsch Español Français Polska Português"] == "language switcher"
+    )
     assert reasons["Next: Starting GNUmed"] == "navigation"
 
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pyloudnorm
 
-from audioguide.audio import ffmpeg
-
-from audioguide.audio import render
-from audioguide.model.settings import GuideSettings
+from audioguide.audio import ffmpeg, render
 from audioguide.audio.mastering import true_peak_dbtp
+from audioguide.model.settings import GuideSettings
 
 RATE = 22050
 
@@ -34,7 +32,13 @@ def test_overshoot_is_remastered_until_the_file_is_under_the_ceiling(tmp_path, m
     assert levels.margin_db > 0.0  # it needed (and took) more headroom than the first pass had
     assert true_peak_dbtp(decoded, RATE) <= ceiling + 0.05  # measured independently, ITU meter
     assert levels.true_peak_dbtp <= ceiling
-    assert abs(pyloudnorm.Meter(RATE).integrated_loudness(decoded.astype(np.float64)) - settings.loudness.target_lufs) < 0.5
+    assert (
+        abs(
+            pyloudnorm.Meter(RATE).integrated_loudness(decoded.astype(np.float64))
+            - settings.loudness.target_lufs
+        )
+        < 0.5
+    )
 
 
 def test_enough_headroom_encodes_once(tmp_path, monkeypatch):

@@ -17,20 +17,20 @@ import zipfile
 import numpy as np
 import pytest
 from audio_checks import decode, lufs
+from cli_helpers import invoke
 from mutagen.mp3 import MP3
 
 from audioguide.audio import ffmpeg
-from audioguide.pipeline import BuildOptions, build_guide
 from audioguide.errors import GuideScriptError
 from audioguide.model.plan import plan_tracks
 from audioguide.model.settings import FaqMode, GuideSettings, VoiceSettings
+from audioguide.pipeline import BuildOptions, build_guide
 from audioguide.sources.guide_script import load_guide
 from audioguide.sources.plain import parse_plain_text
 from audioguide.speech.clips import speak_plan
 from audioguide.speech.lexicon import build_lexicon
 from audioguide.synth.cache import ClipCache
 from audioguide.synth.engines import create_engine
-from cli_helpers import invoke
 
 ARTICLE = """Caring for Your Knee After an Injection
 
@@ -66,13 +66,15 @@ def test_the_speech_stage_says_who_asks_and_who_answers():
     assert len(faq) == 2
     for track in faq:
         parts = [(clip.role, clip.part, clip.written) for clip in track.clips]
-        assert parts[0][:2] == ("announcement", "")                 # "Track 2 of 4."
+        assert parts[0][:2] == ("announcement", "")  # "Track 2 of 4."
         assert parts[1] == ("announcement", "question", track.track.title)  # the question, said by it
         assert {p[:2] for p in parts[2:]} == {("paragraph", "answer")}
     single = _spoken(GuideSettings(faq_mode=FaqMode.SINGLE))
     track = next(t for t in single if t.track.kind.value == "faq")
     assert [c.written for c in track.clips if c.part == "question"] == [
-        "Can I drive home after the injection?", "Will the injection site hurt afterwards?"]
+        "Can I drive home after the injection?",
+        "Will the injection site hurt afterwards?",
+    ]
     assert all(c.part == "" for c in track.clips if c.role in ("announcement", "heading"))
     assert not any(c.part for t in each if t.track.kind.value != "faq" for c in t.clips)
 
@@ -88,12 +90,19 @@ def test_a_role_without_a_voice_speaks_in_the_guides():
 
 def test_guide_script_voices(tmp_path):
     script = tmp_path / "guide.yaml"
-    script.write_text("title: T\nvoice: {voice: heart}\nvoices: {question: joe, answer: heart}\n"
-                      "chapters:\n  - title: S\n    text: P.\n", encoding="utf-8")
+    script.write_text(
+        "title: T\nvoice: {voice: heart}\nvoices: {question: joe, answer: heart}\n"
+        "chapters:\n  - title: S\n    text: P.\n",
+        encoding="utf-8",
+    )
     _, settings = load_guide(script)
     assert settings.voices == {"question": "joe", "answer": "heart"}
-    script.write_text("title: T\nvoices: {asker: joe}\nchapters:\n  - title: S\n    text: P.\n", encoding="utf-8")
-    with pytest.raises(GuideScriptError, match=r"guide.yaml:2: unknown key 'asker' in voices \(known: announcement"):
+    script.write_text(
+        "title: T\nvoices: {asker: joe}\nchapters:\n  - title: S\n    text: P.\n", encoding="utf-8"
+    )
+    with pytest.raises(
+        GuideScriptError, match=r"guide.yaml:2: unknown key 'asker' in voices \(known: announcement"
+    ):
         load_guide(script)
 
 
@@ -151,7 +160,9 @@ def test_both_voices_equally_loud(dialogue):
         spans = {HEART: [], JOE: []}
         for clip in track["clips"]:
             if clip["role"] != "announcement" or clip["voice"] == JOE:  # the answer, and the question
-                spans[clip["voice"]].append(samples[round(clip["start_s"] * rate):round(clip["end_s"] * rate)])
+                spans[clip["voice"]].append(
+                    samples[round(clip["start_s"] * rate) : round(clip["end_s"] * rate)]
+                )
         levels = {voice: lufs(np.concatenate(parts), rate) for voice, parts in spans.items()}
         assert abs(levels[HEART] - levels[JOE]) <= 1.0, (track["file"], levels)
 
@@ -162,8 +173,9 @@ def test_24_khz_through_every_format(dialogue):
     for track in manifest["tracks"]:
         assert MP3(out / track["file"]).info.sample_rate == 24000
     assert MP3(out / "guide.mp3").info.sample_rate == 24000
-    probe = subprocess.run([ffmpeg.ffmpeg_exe(), "-hide_banner", "-i", str(out / "guide.m4b")],
-                           capture_output=True, text=True).stderr
+    probe = subprocess.run(
+        [ffmpeg.ffmpeg_exe(), "-hide_banner", "-i", str(out / "guide.m4b")], capture_output=True, text=True
+    ).stderr
     assert "24000 Hz, mono" in probe
     daisy = sorted((out / "daisy").glob("*.mp3"))
     assert len(daisy) == len(manifest["tracks"])
@@ -191,4 +203,6 @@ def test_same_bytes_with_one_job(dialogue):
     out, cache = dialogue["tmp"] / "jobs1", dialogue["tmp"] / "cache-jobs1"
     build_guide(dialogue["document"], DIALOGUE, BuildOptions(outdir=out, cache_dir=cache, jobs=1))
     for track in dialogue["manifest"]["tracks"]:
-        assert (out / track["file"]).read_bytes() == (dialogue["out"] / track["file"]).read_bytes(), track["file"]
+        assert (out / track["file"]).read_bytes() == (dialogue["out"] / track["file"]).read_bytes(), track[
+            "file"
+        ]

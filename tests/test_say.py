@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from mutagen.mp3 import MP3
-
 from cli_helpers import invoke
+from mutagen.mp3 import MP3
 
 
 def test_no_audio_prints_speech_text_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -26,17 +25,25 @@ def test_lexicons_and_guide_pronunciations(tmp_path: Path) -> None:
     yml = tmp_path / "drugs.yaml"
     yml.write_text("Toradol: TORE ah dole\nMRI: em are eye\n", encoding="utf-8")
     pls = tmp_path / "drugs.pls"
-    pls.write_text('<lexicon version="1.0" xmlns="http://www.w3.org/2005/01/pronunciation-lexicon">'
-                   "<lexeme><grapheme>Toradol</grapheme><alias>TOR a doll</alias></lexeme></lexicon>",
-                   encoding="utf-8")
+    pls.write_text(
+        '<lexicon version="1.0" xmlns="http://www.w3.org/2005/01/pronunciation-lexicon">'
+        "<lexeme><grapheme>Toradol</grapheme><alias>TOR a doll</alias></lexeme></lexicon>",
+        encoding="utf-8",
+    )
     text = "Take Toradol before the MRI."
-    assert invoke("say", text, "--no-audio", "--lexicon", str(yml)).output == "Take TORE ah dole before the em are eye.\n"
+    assert (
+        invoke("say", text, "--no-audio", "--lexicon", str(yml)).output
+        == "Take TORE ah dole before the em are eye.\n"
+    )
     assert invoke("say", text, "--no-audio", "--lexicon", str(yml), "--lexicon", str(pls)).output == (
         "Take TOR a doll before the em are eye.\n"
     )
     guide = tmp_path / "guide.yaml"
-    guide.write_text("title: T\npronunciations: {Toradol: the guide's word}\nlexicon: drugs.yaml\n"
-                     "chapters:\n  - {title: S, text: x}\n", encoding="utf-8")
+    guide.write_text(
+        "title: T\npronunciations: {Toradol: the guide's word}\nlexicon: drugs.yaml\n"
+        "chapters:\n  - {title: S, text: x}\n",
+        encoding="utf-8",
+    )
     assert invoke("say", text, "--no-audio", "--guide", str(guide), "--lexicon", str(pls)).output == (
         "Take the guide's word before the em are eye.\n"
     )
@@ -53,7 +60,10 @@ def test_readings_that_must_not_be_misread() -> None:
 def test_do_not_use_abbreviations_are_warned_and_not_guessed() -> None:
     result = invoke("say", "Take 5.0 mg QD. Then .5 mg.", "--no-audio")
     assert result.exit_code == 0
-    assert result.output.splitlines() == ["Take five point zero milligrams QD.", "Then point five milligrams."]
+    assert result.output.splitlines() == [
+        "Take five point zero milligrams QD.",
+        "Then point five milligrams.",
+    ]
     warnings = result.stderr.splitlines()
     assert len(warnings) == 3 and all(line.startswith("warning: ") for line in warnings)
     assert "'5.0'" in warnings[0] and "trailing zero" in warnings[0]
@@ -71,7 +81,9 @@ def test_writes_a_clip(tmp_path: Path) -> None:
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]  # no temporary file left
 
 
-def test_default_output_is_say_mp3_in_the_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_output_is_say_mp3_in_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     result = invoke("say", "Hello.")
     assert result.exit_code == 0, result.stderr
@@ -92,7 +104,9 @@ def test_default_output_is_say_mp3_in_the_current_folder(tmp_path: Path, monkeyp
         (["say", "Hi.", "--guide", "missing.yaml", "--no-audio"], "missing.yaml"),
     ],
 )
-def test_errors_are_one_line(args: list[str], needle: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_errors_are_one_line(
+    args: list[str], needle: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     result = invoke(*args)
     assert result.exit_code == 1

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from audioguide.speech import split_sentences
 from audioguide.speech import sentences as sentences_module
+from audioguide.speech import split_sentences
 
 SPLIT_ROWS = [
     ("", []),
@@ -21,8 +21,14 @@ SPLIT_ROWS = [
     ("Is it safe? Yes! It is.", ["Is it safe?", "Yes!", "It is."]),
     ("Dr. Smith will see you. Bring your list.", ["Dr. Smith will see you.", "Bring your list."]),
     ("Take 2.5 mg twice a day. Then rest.", ["Take 2.5 mg twice a day.", "Then rest."]),
-    ("Use heat, e.g. a warm pack, for pain. Ice helps too.", ["Use heat, e.g. a warm pack, for pain.", "Ice helps too."]),
-    ("Mr. and Mrs. Lee met Ms. Park at St. Mary's. They talked.", ["Mr. and Mrs. Lee met Ms. Park at St. Mary's.", "They talked."]),
+    (
+        "Use heat, e.g. a warm pack, for pain. Ice helps too.",
+        ["Use heat, e.g. a warm pack, for pain.", "Ice helps too."],
+    ),
+    (
+        "Mr. and Mrs. Lee met Ms. Park at St. Mary's. They talked.",
+        ["Mr. and Mrs. Lee met Ms. Park at St. Mary's.", "They talked."],
+    ),
     ("Call (555) 123-4567 ext. 12 now. Thanks.", ["Call (555) 123-4567 ext. 12 now.", "Thanks."]),
     ("Visit www.example.com/pain. It helps.", ["Visit www.example.com/pain.", "It helps."]),
     ("Data from the U.S. are clear.", ["Data from the U.S. are clear."]),

@@ -10,11 +10,11 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_helpers import invoke
 
 from audioguide.errors import SourceError
 from audioguide.model.document import ChapterKind, is_item
 from audioguide.sources.load import load_source
-from cli_helpers import invoke
 
 DATA = Path(__file__).parent / "data" / "plain"
 HANDOUT = DATA / "cataract-handout.txt"
@@ -85,7 +85,9 @@ def test_gzip_markdown_and_html_by_inner_name_or_content(tmp_path):
     markdown = "# Ice Packs\n\nIce eases swelling.\n\n## How long?\n\nTwenty minutes at a time.\n"
     (tmp_path / "ice.md.gz").write_bytes(gzip.compress(markdown.encode()))
     (tmp_path / "README").write_text(markdown, encoding="utf-8")
-    html = "<!DOCTYPE html><html><body><main><h1>Ice Packs</h1><p>Ice eases swelling.</p></main></body></html>"
+    html = (
+        "<!DOCTYPE html><html><body><main><h1>Ice Packs</h1><p>Ice eases swelling.</p></main></body></html>"
+    )
     (tmp_path / "ice.html.gz").write_bytes(gzip.compress(html.encode()))
     (tmp_path / "page.gz").write_bytes(gzip.compress(html.encode()))
     for name in ("ice.md.gz", "README"):
@@ -96,11 +98,14 @@ def test_gzip_markdown_and_html_by_inner_name_or_content(tmp_path):
         assert doc.title == "Ice Packs" and doc.chapters[0].paragraphs == ("Ice eases swelling.",)
 
 
-@pytest.mark.parametrize(("data", "needle"), [
-    (b"plain text, not compressed", "not a gzip file"),
-    (gzip.compress(b"some text", mtime=0)[:12], "damaged gzip file"),
-    (gzip.compress(b"   \n", mtime=0), "empty"),
-])
+@pytest.mark.parametrize(
+    ("data", "needle"),
+    [
+        (b"plain text, not compressed", "not a gzip file"),
+        (gzip.compress(b"some text", mtime=0)[:12], "damaged gzip file"),
+        (gzip.compress(b"   \n", mtime=0), "empty"),
+    ],
+)
 def test_bad_gzip_is_one_line_error(tmp_path, data, needle):
     path = tmp_path / "notes.txt.gz"
     path.write_bytes(data)
@@ -208,8 +213,10 @@ def test_markdown_html_is_read_as_html_never_its_tags():
 def test_markdown_without_h1_takes_its_first_heading_as_title():
     from audioguide.sources.markdown import parse_markdown_text
 
-    text = ("[![Logo](logo.png)](https://example.org)\n\n<h2 align=\"center\">Sun Safety</h2>\n\n"
-            "Use sunscreen every day.\n\n## License\n\nMIT.\n\n## Shade\n\nStay in the shade at noon.\n")
+    text = (
+        '[![Logo](logo.png)](https://example.org)\n\n<h2 align="center">Sun Safety</h2>\n\n'
+        "Use sunscreen every day.\n\n## License\n\nMIT.\n\n## Shade\n\nStay in the shade at noon.\n"
+    )
     doc = parse_markdown_text(text, source="README.md")
     assert doc.title == "Sun Safety"
     assert [c.title for c in doc.chapters] == ["Introduction", "Shade", "License"]  # the licence goes last
@@ -218,23 +225,37 @@ def test_markdown_without_h1_takes_its_first_heading_as_title():
 def test_long_section_is_split_at_its_subheadings_never_mid_paragraph():
     from audioguide.sources.markdown import parse_markdown_text
 
-    paragraph = ("Walking every day keeps the new joint moving and the muscles around it strong, "
-                 "and it is the best single thing you can do. ") * 6
+    paragraph = (
+        "Walking every day keeps the new joint moving and the muscles around it strong, "
+        "and it is the best single thing you can do. "
+    ) * 6
     parts = "\n\n".join(f"### Week {n}\n\n{paragraph}\n\n{paragraph}" for n in range(1, 5))
-    text = f"# Knee Recovery\n\nIntro text for the guide.\n\n## Exercises\n\n{paragraph}\n\n{parts}\n\n## Diet\n\nEat well.\n"
+    text = (
+        f"# Knee Recovery\n\nIntro text for the guide.\n\n## Exercises\n\n{paragraph}\n\n{parts}"
+        "\n\n## Diet\n\nEat well.\n"
+    )
     doc = parse_markdown_text(text, source="knee.md")
     titles = [(c.group, c.title) for c in doc.chapters]
     assert titles == [
-        (None, "Introduction"), ("Exercises", "Exercises"), ("Exercises", "Week 1"), ("Exercises", "Week 2"),
-        ("Exercises", "Week 3"), ("Exercises", "Week 4"), (None, "Diet"),
+        (None, "Introduction"),
+        ("Exercises", "Exercises"),
+        ("Exercises", "Week 1"),
+        ("Exercises", "Week 2"),
+        ("Exercises", "Week 3"),
+        ("Exercises", "Week 4"),
+        (None, "Diet"),
     ]
     for chapter in doc.chapters[1:6]:
-        assert chapter.paragraphs and all(p == paragraph.strip() for p in chapter.paragraphs)  # whole paragraphs
+        assert chapter.paragraphs and all(
+            p == paragraph.strip() for p in chapter.paragraphs
+        )  # whole paragraphs
 
 
 def test_long_section_without_subheadings_is_cut_between_paragraphs_and_outline_flags_long_tracks(tmp_path):
-    paragraph = ("The nerves of the lower back carry signals to the legs, which is why a disc problem "
-                 "in the back can be felt as pain in the calf or the foot. ") * 5
+    paragraph = (
+        "The nerves of the lower back carry signals to the legs, which is why a disc problem "
+        "in the back can be felt as pain in the calf or the foot. "
+    ) * 5
     body = "\n\n".join([paragraph] * 40)  # about 20 minutes
     path = tmp_path / "back.md"
     path.write_text(f"# Back Pain\n\nShort intro.\n\n## How the back works\n\n{body}\n", encoding="utf-8")
@@ -246,8 +267,11 @@ def test_long_section_without_subheadings_is_cut_between_paragraphs_and_outline_
     assert all(p == paragraph.strip() for c in doc.chapters[1:] for p in c.paragraphs)
     # A guide script is built as the editor wrote it: a long chapter stays whole, and is flagged.
     guide = tmp_path / "guide.yaml"
-    guide.write_text("title: Back Pain\nchapters:\n  - kind: section\n    title: How the back works\n"
-                     "    text: |\n" + "\n".join(f"      {paragraph}\n" for _ in range(40)), encoding="utf-8")
+    guide.write_text(
+        "title: Back Pain\nchapters:\n  - kind: section\n    title: How the back works\n"
+        "    text: |\n" + "\n".join(f"      {paragraph}\n" for _ in range(40)),
+        encoding="utf-8",
+    )
     result = invoke("outline", str(guide))
     assert "[over 10 minutes]" in result.output
     assert "track 1 (How the back works) is about" in result.stderr

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from audioguide.errors import SourceError
-from audioguide.sources.load import load_source
 from audioguide.sources.decode import codec_for, read_text
+from audioguide.sources.load import load_source
 
 ARTICLE = (
     "Café Guide: Naïve Questions About Pain\n"
@@ -30,7 +30,9 @@ CASES = [
     pytest.param(ARTICLE.encode("cp1252"), ARTICLE, id="windows-1252"),
     pytest.param(LATIN1_ARTICLE.encode("latin-1"), LATIN1_ARTICLE, id="latin-1"),
     pytest.param(ARTICLE.replace("\n", "\r\n").encode("cp1252"), ARTICLE, id="windows-1252-crlf"),
-    pytest.param(codecs.BOM_UTF16_LE + ARTICLE.replace("\n", "\r\n").encode("utf-16-le"), ARTICLE, id="utf-16-crlf"),
+    pytest.param(
+        codecs.BOM_UTF16_LE + ARTICLE.replace("\n", "\r\n").encode("utf-16-le"), ARTICLE, id="utf-16-crlf"
+    ),
 ]
 
 
@@ -51,7 +53,9 @@ def test_encodings_parse_to_the_same_document(tmp_path: Path, data: bytes, expec
     assert (doc.title, doc.chapters) == (ref.title, ref.chapters)
 
 
-@pytest.mark.parametrize(("suffix", "wrap"), [(".md", "{}"), (".html", "<html><body><h1>{}</h1></body></html>")])
+@pytest.mark.parametrize(
+    ("suffix", "wrap"), [(".md", "{}"), (".html", "<html><body><h1>{}</h1></body></html>")]
+)
 def test_other_sources_share_the_decoding(tmp_path: Path, suffix: str, wrap: str) -> None:
     body = wrap.format("Café Müller") + ("\n\nSeñora’s knee hurt a lot today.\n" if suffix == ".md" else "")
     if suffix == ".html":

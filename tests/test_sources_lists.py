@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from audioguide.model.settings import GuideSettings, Pauses
 from audioguide.model.document import Chapter, ChapterKind, Document
+from audioguide.model.plan import plan_tracks
+from audioguide.model.settings import GuideSettings, Pauses
 from audioguide.sources.html import parse_html_text
 from audioguide.sources.markdown import parse_markdown_text
 from audioguide.sources.plain import parse_plain_text
-from audioguide.model.plan import plan_tracks
+from audioguide.sources.structure import ListItem, is_item
 from audioguide.speech import Lexicon
 from audioguide.speech.clips import speak_track
-from audioguide.sources.structure import ListItem, is_item
 
 EXPECTED = (
     ("Before the injection:", False),
@@ -88,16 +88,31 @@ def test_items_get_the_item_pause_and_the_last_one_the_paragraph_pause() -> None
     pauses = Pauses(item_ms=450, paragraph_ms=800)
     doc = Document(
         title="T",
-        chapters=(Chapter(ChapterKind.SECTION, "Steps", (
-            "Do this:", ListItem("one thing"), ListItem("another thing"), ListItem("a third"), "Then rest.",
-            ListItem("last item ends the track"),
-        )),),
+        chapters=(
+            Chapter(
+                ChapterKind.SECTION,
+                "Steps",
+                (
+                    "Do this:",
+                    ListItem("one thing"),
+                    ListItem("another thing"),
+                    ListItem("a third"),
+                    "Then rest.",
+                    ListItem("last item ends the track"),
+                ),
+            ),
+        ),
     )
     plan = plan_tracks(doc, GuideSettings(pauses=pauses, announce=False))
     passages = [(p.role, p.pause_after_ms) for p in plan.tracks[0].passages]
     assert passages == [
-        ("heading", 800), ("paragraph", 800), ("item", 450), ("item", 450), ("item", 800),
-        ("paragraph", 800), ("item", 0),
+        ("heading", 800),
+        ("paragraph", 800),
+        ("item", 450),
+        ("item", 450),
+        ("item", 800),
+        ("paragraph", 800),
+        ("item", 0),
     ]
 
 
@@ -108,7 +123,10 @@ def test_each_item_is_its_own_clips_with_the_item_pause() -> None:
     clips = speak_track(track, settings.pauses, Lexicon.builtin()).clips
     items = [c for c in clips if c.role == "item"]
     assert [c.written for c in items] == [
-        "Stop eating at midnight", "Bring a driver who can wait", "Wear loose clothes", "1. Check in",
+        "Stop eating at midnight",
+        "Bring a driver who can wait",
+        "Wear loose clothes",
+        "1. Check in",
         "2. Change into a gown",
     ]
     assert [c.pause_after_ms for c in items] == [450, 450, 800, 450, 0]
@@ -122,16 +140,20 @@ def test_label_before_a_list_stays_a_paragraph_and_items_are_not_headings() -> N
     assert doc.chapters[0].paragraphs == ("Symptoms:", "Swelling", "Redness")
 
 
-
-@pytest.mark.parametrize("shape", [
-    "<h2>Question {i}?</h2><p>Answer {i}.</p><div><ol><li>First of {i}.</li><li>Second of {i}.</li></ol></div>",
-    # paragraphs inside the items: the <li> is reached as a parent, through a proxy made on the spot
-    "<section><h3>Part {i}</h3><ol><li><p>First of {i}.</p></li><li><p>Second of {i}.</p></li></ol></section>",
-])
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "<h2>Question {i}?</h2><p>Answer {i}.</p><div><ol><li>First of {i}.</li><li>Second of {i}.</li></ol></div>",
+        # paragraphs inside the items: the <li> is reached as a parent, through a proxy made on the spot
+        "<section><h3>Part {i}</h3><ol><li><p>First of {i}.</p></li><li><p>Second of {i}.</p></li></ol></section>",
+    ],
+)
 def test_every_numbered_list_of_a_page_counts_from_its_own_start(shape: str) -> None:
     """Forty short <ol> lists: each reads 1, 2. lxml's element proxies are short-lived, and lists
     keyed by id() once continued one another's numbers when a freed proxy's id was reused."""
     sections = "".join(shape.format(i=i) for i in range(40))
-    doc = parse_html_text(f"<html><body><main><h1>Steps</h1>{sections}</main></body></html>", source="steps.html")
+    doc = parse_html_text(
+        f"<html><body><main><h1>Steps</h1>{sections}</main></body></html>", source="steps.html"
+    )
     items = [block for chapter in doc.chapters for block in chapter.paragraphs if is_item(block)]
     assert items == [f"{n}. {'First' if n == 1 else 'Second'} of {i}." for i in range(40) for n in (1, 2)]

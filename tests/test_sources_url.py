@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from cli_helpers import invoke as run
+from local_http import serving
 
 from audioguide.errors import SourceError
-from audioguide.sources.plain import parse_text
 from audioguide.sources.load import USER_AGENT, fetch_url, is_url, load_source
-from local_http import serving
-from cli_helpers import invoke as run
+from audioguide.sources.plain import parse_text
 
 DATA = Path(__file__).parent / "data"
 PAGE = (DATA / "clinic-page.html").read_bytes()
@@ -26,7 +26,6 @@ SEEN_AGENTS: list[str] = []
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
-
     def log_message(self, *args) -> None:  # keep test output quiet
         pass
 
@@ -189,7 +188,13 @@ def test_cli_outline_and_init_from_url(server, tmp_path):
 @pytest.mark.parametrize("command", ["outline", "init", "build"])
 def test_cli_url_errors_are_one_line(server, tmp_path, command):
     url = f"{server}/missing"
-    extra = ["-o", str(tmp_path / "out.yaml")] if command == "init" else ["-o", str(tmp_path / "out")] if command == "build" else []
+    extra = (
+        ["-o", str(tmp_path / "out.yaml")]
+        if command == "init"
+        else ["-o", str(tmp_path / "out")]
+        if command == "build"
+        else []
+    )
     result = run(command, url, *extra)
     assert result.exit_code == 1
     lines = [line for line in result.stderr.splitlines() if line.strip()]

@@ -55,8 +55,9 @@ def test_fresh_venv_with_stock_pip_installs_and_reads_html(tmp_path):
     project.mkdir()
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, project / name)
-    shutil.copytree(ROOT / "audioguide", project / "audioguide",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(
+        ROOT / "audioguide", project / "audioguide", ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+    )
 
     venv = tmp_path / "v"
     made = _run([sys.executable, "-m", "venv", venv])
@@ -82,9 +83,14 @@ def test_fresh_venv_with_stock_pip_installs_and_reads_html(tmp_path):
         assert outline.returncode == 0 and "Traceback" not in outline.stderr, outline.stderr
         assert "extraction unavailable" not in outline.stderr
         assert json.loads(outline.stdout)["tracks"]
-    built = _run([audioguide, "build", page, "-o", tmp_path / "out", "--quiet", "--jobs", "1"],
-                 env=env | {"AUDIOGUIDE_CACHE_DIR": str(tmp_path / "cache")}, cwd=tmp_path, timeout=900)
+    built = _run(
+        [audioguide, "build", page, "-o", tmp_path / "out", "--quiet", "--jobs", "1"],
+        env=env | {"AUDIOGUIDE_CACHE_DIR": str(tmp_path / "cache")},
+        cwd=tmp_path,
+        timeout=900,
+    )
     assert built.returncode == 0, built.stderr[-3000:]
     assert sorted(p.name for p in (tmp_path / "out").glob("*.mp3")) == [
-        "01 - Introduction.mp3", "02 - How long should I leave it on.mp3",
+        "01 - Introduction.mp3",
+        "02 - How long should I leave it on.mp3",
     ]

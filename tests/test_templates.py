@@ -44,19 +44,27 @@ def test_a_title_with_line_breaks_cannot_add_lines_to_musiconhold_conf():
     parser.read_string(conf)
     assert parser.sections() == ["audioguide-knee-care"]
     assert dict(parser["audioguide-knee-care"]) == {
-        "mode": "files", "directory": "/var/lib/asterisk/moh/knee-care", "sort": "alpha",
+        "mode": "files",
+        "directory": "/var/lib/asterisk/moh/knee-care",
+        "sort": "alpha",
     }
-    assert conf.splitlines()[0] == '; Music on hold for "Knee care [default] mode=custom directory=/etc", made by audioguide.'
-    assert all(line == "" or line.startswith((";", "[audioguide-", "mode=", "directory=", "sort="))
-               for line in conf.split("\n")), conf
+    assert (
+        conf.splitlines()[0]
+        == '; Music on hold for "Knee care [default] mode=custom directory=/etc", made by audioguide.'
+    )
+    assert all(
+        line == "" or line.startswith((";", "[audioguide-", "mode=", "directory=", "sort="))
+        for line in conf.split("\n")
+    ), conf
     assert "\r" not in conf
 
 
 def test_a_title_with_line_breaks_stays_on_the_readme_title_line():
     hold = dataclasses.replace(HoldProgramme(), repeat_opening=True, gap_ms=1500)
     chosen = [phone.Candidate(1, "Introduction", 65 * 8000), phone.Candidate(3, "Pain", 8000 * 3725)]
-    readme = phone.render_readme(EVIL_TITLE, "knee-care", chosen, {1: "01-introduction", 3: "03-pain"},
-                                 True, hold, 3800.4)
+    readme = phone.render_readme(
+        EVIL_TITLE, "knee-care", chosen, {1: "01-introduction", 3: "03-pain"}, True, hold, 3800.4
+    )
     lines = readme.split("\n")
     assert lines[0] == "Telephone hold-line audio for: Knee care [default] mode=custom directory=/etc"
     assert lines[2:8] == [
@@ -79,10 +87,15 @@ def test_a_built_wheel_ships_the_template_files(tmp_path):
         shutil.copy(ROOT / name, source / name)
     shutil.copytree(ROOT / "audioguide", source / "audioguide", ignore=shutil.ignore_patterns("__pycache__"))
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet"]
-    built = subprocess.run([*pip, "wheel", "--no-deps", "-w", str(tmp_path / "dist"), str(source)],
-                           capture_output=True, text=True)
+    built = subprocess.run(
+        [*pip, "wheel", "--no-deps", "-w", str(tmp_path / "dist"), str(source)],
+        capture_output=True,
+        text=True,
+    )
     if built.returncode != 0:
-        pytest.skip(f"pip could not build the wheel (its build backend may need the network): {built.stderr[-300:]}")
+        pytest.skip(
+            f"pip could not build the wheel (its build backend may need the network): {built.stderr[-300:]}"
+        )
     (wheel,) = (tmp_path / "dist").glob("audioguide-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         shipped = set(archive.namelist())
@@ -90,7 +103,9 @@ def test_a_built_wheel_ships_the_template_files(tmp_path):
     assert missing == []
 
     site = tmp_path / "site"
-    subprocess.run([*pip, "install", "--no-deps", "--no-index", "--target", str(site), str(wheel)], check=True)
+    subprocess.run(
+        [*pip, "install", "--no-deps", "--no-index", "--target", str(site), str(wheel)], check=True
+    )
     probe = (
         "import audioguide.exporters.templates as t, audioguide.exporters.phone as p\n"
         f"assert t.__file__.startswith({str(site)!r}), t.__file__\n"
@@ -98,6 +113,8 @@ def test_a_built_wheel_ships_the_template_files(tmp_path):
         "print(p.render_musiconhold_conf('Knee', 'knee', ['01-a']).splitlines()[0])\n"
     )
     env = {**os.environ, "PYTHONPATH": str(site)}
-    result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == '; Music on hold for "Knee", made by audioguide.\n'

@@ -60,7 +60,8 @@ TABLE = [
 ]
 
 
-@pytest.mark.parametrize(("format_", "value", "expected"), TABLE,
-                         ids=[f"{f.__name__}-{v}" for f, v, _ in TABLE])
+@pytest.mark.parametrize(
+    ("format_", "value", "expected"), TABLE, ids=[f"{f.__name__}-{v}" for f, v, _ in TABLE]
+)
 def test_time_format(format_, value, expected):
     assert format_(value) == expected

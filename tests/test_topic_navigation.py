@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from audioguide.pipeline import BuildOptions, build_guide
 from audioguide.model.settings import GuideSettings
+from audioguide.pipeline import BuildOptions, build_guide
 from audioguide.sources.load import load_source
 
 pytestmark = pytest.mark.slow
@@ -26,8 +26,11 @@ X = "{http://www.w3.org/1999/xhtml}"
 def guide(tmp_path_factory):
     out = tmp_path_factory.mktemp("topics") / "guide"
     document = load_source(PAGE).document
-    build_guide(document, GuideSettings(),
-                BuildOptions(outdir=out, cache_dir=out.parent / "cache", jobs=1, formats=("tracks", "daisy", "epub")))
+    build_guide(
+        document,
+        GuideSettings(),
+        BuildOptions(outdir=out, cache_dir=out.parent / "cache", jobs=1, formats=("tracks", "daisy", "epub")),
+    )
     return document, out
 
 
@@ -68,7 +71,9 @@ def test_epub_nav_nests_the_questions_under_their_topic(guide):
     assert "Low blood sugar" in labels
     low = next(li for li in top.findall(f"{X}li") if li.find(f"{X}a").text == "Low blood sugar")
     assert [li.find(f"{X}a").text for li in low.find(f"{X}ol").findall(f"{X}li")] == [
-        "What are the signs?", "How do I treat it?", "How do I share my readings with the clinic?",
+        "What are the signs?",
+        "How do I treat it?",
+        "How do I share my readings with the clinic?",
     ]
 
 
@@ -77,8 +82,13 @@ def single_file_guide(guide, tmp_path_factory):
     """The same page as one MP3 and one M4B (clips from the DAISY/EPUB build's cache)."""
     document, out = guide
     single = tmp_path_factory.mktemp("topics-single") / "guide"
-    build_guide(document, GuideSettings(),
-                BuildOptions(outdir=single, cache_dir=out.parent / "cache", jobs=1, formats=("tracks", "single", "m4b")))
+    build_guide(
+        document,
+        GuideSettings(),
+        BuildOptions(
+            outdir=single, cache_dir=out.parent / "cache", jobs=1, formats=("tracks", "single", "m4b")
+        ),
+    )
     return single
 
 
@@ -114,6 +124,6 @@ def test_m4b_chapters_name_each_question_with_its_topic(single_file_guide):
     from audioguide.audio import ffmpeg
 
     meta = ffmpeg.run(["-i", str(single_file_guide / "guide.m4b"), "-f", "ffmetadata", "-"]).decode("utf-8")
-    titles = [line[len("title="):] for line in meta.splitlines() if line.startswith("title=")]
+    titles = [line[len("title=") :] for line in meta.splitlines() if line.startswith("title=")]
     assert "Testing your blood sugar: When should I test?" in titles
     assert "Low blood sugar: How do I treat it?" in titles

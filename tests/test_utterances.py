@@ -10,11 +10,13 @@ from audioguide.synth.engines import create_engine
 from audioguide.synth.utterances import MAX_WORDS, MIN_WHOLE_WORDS, join, utterances
 
 # 60 words, 487 phoneme characters: hibari's own Hibari(text) cuts it at a comma (over 400).
-SIXTY = ("After radiofrequency ablation of the medial branch nerves, most patients with chronic lumbar facet "
-         "pain notice gradual improvement over several weeks, although temporary soreness, numbness or "
-         "increased sensitivity around the injection site can occur, and your physician will usually recommend "
-         "physical therapy, gentle stretching and anti-inflammatory medication to support recovery before "
-         "considering additional interventional procedures such as epidural steroid injections.")
+SIXTY = (
+    "After radiofrequency ablation of the medial branch nerves, most patients with chronic lumbar facet "
+    "pain notice gradual improvement over several weeks, although temporary soreness, numbness or "
+    "increased sensitivity around the injection site can occur, and your physician will usually recommend "
+    "physical therapy, gentle stretching and anti-inflammatory medication to support recovery before "
+    "considering additional interventional procedures such as epidural steroid injections."
+)
 
 
 def words(n: int, start: int = 0) -> str:
@@ -67,7 +69,7 @@ def test_join_trims_the_silence_between_utterances():
     first, second = np.concatenate([quiet, tone, quiet]), np.concatenate([quiet, tone, quiet])
     joined = join([first, second], rate)
     assert joined.size < first.size + second.size
-    assert np.array_equal(joined[:700], first[:700])    # the start as the engine made it
+    assert np.array_equal(joined[:700], first[:700])  # the start as the engine made it
     assert np.array_equal(joined[-700:], second[-700:])  # and the end
     assert np.array_equal(join([first], rate), first)
 

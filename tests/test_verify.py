@@ -33,7 +33,6 @@ from audioguide.model.settings import VoiceSettings  # noqa: E402
 from audioguide.synth.engines import create_engine  # noqa: E402
 from audioguide.verify import verify_guide  # noqa: E402
 from audioguide.verify.asr import Recognizer  # noqa: E402
-
 from tests.cli_helpers import invoke  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -131,7 +130,7 @@ def test_a_clip_replaced_by_another_sentence_is_flagged(guide, tmp_path, recogni
     def replace(samples, rate):
         donor = samples[_span(other, rate)]
         span = _span(target, rate)
-        return np.concatenate([samples[: span.start], donor, samples[span.stop:]])
+        return np.concatenate([samples[: span.start], donor, samples[span.stop :]])
 
     _rewrite(folder, track, replace)
     report = verify_guide(folder, recognizer=recognizer)
@@ -147,7 +146,9 @@ def test_a_dropped_clip_is_flagged(guide, tmp_path, recognizer):
     following = track.clips[index + 1]
 
     def drop(samples, rate):
-        return np.concatenate([samples[: int(target.start_s * rate)], samples[int(following.start_s * rate):]])
+        return np.concatenate(
+            [samples[: int(target.start_s * rate)], samples[int(following.start_s * rate) :]]
+        )
 
     _rewrite(folder, track, drop)
     report = verify_guide(folder, recognizer=recognizer)
@@ -170,8 +171,8 @@ def test_a_wrongly_synthesized_number_is_flagged(guide, tmp_path, recognizer):
     def splice(samples, rate):
         span = _span(target, rate)
         original = samples[span]
-        level = np.sqrt(np.mean(original ** 2)) / max(1e-9, np.sqrt(np.mean(wrong ** 2)))
-        return np.concatenate([samples[: span.start], wrong * level, samples[span.stop:]])
+        level = np.sqrt(np.mean(original**2)) / max(1e-9, np.sqrt(np.mean(wrong**2)))
+        return np.concatenate([samples[: span.start], wrong * level, samples[span.stop :]])
 
     _rewrite(folder, track, splice)
     report = verify_guide(folder, recognizer=recognizer)
@@ -240,8 +241,9 @@ def test_a_repeat_cut_out_is_still_flagged(breathing, tmp_path, recognizer):
 
     def drop(samples, rate):
         following = track.clips[middle + 1]
-        return np.concatenate([samples[: int(track.clips[middle].start_s * rate)],
-                               samples[int(following.start_s * rate):]])
+        return np.concatenate(
+            [samples[: int(track.clips[middle].start_s * rate)], samples[int(following.start_s * rate) :]]
+        )
 
     _rewrite(folder, track, drop)
     report = verify_guide(folder, recognizer=recognizer)

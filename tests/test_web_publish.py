@@ -21,8 +21,8 @@ from axe_check import axe_violations, horizontal_overflow
 from chromium_cdp import Browser, find_chromium
 from PIL import Image
 
-from audioguide.pipeline import BuildOptions, build_guide
 from audioguide.model.settings import GuideSettings
+from audioguide.pipeline import BuildOptions, build_guide
 from audioguide.sources.plain import parse_plain_text
 
 pytestmark = pytest.mark.slow
@@ -46,19 +46,30 @@ def guide(tmp_path_factory):
     base = tmp_path_factory.mktemp("published")
     out = base / "guide"
     settings = replace(GuideSettings(), base_url=BASE)
-    build_guide(parse_plain_text(ARTICLE, source="eeg.txt"), settings,
-                BuildOptions(outdir=out, cache_dir=base / "cache",
-                             formats=("tracks", "single", "captions", "web", "podcast", "qr")))
+    build_guide(
+        parse_plain_text(ARTICLE, source="eeg.txt"),
+        settings,
+        BuildOptions(
+            outdir=out,
+            cache_dir=base / "cache",
+            formats=("tracks", "single", "captions", "web", "podcast", "qr"),
+        ),
+    )
     return out
 
 
 def test_links_to_the_feed_files_and_transcripts(guide):
     html = (guide / "index.html").read_text(encoding="utf-8")
-    section = html[html.index('<section id="elsewhere"'):]
+    section = html[html.index('<section id="elsewhere"') :]
     section = section[: section.index("</section>")]
     hrefs = [unquote(h) for h in re.findall(r'href="([^"]+)"', section)]
-    for wanted in ("feed.xml", "guide.mp3", "playlist.m3u8", "transcripts/01 - Introduction.txt",
-                   "captions/02 - What to Bring.vtt"):
+    for wanted in (
+        "feed.xml",
+        "guide.mp3",
+        "playlist.m3u8",
+        "transcripts/01 - Introduction.txt",
+        "captions/02 - What to Bring.vtt",
+    ):
         assert wanted in hrefs
     assert "guide.m4b" not in hrefs, "no link to a format that was not made"
     for href in hrefs:
@@ -71,7 +82,9 @@ def test_page_qr_code_decodes_reflows_at_320_px_and_is_axe_clean(guide):
     with Browser(CHROMIUM) as browser:
         browser.open((guide / "index.html").as_uri(), "document.documentElement.classList.contains('js')")
         assert horizontal_overflow(browser, 320) <= 0, "the page scrolls sideways at 320 CSS px"
-        browser.call("Emulation.setDeviceMetricsOverride", width=1000, height=800, deviceScaleFactor=1, mobile=False)
+        browser.call(
+            "Emulation.setDeviceMetricsOverride", width=1000, height=800, deviceScaleFactor=1, mobile=False
+        )
         box = browser.evaluate("""(() => { const svg = document.getElementById('qr-code');
             svg.scrollIntoView({behavior: 'instant'}); const r = svg.getBoundingClientRect();
             return {x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height}; })()""")

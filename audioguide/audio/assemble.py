@@ -9,13 +9,13 @@ captions and synchronized text.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
 TRIM_THRESHOLD_DB = -50.0  # relative to the clip's peak
-TRIM_KEEP_MS = 25.0        # keep a little around the speech so onsets are not clipped
+TRIM_KEEP_MS = 25.0  # keep a little around the speech so onsets are not clipped
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,9 @@ def assemble(
     return np.concatenate(parts, dtype=np.float32), spans  # one copy of a long track, not two
 
 
-def join_clips(clips: Sequence[np.ndarray], rate: int, *, pause_ms: float, fade_ms: float) -> np.ndarray | None:
+def join_clips(
+    clips: Sequence[np.ndarray], rate: int, *, pause_ms: float, fade_ms: float
+) -> np.ndarray | None:
     """Clips as they are (untrimmed), ``pause_ms`` apart, faded in and out; None when there are none."""
     from audioguide.audio.mastering import fade
 

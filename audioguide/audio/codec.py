@@ -39,7 +39,9 @@ from audioguide.errors import AudioToolError
 
 logger = logging.getLogger(__name__)
 
-_QUIET = list(ffmpeg.QUIET)  # pydub puts its parameters after the input (or the output): ffmpeg still finds these
+_QUIET = list(
+    ffmpeg.QUIET
+)  # pydub puts its parameters after the input (or the output): ffmpeg still finds these
 
 
 def _pydub():
@@ -80,12 +82,25 @@ def export(
     parameters: Sequence[str] = (),
 ) -> None:
     """Encode mono float samples into ``path`` with ``AudioSegment.export``."""
-    export_segment(segment(samples, rate), path, format=format, codec=codec, bitrate_kbps=bitrate_kbps,
-                   parameters=parameters)
+    export_segment(
+        segment(samples, rate),
+        path,
+        format=format,
+        codec=codec,
+        bitrate_kbps=bitrate_kbps,
+        parameters=parameters,
+    )
 
 
-def export_segment(audio, path: Path, *, format: str, codec: str, bitrate_kbps: int | None = None,
-                   parameters: Sequence[str] = ()) -> None:
+def export_segment(
+    audio,
+    path: Path,
+    *,
+    format: str,
+    codec: str,
+    bitrate_kbps: int | None = None,
+    parameters: Sequence[str] = (),
+) -> None:
     """Write an :class:`AudioSegment` to ``path`` as ``format`` with ``codec``."""
     try:
         with open(path, "wb") as out:
@@ -93,7 +108,9 @@ def export_segment(audio, path: Path, *, format: str, codec: str, bitrate_kbps: 
     except OSError as exc:
         Path(path).unlink(missing_ok=True)  # no half-written file
         if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG):
-            raise AudioToolError(f"{path}: cannot write ({exc.strerror}); free some space, or write elsewhere") from None
+            raise AudioToolError(
+                f"{path}: cannot write ({exc.strerror}); free some space, or write elsewhere"
+            ) from None
         raise
     except BaseException:
         Path(path).unlink(missing_ok=True)  # no half-written file
@@ -129,8 +146,9 @@ def decode(data: bytes, *, format: str, decoder: str, rate: int, filters: str | 
     return from_int16(out.getvalue())
 
 
-def _export(audio, out, *, format: str, codec: str, bitrate_kbps: int | None = None,
-            parameters: Sequence[str] = ()) -> None:
+def _export(
+    audio, out, *, format: str, codec: str, bitrate_kbps: int | None = None, parameters: Sequence[str] = ()
+) -> None:
     bitrate = f"{bitrate_kbps}k" if bitrate_kbps is not None else None
     with _private_tempdir(), _one_line("encode"):
         audio.export(out, format=format, codec=codec, bitrate=bitrate, parameters=[*_QUIET, *parameters])

@@ -52,7 +52,12 @@ from audioguide.errors import AudioToolError
 logger = logging.getLogger(__name__)
 
 ENV_VAR = "AUDIOGUIDE_FFMPEG"
-QUIET = ("-hide_banner", "-loglevel", "error", "-nostdin")  # only errors on stderr; ffmpeg finds these anywhere
+QUIET = (
+    "-hide_banner",
+    "-loglevel",
+    "error",
+    "-nostdin",
+)  # only errors on stderr; ffmpeg finds these anywhere
 
 
 def ffmpeg_exe() -> str:
@@ -248,7 +253,22 @@ def decoded(source: Path | bytes, *, sample_rate: int | None = None) -> Iterator
             held.write_bytes(source)
             source = held
         out = Path(folder) / "decoded.f32"
-        run(["-i", str(source), "-ac", "1", "-ar", str(rate), "-f", "f32le", "-acodec", "pcm_f32le", "-y", str(out)])
+        run(
+            [
+                "-i",
+                str(source),
+                "-ac",
+                "1",
+                "-ar",
+                str(rate),
+                "-f",
+                "f32le",
+                "-acodec",
+                "pcm_f32le",
+                "-y",
+                str(out),
+            ]
+        )
         yield DecodedFile(out), rate
 
 
@@ -263,15 +283,21 @@ class Streams:
 def probe(source: Path | bytes) -> Streams:
     """The streams of a file (path or bytes), as ``ffmpeg -i`` describes them."""
     data = bytes(source) if isinstance(source, (bytes, bytearray)) else None
-    job = _Ffmpeg(["-i", "pipe:0" if data is not None else str(source), "-f", "null", "-t", "0", "-"],
-                  stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, quiet=False)
+    job = _Ffmpeg(
+        ["-i", "pipe:0" if data is not None else str(source), "-f", "null", "-t", "0", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        quiet=False,
+    )
     try:
         job.proc.communicate(data)
     except BaseException:
         job.kill()
         raise
     text = job.stderr().decode("utf-8", "replace")
-    job.finish(check=False)  # "-f null -t 0" on an image or a broken file fails: the description is what counts
+    job.finish(
+        check=False
+    )  # "-f null -t 0" on an image or a broken file fails: the description is what counts
     audio = re.search(r"Stream #\S+.*?: Audio: .*?, (\d+) Hz", text)
     video = re.search(r"Stream #\S+.*?: Video: (\w+)", text)
     return Streams(int(audio.group(1)) if audio else None, video.group(1) if video else None)

@@ -19,7 +19,7 @@ class TrackJob:
 
     file: str
     keys: tuple[str, ...]
-    texts: tuple[str, ...]      # speech text of each clip (to re-make one lost from the cache)
+    texts: tuple[str, ...]  # speech text of each clip (to re-make one lost from the cache)
     pauses_ms: tuple[int, ...]  # pause after each clip
     tags: TrackTags
     settings: GuideSettings

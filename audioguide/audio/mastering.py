@@ -70,43 +70,87 @@ from audioguide.model.settings import Loudness
 
 logger = logging.getLogger(__name__)
 
-LOOKAHEAD_MS = 5.0        # attack: the gain starts falling this long before a peak
-RELEASE_MS = 80.0         # time constant of the exponential release (dB domain)
-MAX_GAIN_DB = 40.0        # never raise a track by more than this
+LOOKAHEAD_MS = 5.0  # attack: the gain starts falling this long before a peak
+RELEASE_MS = 80.0  # time constant of the exponential release (dB domain)
+MAX_GAIN_DB = 40.0  # never raise a track by more than this
 LOUDNESS_TOLERANCE_LU = 0.05  # master() stops this close to the target
 OVERSAMPLING = 4
 
-_BLOCK_S = 0.4            # BS.1770 gating block
+_BLOCK_S = 0.4  # BS.1770 gating block
 _OVERLAP = 0.75
 _ABSOLUTE_GATE_LUFS = -70.0
 _RELATIVE_GATE_LU = -10.0
-_MAX_ROUNDS = 6           # render-and-measure rounds in master()
-_MAX_MODEL_STEPS = 20     # gain steps per round against the predicted loudness
-_LIMITED_DB = 0.01        # attenuation above this counts as "limited"
+_MAX_ROUNDS = 6  # render-and-measure rounds in master()
+_MAX_MODEL_STEPS = 20  # gain steps per round against the predicted loudness
+_LIMITED_DB = 0.01  # attenuation above this counts as "limited"
 _CEILING_GUARD_DB = 0.005  # the limiter aims this far under the ceiling (float32 rounding)
-_PASS = 1 << 17           # samples per chunk of a measuring pass
+_PASS = 1 << 17  # samples per chunk of a measuring pass
 
 # ITU-R BS.1770-4 Annex 2: 48-tap interpolation filter, 4 phases of 12 taps.
 _ITU_PHASES = np.array(
     [
-        [0.0017089843750, 0.0109863281250, -0.0196533203125, 0.0332031250000,
-         -0.0594482421875, 0.1373291015625, 0.9721679687500, -0.1022949218750,
-         0.0476074218750, -0.0266113281250, 0.0148925781250, -0.0083007812500],
-        [-0.0291748046875, 0.0292968750000, -0.0517578125000, 0.0891113281250,
-         -0.1665039062500, 0.4650878906250, 0.7797851562500, -0.2003173828125,
-         0.1015625000000, -0.0582275390625, 0.0330810546875, -0.0189208984375],
-        [-0.0189208984375, 0.0330810546875, -0.0582275390625, 0.1015625000000,
-         -0.2003173828125, 0.7797851562500, 0.4650878906250, -0.1665039062500,
-         0.0891113281250, -0.0517578125000, 0.0292968750000, -0.0291748046875],
-        [-0.0083007812500, 0.0148925781250, -0.0266113281250, 0.0476074218750,
-         -0.1022949218750, 0.9721679687500, 0.1373291015625, -0.0594482421875,
-         0.0332031250000, -0.0196533203125, 0.0109863281250, 0.0017089843750],
+        [
+            0.0017089843750,
+            0.0109863281250,
+            -0.0196533203125,
+            0.0332031250000,
+            -0.0594482421875,
+            0.1373291015625,
+            0.9721679687500,
+            -0.1022949218750,
+            0.0476074218750,
+            -0.0266113281250,
+            0.0148925781250,
+            -0.0083007812500,
+        ],
+        [
+            -0.0291748046875,
+            0.0292968750000,
+            -0.0517578125000,
+            0.0891113281250,
+            -0.1665039062500,
+            0.4650878906250,
+            0.7797851562500,
+            -0.2003173828125,
+            0.1015625000000,
+            -0.0582275390625,
+            0.0330810546875,
+            -0.0189208984375,
+        ],
+        [
+            -0.0189208984375,
+            0.0330810546875,
+            -0.0582275390625,
+            0.1015625000000,
+            -0.2003173828125,
+            0.7797851562500,
+            0.4650878906250,
+            -0.1665039062500,
+            0.0891113281250,
+            -0.0517578125000,
+            0.0292968750000,
+            -0.0291748046875,
+        ],
+        [
+            -0.0083007812500,
+            0.0148925781250,
+            -0.0266113281250,
+            0.0476074218750,
+            -0.1022949218750,
+            0.9721679687500,
+            0.1373291015625,
+            -0.0594482421875,
+            0.0332031250000,
+            -0.0196533203125,
+            0.0109863281250,
+            0.0017089843750,
+        ],
     ]
 )
 _ITU_PROTOTYPE = _ITU_PHASES.T.ravel()  # the 48 taps in order
 # resample_poly multiplies a given filter by the up factor; dyadic values, exact in float32.
 _ITU_WINDOW = (_ITU_PROTOTYPE / OVERSAMPLING).astype(np.float32)
-_TP_HALF = 6              # the phases reach 6 samples either side
+_TP_HALF = 6  # the phases reach 6 samples either side
 
 
 @dataclass(frozen=True)
@@ -210,7 +254,9 @@ def measure_conservative(samples: np.ndarray | SampleSource, rate: int) -> tuple
     return lufs, max(annex_peak, _db(_oversampled_peak(n, read)))
 
 
-def _oversampled_peak(n: int, read: Callable[[int, int], np.ndarray], window: np.ndarray | None = None) -> float:
+def _oversampled_peak(
+    n: int, read: Callable[[int, int], np.ndarray], window: np.ndarray | None = None
+) -> float:
     """max |4x oversampled x| (``read(lo, hi)`` gives ``x[lo:hi]``), in blocks with
     context either side, so that a long track never needs a 4x copy of itself
     in memory (both interpolators reach at most 10 samples)."""
@@ -257,7 +303,7 @@ class _Fade:
         start_out = self._n - self._out.size
         if self._out.size and end > start_out:
             lo = max(offset, start_out)
-            block[lo - offset:] *= self._out[lo - start_out:end - start_out]
+            block[lo - offset :] *= self._out[lo - start_out : end - start_out]
 
 
 def master(
@@ -310,7 +356,7 @@ class MasteredTrack:
         out = np.empty(self.size, dtype=np.float32)
         position = 0
         for block in self.blocks():
-            out[position:position + block.size] = block
+            out[position : position + block.size] = block
             position += block.size
         return out
 
@@ -372,7 +418,13 @@ def master_in_blocks(
         logger.debug(
             "round %d: gain %+.2f dB, limiter at %.3f dBTP (up to %.2f dB) -> %.3f LUFS "
             "(predicted %.3f), %.3f dBTP",
-            round_no, gain_db, limit_db, float(atten.max()), output_lufs, predicted, peak_db,
+            round_no,
+            gain_db,
+            limit_db,
+            float(atten.max()),
+            output_lufs,
+            predicted,
+            peak_db,
         )
         loud_ok = abs(output_lufs - target) <= LOUDNESS_TOLERANCE_LU or (
             gain_db >= MAX_GAIN_DB and output_lufs < target
@@ -391,12 +443,17 @@ def master_in_blocks(
             peak_db = _db(float(out_peaks.max()))
         logger.warning(
             "mastering stopped at %.2f LUFS, %.2f dBTP (target %.1f LUFS, ceiling %.1f dBTP)",
-            output_lufs, peak_db, target, ceiling_db,
+            output_lufs,
+            peak_db,
+            target,
+            ceiling_db,
         )
     if gain_db >= MAX_GAIN_DB and output_lufs < target - LOUDNESS_TOLERANCE_LU:
         logger.warning(
             "track is very quiet (%.1f LUFS): raised by the most allowed, %.0f dB, to %.1f LUFS",
-            input_lufs, MAX_GAIN_DB, output_lufs,
+            input_lufs,
+            MAX_GAIN_DB,
+            output_lufs,
         )
     max_atten = float(atten.max())
     report = MasterReport(
@@ -432,7 +489,7 @@ def _reader(samples: np.ndarray | SampleSource) -> tuple[int, Callable[[int, int
 
 def _finite(x: np.ndarray) -> bool:
     """No NaN or infinity in ``x``, checked a chunk at a time (no whole-track boolean copy)."""
-    return all(np.isfinite(x[i:i + _PASS]).all() for i in range(0, x.size, _PASS))
+    return all(np.isfinite(x[i : i + _PASS]).all() for i in range(0, x.size, _PASS))
 
 
 def _float32(samples: np.ndarray) -> np.ndarray:
@@ -535,7 +592,7 @@ def _polyphase_matrix(rows: int) -> np.ndarray:
     width = OVERSAMPLING + 1
     matrix = np.zeros((rows + 2 * _TP_HALF, width * rows), dtype=np.float32)
     for i in range(rows):
-        matrix[i:i + 2 * _TP_HALF + 1, width * i:width * (i + 1)] = taps
+        matrix[i : i + 2 * _TP_HALF + 1, width * i : width * (i + 1)] = taps
     return matrix
 
 
@@ -564,7 +621,7 @@ def _block_true_peaks(x: np.ndarray, start: int, stop: int, step: int) -> np.nda
     origin = start - _TP_HALF  # padded[i] is x[origin + i], zero outside x
     padded = np.zeros((count + 1) * rows, dtype=np.float32)
     lo, hi = max(0, origin), min(x.size, origin + padded.size)
-    padded[lo - origin:hi - origin] = x[lo:hi]
+    padded[lo - origin : hi - origin] = x[lo:hi]
     table = padded.reshape(count + 1, rows)
     windows = np.concatenate([table[:-1], table[1:, : 2 * _TP_HALF]], axis=1)
     product = windows @ _polyphase_matrix(rows)
@@ -589,13 +646,13 @@ def _measure(
         stop = min(n, start + span)
         lo, hi = max(0, start - _TP_HALF), min(n, _tp_reach(start, stop, step))
         chunk = read(lo, hi)
-        weighted, state = sosfilt(sos, chunk[start - lo:stop - lo], zi=state)
+        weighted, state = sosfilt(sos, chunk[start - lo : stop - lo], zi=state)
         np.square(weighted, out=weighted)
         first = int(np.searchsorted(cuts, start, side="right")) - 1  # segment holding start
-        last = int(np.searchsorted(cuts, stop, side="left"))         # cuts inside the chunk
-        edges = np.concatenate([[0], cuts[first + 1:last] - start])
-        energy[first:first + edges.size] += np.add.reduceat(weighted, edges)
-        peaks[start // step:-(-stop // step)] = _block_true_peaks(chunk, start - lo, stop - lo, step)
+        last = int(np.searchsorted(cuts, stop, side="left"))  # cuts inside the chunk
+        edges = np.concatenate([[0], cuts[first + 1 : last] - start])
+        energy[first : first + edges.size] += np.add.reduceat(weighted, edges)
+        peaks[start // step : -(-stop // step)] = _block_true_peaks(chunk, start - lo, stop - lo, step)
     return energy, peaks
 
 
@@ -685,10 +742,10 @@ class _Curve:
             return x * self.gain[0]
         step, hi = self.step, lo + x.size
         first = lo // step
-        g = self.gain[first: -(-hi // step) + 1]
+        g = self.gain[first : -(-hi // step) + 1]
         curve = (g[1:] - g[:-1])[:, None] * self.frac
         curve += g[:-1, None]
-        return np.multiply(x, curve.ravel()[lo - first * step: hi - first * step])
+        return np.multiply(x, curve.ravel()[lo - first * step : hi - first * step])
 
 
 class _Rendered:

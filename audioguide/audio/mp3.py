@@ -18,15 +18,38 @@ logger = logging.getLogger(__name__)
 
 # ISO 639-1 (what guide scripts use) -> ISO 639-2/B (what ID3 TLAN wants).
 _ISO639_2 = {
-    "en": "eng", "es": "spa", "fr": "fre", "de": "ger", "it": "ita", "pt": "por", "nl": "dut",
-    "pl": "pol", "ru": "rus", "zh": "chi", "ja": "jpn", "ko": "kor", "ar": "ara", "hi": "hin",
-    "vi": "vie", "tr": "tur", "sv": "swe", "da": "dan", "fi": "fin", "no": "nor", "el": "gre",
-    "he": "heb", "uk": "ukr", "cs": "cze", "hu": "hun", "ro": "rum", "tl": "tgl",
+    "en": "eng",
+    "es": "spa",
+    "fr": "fre",
+    "de": "ger",
+    "it": "ita",
+    "pt": "por",
+    "nl": "dut",
+    "pl": "pol",
+    "ru": "rus",
+    "zh": "chi",
+    "ja": "jpn",
+    "ko": "kor",
+    "ar": "ara",
+    "hi": "hin",
+    "vi": "vie",
+    "tr": "tur",
+    "sv": "swe",
+    "da": "dan",
+    "fi": "fin",
+    "no": "nor",
+    "el": "gre",
+    "he": "heb",
+    "uk": "ukr",
+    "cs": "cze",
+    "hu": "hun",
+    "ro": "rum",
+    "tl": "tgl",
 }
 
 
 def iso639_2(language: str) -> str:
-    """"en" or "en-US" -> "eng"; unknown codes pass through (three letters) or become "und"."""
+    """ "en" or "en-US" -> "eng"; unknown codes pass through (three letters) or become "und"."""
     base = language.split("-")[0].split("_")[0].lower()
     if base in _ISO639_2:
         return _ISO639_2[base]
@@ -45,14 +68,24 @@ How much LAME raises a track's true peak is erratic (0 to 2.3 dB seen at
 64 kbps on Piper speech), so every encoded file is measured again (README,
 "Performance", gives the figures behind 1.5 dB rather than 1.0).
 """
-PEAK_STEP_DB = 0.25       # extra headroom beyond an overshoot when re-mastering
-MAX_PEAK_PASSES = 4       # encodes at most, per file
+PEAK_STEP_DB = 0.25  # extra headroom beyond an overshoot when re-mastering
+MAX_PEAK_PASSES = 4  # encodes at most, per file
 
 
 MP3_CODEC = "libmp3lame"
 MP3_PARAMETERS = (
-    "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact",  # no metadata or version of ffmpeg's own
-    "-abr", "0", "-write_xing", "1", "-id3v2_version", "0",  # CBR with a LAME/Xing header, no ID3 (ours comes later)
+    "-map_metadata",
+    "-1",
+    "-fflags",
+    "+bitexact",
+    "-flags:a",
+    "+bitexact",  # no metadata or version of ffmpeg's own
+    "-abr",
+    "0",
+    "-write_xing",
+    "1",
+    "-id3v2_version",
+    "0",  # CBR with a LAME/Xing header, no ID3 (ours comes later)
 )
 """ffmpeg output options of every MP3 we write, tracks and guide.mp3 alike (:func:`encode_mp3_pcm`)."""
 
@@ -60,7 +93,9 @@ MP3_PARAMETERS = (
 _BLOCK = 1 << 17  # samples quantized and sent to the encoder at a time
 
 
-def encode_mp3(samples: np.ndarray | Iterable[np.ndarray], rate: int, path: Path, *, bitrate_kbps: int) -> None:
+def encode_mp3(
+    samples: np.ndarray | Iterable[np.ndarray], rate: int, path: Path, *, bitrate_kbps: int
+) -> None:
     """Encode mono float samples (an array, or its blocks in order) as a CBR MP3 (LAME).
 
     Quantized to 16 bits a block at a time (:mod:`audioguide.audio.pcm`) and
@@ -69,7 +104,7 @@ def encode_mp3(samples: np.ndarray | Iterable[np.ndarray], rate: int, path: Path
     24 kHz) and writes it to a WAV first. The bytes are the same as pydub's.
     """
     whole = samples if isinstance(samples, np.ndarray) else None
-    blocks = samples if whole is None else (whole[i:i + _BLOCK] for i in range(0, whole.size, _BLOCK))
+    blocks = samples if whole is None else (whole[i : i + _BLOCK] for i in range(0, whole.size, _BLOCK))
     encode_mp3_pcm((int16_bytes(block) for block in blocks), rate, path, bitrate_kbps=bitrate_kbps)
 
 
@@ -80,8 +115,23 @@ def encode_mp3_pcm(pcm: Iterable[bytes], rate: int, path: Path, *, bitrate_kbps:
     encode leaves no file behind.
     """
     args = [
-        "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
-        "-acodec", MP3_CODEC, "-b:a", f"{bitrate_kbps}k", *MP3_PARAMETERS, "-f", "mp3", "-y", str(path),
+        "-f",
+        "s16le",
+        "-ar",
+        str(rate),
+        "-ac",
+        "1",
+        "-i",
+        "pipe:0",
+        "-acodec",
+        MP3_CODEC,
+        "-b:a",
+        f"{bitrate_kbps}k",
+        *MP3_PARAMETERS,
+        "-f",
+        "mp3",
+        "-y",
+        str(path),
     ]
     try:
         ffmpeg.stream_to_ffmpeg(args, pcm)

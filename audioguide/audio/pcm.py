@@ -31,9 +31,9 @@ def to_int16(samples: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         raise ValueError(f"out must be {x.size} little-endian int16 samples")
     flat, dest = x.reshape(-1), out.reshape(-1)
     for start in range(0, flat.size, _BLOCK):
-        block = np.round(flat[start:start + _BLOCK] * SCALE)
+        block = np.round(flat[start : start + _BLOCK] * SCALE)
         np.clip(block, -32768, 32767, out=block)
-        dest[start:start + _BLOCK] = block
+        dest[start : start + _BLOCK] = block
     return out
 
 
@@ -44,5 +44,9 @@ def int16_bytes(samples: np.ndarray) -> bytes:
 
 def from_int16(pcm: bytes | np.ndarray) -> np.ndarray:
     """16-bit little-endian PCM (bytes or int16 samples) as float32 samples, ``n / 32767``."""
-    ints = np.frombuffer(pcm, dtype="<i2") if isinstance(pcm, (bytes, bytearray, memoryview)) else np.asarray(pcm)
+    ints = (
+        np.frombuffer(pcm, dtype="<i2")
+        if isinstance(pcm, (bytes, bytearray, memoryview))
+        else np.asarray(pcm)
+    )
     return ints.astype(np.float32) / np.float32(SCALE)

@@ -8,14 +8,16 @@ knows nothing of engines or caches.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from audioguide.audio import ffmpeg
 from audioguide.audio.assemble import ClipSpan, assemble
+from audioguide.audio.jobs import TrackJob
 from audioguide.audio.mp3 import (
     ENCODER_GAIN_DB,
     MAX_PEAK_PASSES,
@@ -24,10 +26,8 @@ from audioguide.audio.mp3 import (
     encode_mp3,
     write_tags,
 )
-from audioguide.audio.jobs import TrackJob
 from audioguide.hashing import sha256_file
 from audioguide.model.settings import GuideSettings, Loudness
-from audioguide.model.tags import TrackTags
 
 if TYPE_CHECKING:
     from audioguide.audio.mastering import MasteredTrack
@@ -94,8 +94,12 @@ def master_to_mp3(samples: np.ndarray, rate: int, settings: GuideSettings, path:
         excess = peak - settings.loudness.true_peak_dbtp
         if excess <= 0 or attempt == MAX_PEAK_PASSES - 1:
             return Levels(lufs, peak, margin)
-        logger.info("%s: encoded true peak %.2f dBTP; re-mastering with %.2f dB more headroom",
-                    path.name, peak, excess + PEAK_STEP_DB)
+        logger.info(
+            "%s: encoded true peak %.2f dBTP; re-mastering with %.2f dB more headroom",
+            path.name,
+            peak,
+            excess + PEAK_STEP_DB,
+        )
         margin += excess + PEAK_STEP_DB
     raise AssertionError("unreachable: the last pass returns")
 
@@ -140,7 +144,7 @@ def _voice_mastered(job: TrackJob, clips: Sequence[np.ndarray]) -> list[np.ndarr
         position = 0
         for i in members:
             size = out[i].size
-            out[i] = mastered[position:position + size]
+            out[i] = mastered[position : position + size]
             position += size
     return out
 

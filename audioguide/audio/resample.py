@@ -17,4 +17,6 @@ def resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
     from scipy.signal import resample_poly  # slow import: only guides with several voices need it
 
     step = math.gcd(rate, target)
-    return resample_poly(np.asarray(samples, dtype=np.float32), target // step, rate // step).astype(np.float32)
+    return resample_poly(np.asarray(samples, dtype=np.float32), target // step, rate // step).astype(
+        np.float32
+    )

@@ -61,8 +61,15 @@ STAGE_LABELS = {"clips": "Synthesizing clips", "tracks": "Writing tracks", "form
     default=None,
     help="Announcement, with {number}, {total}, {title}, {kind}. Default: 'Track {number} of {total}. {title}'.",
 )
-@click.option("--target-lufs", type=float, default=None, help="Integrated loudness target, -30 to -10 LUFS (default -16).")
-@click.option("--bitrate", type=click.IntRange(8, 320), default=None, help="MP3 constant bit rate in kbps (default 64).")
+@click.option(
+    "--target-lufs",
+    type=float,
+    default=None,
+    help="Integrated loudness target, -30 to -10 LUFS (default -16).",
+)
+@click.option(
+    "--bitrate", type=click.IntRange(8, 320), default=None, help="MP3 constant bit rate in kbps (default 64)."
+)
 @click.option(
     "--cache-dir",
     type=click.Path(path_type=Path, file_okay=False),
@@ -71,13 +78,19 @@ STAGE_LABELS = {"clips": "Synthesizing clips", "tracks": "Writing tracks", "form
 )
 @click.option("--no-cache", is_flag=True, help="Do not read or write the clip cache.")
 @click.option(
-    "-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Parallel synthesis workers (default: CPU cores)."
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Parallel synthesis workers (default: CPU cores).",
 )
 @click.option(
     "--formats",
     "formats",
     default=None,
-    help="What to make: 'all' or a comma list of " + ", ".join(FORMAT_NAMES) + " (podcast and qr need --base-url; "
+    help="What to make: 'all' or a comma list of "
+    + ", ".join(FORMAT_NAMES)
+    + " (podcast and qr need --base-url; "
     "'all' has them when it is given). Default: the guide script's formats:, else what the folder's last build "
     "made (tracks for a new folder).",
 )
@@ -90,9 +103,13 @@ STAGE_LABELS = {"clips": "Synthesizing clips", "tracks": "Writing tracks", "form
     "the podcast feed's and QR code's links.",
 )
 @click.option("--force", is_flag=True, help="Re-synthesize and re-encode everything.")
-@click.option("--replace", is_flag=True, help="Build into a folder that holds a different guide, replacing it.")
 @click.option(
-    "--dry-run", is_flag=True, help="Show the build plan (what is kept, rendered, exported, removed) without doing it."
+    "--replace", is_flag=True, help="Build into a folder that holds a different guide, replacing it."
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Show the build plan (what is kept, rendered, exported, removed) without doing it.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")

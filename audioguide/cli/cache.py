@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import click
 
@@ -72,7 +72,10 @@ def cache_info(cache_dir: Path | None, as_json: bool) -> None:
     help="Remove clips not used for this many days.",
 )
 @click.option(
-    "--all", "prune_all", is_flag=True, help="With --unused-by: remove the clips even if the folder holds no guide."
+    "--all",
+    "prune_all",
+    is_flag=True,
+    help="With --unused-by: remove the clips even if the folder holds no guide.",
 )
 @click.option("--dry-run", is_flag=True, help="Only say what would be removed.")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
@@ -122,4 +125,6 @@ def cache_prune(
             f"Would remove {removed.entries} clips ({_size(removed.bytes)}) of {left.entries} ({_size(left.bytes)})."
         )
         return
-    echo(f"Removed {removed.entries} clips ({_size(removed.bytes)}); {left.entries} left ({_size(left.bytes)}).")
+    echo(
+        f"Removed {removed.entries} clips ({_size(removed.bytes)}); {left.entries} left ({_size(left.bytes)})."
+    )

@@ -39,4 +39,6 @@ def init(source: str, output: Path, keep_furniture: bool, faq_mode: str | None, 
     loaded = load(source, keep_furniture)
     settings = with_overrides(loaded.settings, {"faq_mode": faq_mode})
     write_guide_script(loaded.document, settings, output)
-    echo(f"Wrote {output} ({len(loaded.document.chapters)} chapters). Edit it, then: audioguide build {output}")
+    echo(
+        f"Wrote {output} ({len(loaded.document.chapters)} chapters). Edit it, then: audioguide build {output}"
+    )

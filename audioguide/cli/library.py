@@ -44,7 +44,9 @@ STAGE_LABELS = {"clips": "clips", "tracks": "tracks", "formats": "formats"}
     default=None,
     help="The clip cache all guides share (default: the user cache folder, or $AUDIOGUIDE_CACHE_DIR).",
 )
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Parallel workers (default: CPU cores).")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Parallel workers (default: CPU cores)."
+)
 @click.option("--force", is_flag=True, help="Re-synthesize and re-encode every guide.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress, only failures and the summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the library report as JSON.")
@@ -111,7 +113,9 @@ def library(
     if as_json:
         echo_json(report.to_dict())
     elif not quiet or failed:
-        counts = {status: sum(1 for g in report.guides if g.status == status) for status in ("built", "unchanged")}
+        counts = {
+            status: sum(1 for g in report.guides if g.status == status) for status in ("built", "unchanged")
+        }
         echo(
             f"{len(report.guides)} guides: {counts['built']} built, {counts['unchanged']} unchanged, "
             f"{failed} failed, {len(report.removed)} removed; phone programme {report.phone}; "

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -47,7 +48,9 @@ def voice_options(func: Callable) -> Callable:
                 help="Speaking time, 1.0 = normal: speech takes 1/RATE as long (0.9: 11 %% longer).",
             ),
             click.option("--lang", default=None, help="gTTS language (e.g. en, es)."),
-            click.option("--tld", default=None, help="gTTS Google host, e.g. com, co.uk (changes the accent)."),
+            click.option(
+                "--tld", default=None, help="gTTS Google host, e.g. com, co.uk (changes the accent)."
+            ),
             click.option(
                 "--locale",
                 default=None,
@@ -97,7 +100,9 @@ def json_option(help: str = "Print as JSON.") -> Callable[[Callable], Callable]:
 
 
 def cache_dir_option(help: str) -> Callable[[Callable], Callable]:
-    return click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=None, help=help)
+    return click.option(
+        "--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=None, help=help
+    )
 
 
 def parse_role_voices(ctx: click.Context, param: click.Parameter, value: str | None) -> dict[str, str]:
@@ -108,7 +113,9 @@ def parse_role_voices(ctx: click.Context, param: click.Parameter, value: str | N
             continue
         role, sep, name = (part.strip() for part in item.partition("="))
         if not sep or not name or role not in VOICE_ROLES:
-            raise click.BadParameter(f"{item.strip()!r}: write ROLE=VOICE, ROLE one of {', '.join(VOICE_ROLES)}")
+            raise click.BadParameter(
+                f"{item.strip()!r}: write ROLE=VOICE, ROLE one of {', '.join(VOICE_ROLES)}"
+            )
         voices[role] = name
     return voices
 

@@ -8,8 +8,8 @@ import click
 
 from audioguide.cli.app import main
 from audioguide.cli.options import lexicon_option, load, settings_for, source_argument, structure_options
-from audioguide.cli.output import echo, echo_json, handle_errors, shorten, warn
-from audioguide.text import minutes_seconds
+from audioguide.cli.output import echo, echo_json, handle_errors, warn
+from audioguide.text import minutes_seconds, shorten
 
 
 @main.command()

@@ -17,12 +17,13 @@ import os
 import re
 import shutil
 import sys
-from typing import IO, Any, Callable
+from collections.abc import Callable
+from typing import IO, Any
 
 import click
 
 from audioguide.errors import AudioguideError
-from audioguide.text import for_terminal, shorten
+from audioguide.text import for_terminal
 
 # Characters JSON leaves raw (ensure_ascii=False) that a terminal acts on: C1 controls
 # (8-bit CSI/OSC) and bidi overrides. Written as \uXXXX escapes, the JSON means the same.
@@ -112,7 +113,7 @@ class Progress:
         self._item = ""
         self._shown = False
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -151,7 +152,9 @@ class Progress:
         self._item = ""
 
     def _stage(self, label: str, done: int, total: int, *, bar: bool) -> str:
-        text = f"{self.indent}{label}  {done}/{total}" if self.live else f"{self.indent}{label}: {done}/{total}"
+        text = (
+            f"{self.indent}{label}  {done}/{total}" if self.live else f"{self.indent}{label}: {done}/{total}"
+        )
         if bar and self.live:
             filled = self.BAR * done // total if total else 0
             text += f"  [{'#' * filled}{'-' * (self.BAR - filled)}]"

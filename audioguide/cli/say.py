@@ -35,7 +35,12 @@ from audioguide.errors import AudioguideError
 @lexicon_option
 @handle_errors
 def say(
-    text: str, output: Path, no_audio: bool, guide: Path | None, lexicon_files: tuple[Path, ...], **overrides: Any
+    text: str,
+    output: Path,
+    no_audio: bool,
+    guide: Path | None,
+    lexicon_files: tuple[Path, ...],
+    **overrides: Any,
 ) -> None:
     """Say TEXT as a guide would: print the speech text, write a short clip.
 
@@ -55,7 +60,9 @@ def say(
 
         loaded = load_source(guide)
         if loaded.settings is None:
-            raise AudioguideError(f"{guide}: not a guide script (use a .yaml file written by audioguide init)")
+            raise AudioguideError(
+                f"{guide}: not a guide script (use a .yaml file written by audioguide init)"
+            )
     settings = settings_for(loaded, lexicon_files, **overrides)
     clips = speak_text(text, settings.pauses, build_lexicon(settings))
     if not clips:

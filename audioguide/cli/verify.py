@@ -10,7 +10,8 @@ import click
 
 from audioguide.cli.app import main
 from audioguide.cli.options import verify_options
-from audioguide.cli.output import Progress, echo, echo_json, handle_errors, shorten
+from audioguide.cli.output import Progress, echo, echo_json, handle_errors
+from audioguide.text import shorten
 
 
 def run_verify(outdir: Path, asr_model: Path | None, max_wer: float | None, quiet: bool) -> Any:
@@ -42,8 +43,8 @@ def print_verify(report: Any, as_json: bool) -> None:
             minutes, seconds = divmod(f.time_s, 60)
             note = f"  ({f.note})" if f.note else ""
             echo(
-                f"    {int(minutes)}:{seconds:05.2f}  {mark}: should say \"{f.expected or '(nothing)'}\", "
-                f"heard \"{f.heard or '(nothing)'}\"{note}"
+                f'    {int(minutes)}:{seconds:05.2f}  {mark}: should say "{f.expected or "(nothing)"}", '
+                f'heard "{f.heard or "(nothing)"}"{note}'
             )
             if f.critical:
                 echo(f"             clip: {shorten(f.speech, 90)}")

@@ -30,7 +30,9 @@ def voices(engine: str | None, as_json: bool) -> None:
     named = [v for v in rows if v.offline]
     online = [v for v in rows if not v.offline]
     if named:
-        echo(f"{'voice':<8} {'engine':<7} {'language':<9} {'sex':<7} {'rate':<10} {'offline':<8} {'default':<8} about")
+        echo(
+            f"{'voice':<8} {'engine':<7} {'language':<9} {'sex':<7} {'rate':<10} {'offline':<8} {'default':<8} about"
+        )
         for v in named:
             rate = f"{v.sample_rate / 1000:g} kHz" if v.sample_rate else "?"
             echo(

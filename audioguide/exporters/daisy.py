@@ -26,8 +26,6 @@ import mutagen.id3
 
 from audioguide import __version__
 from audioguide.errors import AudioguideError
-from audioguide.model.guide import FinishedGuide
-from audioguide.text import daisy_hms, smil_seconds
 from audioguide.exporters.joined import partial_path
 from audioguide.exporters.talkingbook import (
     OutlineEntry,
@@ -42,6 +40,8 @@ from audioguide.exporters.talkingbook import (
     sub,
     xml_bytes,
 )
+from audioguide.model.guide import FinishedGuide
+from audioguide.text import daisy_hms, smil_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +72,9 @@ def copy_without_tags(source: Path, target: Path) -> None:
         with open(part, "rb") as handle:
             start = handle.read(4)
         if len(start) < 4 or start[0] != 0xFF or (start[1] & 0xE0) != 0xE0:
-            raise AudioguideError(f"{source.name}: the MP3 does not start with an MPEG frame after its ID3 tag")
+            raise AudioguideError(
+                f"{source.name}: the MP3 does not start with an MPEG frame after its ID3 tag"
+            )
         os.replace(part, target)
     finally:
         part.unlink(missing_ok=True)
@@ -91,7 +93,7 @@ def _units(track: TrackText, needed: int) -> list[tuple[int, int]]:
         if end - begin < 2:
             raise AudioguideError(f"track {track.number} is too short for its {needed} headings")
         middle = (begin + end) // 2
-        units[longest:longest + 1] = [(begin, middle), (middle, end)]
+        units[longest : longest + 1] = [(begin, middle), (middle, end)]
     return units
 
 
@@ -111,11 +113,16 @@ def _split(track: TrackText, entries: list[OutlineEntry]) -> list[list[tuple[int
     for k in range(len(starts) - 2, -1, -1):
         starts[k] = min(starts[k], starts[k + 1] - 1)
     bounds = starts + [len(units)]
-    return [units[bounds[k]:bounds[k + 1]] for k in range(len(entries))]
+    return [units[bounds[k] : bounds[k + 1]] for k in range(len(entries))]
 
 
-def _smil(guide: FinishedGuide, track: TrackText, pars: list[tuple[str, list[tuple[int, int]]]],
-          audio: str, elapsed_ms: int) -> bytes:
+def _smil(
+    guide: FinishedGuide,
+    track: TrackText,
+    pars: list[tuple[str, list[tuple[int, int]]]],
+    audio: str,
+    elapsed_ms: int,
+) -> bytes:
     """One SMIL 1.0 file: a par per heading (text -> NCC heading), a seq of sentence audio in each."""
     duration_ms = track.end_ms
     smil = root("smil")
@@ -137,8 +144,13 @@ def _smil(guide: FinishedGuide, track: TrackText, pars: list[tuple[str, list[tup
         holder = sub(par, "seq") if len(spans) > 1 else par
         for begin, end in spans:
             audio_number += 1
-            sub(holder, "audio", src=audio, id=f"aud{audio_number:04d}",
-                **{"clip-begin": f"npt={smil_seconds(begin)}", "clip-end": f"npt={smil_seconds(end)}"})
+            sub(
+                holder,
+                "audio",
+                src=audio,
+                id=f"aud{audio_number:04d}",
+                **{"clip-begin": f"npt={smil_seconds(begin)}", "clip-end": f"npt={smil_seconds(end)}"},
+            )
     return xml_bytes(smil, SMIL_DOCTYPE)
 
 
@@ -203,5 +215,7 @@ def export(guide: FinishedGuide) -> list[Path]:
         sub(heading, "a", entry.text, href=links[id(entry)])
     (folder / NCC_NAME).write_bytes(xml_bytes(html, NCC_DOCTYPE))
     written.insert(0, folder / NCC_NAME)
-    logger.info("DAISY 2.02 book: %d headings, %d SMIL files, %s", len(entries), len(book), daisy_hms(elapsed_ms))
+    logger.info(
+        "DAISY 2.02 book: %d headings, %d SMIL files, %s", len(entries), len(book), daisy_hms(elapsed_ms)
+    )
     return written

@@ -25,8 +25,6 @@ from lxml import etree
 
 from audioguide import __version__
 from audioguide.errors import AudioguideError
-from audioguide.model.guide import FinishedGuide
-from audioguide.text import smil_clock
 from audioguide.exporters.talkingbook import (
     Block,
     OutlineEntry,
@@ -40,6 +38,8 @@ from audioguide.exporters.talkingbook import (
     sub,
     xml_bytes,
 )
+from audioguide.model.guide import FinishedGuide
+from audioguide.text import smil_clock
 
 logger = logging.getLogger(__name__)
 
@@ -118,15 +118,22 @@ def _overlay(track: TrackText) -> tuple[bytes, int]:
     """The track's SMIL 3.0 overlay and its duration (ms)."""
     smil = root("smil", {None: SMIL_NS, "epub": OPS_NS}, version="3.0")
     body = sub(smil, "body")
-    seq = sub(body, "seq", id=f"t{track.stem}seq", **{"epub:textref": f"../text/{track.stem}.xhtml#t{track.stem}"})
+    seq = sub(
+        body, "seq", id=f"t{track.stem}seq", **{"epub:textref": f"../text/{track.stem}.xhtml#t{track.stem}"}
+    )
     duration = 0
     for sentence in track.sentences:
         if sentence.end_ms <= sentence.begin_ms:
             continue  # a silent sentence: its text stays, unsynchronized
         par = sub(seq, "par", id=f"{sentence.id}p")
         sub(par, "text", src=f"../text/{track.stem}.xhtml#{sentence.id}")
-        sub(par, "audio", src=f"../audio/{track.stem}.mp3",
-            clipBegin=smil_clock(sentence.begin_ms), clipEnd=smil_clock(sentence.end_ms))
+        sub(
+            par,
+            "audio",
+            src=f"../audio/{track.stem}.mp3",
+            clipBegin=smil_clock(sentence.begin_ms),
+            clipEnd=smil_clock(sentence.end_ms),
+        )
         duration += sentence.end_ms - sentence.begin_ms
     if not len(seq):
         raise AudioguideError(f"track {track.number} has no sentence with audio")
@@ -154,15 +161,25 @@ def _nav(book: list[TrackText], entries: list[OutlineEntry], language: str) -> b
     landmarks = sub(body, "nav", hidden="hidden", **{"epub:type": "landmarks"})
     sub(landmarks, "h1", "Landmarks")
     marks = sub(landmarks, "ol")
-    sub(sub(marks, "li"), "a", "Start of the guide", href=f"text/{book[0].stem}.xhtml", **{"epub:type": "bodymatter"})
+    sub(
+        sub(marks, "li"),
+        "a",
+        "Start of the guide",
+        href=f"text/{book[0].stem}.xhtml",
+        **{"epub:type": "bodymatter"},
+    )
     return xml_bytes(html, "<!DOCTYPE html>")
 
 
 def _package(guide: FinishedGuide, book: list[TrackText], durations: list[int], modified: str) -> bytes:
     """package.opf: metadata (with accessibility and media overlay durations), manifest, spine."""
     document = guide.info
-    package = root("package", {None: OPF_NS}, version="3.0",
-                   **{"unique-identifier": "bookid", "xml:lang": document.language})
+    package = root(
+        "package",
+        {None: OPF_NS},
+        version="3.0",
+        **{"unique-identifier": "bookid", "xml:lang": document.language},
+    )
     metadata = sub(package, "metadata", namespaces={"dc": DC_NS})
     sub(metadata, "dc:identifier", book_uuid(document), id="bookid")
     sub(metadata, "dc:title", document.title)
@@ -178,23 +195,50 @@ def _package(guide: FinishedGuide, book: list[TrackText], durations: list[int], 
     for value in ("synchronizedAudioText", "structuralNavigation", "tableOfContents", "readingOrder"):
         sub(metadata, "meta", value, property="schema:accessibilityFeature")
     sub(metadata, "meta", "none", property="schema:accessibilityHazard")
-    sub(metadata, "meta", "The full text of the guide, read aloud by a synthetic voice with every sentence "
+    sub(
+        metadata,
+        "meta",
+        "The full text of the guide, read aloud by a synthetic voice with every sentence "
         "highlighted as it is read; chapters and questions are navigable headings.",
-        property="schema:accessibilitySummary")
+        property="schema:accessibilitySummary",
+    )
     sub(metadata, "meta", ACTIVE_CLASS, property="media:active-class")
     sub(metadata, "meta", smil_clock(sum(durations)), property="media:duration")
     for track, duration in zip(book, durations):
         sub(metadata, "meta", smil_clock(duration), property="media:duration", refines=f"#mo{track.stem}")
 
     manifest = sub(package, "manifest")
-    sub(manifest, "item", id="nav", href="nav.xhtml", properties="nav", **{"media-type": "application/xhtml+xml"})
+    sub(
+        manifest,
+        "item",
+        id="nav",
+        href="nav.xhtml",
+        properties="nav",
+        **{"media-type": "application/xhtml+xml"},
+    )
     sub(manifest, "item", id="css", href="css/guide.css", **{"media-type": "text/css"})
     for track in book:
-        sub(manifest, "item", id=f"x{track.stem}", href=f"text/{track.stem}.xhtml",
-            **{"media-type": "application/xhtml+xml", "media-overlay": f"mo{track.stem}"})
-        sub(manifest, "item", id=f"mo{track.stem}", href=f"smil/{track.stem}.smil",
-            **{"media-type": "application/smil+xml"})
-        sub(manifest, "item", id=f"a{track.stem}", href=f"audio/{track.stem}.mp3", **{"media-type": "audio/mpeg"})
+        sub(
+            manifest,
+            "item",
+            id=f"x{track.stem}",
+            href=f"text/{track.stem}.xhtml",
+            **{"media-type": "application/xhtml+xml", "media-overlay": f"mo{track.stem}"},
+        )
+        sub(
+            manifest,
+            "item",
+            id=f"mo{track.stem}",
+            href=f"smil/{track.stem}.smil",
+            **{"media-type": "application/smil+xml"},
+        )
+        sub(
+            manifest,
+            "item",
+            id=f"a{track.stem}",
+            href=f"audio/{track.stem}.mp3",
+            **{"media-type": "audio/mpeg"},
+        )
     spine = sub(package, "spine")
     for track in book:
         sub(spine, "itemref", idref=f"x{track.stem}")
@@ -220,11 +264,19 @@ def export(guide: FinishedGuide) -> list[Path]:
     for track in book:
         overlay, duration = _overlay(track)
         durations.append(duration)
-        files.append((f"{ROOT}/text/{track.stem}.xhtml", _content_document(track, language), zipfile.ZIP_DEFLATED))
+        files.append(
+            (f"{ROOT}/text/{track.stem}.xhtml", _content_document(track, language), zipfile.ZIP_DEFLATED)
+        )
         files.append((f"{ROOT}/smil/{track.stem}.smil", overlay, zipfile.ZIP_DEFLATED))
         files.append((f"{ROOT}/audio/{track.stem}.mp3", track.audio, zipfile.ZIP_STORED))
-    files.insert(1, (f"{ROOT}/package.opf", _package(guide, book, durations, now.strftime("%Y-%m-%dT%H:%M:%SZ")),
-                     zipfile.ZIP_DEFLATED))
+    files.insert(
+        1,
+        (
+            f"{ROOT}/package.opf",
+            _package(guide, book, durations, now.strftime("%Y-%m-%dT%H:%M:%SZ")),
+            zipfile.ZIP_DEFLATED,
+        ),
+    )
 
     path = guide.folder / EPUB_NAME
     with zipfile.ZipFile(path, "w") as archive:

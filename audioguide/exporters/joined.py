@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from audioguide.audio import ffmpeg
-from audioguide.errors import AudioguideError
 from audioguide.audio.mp3 import MAX_PEAK_PASSES, PEAK_STEP_DB
+from audioguide.errors import AudioguideError
 from audioguide.model.guide import FinishedGuide
 
 logger = logging.getLogger(__name__)
@@ -81,7 +81,9 @@ class SampleStore:
         if path.is_file():
             return np.fromfile(path, dtype="<f4")
         track = guide.tracks[index]
-        samples = np.asarray(guide.samples(track, extra_db), dtype="<f4")  # already float32: the copy read back is exact
+        samples = np.asarray(
+            guide.samples(track, extra_db), dtype="<f4"
+        )  # already float32: the copy read back is exact
         part = path.with_name(f".{path.name}.part")
         try:  # whole or not at all: a half-written file must never be read back as the track
             samples.tofile(part)
@@ -117,7 +119,7 @@ def guide_pcm(
         samples = passes.samples(guide, index)
         lengths.append(int(samples.size))
         for start in range(0, samples.size, _CHUNK):
-            block = samples[start:start + _CHUNK]
+            block = samples[start : start + _CHUNK]
             yield to_bytes(block * gain if passes.gain_db else block)
 
 
@@ -129,7 +131,9 @@ def decoded_track_peaks(path: Path, rate: int, lengths: Sequence[int]) -> list[f
     """
     from audioguide.audio.mastering import conservative_true_peak_dbtp
 
-    return [conservative_true_peak_dbtp(segment, rate) for segment in ffmpeg.decode_spans(path, rate, lengths)]
+    return [
+        conservative_true_peak_dbtp(segment, rate) for segment in ffmpeg.decode_spans(path, rate, lengths)
+    ]
 
 
 def encode_under_ceiling(
@@ -151,11 +155,17 @@ def encode_under_ceiling(
     name = label or path.name
     ceiling = guide.settings.loudness.true_peak_dbtp
     with tempfile.TemporaryDirectory(prefix=".samples-", dir=guide.folder) as kept:  # on the output disk
-        return _encode_passes(guide, path, encode, Passes(SampleStore(Path(kept)), gain_db=gain_db), name, ceiling)
+        return _encode_passes(
+            guide, path, encode, Passes(SampleStore(Path(kept)), gain_db=gain_db), name, ceiling
+        )
 
 
 def _encode_passes(
-    guide: FinishedGuide, path: Path, encode: Callable[[Passes, list[int]], None], passes: Passes, name: str,
+    guide: FinishedGuide,
+    path: Path,
+    encode: Callable[[Passes, list[int]], None],
+    passes: Passes,
+    name: str,
     ceiling: float,
 ) -> tuple[list[int], Passes, float]:
     for attempt in range(MAX_PEAK_PASSES):
@@ -170,20 +180,32 @@ def _encode_passes(
             break
         if attempt < MAX_PEAK_PASSES - 2:
             for index, excess in over.items():
-                logger.info("%s: track %d encoded at %.2f dBTP; re-mastering it with %.2f dB more headroom",
-                            name, index + 1, peaks[index], excess + PEAK_STEP_DB)
+                logger.info(
+                    "%s: track %d encoded at %.2f dBTP; re-mastering it with %.2f dB more headroom",
+                    name,
+                    index + 1,
+                    peaks[index],
+                    excess + PEAK_STEP_DB,
+                )
                 passes.extra_margin_db[index] = passes.extra_margin_db.get(index, 0.0) + excess + PEAK_STEP_DB
         else:
             excess = max(over.values())
-            logger.info("%s: encoded true peak %.2f dBTP; lowering the whole file by %.2f dB",
-                        name, max(peaks), excess + PEAK_STEP_DB)
+            logger.info(
+                "%s: encoded true peak %.2f dBTP; lowering the whole file by %.2f dB",
+                name,
+                max(peaks),
+                excess + PEAK_STEP_DB,
+            )
             passes.gain_db -= excess + PEAK_STEP_DB
     return lengths, passes, max(peaks)
 
 
 def describe_passes(passes: Passes, start_gain_db: float = 0.0) -> str:
     """What the peak check changed, for the log."""
-    notes = [f"track {i + 1} re-mastered with {db:.2f} dB more headroom" for i, db in passes.extra_margin_db.items()]
+    notes = [
+        f"track {i + 1} re-mastered with {db:.2f} dB more headroom"
+        for i, db in passes.extra_margin_db.items()
+    ]
     if passes.gain_db != start_gain_db:
         notes.append(f"lowered {start_gain_db - passes.gain_db:.2f} dB")
     return "".join(f", {note}" for note in notes)

@@ -28,7 +28,6 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from audioguide.text import one_line
 from audioguide.audio import ffmpeg
 from audioguide.audio.mp3 import ENCODER_GAIN_DB
 from audioguide.errors import AudioguideError, AudioToolError
@@ -44,6 +43,7 @@ from audioguide.exporters.joined import (
 )
 from audioguide.exporters.published import M4B_NAME
 from audioguide.model.guide import FinishedGuide
+from audioguide.text import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -123,9 +123,28 @@ def cover_image(guide: FinishedGuide) -> tuple[Path, str] | None:
 def _encode_aac(guide: FinishedGuide, path: Path, passes: Passes, lengths: list[int]) -> None:
     """The guide's audio alone as AAC in MP4 (chapters and cover are added by :func:`_mux`)."""
     args = [
-        "-f", "f32le", "-ar", str(guide.rate), "-ac", "1", "-i", "pipe:0",
-        "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact",
-        "-c:a", "aac", "-b:a", f"{aac_bitrate(guide)}k", "-f", "ipod", "-y", str(path),
+        "-f",
+        "f32le",
+        "-ar",
+        str(guide.rate),
+        "-ac",
+        "1",
+        "-i",
+        "pipe:0",
+        "-map_metadata",
+        "-1",
+        "-fflags",
+        "+bitexact",
+        "-flags:a",
+        "+bitexact",
+        "-c:a",
+        "aac",
+        "-b:a",
+        f"{aac_bitrate(guide)}k",
+        "-f",
+        "ipod",
+        "-y",
+        str(path),
     ]
     ffmpeg.stream_to_ffmpeg(args, guide_pcm(guide, passes, f32_bytes, lengths))
 
@@ -140,8 +159,20 @@ def _mux(audio: Path, metadata: Path, cover: tuple[Path, str] | None, path: Path
         copy = cover[1] in _COPYABLE_COVERS
         args += ["-map", "2:v:0", "-c:v", "copy" if copy else "png", "-disposition:v:0", "attached_pic"]
     args += [
-        "-map_metadata", "1", "-map_chapters", "1", "-fflags", "+bitexact",
-        "-movflags", "+faststart", "-brand", "M4B ", "-f", "ipod", "-y", str(path),
+        "-map_metadata",
+        "1",
+        "-map_chapters",
+        "1",
+        "-fflags",
+        "+bitexact",
+        "-movflags",
+        "+faststart",
+        "-brand",
+        "M4B ",
+        "-f",
+        "ipod",
+        "-y",
+        str(path),
     ]
     ffmpeg.run(args)
 
@@ -156,7 +187,10 @@ def export(guide: FinishedGuide) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="audioguide-m4b-") as tmp:
         audio, metadata = Path(tmp) / "audio.m4a", Path(tmp) / "chapters.txt"
         lengths, passes, peak = encode_under_ceiling(
-            guide, audio, lambda passes, lengths: _encode_aac(guide, audio, passes, lengths), ENCODER_GAIN_DB,
+            guide,
+            audio,
+            lambda passes, lengths: _encode_aac(guide, audio, passes, lengths),
+            ENCODER_GAIN_DB,
             label=path.name,
         )
         metadata.write_text(ffmetadata(guide, chapters(guide, lengths)), encoding="utf-8")
@@ -165,7 +199,14 @@ def export(guide: FinishedGuide) -> list[Path]:
             os.replace(part, path)
         finally:
             part.unlink(missing_ok=True)
-    logger.info("%s: %d chapters, %.1f s, AAC %d kbps, true peak %.2f dBTP%s%s", path.name, len(lengths),
-                sum(lengths) / guide.rate, aac_bitrate(guide), peak, describe_passes(passes, ENCODER_GAIN_DB),
-                ", with cover" if cover else "")
+    logger.info(
+        "%s: %d chapters, %.1f s, AAC %d kbps, true peak %.2f dBTP%s%s",
+        path.name,
+        len(lengths),
+        sum(lengths) / guide.rate,
+        aac_bitrate(guide),
+        peak,
+        describe_passes(passes, ENCODER_GAIN_DB),
+        ", with cover" if cover else "",
+    )
     return [path]

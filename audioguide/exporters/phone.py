@@ -63,8 +63,8 @@ import numpy as np
 
 from audioguide.audio import codec
 from audioguide.audio.pcm import from_int16, to_int16
-from audioguide.exporters import templates
 from audioguide.errors import AudioguideError
+from audioguide.exporters import templates
 from audioguide.model.guide import FinishedGuide
 from audioguide.model.manifest import TrackRecord
 from audioguide.model.settings import HoldProgramme
@@ -98,16 +98,16 @@ class Band:
 
 
 NARROWBAND = Band(8000, 300.0, 3400.0, 3600.0, 250.0)  # ITU-T P.48 telephone band, G.711
-WIDEBAND = Band(16000, 50.0, 7000.0, 7600.0)           # G.722 band, .sln16
-HIGHPASS_ORDER = 4          # Butterworth, run twice (forward and backward)
-STOPBAND_DB = 60.0          # FIR low-pass attenuation from the stop edge up
-TARGET_DBOV = -22.0         # active speech RMS (about -19 dBm0, RFC 7874 §4)
-PEAK_CEILING_DBFS = -1.0    # sample peak before G.711 encoding
+WIDEBAND = Band(16000, 50.0, 7000.0, 7600.0)  # G.722 band, .sln16
+HIGHPASS_ORDER = 4  # Butterworth, run twice (forward and backward)
+STOPBAND_DB = 60.0  # FIR low-pass attenuation from the stop edge up
+TARGET_DBOV = -22.0  # active speech RMS (about -19 dBm0, RFC 7874 §4)
+PEAK_CEILING_DBFS = -1.0  # sample peak before G.711 encoding
 P56_TIME_CONSTANT_S = 0.03  # P.56 method B: envelope smoothing
-P56_HANGOVER_S = 0.2        # ... activity kept this long after the envelope falls below a threshold
-P56_MARGIN_DB = 15.9        # ... the active level is this far above its threshold
+P56_HANGOVER_S = 0.2  # ... activity kept this long after the envelope falls below a threshold
+P56_MARGIN_DB = 15.9  # ... the active level is this far above its threshold
 P56_THRESHOLDS = tuple(2.0 ** -(15 - j) for j in range(15))  # 2^-15 ... 2^-1 of full scale
-LIMITER_HOLD_MS = 10.0      # gain reaches its minimum this long before a peak, holds, recovers
+LIMITER_HOLD_MS = 10.0  # gain reaches its minimum this long before a peak, holds, recovers
 LEVEL_TOLERANCE_DB = 0.05
 _FADE_MS = 10.0
 _SLUG_CHARS = 40
@@ -163,7 +163,9 @@ def _fir(x: np.ndarray, taps: np.ndarray) -> np.ndarray:
     from scipy.signal import oaconvolve
 
     delay = taps.size // 2
-    return oaconvolve(np.asarray(x, dtype=np.float32), taps.astype(np.float32))[delay : delay + x.size].astype(np.float64)
+    return oaconvolve(np.asarray(x, dtype=np.float32), taps.astype(np.float32))[
+        delay : delay + x.size
+    ].astype(np.float64)
 
 
 def band_limit(samples: np.ndarray, rate: int, band: Band) -> np.ndarray:
@@ -290,7 +292,9 @@ def encode_g711(wav: Path, ulaw: Path, alaw: Path) -> None:
     """Raw μ-law and A-law files from an 8 kHz 16-bit WAV (pydub, ffmpeg's G.711 encoders)."""
     audio = codec.load_wav(wav)
     for path, fmt in ((ulaw, "mulaw"), (alaw, "alaw")):
-        codec.export_segment(audio, path, format=fmt, codec=f"pcm_{fmt}", parameters=["-ac", "1", "-ar", "8000"])
+        codec.export_segment(
+            audio, path, format=fmt, codec=f"pcm_{fmt}", parameters=["-ac", "1", "-ar", "8000"]
+        )
 
 
 def write_set(folder: Path, stem: str, narrow: Iterable[bytes], wide: Iterable[bytes]) -> list[Path]:
@@ -345,7 +349,9 @@ def _describe_bound(hold: HoldProgramme) -> str:
     return " and ".join(parts)
 
 
-def choose_programme(candidates: Sequence[Candidate], layout: ProgrammeLayout, hold: HoldProgramme) -> list[Candidate]:
+def choose_programme(
+    candidates: Sequence[Candidate], layout: ProgrammeLayout, hold: HoldProgramme
+) -> list[Candidate]:
     """The tracks that fit, first fit in guide order; whole tracks only.
 
     Raises :class:`AudioguideError` when none fits.
@@ -363,12 +369,18 @@ def choose_programme(candidates: Sequence[Candidate], layout: ProgrammeLayout, h
         elif alone > bound:
             logger.warning(
                 "hold programme: track %d (%s, %.1f s) is longer than the bound (%s) on its own: skipped",
-                candidate.number, candidate.title, candidate.samples_8k / NARROWBAND.rate, _describe_bound(hold),
+                candidate.number,
+                candidate.title,
+                candidate.samples_8k / NARROWBAND.rate,
+                _describe_bound(hold),
             )
         else:
             logger.info(
                 "hold programme: track %d (%s, %.1f s) left out: it does not fit in %s",
-                candidate.number, candidate.title, candidate.samples_8k / NARROWBAND.rate, _describe_bound(hold),
+                candidate.number,
+                candidate.title,
+                candidate.samples_8k / NARROWBAND.rate,
+                _describe_bound(hold),
             )
     if not chosen:
         shortest = min(c.samples_8k for c in candidates) / NARROWBAND.rate if candidates else 0.0
@@ -446,15 +458,21 @@ def export(guide: FinishedGuide) -> list[Path]:
         written += write_set(folder, stem, [narrow.tobytes()], [wide.tobytes()])
         stems[record.number] = stem
         lengths[record.number] = narrow.size - round(starts[record.number] * NARROWBAND.rate)
-        logger.debug("phone %s: %.2f s, active speech %.2f dBov", stem, narrow.size / 8000,
-                     active_speech_dbov(from_int16(narrow), NARROWBAND.rate))
+        logger.debug(
+            "phone %s: %.2f s, active speech %.2f dBov",
+            stem,
+            narrow.size / 8000,
+            active_speech_dbov(from_int16(narrow), NARROWBAND.rate),
+        )
 
     opening = guide.opening
     opening_pcm: tuple[np.ndarray, np.ndarray] | None = None
     pause_8k = round(settings.pauses.after_announcement_ms * NARROWBAND.rate / 1000)
     if opening is not None:
-        opening_pcm = (telephone_master(opening, guide.rate, NARROWBAND),
-                       telephone_master(opening, guide.rate, WIDEBAND))
+        opening_pcm = (
+            telephone_master(opening, guide.rate, NARROWBAND),
+            telephone_master(opening, guide.rate, WIDEBAND),
+        )
     layout = ProgrammeLayout(
         opening=None if opening_pcm is None else opening_pcm[0].size + pause_8k,
         gap=round(hold.gap_ms * NARROWBAND.rate / 1000),
@@ -477,14 +495,17 @@ def export(guide: FinishedGuide) -> list[Path]:
     written += write_set(folder, PROGRAMME_STEM, pieces(True), pieces(False))
     programme_s = (folder / f"{PROGRAMME_STEM}.ulaw").stat().st_size / NARROWBAND.rate
     logger.info(
-        "hold programme: %s, %.1f s (tracks %s)", f"{PROGRAMME_STEM}.*", programme_s,
+        "hold programme: %s, %.1f s (tracks %s)",
+        f"{PROGRAMME_STEM}.*",
+        programme_s,
         ", ".join(str(c.number) for c in chosen),
     )
 
     moh_class = class_slug(guide.title)
     conf = folder / CONF_NAME
-    conf.write_text(render_musiconhold_conf(guide.title, moh_class, [stems[n] for n in sorted(stems)]),
-                    encoding="utf-8")
+    conf.write_text(
+        render_musiconhold_conf(guide.title, moh_class, [stems[n] for n in sorted(stems)]), encoding="utf-8"
+    )
     readme = folder / README_NAME
     readme.write_text(
         render_readme(guide.title, moh_class, chosen, stems, opening_pcm is not None, hold, programme_s),
@@ -496,7 +517,10 @@ def export(guide: FinishedGuide) -> list[Path]:
 def render_musiconhold_conf(title: str, slug: str, track_stems: Sequence[str]) -> str:
     """An Asterisk musiconhold.conf snippet: the programme class and, commented out, a tracks class."""
     return templates.render(
-        "phone/musiconhold.conf.j2", title=title, slug=slug, moh_root=MOH_ROOT,
+        "phone/musiconhold.conf.j2",
+        title=title,
+        slug=slug,
+        moh_root=MOH_ROOT,
         programme_files=[f"{PROGRAMME_STEM}{ext}" for ext in EXTENSIONS],
         first_stem=track_stems[0] if track_stems else "01-track",
     )
@@ -521,7 +545,13 @@ def render_readme(
         for index, candidate in enumerate(chosen)
     ]
     return templates.render(
-        "phone/README.txt.j2", title=title, slug=slug, moh_root=MOH_ROOT, programme=programme,
-        programme_length=minutes_seconds(programme_s), gap_s=hold.gap_ms / 1000,
-        wav_mb=programme_s * 2 * NARROWBAND.rate / 1e6, ulaw_mb=programme_s * NARROWBAND.rate / 1e6,
+        "phone/README.txt.j2",
+        title=title,
+        slug=slug,
+        moh_root=MOH_ROOT,
+        programme=programme,
+        programme_length=minutes_seconds(programme_s),
+        gap_s=hold.gap_ms / 1000,
+        wav_mb=programme_s * 2 * NARROWBAND.rate / 1e6,
+        ulaw_mb=programme_s * NARROWBAND.rate / 1e6,
     )

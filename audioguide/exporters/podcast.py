@@ -38,10 +38,11 @@ import shutil
 import textwrap
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from lxml import etree
 
@@ -130,7 +131,7 @@ def episode_guid(channel_guid: str, key: str) -> str:
 
 
 def rfc822(seconds: float) -> str:
-    return email.utils.format_datetime(datetime.fromtimestamp(int(seconds), tz=timezone.utc), usegmt=True)
+    return email.utils.format_datetime(datetime.fromtimestamp(int(seconds), tz=UTC), usegmt=True)
 
 
 def now() -> float:
@@ -227,7 +228,9 @@ def _item(channel: etree._Element, episode: Episode) -> None:
 # --------------------------------------------------------------------------- chapters
 
 
-def chapters_json(title: str, marks: Sequence[tuple[float, float, str]], podcast_name: str | None = None) -> str:
+def chapters_json(
+    title: str, marks: Sequence[tuple[float, float, str]], podcast_name: str | None = None
+) -> str:
     """Podcasting 2.0 JSON chapters (version 1.2.0) from (start s, end s, title)."""
     data: dict[str, Any] = {"version": CHAPTERS_VERSION, "title": title}
     if podcast_name:
@@ -302,7 +305,11 @@ def _spoken_text(track: FinishedTrack) -> str:
 
 def _first_seen(previous: dict, key: str, content: str, fallback: float) -> float:
     seen = previous.get(key)
-    if isinstance(seen, dict) and seen.get("content") == content and isinstance(seen.get("published"), (int, float)):
+    if (
+        isinstance(seen, dict)
+        and seen.get("content") == content
+        and isinstance(seen.get("published"), (int, float))
+    ):
         return float(seen["published"])
     return fallback
 
@@ -333,16 +340,28 @@ def export(guide: FinishedGuide) -> ExportResult:
         kept[guid] = {"content": record.hash, "published": published, "track": key}
         transcripts = []
         if has_captions:
-            transcripts.append(Transcript(absolute_url(base, caption_file(record.file)), "text/vtt", "captions",
-                                          info.language))
-        transcripts.append(Transcript(absolute_url(base, record.transcript), "text/plain", None, info.language))
-        episodes.append(Episode(
-            guid=guid, title=record.title, description=_spoken_text(track) or record.title,
-            url=absolute_url(base, record.file), length=track.path.stat().st_size, duration_s=record.duration_s,
-            published=published, number=record.number,
-            link=absolute_url(base, f"{PLAYER_NAME}") + f"#chapter-{record.number}" if has_web else None,
-            transcripts=tuple(transcripts),
-        ))
+            transcripts.append(
+                Transcript(
+                    absolute_url(base, caption_file(record.file)), "text/vtt", "captions", info.language
+                )
+            )
+        transcripts.append(
+            Transcript(absolute_url(base, record.transcript), "text/plain", None, info.language)
+        )
+        episodes.append(
+            Episode(
+                guid=guid,
+                title=record.title,
+                description=_spoken_text(track) or record.title,
+                url=absolute_url(base, record.file),
+                length=track.path.stat().st_size,
+                duration_s=record.duration_s,
+                published=published,
+                number=record.number,
+                link=absolute_url(base, f"{PLAYER_NAME}") + f"#chapter-{record.number}" if has_web else None,
+                transcripts=tuple(transcripts),
+            )
+        )
 
     single = guide.folder / SINGLE_NAME
     if "single" in guide.formats and single.is_file():
@@ -354,21 +373,29 @@ def export(guide: FinishedGuide) -> ExportResult:
         guid = episode_guid(channel_guid, WHOLE_GUIDE_KEY)
         published = _first_seen(previous, guid, content, started + len(guide.tracks))
         kept[guid] = {"content": content, "published": published, "track": WHOLE_GUIDE_KEY}
-        episodes.append(Episode(
-            guid=guid, title=f"{info.title} (the whole guide)",
-            description=f"All {len(guide.tracks)} parts of “{info.title}” in one episode, with chapters.",
-            url=absolute_url(base, SINGLE_NAME), length=single.stat().st_size,
-            duration_s=sum(t.record.duration_s for t in guide.tracks), published=published,
-            episode_type="bonus", link=absolute_url(base, PLAYER_NAME) if has_web else None,
-            chapters_url=absolute_url(base, CHAPTERS_NAME),
-        ))
+        episodes.append(
+            Episode(
+                guid=guid,
+                title=f"{info.title} (the whole guide)",
+                description=f"All {len(guide.tracks)} parts of “{info.title}” in one episode, with chapters.",
+                url=absolute_url(base, SINGLE_NAME),
+                length=single.stat().st_size,
+                duration_s=sum(t.record.duration_s for t in guide.tracks),
+                published=published,
+                episode_type="bonus",
+                link=absolute_url(base, PLAYER_NAME) if has_web else None,
+                chapters_url=absolute_url(base, CHAPTERS_NAME),
+            )
+        )
 
     minutes = max(1, round(sum(t.record.duration_s for t in guide.tracks) / 60))
     parts = len(guide.tracks)
     channel = Channel(
         title=info.title,
-        description=(f"“{info.title}” as an audio guide: {parts} part{'s' if parts != 1 else ''}, about "
-                     f"{minutes} minute{'s' if minutes != 1 else ''}, each with its transcript."),
+        description=(
+            f"“{info.title}” as an audio guide: {parts} part{'s' if parts != 1 else ''}, about "
+            f"{minutes} minute{'s' if minutes != 1 else ''}, each with its transcript."
+        ),
         language=info.language,
         link=absolute_url(base, PLAYER_NAME) if has_web else absolute_url(base),
         feed_url=feed_url,

@@ -35,7 +35,7 @@ def relative_url(path: str) -> str:
 
 
 QR_ERROR_LEVEL = "m"  # 15 % of the code may be damaged or covered
-QR_QUIET_ZONE = 4     # modules of white around it, as the standard asks
+QR_QUIET_ZONE = 4  # modules of white around it, as the standard asks
 
 
 def absolute_url(base_url: str, path: str = "") -> str:
@@ -64,10 +64,26 @@ def qr_svg(url: str, title: str, *, standalone: bool = True) -> str:
 
     out = io.BytesIO()
     segno.make(url, error=QR_ERROR_LEVEL, micro=False).save(
-        out, kind="svg", border=QR_QUIET_ZONE, scale=1, xmldecl=False, svgns=standalone, title=title,
-        desc=url, omitsize=True, svgclass="qr", lineclass=None, dark="#000", light="#fff",
+        out,
+        kind="svg",
+        border=QR_QUIET_ZONE,
+        scale=1,
+        xmldecl=False,
+        svgns=standalone,
+        title=title,
+        desc=url,
+        omitsize=True,
+        svgclass="qr",
+        lineclass=None,
+        dark="#000",
+        light="#fff",
         svgid=None if standalone else "qr-code",
     )
     svg = out.getvalue().decode("utf-8")
-    return svg if standalone else svg.replace("<svg ", '<svg role="img" aria-labelledby="qr-code-title" ', 1).replace(
-        "<title>", '<title id="qr-code-title">', 1)
+    return (
+        svg
+        if standalone
+        else svg.replace("<svg ", '<svg role="img" aria-labelledby="qr-code-title" ', 1).replace(
+            "<title>", '<title id="qr-code-title">', 1
+        )
+    )

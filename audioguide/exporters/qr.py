@@ -15,11 +15,15 @@ from pathlib import Path
 
 from audioguide.exporters.published import (
     QR_ERROR_LEVEL as ERROR_LEVEL,
+)
+from audioguide.exporters.published import (
     QR_PNG_NAME,
-    QR_QUIET_ZONE as QUIET_ZONE,
     QR_SVG_NAME,
     guide_url,
     qr_svg,
+)
+from audioguide.exporters.published import (
+    QR_QUIET_ZONE as QUIET_ZONE,
 )
 from audioguide.model.guide import FinishedGuide
 

@@ -12,8 +12,8 @@ format is asked for.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from audioguide.errors import AudioguideError
 from audioguide.model.guide import ExportResult, FinishedGuide
@@ -23,14 +23,23 @@ FORMATS_VERSION = 4  # bump when any exporter's output changes for the same inpu
 # name -> (module, description); "tracks" is the MP3 set itself.
 FORMATS: dict[str, tuple[str | None, str]] = {
     "tracks": (None, "one MP3 per chapter, playlist.m3u8, transcripts/, manifest.json"),
-    "single": ("audioguide.exporters.single", "guide.mp3: one file with ID3 chapters (CHAP/CTOC) and guide.vtt"),
+    "single": (
+        "audioguide.exporters.single",
+        "guide.mp3: one file with ID3 chapters (CHAP/CTOC) and guide.vtt",
+    ),
     "m4b": ("audioguide.exporters.m4b", "guide.m4b: AAC audiobook with chapters"),
     "captions": ("audioguide.exporters.captions", "captions/NN - Title.vtt: WebVTT, one cue per sentence"),
     "daisy": ("audioguide.exporters.daisy", "daisy/: DAISY 2.02 talking book (ncc.html, SMIL, MP3)"),
     "epub": ("audioguide.exporters.epub", "guide.epub: EPUB 3 with Media Overlays (synchronized text)"),
     "web": ("audioguide.exporters.web", "index.html: accessible offline web player"),
-    "phone": ("audioguide.exporters.phone", "phone/: 8 kHz G.711 and 16 kHz files, hold programme, musiconhold.conf"),
-    "podcast": ("audioguide.exporters.podcast", "feed.xml: podcast feed (RSS 2.0, iTunes, Podcasting 2.0); needs --base-url"),
+    "phone": (
+        "audioguide.exporters.phone",
+        "phone/: 8 kHz G.711 and 16 kHz files, hold programme, musiconhold.conf",
+    ),
+    "podcast": (
+        "audioguide.exporters.podcast",
+        "feed.xml: podcast feed (RSS 2.0, iTunes, Podcasting 2.0); needs --base-url",
+    ),
     "qr": ("audioguide.exporters.qr", "qr.svg, qr.png: QR code of the guide's URL; needs --base-url"),
 }
 # Formats whose files state the guide's published URL: refused without one, left out of "all" then.

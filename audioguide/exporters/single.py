@@ -63,8 +63,12 @@ MP3_CODEC_DELAY = 576 + 529  # samples: libmp3lame's encoder delay + the MPEG de
 
 def _encode_mp3(guide: FinishedGuide, path: Path, passes: Passes, lengths: list[int]) -> None:
     """The same encoding as the tracks' (:func:`~audioguide.audio.mp3.encode_mp3_pcm`), streamed."""
-    encode_mp3_pcm(guide_pcm(guide, passes, int16_bytes, lengths), guide.rate, path,
-                   bitrate_kbps=guide.settings.encoding.bitrate_kbps)
+    encode_mp3_pcm(
+        guide_pcm(guide, passes, int16_bytes, lengths),
+        guide.rate,
+        path,
+        bitrate_kbps=guide.settings.encoding.bitrate_kbps,
+    )
 
 
 def mp3_chapter_times(marks: Sequence[Chapter], rate: int) -> list[tuple[int, int]]:
@@ -84,14 +88,16 @@ def write_chapter_tags(path: Path, guide: FinishedGuide, marks: Sequence[Chapter
     id3 = ID3(path)
     id3.delall("TRCK")
     for mark, (start_ms, end_ms) in zip(marks, mp3_chapter_times(marks, guide.rate)):
-        id3.add(CHAP(
-            element_id=mark.ident,
-            start_time=start_ms,
-            end_time=end_ms,
-            start_offset=0xFFFFFFFF,
-            end_offset=0xFFFFFFFF,
-            sub_frames=[TIT2(encoding=3, text=mark.title)],
-        ))
+        id3.add(
+            CHAP(
+                element_id=mark.ident,
+                start_time=start_ms,
+                end_time=end_ms,
+                start_offset=0xFFFFFFFF,
+                end_offset=0xFFFFFFFF,
+                sub_frames=[TIT2(encoding=3, text=mark.title)],
+            )
+        )
     ids = [mark.ident for mark in marks]
     title = [TIT2(encoding=3, text=guide.title)]
     top: list[str] = []  # the top-level table: chapters, and one table per topic (its questions)
@@ -101,25 +107,43 @@ def write_chapter_tags(path: Path, guide: FinishedGuide, marks: Sequence[Chapter
         else:
             ident = f"{TOC_ID}-{members[0]}"
             for part, chunk in enumerate(_chunks(members)):
-                id3.add(CTOC(element_id=ident if part == 0 else f"{ident}-{part}", flags=CTOCFlags.ORDERED,
-                             child_element_ids=chunk, sub_frames=[TIT2(encoding=3, text=topic)]))
+                id3.add(
+                    CTOC(
+                        element_id=ident if part == 0 else f"{ident}-{part}",
+                        flags=CTOCFlags.ORDERED,
+                        child_element_ids=chunk,
+                        sub_frames=[TIT2(encoding=3, text=topic)],
+                    )
+                )
                 top.append(ident if part == 0 else f"{ident}-{part}")
     if len(top) <= MAX_CTOC_CHILDREN:
-        id3.add(CTOC(element_id=TOC_ID, flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-                     child_element_ids=top, sub_frames=title))
+        id3.add(
+            CTOC(
+                element_id=TOC_ID,
+                flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                child_element_ids=top,
+                sub_frames=title,
+            )
+        )
     else:  # more entries than one CTOC holds: the top-level table lists ordered parts
         parts = [f"{TOC_ID}{n}" for n in range(1, len(_chunks(top)) + 1)]
         for part, chunk in zip(parts, _chunks(top)):
             id3.add(CTOC(element_id=part, flags=CTOCFlags.ORDERED, child_element_ids=chunk, sub_frames=[]))
-        id3.add(CTOC(element_id=TOC_ID, flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-                     child_element_ids=parts, sub_frames=title))
+        id3.add(
+            CTOC(
+                element_id=TOC_ID,
+                flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                child_element_ids=parts,
+                sub_frames=title,
+            )
+        )
     id3.save(path, v2_version=3)
     _order_chapter_frames(path, ids)
 
 
 def _chunks(ids: Sequence[str]) -> list[list[str]]:
     """``ids`` in tables of at most :data:`MAX_CTOC_CHILDREN` (the CTOC entry count is one byte)."""
-    return [list(ids[i:i + MAX_CTOC_CHILDREN]) for i in range(0, len(ids), MAX_CTOC_CHILDREN)]
+    return [list(ids[i : i + MAX_CTOC_CHILDREN]) for i in range(0, len(ids), MAX_CTOC_CHILDREN)]
 
 
 def _topic_runs(guide: FinishedGuide, ids: Sequence[str]) -> list[tuple[str | None, list[str]]]:
@@ -133,7 +157,6 @@ def _topic_runs(guide: FinishedGuide, ids: Sequence[str]) -> list[tuple[str | No
         else:
             runs.append((topic or None, [ident]))
     return runs
-
 
 
 def _order_chapter_frames(path: Path, ids: Sequence[str]) -> None:
@@ -158,8 +181,8 @@ def _order_chapter_frames(path: Path, ids: Sequence[str]) -> None:
         body = handle.read(size)
         frames: list[bytes] = []
         position = 0
-        while position + 10 <= len(body) and body[position:position + 4] != b"\0\0\0\0":
-            end = position + 10 + int.from_bytes(body[position + 4:position + 8], "big")
+        while position + 10 <= len(body) and body[position : position + 4] != b"\0\0\0\0":
+            end = position + 10 + int.from_bytes(body[position + 4 : position + 8], "big")
             frames.append(body[position:end])
             position = end
         if position > len(body):
@@ -167,7 +190,7 @@ def _order_chapter_frames(path: Path, ids: Sequence[str]) -> None:
             return
 
         def chapter_rank(frame: bytes) -> int:
-            ident = frame[10:frame.index(b"\0", 10)].decode("latin-1")
+            ident = frame[10 : frame.index(b"\0", 10)].decode("latin-1")
             return rank.get(ident, len(rank))
 
         others = [frame for frame in frames if frame[:4] != b"CHAP"]
@@ -201,6 +224,12 @@ def export(guide: FinishedGuide) -> list[Path]:
         part.unlink(missing_ok=True)
     vtt = guide.folder / VTT_NAME
     vtt.write_text(guide_vtt(guide, marks), encoding="utf-8", newline="\n")
-    logger.info("%s: %d chapters, %.1f s, true peak %.2f dBTP%s", path.name, len(marks),
-                sum(lengths) / guide.rate, peak, describe_passes(passes))
+    logger.info(
+        "%s: %d chapters, %.1f s, true peak %.2f dBTP%s",
+        path.name,
+        len(marks),
+        sum(lengths) / guide.rate,
+        peak,
+        describe_passes(passes),
+    )
     return [path, vtt]

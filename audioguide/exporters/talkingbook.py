@@ -31,13 +31,14 @@ from audioguide.text import as_sentence, one_line
 
 logger = logging.getLogger(__name__)
 
+
 @dataclass(frozen=True)
 class Sentence:
     """One clip of a track as displayed, with the audio it plays (ms, contiguous spans)."""
 
     index: int  # position among the track's clips
-    id: str     # element id in text documents: "t03s0005"
-    text: str   # as displayed (the sentence as written)
+    id: str  # element id in text documents: "t03s0005"
+    text: str  # as displayed (the sentence as written)
     clip: ClipRecord
     begin_ms: int
     end_ms: int
@@ -49,9 +50,9 @@ class Block:
 
     kind: str  # "announcement", "heading", "lead", "paragraph", "item" (of a list)
     sentences: tuple[Sentence, ...]
-    id: str = ""     # for headings: the element id
-    level: int = 0   # for headings: 1 or 2
-    text: str = ""   # for headings: the heading's text (also when nothing of it is spoken)
+    id: str = ""  # for headings: the element id
+    level: int = 0  # for headings: 1 or 2
+    text: str = ""  # for headings: the heading's text (also when nothing of it is spoken)
 
 
 @dataclass(frozen=True)
@@ -59,13 +60,13 @@ class TrackText:
     """One track read back: its blocks in order, its own heading, and the FAQ group it opens."""
 
     number: int
-    stem: str            # "03": zero-padded number, for file names and ids
+    stem: str  # "03": zero-padded number, for file names and ids
     title: str
     kind: str
-    audio: Path          # the track MP3
-    end_ms: int          # playable length of the MP3
+    audio: Path  # the track MP3
+    end_ms: int  # playable length of the MP3
     blocks: tuple[Block, ...]
-    heading: Block       # the track's heading (one of ``blocks``)
+    heading: Block  # the track's heading (one of ``blocks``)
     group: Block | None  # FAQ group heading shown before this track (first question of an FAQ run)
 
     @property
@@ -79,10 +80,10 @@ class OutlineEntry:
 
     level: int
     text: str
-    track: int      # index into the book's tracks
-    sentence: int   # index of the first sentence the heading covers (its "desired" start)
-    id: str         # the heading's element id in the track's text document
-    kind: str       # "title", "group", "track", "question"
+    track: int  # index into the book's tracks
+    sentence: int  # index of the first sentence the heading covers (its "desired" start)
+    id: str  # the heading's element id in the track's text document
+    kind: str  # "title", "group", "track", "question"
 
 
 def book_key(info: GuideInfo) -> str:
@@ -157,7 +158,9 @@ def _heading_texts(sentences: list[Sentence], title: str) -> list[Sentence]:
     """Drop the full stop the planner added to a heading that had none."""
     if sentences and title.strip() and title.strip()[-1] not in ".?!" and sentences[-1].text.endswith("."):
         last = sentences[-1]
-        sentences = sentences[:-1] + [Sentence(last.index, last.id, last.text[:-1], last.clip, last.begin_ms, last.end_ms)]
+        sentences = sentences[:-1] + [
+            Sentence(last.index, last.id, last.text[:-1], last.clip, last.begin_ms, last.end_ms)
+        ]
     return sentences
 
 
@@ -176,7 +179,10 @@ def read_book(guide: FinishedGuide) -> list[TrackText]:
         starts = [min(round(c.start_s * 1000), end_ms) for c in clips]
         sentences = [
             Sentence(
-                index=i, id=f"t{stem}s{i + 1:04d}", text=one_line(c.written), clip=c,
+                index=i,
+                id=f"t{stem}s{i + 1:04d}",
+                text=one_line(c.written),
+                clip=c,
                 begin_ms=0 if i == 0 else starts[i],
                 end_ms=starts[i + 1] if i + 1 < len(clips) else end_ms,
             )
@@ -200,24 +206,39 @@ def read_book(guide: FinishedGuide) -> list[TrackText]:
                     start, end = found
                     if start:
                         blocks.append(Block("announcement", tuple(run[:start])))
-                    heading = Block("heading", tuple(_heading_texts(run[start:end], record.title)),
-                                    id=heading_id, level=level, text=record.title)
+                    heading = Block(
+                        "heading",
+                        tuple(_heading_texts(run[start:end], record.title)),
+                        id=heading_id,
+                        level=level,
+                        text=record.title,
+                    )
                     blocks.append(heading)
                     if end < len(run):
                         blocks.append(Block("announcement", tuple(run[end:])))
                     continue
             if role == "announcement" or (
-                    topic and role == "heading" and heading is None
-                    and " ".join(x.text for x in run).rstrip(".") == topic.rstrip(".")):
+                topic
+                and role == "heading"
+                and heading is None
+                and " ".join(x.text for x in run).rstrip(".") == topic.rstrip(".")
+            ):
                 blocks.append(Block("announcement", tuple(run)))  # the topic, said before the title
             elif heading is None and (role == "heading" or (role == "question" and is_question)):
-                heading = Block("heading", tuple(_heading_texts(run, record.title)),
-                                id=heading_id, level=level, text=record.title)
+                heading = Block(
+                    "heading",
+                    tuple(_heading_texts(run, record.title)),
+                    id=heading_id,
+                    level=level,
+                    text=record.title,
+                )
                 blocks.append(heading)
             elif role in ("heading", "question"):
                 questions += 1
                 text = " ".join(s.text for s in run)
-                blocks.append(Block("heading", tuple(run), id=f"t{stem}q{questions}", level=level + 1, text=text))
+                blocks.append(
+                    Block("heading", tuple(run), id=f"t{stem}q{questions}", level=level + 1, text=text)
+                )
             elif role in ("lead", "item"):
                 blocks.append(Block(role, tuple(run)))
             else:
@@ -233,8 +254,19 @@ def read_book(guide: FinishedGuide) -> list[TrackText]:
             group = Block("heading", (), id=f"t{stem}g", level=1, text=info.faq_title)
         previous_kind = record.kind
         previous_group = record.group
-        out.append(TrackText(record.number, stem, record.title, record.kind, track.path, end_ms,
-                             tuple(blocks), heading, group))
+        out.append(
+            TrackText(
+                record.number,
+                stem,
+                record.title,
+                record.kind,
+                track.path,
+                end_ms,
+                tuple(blocks),
+                heading,
+                group,
+            )
+        )
     return out
 
 
@@ -247,14 +279,25 @@ def outline(book: list[TrackText], *, with_title: str | None = None) -> list[Out
         if track.group is not None:
             entries.append(OutlineEntry(1, track.group.text, index, 0, track.group.id, "group"))
         first_body = next(
-            (s.index for b in track.blocks if b.kind in ("paragraph", "heading") and b is not track.heading
-             for s in b.sentences), 0,
+            (
+                s.index
+                for b in track.blocks
+                if b.kind in ("paragraph", "heading") and b is not track.heading
+                for s in b.sentences
+            ),
+            0,
         )
         start = track.heading.sentences[0].index if track.heading.sentences else first_body
-        entries.append(OutlineEntry(track.heading.level, track.title, index, start, track.heading.id, "track"))
+        entries.append(
+            OutlineEntry(track.heading.level, track.title, index, start, track.heading.id, "track")
+        )
         for block in track.blocks:
             if block.kind == "heading" and block is not track.heading and block.sentences:
-                entries.append(OutlineEntry(block.level, block.text, index, block.sentences[0].index, block.id, "question"))
+                entries.append(
+                    OutlineEntry(
+                        block.level, block.text, index, block.sentences[0].index, block.id, "question"
+                    )
+                )
     return entries
 
 
@@ -294,8 +337,13 @@ def root(tag: str, namespaces: dict[str | None, str] | None = None, **attrs: str
     return _set(etree.Element(_qualified(tag, namespaces, tag=True), nsmap=namespaces), None, attrs)
 
 
-def sub(parent: etree._Element, tag: str, text: str | None = None,
-        namespaces: dict[str, str] | None = None, **attrs: str) -> etree._Element:
+def sub(
+    parent: etree._Element,
+    tag: str,
+    text: str | None = None,
+    namespaces: dict[str, str] | None = None,
+    **attrs: str,
+) -> etree._Element:
     """A child element; prefixed names ("dc:title", "epub:type", "xml:lang") resolve in scope."""
     scope = {**parent.nsmap, **(namespaces or {})}
     element = etree.SubElement(parent, _qualified(tag, scope, tag=True), nsmap=namespaces)
@@ -317,5 +365,9 @@ def xml_bytes(document: etree._Element, doctype: str | None = None) -> bytes:
             if element.text is None:
                 element.text = ""  # a text node: lxml does not indent inside mixed content
     return XML_DECLARATION + etree.tostring(
-        document, encoding="utf-8", xml_declaration=False, pretty_print=True, doctype=doctype,
+        document,
+        encoding="utf-8",
+        xml_declaration=False,
+        pretty_print=True,
+        doctype=doctype,
     )

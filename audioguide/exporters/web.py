@@ -57,8 +57,11 @@ def json_for_script(data: Any) -> str:
     """
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return (
-        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
     )
 
 
@@ -93,7 +96,7 @@ def paragraph_numbers(clips: list[ClipRecord], transcript: str | None) -> list[i
             if not text or not rest.startswith(text):
                 break
             numbers.append(index)
-            rest = rest[len(text):].lstrip()
+            rest = rest[len(text) :].lstrip()
         if len(numbers) == len(clips):
             return numbers
         logger.debug("transcript does not match the clips; grouping sentences by role")
@@ -113,26 +116,28 @@ def guide_data(guide: FinishedGuide) -> dict[str, Any]:
         transcript_path = guide.folder / record.transcript
         transcript = transcript_path.read_text(encoding="utf-8") if transcript_path.is_file() else None
         paragraphs = paragraph_numbers(record.clips, transcript)
-        tracks.append({
-            "number": record.number,
-            "kind": record.kind,
-            "title": record.title,
-            "file": record.file,
-            "src": quote(record.file),
-            "duration_s": record.duration_s,
-            "transcript": record.transcript,
-            "sentences": [
-                {
-                    "text": clip.written or clip.text,
-                    "spoken": clip.text,
-                    "role": clip.role,
-                    "paragraph": paragraph,
-                    "start_s": clip.start_s,
-                    "end_s": clip.end_s,
-                }
-                for clip, paragraph in zip(record.clips, paragraphs)
-            ],
-        })
+        tracks.append(
+            {
+                "number": record.number,
+                "kind": record.kind,
+                "title": record.title,
+                "file": record.file,
+                "src": quote(record.file),
+                "duration_s": record.duration_s,
+                "transcript": record.transcript,
+                "sentences": [
+                    {
+                        "text": clip.written or clip.text,
+                        "spoken": clip.text,
+                        "role": clip.role,
+                        "paragraph": paragraph,
+                        "start_s": clip.start_s,
+                        "end_s": clip.end_s,
+                    }
+                    for clip, paragraph in zip(record.clips, paragraphs)
+                ],
+            }
+        )
     info = guide.info
     return {
         "title": info.title,
@@ -160,14 +165,23 @@ def listen_elsewhere(guide: FinishedGuide) -> dict[str, Any]:
     """What the "Other ways to listen" section lists: the feed and files made, each track's
     transcript and captions, and a QR code of the page (when the guide has a base URL)."""
     from audioguide.exporters.published import (
-        FEED_NAME, M4B_NAME, PLAYLIST_NAME, SINGLE_NAME, caption_file, guide_url, qr_svg, relative_url,
+        FEED_NAME,
+        M4B_NAME,
+        PLAYLIST_NAME,
+        SINGLE_NAME,
+        caption_file,
+        guide_url,
+        qr_svg,
+        relative_url,
     )
 
     made = set(guide.formats) | {"tracks"}
-    files = [("podcast", FEED_NAME, "Podcast feed: subscribe in a podcast app"),
-             ("single", SINGLE_NAME, "The whole guide as one MP3 file, with chapters"),
-             ("m4b", M4B_NAME, "Audiobook (M4B), with chapters"),
-             ("tracks", PLAYLIST_NAME, "Playlist of the chapters (M3U)")]
+    files = [
+        ("podcast", FEED_NAME, "Podcast feed: subscribe in a podcast app"),
+        ("single", SINGLE_NAME, "The whole guide as one MP3 file, with chapters"),
+        ("m4b", M4B_NAME, "Audiobook (M4B), with chapters"),
+        ("tracks", PLAYLIST_NAME, "Playlist of the chapters (M3U)"),
+    ]
     texts = []
     for track in guide.tracks:
         record = track.record

@@ -4,6 +4,14 @@ from audioguide.library.catalog import Catalog, GuideEntry, LibraryError, read_l
 from audioguide.library.site import GuideOutcome, LibraryEvent, LibraryOptions, LibraryReport, build_library
 
 __all__ = [
-    "Catalog", "GuideEntry", "GuideOutcome", "LibraryError", "LibraryEvent", "LibraryOptions", "LibraryReport",
-    "build_library", "read_library_file", "read_sources",
+    "Catalog",
+    "GuideEntry",
+    "GuideOutcome",
+    "LibraryError",
+    "LibraryEvent",
+    "LibraryOptions",
+    "LibraryReport",
+    "build_library",
+    "read_library_file",
+    "read_sources",
 ]

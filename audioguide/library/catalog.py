@@ -48,8 +48,8 @@ class LibraryError(AudioguideError):
 class GuideEntry:
     """One guide of the library: where its text comes from, and its own settings."""
 
-    source: str                      # a path (absolute) or a URL: the guide's identity in library.json
-    slug: str | None = None          # asked-for folder name
+    source: str  # a path (absolute) or a URL: the guide's identity in library.json
+    slug: str | None = None  # asked-for folder name
     overrides: dict[str, Any] = field(default_factory=dict)  # faq, announce, rate
     formats: tuple[str, ...] | None = None
 
@@ -68,8 +68,11 @@ class Catalog:
 
 def _folder_sources(folder: Path) -> list[GuideEntry]:
     found = [
-        path for path in sorted(folder.iterdir())
-        if path.is_file() and path.suffix.lower() in ARTICLE_SUFFIXES and path.name.lower() not in LIBRARY_FILE_NAMES
+        path
+        for path in sorted(folder.iterdir())
+        if path.is_file()
+        and path.suffix.lower() in ARTICLE_SUFFIXES
+        and path.name.lower() not in LIBRARY_FILE_NAMES
         and not path.name.startswith(".")
     ]
     if not found:
@@ -140,7 +143,9 @@ def read_library_file(path: Path) -> Catalog:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
-        raise LibraryError(f"{name}{line}: invalid YAML: {' '.join(str(getattr(exc, 'problem', exc)).split())}") from None
+        raise LibraryError(
+            f"{name}{line}: invalid YAML: {' '.join(str(getattr(exc, 'problem', exc)).split())}"
+        ) from None
     if not isinstance(data, dict):
         raise LibraryError(f"{name}: must be a mapping with guides: (a list of sources)")
     _refuse_unknown_keys(data, TOP_KEYS, name)
@@ -170,12 +175,20 @@ def read_library_file(path: Path) -> Catalog:
             raise LibraryError(f"{name}: hold must be a mapping of {', '.join(HOLD_KEYS)}")
         for key, value in raw.items():
             wanted = bool if key == "repeat_opening" else (int, float)
-            if not isinstance(value, wanted) or (wanted is not bool and (isinstance(value, bool) or value <= 0)):
-                raise LibraryError(f"{name}: hold.{key} must be {'true or false' if wanted is bool else 'a positive number'}")
+            if not isinstance(value, wanted) or (
+                wanted is not bool and (isinstance(value, bool) or value <= 0)
+            ):
+                raise LibraryError(
+                    f"{name}: hold.{key} must be {'true or false' if wanted is bool else 'a positive number'}"
+                )
         hold = HoldProgramme(**{**raw, **({"gap_ms": int(raw["gap_ms"])} if "gap_ms" in raw else {})})
     return Catalog(
-        guides=tuple(entries), title=data.get("title"), publisher=data.get("publisher"), base_url=base_url,
-        formats=_formats(data["formats"], name) if "formats" in data else None, hold=hold,
+        guides=tuple(entries),
+        title=data.get("title"),
+        publisher=data.get("publisher"),
+        base_url=base_url,
+        formats=_formats(data["formats"], name) if "formats" in data else None,
+        hold=hold,
     )
 
 
@@ -199,7 +212,9 @@ def read_sources(sources: tuple[str, ...] | list[str]) -> Catalog:
             settings = catalog
             guides += catalog.guides
         elif path.is_file() and path.suffix.lower() not in ARTICLE_SUFFIXES:
-            raise LibraryError(f"{path}: not an article (.txt, .md, .html), a guide script (.yaml) or a library.yaml")
+            raise LibraryError(
+                f"{path}: not an article (.txt, .md, .html), a guide script (.yaml) or a library.yaml"
+            )
         else:  # a missing file fails that guide alone, when it is built
             guides.append(GuideEntry(str(path.resolve())))
     seen: set[str] = set()

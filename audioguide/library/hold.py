@@ -22,13 +22,13 @@ import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from audioguide.pipeline.guide import open_guide
 from audioguide.errors import AudioguideError
-from audioguide.pipeline.output_folder import OutputFolder, link_or_copy
 from audioguide.exporters import phone
 from audioguide.exporters.registry import FORMAT_REVISION
 from audioguide.model.manifest import Manifest, TrackRecord
 from audioguide.model.settings import HoldProgramme
+from audioguide.pipeline.guide import open_guide
+from audioguide.pipeline.output_folder import OutputFolder, link_or_copy
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class Piece:
     slug: str
     folder: Path
     record: TrackRecord
-    stem: str        # its telephone files' stem in <guide>/phone/
+    stem: str  # its telephone files' stem in <guide>/phone/
     samples_8k: int  # from its title on
 
 
@@ -62,7 +62,9 @@ def pieces(guides: list[tuple[str, Path, Manifest]]) -> list[Piece]:
                 continue
             start = round(phone.programme_start_s(record) * phone.NARROWBAND.rate)
             found.append(Piece(slug, folder, record, stem, ulaw.stat().st_size - start))
-    return sorted(found, key=lambda p: (SELF_CONTAINED.index(p.record.kind), p.samples_8k, p.slug, p.record.number))
+    return sorted(
+        found, key=lambda p: (SELF_CONTAINED.index(p.record.kind), p.samples_8k, p.slug, p.record.number)
+    )
 
 
 def programme_hash(guides: list[tuple[str, Path, Manifest]], hold: HoldProgramme, title: str) -> str:
@@ -75,8 +77,13 @@ def programme_hash(guides: list[tuple[str, Path, Manifest]], hold: HoldProgramme
     return hashlib.sha256(json.dumps(blob, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def write_programme(site: Path, guides: list[tuple[str, Path, Manifest]], hold: HoldProgramme, title: str,
-                    cache_dir: Path | None) -> list[str]:
+def write_programme(
+    site: Path,
+    guides: list[tuple[str, Path, Manifest]],
+    hold: HoldProgramme,
+    title: str,
+    cache_dir: Path | None,
+) -> list[str]:
     """Write ``site/phone/`` (replaced as a whole); the files written, relative to ``site``."""
     candidates = pieces(guides)
     if not candidates:
@@ -88,8 +95,10 @@ def write_programme(site: Path, guides: list[tuple[str, Path, Manifest]], hold: 
         guide = open_guide(first, cache_dir=cache_dir)
         after_ms = guide.settings.pauses.after_announcement_ms
         if guide.opening is not None:
-            opening_pcm = (phone.telephone_master(guide.opening, guide.rate, phone.NARROWBAND),
-                           phone.telephone_master(guide.opening, guide.rate, phone.WIDEBAND))
+            opening_pcm = (
+                phone.telephone_master(guide.opening, guide.rate, phone.NARROWBAND),
+                phone.telephone_master(guide.opening, guide.rate, phone.WIDEBAND),
+            )
     after_8k = round(after_ms * phone.NARROWBAND.rate / 1000)
     layout = phone.ProgrammeLayout(
         opening=None if opening_pcm is None else opening_pcm[0].size + after_8k,
@@ -99,7 +108,8 @@ def write_programme(site: Path, guides: list[tuple[str, Path, Manifest]], hold: 
     numbered = {index: piece for index, piece in enumerate(candidates, 1)}
     chosen = phone.choose_programme(
         [phone.Candidate(index, piece.record.title, piece.samples_8k) for index, piece in numbered.items()],
-        layout, hold,
+        layout,
+        hold,
     )
 
     def stream(narrowband: bool):
@@ -131,11 +141,15 @@ def write_programme(site: Path, guides: list[tuple[str, Path, Manifest]], hold: 
         seconds = (staging / f"{phone.PROGRAMME_STEM}.ulaw").stat().st_size / phone.NARROWBAND.rate
         moh_class = phone.class_slug(title)
         conf = staging / phone.CONF_NAME
-        conf.write_text(phone.render_musiconhold_conf(title, moh_class, [stems[c.number] for c in chosen]),
-                        encoding="utf-8")
+        conf.write_text(
+            phone.render_musiconhold_conf(title, moh_class, [stems[c.number] for c in chosen]),
+            encoding="utf-8",
+        )
         readme = staging / phone.README_NAME
-        readme.write_text(phone.render_readme(title, moh_class, chosen, stems, opening_pcm is not None, hold, seconds),
-                          encoding="utf-8")
+        readme.write_text(
+            phone.render_readme(title, moh_class, chosen, stems, opening_pcm is not None, hold, seconds),
+            encoding="utf-8",
+        )
         written += [conf, readme]
         names = sorted(f"{phone.PHONE_DIR}/{p.name}" for p in written)
         folder.commit(staging, [])

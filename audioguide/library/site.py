@@ -29,15 +29,13 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
-from audioguide.pipeline import BuildOptions, BuildReport, ProgressEvent, build_guide
-from audioguide.pipeline.execute import slugify
 from audioguide.errors import AudioguideError
-from audioguide.files import write_atomic
 from audioguide.exporters import podcast
 from audioguide.exporters.published import (
     CHAPTERS_NAME,
@@ -51,10 +49,13 @@ from audioguide.exporters.published import (
     absolute_url,
     relative_url,
 )
+from audioguide.files import write_atomic
 from audioguide.library import hold as library_hold
 from audioguide.library.catalog import Catalog, GuideEntry, read_sources
 from audioguide.model.manifest import MANIFEST_NAME, Manifest, load_manifest
 from audioguide.model.settings import FaqMode, GuideSettings
+from audioguide.pipeline import BuildOptions, BuildReport, ProgressEvent, build_guide
+from audioguide.pipeline.execute import slugify
 from audioguide.sources.load import load_source
 from audioguide.speech import with_lexicon_files
 
@@ -77,8 +78,10 @@ class LibraryOptions:
     cache_dir: Path | None = None
     jobs: int | None = None
     force: bool = False
-    formats: tuple[str, ...] | None = None  # every guide's formats (default: BASE_FORMATS, + podcast, qr with a URL)
-    base_url: str | None = None             # where site/ is published (wins over library.yaml)
+    formats: tuple[str, ...] | None = (
+        None  # every guide's formats (default: BASE_FORMATS, + podcast, qr with a URL)
+    )
+    base_url: str | None = None  # where site/ is published (wins over library.yaml)
     title: str | None = None
 
 
@@ -121,10 +124,21 @@ class LibraryReport:
     def to_dict(self) -> dict[str, Any]:
         return {
             "site": str(self.site),
-            "guides": [{"source": g.source, "slug": g.slug, "status": g.status, "message": g.message,
-                        "tracks_rebuilt": len(g.report.rebuilt) if g.report else 0} for g in self.guides],
-            "removed": self.removed, "phone": self.phone, "feed": self.feed,
-            "failed": len(self.failed), "seconds": round(self.seconds, 2),
+            "guides": [
+                {
+                    "source": g.source,
+                    "slug": g.slug,
+                    "status": g.status,
+                    "message": g.message,
+                    "tracks_rebuilt": len(g.report.rebuilt) if g.report else 0,
+                }
+                for g in self.guides
+            ],
+            "removed": self.removed,
+            "phone": self.phone,
+            "feed": self.feed,
+            "failed": len(self.failed),
+            "seconds": round(self.seconds, 2),
         }
 
 
@@ -154,13 +168,17 @@ def _check_site(site: Path) -> None:
     if site.exists() and not site.is_dir():
         raise AudioguideError(f"{site}: exists and is not a folder")
     if site.is_dir() and any(site.iterdir()) and not (site / STATE_NAME).is_file():
-        raise AudioguideError(f"{site}: folder is not empty and holds no {STATE_NAME}; choose a new or empty folder")
+        raise AudioguideError(
+            f"{site}: folder is not empty and holds no {STATE_NAME}; choose a new or empty folder"
+        )
 
 
 # --------------------------------------------------------------------------- one guide
 
 
-def _settings(base: GuideSettings | None, entry: GuideEntry, base_url: str | None, slug: str) -> GuideSettings:
+def _settings(
+    base: GuideSettings | None, entry: GuideEntry, base_url: str | None, slug: str
+) -> GuideSettings:
     settings = base or GuideSettings()
     over = entry.overrides
     if "faq_mode" in over:
@@ -188,14 +206,19 @@ def _slug(entry: GuideEntry, title: str, state: dict, site: Path) -> str:
 
 
 def _unchanged(report: BuildReport) -> bool:
-    return not report.rebuilt and not report.removed and all(v == "unchanged" for v in report.formats.values())
+    return (
+        not report.rebuilt and not report.removed and all(v == "unchanged" for v in report.formats.values())
+    )
 
 
 # --------------------------------------------------------------------------- the library
 
 
-def build_library(sources: list[str] | Catalog, options: LibraryOptions,
-                  on_event: Callable[[LibraryEvent], None] | None = None) -> LibraryReport:
+def build_library(
+    sources: list[str] | Catalog,
+    options: LibraryOptions,
+    on_event: Callable[[LibraryEvent], None] | None = None,
+) -> LibraryReport:
     """Build every guide of ``sources`` into ``options.site`` and write the site's index, feed and phone programme."""
     started = time.perf_counter()
     catalog = sources if isinstance(sources, Catalog) else read_sources(sources)
@@ -205,7 +228,9 @@ def build_library(sources: list[str] | Catalog, options: LibraryOptions,
     state = _read_state(site)
     base_url = options.base_url or catalog.base_url
     title = options.title or catalog.title or DEFAULT_TITLE
-    default_formats = options.formats or catalog.formats or (BASE_FORMATS + (PUBLISHED_FORMATS if base_url else ()))
+    default_formats = (
+        options.formats or catalog.formats or (BASE_FORMATS + (PUBLISHED_FORMATS if base_url else ()))
+    )
     report = LibraryReport(site=site)
     emit = on_event or (lambda event: None)
     total = len(catalog.guides)
@@ -217,11 +242,18 @@ def build_library(sources: list[str] | Catalog, options: LibraryOptions,
         try:
             loaded = load_source(entry.source)
             slug = _slug(entry, loaded.document.title, state, site)
-            settings = with_lexicon_files(_settings(loaded.settings, entry, base_url, slug), loaded.lexicon_files)
+            settings = with_lexicon_files(
+                _settings(loaded.settings, entry, base_url, slug), loaded.lexicon_files
+            )
             formats = entry.formats or default_formats
             outdir = site / slug
-            build_options = BuildOptions(outdir=outdir, cache_dir=options.cache_dir, jobs=options.jobs,
-                                         force=options.force, formats=formats)
+            build_options = BuildOptions(
+                outdir=outdir,
+                cache_dir=options.cache_dir,
+                jobs=options.jobs,
+                force=options.force,
+                formats=formats,
+            )
 
             def progress(event: ProgressEvent, index=index, entry=entry, slug=slug) -> None:
                 emit(LibraryEvent("progress", index, total, entry.source, slug, event))
@@ -265,8 +297,14 @@ def build_library(sources: list[str] | Catalog, options: LibraryOptions,
             guides.append((record["slug"], site / record["slug"], manifest, record))
     emit(LibraryEvent("site", total, total, "", message="index, feed, phone"))
     state["phone"] = _phone(site, guides, catalog, title, options, state.get("phone"), report)
-    page = render_index(title, catalog.publisher, guides, base_url, feed=bool(base_url),
-                        phone=(site / library_hold.phone.PHONE_DIR / "README.txt").is_file())
+    page = render_index(
+        title,
+        catalog.publisher,
+        guides,
+        base_url,
+        feed=bool(base_url),
+        phone=(site / library_hold.phone.PHONE_DIR / "README.txt").is_file(),
+    )
     _write_atomic(site / INDEX_NAME, page.encode("utf-8"))
     if base_url:
         if state.get("title") != title or not (site / COVER_NAME).is_file():
@@ -293,15 +331,28 @@ def _library_cover(site: Path, title: str) -> None:
             os.unlink(tmp)
 
 
-def _phone(site: Path, guides: list, catalog: Catalog, title: str, options: LibraryOptions,
-           previous: dict | None, report: LibraryReport) -> dict | None:
-    with_phone = [(slug, folder, manifest) for slug, folder, manifest, _ in guides if "phone" in manifest.formats]
+def _phone(
+    site: Path,
+    guides: list,
+    catalog: Catalog,
+    title: str,
+    options: LibraryOptions,
+    previous: dict | None,
+    report: LibraryReport,
+) -> dict | None:
+    with_phone = [
+        (slug, folder, manifest) for slug, folder, manifest, _ in guides if "phone" in manifest.formats
+    ]
     if not with_phone:
         library_hold.remove_programme(site)
         return None
     digest = library_hold.programme_hash(with_phone, catalog.hold, title)
-    if (previous and previous.get("hash") == digest and not options.force
-            and all((site / f).is_file() for f in previous.get("files", []))):
+    if (
+        previous
+        and previous.get("hash") == digest
+        and not options.force
+        and all((site / f).is_file() for f in previous.get("files", []))
+    ):
         report.phone = "unchanged"
         return previous
     try:
@@ -320,7 +371,7 @@ def _date(seconds: float | None) -> tuple[str, str]:
     """(ISO date, "1 December 2026") in UTC."""
     if not seconds:
         return "", "unknown"
-    when = datetime.fromtimestamp(seconds, tz=timezone.utc)
+    when = datetime.fromtimestamp(seconds, tz=UTC)
     return when.strftime("%Y-%m-%d"), f"{when.day} {when.strftime('%B %Y')}"
 
 
@@ -349,28 +400,52 @@ def index_entries(guides: list) -> list[dict[str, Any]]:
     for slug, folder, manifest, record in sorted(guides, key=lambda g: -(g[3].get("changed") or 0)):
         made = {"tracks", *manifest.formats}
         iso, human = _date(record.get("changed"))
-        links = [{"href": relative_url(f"{slug}/{file}"), "text": text}
-                 for name, file, text in FORMAT_LINKS if name in made and (folder / file).is_file()]
-        rows.append({
-            "slug": slug, "title": manifest.title, "language": manifest.language, "tracks": len(manifest.tracks),
-            "length": spoken_length(sum(t.duration_s for t in manifest.tracks)),
-            "formats": sorted(made, key=lambda n: [f for f, _, _ in FORMAT_LINKS].index(n)
-                              if n in [f for f, _, _ in FORMAT_LINKS] else 99),
-            "changed_iso": iso, "changed": human, "links": links,
-            "main": links[0]["href"] if links else relative_url(f"{slug}/{PLAYLIST_NAME}"),
-        })
+        links = [
+            {"href": relative_url(f"{slug}/{file}"), "text": text}
+            for name, file, text in FORMAT_LINKS
+            if name in made and (folder / file).is_file()
+        ]
+        rows.append(
+            {
+                "slug": slug,
+                "title": manifest.title,
+                "language": manifest.language,
+                "tracks": len(manifest.tracks),
+                "length": spoken_length(sum(t.duration_s for t in manifest.tracks)),
+                "formats": sorted(
+                    made,
+                    key=lambda n: (
+                        [f for f, _, _ in FORMAT_LINKS].index(n)
+                        if n in [f for f, _, _ in FORMAT_LINKS]
+                        else 99
+                    ),
+                ),
+                "changed_iso": iso,
+                "changed": human,
+                "links": links,
+                "main": links[0]["href"] if links else relative_url(f"{slug}/{PLAYLIST_NAME}"),
+            }
+        )
     return rows
 
 
-def render_index(title: str, publisher: str | None, guides: list, base_url: str | None, *, feed: bool,
-                 phone: bool) -> str:
+def render_index(
+    title: str, publisher: str | None, guides: list, base_url: str | None, *, feed: bool, phone: bool
+) -> str:
     from jinja2 import Environment, PackageLoader, select_autoescape
 
-    env = Environment(loader=PackageLoader("audioguide.library", "templates"),
-                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=PackageLoader("audioguide.library", "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     rows = index_entries(guides)
     return env.get_template("index.html").render(
-        title=title, publisher=publisher, guides=rows, feed=FEED_NAME if feed else None,
+        title=title,
+        publisher=publisher,
+        guides=rows,
+        feed=FEED_NAME if feed else None,
         phone="phone/README.txt" if phone else None,
         total_tracks=sum(r["tracks"] for r in rows),
     )
@@ -387,24 +462,46 @@ def library_feed(title: str, publisher: str | None, guides: list, base_url: str)
             continue
         transcripts = []
         if (folder / SINGLE_VTT_NAME).is_file():
-            transcripts.append(podcast.Transcript(absolute_url(base_url, f"{slug}/{SINGLE_VTT_NAME}"), "text/vtt",
-                                                  "captions", manifest.language))
-        chapters = absolute_url(base_url, f"{slug}/{CHAPTERS_NAME}") if (folder / CHAPTERS_NAME).is_file() else None
+            transcripts.append(
+                podcast.Transcript(
+                    absolute_url(base_url, f"{slug}/{SINGLE_VTT_NAME}"),
+                    "text/vtt",
+                    "captions",
+                    manifest.language,
+                )
+            )
+        chapters = (
+            absolute_url(base_url, f"{slug}/{CHAPTERS_NAME}") if (folder / CHAPTERS_NAME).is_file() else None
+        )
         parts = len(manifest.tracks)
-        episodes.append(podcast.Episode(
-            guid=podcast.episode_guid(channel_guid, slug), title=manifest.title,
-            description=(f"“{manifest.title}”: {parts} part{'s' if parts != 1 else ''}, "
-                         + ", ".join(t.title for t in manifest.tracks) + "."),
-            url=absolute_url(base_url, f"{slug}/{SINGLE_NAME}"), length=single.stat().st_size,
-            duration_s=sum(t.duration_s for t in manifest.tracks), published=float(record.get("changed") or 0),
-            link=absolute_url(base_url, f"{slug}/{PLAYER_NAME}") if "web" in manifest.formats else None,
-            transcripts=tuple(transcripts), chapters_url=chapters,
-        ))
+        episodes.append(
+            podcast.Episode(
+                guid=podcast.episode_guid(channel_guid, slug),
+                title=manifest.title,
+                description=(
+                    f"“{manifest.title}”: {parts} part{'s' if parts != 1 else ''}, "
+                    + ", ".join(t.title for t in manifest.tracks)
+                    + "."
+                ),
+                url=absolute_url(base_url, f"{slug}/{SINGLE_NAME}"),
+                length=single.stat().st_size,
+                duration_s=sum(t.duration_s for t in manifest.tracks),
+                published=float(record.get("changed") or 0),
+                link=absolute_url(base_url, f"{slug}/{PLAYER_NAME}") if "web" in manifest.formats else None,
+                transcripts=tuple(transcripts),
+                chapters_url=chapters,
+            )
+        )
     episodes.sort(key=lambda e: (-e.published, e.title))
     channel = podcast.Channel(
-        title=title, description=f"{title}: {len(episodes)} audio guide{'s' if len(episodes) != 1 else ''}.",
-        language=guides[0][2].language if guides else "en", link=absolute_url(base_url, INDEX_NAME),
-        feed_url=feed_url, image_url=absolute_url(base_url, COVER_NAME),
-        author=publisher or title, publisher=publisher, kind="episodic",
+        title=title,
+        description=f"{title}: {len(episodes)} audio guide{'s' if len(episodes) != 1 else ''}.",
+        language=guides[0][2].language if guides else "en",
+        link=absolute_url(base_url, INDEX_NAME),
+        feed_url=feed_url,
+        image_url=absolute_url(base_url, COVER_NAME),
+        author=publisher or title,
+        publisher=publisher,
+        kind="episodic",
     )
     return podcast.render_feed(channel, episodes)

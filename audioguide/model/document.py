@@ -49,7 +49,7 @@ class Subheading(str):
 
     level: int | None
 
-    def __new__(cls, text: str, level: int | None = None) -> "Subheading":
+    def __new__(cls, text: str, level: int | None = None) -> Subheading:
         self = super().__new__(cls, text)
         self.level = level
         return self
@@ -129,9 +129,9 @@ class Document:
 class DroppedSummary:
     """How much of a source was left out: words, the share of the article, the largest blocks."""
 
-    words: int              # dropped from the article itself
-    share: float            # of the article's words (spoken + dropped), 0..1
-    outside_words: int      # page navigation, headers and footers around the article
+    words: int  # dropped from the article itself
+    share: float  # of the article's words (spoken + dropped), 0..1
+    outside_words: int  # page navigation, headers and footers around the article
     largest: tuple[Dropped, ...]
 
     def describe(self) -> str:

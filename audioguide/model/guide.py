@@ -59,7 +59,7 @@ class FinishedGuide:
     tracks: list[FinishedTrack]
     audio: TrackAudio
     opening: np.ndarray | None = None  # the hold programme's opening line, assembled and faded
-    formats: tuple[str, ...] = ()      # every format this build makes (for formats that link the others)
+    formats: tuple[str, ...] = ()  # every format this build makes (for formats that link the others)
     previous: dict[str, dict[str, Any]] = field(default_factory=dict)  # format -> state its last export kept
 
     @property

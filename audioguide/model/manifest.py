@@ -26,14 +26,14 @@ class ClipRecord:
     """One sentence in a track: its cache key, what was said, what was written, where it is."""
 
     key: str
-    text: str      # the speech text (what the engine said)
-    written: str   # the sentence as written in the source
-    role: str      # announcement, heading, lead, question, paragraph, item
-    passage: int   # index of the paragraph-like passage in its track (sentences of one passage share it)
+    text: str  # the speech text (what the engine said)
+    written: str  # the sentence as written in the source
+    role: str  # announcement, heading, lead, question, paragraph, item
+    passage: int  # index of the paragraph-like passage in its track (sentences of one passage share it)
     start_s: float
     end_s: float
     pause_ms: int | None = None  # the pause after it, as assembled (None: built before it was recorded)
-    voice: str | None = None     # the voice that said it ("hibari:heart"; see Manifest.voices)
+    voice: str | None = None  # the voice that said it ("hibari:heart"; see Manifest.voices)
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,8 @@ class Manifest:
     tracks: list[TrackRecord]
     dropped: list[dict[str, Any]]
     formats: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> {hash, files}
-    info: dict[str, Any] | None = None        # model.guide.GuideInfo
-    settings: dict[str, Any] | None = None    # model.settings.GuideSettings, as built
+    info: dict[str, Any] | None = None  # model.guide.GuideInfo
+    settings: dict[str, Any] | None = None  # model.settings.GuideSettings, as built
     opening: list[dict[str, Any]] | None = None  # the hold programme's opening clips: {key, text, voice}
     voices: dict[str, Any] | None = None  # voice label -> its engine identity (every voice of the guide)
     format: str = MANIFEST_FORMAT
@@ -86,13 +86,21 @@ def load_manifest(folder: Path) -> Manifest | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT or data.get("version") != MANIFEST_VERSION:
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != MANIFEST_FORMAT
+        or data.get("version") != MANIFEST_VERSION
+    ):
         return None
     problem = manifest_problem(data)
     if problem:
-        logger.warning("%s: ignoring the previous build's manifest (%s); rebuilding everything", path, problem)
+        logger.warning(
+            "%s: ignoring the previous build's manifest (%s); rebuilding everything", path, problem
+        )
         return None
-    tracks = [TrackRecord(**{**t, "clips": [ClipRecord(**c) for c in t.get("clips", [])]}) for t in data["tracks"]]
+    tracks = [
+        TrackRecord(**{**t, "clips": [ClipRecord(**c) for c in t.get("clips", [])]}) for t in data["tracks"]
+    ]
     return Manifest(**{**data, "tracks": tracks})
 
 
@@ -156,7 +164,9 @@ def manifest_problem(data: Any) -> str | None:
         problem = _fields_problem(track, TrackRecord, f"track {index}", skip=("clips",))
         if problem:
             return problem
-        if not safe_relative_path(track["file"], folders=False) or not safe_relative_path(track["transcript"]):
+        if not safe_relative_path(track["file"], folders=False) or not safe_relative_path(
+            track["transcript"]
+        ):
             return f"track {index}: a file name leads outside the guide folder"
         clips = track.get("clips", [])
         if not isinstance(clips, list):
@@ -169,8 +179,11 @@ def manifest_problem(data: Any) -> str | None:
     if not isinstance(formats, dict):
         return "'formats' is not an object"
     for name, entry in formats.items():
-        if not isinstance(entry, dict) or not isinstance(entry.get("hash"), str) \
-                or not isinstance(entry.get("files"), list):
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("hash"), str)
+            or not isinstance(entry.get("files"), list)
+        ):
             return f"format '{name}' is not an object with a hash and a list of files"
         if not all(safe_relative_path(f) for f in entry["files"]):
             return f"format '{name}': a file name leads outside the guide folder"

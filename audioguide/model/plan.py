@@ -12,7 +12,7 @@ from typing import Literal
 
 from pathvalidate import sanitize_filename
 
-from audioguide.model.settings import FaqMode, GuideSettings, Pauses
+from audioguide.errors import AudioguideError
 from audioguide.model.document import (
     DROPPED_WARN_SHARE,
     Chapter,
@@ -22,7 +22,7 @@ from audioguide.model.document import (
     DroppedSummary,
     is_item,
 )
-from audioguide.errors import AudioguideError
+from audioguide.model.settings import FaqMode, GuideSettings, Pauses
 from audioguide.text import as_sentence, minutes_seconds, shorten, strip_controls
 
 WORDS_PER_MINUTE = 155  # typical comfortable rate of synthetic speech
@@ -124,7 +124,7 @@ def check_template(template: str, label: str | None = None) -> None:
 
 
 def file_stem(number: int, total: int, title: str) -> str:
-    """"NN - Title": zero-padded so every player sorts tracks in chapter order.
+    """ "NN - Title": zero-padded so every player sorts tracks in chapter order.
 
     The title part is cut at a word boundary to at most 100 characters and
     :data:`MAX_TITLE_BYTES_IN_FILENAME` bytes of UTF-8 (150 CJK characters are
@@ -202,8 +202,11 @@ def _body(source: _TrackSource, pauses: Pauses, announced_title: bool) -> list[P
         out.append(Passage("heading", as_sentence(source.title), pauses.paragraph_ms))
     spoken_group = source.group if announced_title else None
     for chapter in source.chapters:
-        if chapter.group and chapter.group != spoken_group and chapter.group != chapter.title and (
-            single_faq or not announced_title
+        if (
+            chapter.group
+            and chapter.group != spoken_group
+            and chapter.group != chapter.title
+            and (single_faq or not announced_title)
         ):
             out.append(Passage("heading", as_sentence(chapter.group), pauses.paragraph_ms))  # the topic
         spoken_group = chapter.group
@@ -233,11 +236,18 @@ def plan_tracks(document: Document, settings: GuideSettings) -> TrackPlan:
         passages: list[Passage] = []
         if settings.announce:
             text = settings.announce_template.format(
-                number=number, total=total, kind=source.kind.value, group=source.group or "",
+                number=number,
+                total=total,
+                kind=source.kind.value,
+                group=source.group or "",
                 title=title_as_announced(source.title, source.group, settings.announce_template),
             )
             answer_follows = source.kind is ChapterKind.FAQ and len(source.chapters) == 1 and announced_title
-            pause = settings.pauses.question_answer_ms if answer_follows else settings.pauses.after_announcement_ms
+            pause = (
+                settings.pauses.question_answer_ms
+                if answer_follows
+                else settings.pauses.after_announcement_ms
+            )
             passages.append(Passage("announcement", as_sentence(text), pause))
         passages.extend(_body(source, settings.pauses, announced_title))
         tracks.append(

@@ -6,9 +6,10 @@ Defaults live here and nowhere else; the guide script and the CLI override them.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Mapping
 from enum import Enum
+from typing import Any
 from urllib.parse import urlsplit
 
 from audioguide.errors import AudioguideError
@@ -46,7 +47,7 @@ def number_problem(name: str, value: float) -> str | None:
 
 
 class FaqMode(str, Enum):
-    EACH = "each"      # one track per question
+    EACH = "each"  # one track per question
     SINGLE = "single"  # all questions in one track
 
 
@@ -60,10 +61,10 @@ class VoiceSettings:
     """
 
     engine: str | None = None  # None: the engine of ``voice``
-    voice: str | None = None   # None: DEFAULT_VOICE, or the engine's own default
-    rate: float = 1.0          # speaking time: speech takes 1/rate as long (0.9: 11 % longer)
-    lang: str = "en"          # gTTS language
-    tld: str = "com"          # gTTS Google host (translate.google.<tld>)
+    voice: str | None = None  # None: DEFAULT_VOICE, or the engine's own default
+    rate: float = 1.0  # speaking time: speech takes 1/rate as long (0.9: 11 % longer)
+    lang: str = "en"  # gTTS language
+    tld: str = "com"  # gTTS Google host (translate.google.<tld>)
 
 
 @dataclass(frozen=True)
@@ -101,9 +102,9 @@ class HoldProgramme:
     tracks: tuple[int, ...] | None = None  # track numbers; None = all but the conclusion
     gap_ms: int = 2000
     opening: str | None = "Thank you for holding. While you wait, here is some information from our clinic."
-    repeat_opening: bool = True            # say the opening line again between tracks
+    repeat_opening: bool = True  # say the opening line again between tracks
     max_seconds: float = 600.0
-    max_bytes: int | None = None           # of the 8 kHz G.711 file (1 byte per sample)
+    max_bytes: int | None = None  # of the 8 kHz G.711 file (1 byte per sample)
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ class GuideSettings:
     cover_image: str | None = None  # for the M4B audiobook (and the podcast feed's image)
     locale: str | None = None  # "en-US", "en-GB": decides how numeric dates (3/4/2024) are read
     formats: tuple[str, ...] | None = None  # formats the guide script asks for (None: as the output had)
-    base_url: str | None = None     # where the guide folder is published (podcast, qr, web links)
+    base_url: str | None = None  # where the guide folder is published (podcast, qr, web links)
     # role (VOICE_ROLES) -> voice name, e.g. {"question": "joe"}: that part speaks in that voice, at
     # the guide's rate; every other part in ``voice``
     voices: dict[str, str] = field(default_factory=dict)
@@ -132,7 +133,9 @@ class GuideSettings:
         for role in roles:
             name = self.voices.get(role)
             if name:
-                return VoiceSettings(voice=name, rate=self.voice.rate, lang=self.voice.lang, tld=self.voice.tld)
+                return VoiceSettings(
+                    voice=name, rate=self.voice.rate, lang=self.voice.lang, tld=self.voice.tld
+                )
         return self.voice
 
 
@@ -176,7 +179,10 @@ def check_base_url(url: str, what: str = "base URL") -> str:
     return text.rstrip("/")
 
 
-_NUMBER_OVERRIDES = {"rate": ("voice.rate", "--rate"), "target_lufs": ("loudness.target_lufs", "--target-lufs")}
+_NUMBER_OVERRIDES = {
+    "rate": ("voice.rate", "--rate"),
+    "target_lufs": ("loudness.target_lufs", "--target-lufs"),
+}
 
 
 def with_overrides(

@@ -20,6 +20,16 @@ from audioguide.pipeline.guide import open_guide
 from audioguide.pipeline.plan import BuildPlan, Environment, PreviousBuild, load_previous, plan_build
 
 __all__ = [
-    "BuildOptions", "BuildPlan", "BuildReport", "Environment", "PreviousBuild", "ProgressEvent", "build_guide",
-    "default_outdir", "execute", "load_previous", "open_guide", "plan_build",
+    "BuildOptions",
+    "BuildPlan",
+    "BuildReport",
+    "Environment",
+    "PreviousBuild",
+    "ProgressEvent",
+    "build_guide",
+    "default_outdir",
+    "execute",
+    "load_previous",
+    "open_guide",
+    "plan_build",
 ]

@@ -13,12 +13,22 @@ from __future__ import annotations
 import logging
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Literal
+from typing import TYPE_CHECKING, Literal
 
 from audioguide import __version__
+from audioguide.errors import AudioguideError, OutputError
+from audioguide.exporters.playlist import render_m3u8
+from audioguide.exporters.registry import DEFAULT_FORMATS, FORMATS, URL_FORMATS
+from audioguide.files import check_file_names
+from audioguide.hashing import sha256_file
+from audioguide.model.document import Document
+from audioguide.model.guide import ExportResult, FinishedGuide
+from audioguide.model.manifest import MANIFEST_NAME, ClipRecord, Manifest, TrackRecord
+from audioguide.model.settings import GuideSettings
 from audioguide.pipeline import scheduler, segments
 from audioguide.pipeline.guide import ClipSource, finished_guide, guide_voices, opening_samples
 from audioguide.pipeline.output_folder import OutputFolder, checkpoint, link_or_copy
@@ -34,15 +44,6 @@ from audioguide.pipeline.plan import (
     plan_build,
 )
 from audioguide.pipeline.scheduler import SynthesisStats
-from audioguide.errors import AudioguideError, OutputError
-from audioguide.files import check_file_names
-from audioguide.exporters.playlist import render_m3u8
-from audioguide.exporters.registry import DEFAULT_FORMATS, FORMATS, URL_FORMATS
-from audioguide.hashing import sha256_file
-from audioguide.model.document import Document
-from audioguide.model.guide import ExportResult, FinishedGuide
-from audioguide.model.manifest import MANIFEST_NAME, ClipRecord, Manifest, TrackRecord
-from audioguide.model.settings import GuideSettings
 from audioguide.speech import remembered_segments
 from audioguide.synth.cache import ClipCache, default_cache_dir
 from audioguide.synth.engines import create_engine
@@ -152,9 +153,14 @@ def build_guide(
     # validates every engine and voice before any work
     probes = {label: create_engine(voice) for label, voice in voices.settings.items()}
     main = probes[voices.main]
-    environment = Environment(engine=main.identity(), rate=main.sample_rate, cover_sha256=cover_digest(settings),
-                              voice=voices.main, roles=voices.roles,
-                              voices={label: probe.identity() for label, probe in probes.items()})
+    environment = Environment(
+        engine=main.identity(),
+        rate=main.sample_rate,
+        cover_sha256=cover_digest(settings),
+        voice=voices.main,
+        roles=voices.roles,
+        voices={label: probe.identity() for label, probe in probes.items()},
+    )
     folder = OutputFolder(options.outdir)
     cache_root = (options.cache_dir or default_cache_dir()) if options.use_cache else None
     memo = segments.load(cache_root) if cache_root is not None else {}
@@ -165,8 +171,15 @@ def build_guide(
         formats = options.formats or remembered_formats(previous)
         _check_format_inputs(settings, formats)
         with remembered_segments(memo):  # pysbd's splits of paragraphs seen before (build/segments.py)
-            plan = plan_build(document, settings, previous, environment=environment,
-                              outdir=options.outdir, formats=formats, force=options.force)
+            plan = plan_build(
+                document,
+                settings,
+                previous,
+                environment=environment,
+                outdir=options.outdir,
+                formats=formats,
+                force=options.force,
+            )
         folder.check(plan.info.title, plan.info.source_name, replace=options.replace)
         folder.check_carried(plan.outputs(), folder.foreign())  # before minutes of work, not after
         checkpoint("planned")
@@ -176,8 +189,14 @@ def build_guide(
     return report
 
 
-def execute(plan: BuildPlan, options: BuildOptions, progress: Progress | None = None, *,
-            started: float | None = None, folder: OutputFolder | None = None) -> BuildReport:
+def execute(
+    plan: BuildPlan,
+    options: BuildOptions,
+    progress: Progress | None = None,
+    *,
+    started: float | None = None,
+    folder: OutputFolder | None = None,
+) -> BuildReport:
     """Carry out ``plan`` (see the module docstring); with ``options.dry_run`` only report it.
 
     The caller holds ``folder``'s lock (:func:`build_guide` does); without
@@ -190,8 +209,13 @@ def execute(plan: BuildPlan, options: BuildOptions, progress: Progress | None = 
             return execute(plan, options, progress, started=started, folder=folder)
     started = time.perf_counter() if started is None else started
     outdir = plan.outdir
-    report = BuildReport(outdir=outdir, tracks=len(plan.tracks), dry_run=options.dry_run,
-                         warnings=list(plan.warnings), plan=plan.to_dict())
+    report = BuildReport(
+        outdir=outdir,
+        tracks=len(plan.tracks),
+        dry_run=options.dry_run,
+        warnings=list(plan.warnings),
+        plan=plan.to_dict(),
+    )
     report.rebuilt = [work.file for work in plan.to_render]
     report.unchanged = [work.file for work in plan.tracks if work.reuse is not None]
     report.removed = list(plan.removed)
@@ -200,15 +224,21 @@ def execute(plan: BuildPlan, options: BuildOptions, progress: Progress | None = 
     check_file_names([work.file for work in plan.tracks], outdir, error=OutputError)  # before any synthesis
 
     with ExitStack() as stack:
-        cache: ClipCache | None = ClipCache(options.cache_dir or default_cache_dir()) if options.use_cache else None
+        cache: ClipCache | None = (
+            ClipCache(options.cache_dir or default_cache_dir()) if options.use_cache else None
+        )
         if cache is not None and not options.dry_run:  # a full or read-only cache disk: build without it
-            need = int(sum(w.spoken.track.estimated_seconds for w in plan.to_render) * plan.environment.rate * 2)
+            need = int(
+                sum(w.spoken.track.estimated_seconds for w in plan.to_render) * plan.environment.rate * 2
+            )
             problem = cache.write_problem(need)
             if problem:
                 report.warnings.append(f"{problem}; building without the clip cache")
                 cache = None
         if cache is None:
-            cache = ClipCache(Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="audioguide-clips-"))))
+            cache = ClipCache(
+                Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="audioguide-clips-")))
+            )
         needed = plan.clips()
         missing = [job for job in needed if options.force or not cache.has(job.key)]  # track order
         report.clips_synthesized = len(missing)
@@ -227,8 +257,14 @@ def execute(plan: BuildPlan, options: BuildOptions, progress: Progress | None = 
             manifest = _manifest(plan, records, {})
             opening = None
             if plan.exports("phone"):
-                opening = opening_samples(source, [c.key for c in plan.opening], [c.text for c in plan.opening],
-                                          plan.environment.rate, plan.settings, [c.voice for c in plan.opening])
+                opening = opening_samples(
+                    source,
+                    [c.key for c in plan.opening],
+                    [c.text for c in plan.opening],
+                    plan.environment.rate,
+                    plan.settings,
+                    [c.voice for c in plan.opening],
+                )
             guide = finished_guide(staging, manifest, plan.settings, source, jobs, opening)
             guide.formats = tuple(work.name for work in plan.formats)
             guide.previous = {work.name: work.state for work in plan.formats if work.state is not None}
@@ -252,8 +288,15 @@ def execute(plan: BuildPlan, options: BuildOptions, progress: Progress | None = 
     return report
 
 
-def _render_tracks(plan: BuildPlan, missing, source: ClipSource, staging: Path, options: BuildOptions,
-                   progress: Progress | None, report: BuildReport) -> list[TrackRecord]:
+def _render_tracks(
+    plan: BuildPlan,
+    missing,
+    source: ClipSource,
+    staging: Path,
+    options: BuildOptions,
+    progress: Progress | None,
+    report: BuildReport,
+) -> list[TrackRecord]:
     """Synthesize the missing clips and render the tracks to render; link the kept ones."""
     jobs = [work.job for work in plan.to_render]
     clips_done = tracks_done = 0
@@ -273,8 +316,13 @@ def _render_tracks(plan: BuildPlan, missing, source: ClipSource, staging: Path, 
             progress(ProgressEvent("tracks", tracks_done, len(jobs), result.file))
 
     rendered, report.synthesis = scheduler.run(
-        missing, jobs, source=source, folder=staging, workers=report.workers,
-        on_clip=on_clip, on_track=on_track,
+        missing,
+        jobs,
+        source=source,
+        folder=staging,
+        workers=report.workers,
+        on_clip=on_clip,
+        on_track=on_track,
     )
     records = []
     for work in plan.tracks:
@@ -282,19 +330,21 @@ def _render_tracks(plan: BuildPlan, missing, source: ClipSource, staging: Path, 
             link_or_copy(plan.outdir / work.reuse.file, staging / work.file)
             records.append(_refreshed(work, plan.environment.voice))
         else:
-            records.append(_record(work, rendered[work.file]))
+            records.append(_record(work, rendered[work.file], plan.environment.voice))
     return records
 
 
 def _refreshed(work: TrackWork, voice: str) -> TrackRecord:
     """A kept track's record, with what a manifest of an older build may lack (same hash: same values)."""
     record = work.reuse
-    clips = [replace(clip, pause_ms=pause, voice=label or voice)
-             for clip, pause, label in zip(record.clips, work.job.pauses_ms, work.job.voices)]
+    clips = [
+        replace(clip, pause_ms=pause, voice=label or voice)
+        for clip, pause, label in zip(record.clips, work.job.pauses_ms, work.job.voices)
+    ]
     return replace(record, clips=clips, tags=asdict(work.job.tags))
 
 
-def _record(work: TrackWork, rendered: RenderedTrack) -> TrackRecord:
+def _record(work: TrackWork, rendered: RenderedTrack, guide_voice: str) -> TrackRecord:
     track = work.spoken.track
     return TrackRecord(
         number=track.number,
@@ -310,10 +360,20 @@ def _record(work: TrackWork, rendered: RenderedTrack) -> TrackRecord:
         transcript=f"{TRANSCRIPTS_DIR}/{track.stem}.txt",
         peak_margin_db=rendered.peak_margin_db,
         clips=[
-            ClipRecord(key=key, text=clip.speech, written=clip.written, role=clip.role, passage=clip.passage,
-                       start_s=round(span.start_s, 3), end_s=round(span.end_s, 3), pause_ms=clip.pause_after_ms,
-                       voice=voice or plan.environment.voice)
-            for key, clip, span, voice in zip(work.job.keys, work.spoken.clips, rendered.spans, work.job.voices)
+            ClipRecord(
+                key=key,
+                text=clip.speech,
+                written=clip.written,
+                role=clip.role,
+                passage=clip.passage,
+                start_s=round(span.start_s, 3),
+                end_s=round(span.end_s, 3),
+                pause_ms=clip.pause_after_ms,
+                voice=voice or guide_voice,
+            )
+            for key, clip, span, voice in zip(
+                work.job.keys, work.spoken.clips, rendered.spans, work.job.voices
+            )
         ],
         tags=asdict(work.job.tags),
         group=track.group,
@@ -338,8 +398,9 @@ def _manifest(plan: BuildPlan, records: list[TrackRecord], formats: dict[str, di
     )
 
 
-def _export_formats(guide: FinishedGuide, plan: BuildPlan, report: BuildReport, progress: Progress | None,
-                    workers: int) -> dict[str, dict]:
+def _export_formats(
+    guide: FinishedGuide, plan: BuildPlan, report: BuildReport, progress: Progress | None, workers: int
+) -> dict[str, dict]:
     """Run each format the plan exports (in parallel, see ``scheduler.run_exports``) and carry
     the others' files over."""
     written: dict[str, dict] = {}
@@ -366,15 +427,20 @@ def _export_formats(guide: FinishedGuide, plan: BuildPlan, report: BuildReport, 
         paths, state = (result.files, result.state) if isinstance(result, ExportResult) else (result, None)
         files = sorted(str(p.relative_to(guide.folder)) for p in paths)
         # each file's bytes, so a damaged or edited one is made again, as tracks are
-        written[name] = {"hash": digests[name], "files": files,
-                         "sha256": {f: sha256_file(guide.folder / f) for f in files}}
+        written[name] = {
+            "hash": digests[name],
+            "files": files,
+            "sha256": {f: sha256_file(guide.folder / f) for f in files},
+        }
         if state is not None:
             written[name]["state"] = state
         finished(name, "built")
 
     scheduler.run_exports([work.name for work in plan.to_export], guide, workers=workers, on_done=built)
     order = [work.name for work in plan.formats]
-    report.formats = {name: report.formats[name] for name in order}  # the formats' own order, not finishing order
+    report.formats = {
+        name: report.formats[name] for name in order
+    }  # the formats' own order, not finishing order
     return {name: written[name] for name in order}
 
 
@@ -382,8 +448,9 @@ def _write_companions(plan: BuildPlan, records: list[TrackRecord], staging: Path
     """Playlist and transcripts, from the records (reused tracks included)."""
     path = staging / PLAYLIST_NAME
     try:  # a full disk is one line naming the file
-        path.write_text(render_m3u8(plan.info.title, [(r.file, r.title, r.duration_s) for r in records]),
-                        encoding="utf-8")
+        path.write_text(
+            render_m3u8(plan.info.title, [(r.file, r.title, r.duration_s) for r in records]), encoding="utf-8"
+        )
         path = staging / TRANSCRIPTS_DIR
         path.mkdir()
         for work in plan.tracks:

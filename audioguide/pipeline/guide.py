@@ -9,9 +9,10 @@ manifest). A clip missing from the cache (pruned since) is synthesized again.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from audioguide.audio.jobs import TrackJob
 from audioguide.errors import AudioguideError
@@ -52,9 +53,9 @@ def build_engine(settings: VoiceSettings, cache: ClipCache) -> Engine:
 class GuideVoices:
     """Every voice a guide speaks in, resolved: the guide's own, and the roles that have their own."""
 
-    main: str                            # the guide voice's label ("hibari:heart")
-    roles: dict[str, str]                # role (model.settings.VOICE_ROLES) -> label
-    settings: dict[str, VoiceSettings]   # label -> the voice's resolved settings
+    main: str  # the guide voice's label ("hibari:heart")
+    roles: dict[str, str]  # role (model.settings.VOICE_ROLES) -> label
+    settings: dict[str, VoiceSettings]  # label -> the voice's resolved settings
 
 
 def guide_voices(settings: GuideSettings) -> GuideVoices:
@@ -77,8 +78,9 @@ class ClipSource:
     worker processes (fork or spawn) can use it.
     """
 
-    def __init__(self, cache_root: Path, voices: VoiceSettings | dict[str, VoiceSettings],
-                 main: str | None = None) -> None:
+    def __init__(
+        self, cache_root: Path, voices: VoiceSettings | dict[str, VoiceSettings], main: str | None = None
+    ) -> None:
         self.cache_root = Path(cache_root)
         if isinstance(voices, VoiceSettings):  # one voice
             voices = {voice_label(resolve_voice(voices)): voices}
@@ -110,8 +112,9 @@ class ClipSource:
         """Use ``engine`` (already loaded in this process) for any clip of ``voice`` made again."""
         self._engines[voice or self.main] = engine
 
-    def clips(self, keys: Sequence[str], texts: Sequence[str], rate: int,
-              voices: Sequence[str] = ()) -> list[np.ndarray]:
+    def clips(
+        self, keys: Sequence[str], texts: Sequence[str], rate: int, voices: Sequence[str] = ()
+    ) -> list[np.ndarray]:
         """The clips' samples at ``rate`` (a voice of another rate is resampled to it)."""
         from audioguide.audio.resample import resample
 
@@ -149,8 +152,14 @@ class CachedTrackAudio:
         return mastered_samples(job, clips, record.peak_margin_db + extra_margin_db)
 
 
-def opening_samples(source: ClipSource, keys: Sequence[str], texts: Sequence[str], rate: int,
-                    settings: GuideSettings, voices: Sequence[str] = ()) -> np.ndarray | None:
+def opening_samples(
+    source: ClipSource,
+    keys: Sequence[str],
+    texts: Sequence[str],
+    rate: int,
+    settings: GuideSettings,
+    voices: Sequence[str] = (),
+) -> np.ndarray | None:
     """The hold programme's opening line: its sentences with sentence pauses, faded; None if empty."""
     if not keys:
         return None
@@ -178,13 +187,28 @@ def _job(record: TrackRecord, settings: GuideSettings, rate: int) -> TrackJob:
     )
 
 
-def finished_guide(folder: Path, manifest: Manifest, settings: GuideSettings, source: ClipSource,
-                   jobs: dict[str, TrackJob], opening: np.ndarray | None = None) -> FinishedGuide:
+def finished_guide(
+    folder: Path,
+    manifest: Manifest,
+    settings: GuideSettings,
+    source: ClipSource,
+    jobs: dict[str, TrackJob],
+    opening: np.ndarray | None = None,
+) -> FinishedGuide:
     """The guide in ``folder`` as exporters see it."""
     info = GuideInfo(**manifest.info) if manifest.info else GuideInfo(manifest.title, manifest.language)
-    tracks = [FinishedTrack(record, jobs[record.file].tags, folder / record.file) for record in manifest.tracks]
-    return FinishedGuide(folder=folder, info=info, settings=settings, rate=manifest.sample_rate, tracks=tracks,
-                         audio=CachedTrackAudio(source, jobs), opening=opening)
+    tracks = [
+        FinishedTrack(record, jobs[record.file].tags, folder / record.file) for record in manifest.tracks
+    ]
+    return FinishedGuide(
+        folder=folder,
+        info=info,
+        settings=settings,
+        rate=manifest.sample_rate,
+        tracks=tracks,
+        audio=CachedTrackAudio(source, jobs),
+        opening=opening,
+    )
 
 
 def open_guide(outdir: Path | str, *, cache_dir: Path | str | None = None) -> FinishedGuide:
@@ -199,13 +223,21 @@ def open_guide(outdir: Path | str, *, cache_dir: Path | str | None = None) -> Fi
     if manifest is None:
         raise AudioguideError(f"{outdir}: no audioguide manifest.json here (build the guide first)")
     if manifest.settings is None:
-        raise AudioguideError(f"{outdir}: the guide was built by an older audioguide; build it again to open it")
+        raise AudioguideError(
+            f"{outdir}: the guide was built by an older audioguide; build it again to open it"
+        )
     settings = settings_from_dict(manifest.settings)
     voices = guide_voices(settings)
     source = ClipSource(cache_dir or default_cache_dir(), voices.settings, voices.main)
     jobs = {record.file: _job(record, settings, manifest.sample_rate) for record in manifest.tracks}
     opening = None
     if manifest.opening:
-        opening = opening_samples(source, [c["key"] for c in manifest.opening], [c["text"] for c in manifest.opening],
-                                  manifest.sample_rate, settings, [c.get("voice", "") for c in manifest.opening])
+        opening = opening_samples(
+            source,
+            [c["key"] for c in manifest.opening],
+            [c["text"] for c in manifest.opening],
+            manifest.sample_rate,
+            settings,
+            [c.get("voice", "") for c in manifest.opening],
+        )
     return finished_guide(outdir, manifest, settings, source, jobs, opening)

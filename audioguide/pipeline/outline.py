@@ -53,7 +53,8 @@ class Outline:
             "dropped_share": round(self.summary.share, 4),
             "dropped_outside_words": self.summary.outside_words,
             "warnings": [
-                {"track": n, "code": w.code, "text": w.text, "message": w.message} for n, w in self.speech_warnings
+                {"track": n, "code": w.code, "text": w.text, "message": w.message}
+                for n, w in self.speech_warnings
             ],
             "pronunciations": self.pronunciations,
         }

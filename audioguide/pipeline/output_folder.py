@@ -76,7 +76,9 @@ class OutputFolder:
     def __init__(self, outdir: Path) -> None:
         self.given = Path(outdir)
         # a symlinked folder: replace its target, keep the link
-        self.path = Path(os.path.realpath(outdir)) if Path(outdir).is_symlink() else Path(os.path.abspath(outdir))
+        self.path = (
+            Path(os.path.realpath(outdir)) if Path(outdir).is_symlink() else Path(os.path.abspath(outdir))
+        )
         self.parent = self.path.parent
         self.name = self.path.name
         self.journal = self.parent / f".{self.name}.commit"
@@ -107,7 +109,9 @@ class OutputFolder:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
                 os.close(fd)
-                raise OutputError(f"another build is writing to {self.given}; wait for it to finish") from None
+                raise OutputError(
+                    f"another build is writing to {self.given}; wait for it to finish"
+                ) from None
             try:
                 same = os.stat(lock_path).st_ino == os.fstat(fd).st_ino
             except FileNotFoundError:
@@ -159,8 +163,10 @@ class OutputFolder:
                 Path(state["staging"]), int(state["inode"]), str(state["token"]), list(state["carried"])
             except (OSError, ValueError, KeyError, TypeError):
                 logger.warning("%s: unreadable commit journal left as it is", self.journal)
-                raise OutputError(f"{self.journal}: a previous build left an unreadable commit journal; "
-                                  "check the folder beside it, then delete the journal") from None
+                raise OutputError(
+                    f"{self.journal}: a previous build left an unreadable commit journal; "
+                    "check the folder beside it, then delete the journal"
+                ) from None
             logger.info("finishing the commit of an interrupted build into %s", self.path)
             self._finish(state)
         for entry in self._leftovers():
@@ -170,8 +176,11 @@ class OutputFolder:
     def _leftovers(self) -> list[Path]:
         if not self.parent.is_dir():
             return []
-        return [p for p in self.parent.iterdir()
-                if self._staging_re.match(p.name) and p.is_dir() and not p.is_symlink() and (p / MARKER).is_file()]
+        return [
+            p
+            for p in self.parent.iterdir()
+            if self._staging_re.match(p.name) and p.is_dir() and not p.is_symlink() and (p / MARKER).is_file()
+        ]
 
     # ------------------------------------------------------------------ staging
 
@@ -225,7 +234,11 @@ class OutputFolder:
         ``made`` is the staging folder, or (before any work) the paths the plan will write.
         """
         for rel in carried:
-            if (rel in made) if isinstance(made, set) else ((made / rel).exists() or (made / rel).is_symlink()):
+            if (
+                (rel in made)
+                if isinstance(made, set)
+                else ((made / rel).exists() or (made / rel).is_symlink())
+            ):
                 raise OutputError(
                     f"{self.given / rel}: not made by audioguide, and the new build writes a file there; "
                     "move it away or choose another output folder (nothing was changed)"
@@ -242,13 +255,17 @@ class OutputFolder:
             tmp.write_text(json.dumps(state), encoding="utf-8")
             os.replace(tmp, self.journal)
         except OSError as exc:
-            raise OutputError(f"{self.given}: cannot commit the build ({exc.strerror}); nothing was changed") from None
+            raise OutputError(
+                f"{self.given}: cannot commit the build ({exc.strerror}); nothing was changed"
+            ) from None
         checkpoint("journal-written")
         try:
             self._finish(state)
         except OSError as exc:
-            raise OutputError(f"{self.given}: the new build could not be moved into place ({exc.strerror}); "
-                              "the next build finishes it") from None
+            raise OutputError(
+                f"{self.given}: the new build could not be moved into place ({exc.strerror}); "
+                "the next build finishes it"
+            ) from None
 
     def _finish(self, state: dict) -> None:
         """Roll a journalled commit forward from wherever it stopped; idempotent.
@@ -303,7 +320,7 @@ def _files_named_by(manifest: Path) -> set[str]:
         if isinstance(track, dict):
             names += [track.get("file"), track.get("transcript")]
     formats = data.get("formats")
-    for entry in (formats.values() if isinstance(formats, dict) else []):
+    for entry in formats.values() if isinstance(formats, dict) else []:
         if isinstance(entry, dict) and isinstance(entry.get("files"), list):
             names += entry["files"]
     names += [MANIFEST_NAME, "playlist.m3u8"]

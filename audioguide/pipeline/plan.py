@@ -65,10 +65,10 @@ class Environment:
     """What a plan depends on besides the document and settings: the voices, the cover's bytes."""
 
     engine: dict  # the guide voice's identity: part of its clips' keys
-    rate: int     # the guide's sample rate: its voice's (clips of other voices are resampled to it)
+    rate: int  # the guide's sample rate: its voice's (clips of other voices are resampled to it)
     cover_sha256: str | None = None  # the M4B cover image's content ("missing" if it cannot be read)
-    voice: str = ""                                       # the guide voice's label ("hibari:heart")
-    roles: dict[str, str] = field(default_factory=dict)   # role with a voice of its own -> label
+    voice: str = ""  # the guide voice's label ("hibari:heart")
+    roles: dict[str, str] = field(default_factory=dict)  # role with a voice of its own -> label
     voices: dict[str, dict] = field(default_factory=dict)  # label -> that voice's engine identity
 
     def label(self, roles: tuple[str, ...] = ()) -> str:
@@ -122,10 +122,10 @@ class BuildPlan:
     tracks: tuple[TrackWork, ...]
     formats: tuple[FormatWork, ...]
     opening: tuple[ClipJob, ...]  # the hold programme's opening line, when phone is asked for
-    removed: tuple[str, ...]      # previous track files the new build no longer has
+    removed: tuple[str, ...]  # previous track files the new build no longer has
     formats_removed: tuple[str, ...]  # formats the previous build made that this one does not
     warnings: tuple[str, ...]
-    dropped: tuple[dict, ...]     # what the source lost as furniture (for the manifest)
+    dropped: tuple[dict, ...]  # what the source lost as furniture (for the manifest)
     plan: TrackPlan = field(repr=False, compare=False)
 
     @property
@@ -203,8 +203,14 @@ def track_tags(info: GuideInfo, spoken: SpokenTrack) -> TrackTags:
     )
 
 
-def track_hash(spoken: SpokenTrack, keys: list[str], tags: TrackTags, settings: GuideSettings, rate: int,
-               voices: tuple[str, ...] = ()) -> str:
+def track_hash(
+    spoken: SpokenTrack,
+    keys: list[str],
+    tags: TrackTags,
+    settings: GuideSettings,
+    rate: int,
+    voices: tuple[str, ...] = (),
+) -> str:
     """Covers every input of the track's bytes: clips, pauses, mastering, encoding, tags, name, and
     with more than one voice, which clip is whose (their levels are matched)."""
     blob = {
@@ -223,8 +229,14 @@ def track_hash(spoken: SpokenTrack, keys: list[str], tags: TrackTags, settings: 
     return hashlib.sha256(json.dumps(blob, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def format_hash(name: str, track_hashes: list[str], settings: GuideSettings, info: GuideInfo,
-                cover_sha256: str | None, formats: tuple[str, ...] = ()) -> str:
+def format_hash(
+    name: str,
+    track_hashes: list[str],
+    settings: GuideSettings,
+    info: GuideInfo,
+    cover_sha256: str | None,
+    formats: tuple[str, ...] = (),
+) -> str:
     """Inputs of a format's files: every track's hash, the settings, the metadata, the exporter version.
 
     The published URL is an input only of the formats that write it (and
@@ -240,7 +252,14 @@ def format_hash(name: str, track_hashes: list[str], settings: GuideSettings, inf
         "version": FORMATS_VERSION,
         "tracks": track_hashes,
         "settings": stated,
-        "document": [info.title, info.author, info.publisher, info.language, info.faq_title, info.source_name],
+        "document": [
+            info.title,
+            info.author,
+            info.publisher,
+            info.language,
+            info.faq_title,
+            info.source_name,
+        ],
         "cover": cover_sha256,
     }
     if name in LINKING_FORMATS:
@@ -320,7 +339,9 @@ def plan_build(
     works: list[TrackWork] = []
     for spoken in spoken_tracks:
         voices = tuple(environment.label(clip.voice_roles) for clip in spoken.clips)
-        keys = [clip_key(clip.speech, environment.identity(voice)) for clip, voice in zip(spoken.clips, voices)]
+        keys = [
+            clip_key(clip.speech, environment.identity(voice)) for clip, voice in zip(spoken.clips, voices)
+        ]
         tags = track_tags(info, spoken)
         digest = track_hash(spoken, keys, tags, settings, rate, voices)
         job = TrackJob(

@@ -22,6 +22,7 @@ import signal
 import sys
 import time
 from collections import deque
+from collections.abc import Callable, Sequence
 from concurrent.futures import (
     FIRST_COMPLETED,
     Future,
@@ -32,14 +33,14 @@ from concurrent.futures import (
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING
 
 from audioguide.audio.jobs import TrackJob
-from audioguide.pipeline.guide import ClipSource
-from audioguide.pipeline.plan import ClipJob
 from audioguide.errors import AudioguideError
 from audioguide.exporters.registry import EXPORT_AFTER, EXPORT_WEIGHT, exporter
 from audioguide.model.guide import ExportResult, FinishedGuide
+from audioguide.pipeline.guide import ClipSource
+from audioguide.pipeline.plan import ClipJob
 
 if TYPE_CHECKING:  # the audio stack loads when there is work (run), so a no-change rebuild never loads it
     from audioguide.audio.render import RenderedTrack
@@ -109,8 +110,13 @@ def worker_count(requested: int | None) -> int:
     if available is not None:
         wanted = min(wanted, max(1, available // WORKER_BYTES))
     if requested and wanted < requested:
-        logger.info("using %d worker processes, not %d (%d cores, %s available)", wanted, requested, cores,
-                    "unknown memory" if available is None else f"{available // 2**20} MB")
+        logger.info(
+            "using %d worker processes, not %d (%d cores, %s available)",
+            wanted,
+            requested,
+            cores,
+            "unknown memory" if available is None else f"{available // 2**20} MB",
+        )
     return wanted
 
 
@@ -267,7 +273,9 @@ def _pool(workers: int, initializer: Callable[..., None], initargs: tuple) -> Pr
     callers fork only while no other thread runs here, so none can hold a lock across the fork.
     """
     context = multiprocessing.get_context(start_method())
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=initializer, initargs=initargs)
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=initializer, initargs=initargs
+    )
 
 
 def _result(future: Future):
@@ -288,7 +296,9 @@ def _run_pool(queue, ready, source, folder, workers, clip_done, track_done, *, r
     try:
         while ready or queue or in_flight:
             while len(in_flight) < limit and (queue or (ready and not render_here)):
-                if ready and not render_here:  # finishing tracks first keeps memory flat and overlaps encoding
+                if (
+                    ready and not render_here
+                ):  # finishing tracks first keeps memory flat and overlaps encoding
                     in_flight[pool.submit(_track_task, ready.popleft(), str(folder))] = "track"
                 else:
                     in_flight[pool.submit(_clip_task, queue.popleft())] = "clip"
@@ -346,13 +356,20 @@ def run_exports(
     here once the others are done. ``on_done(name, result)`` is called here as each finishes.
     """
     later = [name for name in names if name in EXPORT_AFTER]
-    _run_exports([name for name in names if name not in EXPORT_AFTER], guide, workers=workers, on_done=on_done)
+    _run_exports(
+        [name for name in names if name not in EXPORT_AFTER], guide, workers=workers, on_done=on_done
+    )
     for name in later:
         on_done(name, exporter(name)(guide))
 
 
-def _run_exports(names: Sequence[str], guide: FinishedGuide, *, workers: int,
-                 on_done: Callable[[str, list[Path] | ExportResult], None]) -> None:
+def _run_exports(
+    names: Sequence[str],
+    guide: FinishedGuide,
+    *,
+    workers: int,
+    on_done: Callable[[str, list[Path] | ExportResult], None],
+) -> None:
     ordered = sorted(names, key=lambda name: -EXPORT_WEIGHT.get(name, 0))
     heavy = [name for name in ordered if EXPORT_WEIGHT.get(name, 0)]
     if workers <= 1 or len(heavy) <= 1:  # the light ones take milliseconds: not worth a process

@@ -43,8 +43,13 @@ def load(cache_root: Path) -> dict[str, list[str]]:
         if not isinstance(exc, FileNotFoundError):
             logger.debug("%s: not used (%s)", path, exc)
         return {}
-    if (not isinstance(data, dict) or data.get("format") != FORMAT or data.get("pysbd") != _pysbd()
-            or not isinstance(data.get("entries"), dict) or data.get("sha256") != _digest(data["entries"])):
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != FORMAT
+        or data.get("pysbd") != _pysbd()
+        or not isinstance(data.get("entries"), dict)
+        or data.get("sha256") != _digest(data["entries"])
+    ):
         logger.debug("%s: not used (another version, or damaged)", path)
         return {}
     return dict(data["entries"])
@@ -55,8 +60,10 @@ def save(cache_root: Path, memo: dict[str, list[str]], loaded: dict[str, list[st
     if memo == loaded:
         return
     entries = dict(list(memo.items())[-MAX_ENTRIES:])
-    text = json.dumps({"format": FORMAT, "pysbd": _pysbd(), "sha256": _digest(entries), "entries": entries},
-                      ensure_ascii=False)
+    text = json.dumps(
+        {"format": FORMAT, "pysbd": _pysbd(), "sha256": _digest(entries), "entries": entries},
+        ensure_ascii=False,
+    )
     root = Path(cache_root)
     try:
         root.mkdir(parents=True, exist_ok=True)

@@ -32,7 +32,7 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def _bomless_utf16(data: bytes) -> str | None:
-    """"utf-16-le" or "utf-16-be" for UTF-16 text without a byte-order mark, else None.
+    """ "utf-16-le" or "utf-16-be" for UTF-16 text without a byte-order mark, else None.
 
     Text in a Latin script saved as UTF-16 has a NUL in every other byte (the
     high byte of each character): in the odd bytes for little-endian, the even
@@ -51,13 +51,26 @@ def _bomless_utf16(data: bytes) -> str | None:
     else:
         return None
     text = sample.decode(codec, errors="replace")
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\x0c" for ch in text) or "\ufffd" in text[:-1]:
+    if (
+        any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\x0c" for ch in text)
+        or "\ufffd" in text[:-1]
+    ):
         return None
     return codec
 
 
 # Labels that browsers read as Windows-1252 (WHATWG Encoding Standard).
-_WINDOWS_1252_LABELS = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii", "cp819", "ibm819"}
+_WINDOWS_1252_LABELS = {
+    "iso-8859-1",
+    "iso8859-1",
+    "latin-1",
+    "latin1",
+    "l1",
+    "us-ascii",
+    "ascii",
+    "cp819",
+    "ibm819",
+}
 
 
 def codec_for(label: str | None) -> str | None:
@@ -111,8 +124,7 @@ def decode_bytes(data: bytes, name: str, declared: str | None = None) -> str:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         raise SourceError(
-            f"{name}: not UTF-8 text ({utf8_error.reason} at byte {utf8_error.start}); "
-            "save the file as UTF-8"
+            f"{name}: not UTF-8 text ({utf8_error.reason} at byte {utf8_error.start}); save the file as UTF-8"
         ) from None
     logger.info("%s is not UTF-8; read as Windows-1252", name)
     return text
@@ -192,9 +204,15 @@ def clean_document(document: Document) -> Document:
     for chapter in document.chapters:
         paragraphs = tuple(p for p in (_clean_paragraph(p) for p in chapter.paragraphs) if p)
         # replace(), not a new Chapter: every other field (the topic group, ...) is kept as it was
-        chapters.append(replace(chapter, title=_clean_line(chapter.title) or "Untitled", paragraphs=paragraphs,
-                                lead=_clean_line(chapter.lead) or None,
-                                group=_clean_line(chapter.group) or None))
+        chapters.append(
+            replace(
+                chapter,
+                title=_clean_line(chapter.title) or "Untitled",
+                paragraphs=paragraphs,
+                lead=_clean_line(chapter.lead) or None,
+                group=_clean_line(chapter.group) or None,
+            )
+        )
     dropped = tuple(replace(d, text=strip_controls(d.text)) for d in document.dropped)
     return replace(
         document,

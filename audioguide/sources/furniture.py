@@ -17,19 +17,33 @@ _FURNITURE = [
     (r"your email address will not be published.*|required fields are marked.*", "comment form"),
     (r"share( this( (post|article|page))?)?( on [\w ,]+)?:?|share via .*", "share line"),
     (r"(tweet|pin it|email|print)( this( (post|article|page))?)?", "share line"),
-    (r"(facebook|twitter|x|linkedin|pinterest|reddit|whatsapp)([ ,|/]+(facebook|twitter|x|linkedin|pinterest|reddit|whatsapp|email))*", "share line"),
-    (r"(subscribe|sign up)( (now|today|here))?( (to|for) .*)?|join our (newsletter|mailing list).*", "subscribe line"),
+    (
+        r"(facebook|twitter|x|linkedin|pinterest|reddit|whatsapp)"
+        r"([ ,|/]+(facebook|twitter|x|linkedin|pinterest|reddit|whatsapp|email))*",
+        "share line",
+    ),
+    (
+        r"(subscribe|sign up)( (now|today|here))?( (to|for) .*)?|join our (newsletter|mailing list).*",
+        "subscribe line",
+    ),
     (r"follow us( on .*)?", "subscribe line"),
     (r"(posted|published|filed|written) (in|on|under|by) .*", "byline"),
     (r"tags?:.*|categor(y|ies):.*", "tags"),
-    (r"related (posts|articles|reading)|you (may|might) also like.*|read more|continue reading", "navigation"),
+    (
+        r"related (posts|articles|reading)|you (may|might) also like.*|read more|continue reading",
+        "navigation",
+    ),
     (r"(previous|next|older|newer) (post|article|entry).*", "navigation"),
     (r"(previous|next|up)( (topic|page|chapter|section))?: .{1,80}", "navigation"),
-    (r"(help )?translate this( (page|article|topic))?( in(to)? .*)?|(read|view) this (page|article) in .*",
-     "language switcher"),
+    (
+        r"(help )?translate this( (page|article|topic))?( in(to)? .*)?|(read|view) this (page|article) in .*",
+        "language switcher",
+    ),
     (r"table of contents|contents|skip to (main )?content", "navigation"),
 ]
-_FURNITURE_RE = [(re.compile(rf"^(?:{pattern})[.!:]?$", re.IGNORECASE), reason) for pattern, reason in _FURNITURE]
+_FURNITURE_RE = [
+    (re.compile(rf"^(?:{pattern})[.!:]?$", re.IGNORECASE), reason) for pattern, reason in _FURNITURE
+]
 
 _BIO_RE = re.compile(
     r"^(about the author|about me|author bio(graphy)?|meet the author|written by\b.*)[.:]?$",

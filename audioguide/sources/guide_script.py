@@ -25,13 +25,18 @@ from __future__ import annotations
 import logging
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, NoReturn, Sequence
+from typing import Any, NoReturn
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from audioguide.errors import AudioguideError, GuideScriptError
+from audioguide.files import normal_mode, read_regular_file, write_atomic
+from audioguide.model.document import Chapter, ChapterKind, Document, Dropped, ListItem, is_item
+from audioguide.model.plan import TEMPLATE_FIELDS, check_template
 from audioguide.model.settings import (
     DEFAULT_VOICE,
     VOICE_ROLES,
@@ -42,13 +47,9 @@ from audioguide.model.settings import (
     Loudness,
     Pauses,
     VoiceSettings,
-    number_problem,
     check_base_url,
+    number_problem,
 )
-from audioguide.model.document import Chapter, ChapterKind, Document, Dropped, ListItem, is_item
-from audioguide.errors import AudioguideError, GuideScriptError
-from audioguide.files import normal_mode, read_regular_file, write_atomic
-from audioguide.model.plan import TEMPLATE_FIELDS, check_template
 from audioguide.text import language_tag, strip_controls, yaml_error_location
 
 logger = logging.getLogger(__name__)
@@ -60,16 +61,39 @@ MAX_SCRIPT_BYTES = 50 * 1024 * 1024  # as for article files
 PLACEHOLDERS = TEMPLATE_FIELDS
 
 TOP_KEYS = (
-    "title", "publisher", "author", "language", "source", "faq_title",
-    "voice", "voices", "pauses", "loudness", "encoding",
-    "announce", "announce_template", "faq", "pronunciations", "lexicon",
-    "hold", "cover_image", "base_url", "chapters", "locale", "formats",
+    "title",
+    "publisher",
+    "author",
+    "language",
+    "source",
+    "faq_title",
+    "voice",
+    "voices",
+    "pauses",
+    "loudness",
+    "encoding",
+    "announce",
+    "announce_template",
+    "faq",
+    "pronunciations",
+    "lexicon",
+    "hold",
+    "cover_image",
+    "base_url",
+    "chapters",
+    "locale",
+    "formats",
 )
 CHAPTER_KEYS = ("kind", "title", "lead", "text", "skip", "group")
 VOICE_KEYS = ("engine", "voice", "rate", "lang", "tld")
 PAUSE_KEYS = (
-    "head_ms", "after_announcement_ms", "sentence_ms",
-    "paragraph_ms", "question_answer_ms", "tail_ms", "item_ms",
+    "head_ms",
+    "after_announcement_ms",
+    "sentence_ms",
+    "paragraph_ms",
+    "question_answer_ms",
+    "tail_ms",
+    "item_ms",
 )
 HOLD_KEYS = ("tracks", "gap_ms", "opening", "repeat_opening", "max_seconds", "max_bytes")
 ITEM_MARK = "- "
@@ -208,7 +232,9 @@ def _hold_node(hold: HoldProgramme) -> MappingNode:
     if hold.tracks is not None:
         pairs.append(("tracks", SequenceNode(_SEQ, [_scalar(int(t)) for t in hold.tracks], flow_style=True)))
     pairs.append(("gap_ms", _scalar(int(hold.gap_ms))))
-    pairs.append(("opening", _scalar(hold.opening) if hold.opening is not None else ScalarNode(_NULL, "null")))
+    pairs.append(
+        ("opening", _scalar(hold.opening) if hold.opening is not None else ScalarNode(_NULL, "null"))
+    )
     pairs.append(("repeat_opening", _scalar(bool(hold.repeat_opening))))
     pairs.append(("max_seconds", _scalar(float(hold.max_seconds))))
     if hold.max_bytes is not None:
@@ -249,23 +275,38 @@ def dump_guide(doc: Document, settings: GuideSettings, lexicon_files: Sequence[s
     pairs.append(("faq_title", _scalar(doc.faq_title)))
     pairs.append(("voice", _voice_node(settings.voice)))
     if settings.voices:
-        pairs.append(("voices", _mapping([(role, _scalar(name)) for role, name in settings.voices.items()],
-                                         flow=True)))
-    pairs.append(("pauses", _mapping(
-        [(k, _scalar(int(getattr(settings.pauses, k)))) for k in PAUSE_KEYS], flow=True)))
-    pairs.append(("loudness", _mapping(
-        [(k, _scalar(float(getattr(settings.loudness, k)))) for k in LOUDNESS_KEYS], flow=True)))
-    pairs.append(("encoding", _mapping(
-        [("bitrate_kbps", _scalar(int(settings.encoding.bitrate_kbps)))], flow=True)))
+        pairs.append(
+            ("voices", _mapping([(role, _scalar(name)) for role, name in settings.voices.items()], flow=True))
+        )
+    pairs.append(
+        ("pauses", _mapping([(k, _scalar(int(getattr(settings.pauses, k)))) for k in PAUSE_KEYS], flow=True))
+    )
+    pairs.append(
+        (
+            "loudness",
+            _mapping([(k, _scalar(float(getattr(settings.loudness, k)))) for k in LOUDNESS_KEYS], flow=True),
+        )
+    )
+    pairs.append(
+        ("encoding", _mapping([("bitrate_kbps", _scalar(int(settings.encoding.bitrate_kbps)))], flow=True))
+    )
     pairs.append(("announce", _scalar(bool(settings.announce))))
     pairs.append(("announce_template", _scalar(settings.announce_template)))
     pairs.append(("faq", _scalar(FaqMode(settings.faq_mode).value)))
-    pairs.append(("pronunciations", _mapping(
-        [(word, _scalar(say)) for word, say in settings.pronunciations.items()],
-        flow=not settings.pronunciations)))
+    pairs.append(
+        (
+            "pronunciations",
+            _mapping(
+                [(word, _scalar(say)) for word, say in settings.pronunciations.items()],
+                flow=not settings.pronunciations,
+            ),
+        )
+    )
     if lexicon_files:
         files = [_scalar(str(f)) for f in lexicon_files]
-        pairs.append(("lexicon", files[0] if len(files) == 1 else SequenceNode(_SEQ, files, flow_style=False)))
+        pairs.append(
+            ("lexicon", files[0] if len(files) == 1 else SequenceNode(_SEQ, files, flow_style=False))
+        )
     if settings.hold != HoldProgramme():
         pairs.append(("hold", _hold_node(settings.hold)))
     if settings.cover_image is not None:
@@ -276,11 +317,14 @@ def dump_guide(doc: Document, settings: GuideSettings, lexicon_files: Sequence[s
         pairs.append(("formats", _scalar(", ".join(settings.formats))))
     if settings.base_url is not None:
         pairs.append(("base_url", _scalar(settings.base_url)))
-    pairs.append(("chapters", SequenceNode(
-        _SEQ, [_chapter_node(c) for c in doc.chapters], flow_style=False)))
+    pairs.append(("chapters", SequenceNode(_SEQ, [_chapter_node(c) for c in doc.chapters], flow_style=False)))
 
     body = yaml.serialize(
-        _mapping(pairs), Dumper=_Dumper, allow_unicode=True, width=1_000_000, indent=2,
+        _mapping(pairs),
+        Dumper=_Dumper,
+        allow_unicode=True,
+        width=1_000_000,
+        indent=2,
     )
     # A blank line before the chapter list and between chapters, for the reader.
     # Safe: top-level keys start in column 0 and chapter items in column 2;
@@ -322,8 +366,8 @@ def _paragraphs(text: str) -> tuple[str, ...]:
         runs: list[tuple[bool, list[str]]] = []  # (is an item, its lines)
         for line in part.split("\n"):
             line = line.strip()
-            if line.startswith(ITEM_MARK) and line[len(ITEM_MARK):].strip():
-                runs.append((True, [line[len(ITEM_MARK):].strip()]))
+            if line.startswith(ITEM_MARK) and line[len(ITEM_MARK) :].strip():
+                runs.append((True, [line[len(ITEM_MARK) :].strip()]))
             elif line:
                 if not runs:
                     runs.append((False, []))
@@ -343,8 +387,12 @@ _YAML12_FLOAT_RE = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[
 
 def _yaml12_float(node: Node) -> bool:
     """An unquoted scalar that YAML 1.2 reads as a number in exponent form and PyYAML as text."""
-    return (isinstance(node, ScalarNode) and node.tag == _STR and node.style is None
-            and bool(_YAML12_FLOAT_RE.match(node.value)))
+    return (
+        isinstance(node, ScalarNode)
+        and node.tag == _STR
+        and node.style is None
+        and bool(_YAML12_FLOAT_RE.match(node.value))
+    )
 
 
 class _Reader:
@@ -525,8 +573,7 @@ class _Reader:
         if isinstance(node, ScalarNode) and node.tag == _NULL:
             return {}
         if not isinstance(node, MappingNode):
-            self.fail(node, f"pronunciations must be a mapping (word: how to say it), "
-                            f"not {_describe(node)}")
+            self.fail(node, f"pronunciations must be a mapping (word: how to say it), not {_describe(node)}")
         result: dict[str, str] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag == _NULL or not key_node.value.strip():
@@ -550,8 +597,13 @@ class _Reader:
                 if not isinstance(node, SequenceNode):
                     self.fail(node, f"hold.tracks must be a list of track numbers, not {_describe(node)}")
                 if not node.value:
-                    self.fail(node, "hold.tracks must not be empty (leave it out for every track but the conclusion)")
-                tracks = tuple(self.whole(item, "hold.tracks: a track number", minimum=1) for item in node.value)
+                    self.fail(
+                        node,
+                        "hold.tracks must not be empty (leave it out for every track but the conclusion)",
+                    )
+                tracks = tuple(
+                    self.whole(item, "hold.tracks: a track number", minimum=1) for item in node.value
+                )
             hold = replace(hold, tracks=tracks)
         if "gap_ms" in group:
             hold = replace(hold, gap_ms=self.whole(group["gap_ms"][1], "hold.gap_ms", minimum=0))
@@ -560,7 +612,9 @@ class _Reader:
         if "repeat_opening" in group:
             hold = replace(hold, repeat_opening=self.flag(group["repeat_opening"][1], "hold.repeat_opening"))
         if "max_seconds" in group:
-            hold = replace(hold, max_seconds=self.positive_number(group["max_seconds"][1], "hold.max_seconds"))
+            hold = replace(
+                hold, max_seconds=self.positive_number(group["max_seconds"][1], "hold.max_seconds")
+            )
         if "max_bytes" in group:
             node = group["max_bytes"][1]
             empty = isinstance(node, ScalarNode) and node.tag == _NULL
@@ -598,16 +652,22 @@ class _Reader:
             return ()
         items = node.value if isinstance(node, SequenceNode) else [node]
         if isinstance(node, MappingNode):
-            self.fail(node, "lexicon must be a file name or a list of file names, not a mapping "
-                            "(write word: reading entries under pronunciations)")
+            self.fail(
+                node,
+                "lexicon must be a file name or a list of file names, not a mapping "
+                "(write word: reading entries under pronunciations)",
+            )
         files: list[Path] = []
         for item in items:
             path = self.path(item, "lexicon", folder)
             if not path.resolve().is_relative_to(folder):
                 # A page's guide script must not read (and speak) files from anywhere:
                 # only what sits beside it, or what the user names with --lexicon.
-                self.fail(item, f"lexicon '{item.value}' is outside the guide script's folder "
-                                f"({folder}); give it on the command line with --lexicon")
+                self.fail(
+                    item,
+                    f"lexicon '{item.value}' is outside the guide script's folder "
+                    f"({folder}); give it on the command line with --lexicon",
+                )
             if path.suffix.lower() not in (".yaml", ".yml", ".pls"):
                 self.fail(item, f"lexicon '{item.value}': use a .yaml, .yml or .pls file")
             files.append(path)
@@ -656,7 +716,9 @@ class _Reader:
 
 def _read_text(path: Path) -> str:
     """The file's text; a located error if it cannot be read or is not UTF-8."""
-    data = read_regular_file(path, limit=MAX_SCRIPT_BYTES, error=GuideScriptError, prefix="cannot read guide script: ")
+    data = read_regular_file(
+        path, limit=MAX_SCRIPT_BYTES, error=GuideScriptError, prefix="cannot read guide script: "
+    )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -715,8 +777,9 @@ def load_guide_script(path: Path) -> GuideScript:
     if root is None:
         r.fail(1, "guide script is empty (expected title and chapters)")
     if not isinstance(root, MappingNode):
-        r.fail(root, f"the guide script must be a mapping of keys (title, chapters, ...), "
-                     f"not {_describe(root)}")
+        r.fail(
+            root, f"the guide script must be a mapping of keys (title, chapters, ...), not {_describe(root)}"
+        )
     keys = r.mapping(root, TOP_KEYS, "the guide script", key_name="top-level key")
 
     def opt_text(key: str) -> str | None:
@@ -731,8 +794,9 @@ def load_guide_script(path: Path) -> GuideScript:
     pauses = r.pauses(keys)
     loudness = r.loudness(keys)
     encoding = r.encoding(keys)
-    settings = GuideSettings(voice=voice, pauses=pauses, loudness=loudness, encoding=encoding,
-                             voices=r.role_voices(keys))
+    settings = GuideSettings(
+        voice=voice, pauses=pauses, loudness=loudness, encoding=encoding, voices=r.role_voices(keys)
+    )
     if "announce" in keys:
         settings = replace(settings, announce=r.flag(keys["announce"][1], "announce"))
     if "announce_template" in keys:
@@ -800,7 +864,5 @@ def load_guide_script(path: Path) -> GuideScript:
         language=r.language(keys) or Document.language,
         source=opt_text("source"),
     )
-    logger.debug(
-        "loaded guide script %s: %d chapters, %d skipped", name, len(chapters), len(dropped)
-    )
+    logger.debug("loaded guide script %s: %d chapters, %d skipped", name, len(chapters), len(dropped))
     return GuideScript(doc, settings, lexicon_files)

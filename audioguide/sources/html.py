@@ -34,15 +34,17 @@ import copy
 import json
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import lxml.etree
 import lxml.html
 
-from audioguide.model.document import Document, Dropped
 from audioguide.errors import SourceError
+from audioguide.model.document import Document, Dropped
+from audioguide.sources.decode import clean_text, decode_bytes, read_source_bytes
 from audioguide.sources.furniture import furniture_reason
 from audioguide.sources.structure import (
     Block,
@@ -52,7 +54,6 @@ from audioguide.sources.structure import (
     split_label,
 )
 from audioguide.text import language_tag
-from audioguide.sources.decode import clean_text, decode_bytes, read_source_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -84,8 +85,14 @@ _LANDMARK_ATTRS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bshare|sharing|social|sharedaddy|addtoany", "share buttons"),
         (r"author|\bbio\b|about-the-author", "author box"),
         (r"byline|posted-on|entry-meta|post-meta|\bmeta\b", "byline"),
-        (r"breadcrumb|skip-link|pagination|post-navigation|nav-links|\bmenu\b|navheader|(?<![\w-])(nav|navbar)(?![\w-])", "navigation"),
-        (r"\btoc\b|[a-z]toc\b|\btoc-|table-of-contents|toctree|doc-toc|\bcontents (topic|local)\b", "table of contents"),
+        (
+            r"breadcrumb|skip-link|pagination|post-navigation|nav-links|\bmenu\b|navheader|(?<![\w-])(nav|navbar)(?![\w-])",
+            "navigation",
+        ),
+        (
+            r"\btoc\b|[a-z]toc\b|\btoc-|table-of-contents|toctree|doc-toc|\bcontents (topic|local)\b",
+            "table of contents",
+        ),
         (r"related|recommended|read-more", "related articles"),
         (r"newsletter|subscribe|signup|sign-up", "subscribe box"),
         (r"entry-footer|post-footer|cat-links|tags-links|\btags?\b|categor(y|ies)", "tags and categories"),
@@ -113,10 +120,21 @@ _LANDMARK_ROLES = {
 }
 _CONTENT_CONTAINERS = {"article", "main"}
 # Page furniture outside the article: not counted in the share of the article that was dropped.
-OUTSIDE_REASONS = frozenset({
-    "navigation", "sidebar", "site header", "page footer", "cookie banner", "search form", "dialog",
-    "advertisement", "related articles", "table of contents", "outside the article",
-})
+OUTSIDE_REASONS = frozenset(
+    {
+        "navigation",
+        "sidebar",
+        "site header",
+        "page footer",
+        "cookie banner",
+        "search form",
+        "dialog",
+        "advertisement",
+        "related articles",
+        "table of contents",
+        "outside the article",
+    }
+)
 OUTSIDE = "outside the article"
 # The main content needs at least this share of the page's text to be trusted as the article.
 MAIN_SHARE = 0.4
@@ -159,7 +177,7 @@ class _PageBlock:
     landmark: str | None
     in_details: bool = False
     in_main: bool = False  # inside <main>, role="main" or <article>
-    owner: Any = None      # the element whose text the block is
+    owner: Any = None  # the element whose text the block is
 
 
 # --------------------------------------------------------------------------- public
@@ -182,7 +200,9 @@ def parse_html_bytes(
     if declared_charset is None:
         match = _META_CHARSET_RE.search(data[:4096])
         declared_charset = match.group(1).decode("ascii", "replace") if match else None
-    return parse_html_text(decode_bytes(data, source, declared_charset), source=source, keep_furniture=keep_furniture)
+    return parse_html_text(
+        decode_bytes(data, source, declared_charset), source=source, keep_furniture=keep_furniture
+    )
 
 
 def parse_html_text(html: str, *, source: str | None = None, keep_furniture: bool = False) -> Document:
@@ -261,8 +281,11 @@ def _article_span(
     for key, value in found.items():
         metadata.setdefault(key, value)
     corpus = " " + " ".join(_key(t) for t in texts) + " "
-    hits = [i for i, p in enumerate(page) if p.landmark is None and _key(p.block.text)
-            and f" {_key(p.block.text)} " in corpus]
+    hits = [
+        i
+        for i, p in enumerate(page)
+        if p.landmark is None and _key(p.block.text) and f" {_key(p.block.text)} " in corpus
+    ]
     if not hits:
         return free
     container = _common_container([page[i].owner for i in hits])
@@ -282,7 +305,7 @@ def _article_span(
         if p.landmark is None:
             first = index
         index -= 1
-    return [p for p in page[first:last + 1] if p.landmark is None]
+    return [p for p in page[first : last + 1] if p.landmark is None]
 
 
 def _common_container(owners: list[Any]) -> Any | None:
@@ -316,8 +339,10 @@ def _parse(html: str, name: str) -> lxml.html.HtmlElement:
     if _depth_reaches(root, MAX_DEPTH):
         # libxml2 stops nesting at this depth and drops what lies deeper: the page
         # would read as empty ("no article text"), which is not what is wrong with it.
-        raise SourceError(f"{name}: the page nests elements more than {MAX_DEPTH - 1} levels deep, "
-                          "deeper than the HTML parser reads; save the article as text or Markdown")
+        raise SourceError(
+            f"{name}: the page nests elements more than {MAX_DEPTH - 1} levels deep, "
+            "deeper than the HTML parser reads; save the article as text or Markdown"
+        )
     return root
 
 
@@ -346,7 +371,9 @@ def _attrs(element: Any) -> str:
     if len(re.split(r"[-_.:]+", ident.strip("-_"))) >= 4:
         ident = ""
     label = element.get("aria-label", "") if element.tag != "section" else ""
-    return " ".join((element.get("class", ""), ident, element.get("role", ""), label)).lower().replace("_", "-")
+    return (
+        " ".join((element.get("class", ""), ident, element.get("role", ""), label)).lower().replace("_", "-")
+    )
 
 
 def _landmark(ancestors: list[Any]) -> str | None:
@@ -441,7 +468,11 @@ def _mark_questions(root: Any) -> None:
         every = asking * 2 >= len(titles) or _in_faq(titles[0])
         for title, text in zip(titles, texts):
             outer = [a for a in title.iterancestors() if a.get(QUESTION_MARK)]
-            inner = [d for d in title.iterdescendants() if isinstance(d.tag, str) and _tokens(d) & _ACCORDION_TITLE_TOKENS]
+            inner = [
+                d
+                for d in title.iterdescendants()
+                if isinstance(d.tag, str) and _tokens(d) & _ACCORDION_TITLE_TOKENS
+            ]
             if (every or text.endswith("?")) and not outer and not inner:
                 title.set(QUESTION_MARK, "1")
     del keep
@@ -451,8 +482,14 @@ def _accordion(element: Any) -> Any:
     """The accordion an accordion title belongs to (its titles are judged together)."""
     for ancestor in element.iterancestors():
         tokens = _tokens(ancestor)
-        if ancestor.get("role") == "tablist" or tokens & {"accordion", "elementor-accordion", "elementor-toggle",
-                                                          "e-n-accordion", "panel-group", "faq"}:
+        if ancestor.get("role") == "tablist" or tokens & {
+            "accordion",
+            "elementor-accordion",
+            "elementor-toggle",
+            "e-n-accordion",
+            "panel-group",
+            "faq",
+        }:
             return ancestor
     return element.getparent() if element.getparent() is not None else element
 
@@ -490,8 +527,25 @@ def _data_rows(root: Any) -> dict[int, Any]:
     Keyed by ``id()``, and the elements are kept: lxml makes a new Python
     object for an element once the old one is gone, so a bare id is reused.
     """
-    layout = {"table", "ul", "ol", "dl", "div", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6",
-              "pre", "blockquote", "form", "nav"}
+    layout = {
+        "table",
+        "ul",
+        "ol",
+        "dl",
+        "div",
+        "section",
+        "article",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "pre",
+        "blockquote",
+        "form",
+        "nav",
+    }
     rows: dict[int, Any] = {}
     for row in root.iter("tr"):
         cells = [c for c in row if c.tag in ("td", "th")]
@@ -525,10 +579,14 @@ def _page_blocks(root: Any) -> Iterator[_PageBlock]:
         tag = owner.tag if isinstance(owner.tag, str) else ""
         line = owner.sourceline
         in_details = any(getattr(a, "tag", "") == "details" for a in ancestors)
-        in_main = any(getattr(a, "tag", "") in _CONTENT_CONTAINERS or a.get("role") == "main" for a in ancestors)
+        in_main = any(
+            getattr(a, "tag", "") in _CONTENT_CONTAINERS or a.get("role") == "main" for a in ancestors
+        )
         if owner.get(QUESTION_MARK):
             level = _HEADING_TAGS.get(tag) or next(
-                (_HEADING_TAGS[a.tag] for a in reversed(ancestors) if getattr(a, "tag", "") in _HEADING_TAGS), None)
+                (_HEADING_TAGS[a.tag] for a in reversed(ancestors) if getattr(a, "tag", "") in _HEADING_TAGS),
+                None,
+            )
             block = Block("question", text, line, level)
         elif tag in _HEADING_TAGS:
             block = Block("heading", text, line, _HEADING_TAGS[tag])
@@ -632,7 +690,9 @@ def _extract(root: Any, url: str | None) -> tuple[dict[str, str], list[str]] | N
     if not xml:
         return None
     doc = lxml.etree.fromstring(xml.encode("utf-8"))
-    metadata = {key: value for key, value in doc.attrib.items() if value and key in ("author", "sitename", "title")}
+    metadata = {
+        key: value for key, value in doc.attrib.items() if value and key in ("author", "sitename", "title")
+    }
     main = doc.find("main")
     text = " ".join(" ".join(main.itertext()).split()) if main is not None else ""
     return (metadata, [text]) if text else None
@@ -641,8 +701,14 @@ def _extract(root: Any, url: str | None) -> tuple[dict[str, str], list[str]] | N
 def _metadata(root: Any) -> dict[str, str]:
     """Author and site name from the page's <meta> tags (Open Graph, Dublin Core, plain)."""
     found: dict[str, str] = {}
-    names = {"author": "author", "dc.creator": "author", "article:author": "author",
-             "og:site_name": "sitename", "application-name": "sitename", "og:title": "title"}
+    names = {
+        "author": "author",
+        "dc.creator": "author",
+        "article:author": "author",
+        "og:site_name": "sitename",
+        "application-name": "sitename",
+        "og:title": "title",
+    }
     for meta in root.iter("meta"):
         key = (meta.get("name") or meta.get("property") or "").strip().lower()
         value = " ".join((meta.get("content") or "").split())
@@ -861,8 +927,11 @@ def _unread(page: list[_PageBlock], blocks: list[Block], title: str, chosen: set
     for p in page:
         key = _key(p.block.text)
         if key and f" {key} " not in corpus:
-            reason = p.landmark or furniture_reason(p.block.text) or (
-                BOILERPLATE if id(p) in chosen or p.landmark else OUTSIDE)
+            reason = (
+                p.landmark
+                or furniture_reason(p.block.text)
+                or (BOILERPLATE if id(p) in chosen or p.landmark else OUTSIDE)
+            )
             outside = id(p) not in chosen and (p.landmark is None or p.landmark in OUTSIDE_REASONS)
             dropped.append(Dropped(p.block.text, reason, p.block.line, outside=outside))
     return dropped

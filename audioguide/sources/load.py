@@ -17,19 +17,22 @@ from pathlib import Path
 from typing import Any
 
 from audioguide import __version__
-from audioguide.model.settings import GuideSettings
-from audioguide.model.document import Document
 from audioguide.errors import SourceError
+from audioguide.model.document import Document
+from audioguide.model.settings import GuideSettings
 
 logger = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".txt", ".text"}
-BY_CONTENT_SUFFIXES = {".gz", ""}  # FAQ.gz, notes.txt.gz, README: read by inner name or content (sources.sniff)
+BY_CONTENT_SUFFIXES = {
+    ".gz",
+    "",
+}  # FAQ.gz, notes.txt.gz, README: read by inner name or content (sources.sniff)
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 GUIDE_SUFFIXES = {".yaml", ".yml"}
 
-FETCH_TIMEOUT_S = 20.0            # connect, each read, and the whole download
+FETCH_TIMEOUT_S = 20.0  # connect, each read, and the whole download
 MAX_PAGE_BYTES = 10 * 1024 * 1024  # no article page is larger; a file download might be
 USER_AGENT = f"audioguide/{__version__} (narrated audio guides for visually impaired listeners)"
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
@@ -53,7 +56,7 @@ class LoadedSource:
 class FetchedPage:
     """A downloaded web page: its bytes and what the server said about them."""
 
-    url: str          # after redirects
+    url: str  # after redirects
     content_type: str  # "text/html", lower case, without parameters
     charset: str | None
     data: bytes
@@ -64,7 +67,9 @@ def is_url(source: str | Path) -> bool:
     return isinstance(source, str) and bool(_URL_RE.match(source.strip()))
 
 
-def load_source(source: str | Path, *, keep_furniture: bool = False, timeout: float = FETCH_TIMEOUT_S) -> LoadedSource:
+def load_source(
+    source: str | Path, *, keep_furniture: bool = False, timeout: float = FETCH_TIMEOUT_S
+) -> LoadedSource:
     """Parse ``source``: a URL, or a plain-text, Markdown, HTML or YAML guide-script file.
 
     Whatever the parser, the document's text is cleaned of control characters
@@ -102,8 +107,13 @@ def _parse_source(source: str | Path, *, keep_furniture: bool, timeout: float) -
         from audioguide.sources.sniff import load_by_content
 
         return LoadedSource(load_by_content(path, keep_furniture=keep_furniture))
-    known = ", ".join(sorted(s for s in TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | GUIDE_SUFFIXES
-                             | BY_CONTENT_SUFFIXES if s))
+    known = ", ".join(
+        sorted(
+            s
+            for s in TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | GUIDE_SUFFIXES | BY_CONTENT_SUFFIXES
+            if s
+        )
+    )
     raise SourceError(f"{path}: unsupported file type '{suffix}' (use {known}, or an http(s) URL)")
 
 
@@ -113,7 +123,9 @@ def load_url(url: str, *, keep_furniture: bool = False, timeout: float = FETCH_T
     if page.content_type in HTML_TYPES:
         from audioguide.sources.html import parse_html_bytes
 
-        return parse_html_bytes(page.data, source=url, declared_charset=page.charset, keep_furniture=keep_furniture)
+        return parse_html_bytes(
+            page.data, source=url, declared_charset=page.charset, keep_furniture=keep_furniture
+        )
     from audioguide.sources.decode import clean_text, decode_bytes
 
     text = clean_text(decode_bytes(page.data, url, page.charset))
@@ -182,15 +194,22 @@ def _download(url: str, timeout: float, max_bytes: int, cancelled: Any, response
 
     from audioguide.net import TIMEOUT, connection_problem, http_problem
 
-    headers = {"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5"}
+    headers = {
+        "User-Agent": USER_AGENT,
+        "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5",
+    }
     try:
-        with requests.get(url, headers=headers, timeout=(timeout, timeout), stream=True, allow_redirects=True) as response:
+        with requests.get(
+            url, headers=headers, timeout=(timeout, timeout), stream=True, allow_redirects=True
+        ) as response:
             responses.append(response)
             if response.status_code >= 400:
                 raise SourceError(f"{url}: {http_problem(response.status_code, response.reason)}")
             content_type, charset = _content_type(response.headers.get("Content-Type", ""))
             if content_type and content_type not in HTML_TYPES | TEXT_TYPES | MARKDOWN_TYPES:
-                raise SourceError(f"{url}: not a web page (content type {content_type}); give an HTML, text or Markdown page")
+                raise SourceError(
+                    f"{url}: not a web page (content type {content_type}); give an HTML, text or Markdown page"
+                )
             length = response.headers.get("Content-Length", "")
             if length.isdigit() and int(length) > max_bytes:
                 raise SourceError(f"{url}: page too large ({int(length)} bytes; limit {max_bytes})")
@@ -208,7 +227,11 @@ def _download(url: str, timeout: float, max_bytes: int, cancelled: Any, response
         raise
     except requests.exceptions.TooManyRedirects:
         raise SourceError(f"{url}: too many redirects") from None
-    except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema):
+    except (
+        requests.exceptions.InvalidURL,
+        requests.exceptions.MissingSchema,
+        requests.exceptions.InvalidSchema,
+    ):
         raise SourceError(f"{url}: not a valid web address") from None
     except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
         problem = connection_problem(exc)

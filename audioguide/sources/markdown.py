@@ -18,23 +18,38 @@ targets and ``%`` comments are dropped.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-import re
-
 from audioguide.model.document import Document, Dropped
-from audioguide.sources.structure import Block, build_document
 from audioguide.sources.decode import read_text
+from audioguide.sources.structure import Block, build_document
 
 # A MyST role just before inline code: {ref}`Installing <install>`.
 _ROLE_RE = re.compile(r"\{([a-z][\w:+-]*)\}$")
 _ROLE_TARGET_RE = re.compile(r"^(.*?)\s*<[^<>]+>$", re.S)
 _ADMONITIONS = {
-    "note", "warning", "tip", "important", "hint", "caution", "attention", "danger", "error", "seealso",
-    "admonition", "versionadded", "versionchanged", "deprecated", "margin", "sidebar", "topic", "epigraph",
+    "note",
+    "warning",
+    "tip",
+    "important",
+    "hint",
+    "caution",
+    "attention",
+    "danger",
+    "error",
+    "seealso",
+    "admonition",
+    "versionadded",
+    "versionchanged",
+    "deprecated",
+    "margin",
+    "sidebar",
+    "topic",
+    "epigraph",
 }
 _DROPPED_DIRECTIVES = {"contents": "table of contents", "toctree": "table of contents"}
 _DIRECTIVE_RE = re.compile(r"^\{([a-z][\w:-]*)\}\s*(.*)$")
@@ -83,8 +98,11 @@ def _only_images(token: Token) -> bool:
     children = token.children or []
     if not any(c.type == "image" for c in children):
         return False
-    return all(c.type in ("image", "link_open", "link_close", "softbreak", "hardbreak")
-               or (c.type == "text" and not c.content.strip()) for c in children)
+    return all(
+        c.type in ("image", "link_open", "link_close", "softbreak", "hardbreak")
+        or (c.type == "text" and not c.content.strip())
+        for c in children
+    )
 
 
 def markdown_blocks(text: str) -> tuple[list[Block], list[Dropped]]:
@@ -142,7 +160,11 @@ def _fence(token: Token, line: int | None, blocks: list[Block], dropped: list[Dr
         lines = [l for l in token.content.split("\n") if not _OPTION_RE.match(l.strip())]
         content = "\n".join(lines).strip()
         if name in _ADMONITIONS:
-            label = argument if name == "admonition" and argument else name.replace("seealso", "see also").capitalize()
+            label = (
+                argument
+                if name == "admonition" and argument
+                else name.replace("seealso", "see also").capitalize()
+            )
             if argument and name != "admonition":  # a note's first line may follow its name
                 content = f"{argument}\n{content}"
             inner, inner_dropped = markdown_blocks(content)

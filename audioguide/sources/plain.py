@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audioguide.model.document import Document
-from audioguide.sources.structure import Block, build_document, faq_block_title, is_conclusion_heading
 from audioguide.sources.decode import clean_text, read_text
+from audioguide.sources.structure import Block, build_document, faq_block_title, is_conclusion_heading
 from audioguide.sources.wrapped import is_hard_wrapped, wrapped_blocks
 
 MAX_HEADING_WORDS = 14
@@ -97,9 +97,7 @@ def _paragraphs(lines: tuple[str, ...]) -> list[str]:
     """Join hard-wrapped lines; each list item is its own paragraph (wrapped items included)."""
     out: list[str] = []
     for line in lines:
-        joins = out and not _is_list_item(line) and (
-            not _is_list_item(out[-1]) or line[:1].islower()
-        )
+        joins = out and not _is_list_item(line) and (not _is_list_item(out[-1]) or line[:1].islower())
         if joins:
             out[-1] = f"{out[-1]} {line}"
         else:
@@ -139,8 +137,10 @@ def text_blocks(text: str) -> tuple[str | None, list[Block]]:
     for group in groups:
         lines = group.lines
         line_no = group.line
-        if len(lines) > 1 and _starts_new_sentence(lines[1]) and (
-            _is_short_heading(lines[0]) or _is_question_heading(lines[0])
+        if (
+            len(lines) > 1
+            and _starts_new_sentence(lines[1])
+            and (_is_short_heading(lines[0]) or _is_question_heading(lines[0]))
         ):
             raw.append(Block("heading", lines[0], line_no))
             lines, line_no = lines[1:], line_no + 1
@@ -168,7 +168,12 @@ def text_blocks(text: str) -> tuple[str | None, list[Block]]:
             elif not in_faq and (nxt is None or nxt.kind != "paragraph"):
                 # Outside an FAQ block, a question is a heading only when a paragraph follows it.
                 block = Block("paragraph", block.text, block.line)
-        if block.kind == "paragraph" and _is_label(block.text) and nxt is not None and nxt.kind == "paragraph":
+        if (
+            block.kind == "paragraph"
+            and _is_label(block.text)
+            and nxt is not None
+            and nxt.kind == "paragraph"
+        ):
             pending_label = block
             continue
         if pending_label is not None and block.kind == "paragraph":
@@ -200,6 +205,16 @@ def parse_plain_text(text: str, *, source: str | None = None, keep_furniture: bo
     else:
         title, blocks = text_blocks(text)
     if title is None:
-        title = Path(source).stem.replace("_", " ").replace("-", " ").strip().capitalize() if source else "Untitled"
-    return build_document(blocks, title=title, source=source, keep_furniture=keep_furniture, dropped=dropped,
-                          chapter_level=chapter_level)
+        title = (
+            Path(source).stem.replace("_", " ").replace("-", " ").strip().capitalize()
+            if source
+            else "Untitled"
+        )
+    return build_document(
+        blocks,
+        title=title,
+        source=source,
+        keep_furniture=keep_furniture,
+        dropped=dropped,
+        chapter_level=chapter_level,
+    )

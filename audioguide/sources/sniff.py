@@ -24,10 +24,17 @@ Kind = Literal["html", "markdown", "text"]
 
 GZIP_MAGIC = b"\x1f\x8b"
 _BY_SUFFIX: dict[str, Kind] = {
-    ".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
-    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
 }
-_HTML_START_RE = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html\b)", re.I | re.S)
+_HTML_START_RE = re.compile(
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html\b)", re.I | re.S
+)
 _HTML_TAG_RE = re.compile(r"<(?:p|div|h[1-6]|body|head|ul|table)\b[^>]*>", re.I)
 _MD_HEADING_RE = re.compile(r"^#{1,6}\s+\S", re.M)
 _MD_FENCE_RE = re.compile(r"^\s*(```|~~~)", re.M)

@@ -14,9 +14,11 @@ from __future__ import annotations
 import logging
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Literal
+from typing import Literal
 
+from audioguide.errors import SourceError
 from audioguide.model.document import (  # noqa: F401 (ListItem, is_item: re-exported)
     Chapter,
     ChapterKind,
@@ -27,7 +29,6 @@ from audioguide.model.document import (  # noqa: F401 (ListItem, is_item: re-exp
     is_item,
     is_subheading,
 )
-from audioguide.errors import SourceError
 from audioguide.sources.furniture import furniture_reason, starts_author_bio
 
 logger = logging.getLogger(__name__)
@@ -35,7 +36,10 @@ logger = logging.getLogger(__name__)
 INTRO_TITLE = "Introduction"
 DEFAULT_FAQ_TITLE = "Frequently asked questions"
 
-_FAQ_RE = re.compile(r"\b(faqs?|f\.a\.q\.?s?|frequently asked( questions)?|common questions|questions and answers|q ?& ?a)\b", re.I)
+_FAQ_RE = re.compile(
+    r"\b(faqs?|f\.a\.q\.?s?|frequently asked( questions)?|common questions|questions and answers|q ?& ?a)\b",
+    re.I,
+)
 _CONCLUSION_RE = re.compile(
     r"^(in )?(conclusion|summary|final (thoughts|words)|the bottom line|bottom line|wrapping up|closing thoughts)\b",
     re.I,
@@ -75,8 +79,13 @@ class _Draft:
     level: int | None = None
 
     def freeze(self) -> Chapter:
-        return Chapter(kind=self.kind, title=self.title, paragraphs=tuple(self.paragraphs), lead=self.lead,
-                       group=self.group)
+        return Chapter(
+            kind=self.kind,
+            title=self.title,
+            paragraphs=tuple(self.paragraphs),
+            lead=self.lead,
+            group=self.group,
+        )
 
 
 _AUTHOR_RE = re.compile(
@@ -96,7 +105,7 @@ def _key(text: str) -> str:
 
 
 def split_label(heading: str, title: str) -> str:
-    """"Conclusion: <the article title>" -> "Conclusion" (the title is not said twice)."""
+    """ "Conclusion: <the article title>" -> "Conclusion" (the title is not said twice)."""
     if ":" in heading:
         label, rest = heading.split(":", 1)
         if label.strip() and _key(rest) == _key(title):
@@ -171,9 +180,9 @@ def without_section_number(heading: str) -> str:
     subject ("2.5 mg or 5 mg?") is kept, as it is not followed by a word.
     """
     match = _LEADING_NUMBER_RE.match(heading)
-    if not match or not heading[match.end():].strip():
+    if not match or not heading[match.end() :].strip():
         return heading
-    rest = heading[match.end():]
+    rest = heading[match.end() :]
     if re.match(r"(mg|ml|g|kg|mm|cm|km|m|h|s|am|pm|mcg|iu|units?|x)\b", rest, re.IGNORECASE):
         return heading
     return rest
@@ -187,8 +196,8 @@ def question_title(text: str) -> str | None:
     """
     text = clean_heading(text)
     match = _Q_PREFIX_RE.match(text)
-    if match and text[match.end():].strip():
-        return text[match.end():].strip()
+    if match and text[match.end() :].strip():
+        return text[match.end() :].strip()
     if asks(text):
         return text
     return None
@@ -206,7 +215,7 @@ def _asks_with_marker(text: str) -> bool:
 def strip_answer_marker(text: str) -> str:
     """ "A: No, you can drive." -> "No, you can drive." (the marker is not read)."""
     match = _A_PREFIX_RE.match(text)
-    return text[match.end():] if match else text
+    return text[match.end() :] if match else text
 
 
 def asks(text: str) -> bool:
@@ -276,8 +285,11 @@ def _all_chapters_ask(blocks: list[Block], title: str, chapter_level: int | None
     """Every chapter-level heading (at least three) is a question: the page is a list of questions."""
     if chapter_level is None:
         return False
-    headings = [split_label(clean_heading(b.text), title) for b in blocks
-                if b.kind == "heading" and b.level == chapter_level]
+    headings = [
+        split_label(clean_heading(b.text), title)
+        for b in blocks
+        if b.kind == "heading" and b.level == chapter_level
+    ]
     headings = [h for h in headings if _key(h) != _key(title)]
     return len(headings) >= 3 and all(question_title(h) for h in headings)
 
@@ -310,7 +322,9 @@ def build_document(
     # An FAQ document: its title says so ("General Python FAQ"), or every chapter heading asks.
     faq_doc = faq_block_title(title) is not None or _all_chapters_ask(blocks, title, chapter_level)
     faq_title = title if faq_doc else DEFAULT_FAQ_TITLE
-    faq_level: int | None = 0 if faq_doc else None  # level of the heading that opened the FAQ part; 0: the title
+    faq_level: int | None = (
+        0 if faq_doc else None
+    )  # level of the heading that opened the FAQ part; 0: the title
     faq_heading_seen = False
     in_faq = faq_doc
     in_bio = False
@@ -318,7 +332,9 @@ def build_document(
     topic: tuple[str, int | None] | None = None  # the section heading questions are grouped under
     question_runs = _question_runs(blocks, title, chapter_level, faq_doc)
 
-    def start(kind: ChapterKind, heading: str, line: int | None, level: int | None, group: str | None) -> _Draft:
+    def start(
+        kind: ChapterKind, heading: str, line: int | None, level: int | None, group: str | None
+    ) -> _Draft:
         draft = _Draft(kind, heading, line, group=group, level=level)
         drafts.append(draft)
         return draft
@@ -362,7 +378,11 @@ def build_document(
         level = block.level
         if block.kind == "heading" and _key(text) == _key(title):
             drops.append(
-                Dropped(text, "heading repeats the article title; its text continues the previous chapter", block.line)
+                Dropped(
+                    text,
+                    "heading repeats the article title; its text continues the previous chapter",
+                    block.line,
+                )
             )
             continue
         heading = without_section_number(split_label(text, title))
@@ -376,7 +396,9 @@ def build_document(
 
         if not is_question and faq_block_title(heading):
             if faq_heading_seen or faq_doc:  # the FAQ part has one title: its first heading's
-                drops.append(Dropped(text, "another FAQ heading (the FAQ part keeps its first title)", block.line))
+                drops.append(
+                    Dropped(text, "another FAQ heading (the FAQ part keeps its first title)", block.line)
+                )
             else:
                 faq_title = faq_block_title(heading) or faq_title
             faq_heading_seen = True
@@ -393,8 +415,11 @@ def build_document(
 
         if is_question:
             if explicit or in_faq or deeper or in_run:
-                group = topic[0] if topic is not None and (
-                    level is None or topic[1] is None or topic[1] < level) else None
+                group = (
+                    topic[0]
+                    if topic is not None and (level is None or topic[1] is None or topic[1] < level)
+                    else None
+                )
                 current = start(ChapterKind.FAQ, asked or heading, block.line, level, group)
             else:  # a question as an article section ("What is PRP?"): a chapter of its own
                 current = start(ChapterKind.SECTION, heading, block.line, level, heading)
@@ -421,7 +446,9 @@ def build_document(
                 # Beside the questions of a topic: a section of that topic.
                 current = start(ChapterKind.SECTION, heading, block.line, level, topic[0])
             else:
-                current.paragraphs.append(Subheading(heading, level))  # a sub-heading, spoken inside its chapter
+                current.paragraphs.append(
+                    Subheading(heading, level)
+                )  # a sub-heading, spoken inside its chapter
             continue
         topic = (heading, level)
         current = start(ChapterKind.SECTION, heading, block.line, level, heading)
@@ -436,9 +463,15 @@ def build_document(
         elif draft is not intro and not (draft.group == draft.title and draft.group in used_groups):
             drops.append(Dropped(draft.title, "empty heading (no text before the next heading)", draft.line))
     if not chapters:
-        raise SourceError(f"{source or 'source'}: no article text found (only a title, headings or page furniture)")
+        raise SourceError(
+            f"{source or 'source'}: no article text found (only a title, headings or page furniture)"
+        )
     # Copyright and licence sections are read last, not as track 3.
-    legal = [c for c in chapters if c.kind is ChapterKind.SECTION and _LEGAL_RE.match(c.title) and c is not chapters[0]]
+    legal = [
+        c
+        for c in chapters
+        if c.kind is ChapterKind.SECTION and _LEGAL_RE.match(c.title) and c is not chapters[0]
+    ]
     if legal and len(legal) < len(chapters):
         chapters = [c for c in chapters if not any(c is l for l in legal)] + legal
     if chapters[0].kind is not ChapterKind.INTRO:
@@ -474,13 +507,15 @@ def split_long_chapter(chapter: Chapter) -> list[Chapter]:
     out: list[Chapter] = []
     for index, (title, paragraphs) in enumerate(pieces):
         first = index == 0
-        out.append(Chapter(
-            kind=chapter.kind if first else ChapterKind.SECTION,
-            title=title,
-            paragraphs=tuple(paragraphs),
-            lead=chapter.lead if first else None,
-            group=group,
-        ))
+        out.append(
+            Chapter(
+                kind=chapter.kind if first else ChapterKind.SECTION,
+                title=title,
+                paragraphs=tuple(paragraphs),
+                lead=chapter.lead if first else None,
+                group=group,
+            )
+        )
     return out
 
 
@@ -508,7 +543,9 @@ def _split_at_subheadings(title: str, paragraphs: list[str]) -> list[tuple[str, 
             merged.append((part_title, run))
     if len(merged) == 1:  # nothing to cut at this level: try the next one
         deeper = [p if not (is_subheading(p) and _level(p) == top) else str(p) for p in merged[0][1]]
-        return _split_at_subheadings(merged[0][0], deeper) if any(is_subheading(p) for p in deeper) else merged
+        return (
+            _split_at_subheadings(merged[0][0], deeper) if any(is_subheading(p) for p in deeper) else merged
+        )
     return [sub for part_title, run in merged for sub in _split_at_subheadings(part_title, run)]
 
 

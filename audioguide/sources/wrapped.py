@@ -39,7 +39,9 @@ TOC_REASON = "table of contents (the tracks are the guide's own list)"
 _UNDERLINE_RE = re.compile(r"^\s*([=\-~^*#_+])\1{2,}\s*$")
 _BULLET_RE = re.compile(r"^([-*•‣◦o+])\s+(?=\S)")
 _NUMBERED_ITEM_RE = re.compile(r"^(\d{1,3}[.)]|[a-z][.)])\s+(?=\S)")
-_CHAPTER_RE = re.compile(r"^(chapter|part|appendix|section)\s+([0-9]+|[ivxlc]+|[a-z])\b[.:]?\s*", re.IGNORECASE)
+_CHAPTER_RE = re.compile(
+    r"^(chapter|part|appendix|section)\s+([0-9]+|[ivxlc]+|[a-z])\b[.:]?\s*", re.IGNORECASE
+)
 _Q_RE = re.compile(r"^Q(?:uestion)?\s*\d{0,3}\s*[:.)]\s*(?=\S)", re.IGNORECASE)
 _A_RE = re.compile(r"^A(?:nswer)?\s*\d{0,3}\s*:\s*(?=\S)", re.IGNORECASE)
 _LEADER_RE = re.compile(r"(\.\s?){4,}\s*\d+\s*$|…+\s*\d+\s*$")
@@ -50,7 +52,7 @@ _COPYRIGHT_RE = re.compile(
     r"|\bdistributed under the terms of\b|\bwithout (any )?warranty\b",
     re.IGNORECASE,
 )
-_SENTENCE_END = ".!?:;\"”’)"
+_SENTENCE_END = '.!?:;"”’)'
 # A leading marker whose text the next lines are indented to: "A:  ", "Q:  ", "* ", "12. ".
 _MARKER_RE = re.compile(r"^(?:(?:Q|A|Question|Answer)\s*\d{0,3}\s*:|[-*•‣◦+o]|\d{1,3}[.)])\s+", re.IGNORECASE)
 
@@ -125,7 +127,9 @@ def wrapped_blocks(text: str) -> tuple[str | None, list[Block], list[Dropped]]:
                 blocks.extend(_paragraph_blocks(rest, body_indent, wrap))
             continue
         answer = _A_RE.match(head.text)
-        heading_lines = 0 if answer else _heading_lines(run, nxt, body_indent, wrap, numbered_doc, seen_heading)
+        heading_lines = (
+            0 if answer else _heading_lines(run, nxt, body_indent, wrap, numbered_doc, seen_heading)
+        )
         if heading_lines:
             text = _join([l.text for l in run[:heading_lines]])
             blocks.append(Block("heading", text, head.number, _level(run[0], text)))
@@ -142,7 +146,7 @@ def wrapped_blocks(text: str) -> tuple[str | None, list[Block], list[Dropped]]:
             first_block = paragraphs[0]
             match = _A_RE.match(first_block.text)
             if match:
-                paragraphs[0] = Block(first_block.kind, first_block.text[match.end():], first_block.line)
+                paragraphs[0] = Block(first_block.kind, first_block.text[match.end() :], first_block.line)
         blocks.extend(paragraphs)
     if front:
         blocks.append(Block("heading", COPYRIGHT_TITLE, front[0].line, 1 if numbered_doc else None))
@@ -237,12 +241,20 @@ def _is_toc(run: list[_Line]) -> bool:
         return False
     entries = sum(1 for l in run if _heading_number(l.text) is not None or _LEADER_RE.search(l.text))
     leaders = sum(1 for l in run if _LEADER_RE.search(l.text))
-    return leaders >= 3 or (entries >= 0.6 * len(run) and entries >= 4 and not any(
-        l.text.endswith(".") and len(l.text.split()) > 16 for l in run))
+    return leaders >= 3 or (
+        entries >= 0.6 * len(run)
+        and entries >= 4
+        and not any(l.text.endswith(".") and len(l.text.split()) > 16 for l in run)
+    )
 
 
 def _heading_lines(
-    run: list[_Line], nxt: list[_Line] | None, body_indent: int, wrap: int, numbered_doc: bool, seen_heading: bool
+    run: list[_Line],
+    nxt: list[_Line] | None,
+    body_indent: int,
+    wrap: int,
+    numbered_doc: bool,
+    seen_heading: bool,
 ) -> int:
     """How many lines at the start of ``run`` are a heading (0: none)."""
     head = run[0]
@@ -257,7 +269,9 @@ def _heading_lines(
             return 0  # a numbered list, not a heading
         # The whole block is the heading, wrapped ("24. The license says ... So\n    what exactly ...?"),
         # when its text follows indented, or it asks.
-        if len(run) <= MAX_HEADING_LINES and (nxt is None or nxt[0].indent > head.indent or asks(run[-1].text)):
+        if len(run) <= MAX_HEADING_LINES and (
+            nxt is None or nxt[0].indent > head.indent or asks(run[-1].text)
+        ):
             return len(run)
         # The heading, then its text in the same block, indented under it.
         same = 1
@@ -315,7 +329,7 @@ def _paragraph_blocks(run: list[_Line], body_indent: int, wrap: int) -> list[Blo
         bullet = _BULLET_RE.match(line.text)
         numbered = _NUMBERED_ITEM_RE.match(line.text)
         if bullet or numbered:
-            text = line.text[bullet.end():] if bullet else line.text
+            text = line.text[bullet.end() :] if bullet else line.text
             out.append(("item", [text], line.hang, line.number))
             continue
         if out and not _A_RE.match(line.text):

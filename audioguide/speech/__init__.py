@@ -17,6 +17,14 @@ from audioguide.speech.normalize import RULES, normalize
 from audioguide.speech.sentences import remembered_segments, split_sentences
 
 __all__ = [
-    "Lexicon", "RULES", "SpeechWarning", "build_lexicon", "find_warnings", "merge_layers", "normalize",
-    "remembered_segments", "split_sentences", "with_lexicon_files",
+    "Lexicon",
+    "RULES",
+    "SpeechWarning",
+    "build_lexicon",
+    "find_warnings",
+    "merge_layers",
+    "normalize",
+    "remembered_segments",
+    "split_sentences",
+    "with_lexicon_files",
 ]

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from audioguide.model.document import ChapterKind
-from audioguide.model.settings import Pauses
 from audioguide.model.plan import Passage, PlannedTrack, Role, TrackPlan
+from audioguide.model.settings import Pauses
 from audioguide.speech import Lexicon, SpeechWarning, find_warnings, normalize, split_sentences
 from audioguide.text import as_sentence
 
@@ -83,7 +83,9 @@ def speak_text(text: str, pauses: Pauses, lexicon: Lexicon) -> list[ClipSpec]:
     paragraphs = [" ".join(p.split()) for p in text.replace("\r\n", "\n").split("\n\n")]
     clips: list[ClipSpec] = []
     for index, paragraph in enumerate(p for p in paragraphs if p):
-        clips.extend(passage_clips(Passage("paragraph", paragraph, pauses.paragraph_ms), index, pauses, lexicon))
+        clips.extend(
+            passage_clips(Passage("paragraph", paragraph, pauses.paragraph_ms), index, pauses, lexicon)
+        )
     if clips:
         final = clips[-1]
         clips[-1] = replace(final, pause_after_ms=0)

@@ -47,13 +47,13 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
 
-from audioguide.files import read_regular_file
 from audioguide.errors import GuideScriptError, SourceError
+from audioguide.files import read_regular_file
 from audioguide.model.settings import DEFAULT_VOICE, GuideSettings
 from audioguide.speech.builtin_lexicon import BUILTIN_ENTRIES, KNOWN_TO_VOICE
 from audioguide.text import yaml_error_location
@@ -284,7 +284,9 @@ def merge_layers(layers: Iterable[Mapping[str, str]]) -> dict[str, str]:
         for key, value in layer.items():
             key_text = " ".join(str(key).split())
             if key_text == key_text.lower():
-                shadowed = [k for k in merged if k not in this_layer and k != k.lower() and k.lower() == key_text]
+                shadowed = [
+                    k for k in merged if k not in this_layer and k != k.lower() and k.lower() == key_text
+                ]
                 for old in shadowed:
                     del merged[old]
             merged.pop(key_text, None)  # re-inserted last: keeps the file order readable
@@ -293,7 +295,7 @@ def merge_layers(layers: Iterable[Mapping[str, str]]) -> dict[str, str]:
     return merged
 
 
-@lru_cache(maxsize=None)
+@cache
 def _builtin(voice: str | None) -> Lexicon:
     known = KNOWN_TO_VOICE.get(voice or "", frozenset())
     return Lexicon({k: v for k, v in BUILTIN_ENTRIES.items() if k not in known}, source="built-in")
@@ -323,7 +325,9 @@ MAX_LEXICON_BYTES = 50 * 1024 * 1024
 
 
 def _read_bytes(path: Path) -> bytes:
-    return read_regular_file(path, limit=MAX_LEXICON_BYTES, error=SourceError, prefix="cannot read lexicon file: ")
+    return read_regular_file(
+        path, limit=MAX_LEXICON_BYTES, error=SourceError, prefix="cannot read lexicon file: "
+    )
 
 
 def _load_yaml(path: Path) -> dict[str, str]:
@@ -366,9 +370,7 @@ def _load_yaml(path: Path) -> dict[str, str]:
         if not isinstance(key_node, yaml.ScalarNode):
             raise GuideScriptError(f"{path.name}:{line}: a word must be plain text")
         if not isinstance(value_node, yaml.ScalarNode) or value_node.tag.endswith(":null"):
-            raise GuideScriptError(
-                f"{path.name}:{line}: the reading of '{key_node.value}' must be text"
-            )
+            raise GuideScriptError(f"{path.name}:{line}: the reading of '{key_node.value}' must be text")
         key, value = _check_entry(key_node.value, value_node.value, path.name, line)
         if key in entries:
             raise GuideScriptError(f"{path.name}:{line}: '{key}' is listed twice")

@@ -32,8 +32,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from audioguide.synth.engines.base import Audio
 from audioguide.errors import AudioguideError
+from audioguide.synth.engines.base import Audio
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +94,9 @@ def encode_entry(audio: Audio, key: str) -> bytes:
 
     pcm = int16_bytes(audio.samples)
     count, kb = len(pcm) // 2, _key_bytes(key)
-    return _HEADER.pack(_MAGIC, audio.sample_rate, count, kb, _digest(audio.sample_rate, count, kb, pcm)) + pcm
+    return (
+        _HEADER.pack(_MAGIC, audio.sample_rate, count, kb, _digest(audio.sample_rate, count, kb, pcm)) + pcm
+    )
 
 
 def decode_entry(data: bytes, key: str) -> Audio | None:
@@ -175,8 +177,10 @@ class ClipCache:
         except OSError as exc:
             return f"{self.root}: cannot write the clip cache ({exc.strerror or exc})"
         if free < need_bytes + _SPARE_BYTES:
-            return (f"{self.root}: not enough space for the clip cache ({free / 1e6:.1f} MB free, "
-                    f"this build needs about {need_bytes / 1e6:.1f} MB)")
+            return (
+                f"{self.root}: not enough space for the clip cache ({free / 1e6:.1f} MB free, "
+                f"this build needs about {need_bytes / 1e6:.1f} MB)"
+            )
         return None
 
     def has(self, key: str) -> bool:
@@ -216,8 +220,9 @@ class ClipCache:
                 continue
         return CacheStats(root=self.root, entries=count, bytes=size)
 
-    def prune(self, *, keep: set[str] | None = None, older_than_s: float | None = None,
-              dry_run: bool = False) -> CacheStats:
+    def prune(
+        self, *, keep: set[str] | None = None, older_than_s: float | None = None, dry_run: bool = False
+    ) -> CacheStats:
         """Delete entries not in ``keep`` (when given) or unused for ``older_than_s`` seconds.
 
         With both, an entry goes when it is not kept *or* too old. Returns what was removed
@@ -245,8 +250,12 @@ class ClipCache:
         if dry_run:
             return CacheStats(root=self.root, entries=count, bytes=size)
         for folder in self.root.iterdir() if self.root.is_dir() else []:
-            if _FOLDER_RE.match(folder.name) and not folder.is_symlink() and folder.is_dir() \
-                    and not any(folder.iterdir()):
+            if (
+                _FOLDER_RE.match(folder.name)
+                and not folder.is_symlink()
+                and folder.is_dir()
+                and not any(folder.iterdir())
+            ):
                 folder.rmdir()
         return CacheStats(root=self.root, entries=count, bytes=size)
 

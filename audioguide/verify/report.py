@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 from urllib.parse import quote
 
 from audioguide.errors import OutputError
@@ -16,8 +17,11 @@ def render_html(report: Any, words: Sequence[Any] = (), language: str = "en") ->
     """The report as one self-contained HTML page; players link the tracks beside it."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
-    env = Environment(loader=PackageLoader("audioguide.verify", "templates"),
-                      autoescape=select_autoescape(["html", "j2"], default=True), trim_blocks=True)
+    env = Environment(
+        loader=PackageLoader("audioguide.verify", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+        trim_blocks=True,
+    )
     env.filters["urlpath"] = lambda name: quote(str(name))
     return env.get_template("verify.html.j2").render(report=report, words=list(words), language=language)
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from audioguide.errors import AudioguideError
 from audioguide.verify.check import DEFAULT_MAX_WER, VerifyReport, verify_guide
@@ -25,7 +25,10 @@ def verify_and_report(
     from audioguide.verify.words import review_guide
 
     report = verify_guide(
-        outdir, model_dir=model_dir, max_wer=DEFAULT_MAX_WER if max_wer is None else max_wer, progress=progress
+        outdir,
+        model_dir=model_dir,
+        max_wer=DEFAULT_MAX_WER if max_wer is None else max_wer,
+        progress=progress,
     )
     try:
         words = review_guide(outdir)

@@ -11,16 +11,16 @@ back to a track and a time in that track.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 
 FRAME_S = 0.01
-SILENCE_DBFS = -55.0   # below this a 10 ms frame is a pause
-MIN_PAUSE_S = 0.15     # shorter quiet stretches stay inside the speech
-PAD_S = 0.05           # kept around each stretch of speech
-GAP_S = 0.2            # silence between stretches in the packed audio
+SILENCE_DBFS = -55.0  # below this a 10 ms frame is a pause
+MIN_PAUSE_S = 0.15  # shorter quiet stretches stay inside the speech
+PAD_S = 0.05  # kept around each stretch of speech
+GAP_S = 0.2  # silence between stretches in the packed audio
 MAX_WINDOW_S = 29.0
 
 
@@ -50,7 +50,9 @@ def speech_spans(samples: np.ndarray, rate: int) -> list[tuple[float, float]]:
     return [(max(0.0, s * FRAME_S - PAD_S), min(duration, e * FRAME_S + PAD_S)) for s, e in spans]
 
 
-def split_long(span: tuple[float, float], samples: np.ndarray, rate: int, limit: float) -> list[tuple[float, float]]:
+def split_long(
+    span: tuple[float, float], samples: np.ndarray, rate: int, limit: float
+) -> list[tuple[float, float]]:
     """A stretch longer than ``limit`` cut at its quietest 10 ms in the last third before each limit."""
     start, end = span
     out = []
@@ -73,7 +75,7 @@ def split_long(span: tuple[float, float], samples: np.ndarray, rate: int, limit:
 class Piece:
     packed_start: float
     track: int
-    start: float   # in the track
+    start: float  # in the track
     end: float
 
 
@@ -109,7 +111,9 @@ def pack(tracks: Sequence[np.ndarray], rate: int, *, max_s: float = MAX_WINDOW_S
     position = 0.0
     window_start = None
     for number, samples in enumerate(tracks):
-        spans = [part for span in speech_spans(samples, rate) for part in split_long(span, samples, rate, max_s)]
+        spans = [
+            part for span in speech_spans(samples, rate) for part in split_long(span, samples, rate, max_s)
+        ]
         for start, end in spans:
             length = end - start
             if window_start is not None and position + length - window_start > max_s:
@@ -118,7 +122,9 @@ def pack(tracks: Sequence[np.ndarray], rate: int, *, max_s: float = MAX_WINDOW_S
             if window_start is None:
                 window_start = position
             pieces.append(Piece(position, number, start, end))
-            chunks.append(samples[int(round(start * rate)): int(round(start * rate)) + int(round(length * rate))])
+            chunks.append(
+                samples[int(round(start * rate)) : int(round(start * rate)) + int(round(length * rate))]
+            )
             position += len(chunks[-1]) / rate
             chunks.append(gap)
             position += len(gap) / rate

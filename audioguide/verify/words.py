@@ -45,11 +45,11 @@ _SPLIT = re.compile(r"\S+")
 @dataclass(frozen=True)
 class ReviewWord:
     written: str
-    kind: str                 # guessed, acronym, lexicon, rule
+    kind: str  # guessed, acronym, lexicon, rule
     count: int
-    speech: str               # how it is said (speech text)
-    phonemes: str | None      # the voice's phonemes, where the engine can tell
-    known: bool | None        # in the voice's dictionary (None: the engine cannot tell)
+    speech: str  # how it is said (speech text)
+    phonemes: str | None  # the voice's phonemes, where the engine can tell
+    known: bool | None  # in the voice's dictionary (None: the engine cannot tell)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -63,8 +63,9 @@ def _rewrites(written: str, speech: str) -> list[tuple[str, str]]:
     """(written, said) pieces where the speech text differs from the sentence as written."""
     a = _SPLIT.findall(written)
     b = _SPLIT.findall(speech)
-    matcher = difflib.SequenceMatcher(a=[_strip(t).lower() for t in a], b=[_strip(t).lower() for t in b],
-                                      autojunk=False)
+    matcher = difflib.SequenceMatcher(
+        a=[_strip(t).lower() for t in a], b=[_strip(t).lower() for t in b], autojunk=False
+    )
     out = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal" or i1 == i2:
@@ -128,12 +129,15 @@ def review(pairs: Iterable[tuple[str, str]], lexicon: Lexicon, engine=None) -> l
             found = pronounce(w)
             if found is not None and found[1]:
                 continue  # the voice's dictionary knows it
-            out.append(ReviewWord(w, "guessed", count, w, found[0] if found else None,
-                                  found[1] if found else None))
+            out.append(
+                ReviewWord(w, "guessed", count, w, found[0] if found else None, found[1] if found else None)
+            )
             continue
         speech = said[(kind, w)]
         found = pronounce(speech)
-        out.append(ReviewWord(w, kind, count, speech, found[0] if found else None, found[1] if found else None))
+        out.append(
+            ReviewWord(w, kind, count, speech, found[0] if found else None, found[1] if found else None)
+        )
     out.sort(key=lambda r: (-r.count, KINDS.index(r.kind), r.written.lower()))
     return out
 
@@ -147,8 +151,9 @@ def _engine(settings: GuideSettings):
         return None
 
 
-def review_source(source: str | Path, settings: GuideSettings | None = None, *, keep_furniture: bool = False,
-                  loaded=None) -> list[ReviewWord]:
+def review_source(
+    source: str | Path, settings: GuideSettings | None = None, *, keep_furniture: bool = False, loaded=None
+) -> list[ReviewWord]:
     """The review list of a source (file, URL or guide script), as the guide would say it."""
     from audioguide.model.plan import plan_tracks
     from audioguide.sources.load import load_source
@@ -158,8 +163,12 @@ def review_source(source: str | Path, settings: GuideSettings | None = None, *, 
     settings = settings or loaded.settings or GuideSettings()
     lexicon = build_lexicon(settings)
     plan = plan_tracks(loaded.document, settings)
-    pairs = [(clip.written, clip.speech) for track in speak_plan(plan, settings.pauses, lexicon)
-             for clip in track.clips if clip.role != "announcement"]
+    pairs = [
+        (clip.written, clip.speech)
+        for track in speak_plan(plan, settings.pauses, lexicon)
+        for clip in track.clips
+        if clip.role != "announcement"
+    ]
     return review(pairs, lexicon, _engine(settings))
 
 
@@ -172,8 +181,12 @@ def review_guide(folder: Path) -> list[ReviewWord]:
     if manifest is None:
         raise AudioguideError(f"{folder}: no audioguide manifest.json here")
     settings = settings_from_dict(manifest.settings) if manifest.settings else GuideSettings()
-    pairs = [(clip.written, clip.text) for track in manifest.tracks for clip in track.clips
-             if clip.role != "announcement"]
+    pairs = [
+        (clip.written, clip.text)
+        for track in manifest.tracks
+        for clip in track.clips
+        if clip.role != "announcement"
+    ]
     return review(pairs, build_lexicon(settings), _engine(settings))
 
 
@@ -182,7 +195,7 @@ def lexicon_stub(words: Sequence[ReviewWord]) -> str:
     lines = [
         "# Pronunciation lexicon stub written by 'audioguide words'.",
         "# Each entry: written word: how to say it. Edit the readings (a respelling such as",
-        "# \"a-SEE-ta-MIN-o-fen\", or [[phonemes]] for Piper), delete what is fine, then",
+        '# "a-SEE-ta-MIN-o-fen", or [[phonemes]] for Piper), delete what is fine, then',
         "# build with --lexicon THIS_FILE (or list it under lexicon: in the guide script).",
     ]
     seen = set()
@@ -191,8 +204,9 @@ def lexicon_stub(words: Sequence[ReviewWord]) -> str:
             continue
         seen.add(word.written)
         comment = f"{word.kind}, {word.count}x" + (f", phonemes {word.phonemes}" if word.phonemes else "")
-        entry = yaml.safe_dump({word.written: word.speech}, allow_unicode=True, default_flow_style=False,
-                               width=1000).strip()
+        entry = yaml.safe_dump(
+            {word.written: word.speech}, allow_unicode=True, default_flow_style=False, width=1000
+        ).strip()
         lines.append(f"{entry}  # {comment}")
     return "\n".join(lines) + "\n"
 

@@ -33,15 +33,18 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader(__name__, "."),
         autoescape=jinja2.select_autoescape(
-            enabled_extensions=("html.j2",), disabled_extensions=("txt.j2", "conf.j2"), default=True,
+            enabled_extensions=("html.j2",),
+            disabled_extensions=("txt.j2", "conf.j2"),
+            default=True,
         ),
         undefined=jinja2.StrictUndefined,  # a misspelt name is an error, not an empty string
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(one_line=one_line, clock=clock, minutes_seconds=minutes_seconds,
-                       spoken_duration=spoken_duration)
+    env.filters.update(
+        one_line=one_line, clock=clock, minutes_seconds=minutes_seconds, spoken_duration=spoken_duration
+    )
     return env
 
 

@@ -21,9 +21,7 @@ from audioguide.speech.numwords import cardinal
 # ---------------------------------------------------------------------------
 # dosing intervals and times
 
-_INTERVAL_RE = re.compile(
-    r"(?<![\w.])[Qq]\.?\s?(\d{1,2})(?:\s?[-–]\s?(\d{1,2}))?\s?(?:hrs|hr|h)(?![\w])"
-)
+_INTERVAL_RE = re.compile(r"(?<![\w.])[Qq]\.?\s?(\d{1,2})(?:\s?[-–]\s?(\d{1,2}))?\s?(?:hrs|hr|h)(?![\w])")
 _DOSING_ABBREVIATIONS = compile_rows(DOSING_ABBREVIATIONS)
 
 
@@ -56,7 +54,7 @@ _BP_RE = re.compile(
 
 
 def _systolic(value: int) -> str:
-    """"120" -> "one twenty", "105" -> "one oh five", "100" -> "one hundred": as a nurse reads it."""
+    """ "120" -> "one twenty", "105" -> "one oh five", "100" -> "one hundred": as a nurse reads it."""
     if 100 < value < 200 and value % 100:
         rest = value % 100
         return f"one {'oh ' + numwords.DIGIT_WORDS[rest] if rest < 10 else cardinal(str(rest))}"
@@ -97,4 +95,6 @@ def read_routes(text: str) -> str:
     tablets, doses) or "give"/"take": elsewhere "IV" may be a Roman numeral
     ("stage IV") and "PR" public relations.
     """
-    return _ROUTE_RE.sub(lambda m: m.group(1) + _ONE_ROUTE_RE.sub(lambda r: ROUTES[r.group(1)], m.group(2)), text)
+    return _ROUTE_RE.sub(
+        lambda m: m.group(1) + _ONE_ROUTE_RE.sub(lambda r: ROUTES[r.group(1)], m.group(2)), text
+    )

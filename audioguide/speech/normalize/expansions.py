@@ -17,7 +17,7 @@ def keeps_stop(text: str, end: int) -> bool:
 
 
 def stop(match: re.Match[str]) -> str:
-    """"." when the matched abbreviation's dot also ends the text, else ""."""
+    """ "." when the matched abbreviation's dot also ends the text, else ""."""
     if not match.group(0).endswith("."):
         return ""
     return "." if keeps_stop(match.string, match.end()) else ""

@@ -37,7 +37,8 @@ def read_identifiers(text: str) -> str:
     """Names that hold numbers: digit by digit, or as written without their hyphen."""
     text = _DIGITWISE_RE.sub(lambda m: f"{m.group(1)} {digits(m.group(3))}", text)
     return _LETTER_DASH_NUMBER_RE.sub(
-        lambda m: f"{m.group(1)} {cardinal(m.group(2))}" + (f" {m.group(3)}" if m.group(3) else ""), text)
+        lambda m: f"{m.group(1)} {cardinal(m.group(2))}" + (f" {m.group(3)}" if m.group(3) else ""), text
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -48,7 +49,9 @@ _DOTTED_NUMBER_RE = re.compile(r"(?<![\w.])\d{1,4}(?:\.\d{1,4}){2,}(?![\w]|\.\d)
 
 def read_dotted_numbers(text: str) -> str:
     """ "Python 3.11.2" -> "Python three point eleven point two"; "section 3.2.1" likewise."""
-    return _DOTTED_NUMBER_RE.sub(lambda m: " point ".join(cardinal(part) for part in m.group(0).split(".")), text)
+    return _DOTTED_NUMBER_RE.sub(
+        lambda m: " point ".join(cardinal(part) for part in m.group(0).split(".")), text
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -74,8 +77,17 @@ def _roman_value(numeral: str) -> int | None:
 
 def _roman(value: int) -> str:
     out = ""
-    for number, letters in ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"),
-                            (4, "IV"), (1, "I")):
+    for number, letters in (
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         while value >= number:
             out += letters
             value -= number
@@ -93,8 +105,11 @@ def read_roman_numerals(text: str) -> str:
         if value is None:
             return match.group(0)
         if roman == "I" and match.group("word")[:1].islower() and not match.group("sub"):
-            after = match.string[match.end():]
-            if not (re.match(r"\s*(?:[,.;:!?)]|$)", after) or re.match(rf"\s+(?:{_ROMAN_I_BEFORE})\b", after, re.I)):
+            after = match.string[match.end() :]
+            if not (
+                re.match(r"\s*(?:[,.;:!?)]|$)", after)
+                or re.match(rf"\s+(?:{_ROMAN_I_BEFORE})\b", after, re.I)
+            ):
                 return match.group(0)
         sub = f" {match.group('sub').upper()}" if match.group("sub") else ""
         return f"{match.group('word')} {cardinal(str(value))}{sub}"
@@ -121,8 +136,11 @@ def read_slashes(text: str) -> str:
             continue
         lead, token, trail = _SLASHED_RE.match(piece).groups()
         parts = token.split("/")
-        if token.lower() == "and/or" or len(parts) < 2 or any(
-                not _HAS_LETTER_RE.search(p) and not p.isdigit() for p in parts if p):
+        if (
+            token.lower() == "and/or"
+            or len(parts) < 2
+            or any(not _HAS_LETTER_RE.search(p) and not p.isdigit() for p in parts if p)
+        ):
             continue  # "3/4" and "120/80" are numbers, read later
         if all(p.isdigit() for p in parts if p):
             continue

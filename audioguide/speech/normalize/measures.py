@@ -32,7 +32,8 @@ def _measure(number: str, one: str, many: str) -> str:
 def read_feet_inches(text: str) -> str:
     """ "5'10\"" -> "five feet ten inches"; "6' tall" -> "six feet tall"; "a 10\" cut" -> "a ten inches cut"."""
     text = _FEET_INCHES_RE.sub(
-        lambda m: f"{_measure(m.group(1), 'foot', 'feet')} {_measure(m.group(2), 'inch', 'inches')}", text)
+        lambda m: f"{_measure(m.group(1), 'foot', 'feet')} {_measure(m.group(2), 'inch', 'inches')}", text
+    )
     text = _FEET_RE.sub(lambda m: _measure(m.group(1), "foot", "feet"), text)
     return _INCHES_RE.sub(lambda m: _measure(m.group(1), "inch", "inches"), text)
 
@@ -126,8 +127,7 @@ def read_percentages(text: str) -> str:
 # units
 
 _UNIT_ALT = "|".join(
-    re.escape(u) if u != "in" else r"in(?=\s*(?:[,;:)]|$))"
-    for u in sorted(UNITS, key=len, reverse=True)
+    re.escape(u) if u != "in" else r"in(?=\s*(?:[,;:)]|$))" for u in sorted(UNITS, key=len, reverse=True)
 )
 _PER_ALT = "|".join(re.escape(u) for u in sorted(PER_UNITS, key=len, reverse=True))
 _UNIT_RE = re.compile(

@@ -15,9 +15,7 @@ import re
 from audioguide.speech import numwords
 from audioguide.speech.numwords import GLYPHS, INT, NUMBER, UNSIGNED, spoken
 
-_RANGE_RE = re.compile(
-    rf"(?<![\w.,/])(?<!\d[-–])({NUMBER})\s?[-–]\s?({UNSIGNED})(?![\w/]|[.,]\d|[-–]\d)"
-)
+_RANGE_RE = re.compile(rf"(?<![\w.,/])(?<!\d[-–])({NUMBER})\s?[-–]\s?({UNSIGNED})(?![\w/]|[.,]\d|[-–]\d)")
 _RATIO_RE = re.compile(rf"(?<![\w.,:])({NUMBER}):({UNSIGNED})(?![\w:]|[.,]\d)")
 _FRACTION_RE = re.compile(
     rf"(?<![\w.,/])(?:{INT}(?:\s?[{GLYPHS}]|\s\d+/\d+(?![\d/]))|\d+/\d+(?![\d/])|[{GLYPHS}])(?![\w/])"

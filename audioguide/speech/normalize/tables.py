@@ -18,7 +18,10 @@ from __future__ import annotations
 # characters (characters.py)
 
 SPACE_CHARS = dict.fromkeys(
-    map(ord, "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"),
+    map(
+        ord,
+        "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000",
+    ),
     " ",
 )
 # what each character becomes before any rule reads the text
@@ -116,7 +119,12 @@ SIMPLE_ABBREVIATIONS: tuple[tuple[str, str, bool], ...] = (
     (r"(?<![\w&])#(?=\s?\d)", "number ", False),
 )
 # "pp. 12-14" -> "pages 12-14", "p. 7" -> "page 7" (before a number only).
-PAGE_ABBREVIATIONS: tuple[tuple[str, str], ...] = ((r"pp", "pages"), (r"p", "page"), (r"Pp", "Pages"), (r"P", "Page"))
+PAGE_ABBREVIATIONS: tuple[tuple[str, str], ...] = (
+    (r"pp", "pages"),
+    (r"p", "page"),
+    (r"Pp", "Pages"),
+    (r"P", "Page"),
+)
 
 # ---------------------------------------------------------------------------
 # clinical readings (clinical.py)
@@ -139,8 +147,23 @@ ROUTES: dict[str, str] = {
 }
 # words (regex fragments) after which a route abbreviation is a route, not "stage IV" or "PR"
 DOSE_CUES: tuple[str, ...] = (
-    "milligrams?", "micrograms?", "grams?", "milliliters?", "units?", "tablets?", "capsules?", "doses?", "puffs?",
-    "drops?", "milliequivalents?", "millimoles?", "given", "give", "take", "taken", "administered",
+    "milligrams?",
+    "micrograms?",
+    "grams?",
+    "milliliters?",
+    "units?",
+    "tablets?",
+    "capsules?",
+    "doses?",
+    "puffs?",
+    "drops?",
+    "milliequivalents?",
+    "millimoles?",
+    "given",
+    "give",
+    "take",
+    "taken",
+    "administered",
 )
 
 # ---------------------------------------------------------------------------
@@ -159,10 +182,27 @@ MONTH_ABBREVIATIONS = {
 # date such as 3/4/2024 is read as written. A language alone stands for its
 # usual order; "en" alone is ambiguous (en-US and en-GB differ).
 DATE_ORDERS: dict[str, str] = {
-    "en-us": "mdy", "en-ph": "mdy", "en-pr": "mdy", "en-um": "mdy", "en-as": "mdy", "en-gu": "mdy",
-    "en-gb": "dmy", "en-ie": "dmy", "en-au": "dmy", "en-nz": "dmy", "en-in": "dmy", "en-za": "dmy",
-    "en-sg": "dmy", "en-hk": "dmy", "en-ng": "dmy", "en-ke": "dmy", "en-pk": "dmy", "en-mt": "dmy",
-    **dict.fromkeys("fr de es it pt nl ru pl da nb nn no fi el tr cs sk sl hr ro bg uk ar he id vi".split(), "dmy"),
+    "en-us": "mdy",
+    "en-ph": "mdy",
+    "en-pr": "mdy",
+    "en-um": "mdy",
+    "en-as": "mdy",
+    "en-gu": "mdy",
+    "en-gb": "dmy",
+    "en-ie": "dmy",
+    "en-au": "dmy",
+    "en-nz": "dmy",
+    "en-in": "dmy",
+    "en-za": "dmy",
+    "en-sg": "dmy",
+    "en-hk": "dmy",
+    "en-ng": "dmy",
+    "en-ke": "dmy",
+    "en-pk": "dmy",
+    "en-mt": "dmy",
+    **dict.fromkeys(
+        "fr de es it pt nl ru pl da nb nn no fi el tr cs sk sl hr ro bg uk ar he id vi".split(), "dmy"
+    ),
 }
 # words after which a 4-digit number is a year ("in 2023", "since 1998", "early 2020")
 YEAR_CONTEXT: tuple[str, ...] = tuple(
@@ -173,10 +213,44 @@ YEAR_CONTEXT: tuple[str, ...] = tuple(
 # Years in running text that no preposition announces: "the 1989 Christmas holidays",
 # "the 2024 flu season", "1989's".
 YEAR_NOUNS: tuple[str, ...] = (
-    "holidays", "holiday", "season", "edition", "release", "version", "election", "census", "survey", "study",
-    "report", "guidelines", "guideline", "pandemic", "epidemic", "outbreak", "winter", "summer", "spring",
-    "fall", "autumn", "olympics", "budget", "law", "act", "tax", "school", "academic", "fiscal", "flu",
-    "vaccine", "annual", "review", "update", "conference", "meeting", "revision", "standard",
+    "holidays",
+    "holiday",
+    "season",
+    "edition",
+    "release",
+    "version",
+    "election",
+    "census",
+    "survey",
+    "study",
+    "report",
+    "guidelines",
+    "guideline",
+    "pandemic",
+    "epidemic",
+    "outbreak",
+    "winter",
+    "summer",
+    "spring",
+    "fall",
+    "autumn",
+    "olympics",
+    "budget",
+    "law",
+    "act",
+    "tax",
+    "school",
+    "academic",
+    "fiscal",
+    "flu",
+    "vaccine",
+    "annual",
+    "review",
+    "update",
+    "conference",
+    "meeting",
+    "revision",
+    "standard",
 )
 
 # ---------------------------------------------------------------------------
@@ -184,22 +258,95 @@ YEAR_NOUNS: tuple[str, ...] = (
 
 # Identifiers whose number is a name, read digit by digit: "PEP 602" -> "PEP six zero two".
 DIGITWISE_IDENTIFIERS: tuple[str, ...] = (
-    "PEP", "RFC", "ISO", "IEC", "IEEE", "ANSI", "DIN", "BS", "EN", "NDC", "NPI", "CPT", "HCPCS", "ECCN",
-    "CVE", "KB", "SKU", "ZIP", "Bug", "Issue", "Ticket", "Case", "Claim", "Policy", "Member ID",
+    "PEP",
+    "RFC",
+    "ISO",
+    "IEC",
+    "IEEE",
+    "ANSI",
+    "DIN",
+    "BS",
+    "EN",
+    "NDC",
+    "NPI",
+    "CPT",
+    "HCPCS",
+    "ECCN",
+    "CVE",
+    "KB",
+    "SKU",
+    "ZIP",
+    "Bug",
+    "Issue",
+    "Ticket",
+    "Case",
+    "Claim",
+    "Policy",
+    "Member ID",
 )
 # Roman numerals in names: "stage II" -> "stage two", "cranial nerve VII" -> "cranial nerve seven".
 ROMAN_NUMBER_WORDS: tuple[str, ...] = (
-    "stage", "type", "grade", "phase", "class", "part", "chapter", "cranial nerve", "nerve", "volume", "vol.",
-    "book", "level", "schedule", "category", "tier", "appendix", "article", "title", "world war", "act",
-    "section", "factor", "degree", "lesson", "unit",
+    "stage",
+    "type",
+    "grade",
+    "phase",
+    "class",
+    "part",
+    "chapter",
+    "cranial nerve",
+    "nerve",
+    "volume",
+    "vol.",
+    "book",
+    "level",
+    "schedule",
+    "category",
+    "tier",
+    "appendix",
+    "article",
+    "title",
+    "world war",
+    "act",
+    "section",
+    "factor",
+    "degree",
+    "lesson",
+    "unit",
 )
 # After a lower-case keyword a lone "I" could be the pronoun ("at this stage I felt"): it is a
 # numeral only at the end of a phrase or before one of these words (regex fragments).
 ROMAN_I_BEFORE: tuple[str, ...] = (
-    "diabetes", "diabetic", "cancer", "tumou?rs?", "disease", "trial", "trials", "study", "error", "errors",
-    "evidence", "hypersensitivity", "allergy", "allergies", "collagen", "fibers?", "fibres?", "interferon",
-    "lesion", "lesions", "injury", "burns?", "obesity", "hypertension", "heart failure", "recommendation",
-    "antiarrhythmics?", "controlled", "substances?", "drugs?", "device",
+    "diabetes",
+    "diabetic",
+    "cancer",
+    "tumou?rs?",
+    "disease",
+    "trial",
+    "trials",
+    "study",
+    "error",
+    "errors",
+    "evidence",
+    "hypersensitivity",
+    "allergy",
+    "allergies",
+    "collagen",
+    "fibers?",
+    "fibres?",
+    "interferon",
+    "lesion",
+    "lesions",
+    "injury",
+    "burns?",
+    "obesity",
+    "hypertension",
+    "heart failure",
+    "recommendation",
+    "antiarrhythmics?",
+    "controlled",
+    "substances?",
+    "drugs?",
+    "device",
 )
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 

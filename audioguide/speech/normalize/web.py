@@ -20,9 +20,7 @@ _URL_RE = re.compile(
     re.IGNORECASE,
 )
 URL_PATTERN = _URL_RE  # a web address: the sentence splitter keeps one whole
-_EMAIL_RE = re.compile(
-    r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?![\w@])"
-)
+_EMAIL_RE = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?![\w@])")
 
 
 def _say_label(label: str) -> str:

@@ -34,8 +34,8 @@ class VoiceInfo:
     offline: bool
     default: bool = False
     description: str = ""
-    sex: str = ""          # female, male ('' when the voice's data does not say)
-    sample_rate: int = 0   # Hz of the engine's audio (0: not known without loading the voice)
+    sex: str = ""  # female, male ('' when the voice's data does not say)
+    sample_rate: int = 0  # Hz of the engine's audio (0: not known without loading the voice)
 
 
 class Engine(ABC):

@@ -47,9 +47,9 @@ from gtts.lang import tts_langs
 from gtts.tts import gTTSError
 
 from audioguide.audio import codec
+from audioguide.errors import AudioguideError, EngineError, EngineUnavailable
 from audioguide.model.settings import VoiceSettings
 from audioguide.net import TIMEOUT, connection_problem, http_problem
-from audioguide.errors import AudioguideError, EngineError, EngineUnavailable
 from audioguide.synth.engines.base import Audio, Engine, VoiceInfo
 from audioguide.synth.engines.registry import register
 
@@ -69,9 +69,7 @@ def _endpoint_override() -> str | None:
         return None
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise EngineError(
-            f"{ENDPOINT_ENV}={value!r} is not a base URL like http://127.0.0.1:8080"
-        )
+        raise EngineError(f"{ENDPOINT_ENV}={value!r} is not a base URL like http://127.0.0.1:8080")
     return value.rstrip("/")
 
 
@@ -202,8 +200,9 @@ class GTTSEngine(Engine):
         except requests.RequestException as exc:
             raise EngineError(f"gTTS could not build its request: {exc}") from None
         logger.debug("gTTS: %d piece(s) for %d characters", len(pieces), len(text))
-        return b"".join(self._send_with_retries(tts, piece, index, len(pieces))
-                        for index, piece in enumerate(pieces))
+        return b"".join(
+            self._send_with_retries(tts, piece, index, len(pieces)) for index, piece in enumerate(pieces)
+        )
 
     def _send_with_retries(
         self, tts: _PiecewiseTTS, piece: requests.PreparedRequest, index: int, count: int
@@ -226,7 +225,12 @@ class GTTSEngine(Engine):
                 delay = max(delay, min(self.max_delay, retry_after))
             logger.info(
                 "gTTS piece %d/%d: %s; retrying in %.1f s (attempt %d of %d)",
-                index + 1, count, problem, delay, attempt + 1, self.attempts,
+                index + 1,
+                count,
+                problem,
+                delay,
+                attempt + 1,
+                self.attempts,
             )
             _sleep(delay)
         if problem == TIMEOUT:

@@ -39,14 +39,16 @@ logger = logging.getLogger(__name__)
 SAMPLE_RATE = 24000
 SEED = 0
 MIN_SPEED, MAX_SPEED = 0.25, 4.0  # the graph divides durations by the speed
-RATE_PATCH_VERSION = 1            # bump when _exact_rate_model changes (part of the clip key)
+RATE_PATCH_VERSION = 1  # bump when _exact_rate_model changes (part of the clip key)
 
 
 def _hibari():
     try:
         import hibari
     except ImportError as exc:  # pragma: no cover - a dependency of the project
-        raise EngineUnavailable("the hibari engine is not installed: pip install 'hibari-tts>=0.2.1,<0.3'") from exc
+        raise EngineUnavailable(
+            "the hibari engine is not installed: pip install 'hibari-tts>=0.2.1,<0.3'"
+        ) from exc
     return hibari
 
 
@@ -100,8 +102,12 @@ def _versions() -> dict[str, str]:
     spec = importlib.util.find_spec("scipy")
     places = (spec.submodule_search_locations or []) if spec else []
     fft = "scipy" if any((Path(place) / "fft" / "__init__.py").is_file() for place in places) else "numpy"
-    return {"hibari": version("hibari-tts"), "onnxruntime": version("onnxruntime"),
-            "numpy": version("numpy"), "fft": fft}
+    return {
+        "hibari": version("hibari-tts"),
+        "onnxruntime": version("onnxruntime"),
+        "numpy": version("numpy"),
+        "fft": fft,
+    }
 
 
 @lru_cache(maxsize=8)
@@ -143,19 +149,27 @@ def _exact_rate_model(path: str) -> bytes:
         cast, clip, div = nodes["/Cast_32"], nodes["/Clip"], nodes["/Div_40"]
     except KeyError:
         cast = clip = div = None
-    if (cast is None or list(cast.input) != ["/Clip_output_0"] or clip.input[0] != "/Round_output_0"
-            or div.input[1] != "speed"):
+    if (
+        cast is None
+        or list(cast.input) != ["/Clip_output_0"]
+        or clip.input[0] != "/Round_output_0"
+        or div.input[1] != "speed"
+    ):
         raise EngineError(f"{path}: this hibari voice's graph has another layout; use --rate 1.0 with it")
     raw, low = div.input[0], clip.input[1]
 
     def const(name, values, dtype=TensorProto.FLOAT, dims=()):
         return helper.make_tensor(name, dtype, list(dims), values)
 
-    graph.initializer.extend([
-        const("xr_half", [0.5]), const("xr_zero", [0.0], dims=[1]),
-        const("xr_start", [0], TensorProto.INT64, [1]), const("xr_end", [-1], TensorProto.INT64, [1]),
-        const("xr_axis", [0], TensorProto.INT64),
-    ])
+    graph.initializer.extend(
+        [
+            const("xr_half", [0.5]),
+            const("xr_zero", [0.0], dims=[1]),
+            const("xr_start", [0], TensorProto.INT64, [1]),
+            const("xr_end", [-1], TensorProto.INT64, [1]),
+            const("xr_axis", [0], TensorProto.INT64),
+        ]
+    )
     added = [
         helper.make_node("Round", [raw], ["xr_rounded"]),
         helper.make_node("Clip", ["xr_rounded", low, ""], ["xr_whole"]),
@@ -183,20 +197,26 @@ class HibariEngine(Engine):
     offline = True
     default_voice = "heart"
 
-    def __init__(self, settings: VoiceSettings, *, model_cache: Path | None = None, **_options: object) -> None:
+    def __init__(
+        self, settings: VoiceSettings, *, model_cache: Path | None = None, **_options: object
+    ) -> None:
         super().__init__(settings)
         self.model_cache = model_cache
         speed = float(settings.rate)
         if not MIN_SPEED <= speed <= MAX_SPEED:
-            raise EngineError(f"--rate for hibari must be between {MIN_SPEED} and {MAX_SPEED}, got {settings.rate}")
+            raise EngineError(
+                f"--rate for hibari must be between {MIN_SPEED} and {MAX_SPEED}, got {settings.rate}"
+            )
         self.voice = settings.voice or self.default_voice
         known = registry()
         path = voice_file(self.voice)
         if path is None:
             installed = ", ".join(installed_voices()) or "none"
             if self.voice in known:
-                raise EngineError(f"hibari voice '{self.voice}' is not installed (installed: {installed}); "
-                                  "audioguide never downloads voices")
+                raise EngineError(
+                    f"hibari voice '{self.voice}' is not installed (installed: {installed}); "
+                    "audioguide never downloads voices"
+                )
             raise EngineError(f"unknown hibari voice '{self.voice}' (installed: {installed})")
         self.model_path = path
         self.british = bool(known[self.voice].get("british"))
@@ -229,8 +249,11 @@ class HibariEngine(Engine):
         model = _exact_rate_model(self.model_path) if self.exact_rate else self.model_path
         if self.model_cache is None:
             return model
-        key = hashlib.sha256(json.dumps([self.identity()["voice"], onnxruntime.__version__,
-                                         self.identity()["exact_rate"]]).encode()).hexdigest()[:32]
+        key = hashlib.sha256(
+            json.dumps(
+                [self.identity()["voice"], onnxruntime.__version__, self.identity()["exact_rate"]]
+            ).encode()
+        ).hexdigest()[:32]
         target = self.model_cache / f"hibari-{key}.onnx"
         if target.is_file():
             return str(target)
@@ -258,11 +281,13 @@ class HibariEngine(Engine):
                 model = self._prepared_model()
                 # model= keeps Hibari from resolving (and downloading) the voice itself.
                 tts = Hibari(voice=self.voice, model=model, threads=1, g2p=_g2p(self.british))
-                tts.g2p.oov  # the lexicon, tagger and out-of-vocabulary net now, not mid-build
+                _ = tts.g2p.oov  # the lexicon, tagger and out-of-vocabulary net now, not mid-build
             except EngineError:
                 raise
             except Exception as exc:
-                raise EngineError(f"{self.model_path}: cannot load hibari voice '{self.voice}': {exc}") from exc
+                raise EngineError(
+                    f"{self.model_path}: cannot load hibari voice '{self.voice}': {exc}"
+                ) from exc
             self._tts = tts
         return self._tts
 
@@ -316,16 +341,18 @@ class HibariEngine(Engine):
         out = []
         for name in installed_voices():
             entry = registry()[name]
-            out.append(VoiceInfo(
-                engine=cls.name,
-                name=name,
-                language=str(entry.get("language", "")).replace("-", "_"),
-                offline=True,
-                sex=str(entry.get("gender", "")),
-                sample_rate=SAMPLE_RATE,
-                description=f"{entry.get('accent', '')} English, distilled from Kokoro {entry.get('kokoro', '')}"
-                            + (", bundled" if entry.get("bundled") else ", installed by hand"),
-            ))
+            out.append(
+                VoiceInfo(
+                    engine=cls.name,
+                    name=name,
+                    language=str(entry.get("language", "")).replace("-", "_"),
+                    offline=True,
+                    sex=str(entry.get("gender", "")),
+                    sample_rate=SAMPLE_RATE,
+                    description=f"{entry.get('accent', '')} English, distilled from Kokoro {entry.get('kokoro', '')}"
+                    + (", bundled" if entry.get("bundled") else ", installed by hand"),
+                )
+            )
         return out
 
     # -- pronunciation review (the `words` command) -------------------------------------------

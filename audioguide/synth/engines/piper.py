@@ -41,10 +41,10 @@ from pathlib import Path
 
 import numpy as np
 
-from audioguide.model.settings import VoiceSettings
-from audioguide.files import read_regular_file
 from audioguide.errors import EngineError, EngineUnavailable
+from audioguide.files import read_regular_file
 from audioguide.hashing import sha256_file
+from audioguide.model.settings import VoiceSettings
 from audioguide.synth.engines.base import Audio, Engine, VoiceInfo
 from audioguide.synth.engines.registry import register
 from audioguide.synth.utterances import JOIN_MS, MAX_WORDS, POLICY_VERSION, join, split
@@ -62,7 +62,8 @@ DECODER_WINDOW_FRAMES = 128  # latent frames (~1.5 s of speech) the decoder make
 MIN_RATE, MAX_RATE = 8000, 192000  # sample rates a voice config may give (Hz)
 MAX_CONFIG_BYTES = 16 * 1024 * 1024  # a voice config is a few KB of phoneme tables
 BLANK_ID = 0  # Piper's pad symbol "_", put between phonemes
-NOISE_FRAMES = 1 << 13      # frames of noise drawn at first (~95 s of speech); redrawn longer when needed
+NOISE_FRAMES = 1 << 13  # frames of noise drawn at first (~95 s of speech); redrawn longer when needed
+
 
 def pieces(text: str, limit: int | None = None) -> list[str]:
     """The passes a sentence is spoken in: the shared whole-sentence policy (synth.utterances).
@@ -128,8 +129,15 @@ def _read_stages(folder: Path) -> list[_Stage] | None:
             path = folder / entry["file"]
             if path.is_symlink() or sha256_file(path) != entry["sha256"]:
                 return None
-            stages.append(_Stage(model=str(path), noise=entry["noise"], latent=entry["latent"],
-                                 margin=entry["margin"], hop=entry["hop"]))
+            stages.append(
+                _Stage(
+                    model=str(path),
+                    noise=entry["noise"],
+                    latent=entry["latent"],
+                    margin=entry["margin"],
+                    hop=entry["hop"],
+                )
+            )
         return stages
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -159,7 +167,9 @@ def _deterministic_model(model_path: Path, *, fast_decoder: bool = True):
         name = f"{NOISE_INPUT_PREFIX}{base}"
         graph.input.append(helper.make_tensor_value_info(name, TensorProto.FLOAT, None))
         graph.node.remove(node)
-        graph.node.insert(position, helper.make_node("Identity", [name], [node.output[0]], name=f"{name}_fed"))
+        graph.node.insert(
+            position, helper.make_node("Identity", [name], [node.output[0]], name=f"{name}_fed")
+        )
         noise[name] = node.input[0]
     latent = _decoder_input(model, noise)
     if fast_decoder and not _decoder_as_2d(model):
@@ -182,8 +192,9 @@ def _exact_length_scale(model) -> bool:
     with ``C`` and ``C'`` the running sums of ``d`` up to and before ``i``, so
     the total is ``sum(ceil(w)) * s`` to within a frame. ``m_i`` is 1 for a
     phoneme, which keeps at least one frame, and 0 for the blank between two
-    (which faster speech may skip, as a speeded-up speaker does). At length scale 1 every value is a whole number and the frames,
-    hence the audio, are exactly the stock ones. Returns whether it applied.
+    (which faster speech may skip, as a speeded-up speaker does). At length
+    scale 1 every value is a whole number and the frames, hence the audio,
+    are exactly the stock ones. Returns whether it applied.
     """
     from onnx import TensorProto, helper
 
@@ -200,11 +211,15 @@ def _exact_length_scale(model) -> bool:
     if [i.name for i in graph.input][:1] != ["input"]:
         return False
     out = ceil.output[0]
-    graph.initializer.extend([helper.make_tensor("xl_half", TensorProto.FLOAT, [], [0.5]),
-                              helper.make_tensor("xl_blank", TensorProto.INT64, [], [BLANK_ID]),
-                              helper.make_tensor("xl_axis", TensorProto.INT64, [1], [1])])
+    graph.initializer.extend(
+        [
+            helper.make_tensor("xl_half", TensorProto.FLOAT, [], [0.5]),
+            helper.make_tensor("xl_blank", TensorProto.INT64, [], [BLANK_ID]),
+            helper.make_tensor("xl_axis", TensorProto.INT64, [1], [1]),
+        ]
+    )
     added = [
-        helper.make_node("Ceil", [widths], ["xl_whole"], name="xl_ceil"),            # stock frames at scale 1
+        helper.make_node("Ceil", [widths], ["xl_whole"], name="xl_ceil"),  # stock frames at scale 1
         # at least one frame for a phoneme; none needed for the blanks between phonemes
         helper.make_node("Equal", ["input", "xl_blank"], ["xl_is_blank"], name="xl_is_blank"),
         helper.make_node("Not", ["xl_is_blank"], ["xl_is_phoneme"], name="xl_is_phoneme"),
@@ -226,8 +241,6 @@ def _exact_length_scale(model) -> bool:
     for offset, node in enumerate(added):
         graph.node.insert(position + offset, node)
     return True
-
-
 
 
 def _decoder_input(model, noise: dict[str, str], prefix: str = DECODER_PREFIX) -> str | None:
@@ -306,7 +319,7 @@ def _staged_model(model_path: Path, *, fast_decoder: bool = True) -> list[_Stage
     for k, outputs in enumerate(made):
         inputs = [n for n in graph_inputs if n in reads[k]]
         inputs += sorted(n for n in reads[k] if stage_of.get(n, k) < k)
-        later = set().union(*reads[k + 1:]) | wanted
+        later = set().union(*reads[k + 1 :]) | wanted
         part = extractor.extract_model(inputs, sorted(o for o in outputs if o in later))
         stage = _Stage(model=part.SerializeToString(), noise={n: noise[n] for n in inputs if n in noise})
         if any(stage_of.get(like, -1) >= k for like in stage.noise.values()):  # -1: a graph input
@@ -419,7 +432,10 @@ def _decoder_as_2d(model, prefix: str = DECODER_PREFIX) -> bool:
                     if len(tensor.dims) != 3 or name in used_outside:
                         return False  # reshaped below: nothing else may read it
                     conv_weights.add(name)
-                elif node.op_type not in ("Conv", "ConvTranspose") and len(numpy_helper.to_array(tensor).flat) != 1:
+                elif (
+                    node.op_type not in ("Conv", "ConvTranspose")
+                    and len(numpy_helper.to_array(tensor).flat) != 1
+                ):
                     return False  # a per-channel constant would broadcast differently in 4-D
             elif node.op_type == "Conv" and position == 0:
                 external.add(name)
@@ -444,8 +460,8 @@ def _decoder_as_2d(model, prefix: str = DECODER_PREFIX) -> bool:
         tensor = initializers[name]
         weights = numpy_helper.to_array(tensor)
         tensor.CopyFrom(numpy_helper.from_array(weights[:, :, np.newaxis, :], name))
-    as_2d = {name: f"{name}_2d" for name in sorted(external)}   # 3-D input -> its 4-D view
-    from_2d = {f"{name}_2d": name for name in results}           # 4-D result -> the 3-D tensor it replaces
+    as_2d = {name: f"{name}_2d" for name in sorted(external)}  # 3-D input -> its 4-D view
+    from_2d = {f"{name}_2d": name for name in results}  # 4-D result -> the 3-D tensor it replaces
     for node in nodes:
         node.input[:] = [as_2d.get(i, i) for i in node.input]
         node.output[:] = [f"{o}_2d" if o in results else o for o in node.output]
@@ -483,7 +499,9 @@ class _SeededSession:
     sentence in one run); each run also reads ``margin`` frames on either side.
     """
 
-    def __init__(self, stages: list[_Stage], sessions: list, window: int | None = DECODER_WINDOW_FRAMES) -> None:
+    def __init__(
+        self, stages: list[_Stage], sessions: list, window: int | None = DECODER_WINDOW_FRAMES
+    ) -> None:
         self._stages = [
             (stage, session, [i.name for i in session.get_inputs()], [o.name for o in session.get_outputs()])
             for stage, session in zip(stages, sessions)
@@ -550,7 +568,7 @@ class _SeededSession:
                 out = np.empty((*audio.shape[:-1], total * stage.hop), audio.dtype)
             keep = min(window, total - start) * stage.hop
             skip = (start - low) * stage.hop
-            out[..., start * stage.hop:start * stage.hop + keep] = audio[..., skip:skip + keep]
+            out[..., start * stage.hop : start * stage.hop + keep] = audio[..., skip : skip + keep]
             self.decoder_runs += 1
         return out
 
@@ -642,17 +660,23 @@ class PiperEngine(Engine):
 
         if self.model_cache is None:
             return _staged_model(self.model_path, fast_decoder=self.fast_decoder)
-        key = hashlib.sha256(json.dumps(
-            [self.identity()["voice"], onnxruntime.__version__, MODEL_PATCH_VERSION, self.fast_decoder]
-        ).encode()).hexdigest()[:32]
+        key = hashlib.sha256(
+            json.dumps(
+                [self.identity()["voice"], onnxruntime.__version__, MODEL_PATCH_VERSION, self.fast_decoder]
+            ).encode()
+        ).hexdigest()[:32]
         target = self.model_cache / f"piper-{key}"
         loaded = _read_stages(target)
         if loaded is not None:
             return loaded
         if target.exists():
-            logger.warning("the prepared voice model %s is damaged (checksum mismatch); preparing it again", target)
+            logger.warning(
+                "the prepared voice model %s is damaged (checksum mismatch); preparing it again", target
+            )
             shutil.rmtree(target, ignore_errors=True)
-        stages = _staged_model(self.model_path, fast_decoder=self.fast_decoder)  # a bad voice fails here, named
+        stages = _staged_model(
+            self.model_path, fast_decoder=self.fast_decoder
+        )  # a bad voice fails here, named
         tmp = None
         try:
             self.model_cache.mkdir(parents=True, exist_ok=True)
@@ -662,9 +686,19 @@ class PiperEngine(Engine):
                 name = f"stage-{number}.onnx"
                 options = self._session_options("ORT_ENABLE_EXTENDED")
                 options.optimized_model_filepath = str(tmp / name)
-                onnxruntime.InferenceSession(stage.model, sess_options=options, providers=["CPUExecutionProvider"])
-                plan.append({"file": name, "sha256": sha256_file(tmp / name), "noise": stage.noise,
-                             "latent": stage.latent, "margin": stage.margin, "hop": stage.hop})
+                onnxruntime.InferenceSession(
+                    stage.model, sess_options=options, providers=["CPUExecutionProvider"]
+                )
+                plan.append(
+                    {
+                        "file": name,
+                        "sha256": sha256_file(tmp / name),
+                        "noise": stage.noise,
+                        "latent": stage.latent,
+                        "margin": stage.margin,
+                        "hop": stage.hop,
+                    }
+                )
             (tmp / "stages.json").write_text(json.dumps(plan, indent=1), encoding="utf-8")
             os.replace(tmp, target)
         except Exception as exc:  # noqa: BLE001 - a full disk surfaces as onnxruntime's own error
@@ -676,8 +710,11 @@ class PiperEngine(Engine):
             # The voice is fine: only its prepared copy could not be saved. Say where, and go on
             # without it (the stages are prepared in memory instead).
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
-            logger.warning("cannot save the prepared voice model in %s (%s); using it from memory",
-                           self.model_cache, reason)
+            logger.warning(
+                "cannot save the prepared voice model in %s (%s); using it from memory",
+                self.model_cache,
+                reason,
+            )
             return stages
         return _read_stages(target) or stages
 
@@ -692,8 +729,11 @@ class PiperEngine(Engine):
             try:
                 stages = self._prepared_stages()
                 sessions = [
-                    onnxruntime.InferenceSession(stage.model, sess_options=self._session_options("ORT_ENABLE_ALL"),
-                                                 providers=["CPUExecutionProvider"])
+                    onnxruntime.InferenceSession(
+                        stage.model,
+                        sess_options=self._session_options("ORT_ENABLE_ALL"),
+                        providers=["CPUExecutionProvider"],
+                    )
                     for stage in stages
                 ]
             except EngineError:
@@ -701,7 +741,9 @@ class PiperEngine(Engine):
             except Exception as exc:
                 raise EngineError(f"{self.model_path}: cannot load Piper voice: {exc}") from exc
             # PiperVoice.load would open a second, unpatched session: build it directly.
-            self._voice = PiperVoice(config=config, session=_SeededSession(stages, sessions, self.decoder_window))
+            self._voice = PiperVoice(
+                config=config, session=_SeededSession(stages, sessions, self.decoder_window)
+            )
             logger.debug("loaded Piper voice %s (%d stages)", self.model_path, len(stages))
         return self._voice
 
@@ -712,19 +754,24 @@ class PiperEngine(Engine):
 
         if self._piper_config is None:
             path = Path(f"{self.model_path}.json")
-            data = read_regular_file(path, limit=MAX_CONFIG_BYTES, error=EngineError,
-                                     prefix="cannot read the voice's config: ")
+            data = read_regular_file(
+                path, limit=MAX_CONFIG_BYTES, error=EngineError, prefix="cannot read the voice's config: "
+            )
             try:
                 config = json.loads(data.decode("utf-8-sig"))
             except (UnicodeDecodeError, ValueError) as exc:
                 raise EngineError(f"{path}: the voice's config is not JSON ({exc})".splitlines()[0]) from None
             rate = config.get("audio", {}).get("sample_rate") if isinstance(config, dict) else None
             if not isinstance(config, dict) or not config:
-                raise EngineError(f"{path}: the voice's config is empty or not a JSON object; "
-                                  "use the .onnx.json that came with the voice")
+                raise EngineError(
+                    f"{path}: the voice's config is empty or not a JSON object; "
+                    "use the .onnx.json that came with the voice"
+                )
             if isinstance(rate, bool) or not isinstance(rate, int) or not MIN_RATE <= rate <= MAX_RATE:
-                raise EngineError(f"{path}: the voice's audio.sample_rate must be a whole number of Hz "
-                                  f"from {MIN_RATE} to {MAX_RATE}, not {rate!r}")
+                raise EngineError(
+                    f"{path}: the voice's audio.sample_rate must be a whole number of Hz "
+                    f"from {MIN_RATE} to {MAX_RATE}, not {rate!r}"
+                )
             try:
                 self._piper_config = PiperConfig.from_dict(config)
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -803,7 +850,9 @@ class PiperEngine(Engine):
         voice = self.espeak_voice()
         if getattr(self, "_phonemizer", None) is None:
             self._phonemizer = EspeakPhonemizer()
-        phonemes = "".join(p for sentence in self._phonemizer.phonemize(voice, word) for p in sentence).strip()
+        phonemes = "".join(
+            p for sentence in self._phonemizer.phonemize(voice, word) for p in sentence
+        ).strip()
         known = word.lower() in espeak_dictionary(Path(ESPEAK_DATA_DIR) / f"{voice.split('-')[0]}_dict")
         return phonemes, known
 
@@ -829,10 +878,10 @@ def espeak_dictionary(path: Path) -> frozenset[str]:
         for _ in range(buckets):
             while data[pos] != 0:
                 size, flags = data[pos], data[pos + 1]
-                raw = data[pos + 2: pos + 2 + (flags & 0x3F)]
+                raw = data[pos + 2 : pos + 2 + (flags & 0x3F)]
                 if flags & 0x40:
                     bits = "".join(f"{b:08b}" for b in raw)
-                    letters = [int(bits[i: i + 6], 2) for i in range(0, len(bits) - 5, 6)]
+                    letters = [int(bits[i : i + 6], 2) for i in range(0, len(bits) - 5, 6)]
                     words.add("".join(chr(0x60 + c) for c in letters if 0 < c <= 26))
                 else:
                     words.add(raw.decode("utf-8", "replace"))
