@@ -217,3 +217,11 @@ def test_failed_build_keeps_previous_output(article, tmp_path):
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".guide")] == []
+
+
+@pytest.mark.parametrize("command", ["build", "say", "words"])
+def test_rate_help_shows_a_plain_percent_sign(command):
+    """Click prints help text as written: a doubled %% reached the screen."""
+    result = invoke(command, "--help")
+    assert result.exit_code == 0
+    assert "(0.9: 11 % longer)" in " ".join(result.output.split())

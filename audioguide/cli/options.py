@@ -45,7 +45,7 @@ def voice_options(func: Callable) -> Callable:
                 "--rate",
                 type=float,
                 default=None,
-                help="Speaking time, 1.0 = normal: speech takes 1/RATE as long (0.9: 11 %% longer).",
+                help="Speaking time, 1.0 = normal: speech takes 1/RATE as long (0.9: 11 % longer).",
             ),
             click.option("--lang", default=None, help="gTTS language (e.g. en, es)."),
             click.option(
