@@ -4,6 +4,14 @@ Source parsers only decide *what each block is*; this module decides *which
 chapter it belongs to*: introduction, sections, FAQ questions, conclusion,
 and what is dropped as furniture (always recorded, never silently lost).
 
+It does so with small rules, each saying why in its docstring: first the
+block filters (author bio, furniture, "Q:" paragraphs, a repeated title),
+then the heading rules, tried in order until one places the heading (an FAQ
+part opens, a conclusion, a question, a sub-heading inside an answer, a
+topic of the FAQ part, a sub-heading of its chapter, else a section). The
+rules share one :class:`_Outline`: the chapters so far and where the reading
+stands.
+
 List items stay separate paragraphs of their chapter, flagged as items by
 their type (:class:`ListItem`, a ``str``), so the planner gives each its own
 short pause while everything that reads paragraphs as text keeps working.
@@ -12,9 +20,8 @@ short pause while everything that reads paragraphs as text keeps working.
 from __future__ import annotations
 
 import logging
-import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -30,24 +37,31 @@ from audioguide.model.document import (  # noqa: F401 (ListItem, is_item: re-exp
     is_subheading,
 )
 from audioguide.sources.furniture import furniture_reason, starts_author_bio
+from audioguide.sources.headings import (  # noqa: F401 (re-exported for the readers)
+    LEGAL_RE,
+    asks,
+    asks_with_marker,
+    clean_heading,
+    faq_block_title,
+    is_conclusion_heading,
+    key,
+    question_title,
+    section_number_depth,
+    split_label,
+    strip_answer_marker,
+    without_section_number,
+)
+from audioguide.sources.long_chapters import (  # noqa: F401 (re-exported)
+    LONG_TRACK_S,
+    SPLIT_SECTION_S,
+    split_long_chapter,
+    spoken_seconds,
+)
 
 logger = logging.getLogger(__name__)
 
 INTRO_TITLE = "Introduction"
 DEFAULT_FAQ_TITLE = "Frequently asked questions"
-
-_FAQ_RE = re.compile(
-    r"\b(faqs?|f\.a\.q\.?s?|frequently asked( questions)?|common questions|questions and answers|q ?& ?a)\b",
-    re.I,
-)
-_CONCLUSION_RE = re.compile(
-    r"^(in )?(conclusion|summary|final (thoughts|words)|the bottom line|bottom line|wrapping up|closing thoughts)\b",
-    re.I,
-)
-
-
-_LEGAL_RE = re.compile(r"^(copyright|licen[cs](e|ing)|legal|terms of use|disclaimer)s?\b", re.I)
-
 
 BlockKind = Literal["heading", "paragraph", "item", "question"]
 
@@ -66,6 +80,20 @@ class Block:
     text: str
     line: int | None = None
     level: int | None = None
+
+
+_AUTHOR_RE = re.compile(
+    r"\b(?:I(?:'|’)m|I am|my name is|written by|by)\s+((?:[A-Z][\w'’.-]+)(?:\s+[A-Z][\w'’.-]+){1,2})"
+)
+
+
+def author_in_bio(text: str) -> str | None:
+    """ "Hi, I'm Teri Franks, the voice behind ..." -> "Teri Franks"."""
+    match = _AUTHOR_RE.search(text)
+    return match.group(1).rstrip(".,") if match else None
+
+
+# --------------------------------------------------------------------------- the state the rules share
 
 
 @dataclass
@@ -88,162 +116,70 @@ class _Draft:
         )
 
 
-_AUTHOR_RE = re.compile(
-    r"\b(?:I(?:'|’)m|I am|my name is|written by|by)\s+((?:[A-Z][\w'’.-]+)(?:\s+[A-Z][\w'’.-]+){1,2})"
-)
+@dataclass(frozen=True)
+class _Entry:
+    """A block as the rules see it: its text cleaned, and whether it sits among question siblings."""
+
+    kind: BlockKind
+    text: str
+    line: int | None
+    level: int | None
+    in_run: bool = False  # a heading most of whose siblings ask (an FAQ entry without "?")
+    bio: bool = False  # an "About the author" heading kept by --keep-furniture
 
 
-def author_in_bio(text: str) -> str | None:
-    """ "Hi, I'm Teri Franks, the voice behind ..." -> "Teri Franks"."""
-    match = _AUTHOR_RE.search(text)
-    return match.group(1).rstrip(".,") if match else None
+@dataclass
+class _Outline:
+    """The chapters built so far and where the reading stands."""
+
+    title: str
+    chapter_level: int | None
+    keep_furniture: bool
+    faq_doc: bool  # the whole document is an FAQ (its title says so, or every chapter asks)
+    faq_title: str
+    drafts: list[_Draft]
+    drops: list[Dropped]
+    current: _Draft | None  # the chapter text goes to; None between an FAQ heading and its first question
+    in_faq: bool
+    faq_level: int | None  # level of the heading that opened the FAQ part; 0: the title
+    faq_heading_seen: bool = False
+    topic: tuple[str, int | None] | None = None  # the section heading questions are grouped under
+    in_bio: bool = False
+    author: str | None = None
+
+    def start(
+        self, kind: ChapterKind, heading: str, line: int | None, level: int | None, group: str | None
+    ) -> _Draft:
+        self.current = _Draft(kind, heading, line, group=group, level=level)
+        self.drafts.append(self.current)
+        return self.current
+
+    def topic_group(self, level: int | None) -> str | None:
+        """The topic a question at ``level`` sits under, if it is below that topic."""
+        if self.topic is None or not (level is None or self.topic[1] is None or self.topic[1] < level):
+            return None
+        return self.topic[0]
 
 
-def _key(text: str) -> str:
-    """Comparison key: case-, punctuation- and space-insensitive."""
-    return re.sub(r"[\W_]+", "", text.casefold())
+@dataclass(frozen=True)
+class _Heading:
+    """A heading about to be placed, with what it says."""
+
+    text: str  # as written (cleaned): what a drop records
+    heading: str  # without a repeated title or a section number: the chapter title
+    line: int | None
+    level: int | None
+    explicit: bool  # the markup says it is a question
+    asked: str | None  # the question it asks
+    in_run: bool
+    deeper: bool  # below the chapter level
+
+    @property
+    def is_question(self) -> bool:
+        return self.explicit or self.asked is not None or self.in_run
 
 
-def split_label(heading: str, title: str) -> str:
-    """ "Conclusion: <the article title>" -> "Conclusion" (the title is not said twice)."""
-    if ":" in heading:
-        label, rest = heading.split(":", 1)
-        if label.strip() and _key(rest) == _key(title):
-            return label.strip()
-    return heading
-
-
-def faq_block_title(heading: str) -> str | None:
-    """The FAQ block's title if ``heading`` opens one ("FAQs", "FAQ: About X"), else None.
-
-    The title is the whole heading: "FAQ: About Knee Care" keeps "About Knee
-    Care" (a repeated article title is removed before, by :func:`split_label`).
-    A question that merely mentions FAQs ("What are common questions?") is a
-    question, and a heading *about* the FAQ ("General information about the
-    FAQ", "Who wrote this FAQ") is a section.
-    """
-    label = heading.split(":", 1)[0].strip() if ":" in heading else heading
-    match = _FAQ_RE.search(label)
-    if not match:
-        return None
-    if ":" not in heading and heading.endswith("?"):
-        return None
-    if _ABOUT_THE_FAQ_RE.search(label[: match.start()]):
-        return None
-    return heading
-
-
-_ABOUT_THE_FAQ_RE = re.compile(r"\b(about|this|of|in|to|for|wrote|maintains?)\s+(the\s+|this\s+)?$", re.I)
-
-
-# --------------------------------------------------------------------------- headings
-
-# Permalink marks that documentation generators put after (or before) a heading:
-# Sphinx "¶", MkDocs/GitHub "#", "§", a link emoji, Font Awesome's link glyph,
-# and the link's title when it is rendered as text.
-_PERMALINK_TAIL_RE = re.compile(
-    r"(?:\s*(?:[¶\U0001F517\uf0c1]|(?<=\s)[#§]|permalink(?: to this [a-z]+)?|link to this [a-z]+))+\s*$",
-    re.IGNORECASE,
-)
-_PERMALINK_HEAD_RE = re.compile(r"^\s*(?:[¶\U0001F517\uf0c1]|[#§](?=\s))+\s*")
-# "Q:", "Q1.", "Q 3)", "Question 2:", "Q." before a question.
-_Q_PREFIX_RE = re.compile(r"^Q(?:uestion)?\s*\d{0,3}\s*(?:[:.)\]]|\s[-–—])\s*", re.IGNORECASE)
-# "1.1.", "3.2.1", "12)" before a heading: its section number.
-_SECTION_NUMBER_RE = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.|\d{1,3}(?:\.\d{1,3})+|\d{1,3}\))(?=\s)")
-
-
-def clean_heading(text: str) -> str:
-    """A heading without permalink marks: "What is Python?¶" -> "What is Python?"."""
-    text = " ".join(text.split())
-    text = _PERMALINK_TAIL_RE.sub("", text)
-    text = _PERMALINK_HEAD_RE.sub("", text)
-    return text.strip()
-
-
-def section_number_depth(text: str) -> int | None:
-    """How deep a numbered heading is: "3.2.1. Why?" -> 3, "4. Why?" -> 1; None without a number."""
-    match = _SECTION_NUMBER_RE.match(text.strip())
-    if not match:
-        return None
-    return len([part for part in match.group(0).rstrip(".)").split(".") if part])
-
-
-_LEADING_NUMBER_RE = re.compile(
-    r"^(?:\d{1,3}(?:\.\d{1,3})*\.|\d{1,3}(?:\.\d{1,3})+|\d{1,3}\))\s+(?=[A-Z\"“‘'(\[`_]|[a-z]+\b)"
-)
-
-
-def without_section_number(heading: str) -> str:
-    """ "3.2.1. Why?" -> "Why?": the track number says where a track is; "one point one" would not.
-
-    "Chapter 3. Basics" keeps its words; a number that is the heading's
-    subject ("2.5 mg or 5 mg?") is kept, as it is not followed by a word.
-    """
-    match = _LEADING_NUMBER_RE.match(heading)
-    if not match or not heading[match.end() :].strip():
-        return heading
-    rest = heading[match.end() :]
-    if re.match(r"(mg|ml|g|kg|mm|cm|km|m|h|s|am|pm|mcg|iu|units?|x)\b", rest, re.IGNORECASE):
-        return heading
-    return rest
-
-
-def question_title(text: str) -> str | None:
-    """The question a heading asks, or None: "Q: Why?" -> "Why?", "1.2. Why?" -> "1.2. Why?".
-
-    A heading is a question when it ends in "?" or carries a "Q:"/"Q1."
-    marker (whose text need not end in "?": "Q: Tabs versus spaces").
-    """
-    text = clean_heading(text)
-    match = _Q_PREFIX_RE.match(text)
-    if match and text[match.end() :].strip():
-        return text[match.end() :].strip()
-    if asks(text):
-        return text
-    return None
-
-
-_A_PREFIX_RE = re.compile(r"^A(?:nswer)?\s*\d{0,3}\s*(?::|\s[-–—])\s*(?=\S)", re.IGNORECASE)
-MAX_MARKED_QUESTION_WORDS = 40
-
-
-def _asks_with_marker(text: str) -> bool:
-    """A paragraph "Q: How long is recovery?" (or "Q1. ...", "Question: ..."): a question."""
-    return bool(_Q_PREFIX_RE.match(text)) and asks(text) and len(text.split()) <= MAX_MARKED_QUESTION_WORDS
-
-
-def strip_answer_marker(text: str) -> str:
-    """ "A: No, you can drive." -> "No, you can drive." (the marker is not read)."""
-    match = _A_PREFIX_RE.match(text)
-    return text[match.end() :] if match else text
-
-
-def asks(text: str) -> bool:
-    """Ends in a question mark: "Why?", "what is Linux?!", "(why?)"."""
-    text = text.rstrip(" !\"'”’)]»")
-    return text.endswith("?") and len(text) > 1
-
-
-def is_conclusion_heading(text: str) -> bool:
-    return bool(_CONCLUSION_RE.match(text.strip()))
-
-
-# A section longer than this is split into tracks at its sub-headings (and, if a
-# part is still longer than LONG_TRACK_S, between paragraphs): a listener cannot
-# skim, so a long track hides what is in it.
-SPLIT_SECTION_S = 300.0
-LONG_TRACK_S = 600.0
-MIN_PART_S = 30.0  # a shorter sub-heading part stays with the part before it
-PARAGRAPH_PAUSE_S = 0.8
-
-
-def spoken_seconds(paragraphs: Iterable[str]) -> float:
-    """About how long paragraphs take to say (the planner's words-per-minute and pauses)."""
-    from audioguide.model.plan import WORDS_PER_MINUTE
-
-    paragraphs = list(paragraphs)
-    words = sum(len(p.split()) for p in paragraphs)
-    return words / WORDS_PER_MINUTE * 60 + PARAGRAPH_PAUSE_S * len(paragraphs)
+# --------------------------------------------------------------------------- document-wide facts
 
 
 def _question_runs(blocks: list[Block], title: str, chapter_level: int | None, faq_doc: bool) -> set[int]:
@@ -256,7 +192,7 @@ def _question_runs(blocks: list[Block], title: str, chapter_level: int | None, f
     """
     parents: list[tuple[int, int]] = []  # (level, index) of the open headings
     runs: dict[tuple[int, int], list[int]] = {}
-    asks: dict[int, bool] = {}
+    asking: dict[int, bool] = {}
     for index, block in enumerate(blocks):
         if block.kind not in ("heading", "question") or block.level is None:
             continue
@@ -267,15 +203,15 @@ def _question_runs(blocks: list[Block], title: str, chapter_level: int | None, f
         if block.kind != "heading":  # markup questions do not vote
             continue
         text = split_label(clean_heading(block.text), title)
-        if _key(text) == _key(title) or faq_block_title(text) or is_conclusion_heading(text):
+        if key(text) == key(title) or faq_block_title(text) or is_conclusion_heading(text):
             continue
         if not (faq_doc or (chapter_level is not None and block.level > chapter_level)):
             continue
         runs.setdefault((parent, block.level), []).append(index)
-        asks[index] = question_title(text) is not None
+        asking[index] = question_title(text) is not None
     members: set[int] = set()
     for indices in runs.values():
-        questions = sum(asks[i] for i in indices)
+        questions = sum(asking[i] for i in indices)
         if questions >= 2 and questions * 2 >= len(indices):
             members.update(indices)
     return members
@@ -290,8 +226,288 @@ def _all_chapters_ask(blocks: list[Block], title: str, chapter_level: int | None
         for b in blocks
         if b.kind == "heading" and b.level == chapter_level
     ]
-    headings = [h for h in headings if _key(h) != _key(title)]
+    headings = [h for h in headings if key(h) != key(title)]
     return len(headings) >= 3 and all(question_title(h) for h in headings)
+
+
+def _entries(blocks: list[Block], runs: set[int]) -> list[_Entry]:
+    """The blocks with their text on one line (headings without permalink marks); empty ones left out."""
+    entries: list[_Entry] = []
+    for index, block in enumerate(blocks):
+        text = " ".join(block.text.split())
+        if block.kind in ("heading", "question"):
+            text = clean_heading(text)
+        if text:
+            entries.append(_Entry(block.kind, text, block.line, block.level, in_run=index in runs))
+    return entries
+
+
+# --------------------------------------------------------------------------- block filters
+#
+# Each takes a block and gives it back (perhaps changed), or None when it is dropped (recorded).
+
+
+def _author_bio(outline: _Outline, entry: _Entry) -> _Entry | None:
+    """ "About the author" and everything after it is a bio, not the article (the author's name is kept)."""
+    if outline.in_bio and not outline.keep_furniture:
+        outline.drops.append(Dropped(entry.text, "author bio", entry.line))
+        outline.author = outline.author or author_in_bio(entry.text)
+        return None
+    if entry.kind == "heading" and starts_author_bio(entry.text):
+        if outline.keep_furniture:
+            return replace(entry, bio=True)
+        outline.in_bio = True
+        outline.drops.append(Dropped(entry.text, "author bio", entry.line))
+        return None
+    return entry
+
+
+def _furniture(outline: _Outline, entry: _Entry) -> _Entry | None:
+    """Comment prompts, share lines, bylines: dropped; kept furniture is read, never a chapter."""
+    reason = None if entry.bio else furniture_reason(entry.text)
+    if not reason:
+        return entry
+    if not outline.keep_furniture:
+        outline.drops.append(Dropped(entry.text, reason, entry.line))
+        return None
+    return entry if entry.kind == "item" else _Entry("paragraph", entry.text, entry.line, None)
+
+
+def _marked_question(outline: _Outline, entry: _Entry) -> _Entry | None:
+    """A paragraph "Q: Can I drive home?" asks a question: it opens an FAQ chapter."""
+    if entry.kind == "paragraph" and asks_with_marker(entry.text):
+        return replace(entry, kind="question")
+    return entry
+
+
+def _repeated_title(outline: _Outline, entry: _Entry) -> _Entry | None:
+    """A heading that repeats the article's title is no chapter: its text continues the chapter before."""
+    if entry.kind == "heading" and not entry.bio and key(entry.text) == key(outline.title):
+        outline.drops.append(
+            Dropped(
+                entry.text,
+                "heading repeats the article title; its text continues the previous chapter",
+                entry.line,
+            )
+        )
+        return None
+    return entry
+
+
+_BlockFilter = Callable[[_Outline, _Entry], "_Entry | None"]
+BLOCK_FILTERS: tuple[_BlockFilter, ...] = (_author_bio, _furniture, _marked_question, _repeated_title)
+
+
+# --------------------------------------------------------------------------- text
+
+
+def _add_text(outline: _Outline, entry: _Entry) -> None:
+    """A paragraph or list item goes to the current chapter ("A: " markers off inside an FAQ)."""
+    text = entry.text
+    if entry.kind == "paragraph" and outline.current is not None and outline.current.kind is ChapterKind.FAQ:
+        text = strip_answer_marker(text)  # "A: No, ..." after its "Q: ..."
+    if outline.current is None:  # text between the FAQ heading and its first question
+        outline.start(ChapterKind.SECTION, outline.faq_title, entry.line, None, None)
+    assert outline.current is not None
+    outline.current.paragraphs.append(ListItem(text) if entry.kind == "item" else text)
+
+
+# --------------------------------------------------------------------------- heading rules
+#
+# Each places a heading and says True, or leaves it to the next rule.
+
+
+def _opens_faq_part(outline: _Outline, h: _Heading) -> bool:
+    """ "FAQs", "Frequently asked questions": the questions after it are the FAQ part.
+
+    The heading is no track of its own: its words name the FAQ part (a second
+    one is dropped, as the part has one title).
+    """
+    if h.is_question or not faq_block_title(h.heading):
+        return False
+    if outline.faq_heading_seen or outline.faq_doc:
+        outline.drops.append(
+            Dropped(h.text, "another FAQ heading (the FAQ part keeps its first title)", h.line)
+        )
+    else:
+        outline.faq_title = faq_block_title(h.heading) or outline.faq_title
+    outline.faq_heading_seen = True
+    if not outline.faq_doc:
+        outline.in_faq, outline.faq_level = True, h.level
+    outline.current, outline.topic = None, None
+    return True
+
+
+def _leaves_faq_part(outline: _Outline, h: _Heading) -> bool:
+    """A heading at the FAQ heading's level (or above) ends the FAQ part; it is placed by the next rules."""
+    if (
+        outline.in_faq
+        and outline.faq_level
+        and h.level is not None
+        and h.level <= outline.faq_level
+        and not h.explicit
+    ):
+        outline.in_faq = False
+    return False
+
+
+def _conclusion(outline: _Outline, h: _Heading) -> bool:
+    """ "Conclusion", "The bottom line": a chapter of its own, outside any FAQ part or topic."""
+    if not is_conclusion_heading(h.heading) or h.is_question:
+        return False
+    outline.in_faq, outline.topic = False, None
+    outline.start(ChapterKind.CONCLUSION, h.heading, h.line, h.level, None)
+    return True
+
+
+def _question(outline: _Outline, h: _Heading) -> bool:
+    """A question is its own track: an FAQ under its topic, or an article section that asks ("What is PRP?").
+
+    It is an FAQ when the markup says so, inside an FAQ part, below the
+    chapter level, or among sibling questions; else a section, and the topic
+    of the questions under it.
+    """
+    if not h.is_question:
+        return False
+    if h.explicit or outline.in_faq or h.deeper or h.in_run:
+        group = outline.topic_group(h.level)
+        outline.start(ChapterKind.FAQ, h.asked or h.heading, h.line, h.level, group)
+    else:
+        outline.start(ChapterKind.SECTION, h.heading, h.line, h.level, h.heading)
+        outline.topic = (h.heading, h.level)
+    return True
+
+
+def _answer_level(outline: _Outline) -> int | None:
+    current = outline.current
+    return current.level if current is not None and current.kind is ChapterKind.FAQ else None
+
+
+def _subheading_in_answer(outline: _Outline, h: _Heading) -> bool:
+    """A heading below a question ("Required" inside an answer) is spoken inside that answer."""
+    answer_level = _answer_level(outline)
+    if outline.current is None or answer_level is None or h.level is None or h.level <= answer_level:
+        return False
+    outline.current.paragraphs.append(Subheading(h.heading, h.level))
+    return True
+
+
+def _topic_in_faq_part(outline: _Outline, h: _Heading) -> bool:
+    """Inside the FAQ part a heading that asks nothing is a topic ("General Information").
+
+    Its questions are grouped under it; one below a topic, beside its
+    questions ("15.1. Hardening the system"), is a section of that topic.
+    """
+    if not (outline.in_faq and (outline.faq_doc or h.level is not None)):
+        return False
+    topic = outline.topic
+    if topic is not None and topic[1] is not None and h.level is not None and h.level > topic[1]:
+        outline.start(ChapterKind.SECTION, h.heading, h.line, h.level, topic[0])
+        return True
+    outline.topic = (h.heading, h.level)
+    outline.start(ChapterKind.SECTION, h.heading, h.line, h.level, h.heading)
+    return True
+
+
+def _subheading_of_chapter(outline: _Outline, h: _Heading) -> bool:
+    """Below the chapter level a heading stays in its chapter, spoken (a long chapter is split at it).
+
+    Beside the questions of a topic it is a section of that topic instead.
+    Any heading that gets here is outside the FAQ part.
+    """
+    outline.in_faq = False
+    if not h.deeper or outline.current is None:
+        return False
+    if _answer_level(outline) is not None and outline.topic is not None:
+        outline.start(ChapterKind.SECTION, h.heading, h.line, h.level, outline.topic[0])
+    else:
+        outline.current.paragraphs.append(Subheading(h.heading, h.level))
+    return True
+
+
+def _section(outline: _Outline, h: _Heading) -> bool:
+    """Any other heading opens a section, and is the topic of the questions under it."""
+    outline.topic = (h.heading, h.level)
+    outline.start(ChapterKind.SECTION, h.heading, h.line, h.level, h.heading)
+    return True
+
+
+_HeadingRule = Callable[[_Outline, _Heading], bool]
+HEADING_RULES: tuple[_HeadingRule, ...] = (
+    _opens_faq_part,
+    _leaves_faq_part,
+    _conclusion,
+    _question,
+    _subheading_in_answer,
+    _topic_in_faq_part,
+    _subheading_of_chapter,
+    _section,
+)
+
+
+def _place_heading(outline: _Outline, entry: _Entry) -> None:
+    if entry.bio:  # kept by --keep-furniture: a section, whatever else it looks like
+        outline.start(ChapterKind.SECTION, entry.text, entry.line, entry.level, None)
+        outline.in_faq, outline.topic = False, None
+        return
+    heading = without_section_number(split_label(entry.text, outline.title))
+    explicit = entry.kind == "question"
+    asked = question_title(heading)
+    if explicit and asked is None:
+        asked = heading
+    level, chapter_level = entry.level, outline.chapter_level
+    h = _Heading(
+        text=entry.text,
+        heading=heading,
+        line=entry.line,
+        level=level,
+        explicit=explicit,
+        asked=asked,
+        in_run=entry.in_run,
+        deeper=level is not None and chapter_level is not None and level > chapter_level,
+    )
+    for rule in HEADING_RULES:
+        if rule(outline, h):
+            return
+
+
+# --------------------------------------------------------------------------- the document
+
+
+def _chapters(outline: _Outline, intro: _Draft) -> list[Chapter]:
+    """The drafts as chapters: topics without questions are no topics, empty headings are dropped,
+    long chapters are split."""
+    used_groups = {d.group for d in outline.drafts if d.group is not None and d.group != d.title}
+    chapters: list[Chapter] = []
+    for draft in outline.drafts:
+        if draft.group is not None and draft.group == draft.title and draft.group not in used_groups:
+            draft.group = None  # a section without questions under it is no topic
+        if draft.paragraphs:
+            chapters.extend(split_long_chapter(draft.freeze()))
+        elif draft is not intro and not (draft.group == draft.title and draft.group in used_groups):
+            outline.drops.append(
+                Dropped(draft.title, "empty heading (no text before the next heading)", draft.line)
+            )
+    return chapters
+
+
+def _legal_last(chapters: list[Chapter]) -> list[Chapter]:
+    """Copyright and licence sections are read last, not as track 3."""
+    legal = [
+        c
+        for c in chapters
+        if c.kind is ChapterKind.SECTION and LEGAL_RE.match(c.title) and c is not chapters[0]
+    ]
+    if legal and len(legal) < len(chapters):
+        return [c for c in chapters if not any(c is l for l in legal)] + legal
+    return chapters
+
+
+def _title_first(chapters: list[Chapter], title: str) -> list[Chapter]:
+    """No opening paragraphs: the first chapter opens with the article title."""
+    if chapters[0].kind is not ChapterKind.INTRO:
+        chapters = [replace(chapters[0], lead=title), *chapters[1:]]
+    return chapters
 
 
 def build_document(
@@ -314,265 +530,44 @@ def build_document(
     """
     title = clean_heading(title) or title
     blocks = list(blocks)
-    drops: list[Dropped] = list(dropped)
-    drafts: list[_Draft] = []
-    intro = _Draft(ChapterKind.INTRO, INTRO_TITLE, None, lead=title)
-    drafts.append(intro)
-    current: _Draft | None = intro
     # An FAQ document: its title says so ("General Python FAQ"), or every chapter heading asks.
     faq_doc = faq_block_title(title) is not None or _all_chapters_ask(blocks, title, chapter_level)
-    faq_title = title if faq_doc else DEFAULT_FAQ_TITLE
-    faq_level: int | None = (
-        0 if faq_doc else None
-    )  # level of the heading that opened the FAQ part; 0: the title
-    faq_heading_seen = False
-    in_faq = faq_doc
-    in_bio = False
-    author: str | None = None
-    topic: tuple[str, int | None] | None = None  # the section heading questions are grouped under
-    question_runs = _question_runs(blocks, title, chapter_level, faq_doc)
+    intro = _Draft(ChapterKind.INTRO, INTRO_TITLE, None, lead=title)
+    outline = _Outline(
+        title=title,
+        chapter_level=chapter_level,
+        keep_furniture=keep_furniture,
+        faq_doc=faq_doc,
+        faq_title=title if faq_doc else DEFAULT_FAQ_TITLE,
+        drafts=[intro],
+        drops=list(dropped),
+        current=intro,
+        in_faq=faq_doc,
+        faq_level=0 if faq_doc else None,
+    )
+    for entry in _entries(blocks, _question_runs(blocks, title, chapter_level, faq_doc)):
+        kept: _Entry | None = entry
+        for block_filter in BLOCK_FILTERS:
+            kept = block_filter(outline, kept)
+            if kept is None:
+                break
+        if kept is None:
+            continue
+        if kept.kind in ("paragraph", "item"):
+            _add_text(outline, kept)
+        else:
+            _place_heading(outline, kept)
 
-    def start(
-        kind: ChapterKind, heading: str, line: int | None, level: int | None, group: str | None
-    ) -> _Draft:
-        draft = _Draft(kind, heading, line, group=group, level=level)
-        drafts.append(draft)
-        return draft
-
-    for index, block in enumerate(blocks):
-        text = " ".join(block.text.split())
-        if block.kind in ("heading", "question"):
-            text = clean_heading(text)
-        if not text:
-            continue
-        if in_bio and not keep_furniture:
-            drops.append(Dropped(text, "author bio", block.line))
-            author = author or author_in_bio(text)
-            continue
-        if block.kind == "heading" and starts_author_bio(text):
-            if keep_furniture:
-                current = start(ChapterKind.SECTION, text, block.line, block.level, None)
-                in_faq, topic = False, None
-            else:
-                in_bio = True
-                drops.append(Dropped(text, "author bio", block.line))
-            continue
-        reason = furniture_reason(text)
-        if reason:
-            if not keep_furniture:
-                drops.append(Dropped(text, reason, block.line))
-                continue
-            if block.kind != "item":
-                block = Block("paragraph", text, block.line)  # kept furniture is read, never a chapter
-
-        if block.kind == "paragraph" and _asks_with_marker(text):
-            block = Block("question", text, block.line, block.level)  # "Q: Can I drive home?"
-        elif block.kind == "paragraph" and current is not None and current.kind is ChapterKind.FAQ:
-            text = strip_answer_marker(text)  # "A: No, ..." after its "Q: ..."
-        if block.kind in ("paragraph", "item"):
-            if current is None:  # text between the FAQ heading and its first question
-                current = start(ChapterKind.SECTION, faq_title, block.line, None, None)
-            current.paragraphs.append(ListItem(text) if block.kind == "item" else text)
-            continue
-
-        level = block.level
-        if block.kind == "heading" and _key(text) == _key(title):
-            drops.append(
-                Dropped(
-                    text,
-                    "heading repeats the article title; its text continues the previous chapter",
-                    block.line,
-                )
-            )
-            continue
-        heading = without_section_number(split_label(text, title))
-        explicit = block.kind == "question"  # the markup says so: an FAQ, wherever it stands
-        asked = question_title(heading)
-        in_run = index in question_runs
-        is_question = explicit or asked is not None or in_run
-        if explicit and asked is None:
-            asked = heading
-        deeper = level is not None and chapter_level is not None and level > chapter_level
-
-        if not is_question and faq_block_title(heading):
-            if faq_heading_seen or faq_doc:  # the FAQ part has one title: its first heading's
-                drops.append(
-                    Dropped(text, "another FAQ heading (the FAQ part keeps its first title)", block.line)
-                )
-            else:
-                faq_title = faq_block_title(heading) or faq_title
-            faq_heading_seen = True
-            if not faq_doc:
-                in_faq, faq_level = True, level
-            current, topic = None, None
-            continue
-        if in_faq and faq_level and level is not None and level <= faq_level and not explicit:
-            in_faq = False  # a heading at the FAQ heading's level ends the FAQ part
-        if is_conclusion_heading(heading) and not is_question:
-            in_faq, topic = False, None
-            current = start(ChapterKind.CONCLUSION, heading, block.line, level, None)
-            continue
-
-        if is_question:
-            if explicit or in_faq or deeper or in_run:
-                group = (
-                    topic[0]
-                    if topic is not None and (level is None or topic[1] is None or topic[1] < level)
-                    else None
-                )
-                current = start(ChapterKind.FAQ, asked or heading, block.line, level, group)
-            else:  # a question as an article section ("What is PRP?"): a chapter of its own
-                current = start(ChapterKind.SECTION, heading, block.line, level, heading)
-                topic = (heading, level)
-            continue
-
-        # A heading that asks nothing.
-        answer_level = current.level if current is not None and current.kind is ChapterKind.FAQ else None
-        if current is not None and answer_level is not None and level is not None and level > answer_level:
-            current.paragraphs.append(Subheading(heading, level))  # "Required" inside an answer
-            continue
-        if in_faq and (faq_doc or level is not None):
-            if topic is not None and topic[1] is not None and level is not None and level > topic[1]:
-                # Below a topic, beside its questions ("15.1. Hardening the system"): a section of that topic.
-                current = start(ChapterKind.SECTION, heading, block.line, level, topic[0])
-                continue
-            # A topic inside the FAQ part ("General Information"): its questions are grouped under it.
-            topic = (heading, level)
-            current = start(ChapterKind.SECTION, heading, block.line, level, heading)
-            continue
-        in_faq = False
-        if deeper and current is not None:
-            if answer_level is not None and topic is not None:
-                # Beside the questions of a topic: a section of that topic.
-                current = start(ChapterKind.SECTION, heading, block.line, level, topic[0])
-            else:
-                current.paragraphs.append(
-                    Subheading(heading, level)
-                )  # a sub-heading, spoken inside its chapter
-            continue
-        topic = (heading, level)
-        current = start(ChapterKind.SECTION, heading, block.line, level, heading)
-
-    used_groups = {d.group for d in drafts if d.group is not None and d.group != d.title}
-    chapters: list[Chapter] = []
-    for draft in drafts:
-        if draft.group is not None and draft.group == draft.title and draft.group not in used_groups:
-            draft.group = None  # a section without questions under it is no topic
-        if draft.paragraphs:
-            chapters.extend(split_long_chapter(draft.freeze()))
-        elif draft is not intro and not (draft.group == draft.title and draft.group in used_groups):
-            drops.append(Dropped(draft.title, "empty heading (no text before the next heading)", draft.line))
+    chapters = _chapters(outline, intro)
     if not chapters:
         raise SourceError(
             f"{source or 'source'}: no article text found (only a title, headings or page furniture)"
         )
-    # Copyright and licence sections are read last, not as track 3.
-    legal = [
-        c
-        for c in chapters
-        if c.kind is ChapterKind.SECTION and _LEGAL_RE.match(c.title) and c is not chapters[0]
-    ]
-    if legal and len(legal) < len(chapters):
-        chapters = [c for c in chapters if not any(c is l for l in legal)] + legal
-    if chapters[0].kind is not ChapterKind.INTRO:
-        # No opening paragraphs: the first chapter opens with the article title.
-        first = chapters[0]
-        chapters[0] = replace(first, lead=title)
     return Document(
         title=title,
-        chapters=tuple(chapters),
-        dropped=tuple(drops),
-        faq_title=faq_title,
-        author=author,
+        chapters=tuple(_title_first(_legal_last(chapters), title)),
+        dropped=tuple(outline.drops),
+        faq_title=outline.faq_title,
+        author=outline.author,
         source=source,
     )
-
-
-def split_long_chapter(chapter: Chapter) -> list[Chapter]:
-    """A chapter too long for one track, as tracks: at its sub-headings, else between paragraphs.
-
-    Never inside a paragraph. It is split at its highest sub-headings first
-    (``h3`` before ``h4``), and a part still too long at the next ones. The
-    parts are grouped under the chapter's title (or the topic it already
-    had); a sub-heading part under :data:`MIN_PART_S` stays with the part
-    before it, its sub-heading spoken.
-    """
-    if spoken_seconds(chapter.paragraphs) <= SPLIT_SECTION_S:
-        return [chapter]
-    parts = _split_at_subheadings(chapter.title, list(chapter.paragraphs))
-    pieces = [piece for title, paragraphs in parts for piece in _numbered(title, paragraphs)]
-    if len(pieces) == 1:
-        return [chapter]
-    group = chapter.group or chapter.title
-    out: list[Chapter] = []
-    for index, (title, paragraphs) in enumerate(pieces):
-        first = index == 0
-        out.append(
-            Chapter(
-                kind=chapter.kind if first else ChapterKind.SECTION,
-                title=title,
-                paragraphs=tuple(paragraphs),
-                lead=chapter.lead if first else None,
-                group=group,
-            )
-        )
-    return out
-
-
-def _split_at_subheadings(title: str, paragraphs: list[str]) -> list[tuple[str, list[str]]]:
-    """(title, paragraphs) parts: cut at the highest sub-headings while a part is too long."""
-    if spoken_seconds(paragraphs) <= SPLIT_SECTION_S:
-        return [(title, paragraphs)]
-    levels = [_level(p) for p in paragraphs if is_subheading(p)]
-    if not levels:
-        return [(title, paragraphs)]
-    top = min(levels)
-    parts: list[tuple[str, list[str]]] = [(title, [])]
-    for paragraph in paragraphs:
-        if is_subheading(paragraph) and _level(paragraph) == top:
-            parts.append((str(paragraph), []))
-        else:
-            parts[-1][1].append(paragraph)
-    merged: list[tuple[str, list[str]]] = []
-    for part_title, run in parts:
-        if not run:
-            continue
-        if merged and spoken_seconds(run) < MIN_PART_S:
-            merged[-1][1].extend([Subheading(part_title, top), *run])
-        else:
-            merged.append((part_title, run))
-    if len(merged) == 1:  # nothing to cut at this level: try the next one
-        deeper = [p if not (is_subheading(p) and _level(p) == top) else str(p) for p in merged[0][1]]
-        return (
-            _split_at_subheadings(merged[0][0], deeper) if any(is_subheading(p) for p in deeper) else merged
-        )
-    return [sub for part_title, run in merged for sub in _split_at_subheadings(part_title, run)]
-
-
-def _level(paragraph: str) -> int:
-    return getattr(paragraph, "level", None) or 99
-
-
-def _numbered(title: str, paragraphs: list[str]) -> list[tuple[str, list[str]]]:
-    """A part still longer than :data:`LONG_TRACK_S`, cut between paragraphs: "Title", "Title, part 2"."""
-    runs = _between_paragraphs(paragraphs)
-    return [(title if n == 1 else f"{title}, part {n}", run) for n, run in enumerate(runs, 1)]
-
-
-def _between_paragraphs(paragraphs: list[str]) -> list[list[str]]:
-    """Paragraphs cut into runs of about :data:`SPLIT_SECTION_S` when longer than :data:`LONG_TRACK_S`."""
-    total = spoken_seconds(paragraphs)
-    if total <= LONG_TRACK_S or len(paragraphs) < 2:
-        return [paragraphs]
-    count = math.ceil(total / SPLIT_SECTION_S)
-    target = total / count
-    runs: list[list[str]] = [[]]
-    elapsed = 0.0
-    for paragraph in paragraphs:
-        seconds = spoken_seconds([paragraph])
-        # Start a new run when this paragraph would end further past the target than the run ends before it.
-        if runs[-1] and len(runs) < count and elapsed + seconds / 2 > target * len(runs):
-            runs.append([])
-        runs[-1].append(paragraph)
-        elapsed += seconds
-    return runs
