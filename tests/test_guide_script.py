@@ -438,7 +438,7 @@ ERRORS = [
         "unknown top-level key 'titel' (known: title, publisher, author, language, "
         "source, faq_title, voice, voices, pauses, loudness, encoding, announce, "
         "announce_template, faq, pronunciations, lexicon, hold, cover_image, base_url, chapters, locale, "
-        "formats)",
+        "formats, code_note, address_note)",
         id="unknown-top-key",
     ),
     pytest.param(

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from audioguide.errors import AudioguideError
+from audioguide.model.document import DEFAULT_ADDRESS_NOTE, DEFAULT_CODE_NOTE
 
 DEFAULT_ANNOUNCE_TEMPLATE = "Track {number} of {total}. {title}"
 DEFAULT_VOICE = "heart"  # a voice name; its engine follows from it (synth.engines.registry.resolve_voice)
@@ -127,6 +128,10 @@ class GuideSettings:
     # role (VOICE_ROLES) -> voice name, e.g. {"question": "joe"}: that part speaks in that voice, at
     # the guide's rate; every other part in ``voice``
     voices: dict[str, str] = field(default_factory=dict)
+    # Said where the page shows code or a terminal session, and where it shows a web address on a
+    # line of its own: neither is read character by character.
+    code_note: str = DEFAULT_CODE_NOTE
+    address_note: str = DEFAULT_ADDRESS_NOTE
 
     def voice_for(self, *roles: str) -> VoiceSettings:
         """The voice of the first of ``roles`` (most specific first) that has one, else ``voice``."""
@@ -159,6 +164,8 @@ def settings_from_dict(data: dict) -> GuideSettings:
         formats=tuple(data["formats"]) if data.get("formats") else None,
         base_url=data.get("base_url"),
         voices=dict(data.get("voices") or {}),
+        code_note=data.get("code_note", DEFAULT_CODE_NOTE),
+        address_note=data.get("address_note", DEFAULT_ADDRESS_NOTE),
     )
 
 

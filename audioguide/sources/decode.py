@@ -14,7 +14,7 @@ from pathlib import Path
 
 from audioguide.errors import SourceError
 from audioguide.files import read_regular_file
-from audioguide.model.document import Document, ListItem
+from audioguide.model.document import Document, ListItem, is_code_example
 from audioguide.text import recorded_url, strip_controls
 
 logger = logging.getLogger(__name__)
@@ -176,6 +176,8 @@ def read_text(path: Path) -> str:
 
 
 def _clean_paragraph(paragraph: str) -> str:
+    if is_code_example(paragraph):  # the note, not source text
+        return paragraph
     cleaned = strip_controls(paragraph, keep_layout=False)
     if cleaned != paragraph:  # no double space where a character was taken out
         cleaned = " ".join(cleaned.split())

@@ -35,7 +35,17 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from audioguide.errors import AudioguideError, GuideScriptError
 from audioguide.files import normal_mode, read_regular_file, write_atomic
-from audioguide.model.document import Chapter, ChapterKind, Document, Dropped, ListItem, is_item
+from audioguide.model.document import (
+    DEFAULT_ADDRESS_NOTE,
+    DEFAULT_CODE_NOTE,
+    Chapter,
+    ChapterKind,
+    CodeExample,
+    Document,
+    Dropped,
+    ListItem,
+    is_item,
+)
 from audioguide.model.plan import TEMPLATE_FIELDS, check_template
 from audioguide.model.settings import (
     DEFAULT_VOICE,
@@ -83,6 +93,8 @@ TOP_KEYS = (
     "chapters",
     "locale",
     "formats",
+    "code_note",
+    "address_note",
 )
 CHAPTER_KEYS = ("kind", "title", "lead", "text", "skip", "group")
 VOICE_KEYS = ("engine", "voice", "rate", "lang", "tld")
@@ -139,6 +151,8 @@ _HEADER = """\
 #   locale                     en-US, en-GB, ...: how numeric dates such as 3/4/2024 are read
 #   formats                    what build makes: all, or a list (tracks, single, m4b, captions,
 #                              daisy, epub, web, phone, podcast, qr); --formats on the command line wins
+#   code_note                  said where the page shows code (default "An example is shown on the page.")
+#   address_note               said where it shows a web address on a line of its own
 #
 # chapters: one entry per track, built in this order. Each entry has
 #   kind    intro | section | faq | conclusion (default section)
@@ -317,6 +331,9 @@ def dump_guide(doc: Document, settings: GuideSettings, lexicon_files: Sequence[s
         pairs.append(("formats", _scalar(", ".join(settings.formats))))
     if settings.base_url is not None:
         pairs.append(("base_url", _scalar(settings.base_url)))
+    for key, default in (("code_note", DEFAULT_CODE_NOTE), ("address_note", DEFAULT_ADDRESS_NOTE)):
+        if getattr(settings, key) != default:
+            pairs.append((key, _scalar(getattr(settings, key))))
     pairs.append(("chapters", SequenceNode(_SEQ, [_chapter_node(c) for c in doc.chapters], flow_style=False)))
 
     body = yaml.serialize(
@@ -351,6 +368,26 @@ def _describe(node: Node) -> str:
 def _one_line(text: str) -> str:
     """Strip each line and join them with spaces (wrapped text -> one line)."""
     return " ".join(line.strip() for line in text.strip().split("\n") if line.strip())
+
+
+def _with_code_examples(chapter: Chapter, settings: GuideSettings) -> Chapter:
+    """A paragraph that is the code (or address) note stands for code the page shows again.
+
+    So a script written with the default note speaks the script's own
+    ``code_note`` there, once an editor sets one.
+    """
+    notes = {
+        DEFAULT_CODE_NOTE: "code",
+        settings.code_note: "code",
+        DEFAULT_ADDRESS_NOTE: "address",
+        settings.address_note: "address",
+    }
+    if not any(p in notes for p in chapter.paragraphs):
+        return chapter
+    paragraphs = tuple(
+        CodeExample(notes[p]) if p in notes and not is_item(p) else p for p in chapter.paragraphs
+    )
+    return replace(chapter, paragraphs=paragraphs)
 
 
 def _without_controls(text: str) -> str:
@@ -833,6 +870,10 @@ def load_guide_script(path: Path) -> GuideScript:
                 settings = replace(settings, base_url=check_base_url(url))
             except AudioguideError as exc:
                 r.fail(node, str(exc))
+    for key in ("code_note", "address_note"):
+        note = opt_text(key)
+        if note:
+            settings = replace(settings, **{key: " ".join(note.split())})
 
     if "chapters" not in keys:
         r.fail(root, "missing chapters (the list of chapters to build)")
@@ -848,7 +889,7 @@ def load_guide_script(path: Path) -> GuideScript:
     for number, item in enumerate(chapters_node.value, start=1):
         chapter, skipped = r.chapter(item, number)
         if chapter is not None:
-            chapters.append(chapter)
+            chapters.append(_with_code_examples(chapter, settings))
         if skipped is not None:
             dropped.append(skipped)
     if not chapters:

@@ -7,8 +7,8 @@ excepted). Lists become list items, one per item, each read with a short
 pause (an ordered item keeps its number: "1. Draw blood"); emphasis, links
 and images are read as their text. HTML blocks are read as HTML (``<h2
 align="center">`` is a heading; tags are never read); a paragraph of only
-images (a logo, badges) is dropped, listed. A short shell command in a code
-fence is read; longer code is dropped (listed).
+images (a logo, badges) is dropped, listed. Code (fences, indented blocks) is
+a code block: the guide says a short note in its place and lists the code.
 
 MyST (Sphinx's Markdown) is read as its text: roles (``{ref}`text <target>```
 reads "text"), admonition directives (```` ```{note} ```` reads "Note:" and
@@ -54,8 +54,6 @@ _ADMONITIONS = {
 _DROPPED_DIRECTIVES = {"contents": "table of contents", "toctree": "table of contents"}
 _DIRECTIVE_RE = re.compile(r"^\{([a-z][\w:-]*)\}\s*(.*)$")
 _OPTION_RE = re.compile(r"^:[\w-]+:.*$")
-_SHELL_LANGUAGES = {"sh", "bash", "shell", "console", "zsh", "powershell", "bat", "cmd", "shell-session"}
-MAX_READ_CODE_LINES = 3
 _LABEL_RE = re.compile(r"^\([\w:.-]+\)=$")
 
 
@@ -126,10 +124,12 @@ def markdown_blocks(text: str) -> tuple[list[Block], list[Dropped]]:
             where = line or _line_of(tokens, index)
             if heading_level is None and _only_images(token):
                 if content:
-                    dropped.append(Dropped(content, "Markdown image (a logo or badges)", where))
+                    dropped.append(
+                        Dropped(content, "Markdown image (a logo or badges)", where, kind="furniture")
+                    )
                 continue
             if heading_level is None and (_LABEL_RE.match(content) or content.startswith("% ")):
-                dropped.append(Dropped(content, "MyST target or comment", where))
+                dropped.append(Dropped(content, "MyST target or comment", where, kind="furniture"))
                 continue
             if heading_level is not None:
                 blocks.append(Block("heading", content, where, heading_level))
@@ -146,12 +146,12 @@ def markdown_blocks(text: str) -> tuple[list[Block], list[Dropped]]:
             _html_block(token, line, blocks, dropped)
         elif token.type == "code_block":
             if token.content.strip():
-                dropped.append(Dropped(token.content.strip(), "Markdown code block", line))
+                blocks.append(Block("code", token.content.strip("\n"), line))
     return blocks, dropped
 
 
 def _fence(token: Token, line: int | None, blocks: list[Block], dropped: list[Dropped]) -> None:
-    """A fenced block: a MyST directive, a short command (read), or code (dropped, listed)."""
+    """A fenced block: a MyST directive (read as its text), or code."""
     body = token.content.strip()
     info = token.info.strip()
     directive = _DIRECTIVE_RE.match(info)
@@ -177,16 +177,10 @@ def _fence(token: Token, line: int | None, blocks: list[Block], dropped: list[Dr
             return
         reason = _DROPPED_DIRECTIVES.get(name, f"MyST {name} directive")
         if body:
-            dropped.append(Dropped(body, reason, line))
-        return
-    commands = [l for l in body.split("\n") if l.strip()]
-    language = info.split()[0].lower() if info else ""
-    if commands and len(commands) <= MAX_READ_CODE_LINES and language in _SHELL_LANGUAGES:
-        for command in commands:  # a command to type is part of the text ("black {source_file}")
-            blocks.append(Block("paragraph", command.strip().removeprefix("$ ").strip(), line))
+            dropped.append(Dropped(body, reason, line, kind="furniture"))
         return
     if body:
-        dropped.append(Dropped(body, "Markdown fence", line))
+        blocks.append(Block("code", token.content.strip("\n"), line))
 
 
 def _html_block(token: Token, line: int | None, blocks: list[Block], dropped: list[Dropped]) -> None:

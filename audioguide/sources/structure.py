@@ -29,13 +29,16 @@ from audioguide.errors import SourceError
 from audioguide.model.document import (  # noqa: F401 (ListItem, is_item: re-exported)
     Chapter,
     ChapterKind,
+    CodeExample,
     Document,
     Dropped,
     ListItem,
     Subheading,
+    is_code_example,
     is_item,
     is_subheading,
 )
+from audioguide.sources.code import is_bare_address, looks_like_command, looks_like_prose
 from audioguide.sources.furniture import furniture_reason, starts_author_bio
 from audioguide.sources.headings import (  # noqa: F401 (re-exported for the readers)
     LEGAL_RE,
@@ -63,17 +66,20 @@ logger = logging.getLogger(__name__)
 INTRO_TITLE = "Introduction"
 DEFAULT_FAQ_TITLE = "Frequently asked questions"
 
-BlockKind = Literal["heading", "paragraph", "item", "question"]
+BlockKind = Literal["heading", "paragraph", "item", "question", "code"]
 
 
 @dataclass(frozen=True)
 class Block:
-    """One unit of a source: a heading, a paragraph, a list item or an FAQ question.
+    """One unit of a source: a heading, a paragraph, a list item, an FAQ question or code.
 
     ``level`` is the heading level when the source says it (Markdown, HTML);
     plain-text headings are guessed and have no level. ``question`` is a
     heading the markup itself marks as an FAQ question (schema.org FAQPage,
     ``<details><summary>``): it opens an FAQ chapter wherever it stands.
+    ``code`` is preformatted text as the source has it (a code block, a
+    terminal session), line breaks kept: it is never read out, and, if it is
+    really prose, read as paragraphs.
     """
 
     kind: BlockKind
@@ -152,6 +158,12 @@ class _Outline:
     ) -> _Draft:
         self.current = _Draft(kind, heading, line, group=group, level=level)
         self.drafts.append(self.current)
+        return self.current
+
+    def text_chapter(self, line: int | None) -> _Draft:
+        """The chapter text goes to; text between the FAQ heading and its first question opens one."""
+        if self.current is None:
+            return self.start(ChapterKind.SECTION, self.faq_title, line, None, None)
         return self.current
 
     def topic_group(self, level: int | None) -> str | None:
@@ -234,12 +246,26 @@ def _entries(blocks: list[Block], runs: set[int]) -> list[_Entry]:
     """The blocks with their text on one line (headings without permalink marks); empty ones left out."""
     entries: list[_Entry] = []
     for index, block in enumerate(blocks):
+        if block.kind == "code":
+            entries.extend(_code_entries(block))
+            continue
         text = " ".join(block.text.split())
         if block.kind in ("heading", "question"):
             text = clean_heading(text)
         if text:
             entries.append(_Entry(block.kind, text, block.line, block.level, in_run=index in runs))
     return entries
+
+
+def _code_entries(block: Block) -> list[_Entry]:
+    """A code block as one entry, or, when it reads as prose, its paragraphs (split at blank lines)."""
+    text = block.text.strip("\n")
+    if not text.strip():
+        return []
+    if not looks_like_prose(text):
+        return [_Entry("code", text, block.line, None)]
+    paragraphs = (" ".join(p.split()) for p in re.split(r"\n\s*\n", text))
+    return [_Entry("paragraph", p, block.line, None) for p in paragraphs if p]
 
 
 # --------------------------------------------------------------------------- block filters
@@ -250,16 +276,38 @@ def _entries(blocks: list[Block], runs: set[int]) -> list[_Entry]:
 def _author_bio(outline: _Outline, entry: _Entry) -> _Entry | None:
     """ "About the author" and everything after it is a bio, not the article (the author's name is kept)."""
     if outline.in_bio and not outline.keep_furniture:
-        outline.drops.append(Dropped(entry.text, "author bio", entry.line))
+        outline.drops.append(Dropped(entry.text, "author bio", entry.line, kind="furniture"))
         outline.author = outline.author or author_in_bio(entry.text)
         return None
     if entry.kind == "heading" and starts_author_bio(entry.text):
         if outline.keep_furniture:
             return replace(entry, bio=True)
         outline.in_bio = True
-        outline.drops.append(Dropped(entry.text, "author bio", entry.line))
+        outline.drops.append(Dropped(entry.text, "author bio", entry.line, kind="furniture"))
         return None
     return entry
+
+
+def _code(outline: _Outline, entry: _Entry) -> _Entry | None:
+    """Code, terminal sessions, commands and bare web addresses are never read character by character.
+
+    The chapter says a short note in their place (once for code blocks that
+    follow each other), and the text is listed as dropped code.
+    """
+    what = None
+    if entry.kind == "code" or (entry.kind in ("paragraph", "item") and looks_like_command(entry.text)):
+        what = "code"
+    elif entry.kind in ("paragraph", "item") and is_bare_address(entry.text):
+        what = "address"
+    if what is None:
+        return entry
+    reason = "code" if what == "code" else "web address"
+    outline.drops.append(Dropped(entry.text, reason, entry.line, kind="code"))
+    chapter = outline.text_chapter(entry.line)
+    last = chapter.paragraphs[-1] if chapter.paragraphs else None
+    if not (last is not None and is_code_example(last) and last.what == what):
+        chapter.paragraphs.append(CodeExample(what))
+    return None
 
 
 def _furniture(outline: _Outline, entry: _Entry) -> _Entry | None:
@@ -268,7 +316,7 @@ def _furniture(outline: _Outline, entry: _Entry) -> _Entry | None:
     if not reason:
         return entry
     if not outline.keep_furniture:
-        outline.drops.append(Dropped(entry.text, reason, entry.line))
+        outline.drops.append(Dropped(entry.text, reason, entry.line, kind="furniture"))
         return None
     return entry if entry.kind == "item" else _Entry("paragraph", entry.text, entry.line, None)
 
@@ -288,6 +336,7 @@ def _repeated_title(outline: _Outline, entry: _Entry) -> _Entry | None:
                 entry.text,
                 "heading repeats the article title; its text continues the previous chapter",
                 entry.line,
+                kind="furniture",
             )
         )
         return None
@@ -295,7 +344,7 @@ def _repeated_title(outline: _Outline, entry: _Entry) -> _Entry | None:
 
 
 _BlockFilter = Callable[[_Outline, _Entry], "_Entry | None"]
-BLOCK_FILTERS: tuple[_BlockFilter, ...] = (_author_bio, _furniture, _marked_question, _repeated_title)
+BLOCK_FILTERS: tuple[_BlockFilter, ...] = (_author_bio, _code, _furniture, _marked_question, _repeated_title)
 
 
 # --------------------------------------------------------------------------- text
@@ -306,10 +355,7 @@ def _add_text(outline: _Outline, entry: _Entry) -> None:
     text = entry.text
     if entry.kind == "paragraph" and outline.current is not None and outline.current.kind is ChapterKind.FAQ:
         text = strip_answer_marker(text)  # "A: No, ..." after its "Q: ..."
-    if outline.current is None:  # text between the FAQ heading and its first question
-        outline.start(ChapterKind.SECTION, outline.faq_title, entry.line, None, None)
-    assert outline.current is not None
-    outline.current.paragraphs.append(ListItem(text) if entry.kind == "item" else text)
+    outline.text_chapter(entry.line).paragraphs.append(ListItem(text) if entry.kind == "item" else text)
 
 
 # --------------------------------------------------------------------------- heading rules

@@ -108,12 +108,12 @@ def wrapped_blocks(text: str) -> tuple[str | None, list[Block], list[Dropped]]:
         nxt = blocks_of_lines[index + 1] if index + 1 < len(blocks_of_lines) else None
         head = run[0]
         if _is_toc(run) or (after_toc_heading and sum(_heading_number(l.text) is not None for l in run) >= 2):
-            dropped.append(Dropped("\n".join(l.text for l in run), TOC_REASON, head.number))
+            dropped.append(Dropped("\n".join(l.text for l in run), TOC_REASON, head.number, kind="furniture"))
             after_toc_heading = False
             continue
         after_toc_heading = False
         if _TOC_HEADING_RE.match(head.text) and len(run) == 1:
-            dropped.append(Dropped(head.text, TOC_REASON, head.number))
+            dropped.append(Dropped(head.text, TOC_REASON, head.number, kind="furniture"))
             after_toc_heading = True
             continue
         question = _Q_RE.match(head.text)

@@ -25,6 +25,7 @@ OUTSIDE_REASONS = frozenset(
     }
 )
 OUTSIDE = "outside the article"
+CONTENTS = "table of contents"
 
 
 def unread(page: list[PageBlock], blocks: list[Block], title: str, chosen: set[int]) -> list[Dropped]:
@@ -32,18 +33,19 @@ def unread(page: list[PageBlock], blocks: list[Block], title: str, chosen: set[i
 
     A block around the article (page navigation, header, footer, or outside
     the article's stretch of the page) is marked ``outside``: it is listed
-    but does not count as article text that was dropped.
+    but does not count as article text that was dropped; nor does furniture
+    known by its words ("Leave a comment") or a table of contents. A block a
+    landmark's class name leaves out of the article ("author-box") counts:
+    class names can be wrong.
     """
     corpus = " " + " ".join(words_key(t) for t in [title, *(b.text for b in blocks)]) + " "
     dropped: list[Dropped] = []
     for p in page:
         key = words_key(p.block.text)
         if key and f" {key} " not in corpus:
-            reason = (
-                p.landmark
-                or furniture_reason(p.block.text)
-                or (BOILERPLATE if id(p) in chosen or p.landmark else OUTSIDE)
-            )
+            furniture = furniture_reason(p.block.text)
+            reason = p.landmark or furniture or (BOILERPLATE if id(p) in chosen or p.landmark else OUTSIDE)
             outside = id(p) not in chosen and (p.landmark is None or p.landmark in OUTSIDE_REASONS)
-            dropped.append(Dropped(p.block.text, reason, p.block.line, outside=outside))
+            kind = "furniture" if reason == furniture or reason == CONTENTS else "content"
+            dropped.append(Dropped(p.block.text, reason, p.block.line, outside=outside, kind=kind))
     return dropped

@@ -136,6 +136,7 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
     in_row = 0  # depth inside a data row: its cells and their paragraphs do not end the block
 
     def flush(owner: Any) -> Iterator[PageBlock]:
+        raw = "".join(parts)
         text = _text(parts)
         parts.clear()
         if not text:
@@ -154,6 +155,8 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
             block = Block("question", text, line, level)
         elif tag in HEADING_TAGS:
             block = Block("heading", text, line, HEADING_TAGS[tag])
+        elif tag == "pre" or any(getattr(a, "tag", "") == "pre" for a in ancestors):
+            block = Block("code", raw.strip("\n"), line)  # its lines as written
         elif tag == "tr":
             text = re.sub(r"\s*,(?:\s*,)*", ",", text).strip(" ,")  # empty cells say nothing
             if not text:

@@ -1,0 +1,56 @@
+"""Code a page shows: blocks of code, terminal sessions, commands and bare web addresses.
+
+None of them is read character by character (a listener cannot follow
+"dollar sign pip install dash dash upgrade"); the guide says a short note in
+their place. These tests look at the text itself, so they hold for any
+format: a block a reader marks as code that is really prose (a page written
+in ``<pre>``) is read as prose, and a paragraph that is only a command
+("npm install dicom-parser") or only a web address is code.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ADDRESS_RE = re.compile(r"^<?(?:(?:https?|ftp)://|www\.)[^\s<>]+>?$", re.IGNORECASE)
+# The first word of a command line: a package manager, a build or version-control tool, a shell builtin.
+_COMMAND_RE = re.compile(
+    r"^(?:[$#>%]\s+)?(?:sudo\s+)?(?:npm|npx|yarn|pnpm|pip3?|pipx|python3?|conda|git|apt(?:-get)?|dpkg|brew|"
+    r"cargo|gem|node|deno|docker|kubectl|curl|wget|cmake|mvn|gradle|cd|ls|cp|mv|rm|mkdir|"
+    r"chmod|chown|tar|ssh|scp|systemctl|\./[\w./-]+)\s+\S",
+)
+# Words that occur in sentences but not in a command line.
+_SENTENCE_WORDS = frozenset(
+    "a an the is are was were be been this that these those it its you your we our they their "
+    "of to for with from and or but not if when which who what how why can will should would".split()
+)
+MAX_COMMAND_WORDS = 12
+MIN_PROSE_WORDS = 30
+_PLAIN_WORD_RE = re.compile(r"^[(\"“‘']?[A-Za-z][A-Za-z'’-]*[.,;:!?)\"”’]*$")
+
+
+def is_bare_address(text: str) -> bool:
+    """A paragraph that is only a web address ("https://cdn.example/lib.min.js")."""
+    return bool(_ADDRESS_RE.match(text.strip()))
+
+
+def looks_like_command(text: str) -> bool:
+    """A short line that is a command to type ("npm install commander", "$ pip install --upgrade pip").
+
+    It starts with a command's name and has no word that only sentences use,
+    so "pip is the package installer" stays prose.
+    """
+    words = text.split()
+    if not words or len(words) > MAX_COMMAND_WORDS or not _COMMAND_RE.match(text.strip()):
+        return False
+    return not any(w.casefold().strip(".,;:!?") in _SENTENCE_WORDS for w in words[1:])
+
+
+def looks_like_prose(text: str) -> bool:
+    """Text marked as code that reads as sentences: long, nearly all plain words, several sentences."""
+    words = text.split()
+    if len(words) < MIN_PROSE_WORDS:
+        return False
+    plain = sum(bool(_PLAIN_WORD_RE.match(w)) for w in words)
+    sentences = len(re.findall(r"[a-z][.!?](?:\s|$)", text))
+    return plain >= 0.9 * len(words) and sentences >= 2
