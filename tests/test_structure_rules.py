@@ -81,3 +81,126 @@ def test_the_code_note_is_a_setting_a_guide_script_may_change(tmp_path):
     said = [p.text for t in plan_tracks(loaded.document, loaded.settings).tracks for p in t.passages]
     assert "See the page for the commands." in said
     assert "An example is shown on the page." not in said
+
+
+def titles(name: str) -> list[str]:
+    return [t.title for t in plan(name).tracks]
+
+
+# ---------------------------------------------------------------- questions wherever a generator puts them
+
+
+def test_docbook_qandaset_rows_are_nineteen_questions():
+    """D-Bus FAQ: questions in <tr class="question"> rows, answers in <tr class="answer">."""
+    tracks = plan("dbus-faq.html").tracks
+    assert len(tracks) == 19 and all(t.kind.value == "faq" for t in tracks)
+    assert tracks[0].title == "What is D-Bus?"  # the "1." label cell is not part of it
+    assert tracks[13].title == "How does D-Bus differ from ZeroC's Internet Communications Engine (Ice)"
+    assert "This is probably best answered by reading the D-Bus tutorial" in spoken("dbus-faq.html")
+
+
+def test_terms_of_a_list_of_questions_are_questions_even_without_a_question_mark():
+    """gitfaq's <dt> terms: "I asked Git to ignore various files, yet they are still tracked" sits among questions."""
+    names = titles("gitfaq.html")
+    for question in (
+        "I asked Git to ignore various files, yet they are still tracked",
+        "I’m on Windows and my text files are detected as binary.",
+        "I’m on Windows and git diff shows my files as having a ^M at the end.",
+    ):
+        assert question in names
+
+
+def test_a_statement_among_numbered_questions_is_a_track_of_its_own():
+    """PuTTY's Troubleshooting entries are statements ("A.7.5 My keyboard stops working ...") beside
+    questions: each is a track under its topic, none is merged into the entry before it."""
+    tracks = {t.title: t for t in plan("putty-faq.html").tracks}
+    entry = tracks["My keyboard stops working once PuTTY displays the password prompt."]
+    assert entry.group == "Troubleshooting"
+    assert len(plan("putty-faq.html").tracks) >= 86 + 1
+
+
+def test_a_bold_lead_in_of_an_introduction_is_no_question():
+    """fetchmail opens with "<strong>Support? Bug reports?</strong> Please read G3 ...": introduction text."""
+    assert "Support? Bug reports?" not in titles("fetchmail-FAQ.html")
+    intro = plan("fetchmail-FAQ.html").tracks[0]
+    assert any("Support? Bug reports? Please read G3" in p.text for p in intro.passages)
+
+
+def test_a_heading_of_punctuation_is_never_a_track():
+    """GNUmed's allergy states: "<strong>?</strong> the allergy state is unknown" is a list item."""
+    assert "?" not in titles("GmManualManagingAllergies.html")
+    assert all(any(c.isalpha() for c in t) for t in titles("GmManualManagingAllergies.html"))
+    assert "?: the allergy state is unknown" in spoken("GmManualManagingAllergies.html")
+
+
+# ---------------------------------------------------------------- tables of contents
+
+
+def test_a_list_of_links_to_the_pages_own_questions_is_contents():
+    """D-Bus's <dl> of the 19 questions linking to their rows is dropped and listed, never read."""
+    contents = dropped("dbus-faq.html", "table of contents")
+    assert len(contents) == 19 and contents[1] == "2. Is D-Bus stable/finished?"
+    assert "2. Is D-Bus stable/finished?" not in spoken("dbus-faq.html")
+
+
+def test_detailed_contents_under_headings_of_their_own_make_no_tracks():
+    """fetchmail's "Detailed Contents" h1 and its h2 topic names over lines of links: no track, nothing read."""
+    names = titles("fetchmail-FAQ.html")
+    assert "Detailed Contents" not in names and names.count("General problems") == 0
+    groups = [t.group for t in plan("fetchmail-FAQ.html").tracks]
+    assert groups.count("General problems") == 16  # the real topic: its 16 questions
+    contents = dropped("fetchmail-FAQ.html", "table of contents")
+    assert "Detailed Contents" in contents
+    assert "B. Build-time problems" not in spoken("fetchmail-FAQ.html")
+
+
+# ---------------------------------------------------------------- sections
+
+
+def test_headings_under_a_heading_without_text_are_tracks_grouped_under_it():
+    """GNUmed's vaccination page: two h2 topics with no text, nine h3 entries: nine tracks."""
+    tracks = plan("GmManualVaccinationHandling.html").tracks
+    assert [t.title for t in tracks[1:6]] == [
+        "Target condition",
+        "Vaccination",
+        "Vaccine",
+        "Vaccination course",
+        "Vaccination plan and schedule",
+    ]
+    assert {t.group for t in tracks[1:7]} == {"Concepts"}
+    assert [t.group for t in tracks[7:]] == ["Documentation"] * 3
+
+
+def test_a_readmes_second_level_headings_before_its_first_chapter_are_sections():
+    """cornerstone-core: "Community", "Install" (---) come before the first === heading: sections, not merged."""
+    for name in ("Community", "Live Examples", "Install", "Key Features", "Links", "FAQ"):
+        assert name in titles("cornerstone-core-README.md")
+
+
+def test_a_track_under_fifteen_seconds_joins_the_one_before_and_outline_says_so():
+    """yargs' "Complex Example" is a few words and a code block: part of the track before it."""
+    document = plan("yargs-README.md").document
+    assert "Complex Example" not in titles("yargs-README.md")
+    assert any("'Complex Example' is part of the track" in note for note in document.notes)
+
+
+def test_a_chapter_number_continued_by_its_sections_is_not_said():
+    """The R FAQ's "5 R Add-On Packages" over "5.1 ...": the group is "R Add-On Packages"."""
+    groups = {t.group for t in plan("R-FAQ.html").tracks}
+    assert "R Add-On Packages" in groups and "5 R Add-On Packages" not in groups
+
+
+def test_an_element_whose_id_is_its_headings_slug_is_no_landmark():
+    """nibabel's <section id="private-attribute-tags"> is the "Private attribute tags" section, not a
+    "tags and categories" box: its text is read."""
+    assert "To try and avoid collisions of private tags" in spoken("nibabel-dicom_intro.html")
+    assert not dropped("nibabel-dicom_intro.html", "tags and categories")
+
+
+def test_outline_says_which_tracks_were_merged():
+    from cli_helpers import invoke
+
+    result = invoke("outline", str(REAL / "yargs-README.md"))
+    assert result.exit_code == 0
+    assert "How the structure was read:" in result.output
+    assert "'Complex Example' is part of the track" in result.output

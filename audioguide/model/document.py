@@ -164,6 +164,7 @@ class Document:
     author: str | None = None
     language: str = "en"
     source: str | None = None
+    notes: tuple[str, ...] = ()  # what the structure reader decided that outline should say
 
     @property
     def words(self) -> int:

@@ -66,6 +66,7 @@ class Outline:
                 for n, w in self.speech_warnings
             ],
             "pronunciations": self.pronunciations,
+            "notes": list(self.plan.document.notes),
         }
 
 

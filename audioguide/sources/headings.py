@@ -33,9 +33,12 @@ _Q_PREFIX_RE = re.compile(r"^Q(?:uestion)?\s*\d{0,3}\s*(?:[:.)\]]|\s[-–—])\s
 _A_PREFIX_RE = re.compile(r"^A(?:nswer)?\s*\d{0,3}\s*(?::|\s[-–—])\s*(?=\S)", re.IGNORECASE)
 # "1.1.", "3.2.1", "12)" before a heading: its section number.
 _SECTION_NUMBER_RE = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.|\d{1,3}(?:\.\d{1,3})+|\d{1,3}\))(?=\s)")
+# Also appendix and lettered numbers: "A.1.1 What is PuTTY?", "A.7 Troubleshooting", "G1. What is fetchmail?".
 _LEADING_NUMBER_RE = re.compile(
-    r"^(?:\d{1,3}(?:\.\d{1,3})*\.|\d{1,3}(?:\.\d{1,3})+|\d{1,3}\))\s+(?=[A-Z\"“‘'(\[`_]|[a-z]+\b)"
+    r"^(?:\d{1,3}(?:\.\d{1,3})*\.|\d{1,3}(?:\.\d{1,3})+|\d{1,3}\)|[A-Z]\.\d{1,3}(?:\.\d{1,3})*\.?|[A-Z]\d{1,3}\.)"
+    r"\s+(?=[A-Z\"“‘'(\[`_]|[a-z]+\b)"
 )
+_BARE_NUMBER_RE = re.compile(r"^(\d{1,3})\s+(?=[A-Z])")
 MAX_MARKED_QUESTION_WORDS = 40
 
 
@@ -102,6 +105,29 @@ def without_section_number(heading: str) -> str:
     if re.match(r"(mg|ml|g|kg|mm|cm|km|m|h|s|am|pm|mcg|iu|units?|x)\b", rest, re.IGNORECASE):
         return heading
     return rest
+
+
+def numbered_chapters(headings: list[str]) -> set[int]:
+    """Indices of headings whose bare number is a chapter number: "5 R Add-On Packages" before "5.1 ...".
+
+    "3 Ways to Ease Pain" keeps its number: only a heading whose number
+    later headings continue ("5.1", "5.2") is numbered.
+    """
+    found: set[int] = set()
+    for index, heading in enumerate(headings):
+        match = _BARE_NUMBER_RE.match(heading)
+        if match and any(
+            h.startswith(f"{match.group(1)}.")
+            and h[len(match.group(1)) + 1 : len(match.group(1)) + 2].isdigit()
+            for h in headings[index + 1 :]
+        ):
+            found.add(index)
+    return found
+
+
+def without_chapter_number(heading: str) -> str:
+    """ "5 R Add-On Packages" -> "R Add-On Packages" (for a heading :func:`numbered_chapters` found)."""
+    return _BARE_NUMBER_RE.sub("", heading, count=1)
 
 
 def asks(text: str) -> bool:

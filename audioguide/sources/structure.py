@@ -48,10 +48,12 @@ from audioguide.sources.headings import (  # noqa: F401 (re-exported for the rea
     faq_block_title,
     is_conclusion_heading,
     key,
+    numbered_chapters,
     question_title,
     section_number_depth,
     split_label,
     strip_answer_marker,
+    without_chapter_number,
     without_section_number,
 )
 from audioguide.sources.long_chapters import (  # noqa: F401 (re-exported)
@@ -111,6 +113,7 @@ class _Draft:
     paragraphs: list[str] = field(default_factory=list)
     group: str | None = None
     level: int | None = None
+    mergeable: bool = False  # a track under a group heading: merged into the one before when very short
 
     def freeze(self) -> Chapter:
         return Chapter(
@@ -132,6 +135,9 @@ class _Entry:
     level: int | None
     in_run: bool = False  # a heading most of whose siblings ask (an FAQ entry without "?")
     bio: bool = False  # an "About the author" heading kept by --keep-furniture
+    item: bool = False  # at the document's item level, or under a group heading: a track of its own
+    member: bool = False  # under a group heading (merged into the track before it when very short)
+    group: bool = False  # a heading with no text of its own over deeper headings: a topic
 
 
 @dataclass
@@ -152,6 +158,7 @@ class _Outline:
     topic: tuple[str, int | None] | None = None  # the section heading questions are grouped under
     in_bio: bool = False
     author: str | None = None
+    notes: list[str] = field(default_factory=list)  # what outline should say it decided
 
     def start(
         self, kind: ChapterKind, heading: str, line: int | None, level: int | None, group: str | None
@@ -185,6 +192,9 @@ class _Heading:
     asked: str | None  # the question it asks
     in_run: bool
     deeper: bool  # below the chapter level
+    item: bool = False
+    member: bool = False
+    group: bool = False
 
     @property
     def is_question(self) -> bool:
@@ -229,6 +239,70 @@ def _question_runs(blocks: list[Block], title: str, chapter_level: int | None, f
     return members
 
 
+def _counted_heading(block: Block, title: str) -> str | None:
+    """A heading's text when it may be an item (not the title again, an FAQ heading or a conclusion)."""
+    if block.kind != "heading" or block.level is None:
+        return None
+    text = split_label(clean_heading(block.text), title)
+    if key(text) == key(title) or faq_block_title(text) or is_conclusion_heading(text):
+        return None
+    return text
+
+
+def _item_level_headings(
+    blocks: list[Block], title: str, chapter_level: int | None, faq_doc: bool
+) -> set[int]:
+    """Headings at the level a document asks its questions at: every one of them is a track.
+
+    A level below the chapters where most headings (at least three) ask is
+    the document's item level (PuTTY's "A.7.2 I clicked on a colour ..."
+    among its question ``<h3>``s): its headings that ask nothing are tracks
+    too, never merged into the question before them.
+    """
+    by_level: dict[int, list[tuple[int, bool]]] = {}
+    for index, block in enumerate(blocks):
+        text = _counted_heading(block, title)
+        if text is None:
+            continue
+        assert block.level is not None
+        if faq_doc or (chapter_level is not None and block.level > chapter_level):
+            by_level.setdefault(block.level, []).append((index, question_title(text) is not None))
+    items: set[int] = set()
+    for headings in by_level.values():
+        asking = sum(a for _, a in headings)
+        if asking >= 3 and asking * 2 >= len(headings):
+            items.update(i for i, _ in headings)
+    return items
+
+
+def _group_headings(blocks: list[Block], title: str) -> tuple[set[int], set[int]]:
+    """Headings with no text of their own over deeper ones, and the headings they group.
+
+    "Concepts" directly above "Target condition", "Vaccination", ...: it is a
+    topic, and each heading at the next level under it is a track of that
+    topic (a page of 49 ``<h2>`` under a few ``<h1>`` groups has 49 tracks).
+    """
+    groups: set[int] = set()
+    members: set[int] = set()
+    for index, block in enumerate(blocks[:-1]):
+        following = blocks[index + 1]
+        if _counted_heading(block, title) is None or following.kind not in ("heading", "question"):
+            continue
+        assert block.level is not None
+        if following.level is None or following.level <= block.level:
+            continue
+        groups.add(index)
+        for later in range(index + 1, len(blocks)):
+            other = blocks[later]
+            if other.kind not in ("heading", "question") or other.level is None:
+                continue
+            if other.level <= block.level:
+                break
+            if other.level == following.level:
+                members.add(later)
+    return groups, members
+
+
 def _all_chapters_ask(blocks: list[Block], title: str, chapter_level: int | None) -> bool:
     """Every chapter-level heading (at least three) is a question: the page is a list of questions."""
     if chapter_level is None:
@@ -242,8 +316,20 @@ def _all_chapters_ask(blocks: list[Block], title: str, chapter_level: int | None
     return len(headings) >= 3 and all(question_title(h) for h in headings)
 
 
-def _entries(blocks: list[Block], runs: set[int]) -> list[_Entry]:
-    """The blocks with their text on one line (headings without permalink marks); empty ones left out."""
+def _entries(blocks: list[Block], title: str, chapter_level: int | None, faq_doc: bool) -> list[_Entry]:
+    """The blocks with their text on one line (headings without permalink marks); empty ones left out.
+
+    Each heading knows what the whole document says about it: whether most
+    of its siblings ask, whether it is at the item level or under a group.
+    """
+    runs = _question_runs(blocks, title, chapter_level, faq_doc)
+    groups, members = _group_headings(blocks, title)
+    asked_items = _item_level_headings(blocks, title, chapter_level, faq_doc)
+    members -= asked_items  # an FAQ's entries are tracks whatever their length
+    items = asked_items | members
+    heading_indices = [i for i, b in enumerate(blocks) if b.kind == "heading"]
+    numbered = numbered_chapters([clean_heading(blocks[i].text) for i in heading_indices])
+    numbered_blocks = {heading_indices[n] for n in numbered}
     entries: list[_Entry] = []
     for index, block in enumerate(blocks):
         if block.kind == "code":
@@ -252,8 +338,21 @@ def _entries(blocks: list[Block], runs: set[int]) -> list[_Entry]:
         text = " ".join(block.text.split())
         if block.kind in ("heading", "question"):
             text = clean_heading(text)
+        if index in numbered_blocks:
+            text = without_chapter_number(text)
         if text:
-            entries.append(_Entry(block.kind, text, block.line, block.level, in_run=index in runs))
+            entries.append(
+                _Entry(
+                    block.kind,
+                    text,
+                    block.line,
+                    block.level,
+                    in_run=index in runs,
+                    item=index in items,
+                    member=index in members,
+                    group=index in groups,
+                )
+            )
     return entries
 
 
@@ -424,6 +523,34 @@ def _question(outline: _Outline, h: _Heading) -> bool:
     return True
 
 
+def _group_heading(outline: _Outline, h: _Heading) -> bool:
+    """A heading with no text of its own over deeper headings is a topic, whatever its level.
+
+    Its deeper headings are tracks grouped under it (:func:`_item`).
+    """
+    if not h.group or not h.deeper or outline.in_faq:
+        return False
+    outline.topic = (h.heading, h.level)
+    outline.start(ChapterKind.SECTION, h.heading, h.line, h.level, h.heading)
+    return True
+
+
+def _item(outline: _Outline, h: _Heading) -> bool:
+    """A heading at the document's item level, or under a group heading, is a track of its topic.
+
+    Never a sub-heading merged into the track before it (PuTTY's
+    "A.7.5 My keyboard stops working ..." beside its question siblings).
+    """
+    if not h.item or not h.deeper:
+        return False
+    answer_level = _answer_level(outline)
+    if answer_level is not None and h.level is not None and h.level > answer_level:
+        return False  # below a question: part of its answer
+    group = outline.topic_group(h.level)
+    outline.start(ChapterKind.SECTION, h.heading, h.line, h.level, group).mergeable = h.member
+    return True
+
+
 def _answer_level(outline: _Outline) -> int | None:
     current = outline.current
     return current.level if current is not None and current.kind is ChapterKind.FAQ else None
@@ -459,15 +586,21 @@ def _subheading_of_chapter(outline: _Outline, h: _Heading) -> bool:
     """Below the chapter level a heading stays in its chapter, spoken (a long chapter is split at it).
 
     Beside the questions of a topic it is a section of that topic instead.
+    With no heading above it (only the title: a README's "Community" before
+    its first chapter heading, or after a sibling) it has nothing to be part
+    of: it is a section.
     Any heading that gets here is outside the FAQ part.
     """
     outline.in_faq = False
-    if not h.deeper or outline.current is None:
+    current = outline.current
+    if not h.deeper or current is None:
         return False
     if _answer_level(outline) is not None and outline.topic is not None:
         outline.start(ChapterKind.SECTION, h.heading, h.line, h.level, outline.topic[0])
-    else:
-        outline.current.paragraphs.append(Subheading(h.heading, h.level))
+        return True
+    if current.level is None or h.level is None or current.level >= h.level:
+        return False  # no heading above it to be part of
+    current.paragraphs.append(Subheading(h.heading, h.level))
     return True
 
 
@@ -484,6 +617,8 @@ HEADING_RULES: tuple[_HeadingRule, ...] = (
     _leaves_faq_part,
     _conclusion,
     _question,
+    _group_heading,
+    _item,
     _subheading_in_answer,
     _topic_in_faq_part,
     _subheading_of_chapter,
@@ -511,6 +646,9 @@ def _place_heading(outline: _Outline, entry: _Entry) -> None:
         asked=asked,
         in_run=entry.in_run,
         deeper=level is not None and chapter_level is not None and level > chapter_level,
+        item=entry.item,
+        member=entry.member,
+        group=entry.group,
     )
     for rule in HEADING_RULES:
         if rule(outline, h):
@@ -520,9 +658,42 @@ def _place_heading(outline: _Outline, entry: _Entry) -> None:
 # --------------------------------------------------------------------------- the document
 
 
+MIN_ITEM_S = 15.0  # a track under a group heading shorter than this joins the track before it
+_ANNOUNCED = "Track 10 of 20."  # what a track says before its topic and title, as words to time
+
+
+def _merge_short_items(outline: _Outline) -> None:
+    """A track under a group heading that would be under about 15 seconds joins the one before it.
+
+    Its heading is spoken there ("Simple Example" inside "Usage"), and
+    ``outline`` says so: a listener gains nothing from a track shorter than
+    its own announcement.
+    """
+    kept: list[_Draft] = []
+    for draft in outline.drafts:
+        before = kept[-1] if kept else None
+        if (
+            draft.mergeable
+            and before is not None
+            and before.kind is ChapterKind.SECTION
+            and draft.group is not None
+            and draft.group in (before.group, before.title)
+            and spoken_seconds([_ANNOUNCED, draft.group, draft.title, *draft.paragraphs]) < MIN_ITEM_S
+        ):
+            before.paragraphs.extend([Subheading(draft.title, draft.level), *draft.paragraphs])
+            outline.notes.append(
+                f"'{draft.title}' is part of the track '{before.title}' (it would be under "
+                f"{MIN_ITEM_S:.0f} seconds on its own)"
+            )
+            continue
+        kept.append(draft)
+    outline.drafts = kept
+
+
 def _chapters(outline: _Outline, intro: _Draft) -> list[Chapter]:
     """The drafts as chapters: topics without questions are no topics, empty headings are dropped,
     long chapters are split."""
+    _merge_short_items(outline)
     used_groups = {d.group for d in outline.drafts if d.group is not None and d.group != d.title}
     chapters: list[Chapter] = []
     for draft in outline.drafts:
@@ -591,7 +762,7 @@ def build_document(
         in_faq=faq_doc,
         faq_level=0 if faq_doc else None,
     )
-    for entry in _entries(blocks, _question_runs(blocks, title, chapter_level, faq_doc)):
+    for entry in _entries(blocks, title, chapter_level, faq_doc):
         kept: _Entry | None = entry
         for block_filter in BLOCK_FILTERS:
             kept = block_filter(outline, kept)
@@ -616,4 +787,5 @@ def build_document(
         faq_title=outline.faq_title,
         author=outline.author,
         source=source,
+        notes=tuple(outline.notes),
     )

@@ -18,13 +18,14 @@ from typing import Any
 
 from audioguide.sources.html.page import (
     QUESTION_MARK,
+    SKIP_MARK,
     PageBlock,
     class_tokens,
     fragment_blocks,
     plain_text,
     words_key,
 )
-from audioguide.sources.structure import Block, faq_block_title, is_conclusion_heading, split_label
+from audioguide.sources.structure import Block, asks, faq_block_title, is_conclusion_heading, split_label
 
 logger = logging.getLogger(__name__)
 
@@ -40,28 +41,38 @@ _ACCORDION_TITLE_TOKENS = frozenset(
     "accordion-toggle accordion-heading toggle-title panel-title e-n-accordion-item-title".split()
 )
 _FAQ_CONTAINER_RE = re.compile(r"faq|schema\.org/faqpage", re.IGNORECASE)
+_WORD_RE = re.compile(r"[^\W\d_]")  # a letter: a question has words
+_LABEL_RE = re.compile(r"^(?:Q(?:uestion)?\s*)?[(\[]?[A-Za-z]?\d{0,3}(?:\.\d{1,3})*[.:)\]]?$", re.IGNORECASE)
 
 
 def mark_questions(root: Any) -> None:
-    """Mark the elements that hold an FAQ question, whatever the CMS: their block is a question.
+    """Mark the elements that hold an FAQ question, whatever the generator: their block is a question.
 
     Yoast/Rank Math/"faq-question" classes; accordion and toggle titles
     (Elementor, Bootstrap) that end in "?" or sit in an FAQ; schema.org
-    microdata (``itemprop="name"`` of an ``itemtype=".../Question"``); a
-    ``<dt>`` that asks; a bold run opening a paragraph and ending in "?".
+    microdata (``itemprop="name"`` of an ``itemtype=".../Question"``); an
+    element marked "question" followed by one marked "answer" (DocBook's
+    ``qandaset`` rows, and any generator's pairs); the ``<dt>`` terms of a
+    list whose terms mostly ask; a bold lead-in that asks. A question has
+    words: "?" alone is never one.
     """
     accordions: dict[int, list[Any]] = {}
     keep: list[Any] = []  # elements whose id() is a key above stay alive
+    terms: dict[int, list[Any]] = {}  # <dl> -> its <dt> terms
+    bold: list[Any] = []
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
         tokens = class_tokens(element)
         text = " ".join((element.text_content() or "").split())
-        if not text:
+        if not _WORD_RE.search(text):
             continue
         mark = False
         if tokens & _FAQ_QUESTION_TOKENS:
             mark = True
+        elif "question" in tokens and _answer_follows(element):
+            _mark_pair_question(element)
+            continue
         elif tokens & _ACCORDION_TITLE_TOKENS:
             container = _accordion(element)
             keep.append(container)
@@ -71,11 +82,25 @@ def mark_questions(root: Any) -> None:
             (element.getparent().get("itemtype") or "").lower() if element.getparent() is not None else ""
         ):
             mark = True
-        elif element.tag == "dt" and text.endswith("?"):
-            mark = True
-        elif element.tag in ("strong", "b") and text.endswith("?") and _opens_block(element):
-            mark = True
+        elif element.tag == "dt":
+            listing = element.getparent()
+            keep.append(listing)
+            terms.setdefault(id(listing), []).append(element)
+            continue
+        elif element.tag in ("strong", "b") and asks(text) and _opens_block(element):
+            bold.append(element)
+            continue
         if mark and not any(a.get(QUESTION_MARK) for a in element.iterancestors()):
+            element.set(QUESTION_MARK, "1")
+    for dts in terms.values():
+        _mark_terms(dts)
+    # A bold question leading into its paragraph's text is one when the page asks so more than once,
+    # or it stands alone (its own paragraph, or a line of its own): "Support? Bug reports? Please read ..."
+    # opening an introduction is no FAQ.
+    for element in bold:
+        if (len(bold) >= 2 or _stands_alone(element)) and not any(
+            a.get(QUESTION_MARK) for a in element.iterancestors()
+        ):
             element.set(QUESTION_MARK, "1")
     # An accordion's titles are questions when most of them ask, or the accordion is an FAQ.
     for titles in accordions.values():
@@ -92,6 +117,56 @@ def mark_questions(root: Any) -> None:
             if (every or text.endswith("?")) and not outer and not inner:
                 title.set(QUESTION_MARK, "1")
     del keep
+
+
+def _answer_follows(element: Any) -> bool:
+    """The next element beside it is marked "answer" (``<tr class="question">`` then ``<tr class="answer">``)."""
+    following = element.getnext()
+    while following is not None and not isinstance(following.tag, str):
+        following = following.getnext()
+    return following is not None and "answer" in class_tokens(following)
+
+
+def _mark_pair_question(element: Any) -> None:
+    """Mark the question of a question/answer pair; in a table row, the cell with the question.
+
+    A row's label cell ("1.", "Q:") is not read: the track number says where a question is.
+    """
+    if element.tag != "tr":
+        element.set(QUESTION_MARK, "1")
+        return
+    cells = [c for c in element if c.tag in ("td", "th")]
+    worded = [c for c in cells if _WORD_RE.search(" ".join(c.text_content().split()).strip("Qq:.)( "))]
+    if not worded:
+        return
+    worded[-1].set(QUESTION_MARK, "1")
+    for cell in cells:
+        if cell is not worded[-1] and _LABEL_RE.match(" ".join(cell.text_content().split())):
+            cell.set(SKIP_MARK, "1")
+
+
+def _mark_terms(dts: list[Any]) -> None:
+    """The terms of a definition list are questions when most of them (at least two) ask; a lone
+    term that asks is one too. A price list ("Gold (12000 USD/year)") is no FAQ."""
+    texts = [" ".join(dt.text_content().split()) for dt in dts]
+    asking = sum(asks(t) for t in texts)
+    every = asking >= 2 and asking * 2 >= len(dts)
+    for dt, text in zip(dts, texts):
+        if (every or asks(text)) and not any(a.get(QUESTION_MARK) for a in dt.iterancestors()):
+            dt.set(QUESTION_MARK, "1")
+
+
+def _stands_alone(element: Any) -> bool:
+    """A bold run that is all of its block's text, or ends its line (a ``<br>`` follows)."""
+    following = element.getnext()
+    if following is not None and following.tag == "br" and not (element.tail or "").strip():
+        return True
+    block = element.getparent()
+    while block is not None and block.tag in ("span", "a", "em", "i", "u", "font"):
+        block = block.getparent()
+    if block is None:
+        return False
+    return " ".join(block.text_content().split()) == " ".join(element.text_content().split())
 
 
 def _accordion(element: Any) -> Any:

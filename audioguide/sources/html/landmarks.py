@@ -62,15 +62,28 @@ def _attrs(element: Any) -> str:
     """Class, id, role and label of an element, lower case, for landmark patterns.
 
     An id of four or more words is a heading's slug ("how-do-i-share-global-variables"),
-    not a landmark's name, and does not count; nor does the label of a section.
+    not a landmark's name, and does not count; nor does the id of an element that is its
+    own heading's slug (Sphinx's ``<section id="private-attribute-tags">`` over "Private
+    attribute tags"), nor the label of a section.
     """
     ident = element.get("id", "")
-    if len(re.split(r"[-_.:]+", ident.strip("-_"))) >= 4:
+    if len(re.split(r"[-_.:]+", ident.strip("-_"))) >= 4 or _is_heading_slug(element, ident):
         ident = ""
     label = element.get("aria-label", "") if element.tag != "section" else ""
     return (
         " ".join((element.get("class", ""), ident, element.get("role", ""), label)).lower().replace("_", "-")
     )
+
+
+def _is_heading_slug(element: Any, ident: str) -> bool:
+    """Whether ``ident`` is made of the words of the first heading inside ``element``."""
+    words = re.findall(r"[a-z0-9]+", ident.lower())
+    if not words or not isinstance(element.tag, str):
+        return False
+    heading = next(element.iter("h1", "h2", "h3", "h4", "h5", "h6"), None)
+    if heading is None:
+        return False
+    return re.findall(r"[a-z0-9]+", heading.text_content().lower())[: len(words)] == words
 
 
 def landmark(ancestors: list[Any]) -> str | None:

@@ -40,6 +40,7 @@ _PERMALINK_TEXT = frozenset({"¶", "#", "§", "🔗", "\uf0c1", ""})
 # Collapsed accordion panels are hidden until clicked: their text is still the answer.
 _PANEL_RE = re.compile(r"accordion|collapse|faq|tab-content|toggle-content|panel|answer", re.IGNORECASE)
 QUESTION_MARK = "data-audioguide-question"
+SKIP_MARK = "data-audioguide-skip"  # a question's label cell ("1."): not read
 _WORD_RE = re.compile(r"\w+")
 
 
@@ -52,6 +53,8 @@ class PageBlock:
     in_details: bool = False
     in_main: bool = False  # inside <main>, role="main" or <article>
     owner: Any = None  # the element whose text the block is
+    anchor_links: int = 0  # links to places on this page ("#faq-3") in the block
+    anchor_share: float = 0.0  # the share of its text (characters) that such links are
 
 
 def _text(parts: list[str]) -> str:
@@ -110,9 +113,20 @@ def _data_rows(root: Any) -> dict[int, Any]:
         "form",
         "nav",
     }
+    # A table holding marked questions lays out questions and answers: its cells are blocks.
+    # The tables are kept in a list while their id()s are compared (lxml reuses a freed proxy's id).
+    tables = [
+        table
+        for marked in root.iter()
+        if isinstance(marked.tag, str) and marked.get(QUESTION_MARK)
+        for table in marked.iterancestors("table")
+    ]
+    qanda = {id(table) for table in tables}
     rows: dict[int, Any] = {}
     for row in root.iter("tr"):
         cells = [c for c in row if c.tag in ("td", "th")]
+        if any(id(t) in qanda for t in row.iterancestors("table")):
+            continue
         if cells and not any(d.tag in layout for c in cells for d in c.iterdescendants()):
             rows[id(row)] = row
     return rows
@@ -134,11 +148,20 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
     numbered: set[Any] = set()  # <li> items that have their number
     rows = _data_rows(root)
     in_row = 0  # depth inside a data row: its cells and their paragraphs do not end the block
+    in_link = 0  # depth inside a link to a place on this page
+    links = [0, 0]  # such links in the current block, and the characters of their text
+
+    def add(text: str) -> None:
+        parts.append(text)
+        if in_link:
+            links[1] += len("".join(text.split()))
 
     def flush(owner: Any) -> Iterator[PageBlock]:
         raw = "".join(parts)
         text = _text(parts)
         parts.clear()
+        anchor_links, anchor_chars = links
+        links[:] = [0, 0]
         if not text:
             return
         tag = owner.tag if isinstance(owner.tag, str) else ""
@@ -147,7 +170,7 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
         in_main = any(
             getattr(a, "tag", "") in CONTENT_CONTAINERS or a.get("role") == "main" for a in ancestors
         )
-        if owner.get(QUESTION_MARK):
+        if any(a.get(QUESTION_MARK) for a in ancestors if isinstance(a.tag, str)):  # in a marked question
             level = HEADING_TAGS.get(tag) or next(
                 (HEADING_TAGS[a.tag] for a in reversed(ancestors) if getattr(a, "tag", "") in HEADING_TAGS),
                 None,
@@ -176,7 +199,8 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
             block = Block("question" if text.endswith("?") else "heading", text, line)
         else:
             block = Block("paragraph", text, line)
-        yield PageBlock(block, landmark(ancestors), in_details, in_main, owner)
+        share = anchor_chars / max(1, len("".join(text.split())))
+        yield PageBlock(block, landmark(ancestors), in_details, in_main, owner, anchor_links, min(1.0, share))
 
     def is_block(element: Any, tag: str | None) -> bool:
         return (tag in _BLOCK_TAGS or bool(element.get(QUESTION_MARK))) and (not in_row or tag == "tr")
@@ -192,32 +216,43 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
             if is_block(element, tag):
                 yield from flush(element)
             elif in_row and tag in _BLOCK_TAGS:
-                parts.append(" ")
+                add(" ")
             ancestors.pop()
+            if tag == "a" and _is_anchor_link(element):
+                in_link -= 1
             if element.tail:
-                parts.append(element.tail)
+                add(element.tail)
             continue
         if tag is None:  # comment or processing instruction: only its tail is text
             if element.tail:
-                parts.append(element.tail)
+                add(element.tail)
             continue
-        if tag in _SKIP_TAGS or _hidden(element) or _is_permalink(element):
+        if tag in _SKIP_TAGS or _hidden(element) or _is_permalink(element) or element.get(SKIP_MARK):
             if element.tail:
-                parts.append(element.tail)
+                add(element.tail)
             continue
         if is_block(element, tag) and ancestors:
             yield from flush(ancestors[-1])
         if in_row and tag in ("td", "th") and _text(parts):
-            parts.append(", ")
+            add(", ")
         ancestors.append(element)
         if id(element) in rows:
             in_row += 1
+        if tag == "a" and _is_anchor_link(element):
+            in_link += 1
+            links[0] += 1
         if tag == "br":
-            parts.append(" ")
+            add(" ")
         if element.text:
-            parts.append(element.text)
+            add(element.text)
         stack.append((element, False))
         stack.extend((child, True) for child in reversed(element))
+
+
+def _is_anchor_link(element: Any) -> bool:
+    """A link to a place on this page ("#installation"), as tables of contents are made of."""
+    href = (element.get("href") or "").strip()
+    return href.startswith("#") and len(href) > 1
 
 
 def _start(ol: Any) -> int:

@@ -17,6 +17,7 @@ from audioguide.sources.html.article import (
     page_metadata,
     page_title,
 )
+from audioguide.sources.html.contents import mark_contents
 from audioguide.sources.html.faq_markup import details_faqs, jsonld_faqs, mark_questions, with_faqs
 from audioguide.sources.html.page import PageBlock, page_blocks
 from audioguide.sources.html.parse import META_CHARSET_RE, parse_document
@@ -60,7 +61,7 @@ def parse_html_text(html: str, *, source: str | None = None, keep_furniture: boo
     root = parse_document(html, name)
     mark_questions(root)
     url = source if source and re.match(r"https?://", source) else None
-    page = list(page_blocks(root))
+    page = mark_contents(list(page_blocks(root)))
     free = [p for p in page if p.landmark is None]
     article_chars = sum(len(p.block.text) for p in free)
     short = article_chars < SHORT_PAGE_CHARS
