@@ -173,7 +173,7 @@ def test_headings_under_a_heading_without_text_are_tracks_grouped_under_it():
 
 def test_a_readmes_second_level_headings_before_its_first_chapter_are_sections():
     """cornerstone-core: "Community", "Install" (---) come before the first === heading: sections, not merged."""
-    for name in ("Community", "Live Examples", "Install", "Key Features", "Links", "FAQ"):
+    for name in ("Community", "Live Examples", "Install", "Key Features", "Links", "Code Contributors"):
         assert name in titles("cornerstone-core-README.md")
 
 
@@ -204,3 +204,69 @@ def test_outline_says_which_tracks_were_merged():
     assert result.exit_code == 0
     assert "How the structure was read:" in result.output
     assert "'Complex Example' is part of the track" in result.output
+
+
+# ---------------------------------------------------------------- titles
+
+
+def test_the_title_the_page_shows_without_the_site_name():
+    """Doxygen: <title> "DCMTK: dcm2pdf: Extract PDF ..." and a title line; the first <h1> is "SYNOPSIS".
+    The banner above the title ("DCMTK Version 3.6.7", "OFFIS DICOM Toolkit") is the page's header."""
+    assert plan("dcmtk-dcm2pdf.html").title == "dcm2pdf: Extract PDF file from DICOM encapsulated PDF"
+    assert "SYNOPSIS" in titles("dcmtk-dcm2pdf.html")
+    assert "OFFIS DICOM Toolkit" not in spoken("dcmtk-dcm2pdf.html")
+
+
+def test_a_numbered_title_keeps_its_words_without_the_number():
+    """Privoxy's only <h1> is "1. General Information"."""
+    assert plan("privoxy-faq-general.html").title == "General Information"
+    assert "1. General Information" not in spoken("privoxy-faq-general.html")
+
+
+def test_many_h1s_give_way_to_the_pages_title():
+    """fetchmail: <title> "The Fetchmail FAQ" over 15 <h1>s; the first <h1> heads its introduction."""
+    assert plan("fetchmail-FAQ.html").title == "The Fetchmail FAQ"
+    intro = plan("fetchmail-FAQ.html").tracks[0]
+    assert intro.kind.value == "intro"
+    assert any("Note that this FAQ is occasionally updated" in p.text for p in intro.passages)
+
+
+# ---------------------------------------------------------------- breadcrumbs, badges, chrome
+
+
+def test_version_control_keywords_and_home_links_are_not_read():
+    """fetchmail's "Canned page footer": "Back to Fetchmail Home Page" and an unexpanded "$Date$"."""
+    text = spoken("fetchmail-FAQ.html")
+    assert "$Date$" not in text and "Back to Fetchmail Home Page" not in text
+    assert "$Date$" in dropped("fetchmail-FAQ.html", "version-control keyword")
+
+
+def test_navigation_lines_are_not_read():
+    """PuTTY's "Previous | Contents | Index | Next" and Debian release line; the R FAQ's
+    "Next: ..., Previous: ..., Up: ... [Contents]"; Publican's "Prev 11.5. Analysis of malware"."""
+    assert "Previous | Contents | Index | Next" not in spoken("putty-faq.html")
+    assert "Debian PuTTY release" not in spoken("putty-faq.html")
+    assert "[Contents]" not in spoken("R-FAQ.html") and "Previous: What is R?" not in spoken("R-FAQ.html")
+    assert "Analysis of malware" not in spoken("securing-debian-faq.html")
+    assert "This chapter introduces some of the most common questions" in spoken("securing-debian-faq.html")
+
+
+def test_badges_and_edit_links_at_the_top_of_a_readme_are_not_read():
+    """cornerstone-core: badges whose references Markdown cannot resolve, and "Read The Docs | Edit the docs"."""
+    text = spoken("cornerstone-core-README.md")
+    assert "Coverage Status" not in text and "NPM downloads" not in text and "[![" not in text
+    assert "Edit the docs" not in text
+
+
+def test_a_breadcrumb_trail_above_the_title_is_not_read(tmp_path):
+    """ikiwiki's page header "ikiwiki/ tips/ dot cgi", on a page whose article holds its header."""
+    html = (REAL / "ikiwiki-tips-dot_cgi.html").read_text(encoding="utf-8")
+    page = tmp_path / "dot_cgi.html"
+    page.write_text(
+        html.replace('<div class="page">', '<main><div class="page">', 1).replace("</body>", "</main></body>")
+    )
+    document = load_source(page).document
+    said = "\n".join(p.text for t in plan_tracks(document, GuideSettings()).tracks for p in t.passages)
+    assert "ikiwiki/ tips/" not in said and "ikiwiki tips" not in said
+    assert document.title == "dot cgi"
+    assert any(d.reason == "breadcrumb trail" for d in document.dropped)

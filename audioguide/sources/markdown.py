@@ -26,7 +26,7 @@ from markdown_it.token import Token
 
 from audioguide.model.document import Document, Dropped
 from audioguide.sources.decode import read_text
-from audioguide.sources.structure import Block, build_document
+from audioguide.sources.structure import Block, asks, build_document
 
 # A MyST role just before inline code: {ref}`Installing <install>`.
 _ROLE_RE = re.compile(r"\{([a-z][\w:+-]*)\}$")
@@ -55,6 +55,8 @@ _DROPPED_DIRECTIVES = {"contents": "table of contents", "toctree": "table of con
 _DIRECTIVE_RE = re.compile(r"^\{([a-z][\w:-]*)\}\s*(.*)$")
 _OPTION_RE = re.compile(r"^:[\w-]+:.*$")
 _LABEL_RE = re.compile(r"^\([\w:.-]+\)=$")
+# "[![alt][ref]][ref]" or "![alt][ref]" whose reference Markdown could not resolve.
+_UNRESOLVED_IMAGE_RE = re.compile(r"^\s*(?:\[?!\[[^\]]*\]\[[^\]]*\]\]?(?:\[[^\]]*\])?\s*)+$")
 
 
 def _inline_text(token: Token) -> str:
@@ -92,22 +94,87 @@ def _role_text(role: str, content: str) -> str:
 
 
 def _only_images(token: Token) -> bool:
-    """An inline token of images (and links around them) and nothing else: a logo, badges."""
+    """An inline token of images (and links around them) and nothing else: a logo, badges.
+
+    A badge whose reference is not defined ("[![Coverage Status][coverage-image]][coverage-url]"
+    left as text) is an image too.
+    """
     children = token.children or []
-    if not any(c.type == "image" for c in children):
+    if not any(
+        c.type == "image" or (c.type == "text" and _UNRESOLVED_IMAGE_RE.match(c.content)) for c in children
+    ):
         return False
     return all(
         c.type in ("image", "link_open", "link_close", "softbreak", "hardbreak")
-        or (c.type == "text" and not c.content.strip())
+        or (c.type == "text" and (not c.content.strip() or _UNRESOLVED_IMAGE_RE.match(c.content)))
         for c in children
     )
 
 
+def _emphasized_question(token: Token, content: str) -> bool:
+    """A paragraph that is all emphasis and asks ("_Why the MIT license?_"): an FAQ question."""
+    children = [c for c in token.children or [] if not (c.type == "text" and not c.content.strip())]
+    if len(children) < 3 or not asks(content):
+        return False
+    return children[0].type in ("em_open", "strong_open") and children[-1].type in (
+        "em_close",
+        "strong_close",
+    )
+
+
+def _links_here(token: Token) -> bool:
+    """An inline token that is (nearly) all links to anchors of this document: a contents entry."""
+    inside = 0
+    linked = total = 0
+    links = 0
+    for child in token.children or []:
+        if child.type == "link_open":
+            href = str(child.attrs.get("href", ""))
+            if href.startswith("#") and len(href) > 1:
+                inside += 1
+                links += 1
+        elif child.type == "link_close" and inside:
+            inside -= 1
+        elif child.type in ("text", "code_inline"):
+            size = len("".join(child.content.split()))
+            total += size
+            linked += size if inside else 0
+    return links > 0 and total > 0 and linked >= CONTENTS_SHARE * total
+
+
+CONTENTS_SHARE = 0.75  # of an item's text in links to this document's anchors
+MIN_CONTENTS_LINKS = 3
+
+
+def _without_contents(blocks: list[Block], linked: set[int], dropped: list[Dropped]) -> list[Block]:
+    """Runs of list items that link to this document's own headings are its table of contents."""
+    out: list[Block] = []
+    run: list[Block] = []
+    for index, block in enumerate([*blocks, Block("paragraph", "")]):
+        if index in linked and block.kind == "item":
+            run.append(block)
+            continue
+        if len(run) >= MIN_CONTENTS_LINKS:
+            text = " ".join(b.text for b in run)
+            dropped.append(Dropped(text, "table of contents", run[0].line, kind="furniture"))
+        else:
+            out.extend(run)
+        run = []
+        if index < len(blocks):
+            out.append(block)
+    return out
+
+
 def markdown_blocks(text: str) -> tuple[list[Block], list[Dropped]]:
-    """Blocks (with heading levels and 1-based lines) and dropped code/HTML."""
+    """Blocks (with heading levels and 1-based lines) and dropped code/HTML.
+
+    A list of links to the document's own headings is its table of
+    contents: dropped and listed, as are images alone (logos, badges).
+    """
     tokens = MarkdownIt("commonmark").parse(text)
     blocks: list[Block] = []
     dropped: list[Dropped] = []
+    linked: set[int] = set()  # indices of blocks that link to this document's anchors
     heading_level: int | None = None
     items: list[str | None] = []  # open list items: the number to say ("1."), or None
     for index, token in enumerate(tokens):
@@ -135,7 +202,11 @@ def markdown_blocks(text: str) -> tuple[list[Block], list[Dropped]]:
                 blocks.append(Block("heading", content, where, heading_level))
             elif content and items:
                 number, items[-1] = items[-1], None  # the number goes with the item's first line
+                if _links_here(token):
+                    linked.add(len(blocks))
                 blocks.append(Block("item", f"{number} {content}" if number else content, where))
+            elif content and _emphasized_question(token, content):
+                blocks.append(Block("question", content, where))
             elif content:
                 blocks.append(Block("paragraph", content, where))
         elif token.type == "heading_close":
@@ -147,7 +218,7 @@ def markdown_blocks(text: str) -> tuple[list[Block], list[Dropped]]:
         elif token.type == "code_block":
             if token.content.strip():
                 blocks.append(Block("code", token.content.strip("\n"), line))
-    return blocks, dropped
+    return _without_contents(blocks, linked, dropped), dropped
 
 
 def _fence(token: Token, line: int | None, blocks: list[Block], dropped: list[Dropped]) -> None:

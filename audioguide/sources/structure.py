@@ -39,7 +39,7 @@ from audioguide.model.document import (  # noqa: F401 (ListItem, is_item: re-exp
     is_subheading,
 )
 from audioguide.sources.code import is_bare_address, looks_like_command, looks_like_prose
-from audioguide.sources.furniture import furniture_reason, starts_author_bio
+from audioguide.sources.furniture import KEYWORD_RE, furniture_reason, starts_author_bio
 from audioguide.sources.headings import (  # noqa: F401 (re-exported for the readers)
     LEGAL_RE,
     asks,
@@ -146,6 +146,7 @@ class _Outline:
 
     title: str
     chapter_level: int | None
+    section_levels: frozenset[int]  # deeper levels the document also uses for its sections
     keep_furniture: bool
     faq_doc: bool  # the whole document is an FAQ (its title says so, or every chapter asks)
     faq_title: str
@@ -155,7 +156,8 @@ class _Outline:
     in_faq: bool
     faq_level: int | None  # level of the heading that opened the FAQ part; 0: the title
     faq_heading_seen: bool = False
-    topic: tuple[str, int | None] | None = None  # the section heading questions are grouped under
+    # The section headings questions are grouped under, outermost first.
+    topics: list[tuple[str, int | None]] = field(default_factory=list)
     in_bio: bool = False
     author: str | None = None
     notes: list[str] = field(default_factory=list)  # what outline should say it decided
@@ -173,11 +175,23 @@ class _Outline:
             return self.start(ChapterKind.SECTION, self.faq_title, line, None, None)
         return self.current
 
+    @property
+    def topic(self) -> tuple[str, int | None] | None:
+        """The innermost topic."""
+        return self.topics[-1] if self.topics else None
+
+    def set_topic(self, name: str, level: int | None) -> None:
+        """``name`` is the topic now, inside the topics above its level."""
+        while self.topics and (level is None or self.topics[-1][1] is None or self.topics[-1][1] >= level):
+            self.topics.pop()
+        self.topics.append((name, level))
+
     def topic_group(self, level: int | None) -> str | None:
-        """The topic a question at ``level`` sits under, if it is below that topic."""
-        if self.topic is None or not (level is None or self.topic[1] is None or self.topic[1] < level):
-            return None
-        return self.topic[0]
+        """The topic a question at ``level`` sits under: the innermost one above it."""
+        for name, topic_level in reversed(self.topics):
+            if level is None or topic_level is None or topic_level < level:
+                return name
+        return None
 
 
 @dataclass(frozen=True)
@@ -198,7 +212,8 @@ class _Heading:
 
     @property
     def is_question(self) -> bool:
-        return self.explicit or self.asked is not None or self.in_run
+        """It asks, the markup says so, or its siblings ask (unless it is a topic over deeper headings)."""
+        return self.explicit or self.asked is not None or (self.in_run and not self.group)
 
 
 # --------------------------------------------------------------------------- document-wide facts
@@ -303,6 +318,32 @@ def _group_headings(blocks: list[Block], title: str) -> tuple[set[int], set[int]
     return groups, members
 
 
+MIN_PARENTLESS = 2
+
+
+def _section_levels(blocks: list[Block], title: str, chapter_level: int | None) -> frozenset[int]:
+    """Deeper levels a document uses for sections: those of headings with no heading above them.
+
+    A README whose "Community", "Install", ... (``---``) come before its first
+    ``===`` heading writes its sections at both levels: a later ``---``
+    heading ("Backlog" after "Build System") is a section too. Two such
+    headings at least: one box ("Key takeaways") before the first chapter is
+    no pattern.
+    """
+    if chapter_level is None:
+        return frozenset()
+    parentless: dict[int, int] = {}
+    for block in blocks:
+        if _counted_heading(block, title) is None:
+            continue
+        assert block.level is not None
+        if block.level <= chapter_level:
+            break
+        if block.level < min(parentless, default=99) or block.level in parentless:
+            parentless[block.level] = parentless.get(block.level, 0) + 1
+    return frozenset(level for level, count in parentless.items() if count >= MIN_PARENTLESS)
+
+
 def _all_chapters_ask(blocks: list[Block], title: str, chapter_level: int | None) -> bool:
     """Every chapter-level heading (at least three) is a question: the page is a list of questions."""
     if chapter_level is None:
@@ -354,6 +395,46 @@ def _entries(blocks: list[Block], title: str, chapter_level: int | None, faq_doc
                 )
             )
     return entries
+
+
+MIN_CONTENTS_ENTRIES = 3
+# A contents entry's page number and dot leaders: "Computing integrals . . . . 5".
+_PAGE_NUMBER_RE = re.compile(r"(?:\s*[.·…](?:\s*[.·…])+)?\s+\d{1,4}$")
+
+
+def _contents_key(text: str) -> str:
+    return key(_PAGE_NUMBER_RE.sub("", without_section_number(text)))
+
+
+def _without_contents(entries: list[_Entry], outline: _Outline) -> list[_Entry]:
+    """A run of items or lines that repeat the headings after them is a table of contents: dropped.
+
+    Whatever the format (a contents page of a PDF or a Word file, a plain
+    list in a README), at least three entries in a row, each naming a later
+    heading (its number and page number aside).
+    """
+    later: set[str] = set()
+    repeats = [False] * len(entries)
+    for index in range(len(entries) - 1, -1, -1):
+        entry = entries[index]
+        if entry.kind in ("heading", "question"):
+            later.add(key(without_section_number(split_label(entry.text, outline.title))))
+        elif entry.kind in ("item", "paragraph"):
+            repeats[index] = bool(_contents_key(entry.text)) and _contents_key(entry.text) in later
+    kept: list[_Entry] = []
+    index = 0
+    while index < len(entries):
+        end = index
+        while end < len(entries) and repeats[end]:
+            end += 1
+        if end - index >= MIN_CONTENTS_ENTRIES:
+            text = "\n".join(e.text for e in entries[index:end])
+            outline.drops.append(Dropped(text, "table of contents", entries[index].line, kind="furniture"))
+            index = end
+            continue
+        kept.extend(entries[index : max(end, index + 1)])
+        index = max(end, index + 1)
+    return kept
 
 
 def _code_entries(block: Block) -> list[_Entry]:
@@ -409,6 +490,17 @@ def _code(outline: _Outline, entry: _Entry) -> _Entry | None:
     return None
 
 
+def _keywords(outline: _Outline, entry: _Entry) -> _Entry | None:
+    """Version-control keywords ("$Date$", "$Id: faq.html,v 1.2 ...$") are never read; a block of
+    nothing else is dropped."""
+    found = KEYWORD_RE.findall(entry.text)
+    if not found:
+        return entry
+    outline.drops.append(Dropped(" ".join(found), "version-control keyword", entry.line, kind="furniture"))
+    rest = " ".join(KEYWORD_RE.sub(" ", entry.text).split()).strip(" ,;|")
+    return replace(entry, text=rest) if any(c.isalnum() for c in rest) else None
+
+
 def _furniture(outline: _Outline, entry: _Entry) -> _Entry | None:
     """Comment prompts, share lines, bylines: dropped; kept furniture is read, never a chapter."""
     reason = None if entry.bio else furniture_reason(entry.text)
@@ -443,7 +535,14 @@ def _repeated_title(outline: _Outline, entry: _Entry) -> _Entry | None:
 
 
 _BlockFilter = Callable[[_Outline, _Entry], "_Entry | None"]
-BLOCK_FILTERS: tuple[_BlockFilter, ...] = (_author_bio, _code, _furniture, _marked_question, _repeated_title)
+BLOCK_FILTERS: tuple[_BlockFilter, ...] = (
+    _author_bio,
+    _code,
+    _keywords,
+    _furniture,
+    _marked_question,
+    _repeated_title,
+)
 
 
 # --------------------------------------------------------------------------- text
@@ -466,7 +565,10 @@ def _opens_faq_part(outline: _Outline, h: _Heading) -> bool:
     """ "FAQs", "Frequently asked questions": the questions after it are the FAQ part.
 
     The heading is no track of its own: its words name the FAQ part (a second
-    one is dropped, as the part has one title).
+    one is dropped, as the part has one title). In a document that is all
+    FAQ, one above its first chapter ("Frequently Asked Questions About
+    Fetchmail" under the title "The Fetchmail FAQ") says the title again:
+    the text under it is the introduction.
     """
     if h.is_question or not faq_block_title(h.heading):
         return False
@@ -479,7 +581,10 @@ def _opens_faq_part(outline: _Outline, h: _Heading) -> bool:
     outline.faq_heading_seen = True
     if not outline.faq_doc:
         outline.in_faq, outline.faq_level = True, h.level
-    outline.current, outline.topic = None, None
+    elif outline.current is outline.drafts[0]:
+        return True  # the introduction goes on
+    outline.current = None
+    outline.topics.clear()
     return True
 
 
@@ -500,7 +605,8 @@ def _conclusion(outline: _Outline, h: _Heading) -> bool:
     """ "Conclusion", "The bottom line": a chapter of its own, outside any FAQ part or topic."""
     if not is_conclusion_heading(h.heading) or h.is_question:
         return False
-    outline.in_faq, outline.topic = False, None
+    outline.in_faq = False
+    outline.topics.clear()
     outline.start(ChapterKind.CONCLUSION, h.heading, h.line, h.level, None)
     return True
 
@@ -517,9 +623,11 @@ def _question(outline: _Outline, h: _Heading) -> bool:
     if h.explicit or outline.in_faq or h.deeper or h.in_run:
         group = outline.topic_group(h.level)
         outline.start(ChapterKind.FAQ, h.asked or h.heading, h.line, h.level, group)
+        if h.group:  # no answer of its own, sub-questions under it: they are grouped under it
+            outline.set_topic(h.asked or h.heading, h.level)
     else:
         outline.start(ChapterKind.SECTION, h.heading, h.line, h.level, h.heading)
-        outline.topic = (h.heading, h.level)
+        outline.set_topic(h.heading, h.level)
     return True
 
 
@@ -528,9 +636,9 @@ def _group_heading(outline: _Outline, h: _Heading) -> bool:
 
     Its deeper headings are tracks grouped under it (:func:`_item`).
     """
-    if not h.group or not h.deeper or outline.in_faq:
+    if not h.group or not h.deeper:
         return False
-    outline.topic = (h.heading, h.level)
+    outline.set_topic(h.heading, h.level)
     outline.start(ChapterKind.SECTION, h.heading, h.line, h.level, h.heading)
     return True
 
@@ -577,7 +685,7 @@ def _topic_in_faq_part(outline: _Outline, h: _Heading) -> bool:
     if topic is not None and topic[1] is not None and h.level is not None and h.level > topic[1]:
         outline.start(ChapterKind.SECTION, h.heading, h.line, h.level, topic[0])
         return True
-    outline.topic = (h.heading, h.level)
+    outline.set_topic(h.heading, h.level)
     outline.start(ChapterKind.SECTION, h.heading, h.line, h.level, h.heading)
     return True
 
@@ -606,7 +714,7 @@ def _subheading_of_chapter(outline: _Outline, h: _Heading) -> bool:
 
 def _section(outline: _Outline, h: _Heading) -> bool:
     """Any other heading opens a section, and is the topic of the questions under it."""
-    outline.topic = (h.heading, h.level)
+    outline.set_topic(h.heading, h.level)
     outline.start(ChapterKind.SECTION, h.heading, h.line, h.level, h.heading)
     return True
 
@@ -629,7 +737,8 @@ HEADING_RULES: tuple[_HeadingRule, ...] = (
 def _place_heading(outline: _Outline, entry: _Entry) -> None:
     if entry.bio:  # kept by --keep-furniture: a section, whatever else it looks like
         outline.start(ChapterKind.SECTION, entry.text, entry.line, entry.level, None)
-        outline.in_faq, outline.topic = False, None
+        outline.in_faq = False
+        outline.topics.clear()
         return
     heading = without_section_number(split_label(entry.text, outline.title))
     explicit = entry.kind == "question"
@@ -645,7 +754,12 @@ def _place_heading(outline: _Outline, entry: _Entry) -> None:
         explicit=explicit,
         asked=asked,
         in_run=entry.in_run,
-        deeper=level is not None and chapter_level is not None and level > chapter_level,
+        deeper=(
+            level is not None
+            and chapter_level is not None
+            and level > chapter_level
+            and level not in outline.section_levels
+        ),
         item=entry.item,
         member=entry.member,
         group=entry.group,
@@ -753,6 +867,7 @@ def build_document(
     outline = _Outline(
         title=title,
         chapter_level=chapter_level,
+        section_levels=_section_levels(blocks, title, chapter_level),
         keep_furniture=keep_furniture,
         faq_doc=faq_doc,
         faq_title=title if faq_doc else DEFAULT_FAQ_TITLE,
@@ -762,7 +877,7 @@ def build_document(
         in_faq=faq_doc,
         faq_level=0 if faq_doc else None,
     )
-    for entry in _entries(blocks, title, chapter_level, faq_doc):
+    for entry in _without_contents(_entries(blocks, title, chapter_level, faq_doc), outline):
         kept: _Entry | None = entry
         for block_filter in BLOCK_FILTERS:
             kept = block_filter(outline, kept)

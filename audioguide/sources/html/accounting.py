@@ -21,6 +21,8 @@ OUTSIDE_REASONS = frozenset(
         "advertisement",
         "related articles",
         "table of contents",
+        "breadcrumb trail",
+        "contact details",
         "outside the article",
     }
 )

@@ -11,13 +11,11 @@ from __future__ import annotations
 import copy
 import logging
 import re
-from pathlib import Path
 from typing import Any
 
 import lxml.etree
 
 from audioguide.sources.html.page import PageBlock, words_key
-from audioguide.sources.structure import Block
 from audioguide.text import language_tag
 
 logger = logging.getLogger(__name__)
@@ -56,7 +54,13 @@ def article_span(
     ]
     if not hits:
         return free
-    container = _common_container([page[i].owner for i in hits])
+    owners = [page[i].owner for i in hits]
+    titles = [
+        p for p in page[: hits[0]] if p.block.kind == "heading" and p.block.level == 1 and p.landmark is None
+    ]
+    if len(titles) == 1:
+        owners.append(titles[0].owner)  # the article starts at its title (DocBook's chapter intro)
+    container = _common_container(owners)
     if container is not None:
         # Everything in the element that holds all of the article (DocBook's chapter
         # <div>, a Bootstrap container): trafilatura may leave out its last accordion item.
@@ -144,27 +148,6 @@ def page_metadata(root: Any) -> dict[str, str]:
         if key in names and value and not value.startswith("http"):
             found.setdefault(names[key], value)
     return found
-
-
-def page_title(
-    blocks: list[Block], page: list[PageBlock], metadata: dict[str, str], root: Any, name: str
-) -> tuple[str, list[Block]]:
-    """The article's title, and the blocks without it."""
-    for index, block in enumerate(blocks):
-        if block.kind == "heading" and block.level == 1:
-            return block.text, blocks[:index] + blocks[index + 1 :]
-    for p in page:
-        if p.block.kind == "heading" and p.block.level == 1 and p.landmark is None:
-            return p.block.text, blocks
-    if metadata.get("title"):
-        return metadata["title"], blocks
-    page_title = root.findtext(".//title")
-    if page_title and " ".join(page_title.split()):
-        return " ".join(page_title.split()), blocks
-    if blocks and blocks[0].kind in ("heading", "paragraph") and len(blocks[0].text.split()) <= 25:
-        return blocks[0].text, blocks[1:]
-    stem = Path(name).stem.replace("_", " ").replace("-", " ").strip()
-    return (stem.capitalize() or "Untitled"), blocks
 
 
 def page_language(root: Any) -> str | None:

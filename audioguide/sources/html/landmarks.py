@@ -45,6 +45,7 @@ _LANDMARK_TAGS = {
     "footer": "page footer",
     "form": "form",
     "dialog": "dialog",
+    "address": "contact details",
 }
 _LANDMARK_ROLES = {
     "navigation": "navigation",
@@ -104,6 +105,6 @@ def landmark(ancestors: list[Any]) -> str | None:
         role = element.get("role", "").lower()
         if role in _LANDMARK_ROLES:
             return _LANDMARK_ROLES[role]
-        if tag in _LANDMARK_TAGS and not (in_content and tag in ("header", "footer")):
+        if tag in _LANDMARK_TAGS and not (in_content and tag in ("header", "footer", "address")):
             return _LANDMARK_TAGS[tag]
     return None

@@ -55,6 +55,8 @@ class PageBlock:
     owner: Any = None  # the element whose text the block is
     anchor_links: int = 0  # links to places on this page ("#faq-3") in the block
     anchor_share: float = 0.0  # the share of its text (characters) that such links are
+    links: int = 0  # links of any kind in the block
+    link_share: float = 0.0  # the share of its text that links are
 
 
 def _text(parts: list[str]) -> str:
@@ -148,20 +150,23 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
     numbered: set[Any] = set()  # <li> items that have their number
     rows = _data_rows(root)
     in_row = 0  # depth inside a data row: its cells and their paragraphs do not end the block
-    in_link = 0  # depth inside a link to a place on this page
-    links = [0, 0]  # such links in the current block, and the characters of their text
+    in_link = [0, 0]  # depth inside a link to a place on this page, inside any link
+    links = [0, 0, 0, 0]  # in the current block: anchor links, their characters, links, their characters
 
     def add(text: str) -> None:
         parts.append(text)
-        if in_link:
-            links[1] += len("".join(text.split()))
+        size = len("".join(text.split()))
+        if in_link[0]:
+            links[1] += size
+        if in_link[1]:
+            links[3] += size
 
     def flush(owner: Any) -> Iterator[PageBlock]:
         raw = "".join(parts)
         text = _text(parts)
         parts.clear()
-        anchor_links, anchor_chars = links
-        links[:] = [0, 0]
+        anchor_links, anchor_chars, any_links, link_chars = links
+        links[:] = [0, 0, 0, 0]
         if not text:
             return
         tag = owner.tag if isinstance(owner.tag, str) else ""
@@ -199,8 +204,18 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
             block = Block("question" if text.endswith("?") else "heading", text, line)
         else:
             block = Block("paragraph", text, line)
-        share = anchor_chars / max(1, len("".join(text.split())))
-        yield PageBlock(block, landmark(ancestors), in_details, in_main, owner, anchor_links, min(1.0, share))
+        size = max(1, len("".join(text.split())))
+        yield PageBlock(
+            block,
+            landmark(ancestors),
+            in_details,
+            in_main,
+            owner,
+            anchor_links,
+            min(1.0, anchor_chars / size),
+            any_links,
+            min(1.0, link_chars / size),
+        )
 
     def is_block(element: Any, tag: str | None) -> bool:
         return (tag in _BLOCK_TAGS or bool(element.get(QUESTION_MARK))) and (not in_row or tag == "tr")
@@ -219,7 +234,9 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
                 add(" ")
             ancestors.pop()
             if tag == "a" and _is_anchor_link(element):
-                in_link -= 1
+                in_link[0] -= 1
+            if tag == "a" and element.get("href"):
+                in_link[1] -= 1
             if element.tail:
                 add(element.tail)
             continue
@@ -239,8 +256,11 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
         if id(element) in rows:
             in_row += 1
         if tag == "a" and _is_anchor_link(element):
-            in_link += 1
+            in_link[0] += 1
             links[0] += 1
+        if tag == "a" and element.get("href"):
+            in_link[1] += 1
+            links[2] += 1
         if tag == "br":
             add(" ")
         if element.text:

@@ -15,12 +15,12 @@ from audioguide.sources.html.article import (
     article_span,
     page_language,
     page_metadata,
-    page_title,
 )
-from audioguide.sources.html.contents import mark_contents
 from audioguide.sources.html.faq_markup import details_faqs, jsonld_faqs, mark_questions, with_faqs
+from audioguide.sources.html.links import mark_links
 from audioguide.sources.html.page import PageBlock, page_blocks
 from audioguide.sources.html.parse import META_CHARSET_RE, parse_document
+from audioguide.sources.html.title import page_title
 from audioguide.sources.structure import build_document
 
 
@@ -61,7 +61,7 @@ def parse_html_text(html: str, *, source: str | None = None, keep_furniture: boo
     root = parse_document(html, name)
     mark_questions(root)
     url = source if source and re.match(r"https?://", source) else None
-    page = mark_contents(list(page_blocks(root)))
+    page = mark_links(list(page_blocks(root)))
     free = [p for p in page if p.landmark is None]
     article_chars = sum(len(p.block.text) for p in free)
     short = article_chars < SHORT_PAGE_CHARS
@@ -77,9 +77,11 @@ def parse_html_text(html: str, *, source: str | None = None, keep_furniture: boo
         chosen = [p for p in free if p.in_main]
     else:
         chosen = article_span(root, url, page, metadata, name)
+    title, at = page_title(chosen, page, metadata, root, name)
+    if at is not None:
+        # What stands above the title (a site banner, a breadcrumb trail) is the page's header.
+        chosen = chosen[at + 1 :] if not keep_furniture else chosen[:at] + chosen[at + 1 :]
     blocks = [p.block for p in chosen]
-
-    title, blocks = page_title(blocks, page, metadata, root, name)
     blocks = with_faqs(blocks, jsonld_faqs(root, name) + details_faqs(page), title)
     dropped = [] if keep_furniture else unread(page, blocks, title, {id(p) for p in chosen})
 
