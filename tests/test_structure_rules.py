@@ -270,3 +270,64 @@ def test_a_breadcrumb_trail_above_the_title_is_not_read(tmp_path):
     assert "ikiwiki/ tips/" not in said and "ikiwiki tips" not in said
     assert document.title == "dot cgi"
     assert any(d.reason == "breadcrumb trail" for d in document.dropped)
+
+
+def test_a_markdown_list_of_links_to_its_own_headings_is_contents():
+    """commander's README opens with a nested list of links to its headings."""
+    text = spoken("commander-Readme.md")
+    assert "Installation Quick Start" not in text.replace("\n", " ")
+    contents = dropped("commander-Readme.md", "table of contents")
+    assert contents and contents[0].startswith("Commander.js Installation Quick Start")
+
+
+def test_a_run_of_lines_repeating_later_headings_is_contents_in_any_format(tmp_path):
+    """The same contents list with its links gone (as a PDF or Word contents page has none)."""
+    text = (REAL / "commander-Readme.md").read_text(encoding="utf-8")
+    import re
+
+    unlinked = re.sub(r"\[([^\]]+)\]\(#[^)]*\)", r"\1", text)
+    page = tmp_path / "commander.md"
+    page.write_text(unlinked, encoding="utf-8")
+    document = load_source(page).document
+    said = "\n".join(p.text for t in plan_tracks(document, GuideSettings()).tracks for p in t.passages)
+    assert (
+        "Quick Start\nDeclaring program variable" not in said
+        and "Declaring program variable\nOptions" not in said
+    )
+    assert any(d.reason == "table of contents" and "Quick Start" in d.text for d in document.dropped)
+
+
+def test_emphasised_questions_of_a_readme_are_its_faq():
+    """cornerstone-core asks its FAQ as italic paragraphs ("_Why ...?_"), each followed by its answer."""
+    faqs = [t for t in plan("cornerstone-core-README.md").tracks if t.kind.value == "faq"]
+    assert len(faqs) == 9
+    assert faqs[0].title == "Why did you decide to license this library using the open source MIT license?"
+
+
+# ---------------------------------------------------------------- plain text
+
+
+def test_a_file_named_readme_dot_debian_is_read_by_its_content():
+    """GNUmed's README.Debian: no extension, just a name; one introduction, its addresses not spelled out."""
+    tracks = plan("gnumed-client-README.Debian").tracks
+    assert plan("gnumed-client-README.Debian").title == "GNUmed-client for Debian"
+    assert len(tracks) == 1  # "For a roadmap of GNUmed please consult the Wiki at" is no heading
+    assert "wiki.gnumed.de" not in spoken("gnumed-client-README.Debian")
+
+
+def test_web_addresses_on_lines_of_their_own_are_not_spelled_out():
+    """SDL's README: "... available online at:" then an indented address."""
+    assert plan("libsdl1.2-README").title == "Simple DirectMedia Layer"
+    text = spoken("libsdl1.2-README")
+    assert "http://www.libsdl.org" not in text and "A web address is shown on the page." in text
+    assert "http://www.libsdl.org/faq.php" in dropped("libsdl1.2-README", "web address")
+
+
+# ---------------------------------------------------------------- wiki emphasis
+
+
+def test_wiki_emphasis_inside_words_is_not_read():
+    """Foswiki's "*A*dverse *D*rug/*V*accine *R*eaction" and "pro*vide*"."""
+    text = spoken("GmManualVaccinationHandling.html")
+    assert "Adverse Drug/Vaccine Reaction" in text and "*" not in text
+    assert "they provide rather than provoke immunity" in text

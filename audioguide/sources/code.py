@@ -40,7 +40,7 @@ def looks_like_command(text: str) -> bool:
     It starts with a command's name and has no word that only sentences use,
     so "pip is the package installer" stays prose.
     """
-    words = text.split()
+    words = text.split(maxsplit=MAX_COMMAND_WORDS)
     if not words or len(words) > MAX_COMMAND_WORDS or not _COMMAND_RE.match(text.strip()):
         return False
     return not any(w.casefold().strip(".,;:!?") in _SENTENCE_WORDS for w in words[1:])

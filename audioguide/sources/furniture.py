@@ -87,6 +87,8 @@ _BIO_RE = re.compile(
 
 def furniture_reason(text: str) -> str | None:
     """Why this block is page furniture, or None when it is content."""
+    if len(text.split(maxsplit=MAX_LONG_FURNITURE_WORDS)) > MAX_LONG_FURNITURE_WORDS:
+        return None  # text, not furniture (and a long block is not split into words)
     stripped = " ".join(text.split())
     words = len(stripped.split())
     if words <= MAX_LONG_FURNITURE_WORDS:

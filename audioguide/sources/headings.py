@@ -130,6 +130,16 @@ def without_chapter_number(heading: str) -> str:
     return _BARE_NUMBER_RE.sub("", heading, count=1)
 
 
+# Words a heading never ends on: a line ending so goes on ("... please consult the Wiki at").
+_CONTINUING_WORDS = frozenset("a an the and or but nor of at than as".split())
+
+
+def ends_mid_sentence(text: str) -> bool:
+    """A line ending in a word that needs more ("have a look at"): never a heading."""
+    words = text.rstrip().split()
+    return bool(words) and words[-1].casefold() in _CONTINUING_WORDS
+
+
 def asks(text: str) -> bool:
     """Ends in a question mark: "Why?", "what is Linux?!", "(why?)"."""
     text = text.rstrip(" !\"'”’)]»")

@@ -45,6 +45,7 @@ from audioguide.sources.headings import (  # noqa: F401 (re-exported for the rea
     asks,
     asks_with_marker,
     clean_heading,
+    ends_mid_sentence,
     faq_block_title,
     is_conclusion_heading,
     key,
@@ -357,6 +358,17 @@ def _all_chapters_ask(blocks: list[Block], title: str, chapter_level: int | None
     return len(headings) >= 3 and all(question_title(h) for h in headings)
 
 
+# Wiki and Markdown emphasis inside a word: "*A*dverse *D*rug", "pro*vide*" (letters only: "2*3*4" stays).
+_INWORD_EMPHASIS_RE = re.compile(
+    r"(?<![^\W\d_])\*{1,2}([^\W\d_]+)\*{1,2}(?=[^\W\d_])|(?<=[^\W\d_])\*{1,2}([^\W\d_]+)\*{1,2}"
+)
+
+
+def without_inword_emphasis(text: str) -> str:
+    """ "an *A*dverse *D*rug reaction" -> "an Adverse Drug reaction": the markers are not read."""
+    return _INWORD_EMPHASIS_RE.sub(lambda m: m.group(1) or m.group(2), text) if "*" in text else text
+
+
 def _entries(blocks: list[Block], title: str, chapter_level: int | None, faq_doc: bool) -> list[_Entry]:
     """The blocks with their text on one line (headings without permalink marks); empty ones left out.
 
@@ -381,6 +393,7 @@ def _entries(blocks: list[Block], title: str, chapter_level: int | None, faq_doc
             text = clean_heading(text)
         if index in numbered_blocks:
             text = without_chapter_number(text)
+        text = without_inword_emphasis(text)
         if text:
             entries.append(
                 _Entry(
@@ -402,7 +415,12 @@ MIN_CONTENTS_ENTRIES = 3
 _PAGE_NUMBER_RE = re.compile(r"(?:\s*[.·…](?:\s*[.·…])+)?\s+\d{1,4}$")
 
 
+MAX_CONTENTS_ENTRY_WORDS = 30  # a contents entry names a heading: a longer block is text
+
+
 def _contents_key(text: str) -> str:
+    if len(text.split(maxsplit=MAX_CONTENTS_ENTRY_WORDS)) > MAX_CONTENTS_ENTRY_WORDS:
+        return ""
     return key(_PAGE_NUMBER_RE.sub("", without_section_number(text)))
 
 

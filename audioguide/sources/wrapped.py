@@ -28,7 +28,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from audioguide.model.document import Dropped
-from audioguide.sources.structure import Block, asks, section_number_depth
+from audioguide.sources.code import is_bare_address
+from audioguide.sources.structure import Block, asks, ends_mid_sentence, section_number_depth
 
 MAX_TITLE_WORDS = 25
 MAX_HEADING_WORDS = 14
@@ -285,7 +286,7 @@ def _heading_lines(
     if len(run) > 1 and not (head.indent < run[1].indent and margin):
         return 0
     short = len(head.text.split()) <= MAX_HEADING_WORDS and len(head.text) + head.indent < 0.75 * wrap
-    if not short or not (head.text[0].isupper() or head.text[0].isdigit()):
+    if not short or not (head.text[0].isupper() or head.text[0].isdigit()) or ends_mid_sentence(head.text):
         return 0
     if head.text[-1] in _SENTENCE_END and not asks(head.text):
         return 0
@@ -326,6 +327,11 @@ def _paragraph_blocks(run: list[_Line], body_indent: int, wrap: int) -> list[Blo
     """
     out: list[tuple[str, list[str], int, int]] = []  # kind, lines, indent its lines continue at, line number
     for line in run:
+        if is_bare_address(line.text) and not (out and ends_mid_sentence(out[-1][1][-1])):
+            # A web address on a line of its own is a block of its own, unless it ends a sentence
+            # ("... look at" + the address).
+            out.append(("code", [line.text], 10**6, line.number))
+            continue
         bullet = _BULLET_RE.match(line.text)
         numbered = _NUMBERED_ITEM_RE.match(line.text)
         if bullet or numbered:

@@ -25,6 +25,9 @@ logger = logging.getLogger(__name__)
 SHORT_PAGE_CHARS = 250
 # The main content needs at least this share of the page's text to be trusted as the article.
 MAIN_SHARE = 0.4
+# trafilatura takes a minute over 10 MB of text (fingerprints, date search): no article page is this
+# long, and one that is is read by its landmarks.
+MAX_EXTRACT_CHARS = 2_000_000
 _LANG_RE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
 
 
@@ -39,6 +42,9 @@ def article_span(
     table of contents; "How do I share ...?") is read.
     """
     free = [p for p in page if p.landmark is None]
+    if sum(len(p.block.text) for p in page) > MAX_EXTRACT_CHARS:
+        logger.info("%s: a page this large is read by its landmarks", name)
+        return free
     extracted = _extract(root, url)
     if extracted is None:
         logger.info("%s: no article found by the extractor; reading the page by its landmarks", name)

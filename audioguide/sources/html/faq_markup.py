@@ -64,7 +64,7 @@ def mark_questions(root: Any) -> None:
         if not isinstance(element.tag, str):
             continue
         tokens = class_tokens(element)
-        text = " ".join((element.text_content() or "").split())
+        text = element.text_content() or ""
         if not _WORD_RE.search(text):
             continue
         mark = False
@@ -87,7 +87,7 @@ def mark_questions(root: Any) -> None:
             keep.append(listing)
             terms.setdefault(id(listing), []).append(element)
             continue
-        elif element.tag in ("strong", "b") and asks(text) and _opens_block(element):
+        elif element.tag in ("strong", "b") and asks(text.strip()) and _opens_block(element):
             bold.append(element)
             continue
         if mark and not any(a.get(QUESTION_MARK) for a in element.iterancestors()):
@@ -242,10 +242,14 @@ def jsonld_faqs(root: Any, name: str) -> list[_Faq]:
     for script in root.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue
+        text = script.text or ""
+        if _nesting(text) > MAX_JSONLD_DEPTH:
+            logger.info("%s: JSON-LD block nested deeper than %d levels ignored", name, MAX_JSONLD_DEPTH)
+            continue
         try:
-            data = json.loads(script.text or "", strict=False)
-        except ValueError as exc:
-            logger.info("%s: unreadable JSON-LD block ignored (%s)", name, exc)
+            data = json.loads(text, strict=False)
+        except (ValueError, RecursionError) as exc:
+            logger.info("%s: unreadable JSON-LD block ignored (%s)", name, type(exc).__name__)
             continue
         for obj in _jsonld_objects(data):
             if "FAQPage" not in _types(obj):
@@ -254,14 +258,45 @@ def jsonld_faqs(root: Any, name: str) -> list[_Faq]:
             for question in entities if isinstance(entities, list) else [entities]:
                 if not isinstance(question, dict) or "Question" not in _types(question):
                     continue
-                text = plain_text(str(question.get("name") or question.get("text") or ""))
+                asked = _string(question.get("name")) or _string(question.get("text"))
                 answers = question.get("acceptedAnswer") or question.get("suggestedAnswer") or []
                 answer = answers[0] if isinstance(answers, list) and answers else answers
-                body = answer.get("text", "") if isinstance(answer, dict) else str(answer or "")
-                blocks = fragment_blocks(str(body))
-                if text and blocks:
-                    faqs.append(_Faq(text, tuple(blocks)))
+                body = _string(answer.get("text")) if isinstance(answer, dict) else _string(answer)
+                question_text = plain_text(asked)
+                blocks = fragment_blocks(body)
+                if question_text and blocks:
+                    faqs.append(_Faq(question_text, tuple(blocks)))
     return faqs
+
+
+MAX_JSONLD_DEPTH = 64  # schema.org FAQs nest a few levels; 5,000 brackets are no FAQ
+
+
+def _nesting(text: str) -> int:
+    """How deep a JSON text's arrays and objects nest (brackets in strings aside), without parsing it."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def _string(value: Any) -> str:
+    """A JSON-LD text, or "" for anything else (a list, a number, ``Infinity``): only text is read."""
+    return value if isinstance(value, str) else ""
 
 
 def details_faqs(page: list[PageBlock]) -> list[_Faq]:

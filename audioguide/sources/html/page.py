@@ -17,6 +17,7 @@ import lxml.html
 
 from audioguide.sources.decode import clean_text
 from audioguide.sources.html.landmarks import CONTENT_CONTAINERS, landmark
+from audioguide.sources.html.parse import html_parser
 from audioguide.sources.structure import Block
 
 # Elements whose content is never shown as text.
@@ -292,7 +293,7 @@ def fragment_blocks(html: str) -> list[Block]:
     if not html.strip():
         return []
     try:
-        fragment = lxml.html.fragment_fromstring(clean_text(html), create_parent="div")
+        fragment = lxml.html.fragment_fromstring(clean_text(html), create_parent="div", parser=html_parser())
     except (lxml.etree.ParserError, ValueError):
         return [Block("paragraph", " ".join(html.split()))]
     return [p.block for p in page_blocks(fragment) if p.block.kind != "question"]
@@ -303,7 +304,7 @@ def html_fragment_blocks(html: str) -> list[Block]:
     if not html.strip():
         return []
     try:
-        fragment = lxml.html.fragment_fromstring(clean_text(html), create_parent="div")
+        fragment = lxml.html.fragment_fromstring(clean_text(html), create_parent="div", parser=html_parser())
     except (lxml.etree.ParserError, ValueError):
         return []
     return [p.block for p in page_blocks(fragment)]

@@ -16,13 +16,23 @@ META_CHARSET_RE = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-
 MAX_DEPTH = 256  # libxml2's HTML parser keeps no element deeper than this
 
 
+def html_parser() -> lxml.html.HTMLParser:
+    """A parser that keeps text nodes over 10,000,000 bytes (libxml2 cuts them, and all after them).
+
+    The size of a source is bounded before parsing (``decode.MAX_SOURCE_BYTES``),
+    so the tree may be huge. A new parser per page: lxml's parsers are not for
+    sharing between threads.
+    """
+    return lxml.html.HTMLParser(huge_tree=True)
+
+
 def parse_document(html: str, name: str) -> lxml.html.HtmlElement:
     """The page as an lxml tree; a one-line SourceError when there is no document."""
     text = clean_text(_XML_DECLARATION_RE.sub("", html, count=1))
     if not text.strip():
         raise SourceError(f"{name}: the page is empty")
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=html_parser())
     except (lxml.etree.ParserError, ValueError) as exc:
         raise SourceError(f"{name}: not a readable HTML page ({exc})") from None
     if _depth_reaches(root, MAX_DEPTH):
