@@ -1,9 +1,10 @@
 """Pick the parser for a source: a file by its extension, or a web page by its URL.
 
 A SOURCE is a path (``article.txt``, ``article.md``, ``page.html``,
-``leaflet.docx``, ``leaflet.odt``, ``guide.yaml``) or an ``http://``/``https://`` URL. A URL is fetched once
-with :mod:`requests` (timeout, User-Agent, size cap) and parsed by what the
-server says it is: HTML, plain text or Markdown. Every failure is one
+``leaflet.docx``, ``leaflet.odt``, ``book.epub``, ``guide.yaml``) or an
+``http://``/``https://`` URL. A URL is fetched once with :mod:`requests`
+(timeout, User-Agent, size cap) and parsed by what the server says it is:
+HTML, plain text or Markdown. Every failure is one
 :class:`SourceError` line naming the file or URL.
 """
 
@@ -33,6 +34,7 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 GUIDE_SUFFIXES = {".yaml", ".yml"}
 DOCX_SUFFIXES = {".docx"}  # Word (sources.docx)
 ODT_SUFFIXES = {".odt"}  # OpenDocument text (sources.odt)
+EPUB_SUFFIXES = {".epub"}  # EPUB 2 and 3 (sources.epub)
 
 FETCH_TIMEOUT_S = 20.0  # connect, each read, and the whole download
 MAX_PAGE_BYTES = 10 * 1024 * 1024  # no article page is larger; a file download might be
@@ -72,7 +74,7 @@ def is_url(source: str | Path) -> bool:
 def load_source(
     source: str | Path, *, keep_furniture: bool = False, timeout: float = FETCH_TIMEOUT_S
 ) -> LoadedSource:
-    """Parse ``source``: a URL, or a plain-text, Markdown, HTML, Word, OpenDocument or YAML
+    """Parse ``source``: a URL, or a plain-text, Markdown, HTML, Word, OpenDocument, EPUB or YAML
     guide-script file.
 
     Whatever the parser, the document's text is cleaned of control characters
@@ -114,6 +116,10 @@ def _parse_source(source: str | Path, *, keep_furniture: bool, timeout: float) -
         from audioguide.sources.odt import parse_odt
 
         return LoadedSource(parse_odt(path, keep_furniture=keep_furniture))
+    if suffix in EPUB_SUFFIXES:
+        from audioguide.sources.epub import parse_epub
+
+        return LoadedSource(parse_epub(path, keep_furniture=keep_furniture))
     if suffix in BY_CONTENT_SUFFIXES:
         from audioguide.sources.sniff import load_by_content
 
@@ -126,6 +132,7 @@ def _parse_source(source: str | Path, *, keep_furniture: bool, timeout: float) -
             | HTML_SUFFIXES
             | DOCX_SUFFIXES
             | ODT_SUFFIXES
+            | EPUB_SUFFIXES
             | GUIDE_SUFFIXES
             | BY_CONTENT_SUFFIXES
             if s
