@@ -133,6 +133,24 @@ def test_core_properties_title_reaches_the_reader(tmp_path):
     assert load_source(path).document.title == "Your new medicine"
 
 
+def test_title_paragraphs_in_a_row_are_one_title(tmp_path):
+    """Synthetic (no real .docx here uses the Title style): a title set over two lines."""
+    path = write_docx(
+        tmp_path / "title.docx",
+        [
+            docx_paragraph("Caring for your knee", "Title"),
+            docx_paragraph("after surgery", "Title"),
+            docx_paragraph("Rest the knee for two days.", "Normal"),
+            docx_paragraph("Exercises", "Titre1"),
+            docx_paragraph("Bend the knee ten times each hour.", "Normal"),
+        ],
+        styles=[*LOCALIZED_STYLES, docx_style("Title", "Title", based_on="Normal")],
+    )
+    document = load_source(path).document
+    assert document.title == "Caring for your knee after surgery"
+    assert headings(document) == ["Exercises"]
+
+
 def test_a_bold_question_is_a_question_as_on_a_web_page(tmp_path):
     """The HTML reader's rule for a bold run that asks, opening its paragraph: the same for Word."""
     path = write_docx(

@@ -179,3 +179,49 @@ def test_init_writes_a_guide_script_with_the_same_tracks(tmp_path):
     assert [(c.kind, c.title, c.group, c.paragraphs) for c in scripted.chapters] == [
         (c.kind, c.title, c.group, c.paragraphs) for c in direct.chapters
     ]
+
+
+def test_a_slug_is_no_title_and_the_contents_page_keeps_its_title_page_text():
+    """developers-reference.epub (Sphinx EPUB 3): dc:title is the slug "developers-reference";
+    the guide calls index.xhtml the contents, but it also holds the book's <h1> "Debian
+    Developer's Reference", the team address and the copyright lines."""
+    document = load_source(REAL / "developers-reference.epub").document
+    assert document.title == "Debian Developer's Reference"
+    assert "Copyright © 2019 - 2023 Holger Levsen" in spoken(document)
+    found = [numberless(h) for h in headings(document)]
+    assert found[:4] == [
+        "Scope of This Document",
+        "Applying to Become a Member",
+        "Getting started",
+        "Debian mentors and sponsors",
+    ]
+
+
+def test_a_contents_page_the_guide_names_is_listed_not_read(tmp_path):
+    """Synthetic (the corpus books' guides name no links-only contents page): EPUB 2 guide type="toc"."""
+    import zipfile
+
+    path = write_epub(
+        tmp_path / "book.epub",
+        {
+            "contents.xhtml": '<h1>Contents</h1><ul><li><a href="ch1.xhtml">Before surgery</a></li>'
+            '<li><a href="ch2.xhtml">After surgery</a></li></ul>',
+            "ch1.xhtml": "<h1>Before surgery</h1><p>Do not eat after midnight.</p>",
+            "ch2.xhtml": "<h1>After surgery</h1><p>Rest the knee for two days.</p>",
+        },
+        title="Knee surgery",
+    )
+    with zipfile.ZipFile(path) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    members["OEBPS/content.opf"] = members["OEBPS/content.opf"].replace(
+        b"</package>",
+        b'<guide><reference type="toc" title="Contents" href="contents.xhtml"/></guide></package>',
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    document = load_source(path).document
+    assert [c.title for c in document.chapters] == ["Before surgery", "After surgery"]
+    assert "Contents" not in spoken(document)
+    assert "Contents" in {d.text for d in document.dropped}
+    assert not [p for c in document.chapters for p in c.paragraphs if "surgery" in p]  # no link read

@@ -141,3 +141,21 @@ def test_init_writes_a_guide_script_with_the_same_tracks(tmp_path):
     assert [(c.kind, c.title, c.paragraphs) for c in scripted.chapters] == [
         (c.kind, c.title, c.paragraphs) for c in direct.chapters
     ]
+
+
+def test_title_paragraphs_in_a_row_are_one_title_and_code_examples_are_preformatted():
+    """odfpy-api-for-odfpy.odt: three "Title" paragraphs ("Application Programmer's Interface" /
+    "for" / "ODFPY 0.9.1") and example programs in the "Example" style, set in Courier (a
+    fixed-pitch font face), one paragraph per line of code."""
+    from audioguide.sources.container import open_container
+    from audioguide.sources.odt import KIND, odt_html
+
+    document = load_source(REAL / "odfpy-api-for-odfpy.odt").document
+    assert document.title in (
+        "Application Programmer's Interface for ODFPY",
+        "Application Programmer's Interface for ODFPY 0.9.1",
+    )
+    assert "for" not in headings(document)
+    html = odt_html(open_container(REAL / "odfpy-api-for-odfpy.odt", kind=KIND))
+    assert "<pre>from odf.opendocument import OpenDocumentText<br>from odf.style import" in html
+    assert "<p># Styles</p>" not in html

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import logging
 import posixpath
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -145,6 +146,20 @@ def member_path(base: str, href: str) -> str | None:
     if joined.startswith("../") or joined == ".." or joined.startswith("/"):
         return None
     return joined
+
+
+_SLUG_RE = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)+$")
+_FILE_NAME_RE = re.compile(r"^(?:microsoft word - )?.*\.(?:docx?|odt|rtf|pdf|epub|html?|txt)$", re.IGNORECASE)
+
+
+def metadata_title(text: str | None) -> str | None:
+    """A title from a document's properties, or None when it names a file rather than the
+    document ("developers-reference", "leaflet_v3", "Microsoft Word - leaflet.doc"): then the
+    document's own first heading says better what a listener should hear."""
+    title = " ".join((text or "").split())
+    if not title or _SLUG_RE.match(title) or _FILE_NAME_RE.match(title):
+        return None
+    return title
 
 
 def with_article(kind: str) -> str:

@@ -11,9 +11,9 @@ page. What mammoth cannot know is supplied here:
   its headings in "Titre 1", a German one in "Überschrift 1", a template in
   "Kapitel"; the Title style is the document's title heading;
 * the title from the core properties (``docProps/core.xml`` ``dc:title``),
-  given to the HTML reader as a web page gives it: the page's ``<title>`` and
-  an ``<h1>`` above the text; without one the HTML reader's own rule picks it
-  (the first heading);
+  given to the HTML reader as a web page gives it: the page's ``<title>`` and,
+  unless the text has a Title paragraph of its own, an ``<h1>`` above the
+  text; without one the HTML reader's own rule picks it (the first heading);
 * images are not spoken: mammoth's image becomes an ``<img>`` with its alt
   text only (the picture itself is never decoded).
 """
@@ -35,6 +35,7 @@ from audioguide.model.document import Document
 from audioguide.sources.container import (
     ZipContainer,
     member_path,
+    metadata_title,
     open_container,
     open_container_bytes,
     with_article,
@@ -92,12 +93,14 @@ def docx_html(container: ZipContainer) -> str:
         raise SourceError(f"{container.name}: damaged {KIND} ({_problem(exc)})") from None
     for message in result.messages:
         logger.info("%s: %s", container.name, message.message)
+    body = _without_note_links(result.value)
     title = core_title(container)
     head = f"<title>{html.escape(title)}</title>" if title else ""
-    shown = f"<h1>{html.escape(title)}</h1>" if title else ""  # as a page shows its <title>
+    # Shown above the text as a web page shows its <title>, unless the text has its own Title.
+    shown = f"<h1>{html.escape(title)}</h1>" if title and '<h1 class="title">' not in body else ""
     return (
         f'<!DOCTYPE html><html><head><meta charset="utf-8">{head}</head>'
-        f"<body><main>{shown}{_without_note_links(result.value)}</main></body></html>"
+        f"<body><main>{shown}{body}</main></body></html>"
     )
 
 
@@ -126,7 +129,8 @@ def style_map_lines(styles_xml: bytes, name: str) -> list[str]:
     """mammoth style-map lines giving every paragraph style its heading level, by outline level.
 
     ``p.ID => hN:fresh`` for a style at outline level N-1 (own or inherited through
-    ``w:basedOn``; a built-in "heading N" without one is at N-1); the Title style is h1;
+    ``w:basedOn``; a built-in "heading N" without one is at N-1); the Title style is h1
+    (Title paragraphs in a row are one h1);
     a style explicitly at body-text level is a paragraph even if mammoth's default map
     would make it a heading by its name. Levels below 6 are h6 (HTML has no h7).
     """
@@ -139,8 +143,8 @@ def style_map_lines(styles_xml: bytes, name: str) -> list[str]:
     for style_id in styles:
         kind = _style_kind(style_id, styles)
         selector = f"p.{_escape_identifier(style_id)}"
-        if kind == "title":
-            lines.append(f"{selector} => h1:fresh")
+        if kind == "title":  # one title for several Title paragraphs in a row
+            lines.append(f"{selector} => h1.title:separator(' ')")
         elif isinstance(kind, int) and kind < BODY_TEXT_LEVEL:
             lines.append(f"{selector} => h{min(kind + 1, 6)}:fresh")
         elif kind == BODY_TEXT_LEVEL:
@@ -185,7 +189,7 @@ def _escape_identifier(style_id: str) -> str:
 
 
 def core_title(container: ZipContainer) -> str | None:
-    """The title in the document's core properties (``dc:title``), or None if empty."""
+    """The title in the document's core properties (``dc:title``), or None if empty or a file name."""
     data = container.read_optional("docProps/core.xml", what="the core properties (docProps/core.xml)")
     if not data:
         return None
@@ -194,8 +198,7 @@ def core_title(container: ZipContainer) -> str | None:
     except SourceError:
         logger.info("%s: unreadable core properties ignored", container.name)
         return None
-    title = " ".join((root.findtext(_DC_TITLE) or "").split())
-    return title or None
+    return metadata_title(root.findtext(_DC_TITLE))
 
 
 def _main_part(container: ZipContainer) -> str:

@@ -4,7 +4,8 @@ An EPUB is a zip of XHTML chapters with a package document (OPF) saying
 their order. The book is read as a reader's app shows it:
 
 * ``META-INF/container.xml`` names the OPF; its ``dc:title`` is the title
-  (the ``main`` title of an EPUB 3 with several), given to the HTML reader
+  (the ``main`` title of an EPUB 3 with several; not a file name or slug such
+  as "developers-reference", where the first heading says it better), given to the HTML reader
   as a web page gives it (``<title>`` and an ``<h1>`` above the text), with
   ``dc:language`` and the first ``dc:creator``;
 * the spine gives the reading order; each chapter's ``<body>`` becomes one
@@ -18,7 +19,9 @@ their order. The book is read as a reader's app shows it:
   paragraph the heading it is; levels follow the navigation's nesting;
 * links between chapters become links inside the one page (``#id``), so a
   contents page in the spine is what it is, a list of links to the page's
-  own headings, for the reader's contents rule;
+  own headings, for the reader's contents rule; a page the guide or the
+  landmarks call the contents, and that is links and little else, is given
+  to the reader as a table of contents (listed, not read);
 * not read: the navigation documents themselves, the cover (the guide's or
   landmarks' cover, or a chapter that is only an image), items marked
   ``linear="no"``, page lists and the page-break numbers they point at, note
@@ -49,6 +52,7 @@ from audioguide.model.document import Document
 from audioguide.sources.container import (
     ZipContainer,
     member_path,
+    metadata_title,
     open_container,
     open_container_bytes,
     with_article,
@@ -69,6 +73,7 @@ _XHTML_TYPES = {"application/xhtml+xml", "text/html", "application/x-dtbook+xml"
 _HEADINGS = {f"h{n}" for n in range(1, 7)}
 _WORD_RE = re.compile(r"\w+")
 TITLE_PAGE_MAX_WORDS = 150  # a title page is a few lines; a chapter named like the book is not one
+CONTENTS_OWN_WORDS = 20  # a contents page says little besides its links ("Table of Contents")
 
 
 @dataclass
@@ -101,7 +106,7 @@ class _Package:
     spine: list[tuple[str, str]]  # (member path, manifest properties) in reading order
     navigation: list[_NavEntry]
     skip: set[str]  # cover, nav and contents documents named as such
-    contents: set[str]  # contents pages named as such (guide/landmarks "toc"): dropped, listed
+    contents: set[str]  # pages the guide or landmarks call the contents: dropped (listed) if only links
     title_pages: set[str]
     titles: set[str]  # the book's title as the package and the NCX give it (keys), to know a title page
 
@@ -147,7 +152,7 @@ def epub_html(container: ZipContainer) -> str:
         section.tag = "section"
         section.attrib.clear()
         section.set("id", item.section_id)
-        if item.path in package.contents:
+        if item.path in package.contents and _only_links(section):
             section.tag = "nav"
             section.set("class", "toc")
         if item.title_page:  # its lines are the introduction's text, not tracks
@@ -168,7 +173,7 @@ def _package(container: ZipContainer) -> _Package:
     metadata = opf.find(f"{_OPF}metadata")
     if metadata is None:
         metadata = opf.find(".//{*}metadata")
-    title = _title(metadata)
+    title = metadata_title(_title(metadata))
     manifest, outside = _manifest(opf, opf_path)
     spine_element = opf.find(f"{_OPF}spine")
     if spine_element is None:
@@ -398,6 +403,15 @@ def _drop_markers(body: Any) -> None:
     ]
     for mark in marks:
         mark.drop_tree()
+
+
+def _only_links(body: Any) -> bool:
+    """Whether a page is links and little else: a contents page by what it is. A page the guide
+    calls the contents may also be the title page with the copyright (Sphinx's index.xhtml): its
+    own text is read, and the reader's rules find the contents in it."""
+    linked = sum(len(_WORD_RE.findall(a.text_content())) for a in body.iter("a") if a.get("href"))
+    words = len(_WORD_RE.findall(body.text_content()))
+    return words - linked <= max(CONTENTS_OWN_WORDS, words // 10)
 
 
 def _names_book(label: str, titles: set[str]) -> bool:

@@ -5,10 +5,11 @@ The document's XML is turned into plain semantic HTML and read by
 page. ODF says what each block is, so the mapping is direct:
 
 * ``text:h`` with its ``text:outline-level`` is a heading of that level (the
-  level, not the style's name, which is localized); a paragraph in the Title
-  style is the title heading (``h1``);
-* ``text:p`` is a paragraph; Preformatted Text is ``pre``, Quotations a
-  ``blockquote``, List Heading / List Contents a definition list;
+  level, not the style's name, which is localized); paragraphs in the Title
+  style are the title heading (``h1``, one for several lines in a row);
+* ``text:p`` is a paragraph; Preformatted Text, or a style in a fixed-pitch
+  font (a code example), is ``pre``, Quotations a ``blockquote``, List
+  Heading / List Contents a definition list;
 * ``text:list``/``text:list-item`` are lists (numbered or bulleted as their
   list style says), nested as in the document; tables are tables;
 * a table of contents and the generated indexes (alphabetical, illustrations,
@@ -17,7 +18,8 @@ page. ODF says what each block is, so the mapping is direct:
 * footnotes and endnotes are read after the text, as a numbered list; tracked
   deletions, comments, hidden text, images and drawings are not read;
 * the title is ``dc:title`` from ``meta.xml``, given as a web page gives it
-  (``<title>`` and an ``<h1>`` above the text); without one the HTML reader's own rule picks it (the title heading, else the
+  (``<title>``, and an ``<h1>`` above the text unless the text has Title
+  paragraphs of its own); without one the HTML reader's own rule picks it (the title heading, else the
   first heading).
 
 lxml rather than odfdo: the mapping needs nothing but the XML tree, lxml is
@@ -37,7 +39,13 @@ from lxml.html import builder as E
 
 from audioguide.errors import SourceError
 from audioguide.model.document import Document
-from audioguide.sources.container import ZipContainer, open_container, open_container_bytes, with_article
+from audioguide.sources.container import (
+    ZipContainer,
+    metadata_title,
+    open_container,
+    open_container_bytes,
+    with_article,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -151,13 +159,14 @@ def odt_html(container: ZipContainer) -> str:
     title = meta_title(container)
     if title:  # as a web page gives its title: <title>, and an <h1> above the text
         head.append(E.TITLE(title))
-        main.insert(0, E.H1(title))
+        if not any(h.get("class") == "title" for h in main.iter("h1")):  # unless it has its own
+            main.insert(0, E.H1(title))
     page = E.HTML(head, E.BODY(main))
     return "<!DOCTYPE html>" + lxml.html.tostring(page, encoding="unicode")
 
 
 def meta_title(container: ZipContainer) -> str | None:
-    """``dc:title`` from meta.xml, or None if there is none."""
+    """``dc:title`` from meta.xml, or None if there is none (or it is a file name)."""
     data = container.read_optional("meta.xml", what="the metadata (meta.xml)")
     if not data:
         return None
@@ -169,7 +178,7 @@ def meta_title(container: ZipContainer) -> str | None:
     for element in root.iter(DC_TITLE):
         title = " ".join("".join(element.itertext()).split())
         if title:
-            return title
+            return metadata_title(title)
     return None
 
 
@@ -187,12 +196,18 @@ class _StyleTable:
     def __init__(self, roots: list[Any]) -> None:
         self.styles: dict[tuple[str, str], Any] = {}
         self.lists: dict[str, Any] = {}
+        self.fixed_fonts: set[str] = set()
         for root in roots:
             for style in root.iter(f"{{{STYLE}}}style"):
                 key = (style.get(f"{{{STYLE}}}family", ""), style.get(f"{{{STYLE}}}name", ""))
                 self.styles[key] = style
             for listing in root.iter(_t("list-style")):
                 self.lists[listing.get(f"{{{STYLE}}}name", "")] = listing
+            for face in root.iter(f"{{{STYLE}}}font-face"):
+                if face.get(f"{{{STYLE}}}font-pitch") == "fixed":
+                    self.fixed_fonts.add(face.get(f"{{{STYLE}}}name", ""))
+        # A document set in a typewriter font throughout has no code by its font.
+        self.body_is_fixed = self.font("Standard") in self.fixed_fonts
 
     def chain(self, family: str, name: str | None) -> list[Any]:
         """The style and its parents, nearest first."""
@@ -206,11 +221,25 @@ class _StyleTable:
         return out
 
     def block_kind(self, name: str | None) -> str | None:
-        """ "title", "pre", "blockquote", "dt", "dd", "hr" or "address" for a paragraph style."""
+        """ "title", "pre", "blockquote", "dt", "dd", "hr" or "address" for a paragraph style.
+
+        A paragraph style in a fixed-pitch font (odfpy's "Example", a "Code" style) is
+        preformatted text, unless the whole document is set in one.
+        """
         for style in self.chain("paragraph", name):
             kind = _BLOCK_STYLES.get(style.get(f"{{{STYLE}}}name", ""))
             if kind:
                 return kind
+        if not self.body_is_fixed and self.font(name) in self.fixed_fonts:
+            return "pre"
+        return None
+
+    def font(self, name: str | None) -> str | None:
+        """The font a paragraph style sets, itself or through its parents."""
+        for style in self.chain("paragraph", name):
+            props = style.find(f"{{{STYLE}}}text-properties")
+            if props is not None and props.get(f"{{{STYLE}}}font-name"):
+                return props.get(f"{{{STYLE}}}font-name")
         return None
 
     def bold(self, name: str | None, family: str = "text") -> bool:
@@ -264,6 +293,10 @@ class _Converter:
                     out[-1].append(E.BR())  # consecutive preformatted paragraphs are one block
                     _append_inline(out[-1], element)
                     continue
+                if element.get("class") == "title" and out and out[-1].get("class") == "title":
+                    _add_text(out[-1], " ")  # a title over several lines is one title
+                    _append_inline(out[-1], element)
+                    continue
                 out.append(element)
         return out
 
@@ -282,7 +315,7 @@ class _Converter:
             if kind == "hr":
                 return [E.HR()]
             html_tag = {"title": "h1"}.get(kind or "", kind or "p")
-            paragraph = E.E(html_tag)
+            paragraph = E.E(html_tag, **({"class": "title"} if kind == "title" else {}))
             if html_tag == "p" and self.styles.bold(element.get(_t("style-name")), "paragraph"):
                 strong = E.STRONG()  # a paragraph bold as a whole, as Word's bold runs are
                 self.inline(strong, element)
