@@ -46,6 +46,8 @@ def test_the_table_of_contents_and_the_index_are_listed_not_read():
     assert "apple 3" not in text
     dropped = {d.text for d in document.dropped}
     assert {"Table of Contents", "1.1 Lists 1", "apple 3"} <= dropped
+    # Listed without line numbers: a line of the generated HTML means nothing in the .odt.
+    assert all(d.line is None for d in document.dropped)
     # What the index is built from stays in the text where it is.
     assert "Here are some words for the alphabetical index: banana, apple, orange." in text
 

@@ -17,10 +17,11 @@ import posixpath
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from audioguide.errors import SourceError
+from audioguide.model.document import Document
 from audioguide.sources.decode import read_source_bytes
 
 logger = logging.getLogger(__name__)
@@ -128,6 +129,18 @@ def open_container_bytes(data: bytes, *, name: str, kind: str) -> ZipContainer:
                 f"{name}: expands to over {MAX_TOTAL_BYTES} bytes (a zip bomb, or not a document)"
             )
     return ZipContainer(name=name, data=data, archive=archive, kind=kind)
+
+
+def read_converted(html: str, container: ZipContainer, *, keep_furniture: bool) -> Document:
+    """A document converted to ``html`` read by the one HTML reader (its structure rules).
+
+    What the reader drops is listed without line numbers: they would be lines of the
+    generated page, which nobody can look up in the .docx, .odt or .epub.
+    """
+    from audioguide.sources.html import parse_html_text
+
+    document = parse_html_text(html, source=container.name, keep_furniture=keep_furniture)
+    return replace(document, dropped=tuple(replace(d, line=None) for d in document.dropped))
 
 
 def member_path(base: str, href: str) -> str | None:

@@ -38,6 +38,7 @@ from audioguide.sources.container import (
     metadata_title,
     open_container,
     open_container_bytes,
+    read_converted,
     with_article,
 )
 
@@ -67,10 +68,8 @@ def parse_docx_bytes(data: bytes, *, source: str, keep_furniture: bool = False) 
 
 
 def parse_docx_container(container: ZipContainer, *, keep_furniture: bool = False) -> Document:
-    from audioguide.sources.html import parse_html_text
-
     html_text = docx_html(container)
-    return parse_html_text(html_text, source=container.name, keep_furniture=keep_furniture)
+    return read_converted(html_text, container, keep_furniture=keep_furniture)
 
 
 def docx_html(container: ZipContainer) -> str:

@@ -55,6 +55,7 @@ from audioguide.sources.container import (
     metadata_title,
     open_container,
     open_container_bytes,
+    read_converted,
     with_article,
 )
 
@@ -124,9 +125,7 @@ def parse_epub_bytes(data: bytes, *, source: str, keep_furniture: bool = False) 
 
 
 def parse_epub_container(container: ZipContainer, *, keep_furniture: bool = False) -> Document:
-    from audioguide.sources.html import parse_html_text
-
-    return parse_html_text(epub_html(container), source=container.name, keep_furniture=keep_furniture)
+    return read_converted(epub_html(container), container, keep_furniture=keep_furniture)
 
 
 def epub_html(container: ZipContainer) -> str:

@@ -44,6 +44,7 @@ from audioguide.sources.container import (
     metadata_title,
     open_container,
     open_container_bytes,
+    read_converted,
     with_article,
 )
 
@@ -133,9 +134,7 @@ def parse_odt_bytes(data: bytes, *, source: str, keep_furniture: bool = False) -
 
 
 def parse_odt_container(container: ZipContainer, *, keep_furniture: bool = False) -> Document:
-    from audioguide.sources.html import parse_html_text
-
-    return parse_html_text(odt_html(container), source=container.name, keep_furniture=keep_furniture)
+    return read_converted(odt_html(container), container, keep_furniture=keep_furniture)
 
 
 def odt_html(container: ZipContainer) -> str:
