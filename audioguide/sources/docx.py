@@ -37,7 +37,6 @@ from audioguide.sources.container import (
     member_path,
     metadata_title,
     open_container,
-    open_container_bytes,
     read_converted,
     with_article,
 )
@@ -58,13 +57,6 @@ _MAX_BASED_ON = 32  # a basedOn chain longer than this is a loop
 def parse_docx(path: Path, *, keep_furniture: bool = False) -> Document:
     """Parse a .docx file into a :class:`Document` (through mammoth's HTML and the HTML reader)."""
     return parse_docx_container(open_container(path, kind=KIND), keep_furniture=keep_furniture)
-
-
-def parse_docx_bytes(data: bytes, *, source: str, keep_furniture: bool = False) -> Document:
-    """Parse the bytes of a .docx file (``source`` names it in messages)."""
-    return parse_docx_container(
-        open_container_bytes(data, name=source, kind=KIND), keep_furniture=keep_furniture
-    )
 
 
 def parse_docx_container(container: ZipContainer, *, keep_furniture: bool = False) -> Document:

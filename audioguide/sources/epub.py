@@ -54,7 +54,6 @@ from audioguide.sources.container import (
     member_path,
     metadata_title,
     open_container,
-    open_container_bytes,
     read_converted,
     with_article,
 )
@@ -115,13 +114,6 @@ class _Package:
 def parse_epub(path: Path, *, keep_furniture: bool = False) -> Document:
     """Parse a .epub file into a :class:`Document` (its spine as one HTML page, through the HTML reader)."""
     return parse_epub_container(open_container(path, kind=KIND), keep_furniture=keep_furniture)
-
-
-def parse_epub_bytes(data: bytes, *, source: str, keep_furniture: bool = False) -> Document:
-    """Parse the bytes of a .epub file (``source`` names it in messages)."""
-    return parse_epub_container(
-        open_container_bytes(data, name=source, kind=KIND), keep_furniture=keep_furniture
-    )
 
 
 def parse_epub_container(container: ZipContainer, *, keep_furniture: bool = False) -> Document:

@@ -43,7 +43,6 @@ from audioguide.sources.container import (
     ZipContainer,
     metadata_title,
     open_container,
-    open_container_bytes,
     read_converted,
     with_article,
 )
@@ -124,13 +123,6 @@ _MAX_PARENTS = 32
 def parse_odt(path: Path, *, keep_furniture: bool = False) -> Document:
     """Parse a .odt file into a :class:`Document` (through HTML and the HTML reader)."""
     return parse_odt_container(open_container(path, kind=KIND), keep_furniture=keep_furniture)
-
-
-def parse_odt_bytes(data: bytes, *, source: str, keep_furniture: bool = False) -> Document:
-    """Parse the bytes of a .odt file (``source`` names it in messages)."""
-    return parse_odt_container(
-        open_container_bytes(data, name=source, kind=KIND), keep_furniture=keep_furniture
-    )
 
 
 def parse_odt_container(container: ZipContainer, *, keep_furniture: bool = False) -> Document:
