@@ -46,6 +46,60 @@ def looks_like_command(text: str) -> bool:
     return not any(w.casefold().strip(".,;:!?") in _SENTENCE_WORDS for w in words[1:])
 
 
+# Marks of a line of code, a command or program output: a prompt or a dot request at its start,
+# an option ("-a", "--help"), an assignment, a path, call or scope syntax, braces, backquotes.
+_CODE_MARK_RE = re.compile(
+    r"^\s*(?:[$#%]\s|>>>|\.[A-Za-z]{1,4}\b|\.{1,2}/)"
+    r"|(?<!\S)--?[A-Za-z][\w-]*"
+    r"|\w=\S|\S/\S+/|(?<!\w)[~.]?/\w+/|::|->|=>|==|[{}\\]|\w\(|\w\.\w+\(|;\s*\S+;|\w_\w|<\w+>"
+)
+MIN_CODE_LINES = 2
+# "default: Y", "Type=simple": a setting, among other lines of code.
+_SETTING_RE = re.compile(r"^\s*[\w .-]{1,20}[:=]\s*\S{1,20}\s*$")
+CODE_LINE_SHARE = 0.5
+
+
+_BULLET_RE = re.compile(r"^\s*[*•‣◦-]\s")
+_URL_RE = re.compile(r"(?:https?|ftp)://\S*|www\.\S+", re.IGNORECASE)
+_MAKE_RE = re.compile(r"^\s*(?:sudo\s+)?make(?:\s+[\w.-]+)?\s*$")  # "make", "make install"
+
+
+def looks_like_code_line(line: str) -> bool:
+    """A command, or a line with a mark of code and no more than one word only sentences use."""
+    if _BULLET_RE.match(line):
+        return False  # a list item
+    if looks_like_command(line) or _MAKE_RE.match(line):
+        return True
+    if not _CODE_MARK_RE.search(_URL_RE.sub(" ", line)):  # a web address is no mark of code
+        return False
+    return _sentence_words(line) <= 1
+
+
+def _sentence_words(line: str) -> int:
+    return sum(w.casefold().strip(".,;:!?()") in _SENTENCE_WORDS for w in line.split())
+
+
+def looks_like_code(text: str) -> bool:
+    """Lines that are mostly code: a program, a command and its output, a usage screen.
+
+    For text no markup marks as code (indented lines of a plain-text FAQ, a
+    paragraph of ``<br>``-separated lines): few lines of sentences, and two
+    lines of code, or half of three lines or more (a usage screen's
+    "default: Y" lines between its options).
+    """
+    lines = [line for line in text.split("\n") if line.strip()]
+    if sum(_sentence_words(line) >= 3 for line in lines) * 4 > len(lines):
+        return False  # lines of sentences: prose that shows a name or a path
+    if len(lines) < MIN_CODE_LINES:
+        return (
+            len(lines) == 1 and looks_like_code_line(lines[0]) and len(lines[0].split()) <= MAX_COMMAND_WORDS
+        )
+    if len(lines) == MIN_CODE_LINES:
+        return all(looks_like_code_line(line) for line in lines)
+    coded = sum(looks_like_code_line(line) or bool(_SETTING_RE.match(line)) for line in lines)
+    return coded >= CODE_LINE_SHARE * len(lines)
+
+
 def looks_like_prose(text: str) -> bool:
     """Text marked as code that reads as sentences: long, nearly all plain words, several sentences."""
     words = text.split()

@@ -29,7 +29,7 @@ BY_CONTENT_SUFFIXES = {
     ".gz",
     "",
 }  # FAQ.gz, notes.txt.gz, README: read by inner name or content (sources.sniff)
-MARKDOWN_SUFFIXES = {".md", ".markdown"}
+MARKDOWN_SUFFIXES = {".md", ".markdown", ".rmd", ".qmd"}  # R Markdown, Quarto: Markdown with code chunks
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 GUIDE_SUFFIXES = {".yaml", ".yml"}
 DOCX_SUFFIXES = {".docx"}  # Word (sources.docx)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -54,7 +55,14 @@ _ADMONITIONS = {
 _DROPPED_DIRECTIVES = {"contents": "table of contents", "toctree": "table of contents"}
 _DIRECTIVE_RE = re.compile(r"^\{([a-z][\w:-]*)\}\s*(.*)$")
 _OPTION_RE = re.compile(r"^:[\w-]+:.*$")
-_LABEL_RE = re.compile(r"^\([\w:.-]+\)=$")
+_LABEL_RE = re.compile(r"^\([\w:./-]+\)=$")
+# A raw LaTeX command on a line of its own ("\setmainfont{Calibri Light}") and pandoc citations
+# ("[@cdc:2006]"): markup for a typesetter, not text.
+_LATEX_LINE_RE = re.compile(r"^\\[A-Za-z]+\*?(?:\[[^\]]*\])?(?:\{[^}]*\})+$")
+_CITATION_RE = re.compile(r"\s*\[-?@[\w:.#$%&+?<>~/-]+(?:;\s*-?@[\w:.#$%&+?<>~/-]+)*\]")
+# R Markdown and Quarto chunks ("```{r}", "```{python}") are code, not MyST directives.
+_CHUNK_LANGUAGES = {"r", "python", "julia", "sql", "bash", "sh", "js", "ojs", "stan", "cpp", "rcpp"}
+_FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 # "[![alt][ref]][ref]" or "![alt][ref]" whose reference Markdown could not resolve.
 _UNRESOLVED_IMAGE_RE = re.compile(r"^\s*(?:\[?!\[[^\]]*\]\[[^\]]*\]\]?(?:\[[^\]]*\])?\s*)+$")
 
@@ -198,6 +206,13 @@ def markdown_blocks(text: str) -> tuple[list[Block], list[Dropped]]:
             if heading_level is None and (_LABEL_RE.match(content) or content.startswith("% ")):
                 dropped.append(Dropped(content, "MyST target or comment", where, kind="furniture"))
                 continue
+            if heading_level is None and _LATEX_LINE_RE.match(content):
+                dropped.append(Dropped(content, "LaTeX command", where, kind="furniture"))
+                continue
+            if _CITATION_RE.search(content):
+                for citation in _CITATION_RE.findall(content):
+                    dropped.append(Dropped(citation.strip(), "citation key", where, kind="furniture"))
+                content = _CITATION_RE.sub("", content)
             if heading_level is not None:
                 blocks.append(Block("heading", content, where, heading_level))
             elif content and items:
@@ -226,7 +241,7 @@ def _fence(token: Token, line: int | None, blocks: list[Block], dropped: list[Dr
     body = token.content.strip()
     info = token.info.strip()
     directive = _DIRECTIVE_RE.match(info)
-    if directive:
+    if directive and directive.group(1).split(":")[-1].lower() not in _CHUNK_LANGUAGES:
         name, argument = directive.group(1).split(":")[-1], directive.group(2).strip()
         lines = [l for l in token.content.split("\n") if not _OPTION_RE.match(l.strip())]
         content = "\n".join(lines).strip()
@@ -281,16 +296,41 @@ def parse_markdown(path: Path, *, keep_furniture: bool = False) -> Document:
     return parse_markdown_text(read_text(path), source=str(path), keep_furniture=keep_furniture)
 
 
+def front_matter(text: str) -> tuple[str | None, str, Dropped | None]:
+    """A document's YAML front matter ("---" lines around ``title: ...``): its title, the text after
+    it, and the front matter as dropped text (its keys are settings for a site or a vignette, not
+    text)."""
+    match = _FRONT_MATTER_RE.match(text)
+    if not match:
+        return None, text, None
+    try:
+        data = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        return None, text, None
+    title = data.get("title") if isinstance(data, dict) else None
+    title = " ".join(title.split()) if isinstance(title, str) and title.strip() else None
+    lines = match.group(0).count("\n")
+    rest = "\n" * lines + text[match.end() :]  # line numbers stay those of the file
+    return title, rest, Dropped(match.group(1).strip(), "front matter", 1, kind="furniture")
+
+
 def parse_markdown_text(text: str, *, source: str | None = None, keep_furniture: bool = False) -> Document:
+    """Markdown text into a :class:`Document`.
+
+    The title: the front matter's ``title``, else the ``#`` heading, else the
+    first heading near the top.
+    """
+    title, text, matter = front_matter(text)
     blocks, dropped = markdown_blocks(text)
-    title = None
-    for index, block in enumerate(blocks):
+    if matter is not None:
+        dropped.insert(0, matter)
+    for index, block in enumerate(blocks if title is None else []):
         if block.kind == "heading" and block.level == 1:
             title = block.text
             blocks = blocks[:index] + blocks[index + 1 :]
             break
     if title is None and blocks:
-        # No "# Title": the first heading, if it comes before much text, else the first line.
+        # No title and no "# Title": the first heading, if it comes before much text, else the first line.
         first_heading = next((i for i, b in enumerate(blocks[:3]) if b.kind == "heading"), 0)
         title = blocks[first_heading].text
         blocks = blocks[:first_heading] + blocks[first_heading + 1 :]

@@ -28,7 +28,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from audioguide.model.document import Dropped
-from audioguide.sources.code import is_bare_address
+from audioguide.sources.code import is_bare_address, looks_like_code
 from audioguide.sources.structure import Block, asks, ends_mid_sentence, section_number_depth
 
 MAX_TITLE_WORDS = 25
@@ -139,6 +139,10 @@ def wrapped_blocks(text: str) -> tuple[str | None, list[Block], list[Dropped]]:
             run = run[heading_lines:]
             if not run:
                 continue
+        lines = "\n".join(line.text for line in run)
+        if seen_heading and not is_bare_address(lines) and looks_like_code(lines):
+            blocks.append(Block("code", lines, head.number))  # commands, a program's output
+            continue
         paragraphs = _paragraph_blocks(run, body_indent, wrap)
         if not seen_heading and paragraphs and _COPYRIGHT_RE.search(paragraphs[0].text):
             front.extend(paragraphs)  # copyright and licence front matter: read last
@@ -355,5 +359,8 @@ def _paragraph_blocks(run: list[_Line], body_indent: int, wrap: int) -> list[Blo
     for kind, texts, _indent, number in out:
         text = _join(texts)
         if text:
-            blocks.append(Block("item" if kind == "item" else "paragraph", text, number))
+            if kind == "code" and not is_bare_address(text) and looks_like_code("\n".join(texts)):
+                blocks.append(Block("code", "\n".join(texts), number))  # a command, its output
+            else:
+                blocks.append(Block("item" if kind == "item" else "paragraph", text, number))
     return blocks

@@ -15,6 +15,7 @@ from typing import Any
 import lxml.etree
 import lxml.html
 
+from audioguide.sources.code import looks_like_code
 from audioguide.sources.decode import clean_text
 from audioguide.sources.html.landmarks import CONTENT_CONTAINERS, landmark
 from audioguide.sources.html.parse import html_parser
@@ -40,6 +41,8 @@ _PERMALINK_CLASSES = frozenset(
 _PERMALINK_TEXT = frozenset({"¶", "#", "§", "🔗", "\uf0c1", ""})
 # Collapsed accordion panels are hidden until clicked: their text is still the answer.
 _PANEL_RE = re.compile(r"accordion|collapse|faq|tab-content|toggle-content|panel|answer", re.IGNORECASE)
+_BOLD_TAGS = frozenset({"b", "strong"})
+LINE_BREAK = "\u2028"  # what a <br> adds to a block's text (a space once the text is one line)
 QUESTION_MARK = "data-audioguide-question"
 SKIP_MARK = "data-audioguide-skip"  # a question's label cell ("1."): not read
 _WORD_RE = re.compile(r"\w+")
@@ -58,6 +61,8 @@ class PageBlock:
     anchor_share: float = 0.0  # the share of its text (characters) that such links are
     links: int = 0  # links of any kind in the block
     link_share: float = 0.0  # the share of its text that links are
+    bold_share: float = 0.0  # the share of its text in <b>/<strong>
+    lists: int = 0  # how many lists (<ul>, <ol>) it sits in
 
 
 def _text(parts: list[str]) -> str:
@@ -151,8 +156,9 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
     numbered: set[Any] = set()  # <li> items that have their number
     rows = _data_rows(root)
     in_row = 0  # depth inside a data row: its cells and their paragraphs do not end the block
-    in_link = [0, 0]  # depth inside a link to a place on this page, inside any link
-    links = [0, 0, 0, 0]  # in the current block: anchor links, their characters, links, their characters
+    in_link = [0, 0, 0]  # depth inside a link to a place on this page, inside any link, inside bold
+    links = [0, 0, 0, 0, 0]  # in the current block: anchor links, their characters, links, their characters,
+    # and the characters in bold
 
     def add(text: str) -> None:
         parts.append(text)
@@ -161,15 +167,18 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
             links[1] += size
         if in_link[1]:
             links[3] += size
+        if in_link[2]:
+            links[4] += size
 
     def flush(owner: Any) -> Iterator[PageBlock]:
         raw = "".join(parts)
         text = _text(parts)
         parts.clear()
-        anchor_links, anchor_chars, any_links, link_chars = links
-        links[:] = [0, 0, 0, 0]
+        anchor_links, anchor_chars, any_links, link_chars, bold_chars = links
+        links[:] = [0, 0, 0, 0, 0]
         if not text:
             return
+        size = max(1, len("".join(text.split())))  # before an item's number is put in front
         tag = owner.tag if isinstance(owner.tag, str) else ""
         line = owner.sourceline
         in_details = any(getattr(a, "tag", "") == "details" for a in ancestors)
@@ -185,12 +194,14 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
         elif tag in HEADING_TAGS:
             block = Block("heading", text, line, HEADING_TAGS[tag])
         elif tag == "pre" or any(getattr(a, "tag", "") == "pre" for a in ancestors):
-            block = Block("code", raw.strip("\n"), line)  # its lines as written
+            block = Block("code", raw.replace(LINE_BREAK, "\n").strip("\n"), line)  # its lines as written
         elif tag == "tr":
             text = re.sub(r"\s*,(?:\s*,)*", ",", text).strip(" ,")  # empty cells say nothing
             if not text:
                 return
-            block = Block("item", text, line)
+            lines = "\n".join(" ".join(part.split()) for part in raw.split(LINE_BREAK)).strip("\n")
+            code = "\n" in lines and looks_like_code(lines)  # a cell of <br> lines: a usage screen
+            block = Block("code", lines, line) if code else Block("item", text, line)
         elif tag == "li" or (tag == "p" and getattr(owner.getparent(), "tag", None) == "li"):
             item = owner if tag == "li" else owner.getparent()
             listing = item.getparent()
@@ -204,8 +215,10 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
             # A summary that asks is an FAQ question; another ("Show references") labels what it opens.
             block = Block("question" if text.endswith("?") else "heading", text, line)
         else:
-            block = Block("paragraph", text, line)
-        size = max(1, len("".join(text.split())))
+            # Lines broken with <br> that are mostly code (a usage screen, a program in a <p>): code.
+            lines = "\n".join(" ".join(part.split()) for part in raw.split(LINE_BREAK)).strip("\n")
+            code = "\n" in lines and looks_like_code(lines)
+            block = Block("code", lines, line) if code else Block("paragraph", text, line)
         yield PageBlock(
             block,
             landmark(ancestors),
@@ -216,6 +229,8 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
             min(1.0, anchor_chars / size),
             any_links,
             min(1.0, link_chars / size),
+            min(1.0, bold_chars / size),
+            sum(getattr(a, "tag", "") in ("ul", "ol") for a in ancestors),
         )
 
     def is_block(element: Any, tag: str | None) -> bool:
@@ -238,6 +253,8 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
                 in_link[0] -= 1
             if tag == "a" and element.get("href"):
                 in_link[1] -= 1
+            if _is_bold(element):
+                in_link[2] -= 1
             if element.tail:
                 add(element.tail)
             continue
@@ -262,12 +279,26 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
         if tag == "a" and element.get("href"):
             in_link[1] += 1
             links[2] += 1
+        if _is_bold(element):
+            in_link[2] += 1
         if tag == "br":
-            add(" ")
+            add(LINE_BREAK)  # the text is one line; its raw lines (code?) stay apart
         if element.text:
             add(element.text)
         stack.append((element, False))
         stack.extend((child, True) for child in reversed(element))
+
+
+_BOLD_STYLE_RE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)", re.IGNORECASE)
+
+
+def _is_bold(element: Any) -> bool:
+    """Bold as a reader sees it: ``<b>``, ``<strong>``, a "bold" class, or a bold font weight."""
+    if element.tag in _BOLD_TAGS:
+        return True
+    if {"bold", "strong"} & class_tokens(element):
+        return True
+    return bool(_BOLD_STYLE_RE.search(element.get("style") or ""))
 
 
 def _is_anchor_link(element: Any) -> bool:

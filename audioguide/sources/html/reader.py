@@ -16,6 +16,7 @@ from audioguide.sources.html.article import (
     page_language,
     page_metadata,
 )
+from audioguide.sources.html.emphasis import bold_headings
 from audioguide.sources.html.faq_markup import details_faqs, jsonld_faqs, mark_questions, with_faqs
 from audioguide.sources.html.links import mark_links
 from audioguide.sources.html.page import PageBlock, page_blocks
@@ -61,7 +62,7 @@ def parse_html_text(html: str, *, source: str | None = None, keep_furniture: boo
     root = parse_document(html, name)
     mark_questions(root)
     url = source if source and re.match(r"https?://", source) else None
-    page = mark_links(list(page_blocks(root)))
+    page = bold_headings(mark_links(list(page_blocks(root))))
     free = [p for p in page if p.landmark is None]
     article_chars = sum(len(p.block.text) for p in free)
     short = article_chars < SHORT_PAGE_CHARS

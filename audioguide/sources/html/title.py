@@ -8,8 +8,8 @@
 2. Else the article's single ``<h1>``.
 3. Else the metadata title without the site name (``og:site_name``, or what
    follows the title after " | ", " - ", " — ", " < " ...).
-4. Else the article's first heading, else its first short line, else the
-   file name.
+4. Else the bold lines a document opens with (a title page), else the
+   article's first heading, else its first short line, else the file name.
 
 A title never keeps a section number ("1. General Information" is "General
 Information"). What stands above the title on the page (a site banner, a
@@ -81,6 +81,31 @@ def _top(chosen: list[PageBlock]) -> list[int]:
     return top
 
 
+MAX_TITLE_LINES = 3
+_NUMBER_WORD_RE = re.compile(r"(?<!\w)\d[\d.,/:-]*(?!\w)|©|\(c\)", re.IGNORECASE)  # "version 1.4", "© 2014"
+
+
+def _title_page(chosen: list[PageBlock]) -> tuple[str, int] | None:
+    """The bold lines a document opens with, before any heading or text: its title page.
+
+    "User's manual for" / "Writer2LaTeX, Writer2BibTeX, ..." is one title; a
+    line with a number ("version 1.4", "© 2014") is no longer the title.
+    """
+    lines: list[str] = []
+    last = None
+    for index, p in enumerate(chosen):
+        text = p.block.text.strip()
+        bold = p.block.kind == "paragraph" and p.bold_share >= 0.99
+        if not bold or _NUMBER_WORD_RE.search(text) or len(lines) == MAX_TITLE_LINES:
+            break
+        lines.append(text)
+        last = index
+    title = " ".join(lines)
+    if last is None or len(title.split()) > MAX_TITLE_WORDS:
+        return None
+    return title, last
+
+
 def without_site(title: str, metadata: dict[str, str]) -> str:
     """ "Installation - MkDocs" -> "Installation": the site's name is not the article's title."""
     site = metadata.get("sitename")
@@ -99,8 +124,13 @@ def page_title(
     for candidate in _candidates(titles):
         wanted = key(_shown(candidate))
         for index in top:
-            if wanted and key(_shown(chosen[index].block.text)) == wanted:
+            shown = key(_shown(chosen[index].block.text))
+            if wanted and shown == wanted:
                 return _shown(chosen[index].block.text), index
+            whole = candidate in titles  # a whole title, not a part of one ("MkDocs")
+            if wanted and whole and chosen[index].block.kind == "heading" and shown.startswith(wanted):
+                # The title shown with more ("... for ODFPY 0.9.1"): the heading is the title's line.
+                return _shown(candidate), index
     first_level = [i for i, p in enumerate(chosen) if p.block.kind == "heading" and p.block.level == 1]
     if len(first_level) == 1:
         return _shown(chosen[first_level[0]].block.text), first_level[0]
@@ -110,6 +140,9 @@ def page_title(
             return _shown(outside[0].block.text), None
     if titles:
         return _shown(without_site(titles[0], metadata)), None
+    title_page = _title_page(chosen)
+    if title_page is not None:
+        return title_page
     for index, p in enumerate(chosen):
         if p.block.kind == "heading":
             return _shown(p.block.text), index

@@ -8,7 +8,7 @@ from audioguide.errors import SourceError
 from audioguide.model.document import ChapterKind, Document, Dropped
 from audioguide.sources.headings import clean_heading, faq_block_title
 from audioguide.sources.structure.chapters import finished_chapters, legal_last, title_first
-from audioguide.sources.structure.entries import read_entries, without_contents
+from audioguide.sources.structure.entries import read_entries, without_contents, without_wordless_headings
 from audioguide.sources.structure.facts import all_chapters_ask, section_levels
 from audioguide.sources.structure.filters import BLOCK_FILTERS, add_text
 from audioguide.sources.structure.rules import place_heading
@@ -51,7 +51,8 @@ def build_document(
         in_faq=faq_doc,
         faq_level=0 if faq_doc else None,
     )
-    for entry in without_contents(read_entries(blocks, title, chapter_level, faq_doc), outline):
+    entries = read_entries(blocks, title, chapter_level, faq_doc)
+    for entry in without_contents(without_wordless_headings(entries, outline), outline):
         kept: Entry | None = entry
         for block_filter in BLOCK_FILTERS:
             kept = block_filter(outline, kept)

@@ -4,6 +4,7 @@ taken out, code kept as written, and tables of contents found by what they repea
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from audioguide.model.document import Dropped
 from audioguide.sources.code import looks_like_prose
@@ -15,7 +16,12 @@ from audioguide.sources.headings import (
     without_chapter_number,
     without_section_number,
 )
-from audioguide.sources.structure.facts import group_headings, item_level_headings, question_runs
+from audioguide.sources.structure.facts import (
+    group_headings,
+    item_level_headings,
+    question_runs,
+    section_level_headings,
+)
 from audioguide.sources.structure.state import Block, Entry, Outline
 
 # Wiki and Markdown emphasis inside a word: "*A*dverse *D*rug", "pro*vide*" (letters only: "2*3*4" stays).
@@ -36,8 +42,10 @@ def read_entries(blocks: list[Block], title: str, chapter_level: int | None, faq
     of its siblings ask, whether it is at the item level or under a group.
     """
     runs = question_runs(blocks, title, chapter_level, faq_doc)
-    groups, members = group_headings(blocks, title)
     asked_items = item_level_headings(blocks, title, chapter_level, faq_doc)
+    item_levels = frozenset(level for i in asked_items if (level := blocks[i].level) is not None)
+    groups, members = group_headings(blocks, title, chapter_level, item_levels)
+    members |= section_level_headings(blocks, title, chapter_level)
     members -= asked_items  # an FAQ's entries are tracks whatever their length
     items = asked_items | members
     heading_indices = [i for i, b in enumerate(blocks) if b.kind == "heading"]
@@ -68,6 +76,47 @@ def read_entries(blocks: list[Block], title: str, chapter_level: int | None, faq
                 )
             )
     return entries
+
+
+def without_wordless_headings(entries: list[Entry], outline: Outline) -> list[Entry]:
+    """A heading of numbers or marks ("190", "***") is never a track title.
+
+    When a deeper heading follows it before its next sibling ("190" over
+    "A FOUR-LEAVED CLOVER", the story's number and title), the chapter takes
+    that heading's words; else the heading is dropped (listed) and its text
+    continues the chapter before it. A question of no words is text.
+    """
+    out: list[Entry] = []
+    taken: set[int] = set()
+    for index, entry in enumerate(entries):
+        if index in taken:
+            continue
+        if entry.kind not in ("heading", "question") or any(c.isalpha() for c in entry.text):
+            out.append(entry)
+            continue
+        if entry.kind == "question":
+            out.append(replace(entry, kind="paragraph"))
+            continue
+        title = _titled_by(entries, index)
+        if title is None:
+            outline.drops.append(Dropped(entry.text, "heading without words", entry.line, kind="furniture"))
+            continue
+        taken.add(title)
+        out.append(replace(entry, text=entries[title].text))
+    return out
+
+
+def _titled_by(entries: list[Entry], index: int) -> int | None:
+    """The index of the deeper heading with words that names the section of the wordless heading at ``index``."""
+    level = entries[index].level
+    for later in range(index + 1, len(entries)):
+        other = entries[later]
+        if other.kind not in ("heading", "question"):
+            continue
+        if level is None or other.level is None or other.level <= level:
+            return None
+        return later if any(c.isalpha() for c in other.text) else None
+    return None
 
 
 MIN_CONTENTS_ENTRIES = 3

@@ -90,32 +90,125 @@ def item_level_headings(
     return items
 
 
-def group_headings(blocks: list[Block], title: str) -> tuple[set[int], set[int]]:
-    """Headings with no text of their own over deeper ones, and the headings they group.
+MIN_SECTION_HEADINGS = 3
 
-    "Concepts" directly above "Target condition", "Vaccination", ...: it is a
-    topic, and each heading at the next level under it is a track of that
-    topic (a page of 49 ``<h2>`` under a few ``<h1>`` groups has 49 tracks).
+
+def section_level_headings(blocks: list[Block], title: str, chapter_level: int | None) -> set[int]:
+    """Headings at the level a document writes most of its sections at: every one of them is a track.
+
+    A manual's chapters hold its sections ("11. Customizing the binary image"
+    over "11.1 Bootloaders", "11.2 ISO metadata"): when a level below the
+    chapters (two at most) has more headings than the chapters and any other
+    such level, its headings are the document's items, whatever text the
+    chapter has of its own. The shallowest such level: a reference's 540
+    element classes under its modules stay inside them. A very short one
+    joins the track before it.
+    """
+    if chapter_level is None:
+        return set()
+    by_level: dict[int, list[int]] = {}
+    for index, block in enumerate(blocks):
+        if _counted_heading(block, title) is None:
+            continue
+        assert block.level is not None
+        if block.level <= chapter_level + MAX_ITEM_DEPTH:
+            by_level.setdefault(block.level, []).append(index)
+    chapters = len(by_level.get(chapter_level, []))
+    deeper = {level: found for level, found in by_level.items() if level > chapter_level}
+    if not deeper:
+        return set()
+    for _level, found in sorted(deeper.items()):
+        if len(found) >= MIN_SECTION_HEADINGS and len(found) > chapters:
+            return set(found)
+    return set()
+
+
+MAX_TOPIC_INTRO_WORDS = 35  # about 15 seconds: "The following sections describe the kinds of pages."
+
+
+MAX_ITEM_DEPTH = 2  # levels below the chapters a topic's headings may be tracks at
+
+
+def group_headings(
+    blocks: list[Block],
+    title: str,
+    chapter_level: int | None = None,
+    item_levels: frozenset[int] = frozenset(),
+) -> tuple[set[int], set[int]]:
+    """Topic headings over deeper ones, and the headings they group.
+
+    A heading with no text of its own over deeper headings ("Concepts"
+    directly above "Target condition", "Vaccination", ...), or with a
+    sentence or two introducing several of them ("Kinds of Pages: The
+    following sections describe ..."), is a topic, and each heading at the
+    next level under it is a track of that topic (a page of 49 ``<h2>`` under
+    a few ``<h1>`` groups has 49 tracks). Not deeper than two levels below
+    the chapters, unless the document asks its questions there (``item_levels``):
+    a manual's fifth-level headings stay in their section.
     """
     groups: set[int] = set()
     members: set[int] = set()
     for index, block in enumerate(blocks[:-1]):
-        following = blocks[index + 1]
-        if _counted_heading(block, title) is None or following.kind not in ("heading", "question"):
+        if _counted_heading(block, title) is None:
             continue
         assert block.level is not None
-        if following.level is None or following.level <= block.level:
+        intro = 0
+        first = index + 1
+        while first < len(blocks) and blocks[first].kind in ("paragraph", "item", "code"):
+            if not blocks[first].text.strip().strip("[]().").isdigit():  # a paragraph number says nothing
+                intro += len(blocks[first].text.split())
+            first += 1
+        if first == len(blocks) or intro > MAX_TOPIC_INTRO_WORDS:
+            continue
+        following = blocks[first]
+        if following.kind not in ("heading", "question") or following.level is None:
+            continue
+        if following.level <= block.level:
+            continue
+        too_deep = chapter_level is not None and following.level > chapter_level + MAX_ITEM_DEPTH
+        if too_deep and following.level not in item_levels:
+            continue
+        children = [
+            later
+            for later in _under(blocks, index)
+            if blocks[later].kind in ("heading", "question") and blocks[later].level == following.level
+        ]
+        if _empty_over_deeper(blocks, first):
+            continue  # headings over headings over ...: the deepest topic groups, this one stays a heading
+        if intro and len(children) < MIN_INTRODUCED:
             continue
         groups.add(index)
-        for later in range(index + 1, len(blocks)):
-            other = blocks[later]
-            if other.kind not in ("heading", "question") or other.level is None:
-                continue
-            if other.level <= block.level:
-                break
-            if other.level == following.level:
-                members.add(later)
+        members.update(children)
     return groups, members
+
+
+MIN_INTRODUCED = 3  # headings a topic with an introduction of its own holds, at least
+
+
+def _empty_over_deeper(blocks: list[Block], index: int) -> bool:
+    """Whether the heading at ``index`` is directly followed by a deeper heading (no text between)."""
+    heading = blocks[index]
+    following = blocks[index + 1] if index + 1 < len(blocks) else None
+    return (
+        heading.level is not None
+        and following is not None
+        and following.kind in ("heading", "question")
+        and following.level is not None
+        and following.level > heading.level
+    )
+
+
+def _under(blocks: list[Block], index: int) -> list[int]:
+    """Indices of the blocks under the heading at ``index``, up to the next heading at its level."""
+    level = blocks[index].level
+    assert level is not None
+    found: list[int] = []
+    for later in range(index + 1, len(blocks)):
+        other = blocks[later]
+        if other.kind in ("heading", "question") and other.level is not None and other.level <= level:
+            break
+        found.append(later)
+    return found
 
 
 MIN_PARENTLESS = 2

@@ -76,6 +76,17 @@ def _keywords(outline: Outline, entry: Entry) -> Entry | None:
     return replace(entry, text=rest) if any(c.isalnum() for c in rest) else None
 
 
+_NUMBER_ONLY_RE = re.compile(r"^[\[(]?\d{1,4}[.)\]]?$")
+
+
+def _number_only(outline: Outline, entry: Entry) -> Entry | None:
+    """A paragraph that is only a number ("619", "[12]") is a page or paragraph number, not text."""
+    if entry.kind == "paragraph" and _NUMBER_ONLY_RE.match(entry.text):
+        outline.drops.append(Dropped(entry.text, "page or paragraph number", entry.line, kind="furniture"))
+        return None
+    return entry
+
+
 def _furniture(outline: Outline, entry: Entry) -> Entry | None:
     """Comment prompts, share lines, bylines: dropped; kept furniture is read, never a chapter."""
     reason = None if entry.bio else furniture_reason(entry.text)
@@ -116,6 +127,7 @@ BLOCK_FILTERS: tuple[_BlockFilter, ...] = (
     _author_bio,
     _code,
     _keywords,
+    _number_only,
     _furniture,
     _marked_question,
     _repeated_title,
