@@ -311,24 +311,23 @@ def test_corpus_table(tmp_path_factory):
     assert sum(r.skipped is None for r in results) >= 1
 
 
-TARGETS = pytest.mark.xfail(reason="structure rules of issue 19 not in yet", strict=False)
-
-
-@TARGETS
 def test_question_recall():
     assert _totals(corpus())["question_recall"] >= MIN_RECALL, table(corpus())
 
 
-@TARGETS
 def test_section_recall():
     assert _totals(corpus())["section_recall"] >= MIN_RECALL, table(corpus())
 
 
-@TARGETS
+# Not met yet (55 documents read): 18 tracks that no expected outline lists, most of them where an
+# outline leaves out what a rule documented in the README makes a track (a long story split at its
+# chapters, questions below the navigation's depth, the copyright notice read last); see details().
+@pytest.mark.xfail(reason="18 false tracks over the corpus; targets 0", strict=False)
 def test_no_false_tracks():
     assert _totals(corpus())["false_tracks"] == 0, details(corpus())
 
 
-@TARGETS
+# Not met yet: one inline <code> in a sentence ("as in use std::env.") is read with its sentence.
+@pytest.mark.xfail(reason="1 code string read in a sentence; target 0", strict=False)
 def test_no_contents_breadcrumbs_or_code_read():
     assert _totals(corpus())["unspoken_read"] == 0, details(corpus())

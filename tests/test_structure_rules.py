@@ -331,3 +331,74 @@ def test_wiki_emphasis_inside_words_is_not_read():
     text = spoken("GmManualVaccinationHandling.html")
     assert "Adverse Drug/Vaccine Reaction" in text and "*" not in text
     assert "they provide rather than provoke immunity" in text
+
+
+# ---------------------------------------------------------------- sections and titles in any generator's markup
+
+
+def test_bold_lines_are_the_sections_of_a_page_without_headings():
+    """MRIcron's dcm2nii page (FrontPage, tables): its sections are <p><b>Installation</b></p> lines."""
+    names = titles("mricron-dcm2nii.html")
+    for section in ("Installation", "Running DCM2NII", "Anonymizing DICOM images", "Sample Datasets"):
+        assert section in names
+
+
+def test_the_level_a_manual_writes_its_sections_at_is_tracks():
+    """The Live Systems Manual: chapter "11. Customizing the binary image" holds "11.1 Bootloaders" and
+    "11.2 ISO metadata": each is a track of the chapter."""
+    tracks = {t.title: t for t in plan("live-manual.en.epub").tracks}
+    assert tracks["Bootloaders"].group == "Customizing the binary image"
+    assert tracks["ISO metadata"].group == "Customizing the binary image"
+
+
+def test_a_heading_of_numbers_takes_the_words_of_the_heading_below_it():
+    """Children's Literature numbers its stories: <h3>190</h3> over <h4>A FOUR-LEAVED CLOVER</h4>."""
+    names = titles("childrens-literature.epub")
+    assert "A FOUR-LEAVED CLOVER" in names and "190" not in names
+    assert all(any(c.isalpha() for c in name) for name in names)
+
+
+def test_paragraph_numbers_are_not_read():
+    """SiSU numbers every paragraph of the Live Systems Manual ("619", "620", ...)."""
+    said = [p.text for t in plan("live-manual.en.epub").tracks for p in t.passages]
+    assert "619" not in said and "620" not in said
+    assert "619" in dropped("live-manual.en.epub", "page or paragraph number")
+
+
+def test_a_title_page_of_bold_lines_is_the_title():
+    """writer2latex's manual opens with bold lines "User's manual for" / "Writer2LaTeX, ..."; its first
+    heading, "Introduction", is a chapter."""
+    assert plan("writer2latex-user-manual.odt").title == (
+        "User's manual for Writer2LaTeX, Writer2BibTeX, Writer2xhtml and Calc2xhtml"
+    )
+
+
+def test_a_title_shown_with_its_version_is_no_track():
+    """odfpy's title page says "Application Programmer's Interface for ODFPY 0.9.1"; dc:title without 0.9.1."""
+    assert plan("odfpy-api-for-odfpy.odt").title == "Application Programmer's Interface for ODFPY"
+    assert not any(t.startswith("Application Programmer") for t in titles("odfpy-api-for-odfpy.odt"))
+
+
+# ---------------------------------------------------------------- code no markup marks
+
+
+def test_lines_of_code_broken_with_br_are_code():
+    """groff's pic manual writes a program as a paragraph of <br> lines; dcm2nii's usage screen is a cell."""
+    assert ".PS" not in spoken("groff-pic-4.html") and "box wid 1 ht 1" not in spoken("groff-pic-4.html")
+    assert "-a Anonymize" not in spoken("mricron-dcm2nii.html")
+
+
+def test_commands_in_plain_text_are_code():
+    """zlib's FAQ: "make distclean / ./configure / make" and a linker's error message."""
+    text = spoken("FAQ.gz")
+    assert "make distclean" not in text and "undefined reference to `gzputc'" not in text
+    assert "make distclean\n./configure\nmake" in dropped("FAQ.gz", "code")
+
+
+def test_r_markdown_front_matter_is_the_title_and_chunks_are_code():
+    """epiR's vignette (.Rmd): YAML front matter, a LaTeX line, ```{r} chunks, pandoc citations."""
+    assert plan("epiR-descriptive.Rmd").title == "Descriptive Epidemiology using epiR"
+    text = spoken("epiR-descriptive.Rmd")
+    assert "Mark Stevenson" not in text and "\\setmainfont" not in text
+    assert "library(epiR)" not in text and "[@" not in text
+    assert titles("epiR-descriptive.Rmd")[1:] == ["Individual", "Time", "Place"]
