@@ -7,6 +7,7 @@ the existing MP3 can be kept byte for byte.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -75,6 +76,18 @@ class Manifest:
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n"
+
+
+def heard_hash(record: TrackRecord) -> str:
+    """What a listener hears in a track, apart from its "Track n of N" announcement: its clips
+    (each key covers the text and the voice) and the pauses between them.
+
+    Unlike the track's ``hash``, it leaves out the tags (their comment names the source file
+    and the audioguide version): a renamed source or a new release is not new content, and
+    a feed does not date its episodes again for it.
+    """
+    heard = [[clip.key, clip.pause_ms] for clip in record.clips if clip.role != "announcement"]
+    return hashlib.sha256(json.dumps([record.title, heard]).encode("utf-8")).hexdigest()
 
 
 def load_manifest(folder: Path) -> Manifest | None:
