@@ -34,7 +34,7 @@ import secrets
 import shutil
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from audioguide.errors import OutputError
@@ -87,8 +87,8 @@ class OutputFolder:
     # ------------------------------------------------------------------ lock
 
     @contextlib.contextmanager
-    def lock(self) -> Iterator[None]:
-        """Hold the folder for this build; a second build into it fails at once with one line.
+    def lock(self, who: str = "build") -> Iterator[None]:
+        """Hold the folder for this build (or ``who``: "library run"); a second one fails at once with one line.
 
         The lock is ``flock`` on ``.NAME.lock`` beside the folder, removed when
         the build ends; a lock file replaced between opening and locking it
@@ -110,7 +110,7 @@ class OutputFolder:
             except OSError:
                 os.close(fd)
                 raise OutputError(
-                    f"another build is writing to {self.given}; wait for it to finish"
+                    f"another {who} is writing to {self.given}; wait for it to finish"
                 ) from None
             try:
                 same = os.stat(lock_path).st_ino == os.fstat(fd).st_ino
@@ -329,6 +329,56 @@ def _files_named_by(manifest: Path) -> set[str]:
         if isinstance(name, str) and name and not Path(name).is_absolute() and ".." not in Path(name).parts:
             safe.add(str(Path(name)))
     return safe
+
+
+def remove_guide(folder: Path, on_file: Callable[[], None] | None = None) -> bool:
+    """Delete what audioguide made in the guide folder ``folder``; the user's own files stay.
+
+    What audioguide made is what the folder's manifest lists (read leniently,
+    safe relative paths only, never through a symlinked subfolder); the
+    folders left empty go too, and the manifest last, so a removal killed
+    midway is finished from it. A symlinked guide folder: the files in its
+    target are deleted, and the link once the target is empty. Returns True
+    when nothing is left at ``folder``.
+    """
+    real = Path(os.path.realpath(folder))
+    if not real.is_dir():
+        if folder.is_symlink():
+            folder.unlink()
+        return not (folder.exists() or folder.is_symlink())
+    names = _files_named_by(real / MANIFEST_NAME)
+    folders: set[Path] = set()
+    for rel in sorted(names - {MANIFEST_NAME}):
+        path = real / rel
+        if not _plainly_inside(real, path):
+            continue
+        folders.update(p for p in path.relative_to(real).parents if str(p) != ".")
+        if path.is_symlink() or path.is_file():
+            path.unlink()
+            if on_file is not None:
+                on_file()
+    for sub in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+        with contextlib.suppress(OSError):  # not empty (the user's files), or not there
+            if not (real / sub).is_symlink():
+                (real / sub).rmdir()
+    (real / MANIFEST_NAME).unlink(missing_ok=True)
+    if any(real.iterdir()):
+        return False
+    if folder.is_symlink():
+        folder.unlink()  # the link goes; its (now empty) target folder is the user's
+    else:
+        real.rmdir()
+    return True
+
+
+def _plainly_inside(root: Path, path: Path) -> bool:
+    """``path`` lies in ``root`` through real folders only (a symlinked subfolder could lead anywhere)."""
+    current = root
+    for part in path.relative_to(root).parts[:-1]:
+        current = current / part
+        if current.is_symlink() or not current.is_dir():
+            return False
+    return True
 
 
 def link_or_copy(source: Path, target: Path) -> None:
