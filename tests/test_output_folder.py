@@ -364,3 +364,18 @@ def test_a_plain_rebuild_keeps_the_formats_the_folder_had(tmp_path, source):
     assert "captions/" not in (out / "index.html").read_text(encoding="utf-8")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert sorted(manifest["formats"]) == ["web"]
+
+
+@pytest.mark.slow
+def test_a_note_in_a_format_folder_survives_the_format_going_and_coming_back(tmp_path, source):
+    out = tmp_path / "out"
+    build(str(source), "-o", str(out), "--formats", "captions")
+    (out / "captions" / "note.txt").write_text("check the timing of cue 3", encoding="utf-8")
+    build(str(source), "-o", str(out), "--formats", "tracks")  # captions off: the note stays
+    assert sorted(p.name for p in (out / "captions").iterdir()) == ["note.txt"]
+    result = invoke("build", str(source), "-o", str(out), "--formats", "captions", "-q")  # and on again
+    assert result.exit_code == 0, result.stderr
+    assert (out / "captions" / "note.txt").read_text(encoding="utf-8") == "check the timing of cue 3"
+    assert len(list((out / "captions").glob("*.vtt"))) == 3
+    assert_complete_guide(out)
+    assert hidden_siblings(out) == []

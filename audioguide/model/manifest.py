@@ -11,6 +11,10 @@ import hashlib
 import json
 import logging
 import math
+import os
+import re
+import stat
+from collections.abc import Iterable
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path, PurePosixPath
 from typing import Any, get_type_hints
@@ -115,6 +119,67 @@ def load_manifest(folder: Path) -> Manifest | None:
         TrackRecord(**{**t, "clips": [ClipRecord(**c) for c in t.get("clips", [])]}) for t in data["tracks"]
     ]
     return Manifest(**{**data, "tracks": tracks})
+
+
+VERIFY_REPORT_NAME = "verify.html"  # written by ``audioguide verify`` into a guide folder
+_SEAL_RE = re.compile(rb'<meta name="audioguide-verified-tracks" content="([0-9a-f]{64})">')
+
+
+def tracks_seal(files: Iterable[tuple[str, str]]) -> str:
+    """One digest of the tracks a verify report checked: (file name, SHA-256 of its bytes) each."""
+    return hashlib.sha256(json.dumps(sorted(files)).encode("utf-8")).hexdigest()
+
+
+def seal_tag(seal: str) -> str:
+    """The ``<meta>`` a verify report carries, so a rebuild can tell whether its tracks changed."""
+    return f'<meta name="audioguide-verified-tracks" content="{seal}">'
+
+
+def report_seal(path: Path) -> str | None:
+    """The seal of the verify report at ``path`` (read from its head), or None: not a report that
+    audioguide wrote with one (a user's file of that name, or a report from an older audioguide)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        match = _SEAL_RE.search(os.read(fd, 8192))
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return match.group(1).decode() if match else None
+
+
+def require_manifest(folder: Path) -> Manifest:
+    """The guide's manifest in ``folder``; else a one-line error saying what is wrong with it."""
+    manifest = load_manifest(folder)
+    if manifest is not None:
+        return manifest
+    from audioguide.errors import AudioguideError
+
+    path = folder / MANIFEST_NAME
+    if not path.exists():
+        raise AudioguideError(f"{folder}: no audioguide manifest.json here (build the guide first)")
+    again = "build the guide again to write a new one"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise AudioguideError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise AudioguideError(f"{path}: not UTF-8 text; {again}") from None
+    except ValueError as exc:
+        raise AudioguideError(f"{path}: not valid JSON ({exc}); {again}") from None
+    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
+        raise AudioguideError(f'{path}: not an audioguide manifest (no "format": "{MANIFEST_FORMAT}")')
+    if data.get("version") != MANIFEST_VERSION:
+        raise AudioguideError(
+            f"{path}: manifest version {data.get('version')!r}, this audioguide reads {MANIFEST_VERSION}; "
+            f"{again}"
+        )
+    raise AudioguideError(f"{path}: {manifest_problem(data) or 'unusable'} (edited by hand?); {again}")
 
 
 def _is_number(value: Any) -> bool:

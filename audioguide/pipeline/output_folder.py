@@ -38,7 +38,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from audioguide.errors import OutputError
-from audioguide.model.manifest import MANIFEST_FORMAT, MANIFEST_NAME
+from audioguide.model.manifest import (
+    MANIFEST_FORMAT,
+    MANIFEST_NAME,
+    VERIFY_REPORT_NAME,
+    report_seal,
+    tracks_seal,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -201,17 +207,21 @@ class OutputFolder:
     def abandon(staging: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
-    def foreign(self) -> list[str]:
+    def foreign(self, made: set[str] | None = None) -> list[str]:
         """Paths (relative, files or whole folders) in the output folder the previous build did not make.
 
         What the previous build made is read from its manifest leniently (a
         hand-edited one that no longer loads still names its files), keeping
-        only safe relative paths.
+        only safe relative paths. A folder that either build makes (``made``:
+        the new build's paths, a format's folder as a whole or its files) is
+        looked into, so a note left in ``captions/`` is the user's file, not a
+        ``captions`` folder that the new build would collide with.
         """
         if not self.path.is_dir():
             return []
         ours = _files_named_by(self.path / MANIFEST_NAME)
-        folders = {str(Path(p).parent) for p in ours if str(Path(p).parent) != "."}
+        folders = {str(Path(p).parent) for p in ours | (made or set()) if str(Path(p).parent) != "."}
+        folders |= {p for p in made or set() if (self.path / p).is_dir() and not (self.path / p).is_symlink()}
         folders |= {str(parent) for p in folders for parent in Path(p).parents if str(parent) != "."}
         found: list[str] = []
 
@@ -227,6 +237,13 @@ class OutputFolder:
 
         walk(self.path, "")
         return found
+
+    def stale_report(self, tracks: list[tuple[str, str]]) -> bool:
+        """Whether the folder's verify report checked other tracks than ``tracks`` ((file, SHA-256)
+        of the new build's): it goes with the old guide, so no "Passed" outlives the audio it heard.
+        A ``verify.html`` without audioguide's seal is the user's file, and stays."""
+        seal = report_seal(self.path / VERIFY_REPORT_NAME)
+        return seal is not None and seal != tracks_seal(tracks)
 
     def check_carried(self, made: Path | set[str], carried: list[str]) -> None:
         """Refuse, before anything is moved, when the new build would overwrite someone else's file.
@@ -347,6 +364,8 @@ def remove_guide(folder: Path, on_file: Callable[[], None] | None = None) -> boo
             folder.unlink()
         return not (folder.exists() or folder.is_symlink())
     names = _files_named_by(real / MANIFEST_NAME)
+    if names and report_seal(real / VERIFY_REPORT_NAME) is not None:
+        names.add(VERIFY_REPORT_NAME)
     folders: set[Path] = set()
     for rel in sorted(names - {MANIFEST_NAME}):
         path = real / rel

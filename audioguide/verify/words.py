@@ -174,12 +174,10 @@ def review_source(
 
 def review_guide(folder: Path) -> list[ReviewWord]:
     """The review list of a built guide, from its manifest's clips (what was actually said)."""
-    from audioguide.model.manifest import load_manifest
+    from audioguide.model.manifest import require_manifest
     from audioguide.model.settings import settings_from_dict
 
-    manifest = load_manifest(folder)
-    if manifest is None:
-        raise AudioguideError(f"{folder}: no audioguide manifest.json here")
+    manifest = require_manifest(folder)
     settings = settings_from_dict(manifest.settings) if manifest.settings else GuideSettings()
     pairs = [
         (clip.written, clip.text)
