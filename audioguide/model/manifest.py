@@ -268,11 +268,49 @@ def manifest_problem(data: Any) -> str | None:
     return None
 
 
-def clip_keys_used_under(folder: Path) -> set[str]:
-    """Clip keys of every guide (manifest.json) in ``folder`` and its subfolders."""
+_KEY_RE = re.compile(rb'"key"\s*:\s*"([0-9a-f]{64})"')
+
+
+def clip_keys_used_under(folder: Path) -> tuple[set[str], list[str]]:
+    """Clip keys of every guide (manifest.json) in ``folder`` and its subfolders: each track's
+    clips and the phone hold programme's opening; and a warning per manifest that does not load.
+
+    A manifest that does not load but is valid JSON (hand-edited) still names its clips: they
+    are kept, with a warning. One cut short or garbled is a one-line error (the clips it names
+    may not be all its guide used, so nothing may be pruned); someone else's ``manifest.json``
+    (another format, no clip keys, no playlist beside it) is not a guide.
+    """
+    from audioguide.errors import AudioguideError
+
     keys: set[str] = set()
-    for path in folder.rglob(MANIFEST_NAME):
+    warnings: list[str] = []
+    for path in sorted(folder.rglob(MANIFEST_NAME)):
         manifest = load_manifest(path.parent)
         if manifest is not None:
             keys.update(clip.key for track in manifest.tracks for clip in track.clips)
-    return keys
+            keys.update(o["key"] for o in manifest.opening or [] if isinstance(o.get("key"), str))
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise AudioguideError(
+                f"{path}: cannot read ({exc.strerror or exc}), so its guide's clips cannot be told apart; "
+                "nothing was removed"
+            ) from None
+        named = {key.decode() for key in _KEY_RE.findall(data)}
+        ours = bool(named) or MANIFEST_FORMAT.encode() in data or (path.parent / "playlist.m3u8").is_file()
+        try:
+            json.loads(data)
+        except ValueError:  # cut short or garbled: the clips it names may not be all it used
+            if ours:
+                raise AudioguideError(
+                    f"{path}: not valid JSON, so its guide's clips cannot be told apart; build that guide "
+                    "again, or move it out of the folder (nothing was removed)"
+                ) from None
+            continue
+        if ours:
+            keys |= named
+            warnings.append(
+                f"{path}: does not load as a guide's manifest; keeping the {len(named)} clips it names"
+            )
+    return keys, warnings
