@@ -149,7 +149,8 @@ class LibraryReport:
 def _check_site(site: Path) -> None:
     if site.exists() and not site.is_dir():
         raise AudioguideError(f"{site}: exists and is not a folder")
-    if site.is_dir() and any(site.iterdir()) and not (site / STATE_NAME).is_file():
+    own = OutputFolder(site).is_own  # a mounted site holds its lock inside
+    if site.is_dir() and any(not own(p.name) for p in site.iterdir()) and not (site / STATE_NAME).is_file():
         raise AudioguideError(
             f"{site}: folder is not empty and holds no {STATE_NAME}; choose a new or empty folder"
         )
