@@ -416,3 +416,47 @@ def test_a_control_character_in_the_title_is_one_line_before_any_build(history, 
     assert not site.exists(), "refused before anything was made"
     again = run(articles, site, cache)
     assert again.exit_code == 0, again.stderr
+
+
+# --------------------------------------------------------------------------- escape sequences in what is printed
+
+HOSTILE = "\x1b]0;pwned\x07\x1b[2J\x9b31m\u202e"  # OSC title, clear screen, 8-bit CSI, RLO
+
+
+def test_hostile_names_are_escaped_in_progress_failures_and_json(tmp_path):
+    import http.server
+
+    from local_http import serving
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+        def do_GET(self) -> None:  # http.server's name
+            self.send_response(503, "Busy\x1b[2J\x9b31m")  # a reason phrase (latin-1) with escapes
+            self.end_headers()
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / f"knee{HOSTILE}.txt").write_text("Knee Care\n\nRest your knee.\n", encoding="utf-8")
+    key = '"\\e]0;pwned\\a\\e[2J\\x9b31m\\u202ekey"'  # YAML escapes: the key holds the characters
+    (articles / "guide.yaml").write_text(f"title: x\n{key}: 1\nchapters: []\n", encoding="utf-8")
+    site = tmp_path / "site"
+    with serving(Handler) as port:
+        url = f"http://127.0.0.1:{port}/page"
+        base = ["library", str(articles), url, "-o", str(site), "--formats", "tracks"]
+        shown = invoke(*base)
+        as_json = invoke(*base, "--json")
+    for result in (shown, as_json):
+        assert result.exit_code == 2, result.stderr  # the guide script and the page failed
+        for text in (result.stderr, result.output):
+            assert not set(text) & set("\x1b\x07\x9b\u202e"), repr(text)
+    lines = shown.stderr.splitlines()
+    assert any(line.startswith("[2/3] ") and "knee" in line and line.endswith(".txt") for line in lines)
+    assert sum("failed" in line for line in lines) == 2
+    report = json.loads(as_json.output)  # escaped as \\uXXXX: the JSON still holds the characters
+    script, knee, page = report["guides"]
+    assert knee["source"].endswith(f"knee{HOSTILE}.txt") and knee["status"] == "unchanged"  # the second run
+    assert script["status"] == "failed" and f"unknown top-level key '{HOSTILE}key'" in script["message"]
+    assert page["status"] == "failed" and "503" in page["message"] and "\x9b" in page["message"]
+    assert "\\u202e" in as_json.output and "\\u009b" in as_json.output
