@@ -53,7 +53,7 @@ from audioguide.library import hold as library_hold
 from audioguide.library.catalog import Catalog, GuideEntry, read_sources
 from audioguide.library.journal import SiteJournal
 from audioguide.library.state import RESERVED, STATE_NAME, GuideRecord, LibraryState, read_state
-from audioguide.model.manifest import Manifest, load_manifest
+from audioguide.model.manifest import MANIFEST_NAME, Manifest, load_manifest
 from audioguide.model.settings import FaqMode, GuideSettings
 from audioguide.pipeline import BuildOptions, BuildReport, ProgressEvent, build_guide
 from audioguide.pipeline.execute import slugify
@@ -172,6 +172,9 @@ class SitePages:
     publisher: str | None
     base_url: str | None
     order: tuple[str, ...]  # the sources in the library's order
+    _manifests: dict[Path, tuple[tuple[int, int, int], Manifest | None]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def guides(self, state: LibraryState) -> list[tuple[str, Path, Manifest, GuideRecord]]:
         """Every complete guide the state records: the listed ones in order, then any others."""
@@ -180,10 +183,24 @@ class SitePages:
         found = []
         for source in known:
             record = state.guides[source]
-            manifest = load_manifest(self.site / record.slug)
+            manifest = self._manifest(self.site / record.slug)
             if manifest is not None:
                 found.append((record.slug, self.site / record.slug, manifest, record))
         return found
+
+    def _manifest(self, folder: Path) -> Manifest | None:
+        """A guide's manifest, read again only when its file changed (the pages are written after
+        every guide: a library of a hundred would otherwise read ten thousand)."""
+        try:
+            info = (folder / MANIFEST_NAME).stat()
+            stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
+        except OSError:
+            return None
+        cached = self._manifests.get(folder)
+        if cached is None or cached[0] != stamp:
+            cached = (stamp, load_manifest(folder))
+            self._manifests[folder] = cached
+        return cached[1]
 
     def write(self, state: LibraryState) -> None:
         """``index.html`` and (with a base URL) ``feed.xml`` for the guides ``state`` records."""
@@ -350,11 +367,6 @@ def build_library(
                     journal.adopt(placement.adopt, entry.source)
                 if state.holder(slug) != entry.source:
                     journal.reserve(entry.source, slug)
-                if placement.moved_from is not None:
-                    report.moved.append({"source": entry.source, "from": placement.moved_from, "to": slug})
-                    emit(
-                        LibraryEvent("moved", index, total, entry.source, slug, message=placement.moved_from)
-                    )
                 settings = with_lexicon_files(
                     _settings(loaded.settings, entry, base_url, slug), loaded.lexicon_files
                 )
@@ -374,6 +386,11 @@ def build_library(
                 checkpoint("library-guide-built")
                 status = "unchanged" if _unchanged(built) else "built"
                 journal.commit_guide(entry.source, slug, now, touched=status == "built")
+                if placement.moved_from is not None:
+                    report.moved.append({"source": entry.source, "from": placement.moved_from, "to": slug})
+                    emit(
+                        LibraryEvent("moved", index, total, entry.source, slug, message=placement.moved_from)
+                    )
             except AudioguideError as exc:
                 journal.release(entry.source)
                 report.guides.append(GuideOutcome(entry.source, slug, "failed", str(exc)))
