@@ -77,6 +77,7 @@ BUILTIN_ENTRIES: dict[str, str] = {
     "AMA": "A.M.A.",
     "ADA": "A.D.A.",
     "HIPAA": "hippa",
+    "IEEE": "I triple E",
     # Reading aids
     "FAQ": "frequently asked question",
 }
