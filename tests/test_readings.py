@@ -47,7 +47,6 @@ KNOWN_MISREADINGS: dict[str, str] = {
     "measure-07": "'on 2/10' without a year: the day and month order needs the guide's locale",
     "measure-17": "'½ tbsp' is read 'one half of a tablespoon', not among the listed readings",
     "money-06": "'278,000 t' (tonnes) and '10 000' (a space between thousands)",
-    "slash-02": "'Gell/Coombs': two people's names, said with 'and', need knowing they are names",
     "slash-13": "'Christmas/Boxing Day': a pair of holidays, said with 'and'",
     "telephone-02": "'`456-789`' after 'dial, say, just': a cue too far from the number",
     "version-15": "'all.equal' (an R function) reads like a missing space after a full stop",

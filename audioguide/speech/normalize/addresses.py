@@ -28,9 +28,11 @@ _ADDRESS_RE = re.compile(
     rf"|\d{{1,5}}\s+(?:[NSEW])(?![\w])))"
 )
 _WORD_RE = re.compile(r"\d+|[A-Za-z]+\.?|\S")
-_ZIP_RE = re.compile(r"(?<![\w.,/$-])(?P<zip>\d{5})(?:-(?P<plus4>\d{4}))?(?![\w-]|[.,]\d)")
+_ZIP_RE = re.compile(
+    rf"(?<![\w.,/$-])(?:(?P<state>{'|'.join(STATE_NAMES)})(?P<sep>,?\s+))?"
+    r"(?P<zip>\d{5})(?:-(?P<plus4>\d{4}))?(?![\w-]|[.,]\d)"
+)
 _ZIP_BEFORE = re.compile(r"(?:\b[A-Z]{2}|\b(?:" + _TYPES + r")\.?),?\s+$")
-_STATE_RE = re.compile(rf"\b(?P<state>{'|'.join(STATE_NAMES)})(?=,?\s+\d{{5}}(?:-\d{{4}})?(?![\w-]))")
 _PO_BOX_RE = re.compile(r"\b(?P<po>P\.?\s?O\.?|Post Office)\s+Box\s+(?P<num>\d{1,6})\b")
 
 
@@ -90,16 +92,23 @@ def read_addresses(text: str) -> str:
         return said("address", match.group(0), f"{reading} {_street(match.group('street'), ends)}")
 
     def zip_code(match: re.Match[str]) -> str:
-        if not match.group("plus4") and not _ZIP_BEFORE.search(written_before(match, 40)):
+        state = match.group("state")
+        before = written_before(match, 120)
+        if state and not (before.endswith(",") or before.endswith(", ") or _ADDRESS_RE.search(before)):
+            return match.group(
+                0
+            )  # "Patient ID 12345" is not Idaho: a state needs a comma or a street before it
+        if not (state or match.group("plus4") or _ZIP_BEFORE.search(before[-40:])):
             return match.group(0)
-        reading = digits(match.group("zip")) + (
-            f", {digits(match.group('plus4'))}" if match.group("plus4") else ""
-        )
+        reading = digits(match.group("zip"))
+        if match.group("plus4"):
+            reading += f", {digits(match.group('plus4'))}"
+        if state:
+            reading = f"{STATE_NAMES[state]}{match.group('sep')}{reading}"
         return said("address", match.group(0), reading)
 
     text = _PO_BOX_RE.sub(
         lambda m: said("address", m.group(0), f"P O Box {house_number(m.group('num'))}"), text
     )
     text = _ADDRESS_RE.sub(address, text)
-    text = _STATE_RE.sub(lambda m: said("address", m.group(0), STATE_NAMES[m.group("state")]), text)
     return _ZIP_RE.sub(zip_code, text)

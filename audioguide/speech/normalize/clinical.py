@@ -88,7 +88,7 @@ def read_frequencies(text: str) -> str:
         key = _key(written)
         if key not in FREQUENCIES:
             return written
-        if key in WORDLIKE_FREQUENCIES and "." not in written and not _near_a_dose(match):
+        if key in WORDLIKE_FREQUENCIES and "." not in written[:-1] and not _near_a_dose(match):
             return written  # "a bid", "a horse's mane", "a PC"
         return said("abbreviation", written, FREQUENCIES[key] + _stop(match))
 

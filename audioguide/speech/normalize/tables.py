@@ -420,6 +420,14 @@ SLASH_RATIO_PAIRS: frozenset[tuple[str, str]] = frozenset(
         ("waist", "hip"),
     }
 )
+# What two people's names joined by a slash name ("the Gell/Coombs sense", "a Kaplan/Meier
+# estimate"): before one of these, the slash between two capitalized names is "and".
+EPONYM_NOUNS: tuple[str, ...] = tuple(
+    "sense classification criteria criterion equation equations test syndrome method model scale"
+    " algorithm formula index score law effect disease reaction technique procedure approach"
+    " hypothesis theory estimator estimate estimates distribution staging grading curve curves"
+    " plot maneuver manoeuvre sign signs operation repair".split()
+)
 # Roman numerals in names: "stage II" -> "stage two", "cranial nerve VII" -> "cranial nerve seven".
 ROMAN_NUMBER_WORDS: tuple[str, ...] = (
     "stage",
@@ -692,7 +700,7 @@ SYMBOL_READINGS: tuple[tuple[str, str], ...] = (
     (r"#(?=\w)", " hash "),  # "#define", "#hashtag"
     (r"#", " "),  # a heading's or a comment's mark
     (r"(?<![\w:])::(?![\w:])", " double colon "),
-    (r"\*", " star "),
+    (r"\*", "star"),  # a quoted asterisk: every other "*" is gone (characters.py)
     (r"\s*\|\s*", ", "),
     (r"[\\^_`]", " "),
 )
