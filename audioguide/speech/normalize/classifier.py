@@ -63,11 +63,11 @@ from audioguide.speech.normalize.symbols import read_symbols, tidy_spacing
 from audioguide.speech.normalize.telephone import read_phone_numbers
 from audioguide.speech.normalize.times import read_times
 from audioguide.speech.normalize.tokens import (
-    _SESSION,
     PLACEHOLDER_BASE,
     PLACEHOLDER_CHARS,
+    Session,
     Token,
-    _Session,
+    current,
     session,
 )
 from audioguide.speech.normalize.versions import VERSION_PATTERN, read_versions
@@ -162,23 +162,23 @@ class Classified:
     tokens: tuple[Token, ...]  # the tokens rewritten, in sentence order (not those inside larger ones)
 
 
-def _apply_lexicon(text: str, lexicon: Lexicon, current: _Session) -> str:
-    return lexicon.apply(text, mark=lambda written, reading: current.mark("lexicon", written, reading))
+def _apply_lexicon(text: str, lexicon: Lexicon, active: Session) -> str:
+    return lexicon.apply(text, mark=lambda written, reading: active.mark("lexicon", written, reading))
 
 
-def _hide_phonemes(text: str, current: _Session) -> str:
+def _hide_phonemes(text: str, active: Session) -> str:
     """``[[phonemes]]`` put aside before any reader runs: kept verbatim."""
-    return _PHONEME_RE.sub(lambda m: f" {current.mark('phoneme', m.group(0), m.group(0))} ", text)
+    return _PHONEME_RE.sub(lambda m: f" {active.mark('phoneme', m.group(0), m.group(0))} ", text)
 
 
 def read_fragment(text: str) -> str:
     """A piece of a sentence (the inside of a code span) read by every class reader, characters
     and spacing aside; in a classification, its tokens are recorded with the sentence's."""
-    current = _SESSION.get()
-    if current is None:
+    active = current()
+    if active is None:
         return normalize_text(text, Lexicon.builtin())
     text = _run(BEFORE_LEXICON[1:], text)
-    text = _apply_lexicon(text, current.lexicon, current)
+    text = _apply_lexicon(text, active.lexicon, active)
     return _run(AFTER_LEXICON[:-1], text)
 
 
@@ -193,18 +193,18 @@ def classify(text: str, lexicon: Lexicon | None = None) -> Classified:
         lexicon = Lexicon.builtin()
     order = DATE_ORDER.set(date_order(getattr(lexicon, "locale", None)))
     try:
-        with session() as current:
-            current.lexicon = lexicon
-            text = _hide_phonemes(PLACEHOLDER_CHARS.sub("", text), current)
+        with session() as active:
+            active.lexicon = lexicon
+            text = _hide_phonemes(PLACEHOLDER_CHARS.sub("", text), active)
             text = _run(BEFORE_LEXICON, text)
-            capital = current.reading(text).lstrip()[:1].isupper()
-            text = _apply_lexicon(text, lexicon, current)
+            capital = active.reading(text).lstrip()[:1].isupper()
+            text = _apply_lexicon(text, lexicon, active)
             text = _run(AFTER_LEXICON[:-1], text)
-            placed = [current.tokens[ord(ch) - PLACEHOLDER_BASE] for ch in PLACEHOLDER_CHARS.findall(text)]
-            speech = tidy_spacing(current.reading(text, keep="phoneme"))
+            placed = [active.tokens[ord(ch) - PLACEHOLDER_BASE] for ch in PLACEHOLDER_CHARS.findall(text)]
+            speech = tidy_spacing(active.reading(text, keep="phoneme"))
             if capital and speech[:1].islower():
                 speech = speech[0].upper() + speech[1:]
-            speech = current.reading(speech)
+            speech = active.reading(speech)
     finally:
         DATE_ORDER.reset(order)
     return Classified(speech, tuple(t for t in placed if t.cls != "phoneme"))

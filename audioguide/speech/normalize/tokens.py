@@ -20,7 +20,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from audioguide.speech.lexicon import Lexicon
 
 PLACEHOLDER_BASE = 0xF0000  # supplementary private use: never in cleaned text
 PLACEHOLDER_CHARS = re.compile("[\U000f0000-\U000ffffd]")
@@ -64,34 +67,32 @@ class Token:
     reading: str
 
 
-class _Session:
+class Session:
     """The tokens of one sentence while it is classified."""
 
     def __init__(self) -> None:
         self.tokens: list[Token] = []
-        self.inner: set[int] = set()  # tokens a later, larger token took in
-        self.lexicon: Any = None  # the sentence's Lexicon: a code span's inside is read with it
+        self.lexicon: Lexicon | None = None  # the sentence's: a code span's inside is read with it
 
     def mark(self, cls: str, written: str, reading: str) -> str:
-        for ch in PLACEHOLDER_CHARS.findall(written + reading):
-            self.inner.add(ord(ch) - PLACEHOLDER_BASE)
+        """A placeholder for a new token (tokens inside ``written`` or ``reading`` become part of it)."""
         token = Token(cls, self.written(written), self.reading(reading))
         self.tokens.append(token)
         return chr(PLACEHOLDER_BASE + len(self.tokens) - 1)
 
-    def _token(self, ch: str) -> Token | None:
+    def token(self, ch: str) -> Token | None:
         index = ord(ch) - PLACEHOLDER_BASE
         return self.tokens[index] if 0 <= index < len(self.tokens) else None
 
     def written(self, text: str) -> str:
         """``text`` with each placeholder put back as written."""
-        return PLACEHOLDER_CHARS.sub(lambda m: t.written if (t := self._token(m.group(0))) else "", text)
+        return PLACEHOLDER_CHARS.sub(lambda m: t.written if (t := self.token(m.group(0))) else "", text)
 
     def reading(self, text: str, keep: str | None = None) -> str:
         """``text`` with each placeholder replaced by its reading (those of class ``keep`` left)."""
 
         def restore(match: re.Match[str]) -> str:
-            token = self._token(match.group(0))
+            token = self.token(match.group(0))
             if token is None:
                 return ""
             if token.cls == keep:
@@ -108,10 +109,6 @@ class _Session:
 
         return PLACEHOLDER_CHARS.sub(restore, text)
 
-    def outer(self) -> list[Token]:
-        """The tokens as the sentence holds them (none taken in by a larger one), in order made."""
-        return [t for i, t in enumerate(self.tokens) if i not in self.inner]
-
 
 _JOINS_LEFT = frozenset(")]}")
 _JOINS_RIGHT = frozenset("([{")
@@ -122,41 +119,46 @@ def _touches(ch: str, brackets: frozenset[str]) -> bool:
     return bool(ch) and (ch.isalnum() or ch in brackets or PLACEHOLDER_CHARS.match(ch) is not None)
 
 
-_SESSION: ContextVar[_Session | None] = ContextVar("normalize_session", default=None)
+_SESSION: ContextVar[Session | None] = ContextVar("normalize_session", default=None)
 
 
 @contextmanager
-def session() -> Iterator[_Session]:
+def session() -> Iterator[Session]:
     """Within the block, :func:`said` records tokens in the session yielded."""
-    current = _Session()
-    reset = _SESSION.set(current)
+    active = Session()
+    reset = _SESSION.set(active)
     try:
-        yield current
+        yield active
     finally:
         _SESSION.reset(reset)
 
 
+def current() -> Session | None:
+    """The session of the sentence being classified, or None outside :func:`session`."""
+    return _SESSION.get()
+
+
 def said(cls: str, written: str, reading: str) -> str:
     """How a reader puts a token's ``reading`` in place of ``written`` (see the module docstring)."""
-    current = _SESSION.get()
-    if current is None or reading == written:
+    active = _SESSION.get()
+    if active is None or reading == written:
         return reading
-    return current.mark(cls, written, reading)
+    return active.mark(cls, written, reading)
 
 
 def token_class(ch: str) -> str | None:
     """The class of the token a placeholder character stands for (None: not a placeholder)."""
-    current = _SESSION.get()
-    if current is None or not PLACEHOLDER_CHARS.fullmatch(ch):
+    active = _SESSION.get()
+    if active is None or not PLACEHOLDER_CHARS.fullmatch(ch):
         return None
-    token = current._token(ch)
+    token = active.token(ch)
     return token.cls if token else None
 
 
 def as_written(text: str) -> str:
     """``text`` with every placeholder put back as written (outside a session: ``text``)."""
-    current = _SESSION.get()
-    return current.written(text) if current is not None else text
+    active = _SESSION.get()
+    return active.written(text) if active is not None else text
 
 
 def written_before(match: re.Match[str], chars: int = 80) -> str:
