@@ -202,6 +202,8 @@ DATES = [
     ("2014-Dec-12", "December twelfth, twenty fourteen"),
     ("12-Dec 2012", "December twelfth, twenty twelve"),
     ("3/4/2024", "three slash four slash twenty twenty-four"),  # March or April: the locale decides
+    ('a partial date such as "8/99"', 'a partial date such as "August ninety-nine"'),
+    ("a score of 8/99", "a score of 8/99"),  # a fraction, read later
 ]
 YEARS = [("in 2013-14.", "in twenty thirteen to fourteen.")]
 SLASHES = [

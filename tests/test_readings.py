@@ -39,7 +39,6 @@ _SCALE_AND = re.compile(
 KNOWN_MISREADINGS: dict[str, str] = {
     "cardinal-19": "'386' as a processor's name ('three eighty-six') needs knowing what it names",
     "code-15": "'gm-dbo' after a command-line option: its hyphen is 'dash' only in a command",
-    "date-12": "'8/99' as a month and a two-digit year: a fraction elsewhere",
     "emoticon-12": "'Windows 9x': the 'x' of a product name is read as a multiplier",
     "identifier-11": "a citation's 'volume(issue):pages' and a page range written '481-4'",
     "identifier-16": "'FIPS 151-2 ... POSIX.1': the readings pair 'dash' with 'dot' (see the report)",

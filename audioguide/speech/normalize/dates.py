@@ -16,7 +16,7 @@ import re
 
 from audioguide.speech import numwords
 from audioguide.speech.normalize.tables import DATE_ORDERS, MONTH_ABBREVIATIONS, MONTHS, WEEKDAY_ABBREVIATIONS
-from audioguide.speech.normalize.tokens import said
+from audioguide.speech.normalize.tokens import said, written_before
 from audioguide.speech.numwords import cardinal
 
 _MONTH = "(?P<month>" + "|".join(MONTHS) + "|(?:" + "|".join(MONTH_ABBREVIATIONS) + r")\.?)"
@@ -32,6 +32,9 @@ _DATE_ISO = re.compile(r"(?<![\w.-])(1[1-9]\d\d|20\d\d)-(0[1-9]|1[0-2])-(0[1-9]|
 _DATE_NUMERIC = re.compile(r"(?<![\w./])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\w/])")
 # "10/2008": a month and a year
 _DATE_MONTH_SLASH_YEAR = re.compile(r"(?<![\w./])(0?[1-9]|1[0-2])/((?:19|20)\d\d)(?![\w/])")
+# "8/99" after the word "date": a month and a two-digit year ("a partial date such as 8/99")
+_DATE_MONTH_SLASH_YY = re.compile(r"(?<![\w./])(0?[1-9]|1[0-2])/(\d\d)(?![\w/])")
+_DATE_WORD_BEFORE = re.compile(r"\bdates?\b[^.;!?]{0,30}$", re.IGNORECASE)
 # "2014-Dec-12", "12-Dec 2012", "12-Dec-2012"
 _MONTH_ABBR = "(?P<month>" + "|".join(MONTH_ABBREVIATIONS) + ")"
 _DATE_YEAR_MON_DAY = re.compile(
@@ -161,6 +164,14 @@ def read_dates(text: str) -> str:
     text = _DATE_DAY_MON_YEAR.sub(abbreviated, text)
     text = _DATE_NUMERIC.sub(numeric, text)
     text = _DATE_MONTH_SLASH_YEAR.sub(month_slash_year, text)
+    text = _DATE_MONTH_SLASH_YY.sub(
+        lambda m: (
+            said("date", m.group(0), f"{MONTHS[int(m.group(1)) - 1]} {cardinal(m.group(2))}")
+            if _DATE_WORD_BEFORE.search(written_before(m, 40))
+            else m.group(0)
+        ),
+        text,
+    )
     text = _DATE_MONTH_FIRST.sub(lambda m: _said(m, month_first(m)), text)
     text = _DATE_DAY_FIRST.sub(lambda m: _said(m, day_first(m)), text)
     return _DATE_MONTH_YEAR.sub(lambda m: said("date", m.group(0), month_year(m)), text)
