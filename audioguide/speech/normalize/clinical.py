@@ -51,9 +51,9 @@ def _with_dots(letters: str) -> str:
 
 
 _FREQUENCY_ALT = "|".join(_dotted(key) for key in sorted(FREQUENCIES, key=len, reverse=True))
-_FREQUENCY_RE = re.compile(rf"(?<![\w.])(?:{_FREQUENCY_ALT})(?![\w])", re.IGNORECASE)
+_FREQUENCY_RE = re.compile(rf"(?<![\w.+-])(?:{_FREQUENCY_ALT})(?![\w])", re.IGNORECASE)
 _FREQUENCY_RANGE_RE = re.compile(
-    rf"(?<![\w.])(?P<a>{'|'.join(FREQUENCY_COUNTS)})\s?[-–]\s?(?P<b>{'|'.join(FREQUENCY_COUNTS)})(?![\w])",
+    rf"(?<![\w.+-])(?P<a>{'|'.join(FREQUENCY_COUNTS)})\s?[-–]\s?(?P<b>{'|'.join(FREQUENCY_COUNTS)})(?![\w])",
     re.IGNORECASE,
 )
 _DOSE_BEFORE = re.compile(

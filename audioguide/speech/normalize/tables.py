@@ -697,7 +697,7 @@ SYMBOL_READINGS: tuple[tuple[str, str], ...] = (
     (r"\s*°", " degrees"),
     (r"\s*@\s*", " at "),
     (r"(?<=[A-Za-z])#(?!\w)", " sharp"),  # C#, F#
-    (r"#(?=\w)", " hash "),  # "#define", "#hashtag"
+    (r"#(?=\w)", "hash "),  # "#define", "#hashtag"
     (r"#", " "),  # a heading's or a comment's mark
     (r"(?<![\w:])::(?![\w:])", " double colon "),
     (r"\*", "star"),  # a quoted asterisk: every other "*" is gone (characters.py)
