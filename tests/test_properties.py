@@ -253,6 +253,10 @@ _READ_AS_OTHER = {
     "cm",
     "mm",
     "km",
+    # dosing shorthand in lower case, read in full next to a dose (or always)
+    *"bid bd tid tds qid qds qd qod qhs qam qpm prn ac pc mane nocte hrly hourly".split(),
+    *"po iv im sc sq sl subcut".split(),
+    *"tab tabs cap caps yo mls ng pg cl nm mi cal".split(),
 }
 _plain_word = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz"), min_size=2, max_size=10).filter(
     lambda w: w not in _READ_AS_OTHER

@@ -35,7 +35,7 @@ _UNDERSCORED_RE = re.compile(r"(?<![\w.$@-])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+
 _ESCAPE_RE = re.compile(r"(?<![\w\\])\\(?P<ch>[A-Za-z])(?![A-Za-z])")
 # a dotted or slashed name: dotenv.config(), JSON.parse, req.setEncoding, apps/backend/app.js, .env
 _NAME_RE = re.compile(r"^\.?[A-Za-z_][\w-]*(?:[./][A-Za-z_][\w-]*)*(?:\(\))?$")
-_NAME_PIECE_RE = re.compile(r"[A-Za-z]+|\d+|[./_\-()]")
+_NAME_PIECE_RE = re.compile(r"[^\W\d_]+|\d+|[./_\-()]")
 _NAME_SYMBOLS = {".": "dot", "/": "slash", "-": "dash"}
 
 
