@@ -35,7 +35,7 @@ _UNDERSCORED_RE = re.compile(r"(?<![\w.$@-])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+
 _ESCAPE_RE = re.compile(r"(?<![\w\\])\\(?P<ch>[A-Za-z])(?![A-Za-z])")
 # a dotted or slashed name: dotenv.config(), JSON.parse, req.setEncoding, apps/backend/app.js, .env
 _NAME_RE = re.compile(r"^\.?[A-Za-z_][\w-]*(?:[./][A-Za-z_][\w-]*)*(?:\(\))?$")
-_NAME_PIECE_RE = re.compile(r"[^\W\d_]+|\d+|[./_\-()]")
+_NAME_PIECE_RE = re.compile(r"[^\W\d_]+|[0-9]+|[./_\-()]|[^\s./_\-()]")
 _NAME_SYMBOLS = {".": "dot", "/": "slash", "-": "dash"}
 
 
@@ -49,10 +49,10 @@ def read_name(name: str) -> str:
     for piece in _NAME_PIECE_RE.findall(name):
         if piece in _NAME_SYMBOLS:
             words.append(_NAME_SYMBOLS[piece])
-        elif piece.isdigit():
+        elif piece.isascii() and piece.isdigit():
             words.append(digits(piece) if len(piece) > 2 or piece.startswith("0") else cardinal(piece))
-        elif piece.isalpha():
-            words.append(piece)
+        elif piece not in "_()":
+            words.append(piece)  # letters as written, in any script; a sign such as "²" kept
     return " ".join(words)
 
 

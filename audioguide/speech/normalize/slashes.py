@@ -23,7 +23,7 @@ from audioguide.speech.normalize.tables import (
     UNITS,
     WEEKDAY_ABBREVIATIONS,
 )
-from audioguide.speech.normalize.tokens import PLACEHOLDER_CLASS, said
+from audioguide.speech.normalize.tokens import PLACEHOLDER_CHARS, PLACEHOLDER_CLASS, said
 from audioguide.speech.normalize.versions import read_number
 
 # a run of word characters, dots, apostrophes and hyphens (and tokens read before) that holds a slash
@@ -88,7 +88,8 @@ def read_slashes(text: str) -> str:
         if (
             len(words) < 2
             or token.lower() == "and/or"
-            or all(_NUMBERISH_RE.match(p) for p in words)  # "3/4", "1/20th": numbers, read later
+            # "3/4", "1/20th": numbers, read later (a token read before may touch them: "2x 1/2")
+            or all(_NUMBERISH_RE.match(PLACEHOLDER_CHARS.sub("", p)) for p in words)
             or any(not _HAS_LETTER_RE.search(p) and not p.isdigit() for p in words)
         ):
             return match.group(0)
