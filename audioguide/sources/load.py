@@ -1,7 +1,7 @@
 """Pick the parser for a source: a file by its extension, or a web page by its URL.
 
 A SOURCE is a path (``article.txt``, ``article.md``, ``page.html``,
-``guide.yaml``) or an ``http://``/``https://`` URL. A URL is fetched once
+``leaflet.pdf``, ``guide.yaml``) or an ``http://``/``https://`` URL. A URL is fetched once
 with :mod:`requests` (timeout, User-Agent, size cap) and parsed by what the
 server says it is: HTML, plain text or Markdown. Every failure is one
 :class:`SourceError` line naming the file or URL.
@@ -31,6 +31,7 @@ BY_CONTENT_SUFFIXES = {
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 GUIDE_SUFFIXES = {".yaml", ".yml"}
+PDF_SUFFIXES = {".pdf"}
 
 FETCH_TIMEOUT_S = 20.0  # connect, each read, and the whole download
 MAX_PAGE_BYTES = 10 * 1024 * 1024  # no article page is larger; a file download might be
@@ -70,7 +71,7 @@ def is_url(source: str | Path) -> bool:
 def load_source(
     source: str | Path, *, keep_furniture: bool = False, timeout: float = FETCH_TIMEOUT_S
 ) -> LoadedSource:
-    """Parse ``source``: a URL, or a plain-text, Markdown, HTML or YAML guide-script file.
+    """Parse ``source``: a URL, or a plain-text, Markdown, HTML, PDF or YAML guide-script file.
 
     Whatever the parser, the document's text is cleaned of control characters
     (:func:`~audioguide.sources.decode.clean_document`).
@@ -99,6 +100,10 @@ def _parse_source(source: str | Path, *, keep_furniture: bool, timeout: float) -
         from audioguide.sources.html import parse_html
 
         return LoadedSource(parse_html(path, keep_furniture=keep_furniture))
+    if suffix in PDF_SUFFIXES:
+        from audioguide.sources.pdf import parse_pdf
+
+        return LoadedSource(parse_pdf(path, keep_furniture=keep_furniture))
     if suffix in TEXT_SUFFIXES:
         from audioguide.sources.plain import parse_text
 
@@ -110,7 +115,12 @@ def _parse_source(source: str | Path, *, keep_furniture: bool, timeout: float) -
     known = ", ".join(
         sorted(
             s
-            for s in TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | GUIDE_SUFFIXES | BY_CONTENT_SUFFIXES
+            for s in TEXT_SUFFIXES
+            | MARKDOWN_SUFFIXES
+            | HTML_SUFFIXES
+            | GUIDE_SUFFIXES
+            | PDF_SUFFIXES
+            | BY_CONTENT_SUFFIXES
             if s
         )
     )

@@ -1,0 +1,404 @@
+"""A PDF page's characters as lines of text in reading order.
+
+A PDF holds positioned glyphs, not words or lines. Characters are grouped
+into rows by vertical overlap (so a raised letter, as in the LaTeX logo, or
+a superscript stays in its line), and words are separated where the gap
+between two glyphs is wider than a letter's spacing (many PDFs have no space
+characters at all). A page whose rows leave a vertical gutter of white
+space is read column by column: the left column down, then the right, with
+any row that crosses the gutter (a title, a footer) read where it stands.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+# A gap wider than this (in ems) between two glyphs is a space: letters are set
+# 0-0.1 em apart, the narrowest justified space is about 0.22 em.
+WORD_GAP_EM = 0.13
+# A gap wider than this splits a row into segments (columns, table cells).
+SEGMENT_GAP_EM = 1.2
+# A gutter is a vertical strip this wide (points) that no segment crosses.
+MIN_GUTTER_PT = 7.0
+MIN_COLUMN_ROWS = 5
+
+_SUBSET_PREFIX_RE = re.compile(r"^[A-Z]{6}\+")
+_BOLD_RE = re.compile(r"bold|black|heavy|semibold|demi|cmbx|cmb\d|\bbd\b|-b$", re.I)
+_MONO_RE = re.compile(
+    r"mono|nimbusmon|courier|consol|menlo|typewriter|inconsolata|code|cm\w*tt|^lmtt|^tt", re.I
+)
+_MATH_FONT_RE = re.compile(r"^(cmex|cmsy|cmmi|msam|msbm|lmmath|symbol|math|stix.*math|eusm|rsfs)", re.I)
+_CID_RE = re.compile(r"^\(cid:(\d+)\)$")
+
+# pdfTeX's Cork (T1) encoding, for TeX fonts without a Unicode map: their codes come
+# through as "(cid:N)", and these are the ones that are not plain ASCII.
+_CORK_LOW = {
+    13: "‚",
+    14: "‹",
+    15: "›",
+    16: "“",
+    17: "”",
+    18: "„",
+    19: "«",
+    20: "»",
+    21: "–",
+    22: "—",
+    25: "ı",
+    27: "ff",
+    28: "fi",
+    29: "fl",
+    30: "ffi",
+    31: "ffl",
+}
+_CORK_HIGH = (
+    "ĂĄĆČĎĚĘĞĹĽŁŃŇŊŐŔŘŚŠŞŤŢŰŮŸŹŽŻĲİđ§"  # 128-159
+    "ăąćčďěęğĺľłńňŋőŕřśšşťţűůÿźžżĳ¡¿£"  # 160-191
+)
+
+
+def cork_character(code: int) -> str:
+    """The text of code ``code`` in the Cork (T1) encoding; "" for accents and unknown codes."""
+    if code in _CORK_LOW:
+        return _CORK_LOW[code]
+    if 32 <= code < 127:
+        return chr(code)
+    if 128 <= code < 192:
+        return _CORK_HIGH[code - 128]
+    if 192 <= code <= 255:
+        return {0xD7: "Œ", 0xDF: "SS", 0xF7: "œ", 0xFF: "ß"}.get(code, chr(code))
+    return ""
+
+
+def base_font(name: str) -> str:
+    """ "ABCDEF+LMRoman10-Regular" -> "LMRoman10-Regular" (the subset tag is not the font)."""
+    return _SUBSET_PREFIX_RE.sub("", name or "")
+
+
+def is_bold_font(name: str) -> bool:
+    return bool(_BOLD_RE.search(base_font(name)))
+
+
+def is_mono_font(name: str) -> bool:
+    return bool(_MONO_RE.search(base_font(name)))
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """One character as the page draws it (pdfplumber's char, reduced to what the reader uses)."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    font: str
+    mcid: int | None = None
+    tag: str | None = None
+    mono: bool = False
+
+    @property
+    def height(self) -> float:
+        return max(self.bottom - self.top, 0.1)
+
+
+def glyphs_from_chars(chars: Iterable[dict[str, Any]], fixed_pitch: Iterable[str] = ()) -> list[Glyph]:
+    """pdfplumber characters as glyphs: upright ones only, with unmapped TeX codes read as Cork.
+
+    A glyph drawn twice at the same place (fake bold, a shadow) is read once.
+    ``fixed_pitch``: the fonts whose descriptor says they are monospaced.
+    """
+    fixed = {base_font(name) for name in fixed_pitch}
+    out: list[Glyph] = []
+    seen: set[tuple[str, int, int]] = set()
+    for char in chars:
+        if not char.get("upright", True):
+            continue  # a rotated margin stamp or an axis label, not the text
+        where = (char.get("text") or "", round(float(char["x0"])), round(float(char["top"])))
+        if where in seen:
+            continue
+        seen.add(where)
+        text = char.get("text") or ""
+        font = base_font(char.get("fontname", ""))
+        match = _CID_RE.match(text)
+        if match:
+            text = "" if _MATH_FONT_RE.match(font) else cork_character(int(match.group(1)))
+        text = _readable(text)
+        if not text:
+            continue
+        out.append(
+            Glyph(
+                text=text,
+                x0=float(char["x0"]),
+                x1=float(char["x1"]),
+                top=float(char["top"]),
+                bottom=float(char["bottom"]),
+                size=float(char.get("size") or 0.0) or float(char["bottom"]) - float(char["top"]),
+                font=font,
+                mcid=char.get("mcid"),
+                tag=char.get("tag"),
+                mono=font in fixed or is_mono_font(font),
+            )
+        )
+    return out
+
+
+def _readable(text: str) -> str:
+    """Ligatures as letters ("ﬁ" -> "fi"); private-use glyphs (dingbat bullets) as a bullet."""
+    if not text:
+        return ""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if 0xFB00 <= code <= 0xFB06:
+            out.append(unicodedata.normalize("NFKC", ch))
+        elif 0xE000 <= code <= 0xF8FF:
+            out.append("•")
+        elif ch == "\u00ad":
+            out.append("-")  # a soft hyphen shows where a word was broken; the joiner mends it
+        elif unicodedata.category(ch) in ("Cc", "Cf") and ch not in " \t":
+            continue
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+@dataclass
+class Line:
+    """One line of one column, with what the rules need to know about it.
+
+    ``kind`` starts as "text"; the rules set it to "heading" (with ``level``)
+    or "drop" (with ``reason``), or "merged" for a heading's second line.
+    """
+
+    text: str
+    page: int  # 1-based
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    font: str
+    bold: bool
+    mono: bool
+    left: float  # its column's left edge
+    right: float  # its column's right edge
+    column: int = 0
+    mcids: tuple[int, ...] = ()
+    tags: tuple[str, ...] = ()
+    kind: str = "text"
+    level: int | None = None
+    reason: str | None = None
+    outside: bool = False
+    element: object | None = None  # the tagged structure element it belongs to
+    role: str | None = None  # what the structure tree says it is
+    heading_text: str | None = None  # a heading's text when it is not the printed one (a bookmark)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+    def drop(self, reason: str, *, outside: bool = False) -> None:
+        self.kind, self.reason, self.outside = "drop", reason, outside
+
+
+@dataclass
+class _Row:
+    glyphs: list[Glyph]
+    top: float
+    bottom: float
+    size: float
+
+    def overlap(self, glyph: Glyph) -> float:
+        """How much of the smaller of the two the vertical overlap covers (0..1)."""
+        inter = min(self.bottom, glyph.bottom) - max(self.top, glyph.top)
+        return inter / max(min(self.bottom - self.top, glyph.height), 0.1)
+
+
+def _rows(glyphs: Sequence[Glyph]) -> list[_Row]:
+    """Glyphs grouped into rows by vertical overlap, top to bottom."""
+    rows: list[_Row] = []
+    for glyph in sorted(glyphs, key=lambda g: ((g.top + g.bottom) / 2, g.x0)):
+        best: _Row | None = None
+        best_overlap = 0.5
+        for row in rows[-4:]:
+            overlap = row.overlap(glyph)
+            if overlap >= best_overlap:
+                best, best_overlap = row, overlap
+        if best is None:
+            rows.append(_Row([glyph], glyph.top, glyph.bottom, glyph.size))
+        else:
+            best.glyphs.append(glyph)
+            if glyph.size > best.size:  # the row's band is its main text's
+                best.top, best.bottom, best.size = glyph.top, glyph.bottom, glyph.size
+    for row in rows:
+        row.glyphs.sort(key=lambda g: g.x0)
+    rows.sort(key=lambda r: r.top)
+    return rows
+
+
+def _segments(row: _Row) -> list[list[Glyph]]:
+    """A row cut where the white space is wider than a word space: columns, table cells."""
+    out: list[list[Glyph]] = []
+    last = 0.0  # the right edge of the segment so far
+    for glyph in row.glyphs:
+        if glyph.text.isspace():
+            if out:
+                out[-1].append(glyph)
+            continue
+        if out and glyph.x0 - last <= SEGMENT_GAP_EM * max(glyph.size, 1.0):
+            out[-1].append(glyph)
+            last = max(last, glyph.x1)
+        else:
+            out.append([glyph])
+            last = glyph.x1
+    return [seg for seg in out if any(not g.text.isspace() for g in seg)]
+
+
+def find_gutters(rows: Sequence[_Row], width: float) -> list[float]:
+    """The x positions of the gutters between columns: vertical strips no row crosses, with
+    column text on both sides (at least :data:`MIN_COLUMN_ROWS` lines reaching each side)."""
+    spans = [(min(g.x0 for g in s), max(g.x1 for g in s)) for row in rows for s in _segments(row)]
+    if len(spans) < 2 * MIN_COLUMN_ROWS or width <= 0:
+        return []
+    bins = int(width) + 1
+    cover = [0] * bins
+    for x0, x1 in spans:
+        for x in range(max(int(x0), 0), min(int(x1) + 1, bins)):
+            cover[x] += 1
+    allowed = max(1, len(spans) // 40)  # a wide title or footer may cross
+    gutters: list[float] = []
+    start = None
+    for x in range(int(width * 0.2), int(width * 0.8) + 1):
+        empty = x < bins and cover[x] <= allowed
+        if empty and start is None:
+            start = x
+        if (not empty or x == int(width * 0.8)) and start is not None:
+            if x - start >= MIN_GUTTER_PT:
+                gutters.append((start, x))
+            start = None
+    found: list[float] = []
+    for start, end in gutters:
+        left = sum(1 for x0, x1 in spans if x1 <= start + 1 and x1 >= start - width * 0.15)
+        right = sum(1 for x0, x1 in spans if x0 >= end - 1 and x0 <= end + width * 0.15)
+        if left >= MIN_COLUMN_ROWS and right >= MIN_COLUMN_ROWS:
+            found.append((start + end) / 2)
+    return found
+
+
+def _text(glyphs: Sequence[Glyph]) -> str:
+    """The glyphs' text, a space wherever the gap between two is wider than a letter's."""
+    parts: list[str] = []
+    previous: Glyph | None = None
+    for glyph in glyphs:
+        if glyph.text.isspace():
+            if parts and parts[-1] != " ":
+                parts.append(" ")
+            previous = glyph
+            continue
+        if previous is not None and not previous.text.isspace():
+            gap = glyph.x0 - previous.x1
+            if gap > WORD_GAP_EM * max(glyph.size, previous.size, 1.0) and parts and parts[-1] != " ":
+                parts.append(" ")
+        parts.append(glyph.text)
+        previous = glyph
+    return " ".join("".join(parts).split())
+
+
+def _line(glyphs: list[Glyph], page: int, column: int, left: float, right: float) -> Line | None:
+    text = _text(glyphs)
+    if not text:
+        return None
+    visible = [g for g in glyphs if not g.text.isspace()]
+    sizes = Counter(round(g.size, 1) for g in visible)
+    fonts = Counter(g.font for g in visible)
+    size = sizes.most_common(1)[0][0]
+    font = fonts.most_common(1)[0][0]
+    mono_share = sum(1 for g in visible if g.mono) / len(visible)
+    bold_share = sum(1 for g in visible if is_bold_font(g.font)) / len(visible)
+    main = [g for g in visible if abs(g.size - size) < 0.6] or visible
+    return Line(
+        text=text,
+        page=page,
+        x0=min(g.x0 for g in visible),
+        x1=max(g.x1 for g in visible),
+        top=min(g.top for g in main),
+        bottom=max(g.bottom for g in main),
+        size=size,
+        font=font,
+        bold=bold_share >= 0.6,
+        mono=mono_share >= 0.9,
+        left=left,
+        right=right,
+        column=column,
+        mcids=tuple(dict.fromkeys(g.mcid for g in visible if g.mcid is not None)),
+        tags=tuple(dict.fromkeys(g.tag for g in visible if g.tag)),
+    )
+
+
+def page_lines(glyphs: Sequence[Glyph], page: int, width: float) -> list[Line]:
+    """The page's lines in reading order (column by column on a page with columns)."""
+    rows = _rows([g for g in glyphs if g.x1 >= 0 and g.x0 <= width])
+    gutters = find_gutters(rows, width)
+    edges = [0.0, *gutters, width]
+    out: list[Line] = []
+    band: list[list[list[Glyph]]] = []  # rows of the current band, split by column
+
+    def flush() -> None:
+        for index in range(len(edges) - 1):
+            runs = [row[index] for row in band if row[index]]
+            if not runs:
+                continue
+            left, right = _edges(runs)
+            for run in runs:
+                line = _line(run, page, index, left, right)
+                if line:
+                    out.append(line)
+        band.clear()
+
+    for row in rows:
+        segments = _segments(row)
+        crossing = any(
+            min(g.x0 for g in s) < gutter < max(g.x1 for g in s) for s in segments for gutter in gutters
+        )
+        if crossing or not gutters:
+            if gutters:
+                flush()
+                glyphs_in_row = [g for s in segments for g in s]
+                line = _line(glyphs_in_row, page, -1, 0.0, width)
+                if line:
+                    line.left, line.right = line.x0, line.x1
+                    out.append(line)
+                continue
+            band.append([[g for s in segments for g in s]])
+            continue
+        split: list[list[Glyph]] = [[] for _ in range(len(edges) - 1)]
+        for segment in segments:
+            middle = (min(g.x0 for g in segment) + max(g.x1 for g in segment)) / 2
+            index = next(i for i in range(len(edges) - 1) if middle <= edges[i + 1] or i == len(edges) - 2)
+            split[index].extend(segment)
+        band.append(split)
+    flush()
+    return out
+
+
+def _edges(runs: Sequence[Sequence[Glyph]]) -> tuple[float, float]:
+    """A column's text block: the left margin most lines start at, and the right edge full lines
+    reach (not the widest line: an equation number or a long web address may stick out)."""
+    starts = sorted(min(g.x0 for g in run) for run in runs)
+    long_ends = sorted(max(g.x1 for g in run) for run in runs if len(run) >= 20)
+    right = long_ends[int(len(long_ends) * 0.8)] if long_ends else max(max(g.x1 for g in r) for r in runs)
+    return _margin(starts), right
+
+
+def _margin(starts: Sequence[float]) -> float:
+    """The left margin: the smallest x0 that several lines share (an outdented number is not it)."""
+    counts = Counter(round(x) for x in starts)
+    shared = [x for x, n in counts.items() if n >= 2]
+    return float(min(shared)) if shared else starts[0]
