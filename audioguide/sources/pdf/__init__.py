@@ -47,6 +47,8 @@ def parse_pdf_bytes(data: bytes, *, source: str, keep_furniture: bool = False) -
     furniture.drop_contents(lines, titles)
 
     body = headings.body_size(furniture.live(lines))
+    furniture.drop_footnotes(pages, body)
+    furniture.drop_formula_pieces(lines, body)
     title = headings.take_title(pages, content.title, source, body)
     furniture.drop_title_page(pages, any(mark.page == 1 for mark in content.bookmarks))
 

@@ -23,8 +23,10 @@ TABLE = "table (not read aloud)"
 FIGURE = "figure text (labels of a picture)"
 CAPTION = "figure or table caption"
 CODE = "code"
+FORMULA = "formula (not read aloud)"
 TITLE_PAGE = "title page (authors, dates, addresses)"
 ARTIFACT = "page furniture marked as such by the PDF"
+FOOTNOTE = "footnote"
 
 OUTER_ZONE = 0.15  # running heads and page numbers sit in the top or bottom 15 % of the page
 MAX_TITLE_PAGE_WORDS = 80
@@ -36,6 +38,7 @@ _PAGE_NUMBER_RE = re.compile(
     re.IGNORECASE,
 )
 _NUMBER_TOKEN_RE = re.compile(rf"^(?:\d{{1,4}}|{_ROMAN})$", re.IGNORECASE)
+_FOOTNOTE_MARK_RE = re.compile(r"^(?:\d{1,2}|[*†‡§¶])\s?[^\W\d_]")
 _COPYRIGHT_RE = re.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE)
 _LEADERS_RE = re.compile(r"(?:\s?[.·…_]){3,}\s*(\d{1,4}|[ivxlc]{1,6})$", re.IGNORECASE)
 _TRAILING_NUMBER_RE = re.compile(r"^(.*?\S)\s+(\d{1,4}|[ivxlc]{1,6})$", re.IGNORECASE)
@@ -162,6 +165,27 @@ def _candidates(page: Page) -> list[tuple[str, Line]]:
     return out
 
 
+def drop_footnotes(pages: Sequence[Page], body: float) -> None:
+    """Footnotes: smaller lines at the foot of a column, the first starting with its mark
+    ("1The LaTeX format contains ..."). Read where they stand, they would cut a sentence."""
+    for page in pages:
+        columns: dict[int, list[Line]] = {}
+        for line in live(page.lines):
+            columns.setdefault(line.column, []).append(line)
+        for lines in columns.values():
+            run: list[Line] = []
+            for line in reversed(lines):
+                if line.size > body * 0.9:
+                    break
+                run.insert(0, line)
+            if not run or len(run) == len(lines) or not _FOOTNOTE_MARK_RE.match(run[0].text):
+                continue
+            above = lines[len(lines) - len(run) - 1]
+            if run[0].top - above.bottom > 0.5 * run[0].size:
+                for line in run:
+                    line.drop(FOOTNOTE)
+
+
 # --------------------------------------------------------------------------- regions
 
 
@@ -212,10 +236,23 @@ def body_fonts(lines: Sequence[Line]) -> set[str]:
 
 
 def drop_code(lines: Sequence[Line]) -> None:
-    """Lines set in a monospaced font are code, commands or program output: not read out."""
+    """Lines set in a monospaced font are code, commands or program output; lines set mostly in
+    math fonts are the pieces of an equation: neither is read out."""
     for line in live(lines):
         if line.mono:
             line.drop(CODE)
+        elif line.math or (
+            not re.search(r"[^\W\d_]", line.text) and re.search(r"[=<>+−×÷∑∫√±≤≥]", line.text)
+        ):
+            line.drop(FORMULA)
+
+
+def drop_formula_pieces(lines: Sequence[Line], body: float) -> None:
+    """Lines of small figures and no words between the lines of text: a display formula's
+    limits, indices and exponents ("0", "2 2")."""
+    for line in live(lines):
+        if line.size < body * 0.9 and not re.search(r"[^\W\d_]{2}", line.text) and line.words <= 6:
+            line.drop(FORMULA)
 
 
 # --------------------------------------------------------------------------- contents

@@ -237,6 +237,7 @@ def _insert(page: Page, mark: Bookmark) -> None:
         font=anchor.font if anchor else "",
         bold=True,
         mono=False,
+        math=False,
         left=anchor.left if anchor else 0.0,
         right=anchor.right if anchor else 0.0,
         column=anchor.column if anchor else 0,

@@ -26,13 +26,20 @@ SEGMENT_GAP_EM = 1.2
 # A gutter is a vertical strip this wide (points) that no segment crosses.
 MIN_GUTTER_PT = 7.0
 MIN_COLUMN_ROWS = 5
+# A glyph joins a row when their heights overlap by this much of the smaller one: enough for
+# a raised letter (the A of the LaTeX logo) or a superscript, not for the next line.
+MIN_ROW_OVERLAP = 0.5
+# ... and stands at most this far (ems) from it sideways: beyond, it is another column's line.
+ROW_REACH_EM = 3.0
 
 _SUBSET_PREFIX_RE = re.compile(r"^[A-Z]{6}\+")
 _BOLD_RE = re.compile(r"bold|black|heavy|semibold|demi|cmbx|cmb\d|\bbd\b|-b$", re.I)
 _MONO_RE = re.compile(
     r"mono|nimbusmon|courier|consol|menlo|typewriter|inconsolata|code|cm\w*tt|^lmtt|^tt", re.I
 )
-_MATH_FONT_RE = re.compile(r"^(cmex|cmsy|cmmi|msam|msbm|lmmath|symbol|math|stix.*math|eusm|rsfs)", re.I)
+_MATH_FONT_RE = re.compile(
+    r"^(cmex|cmsy|cmmi|msam|msbm|lmmath|symbol|math|stix.*math|eusm|rsfs|cambriamath|latinmodern-math)", re.I
+)
 _CID_RE = re.compile(r"^\(cid:(\d+)\)$")
 
 # pdfTeX's Cork (T1) encoding, for TeX fonts without a Unicode map: their codes come
@@ -186,9 +193,12 @@ class Line:
     font: str
     bold: bool
     mono: bool
+    math: bool  # mostly set in math fonts: an equation's pieces
     left: float  # its column's left edge
     right: float  # its column's right edge
     column: int = 0
+    start_size: float = 0.0  # the size of its first and last letters: where a paragraph
+    end_size: float = 0.0  # continues, the type does not change
     mcids: tuple[int, ...] = ()
     tags: tuple[str, ...] = ()
     kind: str = "text"
@@ -214,36 +224,73 @@ class _Row:
     top: float
     bottom: float
     size: float
+    x0: float
+    x1: float
+
+    def distance(self, glyph: Glyph) -> float:
+        """How far the glyph stands from the row's text, sideways (0 within it)."""
+        return max(self.x0 - glyph.x1, glyph.x0 - self.x1, 0.0)
 
     def overlap(self, glyph: Glyph) -> float:
-        """How much of the smaller of the two the vertical overlap covers (0..1)."""
-        inter = min(self.bottom, glyph.bottom) - max(self.top, glyph.top)
-        return inter / max(min(self.bottom - self.top, glyph.height), 0.1)
+        return _overlap(self.top, self.bottom, glyph.top, glyph.bottom)
+
+
+def _overlap(top: float, bottom: float, other_top: float, other_bottom: float) -> float:
+    """How much of the smaller of two boxes their vertical overlap covers (0..1), on the middle
+    of each box: a font's box is often taller than the distance between two lines."""
+    top, bottom = _core(top, bottom)
+    other_top, other_bottom = _core(other_top, other_bottom)
+    inter = min(bottom, other_bottom) - max(top, other_top)
+    return inter / max(min(bottom - top, other_bottom - other_top), 0.1)
+
+
+def _core(top: float, bottom: float) -> tuple[float, float]:
+    inset = (bottom - top) * 0.2
+    return top + inset, bottom - inset
 
 
 def _rows(glyphs: Sequence[Glyph]) -> list[_Row]:
-    """Glyphs grouped into rows by vertical overlap, top to bottom."""
+    """Glyphs grouped into rows by vertical overlap, top to bottom (a row may hold two columns)."""
     rows: list[_Row] = []
     for glyph in sorted(glyphs, key=lambda g: ((g.top + g.bottom) / 2, g.x0)):
-        best: _Row | None = None
-        best_overlap = 0.5
-        for row in rows[-4:]:
-            overlap = row.overlap(glyph)
-            if overlap >= best_overlap:
-                best, best_overlap = row, overlap
+        near = [row for row in rows[-8:] if row.overlap(glyph) >= MIN_ROW_OVERLAP]
+        best = min(near, key=lambda row: row.distance(glyph), default=None)  # the nearest, sideways
         if best is None:
-            rows.append(_Row([glyph], glyph.top, glyph.bottom, glyph.size))
+            rows.append(_Row([glyph], glyph.top, glyph.bottom, glyph.size, glyph.x0, glyph.x1))
         else:
             best.glyphs.append(glyph)
+            best.x0, best.x1 = min(best.x0, glyph.x0), max(best.x1, glyph.x1)
             if glyph.size > best.size:  # the row's band is its main text's
                 best.top, best.bottom, best.size = glyph.top, glyph.bottom, glyph.size
     for row in rows:
         row.glyphs.sort(key=lambda g: g.x0)
-    rows.sort(key=lambda r: r.top)
     return rows
 
 
-def _segments(row: _Row) -> list[list[Glyph]]:
+@dataclass
+class _Segment:
+    """A run of glyphs on one row with no gap wider than a few spaces: part of one column's line."""
+
+    glyphs: list[Glyph]
+
+    @property
+    def x0(self) -> float:
+        return min(g.x0 for g in self.glyphs)
+
+    @property
+    def x1(self) -> float:
+        return max(g.x1 for g in self.glyphs)
+
+    @property
+    def main(self) -> Glyph:
+        return max(self.glyphs, key=lambda g: (g.size, -g.top))
+
+    @property
+    def middle(self) -> float:
+        return (self.main.top + self.main.bottom) / 2
+
+
+def _segments(row: _Row) -> list[_Segment]:
     """A row cut where the white space is wider than a word space: columns, table cells."""
     out: list[list[Glyph]] = []
     last = 0.0  # the right edge of the segment so far
@@ -258,13 +305,13 @@ def _segments(row: _Row) -> list[list[Glyph]]:
         else:
             out.append([glyph])
             last = glyph.x1
-    return [seg for seg in out if any(not g.text.isspace() for g in seg)]
+    return [_Segment(seg) for seg in out if any(not g.text.isspace() for g in seg)]
 
 
-def find_gutters(rows: Sequence[_Row], width: float) -> list[float]:
-    """The x positions of the gutters between columns: vertical strips no row crosses, with
+def find_gutters(segments: Sequence[_Segment], width: float) -> list[float]:
+    """The x positions of the gutters between columns: vertical strips no line crosses, with
     column text on both sides (at least :data:`MIN_COLUMN_ROWS` lines reaching each side)."""
-    spans = [(min(g.x0 for g in s), max(g.x1 for g in s)) for row in rows for s in _segments(row)]
+    spans = [(s.x0, s.x1) for s in segments]
     if len(spans) < 2 * MIN_COLUMN_ROWS or width <= 0:
         return []
     bins = int(width) + 1
@@ -273,23 +320,39 @@ def find_gutters(rows: Sequence[_Row], width: float) -> list[float]:
         for x in range(max(int(x0), 0), min(int(x1) + 1, bins)):
             cover[x] += 1
     allowed = max(1, len(spans) // 40)  # a wide title or footer may cross
-    gutters: list[float] = []
+    runs: list[tuple[int, int]] = []
     start = None
-    for x in range(int(width * 0.2), int(width * 0.8) + 1):
+    stop = int(width * 0.8)
+    for x in range(int(width * 0.2), stop + 1):
         empty = x < bins and cover[x] <= allowed
         if empty and start is None:
             start = x
-        if (not empty or x == int(width * 0.8)) and start is not None:
+        if (not empty or x == stop) and start is not None:
             if x - start >= MIN_GUTTER_PT:
-                gutters.append((start, x))
+                runs.append((start, x))
             start = None
     found: list[float] = []
-    for start, end in gutters:
-        left = sum(1 for x0, x1 in spans if x1 <= start + 1 and x1 >= start - width * 0.15)
-        right = sum(1 for x0, x1 in spans if x0 >= end - 1 and x0 <= end + width * 0.15)
+    for start, end in runs:
+        left = sum(1 for x0, x1 in spans if start - width * 0.15 <= x1 <= start + 1)
+        right = sum(1 for x0, x1 in spans if end - 1 <= x0 <= end + width * 0.15)
         if left >= MIN_COLUMN_ROWS and right >= MIN_COLUMN_ROWS:
             found.append((start + end) / 2)
     return found
+
+
+def _group_lines(segments: Sequence[_Segment]) -> list[list[Glyph]]:
+    """One column's segments as its lines, top to bottom: segments at one height are one line
+    (a word in another font, an equation's number, a contents entry's page number)."""
+    lines: list[list[_Segment]] = []
+    for segment in sorted(segments, key=lambda s: (s.middle, s.x0)):
+        main = segment.main
+        if lines:
+            anchor = max(lines[-1], key=lambda s: len(s.glyphs)).main
+            if _overlap(anchor.top, anchor.bottom, main.top, main.bottom) >= MIN_ROW_OVERLAP:
+                lines[-1].append(segment)
+                continue
+        lines.append([segment])
+    return [sorted((g for s in line for g in s.glyphs), key=lambda g: g.x0) for line in lines]
 
 
 def _text(glyphs: Sequence[Glyph]) -> str:
@@ -334,57 +397,50 @@ def _line(glyphs: list[Glyph], page: int, column: int, left: float, right: float
         font=font,
         bold=bold_share >= 0.6,
         mono=mono_share >= 0.9,
+        math=sum(1 for g in visible if _MATH_FONT_RE.match(g.font)) / len(visible) >= 0.3,
         left=left,
         right=right,
         column=column,
+        start_size=visible[0].size,
+        end_size=visible[-1].size,
         mcids=tuple(dict.fromkeys(g.mcid for g in visible if g.mcid is not None)),
         tags=tuple(dict.fromkeys(g.tag for g in visible if g.tag)),
     )
 
 
 def page_lines(glyphs: Sequence[Glyph], page: int, width: float) -> list[Line]:
-    """The page's lines in reading order (column by column on a page with columns)."""
-    rows = _rows([g for g in glyphs if g.x1 >= 0 and g.x0 <= width])
-    gutters = find_gutters(rows, width)
+    """The page's lines in reading order: column by column on a page with columns, a line that
+    crosses the gutter (a title, a wide figure's caption, a footer) read where it stands."""
+    segments = [
+        s for row in _rows([g for g in glyphs if g.x1 >= 0 and g.x0 <= width]) for s in _segments(row)
+    ]
+    gutters = find_gutters(segments, width)
     edges = [0.0, *gutters, width]
-    out: list[Line] = []
-    band: list[list[list[Glyph]]] = []  # rows of the current band, split by column
-
-    def flush() -> None:
-        for index in range(len(edges) - 1):
-            runs = [row[index] for row in band if row[index]]
-            if not runs:
-                continue
-            left, right = _edges(runs)
-            for run in runs:
-                line = _line(run, page, index, left, right)
-                if line:
-                    out.append(line)
-        band.clear()
-
-    for row in rows:
-        segments = _segments(row)
-        crossing = any(
-            min(g.x0 for g in s) < gutter < max(g.x1 for g in s) for s in segments for gutter in gutters
-        )
-        if crossing or not gutters:
-            if gutters:
-                flush()
-                glyphs_in_row = [g for s in segments for g in s]
-                line = _line(glyphs_in_row, page, -1, 0.0, width)
-                if line:
-                    line.left, line.right = line.x0, line.x1
-                    out.append(line)
-                continue
-            band.append([[g for s in segments for g in s]])
+    spanning = [s for s in segments if any(s.x0 < gutter < s.x1 for gutter in gutters)]
+    across = _group_lines(spanning)  # the crossing lines, top to bottom
+    limits = [(min(g.top for g in line) + max(g.bottom for g in line)) / 2 for line in across]
+    bands: list[list[list[_Segment]]] = [[[] for _ in edges[:-1]] for _ in range(len(across) + 1)]
+    for segment in segments:
+        if segment in spanning:
             continue
-        split: list[list[Glyph]] = [[] for _ in range(len(edges) - 1)]
-        for segment in segments:
-            middle = (min(g.x0 for g in segment) + max(g.x1 for g in segment)) / 2
-            index = next(i for i in range(len(edges) - 1) if middle <= edges[i + 1] or i == len(edges) - 2)
-            split[index].extend(segment)
-        band.append(split)
-    flush()
+        band = sum(1 for limit in limits if limit < segment.middle)
+        middle = (segment.x0 + segment.x1) / 2
+        column = next(i for i in range(len(edges) - 1) if middle <= edges[i + 1] or i == len(edges) - 2)
+        bands[band][column].append(segment)
+    per_column = [_group_lines([s for band in bands for s in band[c]]) for c in range(len(edges) - 1)]
+    frames = [_edges(lines) if lines else (edges[c], edges[c + 1]) for c, lines in enumerate(per_column)]
+    out: list[Line] = []
+    for index, band in enumerate(bands):
+        for column, column_segments in enumerate(band):
+            for run in _group_lines(column_segments):
+                line = _line(run, page, column, *frames[column])
+                if line:
+                    out.append(line)
+        if index < len(across):
+            line = _line(across[index], page, -1, 0.0, width)
+            if line:
+                line.left, line.right = line.x0, line.x1
+                out.append(line)
     return out
 
 

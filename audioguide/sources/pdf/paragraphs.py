@@ -89,14 +89,19 @@ class Vocabulary:
     def of(cls, lines: Iterable[Line]) -> Vocabulary:
         words: set[str] = set()
         hyphenated: set[str] = set()
+        broken = False  # the line before ended in a hyphen: this line starts with a word's end
         for line in lines:
             tokens = _WORD_RE.findall(line.text.casefold())
+            ends_broken = line.text.rstrip().endswith(_HYPHENS)
             for position, token in enumerate(tokens):
+                if (position == 0 and broken) or (position == len(tokens) - 1 and ends_broken):
+                    continue
                 if "-" in token or "‐" in token:
                     hyphenated.add(token.replace("‐", "-"))
                     words.update(token.replace("‐", "-").split("-"))
-                elif position < len(tokens) - 1 or not line.text.rstrip().endswith(_HYPHENS):
+                else:
                     words.add(token)
+            broken = ends_broken
         return cls(frozenset(words), frozenset(hyphenated))
 
 
@@ -104,6 +109,10 @@ def mend(left: str, right: str, vocabulary: Vocabulary) -> str:
     """Two lines joined: "treat-" + "ment ..." -> "treatment ...", "follow-" + "up" -> "follow-up"."""
     left = left.rstrip()
     right = right.lstrip()
+    last = left.split()[-1] if left.split() else ""
+    if re.match(r"(https?://|www\.)", last) and left.endswith(_HYPHENS):
+        # A web address broken at a line end: the break's hyphen after a "/" is not part of it.
+        return (left[:-1] if left[-2:-1] == "/" else left) + right
     if not left.endswith(_HYPHENS) or len(left) < 2 or not left[-2].isalpha():
         return f"{left} {right}"
     stem = left[:-1]
@@ -146,7 +155,7 @@ def _starts_new(previous: Line, line: Line, gap: float, item: bool) -> bool:
         return previous.element != line.element
     if _marker(line.text):
         return True
-    if abs(previous.size - line.size) >= 0.6 or previous.bold != line.bold and previous.words < 12:
+    if abs(previous.end_size - line.start_size) >= 0.6 or previous.bold != line.bold and previous.words < 12:
         return True
     same_place = previous.page == line.page and previous.column == line.column and line.top > previous.top
     if same_place:
