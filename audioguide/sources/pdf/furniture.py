@@ -248,10 +248,12 @@ def drop_code(lines: Sequence[Line]) -> None:
 
 
 def drop_formula_pieces(lines: Sequence[Line], body: float) -> None:
-    """Lines of small figures and no words between the lines of text: a display formula's
-    limits, indices and exponents ("0", "2 2")."""
+    """Lines without words between the lines of text, in small type or set in from the margin:
+    a display formula's limits, indices, exponents and numerators ("0", "2 2", "1")."""
     for line in live(lines):
-        if line.size < body * 0.9 and not re.search(r"[^\W\d_]{2}", line.text) and line.words <= 6:
+        if re.search(r"[^\W\d_]{2}", line.text) or line.words > 6:
+            continue
+        if line.size < body * 0.9 or line.x0 > line.left + 3 * line.size:
             line.drop(FORMULA)
 
 
@@ -300,17 +302,19 @@ def drop_contents(lines: Sequence[Line], titles: Iterable[str]) -> None:
 
 
 def drop_title_page(pages: Sequence[Page], bookmarks_on_first_page: bool) -> None:
-    """A first page with little text (title, authors, dates, addresses) before a longer document:
-    its title is the guide's title, the rest is not read."""
+    """A first page with little text in short lines (title, authors, dates, addresses) before a
+    longer document: its title is the guide's title, the rest is not read."""
     text_pages = [p for p in pages if live(p.lines)]
     if len(pages) < 3 or not text_pages or bookmarks_on_first_page:
         return
     first = text_pages[0]
     if first.number != 1:
         return
-    words = sum(line.words for line in live(first.lines))
-    if words > MAX_TITLE_PAGE_WORDS:
+    lines = live(first.lines)
+    if sum(line.words for line in lines) > MAX_TITLE_PAGE_WORDS:
         return
+    if any(a.words >= 8 and b.words >= 8 for a, b in zip(lines, lines[1:])):
+        return  # running text: a page that starts the document, not a title page
     for line in live(first.lines):
         line.drop(TITLE_PAGE)
 
