@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 PDF_MAGIC = b"%PDF-"
 MAX_PDF_PAGES = 300  # about 30-60 s of reading; a patient leaflet has a few dozen pages
 MIN_GRAPHICS_IN_FIGURE = 8  # drawn objects that make a picture (a plot, a diagram)
+TOUCH_PT = 6.0  # shapes this close belong to one drawing
+CELL_PT = 24.0
 
 
 def looks_like_pdf(data: bytes) -> bool:
@@ -269,30 +271,38 @@ def _drawings(page: Any, width: float) -> list[Box]:
     ]
     if len(shapes) < MIN_GRAPHICS_IN_FIGURE:
         return []
-    clusters: list[list[Box]] = []
-    for shape in sorted(shapes, key=lambda b: b.top):
-        touching = [c for c in clusters if any(_near(shape, other) for other in c)]
-        merged = [shape]
-        for cluster in touching:
-            merged.extend(cluster)
-            clusters.remove(cluster)
-        clusters.append(merged)
-    out = []
-    for cluster in clusters:
-        if len(cluster) >= MIN_GRAPHICS_IN_FIGURE:
-            out.append(
-                Box(
-                    min(b.x0 for b in cluster),
-                    min(b.top for b in cluster),
-                    max(b.x1 for b in cluster),
-                    max(b.bottom for b in cluster),
-                )
-            )
-    return out
+    # Shapes that touch (within a few points) are one drawing: union-find over a grid of cells,
+    # so a map of thousands of curves costs a pass, not every pair.
+    parent = list(range(len(shapes)))
 
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
 
-def _near(a: Box, b: Box, gap: float = 6.0) -> bool:
-    return a.x0 - gap <= b.x1 and b.x0 - gap <= a.x1 and a.top - gap <= b.bottom and b.top - gap <= a.bottom
+    cells: dict[tuple[int, int], int] = {}
+    for index, shape in enumerate(shapes):
+        for cx in range(int((shape.x0 - TOUCH_PT) // CELL_PT), int((shape.x1 + TOUCH_PT) // CELL_PT) + 1):
+            for cy in range(
+                int((shape.top - TOUCH_PT) // CELL_PT), int((shape.bottom + TOUCH_PT) // CELL_PT) + 1
+            ):
+                other = cells.setdefault((cx, cy), index)
+                if other != index:
+                    parent[find(index)] = find(other)
+    clusters: dict[int, list[Box]] = {}
+    for index, shape in enumerate(shapes):
+        clusters.setdefault(find(index), []).append(shape)
+    return [
+        Box(
+            min(b.x0 for b in cluster),
+            min(b.top for b in cluster),
+            max(b.x1 for b in cluster),
+            max(b.bottom for b in cluster),
+        )
+        for cluster in clusters.values()
+        if len(cluster) >= MIN_GRAPHICS_IN_FIGURE
+    ]
 
 
 # --------------------------------------------------------------------------- tagged PDFs
