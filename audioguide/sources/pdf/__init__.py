@@ -18,14 +18,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audioguide.model.document import Document
+from audioguide.model.document import Document, Dropped
 from audioguide.sources.decode import read_source_bytes
 from audioguide.sources.pdf import furniture, headings
 from audioguide.sources.pdf.paragraphs import Vocabulary, paragraph_blocks
 from audioguide.sources.pdf.reader import MAX_PDF_PAGES, looks_like_pdf, read_pdf
-from audioguide.sources.structure import build_document
+from audioguide.sources.structure import Block, build_document
 
-__all__ = ["MAX_PDF_PAGES", "looks_like_pdf", "parse_pdf", "parse_pdf_bytes"]
+__all__ = ["MAX_PDF_PAGES", "looks_like_pdf", "parse_pdf", "parse_pdf_bytes", "pdf_blocks"]
 
 
 def parse_pdf(path: Path, *, keep_furniture: bool = False) -> Document:
@@ -35,6 +35,21 @@ def parse_pdf(path: Path, *, keep_furniture: bool = False) -> Document:
 
 def parse_pdf_bytes(data: bytes, *, source: str, keep_furniture: bool = False) -> Document:
     """Parse a PDF's bytes into a :class:`Document`; ``source`` names it in errors."""
+    title, blocks, dropped = pdf_blocks(data, source=source)
+    levels = [block.level for block in blocks if block.kind == "heading" and block.level]
+    return build_document(
+        blocks,
+        title=title,
+        source=source,
+        keep_furniture=keep_furniture,
+        dropped=dropped,
+        chapter_level=min(levels) if levels else None,
+    )
+
+
+def pdf_blocks(data: bytes, *, source: str) -> tuple[str, list[Block], list[Dropped]]:
+    """The PDF's title, its blocks in reading order (headings with levels, paragraphs, list
+    items) and what it leaves out (with reasons): what :func:`build_document` is given."""
     content = read_pdf(data, source)
     pages = content.pages
     lines = [line for page in pages for line in page.lines]
@@ -54,7 +69,7 @@ def parse_pdf_bytes(data: bytes, *, source: str, keep_furniture: bool = False) -
 
     if not (content.tagged and headings.tagged_headings(lines)):
         if content.bookmarks:
-            headings.bookmark_headings(pages, content.bookmarks)
+            headings.bookmark_headings(pages, content.bookmarks, body)
         else:
             headings.font_headings(lines, body)
             found = [line.heading_text or line.text for line in lines if line.kind == "heading"]
@@ -66,18 +81,10 @@ def parse_pdf_bytes(data: bytes, *, source: str, keep_furniture: bool = False) -
     blocks, dropped = paragraph_blocks(lines, gap, Vocabulary.of(furniture.live(lines)))
     if title is None:
         title = _fallback_title(blocks, source)
-    levels = [block.level for block in blocks if block.kind == "heading" and block.level]
-    return build_document(
-        blocks,
-        title=title,
-        source=source,
-        keep_furniture=keep_furniture,
-        dropped=dropped,
-        chapter_level=min(levels) if levels else None,
-    )
+    return title, blocks, dropped
 
 
-def _fallback_title(blocks: list, source: str) -> str:
+def _fallback_title(blocks: list[Block], source: str) -> str:
     """No title in the metadata nor standing out on the first page: the only top-level heading
     when it is not a question, else the file's name ("nut-FAQ.pdf" -> "nut FAQ")."""
     from audioguide.sources.structure import question_title

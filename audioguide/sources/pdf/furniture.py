@@ -220,6 +220,7 @@ def _drop_table_titles(page: Page) -> None:
             line.kind == "text"
             and below.reason == TABLE
             and line.words <= 6
+            and line.size <= below.size + 0.5  # a larger line above is the section's heading
             and 0 <= below.top - line.bottom <= 3 * line.size
             and not line.text.endswith((".", ":"))
         ):
@@ -250,10 +251,13 @@ def drop_code(lines: Sequence[Line]) -> None:
 def drop_formula_pieces(lines: Sequence[Line], body: float) -> None:
     """Lines without words between the lines of text, in small type or set in from the margin:
     a display formula's limits, indices, exponents and numerators ("0", "2 2", "1")."""
+    starts = Counter(round(line.x0) for line in live(lines) if line.words >= 8)
+    margin = float(starts.most_common(1)[0][0]) if starts else 0.0  # where the text's lines start
     for line in live(lines):
-        if re.search(r"[^\W\d_]{2}", line.text) or line.words > 6:
+        if re.search(r"[^\W\d_]{2}", line.text):
             continue
-        if line.size < body * 0.9 or line.x0 > line.left + 3 * line.size:
+        left = line.left if line.column > 0 else min(line.left, margin)
+        if line.size < body * 0.9 or line.x0 > left + 3 * line.size:
             line.drop(FORMULA)
 
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from audioguide.sources.furniture import furniture_reason
-from audioguide.sources.pdf.furniture import heading_key, key, live, median_gap
+from audioguide.sources.pdf.furniture import heading_key, is_caption, key, live, median_gap
 from audioguide.sources.pdf.lines import Line
 from audioguide.sources.pdf.reader import Bookmark, Page
 
@@ -29,6 +29,11 @@ MAX_TITLE_WORDS = 25
 TITLE_SIZE_RATIO = 1.2  # the title stands out from the body by at least this much
 HEADING_SIZE_RATIO = 1.12
 TITLE_REASON = "the title (read as the guide's title)"
+BYLINE = "byline (authors, affiliations, dates under the title)"
+MAX_BYLINE_LINES = 8
+_SECTION_NAME_RE = re.compile(
+    r"^(abstract|summary|introduction|background|contents|overview|preface|foreword)\b", re.I
+)
 CHAPTER_NUMBER = "chapter number (the heading is read)"
 
 _FILE_NAME_RE = re.compile(r"\.(docx?|pdf|tex|dvi|ps|rtf|odt|txt|indd|qxd|pages|xlsx?|pptx?|html?|md)$", re.I)
@@ -114,11 +119,26 @@ def take_title(pages: Sequence[Page], metadata: str | None, source: str | None, 
         return None
     for line in run[:MAX_HEADING_LINES]:
         line.drop(TITLE_REASON)
+    _drop_byline(lines, run[MAX_HEADING_LINES - 1] if len(run) > MAX_HEADING_LINES else run[-1])
     return text
 
 
+def _drop_byline(lines: Sequence[Line], title: Line) -> None:
+    """Centred short lines right under the title: authors, affiliations, a version, a date."""
+    after = lines[lines.index(title) + 1 :]
+    for line in after[:MAX_BYLINE_LINES]:
+        if line.kind == "drop":
+            continue
+        middle, centre = (line.x0 + line.x1) / 2, (line.left + line.right) / 2
+        centred = abs(middle - centre) <= 0.08 * max(line.right - line.left, 1.0)
+        if not centred or line.words > 10 or line.text.endswith(".") or _SECTION_NAME_RE.match(line.text):
+            break
+        line.drop(BYLINE)
+
+
 def _drop_title_lines(lines: Sequence[Line], wanted: str) -> None:
-    """The metadata title printed at the top of the first page is not read twice."""
+    """The metadata title printed at the top of the first page is not read twice (nor the
+    byline under it)."""
     for start in range(min(len(lines), 6)):
         joined = ""
         for end in range(start, min(start + MAX_HEADING_LINES, len(lines))):
@@ -126,6 +146,7 @@ def _drop_title_lines(lines: Sequence[Line], wanted: str) -> None:
             if joined == wanted:
                 for line in lines[start : end + 1]:
                     line.drop(TITLE_REASON)
+                _drop_byline(lines, lines[end])
                 return
             if not wanted.startswith(joined):
                 break
@@ -171,31 +192,57 @@ def tagged_headings(lines: Sequence[Line]) -> bool:
 # --------------------------------------------------------------------------- bookmarks
 
 
-def bookmark_headings(pages: Sequence[Page], bookmarks: Sequence[Bookmark]) -> None:
+def bookmark_headings(pages: Sequence[Page], bookmarks: Sequence[Bookmark], body: float) -> None:
     """Each bookmark's title found on the page it points to (section numbers aside, over up to
     three lines) is a heading of the bookmark's level; one not found there stands where it
-    points, its printed text left as it is."""
+    points, in place of the heading line printed there if there is one.
+
+    Bookmarks are often fewer than the headings (a Word file's outline may stop at some
+    entries): a line set in the style of the bookmarked headings, standing apart, is a heading
+    of their level too.
+    """
     by_number = {page.number: page for page in pages}
+    styles: dict[tuple[float, bool], Counter[int]] = {}
     for mark in bookmarks:
         if furniture_reason(mark.title):
             continue  # a "Contents" bookmark: the contents list is not read
         wanted = key(mark.title)
-        if not wanted:
-            continue
         page = by_number.get(mark.page)
-        if page is None:
+        if not wanted or page is None:
             continue
         found = _find(page, wanted, mark.top)
         if found is None and mark.page + 1 in by_number:
             found = _find(by_number[mark.page + 1], wanted, None)
         if found is None:
-            _insert(page, mark)
+            _insert(page, mark, body)
             continue
         first, *rest = found
         first.kind, first.level, first.heading_text = "heading", mark.level, mark.title
         for line in rest:
             line.kind = "merged"
         _absorb_chapter_number(page, first)
+        styles.setdefault(_style(first), Counter())[mark.level] += 1
+    body_style = (round(body * 2) / 2, False)
+    levels = {style: counts.most_common(1)[0][0] for style, counts in styles.items() if style != body_style}
+    if levels:
+        _headings_in_style([line for page in pages for line in page.lines], levels, body)
+
+
+def _style(line: Line) -> tuple[float, bool]:
+    return round(line.size * 2) / 2, line.bold
+
+
+def _headings_in_style(lines: Sequence[Line], levels: dict[tuple[float, bool], int], body: float) -> None:
+    text = live(lines)
+    gap = median_gap([l for l in text if abs(l.size - body) < 0.6])
+    for index, line in enumerate(text):
+        level = levels.get(_style(line))
+        if level is None or line.words > MAX_HEADING_WORDS or is_caption(line.text + " "):
+            continue
+        before = text[index - 1] if index else None
+        after = text[index + 1] if index + 1 < len(text) else None
+        if _is_heading([line], before, after, gap):
+            line.kind, line.level = "heading", level
 
 
 def _find(page: Page, wanted: str, top: float | None) -> list[Line] | None:
@@ -220,26 +267,38 @@ def _find(page: Page, wanted: str, top: float | None) -> list[Line] | None:
     return matches[0]
 
 
-def _insert(page: Page, mark: Bookmark) -> None:
-    """A bookmark whose title is not printed on its page: a heading where it points."""
-    index = len(page.lines)
+def _insert(page: Page, mark: Bookmark, body: float) -> None:
+    """A bookmark whose title is not printed as such on its page: a heading where it points. A
+    heading line printed there ("Bibliography" for the bookmark "References") gives way to it."""
+    index = next((i for i, line in enumerate(page.lines) if line.kind == "text"), len(page.lines))
     if mark.top is not None:
-        index = next((i for i, line in enumerate(page.lines) if line.top >= mark.top - 2), len(page.lines))
-    anchor = page.lines[index] if index < len(page.lines) else (page.lines[-1] if page.lines else None)
+        index = next(
+            (i for i, line in enumerate(page.lines) if line.kind == "text" and line.bottom >= mark.top - 2),
+            len(page.lines),
+        )
+    anchor = page.lines[index] if index < len(page.lines) else None
+    if (
+        anchor is not None
+        and anchor.words <= MAX_HEADING_WORDS
+        and not anchor.text.endswith((".", ",", ";"))
+        and (anchor.size >= body * HEADING_SIZE_RATIO or anchor.bold)
+    ):
+        anchor.kind, anchor.level, anchor.heading_text = "heading", mark.level, mark.title
+        return
     heading = Line(
         text=mark.title,
         page=page.number,
-        x0=anchor.x0 if anchor else 0.0,
-        x1=anchor.x1 if anchor else 0.0,
+        x0=0.0,
+        x1=0.0,
         top=mark.top or 0.0,
         bottom=mark.top or 0.0,
-        size=anchor.size if anchor else 10.0,
-        font=anchor.font if anchor else "",
+        size=body,
+        font="",
         bold=True,
         mono=False,
         math=False,
-        left=anchor.left if anchor else 0.0,
-        right=anchor.right if anchor else 0.0,
+        left=0.0,
+        right=0.0,
         column=anchor.column if anchor else 0,
         kind="heading",
         level=mark.level,
@@ -328,7 +387,7 @@ def _is_heading(group: Sequence[Line], before: Line | None, after: Line | None, 
     text = " ".join(line.text for line in group)
     if words > MAX_HEADING_WORDS or len(group) > MAX_HEADING_LINES:
         return False
-    if text.endswith((",", ";")) or text[:1].islower() or text[:1] in "•–-*·":
+    if text.endswith((",", ";")) or text[:1].islower() or text[:1] in "•–-*·" or is_caption(text + " "):
         return False
     if after is None:
         return False
@@ -357,8 +416,8 @@ def strip_section_numbers(lines: Sequence[Line]) -> None:
     """ "2.1 Pseudo R2 measures" -> "Pseudo R2 measures" when most headings are numbered: the
     track number says where a track is. A number on one heading only ("3 ways to ...") is kept."""
     heads = [line for line in lines if line.kind == "heading"]
-    numbered = [line for line in heads if _HEADING_NUMBER_RE.match(line.heading_text or line.text)]
+    numbered = [line for line in heads if _HEADING_NUMBER_RE.match(line.text)]  # as printed
     if not heads or len(numbered) * 5 < len(heads) * 3:
         return
-    for line in numbered:
+    for line in heads:
         line.heading_text = _HEADING_NUMBER_RE.sub("", line.heading_text or line.text, count=1)

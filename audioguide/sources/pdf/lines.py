@@ -121,35 +121,44 @@ def glyphs_from_chars(chars: Iterable[dict[str, Any]], fixed_pitch: Iterable[str
     ``fixed_pitch``: the fonts whose descriptor says they are monospaced.
     """
     fixed = {base_font(name) for name in fixed_pitch}
+    fonts: dict[str, tuple[str, bool, bool]] = {}  # pdfplumber's name -> (name, monospaced, math)
     out: list[Glyph] = []
     seen: set[tuple[str, int, int]] = set()
     for char in chars:
         if not char.get("upright", True):
             continue  # a rotated margin stamp or an axis label, not the text
-        where = (char.get("text") or "", round(float(char["x0"])), round(float(char["top"])))
+        text = char.get("text") or ""
+        x0, top = float(char["x0"]), float(char["top"])
+        where = (text, round(x0), round(top))
         if where in seen:
             continue
         seen.add(where)
-        text = char.get("text") or ""
-        font = base_font(char.get("fontname", ""))
-        match = _CID_RE.match(text)
-        if match:
-            text = "" if _MATH_FONT_RE.match(font) else cork_character(int(match.group(1)))
-        text = _readable(text)
+        raw_font = char.get("fontname", "")
+        if raw_font not in fonts:
+            name = base_font(raw_font)
+            fonts[raw_font] = (name, name in fixed or is_mono_font(name), bool(_MATH_FONT_RE.match(name)))
+        font, mono, math = fonts[raw_font]
+        if text.startswith("(cid:"):
+            match = _CID_RE.match(text)
+            if match:
+                text = "" if math else cork_character(int(match.group(1)))
+        if not (text.isascii() and text.isprintable()):
+            text = _readable(text)
         if not text:
             continue
+        bottom = float(char["bottom"])
         out.append(
             Glyph(
                 text=text,
-                x0=float(char["x0"]),
+                x0=x0,
                 x1=float(char["x1"]),
-                top=float(char["top"]),
-                bottom=float(char["bottom"]),
-                size=float(char.get("size") or 0.0) or float(char["bottom"]) - float(char["top"]),
+                top=top,
+                bottom=bottom,
+                size=float(char.get("size") or 0.0) or bottom - top,
                 font=font,
                 mcid=char.get("mcid"),
                 tag=char.get("tag"),
-                mono=font in fixed or is_mono_font(font),
+                mono=mono,
             )
         )
     return out
@@ -237,23 +246,23 @@ class _Row:
 
 def _overlap(top: float, bottom: float, other_top: float, other_bottom: float) -> float:
     """How much of the smaller of two boxes their vertical overlap covers (0..1), on the middle
-    of each box: a font's box is often taller than the distance between two lines."""
-    top, bottom = _core(top, bottom)
-    other_top, other_bottom = _core(other_top, other_bottom)
-    inter = min(bottom, other_bottom) - max(top, other_top)
-    return inter / max(min(bottom - top, other_bottom - other_top), 0.1)
-
-
-def _core(top: float, bottom: float) -> tuple[float, float]:
-    inset = (bottom - top) * 0.2
-    return top + inset, bottom - inset
+    60 % of each box: a font's box is often taller than the distance between two lines."""
+    height, other_height = (bottom - top) * 0.6, (other_bottom - other_top) * 0.6
+    inter = min(bottom - height / 3, other_bottom - other_height / 3) - max(
+        top + height / 3, other_top + other_height / 3
+    )
+    return inter / max(min(height, other_height), 0.1)
 
 
 def _rows(glyphs: Sequence[Glyph]) -> list[_Row]:
     """Glyphs grouped into rows by vertical overlap, top to bottom (a row may hold two columns)."""
     rows: list[_Row] = []
     for glyph in sorted(glyphs, key=lambda g: ((g.top + g.bottom) / 2, g.x0)):
-        near = [row for row in rows[-8:] if row.overlap(glyph) >= MIN_ROW_OVERLAP]
+        near = [
+            row
+            for row in rows[-8:]
+            if row.bottom > glyph.top and row.top < glyph.bottom and row.overlap(glyph) >= MIN_ROW_OVERLAP
+        ]
         best = min(near, key=lambda row: row.distance(glyph), default=None)  # the nearest, sideways
         if best is None:
             rows.append(_Row([glyph], glyph.top, glyph.bottom, glyph.size, glyph.x0, glyph.x1))
@@ -315,11 +324,12 @@ def find_gutters(segments: Sequence[_Segment], width: float) -> list[float]:
     if len(spans) < 2 * MIN_COLUMN_ROWS or width <= 0:
         return []
     bins = int(width) + 1
-    cover = [0] * bins
-    for x0, x1 in spans:
-        for x in range(max(int(x0), 0), min(int(x1) + 1, bins)):
-            cover[x] += 1
-    allowed = max(1, len(spans) // 40)  # a wide title or footer may cross
+    cover = [0] * bins  # letters of the lines that cross each point
+    for segment in segments:
+        letters = len(segment.glyphs)
+        for x in range(max(int(segment.x0), 0), min(int(segment.x1) + 1, bins)):
+            cover[x] += letters
+    allowed = sum(len(s.glyphs) for s in segments) * 0.1  # a title or a footer may cross
     runs: list[tuple[int, int]] = []
     start = None
     stop = int(width * 0.8)

@@ -163,8 +163,15 @@ def _starts_new(previous: Line, line: Line, gap: float, item: bool) -> bool:
         if space > gap + 0.45 * line.size:
             return True
         indent = line.x0 - previous.x0
-        if not item and indent > 0.8 * line.size and line.x0 > line.left + 0.8 * line.size:
-            return True  # a first-line indent
+        if previous.text.endswith(_HYPHENS) and previous.text[-2:-1].isalpha():
+            return False  # a word broken at the line end goes on on the next line
+        if (
+            not item
+            and indent > 0.8 * line.size
+            and line.x0 > line.left + 0.8 * line.size
+            and (_ends_sentence(previous) or _short(previous))
+        ):
+            return True  # a first-line indent (a hanging indent follows a line that goes on)
         if item and line.x0 < previous.x0 - 0.5 * line.size and _ends_sentence(previous):
             return True  # back at the margin: the list has ended
         return _short(previous) and _ends_sentence(previous)

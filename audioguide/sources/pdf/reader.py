@@ -235,8 +235,7 @@ def _page(pdf: Any, page: Any, tagged: bool) -> Page:
     tables: list[Box] = []
     if lines and (page.lines or page.rects):
         for table in page.find_tables():
-            cells = [c for row in table.extract() for c in row]
-            if len(table.rows) >= 2 and len(cells) >= 4 and sum(1 for c in cells if c and c.strip()) >= 2:
+            if len(table.rows) >= 2 and len(table.cells) >= 4:  # a ruled box is no table
                 tables.append(Box(*map(float, table.bbox)))
     return Page(number, width, height, lines, tables, figures, len(images))
 
