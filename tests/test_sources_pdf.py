@@ -19,7 +19,7 @@ from pdf_helpers import Text, paragraph, pdf_bytes
 
 from audioguide.errors import SourceError
 from audioguide.model.document import Document, is_subheading
-from audioguide.sources.pdf import parse_pdf, pdf_blocks
+from audioguide.sources.pdf import document_from_blocks, parse_pdf, pdf_blocks
 from audioguide.sources.pdf.paragraphs import Vocabulary, mend
 from audioguide.sources.pdf.reader import read_pdf
 
@@ -48,8 +48,15 @@ def outline(path: str) -> dict:
 
 
 @cache
+def blocks(name: str) -> tuple:
+    """What the PDF reader hands to the structure rules: title, blocks, dropped."""
+    return pdf_blocks((REAL / name).read_bytes(), source=str(REAL / name))
+
+
+@cache
 def document(name: str) -> Document:
-    return parse_pdf(REAL / name)
+    title, found, dropped = blocks(name)
+    return document_from_blocks(title, list(found), list(dropped), source=str(REAL / name))
 
 
 def spoken(doc: Document) -> str:
@@ -60,11 +67,9 @@ def spoken(doc: Document) -> str:
     return words("\n".join(parts))
 
 
-@cache
 def headings(name: str) -> set[str]:
     """The headings the PDF reader hands to the structure rules (section numbers aside)."""
-    title, blocks, dropped = pdf_blocks((REAL / name).read_bytes(), source=name)
-    return {key(b.text) for b in blocks if b.kind == "heading"}
+    return {key(b.text) for b in blocks(name)[1] if b.kind == "heading"}
 
 
 # ---------------------------------------------------------------- the real PDFs, against their outlines

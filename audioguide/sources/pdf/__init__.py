@@ -25,7 +25,14 @@ from audioguide.sources.pdf.paragraphs import Vocabulary, paragraph_blocks
 from audioguide.sources.pdf.reader import MAX_PDF_PAGES, looks_like_pdf, read_pdf
 from audioguide.sources.structure import Block, build_document
 
-__all__ = ["MAX_PDF_PAGES", "looks_like_pdf", "parse_pdf", "parse_pdf_bytes", "pdf_blocks"]
+__all__ = [
+    "MAX_PDF_PAGES",
+    "document_from_blocks",
+    "looks_like_pdf",
+    "parse_pdf",
+    "parse_pdf_bytes",
+    "pdf_blocks",
+]
 
 
 def parse_pdf(path: Path, *, keep_furniture: bool = False) -> Document:
@@ -36,6 +43,13 @@ def parse_pdf(path: Path, *, keep_furniture: bool = False) -> Document:
 def parse_pdf_bytes(data: bytes, *, source: str, keep_furniture: bool = False) -> Document:
     """Parse a PDF's bytes into a :class:`Document`; ``source`` names it in errors."""
     title, blocks, dropped = pdf_blocks(data, source=source)
+    return document_from_blocks(title, blocks, dropped, source=source, keep_furniture=keep_furniture)
+
+
+def document_from_blocks(
+    title: str, blocks: list[Block], dropped: list[Dropped], *, source: str, keep_furniture: bool = False
+) -> Document:
+    """The document the structure rules make of :func:`pdf_blocks`' result."""
     levels = [block.level for block in blocks if block.kind == "heading" and block.level]
     return build_document(
         blocks,
