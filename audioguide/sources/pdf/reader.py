@@ -24,7 +24,7 @@ from audioguide.sources.pdf.lines import Glyph, Line, glyphs_from_chars, page_li
 logger = logging.getLogger(__name__)
 
 PDF_MAGIC = b"%PDF-"
-MAX_PDF_PAGES = 300  # about 30-60 s of reading; a patient leaflet has a few dozen pages
+MAX_PDF_PAGES = 200  # about 0.25 s of CPU a page (58 pages: 15 s); a patient leaflet has a few dozen
 MIN_GRAPHICS_IN_FIGURE = 8  # drawn objects that make a picture (a plot, a diagram)
 TOUCH_PT = 6.0  # shapes this close belong to one drawing
 CELL_PT = 24.0
