@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 # A gap wider than this (in ems) between two glyphs is a space: letters are set
@@ -217,7 +217,6 @@ class Line:
     element: object | None = None  # the tagged structure element it belongs to
     role: str | None = None  # what the structure tree says it is
     heading_text: str | None = None  # a heading's text when it is not the printed one (a bookmark)
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def words(self) -> int:

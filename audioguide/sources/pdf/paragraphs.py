@@ -216,8 +216,7 @@ def paragraph_blocks(
                 close_drop()
                 last_drop = (reason, line.outside, [line.text])
             continue
-        if not line.outside:
-            close_drop()
+        close_drop()
         if line.kind == "heading":
             flush()
             text = line.heading_text or line.text
