@@ -14,6 +14,7 @@ deterministic), a track only on its clips.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import multiprocessing
@@ -39,6 +40,7 @@ from audioguide.audio.jobs import TrackJob
 from audioguide.errors import AudioguideError
 from audioguide.exporters.registry import EXPORT_AFTER, EXPORT_WEIGHT, exporter
 from audioguide.model.guide import ExportResult, FinishedGuide
+from audioguide.pipeline import threads
 from audioguide.pipeline.guide import ClipSource
 from audioguide.pipeline.plan import ClipJob
 
@@ -138,11 +140,20 @@ def _die_with_parent(parent: int) -> None:
             os._exit(1)
 
 
-def _init_worker(source: ClipSource, parent: int) -> None:
+def _log_like_parent(level: int) -> None:
+    """A spawned worker logs to stderr at the build's level, as a forked one (which inherits it) does."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("audioguide").setLevel(level)
+
+
+def _init_worker(source: ClipSource, parent: int, log_level: int = logging.WARNING) -> None:
     """Runs first in every worker (fork or spawn): its state comes in as arguments, not inherited."""
     global _source
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and shuts us down
+    _log_like_parent(log_level)
+    threads.limit_worker()
     _source = source
 
 
@@ -201,6 +212,13 @@ def run(
     this process for everything with ``workers`` 1, and for rendering a small
     job (at most ``SMALL_JOB`` tasks), whose clips one worker synthesizes meanwhile.
     """
+    if not clips and not tracks:  # nothing to do: numpy and the audio stack stay unloaded
+        return {}, SynthesisStats(0, 0.0, 0.0)
+    with threads.one_blas_thread():
+        return _run(clips, tracks, source, folder, workers, on_clip, on_track)
+
+
+def _run(clips, tracks, source, folder, workers, on_clip, on_track):
     started = time.perf_counter()
     missing = {job.key for job in clips}
     waiting = {track.file: {k for k in track.keys if k in missing} for track in tracks}
@@ -278,6 +296,10 @@ def _pool(workers: int, initializer: Callable[..., None], initargs: tuple) -> Pr
     )
 
 
+def _log_level() -> int:
+    return logging.getLogger("audioguide").getEffectiveLevel()
+
+
 def _result(future: Future):
     """A task's result; a worker that died (killed, out of memory) is one clear error."""
     try:
@@ -292,7 +314,7 @@ def _run_pool(queue, ready, source, folder, workers, clip_done, track_done, *, r
     """Workers take clip and track tasks; with ``render_here`` tracks are rendered in this process."""
     in_flight: dict[Future, str] = {}
     limit = workers * 2
-    pool = _pool(workers, _init_worker, (source, os.getpid()))
+    pool = _pool(workers, _init_worker, (source, os.getpid(), _log_level()))
     try:
         while ready or queue or in_flight:
             while len(in_flight) < limit and (queue or (ready and not render_here)):
@@ -326,10 +348,12 @@ def _run_pool(queue, ready, source, folder, workers, clip_done, track_done, *, r
 _guide: FinishedGuide | None = None  # what this export worker works on (set by _init_export_worker)
 
 
-def _init_export_worker(guide: FinishedGuide, parent: int) -> None:
+def _init_export_worker(guide: FinishedGuide, parent: int, log_level: int = logging.WARNING) -> None:
     global _guide
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _log_like_parent(log_level)
+    threads.limit_worker()
     _guide = guide
 
 
@@ -355,6 +379,18 @@ def run_exports(
     (``registry.EXPORT_AFTER``: the podcast feed states guide.mp3's size) runs
     here once the others are done. ``on_done(name, result)`` is called here as each finishes.
     """
+    heavy = any(EXPORT_WEIGHT.get(name, 0) for name in names)  # light formats never load numpy
+    with threads.one_blas_thread() if heavy else contextlib.nullcontext():
+        _run_exports_in_order(names, guide, workers=workers, on_done=on_done)
+
+
+def _run_exports_in_order(
+    names: Sequence[str],
+    guide: FinishedGuide,
+    *,
+    workers: int,
+    on_done: Callable[[str, list[Path] | ExportResult], None],
+) -> None:
     later = [name for name in names if name in EXPORT_AFTER]
     _run_exports(
         [name for name in names if name not in EXPORT_AFTER], guide, workers=workers, on_done=on_done
@@ -377,7 +413,7 @@ def _run_exports(
             on_done(name, exporter(name)(guide))
         return
     _import_mastering()  # once, inherited by forked workers
-    pool = _pool(min(workers, len(ordered)), _init_export_worker, (guide, os.getpid()))
+    pool = _pool(min(workers, len(ordered)), _init_export_worker, (guide, os.getpid(), _log_level()))
     try:
         futures = {pool.submit(_export_task, name): name for name in ordered}
         for future in as_completed(futures):

@@ -1,0 +1,83 @@
+"""Every process of a build runs numpy's BLAS on one thread: parallelism is the worker processes.
+
+The build runs in a fresh ``audioguide -vv`` process whose environment does
+not set ``OPENBLAS_NUM_THREADS`` (the test process's own setting is removed),
+so what is checked is what the package sets up itself; each worker reports
+``threadpoolctl.threadpool_info()`` in a debug line once its BLAS is set.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+ARTICLE = """Looking After a New Cast
+
+Keep the cast dry. Cover it with a plastic bag when you shower. Do not push anything inside it.
+
+Swelling
+
+Raise the arm on a pillow for two days. Move your fingers often.
+
+When to Call
+
+Call the clinic if your fingers turn blue or the cast feels too tight.
+"""
+
+WORKER_LINE = re.compile(r"worker (\d+): BLAS threads (\{.*\})")
+BUILD_LINE = re.compile(r"build process (\d+): BLAS threads (\{.*\})")
+
+
+def _build(tmp_path: Path, start_method: str) -> tuple[dict[int, dict], dict[int, dict]]:
+    source = tmp_path / "cast.txt"
+    source.write_text(ARTICLE, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+    env.update(PYTHONPATH=str(ROOT), AUDIOGUIDE_START_METHOD=start_method)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "audioguide.cli",
+            "-vv",
+            "build",
+            str(source),
+            "-o",
+            str(tmp_path / "out"),
+            "--cache-dir",
+            str(tmp_path / f"cache-{start_method}"),
+            "--jobs",
+            "2",
+            "--formats",
+            "tracks,m4b,phone",
+            "-q",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    workers = {int(m[1]): ast.literal_eval(m[2]) for m in WORKER_LINE.finditer(done.stderr)}
+    builds = {int(m[1]): ast.literal_eval(m[2]) for m in BUILD_LINE.finditer(done.stderr)}
+    assert sorted((tmp_path / "out").glob("*.mp3")), "the build wrote no track"
+    return workers, builds
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_build_workers_and_the_build_run_one_blas_thread(tmp_path, start_method):
+    workers, builds = _build(tmp_path, start_method)
+    # synthesis and rendering workers (two), then the export workers of m4b and phone (two more)
+    assert len(workers) >= 3, workers
+    assert len(builds) == 1, builds
+    for threads in [*workers.values(), *builds.values()]:
+        assert threads and set(threads.values()) == {1}, threads
