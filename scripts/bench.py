@@ -594,10 +594,9 @@ FLOOR_STEPS = {
     "begin()\nfor i, s in enumerate(samples):\n"
     "    encode_mp3(s, g.rate, folder / f'{i}.mp3', bitrate_kbps=g.settings.encoding.bitrate_kbps)",
     # the render's check of each finished file: decode the MP3, measure loudness and true peak
-    "check_every_mp3": "from audioguide.audio import ffmpeg\nfrom audioguide.audio.mastering import measure_conservative\n"
-    + _OPEN
-    + "begin()\nfor t in g.tracks:\n"
-    "    with ffmpeg.decoded(t.path, sample_rate=g.rate) as (decoded, _):\n"
+    "check_every_mp3": "from audioguide.audio.decode import DecodedMp3\n"
+    "from audioguide.audio.mastering import measure_conservative\n" + _OPEN + "begin()\nfor t in g.tracks:\n"
+    "    with DecodedMp3(t.path, g.rate) as decoded:\n"
     "        measure_conservative(decoded, g.rate)",
     # verify's least cost: Whisper's encoder on every 30 s window the guide's speech fills (no decoding)
     "whisper_encoder_every_window": "import numpy as np\nfrom audioguide.audio import ffmpeg\n"
