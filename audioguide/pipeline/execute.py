@@ -14,7 +14,7 @@ import logging
 import tempfile
 import time
 from collections.abc import Callable
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -163,6 +163,42 @@ def build_guide(
     )
     folder = OutputFolder(options.outdir)
     cache_root = (options.cache_dir or default_cache_dir()) if options.use_cache else None
+    with ExitStack() as stack:
+        started_workers = None
+        if cache_root is not None and _cold(options):
+            started_workers = stack.enter_context(_early_workers(cache_root, voices, options))
+        return _plan_and_execute(
+            document, settings, options, progress, environment, folder, cache_root, started, started_workers
+        )
+
+
+def _cold(options: BuildOptions) -> bool:
+    """A build that will certainly synthesize: a new folder (no manifest yet), or --force."""
+    return not options.dry_run and (options.force or not (options.outdir / MANIFEST_NAME).is_file())
+
+
+@contextmanager
+def _early_workers(cache_root: Path, voices, options: BuildOptions):
+    """Worker processes that load the voices while this process parses and plans (a cold build)."""
+    count = scheduler.worker_count(options.jobs)
+    if count <= 1:
+        yield None
+        return
+    with scheduler.start_workers(ClipSource(cache_root, voices.settings, voices.main), count) as workers:
+        yield workers
+
+
+def _plan_and_execute(
+    document: Document,
+    settings: GuideSettings,
+    options: BuildOptions,
+    progress: Progress | None,
+    environment: Environment,
+    folder: OutputFolder,
+    cache_root: Path | None,
+    started: float,
+    started_workers: scheduler.Workers | None,
+) -> BuildReport:
     memo = segments.load(cache_root) if cache_root is not None else {}
     known = dict(memo)  # saved again only if planning added to it or replaced an entry
     with folder.lock():
@@ -183,7 +219,7 @@ def build_guide(
         folder.check(plan.info.title, plan.info.source_name, replace=options.replace)
         folder.check_carried(plan.outputs(), folder.foreign())  # before minutes of work, not after
         checkpoint("planned")
-        report = execute(plan, options, progress, started=started, folder=folder)
+        report = execute(plan, options, progress, started=started, folder=folder, workers=started_workers)
     if cache_root is not None and not options.dry_run:
         segments.save(cache_root, memo, known)
     return report
@@ -196,17 +232,19 @@ def execute(
     *,
     started: float | None = None,
     folder: OutputFolder | None = None,
+    workers: scheduler.Workers | None = None,
 ) -> BuildReport:
     """Carry out ``plan`` (see the module docstring); with ``options.dry_run`` only report it.
 
     The caller holds ``folder``'s lock (:func:`build_guide` does); without
-    ``folder`` this takes it.
+    ``folder`` this takes it. ``workers``: worker processes already started
+    on the clip cache of ``options`` (:func:`scheduler.start_workers`).
     """
     if folder is None:
         folder = OutputFolder(plan.outdir)
         with folder.lock():
             folder.recover()
-            return execute(plan, options, progress, started=started, folder=folder)
+            return execute(plan, options, progress, started=started, folder=folder, workers=workers)
     started = time.perf_counter() if started is None else started
     outdir = plan.outdir
     report = BuildReport(
@@ -239,6 +277,7 @@ def execute(
             cache = ClipCache(
                 Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="audioguide-clips-")))
             )
+            workers = None  # started on the cache that is not used
         needed = plan.clips()
         missing = [job for job in needed if options.force or not cache.has(job.key)]  # track order
         report.clips_synthesized = len(missing)
@@ -251,7 +290,9 @@ def execute(
         source = ClipSource(cache.root, voices.settings, voices.main)
         staging = folder.start()
         try:
-            records = _render_tracks(plan, missing, source, staging, options, progress, report)
+            records = _render_tracks(plan, missing, source, staging, options, progress, report, workers)
+            if workers is not None:
+                workers.close()  # their voices' memory is not needed by the formats' workers
             _write_companions(plan, records, staging)
             jobs = {work.file: work.job for work in plan.tracks}
             manifest = _manifest(plan, records, {})
@@ -296,6 +337,7 @@ def _render_tracks(
     options: BuildOptions,
     progress: Progress | None,
     report: BuildReport,
+    workers: scheduler.Workers | None = None,
 ) -> list[TrackRecord]:
     """Synthesize the missing clips and render the tracks to render; link the kept ones."""
     jobs = [work.job for work in plan.to_render]
@@ -323,6 +365,7 @@ def _render_tracks(
         workers=report.workers,
         on_clip=on_clip,
         on_track=on_track,
+        started=workers,
     )
     records = []
     for work in plan.tracks:

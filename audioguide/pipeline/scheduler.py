@@ -147,14 +147,24 @@ def _log_like_parent(level: int) -> None:
     logging.getLogger("audioguide").setLevel(level)
 
 
-def _init_worker(source: ClipSource, parent: int, log_level: int = logging.WARNING) -> None:
-    """Runs first in every worker (fork or spawn): its state comes in as arguments, not inherited."""
+def _init_worker(
+    source: ClipSource, parent: int, log_level: int = logging.WARNING, load: bool = False
+) -> None:
+    """Runs first in every worker (fork or spawn): its state comes in as arguments, not inherited.
+
+    With ``load`` the worker loads its voices now, before its first task: started while the
+    build process plans, it is ready when the first clip comes.
+    """
     global _source
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and shuts us down
     _log_like_parent(log_level)
     threads.limit_worker()
     _source = source
+    if load:
+        started = time.perf_counter()
+        source.load()
+        logger.debug("worker %d: voices loaded in %.2f s", os.getpid(), time.perf_counter() - started)
 
 
 def _synthesize(source: ClipSource, job: ClipJob) -> float:
@@ -195,6 +205,41 @@ def _import_mastering() -> None:
     importlib.import_module("audioguide.audio.mastering")
 
 
+class Workers:
+    """Worker processes started ahead of the work: they load the voices while the build plans.
+
+    A cold build knows it will synthesize before it has read its source, so
+    :func:`start_workers` forks the pool first thing and each worker loads
+    the guide's voices (hibari: 0.5-0.9 s) while this process parses and
+    plans; :func:`run` then hands them the plan's tasks. The owner shuts
+    them down (:meth:`close`, or ``with``).
+    """
+
+    def __init__(self, pool: ProcessPoolExecutor, count: int) -> None:
+        self.pool = pool
+        self.count = count
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def start_workers(source: ClipSource, count: int) -> Workers:
+    """``count`` worker processes, each loading ``source``'s voices as it starts."""
+    pool = _pool(count, _init_worker, (source, os.getpid(), _log_level(), True))
+    if start_method() != "fork":  # spawn starts processes as tasks come: start them all now
+        for _ in range(count):
+            pool.submit(os.getpid)
+    else:
+        pool.submit(os.getpid)  # a forked pool starts its processes at the first task
+    return Workers(pool, count)
+
+
 def run(
     clips: Sequence[ClipJob],
     tracks: Sequence[TrackJob],
@@ -204,21 +249,25 @@ def run(
     workers: int,
     on_clip: Callable[[], None] | None = None,
     on_track: Callable[[RenderedTrack], None] | None = None,
+    started: Workers | None = None,
 ) -> tuple[dict[str, RenderedTrack], SynthesisStats]:
     """Synthesize ``clips`` into the cache and render ``tracks`` into ``folder``.
 
     Returns the rendered tracks by file name and synthesis statistics.
     ``source`` (the clip cache, and an engine made when needed) is used in
-    this process for everything with ``workers`` 1, and for rendering a small
-    job (at most ``SMALL_JOB`` tasks), whose clips one worker synthesizes meanwhile.
+    this process for everything with ``workers`` 1, for a small job (at most
+    ``SMALL_JOB`` tasks) whose voices it has loaded already (``audioguide
+    watch``), and for rendering any other small job, whose clips one worker
+    synthesizes meanwhile. ``started``: workers already running (see
+    :func:`start_workers`), used instead of new ones and left running.
     """
     if not clips and not tracks:  # nothing to do: numpy and the audio stack stay unloaded
         return {}, SynthesisStats(0, 0.0, 0.0)
     with threads.one_blas_thread():
-        return _run(clips, tracks, source, folder, workers, on_clip, on_track)
+        return _run(clips, tracks, source, folder, workers, on_clip, on_track, started)
 
 
-def _run(clips, tracks, source, folder, workers, on_clip, on_track):
+def _run(clips, tracks, source, folder, workers, on_clip, on_track, started_workers):
     started = time.perf_counter()
     missing = {job.key for job in clips}
     waiting = {track.file: {k for k in track.keys if k in missing} for track in tracks}
@@ -245,7 +294,19 @@ def _run(clips, tracks, source, folder, workers, on_clip, on_track):
             on_track(result)
 
     small = len(queue) + len(ready) <= SMALL_JOB
-    if workers <= 1 or (small and not queue):
+    loaded = all(source.loaded(job.voice) for job in queue)
+    if started_workers is not None:
+        _run_pool(
+            queue,
+            ready,
+            source,
+            folder,
+            started_workers.count,
+            clip_done,
+            track_done,
+            pool=started_workers.pool,
+        )
+    elif workers <= 1 or (small and (not queue or loaded)):
         while ready or queue:
             if ready:
                 track_done(_render(source, ready.popleft(), folder))
@@ -310,11 +371,16 @@ def _result(future: Future):
         ) from None
 
 
-def _run_pool(queue, ready, source, folder, workers, clip_done, track_done, *, render_here=False) -> None:
-    """Workers take clip and track tasks; with ``render_here`` tracks are rendered in this process."""
+def _run_pool(
+    queue, ready, source, folder, workers, clip_done, track_done, *, render_here=False, pool=None
+) -> None:
+    """Workers take clip and track tasks; with ``render_here`` tracks are rendered in this process.
+    ``pool``: workers already started, left running (their owner shuts them down)."""
     in_flight: dict[Future, str] = {}
     limit = workers * 2
-    pool = _pool(workers, _init_worker, (source, os.getpid(), _log_level()))
+    owned = pool is None
+    if owned:
+        pool = _pool(workers, _init_worker, (source, os.getpid(), _log_level()))
     try:
         while ready or queue or in_flight:
             while len(in_flight) < limit and (queue or (ready and not render_here)):
@@ -340,7 +406,8 @@ def _run_pool(queue, ready, source, folder, workers, clip_done, track_done, *, r
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
-    pool.shutdown(wait=True)
+    if owned:
+        pool.shutdown(wait=True)
 
 
 # ---------------------------------------------------------------- formats
