@@ -30,7 +30,13 @@ from audioguide.model.guide import ExportResult, FinishedGuide
 from audioguide.model.manifest import MANIFEST_NAME, ClipRecord, Manifest, TrackRecord
 from audioguide.model.settings import GuideSettings
 from audioguide.pipeline import scheduler, segments
-from audioguide.pipeline.guide import ClipSource, finished_guide, guide_voices, opening_samples
+from audioguide.pipeline.guide import (
+    ClipSource,
+    GuideVoices,
+    finished_guide,
+    guide_voices,
+    opening_samples,
+)
 from audioguide.pipeline.output_folder import OutputFolder, checkpoint, link_or_copy
 from audioguide.pipeline.plan import (
     PLAYLIST_NAME,
@@ -145,8 +151,15 @@ def build_guide(
     settings: GuideSettings,
     options: BuildOptions,
     progress: Progress | None = None,
+    *,
+    warm: ClipSource | None = None,
 ) -> BuildReport:
-    """Build (or update) the guide in ``options.outdir``; returns what changed."""
+    """Build (or update) the guide in ``options.outdir``; returns what changed.
+
+    ``warm``: a clip source whose voices this process keeps loaded from one
+    build to the next (``audioguide watch``); used when it serves this
+    build's voices and clip cache, and left open.
+    """
     started = time.perf_counter()
     settings = replace(settings, voice=resolve_voice(settings.voice))  # "heart" -> hibari, heart
     voices = guide_voices(settings)
@@ -165,11 +178,30 @@ def build_guide(
     cache_root = (options.cache_dir or default_cache_dir()) if options.use_cache else None
     with ExitStack() as stack:
         started_workers = None
-        if cache_root is not None and _cold(options):
+        if cache_root is not None and _cold(options) and not _serves(warm, cache_root, voices):
             started_workers = stack.enter_context(_early_workers(cache_root, voices, options))
         return _plan_and_execute(
-            document, settings, options, progress, environment, folder, cache_root, started, started_workers
+            document,
+            settings,
+            options,
+            progress,
+            environment,
+            folder,
+            cache_root,
+            started,
+            started_workers,
+            warm,
         )
+
+
+def _serves(source: ClipSource | None, cache_root: Path, voices: GuideVoices) -> bool:
+    """Whether ``source`` has this guide's voices and reads this clip cache."""
+    return (
+        source is not None
+        and source.cache_root == Path(cache_root)
+        and source.voices == voices.settings
+        and source.main == voices.main
+    )
 
 
 def _cold(options: BuildOptions) -> bool:
@@ -198,6 +230,7 @@ def _plan_and_execute(
     cache_root: Path | None,
     started: float,
     started_workers: scheduler.Workers | None,
+    warm: ClipSource | None,
 ) -> BuildReport:
     memo = segments.load(cache_root) if cache_root is not None else {}
     known = dict(memo)  # saved again only if planning added to it or replaced an entry
@@ -219,7 +252,9 @@ def _plan_and_execute(
         folder.check(plan.info.title, plan.info.source_name, replace=options.replace)
         folder.check_carried(plan.outputs(), folder.foreign())  # before minutes of work, not after
         checkpoint("planned")
-        report = execute(plan, options, progress, started=started, folder=folder, workers=started_workers)
+        report = execute(
+            plan, options, progress, started=started, folder=folder, workers=started_workers, warm=warm
+        )
     if cache_root is not None and not options.dry_run:
         segments.save(cache_root, memo, known)
     return report
@@ -233,6 +268,7 @@ def execute(
     started: float | None = None,
     folder: OutputFolder | None = None,
     workers: scheduler.Workers | None = None,
+    warm: ClipSource | None = None,
 ) -> BuildReport:
     """Carry out ``plan`` (see the module docstring); with ``options.dry_run`` only report it.
 
@@ -244,7 +280,9 @@ def execute(
         folder = OutputFolder(plan.outdir)
         with folder.lock():
             folder.recover()
-            return execute(plan, options, progress, started=started, folder=folder, workers=workers)
+            return execute(
+                plan, options, progress, started=started, folder=folder, workers=workers, warm=warm
+            )
     started = time.perf_counter() if started is None else started
     outdir = plan.outdir
     report = BuildReport(
@@ -287,7 +325,11 @@ def execute(
             return report
 
         voices = guide_voices(plan.settings)
-        source = ClipSource(cache.root, voices.settings, voices.main)
+        source = (
+            warm
+            if _serves(warm, cache.root, voices)
+            else ClipSource(cache.root, voices.settings, voices.main)
+        )
         staging = folder.start()
         try:
             records = _render_tracks(plan, missing, source, staging, options, progress, report, workers)
@@ -323,7 +365,8 @@ def execute(
                 folder.abandon(staging)
             raise
         finally:
-            source.close()
+            if source is not warm:
+                source.close()
     report.audio_seconds = sum(r.duration_s for r in records)
     report.seconds = time.perf_counter() - started
     return report
