@@ -146,6 +146,6 @@ def _print_rebuild(rebuild: Any) -> None:
     if checked is not None:
         verdict = "passed" if checked.passed else f"FAILED ({len(checked.critical)} critical)"
         echo(
-            f"  verify {verdict}: {checked.rechecked_tracks} track(s) listened to, "
-            f"{len(checked.tracks) - checked.rechecked_tracks} kept; report {checked.folder / 'verify.html'}"
+            f"  verify {verdict}: {checked.listened_tracks} track(s) listened to, "
+            f"{checked.kept_tracks} kept; report {checked.folder / 'verify.html'}"
         )
