@@ -57,7 +57,7 @@ class Rebuild:
     """One build of the watch: its report, or the error that stopped it (the watch goes on)."""
 
     changed: tuple[str, ...]  # the watched files whose change started it (none for the first build)
-    seconds: float
+    seconds: float  # reading the source and building (not after_build)
     report: BuildReport | None = None
     error: str | None = None
     after: object | None = field(default=None, compare=False)  # what ``after_build`` returned
@@ -178,11 +178,12 @@ def _attempt(
         prepared = prepare()
         watched = {Path(f).resolve() for f in prepared.files}
         report = build_guide(prepared.document, prepared.settings, options, warm=warm)
+        built = time.perf_counter() - began  # the rebuild's own time, without after_build's
         after = after_build(report) if after_build is not None else None
     except (AudioguideError, OSError, ValueError, UnicodeError) as exc:
         on_rebuild(Rebuild(changed, time.perf_counter() - began, error=_one_line(exc)))
         return watched, warm
-    on_rebuild(Rebuild(changed, time.perf_counter() - began, report=report, after=after))
+    on_rebuild(Rebuild(changed, built, report=report, after=after))
     return watched, _warmed(warm, prepared.settings, options)
 
 
