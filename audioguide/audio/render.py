@@ -61,7 +61,7 @@ class Levels:
 
 def _mastered(samples: np.ndarray, rate: int, settings: GuideSettings, margin_db: float) -> MasteredTrack:
     """The samples exactly as they go to the encoder, mastered and faded, rendered block by block."""
-    from audioguide.audio.mastering import master_in_blocks  # scipy: slow import
+    from audioguide.audio.mastering import master_in_blocks  # numpy: loaded only when there is work
 
     return master_in_blocks(samples, rate, _aim(settings), peak_margin_db=margin_db, fade_ms=FADE_MS)
 
@@ -146,7 +146,7 @@ def assembled(job: TrackJob, clips: Sequence[np.ndarray]) -> tuple[np.ndarray, l
 
 def _voice_mastered(job: TrackJob, clips: Sequence[np.ndarray]) -> list[np.ndarray]:
     """Each voice's clips, mastered together (joined end to end) as the track will be."""
-    from audioguide.audio.mastering import master  # scipy: slow import
+    from audioguide.audio.mastering import master  # numpy: loaded only when there is work
 
     aim = _aim(job.settings)
     out: list[np.ndarray] = [np.asarray(clip, dtype=np.float32) for clip in clips]

@@ -5,10 +5,12 @@ Clip jobs go out track by track, longest track first (see
 that track's rendering job goes out ahead of further clips, so mastering and
 encoding overlap with synthesis instead of following it. Each worker process
 creates each voice's engine once, when it first needs it (one voice load per
-voice), and writes clips straight into the cache. A small job (a one-paragraph edit) uses one worker for its clips and
-renders in this process, which meanwhile imports the mastering stack: the
-two largest fixed costs run side by side. Results do not depend on the
-number of workers: a clip depends only on its key's inputs (Piper is made
+voice), and writes clips straight into the cache. A cold build starts its
+workers before it plans (:func:`start_workers`), so they load the voice
+meanwhile. A small job (a one-paragraph edit) uses one worker for its clips
+and renders in this process, or does it all here when this process keeps the
+voice loaded (``audioguide watch``). Results do not depend on the number of
+workers: a clip depends only on its key's inputs (Piper is made
 deterministic), a track only on its clips.
 """
 
@@ -195,7 +197,7 @@ def _track_task(job: TrackJob, folder: str) -> RenderedTrack:
 
 
 def _import_mastering() -> None:
-    """Import the rendering and mastering stack (numpy, scipy.signal: ~0.6 s) in this process.
+    """Import the rendering and mastering stack (numpy and our modules: ~0.15 s) in this process.
 
     Called before workers are forked, so that they inherit it rather than
     each import it again, or while a worker synthesizes, so that it overlaps.
