@@ -57,11 +57,11 @@ def test_readings_that_must_not_be_misread() -> None:
     )
 
 
-def test_do_not_use_abbreviations_are_warned_and_not_guessed() -> None:
+def test_do_not_use_abbreviations_are_warned_and_read_as_written_or_in_full() -> None:
     result = invoke("say", "Take 5.0 mg QD. Then .5 mg.", "--no-audio")
     assert result.exit_code == 0
     assert result.output.splitlines() == [
-        "Take five point zero milligrams QD.",
+        "Take five point zero milligrams every day.",
         "Then point five milligrams.",
     ]
     warnings = result.stderr.splitlines()
