@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from audioguide.audio.jobs import TrackJob
 from audioguide.errors import AudioguideError
 from audioguide.model.guide import FinishedGuide, FinishedTrack, GuideInfo
-from audioguide.model.manifest import Manifest, TrackRecord, load_manifest
+from audioguide.model.manifest import Manifest, TrackRecord, require_manifest
 from audioguide.model.settings import GuideSettings, VoiceSettings, settings_from_dict
 from audioguide.model.tags import TrackTags
 from audioguide.synth.cache import ClipCache, default_cache_dir
@@ -88,6 +88,7 @@ class ClipSource:
         self.main = main or next(iter(self.voices))
         self._cache: ClipCache | None = None
         self._engines: dict[str, Engine] = {}
+        self._loaded: set[str] = set()
 
     def __getstate__(self) -> dict:
         return {"cache_root": self.cache_root, "voices": self.voices, "main": self.main}
@@ -107,6 +108,16 @@ class ClipSource:
         if label not in self._engines:
             self._engines[label] = build_engine(self.voices[label], self.cache)
         return self._engines[label]
+
+    def loaded(self, voice: str = "") -> bool:
+        """Whether :meth:`load` has loaded the engine of ``voice`` in this process."""
+        return (voice or self.main) in self._loaded
+
+    def load(self) -> None:
+        """Make every voice's engine and load its model now (engine.load), not at the first clip."""
+        for label in self.voices:
+            self.engine(label).load()
+            self._loaded.add(label)
 
     def use_engine(self, engine: Engine, voice: str = "") -> None:
         """Use ``engine`` (already loaded in this process) for any clip of ``voice`` made again."""
@@ -135,6 +146,7 @@ class ClipSource:
         for engine in self._engines.values():
             engine.close()
         self._engines = {}
+        self._loaded = set()
 
 
 @dataclass
@@ -219,9 +231,7 @@ def open_guide(outdir: Path | str, *, cache_dir: Path | str | None = None) -> Fi
     read a built guide without re-planning it.
     """
     outdir = Path(outdir)  # a str from a script works too
-    manifest = load_manifest(outdir)
-    if manifest is None:
-        raise AudioguideError(f"{outdir}: no audioguide manifest.json here (build the guide first)")
+    manifest = require_manifest(outdir)
     if manifest.settings is None:
         raise AudioguideError(
             f"{outdir}: the guide was built by an older audioguide; build it again to open it"

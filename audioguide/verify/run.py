@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from audioguide.errors import AudioguideError
 from audioguide.verify.check import DEFAULT_MAX_WER, VerifyReport, verify_guide
@@ -18,22 +19,36 @@ def verify_and_report(
     model_dir: Path | None = None,
     max_wer: float | None = None,
     progress: Callable[[int, int], None] | None = None,
+    recognizer: Any = None,
 ) -> VerifyReport:
     """Listen to the guide in ``outdir``, then write ``verify.html`` with the findings and the
-    pronunciation review (the review is a bonus: when it cannot be made the check still stands)."""
-    from audioguide.verify.report import write_html
+    pronunciation review (the review is a bonus: when it cannot be made the check still stands).
+
+    Only tracks without a kept result are listened to (``verify_guide``); the
+    report is written from kept and new results alike. ``recognizer``: a
+    loaded model to use (a long-lived process, ``audioguide watch --verify``).
+    A folder where the report cannot be written is refused before any listening; when writing
+    fails at the end all the same, ``report.report_error`` says so and the findings are returned.
+    """
+    from audioguide.errors import OutputError
+    from audioguide.verify.report import check_writable, write_html
     from audioguide.verify.words import review_guide
 
+    check_writable(outdir)
     report = verify_guide(
         outdir,
         model_dir=model_dir,
         max_wer=DEFAULT_MAX_WER if max_wer is None else max_wer,
         progress=progress,
+        recognizer=recognizer,
     )
     try:
         words = review_guide(outdir)
     except AudioguideError as exc:
         logger.warning("pronunciation review skipped: %s", exc)
         words = []
-    write_html(report, outdir, words)
+    try:
+        write_html(report, outdir, words)
+    except OutputError as exc:  # the disk filled or went read-only meanwhile: the findings still stand
+        report.report_error = str(exc)
     return report
