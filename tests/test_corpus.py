@@ -127,6 +127,9 @@ def evaluate(name: str) -> Result:
         else:
             result.error = str(exc)
         return result
+    except Exception as exc:  # noqa: BLE001 - a reader's bug fails this document, not the whole table
+        result.error = f"{type(exc).__name__}: {exc}"
+        return result
     plan = plan_tracks(document, GuideSettings())
     result.title = plan.title
     result.title_right = title_key(plan.title) in {
@@ -199,7 +202,7 @@ def evaluate(name: str) -> Result:
             if len(_WORD_TOKEN_RE.findall(str(text))) <= 1 and key:
                 # One word ("Inhaltsverzeichnis", "Index") is spoken as furniture only on its own:
                 # in a sentence it is the text's ("über das Inhaltsverzeichnis").
-                spoken = tokens(str(text).rstrip(".").strip()) in alone
+                spoken = tokens(str(text).strip()) in alone
             else:
                 spoken = (key in said) if key else re.sub(r"\s+", "", str(text)) in bare
             if spoken:
@@ -319,15 +322,16 @@ def test_section_recall():
     assert _totals(corpus())["section_recall"] >= MIN_RECALL, table(corpus())
 
 
-# Not met yet (55 documents read): 18 tracks that no expected outline lists, most of them where an
+# Not met yet (63 documents read): 36 tracks that no expected outline lists. Most are where an
 # outline leaves out what a rule documented in the README makes a track (a long story split at its
-# chapters, questions below the navigation's depth, the copyright notice read last); see details().
-@pytest.mark.xfail(reason="18 false tracks over the corpus; targets 0", strict=False)
+# chapters, questions below the navigation's depth, a PDF's fourth-level sections, the copyright
+# notice read last); see details() and the lead's report.
+@pytest.mark.xfail(reason="36 false tracks over the corpus; target 0", strict=False)
 def test_no_false_tracks():
     assert _totals(corpus())["false_tracks"] == 0, details(corpus())
 
 
 # Not met yet: one inline <code> in a sentence ("as in use std::env.") is read with its sentence.
-@pytest.mark.xfail(reason="1 code string read in a sentence; target 0", strict=False)
+@pytest.mark.xfail(reason="1 code string read, in a sentence; target 0", strict=False)
 def test_no_contents_breadcrumbs_or_code_read():
     assert _totals(corpus())["unspoken_read"] == 0, details(corpus())
