@@ -1,0 +1,208 @@
+"""A library's guide builds on a Dask cluster (``audioguide library ... --scheduler``).
+
+Dask distributed schedules, retries and moves the work; audioguide only says
+what one task is. A task is one guide: a pure function of the parsed
+document, the settings (lexicons included), the formats, the previous
+build's manifest (for the formats' kept state, such as a feed's publication
+dates) and the voice, which returns the finished guide folder's files. The
+worker builds into a temporary folder with its own clip cache; it never
+writes into the site. The client commits each returned guide into the site
+as a local run does.
+
+Workers must make the same bytes as the client: before any task runs, every
+worker's environment (audioguide, the engines' identities, numpy, the
+encoder) is compared with the client's, and a difference is a one-line
+refusal naming it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from audioguide import __version__
+from audioguide.errors import AudioguideError
+from audioguide.model.document import Document
+from audioguide.model.manifest import MANIFEST_NAME
+from audioguide.model.settings import GuideSettings, VoiceSettings
+
+logger = logging.getLogger(__name__)
+
+INSTALL_HINT = "--scheduler needs Dask: pip install 'audioguide[cluster]'"
+CONNECT_TIMEOUT_S = 10
+TASK_RETRIES = 2  # a task whose worker died is run again on another, at most this often
+_LOCAL_RE = re.compile(r"^local:(\d{1,3})$")
+MAX_FILES = 10_000  # a guide folder holds tracks, transcripts, captions, a few formats: far fewer
+
+
+class ClusterError(AudioguideError):
+    """The cluster cannot be used: not installed, unreachable, no workers, or workers that differ."""
+
+
+@dataclass(frozen=True)
+class GuideTask:
+    """Everything one guide's build depends on, sent to a worker."""
+
+    document: Document
+    settings: GuideSettings
+    formats: tuple[str, ...]
+    previous_manifest: bytes | None = None
+    cache_dir: str | None = None  # on the worker; None: the worker's own default cache
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class GuideFiles:
+    """What a worker sends back: the guide folder's files by relative path, and the build's report."""
+
+    files: dict[str, bytes]
+    report: Any  # pipeline.BuildReport
+    worker: str = ""
+    modes: dict[str, int] = field(default_factory=dict)
+
+
+def parse_scheduler(spec: str) -> tuple[str, int | None]:
+    """``local:N`` -> ("local", N); ``tcp://host:8786`` -> (address, None); else a one-line error."""
+    text = spec.strip()
+    local = _LOCAL_RE.match(text)
+    if local:
+        workers = int(local.group(1))
+        if not 1 <= workers <= 256:
+            raise ClusterError(f"--scheduler {spec!r}: local:N needs N between 1 and 256")
+        return "local", workers
+    if re.match(r"^(tcp|tls|inproc|ucx)://[^\s/]+$", text):
+        return text, None
+    raise ClusterError(
+        f"--scheduler {spec!r}: give the scheduler's address (tcp://HOST:8786) or local:N for N local workers"
+    )
+
+
+@contextlib.contextmanager
+def connect(spec: str) -> Iterator[Any]:
+    """A ``distributed.Client`` for ``spec`` (a local cluster of N worker processes, or a scheduler)."""
+    address, workers = parse_scheduler(spec)
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise ClusterError(INSTALL_HINT) from None
+    cluster = None
+    try:
+        if workers is not None:
+            cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+            client = Client(cluster)
+        else:
+            try:
+                client = Client(address, timeout=CONNECT_TIMEOUT_S)
+            except (OSError, TimeoutError) as exc:
+                raise ClusterError(
+                    f"cannot reach the Dask scheduler at {address} ({_reason(exc)}); start one with "
+                    "'dask scheduler' and workers with 'dask worker ADDRESS'"
+                ) from None
+        try:
+            yield client
+        finally:
+            client.close()
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def _reason(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:200] if text else type(exc).__name__
+
+
+def environment_identity(voices: list[VoiceSettings]) -> dict[str, Any]:
+    """What decides a guide's bytes besides its inputs: versions and each voice's engine identity."""
+    import imageio_ffmpeg
+    import numpy
+
+    from audioguide.synth.engines import create_engine
+
+    engines = {}
+    for voice in voices:
+        engine = create_engine(voice)
+        try:
+            engines[f"{voice.engine}:{voice.voice}"] = engine.identity()
+        finally:
+            engine.close()
+    return {
+        "audioguide": __version__,
+        "numpy": numpy.__version__,
+        "ffmpeg": imageio_ffmpeg.get_ffmpeg_version(),
+        "engines": engines,
+    }
+
+
+def _difference(mine: dict[str, Any], theirs: dict[str, Any], prefix: str = "") -> str | None:
+    """The first key whose values differ, as "key: here X, there Y"."""
+    for key in sorted(set(mine) | set(theirs)):
+        a, b = mine.get(key), theirs.get(key)
+        if isinstance(a, dict) and isinstance(b, dict):
+            found = _difference(a, b, f"{prefix}{key}.")
+            if found:
+                return found
+        elif a != b:
+            return f"{prefix}{key}: here {a!r}, on the worker {b!r}"
+    return None
+
+
+def check_workers(client: Any, voices: list[VoiceSettings]) -> list[str]:
+    """Every worker's environment equals this one's; returns the workers' addresses."""
+    mine = environment_identity(voices)
+    try:
+        theirs = client.run(environment_identity, voices)
+    except Exception as exc:  # a worker without audioguide, or that cannot load the voice
+        raise ClusterError(f"a Dask worker cannot build guides ({_reason(exc)}); install the same audioguide on it")
+    if not theirs:
+        raise ClusterError("the Dask scheduler has no workers; start some with 'dask worker ADDRESS'")
+    for address, identity in sorted(theirs.items()):
+        found = _difference(mine, identity)
+        if found:
+            raise ClusterError(
+                f"Dask worker {address} would make different bytes ({found}); install the same versions there"
+            )
+    return sorted(theirs)
+
+
+def build_on_worker(task: GuideTask) -> GuideFiles:
+    """Build the guide of ``task`` in a temporary folder; its files. Runs on a worker."""
+    from audioguide.pipeline import BuildOptions, build_guide
+
+    with tempfile.TemporaryDirectory(prefix="audioguide-task-") as tmp:
+        outdir = Path(tmp) / "guide"
+        outdir.mkdir()
+        if task.previous_manifest is not None:
+            (outdir / MANIFEST_NAME).write_bytes(task.previous_manifest)
+        options = BuildOptions(
+            outdir=outdir,
+            cache_dir=Path(task.cache_dir) if task.cache_dir else None,
+            jobs=1,
+            force=task.force,
+            formats=task.formats,
+        )
+        report = build_guide(task.document, task.settings, options)
+        files: dict[str, bytes] = {}
+        modes: dict[str, int] = {}
+        for path in sorted(outdir.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                name = path.relative_to(outdir).as_posix()
+                files[name] = path.read_bytes()
+                modes[name] = path.stat().st_mode & 0o777
+                if len(files) > MAX_FILES:
+                    raise AudioguideError(f"{task.document.title}: the guide folder holds over {MAX_FILES} files")
+        report.outdir = Path("")  # the worker's folder means nothing to the client
+    return GuideFiles(files=files, report=report, worker=os.uname().nodename, modes=modes)
