@@ -110,6 +110,8 @@ def test_estimates_are_plausible(seed):
     [
         (3, 12, "What is it?", "03 - What is it"),
         (3, 120, "A/B: test*", "003 - AB test"),
+        (4, 9, "Can I customize/write plugins?", "04 - Can I customize write plugins"),
+        (5, 9, "Should I commit my `.env` file?", "05 - Should I commit my .env file"),
         (1, 2, "   ", "01 - Track"),
         (7, 9, "x" * 60 + " " + "y" * 60, "07 - " + "x" * 60),
     ],

@@ -6,6 +6,7 @@ out. Text here is still *written* text; the speech stage makes it speakable.
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass
 from typing import Literal
@@ -123,6 +124,9 @@ def check_template(template: str, label: str | None = None) -> None:
         raise AudioguideError(f"{label or f'announcement template {template!r}'}: {problem}")
 
 
+_WORD_SLASH_RE = re.compile(r"(?<=[^\W\d_]{2})/(?=[^\W\d_]{2})")
+
+
 def file_stem(number: int, total: int, title: str) -> str:
     """ "NN - Title": zero-padded so every player sorts tracks in chapter order.
 
@@ -132,6 +136,8 @@ def file_stem(number: int, total: int, title: str) -> str:
     override character (U+202E would make the name list reversed).
     """
     width = max(2, len(str(total)))
+    # a slash between two words is a word break ("customize/write"), a backtick only markup ("`.env`")
+    title = _WORD_SLASH_RE.sub(" ", title).replace("`", "")
     safe = sanitize_filename(strip_controls(title, keep_layout=False), replacement_text="").strip()
     safe = " ".join(safe.split())
     if len(safe) > MAX_TITLE_CHARS_IN_FILENAME:  # cut at a word boundary

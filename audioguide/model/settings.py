@@ -6,6 +6,7 @@ Defaults live here and nowhere else; the guide script and the CLI override them.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -13,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from audioguide.errors import AudioguideError
+from audioguide.text import BIDI_CONTROLS
 
 DEFAULT_ANNOUNCE_TEMPLATE = "Track {number} of {total}. {title}"
 DEFAULT_VOICE = "heart"  # a voice name; its engine follows from it (synth.engines.registry.resolve_voice)
@@ -169,9 +171,17 @@ def check_base_url(url: str, what: str = "base URL") -> str:
     be resolved differently by every podcast app.
     """
     text = url.strip()
-    parts = urlsplit(text)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    if any(unicodedata.category(c) == "Cc" or c in BIDI_CONTROLS for c in text):
+        raise AudioguideError(f"{what} {url!r}: must not contain control characters")
+    try:
+        parts = urlsplit(text)
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:  # an unclosed [IPv6 bracket, a port out of range or not a number
+        raise AudioguideError(f"{what} {url!r}: not a valid URL ({exc})") from None
+    if parts.scheme.lower() not in ("http", "https") or not host:
         raise AudioguideError(f"{what} {url!r}: must be an absolute http:// or https:// URL with a host")
+    if port == 0:
+        raise AudioguideError(f"{what} {url!r}: not a valid URL (port 0)")
     if parts.query or parts.fragment:
         raise AudioguideError(f"{what} {url!r}: must be a folder's URL, without ?query or #fragment")
     if any(c.isspace() for c in text):
