@@ -23,14 +23,14 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from audioguide import __version__
 from audioguide.errors import AudioguideError
 from audioguide.model.document import Document
-from audioguide.model.manifest import MANIFEST_NAME
+from audioguide.model.manifest import MANIFEST_NAME, load_manifest
 from audioguide.model.settings import GuideSettings, VoiceSettings
 
 logger = logging.getLogger(__name__)
@@ -54,6 +54,7 @@ class GuideTask:
     settings: GuideSettings
     formats: tuple[str, ...]
     previous_manifest: bytes | None = None
+    cover: bytes | None = None  # the guide's cover image (settings.cover_image names it on the client)
     cache_dir: str | None = None  # on the worker; None: the worker's own default cache
     force: bool = False
 
@@ -65,7 +66,6 @@ class GuideFiles:
     files: dict[str, bytes]
     report: Any  # pipeline.BuildReport
     worker: str = ""
-    modes: dict[str, int] = field(default_factory=dict)
 
 
 def parse_scheduler(spec: str) -> tuple[str, int | None]:
@@ -166,7 +166,9 @@ def check_workers(client: Any, voices: list[VoiceSettings]) -> list[str]:
     try:
         theirs = client.run(environment_identity, voices)
     except Exception as exc:  # a worker without audioguide, or that cannot load the voice
-        raise ClusterError(f"a Dask worker cannot build guides ({_reason(exc)}); install the same audioguide on it")
+        raise ClusterError(
+            f"a Dask worker cannot build guides ({_reason(exc)}); install the same audioguide on it"
+        ) from None
     if not theirs:
         raise ClusterError("the Dask scheduler has no workers; start some with 'dask worker ADDRESS'")
     for address, identity in sorted(theirs.items()):
@@ -187,6 +189,11 @@ def build_on_worker(task: GuideTask) -> GuideFiles:
         outdir.mkdir()
         if task.previous_manifest is not None:
             (outdir / MANIFEST_NAME).write_bytes(task.previous_manifest)
+        settings = task.settings
+        if task.cover is not None and settings.cover_image:
+            cover = Path(tmp) / f"cover{Path(settings.cover_image).suffix}"
+            cover.write_bytes(task.cover)
+            settings = replace(settings, cover_image=str(cover))
         options = BuildOptions(
             outdir=outdir,
             cache_dir=Path(task.cache_dir) if task.cache_dir else None,
@@ -194,15 +201,47 @@ def build_on_worker(task: GuideTask) -> GuideFiles:
             force=task.force,
             formats=task.formats,
         )
-        report = build_guide(task.document, task.settings, options)
+        report = build_guide(task.document, settings, options)
+        if settings is not task.settings:
+            _record_cover_as_given(outdir, task.settings.cover_image)
         files: dict[str, bytes] = {}
-        modes: dict[str, int] = {}
         for path in sorted(outdir.rglob("*")):
             if path.is_file() and not path.is_symlink():
-                name = path.relative_to(outdir).as_posix()
-                files[name] = path.read_bytes()
-                modes[name] = path.stat().st_mode & 0o777
+                files[path.relative_to(outdir).as_posix()] = path.read_bytes()
                 if len(files) > MAX_FILES:
-                    raise AudioguideError(f"{task.document.title}: the guide folder holds over {MAX_FILES} files")
+                    raise AudioguideError(
+                        f"{task.document.title}: the guide folder holds over {MAX_FILES} files"
+                    )
         report.outdir = Path("")  # the worker's folder means nothing to the client
-    return GuideFiles(files=files, report=report, worker=os.uname().nodename, modes=modes)
+    return GuideFiles(files=files, report=report, worker=os.uname().nodename)
+
+
+def _record_cover_as_given(outdir: Path, cover_image: str | None) -> None:
+    """The manifest names the cover as the client's settings do, not by the worker's copy of it."""
+    manifest = load_manifest(outdir)
+    if manifest is None or manifest.settings is None:
+        return
+    settings = {**manifest.settings, "cover_image": cover_image}
+    (outdir / MANIFEST_NAME).write_text(replace(manifest, settings=settings).to_json(), encoding="utf-8")
+
+
+def as_completed(futures: list[Any]) -> Iterator[Any]:
+    """The futures in the order they finish."""
+    from distributed import as_completed as completed
+
+    return iter(completed(futures))
+
+
+def task_error(exc: BaseException) -> Exception:
+    """What a failed task says to the user: its own one-line error, or what happened to its worker."""
+    if isinstance(exc, AudioguideError):
+        return exc
+    name = type(exc).__name__
+    if name == "KilledWorker":
+        return ClusterError(
+            f"the workers building it died {TASK_RETRIES + 1} times (killed, or out of memory); "
+            "nothing of it reached the site"
+        )
+    if name in ("CommClosedError", "CancelledError", "FutureCancelledError"):
+        return ClusterError(f"the Dask scheduler went away while it was being built ({_reason(exc)})")
+    return exc

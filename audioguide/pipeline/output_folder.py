@@ -60,10 +60,21 @@ MARKER = ".audioguide-build"
 KILL_ENV = "AUDIOGUIDE_KILL_AT"  # fault injection in tests: SIGKILL this process at a named step
 
 
+KILL_ONCE_ENV = "AUDIOGUIDE_KILL_ONCE"  # with KILL_AT: a file; only the process that creates it is killed
+
+
 def checkpoint(name: str) -> None:
-    """A named step of the build; tests set ``$AUDIOGUIDE_KILL_AT`` to kill the build right there."""
-    if os.environ.get(KILL_ENV) == name:
-        os.kill(os.getpid(), signal.SIGKILL)
+    """A named step of the build; tests set ``$AUDIOGUIDE_KILL_AT`` to kill the build right there
+    (and ``$AUDIOGUIDE_KILL_ONCE`` to a file's path to kill only the first process to get there)."""
+    if os.environ.get(KILL_ENV) != name:
+        return
+    once = os.environ.get(KILL_ONCE_ENV)
+    if once:
+        try:
+            os.close(os.open(once, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _exchange(a: Path, b: Path) -> bool:
