@@ -5,19 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from cli_helpers import GOOD, assert_one_line_error
 from cli_helpers import invoke as run
-
-GOOD = "A Title\n\nSome introduction text.\n\nA Section\n\nSection text here.\n"
-
-
-def assert_one_line_error(result, *needles: str) -> None:
-    assert result.exit_code != 0
-    lines = [l for l in result.stderr.splitlines() if l.strip()]
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("audioguide: error: ")
-    assert "Traceback" not in result.output + result.stderr
-    for needle in needles:
-        assert needle in lines[0]
 
 
 def _write(path: Path, data: bytes) -> Path:

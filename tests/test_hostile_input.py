@@ -12,8 +12,7 @@ import re
 import textwrap
 
 import pytest
-from cli_helpers import invoke
-from test_cli_errors import assert_one_line_error
+from cli_helpers import assert_one_line_error, invoke
 
 from audioguide.exporters.m4b import _escape as ffmetadata_escape
 from audioguide.exporters.phone import render_musiconhold_conf

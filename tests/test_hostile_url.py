@@ -7,9 +7,8 @@ import socket
 import time
 
 import pytest
-from cli_helpers import invoke
+from cli_helpers import assert_one_line_error, invoke
 from local_http import serving
-from test_cli_errors import assert_one_line_error
 
 from audioguide.errors import EngineUnavailable, SourceError
 from audioguide.model.settings import VoiceSettings
