@@ -53,7 +53,7 @@ from audioguide.files import write_atomic
 from audioguide.library import hold as library_hold
 from audioguide.library.catalog import Catalog, GuideEntry, read_sources
 from audioguide.model.manifest import MANIFEST_NAME, Manifest, load_manifest
-from audioguide.model.settings import FaqMode, GuideSettings
+from audioguide.model.settings import GuideSettings, with_overrides
 from audioguide.pipeline import BuildOptions, BuildReport, ProgressEvent, build_guide
 from audioguide.pipeline.execute import slugify
 from audioguide.sources.load import load_source
@@ -179,14 +179,7 @@ def _check_site(site: Path) -> None:
 def _settings(
     base: GuideSettings | None, entry: GuideEntry, base_url: str | None, slug: str
 ) -> GuideSettings:
-    settings = base or GuideSettings()
-    over = entry.overrides
-    if "faq_mode" in over:
-        settings = replace(settings, faq_mode=FaqMode(over["faq_mode"]))
-    if over.get("no_announce"):
-        settings = replace(settings, announce=False)
-    if "rate" in over:
-        settings = replace(settings, voice=replace(settings.voice, rate=over["rate"]))
+    settings = with_overrides(base, entry.overrides)
     if base_url:
         settings = replace(settings, base_url=f"{base_url}/{slug}")
     return settings

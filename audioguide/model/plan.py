@@ -6,13 +6,12 @@ out. Text here is still *written* text; the speech stage makes it speakable.
 
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass
 from typing import Literal
 
 from pathvalidate import sanitize_filename
 
-from audioguide.errors import AudioguideError
+from audioguide.model.checks import check_template, template_fields
 from audioguide.model.document import (
     DROPPED_WARN_SHARE,
     Chapter,
@@ -27,7 +26,6 @@ from audioguide.text import as_sentence, minutes_seconds, shorten, strip_control
 
 WORDS_PER_MINUTE = 155  # typical comfortable rate of synthetic speech
 MAX_TITLE_CHARS_IN_FILENAME = 100
-TEMPLATE_FIELDS = ("number", "total", "title", "kind", "group")  # the announcement template's placeholders
 LONG_TRACK_S = 600.0  # outline flags a track longer than this: too long to find one's way in
 MAX_TITLE_BYTES_IN_FILENAME = 180  # "NN - " + title + ".mp3", with room for a ".name.part" while writing
 
@@ -78,49 +76,6 @@ class TrackPlan:
     tracks: tuple[PlannedTrack, ...]
     dropped: tuple[Dropped, ...]
     document: Document
-
-
-def template_fields(template: str) -> set[str]:
-    """The placeholder names of a template that :func:`check_template` accepts."""
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
-
-
-def template_problem(template: str) -> str | None:
-    """What is wrong with an announcement template, or None.
-
-    A placeholder is one of :data:`TEMPLATE_FIELDS` and nothing else: no
-    attribute or index (``{title.upper}`` would be spoken as "built-in method
-    upper..."), no format spec (``{title:d}`` fails at build time,
-    ``{title:>999999999}`` asks for a gigabyte) and no conversion
-    (``{title!r}`` would speak the quotes).
-    """
-    allowed = ", ".join("{" + name + "}" for name in TEMPLATE_FIELDS)
-    try:
-        parts = list(string.Formatter().parse(template))
-    except ValueError as exc:
-        return f"not a valid template ({exc}); write {{{{ and }}}} for literal braces"
-    for _, name, spec, conversion in parts:
-        if name is None:
-            continue
-        written = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
-        if name not in TEMPLATE_FIELDS:
-            return f"unknown placeholder '{written}' (allowed: {allowed})"
-        if spec or conversion:
-            return f"'{written}' has a format or conversion; write {{{name}}}"
-    return None
-
-
-def check_template(template: str, label: str | None = None) -> None:
-    """Refuse a template :func:`template_problem` finds fault with: one line, ``label: problem``.
-
-    The one validator of announcement templates: the command line's
-    ``--announce-template`` reaches it through :func:`plan_tracks`, the guide
-    script's ``announce_template`` calls it while loading (``label``
-    ``"announce_template"``, located by the script's line).
-    """
-    problem = template_problem(template)
-    if problem is not None:
-        raise AudioguideError(f"{label or f'announcement template {template!r}'}: {problem}")
 
 
 def file_stem(number: int, total: int, title: str) -> str:
