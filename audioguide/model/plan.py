@@ -6,6 +6,7 @@ out. Text here is still *written* text; the speech stage makes it speakable.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,6 +29,10 @@ WORDS_PER_MINUTE = 155  # typical comfortable rate of synthetic speech
 MAX_TITLE_CHARS_IN_FILENAME = 100
 LONG_TRACK_S = 600.0  # outline flags a track longer than this: too long to find one's way in
 MAX_TITLE_BYTES_IN_FILENAME = 180  # "NN - " + title + ".mp3", with room for a ".name.part" while writing
+
+_MARKS = re.compile(r"[`*~]+|(?<!\w)_+|_+(?!\w)")  # Markdown's code, emphasis and strike marks
+_WORD_SLASH = re.compile(r"(?<=\w)\s*[/\\]\s*(?=\w)")
+_SLASH = re.compile(r"[/\\]")
 
 Role = Literal["announcement", "heading", "lead", "question", "paragraph", "item"]
 
@@ -78,16 +83,28 @@ class TrackPlan:
     document: Document
 
 
+def title_words(title: str) -> str:
+    """The words of a title as a file name shows them: without Markdown's marks (code spans,
+    emphasis, strike-through: ``Should I commit my `.env` file?``), a slash between two words
+    as a dash ("customize/write": "customize-write") and any other slash as a space, so that
+    no word is glued to the next when the file system's forbidden characters are taken out."""
+    text = _MARKS.sub("", title)
+    text = _WORD_SLASH.sub("-", text)
+    return _SLASH.sub(" ", text)
+
+
 def file_stem(number: int, total: int, title: str) -> str:
     """ "NN - Title": zero-padded so every player sorts tracks in chapter order.
 
-    The title part is cut at a word boundary to at most 100 characters and
-    :data:`MAX_TITLE_BYTES_IN_FILENAME` bytes of UTF-8 (150 CJK characters are
-    450 bytes; file systems allow 255), and carries no control or bidi
-    override character (U+202E would make the name list reversed).
+    The title part is the title's words (:func:`title_words`), cut at a word
+    boundary to at most 100 characters and :data:`MAX_TITLE_BYTES_IN_FILENAME`
+    bytes of UTF-8 (150 CJK characters are 450 bytes; file systems allow 255),
+    and carries no control or bidi override character (U+202E would make the
+    name list reversed).
     """
     width = max(2, len(str(total)))
-    safe = sanitize_filename(strip_controls(title, keep_layout=False), replacement_text="").strip()
+    words = title_words(strip_controls(title, keep_layout=False))
+    safe = sanitize_filename(words, replacement_text="").strip()
     safe = " ".join(safe.split())
     if len(safe) > MAX_TITLE_CHARS_IN_FILENAME:  # cut at a word boundary
         safe = safe[: MAX_TITLE_CHARS_IN_FILENAME + 1].rsplit(" ", 1)[0]
