@@ -82,12 +82,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache, partial
 
 from audioguide.speech.lexicon import Lexicon
 from audioguide.speech.normalize.abbreviations import expand_abbreviations, read_page_references
 from audioguide.speech.normalize.characters import clean_characters, drop_html_tags
 from audioguide.speech.normalize.clinical import read_blood_pressure, read_dosing, read_routes
-from audioguide.speech.normalize.dates import DATE_ORDER, date_order, read_dates
+from audioguide.speech.normalize.dates import date_order, read_dates
 from audioguide.speech.normalize.identifiers import (
     read_codes,
     read_dotted_numbers,
@@ -241,21 +242,24 @@ def normalize(text: str, lexicon: Lexicon | None = None) -> str:
     """
     if lexicon is None:
         lexicon = Lexicon.builtin()
-    token = DATE_ORDER.set(date_order(getattr(lexicon, "locale", None)))
-    try:
-        return _normalize(text, lexicon)
-    finally:
-        DATE_ORDER.reset(token)
+    return _normalize(text, lexicon, _after_lexicon(date_order(getattr(lexicon, "locale", None))))
 
 
-def _normalize(text: str, lexicon: Lexicon) -> str:
+@lru_cache(maxsize=8)
+def _after_lexicon(order: str | None) -> tuple[Rule, ...]:
+    """:data:`AFTER_LEXICON` with numeric dates read in ``order`` (the lexicon's locale's)."""
+    dates = partial(read_dates, order=order)
+    return tuple(dates if rule is read_dates else rule for rule in AFTER_LEXICON)
+
+
+def _normalize(text: str, lexicon: Lexicon, after_lexicon: tuple[Rule, ...]) -> str:
     shelf = _Shelf()
     text = shelf.hide(_PLACEHOLDER_CHARS.sub("", text))
     for rule in BEFORE_LEXICON:
         text = rule(text)
     capital = text[:1].isupper()
     text = shelf.hide(lexicon.apply(text))
-    for rule in AFTER_LEXICON:
+    for rule in after_lexicon:
         text = rule(text)
     if capital and text[:1].islower():
         text = text[0].upper() + text[1:]

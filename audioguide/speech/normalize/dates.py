@@ -3,13 +3,11 @@
 A voice reads "March 3" as "March three" and "2024-03-03" as a subtraction.
 A numeric date ("3/4/2024") is ambiguous, so it is read by the guide's
 locale (:data:`~audioguide.speech.normalize.tables.DATE_ORDERS`) or, without
-one, as written; :func:`normalize` sets :data:`DATE_ORDER` for the sentence
-from its lexicon's locale.
+one, as written; :func:`normalize` passes the order of its lexicon's locale.
 """
 
 from __future__ import annotations
 
-import contextvars
 import re
 
 from audioguide.speech import numwords
@@ -27,9 +25,6 @@ _DATE_DAY_FIRST = re.compile(
 _DATE_MONTH_YEAR = re.compile(rf"\b{_MONTH}(?<!\.)\s+{_YEAR}(?![\w])")
 _DATE_ISO = re.compile(r"(?<![\w.-])(1[1-9]\d\d|20\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?![\w-])")
 _DATE_NUMERIC = re.compile(r"(?<![\w./])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\w/])")
-
-# "mdy", "dmy" or None (read as written) while a sentence is normalized
-DATE_ORDER: contextvars.ContextVar[str | None] = contextvars.ContextVar("date_order", default=None)
 
 
 def _month_name(text: str) -> str:
@@ -57,7 +52,7 @@ def _with_year(out: str, match: re.Match[str]) -> str:
     return out
 
 
-def read_dates(text: str) -> str:
+def read_dates(text: str, order: str | None = None) -> str:
     """Calendar dates with a month name, ISO dates and numeric dates.
 
     "March 3, 2024" -> "March third, twenty twenty-four"; "3 March 2024" ->
@@ -67,7 +62,8 @@ def read_dates(text: str) -> str:
     (March 4 in the US, 3 April elsewhere): the guide's locale decides
     ("en-US": "March fourth, twenty twenty-four"; "en-GB": "the third of
     April, twenty twenty-four"); without one it is read as written: "three
-    slash four slash twenty twenty-four".
+    slash four slash twenty twenty-four". ``order``: "mdy" or "dmy", the
+    locale's (:func:`date_order`); None reads numeric dates as written.
     """
 
     def month_first(match: re.Match[str]) -> str:
@@ -91,7 +87,6 @@ def read_dates(text: str) -> str:
 
     def numeric(match: re.Match[str]) -> str:
         first, second, year = match.groups()
-        order = DATE_ORDER.get()
         if order in ("mdy", "dmy"):
             month, day = (int(first), int(second)) if order == "mdy" else (int(second), int(first))
             if 1 <= month <= 12 and 1 <= day <= 31:
