@@ -27,7 +27,6 @@ track, and encoded again where a track's span is over the ceiling
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -44,11 +43,11 @@ from audioguide.exporters.joined import (
     describe_passes,
     encode_under_ceiling,
     guide_pcm,
-    partial_path,
 )
 from audioguide.exporters.published import SINGLE_NAME
 from audioguide.exporters.published import SINGLE_VTT_NAME as VTT_NAME
 from audioguide.exporters.vtt import render_vtt, track_cues
+from audioguide.files import atomic_path, normal_mode
 from audioguide.model.guide import FinishedGuide
 
 logger = logging.getLogger(__name__)
@@ -212,16 +211,12 @@ def export(guide: FinishedGuide) -> list[Path]:
     if not guide.tracks:
         raise AudioguideError("the guide has no tracks to join into one file")
     path = guide.folder / SINGLE_NAME
-    part = partial_path(path)
-    try:
+    with atomic_path(path, mode=normal_mode()) as part:
         lengths, passes, peak = encode_under_ceiling(
             guide, part, lambda passes, lengths: _encode_mp3(guide, part, passes, lengths), label=path.name
         )
         marks = chapters(guide, lengths)
         write_chapter_tags(part, guide, marks)
-        os.replace(part, path)
-    finally:
-        part.unlink(missing_ok=True)
     vtt = guide.folder / VTT_NAME
     vtt.write_text(guide_vtt(guide, marks), encoding="utf-8", newline="\n")
     logger.info(

@@ -25,9 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -49,7 +47,7 @@ from audioguide.exporters.published import (
     absolute_url,
     relative_url,
 )
-from audioguide.files import write_atomic
+from audioguide.files import atomic_path, write_atomic
 from audioguide.library import hold as library_hold
 from audioguide.library.catalog import Catalog, GuideEntry, read_sources
 from audioguide.model.manifest import MANIFEST_NAME, Manifest, load_manifest
@@ -313,15 +311,8 @@ def build_library(
 
 
 def _library_cover(site: Path, title: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{COVER_NAME}.", suffix=".png", dir=site)
-    os.close(fd)
-    try:
-        podcast.generated_cover(title, Path(tmp))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, site / COVER_NAME)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_path(site / COVER_NAME, mode=0o644, suffix=".png") as tmp:
+        podcast.generated_cover(title, tmp)
 
 
 def _phone(

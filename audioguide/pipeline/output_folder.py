@@ -38,6 +38,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from audioguide.errors import OutputError
+from audioguide.files import write_atomic
 from audioguide.model.manifest import MANIFEST_FORMAT, MANIFEST_NAME
 
 logger = logging.getLogger(__name__)
@@ -251,9 +252,7 @@ class OutputFolder:
         token = (staging / MARKER).read_text(encoding="utf-8")
         state = {"staging": str(staging), "inode": staging.stat().st_ino, "token": token, "carried": carried}
         try:
-            tmp = self.journal.with_name(self.journal.name + ".tmp")
-            tmp.write_text(json.dumps(state), encoding="utf-8")
-            os.replace(tmp, self.journal)
+            write_atomic(self.journal, json.dumps(state))
         except OSError as exc:
             raise OutputError(
                 f"{self.given}: cannot commit the build ({exc.strerror}); nothing was changed"
