@@ -1,4 +1,4 @@
-"""guide.mp3: the whole guide as one MP3 with ID3 chapters (CHAP/CTOC), and guide.vtt.
+"""guide.mp3: the whole guide as one MP3 with ID3 chapters (CHAP/CTOC), guide.vtt and guide.srt.
 
 The file is encoded from the tracks' mastered samples, concatenated in
 order, exactly as the track MP3s were (CBR, mono, the guide's rate and bit
@@ -45,8 +45,9 @@ from audioguide.exporters.joined import (
     guide_pcm,
 )
 from audioguide.exporters.published import SINGLE_NAME
+from audioguide.exporters.published import SINGLE_SRT_NAME as SRT_NAME
 from audioguide.exporters.published import SINGLE_VTT_NAME as VTT_NAME
-from audioguide.exporters.vtt import render_vtt, track_cues
+from audioguide.exporters.vtt import Cue, render_srt, render_vtt, track_cues
 from audioguide.files import atomic_path, normal_mode
 from audioguide.model.guide import FinishedGuide
 
@@ -198,16 +199,21 @@ def _order_chapter_frames(path: Path, ids: Sequence[str]) -> None:
         handle.write(b"".join(others + chaps))
 
 
-def guide_vtt(guide: FinishedGuide, marks: Sequence[Chapter]) -> str:
-    """WebVTT for the single file: every track's sentence cues, offset by the track's start."""
+def guide_cues(guide: FinishedGuide, marks: Sequence[Chapter]) -> list[Cue]:
+    """The single file's captions: every track's sentence cues, offset by the track's start."""
     cues = []
     for track, mark in zip(guide.tracks, marks, strict=True):
         cues.extend(track_cues(track.record, offset_ms=mark.start_ms(guide.rate)))
-    return render_vtt(cues)
+    return cues
+
+
+def guide_vtt(guide: FinishedGuide, marks: Sequence[Chapter]) -> str:
+    """WebVTT for the single file (:func:`guide_cues`)."""
+    return render_vtt(guide_cues(guide, marks))
 
 
 def export(guide: FinishedGuide) -> list[Path]:
-    """Write ``guide.mp3`` (with chapters) and ``guide.vtt``."""
+    """Write ``guide.mp3`` (with chapters), ``guide.vtt`` and ``guide.srt``."""
     if not guide.tracks:
         raise AudioguideError("the guide has no tracks to join into one file")
     path = guide.folder / SINGLE_NAME
@@ -217,8 +223,10 @@ def export(guide: FinishedGuide) -> list[Path]:
         )
         marks = chapters(guide, lengths)
         write_chapter_tags(part, guide, marks)
-    vtt = guide.folder / VTT_NAME
-    vtt.write_text(guide_vtt(guide, marks), encoding="utf-8", newline="\n")
+    cues = guide_cues(guide, marks)
+    vtt, srt = guide.folder / VTT_NAME, guide.folder / SRT_NAME
+    vtt.write_text(render_vtt(cues), encoding="utf-8", newline="\n")
+    srt.write_text(render_srt(cues), encoding="utf-8", newline="\n")
     logger.info(
         "%s: %d chapters, %.1f s, true peak %.2f dBTP%s",
         path.name,
@@ -227,4 +235,4 @@ def export(guide: FinishedGuide) -> list[Path]:
         peak,
         describe_passes(passes),
     )
-    return [path, vtt]
+    return [path, vtt, srt]
