@@ -133,7 +133,7 @@ def test_bad_template_option(tmp_path):
             "unknown placeholder '{title.upper}'",
         ),  # would be spoken "built-in method upper..."
         ("Track {title[0]}", "unknown placeholder '{title[0]}'"),
-        ("Track {title:d}", "'{title:d}'"),  # a traceback once
+        ("Track {title:d}", "'{title:d}'"),  # would fail when the build formats it
         ("Track {number:02d}", "'{number:02d}'"),
         ("Track {title!r}", "'{title!r}'"),  # would speak the quotes
     ],

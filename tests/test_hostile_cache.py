@@ -1,4 +1,4 @@
-"""Issue 11, the clip cache: every entry, header field and prepared model is verified;
+"""The clip cache: every entry, header field and prepared model is verified;
 prune touches only what is ours; a full cache disk names the cache, not the voice."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 11, input side: what a hostile page or guide script brings stays text.
+"""Input: what a hostile page or guide script brings stays text.
 
 Control characters never get past the source stage, nothing printed can drive
 the terminal, titles cannot add lines to line-based files, and what is

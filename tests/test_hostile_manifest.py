@@ -1,4 +1,4 @@
-"""Issue 11: a hand-edited manifest.json of the wrong shape means "no previous build", never a
+"""A hand-edited manifest.json of the wrong shape means "no previous build", never a
 traceback, and never a path outside the guide folder."""
 
 from __future__ import annotations

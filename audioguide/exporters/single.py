@@ -147,8 +147,8 @@ def _chunks(ids: Sequence[str]) -> list[list[str]]:
 
 
 def _topic_runs(guide: FinishedGuide, ids: Sequence[str]) -> list[tuple[str | None, list[str]]]:
-    """The chapters in runs: consecutive tracks under one topic (questions grouped under it, issue
-    12) make one run named by the topic, every other track a run of its own named None."""
+    """The chapters in runs: consecutive tracks under one topic (the questions grouped under it)
+    make one run named by the topic, every other track a run of its own named None."""
     runs: list[tuple[str | None, list[str]]] = []
     for track, ident in zip(guide.tracks, ids, strict=True):
         topic = track.record.group

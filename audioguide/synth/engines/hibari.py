@@ -1,6 +1,6 @@
 """hibari: a distilled Kokoro-82M voice ("heart", en-US) with its lexicon and G2P in the wheel.
 
-Rules this engine keeps (measured in the research notes of issue 13):
+Rules this engine keeps (each measured on the engine itself):
 
 * **Never downloads.** hibari 0.2 fetches its non-bundled voices from the
   internet on first use. Voices are resolved with
