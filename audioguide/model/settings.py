@@ -315,7 +315,7 @@ def number_problem(name: str, value: Any, shown: str | None = None) -> str | Non
     low, high, whole = LIMITS[name]
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
     if shown is None:
-        shown = "nan" if number and math.isnan(value) else (f"{value:g}" if number else repr(value))
+        shown = f"{value:g}" if isinstance(value, float) else (str(value) if number else repr(value))
     if not number or not math.isfinite(value) or (whole and not float(value).is_integer()):
         return f"must be a {'whole ' if whole else ''}number, not {shown}"
     if whole and value < low:
