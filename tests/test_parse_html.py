@@ -308,3 +308,17 @@ def test_init_from_html_keeps_items_through_the_guide_script(tmp_path):
     assert [is_item(p) for c in doc.chapters for p in c.paragraphs] == [
         is_item(p) for c in parsed.chapters for p in c.paragraphs
     ]
+
+
+def test_sub_headings_stay_sub_headings_once_loaded(tmp_path):
+    """load_source cleans every text; a sub-heading inside a track stays a Subheading, with its level."""
+    from audioguide.model.document import is_subheading
+
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body><main><h1>Knee care</h1><h2>After surgery</h2><p>Rest the knee.</p>"
+        "<h3>Ice</h3><p>Ice it twice a day.</p></main></body></html>",
+        encoding="utf-8",
+    )
+    paragraphs = load_source(page).document.chapters[0].paragraphs
+    assert [(str(p), getattr(p, "level", None)) for p in paragraphs if is_subheading(p)] == [("Ice", 3)]

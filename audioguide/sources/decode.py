@@ -14,7 +14,7 @@ from pathlib import Path
 
 from audioguide.errors import SourceError
 from audioguide.files import read_regular_file
-from audioguide.model.document import Document, ListItem
+from audioguide.model.document import Document, ListItem, Subheading
 from audioguide.text import recorded_url, strip_controls
 
 logger = logging.getLogger(__name__)
@@ -179,7 +179,11 @@ def _clean_paragraph(paragraph: str) -> str:
     cleaned = strip_controls(paragraph, keep_layout=False)
     if cleaned != paragraph:  # no double space where a character was taken out
         cleaned = " ".join(cleaned.split())
-    return ListItem(cleaned) if isinstance(paragraph, ListItem) else cleaned
+    if isinstance(paragraph, ListItem):
+        return ListItem(cleaned)
+    if isinstance(paragraph, Subheading):  # a sub-heading stays one (and keeps its level)
+        return Subheading(cleaned, paragraph.level)
+    return cleaned
 
 
 def _clean_line(text: str | None) -> str | None:

@@ -1,9 +1,10 @@
 """Pick the parser for a source: a file by its extension, or a web page by its URL.
 
 A SOURCE is a path (``article.txt``, ``article.md``, ``page.html``,
-``guide.yaml``) or an ``http://``/``https://`` URL. A URL is fetched once
-with :mod:`requests` (timeout, User-Agent, size cap) and parsed by what the
-server says it is: HTML, plain text or Markdown. Every failure is one
+``leaflet.docx``, ``leaflet.odt``, ``book.epub``, ``guide.yaml``) or an
+``http://``/``https://`` URL. A URL is fetched once with :mod:`requests`
+(timeout, User-Agent, size cap) and parsed by what the server says it is:
+HTML, plain text or Markdown. Every failure is one
 :class:`SourceError` line naming the file or URL.
 """
 
@@ -31,6 +32,9 @@ BY_CONTENT_SUFFIXES = {
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 GUIDE_SUFFIXES = {".yaml", ".yml"}
+DOCX_SUFFIXES = {".docx"}  # Word (sources.docx)
+ODT_SUFFIXES = {".odt"}  # OpenDocument text (sources.odt)
+EPUB_SUFFIXES = {".epub"}  # EPUB 2 and 3 (sources.epub)
 
 FETCH_TIMEOUT_S = 20.0  # connect, each read, and the whole download
 MAX_PAGE_BYTES = 10 * 1024 * 1024  # no article page is larger; a file download might be
@@ -70,7 +74,8 @@ def is_url(source: str | Path) -> bool:
 def load_source(
     source: str | Path, *, keep_furniture: bool = False, timeout: float = FETCH_TIMEOUT_S
 ) -> LoadedSource:
-    """Parse ``source``: a URL, or a plain-text, Markdown, HTML or YAML guide-script file.
+    """Parse ``source``: a URL, or a plain-text, Markdown, HTML, Word, OpenDocument, EPUB or YAML
+    guide-script file.
 
     Whatever the parser, the document's text is cleaned of control characters
     (:func:`~audioguide.sources.decode.clean_document`).
@@ -103,6 +108,18 @@ def _parse_source(source: str | Path, *, keep_furniture: bool, timeout: float) -
         from audioguide.sources.plain import parse_text
 
         return LoadedSource(parse_text(path, keep_furniture=keep_furniture))
+    if suffix in DOCX_SUFFIXES:
+        from audioguide.sources.docx import parse_docx
+
+        return LoadedSource(parse_docx(path, keep_furniture=keep_furniture))
+    if suffix in ODT_SUFFIXES:
+        from audioguide.sources.odt import parse_odt
+
+        return LoadedSource(parse_odt(path, keep_furniture=keep_furniture))
+    if suffix in EPUB_SUFFIXES:
+        from audioguide.sources.epub import parse_epub
+
+        return LoadedSource(parse_epub(path, keep_furniture=keep_furniture))
     if suffix in BY_CONTENT_SUFFIXES:
         from audioguide.sources.sniff import load_by_content
 
@@ -110,7 +127,14 @@ def _parse_source(source: str | Path, *, keep_furniture: bool, timeout: float) -
     known = ", ".join(
         sorted(
             s
-            for s in TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | GUIDE_SUFFIXES | BY_CONTENT_SUFFIXES
+            for s in TEXT_SUFFIXES
+            | MARKDOWN_SUFFIXES
+            | HTML_SUFFIXES
+            | DOCX_SUFFIXES
+            | ODT_SUFFIXES
+            | EPUB_SUFFIXES
+            | GUIDE_SUFFIXES
+            | BY_CONTENT_SUFFIXES
             if s
         )
     )

@@ -4,7 +4,10 @@
 its documentation like this) are decompressed, then read by the name inside
 (``.txt``, ``.md``, ``.html``) or, without one, by their content; so are
 ``README`` and ``FAQ``: HTML when they start like a web page, Markdown when
-they have Markdown headings or code fences, else plain text.
+they have Markdown headings or code fences, else plain text. A zip file
+without an extension is a Word, OpenDocument or EPUB document when its
+members say so (an EPUB's or ODT's ``mimetype``; a DOCX's
+``[Content_Types].xml`` and ``word/document.xml``).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Literal
 
 from audioguide.errors import SourceError
 from audioguide.model.document import Document
+from audioguide.sources.container import ZIP_MAGIC, open_container_bytes
 from audioguide.sources.decode import MAX_SOURCE_BYTES, clean_text, decode_bytes, read_source_bytes
 
 Kind = Literal["html", "markdown", "text"]
@@ -70,6 +74,8 @@ def load_by_content(path: Path, *, keep_furniture: bool = False) -> Document:
     """Parse a ``.gz`` or extension-less source: decompress, then by inner name or content."""
     name = str(path)
     data = read_source_bytes(path)
+    if data.startswith(ZIP_MAGIC) and path.suffix.lower() != ".gz":
+        return load_zip_document(data, name, keep_furniture=keep_furniture)
     inner = path.name
     if path.suffix.lower() == ".gz" or data.startswith(GZIP_MAGIC):
         data = gunzip(data, name)
@@ -94,3 +100,27 @@ def load_by_content(path: Path, *, keep_furniture: bool = False) -> Document:
     from audioguide.sources.plain import parse_plain_text
 
     return parse_plain_text(text, source=name, keep_furniture=keep_furniture)
+
+
+def load_zip_document(data: bytes, name: str, *, keep_furniture: bool = False) -> Document:
+    """A zip file whose name does not say what it is: an EPUB, an ODT or a DOCX by its members."""
+    container = open_container_bytes(data, name=name, kind="document")
+    mimetype = b""
+    if container.has("mimetype"):
+        mimetype = container.read("mimetype", limit=256).strip()
+    if mimetype == b"application/epub+zip":
+        from audioguide.sources.epub import parse_epub_container
+
+        return parse_epub_container(container, keep_furniture=keep_furniture)
+    if mimetype == b"application/vnd.oasis.opendocument.text":
+        from audioguide.sources.odt import parse_odt_container
+
+        return parse_odt_container(container, keep_furniture=keep_furniture)
+    if container.has("[Content_Types].xml") and container.has("word/document.xml"):
+        from audioguide.sources.docx import parse_docx_container
+
+        return parse_docx_container(container, keep_furniture=keep_furniture)
+    what = f" ({mimetype.decode('ascii', 'replace')})" if mimetype else ""
+    raise SourceError(
+        f"{name}: a zip file{what} that is not a Word (.docx), OpenDocument text (.odt) or EPUB document"
+    )
