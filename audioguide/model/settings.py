@@ -206,7 +206,7 @@ class GuideSettings:
     formats: tuple[str, ...] | None = setting(
         None,
         check=check_format_name,
-        help="what build makes: all, or a list (tracks, single, m4b, captions, srt, daisy, epub, web, "
+        help="what build makes: all, or a list (tracks, single, m4b, captions, daisy, epub, web, "
         "phone, podcast, qr); --formats on the command line wins",
     )
     base_url: str | None = setting(
