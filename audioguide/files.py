@@ -9,6 +9,7 @@ cannot be swapped for something else between the check and the read.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -102,20 +103,55 @@ def normal_mode() -> int:
     return 0o666 & ~umask
 
 
+class NotAFileError(OSError):
+    """The path to write is a device, a pipe, a socket or a folder: only a regular file is replaced."""
+
+
+def writable_target(path: Path) -> tuple[Path, int | None]:
+    """Where writing ``path`` lands, and the permissions of the file it replaces (None: a new file).
+
+    Only a regular file, or a path where nothing is yet, may be written: a
+    device (``/dev/null``, written as root), a FIFO or a socket replaced by a
+    file is lost to whatever used it. A symlink is followed, never replaced:
+    the file it points to is written, the link stays. Raises
+    :class:`NotAFileError` (an OSError: callers say "PATH: cannot write (...)").
+    """
+    path = Path(path)
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    try:
+        info = os.lstat(target)
+    except FileNotFoundError:
+        return target, None
+    if stat.S_ISLNK(info.st_mode):  # a loop of links
+        raise NotAFileError(errno.ELOOP, "a loop of symbolic links", str(path))
+    if stat.S_ISDIR(info.st_mode):
+        raise NotAFileError(errno.EISDIR, "is a folder", str(path))
+    if not stat.S_ISREG(info.st_mode):
+        raise NotAFileError(
+            errno.EEXIST, f"{_kind(info.st_mode)}, not a regular file; only a file is replaced", str(path)
+        )
+    return target, stat.S_IMODE(info.st_mode)
+
+
 @contextmanager
 def atomic_path(path: Path, *, mode: int | None = None, suffix: str = "") -> Iterator[Path]:
     """A temporary path beside ``path`` to write; renamed over ``path`` when the block ends
-    without an error, removed whatever happens. ``mode``: the file's permissions
-    (default: the temporary file's own, 0600). Raises OSError; callers say which file it was.
+    without an error, removed whatever happens.
+
+    ``path`` must be a regular file or not exist (:func:`writable_target`; a
+    symlink's target is what is written). ``mode``: the file's permissions
+    (default: those of the file it replaces, else what any new file gets under
+    the umask). Raises OSError; callers say which file it was.
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    target, existing = writable_target(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
     os.close(fd)
     try:
         yield Path(tmp)
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        os.chmod(tmp, mode if mode is not None else existing if existing is not None else normal_mode())
+        writable_target(path)  # still a file (or nothing): it may have been swapped meanwhile
+        os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

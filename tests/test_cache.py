@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -129,3 +130,45 @@ def test_cache_info_and_prune_cli(tmp_path):
 def test_prune_needs_a_criterion(tmp_path):
     result = _run("cache", "prune", "--cache-dir", str(tmp_path))
     assert result.exit_code == 1 and "--unused-by" in result.stderr
+
+
+def _cache_keys(cache: Path) -> set[str]:
+    return {key for key, _ in ClipCache(cache).entries()}
+
+
+@pytest.mark.slow
+def test_prune_keeps_the_hold_programme_opening_and_a_broken_guide_s_clips(tmp_path):
+    cache, guides = tmp_path / "cache", tmp_path / "guides"
+    src = tmp_path / "a.txt"
+    src.write_text(ARTICLE)
+    result = _run(
+        "build", str(src), "-o", str(guides / "a"), "--cache-dir", str(cache), "-q", "--formats", "phone"
+    )
+    assert result.exit_code == 0, result.stderr
+    manifest = json.loads((guides / "a" / "manifest.json").read_text(encoding="utf-8"))
+    opening = {clip["key"] for clip in manifest["opening"]}
+    tracks = {clip["key"] for track in manifest["tracks"] for clip in track["clips"]}
+    assert opening and not opening & tracks and _cache_keys(cache) == opening | tracks
+    prune = ["cache", "prune", "--cache-dir", str(cache), "--unused-by", str(guides), "--json"]
+    result = _run(*prune)
+    assert result.exit_code == 0 and json.loads(result.output)["removed"] == 0
+    assert _cache_keys(cache) == opening | tracks, "the opening line is a clip the guide uses"
+
+    # a hand-edited manifest that no longer loads: its clips are kept, and that is said
+    broken = {**manifest, "dropped": "none"}
+    (guides / "a" / "manifest.json").write_text(json.dumps(broken), encoding="utf-8")
+    result = _run(*prune)
+    assert result.exit_code == 0 and json.loads(result.output)["removed"] == 0
+    assert result.stderr.strip().splitlines() == [
+        f"warning: {guides / 'a' / 'manifest.json'}: does not load as a guide's manifest; "
+        f"keeping the {len(opening | tracks)} clips it names"
+    ]
+    assert _cache_keys(cache) == opening | tracks
+
+    # one cut short: which clips it used cannot be told, so nothing is pruned
+    text = json.dumps(manifest)
+    (guides / "a" / "manifest.json").write_text(text[: len(text) // 2], encoding="utf-8")
+    result = _run(*prune)
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert "not valid JSON" in result.stderr and "nothing was removed" in result.stderr
+    assert _cache_keys(cache) == opening | tracks

@@ -145,3 +145,56 @@ def test_template_option_refuses_attributes_indexes_and_formats(tmp_path, templa
     result = run("build", str(src), "-o", str(out), "--announce-template", template)
     assert_one_line_error(result, "announcement template", needle)
     assert not out.exists()
+
+
+# --------------------------------------------------------------------------- base URL and SOURCE_DATE_EPOCH
+
+
+@pytest.mark.parametrize(
+    ("url", "needle"),
+    [
+        ("https://clinic.example/audio\x07/", "must not contain control characters"),
+        ("https://clinic.example/\u202eoidua/", "must not contain control characters"),
+        ("https://[::1/", "not a valid URL (Invalid IPv6 URL)"),
+        ("https://clinic.example:99999/audio/", "not a valid URL (Port out of range"),
+        ("https://clinic.example:http/audio/", "not a valid URL"),
+        ("https://clinic.example:0/audio/", "not a valid URL (port 0)"),
+    ],
+    ids=["bell", "rlo", "unclosed-bracket", "port-99999", "port-name", "port-0"],
+)
+@pytest.mark.parametrize("command", ["build", "library"])
+def test_a_bad_base_url_is_one_line_before_any_work(tmp_path, url, needle, command):
+    src = tmp_path / "a.txt"
+    src.write_text(GOOD)
+    out = tmp_path / "out"
+    result = run(command, str(src), "-o", str(out), "--base-url", url, "--formats", "tracks,qr")
+    assert_one_line_error(result, "--base-url", needle)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("value", ["99999999999999", "abc", "", "-5", "1.5"])
+def test_a_bad_source_date_epoch_is_one_line(tmp_path, value):
+    """Checked first: numpy (imported by a build) reads it too, and fails with a traceback on 'abc'."""
+    import os
+    import subprocess
+    import sys
+
+    src = tmp_path / "a.txt"
+    src.write_text(GOOD)
+    proc = subprocess.run(
+        [sys.executable, "-m", "audioguide.cli", "build", str(src), "-o", str(tmp_path / "out"), "-q"],
+        env={**os.environ, "SOURCE_DATE_EPOCH": value},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.splitlines() == [
+        f"audioguide: error: SOURCE_DATE_EPOCH={value!r}: "
+        + (
+            "after the year 9999; give seconds since 1970 (or unset it)"
+            if value.isdigit()
+            else "must be whole seconds since 1970 (digits only), or unset it"
+        )
+    ]
+    assert not (tmp_path / "out").exists()

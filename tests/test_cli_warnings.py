@@ -1,4 +1,5 @@
-"""Joint Commission "Do Not Use" abbreviations: reported per track by outline and build, never guessed."""
+"""Joint Commission "Do Not Use" abbreviations: reported per track by outline and build; the dose's
+digits read as written, and an abbreviation with one meaning ("QD") read in full."""
 
 from __future__ import annotations
 
@@ -60,7 +61,7 @@ def test_build_warns_and_reads_the_dose_as_written(article: Path, tmp_path: Path
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines() == EXPECTED_STDERR
     transcript = (out / "transcripts" / "02 - Your Medicine.txt").read_text(encoding="utf-8")
-    assert "Take five point zero milligrams QD with food." in transcript
+    assert "Take five point zero milligrams every day with food." in transcript
     children = (out / "transcripts" / "03 - Children.txt").read_text(encoding="utf-8")
     assert "A child may need point five milligrams instead." in children
 

@@ -193,6 +193,26 @@ def test_edit_changes_only_that_track_date_and_keeps_every_guid(builds):
     assert when["Introduction"][:3] == (2023, 11, 14)  # T0
 
 
+def test_a_renamed_source_does_not_date_its_episodes_again(tmp_path):
+    """The tags' comment names the source file, so every track is written again; what is heard is
+    the same, and so is every episode's date."""
+    source, out, cache = tmp_path / "hearing-aid.txt", tmp_path / "out", tmp_path / "cache"
+    source.write_text(ARTICLE, encoding="utf-8")
+    options = ["-o", str(out), "--cache-dir", str(cache), "--formats", ",".join(FORMATS), "--base-url", BASE]
+    first = invoke("build", str(source), *options, "-q", env={"SOURCE_DATE_EPOCH": str(T0)})
+    assert first.exit_code == 0, first.stderr
+    before = _feed(out)["parsed"]
+    renamed = source.rename(tmp_path / "hearing-aid-care.txt")
+    again = invoke("build", str(renamed), *options, "--json", env={"SOURCE_DATE_EPOCH": str(T1)})
+    assert again.exit_code == 0, again.stderr
+    assert len(json.loads(again.output)["rebuilt"]) == 3, "the comment tag names the new file"
+    comment = ID3(out / "01 - Introduction.mp3").getall("COMM")[0].text[0]
+    assert "hearing-aid-care.txt" in comment
+    after = _feed(out)["parsed"]
+    assert [(e.id, e.published) for e in after.entries] == [(e.id, e.published) for e in before.entries]
+    assert after.entries[0].published_parsed[:3] == (2023, 11, 14)  # T0
+
+
 def test_refused_without_base_url_before_any_work(tmp_path):
     source = tmp_path / "article.txt"
     source.write_text(ARTICLE, encoding="utf-8")

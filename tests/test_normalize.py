@@ -112,7 +112,7 @@ PHONE_ROWS = [
     ("1-800-555-0199", "one, eight zero zero, five five five, zero one nine nine"),
     ("555-123-4567", "five five five, one two three, four five six seven"),
     ("555.123.4567", "five five five, one two three, four five six seven"),
-    ("+1 555 123 4567", "one, five five five, one two three, four five six seven"),
+    ("+1 555 123 4567", "plus one, five five five, one two three, four five six seven"),
     ("Call 555-1234.", "Call five five five, one two three four."),
     ("Call us at 555-1234.", "Call us at five five five, one two three four."),
     ("Phone: 555-1234", "Phone: five five five, one two three four"),
@@ -217,7 +217,7 @@ DATE_ROWS = [
     ("March 2024", "March twenty twenty-four"),
     ("2024-03-03", "March third, twenty twenty-four"),
     ("3/4/2024", "three slash four slash twenty twenty-four"),
-    ("12/31/99", "twelve slash thirty-one slash ninety-nine"),
+    ("12/31/99", "December thirty-first, nineteen ninety-nine"),  # no 31st month: only one order
     ("may 5 times", "may 5 times"),
     ("March 32", "March 32"),
 ]
@@ -344,7 +344,7 @@ UNIT_ROWS = [
     ("5 kg", "five kilograms"),
     ("50 Hz", "fifty hertz"),
     ("5 good things", "5 good things"),
-    ("10 U", "10 U"),
+    ("10 U", "ten units"),  # a "Do Not Use" abbreviation: read in full, still reported
 ]
 
 
@@ -797,8 +797,9 @@ def test_find_warnings(written: str, expected: list[tuple[str, str]]) -> None:
     assert all(isinstance(w, SpeechWarning) and w.message for w in found)
 
 
-def test_do_not_use_terms_are_not_guessed() -> None:
-    assert normalize("Give 10 U QD.") == "Give ten U QD."
+def test_do_not_use_terms_are_read_in_full_or_left_as_written() -> None:
+    assert normalize("Give 10 U QD.") == "Give ten units every day."
+    assert normalize("Give 400 IU of vitamin D.") == "Give four hundred international units of vitamin D."
     assert normalize("Take 5.0 mg.") == "Take five point zero milligrams."
     assert normalize("Take .5 mg.") == "Take point five milligrams."
     assert normalize("Give MSO4 or MgSO4.") == "Give MSO4 or MgSO4."

@@ -364,3 +364,125 @@ def test_a_plain_rebuild_keeps_the_formats_the_folder_had(tmp_path, source):
     assert "captions/" not in (out / "index.html").read_text(encoding="utf-8")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert sorted(manifest["formats"]) == ["web"]
+
+
+@pytest.mark.slow
+def test_a_note_in_a_format_folder_survives_the_format_going_and_coming_back(tmp_path, source):
+    out = tmp_path / "out"
+    build(str(source), "-o", str(out), "--formats", "captions")
+    (out / "captions" / "note.txt").write_text("check the timing of cue 3", encoding="utf-8")
+    build(str(source), "-o", str(out), "--formats", "tracks")  # captions off: the note stays
+    assert sorted(p.name for p in (out / "captions").iterdir()) == ["note.txt"]
+    result = invoke("build", str(source), "-o", str(out), "--formats", "captions", "-q")  # and on again
+    assert result.exit_code == 0, result.stderr
+    assert (out / "captions" / "note.txt").read_text(encoding="utf-8") == "check the timing of cue 3"
+    assert len(list((out / "captions").glob("*.vtt"))) == 3
+    assert_complete_guide(out)
+    assert hidden_siblings(out) == []
+
+
+# --------------------------------------------------------------------------- an output folder that is a mount point
+
+MOUNT_MOMENTS = [
+    "journal-written",
+    "carried-one",
+    "old-entry-aside",  # the old guide half moved aside inside the folder
+    "old-moved-aside",
+    "new-entry-placed",  # the new build half moved in
+    "marker-removed",
+    "old-removed",
+]
+
+
+def _in_mounted(out: Path, cache: Path, *commands: list[str]):
+    """Run ``commands`` (CLI argument lists; a leading "KILL=moment" kills that one there) with
+    ``out`` bind-mounted onto itself: a mount point, as a Docker or NFS volume is."""
+    from mounts import CLI, exit_codes, in_namespace
+
+    argv = []
+    for command in commands:
+        kill = [f"AUDIOGUIDE_KILL_AT={command[0][5:]}"] if command[0].startswith("KILL=") else []
+        argv.append(["env", *kill, *CLI, *(command[1:] if kill else command)])
+    result = in_namespace(
+        f"mount --bind '{out}' '{out}'",
+        argv,
+        env={**os.environ, "AUDIOGUIDE_CACHE_DIR": str(cache)},
+        start_new_session=True,
+    )
+    return exit_codes(result), result.stderr
+
+
+@pytest.mark.slow
+def test_a_mount_point_output_folder_is_built_into_not_swapped(reference, tmp_path):
+    """Rename cannot move a mount point (EBUSY): the build fills the folder instead."""
+    from mounts import need_mounts
+
+    need_mounts()
+    root, src, cache = reference
+    out = tmp_path / "volume"
+    out.mkdir()
+    src.write_text(ARTICLE, encoding="utf-8")
+    formats = ["-q", "--formats", "web,captions"]
+    first = ["build", str(src), "-o", str(out), *formats]
+    codes, stderr = _in_mounted(out, cache, first)
+    assert codes == [0], stderr
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    (out / "transcripts" / "my-edits.txt").write_text("mine too", encoding="utf-8")
+    src.write_text(EDITED, encoding="utf-8")
+    codes, stderr = _in_mounted(out, cache, first, first)  # the edit, then a rebuild with nothing to do
+    assert codes == [0, 0], stderr
+    assert "Traceback" not in stderr
+    after = tree(out)
+    assert after.pop("notes.txt") == b"mine" and after.pop("transcripts/my-edits.txt") == b"mine too"
+    assert after == tree(root / "clean")
+    assert hidden_siblings(out) == [] and not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("moment", MOUNT_MOMENTS)
+def test_a_build_into_a_mount_point_killed_at_any_moment_is_finished(reference, tmp_path, moment):
+    from mounts import need_mounts
+
+    need_mounts()
+    root, src, cache = reference
+    out = tmp_path / "volume"
+    shutil.copytree(root / "old", out, symlinks=True)
+    build_args = ["build", str(src), "-o", str(out), "-q", "--formats", "web,captions"]
+    codes, stderr = _in_mounted(out, cache, [f"KILL={moment}", *build_args], build_args)
+    assert codes == [128 + signal.SIGKILL, 0], stderr  # killed there; the rerun finished it
+    assert "Traceback" not in stderr
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+    after = tree(out)
+    del after["notes.txt"]
+    assert after == tree(root / "clean")
+    assert hidden_siblings(out) == [] and not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.slow
+def test_a_folder_mounted_after_an_interrupted_build_is_rolled_back_then_built(reference, tmp_path):
+    """The old code's trap: a commit journalled beside a folder that is (now) a mount point can never
+    be swapped in, and every later build failed in recovery. It is rolled back instead."""
+    from mounts import need_mounts
+
+    need_mounts()
+    root, src, cache = reference
+    out = tmp_path / "volume"
+    shutil.copytree(root / "old", out, symlinks=True)
+    build_args = ["build", str(src), "-o", str(out), "-q", "--formats", "web,captions"]
+    killed = subprocess.run(
+        [sys.executable, "-m", "audioguide.cli", *build_args],
+        env={**os.environ, "AUDIOGUIDE_CACHE_DIR": str(cache), "AUDIOGUIDE_KILL_AT": "carried-one"},
+        capture_output=True,
+        text=True,
+        timeout=180,
+        start_new_session=True,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert not (out / "notes.txt").exists() and hidden_siblings(out)  # the note is in the journalled build
+    codes, stderr = _in_mounted(out, cache, build_args)
+    assert codes == [0], stderr
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+    after = tree(out)
+    del after["notes.txt"]
+    assert after == tree(root / "clean")
+    assert hidden_siblings(out) == []

@@ -57,11 +57,11 @@ def test_readings_that_must_not_be_misread() -> None:
     )
 
 
-def test_do_not_use_abbreviations_are_warned_and_not_guessed() -> None:
+def test_do_not_use_abbreviations_are_warned_and_read_as_written_or_in_full() -> None:
     result = invoke("say", "Take 5.0 mg QD. Then .5 mg.", "--no-audio")
     assert result.exit_code == 0
     assert result.output.splitlines() == [
-        "Take five point zero milligrams QD.",
+        "Take five point zero milligrams every day.",
         "Then point five milligrams.",
     ]
     warnings = result.stderr.splitlines()
@@ -125,3 +125,49 @@ def test_guide_must_be_a_guide_script(tmp_path: Path) -> None:
 def test_help_has_an_example() -> None:
     result = invoke("say", "--help")
     assert result.exit_code == 0 and "Example" in result.output and "say.mp3" in result.output
+
+
+SENTENCE = "Rest your knee for two days, then walk a little every day until it feels better."
+
+
+def test_a_full_disk_names_the_output_not_its_temporary_file(tmp_path: Path) -> None:
+    """A real full disk: a 16 KB tmpfs mounted at the output's folder (root, unshare -m)."""
+    from mounts import CLI, exit_codes, in_namespace, need_mounts
+
+    need_mounts()
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    result = in_namespace(
+        f"mount -t tmpfs -o size=16k tmpfs '{disk}'", [[*CLI, "say", SENTENCE, "-o", f"{disk}/said.mp3"]]
+    )
+    assert exit_codes(result) == [1], result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("audioguide:")]
+    assert errors == [
+        f"audioguide: error: {disk}/said.mp3: cannot write (No space left on device); "
+        "free some space, or write elsewhere"
+    ]
+
+
+def test_a_file_size_limit_names_the_output(tmp_path: Path) -> None:
+    """The same through a file-size limit (ulimit -f), which needs no mount: the encoder is
+    stopped by SIGXFSZ, and that is said as the disk error it is."""
+    import resource
+    import subprocess
+    import sys
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4000, 4000))
+
+    output = tmp_path / "said.mp3"
+    proc = subprocess.run(
+        [sys.executable, "-m", "audioguide.cli", "say", SENTENCE, "-o", str(output)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=limit,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.splitlines()[-1] == (
+        f"audioguide: error: {output}: cannot write (File too large); free some space, or write elsewhere"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

@@ -59,7 +59,26 @@ SPLIT_ROWS = [
 ]
 
 
-@pytest.mark.parametrize(("paragraph", "expected"), SPLIT_ROWS)
+# Never cut inside a token the normalizer's classifier recognises, nor end a sentence at a dotted
+# abbreviation the text goes on after (pysbd does both).
+TOKEN_ROWS = [
+    ("Should I commit my `.env` file?", ["Should I commit my `.env` file?"]),
+    (
+        "Use `dotenv run` with your `.env` file. The `--` separator is optional.",
+        ["Use `dotenv run` with your `.env` file.", "The `--` separator is optional."],
+    ),
+    (
+        "The .fetchmailrc parser won't accept it. Fix the .fetchmailrc file.",
+        ["The .fetchmailrc parser won't accept it.", "Fix the .fetchmailrc file."],
+    ),
+    ("Take 1 capsule p.o. q.4.h. as needed for pain.", ["Take 1 capsule p.o. q.4.h. as needed for pain."]),
+    ("We use approx. 5 mg. Then rest.", ["We use approx. 5 mg.", "Then rest."]),
+    ("Yes! `dotenv.config()` returns an object.", ["Yes!", "`dotenv.config()` returns an object."]),
+    ("Heat, ice, etc. Then rest.", ["Heat, ice, etc.", "Then rest."]),
+]
+
+
+@pytest.mark.parametrize(("paragraph", "expected"), SPLIT_ROWS + TOKEN_ROWS)
 def test_split_sentences(paragraph: str, expected: list[str]) -> None:
     assert split_sentences(paragraph) == expected
 

@@ -82,3 +82,53 @@ def test_a_filled_in_lexicon_stub_changes_the_speech(tmp_path):
     assert isinstance(yaml.safe_load(text), dict)
     again = invoke("words", str(source), "--lexicon-stub", str(stub))
     assert again.exit_code == 1 and "already exists" in again.stderr
+
+
+def test_a_document_with_nothing_to_review_says_so(example_article):
+    result = invoke("words", str(example_article))  # heart knows every word of the example
+    assert result.exit_code == 0, result.stderr
+    lines = result.output.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("nothing to review: ")
+    assert "sentences" in lines[0] and "heart" in lines[0] and "reading rules" in lines[0]
+
+
+READINGS = """# Dosing
+
+Take 1 tab PO qd, or 5-10 mg at 9:30 a.m. on 2/19/15. Call (555) 123-4567 or edit the .env file :-)
+
+Give 400 IU of vitamin D twice, and 400 IU again.
+"""
+
+
+def test_all_lists_every_reading_by_class(tmp_path):
+    source = tmp_path / "doses.md"
+    source.write_text(READINGS, encoding="utf-8")
+    result = invoke("words", str(source), "--all", "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.output)
+    readings = {
+        cls: {(r["written"], r["reading"], r["count"]) for r in group}
+        for cls, group in data["readings"].items()
+    }
+    assert ("400 IU", "four hundred international units", 2) in readings["measure"]
+    assert ("5-10 mg", "five to ten milligrams", 1) in readings["measure"]
+    assert ("2/19/15", "February nineteenth, twenty fifteen", 1) in readings["date"]
+    assert ("9:30 a.m.", "nine thirty a.m.", 1) in readings["time"]
+    assert ("(555) 123-4567", "five five five, one two three, four five six seven", 1) in readings[
+        "telephone"
+    ]
+    assert ("PO", "by mouth", 1) in readings["abbreviation"] and ("qd", "every day", 1) in readings[
+        "abbreviation"
+    ]
+    assert (".env", "dot env", 1) in readings["electronic"]
+    assert (":-)", "", 1) in readings["emoticon"]  # left unsaid
+    assert list(data["readings"]) == sorted(data["readings"], key=list(data["readings"]).index)  # class order
+    assert data["checked"]["sentences"] == 4 and data["checked"]["voice"] == "heart"
+    assert [w["written"] for w in data["words"]]  # the word list is still there
+
+    text = invoke("words", str(source), "--all")
+    assert text.exit_code == 0, text.stderr
+    assert "Readings by class (" in text.output
+    assert "  measure (3):" in text.output
+    assert "400 IU -> four hundred international units" in text.output
+    assert ":-) -> (left unsaid)" in text.output

@@ -39,6 +39,7 @@ import logging
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -112,6 +113,8 @@ def failure(code: int, stderr: bytes, output: str | None = None) -> AudioToolErr
     disk is full or read-only, the file it could not write (``output``)."""
     lines = stderr.decode("utf-8", "replace").strip().splitlines()
     disk = next((cue for cue in _DISK_CUES if any(cue in line for line in lines)), None)
+    if code == -signal.SIGXFSZ:  # killed for writing past the file-size limit (ulimit -f)
+        disk = "File too large"
     if disk and output:
         return AudioToolError(f"{output}: cannot write ({disk}); free some space, or write elsewhere")
     return AudioToolError(f"ffmpeg failed: {lines[-1].strip() if lines else f'exit {code}'}")

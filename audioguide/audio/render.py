@@ -195,7 +195,10 @@ def write_clip_file(
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         with atomic_path(output, mode=normal_mode(), suffix=".mp3") as tmp:
-            master_to_mp3(samples, rate, settings, tmp)
+            try:
+                master_to_mp3(samples, rate, settings, tmp)
+            except AudioguideError as exc:  # the user knows the output's name, not the temporary one's
+                raise type(exc)(str(exc).replace(str(tmp), str(output))) from None
     except OSError as exc:
         raise AudioguideError(f"{output}: cannot write ({exc.strerror or exc})") from None
     return len(samples) / rate

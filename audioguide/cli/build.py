@@ -18,7 +18,7 @@ from audioguide.cli.options import (
     source_argument,
     verify_options,
 )
-from audioguide.cli.output import Progress, echo, echo_json, handle_errors, warn
+from audioguide.cli.output import Progress, echo, echo_json, fail, handle_errors, warn
 from audioguide.cli.verify import print_verify, run_verify
 from audioguide.model.settings import GuideSettings
 from audioguide.text import minutes_seconds
@@ -156,6 +156,8 @@ def build(
     if checked is not None:
         if not as_json and not quiet:
             print_verify(checked, False)
+        if checked.report_error:
+            fail(checked.report_error)
         if not checked.passed:
             sys.exit(1)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from audioguide.cli.app import main
-from audioguide.cli.output import echo, echo_json, handle_errors
+from audioguide.cli.output import echo, echo_json, handle_errors, warn
 from audioguide.errors import AudioguideError
 
 
@@ -97,7 +97,11 @@ def cache_prune(
 
     if unused_by is None and older_than is None:
         raise AudioguideError("cache prune: say what to remove: --unused-by FOLDER and/or --older-than DAYS")
-    keep = clip_keys_used_under(unused_by) if unused_by is not None else None
+    keep = None
+    if unused_by is not None:
+        keep, problems = clip_keys_used_under(unused_by)
+        for problem in problems:
+            warn(problem)
     if unused_by is not None and not prune_all and not any(unused_by.rglob(MANIFEST_NAME)):
         raise AudioguideError(
             f"cache prune: {unused_by} holds no guide (no {MANIFEST_NAME} in it or below), so every clip would "

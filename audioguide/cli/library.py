@@ -105,6 +105,11 @@ def library(
                 shown.line(f"{where} {event.slug}: {event.kind}")
             elif event.kind == "removed":
                 shown.line(f"removed {event.slug}/ ({event.source} is no longer in the library)")
+            elif event.kind == "moved":
+                failures.line(
+                    f"{where} {event.message}/ moves to {event.slug}/ (slug: in library.yaml); "
+                    f"the guide's old URLs stop working"
+                )
             elif event.kind == "site":
                 shown.line("Writing the index, feed and phone programme")
 

@@ -23,6 +23,7 @@ from typing import IO, Any
 import click
 
 from audioguide.errors import AudioguideError
+from audioguide.files import NotAFileError
 from audioguide.text import for_terminal
 
 # Characters JSON leaves raw (ensure_ascii=False) that a terminal acts on: C1 controls
@@ -62,6 +63,8 @@ def handle_errors(func: Callable) -> Callable:
             return func(*args, **kwargs)
         except AudioguideError as exc:
             fail(str(exc), exc.exit_code)
+        except NotAFileError as exc:  # a device, pipe or folder where a file was to be written
+            fail(f"{exc.filename}: cannot write ({exc.strerror})", 1)
         except OSError as exc:
             # A full, read-only or over-quota disk is the user's to fix, wherever the write was.
             if exc.errno not in _DISK_ERRNOS:

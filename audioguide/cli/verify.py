@@ -10,7 +10,7 @@ import click
 
 from audioguide.cli.app import main
 from audioguide.cli.options import verify_options
-from audioguide.cli.output import Progress, echo, echo_json, handle_errors
+from audioguide.cli.output import Progress, echo, echo_json, fail, handle_errors
 from audioguide.text import shorten
 
 
@@ -52,7 +52,7 @@ def print_verify(report: Any, as_json: bool) -> None:
         f"{'Passed' if report.passed else 'FAILED'}: {len(report.critical)} critical, WER {report.wer * 100:.1f} % "
         f"over {report.words} words; {report.rechecked_clips} clips re-checked, {report.false_alarms} alarms "
         f"dismissed; {report.audio_seconds:.0f} s of audio in {report.seconds:.1f} s with {report.model}. "
-        f"Report: {report.folder / 'verify.html'}"
+        + (f"Report: {report.folder / 'verify.html'}" if not report.report_error else "Report not written.")
     )
 
 
@@ -77,5 +77,7 @@ def verify(outdir: Path, asr_model: Path | None, max_wer: float | None, as_json:
     """
     report = run_verify(outdir, asr_model, max_wer, quiet or as_json)
     print_verify(report, as_json)
+    if report.report_error:
+        fail(report.report_error)
     if not report.passed:
         sys.exit(1)

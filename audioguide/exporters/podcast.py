@@ -14,7 +14,7 @@ Identity and dates, so that apps neither lose nor repeat episodes:
   of the channel's and the track's number and title. Rebuilding, re-encoding
   or editing a track's text keeps its guid; renumbering or retitling it makes
   it a new episode.
-* an episode's ``pubDate`` is when its content (the track's hash) was first
+* an episode's ``pubDate`` is when its content (what is heard: ``heard_hash``) was first
   published: the dates are kept with the format in manifest.json
   (:class:`~audioguide.model.guide.ExportResult` state) and only a changed
   track gets a new one. "Now" is ``$SOURCE_DATE_EPOCH`` when set (reproducible
@@ -56,6 +56,7 @@ from audioguide.exporters.published import (
     caption_file,
 )
 from audioguide.model.guide import ExportResult, FinishedGuide, FinishedTrack
+from audioguide.model.manifest import heard_hash
 
 logger = logging.getLogger(__name__)
 
@@ -303,11 +304,13 @@ def _spoken_text(track: FinishedTrack) -> str:
     return " ".join(" ".join(sentences).split())
 
 
-def _first_seen(previous: dict, key: str, content: str, fallback: float) -> float:
+def _first_seen(previous: dict, key: str, content: str, fallback: float, legacy: str = "") -> float:
+    """When ``content`` was first published under ``key``; ``legacy``: the same content as
+    feeds recorded it before they kept what is heard (the track hashes, tags included)."""
     seen = previous.get(key)
     if (
         isinstance(seen, dict)
-        and seen.get("content") == content
+        and seen.get("content") in (content, legacy or content)
         and isinstance(seen.get("published"), (int, float))
     ):
         return float(seen["published"])
@@ -336,8 +339,9 @@ def export(guide: FinishedGuide) -> ExportResult:
         record = track.record
         key = f"{record.number}:{record.title}"
         guid = episode_guid(channel_guid, key)
-        published = _first_seen(previous, guid, record.hash, started + record.number - 1)
-        kept[guid] = {"content": record.hash, "published": published, "track": key}
+        content = heard_hash(record)
+        published = _first_seen(previous, guid, content, started + record.number - 1, record.hash)
+        kept[guid] = {"content": content, "published": published, "track": key}
         transcripts = []
         if has_captions:
             transcripts.append(
@@ -369,9 +373,10 @@ def export(guide: FinishedGuide) -> ExportResult:
         chapters = guide.folder / CHAPTERS_NAME
         chapters.write_text(chapters_json(info.title, marks, info.title), encoding="utf-8")
         written.append(chapters)
-        content = "|".join(t.record.hash for t in guide.tracks)
+        content = "|".join(heard_hash(t.record) for t in guide.tracks)
+        legacy = "|".join(t.record.hash for t in guide.tracks)
         guid = episode_guid(channel_guid, WHOLE_GUIDE_KEY)
-        published = _first_seen(previous, guid, content, started + len(guide.tracks))
+        published = _first_seen(previous, guid, content, started + len(guide.tracks), legacy)
         kept[guid] = {"content": content, "published": published, "track": WHOLE_GUIDE_KEY}
         episodes.append(
             Episode(

@@ -29,9 +29,11 @@ from typing import Any
 import yaml
 
 from audioguide.errors import AudioguideError
+from audioguide.library.state import RESERVED
 from audioguide.model.settings import FaqMode, HoldProgramme, check_base_url, number_problem
 from audioguide.sources.load import GUIDE_SUFFIXES, HTML_SUFFIXES, MARKDOWN_SUFFIXES, is_url
 from audioguide.text import slug as text_slug
+from audioguide.text import strip_controls
 
 LIBRARY_FILE_NAMES = {"library.yaml", "library.yml"}
 ARTICLE_SUFFIXES = {".txt", ".text"} | MARKDOWN_SUFFIXES | HTML_SUFFIXES | GUIDE_SUFFIXES
@@ -112,6 +114,8 @@ def _guide(item: Any, folder: Path, name: str, number: int) -> GuideEntry:
     slug = item.get("slug")
     if slug is not None and (not isinstance(slug, str) or text_slug(slug, 60) != slug):
         raise LibraryError(f"{where}: slug must be lower-case letters, digits and hyphens, like 'knee-care'")
+    if slug in RESERVED:
+        raise LibraryError(f"{where}: slug '{slug}' is the site's own ({', '.join(sorted(RESERVED))})")
     overrides: dict[str, Any] = {}
     if "faq" in item:
         try:
@@ -159,9 +163,18 @@ def read_library_file(path: Path) -> Catalog:
             entries += _folder_sources(folder / item)
         else:
             entries.append(_guide(item, folder, name, number))
+    slugs: dict[str, str] = {}
+    for entry in entries:
+        if entry.slug is not None and slugs.setdefault(entry.slug, entry.source) != entry.source:
+            raise LibraryError(
+                f"{name}: slug '{entry.slug}' is given twice ({slugs[entry.slug]} and {entry.source}); "
+                "every guide needs a folder of its own"
+            )
     for key in ("title", "publisher"):
         if key in data and not isinstance(data[key], str):
             raise LibraryError(f"{name}: {key} must be text")
+        if key in data and strip_controls(data[key], keep_layout=False) != data[key]:
+            raise LibraryError(f"{name}: {key} contains a control character; remove it")
     base_url = None
     if data.get("base_url") is not None:
         try:

@@ -6,12 +6,14 @@ core, so an unchanged article costs a manifest check and an edited one
 rebuilds that guide only. A guide that fails (a missing file, an unreadable
 page) is reported and the others go on; its previous folder stays.
 
-``site/library.json`` records what the library made: per source its slug
-(kept for good once given, so a guide's URLs and feed never move), the
-hash of its tracks and when they last changed. Only folders recorded there
-are ever removed (when their source leaves the library); a folder the
-library did not make is never touched, and a new guide whose slug is taken
-gets another one.
+``site/library.json`` (:mod:`audioguide.library.state`) records what the
+library made: per source its slug (kept for good once given, so a guide's URLs
+and feed never move), its title, the hash of its tracks and when they last
+changed. Every change to the site is written there first
+(:mod:`audioguide.library.journal`), under a lock on the site, so a run
+killed at any point is finished by the next. Only what the library made is
+ever removed (when a source leaves the library, the files audioguide wrote in
+its folder); a folder the library did not make is never touched.
 
 Then the site's own files, each written to a temporary name and renamed:
 ``index.html`` (every guide: title, length, tracks, formats, last change,
@@ -22,10 +24,7 @@ chaptered single file, newest change first; with a base URL) and ``phone/``
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -50,21 +49,21 @@ from audioguide.exporters.published import (
 from audioguide.files import atomic_path, write_atomic
 from audioguide.library import hold as library_hold
 from audioguide.library.catalog import Catalog, GuideEntry, read_sources
+from audioguide.library.journal import SiteJournal
+from audioguide.library.state import RESERVED, STATE_NAME, GuideRecord, LibraryState, read_state
 from audioguide.model.manifest import MANIFEST_NAME, Manifest, load_manifest
 from audioguide.model.settings import GuideSettings, with_overrides
 from audioguide.pipeline import BuildOptions, BuildReport, ProgressEvent, build_guide
 from audioguide.pipeline.execute import slugify
+from audioguide.pipeline.output_folder import OutputFolder, checkpoint
 from audioguide.sources.load import load_source
 from audioguide.speech import with_lexicon_files
+from audioguide.text import strip_controls
 
 logger = logging.getLogger(__name__)
 
-STATE_NAME = "library.json"
 COVER_NAME = "cover.png"
-STATE_FORMAT = "audioguide-library"
-STATE_VERSION = 1
 INDEX_NAME = "index.html"
-RESERVED = {"phone", "index", "feed", "library", "assets"}
 BASE_FORMATS = ("tracks", "single", "captions", "web", "phone")
 PUBLISHED_FORMATS = ("podcast", "qr")
 DEFAULT_TITLE = "Audio guides"
@@ -87,7 +86,7 @@ class LibraryOptions:
 class LibraryEvent:
     """Progress: a guide starts, its build advances, it ends (built, unchanged or failed)."""
 
-    kind: Literal["start", "progress", "built", "unchanged", "failed", "removed", "site"]
+    kind: Literal["start", "progress", "built", "unchanged", "failed", "removed", "moved", "site"]
     index: int
     total: int
     source: str
@@ -110,6 +109,7 @@ class LibraryReport:
     site: Path
     guides: list[GuideOutcome] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # slugs
+    moved: list[dict[str, str]] = field(default_factory=list)  # {source, from, to}: slug: changed
     phone: str = "none"  # built | unchanged | none | failed: <why>
     feed: bool = False
     seconds: float = 0.0
@@ -133,6 +133,7 @@ class LibraryReport:
                 for g in self.guides
             ],
             "removed": self.removed,
+            "moved": self.moved,
             "phone": self.phone,
             "feed": self.feed,
             "failed": len(self.failed),
@@ -140,35 +141,87 @@ class LibraryReport:
         }
 
 
-# --------------------------------------------------------------------------- state
-
-
-def _read_state(site: Path) -> dict[str, Any]:
-    try:
-        data = json.loads((site / STATE_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {"guides": {}}
-    if data.get("format") != STATE_FORMAT or data.get("version") != STATE_VERSION:
-        return {"guides": {}}
-    data.setdefault("guides", {})
-    return data
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    write_atomic(path, data, mode=0o644)  # a site's files are read by the web server
-
-
-def _content(manifest: Manifest) -> str:
-    return hashlib.sha256("|".join(t.hash for t in manifest.tracks).encode()).hexdigest()
+# --------------------------------------------------------------------------- the site
 
 
 def _check_site(site: Path) -> None:
     if site.exists() and not site.is_dir():
         raise AudioguideError(f"{site}: exists and is not a folder")
-    if site.is_dir() and any(site.iterdir()) and not (site / STATE_NAME).is_file():
+    own = OutputFolder(site).is_own  # a mounted site holds its lock inside
+    if site.is_dir() and any(not own(p.name) for p in site.iterdir()) and not (site / STATE_NAME).is_file():
         raise AudioguideError(
             f"{site}: folder is not empty and holds no {STATE_NAME}; choose a new or empty folder"
         )
+
+
+def _plain(value: str | None, what: str) -> None:
+    """A title or publisher goes into HTML, XML and file names: a control character is refused."""
+    if value is not None and strip_controls(value, keep_layout=False) != value:
+        bad = next(ch for ch in value if strip_controls(ch, keep_layout=False) != ch)
+        raise AudioguideError(f"{what} contains the control character U+{ord(bad):04X}; remove it")
+
+
+@dataclass(frozen=True)
+class SitePages:
+    """What the index and the feed say besides the guides: the library's own title and address."""
+
+    site: Path
+    title: str
+    publisher: str | None
+    base_url: str | None
+    order: tuple[str, ...]  # the sources in the library's order
+    _manifests: dict[Path, tuple[tuple[int, int, int], Manifest | None]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def guides(self, state: LibraryState) -> list[tuple[str, Path, Manifest, GuideRecord]]:
+        """Every complete guide the state records: the listed ones in order, then any others."""
+        known = [s for s in self.order if s in state.guides]
+        known += sorted(s for s in state.guides if s not in set(self.order))
+        found = []
+        for source in known:
+            record = state.guides[source]
+            manifest = self._manifest(self.site / record.slug)
+            if manifest is not None:
+                found.append((record.slug, self.site / record.slug, manifest, record))
+        return found
+
+    def _manifest(self, folder: Path) -> Manifest | None:
+        """A guide's manifest, read again only when its file changed (the pages are written after
+        every guide: a library of a hundred would otherwise read ten thousand)."""
+        try:
+            info = (folder / MANIFEST_NAME).stat()
+            stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
+        except OSError:
+            return None
+        cached = self._manifests.get(folder)
+        if cached is None or cached[0] != stamp:
+            cached = (stamp, load_manifest(folder))
+            self._manifests[folder] = cached
+        return cached[1]
+
+    def write(self, state: LibraryState) -> None:
+        """``index.html`` and (with a base URL) ``feed.xml`` for the guides ``state`` records."""
+        guides = self.guides(state)
+        page = render_index(
+            self.title,
+            self.publisher,
+            guides,
+            self.base_url,
+            feed=bool(self.base_url),
+            phone=(self.site / library_hold.phone.PHONE_DIR / "README.txt").is_file(),
+        )
+        _write_atomic(self.site / INDEX_NAME, page.encode("utf-8"))
+        if self.base_url:
+            feed = library_feed(self.title, self.publisher, guides, self.base_url)
+            _write_atomic(self.site / FEED_NAME, feed)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    try:
+        write_atomic(path, data, mode=0o644)  # a site's files are read by the web server
+    except OSError as exc:
+        raise AudioguideError(f"{path}: cannot write ({exc.strerror or exc})") from None
 
 
 # --------------------------------------------------------------------------- one guide
@@ -183,17 +236,69 @@ def _settings(
     return settings
 
 
-def _slug(entry: GuideEntry, title: str, state: dict, site: Path) -> str:
-    known = state["guides"].get(entry.source)
-    if known and known.get("slug"):
-        return known["slug"]
-    taken = {g.get("slug") for g in state["guides"].values()} | RESERVED
-    wanted = entry.slug or slugify(title)
+@dataclass(frozen=True)
+class Placement:
+    """Where a guide goes: its slug; the source whose guide it continues (a rename); its old slug."""
+
+    slug: str
+    adopt: str | None = None  # a source that left the library, whose guide this is
+    moved_from: str | None = None  # the guide's slug until slug: in library.yaml changed it
+    replace: bool = False  # the folder may hold another guide (slug: names it explicitly)
+
+
+def _recorded_title(site: Path, record: GuideRecord) -> str:
+    if record.title:
+        return record.title
+    manifest = load_manifest(site / record.slug)
+    return manifest.title if manifest is not None else ""
+
+
+def place(entry: GuideEntry, title: str, state: LibraryState, listed: set[str], site: Path) -> Placement:
+    """The slug of ``entry``'s guide (see the README's "how a guide is known across runs").
+
+    A source the state knows keeps its slug, unless ``slug:`` asks for
+    another (the guide moves). A new source continues the guide of a source
+    that left the library when ``slug:`` names that guide's folder, or when
+    that guide had the same title (a renamed file); else it gets the slug it
+    asks for (one line when that is taken), or one from its title that is free
+    (``-2``, ``-3``, ...: never a folder the library did not make).
+    """
+    source, asked = entry.source, entry.slug
+    known = state.guides.get(source)
+    if known is not None and (asked is None or asked == known.slug):
+        return Placement(known.slug)
+    if asked is not None:
+        holder = state.holder(asked)
+        if holder is not None and holder != source:
+            if holder in listed:
+                raise AudioguideError(f"{source}: slug '{asked}' is the folder of another guide, {holder}")
+            if known is None and holder in state.guides:  # slug: names a departed guide's folder
+                return Placement(asked, adopt=holder, replace=True)
+            raise AudioguideError(
+                f"{source}: slug '{asked}' is still the folder of {holder}, which left the library; "
+                "its folder is removed by this run: run again to move this guide there"
+            )
+        if holder is None and ((site / asked).exists() or (site / asked).is_symlink()):
+            raise AudioguideError(
+                f"{source}: slug '{asked}': {site / asked} is a folder the library did not make; "
+                "choose another slug, or move that folder away"
+            )
+        return Placement(asked, moved_from=known.slug if known is not None else None)
+    reserved = state.pending.get(source)
+    if reserved is not None:
+        return Placement(reserved)
+    renamed = [
+        s for s, r in state.guides.items() if s not in listed and title and _recorded_title(site, r) == title
+    ]
+    if len(renamed) == 1:
+        return Placement(state.guides[renamed[0]].slug, adopt=renamed[0])
+    wanted = slugify(title)
+    taken = state.slugs() | RESERVED
     candidate, n = wanted, 1
-    while candidate in taken or (site / candidate).exists():  # never a folder the library did not make
+    while candidate in taken or (site / candidate).exists() or (site / candidate).is_symlink():
         n += 1
         candidate = f"{wanted}-{n}"
-    return candidate
+    return Placement(candidate)
 
 
 def _unchanged(report: BuildReport) -> bool:
@@ -210,15 +315,15 @@ def build_library(
     options: LibraryOptions,
     on_event: Callable[[LibraryEvent], None] | None = None,
 ) -> LibraryReport:
-    """Build every guide of ``sources`` into ``options.site`` and write the site's index, feed and phone programme."""
+    """Build every guide of ``sources`` into ``options.site`` and write the site's index, feed and phone
+    programme; every change is journalled (:mod:`audioguide.library.journal`), under a lock on the site."""
     started = time.perf_counter()
     catalog = sources if isinstance(sources, Catalog) else read_sources(sources)
     site = options.site
-    _check_site(site)
-    site.mkdir(parents=True, exist_ok=True)
-    state = _read_state(site)
     base_url = options.base_url or catalog.base_url
     title = options.title or catalog.title or DEFAULT_TITLE
+    _plain(title, "--title" if options.title else "the library's title")
+    _plain(catalog.publisher, "the library's publisher")
     default_formats = (
         options.formats or catalog.formats or (BASE_FORMATS + (PUBLISHED_FORMATS if base_url else ()))
     )
@@ -226,86 +331,94 @@ def build_library(
     emit = on_event or (lambda event: None)
     total = len(catalog.guides)
     now = podcast.now()
-
-    for index, entry in enumerate(catalog.guides, 1):
-        emit(LibraryEvent("start", index, total, entry.source))
-        slug = None
-        try:
-            loaded = load_source(entry.source)
-            slug = _slug(entry, loaded.document.title, state, site)
-            settings = with_lexicon_files(
-                _settings(loaded.settings, entry, base_url, slug), loaded.lexicon_files
-            )
-            formats = entry.formats or default_formats
-            outdir = site / slug
-            build_options = BuildOptions(
-                outdir=outdir,
-                cache_dir=options.cache_dir,
-                jobs=options.jobs,
-                force=options.force,
-                formats=formats,
-            )
-
-            def progress(event: ProgressEvent, index=index, entry=entry, slug=slug) -> None:
-                emit(LibraryEvent("progress", index, total, entry.source, slug, event))
-
-            built = build_guide(loaded.document, settings, build_options, progress)
-        except AudioguideError as exc:
-            report.guides.append(GuideOutcome(entry.source, slug, "failed", str(exc)))
-            emit(LibraryEvent("failed", index, total, entry.source, slug, message=str(exc)))
-            continue
-        except Exception as exc:  # a bug: its traceback goes to the log, and the other guides still get built
-            logger.exception("%s: internal error", entry.source)
-            message = f"{entry.source}: internal error ({type(exc).__name__}: {exc}); please report it"
-            report.guides.append(GuideOutcome(entry.source, slug, "failed", message))
-            emit(LibraryEvent("failed", index, total, entry.source, slug, message=message))
-            continue
-        manifest = load_manifest(outdir)
-        content = _content(manifest) if manifest else ""
-        previous = state["guides"].get(entry.source) or {}
-        changed = previous.get("changed") if previous.get("content") == content else now
-        state["guides"][entry.source] = {"slug": slug, "content": content, "changed": changed}
-        status = "unchanged" if _unchanged(built) else "built"
-        if status == "built":
-            report.audio_seconds_built += built.audio_seconds
-        report.guides.append(GuideOutcome(entry.source, slug, status, report=built))
-        emit(LibraryEvent(status, index, total, entry.source, slug))
-
     listed = {entry.source for entry in catalog.guides}
-    for source in [s for s in state["guides"] if s not in listed]:
-        slug = state["guides"].pop(source).get("slug")
-        folder = site / slug if slug else None
-        if folder is not None and (folder / MANIFEST_NAME).is_file():  # ours: recorded and built by us
-            shutil.rmtree(folder)
+
+    with OutputFolder(site).lock("library run"):
+        _check_site(site)
+        try:
+            site.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise AudioguideError(f"{site}: cannot make the site folder ({exc.strerror or exc})") from None
+        state = read_state(site)
+        pages = SitePages(site, title, catalog.publisher, base_url, tuple(e.source for e in catalog.guides))
+        journal = SiteJournal(site, state, pages.write)
+        if not (site / STATE_NAME).is_file():
+            journal.save()  # from its first moment the site says it is a library's
+        journal.recover()
+        OutputFolder(site / library_hold.phone.PHONE_DIR).recover()
+
+        for index, entry in enumerate(catalog.guides, 1):
+            emit(LibraryEvent("start", index, total, entry.source))
+            slug = None
+            try:
+                loaded = load_source(entry.source)
+                placement = place(entry, loaded.document.title, state, listed, site)
+                slug = placement.slug
+                if placement.adopt is not None:
+                    journal.adopt(placement.adopt, entry.source)
+                if state.holder(slug) != entry.source:
+                    journal.reserve(entry.source, slug)
+                settings = with_lexicon_files(
+                    _settings(loaded.settings, entry, base_url, slug), loaded.lexicon_files
+                )
+                build_options = BuildOptions(
+                    outdir=site / slug,
+                    cache_dir=options.cache_dir,
+                    jobs=options.jobs,
+                    force=options.force,
+                    formats=entry.formats or default_formats,
+                    replace=placement.replace,
+                )
+
+                def progress(event: ProgressEvent, index=index, entry=entry, slug=slug) -> None:
+                    emit(LibraryEvent("progress", index, total, entry.source, slug, event))
+
+                built = build_guide(loaded.document, settings, build_options, progress)
+                checkpoint("library-guide-built")
+                status = "unchanged" if _unchanged(built) else "built"
+                journal.commit_guide(entry.source, slug, now, touched=status == "built")
+                if placement.moved_from is not None:
+                    report.moved.append({"source": entry.source, "from": placement.moved_from, "to": slug})
+                    emit(
+                        LibraryEvent("moved", index, total, entry.source, slug, message=placement.moved_from)
+                    )
+            except AudioguideError as exc:
+                journal.release(entry.source)
+                report.guides.append(GuideOutcome(entry.source, slug, "failed", str(exc)))
+                emit(LibraryEvent("failed", index, total, entry.source, slug, message=str(exc)))
+                continue
+            except (
+                Exception
+            ) as exc:  # a bug: its traceback goes to the log, and the other guides still get built
+                logger.exception("%s: internal error", entry.source)
+                message = f"{entry.source}: internal error ({type(exc).__name__}: {exc}); please report it"
+                report.guides.append(GuideOutcome(entry.source, slug, "failed", message))
+                emit(LibraryEvent("failed", index, total, entry.source, slug, message=message))
+                continue
+            if status == "built":
+                report.audio_seconds_built += built.audio_seconds
+            report.guides.append(GuideOutcome(entry.source, slug, status, report=built))
+            emit(LibraryEvent(status, index, total, entry.source, slug))
+
+        departed = [s for s in [*state.guides, *state.pending] if s not in listed]
+        for source, slug in journal.remove(departed):
             report.removed.append(slug)
             emit(LibraryEvent("removed", 0, total, source, slug))
 
-    guides = []
-    for entry in catalog.guides:
-        record = state["guides"].get(entry.source)
-        manifest = load_manifest(site / record["slug"]) if record else None
-        if manifest is not None:
-            guides.append((record["slug"], site / record["slug"], manifest, record))
-    emit(LibraryEvent("site", total, total, "", message="index, feed, phone"))
-    state["phone"] = _phone(site, guides, catalog, title, options, state.get("phone"), report)
-    page = render_index(
-        title,
-        catalog.publisher,
-        guides,
-        base_url,
-        feed=bool(base_url),
-        phone=(site / library_hold.phone.PHONE_DIR / "README.txt").is_file(),
-    )
-    _write_atomic(site / INDEX_NAME, page.encode("utf-8"))
-    if base_url:
-        if state.get("title") != title or not (site / COVER_NAME).is_file():
-            _library_cover(site, title)
-        _write_atomic(site / FEED_NAME, library_feed(title, catalog.publisher, guides, base_url))
-        report.feed = True
-    elif (site / FEED_NAME).is_file():
-        (site / FEED_NAME).unlink()
-    state.update({"format": STATE_FORMAT, "version": STATE_VERSION, "title": title, "base_url": base_url})
-    _write_atomic(site / STATE_NAME, (json.dumps(state, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        emit(LibraryEvent("site", total, total, "", message="index, feed, phone"))
+        guides = pages.guides(state)
+        state.phone = _phone(site, guides, catalog, title, options, state.phone, report)
+        checkpoint("library-phone-written")
+        if base_url:
+            if state.title != title or not (site / COVER_NAME).is_file():
+                _library_cover(site, title)
+            report.feed = True
+        elif (site / FEED_NAME).is_file():
+            (site / FEED_NAME).unlink()
+        pages.write(state)
+        checkpoint("library-site-written")
+        state.title, state.base_url = title, base_url
+        journal.save()
     report.seconds = time.perf_counter() - started
     return report
 
@@ -381,9 +494,9 @@ FORMAT_LINKS = (  # (format, file in the guide folder, link text)
 
 def index_entries(guides: list) -> list[dict[str, Any]]:
     rows = []
-    for slug, folder, manifest, record in sorted(guides, key=lambda g: -(g[3].get("changed") or 0)):
+    for slug, folder, manifest, record in sorted(guides, key=lambda g: -(g[3].changed or 0)):
         made = {"tracks", *manifest.formats}
-        iso, human = _date(record.get("changed"))
+        iso, human = _date(record.changed)
         links = [
             {"href": relative_url(f"{slug}/{file}"), "text": text}
             for name, file, text in FORMAT_LINKS
@@ -470,7 +583,7 @@ def library_feed(title: str, publisher: str | None, guides: list, base_url: str)
                 url=absolute_url(base_url, f"{slug}/{SINGLE_NAME}"),
                 length=single.stat().st_size,
                 duration_s=sum(t.duration_s for t in manifest.tracks),
-                published=float(record.get("changed") or 0),
+                published=float(record.changed or 0),
                 link=absolute_url(base_url, f"{slug}/{PLAYER_NAME}") if "web" in manifest.formats else None,
                 transcripts=tuple(transcripts),
                 chapters_url=chapters,

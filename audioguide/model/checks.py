@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 from urllib.parse import urlsplit
 
 from audioguide.errors import AudioguideError
+from audioguide.text import BIDI_CONTROLS
 
 TEMPLATE_FIELDS = ("number", "total", "title", "kind", "group")  # the announcement template's placeholders
 _LOCALE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
@@ -70,9 +72,17 @@ def check_base_url(url: str, label: str | None = None) -> str:
     """
     what = label or "--base-url"
     text = url.strip()
-    parts = urlsplit(text)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    if any(unicodedata.category(c) == "Cc" or c in BIDI_CONTROLS for c in text):
+        raise AudioguideError(f"{what} {url!r}: must not contain control characters")
+    try:
+        parts = urlsplit(text)
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:  # an unclosed [IPv6 bracket, a port out of range or not a number
+        raise AudioguideError(f"{what} {url!r}: not a valid URL ({exc})") from None
+    if parts.scheme.lower() not in ("http", "https") or not host:
         raise AudioguideError(f"{what} {url!r}: must be an absolute http:// or https:// URL with a host")
+    if port == 0:
+        raise AudioguideError(f"{what} {url!r}: not a valid URL (port 0)")
     if parts.query or parts.fragment:
         raise AudioguideError(f"{what} {url!r}: must be a folder's URL, without ?query or #fragment")
     if any(c.isspace() for c in text):

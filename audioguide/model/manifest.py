@@ -7,9 +7,14 @@ the existing MP3 can be kept byte for byte.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
+import os
+import re
+import stat
+from collections.abc import Iterable
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path, PurePosixPath
 from typing import Any, get_type_hints
@@ -77,6 +82,18 @@ class Manifest:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n"
 
 
+def heard_hash(record: TrackRecord) -> str:
+    """What a listener hears in a track, apart from its "Track n of N" announcement: its clips
+    (each key covers the text and the voice) and the pauses between them.
+
+    Unlike the track's ``hash``, it leaves out the tags (their comment names the source file
+    and the audioguide version): a renamed source or a new release is not new content, and
+    a feed does not date its episodes again for it.
+    """
+    heard = [[clip.key, clip.pause_ms] for clip in record.clips if clip.role != "announcement"]
+    return hashlib.sha256(json.dumps([record.title, heard]).encode("utf-8")).hexdigest()
+
+
 def load_manifest(folder: Path) -> Manifest | None:
     """The manifest in ``folder``, or None when absent, unreadable, of another format, or of
     the wrong shape (a hand-edited ``[]``, ``null``, ``formats: []``, a track file
@@ -102,6 +119,67 @@ def load_manifest(folder: Path) -> Manifest | None:
         TrackRecord(**{**t, "clips": [ClipRecord(**c) for c in t.get("clips", [])]}) for t in data["tracks"]
     ]
     return Manifest(**{**data, "tracks": tracks})
+
+
+VERIFY_REPORT_NAME = "verify.html"  # written by ``audioguide verify`` into a guide folder
+_SEAL_RE = re.compile(rb'<meta name="audioguide-verified-tracks" content="([0-9a-f]{64})">')
+
+
+def tracks_seal(files: Iterable[tuple[str, str]]) -> str:
+    """One digest of the tracks a verify report checked: (file name, SHA-256 of its bytes) each."""
+    return hashlib.sha256(json.dumps(sorted(files)).encode("utf-8")).hexdigest()
+
+
+def seal_tag(seal: str) -> str:
+    """The ``<meta>`` a verify report carries, so a rebuild can tell whether its tracks changed."""
+    return f'<meta name="audioguide-verified-tracks" content="{seal}">'
+
+
+def report_seal(path: Path) -> str | None:
+    """The seal of the verify report at ``path`` (read from its head), or None: not a report that
+    audioguide wrote with one (a user's file of that name, or a report from an older audioguide)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        match = _SEAL_RE.search(os.read(fd, 8192))
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return match.group(1).decode() if match else None
+
+
+def require_manifest(folder: Path) -> Manifest:
+    """The guide's manifest in ``folder``; else a one-line error saying what is wrong with it."""
+    manifest = load_manifest(folder)
+    if manifest is not None:
+        return manifest
+    from audioguide.errors import AudioguideError
+
+    path = folder / MANIFEST_NAME
+    if not path.exists():
+        raise AudioguideError(f"{folder}: no audioguide manifest.json here (build the guide first)")
+    again = "build the guide again to write a new one"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise AudioguideError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise AudioguideError(f"{path}: not UTF-8 text; {again}") from None
+    except ValueError as exc:
+        raise AudioguideError(f"{path}: not valid JSON ({exc}); {again}") from None
+    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
+        raise AudioguideError(f'{path}: not an audioguide manifest (no "format": "{MANIFEST_FORMAT}")')
+    if data.get("version") != MANIFEST_VERSION:
+        raise AudioguideError(
+            f"{path}: manifest version {data.get('version')!r}, this audioguide reads {MANIFEST_VERSION}; "
+            f"{again}"
+        )
+    raise AudioguideError(f"{path}: {manifest_problem(data) or 'unusable'} (edited by hand?); {again}")
 
 
 def _is_number(value: Any) -> bool:
@@ -190,11 +268,49 @@ def manifest_problem(data: Any) -> str | None:
     return None
 
 
-def clip_keys_used_under(folder: Path) -> set[str]:
-    """Clip keys of every guide (manifest.json) in ``folder`` and its subfolders."""
+_KEY_RE = re.compile(rb'"key"\s*:\s*"([0-9a-f]{64})"')
+
+
+def clip_keys_used_under(folder: Path) -> tuple[set[str], list[str]]:
+    """Clip keys of every guide (manifest.json) in ``folder`` and its subfolders: each track's
+    clips and the phone hold programme's opening; and a warning per manifest that does not load.
+
+    A manifest that does not load but is valid JSON (hand-edited) still names its clips: they
+    are kept, with a warning. One cut short or garbled is a one-line error (the clips it names
+    may not be all its guide used, so nothing may be pruned); someone else's ``manifest.json``
+    (another format, no clip keys, no playlist beside it) is not a guide.
+    """
+    from audioguide.errors import AudioguideError
+
     keys: set[str] = set()
-    for path in folder.rglob(MANIFEST_NAME):
+    warnings: list[str] = []
+    for path in sorted(folder.rglob(MANIFEST_NAME)):
         manifest = load_manifest(path.parent)
         if manifest is not None:
             keys.update(clip.key for track in manifest.tracks for clip in track.clips)
-    return keys
+            keys.update(o["key"] for o in manifest.opening or [] if isinstance(o.get("key"), str))
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise AudioguideError(
+                f"{path}: cannot read ({exc.strerror or exc}), so its guide's clips cannot be told apart; "
+                "nothing was removed"
+            ) from None
+        named = {key.decode() for key in _KEY_RE.findall(data)}
+        ours = bool(named) or MANIFEST_FORMAT.encode() in data or (path.parent / "playlist.m3u8").is_file()
+        try:
+            json.loads(data)
+        except ValueError:  # cut short or garbled: the clips it names may not be all it used
+            if ours:
+                raise AudioguideError(
+                    f"{path}: not valid JSON, so its guide's clips cannot be told apart; build that guide "
+                    "again, or move it out of the folder (nothing was removed)"
+                ) from None
+            continue
+        if ours:
+            keys |= named
+            warnings.append(
+                f"{path}: does not load as a guide's manifest; keeping the {len(named)} clips it names"
+            )
+    return keys, warnings

@@ -27,7 +27,7 @@ from audioguide.files import check_file_names
 from audioguide.hashing import sha256_file
 from audioguide.model.document import Document
 from audioguide.model.guide import ExportResult, FinishedGuide
-from audioguide.model.manifest import MANIFEST_NAME, ClipRecord, Manifest, TrackRecord
+from audioguide.model.manifest import MANIFEST_NAME, VERIFY_REPORT_NAME, ClipRecord, Manifest, TrackRecord
 from audioguide.model.settings import GuideSettings
 from audioguide.pipeline import scheduler, segments
 from audioguide.pipeline.guide import ClipSource, finished_guide, guide_voices, opening_samples
@@ -180,7 +180,8 @@ def build_guide(
             memo=memo,  # pysbd's splits of paragraphs seen before (pipeline/segments.py)
         )
         folder.check(plan.info.title, plan.info.source_name, replace=options.replace)
-        folder.check_carried(plan.outputs(), folder.foreign())  # before minutes of work, not after
+        outputs = plan.outputs()
+        folder.check_carried(outputs, folder.foreign(outputs))  # before minutes of work, not after
         checkpoint("planned")
         report = execute(plan, options, progress, started=started, folder=folder)
     if cache_root is not None and not options.dry_run:
@@ -273,7 +274,11 @@ def execute(
             manifest = _manifest(plan, records, formats)
             (staging / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
             checkpoint("manifest-written")
-            carried = folder.foreign()
+            carried = folder.foreign(_staged(staging))
+            if VERIFY_REPORT_NAME in carried and folder.stale_report(
+                [(r.file, r.file_sha256) for r in records]
+            ):
+                carried.remove(VERIFY_REPORT_NAME)  # it heard other audio: it goes with the old guide
             folder.check_carried(staging, carried)
             folder.commit(staging, carried)
         except BaseException:
@@ -285,6 +290,11 @@ def execute(
     report.audio_seconds = sum(r.duration_s for r in records)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _staged(staging: Path) -> set[str]:
+    """Every file the new build wrote (relative paths)."""
+    return {str(p.relative_to(staging)) for p in staging.rglob("*") if not p.is_dir()}
 
 
 def _render_tracks(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from audioguide.audio.jobs import TrackJob
 from audioguide.errors import AudioguideError
 from audioguide.model.guide import FinishedGuide, FinishedTrack, GuideInfo
-from audioguide.model.manifest import Manifest, TrackRecord, load_manifest
+from audioguide.model.manifest import Manifest, TrackRecord, require_manifest
 from audioguide.model.settings import GuideSettings, VoiceSettings, settings_from_dict
 from audioguide.model.tags import TrackTags
 from audioguide.synth.cache import ClipCache, default_cache_dir
@@ -219,9 +219,7 @@ def open_guide(outdir: Path | str, *, cache_dir: Path | str | None = None) -> Fi
     read a built guide without re-planning it.
     """
     outdir = Path(outdir)  # a str from a script works too
-    manifest = load_manifest(outdir)
-    if manifest is None:
-        raise AudioguideError(f"{outdir}: no audioguide manifest.json here (build the guide first)")
+    manifest = require_manifest(outdir)
     if manifest.settings is None:
         raise AudioguideError(
             f"{outdir}: the guide was built by an older audioguide; build it again to open it"

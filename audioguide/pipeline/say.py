@@ -11,8 +11,12 @@ from audioguide.speech.clips import ClipSpec
 
 def say_to_file(clips: Sequence[ClipSpec], settings: GuideSettings, output: Path) -> float:
     """Synthesize ``clips`` in the guide's voice and write them to ``output`` as one mastered MP3;
-    returns its length in seconds."""
+    returns its length in seconds. An output that is not a file (a device, a pipe) is refused
+    before any synthesis."""
     from audioguide.audio.render import write_clip_file
+    from audioguide.files import writable_target
+
+    writable_target(output)
     from audioguide.synth.engines import create_engine
 
     engine = create_engine(settings.voice)

@@ -9,8 +9,9 @@ acronym with an A in it is written with dots instead ("A.C.L."), which the
 engine reads as letters. Said-as-a-word acronyms get a respelling
 ("en-sed"). Ambiguous ones are left out on purpose: "MS" (multiple sclerosis
 or morphine sulfate: a Joint Commission "Do Not Use" term), "IU" and "U"
-(also "Do Not Use"), "IV" (also the Roman numeral in "stage IV"), "US",
-"OR", "DO", "WHO" (also ordinary words in capitals).
+(units only after a number: read by the normalizer's measures), "IV" (also
+the Roman numeral in "stage IV": a route only after a dose), "US", "OR",
+"DO", "WHO" (also ordinary words in capitals).
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ BUILTIN_ENTRIES: dict[str, str] = {
     "AMA": "A.M.A.",
     "ADA": "A.D.A.",
     "HIPAA": "hippa",
+    "IEEE": "I triple E",
     # Reading aids
     "FAQ": "frequently asked question",
 }

@@ -5,9 +5,12 @@ These are written forms that have caused dosing errors: "U" (read as 0 or
 QID), "MS"/"MSO4"/"MgSO4" (morphine or magnesium sulfate?), a trailing zero
 ("5.0 mg" read as 50 mg) and a missing leading zero (".5 mg" read as 5 mg).
 
-:func:`find_warnings` reports them so the author can fix the article; the
-normalizer never guesses what they meant (it leaves them as written, and
-reads their digits plainly: "5.0 mg" -> "five point zero milligrams").
+:func:`find_warnings` reports them so the author can fix the article. The
+normalizer reads in full the ones a written context leaves one meaning
+("10 U" -> "ten units", "400 IU" -> "four hundred international units",
+"qd" -> "every day": a listener hears no letters to misread), never guesses
+"MS", and reads a dose's digits plainly ("5.0 mg" -> "five point zero
+milligrams"): the warning stays, since the page still holds the risk.
 
 To avoid flagging ordinary text, "U" counts only after a number ("10 U",
 not "U.S." or "U-shaped"), "MS" only next to a dose ("MS 10 mg",

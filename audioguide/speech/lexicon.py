@@ -45,7 +45,7 @@ import json
 import logging
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -202,11 +202,22 @@ class Lexicon(Mapping[str, str]):
         payload = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
-    def apply(self, text: str) -> str:
-        """``text`` with every whole-word match replaced by its reading."""
+    def apply(self, text: str, mark: Callable[[str, str], str] | None = None) -> str:
+        """``text`` with every whole-word match replaced by its reading.
+
+        With ``mark``, each replacement is ``mark(written, reading)`` instead
+        (the normalizer puts the reading aside so no later rule reads it again).
+        """
         if not self._entries or not text:
             return text
-        return self._compiled().sub(self._replace, text)
+        if mark is None:
+            return self._compiled().sub(self._replace, text)
+
+        def marked(match: re.Match[str]) -> str:
+            reading = self._replace(match)
+            return reading if reading == match.group(0) else mark(match.group(0), reading)
+
+        return self._compiled().sub(marked, text)
 
     def find(self, text: str) -> list[tuple[str, str]]:
         """Every (written word, reading) :meth:`apply` would replace in ``text``, in order."""

@@ -14,11 +14,14 @@ Readings chosen here (see the tests for every row):
   by digit;
 * decimals read each digit after the point: "2.50" -> "two point five zero";
   ".5" (no leading zero) -> "point five", as written;
-* fractions: halves, quarters and ordinals up to sixteenths ("3/4" ->
-  "three quarters", "3/2" -> "three halves"); a denominator of 10, or equal
-  numerator and denominator, is a score: "7/10" -> "seven out of ten",
-  "5/5" -> "five out of five"; anything else is read "over": "120/80" ->
-  "one hundred and twenty over eighty"; "24/7" is "twenty-four seven".
+* fractions: halves, quarters and ordinals up to twentieths ("3/4" ->
+  "three quarters", "3/2" -> "three halves", "16/17" -> "sixteen
+  seventeenths"), and one part of up to a hundred ("1/40" -> "one
+  fortieth"); a denominator of 10, or equal numerator and denominator, is a
+  score: "7/10" -> "seven out of ten", "5/5" -> "five out of five"; a count
+  below a larger total is "out of" ("206/317"); anything else is read
+  "over": "120/80" -> "one hundred and twenty over eighty"; "24/7" is
+  "twenty-four seven"; "0/1" (a binary choice) is "zero or one".
 """
 
 from __future__ import annotations
@@ -148,10 +151,14 @@ def slash_fraction(num_text: str, den_text: str) -> Spoken:
     a, b = cardinal(num_text), cardinal(den_text)
     if (num, den) == (24, 7):
         return Spoken("twenty-four seven", "many")
+    if (num, den) == (0, 1):
+        return Spoken("zero or one", "many")
     if den == 10 or (num == den and den > 0):
         return Spoken(f"{a} out of {b}", "many")
-    if num >= 1 and 2 <= den <= 16:
+    if num >= 1 and (2 <= den <= 20 or num == 1 and 2 <= den <= 100):
         return Spoken(fraction_words(num, den), "part" if num < den else "many")
+    if 1 <= num < den:
+        return Spoken(f"{a} out of {b}", "many")
     return Spoken(f"{a} over {b}", "many")
 
 

@@ -9,8 +9,12 @@ initials. Two safety nets around it:
   lost;
 * a piece with no letter or digit (a stray ")" or "...") is joined to the
   sentence before it instead of becoming a sentence;
-* a web address is never cut: pysbd ends a sentence at the "?" of a query
-  string ("example.org/search?q=knee"), and the two halves are joined again.
+* a token the normalizer's classifier recognises is never cut: pysbd ends a
+  sentence at the "?" of a query string ("example.org/search?q=knee") or at
+  the dot of a code span ("`.env`"), and the two halves are joined again; a
+  sentence is not ended by an abbreviation with dots when the text goes on
+  in lower case or with a digit ("1 capsule p.o. q.4.h. as needed",
+  "approx. 5 mg").
 
 Whitespace runs inside the paragraph (line wraps) become single spaces.
 """
@@ -106,20 +110,27 @@ def split_sentences(text: str, memo: Memo | None = None) -> list[str]:
             merged[-1] = (merged[-1][0], end)
         elif pending is None:
             pending = start
-    merged = _whole_addresses(text, merged)
+    merged = _whole_tokens(text, merged)
     return [text[start:end].strip() for start, end in merged]
 
 
-def _whole_addresses(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sentences joined where a boundary falls inside a web address."""
-    from audioguide.speech.normalize import URL_PATTERN
-
-    addresses = [m.span() for m in URL_PATTERN.finditer(text)]
-    if not addresses or len(spans) < 2:
+def _whole_tokens(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentences joined where a boundary cuts a token, or follows or precedes an abbreviation
+    with dots while the text goes on in lower case or with a digit."""
+    if len(spans) < 2:
         return spans
+    from audioguide.speech.normalize.classifier import unbreakable_spans
+
+    tokens, abbreviations = unbreakable_spans(text)
     out = [spans[0]]
     for start, end in spans[1:]:
-        if any(a < start < b for a, b in addresses):
+        previous_end = out[-1][0] + len(text[out[-1][0] : out[-1][1]].rstrip())
+        first = text[start : start + 1]
+        goes_on = first.islower() or first.isdigit()
+        cut = any(a < start < b or a < previous_end < b for a, b in tokens)
+        after_abbreviation = goes_on and any(b == previous_end for _a, b in abbreviations)
+        abbreviation_first = first.islower() and any(a == start for a, _b in abbreviations)
+        if cut or after_abbreviation or abbreviation_first:
             out[-1] = (out[-1][0], end)
         else:
             out.append((start, end))

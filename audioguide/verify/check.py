@@ -37,7 +37,8 @@ import numpy as np
 
 from audioguide.audio.ffmpeg import decode
 from audioguide.errors import AudioguideError
-from audioguide.model.manifest import ClipRecord, Manifest, TrackRecord, load_manifest
+from audioguide.hashing import sha256_file
+from audioguide.model.manifest import ClipRecord, Manifest, TrackRecord, require_manifest, tracks_seal
 from audioguide.model.settings import GuideSettings, settings_from_dict
 from audioguide.speech import Lexicon, build_lexicon
 from audioguide.verify.align import Alignment, HeardToken, align
@@ -122,6 +123,8 @@ class VerifyReport:
     false_alarms: int  # critical first-pass mismatches the re-check did not confirm
     seconds: float
     audio_seconds: float
+    seal: str = ""  # the tracks checked (model.manifest.tracks_seal), written into verify.html
+    report_error: str | None = None  # verify.html could not be written (the findings still stand)
 
     @property
     def critical(self) -> list[Finding]:
@@ -158,6 +161,7 @@ class VerifyReport:
             "false_alarms": self.false_alarms,
             "seconds": round(self.seconds, 2),
             "audio_seconds": round(self.audio_seconds, 2),
+            "report_error": self.report_error,
             "tracks": [t.to_dict() for t in self.tracks],
         }
 
@@ -289,7 +293,14 @@ class _Track:
 def _decode(track: _Track) -> np.ndarray:
     if not track.path.is_file():
         raise AudioguideError(f"{track.path}: track file missing (build the guide again)")
-    samples, _ = decode(track.path, sample_rate=RATE)
+    try:
+        samples, _ = decode(track.path, sample_rate=RATE)
+    except AudioguideError as exc:  # a damaged file: say which, not only what ffmpeg said
+        raise AudioguideError(
+            f"{track.path}: cannot decode this track ({exc}); build the guide again"
+        ) from None
+    if not samples.size:
+        raise AudioguideError(f"{track.path}: the track holds no audio; build the guide again")
     return samples
 
 
@@ -463,14 +474,13 @@ def verify_guide(
     began = time.perf_counter()
     if recognizer is None:
         check_available(model_dir)  # one line on how to install the extra, before anything else
-    manifest = load_manifest(folder)
-    if manifest is None:
-        raise AudioguideError(f"{folder}: no audioguide manifest.json here (build the guide first)")
+    manifest = require_manifest(folder)
     _settings, lexicon = guide_lexicon(manifest)
     recognizer = recognizer or Recognizer(model_dir)
     heard = HeardText(lexicon)
     language = (manifest.language or "en").split("-")[0].split("_")[0]
     tracks = [_Track(record, folder, lexicon) for record in manifest.tracks]
+    seal = tracks_seal((t.record.file, sha256_file(t.path)) for t in tracks if t.path.is_file())
     results: list[TrackResult] = []
     rechecked = false_alarms = 0
     audio_seconds = 0.0
@@ -508,4 +518,5 @@ def verify_guide(
         false_alarms=false_alarms,
         seconds=time.perf_counter() - began,
         audio_seconds=audio_seconds,
+        seal=seal,
     )

@@ -20,10 +20,16 @@ def verify_and_report(
     progress: Callable[[int, int], None] | None = None,
 ) -> VerifyReport:
     """Listen to the guide in ``outdir``, then write ``verify.html`` with the findings and the
-    pronunciation review (the review is a bonus: when it cannot be made the check still stands)."""
-    from audioguide.verify.report import write_html
+    pronunciation review (the review is a bonus: when it cannot be made the check still stands).
+
+    A folder where the report cannot be written is refused before any listening; when writing
+    fails at the end all the same, ``report.report_error`` says so and the findings are returned.
+    """
+    from audioguide.errors import OutputError
+    from audioguide.verify.report import check_writable, write_html
     from audioguide.verify.words import review_guide
 
+    check_writable(outdir)
     report = verify_guide(
         outdir,
         model_dir=model_dir,
@@ -35,5 +41,8 @@ def verify_and_report(
     except AudioguideError as exc:
         logger.warning("pronunciation review skipped: %s", exc)
         words = []
-    write_html(report, outdir, words)
+    try:
+        write_html(report, outdir, words)
+    except OutputError as exc:  # the disk filled or went read-only meanwhile: the findings still stand
+        report.report_error = str(exc)
     return report

@@ -16,6 +16,11 @@ the lexicons made of it) this lists, grouped and counted, most frequent first:
 * ``rule``: written text the reading rules rewrote ("2-3 mg" -> "two to three
   milligrams").
 
+:func:`review_document` also says what it checked (so an empty list reads
+"nothing to review", not silence) and, on request, every token the
+normalizer's classifier rewrote, with its class and reading
+(:class:`Reading`): an editor reviews a whole document's readings at once.
+
 :func:`lexicon_stub` writes the reviewable entries as a YAML lexicon
 (``word: reading``, the format :mod:`audioguide.speech.lexicon` reads).
 """
@@ -32,8 +37,9 @@ from pathlib import Path
 import yaml
 
 from audioguide.errors import AudioguideError
-from audioguide.model.settings import GuideSettings
+from audioguide.model.settings import DEFAULT_VOICE, GuideSettings
 from audioguide.speech import Lexicon, build_lexicon
+from audioguide.speech.normalize import CLASSES, classify
 
 RARE_ZIPF = 3.0
 KINDS = ("guessed", "acronym", "lexicon", "rule")
@@ -53,6 +59,62 @@ class ReviewWord:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A token the classifier rewrote, as written and as said, with its class and count."""
+
+    cls: str
+    written: str
+    reading: str
+    count: int
+
+    def to_dict(self) -> dict:
+        return {"class": self.cls, "written": self.written, "reading": self.reading, "count": self.count}
+
+
+@dataclass(frozen=True)
+class Review:
+    """What ``audioguide words`` found in a document, and what it checked."""
+
+    words: list[ReviewWord]
+    sentences: int  # sentences checked (announcements aside)
+    word_count: int  # their words, as written
+    voice: str
+    readings: list[Reading]  # filled only when asked for
+
+    def nothing_to_review(self) -> str:
+        """The line that says an empty word list was checked, and against what."""
+        return (
+            f"nothing to review: {self.sentences} sentences ({self.word_count} words) checked against the "
+            f"{self.voice} voice's dictionary, the lexicons and the reading rules: no word the voice "
+            "guesses at, no acronym, nothing a lexicon or a rule rewrote"
+        )
+
+    def readings_by_class(self) -> dict[str, list[Reading]]:
+        """The readings grouped by class, in the classifier's class order."""
+        groups: dict[str, list[Reading]] = {}
+        for item in self.readings:
+            groups.setdefault(item.cls, []).append(item)
+        return {cls: groups[cls] for cls in sorted(groups, key=_class_rank)}
+
+
+def _class_rank(cls: str) -> int:
+    return CLASSES.index(cls) if cls in CLASSES else len(CLASSES)
+
+
+def readings(written: Iterable[str], lexicon: Lexicon) -> list[Reading]:
+    """Every token the classifier rewrote in the sentences ``written``, counted, most frequent first
+    within a class (:meth:`Review.readings_by_class` groups them)."""
+    counts: Counter[tuple[str, str, str]] = Counter()
+    for sentence in written:
+        for token in classify(sentence, lexicon).tokens:
+            said = " ".join(token.reading.split())
+            counts[(token.cls, token.written, said)] += 1
+    out = [Reading(cls, w, r, n) for (cls, w, r), n in counts.items()]
+    out.sort(key=lambda r: (_class_rank(r.cls), -r.count, r.written.lower()))
+    return out
 
 
 def _strip(token: str) -> str:
@@ -151,10 +213,16 @@ def _engine(settings: GuideSettings):
         return None
 
 
-def review_source(
-    source: str | Path, settings: GuideSettings | None = None, *, keep_furniture: bool = False, loaded=None
-) -> list[ReviewWord]:
-    """The review list of a source (file, URL or guide script), as the guide would say it."""
+def review_document(
+    source: str | Path,
+    settings: GuideSettings | None = None,
+    *,
+    keep_furniture: bool = False,
+    loaded=None,
+    with_readings: bool = False,
+) -> Review:
+    """The review of a source (file, URL or guide script), as the guide would say it: the word
+    list, what was checked, and (``with_readings``) every token the classifier rewrote."""
     from audioguide.model.plan import plan_tracks
     from audioguide.sources.load import load_source
     from audioguide.speech.clips import speak_plan
@@ -169,17 +237,28 @@ def review_source(
         for clip in track.clips
         if clip.role != "announcement"
     ]
-    return review(pairs, lexicon, _engine(settings))
+    return Review(
+        words=review(pairs, lexicon, _engine(settings)),
+        sentences=len(pairs),
+        word_count=sum(len(_SPLIT.findall(written)) for written, _speech in pairs),
+        voice=settings.voice.voice or settings.voice.engine or DEFAULT_VOICE,
+        readings=readings((written for written, _speech in pairs), lexicon) if with_readings else [],
+    )
+
+
+def review_source(
+    source: str | Path, settings: GuideSettings | None = None, *, keep_furniture: bool = False, loaded=None
+) -> list[ReviewWord]:
+    """The review list of a source (file, URL or guide script), as the guide would say it."""
+    return review_document(source, settings, keep_furniture=keep_furniture, loaded=loaded).words
 
 
 def review_guide(folder: Path) -> list[ReviewWord]:
     """The review list of a built guide, from its manifest's clips (what was actually said)."""
-    from audioguide.model.manifest import load_manifest
+    from audioguide.model.manifest import require_manifest
     from audioguide.model.settings import settings_from_dict
 
-    manifest = load_manifest(folder)
-    if manifest is None:
-        raise AudioguideError(f"{folder}: no audioguide manifest.json here")
+    manifest = require_manifest(folder)
     settings = settings_from_dict(manifest.settings) if manifest.settings else GuideSettings()
     pairs = [
         (clip.written, clip.text)

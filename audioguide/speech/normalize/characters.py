@@ -28,6 +28,28 @@ def drop_html_tags(text: str) -> str:
     return _HTML_TAG_RE.sub(" ", text)
 
 
+# LaTeX's escaped signs: "1\\% per year" is "1% per year"
+_LATEX_ESCAPE_RE = re.compile(r"\\([%$&#_])")
+# "*S*oap": emphasis, the word kept whole
+_EMPHASIS_RE = re.compile(r"(?<![\w*])\*(\w+)\*")
+# "*" is a footnote mark or a sign between words, except a quoted asterisk ('*'), which is named later
+_ASTERISK_RE = re.compile(r"(?<![\'\"`])\*|\*(?![\'\"`])")
+
+
+_DASHES_RE = re.compile(r"(\s*)(—|-{2,})(\s*)")
+
+
+def _dash(match: re.Match[str]) -> str:
+    """A dash between words is a pause (", "), except "--" that begins an option ("--save") or is code ("`--`")."""
+    _lead, dashes, trail = match.groups()
+    if dashes == "--" and not trail:
+        before = match.string[: match.start(2)]
+        after = match.string[match.end(2) :]
+        if (not before or before[-1] in " `([\"'/") and (after[:1].isalpha() or after[:1] == "`"):
+            return match.group(0)
+    return ", "
+
+
 def clean_characters(text: str) -> str:
     """Plain ASCII punctuation, ordinary spaces, no stray symbols.
 
@@ -38,6 +60,9 @@ def clean_characters(text: str) -> str:
     numeric citations "[12]" are removed; HTML tags are dropped
     (:func:`drop_html_tags`).
     """
+    text = _LATEX_ESCAPE_RE.sub(r"\1", text)
+    text = _EMPHASIS_RE.sub(r"\1", text)
+    text = _ASTERISK_RE.sub(" ", text)
     text = drop_html_tags(text.translate(CHAR_MAP))
     out = []
     for ch in text:
@@ -45,7 +70,7 @@ def clean_characters(text: str) -> str:
         if category == "Cc":
             out.append(" ")
         elif category == "Co" and 0xF0000 <= ord(ch) <= 0xFFFFD:
-            out.append(ch)  # a placeholder of normalize(): see _Shelf in __init__
+            out.append(ch)  # a token's placeholder (see tokens.py)
         elif category in ("Cf", "Co", "Cs", "Cn"):
             continue
         elif category == "So" and ch not in KEEP_SYMBOLS:
@@ -54,9 +79,10 @@ def clean_characters(text: str) -> str:
             out.append(ch)
     text = "".join(out)
     text = re.sub(r"(?<=\d)\s?º", "°", text)
-    # dashes
-    text = re.sub(rf"(?<={_NUMBERISH})\s*–\s*(?=[\d$£€.{GLYPHS}])", "-", text)
-    text = re.sub(r"\s*(?:—|--+)\s*", ", ", text)
+    # dashes: a range's en dash or LaTeX "--" becomes a hyphen; a command-line option ("--save",
+    # "`--`") keeps its dashes; any other dash between words is a pause
+    text = re.sub(rf"(?<={_NUMBERISH})\s*(?:–|--(?!-))\s*(?=[\d$£€.{GLYPHS}])", "-", text)
+    text = _DASHES_RE.sub(_dash, text)
     text = re.sub(r"\s+–\s+|\s+–|–\s+", ", ", text)
     text = text.replace("–", "-")
     text = re.sub(r"(?<=[A-Za-z,.;:!?'\")])\s+-\s+(?=[A-Za-z\"'(])", ", ", text)

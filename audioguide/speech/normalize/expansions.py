@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from audioguide.speech.normalize.tokens import said
+
 
 def keeps_stop(text: str, end: int) -> bool:
     """True when an abbreviation's dot at ``text[end-1]`` ends the text (the sentence)."""
@@ -40,5 +42,7 @@ def compile_rows(rows: tuple[tuple[str, str, bool], ...]) -> tuple[tuple[re.Patt
 def expand_rows(text: str, rows: tuple[tuple[re.Pattern[str], str, bool], ...]) -> str:
     """Every abbreviation of ``rows`` in ``text`` replaced by its reading, in the table's order."""
     for pattern, reading, keeps in rows:
-        text = pattern.sub(lambda m, r=reading, k=keeps: expansion(m, r, k), text)
+        text = pattern.sub(
+            lambda m, r=reading, k=keeps: said("abbreviation", m.group(0), expansion(m, r, k)), text
+        )
     return text

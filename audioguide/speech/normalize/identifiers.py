@@ -1,56 +1,120 @@
-"""Names that hold numbers or letters: codes, spine levels, Roman numerals, versions, slashes.
+"""Identifiers: names that hold numbers or letters (codes, standards, bug and claim numbers,
+spine levels, Roman numerals).
 
-In "PEP 602", "ICD-10", "L4-L5", "B12", "stage II", "Python 3.11.2" or
-"GNU/Linux" the number is part of a name, and the number rules would read it
-as a quantity or a range ("L4-5" as "L four to five") or not at all ("II").
-These rules read each as its readers say it, before the number rules run.
-Tables: ``DIGITWISE_IDENTIFIERS``, ``ROMAN_NUMBER_WORDS``, ``ROMAN_I_BEFORE``
-and ``ROMAN_VALUES`` in :mod:`~audioguide.speech.normalize.tables`.
+In "PEP 602", "CVE-2023-38039", "ICD-10", "I13.1", "L4-L5", "B12", "stage II"
+or "Claim# DEF5647" the number is part of a name, and the number rules would
+read it as a quantity or a range ("CVE two zero two three-thirty-eight
+thousand ...", "L4-5" as "L four to five") or not at all ("II"). These rules
+read each as its readers say it, before the number rules run: an id's digits
+one by one (never "one thousand two hundred ..." inside an id), a CVE's year
+as a year, an ICD-10 code as letter, number, "point", digits. Tables:
+``DIGITWISE_IDENTIFIERS``, ``ROMAN_NUMBER_WORDS``, ``ROMAN_I_BEFORE`` and
+``ROMAN_VALUES`` in :mod:`~audioguide.speech.normalize.tables`.
 """
 
 from __future__ import annotations
 
 import re
 
+from audioguide.speech import numwords
 from audioguide.speech.normalize.tables import (
     DIGITWISE_IDENTIFIERS,
-    PER_UNITS,
     ROMAN_I_BEFORE,
     ROMAN_NUMBER_WORDS,
     ROMAN_VALUES,
-    UNITS,
 )
+from audioguide.speech.normalize.tokens import said
 from audioguide.speech.numwords import cardinal, digits
 
 # ---------------------------------------------------------------------------
 # identifiers: digit by digit ("PEP 602" -> "PEP six zero two") or as written without the hyphen
 
+_CVE_RE = re.compile(r"\b(CVE)-((?:19|20)\d\d)-(\d{4,7})\b")
 _DIGITWISE_RE = re.compile(
-    r"\b(" + "|".join(re.escape(word) for word in DIGITWISE_IDENTIFIERS) + r")(\s?#?\s?|-)(\d{2,10})\b"
+    r"\b(" + "|".join(re.escape(word) for word in DIGITWISE_IDENTIFIERS) + r")"
+    r"(?P<sep>:?\s?(?P<hash>#)?\s?|-)(?P<num>\d{2,10})(?:-(?P<rev>\d{1,2}))?\b(?![.,]\d)"
 )
+# A standard with its year: "IEEE Standard 1003.1-1990" -> "one zero zero three point one dash nineteen ninety"
+_STANDARD_YEAR_RE = re.compile(
+    r"\b(?P<word>Standard|Std\.?)\s+(?P<num>\d{1,6})(?:\.(?P<part>\d{1,3}))?-(?P<year>(?:19|20)\d\d)\b"
+)
+# "#1056746", "Bug #727708": a number sign before a long number is an id, read digit by digit
+_HASH_ID_RE = re.compile(r"(?<![\w&])#\s?(\d{4,})\b(?![.,]\d)")
 # A letter code joined to its number by a hyphen is read as written, without the hyphen:
-# "Form W-2" -> "W two", "ICD-10" -> "ICD ten", "COVID-19" -> "COVID nineteen".
+# "Form W-2" -> "W two", "ICD-10" -> "ICD ten", "COVID-19" -> "COVID nineteen", "MDHHS-5515" -> digits.
 _LETTER_DASH_NUMBER_RE = re.compile(r"\b([A-Z][A-Za-z]{0,5})-(\d{1,4})(?:-([A-Z]{1,4}))?\b(?!\.\d)")
+# ICD-10 codes: "I13.1" -> "I thirteen point one", "J20.0"; a block range "X85-Y09" -> "... to ..."
+_ICD_RE = re.compile(r"\b([A-TV-Z])(\d{2})\.(\d{1,4})\b(?!\.\d)")
+_ICD_RANGE_RE = re.compile(r"\b([A-Z])(\d{2})-([A-Z])(\d{2})\b")
+# "ASN.1", "POSIX.1": a name and its part number, said "ASN one"
+_NAME_DOT_NUMBER_RE = re.compile(r"\b([A-Z]{2,})\.(\d{1,2})\b(?!\.\d)")
+# long ids after letters: "P73456090", "DEF5647"
+_LETTERS_LONG_NUMBER_RE = re.compile(r"\b([A-Z]{1,4})(\d{4,})\b(?![.,]\d)")
+
+
+def _dash_number(number: str) -> str:
+    """The number of a code after its hyphen: "10" -> "ten"; an id of four digits and more digit by digit."""
+    return digits(number) if len(number) >= 4 else cardinal(number)
 
 
 def read_identifiers(text: str) -> str:
     """Names that hold numbers: digit by digit, or as written without their hyphen."""
-    text = _DIGITWISE_RE.sub(lambda m: f"{m.group(1)} {digits(m.group(3))}", text)
-    return _LETTER_DASH_NUMBER_RE.sub(
-        lambda m: f"{m.group(1)} {cardinal(m.group(2))}" + (f" {m.group(3)}" if m.group(3) else ""), text
+
+    def digitwise(match: re.Match[str]) -> str:
+        colon = ":" if ":" in match.group("sep") else ""  # "PMID: 1546910" keeps its colon
+        number = ("number " if match.group("hash") else "") + digits(match.group("num"))
+        reading = f"{match.group(1)}{colon} {number}"
+        if match.group("rev"):
+            reading += f" dash {cardinal(match.group('rev'))}"
+        return said("identifier", match.group(0), reading)
+
+    def standard(match: re.Match[str]) -> str:
+        number = digits(match.group("num"))
+        if match.group("part"):
+            number += f" point {digits(match.group('part'))}"
+        reading = f"{match.group('word')} {number} dash {numwords.year(int(match.group('year')))}"
+        return said("identifier", match.group(0), reading)
+
+    text = _CVE_RE.sub(
+        lambda m: said(
+            "identifier", m.group(0), f"{m.group(1)} {numwords.year(int(m.group(2)))} {digits(m.group(3))}"
+        ),
+        text,
     )
-
-
-# ---------------------------------------------------------------------------
-# dotted numbers: versions and sections with two or more dots
-
-_DOTTED_NUMBER_RE = re.compile(r"(?<![\w.])\d{1,4}(?:\.\d{1,4}){2,}(?![\w]|\.\d)")
-
-
-def read_dotted_numbers(text: str) -> str:
-    """ "Python 3.11.2" -> "Python three point eleven point two"; "section 3.2.1" likewise."""
-    return _DOTTED_NUMBER_RE.sub(
-        lambda m: " point ".join(cardinal(part) for part in m.group(0).split(".")), text
+    text = _STANDARD_YEAR_RE.sub(standard, text)
+    text = _DIGITWISE_RE.sub(digitwise, text)
+    text = _HASH_ID_RE.sub(lambda m: said("identifier", m.group(0), f"number {digits(m.group(1))}"), text)
+    text = _ICD_RANGE_RE.sub(
+        lambda m: (
+            said(
+                "identifier",
+                m.group(0),
+                f"{m.group(1)} {cardinal(m.group(2))} to {m.group(3)} {cardinal(m.group(4))}",
+            )
+            if m.group(1) not in "CTLS" or m.group(3) not in "CTLS"
+            else m.group(0)
+        ),
+        text,
+    )
+    text = _ICD_RE.sub(
+        lambda m: said(
+            "identifier", m.group(0), f"{m.group(1)} {cardinal(m.group(2))} point {digits(m.group(3))}"
+        ),
+        text,
+    )
+    text = _NAME_DOT_NUMBER_RE.sub(
+        lambda m: said("identifier", m.group(0), f"{m.group(1)} {cardinal(m.group(2))}"), text
+    )
+    text = _LETTERS_LONG_NUMBER_RE.sub(
+        lambda m: said("identifier", m.group(0), f"{' '.join(m.group(1))} {digits(m.group(2))}"), text
+    )
+    return _LETTER_DASH_NUMBER_RE.sub(
+        lambda m: said(
+            "identifier",
+            m.group(0),
+            f"{m.group(1)} {_dash_number(m.group(2))}" + (f" {m.group(3)}" if m.group(3) else ""),
+        ),
+        text,
     )
 
 
@@ -112,47 +176,9 @@ def read_roman_numerals(text: str) -> str:
             ):
                 return match.group(0)
         sub = f" {match.group('sub').upper()}" if match.group("sub") else ""
-        return f"{match.group('word')} {cardinal(str(value))}{sub}"
+        return said("identifier", match.group(0), f"{match.group('word')} {cardinal(str(value))}{sub}")
 
     return _ROMAN_RE.sub(numeral, text)
-
-
-# ---------------------------------------------------------------------------
-# slashes: "or" only between plain words ("he/she", "yes/no"); in a name
-# or a path ("GNU/Linux", "Misc/HISTORY", "/usr/lib") it is "slash".
-
-_SLASHED_RE = re.compile(r"^([(\"']*)(.*?)([)\"',.;:!?]*)$")
-_PLAIN_WORD_RE = re.compile(r"^(?:[a-z]+|[A-Z][a-z]+)$")
-_HAS_LETTER_RE = re.compile(r"[A-Za-z]")
-
-
-def read_slashes(text: str) -> str:
-    """ "he/she" -> "he or she"; "Debian GNU/Linux" -> "GNU slash Linux"; "Misc/HISTORY" -> "Misc slash HISTORY"."""
-    if "/" not in text:
-        return text
-    pieces = re.split(r"(\s+)", text)  # linear: a word at a time
-    for index, piece in enumerate(pieces):
-        if "/" not in piece or not _HAS_LETTER_RE.search(piece):
-            continue
-        lead, token, trail = _SLASHED_RE.match(piece).groups()
-        parts = token.split("/")
-        if (
-            token.lower() == "and/or"
-            or len(parts) < 2
-            or any(not _HAS_LETTER_RE.search(p) and not p.isdigit() for p in parts if p)
-        ):
-            continue  # "3/4" and "120/80" are numbers, read later
-        if all(p.isdigit() for p in parts if p):
-            continue
-        if parts[0] in UNITS and len(parts) > 1 and all(p in PER_UNITS for p in parts[1:]):
-            continue  # a rate, "mg/kg", "mL/h", "kg/m²": read_units reads it "per"
-        plain = all(_PLAIN_WORD_RE.match(p) for p in parts) and len({p[:1].isupper() for p in parts}) == 1
-        if plain:
-            said = " or ".join(parts)
-        else:
-            said = ("slash " if token.startswith("/") else "") + " slash ".join(p for p in parts if p)
-        pieces[index] = f"{lead}{said}{trail}"
-    return "".join(pieces)
 
 
 # ---------------------------------------------------------------------------
@@ -160,12 +186,14 @@ def read_slashes(text: str) -> str:
 
 _SPINE_RE = re.compile(r"\b([CTLS])(\d{1,2})\s?[-–/]\s?([CTLS])?(\d{1,2})\b")
 _CODE_RE = re.compile(r"\b([A-Z]{1,2})(\d{1,3})\b")
+_WORD_NUMBER_RE = re.compile(r"\b([a-z]{3,})(\d{1,2})\b")
 
 
 def read_codes(text: str) -> str:
     """Spine levels and letter-number codes, letters kept, digits read.
 
-    "L4-L5" -> "L four L five"; "L4-5" -> "L four five"; "B12" -> "B twelve".
+    "L4-L5" -> "L four L five"; "L4-5" -> "L four five"; "B12" -> "B twelve";
+    "I131" (three digits) -> "I one three one"; "psycopg2" -> "psycopg two".
     Codes whose letters end in "A" ("A1") are left as written: the voice
     reads a lone "A" as the article.
     """
@@ -176,13 +204,17 @@ def read_codes(text: str) -> str:
         if second:
             parts.append(second)
         parts.append(cardinal(n2))
-        return " ".join(parts)
+        return said("identifier", match.group(0), " ".join(parts))
 
     def code(match: re.Match[str]) -> str:
         letters, number = match.groups()
         if letters.endswith("A"):
             return match.group(0)
-        return f"{' '.join(letters)} {cardinal(number)}"
+        said_number = digits(number) if len(number) == 3 else cardinal(number)
+        return said("identifier", match.group(0), f"{' '.join(letters)} {said_number}")
 
     text = _SPINE_RE.sub(spine, text)
-    return _CODE_RE.sub(code, text)
+    text = _CODE_RE.sub(code, text)
+    return _WORD_NUMBER_RE.sub(
+        lambda m: said("identifier", m.group(0), f"{m.group(1)} {cardinal(m.group(2))}"), text
+    )

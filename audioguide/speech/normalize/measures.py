@@ -1,10 +1,12 @@
-"""Quantities: units, percentages, money, feet and inches, multipliers.
+"""Measures: a number with its unit, simple ("5 mg") or compound ("mg/kg/day", "2,500/µL",
+"x 10^9/L"); percentages, feet and inches, multipliers.
 
 "5 mg" must be "five milligrams" and "1 mg" "one milligram": a voice reads
 "mg" as letters and never chooses singular or plural by the number. Each
 rule reads the number together with what it counts, before the plain number
-rules see it ("$1.50" is "one dollar and fifty cents", not "dollar one point
-five zero"). Tables: ``UNITS``, ``PER_UNITS`` and ``CURRENCIES`` in
+rules see it. In a measure the slash is "per" ("mg/dL" -> "milligrams per
+deciliter"), "x 10^9" is "times ten to the ninth", a range's hyphen is
+"to". Tables: ``UNITS``, ``PER_UNITS`` and ``MULTIPLIED_AFTER`` in
 :mod:`~audioguide.speech.normalize.tables`.
 """
 
@@ -13,15 +15,16 @@ from __future__ import annotations
 import re
 
 from audioguide.speech.normalize.expansions import keeps_stop
-from audioguide.speech.normalize.tables import CURRENCIES, PER_UNITS, UNITS
-from audioguide.speech.numwords import INT, NUMBER, UNSIGNED, cardinal, spoken
+from audioguide.speech.normalize.tables import INCH_AFTER, MODIFIED_NOUNS, MULTIPLIED_AFTER, PER_UNITS, UNITS
+from audioguide.speech.normalize.tokens import said
+from audioguide.speech.numwords import NUMBER, UNSIGNED, cardinal, ordinal, spoken
 
 # ---------------------------------------------------------------------------
 # feet and inches: 5'10" -> "five feet ten inches"; 6' -> "six feet"; 10" -> "ten inches".
 
 _FEET_INCHES_RE = re.compile(r"(?<![\w.'\"])(\d{1,2})\s?'\s?(\d{1,2}(?:\.\d)?)\s?(?:\"|'')(?![\w])")
 _FEET_RE = re.compile(r"(?<![\w.'\"])(\d{1,3})'(?=[\s,.;:)!?-]|$)")
-_INCHES_RE = re.compile(r"(?<![\w.'\"])(\d{1,3}(?:\.\d+)?)\"(?=[\s,.;:)!?-]|$)")
+_INCHES_RE = re.compile(r"(?<![\w.'\"/])(\d{1,3}(?:\.\d+)?)\"(?=[\s,.;:)!?-]|$)")
 
 
 def _measure(number: str, one: str, many: str) -> str:
@@ -30,110 +33,44 @@ def _measure(number: str, one: str, many: str) -> str:
 
 
 def read_feet_inches(text: str) -> str:
-    """ "5'10\"" -> "five feet ten inches"; "6' tall" -> "six feet tall"; "a 10\" cut" -> "a ten inches cut"."""
+    """ "5'10\\"" -> "five feet ten inches"; "6' tall" -> "six feet tall"; "a 10\\" cut" -> "a ten inches cut"."""
     text = _FEET_INCHES_RE.sub(
-        lambda m: f"{_measure(m.group(1), 'foot', 'feet')} {_measure(m.group(2), 'inch', 'inches')}", text
+        lambda m: said(
+            "measure",
+            m.group(0),
+            f"{_measure(m.group(1), 'foot', 'feet')} {_measure(m.group(2), 'inch', 'inches')}",
+        ),
+        text,
     )
-    text = _FEET_RE.sub(lambda m: _measure(m.group(1), "foot", "feet"), text)
-    return _INCHES_RE.sub(lambda m: _measure(m.group(1), "inch", "inches"), text)
-
-
-# ---------------------------------------------------------------------------
-# multipliers
-
-_BY_RE = re.compile(rf"(?<![\w.])({NUMBER})\s?[x×]\s?(?={UNSIGNED})")
-_TIMES_RE = re.compile(rf"(?<![\w.])({NUMBER})\s?[x×](?![\w-])")
-
-
-def read_multipliers(text: str) -> str:
-    """'2x daily' -> 'two times daily'; '3 x 5 cm' -> 'three by 5 cm' (units later)."""
-    text = _BY_RE.sub(lambda m: f"{spoken(m.group(1)).words} by ", text)
-    return _TIMES_RE.sub(lambda m: f"{spoken(m.group(1)).words} times", text)
-
-
-# ---------------------------------------------------------------------------
-# money
-
-_AMOUNT = rf"(?:{INT}(?:\.\d+)?|\.\d+)"
-_MONEY_RE = re.compile(
-    rf"(?<![\w.])(?P<cur>[$£€])\s?(?P<a>{_AMOUNT})"
-    rf"(?:\s?(?:-|to)\s?[$£€]?(?P<b>{_AMOUNT}))?"
-    rf"(?:\s(?P<scale>thousand|million|billion|trillion)\b)?(?![\w.]\d|\d)"
-)
-_CENTS_RE = re.compile(r"(?<![\w.])(\d{1,3})\s?¢")
-
-
-def _money(amount: str, names: tuple[str, str, str, str]) -> str:
-    one, many, sub_one, sub_many = names
-    whole, _, frac = amount.partition(".")
-    whole = whole or "0"
-    if frac and len(frac) != 2:
-        return f"{spoken(amount).words} {many}"
-    units = int(whole.replace(",", ""))
-    cents = int(frac) if frac else 0
-    parts = []
-    if units or not cents:
-        parts.append(f"{cardinal(whole)} {one if units == 1 else many}")
-    if cents:
-        parts.append(f"{cardinal(str(cents))} {sub_one if cents == 1 else sub_many}")
-    return " and ".join(parts)
-
-
-def read_money(text: str) -> str:
-    """Amounts of money: "$50" -> "fifty dollars", "$1.50" -> "one dollar and fifty cents".
-
-    "$0.50" -> "fifty cents"; "$50-100" -> "fifty to one hundred dollars";
-    "$2.5 million" -> "two point five million dollars"; also £ and €, and "50¢".
-    """
-
-    def replace(match: re.Match[str]) -> str:
-        names = CURRENCIES[match.group("cur")]
-        a, b, scale = match.group("a"), match.group("b"), match.group("scale")
-        if scale:
-            first = spoken(a).words
-            if b:
-                return f"{first} to {spoken(b).words} {scale} {names[1]}"
-            return f"{first} {scale} {names[1]}"
-        if b:
-            if "." not in a and "." not in b:
-                return f"{cardinal(a)} to {cardinal(b)} {names[1]}"
-            return f"{_money(a, names)} to {_money(b, names)}"
-        return _money(a, names)
-
-    text = _MONEY_RE.sub(replace, text)
-    return _CENTS_RE.sub(lambda m: f"{cardinal(m.group(1))} {'cent' if m.group(1) == '1' else 'cents'}", text)
-
-
-# ---------------------------------------------------------------------------
-# percentages
-
-_RANGE_SEP = r"\s?(?:-|–|to)\s?"
-_PERCENT_RE = re.compile(rf"(?<![\w.])({NUMBER})(?:\s?%)?(?:{_RANGE_SEP}({NUMBER}))?\s?%")
-
-
-def read_percentages(text: str) -> str:
-    """'20%' -> 'twenty percent'; '10-20%' and '10% to 20%' -> 'ten to twenty percent'."""
-
-    def replace(match: re.Match[str]) -> str:
-        first, second = match.groups()
-        if second:
-            return f"{spoken(first).words} to {spoken(second).words} percent"
-        return f"{spoken(first).words} percent"
-
-    return _PERCENT_RE.sub(replace, text)
+    text = _FEET_RE.sub(lambda m: said("measure", m.group(0), _measure(m.group(1), "foot", "feet")), text)
+    return _INCHES_RE.sub(lambda m: said("measure", m.group(0), _measure(m.group(1), "inch", "inches")), text)
 
 
 # ---------------------------------------------------------------------------
 # units
 
+_RANGE_SEP = r"\s?(?:-|–|to)\s?"
 _UNIT_ALT = "|".join(
-    re.escape(u) if u != "in" else r"in(?=\s*(?:[,;:)]|$))" for u in sorted(UNITS, key=len, reverse=True)
+    re.escape(u) if u != "in" else rf"in(?=\s*(?:[,;:)]|$)|\s+(?:{'|'.join(INCH_AFTER)})\b)"
+    for u in sorted(UNITS, key=len, reverse=True)
 )
 _PER_ALT = "|".join(re.escape(u) for u in sorted(PER_UNITS, key=len, reverse=True))
+_PER = rf"(?P<per>(?:/(?:{_PER_ALT}))*)"
 _UNIT_RE = re.compile(
-    rf"(?<![\w.])(?P<a>{NUMBER})(?:{_RANGE_SEP}(?P<b>{NUMBER}))?\s?(?P<unit>{_UNIT_ALT})"
-    rf"(?P<per>(?:/(?:{_PER_ALT}))*)(?!\w)"
+    rf"(?<![\w.])(?P<a>{NUMBER})(?:{_RANGE_SEP}(?P<b>{NUMBER}))?\s?(?P<unit>{_UNIT_ALT}){_PER}(?!\w|\.[A-Za-z])"
 )
+# a count per volume or time, with no unit of its own: "2,500–7,000/µL", "3/day"
+_COUNT_PER_RE = re.compile(
+    rf"(?<![\w./])(?P<a>{NUMBER})(?:{_RANGE_SEP}(?P<b>{NUMBER}))?(?P<per>(?:/(?:{_PER_ALT}))+)(?![\w/])"
+)
+# scientific notation: "4.5–11.0 x 10^9/L", "2.48×10−5" (a superscript lost in copying)
+_SCIENTIFIC_RE = re.compile(
+    rf"(?<![\w.])(?P<a>{NUMBER})(?:{_RANGE_SEP}(?P<b>{NUMBER}))?\s?[x×*]\s?10"
+    rf"(?:(?:\^|\*\*)(?P<exp>[-−]?\d{{1,3}})|(?P<neg>[-−]\d{{1,3}}))"
+    rf"(?:\s?(?P<unit>{_UNIT_ALT}))?{_PER}(?![\w])"
+)
+# a measure before the noun it describes takes the singular: "a 100 cl bottle", "a 25 mg tablet"
+_MODIFIED_NOUN_RE = re.compile(rf"\s+(?:{'|'.join(MODIFIED_NOUNS)})\b")
 _BARE_PER_RE = re.compile(rf"(?<![\w./])(?P<unit>{_UNIT_ALT})(?P<per>(?:/(?:{_PER_ALT}))+)(?![\w/])")
 _PER_WORD_RE = re.compile(rf"\bper\s+(?P<unit>{_PER_ALT})(?![\w/])")
 
@@ -146,30 +83,102 @@ def _article(word: str) -> str:
     return "an" if word[0] in "aeiou" or word.startswith("hour") else "a"
 
 
+def _numbers(match: re.Match[str]) -> tuple[str, str]:
+    """(the number or range in words, the grammatical count of its last number)."""
+    first = spoken(match.group("a"))
+    last = spoken(match.group("b")) if match.group("b") else first
+    head = first.words if not match.group("b") else f"{first.words} to {last.words}"
+    return head, last.count
+
+
+def _power(match: re.Match[str]) -> str:
+    exponent = (match.group("exp") or match.group("neg")).replace("−", "-")
+    if exponent.startswith("-"):
+        return f"ten to the minus {cardinal(exponent[1:])}"
+    return f"ten to the {ordinal(exponent)}"
+
+
 def read_units(text: str) -> str:
     """Counts with units: "5 mg" -> "five milligrams", "1 mg" -> "one milligram".
 
     The last number decides singular or plural ("1-2 mg" -> "one to two
     milligrams"); a fraction below one reads "of a": "½ tsp" -> "one half of
     a teaspoon". "mg/kg" -> "milligrams per kilogram"; "per kg" -> "per
-    kilogram". "in" is an inch only as "in." or before punctuation, so "2 in
-    10 people" is left alone. "U" and "IU" are "Do Not Use" and not expanded.
+    kilogram"; "7,000/µL" -> "seven thousand per microliter"; "4.5 x 10^9/L"
+    -> "four point five times ten to the ninth per liter". "in" is an inch only
+    as "in.", before punctuation or before "thick", "long", ... so "2 in 10
+    people" is left alone. "U" and "IU" are read in full ("units",
+    "international units"); the author is still warned about them.
     """
 
     def replace(match: re.Match[str]) -> str:
         unit = match.group("unit")
         singular, plural = UNITS[unit]
-        first = spoken(match.group("a"))
-        last = spoken(match.group("b")) if match.group("b") else first
-        head = first.words if not match.group("b") else f"{first.words} to {last.words}"
+        head, count = _numbers(match)
         per = _per_words(match.group("per"))
         stop = "." if unit == "in." and keeps_stop(match.string, match.end()) else ""
-        if last.count == "one":
-            return f"{head} {singular}{per}{stop}"
-        if last.count == "part":
-            return f"{head} of {_article(singular)} {singular}{per}{stop}"
-        return f"{head} {plural}{per}{stop}"
+        if count == "one" or count == "many" and _MODIFIED_NOUN_RE.match(match.string, match.end()):
+            reading = f"{head} {singular}{per}{stop}"
+        elif count == "part":
+            reading = f"{head} of {_article(singular)} {singular}{per}{stop}"
+        else:
+            reading = f"{head} {plural}{per}{stop}"
+        return said("measure", match.group(0), reading)
 
+    def count_per(match: re.Match[str]) -> str:
+        head, _count = _numbers(match)
+        return said("measure", match.group(0), f"{head}{_per_words(match.group('per'))}")
+
+    text = _SCIENTIFIC_RE.sub(_scientific, text)
     text = _UNIT_RE.sub(replace, text)
-    text = _BARE_PER_RE.sub(lambda m: UNITS[m.group("unit")][1] + _per_words(m.group("per")), text)
-    return _PER_WORD_RE.sub(lambda m: f"per {PER_UNITS[m.group('unit')]}", text)
+    text = _COUNT_PER_RE.sub(count_per, text)
+    text = _BARE_PER_RE.sub(
+        lambda m: said("measure", m.group(0), UNITS[m.group("unit")][1] + _per_words(m.group("per"))), text
+    )
+    return _PER_WORD_RE.sub(lambda m: said("measure", m.group(0), f"per {PER_UNITS[m.group('unit')]}"), text)
+
+
+# ---------------------------------------------------------------------------
+# multipliers
+
+_BY_RE = re.compile(rf"(?<![\w.])({NUMBER})\s?[x×]\s?(?={UNSIGNED})")
+_TIMES_RE = re.compile(rf"(?<![\w.])({NUMBER})\s?[x×](?![\w-])")
+_TIMES_AFTER_RE = re.compile(rf"\b(?P<word>{'|'.join(MULTIPLIED_AFTER)})\s+[x×]\s?(?=\d)")
+
+
+def read_multipliers(text: str) -> str:
+    """'2x daily' -> 'two times daily'; '3 x 5 cm' -> 'three by 5 cm' (units later); 'every 15 minutes x 4'
+    -> '... minutes times 4'. Scientific notation ("x 10^9") is a measure, read first."""
+    if "x" not in text and "×" not in text:
+        return text
+    text = _SCIENTIFIC_RE.sub(_scientific, text)
+    text = _BY_RE.sub(lambda m: said("measure", m.group(0), f"{spoken(m.group(1)).words} by "), text)
+    text = _TIMES_RE.sub(lambda m: said("measure", m.group(0), f"{spoken(m.group(1)).words} times"), text)
+    return _TIMES_AFTER_RE.sub(lambda m: f"{m.group('word')} " + said("measure", "x", "times") + " ", text)
+
+
+def _scientific(match: re.Match[str]) -> str:
+    """ "4.5 x 10^9/L" -> "four point five times ten to the ninth per liter"."""
+    head, _count = _numbers(match)
+    unit = f" {UNITS[match.group('unit')][1]}" if match.group("unit") else ""
+    return said(
+        "measure", match.group(0), f"{head} times {_power(match)}{unit}{_per_words(match.group('per'))}"
+    )
+
+
+# ---------------------------------------------------------------------------
+# percentages
+
+_PERCENT_RE = re.compile(rf"(?<![\w.])({NUMBER})(?:\s?%)?(?:{_RANGE_SEP}({NUMBER}))?\s?%")
+
+
+def read_percentages(text: str) -> str:
+    """'20%' -> 'twenty percent'; '10-20%' and '10% to 20%' -> 'ten to twenty percent'."""
+
+    def replace(match: re.Match[str]) -> str:
+        first, second = match.groups()
+        if second:
+            return said("measure", match.group(0), f"{spoken(first).words} to {spoken(second).words} percent")
+        return said("measure", match.group(0), f"{spoken(first).words} percent")
+
+    return _PERCENT_RE.sub(replace, text)

@@ -41,7 +41,7 @@ CHAR_MAP = {
     ord("№"): "No. ",
     ord("§"): " section ",
     **dict.fromkeys(map(ord, "→⇒➔➜"), ", "),
-    **dict.fromkeys(map(ord, "•·●◦▪▫■□►▸‣⁃※†‡¶*®™©℠"), " "),
+    **dict.fromkeys(map(ord, "•·●◦▪▫■□►▸‣⁃※†‡¶®™©℠"), " "),
 }
 # symbols (Unicode "So" and ASCII) a later rule reads as words: never removed
 KEEP_SYMBOLS = set("°$£€¢%&+<>=~±×÷≈≤≥@#/\\|^")
@@ -75,13 +75,95 @@ URL_SYMBOLS = {
     "~": "tilde",
 }
 
+# File name extensions a bare "name.ext" is recognised by (a dotted name in a code span always is).
+# Not one-letter ones, nor "so" or "do": "a.c." and "p.c." are dosing times.
+FILE_EXTENSIONS: tuple[str, ...] = tuple(
+    "txt py pm pl js mjs ts json yaml yml toml md rst html htm css xml csv tsv pdf doc docx xls xlsx"
+    " odt png jpg jpeg gif svg mp3 wav ogg mp4 zip gz tgz bz2 xz tar deb rpm sh bash conf cfg ini log"
+    " service socket timer env sql db sqlite rb php java cpp hpp rs exe dll iso img dmg apk Rnw Rmd tex bib".split()
+)
+
 # ---------------------------------------------------------------------------
-# phone numbers (phones.py)
+# code (code.py)
+
+# A code span holding only signs is read by their names: "`#`" -> "hash", "`--`" -> "dash dash".
+CODE_SYMBOL_NAMES: dict[str, str] = {
+    "#": "hash",
+    "--": "dash dash",
+    "-": "dash",
+    "=": "equals",
+    "==": "double equals",
+    "::": "double colon",
+    ":": "colon",
+    ";": "semicolon",
+    "*": "star",
+    "/": "slash",
+    "\\": "backslash",
+    "|": "pipe",
+    "&": "ampersand",
+    "&&": "double ampersand",
+    "@": "at",
+    "$": "dollar sign",
+    "%": "percent sign",
+    "~": "tilde",
+    "^": "caret",
+    "_": "underscore",
+    ".": "dot",
+    ",": "comma",
+    "<": "less than",
+    ">": "greater than",
+    ">=": "greater than or equal to",
+    "<=": "less than or equal to",
+    "!": "exclamation mark",
+    "?": "question mark",
+    "()": "parentheses",
+    "[]": "square brackets",
+    "{}": "braces",
+    "+": "plus",
+}
+
+# ---------------------------------------------------------------------------
+# phone numbers (telephone.py)
 
 # a word before a 7-digit "555-1234" that makes it a phone number, not a range
 PHONE_CUES: tuple[str, ...] = tuple(
     "call calling phone telephone tel fax text texting dial contact line hotline".split()
 )
+
+# ---------------------------------------------------------------------------
+# addresses (addresses.py)
+
+# Street types, read in full only after a house number and a street name ("500 N. Oak Ave.").
+STREET_TYPES: dict[str, str] = {
+    "Street": "Street", "St": "Street", "Avenue": "Avenue", "Ave": "Avenue", "Av": "Avenue",
+    "Road": "Road", "Rd": "Road", "Highway": "Highway", "Hwy": "Highway", "Drive": "Drive", "Dr": "Drive",
+    "Boulevard": "Boulevard", "Blvd": "Boulevard", "Lane": "Lane", "Ln": "Lane", "Court": "Court",
+    "Ct": "Court", "Place": "Place", "Pl": "Place", "Way": "Way", "Common": "Common", "Cmn": "Common",
+    "Parkway": "Parkway", "Pkwy": "Parkway", "Terrace": "Terrace", "Ter": "Terrace", "Circle": "Circle",
+    "Cir": "Circle", "Square": "Square", "Sq": "Square", "Trail": "Trail", "Trl": "Trail",
+    "Plaza": "Plaza", "Plz": "Plaza", "Alley": "Alley", "Expressway": "Expressway", "Expy": "Expressway",
+    "Freeway": "Freeway", "Fwy": "Freeway", "Turnpike": "Turnpike", "Tpke": "Turnpike", "Loop": "Loop",
+}  # fmt: skip
+# US states and territories by their postal codes, read in full before a ZIP code ("CA 95472").
+STATE_NAMES: dict[str, str] = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "FL": "Florida", "GA": "Georgia",
+    "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois", "IN": "Indiana", "IA": "Iowa", "KS": "Kansas",
+    "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts",
+    "MI": "Michigan", "MN": "Minnesota", "MS": "Mississippi", "MO": "Missouri", "MT": "Montana",
+    "NE": "Nebraska", "NV": "Nevada", "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico",
+    "NY": "New York", "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma",
+    "OR": "Oregon", "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina",
+    "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont",
+    "VA": "Virginia", "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
+    "DC": "D C", "PR": "Puerto Rico",
+}  # fmt: skip
+# Compass points, read in full next to a house number or a grid number ("6641 N 2200 W").
+COMPASS_POINTS: dict[str, str] = {
+    "N": "North", "S": "South", "E": "East", "W": "West",
+    "NE": "Northeast", "NW": "Northwest", "SE": "Southeast", "SW": "Southwest",
+    "North": "North", "South": "South", "East": "East", "West": "West",
+}  # fmt: skip
 
 # ---------------------------------------------------------------------------
 # abbreviations (abbreviations.py)
@@ -105,18 +187,28 @@ SIMPLE_ABBREVIATIONS: tuple[tuple[str, str, bool], ...] = (
     (r"(?<=[a-z])\s+Ave\.", " Avenue", True),
     (r"(?<=[a-z])\s+Rd\.", " Road", True),
     (r"(?<=[a-z])\s+Blvd\.", " Boulevard", True),
-    (r"(?<![\w.])Ste\.(?=\s*\d)", "Suite", False),
+    (r"(?<![\w.])Ste\.(?=\s*\d)|(?<![\w.])Ste(?=\s+\d)", "Suite", False),
+    (r"(?<![\w.])Apt\.?(?=\s*[A-Z]?\d)", "Apartment", False),
     (r"(?<![\w.])Dept\.", "Department", False),
     (r"(?<![\w.])[Ww]/o(?!\w)", "without", False),
     (r"(?<![\w.])[Ww]/\s*(?=[A-Za-z])", "with ", False),
-    (r"(?<![\w.])[Bb]\.[Ii]\.[Dd]\.|(?<![\w.])BID(?!\w)", "twice a day", True),
-    (r"(?<![\w.])[Tt]\.[Ii]\.[Dd]\.|(?<![\w.])TID(?!\w)", "three times a day", True),
-    (r"(?<![\w.])[Qq]\.[Ii]\.[Dd]\.|(?<![\w.])QID(?!\w)", "four times a day", True),
-    (r"(?<![\w.])[Pp]\.[Rr]\.[Nn]\.|(?<![\w.])PRN(?!\w)", "as needed", True),
+    # before a number only: "Fig. 3", "Ch. 2", "Vol. 4"
+    (r"(?<![\w.])Figs\.(?=\s?\d)", "Figures", False),
+    (r"(?<![\w.])Fig\.(?=\s?\d)", "Figure", False),
+    (r"(?<![\w.])fig\.(?=\s?\d)", "figure", False),
+    (r"(?<![\w.])Ch\.(?=\s?\d)|(?<![\w.])Chap\.(?=\s?\d)", "Chapter", False),
+    (r"(?<![\w.])Vol\.(?=\s?\d)", "Volume", False),
+    (r"(?<![\w.])Eq\.(?=\s?\d)", "Equation", False),
+    (r"(?<![\w.])Sect?\.(?=\s?\d)", "Section", False),
+    # prescription shorthand that is not a frequency or a route
+    (r"(?<![\w.])MWF(?!\w)", "Monday, Wednesday and Friday", False),
+    (r"(?<=[a-z] )l\)(?=\s+[a-z])", "left", False),
+    (r"(?<=[a-z] )r\)(?=\s+[a-z])", "right", False),
     (r"(?<![\w.])No\.(?=\s?\d)", "Number", False),
     (r"(?<![\w.])no\.(?=\s?\d)", "number", False),
     (r"(?<![\w.])([Nn])o\.(?=\s+of\b)", r"\1umber", False),
-    (r"(?<![\w&])#(?=\s?\d)", "number ", False),
+    (r"(?<![\w&])#(?=\s?\d{1,3}\b)", "number ", False),  # longer: an id (identifiers.py)
+    (r"(?<=[A-Za-z])#(?=\s?[A-Z0-9])", " number ", False),  # "Claim# DEF5647"
 )
 # "pp. 12-14" -> "pages 12-14", "p. 7" -> "page 7" (before a number only).
 PAGE_ABBREVIATIONS: tuple[tuple[str, str], ...] = (
@@ -129,12 +221,32 @@ PAGE_ABBREVIATIONS: tuple[tuple[str, str], ...] = (
 # ---------------------------------------------------------------------------
 # clinical readings (clinical.py)
 
-# (pattern, reading, keeps the full stop) for dosing times; "q.d."/"q.o.d." are Do Not Use: absent
-DOSING_ABBREVIATIONS: tuple[tuple[str, str, bool], ...] = (
-    (r"(?<![\w.])q\.h\.s\.|(?<![\w.])qhs(?!\w)", "at bedtime", True),
-    (r"(?<![\w.])a\.c\.(?=\W|$)", "before meals", True),
-    (r"(?<![\w.])p\.c\.(?=\W|$)", "after meals", True),
-)
+# Dosing frequencies, written with dots or without, in any case ("bid", "b.i.d.", "BID").
+# "qd" and "qod" are "Do Not Use" abbreviations: read in full, and still reported (donotuse.py).
+FREQUENCIES: dict[str, str] = {
+    "bid": "twice a day",
+    "bd": "twice a day",
+    "tid": "three times a day",
+    "tds": "three times a day",
+    "qid": "four times a day",
+    "qds": "four times a day",
+    "qd": "every day",
+    "qod": "every other day",
+    "qhs": "at bedtime",
+    "qam": "every morning",
+    "qpm": "every evening",
+    "prn": "as needed",
+    "ac": "before meals",
+    "pc": "after meals",
+    "mane": "in the morning",
+    "nocte": "at night",
+}
+# frequencies that are also words ("a bid", "a horse's mane", "AC power"): shorthand without
+# dots only next to a dose
+WORDLIKE_FREQUENCIES = frozenset({"bid", "mane", "ac", "pc"})
+# times a day, for a range of frequencies: "bid-tid" -> "two to three times a day"
+FREQUENCY_COUNTS: dict[str, int] = {"bid": 2, "bd": 2, "tid": 3, "tds": 3, "qid": 4, "qds": 4}
+# Routes without dots, in capitals or lower case; read only next to a dose (see DOSE_UNITS).
 ROUTES: dict[str, str] = {
     "PO": "by mouth",
     "IV": "intravenously",
@@ -145,26 +257,29 @@ ROUTES: dict[str, str] = {
     "SL": "under the tongue",
     "PR": "rectally",
 }
-# words (regex fragments) after which a route abbreviation is a route, not "stage IV" or "PR"
-DOSE_CUES: tuple[str, ...] = (
-    "milligrams?",
-    "micrograms?",
-    "grams?",
-    "milliliters?",
-    "units?",
-    "tablets?",
-    "capsules?",
-    "doses?",
-    "puffs?",
-    "drops?",
-    "milliequivalents?",
-    "millimoles?",
-    "given",
-    "give",
-    "take",
-    "taken",
-    "administered",
-)
+# Routes written with dots ("p.o.", "s.c.", "i.m."): shorthand wherever they are.
+DOTTED_ROUTES: dict[str, str] = {
+    "po": "by mouth",
+    "iv": "intravenously",
+    "im": "into a muscle",
+    "sc": "under the skin",
+    "sq": "under the skin",
+    "sl": "under the tongue",
+    "pr": "rectally",
+}
+# What makes a route or a word-like frequency shorthand: written just before it (regex fragments,
+# any case) a dose unit or form (up to two words after it: "10 units insulin SC"), a verb of
+# giving, a number, or a number word ("two mane").
+DOSE_UNITS: tuple[str, ...] = (
+    "mg", "mcg", "µg", "μg", "g", "kg", "ml", "l", "units?", "u", "iu", "meq", "mmol",
+    "tablets?", "tabs?", "capsules?", "caps?", "doses?", "puffs?", "drops?", "sprays?", "patch(?:es)?",
+)  # fmt: skip
+DOSE_VERBS: tuple[str, ...] = (
+    "give", "given", "take", "taken", "administer", "administered", "inject", "injected", "apply",
+)  # fmt: skip
+DOSE_NUMBER_WORDS: tuple[str, ...] = (
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "half",
+)  # fmt: skip
 
 # ---------------------------------------------------------------------------
 # dates and years (dates.py, years.py)
@@ -283,6 +398,35 @@ DIGITWISE_IDENTIFIERS: tuple[str, ...] = (
     "Claim",
     "Policy",
     "Member ID",
+    "PMID",
+    "PMCID",
+    "FIPS",
+)
+# Weekdays as abbreviated before a date or between slashes ("Thu 2/19/15", "Mon/Wed").
+WEEKDAY_ABBREVIATIONS: dict[str, str] = {
+    "Mon": "Monday", "Tue": "Tuesday", "Tues": "Tuesday", "Wed": "Wednesday", "Thu": "Thursday",
+    "Thur": "Thursday", "Thurs": "Thursday", "Fri": "Friday", "Sat": "Saturday", "Sun": "Sunday",
+}  # fmt: skip
+# Word pairs whose slash is a ratio or a comparison, read "to" ("observed/expected"); a pair followed
+# by "ratio" is read so too.
+SLASH_RATIO_PAIRS: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("observed", "expected"),
+        ("female", "male"),
+        ("male", "female"),
+        ("risk", "benefit"),
+        ("benefit", "risk"),
+        ("signal", "noise"),
+        ("waist", "hip"),
+    }
+)
+# What two people's names joined by a slash name ("the Gell/Coombs sense", "a Kaplan/Meier
+# estimate"): before one of these, the slash between two capitalized names is "and".
+EPONYM_NOUNS: tuple[str, ...] = tuple(
+    "sense classification criteria criterion equation equations test syndrome method model scale"
+    " algorithm formula index score law effect disease reaction technique procedure approach"
+    " hypothesis theory estimator estimate estimates distribution staging grading curve curves"
+    " plot maneuver manoeuvre sign signs operation repair".split()
 )
 # Roman numerals in names: "stage II" -> "stage two", "cranial nerve VII" -> "cranial nerve seven".
 ROMAN_NUMBER_WORDS: tuple[str, ...] = (
@@ -412,10 +556,82 @@ UNITS: dict[str, tuple[str, str]] = {
     "µs": ("microsecond", "microseconds"),
     "μs": ("microsecond", "microseconds"),
     "bpm": ("beat per minute", "beats per minute"),
+    # written in capitals ("TAKE 1 TABLET (20 MG)"), or the plural written out ("240 mls")
+    "MG": ("milligram", "milligrams"),
+    "MCG": ("microgram", "micrograms"),
+    "ML": ("milliliter", "milliliters"),
+    "mls": ("milliliter", "milliliters"),
+    "ng": ("nanogram", "nanograms"),
+    "pg": ("picogram", "picograms"),
+    "µL": ("microliter", "microliters"),
+    "μL": ("microliter", "microliters"),
+    "uL": ("microliter", "microliters"),
+    "cL": ("centiliter", "centiliters"),
+    "cl": ("centiliter", "centiliters"),
+    "µmol": ("micromole", "micromoles"),
+    "μmol": ("micromole", "micromoles"),
+    "nmol": ("nanomole", "nanomoles"),
+    "nm": ("nanometer", "nanometers"),
+    "mi": ("mile", "miles"),
+    "sq mi": ("square mile", "square miles"),
+    "km2": ("square kilometer", "square kilometers"),
+    "km²": ("square kilometer", "square kilometers"),
+    "m2": ("square meter", "square meters"),
+    "m²": ("square meter", "square meters"),
+    "cm H2O": ("centimeter of water", "centimeters of water"),
+    "cmH2O": ("centimeter of water", "centimeters of water"),
+    "cm H20": ("centimeter of water", "centimeters of water"),  # the letter O written as a zero
+    "cal": ("calorie", "calories"),
+    "J": ("joule", "joules"),
+    "kJ": ("kilojoule", "kilojoules"),
+    "eV": ("electron volt", "electron volts"),
+    "keV": ("kilo electron volt", "kilo electron volts"),
+    "MeV": ("mega electron volt", "mega electron volts"),
+    "GeV": ("giga electron volt", "giga electron volts"),
+    "TeV": ("tera electron volt", "tera electron volts"),
+    "Gy": ("gray", "grays"),
+    "cGy": ("centigray", "centigrays"),
+    "mGy": ("milligray", "milligrays"),
+    "mSv": ("millisievert", "millisieverts"),
+    "kW": ("kilowatt", "kilowatts"),
+    "MW": ("megawatt", "megawatts"),
+    "kWh": ("kilowatt hour", "kilowatt hours"),
+    "MWh": ("megawatt hour", "megawatt hours"),
+    "KB": ("kilobyte", "kilobytes"),
+    "kB": ("kilobyte", "kilobytes"),
+    "MB": ("megabyte", "megabytes"),
+    "GB": ("gigabyte", "gigabytes"),
+    "TB": ("terabyte", "terabytes"),
+    "tab": ("tablet", "tablets"),
+    "tabs": ("tablet", "tablets"),
+    "cap": ("capsule", "capsules"),
+    "caps": ("capsule", "capsules"),
+    "yo": ("year old", "year old"),
+    "y/o": ("year old", "year old"),
+    # "Do Not Use" abbreviations: read in full, still reported to the author (donotuse.py)
+    "IU": ("international unit", "international units"),
+    "U": ("unit", "units"),
 }
+# words after which "x" before a number is "times": "every 15 minutes x 4"
+MULTIPLIED_AFTER: tuple[str, ...] = (
+    "minutes", "hours", "days", "weeks", "months", "doses", "times", "min", "hrs", "hr", "h",
+)  # fmt: skip
+# nouns a measure describes, taking the singular: "a 100 cl bottle", "a 25 mg tablet"
+MODIFIED_NOUNS: tuple[str, ...] = (
+    "bottles?", "tablets?", "capsules?", "vials?", "syringes?", "bags?", "tubes?", "pens?", "patch(?:es)?",
+    "containers?", "jars?", "cans?", "ampoules?", "sachets?", "cartons?", "packs?", "pouch(?:es)?",
+)  # fmt: skip
+# words after which "in" after a number is an inch: "2 1/2 in thick"
+INCH_AFTER: tuple[str, ...] = (
+    "thick", "thin", "long", "wide", "deep", "tall", "high", "across", "diameter", "apart",
+)  # fmt: skip
 # Units that may follow "per" or "/" (singular reading).
 PER_UNITS: dict[str, str] = {
-    **{key: value[0] for key, value in UNITS.items() if not key.startswith("°") and key not in {"in", "in."}},
+    **{
+        key: value[0]
+        for key, value in UNITS.items()
+        if not key.startswith("°") and key not in {"in", "in.", "yo", "y/o", "tab", "tabs", "cap", "caps"}
+    },
     "day": "day",
     "dose": "dose",
     "week": "week",
@@ -423,15 +639,44 @@ PER_UNITS: dict[str, str] = {
     "d": "day",
     "m2": "square meter",
     "m²": "square meter",
+    "m^2": "square meter",
+    "m": "meter",
+    "mm3": "cubic millimeter",
+    "mm³": "cubic millimeter",
+    "hpf": "high power field",
+    "month": "month",
+    "year": "year",
+    "Month": "Month",
+    "Year": "Year",
+    "Day": "Day",
+    "Hour": "Hour",
+    "Week": "Week",
 }
+# what an amount of money may be "per": "$15.4/hour", "$30.56/Month", "12000 USD/year"
+PER_WORDS: tuple[str, ...] = tuple(
+    "hour hr day week month year night visit person session Hour Day Week Month Year Night Visit".split()
+)
+# currency codes after an amount: (one, many, one hundredth, many hundredths)
+CURRENCY_CODES: dict[str, tuple[str, str, str, str]] = {
+    "USD": ("US dollar", "US dollars", "cent", "cents"),
+    "EUR": ("euro", "euros", "cent", "cents"),
+    "GBP": ("pound", "pounds", "penny", "pence"),
+    "AUD": ("Australian dollar", "Australian dollars", "cent", "cents"),
+    "CAD": ("Canadian dollar", "Canadian dollars", "cent", "cents"),
+    "NZD": ("New Zealand dollar", "New Zealand dollars", "cent", "cents"),
+    "CHF": ("Swiss franc", "Swiss francs", "centime", "centimes"),
+}
+# "$10M", "€10B", "$2.174T": a letter after an amount of money is its scale
+SCALE_SUFFIXES: dict[str, str] = {"K": "thousand", "M": "million", "B": "billion", "T": "trillion"}
 
 # ---------------------------------------------------------------------------
 # symbols (symbols.py)
 
-# (pattern, reading), applied in order: "and/or" before "/", "<=" before "<", "~5" before "a~b"
+# Signs said on their own, the last reader: every sign inside a token (a URL's "/", a version's
+# ".", a phone number's "+", a range's "-") was read by that token's class first.
+# (pattern, reading), applied in order: "<=" before "<", "~5" before "a~b"
 SYMBOL_READINGS: tuple[tuple[str, str], ...] = (
     (r"\band/or\b", "and or"),
-    (r"(?<=[A-Za-z])/(?=[A-Za-z])", " or "),
     (r"\s*&\s*", " and "),
     (r"\s*±\s*", " plus or minus "),
     (r"\s*≤\s*", " less than or equal to "),
@@ -451,7 +696,11 @@ SYMBOL_READINGS: tuple[tuple[str, str], ...] = (
     (r"\s*%", " percent"),
     (r"\s*°", " degrees"),
     (r"\s*@\s*", " at "),
-    (r"#", " "),
+    (r"(?<=[A-Za-z])#(?!\w)", " sharp"),  # C#, F#
+    (r"#(?=\w)", "hash "),  # "#define", "#hashtag"
+    (r"#", " "),  # a heading's or a comment's mark
+    (r"(?<![\w:])::(?![\w:])", " double colon "),
+    (r"\*", "star"),  # a quoted asterisk: every other "*" is gone (characters.py)
     (r"\s*\|\s*", ", "),
-    (r"[\\^_]", " "),
+    (r"[\\^_`]", " "),
 )

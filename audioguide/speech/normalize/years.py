@@ -14,12 +14,13 @@ import re
 
 from audioguide.speech import numwords
 from audioguide.speech.normalize.tables import YEAR_CONTEXT, YEAR_NOUNS
+from audioguide.speech.normalize.tokens import said
 from audioguide.speech.numwords import cardinal
 
 _Y = r"(?:1[1-9]\d\d|20\d\d)"
 _YEAR_CONTEXT_RE = re.compile(
     rf"\b(?P<ctx>{'|'.join(YEAR_CONTEXT)})(?P<sp>[\s-]+)(?P<y1>{_Y})"
-    rf"(?:(?P<join>\s+(?:to|and|through|until)\s+|\s?[-–]\s?)(?P<y2>{_Y}))?(?![\w,.]?\d)(?!\w)"
+    rf"(?:(?P<join>\s+(?:to|and|through|until)\s+|\s?[-–]\s?)(?P<y2>{_Y})|[-–](?P<yy>\d\d))?(?![\w,.]?\d)(?!\w)"
 )
 _YEAR_RANGE_RE = re.compile(rf"(?<![\w.,$])(?P<y1>{_Y})\s?[-–]\s?(?P<y2>{_Y})(?![\w,.]?\d)(?!\w)")
 _YEAR_PAREN_RE = re.compile(rf"\((?P<y>{_Y})\)")
@@ -50,23 +51,32 @@ def read_years(text: str) -> str:
 
     def in_context(match: re.Match[str]) -> str:
         y1 = int(match.group("y1"))
-        out = f"{match.group('ctx')}{match.group('sp')}{numwords.year(y1)}"
+        years = numwords.year(y1)
         if match.group("y2"):
             join = match.group("join")
             join = " to " if join.strip() in {"-", "–"} else join
-            out += f"{join}{numwords.year(int(match.group('y2')))}"
-        return out
+            years += f"{join}{numwords.year(int(match.group('y2')))}"
+        elif match.group("yy"):
+            years += f" to {cardinal(match.group('yy'))}"  # "2013-14": "twenty thirteen to fourteen"
+        written = match.group(0)[len(match.group("ctx")) + len(match.group("sp")) :]
+        return f"{match.group('ctx')}{match.group('sp')}" + said("date", written, years)
 
     def year_range(match: re.Match[str]) -> str:
         y1, y2 = int(match.group("y1")), int(match.group("y2"))
         if y2 <= y1:
             return match.group(0)
-        return f"{numwords.year(y1)} to {numwords.year(y2)}"
+        return said("date", match.group(0), f"{numwords.year(y1)} to {numwords.year(y2)}")
+
+    def decade(match: re.Match[str]) -> str:
+        reading = _decade(match)
+        return reading if reading == match.group(0) else said("date", match.group(0), reading)
 
     text = _YEAR_CONTEXT_RE.sub(in_context, text)
     text = _YEAR_RANGE_RE.sub(year_range, text)
-    text = _YEAR_PAREN_RE.sub(lambda m: f"({numwords.year(int(m.group('y')))})", text)
-    return _DECADE_RE.sub(_decade, text)
+    text = _YEAR_PAREN_RE.sub(
+        lambda m: "(" + said("date", m.group("y"), numwords.year(int(m.group("y")))) + ")", text
+    )
+    return _DECADE_RE.sub(decade, text)
 
 
 _Y_RUNNING = r"(?:1[5-9]\d\d|20\d\d)"
@@ -79,4 +89,4 @@ _YEAR_RUNNING_RE = re.compile(
 
 def read_running_years(text: str) -> str:
     """ "During the 1989 Christmas holidays" -> "During the nineteen eighty-nine Christmas holidays"."""
-    return _YEAR_RUNNING_RE.sub(lambda m: numwords.year(int(m.group(0))), text)
+    return _YEAR_RUNNING_RE.sub(lambda m: said("date", m.group(0), numwords.year(int(m.group(0)))), text)

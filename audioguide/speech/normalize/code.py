@@ -1,0 +1,129 @@
+"""Code inside prose: inline code spans, command-line options, escapes, template placeholders.
+
+READMEs and manuals quote code in running text: "`.env`", "`--save`", "`#`",
+"`\\n`", "psql -d NAME". A listener hears none of the typography, so a span's
+backticks are silent and what is inside is read by what it is: a file name
+or a dotted name as a name ("dot env", "JSON dot parse"), a lone symbol by its
+name ("hash"), an option by its dashes ("dash dash save"), anything else (a
+version, a phone number, a command of words) as the same text outside a span
+would be read. Whole code blocks never reach the normalizer (the sources
+leave them out). Symbol names: :data:`~audioguide.speech.normalize.tables.CODE_SYMBOL_NAMES`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from audioguide.speech.normalize.tables import CODE_SYMBOL_NAMES
+from audioguide.speech.normalize.tokens import said
+from audioguide.speech.numwords import cardinal, digits
+
+# ``x`` (reStructuredText) or `x` (Markdown); LaTeX's ``quotes'' and `quotes' are not code
+CODE_SPAN_RE = re.compile(r"``(?P<rst>[^`]+?)``|`(?P<md>[^`'\n]+)`")
+# POD's C<code>, F<file>, B<bold>, I<italic>, L<link>: the text between the angle brackets
+_POD_RE = re.compile(r"(?<![\w<])(?P<kind>[CBIFL])<(?P<body>[^<>\s][^<>]{0,200})>")
+# a wiki template placeholder: $<lastname::::>$, $<latest_vaccs_table::latex>$
+_PLACEHOLDER_RE = re.compile(r"\$<(?P<name>[A-Za-z][\w ]{0,60}?)(?:::[^<>$]{0,200})?>\$")
+# a command-line option standing alone in prose: "--save", "-f", "-U"
+_OPTION_RE = re.compile(
+    r"(?:(?<=[\s(\[\"'/])|^)(?P<dashes>--?)(?P<name>[A-Za-z](?:[\w-]*\w)?)(?=[\s,;:)\]\"'.=/]|$)"
+)
+_SINGLE_DASH_NAME = re.compile(r"^[A-Za-z]$")
+# a name joined by underscores in prose: "waiting_zone", "gnumed_v16", "package_name"
+_UNDERSCORED_RE = re.compile(r"(?<![\w.$@-])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+(?![\w(])")
+# an escape sequence: \n, \t, \l
+_ESCAPE_RE = re.compile(r"(?<![\w\\])\\(?P<ch>[A-Za-z])(?![A-Za-z])")
+# a dotted or slashed name: dotenv.config(), JSON.parse, req.setEncoding, apps/backend/app.js, .env
+_NAME_RE = re.compile(r"^\.?[A-Za-z_][\w-]*(?:[./][A-Za-z_][\w-]*)*(?:\(\))?$")
+_NAME_PIECE_RE = re.compile(r"[^\W\d_]+|[0-9]+|[./_\-()]|[^\s./_\-()]")
+_NAME_SYMBOLS = {".": "dot", "/": "slash", "-": "dash"}
+
+
+def read_name(name: str) -> str:
+    """A file, dotted or slashed name as it is said: ".env" -> "dot env", "JSON.parse" -> "JSON dot parse".
+
+    Letters stay as written (the voice says "JSON" or spells "js" as it would
+    anywhere), digits are read one by one, "_" and "()" are silent.
+    """
+    words = []
+    for piece in _NAME_PIECE_RE.findall(name):
+        if piece in _NAME_SYMBOLS:
+            words.append(_NAME_SYMBOLS[piece])
+        elif piece.isascii() and piece.isdigit():
+            words.append(digits(piece) if len(piece) > 2 or piece.startswith("0") else cardinal(piece))
+        elif piece not in "_()":
+            words.append(piece)  # letters as written, in any script; a sign such as "²" kept
+    return " ".join(words)
+
+
+def _symbols(content: str) -> str | None:
+    """A span of symbols only, named: "#" -> "hash", "--" -> "dash dash"; None if it has a word."""
+    stripped = content.strip().strip("\"'")
+    if not stripped or any(ch.isalnum() for ch in stripped):
+        return None
+    if stripped in CODE_SYMBOL_NAMES:
+        return CODE_SYMBOL_NAMES[stripped]
+    names = [CODE_SYMBOL_NAMES.get(ch) for ch in stripped]
+    return " ".join(n for n in names if n) if all(names) else None
+
+
+def _option(content: str) -> str | None:
+    match = _OPTION_RE.fullmatch(content)
+    if match is None or (
+        len(match.group("dashes")) == 1 and not _SINGLE_DASH_NAME.match(match.group("name"))
+    ):
+        return None
+    return _read_option(match)
+
+
+def _read_option(match: re.Match[str]) -> str:
+    dashes = " ".join("dash" for _ in match.group("dashes"))
+    return f"{dashes} {read_name(match.group('name'))}"
+
+
+def read_span(content: str) -> str:
+    """What is inside a code span, as it is said (see the module docstring)."""
+    from audioguide.speech.normalize.classifier import read_fragment
+
+    content = content.strip()
+    unquoted = content.strip("\"'") if len(content) > 2 and content[0] == content[-1] in "\"'" else content
+    for reading in (_symbols(unquoted), _option(unquoted)):
+        if reading is not None:
+            return reading
+    escape = _ESCAPE_RE.fullmatch(unquoted)
+    if escape:
+        return f"backslash {escape.group('ch')}"
+    if _NAME_RE.match(unquoted) and re.search(r"[./_]|\(\)", unquoted):
+        return read_name(unquoted)
+    return read_fragment(unquoted)
+
+
+def read_code(text: str) -> str:
+    """Inline code, options, escapes and placeholders read as a careful reader says them.
+
+    "`.env`" -> "dot env"; "`#`" -> "hash"; "npm install dotenv --save" ->
+    "npm install dotenv dash dash save"; "\\n" -> "backslash n"; "C<study_chunk()>" ->
+    "study chunk"; "$<lastname::::>$" -> "the lastname placeholder".
+    """
+    text = _PLACEHOLDER_RE.sub(
+        lambda m: said("code", m.group(0), f"the {read_name(m.group('name'))} placeholder"), text
+    )
+    text = CODE_SPAN_RE.sub(
+        lambda m: said("code", m.group(0), read_span(m.group("rst") or m.group("md"))), text
+    )
+    text = _POD_RE.sub(lambda m: said("code", m.group(0), read_span(m.group("body"))), text)
+    text = _ESCAPE_RE.sub(lambda m: said("code", m.group(0), f"backslash {m.group('ch')}"), text)
+
+    def option(match: re.Match[str]) -> str:
+        if len(match.group("dashes")) == 1 and not _SINGLE_DASH_NAME.match(match.group("name")):
+            return match.group(0)
+        return said("code", match.group(0), _read_option(match))
+
+    return _OPTION_RE.sub(option, text)
+
+
+def read_underscored_names(text: str) -> str:
+    """ "waiting_zone" -> "waiting zone", "gnumed_v16" -> "gnumed v sixteen": the underscore is silent."""
+    if "_" not in text:
+        return text
+    return _UNDERSCORED_RE.sub(lambda m: said("code", m.group(0), read_name(m.group(0))), text)
