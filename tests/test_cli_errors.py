@@ -28,7 +28,8 @@ CASES = {
         ["furn.txt", "no article text"],
     ),
     "folder": (lambda d: d, ["is a folder"]),
-    "bad-suffix": (lambda d: _write(d / "a.pdf", b"%PDF-1.4"), ["a.pdf", "unsupported file type"]),
+    "bad-suffix": (lambda d: _write(d / "a.xyz", b"%PDF-1.4"), ["a.xyz", "unsupported file type", ".pdf"]),
+    "damaged-pdf": (lambda d: _write(d / "a.pdf", b"%PDF-1.4"), ["a.pdf", "damaged PDF"]),
     "invalid-yaml": (lambda d: _write(d / "g.yaml", b"title: x\nchapters: [\n"), ["g.yaml:", "invalid YAML"]),
     "unknown-key": (
         lambda d: _write(d / "k.yaml", b"title: x\nchapters:\n  - titel: y\n    text: z\n"),

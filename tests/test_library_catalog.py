@@ -17,7 +17,7 @@ def write(path: Path, text: str = "Title\n\nText.\n") -> Path:
 def test_folder_files_and_urls_in_order_each_once(tmp_path):
     folder = tmp_path / "articles"
     folder.mkdir()
-    for name in ("b.md", "a.txt", "c.html", "notes.pdf", ".hidden.txt"):
+    for name in ("b.md", "a.txt", "c.html", "notes.xyz", ".hidden.txt"):
         write(folder / name)
     (folder / "sub").mkdir()
     write(folder / "sub" / "deep.txt")
@@ -101,3 +101,19 @@ def test_a_missing_article_is_left_to_fail_alone(tmp_path):
 def test_an_empty_folder_is_refused(tmp_path):
     with pytest.raises(LibraryError, match="no article files"):
         read_sources([str(tmp_path)])
+
+
+def test_a_folder_of_leaflets_in_every_readable_format(tmp_path):
+    """Word, OpenDocument, EPUB and PDF leaflets in a folder are guides, as text and web pages are."""
+    real = Path(__file__).parent / "data" / "real"
+    names = [
+        "officer-example.docx",
+        "odfpy-serious_poem.odt",
+        "childrens-literature.epub",
+        "survival-discrim.pdf",
+    ]
+    for name in names:
+        (tmp_path / name).write_bytes((real / name).read_bytes())
+    (tmp_path / "notes.xyz").write_text("not an article")
+    catalog = read_sources([str(tmp_path)])
+    assert sorted(Path(g.source).name for g in catalog.guides) == sorted(names)

@@ -78,7 +78,7 @@ def test_fresh_venv_with_stock_pip_installs_and_reads_html(tmp_path):
     audioguide = venv / "bin" / "audioguide"
     page = tmp_path / "ice.html"
     page.write_text(PAGE, encoding="utf-8")
-    for source in (page, REAL / "basic-defs.en.html"):
+    for source in (page, REAL / "basic-defs.en.html", REAL / "survival-discrim.pdf"):  # pdfplumber, pypdf
         outline = _run([audioguide, "outline", source, "--json"], env=env, cwd=tmp_path, timeout=300)
         assert outline.returncode == 0 and "Traceback" not in outline.stderr, outline.stderr
         assert "extraction unavailable" not in outline.stderr

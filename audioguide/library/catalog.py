@@ -31,12 +31,12 @@ import yaml
 from audioguide.errors import AudioguideError
 from audioguide.library.state import RESERVED
 from audioguide.model.settings import FaqMode, HoldProgramme, check_base_url, number_problem
-from audioguide.sources.load import GUIDE_SUFFIXES, HTML_SUFFIXES, MARKDOWN_SUFFIXES, is_url
+from audioguide.sources.load import DOCUMENT_SUFFIXES, GUIDE_SUFFIXES, is_url
 from audioguide.text import slug as text_slug
 from audioguide.text import strip_controls
 
 LIBRARY_FILE_NAMES = {"library.yaml", "library.yml"}
-ARTICLE_SUFFIXES = {".txt", ".text"} | MARKDOWN_SUFFIXES | HTML_SUFFIXES | GUIDE_SUFFIXES
+ARTICLE_SUFFIXES = DOCUMENT_SUFFIXES | GUIDE_SUFFIXES
 TOP_KEYS = ("title", "publisher", "base_url", "formats", "hold", "guides")
 GUIDE_KEYS = ("source", "slug", "faq", "announce", "rate", "formats")
 HOLD_KEYS = ("gap_ms", "max_seconds", "max_bytes", "repeat_opening")

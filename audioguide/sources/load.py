@@ -1,7 +1,7 @@
 """Pick the parser for a source: a file by its extension, or a web page by its URL.
 
 A SOURCE is a path (``article.txt``, ``article.md``, ``page.html``,
-``leaflet.docx``, ``leaflet.odt``, ``book.epub``, ``guide.yaml``) or an
+``leaflet.docx``, ``leaflet.odt``, ``leaflet.pdf``, ``book.epub``, ``guide.yaml``) or an
 ``http://``/``https://`` URL. A URL is fetched once with :mod:`requests`
 (timeout, User-Agent, size cap) and parsed by what the server says it is:
 HTML, plain text or Markdown. Every failure is one
@@ -35,6 +35,11 @@ GUIDE_SUFFIXES = {".yaml", ".yml"}
 DOCX_SUFFIXES = {".docx"}  # Word (sources.docx)
 ODT_SUFFIXES = {".odt"}  # OpenDocument text (sources.odt)
 EPUB_SUFFIXES = {".epub"}  # EPUB 2 and 3 (sources.epub)
+PDF_SUFFIXES = {".pdf"}  # sources.pdf
+# Every suffix of an article (what a folder of sources is scanned for); guide scripts apart.
+DOCUMENT_SUFFIXES = (
+    TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES | ODT_SUFFIXES | EPUB_SUFFIXES | PDF_SUFFIXES
+)
 
 FETCH_TIMEOUT_S = 20.0  # connect, each read, and the whole download
 MAX_PAGE_BYTES = 10 * 1024 * 1024  # no article page is larger; a file download might be
@@ -74,8 +79,8 @@ def is_url(source: str | Path) -> bool:
 def load_source(
     source: str | Path, *, keep_furniture: bool = False, timeout: float = FETCH_TIMEOUT_S
 ) -> LoadedSource:
-    """Parse ``source``: a URL, or a plain-text, Markdown, HTML, Word, OpenDocument, EPUB or YAML
-    guide-script file.
+    """Parse ``source``: a URL, or a plain-text, Markdown, HTML, Word, OpenDocument, PDF, EPUB or
+    YAML guide-script file.
 
     Whatever the parser, the document's text is cleaned of control characters
     (:func:`~audioguide.sources.decode.clean_document`).
@@ -104,6 +109,10 @@ def _parse_source(source: str | Path, *, keep_furniture: bool, timeout: float) -
         from audioguide.sources.html import parse_html
 
         return LoadedSource(parse_html(path, keep_furniture=keep_furniture))
+    if suffix in PDF_SUFFIXES:
+        from audioguide.sources.pdf import parse_pdf
+
+        return LoadedSource(parse_pdf(path, keep_furniture=keep_furniture))
     if suffix in TEXT_SUFFIXES:
         from audioguide.sources.plain import parse_text
 
@@ -134,6 +143,7 @@ def _parse_source(source: str | Path, *, keep_furniture: bool, timeout: float) -
             | ODT_SUFFIXES
             | EPUB_SUFFIXES
             | GUIDE_SUFFIXES
+            | PDF_SUFFIXES
             | BY_CONTENT_SUFFIXES
             if s
         )

@@ -3,11 +3,11 @@
 ``FAQ.gz``, ``notes.txt.gz``, ``page.md.gz``, ``page.html.gz`` (Debian ships
 its documentation like this) are decompressed, then read by the name inside
 (``.txt``, ``.md``, ``.html``) or, without one, by their content; so are
-``README`` and ``FAQ``: HTML when they start like a web page, Markdown when
-they have Markdown headings or code fences, else plain text. A zip file
-without an extension is a Word, OpenDocument or EPUB document when its
-members say so (an EPUB's or ODT's ``mimetype``; a DOCX's
-``[Content_Types].xml`` and ``word/document.xml``).
+``README`` and ``FAQ``: PDF when they start with ``%PDF-``, HTML when they
+start like a web page, Markdown when they have Markdown headings or code
+fences, else plain text. A zip file without an extension is a Word,
+OpenDocument or EPUB document when its members say so (an EPUB's or ODT's
+``mimetype``; a DOCX's ``[Content_Types].xml`` and ``word/document.xml``).
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ from audioguide.model.document import Document
 from audioguide.sources.container import ZIP_MAGIC, open_container_bytes
 from audioguide.sources.decode import MAX_SOURCE_BYTES, clean_text, decode_bytes, read_source_bytes
 
-Kind = Literal["html", "markdown", "text"]
+Kind = Literal["html", "markdown", "text", "pdf"]
 
 GZIP_MAGIC = b"\x1f\x8b"
+PDF_MAGIC = b"%PDF-"
 _BY_SUFFIX: dict[str, Kind] = {
     ".txt": "text",
     ".text": "text",
@@ -35,6 +36,7 @@ _BY_SUFFIX: dict[str, Kind] = {
     ".html": "html",
     ".htm": "html",
     ".xhtml": "html",
+    ".pdf": "pdf",
 }
 _HTML_START_RE = re.compile(
     r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html\b)", re.I | re.S
@@ -81,6 +83,10 @@ def load_by_content(path: Path, *, keep_furniture: bool = False) -> Document:
         data = gunzip(data, name)
         inner = inner[:-3] if inner.lower().endswith(".gz") else inner
     kind = _BY_SUFFIX.get(Path(inner).suffix.lower())
+    if kind == "pdf" or (kind is None and data.startswith(PDF_MAGIC)):
+        from audioguide.sources.pdf import parse_pdf_bytes
+
+        return parse_pdf_bytes(data, source=name, keep_furniture=keep_furniture)
     if kind == "html":
         from audioguide.sources.html import parse_html_bytes
 
