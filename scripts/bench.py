@@ -14,7 +14,12 @@
 (e) cold build with --jobs 1;
 (f) ``audioguide verify`` of that guide (Whisper tiny.en, the verify extra): its
     figures (WER, critical findings, alarms the re-check dismissed) and time,
-    against the cold build (target f/b < 0.1). ``--verify`` runs only (b) and (f).
+    against the cold build (target f/b < 0.1). ``--verify`` runs only (b) and (f);
+(g) ``audioguide verify`` again after (d): only the edited track is listened to
+    (verify keeps each track's result), against d (target g/d <= 1.5);
+(dw) another one-paragraph edit inside ``audioguide watch`` (the voice loaded):
+    the rebuild's seconds as the watch prints them, and from the save to its line;
+``--peer COMMAND``: another tool on the same source, beside (b) (use --voice joe).
 CPU seconds (the process and its workers, ffmpeg included) are given beside the
 wall times, with the machine's load average: on a shared machine others' work
 stretches wall times (stock Piper's two threads most), CPU time much less.
@@ -342,6 +347,22 @@ def verify_figures(b: dict, f: dict | None) -> dict:
     }
 
 
+def edit_figures(d: dict, g: dict | None, dw: dict | None, h_seconds: float) -> dict:
+    """The issue's ratios against h: the edit from a fresh process, inside watch, and verify after it."""
+    figures = {"ratio_d_over_h": round(d["wall"] / h_seconds, 3)}
+    if dw is not None:
+        figures.update(dw)
+        figures["ratio_dw_over_h"] = round(dw["dw_watch_rebuild_s"] / h_seconds, 3)
+    if g is not None:
+        figures.update(
+            g_verify_after_edit_s=round(g["wall"], 2),
+            ratio_g_over_d=round(g["wall"] / d["wall"], 3),
+            g_listened_tracks=g.get("listened_tracks"),
+            g_kept_tracks=g.get("kept_tracks"),
+        )
+    return figures
+
+
 def print_verify(figures: dict) -> None:
     if "f_verify_s" not in figures:
         return
@@ -355,6 +376,95 @@ def print_verify(figures: dict) -> None:
         f"{figures['f_verify_rechecked_clips']} clips re-checked, "
         f"{figures['f_verify_false_alarms_dismissed']} alarms dismissed"
     )
+
+
+def watch_edit(source: Path, out: Path, cache: Path, *voice: str) -> dict | None:
+    """(dw) A one-paragraph edit inside ``audioguide watch``: the guide in ``out`` built already,
+    the voice loaded, one paragraph changed on disk; the watch's own figure for the rebuild and the
+    time from the save to its line (which adds watchfiles' grouping of the save's events, ~0.15 s)."""
+    import queue
+
+    folder = Path(tempfile.mkdtemp(prefix="audioguide-bench-watch-"))
+    copy = folder / source.name
+    copy.write_bytes(source.read_bytes())
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "audioguide.cli",
+            "-v",
+            "watch",
+            str(copy),
+            "-o",
+            str(out),
+            "--cache-dir",
+            str(cache),
+            *voice,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
+
+    def wait_for(text: str, timeout: float = 300.0) -> str | None:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            try:
+                line = lines.get(timeout=max(0.01, end - time.monotonic()))
+            except queue.Empty:
+                return None
+            if text in line:
+                return line
+        return None
+
+    try:
+        if wait_for("voices loaded for the next edit") is None:
+            print("(dw) watch did not get ready", file=sys.stderr)
+            return None
+        text = copy.read_text(encoding="utf-8")
+        paragraphs = text.split("\n\n")
+        longest = max(range(len(paragraphs)), key=lambda i: len(paragraphs[i]))  # as edited_copy: body text
+        paragraphs[longest] = paragraphs[longest].rstrip() + " Write your questions down before the visit."
+        saved = time.perf_counter()
+        copy.write_text("\n\n".join(paragraphs), encoding="utf-8")
+        line = wait_for(" changed: ")
+        after = time.perf_counter() - saved
+        if line is None:
+            return None
+        reported = float(line.rsplit(" in ", 1)[1].split(" s")[0])
+        return {
+            "dw_watch_rebuild_s": round(reported, 2),
+            "dw_save_to_line_s": round(after, 2),
+            "line": line.strip(),
+        }
+    finally:
+        proc.send_signal(2)  # SIGINT: the watch's own clean stop
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def run_peer(template: str, source: Path) -> dict | None:
+    """``--peer``: another tool on the same text, as a command template with {input} and {output}
+    (a folder), in a fresh process: wall and CPU seconds (its children included)."""
+    import shlex
+
+    with tempfile.TemporaryDirectory(prefix="audioguide-bench-peer-") as folder:
+        command = [part.format(input=str(source), output=folder) for part in shlex.split(template)]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True)
+        wall = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if done.returncode != 0:
+            print(f"(peer) failed: {(done.stderr or '').strip()[-300:]}", file=sys.stderr)
+            return None
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"peer_s": round(wall, 2), "peer_cpu_s": round(cpu, 2), "peer_command": template}
 
 
 def edited_copy(source: Path, folder: Path) -> Path:
@@ -594,10 +704,9 @@ FLOOR_STEPS = {
     "begin()\nfor i, s in enumerate(samples):\n"
     "    encode_mp3(s, g.rate, folder / f'{i}.mp3', bitrate_kbps=g.settings.encoding.bitrate_kbps)",
     # the render's check of each finished file: decode the MP3, measure loudness and true peak
-    "check_every_mp3": "from audioguide.audio import ffmpeg\nfrom audioguide.audio.mastering import measure_conservative\n"
-    + _OPEN
-    + "begin()\nfor t in g.tracks:\n"
-    "    with ffmpeg.decoded(t.path, sample_rate=g.rate) as (decoded, _):\n"
+    "check_every_mp3": "from audioguide.audio.decode import DecodedMp3\n"
+    "from audioguide.audio.mastering import measure_conservative\n" + _OPEN + "begin()\nfor t in g.tracks:\n"
+    "    with DecodedMp3(t.path, g.rate) as decoded:\n"
     "        measure_conservative(decoded, g.rate)",
     # verify's least cost: Whisper's encoder on every 30 s window the guide's speech fills (no decoding)
     "whisper_encoder_every_window": "import numpy as np\nfrom audioguide.audio import ffmpeg\n"
@@ -859,6 +968,13 @@ def main() -> None:
         "--verify", action="store_true", help="instead: only (b) a cold build and (f) verify of it"
     )
     parser.add_argument(
+        "--peer",
+        metavar="COMMAND",
+        default=None,
+        help='also time another tool on the same source, e.g. "/opt/peer/bin/loudness-tts {input} -o {output}" '
+        "({input}: the source file, {output}: an empty folder); compare with --voice joe",
+    )
+    parser.add_argument(
         "--raw", type=int, metavar="THREADS", help=argparse.SUPPRESS
     )  # (a) in a child process
     parser.add_argument(
@@ -942,10 +1058,13 @@ def main() -> None:
         copy.write_bytes(source.read_bytes())
         b = run_build(copy, work / "out", work / "cache", *voice)
         c = run_build(copy, work / "out", work / "cache", *voice)
+        f = run_verify(work / "out")  # the untouched source's guide, every track listened to
         edited_copy(source, src_dir)
         d = run_build(copy, work / "out", work / "cache", *voice)
+        g = run_verify(work / "out") if f is not None else None  # after the edit: the changed track only
+        dw = watch_edit(copy, work / "out", work / "cache", *voice)
         e = run_build(source, work / "out-jobs1", work / "cache-jobs1", "--jobs", "1", *voice)
-        f = run_verify(work / "out-jobs1")  # the untouched source's guide
+        peer = run_peer(args.peer, source) if args.peer else None
         tree = run_build(source, work / "out-memory", work / "cache-memory", *voice, sample_tree=True)
 
     cpus = len(os.sched_getaffinity(0))
@@ -971,6 +1090,7 @@ def main() -> None:
         "ratio_b_over_a": round(b["wall"] / a_seconds, 3),
         "ratio_b_over_h": round(b["wall"] / h_seconds, 3),
         "ratio_c_over_a": round(c["wall"] / a_seconds, 4),
+        "ratio_c_over_h": round(c["wall"] / h_seconds, 4),
         "ratio_d_over_a": round(d["wall"] / a_seconds, 4),
         "ratio_b_over_a1": round(b["wall"] / a1_seconds, 3),
         "ratio_c_over_b": round(c["wall"] / b["wall"], 3),
@@ -1008,6 +1128,8 @@ def main() -> None:
         "peak_tree_mb_cold_build": round(tree["peak_tree_mb"]),
         "cold_build_while_sampling_s": round(tree["wall"], 2),
         **verify_figures(b, f),
+        **edit_figures(d, g, dw, h_seconds),
+        **(peer or {}),
     }
     if args.json:
         print(json.dumps(figures, indent=2))
@@ -1043,6 +1165,25 @@ def main() -> None:
         f"e/b = {f['ratio_e_over_b']}"
     )
     print_verify(f)
+    print(
+        f"b/h = {f['ratio_b_over_h']} (target <= 1.6)   c/h = {f['ratio_c_over_h']} (target <= 0.1)   "
+        f"d/h = {f['ratio_d_over_h']} (target <= 0.5)"
+    )
+    if "dw_watch_rebuild_s" in f:
+        print(
+            f"(dw) one paragraph edited inside watch    {f['dw_watch_rebuild_s']:8.2f} s  "
+            f"dw/h = {f['ratio_dw_over_h']} (target <= 0.25); save to its line {f['dw_save_to_line_s']} s"
+        )
+    if "g_verify_after_edit_s" in f:
+        print(
+            f"(g) verify after the edit              {f['g_verify_after_edit_s']:8.2f} s  "
+            f"g/d = {f['ratio_g_over_d']} (target <= 1.5); tracks listened to {f['g_listened_tracks']}, "
+            f"kept {f['g_kept_tracks']}"
+        )
+    if "peer_s" in f:
+        print(
+            f"(peer) {f['peer_command']}: {f['peer_s']} s [{f['peer_cpu_s']} CPU s] beside (b) {f['b_cold_build_s']} s"
+        )
     print(f"clips synthesized b/c/d/e: {f['clips_b_c_d_e']}; tracks rebuilt: {f['tracks_rebuilt_b_c_d_e']}")
     print(f"peak memory MB a/h/b/c/d/e (largest process): {f['peak_mb_a_h_b_c_d_e']}")
     print(

@@ -20,6 +20,7 @@ from audioguide.audio.mastering import (
     true_peak_dbtp,
 )
 from audioguide.audio.mp3 import MP3_PEAK_MARGIN_DB
+from audioguide.audio.truepeak import _ITU_PHASES
 from audioguide.model.settings import Loudness, VoiceSettings
 from audioguide.synth.engines.base import Audio
 from audioguide.synth.engines.piper import PiperEngine
@@ -29,6 +30,7 @@ TEXT = (
     "If you feel dizzy or confused, sit down and call your doctor! "
     "Keep your medicines in a cool, dry place, away from children."
 )
+ANNEX_2_TAPS = _ITU_PHASES.T.ravel()  # ITU-R BS.1770-4 Annex 2's 48 taps, in order
 DEFAULT = Loudness()  # -16 LUFS, -1 dBTP
 CEILING = DEFAULT.true_peak_dbtp - MP3_PEAK_MARGIN_DB  # master()'s default headroom
 
@@ -288,18 +290,115 @@ def test_fade_longer_than_the_clip_and_no_fade() -> None:
     assert np.array_equal(fade(clip, 22050, 0, 0), clip)
 
 
-def test_measure_matches_reference_meters():
-    """The chunked one-pass meter agrees with pyloudnorm and the Annex 2 true-peak meter."""
-    from audioguide.audio.mastering import measure
+def _annex2_reference_dbtp(x: np.ndarray) -> float:
+    """BS.1770-4 Annex 2 true peak by scipy's resample_poly with the Annex's 48 taps (not our code path)."""
+    up = resample_poly(x.astype(np.float64), 4, 1, window=ANNEX_2_TAPS / 4)  # resample_poly multiplies by 4
+    return 20 * np.log10(max(np.abs(up).max(), np.abs(x).max()))
 
+
+def _kaiser_reference_dbtp(x: np.ndarray) -> float:
+    up = resample_poly(x.astype(np.float64), 4, 1)  # its default filter: Kaiser-windowed sinc, 81 taps
+    return 20 * np.log10(max(np.abs(up).max(), np.abs(x).max()))
+
+
+def _test_signal(rate: int, seconds: float = 3.3) -> np.ndarray:
     rng = np.random.default_rng(7)
-    for rate in (8000, 22050, 44100):
-        t = np.arange(int(rate * 3.3)) / rate
-        x = (
-            0.3 * np.sin(2 * np.pi * 997 * t) * (1 + 0.5 * np.sin(2 * np.pi * 3 * t))
-            + 0.05 * rng.standard_normal(t.size)
-        ).astype(np.float32)
-        lufs, peak = measure(x, rate)
-        assert abs(lufs - integrated_loudness(x, rate)) < 1e-4
-        assert abs(peak - true_peak_dbtp(x, rate)) < 1e-3
-    assert measure(np.zeros(0, np.float32), 22050) == (float("-inf"), float("-inf"))
+    t = np.arange(int(rate * seconds)) / rate
+    x = 0.3 * np.sin(2 * np.pi * 997 * t) * (
+        1 + 0.5 * np.sin(2 * np.pi * 3 * t)
+    ) + 0.05 * rng.standard_normal(t.size)
+    x[rate // 3 : rate // 3 + 10] = [0.9, -0.9] * 5  # a burst at half the sample rate: peaks between samples
+    return x.astype(np.float32)
+
+
+@pytest.mark.parametrize("rate", [8000, 16000, 22050, 24000, 44100, 48000])
+def test_measure_matches_reference_meters(rate):
+    """The numpy meters agree with pyloudnorm and with resample_poly's true peaks (Annex 2 and Kaiser)."""
+    from audioguide.audio.mastering import measure, measure_conservative
+
+    x = _test_signal(rate)
+    reference = pyln(x, rate)
+    lufs, peak = measure(x, rate)
+    assert abs(lufs - reference) < 1e-6
+    assert abs(integrated_loudness(x, rate) - reference) < 1e-6
+    assert abs(peak - _annex2_reference_dbtp(x)) < 1e-4
+    assert abs(true_peak_dbtp(x, rate) - _annex2_reference_dbtp(x)) < 1e-4
+    conservative = max(_annex2_reference_dbtp(x), _kaiser_reference_dbtp(x))
+    assert abs(measure_conservative(x, rate)[1] - conservative) < 1e-4
+    assert measure(np.zeros(0, np.float32), rate) == (float("-inf"), float("-inf"))
+
+
+def test_meters_match_the_references_on_real_speech(speech: Audio) -> None:
+    from audioguide.audio.mastering import measure_conservative
+
+    x, rate = speech.samples, speech.sample_rate
+    lufs, peak = measure_conservative(x, rate)
+    assert abs(lufs - pyln(x, rate)) < 1e-6
+    assert abs(peak - max(_annex2_reference_dbtp(x), _kaiser_reference_dbtp(x))) < 1e-4
+
+
+@pytest.mark.parametrize("rate", [8000, 24000, 48000])
+def test_k_weighting_is_the_two_biquads_run_as_a_recursion(rate):
+    """The block filter gives lfilter's output on the two stages in turn, whatever the chunks."""
+    from scipy.signal import lfilter
+
+    from audioguide.audio.kweighting import KWeighting, k_weighting_biquads
+
+    x = _test_signal(rate, 2.0).astype(np.float64)
+    expected = x
+    for b, a in k_weighting_biquads(rate):
+        expected = lfilter(b, a, expected)
+    for stage, (b, a) in zip(pyloudnorm.Meter(rate)._filters.values(), k_weighting_biquads(rate)):
+        assert np.allclose(stage.b, b, rtol=1e-12) and np.allclose(
+            stage.a, a, rtol=1e-12
+        )  # pyloudnorm's design
+    weigh = KWeighting(rate)
+    cuts = [0, 1, 31, 32, 33, 1000, 4097, 40000, x.size]  # chunks shorter and longer than a segment
+    out = np.concatenate([weigh(x[lo:hi]) for lo, hi in zip(cuts[:-1], cuts[1:])])
+    assert np.abs(out - expected).max() <= 1e-10 * np.abs(expected).max()
+
+
+def test_the_true_peak_bound_comes_from_the_taps_and_is_reached():
+    """S, the sum of |taps| of the worst phase, bounds the oversampled values by S times the largest
+    sample, and a signal of +-1 with the taps' signs reaches it: the bound is exact, not a guess."""
+    from audioguide.audio.truepeak import ANNEX_2, KAISER, max_true_peak
+
+    assert KAISER.bound == pytest.approx(2.24, abs=0.005) and ANNEX_2.bound == pytest.approx(2.02, abs=0.005)
+    for interpolator, reference in ((ANNEX_2, _annex2_reference_dbtp), (KAISER, _kaiser_reference_dbtp)):
+        phase = int(np.argmax(np.abs(interpolator.taps).sum(axis=1)))
+        worst = np.zeros(200, dtype=np.float32)
+        # output 4 m + phase is sum_d taps[phase, reach - d] * x[m - d]: put x[m - d] = sign of that tap
+        m, reach = 100, interpolator.reach
+        for k in range(2 * reach + 1):
+            worst[m - (reach - k)] = np.sign(interpolator.taps[phase, k])
+        assert reference(worst) == pytest.approx(20 * np.log10(interpolator.bound), abs=1e-3)
+        assert (
+            20 * np.log10(max_true_peak(lambda lo, hi, w=worst: w[lo:hi], worst.size))
+            >= reference(worst) - 1e-4
+        )
+
+
+def test_the_bounded_true_peak_skips_most_blocks_and_finds_the_same_peak(speech: Audio) -> None:
+    from audioguide.audio.truepeak import PeakTracker, context
+
+    x = speech.samples
+    tracker = PeakTracker()
+    for start in range(0, x.size, 5000):  # chunks of any size give the same peak
+        tracker.add(context(lambda lo, hi: x[lo:hi], x.size, start, min(x.size, start + 5000), tracker.reach))
+    full = max(_annex2_reference_dbtp(x), _kaiser_reference_dbtp(x))
+    assert 20 * np.log10(tracker.peak) == pytest.approx(full, abs=1e-4)
+    assert tracker.computed < 0.5 * tracker.blocks * 2  # two interpolators: most blocks never computed
+
+
+def test_the_rendering_stack_does_not_import_scipy_or_pyloudnorm():
+    """Mastering, rendering and the post-encode check are numpy only: importing scipy.signal cost
+    every build 0.65 s before its first track."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import audioguide.audio.render, audioguide.audio.mastering, audioguide.audio.decode; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'scipy', 'pyloudnorm'}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

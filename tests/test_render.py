@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pyloudnorm
+import pytest
+from scipy.signal import resample_poly
 
 from audioguide.audio import ffmpeg, render
-from audioguide.audio.mastering import true_peak_dbtp
-from audioguide.model.settings import GuideSettings
+from audioguide.audio.decode import DecodedMp3
+from audioguide.audio.mastering import master, true_peak_dbtp
+from audioguide.audio.mp3 import ENCODER_GAIN_DB, encode_mp3
+from audioguide.audio.truepeak import _ITU_PHASES
+from audioguide.model.settings import GuideSettings, Loudness
 
 RATE = 22050
 
@@ -22,23 +27,36 @@ def _noise_with_square_bursts(seconds: float = 6.0) -> np.ndarray:
     return (noise + square * (np.sin(2 * np.pi * 0.5 * t) > 0.99)).astype(np.float32)
 
 
-def test_overshoot_is_remastered_until_the_file_is_under_the_ceiling(tmp_path, monkeypatch):
+def _reference_peak_dbtp(x: np.ndarray) -> float:
+    """Independent of the code under test: scipy's resample_poly, with its own (Kaiser) filter and with
+    BS.1770-4 Annex 2's taps, the higher of the two (applied to ffmpeg's decoder output)."""
+    x = x.astype(np.float64)
+    kaiser = resample_poly(x, 4, 1)
+    annex = resample_poly(x, 4, 1, window=_ITU_PHASES.T.ravel() / 4)
+    return 20 * np.log10(max(np.abs(kaiser).max(), np.abs(annex).max(), np.abs(x).max()))
+
+
+def test_overshoot_is_remastered_until_the_file_is_under_the_ceiling(tmp_path):
     settings = GuideSettings()
     ceiling = settings.loudness.true_peak_dbtp
-    monkeypatch.setattr(render, "MP3_PEAK_MARGIN_DB", 0.0)  # no headroom: the first encode overshoots
+    track = _noise_with_square_bursts()
+    # No headroom on the first pass: the mastered samples are under the ceiling, their MP3 is not.
+    aim = Loudness(settings.loudness.target_lufs - ENCODER_GAIN_DB, ceiling - ENCODER_GAIN_DB)
+    first, report = master(track, RATE, aim, peak_margin_db=0.0)
+    assert report.true_peak_dbtp <= ceiling - ENCODER_GAIN_DB
+    encode_mp3(first, RATE, tmp_path / "first.mp3", bitrate_kbps=settings.encoding.bitrate_kbps)
+    assert _reference_peak_dbtp(ffmpeg.decode(tmp_path / "first.mp3", sample_rate=RATE)[0]) > ceiling
+
     path = tmp_path / "t.mp3"
-    levels = render.master_to_mp3(_noise_with_square_bursts(), RATE, settings, path)
+    levels = render.master_to_mp3(track, RATE, settings, path, margin_db=0.0)
     decoded, _ = ffmpeg.decode(path, sample_rate=RATE)
     assert levels.margin_db > 0.0  # it needed (and took) more headroom than the first pass had
-    assert true_peak_dbtp(decoded, RATE) <= ceiling + 0.05  # measured independently, ITU meter
-    assert levels.true_peak_dbtp <= ceiling
-    assert (
-        abs(
-            pyloudnorm.Meter(RATE).integrated_loudness(decoded.astype(np.float64))
-            - settings.loudness.target_lufs
-        )
-        < 0.5
-    )
+    assert _reference_peak_dbtp(decoded) <= ceiling  # ffmpeg's decoder and scipy's interpolator agree
+    assert true_peak_dbtp(decoded, RATE) <= ceiling
+    assert levels.true_peak_dbtp == pytest.approx(_reference_peak_dbtp(decoded), abs=0.001)
+    lufs = pyloudnorm.Meter(RATE).integrated_loudness(decoded.astype(np.float64))
+    assert abs(lufs - settings.loudness.target_lufs) < 0.5
+    assert levels.lufs == pytest.approx(lufs, abs=0.001)
 
 
 def test_enough_headroom_encodes_once(tmp_path, monkeypatch):
@@ -47,3 +65,23 @@ def test_enough_headroom_encodes_once(tmp_path, monkeypatch):
     monkeypatch.setattr(render, "encode_mp3", lambda *a, **k: (encodes.append(1), real(*a, **k))[1])
     levels = render.master_to_mp3(_noise_with_square_bursts(), RATE, GuideSettings(), tmp_path / "t.mp3")
     assert len(encodes) == 1 and levels.margin_db == render.MP3_PEAK_MARGIN_DB
+
+
+@pytest.mark.parametrize("rate", [16000, 22050, 24000])
+def test_the_in_process_decoder_gives_ffmpegs_samples(tmp_path, rate):
+    """libsndfile trims the encoder's delay and padding from the LAME header as ffmpeg does: the same
+    number of samples, aligned, equal to the two decoders' rounding; read in overlapping ranges too."""
+    rng = np.random.default_rng(5)
+    n = int(rate * 3.7) + 123  # not a whole number of MP3 frames
+    t = np.arange(n) / rate
+    x = 0.4 * np.sin(2 * np.pi * 330 * t) * np.sin(2 * np.pi * 0.7 * t) + 0.02 * rng.standard_normal(n)
+    path = tmp_path / "x.mp3"
+    encode_mp3(x.astype(np.float32), rate, path, bitrate_kbps=64)
+    theirs, _ = ffmpeg.decode(path, sample_rate=rate)
+    with DecodedMp3(path, rate) as ours:
+        assert ours.size == theirs.size == n
+        whole = ours.read(0, ours.size)
+        assert np.abs(whole - theirs).max() < 2e-5
+        pieces = [ours.read(max(0, lo - 10), lo + 5000) for lo in range(0, n, 4990)]
+    again = np.concatenate([p[10 if i else 0 :][:4990] for i, p in enumerate(pieces)])
+    assert np.array_equal(again, whole)

@@ -253,3 +253,36 @@ def test_a_repeat_cut_out_is_still_flagged(breathing, tmp_path, recognizer):
     found = [f for f in report.critical if f.track == track.number and f.clip in copies]
     assert found and "sentence" in found[0].categories and "breathe" not in found[0].heard.lower()
     assert not _critical(report, track.number, copies[-1] + 1)  # "Take 2 tablets" is heard where it is
+
+
+def test_verify_after_an_edit_listens_to_the_changed_track_only(tmp_path, recognizer):
+    """Results are kept per track (its audio, its text, the verifier): after a one-paragraph edit
+    and a rebuild, verify recognizes the one track that changed and reports all of them."""
+    text = ARTICLE + "\n## Aftercare\n\nKeep the bandage on for one day. Ice the area for ten minutes.\n"
+    (tmp_path / "a").mkdir()
+    folder = _built(tmp_path / "a", text)
+    first = json.loads(invoke("verify", str(folder), "--json", "-q").output)
+    assert (first["listened_tracks"], first["kept_tracks"]) == (3, 0)
+    assert (folder / "verify-results.json").is_file()
+
+    again = json.loads(invoke("verify", str(folder), "--json", "-q").output)
+    assert (again["listened_tracks"], again["kept_tracks"]) == (0, 3)
+    assert again["tracks"] == first["tracks"] and again["passed"] == first["passed"]
+
+    source = tmp_path / "a" / "source.md"
+    source.write_text(text.replace("for ten minutes", "for twenty minutes"), encoding="utf-8")
+    assert invoke("build", str(source), "-o", str(folder), "-q").exit_code == 0
+    edited = json.loads(invoke("verify", str(folder), "--json", "-q").output)
+    assert (edited["listened_tracks"], edited["kept_tracks"]) == (1, 2)
+    assert [t["number"] for t in edited["tracks"]] == [1, 2, 3]
+    assert edited["tracks"][:2] == first["tracks"][:2]
+    assert edited["tracks"][2]["words"] == first["tracks"][2]["words"]
+    page = (folder / "verify.html").read_text(encoding="utf-8")
+    assert "Track 2: When to call your doctor" in page and "Track 3: Aftercare" in page
+
+    # a file damaged after the build (the manifest unchanged) is heard again, and the fault found
+    track, _index, _found = _clip(folder, "Ice the area")
+    _rewrite(folder, track, lambda x, rate: x[: len(x) // 2])
+    damaged = verify_guide(folder, recognizer=recognizer)
+    assert (damaged.listened_tracks, damaged.kept_tracks) == (1, 2)
+    assert not damaged.passed

@@ -45,10 +45,13 @@ the gain curve a chunk at a time into the measuring pass and drops it;
 fades) its blocks on demand, so a 60-minute track is encoded without a
 mastered copy of itself (346 MB at 24 kHz) or a 16-bit one. Every output
 sample is the input sample times its own gain, so blocks of any size give
-the same bytes as :func:`master`. Oversampling is a small matrix product per row of samples (several
-times faster than ``resample_poly``, same values); pyloudnorm's meter and
-``resample_poly`` remain the reference in :func:`integrated_loudness` and
-:func:`true_peak_dbtp`, and the tests hold the fast paths to them.
+the same bytes as :func:`master`.
+
+numpy only (no scipy: importing scipy.signal took 0.65 s of every build's
+start): the K-weighting is :mod:`audioguide.audio.kweighting`'s block filter,
+oversampling a small matrix product per row of samples
+(:mod:`audioguide.audio.truepeak`), and the tests hold both to pyloudnorm and
+``scipy.signal.resample_poly``.
 """
 
 from __future__ import annotations
@@ -57,15 +60,20 @@ import logging
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
-import pyloudnorm
-from scipy.ndimage import maximum_filter1d
-from scipy.signal import resample_poly, sosfilt
 
+from audioguide.audio.kweighting import KWeighting
 from audioguide.audio.mp3 import MP3_PEAK_MARGIN_DB
+from audioguide.audio.truepeak import (
+    ANNEX_2,
+    PeakTracker,
+    block_peaks,
+    context,
+    max_true_peak,
+    reach_after,
+)
 from audioguide.model.settings import Loudness
 
 logger = logging.getLogger(__name__)
@@ -74,7 +82,6 @@ LOOKAHEAD_MS = 5.0  # attack: the gain starts falling this long before a peak
 RELEASE_MS = 80.0  # time constant of the exponential release (dB domain)
 MAX_GAIN_DB = 40.0  # never raise a track by more than this
 LOUDNESS_TOLERANCE_LU = 0.05  # master() stops this close to the target
-OVERSAMPLING = 4
 
 _BLOCK_S = 0.4  # BS.1770 gating block
 _OVERLAP = 0.75
@@ -85,72 +92,7 @@ _MAX_MODEL_STEPS = 20  # gain steps per round against the predicted loudness
 _LIMITED_DB = 0.01  # attenuation above this counts as "limited"
 _CEILING_GUARD_DB = 0.005  # the limiter aims this far under the ceiling (float32 rounding)
 _PASS = 1 << 17  # samples per chunk of a measuring pass
-
-# ITU-R BS.1770-4 Annex 2: 48-tap interpolation filter, 4 phases of 12 taps.
-_ITU_PHASES = np.array(
-    [
-        [
-            0.0017089843750,
-            0.0109863281250,
-            -0.0196533203125,
-            0.0332031250000,
-            -0.0594482421875,
-            0.1373291015625,
-            0.9721679687500,
-            -0.1022949218750,
-            0.0476074218750,
-            -0.0266113281250,
-            0.0148925781250,
-            -0.0083007812500,
-        ],
-        [
-            -0.0291748046875,
-            0.0292968750000,
-            -0.0517578125000,
-            0.0891113281250,
-            -0.1665039062500,
-            0.4650878906250,
-            0.7797851562500,
-            -0.2003173828125,
-            0.1015625000000,
-            -0.0582275390625,
-            0.0330810546875,
-            -0.0189208984375,
-        ],
-        [
-            -0.0189208984375,
-            0.0330810546875,
-            -0.0582275390625,
-            0.1015625000000,
-            -0.2003173828125,
-            0.7797851562500,
-            0.4650878906250,
-            -0.1665039062500,
-            0.0891113281250,
-            -0.0517578125000,
-            0.0292968750000,
-            -0.0291748046875,
-        ],
-        [
-            -0.0083007812500,
-            0.0148925781250,
-            -0.0266113281250,
-            0.0476074218750,
-            -0.1022949218750,
-            0.9721679687500,
-            0.1373291015625,
-            -0.0594482421875,
-            0.0332031250000,
-            -0.0196533203125,
-            0.0109863281250,
-            0.0017089843750,
-        ],
-    ]
-)
-_ITU_PROTOTYPE = _ITU_PHASES.T.ravel()  # the 48 taps in order
-# resample_poly multiplies a given filter by the up factor; dyadic values, exact in float32.
-_ITU_WINDOW = (_ITU_PROTOTYPE / OVERSAMPLING).astype(np.float32)
-_TP_HALF = 6  # the phases reach 6 samples either side
+_TP_HALF = ANNEX_2.reach
 
 
 @dataclass(frozen=True)
@@ -170,35 +112,39 @@ class MasterReport:
 
 
 def integrated_loudness(samples: np.ndarray, rate: int) -> float:
-    """Integrated loudness in LUFS (ITU-R BS.1770-4), measured by ``pyloudnorm.Meter``.
+    """Integrated loudness in LUFS (ITU-R BS.1770-4), as ``pyloudnorm.Meter`` measures it.
 
     A clip shorter than one 400 ms gating block is measured zero-padded to
-    400 ms (pyloudnorm refuses it otherwise): it reads as one block that
+    400 ms (as pyloudnorm would need it): it reads as one block that
     contains it, so about ``10 * log10(duration / 0.4 s)`` lower than a long
     clip at the same level. Silence, or anything under the -70 LUFS gate,
     gives ``-inf``.
     """
-    x = _mono(samples).astype(np.float64)
+    x = _mono(samples)
     if x.size == 0:
         return float("-inf")
     padded = _measured_length(x.size, rate)
     if padded > x.size:
-        x = np.concatenate([x, np.zeros(padded - x.size)])
-    return float(pyloudnorm.Meter(rate).integrated_loudness(x))
+        x = np.concatenate([x, np.zeros(padded - x.size, dtype=x.dtype)])
+    gates = _Gates(x.size, rate, None)
+    weighted = KWeighting(rate)(x.astype(np.float64))
+    np.square(weighted, out=weighted)
+    return gates.loudness(np.add.reduceat(weighted, gates.cuts[:-1]))
 
 
 def true_peak_dbtp(samples: np.ndarray, rate: int) -> float:
     """True peak in dBTP: the largest of |samples| and their 4x-oversampled values.
 
-    Oversampling is ``scipy.signal.resample_poly`` with the ITU-R BS.1770-4
-    Annex 2 filter, which is defined relative to the sample rate and so
-    serves every ``rate``. Silence gives ``-inf``.
+    Oversampled with the ITU-R BS.1770-4 Annex 2 filter, which is defined
+    relative to the sample rate and so serves every ``rate``. Silence gives
+    ``-inf``.
     """
     del rate  # the Annex 2 filter is normalized to the sample rate
     x = _mono(samples).astype(np.float32)
     if x.size == 0:
         return float("-inf")
-    return _db(max(_oversampled_peak(*_reader(x), _ITU_WINDOW), float(np.max(np.abs(x)))))
+    step = 1 << 12
+    return _db(float(block_peaks(x, 0, x.size, step, ANNEX_2).max()))
 
 
 class SampleSource(Protocol):
@@ -225,9 +171,8 @@ def measure(samples: np.ndarray | SampleSource, rate: int) -> tuple[float, float
     pad = _measured_length(n, rate) - n
     if pad:  # shorter than one gating block: small, measured whole
         n, read = _reader(np.concatenate([read(0, n), np.zeros(pad, dtype=np.float32)]))
-    step = _grid_step(rate)
-    gates = _Gates(n, rate, step)
-    energy, peaks = _measure(read, n, rate, gates.cuts, step)
+    gates = _Gates(n, rate, None)
+    energy, peaks = _measure(read, n, rate, gates.cuts, _grid_step(rate), blocks=False)
     return gates.loudness(energy), _db(float(peaks.max()))
 
 
@@ -236,41 +181,39 @@ def conservative_true_peak_dbtp(samples: np.ndarray | SampleSource, rate: int) -
 
     The 48-tap Annex 2 filter can under-read inter-sample peaks near the top
     of the band by a few tenths of a dB (0.22 dB on a seed track); checking a
-    finished file against a ceiling should not depend on that.
+    finished file against a ceiling should not depend on that. Exact, and
+    computed only where the samples could reach the peak
+    (:func:`audioguide.audio.truepeak.max_true_peak`).
     """
-    return measure_conservative(samples, rate)[1]
+    del rate
+    n, read = _reader(samples)
+    return _db(max_true_peak(read, n)) if n else float("-inf")
 
 
 def measure_conservative(samples: np.ndarray | SampleSource, rate: int) -> tuple[float, float]:
     """(integrated loudness, :func:`conservative_true_peak_dbtp`) in one measuring pass.
 
-    ``samples`` may be a :class:`SampleSource`: a decoded 60-minute track is
-    then measured from its file a chunk at a time, never held whole.
+    ``samples`` may be a :class:`SampleSource` read in order: a decoded
+    60-minute track is then measured a chunk at a time, never held whole.
     """
     n, read = _reader(samples)
     if n == 0:
         return float("-inf"), float("-inf")
-    lufs, annex_peak = measure(samples, rate)
-    return lufs, max(annex_peak, _db(_oversampled_peak(n, read)))
-
-
-def _oversampled_peak(
-    n: int, read: Callable[[int, int], np.ndarray], window: np.ndarray | None = None
-) -> float:
-    """max |4x oversampled x| (``read(lo, hi)`` gives ``x[lo:hi]``), in blocks with
-    context either side, so that a long track never needs a 4x copy of itself
-    in memory (both interpolators reach at most 10 samples)."""
-    block, context = 1 << 18, 64
-    peak = 0.0
-    for start in range(0, n, block):
-        lo, hi = max(0, start - context), min(n, start + block + context)
-        if window is None:
-            up = resample_poly(read(lo, hi), OVERSAMPLING, 1)
-        else:
-            up = resample_poly(read(lo, hi), OVERSAMPLING, 1, window=window)
-        inner = up[(start - lo) * OVERSAMPLING : (min(n, start + block) - lo) * OVERSAMPLING]
-        peak = max(peak, float(np.max(np.abs(inner))))
-    return peak
+    pad = _measured_length(n, rate) - n
+    if pad:  # shorter than one gating block: small, measured whole
+        n, read = _reader(np.concatenate([read(0, n), np.zeros(pad, dtype=np.float32)]))
+    gates = _Gates(n, rate, None)
+    weigh = KWeighting(rate)
+    tracker = PeakTracker()
+    energy = np.zeros(gates.cuts.size - 1)
+    for start in range(0, n, _PASS):
+        stop = min(n, start + _PASS)
+        chunk = context(read, n, start, stop, tracker.reach)
+        _add_energy(
+            energy, gates.cuts, weigh(chunk[tracker.reach : tracker.reach + stop - start]), start, stop
+        )
+        tracker.add(chunk)
+    return gates.loudness(energy), _db(tracker.peak)
 
 
 def fade(samples: np.ndarray, rate: int, in_ms: float, out_ms: float, *, copy: bool = True) -> np.ndarray:
@@ -412,7 +355,7 @@ def master_in_blocks(
     for round_no in range(1, _MAX_ROUNDS + 1):
         gain_db, atten, predicted = _fit_gain(gates, energy, limiter, target, gain_db, limit_db, offset)
         output = _Rendered(work, _Curve(gain_db, atten, step))
-        out_energy, out_peaks = _measure(output.read, work.size, rate, output_gates.cuts, step)
+        out_energy, out_peaks = _measure(output.read, work.size, rate, output_gates.cuts, step, blocks=False)
         output_lufs = output_gates.loudness(out_energy)
         peak_db = _db(float(out_peaks.max()))
         logger.debug(
@@ -438,7 +381,9 @@ def master_in_blocks(
     else:
         if not peak_ok:  # not seen in practice; the ceiling wins over loudness
             output.scale = np.float32(10 ** ((ceiling_db - _CEILING_GUARD_DB - peak_db) / 20))
-            out_energy, out_peaks = _measure(output.read, work.size, rate, output_gates.cuts, step)
+            out_energy, out_peaks = _measure(
+                output.read, work.size, rate, output_gates.cuts, step, blocks=False
+            )
             output_lufs = output_gates.loudness(out_energy)
             peak_db = _db(float(out_peaks.max()))
         logger.warning(
@@ -511,16 +456,6 @@ def _grid_step(rate: int) -> int:
     return max(1, round(rate / 1000))
 
 
-@lru_cache(maxsize=16)
-def _k_weighting(rate: int) -> np.ndarray:
-    """pyloudnorm's K-weighting (the two stages of its Meter) as second-order sections."""
-    stages = (
-        pyloudnorm.IIRfilter(4.0, 1 / np.sqrt(2), 1500.0, rate, "high_shelf"),
-        pyloudnorm.IIRfilter(0.0, 0.5, 38.0, rate, "high_pass"),
-    )
-    return np.array([[*stage.b, *stage.a] for stage in stages])
-
-
 def _gated_loudness(z: np.ndarray) -> float:
     """BS.1770-4 gating of block mean squares ``z``, as pyloudnorm does it."""
     with np.errstate(divide="ignore"):
@@ -573,87 +508,55 @@ class _Gates:
         return _gated_loudness(np.maximum(z, 0.0))
 
 
-@lru_cache(maxsize=8)
-def _polyphase_matrix(rows: int) -> np.ndarray:
-    """Matrix from ``rows + 12`` samples to 5 values for each of the middle ``rows``.
-
-    Columns ``5 i .. 5 i + 3`` give oversampled outputs ``4 m + phase`` for
-    sample ``m = i``, aligned as ``resample_poly(x, 4, 1, window=_ITU_WINDOW)``
-    has them: the sum over ``d`` in -6..6 of ``h[4 d + phase + 23] * x[m - d]``.
-    Column ``5 i + 4`` is the sample itself.
-    """
-    taps = np.zeros((2 * _TP_HALF + 1, OVERSAMPLING + 1))
-    for phase in range(OVERSAMPLING):
-        for d in range(-_TP_HALF, _TP_HALF + 1):
-            t = OVERSAMPLING * d + phase + 23
-            if 0 <= t < _ITU_PROTOTYPE.size:
-                taps[_TP_HALF - d, phase] = _ITU_PROTOTYPE[t]
-    taps[_TP_HALF, OVERSAMPLING] = 1.0
-    width = OVERSAMPLING + 1
-    matrix = np.zeros((rows + 2 * _TP_HALF, width * rows), dtype=np.float32)
-    for i in range(rows):
-        matrix[i : i + 2 * _TP_HALF + 1, width * i : width * (i + 1)] = taps
-    return matrix
-
-
-def _tp_layout(start: int, stop: int, step: int) -> tuple[int, int, int, int]:
-    """How :func:`_block_true_peaks` lays out ``[start, stop)``: blocks per row, samples per row, blocks, rows."""
-    per_row = -(-2 * _TP_HALF // step)
-    rows = per_row * step
-    blocks = -(-(stop - start) // step)
-    return per_row, rows, blocks, -(-blocks // per_row)
-
-
-def _tp_reach(start: int, stop: int, step: int) -> int:
-    """The sample after the last one :func:`_block_true_peaks` reads for ``[start, stop)``."""
-    _, rows, _, count = _tp_layout(start, stop, step)
-    return start - _TP_HALF + (count + 1) * rows
-
-
-def _block_true_peaks(x: np.ndarray, start: int, stop: int, step: int) -> np.ndarray:
-    """True peak of each ``step``-sample block of ``x[start:stop]`` (``start`` on a block edge).
-
-    The largest of |x| and of ``resample_poly(x, 4, 1, window=_ITU_WINDOW)``
-    in the block (to float32 rounding), as one matrix product over rows of
-    whole blocks, at least 12 samples a row: several times faster.
-    """
-    per_row, rows, blocks, count = _tp_layout(start, stop, step)
-    origin = start - _TP_HALF  # padded[i] is x[origin + i], zero outside x
-    padded = np.zeros((count + 1) * rows, dtype=np.float32)
-    lo, hi = max(0, origin), min(x.size, origin + padded.size)
-    padded[lo - origin : hi - origin] = x[lo:hi]
-    table = padded.reshape(count + 1, rows)
-    windows = np.concatenate([table[:-1], table[1:, : 2 * _TP_HALF]], axis=1)
-    product = windows @ _polyphase_matrix(rows)
-    np.abs(product, out=product)
-    return product.reshape(count * per_row, -1).max(axis=1)[:blocks]
+def _add_energy(energy: np.ndarray, cuts: np.ndarray, weighted: np.ndarray, start: int, stop: int) -> None:
+    """Add the power of K-weighted samples ``start..stop`` to the segments between ``cuts`` they fall in."""
+    np.square(weighted, out=weighted)
+    first = int(np.searchsorted(cuts, start, side="right")) - 1  # segment holding start
+    last = int(np.searchsorted(cuts, stop, side="left"))  # cuts inside the chunk
+    edges = np.concatenate([[0], cuts[first + 1 : last] - start])
+    energy[first : first + edges.size] += np.add.reduceat(weighted, edges)
 
 
 def _measure(
-    read: Callable[[int, int], np.ndarray], n: int, rate: int, cuts: np.ndarray, step: int
+    read: Callable[[int, int], np.ndarray],
+    n: int,
+    rate: int,
+    cuts: np.ndarray,
+    step: int,
+    *,
+    blocks: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """One chunked pass over ``n`` samples (``read(lo, hi)`` gives ``x[lo:hi]``): K-weighted
-    energy between consecutive ``cuts``, true peak per grid block.
+    energy between consecutive ``cuts``, true peak per grid block (``blocks``) or only the
+    largest (one value, computed only where the samples could reach it).
 
     Each chunk is read once, with the context its true peaks need either side.
     """
-    sos = _k_weighting(rate)
-    state = np.zeros((sos.shape[0], 2))
+    weigh = KWeighting(rate)
     energy = np.zeros(cuts.size - 1)
-    peaks = np.empty(-(-n // step), dtype=np.float32)
+    peaks = np.empty(-(-n // step) if blocks else 1, dtype=np.float32)
+    tracker = PeakTracker((ANNEX_2,))
     span = step * max(1, _PASS // step)
     for start in range(0, n, span):
         stop = min(n, start + span)
-        lo, hi = max(0, start - _TP_HALF), min(n, _tp_reach(start, stop, step))
-        chunk = read(lo, hi)
-        weighted, state = sosfilt(sos, chunk[start - lo : stop - lo], zi=state)
-        np.square(weighted, out=weighted)
-        first = int(np.searchsorted(cuts, start, side="right")) - 1  # segment holding start
-        last = int(np.searchsorted(cuts, stop, side="left"))  # cuts inside the chunk
-        edges = np.concatenate([[0], cuts[first + 1 : last] - start])
-        energy[first : first + edges.size] += np.add.reduceat(weighted, edges)
-        peaks[start // step : -(-stop // step)] = _block_true_peaks(chunk, start - lo, stop - lo, step)
+        if blocks:
+            lo, hi = max(0, start - _TP_HALF), min(n, reach_after(start, stop, step, ANNEX_2))
+            chunk = read(lo, hi)
+            peaks[start // step : -(-stop // step)] = block_peaks(chunk, start - lo, stop - lo, step, ANNEX_2)
+        else:
+            chunk = context(read, n, start, stop, _TP_HALF)
+            lo = start - _TP_HALF
+            tracker.add(chunk)
+        _add_energy(energy, cuts, weigh(chunk[start - lo : stop - lo]), start, stop)
+    if not blocks:
+        peaks[0] = tracker.peak
     return energy, peaks
+
+
+def _running_max(x: np.ndarray, before: int, after: int) -> np.ndarray:
+    """``out[i] = max(x[i - before : i + after + 1])``, -inf beyond the ends."""
+    padded = np.concatenate([np.full(before, -np.inf), x, np.full(after, -np.inf)])
+    return np.lib.stride_tricks.sliding_window_view(padded, before + after + 1).max(axis=1)
 
 
 class _Limiter:
@@ -666,11 +569,8 @@ class _Limiter:
         reach = 1 + -(-_TP_HALF // step)
         lookahead = max(1, round(LOOKAHEAD_MS * rate / 1000 / step))
         before, after = reach, reach + lookahead
-        size = before + after + 1
         # Holding commutes with the gain's shift and the clamp at 0 dB: hold once, here.
-        self._held_db = maximum_filter1d(
-            peaks_db, size=size, origin=before - size // 2, mode="constant", cval=-np.inf
-        )
+        self._held_db = _running_max(peaks_db, before, after)
         first = lookahead // 2 + 1
         self._attack = np.convolve(np.ones(first), np.ones(lookahead + 2 - first))
         self._attack /= self._attack.sum()  # triangular, lookahead + 1 long

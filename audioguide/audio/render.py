@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from audioguide.audio import ffmpeg
 from audioguide.audio.assemble import ClipSpan, assemble
 from audioguide.audio.jobs import TrackJob
 from audioguide.audio.mp3 import (
@@ -35,6 +34,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 FADE_MS = 10.0
+DECODER_SLACK_DB = 0.001  # 20 log10(1 + 5e-6 / 0.89): two decoders' difference at the ceiling, rounded up
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class Levels:
 
 def _mastered(samples: np.ndarray, rate: int, settings: GuideSettings, margin_db: float) -> MasteredTrack:
     """The samples exactly as they go to the encoder, mastered and faded, rendered block by block."""
-    from audioguide.audio.mastering import master_in_blocks  # scipy: slow import
+    from audioguide.audio.mastering import master_in_blocks  # numpy: loaded only when there is work
 
     return master_in_blocks(samples, rate, _aim(settings), peak_margin_db=margin_db, fade_ms=FADE_MS)
 
@@ -72,26 +72,39 @@ def _aim(settings: GuideSettings) -> Loudness:
     return Loudness(settings.loudness.target_lufs + offset, settings.loudness.true_peak_dbtp + offset)
 
 
-def master_to_mp3(samples: np.ndarray, rate: int, settings: GuideSettings, path: Path) -> Levels:
+def master_to_mp3(
+    samples: np.ndarray,
+    rate: int,
+    settings: GuideSettings,
+    path: Path,
+    *,
+    margin_db: float = MP3_PEAK_MARGIN_DB,
+) -> Levels:
     """Master, encode, then measure the decoded MP3; re-master with more headroom if it overshot.
 
     MP3 encoding raises true peaks by an amount that depends on the content
     (2.5 dB on one click in the seed at 64 kbps), so the file itself is
-    measured rather than trusted.
+    measured rather than trusted: decoded in this process
+    (:class:`~audioguide.audio.decode.DecodedMp3`), its loudness and its exact
+    true peak (both interpolators, computed where the samples could reach
+    it) in one pass. ``margin_db``: the first pass's headroom.
 
     Only ``samples`` is held whole: each pass masters it block by block
-    straight into the encoder, and the decoded file is measured from disk a
-    chunk at a time; a re-mastering pass starts again from ``samples``.
+    straight into the encoder, and the decoded file is measured a chunk at a
+    time; a re-mastering pass starts again from ``samples``.
     """
+    from audioguide.audio.decode import DecodedMp3
     from audioguide.audio.mastering import measure_conservative
 
-    margin = MP3_PEAK_MARGIN_DB
+    margin = margin_db
     for attempt in range(MAX_PEAK_PASSES):
         track = _mastered(samples, rate, settings, margin)
         encode_mp3(track.blocks(), rate, path, bitrate_kbps=settings.encoding.bitrate_kbps)
-        with ffmpeg.decoded(path, sample_rate=rate) as (decoded, _):
+        with DecodedMp3(path, rate) as decoded:
             lufs, peak = measure_conservative(decoded, rate)  # one pass: loudness and true peak
-        excess = peak - settings.loudness.true_peak_dbtp
+        # decoders round differently (libsndfile's and ffmpeg's differ by a few 1e-6): a file
+        # within DECODER_SLACK_DB of the ceiling is not trusted to be under it in every player
+        excess = peak + DECODER_SLACK_DB - settings.loudness.true_peak_dbtp
         if excess <= 0 or attempt == MAX_PEAK_PASSES - 1:
             return Levels(lufs, peak, margin)
         logger.info(
@@ -133,7 +146,7 @@ def assembled(job: TrackJob, clips: Sequence[np.ndarray]) -> tuple[np.ndarray, l
 
 def _voice_mastered(job: TrackJob, clips: Sequence[np.ndarray]) -> list[np.ndarray]:
     """Each voice's clips, mastered together (joined end to end) as the track will be."""
-    from audioguide.audio.mastering import master  # scipy: slow import
+    from audioguide.audio.mastering import master  # numpy: loaded only when there is work
 
     aim = _aim(job.settings)
     out: list[np.ndarray] = [np.asarray(clip, dtype=np.float32) for clip in clips]

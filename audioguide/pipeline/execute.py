@@ -14,7 +14,7 @@ import logging
 import tempfile
 import time
 from collections.abc import Callable
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -30,7 +30,13 @@ from audioguide.model.guide import ExportResult, FinishedGuide
 from audioguide.model.manifest import MANIFEST_NAME, VERIFY_REPORT_NAME, ClipRecord, Manifest, TrackRecord
 from audioguide.model.settings import GuideSettings
 from audioguide.pipeline import scheduler, segments
-from audioguide.pipeline.guide import ClipSource, finished_guide, guide_voices, opening_samples
+from audioguide.pipeline.guide import (
+    ClipSource,
+    GuideVoices,
+    finished_guide,
+    guide_voices,
+    opening_samples,
+)
 from audioguide.pipeline.output_folder import OutputFolder, checkpoint, link_or_copy
 from audioguide.pipeline.plan import (
     PLAYLIST_NAME,
@@ -144,8 +150,15 @@ def build_guide(
     settings: GuideSettings,
     options: BuildOptions,
     progress: Progress | None = None,
+    *,
+    warm: ClipSource | None = None,
 ) -> BuildReport:
-    """Build (or update) the guide in ``options.outdir``; returns what changed."""
+    """Build (or update) the guide in ``options.outdir``; returns what changed.
+
+    ``warm``: a clip source whose voices this process keeps loaded from one
+    build to the next (``audioguide watch``); used when it serves this
+    build's voices and clip cache, and left open.
+    """
     started = time.perf_counter()
     settings = replace(settings, voice=resolve_voice(settings.voice))  # "heart" -> hibari, heart
     voices = guide_voices(settings)
@@ -162,6 +175,62 @@ def build_guide(
     )
     folder = OutputFolder(options.outdir)
     cache_root = (options.cache_dir or default_cache_dir()) if options.use_cache else None
+    with ExitStack() as stack:
+        started_workers = None
+        if cache_root is not None and _cold(options) and not _serves(warm, cache_root, voices):
+            started_workers = stack.enter_context(_early_workers(cache_root, voices, options))
+        return _plan_and_execute(
+            document,
+            settings,
+            options,
+            progress,
+            environment,
+            folder,
+            cache_root,
+            started,
+            started_workers,
+            warm,
+        )
+
+
+def _serves(source: ClipSource | None, cache_root: Path, voices: GuideVoices) -> bool:
+    """Whether ``source`` has this guide's voices and reads this clip cache."""
+    return (
+        source is not None
+        and source.cache_root == Path(cache_root)
+        and source.voices == voices.settings
+        and source.main == voices.main
+    )
+
+
+def _cold(options: BuildOptions) -> bool:
+    """A build that will certainly synthesize: a new folder (no manifest yet), or --force."""
+    return not options.dry_run and (options.force or not (options.outdir / MANIFEST_NAME).is_file())
+
+
+@contextmanager
+def _early_workers(cache_root: Path, voices, options: BuildOptions):
+    """Worker processes that load the voices while this process parses and plans (a cold build)."""
+    count = scheduler.worker_count(options.jobs)
+    if count <= 1:
+        yield None
+        return
+    with scheduler.start_workers(ClipSource(cache_root, voices.settings, voices.main), count) as workers:
+        yield workers
+
+
+def _plan_and_execute(
+    document: Document,
+    settings: GuideSettings,
+    options: BuildOptions,
+    progress: Progress | None,
+    environment: Environment,
+    folder: OutputFolder,
+    cache_root: Path | None,
+    started: float,
+    started_workers: scheduler.Workers | None,
+    warm: ClipSource | None,
+) -> BuildReport:
     memo = segments.load(cache_root) if cache_root is not None else {}
     known = dict(memo)  # saved again only if planning added to it or replaced an entry
     with folder.lock():
@@ -183,7 +252,9 @@ def build_guide(
         outputs = plan.outputs()
         folder.check_carried(outputs, folder.foreign(outputs))  # before minutes of work, not after
         checkpoint("planned")
-        report = execute(plan, options, progress, started=started, folder=folder)
+        report = execute(
+            plan, options, progress, started=started, folder=folder, workers=started_workers, warm=warm
+        )
     if cache_root is not None and not options.dry_run:
         segments.save(cache_root, memo, known)
     return report
@@ -196,17 +267,22 @@ def execute(
     *,
     started: float | None = None,
     folder: OutputFolder | None = None,
+    workers: scheduler.Workers | None = None,
+    warm: ClipSource | None = None,
 ) -> BuildReport:
     """Carry out ``plan`` (see the module docstring); with ``options.dry_run`` only report it.
 
     The caller holds ``folder``'s lock (:func:`build_guide` does); without
-    ``folder`` this takes it.
+    ``folder`` this takes it. ``workers``: worker processes already started
+    on the clip cache of ``options`` (:func:`scheduler.start_workers`).
     """
     if folder is None:
         folder = OutputFolder(plan.outdir)
         with folder.lock():
             folder.recover()
-            return execute(plan, options, progress, started=started, folder=folder)
+            return execute(
+                plan, options, progress, started=started, folder=folder, workers=workers, warm=warm
+            )
     started = time.perf_counter() if started is None else started
     outdir = plan.outdir
     report = BuildReport(
@@ -239,6 +315,7 @@ def execute(
             cache = ClipCache(
                 Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="audioguide-clips-")))
             )
+            workers = None  # started on the cache that is not used
         needed = plan.clips()
         missing = [job for job in needed if options.force or not cache.has(job.key)]  # track order
         report.clips_synthesized = len(missing)
@@ -248,10 +325,16 @@ def execute(
             return report
 
         voices = guide_voices(plan.settings)
-        source = ClipSource(cache.root, voices.settings, voices.main)
+        source = (
+            warm
+            if _serves(warm, cache.root, voices)
+            else ClipSource(cache.root, voices.settings, voices.main)
+        )
         staging = folder.start()
         try:
-            records = _render_tracks(plan, missing, source, staging, options, progress, report)
+            records = _render_tracks(plan, missing, source, staging, options, progress, report, workers)
+            if workers is not None:
+                workers.close()  # their voices' memory is not needed by the formats' workers
             _write_companions(plan, records, staging)
             jobs = {work.file: work.job for work in plan.tracks}
             manifest = _manifest(plan, records, {})
@@ -286,7 +369,8 @@ def execute(
                 folder.abandon(staging)
             raise
         finally:
-            source.close()
+            if source is not warm:
+                source.close()
     report.audio_seconds = sum(r.duration_s for r in records)
     report.seconds = time.perf_counter() - started
     return report
@@ -305,6 +389,7 @@ def _render_tracks(
     options: BuildOptions,
     progress: Progress | None,
     report: BuildReport,
+    workers: scheduler.Workers | None = None,
 ) -> list[TrackRecord]:
     """Synthesize the missing clips and render the tracks to render; link the kept ones."""
     jobs = [work.job for work in plan.to_render]
@@ -332,6 +417,7 @@ def _render_tracks(
         workers=report.workers,
         on_clip=on_clip,
         on_track=on_track,
+        started=workers,
     )
     records = []
     for work in plan.tracks:

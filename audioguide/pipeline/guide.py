@@ -88,6 +88,7 @@ class ClipSource:
         self.main = main or next(iter(self.voices))
         self._cache: ClipCache | None = None
         self._engines: dict[str, Engine] = {}
+        self._loaded: set[str] = set()
 
     def __getstate__(self) -> dict:
         return {"cache_root": self.cache_root, "voices": self.voices, "main": self.main}
@@ -107,6 +108,16 @@ class ClipSource:
         if label not in self._engines:
             self._engines[label] = build_engine(self.voices[label], self.cache)
         return self._engines[label]
+
+    def loaded(self, voice: str = "") -> bool:
+        """Whether :meth:`load` has loaded the engine of ``voice`` in this process."""
+        return (voice or self.main) in self._loaded
+
+    def load(self) -> None:
+        """Make every voice's engine and load its model now (engine.load), not at the first clip."""
+        for label in self.voices:
+            self.engine(label).load()
+            self._loaded.add(label)
 
     def use_engine(self, engine: Engine, voice: str = "") -> None:
         """Use ``engine`` (already loaded in this process) for any clip of ``voice`` made again."""
@@ -135,6 +146,7 @@ class ClipSource:
         for engine in self._engines.values():
             engine.close()
         self._engines = {}
+        self._loaded = set()
 
 
 @dataclass

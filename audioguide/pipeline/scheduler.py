@@ -5,15 +5,18 @@ Clip jobs go out track by track, longest track first (see
 that track's rendering job goes out ahead of further clips, so mastering and
 encoding overlap with synthesis instead of following it. Each worker process
 creates each voice's engine once, when it first needs it (one voice load per
-voice), and writes clips straight into the cache. A small job (a one-paragraph edit) uses one worker for its clips and
-renders in this process, which meanwhile imports the mastering stack: the
-two largest fixed costs run side by side. Results do not depend on the
-number of workers: a clip depends only on its key's inputs (Piper is made
+voice), and writes clips straight into the cache. A cold build starts its
+workers before it plans (:func:`start_workers`), so they load the voice
+meanwhile. A small job (a one-paragraph edit) uses one worker for its clips
+and renders in this process, or does it all here when this process keeps the
+voice loaded (``audioguide watch``). Results do not depend on the number of
+workers: a clip depends only on its key's inputs (Piper is made
 deterministic), a track only on its clips.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import multiprocessing
@@ -39,6 +42,7 @@ from audioguide.audio.jobs import TrackJob
 from audioguide.errors import AudioguideError
 from audioguide.exporters.registry import EXPORT_AFTER, EXPORT_WEIGHT, exporter
 from audioguide.model.guide import ExportResult, FinishedGuide
+from audioguide.pipeline import threads
 from audioguide.pipeline.guide import ClipSource
 from audioguide.pipeline.plan import ClipJob
 
@@ -138,12 +142,31 @@ def _die_with_parent(parent: int) -> None:
             os._exit(1)
 
 
-def _init_worker(source: ClipSource, parent: int) -> None:
-    """Runs first in every worker (fork or spawn): its state comes in as arguments, not inherited."""
+def _log_like_parent(level: int) -> None:
+    """A spawned worker logs to stderr at the build's level, as a forked one (which inherits it) does."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("audioguide").setLevel(level)
+
+
+def _init_worker(
+    source: ClipSource, parent: int, log_level: int = logging.WARNING, load: bool = False
+) -> None:
+    """Runs first in every worker (fork or spawn): its state comes in as arguments, not inherited.
+
+    With ``load`` the worker loads its voices now, before its first task: started while the
+    build process plans, it is ready when the first clip comes.
+    """
     global _source
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and shuts us down
+    _log_like_parent(log_level)
+    threads.limit_worker()
     _source = source
+    if load:
+        started = time.perf_counter()
+        source.load()
+        logger.debug("worker %d: voices loaded in %.2f s", os.getpid(), time.perf_counter() - started)
 
 
 def _synthesize(source: ClipSource, job: ClipJob) -> float:
@@ -174,7 +197,7 @@ def _track_task(job: TrackJob, folder: str) -> RenderedTrack:
 
 
 def _import_mastering() -> None:
-    """Import the rendering and mastering stack (numpy, scipy.signal: ~0.6 s) in this process.
+    """Import the rendering and mastering stack (numpy and our modules: ~0.15 s) in this process.
 
     Called before workers are forked, so that they inherit it rather than
     each import it again, or while a worker synthesizes, so that it overlaps.
@@ -182,6 +205,41 @@ def _import_mastering() -> None:
     """
     importlib.import_module("audioguide.audio.render")
     importlib.import_module("audioguide.audio.mastering")
+
+
+class Workers:
+    """Worker processes started ahead of the work: they load the voices while the build plans.
+
+    A cold build knows it will synthesize before it has read its source, so
+    :func:`start_workers` forks the pool first thing and each worker loads
+    the guide's voices (hibari: 0.5-0.9 s) while this process parses and
+    plans; :func:`run` then hands them the plan's tasks. The owner shuts
+    them down (:meth:`close`, or ``with``).
+    """
+
+    def __init__(self, pool: ProcessPoolExecutor, count: int) -> None:
+        self.pool = pool
+        self.count = count
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def start_workers(source: ClipSource, count: int) -> Workers:
+    """``count`` worker processes, each loading ``source``'s voices as it starts."""
+    pool = _pool(count, _init_worker, (source, os.getpid(), _log_level(), True))
+    if start_method() != "fork":  # spawn starts processes as tasks come: start them all now
+        for _ in range(count):
+            pool.submit(os.getpid)
+    else:
+        pool.submit(os.getpid)  # a forked pool starts its processes at the first task
+    return Workers(pool, count)
 
 
 def run(
@@ -193,14 +251,25 @@ def run(
     workers: int,
     on_clip: Callable[[], None] | None = None,
     on_track: Callable[[RenderedTrack], None] | None = None,
+    started: Workers | None = None,
 ) -> tuple[dict[str, RenderedTrack], SynthesisStats]:
     """Synthesize ``clips`` into the cache and render ``tracks`` into ``folder``.
 
     Returns the rendered tracks by file name and synthesis statistics.
     ``source`` (the clip cache, and an engine made when needed) is used in
-    this process for everything with ``workers`` 1, and for rendering a small
-    job (at most ``SMALL_JOB`` tasks), whose clips one worker synthesizes meanwhile.
+    this process for everything with ``workers`` 1, for a small job (at most
+    ``SMALL_JOB`` tasks) whose voices it has loaded already (``audioguide
+    watch``), and for rendering any other small job, whose clips one worker
+    synthesizes meanwhile. ``started``: workers already running (see
+    :func:`start_workers`), used instead of new ones and left running.
     """
+    if not clips and not tracks:  # nothing to do: numpy and the audio stack stay unloaded
+        return {}, SynthesisStats(0, 0.0, 0.0)
+    with threads.one_blas_thread():
+        return _run(clips, tracks, source, folder, workers, on_clip, on_track, started)
+
+
+def _run(clips, tracks, source, folder, workers, on_clip, on_track, started_workers):
     started = time.perf_counter()
     missing = {job.key for job in clips}
     waiting = {track.file: {k for k in track.keys if k in missing} for track in tracks}
@@ -227,7 +296,19 @@ def run(
             on_track(result)
 
     small = len(queue) + len(ready) <= SMALL_JOB
-    if workers <= 1 or (small and not queue):
+    loaded = all(source.loaded(job.voice) for job in queue)
+    if started_workers is not None:
+        _run_pool(
+            queue,
+            ready,
+            source,
+            folder,
+            started_workers.count,
+            clip_done,
+            track_done,
+            pool=started_workers.pool,
+        )
+    elif workers <= 1 or (small and (not queue or loaded)):
         while ready or queue:
             if ready:
                 track_done(_render(source, ready.popleft(), folder))
@@ -278,6 +359,10 @@ def _pool(workers: int, initializer: Callable[..., None], initargs: tuple) -> Pr
     )
 
 
+def _log_level() -> int:
+    return logging.getLogger("audioguide").getEffectiveLevel()
+
+
 def _result(future: Future):
     """A task's result; a worker that died (killed, out of memory) is one clear error."""
     try:
@@ -288,11 +373,16 @@ def _result(future: Future):
         ) from None
 
 
-def _run_pool(queue, ready, source, folder, workers, clip_done, track_done, *, render_here=False) -> None:
-    """Workers take clip and track tasks; with ``render_here`` tracks are rendered in this process."""
+def _run_pool(
+    queue, ready, source, folder, workers, clip_done, track_done, *, render_here=False, pool=None
+) -> None:
+    """Workers take clip and track tasks; with ``render_here`` tracks are rendered in this process.
+    ``pool``: workers already started, left running (their owner shuts them down)."""
     in_flight: dict[Future, str] = {}
     limit = workers * 2
-    pool = _pool(workers, _init_worker, (source, os.getpid()))
+    owned = pool is None
+    if owned:
+        pool = _pool(workers, _init_worker, (source, os.getpid(), _log_level()))
     try:
         while ready or queue or in_flight:
             while len(in_flight) < limit and (queue or (ready and not render_here)):
@@ -318,7 +408,8 @@ def _run_pool(queue, ready, source, folder, workers, clip_done, track_done, *, r
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
-    pool.shutdown(wait=True)
+    if owned:
+        pool.shutdown(wait=True)
 
 
 # ---------------------------------------------------------------- formats
@@ -326,10 +417,12 @@ def _run_pool(queue, ready, source, folder, workers, clip_done, track_done, *, r
 _guide: FinishedGuide | None = None  # what this export worker works on (set by _init_export_worker)
 
 
-def _init_export_worker(guide: FinishedGuide, parent: int) -> None:
+def _init_export_worker(guide: FinishedGuide, parent: int, log_level: int = logging.WARNING) -> None:
     global _guide
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _log_like_parent(log_level)
+    threads.limit_worker()
     _guide = guide
 
 
@@ -355,6 +448,18 @@ def run_exports(
     (``registry.EXPORT_AFTER``: the podcast feed states guide.mp3's size) runs
     here once the others are done. ``on_done(name, result)`` is called here as each finishes.
     """
+    heavy = any(EXPORT_WEIGHT.get(name, 0) for name in names)  # light formats never load numpy
+    with threads.one_blas_thread() if heavy else contextlib.nullcontext():
+        _run_exports_in_order(names, guide, workers=workers, on_done=on_done)
+
+
+def _run_exports_in_order(
+    names: Sequence[str],
+    guide: FinishedGuide,
+    *,
+    workers: int,
+    on_done: Callable[[str, list[Path] | ExportResult], None],
+) -> None:
     later = [name for name in names if name in EXPORT_AFTER]
     _run_exports(
         [name for name in names if name not in EXPORT_AFTER], guide, workers=workers, on_done=on_done
@@ -377,7 +482,7 @@ def _run_exports(
             on_done(name, exporter(name)(guide))
         return
     _import_mastering()  # once, inherited by forked workers
-    pool = _pool(min(workers, len(ordered)), _init_export_worker, (guide, os.getpid()))
+    pool = _pool(min(workers, len(ordered)), _init_export_worker, (guide, os.getpid(), _log_level()))
     try:
         futures = {pool.submit(_export_task, name): name for name in ordered}
         for future in as_completed(futures):

@@ -38,7 +38,13 @@ EPUB_SUFFIXES = {".epub"}  # EPUB 2 and 3 (sources.epub)
 PDF_SUFFIXES = {".pdf"}  # sources.pdf
 # Every suffix of an article (what a folder of sources is scanned for); guide scripts apart.
 DOCUMENT_SUFFIXES = (
-    TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES | ODT_SUFFIXES | EPUB_SUFFIXES | PDF_SUFFIXES
+    TEXT_SUFFIXES
+    | MARKDOWN_SUFFIXES
+    | HTML_SUFFIXES
+    | DOCX_SUFFIXES
+    | ODT_SUFFIXES
+    | EPUB_SUFFIXES
+    | PDF_SUFFIXES
 )
 
 FETCH_TIMEOUT_S = 20.0  # connect, each read, and the whole download

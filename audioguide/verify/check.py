@@ -42,7 +42,7 @@ from audioguide.model.manifest import ClipRecord, Manifest, TrackRecord, require
 from audioguide.model.settings import GuideSettings, settings_from_dict
 from audioguide.speech import Lexicon, build_lexicon
 from audioguide.verify.align import Alignment, HeardToken, align
-from audioguide.verify.asr import RATE, Recognizer, Word, check_available
+from audioguide.verify.asr import RATE, Recognizer, Word, check_available, model_name
 from audioguide.verify.text import CRITICAL, HeardText, categories, lexicon_words, tokens
 from audioguide.verify.windows import MAX_WINDOW_S, pack, speech_spans, split_long
 
@@ -84,6 +84,10 @@ class Finding:
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "critical": self.critical}
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        return cls(**{k: v for k, v in data.items() if k != "critical"})
+
 
 @dataclass
 class TrackResult:
@@ -111,6 +115,11 @@ class TrackResult:
             "findings": [f.to_dict() for f in self.findings],
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrackResult:
+        fields = ("number", "title", "file", "duration_s", "words", "errors")
+        return cls(**{k: data[k] for k in fields}, findings=[Finding.from_dict(f) for f in data["findings"]])
+
 
 @dataclass
 class VerifyReport:
@@ -125,6 +134,8 @@ class VerifyReport:
     audio_seconds: float
     seal: str = ""  # the tracks checked (model.manifest.tracks_seal), written into verify.html
     report_error: str | None = None  # verify.html could not be written (the findings still stand)
+    listened_tracks: int = 0  # tracks recognized in this run
+    kept_tracks: int = 0  # tracks whose kept result (same audio, same verifier) was used
 
     @property
     def critical(self) -> list[Finding]:
@@ -162,6 +173,8 @@ class VerifyReport:
             "seconds": round(self.seconds, 2),
             "audio_seconds": round(self.audio_seconds, 2),
             "report_error": self.report_error,
+            "listened_tracks": self.listened_tracks,
+            "kept_tracks": self.kept_tracks,
             "tracks": [t.to_dict() for t in self.tracks],
         }
 
@@ -470,53 +483,77 @@ def verify_guide(
     recognizer: Recognizer | None = None,
     progress: Progress | None = None,
 ) -> VerifyReport:
-    """Listen to the guide in ``folder`` and report what does not match (see the module docstring)."""
+    """Listen to the guide in ``folder`` and report what does not match (see the module docstring).
+
+    Each track's result is kept (:mod:`audioguide.verify.kept`), keyed by the
+    track's audio (its file's SHA-256), what it should say and the
+    verifier (model, settings, audioguide version): a track whose key has a
+    kept result is not listened to again, so verifying after a one-paragraph
+    edit recognizes one track. A track listened to alone may be heard a
+    little differently than among its neighbours (tracks share recognition
+    windows); either result is a verification of that audio.
+    """
+    from audioguide.verify import kept as kept_results
+
     began = time.perf_counter()
-    if recognizer is None:
-        check_available(model_dir)  # one line on how to install the extra, before anything else
+    model_folder = check_available(model_dir) if recognizer is None else recognizer.model_dir
     manifest = require_manifest(folder)
     _settings, lexicon = guide_lexicon(manifest)
-    recognizer = recognizer or Recognizer(model_dir)
-    heard = HeardText(lexicon)
+    identity = kept_results.verifier_identity(model_folder, recheck=recheck, lexicon=lexicon)
     language = (manifest.language or "en").split("-")[0].split("_")[0]
+    keys = {r.file: kept_results.track_key(identity, r, folder, language) or r.file for r in manifest.tracks}
+    store = kept_results.load(folder)
     tracks = [_Track(record, folder, lexicon) for record in manifest.tracks]
     seal = tracks_seal((t.record.file, sha256_file(t.path)) for t in tracks if t.path.is_file())
-    results: list[TrackResult] = []
-    rechecked = false_alarms = 0
-    audio_seconds = 0.0
-    done = 0
+    todo = [track for track in tracks if keys[track.record.file] not in store]
+    if todo and recognizer is None:
+        recognizer = Recognizer(model_dir)
+    heard = HeardText(lexicon)
+    fresh: dict[str, dict[str, Any]] = {}
+    done = len(tracks) - len(todo)
+    if progress and done:
+        progress(done, len(tracks))
     index = 0
-    while index < len(tracks):
+    while index < len(todo):
         group: list[_Track] = []
         length = 0.0
-        while index < len(tracks) and (not group or length < GROUP_AUDIO_S):
-            track = tracks[index]
+        while index < len(todo) and (not group or length < GROUP_AUDIO_S):
+            track = todo[index]
             track.samples = _decode(track)
             length += len(track.samples) / RATE
             group.append(track)
             index += 1
-        audio_seconds += length
+        assert recognizer is not None
         _recognize_group(group, recognizer, heard, language)
         if recheck:
             _recheck_group(group, recognizer, heard, language)
         for track in group:
             result, dismissed = _results(track)
-            results.append(result)
-            rechecked += len(track.recheck)
-            false_alarms += dismissed
+            fresh[keys[track.record.file]] = kept_results.entry(
+                result, len(track.recheck), dismissed, len(track.samples) / RATE
+            )
             track.samples = None
             done += 1
             if progress:
                 progress(done, len(tracks))
+    entries = {
+        keys[t.record.file]: fresh.get(keys[t.record.file]) or store[keys[t.record.file]] for t in tracks
+    }
+    kept_results.save(folder, entries)
+    ordered = [entries[keys[t.record.file]] for t in tracks]
     return VerifyReport(
         folder=folder,
         title=manifest.title,
-        model=recognizer.name,
+        model=model_name(
+            model_folder, bundled=model_dir is None and (recognizer is None or recognizer.bundled)
+        ),
         max_wer=max_wer,
-        tracks=results,
-        rechecked_clips=rechecked,
-        false_alarms=false_alarms,
+        tracks=[TrackResult.from_dict(e["result"]) for e in ordered],
+        rechecked_clips=sum(e["rechecked_clips"] for e in ordered),
+        false_alarms=sum(e["false_alarms"] for e in ordered),
         seconds=time.perf_counter() - began,
-        audio_seconds=audio_seconds,
+        audio_seconds=sum(e["audio_seconds"] for e in ordered),
         seal=seal,
+        listened_tracks=len(todo),
+        kept_tracks=len(tracks) - len(todo),
     )

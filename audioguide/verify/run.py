@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from audioguide.errors import AudioguideError
 from audioguide.verify.check import DEFAULT_MAX_WER, VerifyReport, verify_guide
@@ -18,10 +19,14 @@ def verify_and_report(
     model_dir: Path | None = None,
     max_wer: float | None = None,
     progress: Callable[[int, int], None] | None = None,
+    recognizer: Any = None,
 ) -> VerifyReport:
     """Listen to the guide in ``outdir``, then write ``verify.html`` with the findings and the
     pronunciation review (the review is a bonus: when it cannot be made the check still stands).
 
+    Only tracks without a kept result are listened to (``verify_guide``); the
+    report is written from kept and new results alike. ``recognizer``: a
+    loaded model to use (a long-lived process, ``audioguide watch --verify``).
     A folder where the report cannot be written is refused before any listening; when writing
     fails at the end all the same, ``report.report_error`` says so and the findings are returned.
     """
@@ -35,6 +40,7 @@ def verify_and_report(
         model_dir=model_dir,
         max_wer=DEFAULT_MAX_WER if max_wer is None else max_wer,
         progress=progress,
+        recognizer=recognizer,
     )
     try:
         words = review_guide(outdir)

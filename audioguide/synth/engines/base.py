@@ -96,5 +96,8 @@ class Engine(ABC):
         sessions, no connections). By default nothing.
         """
 
+    def load(self) -> None:
+        """Load the voice now (model, sessions) rather than at the first clip. By default nothing."""
+
     def close(self) -> None:
         """Release resources (sessions, connections)."""

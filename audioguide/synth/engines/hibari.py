@@ -292,6 +292,10 @@ class HibariEngine(Engine):
         """Load the pronunciation dictionaries and tagger (pure Python: safe to fork with)."""
         _g2p(self.british)
 
+    def load(self) -> None:
+        """The model, its session and the G2P, now."""
+        self._load()
+
     @property
     def sample_rate(self) -> int:
         return SAMPLE_RATE

@@ -1,0 +1,121 @@
+"""Verify's results, kept per track in the guide's folder so that only changed tracks are heard again.
+
+``verify-results.json`` beside ``verify.html`` (a file the build did not
+make, so rebuilds carry it over) maps a key to a track's result. The key is
+the SHA-256 of everything the result depends on: the track's encoded audio
+(the file's SHA-256, the manifest's ``file_sha256`` while it is intact), what it should say (its clips' speech and
+written text, times, roles), the language, and the verifier's identity (the
+model's folder and file, faster-whisper's and CTranslate2's versions,
+audioguide's version, the re-check's settings, the guide's lexicon). A
+result is used again only under the same key; anything else is listened to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from audioguide import __version__
+from audioguide.files import write_atomic
+from audioguide.model.manifest import TrackRecord
+
+logger = logging.getLogger(__name__)
+
+KEPT_NAME = "verify-results.json"
+FORMAT = 1
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "none"
+
+
+def verifier_identity(model_dir: Path, *, recheck: bool, lexicon: Any) -> str:
+    """What a verification's outcome depends on besides the track, as one string."""
+    from audioguide.verify import check
+
+    model = Path(model_dir) / "model.bin"
+    try:
+        stat = model.stat()
+        model_id = f"{model.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
+    except OSError:
+        model_id = str(model)
+    words = [sorted(dict(lexicon).items()), getattr(lexicon, "locale", None)]  # a Lexicon is a Mapping
+    return json.dumps(
+        {
+            "audioguide": __version__,
+            "model": model_id,
+            "faster-whisper": _version("faster-whisper"),
+            "ctranslate2": _version("ctranslate2"),
+            "recheck": [
+                recheck,
+                check.RECHECK_BEAM,
+                check.FITS_MARGIN,
+                check.RECHECK_PAD_S,
+                check.DRIFT_CLIPS,
+            ],
+            "lexicon": hashlib.sha256(repr(words).encode()).hexdigest(),
+        },
+        sort_keys=True,
+    )
+
+
+def track_key(identity: str, record: TrackRecord, folder: Path, language: str) -> str | None:
+    """The key of a track's result: its audio, what it should say, the language and the verifier.
+
+    The audio is the file as it is on disk, hashed now: it is the manifest's
+    ``file_sha256`` when the file is intact, and anything else when the file
+    was damaged or replaced since, which must be heard. None: no such file.
+    """
+    from audioguide.hashing import sha256_file
+
+    try:
+        audio = sha256_file(Path(folder) / record.file)
+    except OSError:
+        return None
+    said = [[c.text, c.written, c.role, c.start_s, c.end_s] for c in record.clips]
+    data = json.dumps(
+        [identity, audio, record.number, record.title, record.file, record.duration_s, said, language]
+    )
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def entry(result: Any, rechecked_clips: int, false_alarms: int, audio_seconds: float) -> dict[str, Any]:
+    """What is kept of a track's verification."""
+    return {
+        "result": result.to_dict(),
+        "rechecked_clips": rechecked_clips,
+        "false_alarms": false_alarms,
+        "audio_seconds": round(audio_seconds, 3),
+    }
+
+
+def load(folder: Path) -> dict[str, dict[str, Any]]:
+    """The kept results (none if the file is missing, unreadable or of another format)."""
+    path = Path(folder) / KEPT_NAME
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("tracks"), dict):
+        logger.info("%s: not kept results of this audioguide; every track is listened to", path)
+        return {}
+    tracks = data["tracks"]
+    return {
+        k: v for k, v in tracks.items() if isinstance(v, dict) and {"result", "rechecked_clips"} <= set(v)
+    }
+
+
+def save(folder: Path, entries: dict[str, dict[str, Any]]) -> None:
+    """Keep ``entries`` (the guide's current tracks only: results of old audio are dropped)."""
+    path = Path(folder) / KEPT_NAME
+    try:
+        write_atomic(path, json.dumps({"format": FORMAT, "tracks": entries}, indent=1, sort_keys=True))
+    except OSError as exc:  # the check stands without it; the next verify listens again
+        logger.warning("%s: cannot keep verify's results (%s)", path, exc.strerror or exc)
