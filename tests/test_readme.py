@@ -35,6 +35,7 @@ SKIPS = [
     (r"^\./scripts/", "creates .venv and runs the build or the test suite itself"),
     (r"--engine gtts", "needs the internet (Google's voice)"),
     (r"\bpath/to/", "names a file of the reader's own"),
+    (r"^audioguide watch\b", "runs until Ctrl-C (tests/test_watch.py runs it)"),
 ]
 URL_OPTIONS = {"--base-url"}  # options whose URL is written into files, never fetched
 VERIFY_EXTRA = importlib.util.find_spec("faster_whisper") is not None
