@@ -25,8 +25,6 @@ chaptered single file, newest change first; with a base URL) and ``phone/``
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -48,14 +46,14 @@ from audioguide.exporters.published import (
     absolute_url,
     relative_url,
 )
-from audioguide.files import write_atomic
+from audioguide.files import atomic_path, write_atomic
 from audioguide.library import hold as library_hold
 from audioguide.library.catalog import Catalog, GuideEntry, read_sources
 from audioguide.library.cluster import ClusterError
 from audioguide.library.journal import SiteJournal
 from audioguide.library.state import RESERVED, STATE_NAME, GuideRecord, LibraryState, read_state
 from audioguide.model.manifest import MANIFEST_NAME, Manifest, load_manifest
-from audioguide.model.settings import FaqMode, GuideSettings
+from audioguide.model.settings import GuideSettings, with_overrides
 from audioguide.pipeline import BuildOptions, BuildReport, ProgressEvent, build_guide
 from audioguide.pipeline.execute import slugify
 from audioguide.pipeline.output_folder import OutputFolder, checkpoint
@@ -235,14 +233,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
 def _settings(
     base: GuideSettings | None, entry: GuideEntry, base_url: str | None, slug: str
 ) -> GuideSettings:
-    settings = base or GuideSettings()
-    over = entry.overrides
-    if "faq_mode" in over:
-        settings = replace(settings, faq_mode=FaqMode(over["faq_mode"]))
-    if over.get("no_announce"):
-        settings = replace(settings, announce=False)
-    if "rate" in over:
-        settings = replace(settings, voice=replace(settings.voice, rate=over["rate"]))
+    settings = with_overrides(base, entry.overrides)
     if base_url:
         settings = replace(settings, base_url=f"{base_url}/{slug}")
     return settings
@@ -563,15 +554,8 @@ def build_library(
 
 
 def _library_cover(site: Path, title: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{COVER_NAME}.", suffix=".png", dir=site)
-    os.close(fd)
-    try:
-        podcast.generated_cover(title, Path(tmp))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, site / COVER_NAME)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_path(site / COVER_NAME, mode=0o644, suffix=".png") as tmp:
+        podcast.generated_cover(title, tmp)
 
 
 def _phone(

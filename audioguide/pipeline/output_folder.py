@@ -46,6 +46,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from audioguide.errors import OutputError
+from audioguide.files import write_atomic
 from audioguide.model.manifest import (
     MANIFEST_FORMAT,
     MANIFEST_NAME,
@@ -337,9 +338,7 @@ class OutputFolder:
             ) from None
 
     def _write_journal(self, state: dict) -> None:
-        tmp = self.journal.with_name(self.journal.name + ".tmp")
-        tmp.write_text(json.dumps(state), encoding="utf-8")
-        os.replace(tmp, self.journal)
+        write_atomic(self.journal, json.dumps(state))
 
     def _finish(self, state: dict) -> None:
         """Roll a journalled commit forward from wherever it stopped; idempotent.
