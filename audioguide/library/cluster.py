@@ -40,6 +40,7 @@ CONNECT_TIMEOUT_S = 10
 TASK_RETRIES = 2  # a task whose worker died is run again on another, at most this often
 _LOCAL_RE = re.compile(r"^local:(\d{1,3})$")
 MAX_FILES = 10_000  # a guide folder holds tracks, transcripts, captions, a few formats: far fewer
+_warm: Any = None  # on a worker: the voices loaded by its last guide (pipeline.ClipSource), kept for the next
 
 
 class ClusterError(AudioguideError):
@@ -92,6 +93,10 @@ def connect(spec: str) -> Iterator[Any]:
         from distributed import Client, LocalCluster
     except ImportError:
         raise ClusterError(INSTALL_HINT) from None
+    import dask
+
+    # Workers sample their tasks' stacks every 10 ms for the dashboard's profile: pure cost here.
+    dask.config.set({"distributed.worker.profile.enabled": False})
     cluster = None
     try:
         if workers is not None:
@@ -183,6 +188,7 @@ def check_workers(client: Any, voices: list[VoiceSettings]) -> list[str]:
 def build_on_worker(task: GuideTask) -> GuideFiles:
     """Build the guide of ``task`` in a temporary folder; its files. Runs on a worker."""
     from audioguide.pipeline import BuildOptions, build_guide
+    from audioguide.pipeline.watch import warm_voices
 
     with tempfile.TemporaryDirectory(prefix="audioguide-task-") as tmp:
         outdir = Path(tmp) / "guide"
@@ -201,7 +207,9 @@ def build_on_worker(task: GuideTask) -> GuideFiles:
             force=task.force,
             formats=task.formats,
         )
-        report = build_guide(task.document, settings, options)
+        global _warm
+        _warm = warm_voices(_warm, settings, options)  # the voice stays loaded for this worker's next guide
+        report = build_guide(task.document, settings, options, warm=_warm)
         if settings is not task.settings:
             _record_cover_as_given(outdir, task.settings.cover_image)
         files: dict[str, bytes] = {}
