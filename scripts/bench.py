@@ -499,6 +499,78 @@ def run_library(sources: Path, site: Path, cache: Path, *extra: str) -> dict:
     return _measured(json.loads(child.stdout), child.stderr)
 
 
+def cluster_benchmark(count: int, scheduler: str, as_json: bool) -> None:
+    """A library of ``count`` generated articles built cold twice, here and on ``scheduler``
+    (each with a fresh site and fresh clip caches): wall, CPU-s, peak memory, overhead per task."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from make_book import make_article
+
+    from audioguide.model.manifest import load_manifest
+
+    with tempfile.TemporaryDirectory(prefix="audioguide-cluster-") as tmp:
+        work = Path(tmp)
+        articles = work / "articles"
+        articles.mkdir()
+        for number in range(1, count + 1):
+            (articles / f"guide-{number:03d}.txt").write_text(make_article(number), encoding="utf-8")
+        os.environ.setdefault("SOURCE_DATE_EPOCH", "1790000000")  # the same dates in both sites
+        local = run_library(articles, work / "site-local", work / "cache-local")
+        cluster = run_library(
+            articles,
+            work / "site-cluster",
+            work / "cache-cluster",
+            "--scheduler",
+            scheduler,
+            "--worker-cache-dir",
+            str(work / "cache-workers"),
+        )
+        audio = sum(
+            sum(t.duration_s for t in load_manifest(folder).tracks)
+            for folder in (work / "site-local").iterdir()
+            if (folder / "manifest.json").is_file()
+        )
+        same = all(
+            (work / "site-cluster" / p.relative_to(work / "site-local")).read_bytes() == p.read_bytes()
+            for p in (work / "site-local").rglob("*")
+            if p.is_file()
+        )
+    figures = {
+        "guides": count,
+        "scheduler": scheduler,
+        "audio_h": round(audio / 3600, 3),
+        "local_s": round(local["wall"], 1),
+        "local_cpu_s": round(local["cpu"], 1),
+        "local_peak_mb": round(local["peak_mb"]),
+        "cluster_s": round(cluster["wall"], 1),
+        "cluster_cpu_s": round(cluster["cpu"], 1),
+        "cluster_peak_mb": round(cluster["peak_mb"]),
+        "cluster_over_local": round(cluster["wall"] / local["wall"], 3),
+        "overhead_per_task_s": round((cluster["wall"] - local["wall"]) / count, 2),
+        "audio_h_per_hour_local": round(audio / local["wall"], 1),
+        "audio_h_per_hour_cluster": round(audio / cluster["wall"], 1),
+        "byte_identical": same,
+        "load": [round(x, 2) for x in os.getloadavg()],
+    }
+    if as_json:
+        print(json.dumps(figures, indent=2))
+        return
+    print(
+        f"library of {count} generated articles ({figures['audio_h']} h of audio), cold, load {figures['load']}"
+    )
+    print(
+        f"  here:            {figures['local_s']:7.1f} s  {figures['local_cpu_s']:7.1f} CPU-s  "
+        f"{figures['local_peak_mb']} MB  ({figures['audio_h_per_hour_local']} h of audio per hour)"
+    )
+    print(
+        f"  --scheduler {scheduler}: {figures['cluster_s']:7.1f} s  {figures['cluster_cpu_s']:7.1f} CPU-s  "
+        f"{figures['cluster_peak_mb']} MB  ({figures['audio_h_per_hour_cluster']} h of audio per hour)"
+    )
+    print(
+        f"  cluster/local {figures['cluster_over_local']} (target <= 1.10); overhead "
+        f"{figures['overhead_per_task_s']} s a task; byte-identical: {figures['byte_identical']}"
+    )
+
+
 def library_benchmark(count: int, as_json: bool) -> None:
     """A library of ``count`` generated articles: cold build, no-change rebuild, one article edited."""
     sys.path.insert(0, str(ROOT / "scripts"))
@@ -959,6 +1031,12 @@ def main() -> None:
         "rebuild, rebuild after editing one article",
     )
     parser.add_argument(
+        "--scheduler",
+        metavar="SPEC",
+        help="with --library: build the library cold here and on this Dask scheduler (local:N or "
+        "tcp://HOST:8786), each from scratch, and compare",
+    )
+    parser.add_argument(
         "--floors",
         action="store_true",
         help="instead: the build's fixed costs one at a time (mastering import, voice load, "
@@ -1022,6 +1100,9 @@ def main() -> None:
     if args.render_long_track:
         clips_file, minutes = args.render_long_track
         print(json.dumps(render_long_track(Path(clips_file), float(minutes))))
+        return
+    if args.library is not None and args.scheduler:
+        cluster_benchmark(args.library, args.scheduler, args.json)
         return
     if args.library is not None:
         library_benchmark(args.library, args.json)

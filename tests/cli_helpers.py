@@ -1,10 +1,17 @@
-"""Running the real `audioguide` Click command in-process, with stderr kept apart."""
+"""Helpers the tests share: the real `audioguide` command in-process, its one-line errors, and inputs.
+
+Every test imports these from here (``from cli_helpers import ...``), never from another test file.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from click.testing import CliRunner, Result
 
 from audioguide.cli import main
+
+GOOD = "A Title\n\nSome introduction text.\n\nA Section\n\nSection text here.\n"  # a valid short article
 
 
 def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
@@ -14,3 +21,24 @@ def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
     except TypeError:
         runner = CliRunner()
     return runner.invoke(main, list(args), catch_exceptions=False, env=env)
+
+
+def assert_one_line_error(result: Result, *needles: str) -> None:
+    """A failed command that said what went wrong in one ``audioguide: error:`` line holding ``needles``."""
+    assert result.exit_code != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("audioguide: error: ")
+    assert "Traceback" not in result.output + result.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+
+
+def write_picture(path: Path, size: int = 32) -> Path:
+    """A small real picture at ``path``: JPEG or PNG by its suffix."""
+    from PIL import Image
+
+    Image.new("RGB", (size, size), (20, 60, 120)).save(
+        path, format="PNG" if path.suffix == ".png" else "JPEG"
+    )
+    return path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from cli_helpers import invoke
 from mutagen.id3 import ID3
 
 from audioguide import __version__
+from audioguide.cli import main
 
 ARTICLE = """Caring for Your Knee After an Injection
 
@@ -50,11 +52,12 @@ def test_version():
     assert result.exit_code == 0 and __version__ in result.output
 
 
-@pytest.mark.parametrize("command", ["build", "init", "outline", "voices"])
+@pytest.mark.parametrize("command", sorted(main.commands))
 def test_help_on_every_command(command):
     result = invoke(command, "--help")
     assert result.exit_code == 0
-    assert "Usage: main" in result.output or "Usage: audioguide" in result.output or "Usage:" in result.output
+    usage = result.output.splitlines()[0]
+    assert re.fullmatch(rf"Usage: \S+ {command} \[OPTIONS\]( [A-Z].*)?", usage), usage
     assert "Example" in result.output
 
 

@@ -21,7 +21,7 @@ import pytest
 from p56 import active_level
 from scipy.signal import welch
 
-from audioguide.audio import ffmpeg
+from audioguide.audio import ffmpeg, telephone
 from audioguide.errors import AudioguideError
 from audioguide.exporters import phone
 from audioguide.model.guide import FinishedGuide
@@ -281,7 +281,7 @@ def test_p56_active_speech_level_is_the_stated_minus_22_dbov(built, name):
     """README: -22 dBov active speech, read by an ITU-T P.56 method B meter (tests/p56.py)."""
     x, rate = read_any(built[2] / "phone" / name)
     level, _ = active_level(x, rate)
-    assert abs(level - phone.TARGET_DBOV) <= 0.3, f"{name}: P.56 active speech level {level:.2f} dBov"
+    assert abs(level - telephone.TARGET_DBOV) <= 0.3, f"{name}: P.56 active speech level {level:.2f} dBov"
 
 
 @pytest.mark.parametrize("stem", ALL_STEMS)
@@ -311,7 +311,7 @@ def test_limiter_holds_the_ceiling_on_real_speech(built):
     for gain_db, max_drop_db in ((8, 0.5), (13, 6.0)):  # the files are at -22 dBov (P.56)
         loud = x * 10 ** (gain_db / 20)
         assert np.max(np.abs(loud)) > FULL_SCALE_CEILING
-        limited = phone.peak_limit(loud, rate)
+        limited = telephone.peak_limit(loud, rate)
         assert np.max(np.abs(limited)) <= FULL_SCALE_CEILING
         assert limited.size == loud.size
         assert active_level_dbov(limited, rate) > active_level_dbov(loud, rate) - max_drop_db

@@ -156,7 +156,7 @@ def unescape(text: str) -> str:
 
 def test_build_reports_the_formats(guide):
     assert guide["report"].formats == {"single": "built", "m4b": "built", "captions": "built"}
-    assert guide["manifest"]["formats"]["single"]["files"] == ["guide.mp3", "guide.vtt"]
+    assert guide["manifest"]["formats"]["single"]["files"] == ["guide.mp3", "guide.srt", "guide.vtt"]
     assert guide["manifest"]["formats"]["m4b"]["files"] == ["guide.m4b"]
     assert not list(guide["out"].glob(".*.part")) and not list(guide["out"].glob(".samples-*"))
 
@@ -317,7 +317,7 @@ def test_m4b_cover_that_is_not_an_image_is_a_one_line_error(guide):
 def test_captions_one_cue_per_clip_at_the_clip_times(guide):
     out, tracks = guide["out"], guide["manifest"]["tracks"]
     files = sorted(p.name for p in (out / "captions").iterdir())
-    assert files == [Path(t["file"]).stem + ".vtt" for t in tracks]
+    assert files == sorted(Path(t["file"]).stem + suffix for t in tracks for suffix in (".srt", ".vtt"))
     for track in tracks:
         path = out / "captions" / (Path(track["file"]).stem + ".vtt")
         cues = parse_vtt(path)
@@ -333,6 +333,36 @@ def test_captions_one_cue_per_clip_at_the_clip_times(guide):
             assert a["start"] < a["end"] <= b["start"] < b["end"]
         assert 0 <= cues[0]["start"] and cues[-1]["end"] <= track["duration_s"] * 1000
         assert ffmpeg_vtt_cues(path) == [(c["start"], c["end"]) for c in cues]
+
+
+def ffmpeg_srt_cues(path: Path) -> list[tuple[int, int, str]]:
+    """Cues as ffmpeg's own SubRip demuxer reads them (written back as SRT): start, end, text."""
+    srt = ffmpeg.run(["-i", str(path), "-f", "srt", "-"]).decode("utf-8")
+    stamp = r"(\d+):(\d+):(\d+),(\d+)"
+    cues = []
+    for block in srt.strip().split("\n\n"):
+        number, timing, *lines = block.split("\n")
+        match = re.fullmatch(f"{stamp} --> {stamp}", timing)
+        assert number.isdigit() and match, block
+        h1, m1, s1, ms1, h2, m2, s2, ms2 = (int(g) for g in match.groups())
+        start = ((h1 * 60 + m1) * 60 + s1) * 1000 + ms1
+        cues.append((start, ((h2 * 60 + m2) * 60 + s2) * 1000 + ms2, "\n".join(lines)))
+    return cues
+
+
+def test_captions_also_as_srt_with_the_same_cues(guide):
+    """Beside each WebVTT file a SubRip file that ffmpeg reads back to the same times and text."""
+    out, tracks = guide["out"], guide["manifest"]["tracks"]
+    for track in tracks:
+        stem = out / "captions" / Path(track["file"]).stem
+        raw = stem.with_suffix(".srt").read_text(encoding="utf-8")
+        assert raw.startswith("1\n00:00:") and "\r" not in raw and "&amp;" not in raw
+        vtt = [(c["start"], c["end"], unescape(c["text"])) for c in parse_vtt(stem.with_suffix(".vtt"))]
+        srt = ffmpeg_srt_cues(stem.with_suffix(".srt"))
+        assert [(start, end) for start, end, _ in srt] == [(start, end) for start, end, _ in vtt]
+        assert [text for _, _, text in srt] == [clip["written"] for clip in track["clips"]]
+    whole = ffmpeg_srt_cues(out / "guide.srt")
+    assert [(s, e) for s, e, _ in whole] == [(c["start"], c["end"]) for c in parse_vtt(out / "guide.vtt")]
 
 
 def test_captions_escape_markup_characters(guide):

@@ -8,17 +8,13 @@ import threading
 
 import numpy as np
 import pytest
+from fake_gtts import BATCH_PATH, HANG, NO_AUDIO, FakeGoogle, piece_duration
 
 from audioguide.errors import EngineError, EngineUnavailable
 from audioguide.model.settings import VoiceSettings
 from audioguide.synth.engines import available_engines, create_engine
 from audioguide.synth.engines import gtts as gtts_engine
 from audioguide.synth.engines.gtts import ENDPOINT_ENV, GTTSEngine
-
-try:
-    from fake_gtts import BATCH_PATH, HANG, NO_AUDIO, FakeGoogle, piece_duration
-except ImportError:  # tests/ made a package
-    from tests.fake_gtts import BATCH_PATH, HANG, NO_AUDIO, FakeGoogle, piece_duration
 
 LONG_TEXT = (
     "Drink plenty of water during the day, especially when it is hot outside. "

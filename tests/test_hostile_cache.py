@@ -1,4 +1,4 @@
-"""Issue 11, the clip cache: every entry, header field and prepared model is verified;
+"""The clip cache: every entry, header field and prepared model is verified;
 prune touches only what is ours; a full cache disk names the cache, not the voice."""
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from cli_helpers import invoke
-from test_cli_errors import assert_one_line_error
+from cli_helpers import assert_one_line_error, invoke
 
 from audioguide.model.settings import VoiceSettings
 from audioguide.synth.cache import ClipCache

@@ -1,4 +1,4 @@
-"""Issue 11, input side: what a hostile page or guide script brings stays text.
+"""Input: what a hostile page or guide script brings stays text.
 
 Control characters never get past the source stage, nothing printed can drive
 the terminal, titles cannot add lines to line-based files, and what is
@@ -12,8 +12,7 @@ import re
 import textwrap
 
 import pytest
-from cli_helpers import invoke
-from test_cli_errors import assert_one_line_error
+from cli_helpers import assert_one_line_error, invoke
 
 from audioguide.exporters.m4b import _escape as ffmetadata_escape
 from audioguide.exporters.phone import render_musiconhold_conf

@@ -1,4 +1,4 @@
-"""Issue 11: a hand-edited manifest.json of the wrong shape means "no previous build", never a
+"""A hand-edited manifest.json of the wrong shape means "no previous build", never a
 traceback, and never a path outside the guide folder."""
 
 from __future__ import annotations
@@ -7,8 +7,7 @@ import json
 from dataclasses import asdict
 
 import pytest
-from cli_helpers import invoke
-from test_cli_errors import GOOD, assert_one_line_error
+from cli_helpers import GOOD, assert_one_line_error, invoke
 
 from audioguide.model.manifest import ClipRecord, Manifest, TrackRecord, load_manifest
 

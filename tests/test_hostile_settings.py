@@ -1,4 +1,4 @@
-"""Issue 11: every bad file, number, template or voice config is one line, and bounded.
+"""Every bad file, number, template or voice config is one line, and bounded.
 
 Cases that hung or read until memory ran out run in a subprocess with a
 timeout, so that a regression fails instead of hanging the suite.
@@ -13,8 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_helpers import invoke
-from test_cli_errors import GOOD, assert_one_line_error
+from cli_helpers import GOOD, assert_one_line_error, invoke, write_picture
 
 from audioguide.sources.load import load_source
 
@@ -104,6 +103,56 @@ def test_numbers_in_a_guide_script_use_the_same_ranges(tmp_path, snippet, expect
     assert_one_line_error(invoke("outline", str(guide)), expected)
 
 
+@pytest.mark.parametrize(
+    "snippet, expected",
+    [
+        ("pauses: {head_ms: 1e23}", "guide.yaml:1: pauses.head_ms must be at most 30000, not '1e23'"),
+        (
+            "pauses:\n  tail_ms: 86400000",
+            "guide.yaml:2: pauses.tail_ms must be at most 30000, not '86400000'",
+        ),
+        (
+            "hold: {gap_ms: 1e12, max_seconds: 1e300}",
+            "guide.yaml:1: hold.gap_ms must be at most 60000, not '1e12'",
+        ),
+        (
+            "hold: {max_seconds: 1e300}",
+            "guide.yaml:1: hold.max_seconds must be between 1 and 86400, not 1e+300",
+        ),
+        ("hold: {tracks: [1, 100000]}", "guide.yaml:1: hold.tracks: a track number must be at most 9999"),
+        ("hold: {max_bytes: 1e15}", "guide.yaml:1: hold.max_bytes must be at most 1000000000000"),
+    ],
+)
+def test_pauses_and_hold_values_have_an_upper_bound(tmp_path, snippet, expected):
+    """A pause is silence held in memory: a day of it per track is gigabytes, 1e23 no number at all."""
+    guide = tmp_path / "guide.yaml"
+    guide.write_text(snippet + "\n" + GUIDE)
+    out = tmp_path / "out"
+    assert_one_line_error(
+        invoke("build", str(guide), "-o", str(out), "--formats", "phone", "--dry-run"), expected
+    )
+    assert not out.exists()
+
+
+def test_every_number_a_user_may_set_has_a_range():
+    """Each int or float setting, and each list of them, is declared with its range (LIMITS)."""
+    from audioguide.model.settings import LIMITS, all_declared, is_group
+
+    numbers = [
+        item.path
+        for _, item in all_declared()
+        if not is_group(item) and (item.type in (int, float) or str(item.type).startswith("tuple[int"))
+    ]
+    assert numbers and sorted(numbers) == sorted(LIMITS)
+
+
+def test_the_bitrate_option_uses_the_same_range(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text(GOOD)
+    result = invoke("build", str(src), "-o", str(tmp_path / "out"), "--dry-run", "--bitrate", "1000")
+    assert_one_line_error(result, "--bitrate must be at most 320, not 1000")
+
+
 def test_yaml_exponent_numbers_are_numbers(tmp_path):
     guide = tmp_path / "guide.yaml"
     guide.write_text(
@@ -125,7 +174,7 @@ def test_yaml_exponent_numbers_are_numbers(tmp_path):
 @pytest.mark.parametrize(
     "template, expected",
     [
-        ("{title:d}", "'{title:d}' has a format or conversion; write {title}"),  # a traceback once
+        ("{title:d}", "'{title:d}' has a format or conversion; write {title}"),  # fails at build time
         (
             "{number:>999999999}",
             "'{number:>999999999}' has a format or conversion; write {number}",
@@ -207,6 +256,68 @@ def test_lexicon_paths_stay_in_the_guide_scripts_folder(tmp_path):
     assert invoke("outline", str(guide)).exit_code == 0
     guide.write_text(GUIDE)  # named by the user on the command line: fine
     assert invoke("outline", str(guide), "--lexicon", str(creds)).exit_code == 0
+
+
+# --------------------------------------------------------------------------- cover image
+
+
+@pytest.mark.parametrize("ref", ["/etc/passwd", "~/.ssh/id_rsa", "../secret.png"])
+def test_a_cover_image_outside_the_scripts_folder_is_refused(tmp_path, ref):
+    """A page's guide script must not publish the machine's files as the podcast's cover."""
+    home = tmp_path / "home"
+    (home / ".ssh").mkdir(parents=True)
+    (home / ".ssh" / "id_rsa").write_text("-----BEGIN OPENSSH PRIVATE KEY-----\n")
+    write_picture(tmp_path / "secret.png")  # a real picture, but not the script's own
+    folder = tmp_path / "guide"
+    folder.mkdir()
+    guide = folder / "guide.yaml"
+    guide.write_text(f"cover_image: '{ref}'\n" + GUIDE)
+    out = tmp_path / "out"
+    result = invoke(
+        "build",
+        str(guide),
+        "-o",
+        str(out),
+        "--formats",
+        "podcast",
+        "--base-url",
+        "https://x.example/a/",
+        env={"HOME": str(home)},
+    )
+    assert_one_line_error(result, f"guide.yaml:1: cover_image '{ref}' is outside the guide script's folder")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "make, problem",
+    [
+        (lambda p: p.write_text("root:x:0:0:root:/root:/bin/bash\n"), "not a JPEG or PNG picture"),
+        (lambda p: p.write_bytes(b"\xff\xd8\xff\xe0" + bytes(100)), "not a JPEG or PNG picture"),
+        (lambda p: p.write_bytes(b"GIF89a" + bytes(100)), "not a JPEG or PNG picture"),
+        (lambda p: p.write_bytes(bytes(11 * 1024 * 1024)), "file too large"),
+        (os.mkfifo, "not a regular file (a pipe)"),
+    ],
+)
+def test_a_cover_image_must_be_a_picture(tmp_path, make, problem):
+    cover = tmp_path / "cover.jpg"
+    make(cover)
+    guide = tmp_path / "guide.yaml"
+    guide.write_text("cover_image: cover.jpg\n" + GUIDE)
+    out = tmp_path / "out"
+    result = invoke(
+        "build", str(guide), "-o", str(out), "--formats", "podcast", "--base-url", "https://x.example/a/"
+    )
+    assert_one_line_error(result, "guide.yaml:1: cover_image 'cover.jpg': " + problem)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("name", ["cover.jpg", "art/cover.png"])
+def test_a_picture_beside_the_script_is_a_cover(tmp_path, name):
+    (tmp_path / "art").mkdir()
+    write_picture(tmp_path / name)
+    guide = tmp_path / "guide.yaml"
+    guide.write_text(f"cover_image: {name}\n" + GUIDE)
+    assert load_source(guide).settings.cover_image == str(tmp_path / name)
 
 
 # --------------------------------------------------------------------------- voice config

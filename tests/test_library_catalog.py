@@ -64,7 +64,7 @@ guides:
     knee, hip, back = catalog.guides
     assert knee.source == str((tmp_path / "knee.txt").resolve()) and hip.source.endswith("hip.md")
     assert back.slug == "back-pain" and back.formats == ("tracks", "web")
-    assert back.overrides == {"faq_mode": "single", "no_announce": True, "rate": 0.9}
+    assert back.overrides == {"faq_mode": "single", "announce": False, "rate": 0.9}
 
 
 @pytest.mark.parametrize(
@@ -78,7 +78,10 @@ guides:
         ("guides:\n  - source: a.txt\n    rate: fast\n", "rate must be a number"),
         ("base_url: clinic.example\nguides: [a.txt]\n", "absolute http"),
         ("formats: [tracks, vinyl]\nguides: [a.txt]\n", "unknown format 'vinyl'"),
-        ("hold: {gap_ms: -1}\nguides: [a.txt]\n", "hold.gap_ms must be a positive number"),
+        ("hold: {gap_ms: -1}\nguides: [a.txt]\n", "hold.gap_ms must be at least 0, not -1"),
+        ("hold: {gap_ms: 1000000000000}\nguides: [a.txt]\n", "hold.gap_ms must be at most 60000"),
+        ("hold: {max_seconds: 1.0e+300}\nguides: [a.txt]\n", "hold.max_seconds must be between 1 and 86400"),
+        ("guides:\n  - source: a.txt\n    rate: 100\n", "rate must be between 0.25 and 4, not 100"),
         ("guides: [a.txt\n", "invalid YAML"),
     ],
 )

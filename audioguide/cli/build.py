@@ -10,14 +10,13 @@ import click
 
 from audioguide.cli.app import main
 from audioguide.cli.options import (
+    furniture_option,
     lexicon_option,
     load,
-    parse_role_voices,
+    setting_options,
     settings_for,
     source_argument,
-    structure_options,
     verify_options,
-    voice_options,
 )
 from audioguide.cli.output import Progress, echo, echo_json, fail, handle_errors, warn
 from audioguide.cli.verify import print_verify, run_verify
@@ -37,38 +36,14 @@ STAGE_LABELS = {"clips": "Synthesizing clips", "tracks": "Writing tracks", "form
     default=None,
     help="Output folder (default: output/<slug of the title>/).",
 )
-@voice_options
+@setting_options()
 @lexicon_option
-@structure_options
-@click.option(
-    "--voices",
-    "role_voices",
-    default=None,
-    callback=parse_role_voices,
-    metavar="ROLE=VOICE,...",
-    help="A voice of their own for parts of the guide, e.g. question=joe,answer=heart "
-    "(parts: announcement, heading, lead, question, answer, paragraph, item).",
-)
+@furniture_option
 @click.option(
     "--faq-dialogue",
     is_flag=True,
     help="FAQ questions in the other bundled voice (joe, or heart when the guide speaks in joe), "
     "answers in the guide's: a listener hears who asks and who answers.",
-)
-@click.option("--no-announce", is_flag=True, help="Do not open tracks with 'Track n of N. Title'.")
-@click.option(
-    "--announce-template",
-    default=None,
-    help="Announcement, with {number}, {total}, {title}, {kind}. Default: 'Track {number} of {total}. {title}'.",
-)
-@click.option(
-    "--target-lufs",
-    type=float,
-    default=None,
-    help="Integrated loudness target, -30 to -10 LUFS (default -16).",
-)
-@click.option(
-    "--bitrate", type=click.IntRange(8, 320), default=None, help="MP3 constant bit rate in kbps (default 64)."
 )
 @click.option(
     "--cache-dir",
@@ -93,14 +68,6 @@ STAGE_LABELS = {"clips": "Synthesizing clips", "tracks": "Writing tracks", "form
     + " (podcast and qr need --base-url; "
     "'all' has them when it is given). Default: the guide script's formats:, else what the folder's last build "
     "made (tracks for a new folder).",
-)
-@click.option(
-    "--base-url",
-    "base_url",
-    default=None,
-    metavar="URL",
-    help="Where the guide folder will be published (https://clinic.example/guides/pain/): "
-    "the podcast feed's and QR code's links.",
 )
 @click.option("--force", is_flag=True, help="Re-synthesize and re-encode everything.")
 @click.option(

@@ -48,6 +48,19 @@ STAGE_LABELS = {"clips": "clips", "tracks": "tracks", "formats": "formats"}
     "-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Parallel workers (default: CPU cores)."
 )
 @click.option("--force", is_flag=True, help="Re-synthesize and re-encode every guide.")
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Build the guides on a Dask cluster: tcp://HOST:8786 (started with 'dask scheduler'), or local:N "
+    "for N worker processes on this machine (needs pip install 'audioguide[cluster]').",
+)
+@click.option(
+    "--worker-cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="With --scheduler: the clip cache folder on each worker (default: the worker's user cache folder).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress, only failures and the summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the library report as JSON.")
 @handle_errors
@@ -60,6 +73,8 @@ def library(
     cache_dir: Path | None,
     jobs: int | None,
     force: bool,
+    scheduler: str | None,
+    worker_cache_dir: Path | None,
     quiet: bool,
     as_json: bool,
 ) -> None:
@@ -86,6 +101,8 @@ def library(
         base_url=url,
         title=title,
         formats=parse_formats(formats, published=bool(url)) if formats else None,
+        scheduler=scheduler,
+        worker_cache_dir=worker_cache_dir,
     )
     # Failures are always shown, even with --quiet or --json (on stderr).
     failures = Progress(enabled=True)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import click
 
-from audioguide.model.settings import VOICE_ROLES, FaqMode, GuideSettings
+from audioguide.model.settings import LIMITS, Declared, GuideSettings, all_declared
 
 
 def source_argument(func: Callable) -> Callable:
@@ -27,40 +28,71 @@ def lexicon_option(func: Callable) -> Callable:
     )(func)
 
 
+def _option(item: Declared) -> Callable[[Callable], Callable]:
+    """The click option of one declared setting: its type, range and help as model.settings says."""
+    spec = item.spec
+    assert spec.option is not None
+    text = spec.help[:1].upper() + spec.help[1:] + "."
+    limit = LIMITS.get(item.path)
+    if limit is not None:
+        text += f" From {limit.low:g} to {limit.high:g}; default {item.default:g}."
+    elif item.default not in (None, {}, ()) and not isinstance(item.default, bool):
+        shown = item.default.value if isinstance(item.default, Enum) else item.default
+        text += f" Default: {shown}."
+    kwargs: dict[str, Any] = {"default": None, "help": text}
+    if item.type is bool:
+        name = spec.option.removeprefix("--")
+        return click.option(f"{spec.option}/--no-{name}", item.name, **kwargs)
+    if isinstance(item.type, type) and issubclass(item.type, Enum):
+        kwargs["type"] = click.Choice([member.value for member in item.type])
+    elif limit is not None:
+        kwargs["type"] = int if limit.whole else float
+    elif spec.keys is not None:  # --voices question=joe: the key is a role, the value a voice
+        pair = f"{(spec.noun or 'key').upper()}={spec.option[2:].removesuffix('s').upper()}"
+        kwargs.update(callback=_pairs(spec.keys, pair), metavar=f"{pair},...")
+    return click.option(spec.option, item.name, **kwargs)
+
+
+def _pairs(
+    keys: tuple[str, ...], pair: str
+) -> Callable[[click.Context, click.Parameter, str | None], dict[str, str]]:
+    """A callback reading ``KEY=VALUE,...`` with KEY one of ``keys`` (--voices question=joe,answer=heart);
+    ``pair`` is how help and errors write one ("ROLE=VOICE")."""
+
+    def parse(ctx: click.Context, param: click.Parameter, value: str | None) -> dict[str, str]:
+        pairs: dict[str, str] = {}
+        for item in (value or "").split(","):
+            if not item.strip():
+                continue
+            key, sep, name = (part.strip() for part in item.partition("="))
+            if not sep or not name or key not in keys:
+                key_name = pair.partition("=")[0]
+                raise click.BadParameter(
+                    f"{item.strip()!r}: write {pair}, {key_name} one of {', '.join(keys)}"
+                )
+            pairs[key] = name
+        return pairs
+
+    return parse
+
+
+def setting_options(*names: str) -> Callable[[Callable], Callable]:
+    """Options for the settings called ``names`` (every setting that has an option, without names),
+    as model.settings declares them; the command passes them on to ``with_overrides``."""
+    chosen = [item for _, item in all_declared() if item.spec.option and (not names or item.name in names)]
+    assert not names or len(chosen) == len(names), names
+
+    def add(func: Callable) -> Callable:
+        for item in reversed(chosen):
+            func = _option(item)(func)
+        return func
+
+    return add
+
+
 def voice_options(func: Callable) -> Callable:
-    for option in reversed(
-        [
-            click.option(
-                "--engine",
-                default=None,
-                help="Speech engine: hibari or piper (offline) or gtts (online); follows from --voice when not given.",
-            ),
-            click.option(
-                "--voice",
-                default=None,
-                help="Voice by name: heart (hibari), joe (Piper) or a path to a Piper .onnx voice; "
-                "for --engine gtts a language. 'audioguide voices' lists them.",
-            ),
-            click.option(
-                "--rate",
-                type=float,
-                default=None,
-                help="Speaking time, 1.0 = normal: speech takes 1/RATE as long (0.9: 11 % longer).",
-            ),
-            click.option("--lang", default=None, help="gTTS language (e.g. en, es)."),
-            click.option(
-                "--tld", default=None, help="gTTS Google host, e.g. com, co.uk (changes the accent)."
-            ),
-            click.option(
-                "--locale",
-                default=None,
-                help="The guide's locale, e.g. en-US or en-GB: how numeric dates such as 3/4/2024 are read "
-                "(without one they are read as written).",
-            ),
-        ]
-    ):
-        func = option(func)
-    return func
+    """The voice that speaks, and how numeric dates are read."""
+    return setting_options("engine", "voice", "rate", "lang", "tld", "locale")(func)
 
 
 def verify_options(func: Callable) -> Callable:
@@ -81,18 +113,15 @@ def verify_options(func: Callable) -> Callable:
     return func
 
 
-def structure_options(func: Callable) -> Callable:
-    func = click.option(
+def furniture_option(func: Callable) -> Callable:
+    return click.option(
         "--keep-furniture", is_flag=True, help="Keep page furniture (comment prompts, author bio) as content."
     )(func)
-    func = click.option(
-        "--faq",
-        "faq_mode",
-        type=click.Choice([m.value for m in FaqMode]),
-        default=None,
-        help="One track per FAQ question (each, default) or all in one track (single).",
-    )(func)
-    return func
+
+
+def structure_options(func: Callable) -> Callable:
+    """How the source becomes tracks: furniture kept or not, FAQs one track each or all in one."""
+    return setting_options("faq_mode")(furniture_option(func))
 
 
 def json_option(help: str = "Print as JSON.") -> Callable[[Callable], Callable]:
@@ -103,21 +132,6 @@ def cache_dir_option(help: str) -> Callable[[Callable], Callable]:
     return click.option(
         "--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=None, help=help
     )
-
-
-def parse_role_voices(ctx: click.Context, param: click.Parameter, value: str | None) -> dict[str, str]:
-    """--voices question=joe,answer=heart -> {"question": "joe", "answer": "heart"}."""
-    voices: dict[str, str] = {}
-    for item in (value or "").split(","):
-        if not item.strip():
-            continue
-        role, sep, name = (part.strip() for part in item.partition("="))
-        if not sep or not name or role not in VOICE_ROLES:
-            raise click.BadParameter(
-                f"{item.strip()!r}: write ROLE=VOICE, ROLE one of {', '.join(VOICE_ROLES)}"
-            )
-        voices[role] = name
-    return voices
 
 
 def load(source: str | Path, keep_furniture: bool) -> Any:

@@ -18,7 +18,6 @@ the DAISY validator rounds them.
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 from pathlib import Path
 
@@ -26,7 +25,6 @@ import mutagen.id3
 
 from audioguide import __version__
 from audioguide.errors import AudioguideError
-from audioguide.exporters.joined import partial_path
 from audioguide.exporters.talkingbook import (
     OutlineEntry,
     TrackText,
@@ -40,6 +38,7 @@ from audioguide.exporters.talkingbook import (
     sub,
     xml_bytes,
 )
+from audioguide.files import atomic_path, normal_mode
 from audioguide.model.guide import FinishedGuide
 from audioguide.text import daisy_hms, smil_seconds
 
@@ -65,8 +64,7 @@ def copy_without_tags(source: Path, target: Path) -> None:
 
     Written to a temporary name beside ``target`` and renamed into place.
     """
-    part = partial_path(target)
-    try:
+    with atomic_path(target, mode=normal_mode()) as part:
         shutil.copyfile(source, part)
         mutagen.id3.delete(part)
         with open(part, "rb") as handle:
@@ -75,9 +73,6 @@ def copy_without_tags(source: Path, target: Path) -> None:
             raise AudioguideError(
                 f"{source.name}: the MP3 does not start with an MPEG frame after its ID3 tag"
             )
-        os.replace(part, target)
-    finally:
-        part.unlink(missing_ok=True)
 
 
 def _units(track: TrackText, needed: int) -> list[tuple[int, int]]:

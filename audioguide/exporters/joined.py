@@ -15,7 +15,6 @@ to -17.2 LUFS. Only if that fails is the whole file lowered by the excess
 from __future__ import annotations
 
 import logging
-import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ import numpy as np
 from audioguide.audio import ffmpeg
 from audioguide.audio.mp3 import MAX_PEAK_PASSES, PEAK_STEP_DB
 from audioguide.errors import AudioguideError
+from audioguide.files import atomic_path
 from audioguide.model.guide import FinishedGuide
 
 logger = logging.getLogger(__name__)
@@ -84,12 +84,10 @@ class SampleStore:
         samples = np.asarray(
             guide.samples(track, extra_db), dtype="<f4"
         )  # already float32: the copy read back is exact
-        part = path.with_name(f".{path.name}.part")
         try:  # whole or not at all: a half-written file must never be read back as the track
-            samples.tofile(part)
-            os.replace(part, path)
+            with atomic_path(path) as part:
+                samples.tofile(part)
         except OSError as exc:
-            part.unlink(missing_ok=True)
             raise AudioguideError(f"{path}: cannot write the sample store ({exc.strerror or exc})") from None
         return samples
 
@@ -209,8 +207,3 @@ def describe_passes(passes: Passes, start_gain_db: float = 0.0) -> str:
     if passes.gain_db != start_gain_db:
         notes.append(f"lowered {start_gain_db - passes.gain_db:.2f} dB")
     return "".join(f", {note}" for note in notes)
-
-
-def partial_path(path: Path) -> Path:
-    """Where a file is written before it is renamed into place."""
-    return path.with_name(f".{path.name}.part")

@@ -22,7 +22,6 @@ pydub: the AAC encode streams float32 samples (pydub holds a whole file, as
 from __future__ import annotations
 
 import logging
-import os
 import re
 import tempfile
 from collections.abc import Sequence
@@ -39,9 +38,9 @@ from audioguide.exporters.joined import (
     encode_under_ceiling,
     f32_bytes,
     guide_pcm,
-    partial_path,
 )
 from audioguide.exporters.published import M4B_NAME
+from audioguide.files import atomic_path, normal_mode
 from audioguide.model.guide import FinishedGuide
 from audioguide.text import one_line
 
@@ -183,7 +182,6 @@ def export(guide: FinishedGuide) -> list[Path]:
         raise AudioguideError("the guide has no tracks to join into an audiobook")
     cover = cover_image(guide)
     path = guide.folder / M4B_NAME
-    part = partial_path(path)
     with tempfile.TemporaryDirectory(prefix="audioguide-m4b-") as tmp:
         audio, metadata = Path(tmp) / "audio.m4a", Path(tmp) / "chapters.txt"
         lengths, passes, peak = encode_under_ceiling(
@@ -194,11 +192,8 @@ def export(guide: FinishedGuide) -> list[Path]:
             label=path.name,
         )
         metadata.write_text(ffmetadata(guide, chapters(guide, lengths)), encoding="utf-8")
-        try:
+        with atomic_path(path, mode=normal_mode()) as part:
             _mux(audio, metadata, cover, part)
-            os.replace(part, path)
-        finally:
-            part.unlink(missing_ok=True)
     logger.info(
         "%s: %d chapters, %.1f s, AAC %d kbps, true peak %.2f dBTP%s%s",
         path.name,

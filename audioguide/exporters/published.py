@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 SINGLE_NAME = "guide.mp3"
 SINGLE_VTT_NAME = "guide.vtt"
+SINGLE_SRT_NAME = "guide.srt"
 M4B_NAME = "guide.m4b"
 PLAYER_NAME = "index.html"
 FEED_NAME = "feed.xml"
@@ -24,9 +25,10 @@ CAPTIONS_DIR = "captions"
 PLAYLIST_NAME = "playlist.m3u8"
 
 
-def caption_file(track_file: str) -> str:
-    """The track's caption file, relative to the guide folder: ``captions/<MP3 stem>.vtt``."""
-    return f"{CAPTIONS_DIR}/{PurePosixPath(track_file).stem}.vtt"
+def caption_file(track_file: str, suffix: str = ".vtt") -> str:
+    """The track's caption file, relative to the guide folder: ``captions/<MP3 stem>.vtt``
+    (``suffix`` ``.srt``: its SubRip twin)."""
+    return f"{CAPTIONS_DIR}/{PurePosixPath(track_file).stem}{suffix}"
 
 
 def relative_url(path: str) -> str:

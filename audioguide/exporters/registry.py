@@ -25,10 +25,13 @@ FORMATS: dict[str, tuple[str | None, str]] = {
     "tracks": (None, "one MP3 per chapter, playlist.m3u8, transcripts/, manifest.json"),
     "single": (
         "audioguide.exporters.single",
-        "guide.mp3: one file with ID3 chapters (CHAP/CTOC) and guide.vtt",
+        "guide.mp3: one file with ID3 chapters (CHAP/CTOC), guide.vtt and guide.srt",
     ),
     "m4b": ("audioguide.exporters.m4b", "guide.m4b: AAC audiobook with chapters"),
-    "captions": ("audioguide.exporters.captions", "captions/NN - Title.vtt: WebVTT, one cue per sentence"),
+    "captions": (
+        "audioguide.exporters.captions",
+        "captions/NN - Title.vtt and .srt: WebVTT and SubRip, one cue per sentence",
+    ),
     "daisy": ("audioguide.exporters.daisy", "daisy/: DAISY 2.02 talking book (ncc.html, SMIL, MP3)"),
     "epub": ("audioguide.exporters.epub", "guide.epub: EPUB 3 with Media Overlays (synchronized text)"),
     "web": ("audioguide.exporters.web", "index.html: accessible offline web player"),
@@ -49,11 +52,11 @@ LINKING_FORMATS = frozenset({"podcast", "qr", "web"})
 # Formats that read another format's finished files (the feed states guide.mp3's size and chapters).
 EXPORT_AFTER: dict[str, tuple[str, ...]] = {"podcast": ("single",)}
 # A format's own revision, an input of its hash: bump one when only that exporter's output changes.
-FORMAT_REVISION: dict[str, int] = {"phone": 1, "web": 1}
+FORMAT_REVISION: dict[str, int] = {"phone": 1, "web": 1, "captions": 1, "single": 1}
 DEFAULT_FORMATS = ("tracks",)
 # What each format writes at the top of the guide folder (files, or folders it fills).
 OUTPUTS: dict[str, tuple[str, ...]] = {
-    "single": ("guide.mp3", "guide.vtt"),
+    "single": ("guide.mp3", "guide.vtt", "guide.srt"),
     "m4b": ("guide.m4b",),
     "captions": ("captions",),
     "daisy": ("daisy",),

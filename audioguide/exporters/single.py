@@ -1,4 +1,4 @@
-"""guide.mp3: the whole guide as one MP3 with ID3 chapters (CHAP/CTOC), and guide.vtt.
+"""guide.mp3: the whole guide as one MP3 with ID3 chapters (CHAP/CTOC), guide.vtt and guide.srt.
 
 The file is encoded from the tracks' mastered samples, concatenated in
 order, exactly as the track MP3s were (CBR, mono, the guide's rate and bit
@@ -27,7 +27,6 @@ track, and encoded again where a track's span is over the ceiling
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -44,11 +43,12 @@ from audioguide.exporters.joined import (
     describe_passes,
     encode_under_ceiling,
     guide_pcm,
-    partial_path,
 )
 from audioguide.exporters.published import SINGLE_NAME
+from audioguide.exporters.published import SINGLE_SRT_NAME as SRT_NAME
 from audioguide.exporters.published import SINGLE_VTT_NAME as VTT_NAME
-from audioguide.exporters.vtt import render_vtt, track_cues
+from audioguide.exporters.vtt import Cue, render_srt, render_vtt, track_cues
+from audioguide.files import atomic_path, normal_mode
 from audioguide.model.guide import FinishedGuide
 
 logger = logging.getLogger(__name__)
@@ -147,8 +147,8 @@ def _chunks(ids: Sequence[str]) -> list[list[str]]:
 
 
 def _topic_runs(guide: FinishedGuide, ids: Sequence[str]) -> list[tuple[str | None, list[str]]]:
-    """The chapters in runs: consecutive tracks under one topic (questions grouped under it, issue
-    12) make one run named by the topic, every other track a run of its own named None."""
+    """The chapters in runs: consecutive tracks under one topic (the questions grouped under it)
+    make one run named by the topic, every other track a run of its own named None."""
     runs: list[tuple[str | None, list[str]]] = []
     for track, ident in zip(guide.tracks, ids, strict=True):
         topic = track.record.group
@@ -199,31 +199,34 @@ def _order_chapter_frames(path: Path, ids: Sequence[str]) -> None:
         handle.write(b"".join(others + chaps))
 
 
-def guide_vtt(guide: FinishedGuide, marks: Sequence[Chapter]) -> str:
-    """WebVTT for the single file: every track's sentence cues, offset by the track's start."""
+def guide_cues(guide: FinishedGuide, marks: Sequence[Chapter]) -> list[Cue]:
+    """The single file's captions: every track's sentence cues, offset by the track's start."""
     cues = []
     for track, mark in zip(guide.tracks, marks, strict=True):
         cues.extend(track_cues(track.record, offset_ms=mark.start_ms(guide.rate)))
-    return render_vtt(cues)
+    return cues
+
+
+def guide_vtt(guide: FinishedGuide, marks: Sequence[Chapter]) -> str:
+    """WebVTT for the single file (:func:`guide_cues`)."""
+    return render_vtt(guide_cues(guide, marks))
 
 
 def export(guide: FinishedGuide) -> list[Path]:
-    """Write ``guide.mp3`` (with chapters) and ``guide.vtt``."""
+    """Write ``guide.mp3`` (with chapters), ``guide.vtt`` and ``guide.srt``."""
     if not guide.tracks:
         raise AudioguideError("the guide has no tracks to join into one file")
     path = guide.folder / SINGLE_NAME
-    part = partial_path(path)
-    try:
+    with atomic_path(path, mode=normal_mode()) as part:
         lengths, passes, peak = encode_under_ceiling(
             guide, part, lambda passes, lengths: _encode_mp3(guide, part, passes, lengths), label=path.name
         )
         marks = chapters(guide, lengths)
         write_chapter_tags(part, guide, marks)
-        os.replace(part, path)
-    finally:
-        part.unlink(missing_ok=True)
-    vtt = guide.folder / VTT_NAME
-    vtt.write_text(guide_vtt(guide, marks), encoding="utf-8", newline="\n")
+    cues = guide_cues(guide, marks)
+    vtt, srt = guide.folder / VTT_NAME, guide.folder / SRT_NAME
+    vtt.write_text(render_vtt(cues), encoding="utf-8", newline="\n")
+    srt.write_text(render_srt(cues), encoding="utf-8", newline="\n")
     logger.info(
         "%s: %d chapters, %.1f s, true peak %.2f dBTP%s",
         path.name,
@@ -232,4 +235,4 @@ def export(guide: FinishedGuide) -> list[Path]:
         peak,
         describe_passes(passes),
     )
-    return [path, vtt]
+    return [path, vtt, srt]

@@ -1,12 +1,15 @@
-"""WebVTT: cues from a track's clip records, and the file around them.
+"""Caption files: cues from a track's clip records, written as WebVTT and as SubRip (SRT).
 
-Shared by the per-track captions (``captions/``) and the single file's ``guide.vtt``.
+Shared by the per-track captions (``captions/``) and the single file's
+``guide.vtt``/``guide.srt``. WebVTT is what browsers and podcast apps read;
+SRT is what most video players, editors and subtitle tools expect. Both hold
+the same cues at the same times.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from audioguide.model.manifest import TrackRecord
@@ -28,22 +31,43 @@ def escape_cue_text(text: str) -> str:
     return html.escape(one_line(text), quote=False)
 
 
-def render_vtt(cues: Iterable[Cue]) -> str:
-    """A WebVTT file of ``cues`` in order.
-
-    Cues are made non-overlapping and non-empty: a cue starts no earlier than
-    the previous one ends and lasts at least 1 ms. Cues without text are left out.
-    """
-    blocks = ["WEBVTT"]
+def _timed(cues: Iterable[Cue]) -> Iterator[tuple[Cue, int, int]]:
+    """``cues`` with text, made non-overlapping and non-empty: each starts no earlier than the
+    one before ends and lasts at least 1 ms."""
     previous_end = 0
     for cue in cues:
-        text = escape_cue_text(cue.text)
-        if not text:
+        if not one_line(cue.text):
             continue
         start = max(int(cue.start_ms), previous_end)
         end = max(int(cue.end_ms), start + 1)
-        blocks.append(f"{cue.ident}\n{vtt_timestamp(start)} --> {vtt_timestamp(end)}\n{text}")
+        yield cue, start, end
         previous_end = end
+
+
+def render_vtt(cues: Iterable[Cue]) -> str:
+    """A WebVTT file of ``cues`` in order (cues without text are left out)."""
+    blocks = ["WEBVTT"]
+    for cue, start, end in _timed(cues):
+        text = escape_cue_text(cue.text)
+        blocks.append(f"{cue.ident}\n{vtt_timestamp(start)} --> {vtt_timestamp(end)}\n{text}")
+    return "\n\n".join(blocks) + "\n"
+
+
+def srt_timestamp(ms: int) -> str:
+    """SRT's ``HH:MM:SS,mmm`` (a comma before the milliseconds)."""
+    return vtt_timestamp(ms).replace(".", ",")
+
+
+def render_srt(cues: Iterable[Cue]) -> str:
+    """A SubRip file of ``cues`` in order, numbered from 1, at the times :func:`render_vtt` gives.
+
+    SRT has no escapes: the text is written as one plain line (a player may take ``<i>`` in
+    it for italics, as it would in any subtitle file).
+    """
+    blocks = [
+        f"{number}\n{srt_timestamp(start)} --> {srt_timestamp(end)}\n{one_line(cue.text)}"
+        for number, (cue, start, end) in enumerate(_timed(cues), 1)
+    ]
     return "\n\n".join(blocks) + "\n"
 
 

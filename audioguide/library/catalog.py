@@ -30,7 +30,7 @@ import yaml
 
 from audioguide.errors import AudioguideError
 from audioguide.library.state import RESERVED
-from audioguide.model.settings import FaqMode, HoldProgramme, check_base_url
+from audioguide.model.settings import FaqMode, HoldProgramme, check_base_url, number_problem
 from audioguide.sources.load import DOCUMENT_SUFFIXES, GUIDE_SUFFIXES, is_url
 from audioguide.text import slug as text_slug
 from audioguide.text import strip_controls
@@ -52,7 +52,7 @@ class GuideEntry:
 
     source: str  # a path (absolute) or a URL: the guide's identity in library.json
     slug: str | None = None  # asked-for folder name
-    overrides: dict[str, Any] = field(default_factory=dict)  # faq, announce, rate
+    overrides: dict[str, Any] = field(default_factory=dict)  # by setting name: faq_mode, announce, rate
     formats: tuple[str, ...] | None = None
 
 
@@ -125,12 +125,12 @@ def _guide(item: Any, folder: Path, name: str, number: int) -> GuideEntry:
     if "announce" in item:
         if not isinstance(item["announce"], bool):
             raise LibraryError(f"{where}: announce must be true or false")
-        overrides["no_announce"] = not item["announce"]
+        overrides["announce"] = item["announce"]
     if "rate" in item:
-        rate = item["rate"]
-        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0.25 <= rate <= 4:
-            raise LibraryError(f"{where}: rate must be a number from 0.25 to 4")
-        overrides["rate"] = float(rate)
+        problem = number_problem("voice.rate", item["rate"])
+        if problem:
+            raise LibraryError(f"{where}: rate {problem}")
+        overrides["rate"] = float(item["rate"])
     formats = _formats(item["formats"], where) if "formats" in item else None
     return GuideEntry(source, slug, overrides, formats)
 
@@ -178,7 +178,7 @@ def read_library_file(path: Path) -> Catalog:
     base_url = None
     if data.get("base_url") is not None:
         try:
-            base_url = check_base_url(str(data["base_url"]))
+            base_url = check_base_url(str(data["base_url"]), "base_url")
         except AudioguideError as exc:
             raise LibraryError(f"{name}: {exc}") from None
     hold = HoldProgramme()
@@ -187,14 +187,15 @@ def read_library_file(path: Path) -> Catalog:
         if not isinstance(raw, dict) or set(raw) - set(HOLD_KEYS):
             raise LibraryError(f"{name}: hold must be a mapping of {', '.join(HOLD_KEYS)}")
         for key, value in raw.items():
-            wanted = bool if key == "repeat_opening" else (int, float)
-            if not isinstance(value, wanted) or (
-                wanted is not bool and (isinstance(value, bool) or value <= 0)
-            ):
-                raise LibraryError(
-                    f"{name}: hold.{key} must be {'true or false' if wanted is bool else 'a positive number'}"
-                )
-        hold = HoldProgramme(**{**raw, **({"gap_ms": int(raw["gap_ms"])} if "gap_ms" in raw else {})})
+            if key == "repeat_opening":
+                if not isinstance(value, bool):
+                    raise LibraryError(f"{name}: hold.{key} must be true or false")
+                continue
+            problem = number_problem(f"hold.{key}", value)
+            if problem:
+                raise LibraryError(f"{name}: hold.{key} {problem}")
+            raw[key] = int(value) if key != "max_seconds" else float(value)
+        hold = HoldProgramme(**raw)
     return Catalog(
         guides=tuple(entries),
         title=data.get("title"),

@@ -22,6 +22,7 @@ import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from audioguide.audio import telephone
 from audioguide.errors import AudioguideError
 from audioguide.exporters import phone
 from audioguide.exporters.registry import FORMAT_REVISION
@@ -60,7 +61,7 @@ def pieces(guides: list[tuple[str, Path, Manifest]]) -> list[Piece]:
             ulaw = folder / phone.PHONE_DIR / f"{stem}.ulaw"
             if not ulaw.is_file():
                 continue
-            start = round(phone.programme_start_s(record) * phone.NARROWBAND.rate)
+            start = round(phone.programme_start_s(record) * telephone.NARROWBAND.rate)
             found.append(Piece(slug, folder, record, stem, ulaw.stat().st_size - start))
     return sorted(
         found, key=lambda p: (SELF_CONTAINED.index(p.record.kind), p.samples_8k, p.slug, p.record.number)
@@ -96,13 +97,13 @@ def write_programme(
         after_ms = guide.settings.pauses.after_announcement_ms
         if guide.opening is not None:
             opening_pcm = (
-                phone.telephone_master(guide.opening, guide.rate, phone.NARROWBAND),
-                phone.telephone_master(guide.opening, guide.rate, phone.WIDEBAND),
+                telephone.telephone_master(guide.opening, guide.rate, telephone.NARROWBAND),
+                telephone.telephone_master(guide.opening, guide.rate, telephone.WIDEBAND),
             )
-    after_8k = round(after_ms * phone.NARROWBAND.rate / 1000)
+    after_8k = round(after_ms * telephone.NARROWBAND.rate / 1000)
     layout = phone.ProgrammeLayout(
         opening=None if opening_pcm is None else opening_pcm[0].size + after_8k,
-        gap=round(hold.gap_ms * phone.NARROWBAND.rate / 1000),
+        gap=round(hold.gap_ms * telephone.NARROWBAND.rate / 1000),
         repeat_opening=hold.repeat_opening,
     )
     numbered = {index: piece for index, piece in enumerate(candidates, 1)}
@@ -113,23 +114,23 @@ def write_programme(
     )
 
     def stream(narrowband: bool):
-        rate = phone.NARROWBAND.rate if narrowband else phone.WIDEBAND.rate
+        rate = telephone.NARROWBAND.rate if narrowband else telephone.WIDEBAND.rate
         ext = ".wav" if narrowband else ".sln16"
         for position, candidate in enumerate(chosen):
             piece = numbered[candidate.number]
             if opening_pcm is not None and (position == 0 or hold.repeat_opening):
                 yield opening_pcm[0 if narrowband else 1].tobytes()
-                yield phone.silence(round(after_ms * rate / 1000))
+                yield telephone.silence(round(after_ms * rate / 1000))
             path = piece.folder / phone.PHONE_DIR / f"{piece.stem}{ext}"
             skip = 2 * round(phone.programme_start_s(piece.record) * rate)
-            yield (phone.read_wav_pcm(path) if narrowband else path.read_bytes())[skip:]
-            yield phone.silence(round(hold.gap_ms * rate / 1000))
+            yield (telephone.read_wav_pcm(path) if narrowband else path.read_bytes())[skip:]
+            yield telephone.silence(round(hold.gap_ms * rate / 1000))
 
     folder = OutputFolder(site / phone.PHONE_DIR)  # the library's own: replaced as a whole
     folder.recover()
     staging = folder.start()
     try:
-        written = phone.write_set(staging, phone.PROGRAMME_STEM, stream(True), stream(False))
+        written = telephone.write_set(staging, phone.PROGRAMME_STEM, stream(True), stream(False))
         stems: dict[int, str] = {}
         for position, candidate in enumerate(chosen, 1):
             piece = numbered[candidate.number]
@@ -138,7 +139,7 @@ def write_programme(
             for ext in phone.EXTENSIONS:
                 link_or_copy(piece.folder / phone.PHONE_DIR / f"{piece.stem}{ext}", staging / f"{stem}{ext}")
                 written.append(staging / f"{stem}{ext}")
-        seconds = (staging / f"{phone.PROGRAMME_STEM}.ulaw").stat().st_size / phone.NARROWBAND.rate
+        seconds = (staging / f"{phone.PROGRAMME_STEM}.ulaw").stat().st_size / telephone.NARROWBAND.rate
         moh_class = phone.class_slug(title)
         conf = staging / phone.CONF_NAME
         conf.write_text(

@@ -25,8 +25,6 @@ chaptered single file, newest change first; with a base URL) and ``phone/``
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -48,13 +46,14 @@ from audioguide.exporters.published import (
     absolute_url,
     relative_url,
 )
-from audioguide.files import write_atomic
+from audioguide.files import atomic_path, write_atomic
 from audioguide.library import hold as library_hold
 from audioguide.library.catalog import Catalog, GuideEntry, read_sources
+from audioguide.library.cluster import ClusterError
 from audioguide.library.journal import SiteJournal
 from audioguide.library.state import RESERVED, STATE_NAME, GuideRecord, LibraryState, read_state
 from audioguide.model.manifest import MANIFEST_NAME, Manifest, load_manifest
-from audioguide.model.settings import FaqMode, GuideSettings
+from audioguide.model.settings import GuideSettings, with_overrides
 from audioguide.pipeline import BuildOptions, BuildReport, ProgressEvent, build_guide
 from audioguide.pipeline.execute import slugify
 from audioguide.pipeline.output_folder import OutputFolder, checkpoint
@@ -82,6 +81,8 @@ class LibraryOptions:
     )
     base_url: str | None = None  # where site/ is published (wins over library.yaml)
     title: str | None = None
+    scheduler: str | None = None  # build the guides on a Dask cluster: tcp://HOST:8786 or local:N
+    worker_cache_dir: Path | None = None  # the clip cache on each worker (None: the worker's default)
 
 
 @dataclass(frozen=True)
@@ -232,14 +233,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
 def _settings(
     base: GuideSettings | None, entry: GuideEntry, base_url: str | None, slug: str
 ) -> GuideSettings:
-    settings = base or GuideSettings()
-    over = entry.overrides
-    if "faq_mode" in over:
-        settings = replace(settings, faq_mode=FaqMode(over["faq_mode"]))
-    if over.get("no_announce"):
-        settings = replace(settings, announce=False)
-    if "rate" in over:
-        settings = replace(settings, voice=replace(settings.voice, rate=over["rate"]))
+    settings = with_overrides(base, entry.overrides)
     if base_url:
         settings = replace(settings, base_url=f"{base_url}/{slug}")
     return settings
@@ -319,6 +313,179 @@ def _unchanged(report: BuildReport) -> bool:
 # --------------------------------------------------------------------------- the library
 
 
+@dataclass
+class _Prepared:
+    """One guide, read and placed, with the options of its build."""
+
+    index: int
+    entry: GuideEntry
+    document: Any
+    settings: GuideSettings
+    build_options: BuildOptions
+    placement: Placement
+
+
+@dataclass
+class _Run:
+    """What every guide of one library run shares, and the steps of one guide."""
+
+    site: Path
+    state: LibraryState
+    journal: SiteJournal
+    listed: set[str]
+    base_url: str | None
+    default_formats: tuple[str, ...]
+    options: LibraryOptions
+    report: LibraryReport
+    emit: Callable[[LibraryEvent], None]
+    total: int
+    now: float
+
+    def guide(self, index: int, entry: GuideEntry, build: Callable[[_Prepared], BuildReport | None]) -> None:
+        """Read, place and build one guide (``build`` returns None when the guide went elsewhere to be
+        built); a failure is reported and the run goes on."""
+        self.emit(LibraryEvent("start", index, self.total, entry.source))
+        prepared = None
+        try:
+            prepared = self.prepare(index, entry)
+            built = build(prepared)
+            if built is not None:
+                self.finish(prepared, built)
+        except ClusterError:
+            raise  # the cluster itself cannot be used: no guide can be built there
+        except Exception as exc:
+            self.failed(index, entry, prepared.placement.slug if prepared else None, exc)
+
+    def prepare(self, index: int, entry: GuideEntry) -> _Prepared:
+        loaded = load_source(entry.source)
+        placement = place(entry, loaded.document.title, self.state, self.listed, self.site)
+        slug = placement.slug
+        if placement.adopt is not None:
+            self.journal.adopt(placement.adopt, entry.source)
+        if self.state.holder(slug) != entry.source:
+            self.journal.reserve(entry.source, slug)
+        settings = with_lexicon_files(
+            _settings(loaded.settings, entry, self.base_url, slug), loaded.lexicon_files
+        )
+        build_options = BuildOptions(
+            outdir=self.site / slug,
+            cache_dir=self.options.cache_dir,
+            jobs=self.options.jobs,
+            force=self.options.force,
+            formats=entry.formats or self.default_formats,
+            replace=placement.replace,
+        )
+        return _Prepared(index, entry, loaded.document, settings, build_options, placement)
+
+    def build_here(self, prepared: _Prepared) -> BuildReport:
+        index, source, slug = prepared.index, prepared.entry.source, prepared.placement.slug
+
+        def progress(event: ProgressEvent) -> None:
+            self.emit(LibraryEvent("progress", index, self.total, source, slug, event))
+
+        return build_guide(prepared.document, prepared.settings, prepared.build_options, progress)
+
+    def finish(self, prepared: _Prepared, built: BuildReport) -> None:
+        """Commit a built guide into the site (its folder already holds it) and report it."""
+        entry, slug, index = prepared.entry, prepared.placement.slug, prepared.index
+        checkpoint("library-guide-built")
+        status = "unchanged" if _unchanged(built) else "built"
+        self.journal.commit_guide(entry.source, slug, self.now, touched=status == "built")
+        moved_from = prepared.placement.moved_from
+        if moved_from is not None:
+            self.report.moved.append({"source": entry.source, "from": moved_from, "to": slug})
+            self.emit(LibraryEvent("moved", index, self.total, entry.source, slug, message=moved_from))
+        if status == "built":
+            self.report.audio_seconds_built += built.audio_seconds
+        self.report.guides.append(GuideOutcome(entry.source, slug, status, report=built))
+        self.emit(LibraryEvent(status, index, self.total, entry.source, slug))
+
+    def failed(self, index: int, entry: GuideEntry, slug: str | None, exc: Exception) -> None:
+        if isinstance(exc, AudioguideError):
+            self.journal.release(entry.source)
+            message = str(exc)
+        else:  # a bug: its traceback goes to the log, and the other guides still get built
+            logger.error("%s: internal error", entry.source, exc_info=exc)
+            message = f"{entry.source}: internal error ({type(exc).__name__}: {exc}); please report it"
+        self.report.guides.append(GuideOutcome(entry.source, slug, "failed", message))
+        self.emit(LibraryEvent("failed", index, self.total, entry.source, slug, message=message))
+
+
+def _needs_work(prepared: _Prepared) -> bool:
+    """Whether building this guide would change its folder (a dry run: planning only)."""
+    dry = build_guide(prepared.document, prepared.settings, replace(prepared.build_options, dry_run=True))
+    formats = dry.plan.get("formats", []) if dry.plan else []
+    return bool(
+        dry.rebuilt or dry.removed or dry.formats_removed or any(f.get("action") != "keep" for f in formats)
+    )
+
+
+def _build_on_cluster(run: _Run, entries: list[GuideEntry]) -> None:
+    """Every guide that needs work is one task on the cluster; each is committed as it comes back.
+
+    Guides with nothing to do are checked here, as a local run does. A task
+    whose worker dies is run again on another (Dask's retries); one that fails
+    is reported like a local failure. Ctrl-C cancels what is still running and
+    leaves the site as the guides committed so far made it.
+    """
+    from audioguide.library import cluster
+    from audioguide.pipeline.install import install_guide
+    from audioguide.synth.engines.registry import resolve_voice
+
+    sent: dict[Any, _Prepared] = {}
+    with cluster.connect(run.options.scheduler or "") as client:
+        checked: set[str] = set()  # voices every worker was found to speak exactly as this machine
+
+        def send(prepared: _Prepared) -> BuildReport | None:
+            if not _needs_work(prepared):
+                return run.build_here(prepared)  # nothing to do: the same check as a local run
+            voices = [resolve_voice(v) for v in _voices(prepared.settings)]
+            if not {repr(v) for v in voices} <= checked:
+                cluster.check_workers(client, voices)  # before any task runs
+                checked.update(repr(v) for v in voices)
+            outdir = prepared.build_options.outdir
+            previous = outdir / MANIFEST_NAME
+            cover = prepared.settings.cover_image
+            task = cluster.GuideTask(
+                document=prepared.document,
+                settings=prepared.settings,
+                formats=prepared.build_options.formats or (),
+                previous_manifest=previous.read_bytes() if previous.is_file() else None,
+                cover=Path(cover).expanduser().read_bytes() if cover else None,
+                cache_dir=str(run.options.worker_cache_dir) if run.options.worker_cache_dir else None,
+                force=run.options.force,
+            )
+            future = client.submit(cluster.build_on_worker, task, retries=cluster.TASK_RETRIES, pure=False)
+            sent[future] = prepared
+            return None
+
+        for index, entry in enumerate(entries, 1):
+            run.guide(index, entry, send)
+        try:
+            for future in cluster.as_completed(list(sent)):
+                prepared = sent.pop(future)
+                try:
+                    result = future.result()
+                    install_guide(
+                        prepared.build_options.outdir, result.files, replace=prepared.placement.replace
+                    )
+                    run.finish(prepared, result.report)
+                except Exception as exc:
+                    run.failed(
+                        prepared.index, prepared.entry, prepared.placement.slug, cluster.task_error(exc)
+                    )
+        except BaseException:
+            client.cancel(list(sent))
+            raise
+    run.report.guides.sort(key=lambda g: [e.source for e in entries].index(g.source))
+
+
+def _voices(settings: GuideSettings) -> list[Any]:
+    from audioguide.pipeline.guide import guide_voices
+
+    return list(guide_voices(settings).settings.values())
+
+
 def build_library(
     sources: list[str] | Catalog,
     options: LibraryOptions,
@@ -356,58 +523,12 @@ def build_library(
         journal.recover()
         OutputFolder(site / library_hold.phone.PHONE_DIR).recover()
 
-        for index, entry in enumerate(catalog.guides, 1):
-            emit(LibraryEvent("start", index, total, entry.source))
-            slug = None
-            try:
-                loaded = load_source(entry.source)
-                placement = place(entry, loaded.document.title, state, listed, site)
-                slug = placement.slug
-                if placement.adopt is not None:
-                    journal.adopt(placement.adopt, entry.source)
-                if state.holder(slug) != entry.source:
-                    journal.reserve(entry.source, slug)
-                settings = with_lexicon_files(
-                    _settings(loaded.settings, entry, base_url, slug), loaded.lexicon_files
-                )
-                build_options = BuildOptions(
-                    outdir=site / slug,
-                    cache_dir=options.cache_dir,
-                    jobs=options.jobs,
-                    force=options.force,
-                    formats=entry.formats or default_formats,
-                    replace=placement.replace,
-                )
-
-                def progress(event: ProgressEvent, index=index, entry=entry, slug=slug) -> None:
-                    emit(LibraryEvent("progress", index, total, entry.source, slug, event))
-
-                built = build_guide(loaded.document, settings, build_options, progress)
-                checkpoint("library-guide-built")
-                status = "unchanged" if _unchanged(built) else "built"
-                journal.commit_guide(entry.source, slug, now, touched=status == "built")
-                if placement.moved_from is not None:
-                    report.moved.append({"source": entry.source, "from": placement.moved_from, "to": slug})
-                    emit(
-                        LibraryEvent("moved", index, total, entry.source, slug, message=placement.moved_from)
-                    )
-            except AudioguideError as exc:
-                journal.release(entry.source)
-                report.guides.append(GuideOutcome(entry.source, slug, "failed", str(exc)))
-                emit(LibraryEvent("failed", index, total, entry.source, slug, message=str(exc)))
-                continue
-            except (
-                Exception
-            ) as exc:  # a bug: its traceback goes to the log, and the other guides still get built
-                logger.exception("%s: internal error", entry.source)
-                message = f"{entry.source}: internal error ({type(exc).__name__}: {exc}); please report it"
-                report.guides.append(GuideOutcome(entry.source, slug, "failed", message))
-                emit(LibraryEvent("failed", index, total, entry.source, slug, message=message))
-                continue
-            if status == "built":
-                report.audio_seconds_built += built.audio_seconds
-            report.guides.append(GuideOutcome(entry.source, slug, status, report=built))
-            emit(LibraryEvent(status, index, total, entry.source, slug))
+        run = _Run(site, state, journal, listed, base_url, default_formats, options, report, emit, total, now)
+        if options.scheduler is None:
+            for index, entry in enumerate(catalog.guides, 1):
+                run.guide(index, entry, run.build_here)
+        else:
+            _build_on_cluster(run, catalog.guides)
 
         departed = [s for s in [*state.guides, *state.pending] if s not in listed]
         for source, slug in journal.remove(departed):
@@ -433,15 +554,8 @@ def build_library(
 
 
 def _library_cover(site: Path, title: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{COVER_NAME}.", suffix=".png", dir=site)
-    os.close(fd)
-    try:
-        podcast.generated_cover(title, Path(tmp))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, site / COVER_NAME)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_path(site / COVER_NAME, mode=0o644, suffix=".png") as tmp:
+        podcast.generated_cover(title, tmp)
 
 
 def _phone(

@@ -7,13 +7,12 @@ out. Text here is still *written* text; the speech stage makes it speakable.
 from __future__ import annotations
 
 import re
-import string
 from dataclasses import dataclass
 from typing import Literal
 
 from pathvalidate import sanitize_filename
 
-from audioguide.errors import AudioguideError
+from audioguide.model.checks import check_template, template_fields
 from audioguide.model.document import (
     DROPPED_WARN_SHARE,
     Chapter,
@@ -29,9 +28,12 @@ from audioguide.text import as_sentence, minutes_seconds, shorten, strip_control
 
 WORDS_PER_MINUTE = 155  # typical comfortable rate of synthetic speech
 MAX_TITLE_CHARS_IN_FILENAME = 100
-TEMPLATE_FIELDS = ("number", "total", "title", "kind", "group")  # the announcement template's placeholders
 LONG_TRACK_S = 600.0  # outline flags a track longer than this: too long to find one's way in
 MAX_TITLE_BYTES_IN_FILENAME = 180  # "NN - " + title + ".mp3", with room for a ".name.part" while writing
+
+_MARKS = re.compile(r"[`*~]+|(?<!\w)_+|_+(?!\w)")  # Markdown's code, emphasis and strike marks
+_WORD_SLASH = re.compile(r"(?<=\w)\s*[/\\]\s*(?=\w)")
+_SLASH = re.compile(r"[/\\]")
 
 Role = Literal["announcement", "heading", "lead", "question", "paragraph", "item"]
 
@@ -82,64 +84,28 @@ class TrackPlan:
     document: Document
 
 
-def template_fields(template: str) -> set[str]:
-    """The placeholder names of a template that :func:`check_template` accepts."""
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
-
-
-def template_problem(template: str) -> str | None:
-    """What is wrong with an announcement template, or None.
-
-    A placeholder is one of :data:`TEMPLATE_FIELDS` and nothing else: no
-    attribute or index (``{title.upper}`` would be spoken as "built-in method
-    upper..."), no format spec (``{title:d}`` fails at build time,
-    ``{title:>999999999}`` asks for a gigabyte) and no conversion
-    (``{title!r}`` would speak the quotes).
-    """
-    allowed = ", ".join("{" + name + "}" for name in TEMPLATE_FIELDS)
-    try:
-        parts = list(string.Formatter().parse(template))
-    except ValueError as exc:
-        return f"not a valid template ({exc}); write {{{{ and }}}} for literal braces"
-    for _, name, spec, conversion in parts:
-        if name is None:
-            continue
-        written = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
-        if name not in TEMPLATE_FIELDS:
-            return f"unknown placeholder '{written}' (allowed: {allowed})"
-        if spec or conversion:
-            return f"'{written}' has a format or conversion; write {{{name}}}"
-    return None
-
-
-def check_template(template: str, label: str | None = None) -> None:
-    """Refuse a template :func:`template_problem` finds fault with: one line, ``label: problem``.
-
-    The one validator of announcement templates: the command line's
-    ``--announce-template`` reaches it through :func:`plan_tracks`, the guide
-    script's ``announce_template`` calls it while loading (``label``
-    ``"announce_template"``, located by the script's line).
-    """
-    problem = template_problem(template)
-    if problem is not None:
-        raise AudioguideError(f"{label or f'announcement template {template!r}'}: {problem}")
-
-
-_WORD_SLASH_RE = re.compile(r"(?<=[^\W\d_]{2})/(?=[^\W\d_]{2})")
+def title_words(title: str) -> str:
+    """The words of a title as a file name shows them: without Markdown's marks (code spans,
+    emphasis, strike-through: ``Should I commit my `.env` file?``), a slash between two words
+    as a dash ("customize/write": "customize-write") and any other slash as a space, so that
+    no word is glued to the next when the file system's forbidden characters are taken out."""
+    text = _MARKS.sub("", title)
+    text = _WORD_SLASH.sub("-", text)
+    return _SLASH.sub(" ", text)
 
 
 def file_stem(number: int, total: int, title: str) -> str:
     """ "NN - Title": zero-padded so every player sorts tracks in chapter order.
 
-    The title part is cut at a word boundary to at most 100 characters and
-    :data:`MAX_TITLE_BYTES_IN_FILENAME` bytes of UTF-8 (150 CJK characters are
-    450 bytes; file systems allow 255), and carries no control or bidi
-    override character (U+202E would make the name list reversed).
+    The title part is the title's words (:func:`title_words`), cut at a word
+    boundary to at most 100 characters and :data:`MAX_TITLE_BYTES_IN_FILENAME`
+    bytes of UTF-8 (150 CJK characters are 450 bytes; file systems allow 255),
+    and carries no control or bidi override character (U+202E would make the
+    name list reversed).
     """
     width = max(2, len(str(total)))
-    # a slash between two words is a word break ("customize/write"), a backtick only markup ("`.env`")
-    title = _WORD_SLASH_RE.sub(" ", title).replace("`", "")
-    safe = sanitize_filename(strip_controls(title, keep_layout=False), replacement_text="").strip()
+    words = title_words(strip_controls(title, keep_layout=False))
+    safe = sanitize_filename(words, replacement_text="").strip()
     safe = " ".join(safe.split())
     if len(safe) > MAX_TITLE_CHARS_IN_FILENAME:  # cut at a word boundary
         safe = safe[: MAX_TITLE_CHARS_IN_FILENAME + 1].rsplit(" ", 1)[0]

@@ -50,7 +50,6 @@ from audioguide.pipeline.plan import (
     plan_build,
 )
 from audioguide.pipeline.scheduler import SynthesisStats
-from audioguide.speech import remembered_segments
 from audioguide.synth.cache import ClipCache, default_cache_dir
 from audioguide.synth.engines import create_engine
 from audioguide.synth.engines.registry import resolve_voice
@@ -239,16 +238,16 @@ def _plan_and_execute(
         previous = load_previous(options.outdir)
         formats = options.formats or remembered_formats(previous)
         _check_format_inputs(settings, formats)
-        with remembered_segments(memo):  # pysbd's splits of paragraphs seen before (build/segments.py)
-            plan = plan_build(
-                document,
-                settings,
-                previous,
-                environment=environment,
-                outdir=options.outdir,
-                formats=formats,
-                force=options.force,
-            )
+        plan = plan_build(
+            document,
+            settings,
+            previous,
+            environment=environment,
+            outdir=options.outdir,
+            formats=formats,
+            force=options.force,
+            memo=memo,  # pysbd's splits of paragraphs seen before (pipeline/segments.py)
+        )
         folder.check(plan.info.title, plan.info.source_name, replace=options.replace)
         outputs = plan.outputs()
         folder.check_carried(outputs, folder.foreign(outputs))  # before minutes of work, not after

@@ -46,6 +46,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from audioguide.errors import OutputError
+from audioguide.files import write_atomic
 from audioguide.model.manifest import (
     MANIFEST_FORMAT,
     MANIFEST_NAME,
@@ -60,10 +61,21 @@ MARKER = ".audioguide-build"
 KILL_ENV = "AUDIOGUIDE_KILL_AT"  # fault injection in tests: SIGKILL this process at a named step
 
 
+KILL_ONCE_ENV = "AUDIOGUIDE_KILL_ONCE"  # with KILL_AT: a file; only the process that creates it is killed
+
+
 def checkpoint(name: str) -> None:
-    """A named step of the build; tests set ``$AUDIOGUIDE_KILL_AT`` to kill the build right there."""
-    if os.environ.get(KILL_ENV) == name:
-        os.kill(os.getpid(), signal.SIGKILL)
+    """A named step of the build; tests set ``$AUDIOGUIDE_KILL_AT`` to kill the build right there
+    (and ``$AUDIOGUIDE_KILL_ONCE`` to a file's path to kill only the first process to get there)."""
+    if os.environ.get(KILL_ENV) != name:
+        return
+    once = os.environ.get(KILL_ONCE_ENV)
+    if once:
+        try:
+            os.close(os.open(once, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -326,9 +338,7 @@ class OutputFolder:
             ) from None
 
     def _write_journal(self, state: dict) -> None:
-        tmp = self.journal.with_name(self.journal.name + ".tmp")
-        tmp.write_text(json.dumps(state), encoding="utf-8")
-        os.replace(tmp, self.journal)
+        write_atomic(self.journal, json.dumps(state))
 
     def _finish(self, state: dict) -> None:
         """Roll a journalled commit forward from wherever it stopped; idempotent.

@@ -39,7 +39,7 @@ from audioguide.model.manifest import MANIFEST_NAME, Manifest, TrackRecord, load
 from audioguide.model.plan import TrackPlan, plan_tracks
 from audioguide.model.settings import GuideSettings
 from audioguide.model.tags import TrackTags
-from audioguide.speech import normalize, split_sentences
+from audioguide.speech import Memo, normalize, split_sentences
 from audioguide.speech.clips import SpokenTrack, plan_warnings, speak_plan
 from audioguide.speech.lexicon import build_lexicon
 from audioguide.synth.cache import clip_key
@@ -300,7 +300,9 @@ def load_previous(outdir: Path) -> PreviousBuild | None:
     return PreviousBuild(manifest, frozenset(intact))
 
 
-def opening_clips(settings: GuideSettings, environment: Environment) -> tuple[ClipJob, ...]:
+def opening_clips(
+    settings: GuideSettings, environment: Environment, memo: Memo | None = None
+) -> tuple[ClipJob, ...]:
     """The hold programme's opening line as clips, sentence by sentence, said like the guide
     (in the announcements' voice)."""
     text = settings.hold.opening
@@ -309,7 +311,7 @@ def opening_clips(settings: GuideSettings, environment: Environment) -> tuple[Cl
     lexicon = build_lexicon(settings)
     voice = environment.label(("announcement",))
     clips = []
-    for sentence in split_sentences(text):
+    for sentence in split_sentences(text, memo):
         speech = normalize(sentence, lexicon)
         if speech.strip():
             clips.append(ClipJob(clip_key(speech, environment.identity(voice)), speech, voice))
@@ -325,14 +327,16 @@ def plan_build(
     outdir: Path,
     formats: tuple[str, ...] = DEFAULT_FORMATS,
     force: bool = False,
+    memo: Memo | None = None,
 ) -> BuildPlan:
     """Decide what the build makes, keeps and removes; see the module docstring.
 
     ``force`` keeps nothing (tracks, formats), but still reports removed files.
+    ``memo``: pysbd's splits of paragraphs seen before (pipeline.segments), added to.
     """
     info = guide_info(document)
     plan = plan_tracks(document, settings)
-    spoken_tracks = speak_plan(plan, settings.pauses, build_lexicon(settings))
+    spoken_tracks = speak_plan(plan, settings.pauses, build_lexicon(settings), memo)
     rate = environment.rate
     reusable = {r.hash: r for r in previous.manifest.tracks} if previous is not None and not force else {}
 
@@ -381,7 +385,7 @@ def plan_build(
         environment=environment,
         tracks=tuple(works),
         formats=tuple(format_works),
-        opening=opening_clips(settings, environment) if "phone" in formats else (),
+        opening=opening_clips(settings, environment, memo) if "phone" in formats else (),
         removed=removed,
         formats_removed=formats_removed,
         warnings=tuple(f"track {number}: {w.message}" for number, w in plan_warnings(plan)),

@@ -4,8 +4,8 @@ A rebuild plans every track again (each clip's key comes from its speech
 text), and the first sentence split in a process is pysbd compiling about
 340 regular expressions: a third of a no-change rebuild. The splits are
 kept in ``sentences.json`` in the cache folder, keyed by the paragraph's
-text, for pysbd's version; :func:`audioguide.speech.remembered_segments`
-uses them. Like the clip cache it only saves time: a missing, damaged or
+text, for pysbd's version, and handed to the planner
+(:func:`audioguide.speech.split_sentences`'s ``memo``). Like the clip cache it only saves time: a missing, damaged or
 unwritable file means pysbd splits again, never an error.
 """
 

@@ -184,11 +184,12 @@ def _attempt(
         on_rebuild(Rebuild(changed, time.perf_counter() - began, error=_one_line(exc)))
         return watched, warm
     on_rebuild(Rebuild(changed, built, report=report, after=after))
-    return watched, _warmed(warm, prepared.settings, options)
+    return watched, warm_voices(warm, prepared.settings, options)
 
 
-def _warmed(warm: ClipSource | None, settings: GuideSettings, options: BuildOptions) -> ClipSource | None:
-    """The guide's voices loaded in this process (kept while they stay the guide's), for the next edit."""
+def warm_voices(warm: ClipSource | None, settings: GuideSettings, options: BuildOptions) -> ClipSource | None:
+    """The guide's voices loaded in this process (kept while they stay the guide's), for the next build
+    (an editor's next save in `watch`, a Dask worker's next guide); ``warm`` is closed when it no longer serves."""
     if not options.use_cache:
         return warm
     from dataclasses import replace

@@ -14,7 +14,7 @@ from __future__ import annotations
 from audioguide.speech.donotuse import SpeechWarning, find_warnings
 from audioguide.speech.lexicon import Lexicon, build_lexicon, merge_layers, with_lexicon_files
 from audioguide.speech.normalize import RULES, normalize
-from audioguide.speech.sentences import remembered_segments, split_sentences
+from audioguide.speech.sentences import Memo, split_sentences
 
 __all__ = [
     "Lexicon",
@@ -24,7 +24,7 @@ __all__ = [
     "find_warnings",
     "merge_layers",
     "normalize",
-    "remembered_segments",
+    "Memo",
     "split_sentences",
     "with_lexicon_files",
 ]

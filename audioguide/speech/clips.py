@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from audioguide.model.document import ChapterKind
 from audioguide.model.plan import Passage, PlannedTrack, Role, TrackPlan
 from audioguide.model.settings import Pauses
-from audioguide.speech import Lexicon, SpeechWarning, find_warnings, normalize, split_sentences
+from audioguide.speech import Lexicon, Memo, SpeechWarning, find_warnings, normalize, split_sentences
 from audioguide.text import as_sentence
 
 
@@ -57,10 +57,13 @@ class SpokenTrack:
         return " ".join(clip.speech for clip in self.clips)
 
 
-def passage_clips(passage: Passage, index: int, pauses: Pauses, lexicon: Lexicon) -> list[ClipSpec]:
-    """The clips of one passage: its sentences, normalized; the passage's pause after the last."""
+def passage_clips(
+    passage: Passage, index: int, pauses: Pauses, lexicon: Lexicon, memo: Memo | None = None
+) -> list[ClipSpec]:
+    """The clips of one passage: its sentences, normalized; the passage's pause after the last.
+    ``memo``: sentence splits seen before (:func:`~audioguide.speech.split_sentences`)."""
     clips: list[ClipSpec] = []
-    sentences = [s for s in split_sentences(passage.text) if s.strip()] or [passage.text]
+    sentences = [s for s in split_sentences(passage.text, memo) if s.strip()] or [passage.text]
     for position, sentence in enumerate(sentences):
         last = position == len(sentences) - 1
         speech = normalize(sentence, lexicon).strip()
@@ -100,10 +103,12 @@ def _faq_part(clip: ClipSpec, question: str | None) -> str:
     return "" if clip.role in ("announcement", "heading") else "answer"
 
 
-def speak_track(track: PlannedTrack, pauses: Pauses, lexicon: Lexicon) -> SpokenTrack:
+def speak_track(
+    track: PlannedTrack, pauses: Pauses, lexicon: Lexicon, memo: Memo | None = None
+) -> SpokenTrack:
     clips: list[ClipSpec] = []
     for index, passage in enumerate(track.passages):
-        clips.extend(passage_clips(passage, index, pauses, lexicon))
+        clips.extend(passage_clips(passage, index, pauses, lexicon, memo))
     if track.kind is ChapterKind.FAQ:
         # one question per track: its title, said by the announcement (else by a question passage)
         asked = any(clip.role == "question" for clip in clips)
@@ -115,9 +120,11 @@ def speak_track(track: PlannedTrack, pauses: Pauses, lexicon: Lexicon) -> Spoken
     return SpokenTrack(track=track, clips=tuple(clips))
 
 
-def speak_plan(plan: TrackPlan, pauses: Pauses, lexicon: Lexicon) -> list[SpokenTrack]:
-    """Clips for every track of the plan."""
-    return [speak_track(track, pauses, lexicon) for track in plan.tracks]
+def speak_plan(
+    plan: TrackPlan, pauses: Pauses, lexicon: Lexicon, memo: Memo | None = None
+) -> list[SpokenTrack]:
+    """Clips for every track of the plan (``memo``: sentence splits seen before)."""
+    return [speak_track(track, pauses, lexicon, memo) for track in plan.tracks]
 
 
 def plan_warnings(plan: TrackPlan) -> list[tuple[int, SpeechWarning]]:

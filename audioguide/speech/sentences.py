@@ -24,17 +24,14 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterator, MutableMapping, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import MutableMapping, Sequence
 from functools import lru_cache
 
 logger = logging.getLogger(__name__)
 
 _LOCK = threading.Lock()  # a Segmenter keeps per-call state: one call at a time
 _HAS_CONTENT = re.compile(r"[^\W_]")
-# pysbd's segments of a paragraph, by the paragraph's text (see remembered_segments)
-_MEMO: ContextVar[MutableMapping[str, list[str]] | None] = ContextVar("segments", default=None)
+Memo = MutableMapping[str, list[str]]  # pysbd's segments of a paragraph, by the paragraph's text
 
 
 @lru_cache(maxsize=1)
@@ -42,23 +39,6 @@ def _segmenter():
     import pysbd  # its first split in a process compiles ~340 regular expressions
 
     return pysbd.Segmenter(language="en", clean=False)
-
-
-@contextmanager
-def remembered_segments(memo: MutableMapping[str, list[str]]) -> Iterator[MutableMapping[str, list[str]]]:
-    """Within the block, pysbd's split of a paragraph is taken from ``memo`` (text -> segments)
-    when it has one, and every new split is added to it.
-
-    pysbd is deterministic, so this changes no sentence: a rebuild that keeps
-    the memo (the build stores it beside the clip cache) never loads pysbd for
-    paragraphs it has seen. An entry that is not the paragraph's own text, in
-    order, is ignored.
-    """
-    token = _MEMO.set(memo)
-    try:
-        yield memo
-    finally:
-        _MEMO.reset(token)
 
 
 def _fits(segments: Sequence[str], text: str) -> bool:
@@ -74,8 +54,7 @@ def _fits(segments: Sequence[str], text: str) -> bool:
     return True
 
 
-def _segment(text: str) -> list[str]:
-    memo = _MEMO.get()
+def _segment(text: str, memo: Memo | None) -> list[str]:
     if memo is not None:
         known = memo.get(text)
         if known is not None and _fits(known, text):
@@ -91,17 +70,22 @@ def _segment(text: str) -> list[str]:
     return segments
 
 
-def split_sentences(text: str) -> list[str]:
+def split_sentences(text: str, memo: Memo | None = None) -> list[str]:
     """The sentences of one paragraph, stripped, none empty, no text lost.
 
-    A paragraph of punctuation only gives no sentences.
+    A paragraph of punctuation only gives no sentences. ``memo``: pysbd's
+    splits of paragraphs seen before (text -> segments), used when it has the
+    paragraph and added to when it has not. pysbd is deterministic, so a memo
+    changes no sentence: a rebuild that keeps it (the build stores it beside
+    the clip cache) never loads pysbd for paragraphs it has seen. An entry that
+    is not the paragraph's own text, in order, is ignored.
     """
     text = " ".join(text.split())
     if not text:
         return []
     spans: list[tuple[int, int]] = []
     position = 0
-    for segment in _segment(text):
+    for segment in _segment(text, memo):
         segment = segment.strip()
         if not segment:
             continue

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audioguide.errors import AudioguideError
+from audioguide.files import atomic_path, write_atomic
 from audioguide.synth.engines.base import Audio
 
 logger = logging.getLogger(__name__)
@@ -151,14 +152,7 @@ class ClipCache:
         """Create the cache folder and its marker (raises OSError if it cannot be written)."""
         self.root.mkdir(parents=True, exist_ok=True)
         if not self.is_marked():
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.root)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(MARKER_TEXT)
-                os.replace(tmp, self.marker)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_atomic(self.marker, MARKER_TEXT)
 
     def write_problem(self, need_bytes: int = 0) -> str | None:
         """Why clips cannot be saved here (cannot create or write the folder, not enough free
@@ -293,14 +287,8 @@ class ClipCache:
             if not self.marker.exists():
                 self.ensure_marker()
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=path.parent)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(entry)
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            with atomic_path(path, suffix=SUFFIX) as tmp:
+                tmp.write_bytes(entry)
         except OSError as exc:
             raise AudioguideError(f"{path}: cannot write the clip cache ({exc.strerror or exc})") from None
         stored = decode_entry(entry, key)

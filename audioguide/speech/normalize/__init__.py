@@ -63,7 +63,7 @@ from audioguide.speech.normalize.classifier import (
 )
 from audioguide.speech.normalize.clinical import read_blood_pressure, read_dosing, read_routes
 from audioguide.speech.normalize.code import read_code
-from audioguide.speech.normalize.dates import DATE_ORDER, date_order, read_dates
+from audioguide.speech.normalize.dates import date_order, read_dates
 from audioguide.speech.normalize.electronic import (
     FILE_NAME_PATTERN,
     PATH_PATTERN,
@@ -109,7 +109,6 @@ __all__ = [
     "AFTER_LEXICON",
     "BEFORE_LEXICON",
     "CLASSES",
-    "DATE_ORDER",
     "DATE_ORDERS",
     "DIGITWISE_IDENTIFIERS",
     "FILE_NAME_PATTERN",

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache, partial
 
 from audioguide.speech.lexicon import Lexicon
 from audioguide.speech.normalize.abbreviations import expand_abbreviations, read_page_references
@@ -34,7 +35,7 @@ from audioguide.speech.normalize.addresses import read_addresses
 from audioguide.speech.normalize.characters import clean_characters
 from audioguide.speech.normalize.clinical import read_blood_pressure, read_dosing, read_routes
 from audioguide.speech.normalize.code import CODE_SPAN_RE
-from audioguide.speech.normalize.dates import DATE_ORDER, date_order, read_dates
+from audioguide.speech.normalize.dates import date_order, read_dates
 from audioguide.speech.normalize.electronic import (
     EMAIL_PATTERN,
     FILE_NAME_PATTERN,
@@ -141,9 +142,17 @@ _NUMBER_READERS = frozenset(
 def _run(rules: tuple[Rule, ...], text: str) -> str:
     numbers = _HAS_NUMBER.search(text) is not None
     for rule in rules:
-        if numbers or rule not in _NUMBER_READERS:
+        if numbers or getattr(rule, "func", rule) not in _NUMBER_READERS:
             text = rule(text)
     return text
+
+
+@lru_cache(maxsize=8)
+def _after_lexicon(order: str | None) -> tuple[Rule, ...]:
+    """:data:`AFTER_LEXICON` but its last (spacing), with numeric dates read in ``order``: the
+    order of the lexicon's locale (:func:`~audioguide.speech.normalize.dates.date_order`)."""
+    dates = partial(read_dates, order=order)
+    return tuple(dates if rule is read_dates else rule for rule in AFTER_LEXICON[:-1])
 
 
 PASSES: tuple[str, ...] = (
@@ -179,7 +188,7 @@ def read_fragment(text: str) -> str:
         return normalize_text(text, Lexicon.builtin())
     text = _run(BEFORE_LEXICON[1:], text)
     text = _apply_lexicon(text, active.lexicon, active)
-    return _run(AFTER_LEXICON[:-1], text)
+    return _run(_after_lexicon(date_order(getattr(active.lexicon, "locale", None))), text)
 
 
 def classify(text: str, lexicon: Lexicon | None = None) -> Classified:
@@ -191,22 +200,19 @@ def classify(text: str, lexicon: Lexicon | None = None) -> Classified:
     """
     if lexicon is None:
         lexicon = Lexicon.builtin()
-    order = DATE_ORDER.set(date_order(getattr(lexicon, "locale", None)))
-    try:
-        with session() as active:
-            active.lexicon = lexicon
-            text = _hide_phonemes(PLACEHOLDER_CHARS.sub("", text), active)
-            text = _run(BEFORE_LEXICON, text)
-            capital = active.reading(text).lstrip()[:1].isupper()
-            text = _apply_lexicon(text, lexicon, active)
-            text = _run(AFTER_LEXICON[:-1], text)
-            placed = [active.tokens[ord(ch) - PLACEHOLDER_BASE] for ch in PLACEHOLDER_CHARS.findall(text)]
-            speech = tidy_spacing(active.reading(text, keep="phoneme"))
-            if capital and speech[:1].islower():
-                speech = speech[0].upper() + speech[1:]
-            speech = active.reading(speech)
-    finally:
-        DATE_ORDER.reset(order)
+    after_lexicon = _after_lexicon(date_order(getattr(lexicon, "locale", None)))
+    with session() as active:
+        active.lexicon = lexicon
+        text = _hide_phonemes(PLACEHOLDER_CHARS.sub("", text), active)
+        text = _run(BEFORE_LEXICON, text)
+        capital = active.reading(text).lstrip()[:1].isupper()
+        text = _apply_lexicon(text, lexicon, active)
+        text = _run(after_lexicon, text)
+        placed = [active.tokens[ord(ch) - PLACEHOLDER_BASE] for ch in PLACEHOLDER_CHARS.findall(text)]
+        speech = tidy_spacing(active.reading(text, keep="phoneme"))
+        if capital and speech[:1].islower():
+            speech = speech[0].upper() + speech[1:]
+        speech = active.reading(speech)
     return Classified(speech, tuple(t for t in placed if t.cls != "phoneme"))
 
 

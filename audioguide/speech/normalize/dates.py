@@ -4,14 +4,13 @@ A voice reads "March 3" as "March three" and "2024-03-03" as a subtraction.
 A numeric date ("3/4/2024") is ambiguous, so it is read by the guide's
 locale (:data:`~audioguide.speech.normalize.tables.DATE_ORDERS`) or, without
 one, as written, unless its order is plain ("2/19/15": there is no 19th
-month); :func:`normalize` sets :data:`DATE_ORDER` for the sentence from its
-lexicon's locale. A two-digit year is read as POSIX reads it: 69-99 in the
-1900s, 00-68 in the 2000s.
+month); the classifier passes :func:`read_dates` the order of its lexicon's
+locale. A two-digit year is read as POSIX reads it: 69-99 in the 1900s, 00-68
+in the 2000s.
 """
 
 from __future__ import annotations
 
-import contextvars
 import re
 
 from audioguide.speech import numwords
@@ -48,9 +47,6 @@ _WEEKDAY = re.compile(
     rf"(?<![\w.])(?P<day>{'|'.join(WEEKDAY_ABBREVIATIONS)})\.?(?=,?\s+(?:\d{{1,2}}/\d|{'|'.join(MONTHS)}"
     rf"|(?:{'|'.join(MONTH_ABBREVIATIONS)})\b))"
 )
-
-# "mdy", "dmy" or None (read as written) while a sentence is normalized
-DATE_ORDER: contextvars.ContextVar[str | None] = contextvars.ContextVar("date_order", default=None)
 
 
 def _month_name(text: str) -> str:
@@ -95,7 +91,7 @@ def _with_year(out: str, match: re.Match[str]) -> str:
     return out
 
 
-def read_dates(text: str) -> str:
+def read_dates(text: str, order: str | None = None) -> str:
     """Calendar dates with a month name, ISO dates and numeric dates.
 
     "March 3, 2024" -> "March third, twenty twenty-four"; "3 March 2024" ->
@@ -105,7 +101,8 @@ def read_dates(text: str) -> str:
     (March 4 in the US, 3 April elsewhere): the guide's locale decides
     ("en-US": "March fourth, twenty twenty-four"; "en-GB": "the third of
     April, twenty twenty-four"); without one it is read as written: "three
-    slash four slash twenty twenty-four".
+    slash four slash twenty twenty-four". ``order``: "mdy" or "dmy", the
+    locale's (:func:`date_order`); None: as written, unless the order is plain.
     """
 
     def month_first(match: re.Match[str]) -> str:
@@ -129,13 +126,13 @@ def read_dates(text: str) -> str:
 
     def numeric(match: re.Match[str]) -> str:
         first, second, year = match.groups()
-        order = DATE_ORDER.get() or _plain_order(int(first), int(second))
-        if order in ("mdy", "dmy"):
-            month, day = (int(first), int(second)) if order == "mdy" else (int(second), int(first))
+        found = order or _plain_order(int(first), int(second))
+        if found in ("mdy", "dmy"):
+            month, day = (int(first), int(second)) if found == "mdy" else (int(second), int(first))
             if 1 <= month <= 12 and 1 <= day <= 31:
                 name = MONTHS[month - 1]
                 year_said = _numeric_year(year) if len(year) == 4 else _two_digit_year(year)
-                if order == "mdy":
+                if found == "mdy":
                     return said("date", match.group(0), f"{name} {numwords.ordinal(str(day))}, {year_said}")
                 return said(
                     "date", match.group(0), f"the {numwords.ordinal(str(day))} of {name}, {year_said}"

@@ -1,6 +1,6 @@
 """hibari: a distilled Kokoro-82M voice ("heart", en-US) with its lexicon and G2P in the wheel.
 
-Rules this engine keeps (measured in the research notes of issue 13):
+Rules this engine keeps (each measured on the engine itself):
 
 * **Never downloads.** hibari 0.2 fetches its non-bundled voices from the
   internet on first use. Voices are resolved with
@@ -29,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from audioguide.errors import EngineError, EngineUnavailable
+from audioguide.files import atomic_path
 from audioguide.model.settings import VoiceSettings
 from audioguide.synth.engines.base import Audio, Engine, VoiceInfo
 from audioguide.synth.engines.registry import register
@@ -241,8 +242,6 @@ class HibariEngine(Engine):
         """
         import hashlib
         import json
-        import os
-        import tempfile
 
         import onnxruntime
 
@@ -259,15 +258,13 @@ class HibariEngine(Engine):
             return str(target)
         try:
             self.model_cache.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".onnx", dir=self.model_cache)
-            os.close(fd)
-            options = onnxruntime.SessionOptions()
-            options.intra_op_num_threads = options.inter_op_num_threads = 1
-            options.log_severity_level = 3
-            options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
-            options.optimized_model_filepath = tmp
-            onnxruntime.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
-            os.replace(tmp, target)
+            with atomic_path(target, suffix=".onnx") as tmp:
+                options = onnxruntime.SessionOptions()
+                options.intra_op_num_threads = options.inter_op_num_threads = 1
+                options.log_severity_level = 3
+                options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+                options.optimized_model_filepath = str(tmp)
+                onnxruntime.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
         except OSError as exc:
             logger.warning("cannot cache the optimized voice model in %s: %s", self.model_cache, exc)
             return model
