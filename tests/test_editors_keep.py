@@ -114,19 +114,37 @@ def test_a_title_with_colon_space_gets_a_hint(tmp_path):
 
 
 def test_build_reports_what_the_source_dropped(tmp_path):
-    page = tmp_path / "page.md"
+    """Article text left out is warned about; code is counted apart (it is never read)."""
+    words = " ".join(["Read this about your knee before the visit."] * 25)
+    page = tmp_path / "page.html"
     page.write_text(
-        "# Ice\n\nIce eases swelling.\n\n```python\n" + "x = compute(1, 2, 3)\n" * 40 + "```\n",
+        "<html><body><main><h1>Ice</h1><p>Ice eases swelling.</p>"
+        f'<div class="author-box"><p>{words}</p></div>'
+        "<pre>" + "x = compute(1, 2, 3)\n" * 40 + "</pre></main></body></html>",
         encoding="utf-8",
     )
     result = invoke("build", str(page), "-o", str(tmp_path / "o"), "--dry-run", "--json")
     assert result.exit_code == 0
     assert (
-        "warning: dropped 200 words, 98 % of the text; check that nothing real was lost "
-        "(largest dropped blocks: 200 words, Markdown fence: " in result.stderr
+        "warning: dropped 200 words, 94 % of the text; check that nothing real was lost "
+        "(largest dropped blocks: 200 words, author box: " in result.stderr
     )
     data = json.loads(result.output)
     assert data["dropped_words"] == 200 and data["dropped_share"] > 0.9
+
+
+def test_code_alone_is_counted_apart_and_not_warned_about(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(
+        "# Ice\n\nIce eases swelling.\n\n```python\n" + "x = compute(1, 2, 3)\n" * 40 + "```\n",
+        encoding="utf-8",
+    )
+    result = invoke("outline", str(page), "--json")
+    assert result.exit_code == 0
+    assert "warning" not in result.stderr
+    data = json.loads(result.output)
+    assert data["dropped_words"] == 0 and data["dropped_code_words"] == 200
+    assert [d["reason"] for d in data["dropped"]] == ["code"]
 
 
 @pytest.mark.slow
@@ -141,3 +159,14 @@ def test_say_writes_a_normal_file_and_build_says_what_was_dropped(article, tmp_p
     built = invoke("build", str(article), "-o", str(tmp_path / "out"), "--jobs", "1")
     assert built.exit_code == 0, built.stderr
     assert "Source: dropped 0 words, 0 %." in built.output
+
+
+def test_the_example_article_warns_of_nothing(example_article):
+    """Its comment box and author bio are page furniture: counted apart, not a warning about lost text."""
+    result = invoke("outline", str(example_article), "--json")
+    assert result.exit_code == 0
+    assert "warning" not in result.stderr
+    data = json.loads(result.output)
+    assert data["dropped_words"] == 0 and data["dropped_furniture_words"] == 91
+    furniture = {d["reason"] for d in data["dropped"] if d["kind"] == "furniture"}
+    assert {"author bio", "comment prompt"} <= furniture

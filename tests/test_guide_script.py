@@ -439,7 +439,7 @@ ERRORS = [
         "unknown top-level key 'titel' (known: title, publisher, author, language, "
         "source, faq_title, voice, pauses, loudness, encoding, announce, "
         "announce_template, faq, pronunciations, lexicon, hold, cover_image, locale, formats, base_url, "
-        "voices, chapters)",
+        "voices, code_note, address_note, chapters)",
         id="unknown-top-key",
     ),
     pytest.param(

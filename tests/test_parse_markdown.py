@@ -72,7 +72,7 @@ def test_markdown_subheadings_and_list_items_stay_in_chapter():
 def test_markdown_code_and_furniture_dropped_and_listed():
     doc = parse_markdown_text(MD)
     reasons = {d.reason for d in doc.dropped}
-    assert "Markdown fence" in reasons and "comment prompt" in reasons and "author bio" in reasons
+    assert "code" in reasons and "comment prompt" in reasons and "author bio" in reasons
     spoken = " ".join(p for c in doc.chapters for p in c.paragraphs)
     assert "not spoken" not in spoken and "Jane" not in spoken
 

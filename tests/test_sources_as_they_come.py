@@ -202,9 +202,11 @@ def test_markdown_html_is_read_as_html_never_its_tags():
     assert after.title == "After the scan"  # an <h2> in an HTML block is a heading
     assert after.paragraphs == ("You can drive home. Press Enter to confirm the appointment.",)
     portal = doc.chapters[2].paragraphs
-    assert portal == ("portal login --patient",)  # a short shell command is read; Python code is not
+    # Code, a shell command too, is never read: one short note stands for the two blocks.
+    assert portal == ("An example is shown on the page.",) and portal[0].what == "code"
     dropped = {d.text: d.reason for d in doc.dropped}
-    assert any("print(x)" in text for text in dropped)
+    assert dropped["portal login --patient"] == "code"
+    assert any("print(x)" in text and reason == "code" for text, reason in dropped.items())
     assert dropped.get("badge") == "Markdown image (a logo or badges)"
     spoken = " ".join(p for c in doc.chapters for p in c.paragraphs)
     assert "<" not in spoken and "Clinic logo" not in spoken

@@ -24,8 +24,8 @@ def headings(document: Document) -> list[str]:
     out: list[str] = []
     group = None
     for chapter in document.chapters:
-        if chapter.group and chapter.group != group:
-            out.append(chapter.group)
+        if chapter.group and chapter.group != group and chapter.group not in out + [chapter.title]:
+            out.append(chapter.group)  # a topic, once (as its own track's title when it has one)
         group = chapter.group
         if chapter.kind != ChapterKind.INTRO:
             out.append(chapter.title)
@@ -81,8 +81,9 @@ def test_a_policy_without_heading_styles_keeps_its_bold_lead_ins_bold(tmp_path):
     a web page's bold lead-ins; the policy's text is all read, its header (policy name) is not there."""
     document = load_source(REAL / "behavioral-health-admission-policy.docx").document
     text = spoken(document)
+    heard = [document.title, *headings(document)]  # "PROCEDURE" is the topic of "ASSESSMENT PROCESS"
     for words in ("POLICY", "PURPOSE", "PROCEDURE", "ASSESSMENT PROCESS", "REFERENCES"):
-        assert words in text
+        assert any(words in h for h in heard)
     assert "To establish guidelines regarding the admission of patients" in text
 
 

@@ -60,6 +60,10 @@ def outline(
             f"{t['number']:>{width}}  {t['kind']:<10} {t['words']:>5} words  ~{minutes_seconds(t['estimated_s']):>6}  "
             f"{indent}{t['title']}{flag}"
         )
+    if found.plan.document.notes:
+        echo("\nHow the structure was read:")
+        for note in found.plan.document.notes:
+            echo(f"  - {note}")
     if found.plan.dropped:
         echo(
             f"\nNot spoken ({summary.describe()}; page furniture, repeated or empty headings; "

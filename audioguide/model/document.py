@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import Literal
 
 
 class ChapterKind(str, Enum):
@@ -66,6 +67,39 @@ def is_subheading(paragraph: str) -> bool:
     return isinstance(paragraph, Subheading)
 
 
+DEFAULT_CODE_NOTE = "An example is shown on the page."
+DEFAULT_ADDRESS_NOTE = "A web address is shown on the page."
+
+
+class CodeExample(str):
+    """A chapter paragraph that stands for code, a terminal session or a web address the page shows.
+
+    Code is never read character by character: the planner says a short note
+    in its place (the guide's ``code_note``, or ``address_note`` for a web
+    address on a line of its own). The text is the note as written by
+    default, so a transcript or a guide script reads sensibly; a ``str``
+    subclass, like :class:`ListItem`.
+    """
+
+    what: Literal["code", "address"]
+
+    def __new__(cls, what: Literal["code", "address"] = "code") -> CodeExample:
+        self = super().__new__(cls, DEFAULT_ADDRESS_NOTE if what == "address" else DEFAULT_CODE_NOTE)
+        self.what = what
+        return self
+
+    def __repr__(self) -> str:
+        return f"CodeExample({self.what!r})"
+
+    def __reduce__(self):  # pickles (build workers) keep what it stands for
+        return (CodeExample, (self.what,))
+
+
+def is_code_example(paragraph: str) -> bool:
+    """True for a paragraph that stands for code or a web address the page shows."""
+    return isinstance(paragraph, CodeExample)
+
+
 @dataclass(frozen=True)
 class Chapter:
     """One chapter: a heading and its paragraphs.
@@ -93,14 +127,25 @@ class Chapter:
         return sum(len(p.split()) for p in parts)
 
 
+DropKind = Literal["content", "furniture", "code"]
+
+
 @dataclass(frozen=True)
 class Dropped:
-    """Source text left out of the guide, and why (shown by ``outline``)."""
+    """Source text left out of the guide, and why (shown by ``outline``).
+
+    ``kind`` says how it counts: ``content`` is article text that was left
+    out (warned about when it is much); ``furniture`` (comment prompts, share
+    lines, author boxes, contents lists, breadcrumbs, badges) and ``code``
+    (examples the page shows) are left out on purpose and counted apart, as
+    is page navigation around the article (``outside``).
+    """
 
     text: str
     reason: str
     line: int | None = None
     outside: bool = False  # page navigation, header or footer around the article, not article text
+    kind: DropKind = "content"
 
     @property
     def words(self) -> int:
@@ -119,6 +164,7 @@ class Document:
     author: str | None = None
     language: str = "en"
     source: str | None = None
+    notes: tuple[str, ...] = ()  # what the structure reader decided that outline should say
 
     @property
     def words(self) -> int:
@@ -133,12 +179,23 @@ class DroppedSummary:
     share: float  # of the article's words (spoken + dropped), 0..1
     outside_words: int  # page navigation, headers and footers around the article
     largest: tuple[Dropped, ...]
+    furniture_words: int = 0  # page furniture in the text: comment prompts, author bio, contents, badges
+    code_words: int = 0  # code examples, terminal sessions, web addresses the page shows
 
     def describe(self) -> str:
-        """ "dropped 412 words, 3 %" (plus what lay around the article)."""
+        """ "dropped 412 words, 3 %" (plus the furniture, code and navigation counted apart)."""
         text = f"dropped {self.words} words, {self.share * 100:.0f} %"
-        if self.outside_words:
-            text += f" (and {self.outside_words} words of page navigation around the article)"
+        apart = [
+            f"{words} words of {what}"
+            for words, what in (
+                (self.code_words, "code examples"),
+                (self.furniture_words, "page furniture"),
+                (self.outside_words, "page navigation around the article"),
+            )
+            if words
+        ]
+        if apart:
+            text += f" (and {', '.join(apart)})"
         return text
 
 
@@ -147,7 +204,7 @@ DROPPED_WARN_SHARE = 0.10
 
 def dropped_summary(document: Document, largest: int = 5) -> DroppedSummary:
     """What ``document`` left out, for ``outline`` and ``build`` to report."""
-    inside = [d for d in document.dropped if not d.outside]
+    inside = [d for d in document.dropped if not d.outside and d.kind == "content"]
     words = sum(d.words for d in inside)
     total = words + document.words
     biggest = tuple(sorted(inside, key=lambda d: -d.words)[:largest])
@@ -156,4 +213,6 @@ def dropped_summary(document: Document, largest: int = 5) -> DroppedSummary:
         share=words / total if total else 0.0,
         outside_words=sum(d.words for d in document.dropped if d.outside),
         largest=biggest,
+        furniture_words=sum(d.words for d in document.dropped if not d.outside and d.kind == "furniture"),
+        code_words=sum(d.words for d in document.dropped if not d.outside and d.kind == "code"),
     )

@@ -20,9 +20,10 @@ from audioguide.model.document import (
     Document,
     Dropped,
     DroppedSummary,
+    is_code_example,
     is_item,
 )
-from audioguide.model.settings import FaqMode, GuideSettings, Pauses
+from audioguide.model.settings import FaqMode, GuideSettings
 from audioguide.text import as_sentence, minutes_seconds, shorten, strip_controls
 
 WORDS_PER_MINUTE = 155  # typical comfortable rate of synthetic speech
@@ -152,11 +153,18 @@ def title_as_announced(title: str, group: str | None, template: str) -> str:
     return title
 
 
-def _paragraph_passages(paragraphs: tuple[str, ...], pauses: Pauses) -> list[Passage]:
-    """One passage per paragraph; list items get the short item pause, except the last of a list."""
+def _paragraph_passages(paragraphs: tuple[str, ...], settings: GuideSettings) -> list[Passage]:
+    """One passage per paragraph; list items get the short item pause, except the last of a list.
+
+    Code and web addresses the page shows are said as the guide's short note.
+    """
+    pauses = settings.pauses
     out: list[Passage] = []
     for index, text in enumerate(paragraphs):
-        if is_item(text):
+        if is_code_example(text):
+            note = settings.address_note if text.what == "address" else settings.code_note
+            out.append(Passage("paragraph", note, pauses.paragraph_ms))
+        elif is_item(text):
             more_items = index + 1 < len(paragraphs) and is_item(paragraphs[index + 1])
             out.append(Passage("item", text, pauses.item_ms if more_items else pauses.paragraph_ms))
         else:
@@ -164,8 +172,9 @@ def _paragraph_passages(paragraphs: tuple[str, ...], pauses: Pauses) -> list[Pas
     return out
 
 
-def _body(source: _TrackSource, pauses: Pauses, announced_title: bool) -> list[Passage]:
+def _body(source: _TrackSource, settings: GuideSettings, announced_title: bool) -> list[Passage]:
     """Passages after the announcement."""
+    pauses = settings.pauses
     out: list[Passage] = []
     single_faq = len(source.chapters) > 1 or (
         source.kind is ChapterKind.FAQ and source.title != source.chapters[0].title
@@ -189,7 +198,7 @@ def _body(source: _TrackSource, pauses: Pauses, announced_title: bool) -> list[P
                 out.append(Passage("question", as_sentence(chapter.title), pauses.question_answer_ms))
         elif not announced_title and chapter.kind is not ChapterKind.INTRO:
             out.append(Passage("heading", as_sentence(chapter.title), pauses.paragraph_ms))
-        out.extend(_paragraph_passages(chapter.paragraphs, pauses))
+        out.extend(_paragraph_passages(chapter.paragraphs, settings))
     if out:
         last = out[-1]
         out[-1] = Passage(last.role, last.text, 0)  # the tail is added when mastering
@@ -221,7 +230,7 @@ def plan_tracks(document: Document, settings: GuideSettings) -> TrackPlan:
                 else settings.pauses.after_announcement_ms
             )
             passages.append(Passage("announcement", as_sentence(text), pause))
-        passages.extend(_body(source, settings.pauses, announced_title))
+        passages.extend(_body(source, settings, announced_title))
         tracks.append(
             PlannedTrack(
                 number=number,
@@ -247,7 +256,7 @@ def structure_warnings(plan: TrackPlan, summary: DroppedSummary) -> list[str]:
     if summary.share > DROPPED_WARN_SHARE:
         largest = "; ".join(f"{d.words} words, {d.reason}: {shorten(d.text, 50)}" for d in summary.largest)
         lines.append(
-            f"{summary.describe()} of the text; check that nothing real was lost "
+            f"dropped {summary.words} words, {summary.share * 100:.0f} % of the text; check that nothing real was lost "
             f"(largest dropped blocks: {largest}); --keep-furniture keeps it"
         )
     return lines

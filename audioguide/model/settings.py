@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 
 from audioguide.errors import AudioguideError
 from audioguide.model.checks import check_base_url, check_format_name, check_locale, check_template, lower
+from audioguide.model.document import DEFAULT_ADDRESS_NOTE, DEFAULT_CODE_NOTE
 
 DEFAULT_ANNOUNCE_TEMPLATE = "Track {number} of {total}. {title}"
 DEFAULT_VOICE = "heart"  # a voice name; its engine follows from it (synth.engines.registry.resolve_voice)
@@ -222,6 +223,18 @@ class GuideSettings:
         option="--voices",
         written=lambda value, _: bool(value),
         help="a voice of their own for parts of the guide (" + ", ".join(VOICE_ROLES) + ")",
+    )
+    # Said where the page shows code or a terminal session, and where it shows a web address on a
+    # line of its own: neither is read character by character.
+    code_note: str = setting(
+        DEFAULT_CODE_NOTE,
+        written=lambda value, _: value != DEFAULT_CODE_NOTE,
+        help="said where the page shows code (default: " + DEFAULT_CODE_NOTE + ")",
+    )
+    address_note: str = setting(
+        DEFAULT_ADDRESS_NOTE,
+        written=lambda value, _: value != DEFAULT_ADDRESS_NOTE,
+        help="said where the page shows a web address on a line of its own",
     )
 
     def voice_for(self, *roles: str) -> VoiceSettings:

@@ -46,17 +46,27 @@ class Outline:
             "total_words": sum(t["words"] for t in tracks),
             "estimated_s": round(sum(t["estimated_s"] for t in tracks), 1),
             "dropped": [
-                {"line": d.line, "reason": d.reason, "text": d.text, "words": d.words, "outside": d.outside}
+                {
+                    "line": d.line,
+                    "reason": d.reason,
+                    "text": d.text,
+                    "words": d.words,
+                    "outside": d.outside,
+                    "kind": d.kind,
+                }
                 for d in self.plan.dropped
             ],
             "dropped_words": self.summary.words,
             "dropped_share": round(self.summary.share, 4),
             "dropped_outside_words": self.summary.outside_words,
+            "dropped_furniture_words": self.summary.furniture_words,
+            "dropped_code_words": self.summary.code_words,
             "warnings": [
                 {"track": n, "code": w.code, "text": w.text, "message": w.message}
                 for n, w in self.speech_warnings
             ],
             "pronunciations": self.pronunciations,
+            "notes": list(self.plan.document.notes),
         }
 
 

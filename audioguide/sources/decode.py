@@ -14,7 +14,7 @@ from pathlib import Path
 
 from audioguide.errors import SourceError
 from audioguide.files import read_regular_file
-from audioguide.model.document import Document, ListItem, Subheading
+from audioguide.model.document import Document, ListItem, Subheading, is_code_example
 from audioguide.text import recorded_url, strip_controls
 
 logger = logging.getLogger(__name__)
@@ -142,17 +142,22 @@ def clean_text(text: str) -> str:
     words on either side stay apart; other control characters are dropped.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
-    out = []
-    for ch in text:
-        if ch in _LINE_BREAKS:
-            out.append("\n")
-        elif ch in _SPACES:
-            out.append(" ")
-        elif ch in "\u200c\u200d\u2060" or unicodedata.category(ch) in ("Cc", "Cs"):
-            continue
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(_CLEAN_TABLE)
+
+
+def _clean_table() -> dict[int, str | None]:
+    """What :func:`clean_text` makes of each character it changes (one C-level pass over a text)."""
+    table: dict[int, str | None] = {
+        cp: None
+        for cp in [*range(0x20), *range(0x7F, 0xA0), *range(0xD800, 0xE000), 0x200C, 0x200D, 0x2060]
+        if cp == 0x200C or cp == 0x200D or cp == 0x2060 or unicodedata.category(chr(cp)) in ("Cc", "Cs")
+    }
+    table.update({ord(ch): " " for ch in _SPACES})
+    table.update({ord(ch): "\n" for ch in _LINE_BREAKS})
+    return table
+
+
+_CLEAN_TABLE = _clean_table()
 
 
 def read_source_bytes(path: Path) -> bytes:
@@ -176,6 +181,8 @@ def read_text(path: Path) -> str:
 
 
 def _clean_paragraph(paragraph: str) -> str:
+    if is_code_example(paragraph):  # the note, not source text
+        return paragraph
     cleaned = strip_controls(paragraph, keep_layout=False)
     if cleaned != paragraph:  # no double space where a character was taken out
         cleaned = " ".join(cleaned.split())

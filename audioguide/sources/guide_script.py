@@ -35,7 +35,17 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from audioguide.errors import AudioguideError, GuideScriptError
 from audioguide.files import normal_mode, read_regular_file, write_atomic
 from audioguide.model.checks import TEMPLATE_FIELDS
-from audioguide.model.document import Chapter, ChapterKind, Document, Dropped, ListItem, is_item
+from audioguide.model.document import (
+    DEFAULT_ADDRESS_NOTE,
+    DEFAULT_CODE_NOTE,
+    Chapter,
+    ChapterKind,
+    CodeExample,
+    Document,
+    Dropped,
+    ListItem,
+    is_item,
+)
 from audioguide.model.settings import DEFAULT_VOICE, GuideSettings
 from audioguide.sources.settings_yaml import (
     SettingsReader,
@@ -320,6 +330,26 @@ class _Reader(SettingsReader):
         return chapters, dropped
 
 
+def _with_code_examples(chapter: Chapter, settings: GuideSettings) -> Chapter:
+    """A paragraph that is the code (or address) note stands for code the page shows again.
+
+    So a script written with the default note speaks the script's own
+    ``code_note`` there, once an editor sets one.
+    """
+    notes = {
+        DEFAULT_CODE_NOTE: "code",
+        settings.code_note: "code",
+        DEFAULT_ADDRESS_NOTE: "address",
+        settings.address_note: "address",
+    }
+    if not any(p in notes for p in chapter.paragraphs):
+        return chapter
+    paragraphs = tuple(
+        CodeExample(notes[p]) if p in notes and not is_item(p) else p for p in chapter.paragraphs
+    )
+    return replace(chapter, paragraphs=paragraphs)
+
+
 def _read_text(path: Path) -> str:
     """The file's text; a located error if it cannot be read or is not UTF-8."""
     data = read_regular_file(
@@ -398,6 +428,7 @@ def load_guide_script(path: Path) -> GuideScript:
     settings = r.settings(keys)
     lexicon_files = r.lexicon(keys)
     chapters, dropped = r.chapters(root, keys)
+    chapters = [_with_code_examples(chapter, settings) for chapter in chapters]
     doc = Document(
         title=title,
         chapters=tuple(chapters),

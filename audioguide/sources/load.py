@@ -29,7 +29,7 @@ BY_CONTENT_SUFFIXES = {
     ".gz",
     "",
 }  # FAQ.gz, notes.txt.gz, README: read by inner name or content (sources.sniff)
-MARKDOWN_SUFFIXES = {".md", ".markdown"}
+MARKDOWN_SUFFIXES = {".md", ".markdown", ".rmd", ".qmd"}  # R Markdown, Quarto: Markdown with code chunks
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 GUIDE_SUFFIXES = {".yaml", ".yml"}
 DOCX_SUFFIXES = {".docx"}  # Word (sources.docx)
@@ -55,6 +55,8 @@ TEXT_TYPES = {"text/plain"}
 MARKDOWN_TYPES = {"text/markdown", "text/x-markdown"}
 
 _URL_RE = re.compile(r"^https?://", re.IGNORECASE)
+# A file name's last part that is an extension; "README.Debian", "libsdl1.2-README" have none.
+_EXTENSION_RE = re.compile(r"^\.[a-z0-9]{1,5}$")
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,8 @@ def _parse_source(source: str | Path, *, keep_furniture: bool, timeout: float) -
         from audioguide.sources.epub import parse_epub
 
         return LoadedSource(parse_epub(path, keep_furniture=keep_furniture))
-    if suffix in BY_CONTENT_SUFFIXES:
+    if suffix in BY_CONTENT_SUFFIXES or not _EXTENSION_RE.match(suffix):
+        # FAQ.gz, README, README.Debian: what they are is in their content
         from audioguide.sources.sniff import load_by_content
 
         return LoadedSource(load_by_content(path, keep_furniture=keep_furniture))

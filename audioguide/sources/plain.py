@@ -17,8 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audioguide.model.document import Document
+from audioguide.sources.code import is_bare_address
 from audioguide.sources.decode import clean_text, read_text
-from audioguide.sources.structure import Block, build_document, faq_block_title, is_conclusion_heading
+from audioguide.sources.structure import (
+    Block,
+    build_document,
+    ends_mid_sentence,
+    faq_block_title,
+    is_conclusion_heading,
+)
 from audioguide.sources.wrapped import is_hard_wrapped, wrapped_blocks
 
 MAX_HEADING_WORDS = 14
@@ -65,7 +72,7 @@ def _is_list_item(line: str) -> bool:
 def _is_short_heading(line: str) -> bool:
     """Short, capitalised, no closing punctuation: "What Is PRP", "Recovery Time"."""
     words = line.split()
-    if not words or len(words) > MAX_HEADING_WORDS or _is_list_item(line):
+    if not words or len(words) > MAX_HEADING_WORDS or _is_list_item(line) or ends_mid_sentence(line):
         return False
     if line[-1] in ".!,;:?\"”'’)" or not (line[0].isupper() or line[0].isdigit()):
         return False
@@ -97,7 +104,15 @@ def _paragraphs(lines: tuple[str, ...]) -> list[str]:
     """Join hard-wrapped lines; each list item is its own paragraph (wrapped items included)."""
     out: list[str] = []
     for line in lines:
-        joins = out and not _is_list_item(line) and (not _is_list_item(out[-1]) or line[:1].islower())
+        address = (is_bare_address(line) and not (out and ends_mid_sentence(out[-1]))) or bool(
+            out and is_bare_address(out[-1])
+        )
+        joins = (
+            out
+            and not address  # a web address on its own line stays on its own
+            and not _is_list_item(line)
+            and (not _is_list_item(out[-1]) or line[:1].islower())
+        )
         if joins:
             out[-1] = f"{out[-1]} {line}"
         else:

@@ -33,6 +33,8 @@ _BY_SUFFIX: dict[str, Kind] = {
     ".text": "text",
     ".md": "markdown",
     ".markdown": "markdown",
+    ".rmd": "markdown",
+    ".qmd": "markdown",
     ".html": "html",
     ".htm": "html",
     ".xhtml": "html",

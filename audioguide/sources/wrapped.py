@@ -28,7 +28,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from audioguide.model.document import Dropped
-from audioguide.sources.structure import Block, asks, section_number_depth
+from audioguide.sources.code import is_bare_address, looks_like_code
+from audioguide.sources.structure import Block, asks, ends_mid_sentence, section_number_depth
 
 MAX_TITLE_WORDS = 25
 MAX_HEADING_WORDS = 14
@@ -108,12 +109,12 @@ def wrapped_blocks(text: str) -> tuple[str | None, list[Block], list[Dropped]]:
         nxt = blocks_of_lines[index + 1] if index + 1 < len(blocks_of_lines) else None
         head = run[0]
         if _is_toc(run) or (after_toc_heading and sum(_heading_number(l.text) is not None for l in run) >= 2):
-            dropped.append(Dropped("\n".join(l.text for l in run), TOC_REASON, head.number))
+            dropped.append(Dropped("\n".join(l.text for l in run), TOC_REASON, head.number, kind="furniture"))
             after_toc_heading = False
             continue
         after_toc_heading = False
         if _TOC_HEADING_RE.match(head.text) and len(run) == 1:
-            dropped.append(Dropped(head.text, TOC_REASON, head.number))
+            dropped.append(Dropped(head.text, TOC_REASON, head.number, kind="furniture"))
             after_toc_heading = True
             continue
         question = _Q_RE.match(head.text)
@@ -138,6 +139,10 @@ def wrapped_blocks(text: str) -> tuple[str | None, list[Block], list[Dropped]]:
             run = run[heading_lines:]
             if not run:
                 continue
+        lines = "\n".join(line.text for line in run)
+        if seen_heading and not is_bare_address(lines) and looks_like_code(lines):
+            blocks.append(Block("code", lines, head.number))  # commands, a program's output
+            continue
         paragraphs = _paragraph_blocks(run, body_indent, wrap)
         if not seen_heading and paragraphs and _COPYRIGHT_RE.search(paragraphs[0].text):
             front.extend(paragraphs)  # copyright and licence front matter: read last
@@ -285,7 +290,7 @@ def _heading_lines(
     if len(run) > 1 and not (head.indent < run[1].indent and margin):
         return 0
     short = len(head.text.split()) <= MAX_HEADING_WORDS and len(head.text) + head.indent < 0.75 * wrap
-    if not short or not (head.text[0].isupper() or head.text[0].isdigit()):
+    if not short or not (head.text[0].isupper() or head.text[0].isdigit()) or ends_mid_sentence(head.text):
         return 0
     if head.text[-1] in _SENTENCE_END and not asks(head.text):
         return 0
@@ -326,6 +331,11 @@ def _paragraph_blocks(run: list[_Line], body_indent: int, wrap: int) -> list[Blo
     """
     out: list[tuple[str, list[str], int, int]] = []  # kind, lines, indent its lines continue at, line number
     for line in run:
+        if is_bare_address(line.text) and not (out and ends_mid_sentence(out[-1][1][-1])):
+            # A web address on a line of its own is a block of its own, unless it ends a sentence
+            # ("... look at" + the address).
+            out.append(("code", [line.text], 10**6, line.number))
+            continue
         bullet = _BULLET_RE.match(line.text)
         numbered = _NUMBERED_ITEM_RE.match(line.text)
         if bullet or numbered:
@@ -349,5 +359,8 @@ def _paragraph_blocks(run: list[_Line], body_indent: int, wrap: int) -> list[Blo
     for kind, texts, _indent, number in out:
         text = _join(texts)
         if text:
-            blocks.append(Block("item" if kind == "item" else "paragraph", text, number))
+            if kind == "code" and not is_bare_address(text) and looks_like_code("\n".join(texts)):
+                blocks.append(Block("code", "\n".join(texts), number))  # a command, its output
+            else:
+                blocks.append(Block("item" if kind == "item" else "paragraph", text, number))
     return blocks

@@ -1,0 +1,404 @@
+"""The structure rules on real documents nobody here wrote (tests/data/real/CORPUS.md).
+
+One test (at least) per failure class of the real-document corpus: questions
+wherever a generator puts them, tables of contents, breadcrumbs, badges and
+page chrome, code, titles, sections, wiki emphasis. Each reads a real
+document through the public interface and checks what a listener would hear.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from audioguide.model.plan import TrackPlan, plan_tracks
+from audioguide.model.settings import GuideSettings
+from audioguide.sources.load import load_source
+
+REAL = Path(__file__).parent / "data" / "real"
+
+
+@cache
+def plan(name: str) -> TrackPlan:
+    return plan_tracks(load_source(REAL / name).document, GuideSettings())
+
+
+def spoken(name: str) -> str:
+    return "\n".join(p.text for t in plan(name).tracks for p in t.passages)
+
+
+def dropped(name: str, reason: str) -> list[str]:
+    return [d.text for d in plan(name).dropped if d.reason == reason]
+
+
+# ---------------------------------------------------------------- code
+
+
+def test_code_blocks_are_never_read_a_note_says_an_example_is_shown():
+    """ikiwiki's nginx section: shell commands, a systemd unit, server blocks (HTML <pre>)."""
+    text = spoken("ikiwiki-tips-dot_cgi.html")
+    assert "spawn-fcgi -s" not in text and "fastcgi_index" not in text and "[Unit]" not in text
+    nginx = next(t for t in plan("ikiwiki-tips-dot_cgi.html").tracks if t.title == "nginx")
+    assert "An example is shown on the page." in [p.text for p in nginx.passages]
+    code = dropped("ikiwiki-tips-dot_cgi.html", "code")
+    assert any("spawn-fcgi -s /tmp/fcgi.socket" in c for c in code)
+    assert all(d.kind == "code" for d in plan("ikiwiki-tips-dot_cgi.html").dropped if d.reason == "code")
+
+
+def test_commands_in_markdown_and_terminal_sessions_are_code():
+    """A README's `npm install` fence and MkDocs' console session are code, not speech."""
+    assert "npm install commander" not in spoken("commander-Readme.md")
+    assert "npm install commander" in dropped("commander-Readme.md", "code")
+    assert "pip install mkdocs" not in spoken("mkdocs-installation.html")
+    assert "$ python --version" not in spoken("mkdocs-installation.html")
+
+
+def test_a_command_quoted_as_a_paragraph_is_code():
+    """dicom-parser quotes its shell commands with ">": "npm install dicom-parser" is a command."""
+    text = spoken("dicom-parser-README.md")
+    assert "npm install dicom-parser" not in text and "npm run watch" not in text
+
+
+def test_bare_web_addresses_are_not_spelled_out():
+    """fhirclient lists its CDN addresses as list items: a note says an address is shown."""
+    text = spoken("fhirclient-README.md")
+    assert "cdn.jsdelivr.net" not in text and "combinatronics.com" not in text
+    assert "A web address is shown on the page." in text
+    assert any("cdn.jsdelivr.net" in d for d in dropped("fhirclient-README.md", "web address"))
+
+
+def test_the_code_note_is_a_setting_a_guide_script_may_change(tmp_path):
+    from audioguide.sources.guide_script import dump_guide
+
+    document = load_source(REAL / "ikiwiki-tips-dot_cgi.html").document
+    script = tmp_path / "guide.yaml"
+    text = dump_guide(document, GuideSettings())
+    script.write_text(
+        text.replace("\nchapters:\n", '\ncode_note: "See the page for the commands."\nchapters:\n')
+    )
+    loaded = load_source(script)
+    assert loaded.settings.code_note == "See the page for the commands."
+    said = [p.text for t in plan_tracks(loaded.document, loaded.settings).tracks for p in t.passages]
+    assert "See the page for the commands." in said
+    assert "An example is shown on the page." not in said
+
+
+def titles(name: str) -> list[str]:
+    return [t.title for t in plan(name).tracks]
+
+
+# ---------------------------------------------------------------- questions wherever a generator puts them
+
+
+def test_docbook_qandaset_rows_are_nineteen_questions():
+    """D-Bus FAQ: questions in <tr class="question"> rows, answers in <tr class="answer">."""
+    tracks = plan("dbus-faq.html").tracks
+    assert len(tracks) == 19 and all(t.kind.value == "faq" for t in tracks)
+    assert tracks[0].title == "What is D-Bus?"  # the "1." label cell is not part of it
+    assert tracks[13].title == "How does D-Bus differ from ZeroC's Internet Communications Engine (Ice)"
+    assert "This is probably best answered by reading the D-Bus tutorial" in spoken("dbus-faq.html")
+
+
+def test_terms_of_a_list_of_questions_are_questions_even_without_a_question_mark():
+    """gitfaq's <dt> terms: "I asked Git to ignore various files, yet they are still tracked" sits among questions."""
+    names = titles("gitfaq.html")
+    for question in (
+        "I asked Git to ignore various files, yet they are still tracked",
+        "I’m on Windows and my text files are detected as binary.",
+        "I’m on Windows and git diff shows my files as having a ^M at the end.",
+    ):
+        assert question in names
+
+
+def test_a_statement_among_numbered_questions_is_a_track_of_its_own():
+    """PuTTY's Troubleshooting entries are statements ("A.7.5 My keyboard stops working ...") beside
+    questions: each is a track under its topic, none is merged into the entry before it."""
+    tracks = {t.title: t for t in plan("putty-faq.html").tracks}
+    entry = tracks["My keyboard stops working once PuTTY displays the password prompt."]
+    assert entry.group == "Troubleshooting"
+    assert len(plan("putty-faq.html").tracks) >= 86 + 1
+
+
+def test_a_bold_lead_in_of_an_introduction_is_no_question():
+    """fetchmail opens with "<strong>Support? Bug reports?</strong> Please read G3 ...": introduction text."""
+    assert "Support? Bug reports?" not in titles("fetchmail-FAQ.html")
+    intro = plan("fetchmail-FAQ.html").tracks[0]
+    assert any("Support? Bug reports? Please read G3" in p.text for p in intro.passages)
+
+
+def test_a_heading_of_punctuation_is_never_a_track():
+    """GNUmed's allergy states: "<strong>?</strong> the allergy state is unknown" is a list item."""
+    assert "?" not in titles("GmManualManagingAllergies.html")
+    assert all(any(c.isalpha() for c in t) for t in titles("GmManualManagingAllergies.html"))
+    assert "?: the allergy state is unknown" in spoken("GmManualManagingAllergies.html")
+
+
+# ---------------------------------------------------------------- tables of contents
+
+
+def test_a_list_of_links_to_the_pages_own_questions_is_contents():
+    """D-Bus's <dl> of the 19 questions linking to their rows is dropped and listed, never read."""
+    contents = dropped("dbus-faq.html", "table of contents")
+    assert len(contents) == 19 and contents[1] == "2. Is D-Bus stable/finished?"
+    assert "2. Is D-Bus stable/finished?" not in spoken("dbus-faq.html")
+
+
+def test_detailed_contents_under_headings_of_their_own_make_no_tracks():
+    """fetchmail's "Detailed Contents" h1 and its h2 topic names over lines of links: no track, nothing read."""
+    names = titles("fetchmail-FAQ.html")
+    assert "Detailed Contents" not in names and names.count("General problems") == 0
+    groups = [t.group for t in plan("fetchmail-FAQ.html").tracks]
+    assert groups.count("General problems") == 16  # the real topic: its 16 questions
+    contents = dropped("fetchmail-FAQ.html", "table of contents")
+    assert "Detailed Contents" in contents
+    assert "B. Build-time problems" not in spoken("fetchmail-FAQ.html")
+
+
+# ---------------------------------------------------------------- sections
+
+
+def test_headings_under_a_heading_without_text_are_tracks_grouped_under_it():
+    """GNUmed's vaccination page: two h2 topics with no text, nine h3 entries: nine tracks."""
+    tracks = plan("GmManualVaccinationHandling.html").tracks
+    assert [t.title for t in tracks[1:6]] == [
+        "Target condition",
+        "Vaccination",
+        "Vaccine",
+        "Vaccination course",
+        "Vaccination plan and schedule",
+    ]
+    assert {t.group for t in tracks[1:7]} == {"Concepts"}
+    assert [t.group for t in tracks[7:]] == ["Documentation"] * 3
+
+
+def test_a_readmes_second_level_headings_before_its_first_chapter_are_sections():
+    """cornerstone-core: "Community", "Install" (---) come before the first === heading: sections, not merged."""
+    for name in ("Community", "Live Examples", "Install", "Key Features", "Links", "Code Contributors"):
+        assert name in titles("cornerstone-core-README.md")
+
+
+def test_a_track_under_fifteen_seconds_joins_the_one_before_and_outline_says_so():
+    """yargs' "Complex Example" is a few words and a code block: part of the track before it."""
+    document = plan("yargs-README.md").document
+    assert "Complex Example" not in titles("yargs-README.md")
+    assert any("'Complex Example' is part of the track" in note for note in document.notes)
+
+
+def test_a_chapter_number_continued_by_its_sections_is_not_said():
+    """The R FAQ's "5 R Add-On Packages" over "5.1 ...": the group is "R Add-On Packages"."""
+    groups = {t.group for t in plan("R-FAQ.html").tracks}
+    assert "R Add-On Packages" in groups and "5 R Add-On Packages" not in groups
+
+
+def test_an_element_whose_id_is_its_headings_slug_is_no_landmark():
+    """nibabel's <section id="private-attribute-tags"> is the "Private attribute tags" section, not a
+    "tags and categories" box: its text is read."""
+    assert "To try and avoid collisions of private tags" in spoken("nibabel-dicom_intro.html")
+    assert not dropped("nibabel-dicom_intro.html", "tags and categories")
+
+
+def test_outline_says_which_tracks_were_merged():
+    from cli_helpers import invoke
+
+    result = invoke("outline", str(REAL / "yargs-README.md"))
+    assert result.exit_code == 0
+    assert "How the structure was read:" in result.output
+    assert "'Complex Example' is part of the track" in result.output
+
+
+# ---------------------------------------------------------------- titles
+
+
+def test_the_title_the_page_shows_without_the_site_name():
+    """Doxygen: <title> "DCMTK: dcm2pdf: Extract PDF ..." and a title line; the first <h1> is "SYNOPSIS".
+    The banner above the title ("DCMTK Version 3.6.7", "OFFIS DICOM Toolkit") is the page's header."""
+    assert plan("dcmtk-dcm2pdf.html").title == "dcm2pdf: Extract PDF file from DICOM encapsulated PDF"
+    assert "SYNOPSIS" in titles("dcmtk-dcm2pdf.html")
+    assert "OFFIS DICOM Toolkit" not in spoken("dcmtk-dcm2pdf.html")
+
+
+def test_a_numbered_title_keeps_its_words_without_the_number():
+    """Privoxy's only <h1> is "1. General Information"."""
+    assert plan("privoxy-faq-general.html").title == "General Information"
+    assert "1. General Information" not in spoken("privoxy-faq-general.html")
+
+
+def test_many_h1s_give_way_to_the_pages_title():
+    """fetchmail: <title> "The Fetchmail FAQ" over 15 <h1>s; the first <h1> heads its introduction."""
+    assert plan("fetchmail-FAQ.html").title == "The Fetchmail FAQ"
+    intro = plan("fetchmail-FAQ.html").tracks[0]
+    assert intro.kind.value == "intro"
+    assert any("Note that this FAQ is occasionally updated" in p.text for p in intro.passages)
+
+
+# ---------------------------------------------------------------- breadcrumbs, badges, chrome
+
+
+def test_version_control_keywords_and_home_links_are_not_read():
+    """fetchmail's "Canned page footer": "Back to Fetchmail Home Page" and an unexpanded "$Date$"."""
+    text = spoken("fetchmail-FAQ.html")
+    assert "$Date$" not in text and "Back to Fetchmail Home Page" not in text
+    assert "$Date$" in dropped("fetchmail-FAQ.html", "version-control keyword")
+
+
+def test_navigation_lines_are_not_read():
+    """PuTTY's "Previous | Contents | Index | Next" and Debian release line; the R FAQ's
+    "Next: ..., Previous: ..., Up: ... [Contents]"; Publican's "Prev 11.5. Analysis of malware"."""
+    assert "Previous | Contents | Index | Next" not in spoken("putty-faq.html")
+    assert "Debian PuTTY release" not in spoken("putty-faq.html")
+    assert "[Contents]" not in spoken("R-FAQ.html") and "Previous: What is R?" not in spoken("R-FAQ.html")
+    assert "Analysis of malware" not in spoken("securing-debian-faq.html")
+    assert "This chapter introduces some of the most common questions" in spoken("securing-debian-faq.html")
+
+
+def test_badges_and_edit_links_at_the_top_of_a_readme_are_not_read():
+    """cornerstone-core: badges whose references Markdown cannot resolve, and "Read The Docs | Edit the docs"."""
+    text = spoken("cornerstone-core-README.md")
+    assert "Coverage Status" not in text and "NPM downloads" not in text and "[![" not in text
+    assert "Edit the docs" not in text
+
+
+def test_a_breadcrumb_trail_above_the_title_is_not_read(tmp_path):
+    """ikiwiki's page header "ikiwiki/ tips/ dot cgi", on a page whose article holds its header."""
+    html = (REAL / "ikiwiki-tips-dot_cgi.html").read_text(encoding="utf-8")
+    page = tmp_path / "dot_cgi.html"
+    page.write_text(
+        html.replace('<div class="page">', '<main><div class="page">', 1).replace("</body>", "</main></body>")
+    )
+    document = load_source(page).document
+    said = "\n".join(p.text for t in plan_tracks(document, GuideSettings()).tracks for p in t.passages)
+    assert "ikiwiki/ tips/" not in said and "ikiwiki tips" not in said
+    assert document.title == "dot cgi"
+    assert any(d.reason == "breadcrumb trail" for d in document.dropped)
+
+
+def test_a_markdown_list_of_links_to_its_own_headings_is_contents():
+    """commander's README opens with a nested list of links to its headings."""
+    text = spoken("commander-Readme.md")
+    assert "Installation Quick Start" not in text.replace("\n", " ")
+    contents = dropped("commander-Readme.md", "table of contents")
+    assert contents and contents[0].startswith("Commander.js Installation Quick Start")
+
+
+def test_a_run_of_lines_repeating_later_headings_is_contents_in_any_format(tmp_path):
+    """The same contents list with its links gone (as a PDF or Word contents page has none)."""
+    text = (REAL / "commander-Readme.md").read_text(encoding="utf-8")
+    import re
+
+    unlinked = re.sub(r"\[([^\]]+)\]\(#[^)]*\)", r"\1", text)
+    page = tmp_path / "commander.md"
+    page.write_text(unlinked, encoding="utf-8")
+    document = load_source(page).document
+    said = "\n".join(p.text for t in plan_tracks(document, GuideSettings()).tracks for p in t.passages)
+    assert (
+        "Quick Start\nDeclaring program variable" not in said
+        and "Declaring program variable\nOptions" not in said
+    )
+    assert any(d.reason == "table of contents" and "Quick Start" in d.text for d in document.dropped)
+
+
+def test_emphasised_questions_of_a_readme_are_its_faq():
+    """cornerstone-core asks its FAQ as italic paragraphs ("_Why ...?_"), each followed by its answer."""
+    faqs = [t for t in plan("cornerstone-core-README.md").tracks if t.kind.value == "faq"]
+    assert len(faqs) == 9
+    assert faqs[0].title == "Why did you decide to license this library using the open source MIT license?"
+
+
+# ---------------------------------------------------------------- plain text
+
+
+def test_a_file_named_readme_dot_debian_is_read_by_its_content():
+    """GNUmed's README.Debian: no extension, just a name; one introduction, its addresses not spelled out."""
+    tracks = plan("gnumed-client-README.Debian").tracks
+    assert plan("gnumed-client-README.Debian").title == "GNUmed-client for Debian"
+    assert len(tracks) == 1  # "For a roadmap of GNUmed please consult the Wiki at" is no heading
+    assert "wiki.gnumed.de" not in spoken("gnumed-client-README.Debian")
+
+
+def test_web_addresses_on_lines_of_their_own_are_not_spelled_out():
+    """SDL's README: "... available online at:" then an indented address."""
+    assert plan("libsdl1.2-README").title == "Simple DirectMedia Layer"
+    text = spoken("libsdl1.2-README")
+    assert "http://www.libsdl.org" not in text and "A web address is shown on the page." in text
+    assert "http://www.libsdl.org/faq.php" in dropped("libsdl1.2-README", "web address")
+
+
+# ---------------------------------------------------------------- wiki emphasis
+
+
+def test_wiki_emphasis_inside_words_is_not_read():
+    """Foswiki's "*A*dverse *D*rug/*V*accine *R*eaction" and "pro*vide*"."""
+    text = spoken("GmManualVaccinationHandling.html")
+    assert "Adverse Drug/Vaccine Reaction" in text and "*" not in text
+    assert "they provide rather than provoke immunity" in text
+
+
+# ---------------------------------------------------------------- sections and titles in any generator's markup
+
+
+def test_bold_lines_are_the_sections_of_a_page_without_headings():
+    """MRIcron's dcm2nii page (FrontPage, tables): its sections are <p><b>Installation</b></p> lines."""
+    names = titles("mricron-dcm2nii.html")
+    for section in ("Installation", "Running DCM2NII", "Anonymizing DICOM images", "Sample Datasets"):
+        assert section in names
+
+
+def test_the_level_a_manual_writes_its_sections_at_is_tracks():
+    """The Live Systems Manual: chapter "11. Customizing the binary image" holds "11.1 Bootloaders" and
+    "11.2 ISO metadata": each is a track of the chapter."""
+    tracks = {t.title: t for t in plan("live-manual.en.epub").tracks}
+    assert tracks["Bootloaders"].group == "Customizing the binary image"
+    assert tracks["ISO metadata"].group == "Customizing the binary image"
+
+
+def test_a_heading_of_numbers_takes_the_words_of_the_heading_below_it():
+    """Children's Literature numbers its stories: <h3>190</h3> over <h4>A FOUR-LEAVED CLOVER</h4>."""
+    names = titles("childrens-literature.epub")
+    assert "A FOUR-LEAVED CLOVER" in names and "190" not in names
+    assert all(any(c.isalpha() for c in name) for name in names)
+
+
+def test_paragraph_numbers_are_not_read():
+    """SiSU numbers every paragraph of the Live Systems Manual ("619", "620", ...)."""
+    said = [p.text for t in plan("live-manual.en.epub").tracks for p in t.passages]
+    assert "619" not in said and "620" not in said
+    assert "619" in dropped("live-manual.en.epub", "page or paragraph number")
+
+
+def test_a_title_page_of_bold_lines_is_the_title():
+    """writer2latex's manual opens with bold lines "User's manual for" / "Writer2LaTeX, ..."; its first
+    heading, "Introduction", is a chapter."""
+    assert plan("writer2latex-user-manual.odt").title == (
+        "User's manual for Writer2LaTeX, Writer2BibTeX, Writer2xhtml and Calc2xhtml"
+    )
+
+
+def test_a_title_shown_with_its_version_is_no_track():
+    """odfpy's title page says "Application Programmer's Interface for ODFPY 0.9.1"; dc:title without 0.9.1."""
+    assert plan("odfpy-api-for-odfpy.odt").title == "Application Programmer's Interface for ODFPY"
+    assert not any(t.startswith("Application Programmer") for t in titles("odfpy-api-for-odfpy.odt"))
+
+
+# ---------------------------------------------------------------- code no markup marks
+
+
+def test_lines_of_code_broken_with_br_are_code():
+    """groff's pic manual writes a program as a paragraph of <br> lines; dcm2nii's usage screen is a cell."""
+    assert ".PS" not in spoken("groff-pic-4.html") and "box wid 1 ht 1" not in spoken("groff-pic-4.html")
+    assert "-a Anonymize" not in spoken("mricron-dcm2nii.html")
+
+
+def test_commands_in_plain_text_are_code():
+    """zlib's FAQ: "make distclean / ./configure / make" and a linker's error message."""
+    text = spoken("FAQ.gz")
+    assert "make distclean" not in text and "undefined reference to `gzputc'" not in text
+    assert "make distclean\n./configure\nmake" in dropped("FAQ.gz", "code")
+
+
+def test_r_markdown_front_matter_is_the_title_and_chunks_are_code():
+    """epiR's vignette (.Rmd): YAML front matter, a LaTeX line, ```{r} chunks, pandoc citations."""
+    assert plan("epiR-descriptive.Rmd").title == "Descriptive Epidemiology using epiR"
+    text = spoken("epiR-descriptive.Rmd")
+    assert "Mark Stevenson" not in text and "\\setmainfont" not in text
+    assert "library(epiR)" not in text and "[@" not in text
+    assert titles("epiR-descriptive.Rmd")[1:] == ["Individual", "Time", "Place"]
