@@ -36,6 +36,11 @@ SKIPS = [
     (r"--engine gtts", "needs the internet (Google's voice)"),
     (r"\bpath/to/", "names a file of the reader's own"),
     (r"^audioguide watch\b", "runs until Ctrl-C (tests/test_watch.py runs it)"),
+    (
+        r"^dask (scheduler|worker)\b",
+        "a Dask server runs until stopped (tests/test_library_cluster.py starts them)",
+    ),
+    (r"--scheduler tcp://HOST", "needs the reader's Dask scheduler (tests/test_library_cluster.py runs one)"),
 ]
 URL_OPTIONS = {"--base-url"}  # options whose URL is written into files, never fetched
 VERIFY_EXTRA = importlib.util.find_spec("faster_whisper") is not None
