@@ -3,7 +3,8 @@
 A sentence is read by semiotic class (the classes of Sproat & Jaitly's text
 normalization data and of NeMo's text processing: cardinal, ordinal,
 decimal, fraction, range, measure, money, date, time, telephone, address,
-electronic, version, identifier, letters, abbreviation, code, emoticon; see
+electronic, version, identifier, letters, abbreviation, code, emoticon, and
+our citation; see
 :data:`~audioguide.speech.normalize.tokens.CLASSES`). Each class has its
 reader, a module of one concern; the readers run in the order of
 :data:`PASSES`, each finding its tokens in what is left of the sentence:
@@ -17,7 +18,8 @@ The order is the design. Characters are cleaned first; code, web addresses,
 paths, file names and phone numbers are read before the pronunciation
 lexicon (so "nih" in an address is not an acronym); the lexicon comes next
 (the author's own words win over every later reader); then the classes whose
-tokens hold numbers in a context (an address, a time, a date, an id, a
+tokens hold numbers in a context (a journal citation, whose month and page
+numbers no other reader may take apart, first; an address, a time, a date, an id, a
 version, a measure, money) before the plain numbers (ranges, fractions,
 ordinals, decimals, cardinals), and the signs left last.
 """
@@ -33,6 +35,7 @@ from audioguide.speech.lexicon import Lexicon
 from audioguide.speech.normalize.abbreviations import expand_abbreviations, read_page_references
 from audioguide.speech.normalize.addresses import read_addresses
 from audioguide.speech.normalize.characters import clean_characters
+from audioguide.speech.normalize.citations import read_citations
 from audioguide.speech.normalize.clinical import read_blood_pressure, read_dosing, read_routes
 from audioguide.speech.normalize.code import CODE_SPAN_RE
 from audioguide.speech.normalize.dates import date_order, read_dates
@@ -81,6 +84,7 @@ _PHONEME_RE = re.compile(r"\[\[.*?\]\]", re.DOTALL)
 
 BEFORE_LEXICON: tuple[Rule, ...] = (clean_characters, read_electronic, read_phone_numbers)
 AFTER_LEXICON: tuple[Rule, ...] = (
+    read_citations,
     read_emoticons,
     read_addresses,
     expand_abbreviations,
@@ -115,6 +119,7 @@ AFTER_LEXICON: tuple[Rule, ...] = (
 _HAS_NUMBER = re.compile(rf"[\d{GLYPHS}]")
 _NUMBER_READERS = frozenset(
     {
+        read_citations,
         read_phone_numbers,
         read_addresses,
         read_page_references,

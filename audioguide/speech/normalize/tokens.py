@@ -48,12 +48,14 @@ CLASSES: tuple[str, ...] = (
     "abbreviation",
     "code",
     "emoticon",
+    "citation",
     "compound",
     "symbol",
     "lexicon",
     "phoneme",
 )
-"""The semiotic classes a token can have (Sproat & Jaitly's, NeMo's, and ours: ``compound`` for
+"""The semiotic classes a token can have (Sproat & Jaitly's, NeMo's, and ours: ``citation`` for a
+reference's year, volume, issue and pages, ``compound`` for
 words joined by a slash, ``symbol`` for a sign said on its own, ``lexicon`` for a word a
 pronunciation lexicon rewrote, ``phoneme`` for a ``[[...]]`` reading kept verbatim)."""
 
