@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 import statistics
 import time
 from collections.abc import Callable
@@ -182,6 +183,10 @@ class VerifyReport:
 Progress = Callable[[int, int], None]
 
 
+# Whisper repeats a long number it has just written, in a loop, more often than anyone says one twice.
+_REPEATED_ID = re.compile(r"\d{6,}[.,]?")
+
+
 def _continues(previous: str, word: str) -> bool:
     """Whether a recognized word is read together with the one before ("1" ",476"; "15" "mg"; "20" "%")."""
     if not word.startswith(" "):
@@ -196,11 +201,16 @@ def heard_tokens(words: list[Word], heard: HeardText, offset: float = 0.0) -> li
     """Recognized words -> comparable tokens with times; "15" "mg" are normalized together."""
     out: list[HeardToken] = []
     i = 0
+    previous = ""
     while i < len(words):
         j = i + 1
         while j < len(words) and _continues(words[j - 1].text, words[j].text):
             j += 1
         text = "".join(w.text if k else w.text.lstrip() for k, w in enumerate(words[i:j])).strip()
+        if text == previous and _REPEATED_ID.fullmatch(text):
+            i = j  # the recognizer looping on a long number ("15460701 15460701 15460701"), not speech
+            continue
+        previous = text
         start, end = words[i].start + offset, words[j - 1].end + offset
         found = heard.tokens(text)
         step = (end - start) / max(1, len(found))

@@ -38,7 +38,7 @@ def _version(package: str) -> str:
 
 def verifier_identity(model_dir: Path, *, recheck: bool, lexicon: Any) -> str:
     """What a verification's outcome depends on besides the track, as one string."""
-    from audioguide.verify import check
+    from audioguide.verify import check, text
 
     model = Path(model_dir) / "model.bin"
     try:
@@ -61,6 +61,7 @@ def verifier_identity(model_dir: Path, *, recheck: bool, lexicon: Any) -> str:
                 check.DRIFT_CLIPS,
             ],
             "lexicon": hashlib.sha256(repr(words).encode()).hexdigest(),
+            "comparison": text.COMPARISON,
         },
         sort_keys=True,
     )

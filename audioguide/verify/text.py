@@ -48,7 +48,35 @@ NEGATION_WORDS = frozenset(
     shouldn't isn't aren't wasn't weren't haven't hasn't hadn't mustn't mightn't needn't couldn't avoid
     stop""".split()
 )
+# Raised when what counts as the same words changes: results kept under another are checked again.
+COMPARISON = 2
 CRITICAL = ("number", "unit", "dose", "negation", "lexicon", "sentence")
+_SMALL = {
+    word: value
+    for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen".split()
+    )
+} | {"oh": 0}
+_TENS = {
+    word: 10 * value
+    for value, word in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)
+}
+# An ordinal compares as its number ("March fourteenth", heard "March 14"); "second" only after a
+# tens word ("twenty second"): alone it is as often the unit of time.
+_ORDINALS = {
+    "first": "one", "third": "three", "fourth": "four", "fifth": "five", "sixth": "six",
+    "seventh": "seven", "eighth": "eight", "ninth": "nine", "tenth": "ten", "eleventh": "eleven",
+    "twelfth": "twelve", "thirteenth": "thirteen", "fourteenth": "fourteen", "fifteenth": "fifteen",
+    "sixteenth": "sixteen", "seventeenth": "seventeen", "eighteenth": "eighteen",
+    "nineteenth": "nineteen", "twentieth": "twenty", "thirtieth": "thirty", "fortieth": "forty",
+    "fiftieth": "fifty", "sixtieth": "sixty", "seventieth": "seventy", "eightieth": "eighty",
+    "ninetieth": "ninety",
+}  # fmt: skip
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+# A number of six digits and more written without separators is an id said digit by digit (a
+# recognizer writes a quantity that large with commas: "15,460,701").
+_LONG_DIGITS = re.compile(r"(?<![\d,.])\d{6,}(?![\d,]|\.\d)")
 
 
 def tokens(speech: str) -> list[str]:
@@ -70,7 +98,69 @@ def tokens(speech: str) -> list[str]:
         run = []
         if word:
             out.append(word)
+    return _numbers(out)
+
+
+def _numbers(words: list[str]) -> list[str]:
+    """Number words as the digits they stand for, however they were said: "five hundred and
+    ninety four", "five ninety four" and "five nine four" are all "594" (a recognizer writes "594",
+    and the guide's reader may say a page, a year or an id in pairs or digit by digit)."""
+    out: list[str] = []
+    run: list[str] = []
+    for index, word in enumerate([*words, ""]):
+        if word in _ORDINALS or (word == "second" and run and run[-1] in _TENS):
+            run.append(_ORDINALS.get(word, "two"))
+            out.append(_digits(run))
+            run = []
+            continue
+        number = word in _SMALL or word in _TENS or (word in _SCALES and bool(run))
+        joins = word == "and" and run and run[-1] in _SCALES and words[index + 1 : index + 2] != [""]
+        if number or (joins and index + 1 < len(words) and words[index + 1] in _SMALL | _TENS):
+            if word != "and":
+                run.append(word)
+            continue
+        if run:
+            out.append(_digits(run))
+            run = []
+        if word:
+            out.append(word)
     return out
+
+
+def _starts_group(previous: str, word: str) -> bool:
+    """Whether ``word`` begins a new number after ``previous``: "five | ninety", "twenty | eleven",
+    "six | oh", but "twenty five", "hundred five"."""
+    if previous in _SCALES:
+        return False
+    if word in _TENS:
+        return True
+    if word in _SMALL:
+        return previous in _SMALL or not 1 <= _SMALL[word] <= 9 or word == "oh"
+    return False
+
+
+def _digits(run: list[str]) -> str:
+    """One run of number words -> digits: groups said one after another are written one after another."""
+    groups: list[int] = []
+    total = current = 0
+    previous = ""
+    for word in run:
+        new_group = bool(previous) and _starts_group(previous, word)
+        if new_group:
+            groups.append(total + current)
+            total = current = 0
+        if word in _SMALL:
+            current += _SMALL[word]
+        elif word in _TENS:
+            current += _TENS[word]
+        elif word == "hundred":
+            current = (current or 1) * 100
+        else:
+            total += (current or 1) * _SCALES[word]
+            current = 0
+        previous = word
+    groups.append(total + current)
+    return "".join(str(value) for value in groups)
 
 
 class HeardText:
@@ -86,7 +176,8 @@ class HeardText:
     def tokens(self, written: str) -> list[str]:
         found = self._seen.get(written)
         if found is None:
-            found = tokens(normalize(written, self.lexicon)) if written.strip() else []
+            spread = _LONG_DIGITS.sub(lambda m: " ".join(m.group(0)), written)
+            found = tokens(normalize(spread, self.lexicon)) if written.strip() else []
             self._seen[written] = found
         return found
 
