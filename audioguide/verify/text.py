@@ -21,6 +21,7 @@ from audioguide.speech import Lexicon, normalize
 
 _PHONEMES = re.compile(r"\[\[.*?\]\]", re.DOTALL)
 _INNER_DOT = re.compile(r"(?<=[a-z0-9])\.(?=[a-z0-9])")
+_PHRASE_BREAK = re.compile(r"[,;:!?()]|\.(?!\w)")
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
 
 NUMBER_WORDS = frozenset(
@@ -84,6 +85,12 @@ def tokens(speech: str) -> list[str]:
     text = _PHONEMES.sub(" ", speech).lower().replace("’", "'").replace("‘", "'")
     text = _INNER_DOT.sub("", text)
     text = text.replace("-", " ")
+    # numbers are joined within a phrase: "twenty-five eleven, twenty-five fourteen" are two pages
+    return [word for phrase in _PHRASE_BREAK.split(text) for word in _numbers(_spelled(phrase))]
+
+
+def _spelled(text: str) -> list[str]:
+    """Words, with letters spelled one by one joined ("m r i" -> "mri")."""
     words = [w.strip("'") for w in _TOKEN.findall(text)]
     out: list[str] = []
     run: list[str] = []
@@ -98,7 +105,7 @@ def tokens(speech: str) -> list[str]:
         run = []
         if word:
             out.append(word)
-    return _numbers(out)
+    return out
 
 
 def _numbers(words: list[str]) -> list[str]:
