@@ -225,28 +225,48 @@ def test_a_first_run_killed_does_not_make_the_site_refused(history, tmp_path):
 # --------------------------------------------------------------------------- one run at a time
 
 
+def stop_holding(process: subprocess.Popen, lock: Path) -> None:
+    """Stop ``process`` (SIGSTOP) once it holds ``lock``: the second run then meets a run still writing,
+    however fast or slow the first one is (its three builds take seconds after it takes the lock)."""
+    import fcntl
+
+    for _ in range(1200):
+        if lock.exists():
+            process.send_signal(signal.SIGSTOP)
+            try:
+                fd = os.open(lock, os.O_RDONLY)
+            except FileNotFoundError:
+                fd = None
+            if fd is not None:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError:
+                    return  # held: by the stopped process
+                finally:
+                    os.close(fd)  # (releases the lock if this test took it)
+            process.send_signal(signal.SIGCONT)  # created, not yet locked: let it take it
+        time.sleep(0.05)
+
+
 def test_a_second_run_into_the_same_site_is_refused(history, tmp_path):
-    _, articles, _ = history
-    site, cold = tmp_path / "site", tmp_path / "cold"  # a cold cache: the first run takes a while
+    _, articles, cache = history
+    site = tmp_path / "site"
     first = subprocess.Popen(
-        [sys.executable, "-m", "audioguide.cli", *args(articles, site, cold, "-q")],
+        [sys.executable, "-m", "audioguide.cli", *args(articles, site, cache, "-q")],
         env={**os.environ, "SOURCE_DATE_EPOCH": T1},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
     try:
-        lock = tmp_path / ".site.lock"
-        for _ in range(1200):
-            if lock.exists():
-                break
-            time.sleep(0.05)
+        stop_holding(first, tmp_path / ".site.lock")
         second = run(articles, site, tmp_path / "cache2")
         assert second.exit_code == 1
         assert second.stderr.strip().splitlines() == [
             f"audioguide: error: another library run is writing to {site}; wait for it to finish"
         ]
     finally:
+        first.send_signal(signal.SIGCONT)
         _, stderr = first.communicate(timeout=300)
     assert first.returncode == 0, stderr
     assert_consistent(site)
