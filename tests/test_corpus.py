@@ -179,8 +179,10 @@ def evaluate(name: str) -> Result:
             continue
         key = heading_key(track.title)
         part_of = heading_key(track.group or "")
-        is_part = (_PART_RE.sub("", key) in matched_keys and _PART_RE.search(key) is not None) or (
-            track.kind.value == "section" and part_of in matched_keys and part_of != key
+        # A part of a long section, expected or optional (split at its sub-headings, grouped under it).
+        sections = matched_keys | optional
+        is_part = (_PART_RE.sub("", key) in sections and _PART_RE.search(key) is not None) or (
+            track.kind.value == "section" and part_of in sections and part_of != key
         )
         topic = key in groups and part_of == key  # a topic's own opening text
         if key in optional or topic or is_part:
