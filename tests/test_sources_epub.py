@@ -289,5 +289,9 @@ def test_a_heading_the_navigation_skips_in_a_chapter_it_points_inside_is_spoken_
     document = load_source(path).document
     assert [c.title for c in document.chapters] == ["Wound care", "Exercise", "Stairs"]
     care = document.chapters[0]
-    assert [str(p) for p in care.paragraphs] == ["Keep the dressing dry.", "Bathing", "Shower after two days."]
+    assert [str(p) for p in care.paragraphs] == [
+        "Keep the dressing dry.",
+        "Bathing",
+        "Shower after two days.",
+    ]
     assert is_subheading(care.paragraphs[1])
