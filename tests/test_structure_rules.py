@@ -215,6 +215,15 @@ def test_a_long_section_split_at_its_sub_headings_is_grouped_under_its_own_name(
     assert {t.group for t in nightingale} == {"SECTION IV FAIRY STORIES—MODERN FANTASTIC TALES"}
 
 
+def test_a_numbered_sphinx_section_whose_id_is_its_slug_is_no_landmark():
+    """developers-reference.epub (Sphinx): <section id="sponsoring-packages"> over "7.5.1. Sponsoring
+    packages" is that section, not an advertisement ("sponsor"): the section number is not in the id.
+    Its text and its two subsections are read."""
+    assert not [d for d in plan("developers-reference.epub").dropped if d.reason == "advertisement"]
+    text = spoken("developers-reference.epub")
+    assert "Sponsoring a new package" in text and "Sponsoring an update of an existing package" in text
+
+
 def test_outline_says_which_tracks_were_merged():
     from cli_helpers import invoke
 
