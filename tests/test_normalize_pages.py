@@ -63,6 +63,11 @@ ROMAN = [
     ("stage IIIb", "stage three B"),
     ("type IIII", "type IIII"),  # not a numeral
     ("class Vi", "class Vi"),
+    # one letter of 50 and more is a lettered section or appendix (nibabel's DICOM introduction)
+    ("See Section C.8.4.6.1.3 for further explanation.", "See Section C.8.4.6.1.3 for further explanation."),
+    ("see section D", "see section D"),
+    ("Part L", "Part L"),
+    ("Part XL", "Part forty"),
 ]
 SLASHES = [
     ("he/she", "he or she"),

@@ -158,6 +158,11 @@ def _roman(value: int) -> str:
     return out
 
 
+# One letter that is a Roman numeral of 50 and more names an appendix or a lettered section
+# ("Section C.8.4", "see section D"), not a fifty or a hundred.
+_LETTER_SECTIONS = frozenset("LCDM")
+
+
 def read_roman_numerals(text: str) -> str:
     """ "Stage IIIb" -> "Stage three B"; "type II diabetes" -> "type two diabetes"; "Part IV" -> "Part four"."""
 
@@ -166,7 +171,7 @@ def read_roman_numerals(text: str) -> str:
         if not roman.isupper():
             return match.group(0)
         value = _roman_value(roman)
-        if value is None:
+        if value is None or roman in _LETTER_SECTIONS:
             return match.group(0)
         if roman == "I" and match.group("word")[:1].islower() and not match.group("sub"):
             after = match.string[match.end() :]
