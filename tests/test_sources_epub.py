@@ -10,6 +10,7 @@ import json
 import re
 from pathlib import Path
 
+from audioguide.model.document import is_subheading
 from audioguide.sources.load import load_source
 from tests.cli_helpers import invoke
 from tests.test_sources_docx import headings, spoken
@@ -225,3 +226,72 @@ def test_a_contents_page_the_guide_names_is_listed_not_read(tmp_path):
     assert "Contents" not in spoken(document)
     assert "Contents" in {d.text for d in document.dropped}
     assert not [p for c in document.chapters for p in c.paragraphs if "surgery" in p]  # no link read
+
+
+def test_headings_the_navigation_leaves_out_are_no_tracks():
+    """developers-reference.epub: nav.xhtml stops at the third level (Sphinx's tocdepth); the h4
+    questions "5.14.4.1. What are release-critical bugs, and how do they get counted?" under
+    "Frequently asked questions" are not in it. They are spoken inside that section, not FAQ tracks."""
+    document = load_source(REAL / "developers-reference.epub").document
+    question = "What are release-critical bugs, and how do they get counted?"
+    assert question not in [c.title for c in document.chapters]
+    faq = next(c for c in document.chapters if c.title == "Frequently asked questions")
+    assert question in [str(p) for p in faq.paragraphs if is_subheading(p)]
+
+
+def test_a_long_story_is_split_at_its_chapters_under_its_own_name():
+    """childrens-literature.epub: "THE KING OF THE GOLDEN RIVER OR THE BLACK BROTHERS" (the nav's
+    "204 ...") has five h5 chapters the nav does not list; the story is too long for one track, so
+    it is split at them, and each part is grouped under the story, not under "SECTION IV"."""
+    document = load_source(REAL / "childrens-literature.epub").document
+    story = "THE KING OF THE GOLDEN RIVER OR THE BLACK BROTHERS"
+    parts = [c for c in document.chapters if c.title.startswith("CHAPTER ")]
+    assert [c.title.split()[1] for c in parts if "part" not in c.title] == ["I", "II", "III", "IV", "V"]
+    assert {c.group for c in parts} == {story}
+    # "SUGGESTIONS FOR READING" (an h3 the nav leaves out) is a part of "INTRODUCTORY", not a section.
+    suggestions = next(c for c in document.chapters if c.title == "SUGGESTIONS FOR READING")
+    assert suggestions.group == "INTRODUCTORY"
+
+
+def test_a_heading_the_navigation_skips_in_a_chapter_it_points_inside_is_spoken_there(tmp_path):
+    """Synthetic: the NCX points at ch1.xhtml#care and ch2.xhtml as a whole. "Bathing" (an h1 in
+    ch1, not listed) is a sub-heading of "Wound care"; ch2's own h1 "Stairs", in a chapter the
+    navigation names only as a whole, stays a track."""
+    path = write_epub(
+        tmp_path / "book.epub",
+        {
+            "ch1.xhtml": '<h1 id="care">Wound care</h1><p>Keep the dressing dry.</p>'
+            "<h1>Bathing</h1><p>Shower after two days.</p>",
+            "ch2.xhtml": "<h1>Exercise</h1><p>Walk daily.</p><h1>Stairs</h1><p>One step at a time.</p>",
+        },
+        title="After surgery",
+    )
+    import zipfile
+
+    ncx = (
+        '<?xml version="1.0"?><ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1">'
+        "<docTitle><text>After surgery</text></docTitle><navMap>"
+        '<navPoint id="a"><navLabel><text>Wound care</text></navLabel><content src="ch1.xhtml#care"/></navPoint>'
+        '<navPoint id="b"><navLabel><text>Exercise</text></navLabel><content src="ch2.xhtml"/></navPoint>'
+        "</navMap></ncx>"
+    )
+    with zipfile.ZipFile(path) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    opf = members["OEBPS/content.opf"].decode()
+    opf = opf.replace(
+        "</manifest>", '<item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/></manifest>'
+    )
+    members["OEBPS/content.opf"] = opf.replace("<spine>", '<spine toc="ncx">').encode()
+    members["OEBPS/toc.ncx"] = ncx.encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    document = load_source(path).document
+    assert [c.title for c in document.chapters] == ["Wound care", "Exercise", "Stairs"]
+    care = document.chapters[0]
+    assert [str(p) for p in care.paragraphs] == [
+        "Keep the dressing dry.",
+        "Bathing",
+        "Shower after two days.",
+    ]
+    assert is_subheading(care.paragraphs[1])

@@ -395,3 +395,14 @@ def test_pdf_helpers_write_what_pdfplumber_reads() -> None:
     with pdfplumber.open(io.BytesIO(pdf_bytes([[Text(72, 100, "Hello (world)")]], title="T"))) as pdf:
         assert pdf.pages[0].extract_text() == "Hello (world)"
         assert pdf.metadata["Title"] == "T"
+
+
+def test_a_byline_line_ending_in_an_abbreviation_is_byline_not_a_heading() -> None:
+    """msm-manual.pdf, page 1: under the title, centred 12 pt lines "Version 1.7", the date, the
+    author, "MRC Biostatistics Unit", "Cambridge, U.K." and the e-mail address. "U.K." ends in a
+    stop but is no sentence: the line is byline, not a heading that names the abstract's track."""
+    doc = document("msm-manual.pdf")
+    assert "Cambridge, U.K." not in [c.title for c in doc.chapters]
+    byline = [d.text for d in doc.dropped if d.reason.startswith("byline")]
+    assert any("Cambridge, U.K." in text for text in byline)
+    assert doc.chapters[0].kind.value == "intro"

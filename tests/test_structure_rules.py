@@ -197,6 +197,33 @@ def test_an_element_whose_id_is_its_headings_slug_is_no_landmark():
     assert not dropped("nibabel-dicom_intro.html", "tags and categories")
 
 
+def test_a_long_section_split_at_its_sub_headings_is_grouped_under_its_own_name():
+    """DICOMscope's "3.1 Store SCP" (a section of the topic "3 AE SPECIFICATIONS") is too long for one
+    track: it is split at its sub-headings ("Association Establishment Policies", "Real-World
+    Activity “Image receipt”", ...), and those parts are announced under "Store SCP", whose parts
+    they are, not under the chapter topic, where they would read as sections of their own."""
+    tracks = plan("dicomscope-dscs360.pdf").tracks
+    start = next(i for i, t in enumerate(tracks) if t.title == "Association Establishment Policies") - 1
+    assert tracks[start].title == "Store SCP"
+    assert tracks[start + 2].title == "Real-World Activity “Image receipt”"
+    assert {t.group for t in tracks[start + 1 : start + 4]} == {"Store SCP"}
+    # Cut only between paragraphs, a part says whose it is in its title and keeps its topic.
+    nightingale = [
+        t for t in plan("childrens-literature.epub").tracks if t.title.startswith("THE NIGHTINGALE")
+    ]
+    assert nightingale[1].title == "THE NIGHTINGALE, part 2"
+    assert {t.group for t in nightingale} == {"SECTION IV FAIRY STORIES—MODERN FANTASTIC TALES"}
+
+
+def test_a_numbered_sphinx_section_whose_id_is_its_slug_is_no_landmark():
+    """developers-reference.epub (Sphinx): <section id="sponsoring-packages"> over "7.5.1. Sponsoring
+    packages" is that section, not an advertisement ("sponsor"): the section number is not in the id.
+    Its text and its two subsections are read."""
+    assert not [d for d in plan("developers-reference.epub").dropped if d.reason == "advertisement"]
+    text = spoken("developers-reference.epub")
+    assert "Sponsoring a new package" in text and "Sponsoring an update of an existing package" in text
+
+
 def test_outline_says_which_tracks_were_merged():
     from cli_helpers import invoke
 

@@ -17,6 +17,11 @@ their order. The book is read as a reader's app shows it:
   navigation label as one, and a navigation entry pointing at a paragraph
   that carries its label (a bold "1.1 For the impatient") makes that
   paragraph the heading it is; levels follow the navigation's nesting;
+* the navigation also says where a reader can jump to: in a chapter it
+  points inside (by ``#fragment``), a heading it leaves out (a story's
+  "CHAPTER I" under the story it lists, a Sphinx book's fourth-level
+  headings below its ``tocdepth``) is a sub-heading, spoken in its chapter
+  and a place a long one is split, never a track of its own;
 * links between chapters become links inside the one page (``#id``), so a
   contents page in the spine is what it is, a list of links to the page's
   own headings, for the reader's contents rule; a page the guide or the
@@ -128,6 +133,7 @@ def epub_html(container: ZipContainer) -> str:
         raise SourceError(f"{container.name}: the book's spine holds no chapter with text")
     _link_inside(items)
     _name_chapters(items, package.navigation)
+    _mark_unlisted(items, package.navigation)
     head = E.HEAD(E.META(charset="utf-8"))
     main = E.MAIN()
     if package.title:  # as a web page gives its title: <title>, and an <h1> above the text
@@ -493,6 +499,44 @@ def _place(entry: _NavEntry, item: _Item, parents: list[_NavEntry], top: int, na
     block.tag = f"h{level}"
     item.headings.append(block)
     return level
+
+
+def _mark_unlisted(items: list[_Item], navigation: list[_NavEntry]) -> None:
+    """Headings the navigation does not name, in chapters it points inside, become sub-headings.
+
+    A heading is named when an entry points at it, at an element it opens
+    (a ``<section>``'s first heading) or at an anchor just before it, or when
+    its words are in an entry's label ("190" and "A FOUR-LEAVED CLOVER" for
+    "190 A FOUR-LEAVED CLOVER"). A chapter the navigation names only as a
+    whole says nothing about its headings: they stay as they are.
+    """
+    from audioguide.sources.headings import without_section_number
+    from audioguide.sources.html.page import SUBHEADING_MARK
+
+    entries: dict[str, list[_NavEntry]] = {}
+    for entry in navigation:
+        entries.setdefault(entry.path, []).append(entry)
+    for item in items:
+        listed = entries.get(item.path, [])
+        if item.title_page or not any(e.fragment for e in listed) or not item.headings:
+            continue
+        if item.ids is None:
+            item.ids = {e.get("id"): e for e in item.body.iter() if isinstance(e.tag, str) and e.get("id")}
+        order = {element: n for n, element in enumerate(item.body.iter())}
+        headings = sorted(item.headings, key=lambda h: order.get(h, -1))
+        named: set[Any] = set()
+        for entry in listed:
+            target = item.ids.get(entry.fragment) if entry.fragment else item.body
+            if target is None:
+                continue
+            at = order.get(target, -1)
+            named.add(next((h for h in headings if order.get(h, -1) >= at), None))
+        labels = [f" {_key(e.label)} " for e in listed]
+        for heading in headings:
+            words = _key(without_section_number(" ".join(heading.text_content().split())))
+            if heading in named or not words or any(f" {words} " in label for label in labels):
+                continue
+            heading.set(SUBHEADING_MARK, "1")
 
 
 # --------------------------------------------------------------------------- XML

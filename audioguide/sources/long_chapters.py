@@ -34,10 +34,12 @@ def split_long_chapter(chapter: Chapter) -> list[Chapter]:
     """A chapter too long for one track, as tracks: at its sub-headings, else between paragraphs.
 
     Never inside a paragraph. It is split at its highest sub-headings first
-    (``h3`` before ``h4``), and a part still too long at the next ones. The
-    parts are grouped under the chapter's title (or the topic it already
-    had); a sub-heading part under :data:`MIN_PART_S` stays with the part
-    before it, its sub-heading spoken.
+    (``h3`` before ``h4``), and a part still too long at the next ones. Parts
+    named by a sub-heading ("CHAPTER II ..." of a story) are grouped under the
+    chapter's title, so the listener hears whose part it is; parts cut only
+    between paragraphs ("Title, part 2") say it in their title and keep the
+    topic the chapter had. A sub-heading part under :data:`MIN_PART_S` stays
+    with the part before it, its sub-heading spoken.
     """
     if spoken_seconds(chapter.paragraphs) <= SPLIT_SECTION_S:
         return [chapter]
@@ -45,7 +47,8 @@ def split_long_chapter(chapter: Chapter) -> list[Chapter]:
     pieces = [piece for title, paragraphs in parts for piece in _numbered(title, paragraphs)]
     if len(pieces) == 1:
         return [chapter]
-    group = chapter.group or chapter.title
+    at_subheadings = any(title != chapter.title for title, _ in parts)
+    group = chapter.title if at_subheadings else (chapter.group or chapter.title)
     out: list[Chapter] = []
     for index, (title, paragraphs) in enumerate(pieces):
         first = index == 0

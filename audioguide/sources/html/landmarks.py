@@ -65,7 +65,8 @@ def _attrs(element: Any) -> str:
     An id of four or more words is a heading's slug ("how-do-i-share-global-variables"),
     not a landmark's name, and does not count; nor does the id of an element that is its
     own heading's slug (Sphinx's ``<section id="private-attribute-tags">`` over "Private
-    attribute tags"), nor the label of a section.
+    attribute tags", ``<section id="sharing-data">`` over "2.3. Sharing data"), nor the label of
+    a section.
     """
     ident = element.get("id", "")
     if len(re.split(r"[-_.:]+", ident.strip("-_"))) >= 4 or _is_heading_slug(element, ident):
@@ -84,7 +85,10 @@ def _is_heading_slug(element: Any, ident: str) -> bool:
     heading = next(element.iter("h1", "h2", "h3", "h4", "h5", "h6"), None)
     if heading is None:
         return False
-    return re.findall(r"[a-z0-9]+", heading.text_content().lower())[: len(words)] == words
+    said = re.findall(r"[a-z0-9]+", heading.text_content().lower())
+    while said and said[0].isdigit() and not words[0].isdigit():
+        said.pop(0)  # Sphinx's section number ("2.3. Sharing data") is not in the id
+    return said[: len(words)] == words
 
 
 def landmark(ancestors: list[Any]) -> str | None:

@@ -45,6 +45,8 @@ _BOLD_TAGS = frozenset({"b", "strong"})
 LINE_BREAK = "\u2028"  # what a <br> adds to a block's text (a space once the text is one line)
 QUESTION_MARK = "data-audioguide-question"
 SKIP_MARK = "data-audioguide-skip"  # a question's label cell ("1."): not read
+# A heading the document's own navigation leaves out (an EPUB's): spoken in its chapter, no track.
+SUBHEADING_MARK = "data-audioguide-subheading"
 _WORD_RE = re.compile(r"\w+")
 
 
@@ -192,7 +194,8 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
             )
             block = Block("question", text, line, level)
         elif tag in HEADING_TAGS:
-            block = Block("heading", text, line, HEADING_TAGS[tag])
+            kind = "subheading" if owner.get(SUBHEADING_MARK) else "heading"
+            block = Block(kind, text, line, HEADING_TAGS[tag])
         elif tag == "pre" or any(getattr(a, "tag", "") == "pre" for a in ancestors):
             block = Block("code", raw.replace(LINE_BREAK, "\n").strip("\n"), line)  # its lines as written
         elif tag == "tr":

@@ -35,6 +35,9 @@ _SECTION_NAME_RE = re.compile(
     r"^(abstract|summary|introduction|background|contents|overview|preface|foreword)\b", re.I
 )
 CHAPTER_NUMBER = "chapter number (the heading is read)"
+# A byline line may end in an abbreviation's stop ("Cambridge, U.K.", "Acme Inc.", "J. Smith, Ph.D."):
+# that is no sentence ending.
+_ABBREVIATION_END_RE = re.compile(r"(?:\b[^\W\d_]\.){2,}$|\b(?:Inc|Ltd|Jr|Sr|Co|Corp|Dept|Univ)\.$")
 
 _FILE_NAME_RE = re.compile(r"\.(docx?|pdf|tex|dvi|ps|rtf|odt|txt|indd|qxd|pages|xlsx?|pptx?|html?|md)$", re.I)
 _APP_PREFIX_RE = re.compile(r"^(microsoft (word|powerpoint|excel)|untitled|document\d*|slide \d+)\b", re.I)
@@ -131,7 +134,8 @@ def _drop_byline(lines: Sequence[Line], title: Line) -> None:
             continue
         middle, centre = (line.x0 + line.x1) / 2, (line.left + line.right) / 2
         centred = abs(middle - centre) <= 0.08 * max(line.right - line.left, 1.0)
-        if not centred or line.words > 10 or line.text.endswith(".") or _SECTION_NAME_RE.match(line.text):
+        sentence = line.text.endswith(".") and not _ABBREVIATION_END_RE.search(line.text)
+        if not centred or line.words > 10 or sentence or _SECTION_NAME_RE.match(line.text):
             break
         line.drop(BYLINE)
 

@@ -10,7 +10,7 @@ from audioguide.sources.headings import clean_heading, faq_block_title
 from audioguide.sources.structure.chapters import finished_chapters, legal_last, title_first
 from audioguide.sources.structure.entries import read_entries, without_contents, without_wordless_headings
 from audioguide.sources.structure.facts import all_chapters_ask, section_levels
-from audioguide.sources.structure.filters import BLOCK_FILTERS, add_text
+from audioguide.sources.structure.filters import BLOCK_FILTERS, add_subheading, add_text
 from audioguide.sources.structure.rules import place_heading
 from audioguide.sources.structure.state import DEFAULT_FAQ_TITLE, INTRO_TITLE, Block, Draft, Entry, Outline
 
@@ -62,6 +62,8 @@ def build_document(
             continue
         if kept.kind in ("paragraph", "item"):
             add_text(outline, kept)
+        elif kept.kind == "subheading":
+            add_subheading(outline, kept)
         else:
             place_heading(outline, kept)
 

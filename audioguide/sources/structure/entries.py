@@ -57,7 +57,7 @@ def read_entries(blocks: list[Block], title: str, chapter_level: int | None, faq
             entries.extend(_code_entries(block))
             continue
         text = " ".join(block.text.split())
-        if block.kind in ("heading", "question"):
+        if block.kind in ("heading", "subheading", "question"):
             text = clean_heading(text)
         if index in numbered_blocks:
             text = without_chapter_number(text)
@@ -146,7 +146,7 @@ def without_contents(entries: list[Entry], outline: Outline) -> list[Entry]:
     repeats = [False] * len(entries)
     for index in range(len(entries) - 1, -1, -1):
         entry = entries[index]
-        if entry.kind in ("heading", "question"):
+        if entry.kind in ("heading", "subheading", "question"):
             later.add(key(without_section_number(split_label(entry.text, outline.title))))
         elif entry.kind in ("item", "paragraph"):
             repeats[index] = bool(_contents_key(entry.text)) and _contents_key(entry.text) in later

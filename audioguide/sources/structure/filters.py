@@ -11,10 +11,17 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from audioguide.model.document import ChapterKind, CodeExample, Dropped, ListItem, is_code_example
+from audioguide.model.document import (
+    ChapterKind,
+    CodeExample,
+    Dropped,
+    ListItem,
+    Subheading,
+    is_code_example,
+)
 from audioguide.sources.code import is_bare_address, looks_like_command
 from audioguide.sources.furniture import KEYWORD_RE, furniture_reason, starts_author_bio
-from audioguide.sources.headings import asks_with_marker, key, strip_answer_marker
+from audioguide.sources.headings import asks_with_marker, key, strip_answer_marker, without_section_number
 from audioguide.sources.structure.state import Entry, Outline
 
 _AUTHOR_RE = re.compile(
@@ -140,3 +147,10 @@ def add_text(outline: Outline, entry: Entry) -> None:
     if entry.kind == "paragraph" and outline.current is not None and outline.current.kind is ChapterKind.FAQ:
         text = strip_answer_marker(text)  # "A: No, ..." after its "Q: ..."
     outline.text_chapter(entry.line).paragraphs.append(ListItem(text) if entry.kind == "item" else text)
+
+
+def add_subheading(outline: Outline, entry: Entry) -> None:
+    """A heading the document does not list as a place to jump to: spoken in the current chapter
+    (without its section number, as a track title is), where a long chapter may be split."""
+    text = without_section_number(entry.text) or entry.text
+    outline.text_chapter(entry.line).paragraphs.append(Subheading(text, entry.level))

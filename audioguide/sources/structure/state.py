@@ -16,7 +16,7 @@ from audioguide.model.document import Chapter, ChapterKind, Dropped
 
 INTRO_TITLE = "Introduction"
 DEFAULT_FAQ_TITLE = "Frequently asked questions"
-BlockKind = Literal["heading", "paragraph", "item", "question", "code"]
+BlockKind = Literal["heading", "subheading", "paragraph", "item", "question", "code"]
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,10 @@ class Block:
     ``<details><summary>``): it opens an FAQ chapter wherever it stands.
     ``code`` is preformatted text as the source has it (a code block, a
     terminal session), line breaks kept: it is never read out, and, if it is
-    really prose, read as paragraphs.
+    really prose, read as paragraphs. ``subheading`` is a heading the
+    document's own navigation does not list (an EPUB's nav leaves it out):
+    it is spoken in its chapter, and a long chapter may be split at it, but
+    it is never a track of its own.
     """
 
     kind: BlockKind
