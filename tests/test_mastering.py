@@ -391,13 +391,14 @@ def test_the_bounded_true_peak_skips_most_blocks_and_finds_the_same_peak(speech:
 
 
 def test_the_rendering_stack_does_not_import_scipy_or_pyloudnorm():
-    """Mastering, rendering and the post-encode check are numpy only: importing scipy.signal cost
-    every build 0.65 s before its first track."""
+    """Mastering, rendering, the post-encode check, the telephone chain and resampling are numpy
+    only: importing scipy.signal cost every build 0.65 s before its first track."""
     import subprocess
     import sys
 
     code = (
-        "import sys; import audioguide.audio.render, audioguide.audio.mastering, audioguide.audio.decode; "
+        "import sys; import audioguide.audio.render, audioguide.audio.mastering, audioguide.audio.decode, "
+        "audioguide.audio.telephone, audioguide.audio.resample; "
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'scipy', 'pyloudnorm'}))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -6,17 +6,16 @@ import math
 
 import numpy as np
 
+from audioguide.audio.fir import resample_poly
+
 
 def resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
-    """``samples`` at ``rate`` Hz as float32 at ``target`` Hz (polyphase, scipy's ``resample_poly``).
+    """``samples`` at ``rate`` Hz as float32 at ``target`` Hz (polyphase, ``resample_poly``'s filter,
+    computed in float64).
 
     Deterministic, so a track rendered again from its clips is the same bit for bit.
     """
     if rate == target:
         return samples
-    from scipy.signal import resample_poly  # slow import: only guides with several voices need it
-
     step = math.gcd(rate, target)
-    return resample_poly(np.asarray(samples, dtype=np.float32), target // step, rate // step).astype(
-        np.float32
-    )
+    return resample_poly(samples, target // step, rate // step).astype(np.float32)

@@ -1,6 +1,8 @@
 """Telephone audio: band limit, resample and level speech for G.711 lines; write the files PBXes play.
 
-Telephone mastering, from the mastered track samples (numpy/scipy):
+Telephone mastering, from the mastered track samples (numpy only: the filters
+are :mod:`audioguide.audio.fir`'s and :mod:`audioguide.audio.iir`'s, the
+designs scipy's, which the tests hold them to):
 
 1. band limit, zero phase: a Kaiser-window FIR low-pass at the source rate
    (pass band to 3400 Hz, at least :data:`STOPBAND_DB` down from 3600 Hz;
@@ -10,7 +12,7 @@ Telephone mastering, from the mastered track samples (numpy/scipy):
    below (a 4th-order Butterworth left the 150-200 Hz band only 16 dB under
    the speech band, and 200-300 Hz hardly lower). For 16 kHz a Butterworth
    (order :data:`HIGHPASS_ORDER`, forward and backward, -3 dB at 50 Hz);
-2. resample with ``scipy.signal.resample_poly`` to 8 or 16 kHz;
+2. resample to 8 or 16 kHz (polyphase, ``resample_poly``'s Kaiser filter);
 3. level the *active speech* to :data:`TARGET_DBOV` (-22 dBov, RMS 2600 of
    32767: RFC 7874 §4's -19 dBm0), measured as ITU-T P.56 method B does
    (:func:`active_speech_dbov`: the ITU-T STL ``actlev`` algorithm). dBov here
@@ -41,7 +43,7 @@ from pathlib import Path
 
 import numpy as np
 
-from audioguide.audio import codec
+from audioguide.audio import codec, fir, iir
 from audioguide.audio.pcm import to_int16
 
 logger = logging.getLogger(__name__)
@@ -78,57 +80,52 @@ LEVEL_TOLERANCE_DB = 0.05
 
 
 @lru_cache(maxsize=8)
-def _highpass_sos(rate: int, low_hz: float) -> np.ndarray:
-    from scipy.signal import butter
-
+def _highpass_sos(rate: int, low_hz: float) -> iir.Sections:
     # |H|^2 of the forward-backward pair is -3 dB at low_hz: (fc/f)^(2n) = sqrt(2) - 1.
     cutoff = low_hz * (math.sqrt(2) - 1) ** (1 / (2 * HIGHPASS_ORDER))
-    return butter(HIGHPASS_ORDER, cutoff, btype="highpass", fs=rate, output="sos")
+    return iir.butterworth_highpass(HIGHPASS_ORDER, cutoff, rate)
 
 
 @lru_cache(maxsize=8)
 def _lowpass_fir(rate: int, high_hz: float, stop_hz: float) -> np.ndarray:
-    from scipy.signal import firwin, kaiserord
-
-    numtaps, beta = kaiserord(STOPBAND_DB, (stop_hz - high_hz) / (rate / 2))
+    numtaps, beta = fir.kaiser_order(STOPBAND_DB, (stop_hz - high_hz) / (rate / 2))
     numtaps |= 1  # odd: a whole-sample delay, removed exactly
-    return firwin(numtaps, (high_hz + stop_hz) / 2, window=("kaiser", beta), fs=rate)
+    return fir.kaiser_fir(numtaps, (high_hz + stop_hz) / rate, beta)
 
 
 @lru_cache(maxsize=8)
 def _highpass_fir(rate: int, stop_hz: float, pass_hz: float) -> np.ndarray:
-    from scipy.signal import firwin, kaiserord
-
-    numtaps, beta = kaiserord(STOPBAND_DB, (pass_hz - stop_hz) / (rate / 2))
+    numtaps, beta = fir.kaiser_order(STOPBAND_DB, (pass_hz - stop_hz) / (rate / 2))
     numtaps |= 1  # odd (a high-pass FIR must be), a whole-sample delay
-    return firwin(numtaps, (pass_hz + stop_hz) / 2, window=("kaiser", beta), pass_zero=False, fs=rate)
+    return fir.kaiser_fir(numtaps, (pass_hz + stop_hz) / rate, beta, highpass=True)
 
 
 def _fir(x: np.ndarray, taps: np.ndarray) -> np.ndarray:
-    """Linear-phase FIR with its delay removed (same length; float32 convolution, error far below 16-bit)."""
-    from scipy.signal import oaconvolve
-
+    """Linear-phase FIR with its delay removed (same length, float64)."""
     delay = taps.size // 2
-    return oaconvolve(np.asarray(x, dtype=np.float32), taps.astype(np.float32))[
-        delay : delay + x.size
-    ].astype(np.float64)
+    return fir.convolve(x, taps)[delay : delay + x.size]
 
 
 def band_limit(samples: np.ndarray, rate: int, band: Band) -> np.ndarray:
     """Low-pass at ``rate``, resample to ``band.rate``, high-pass (all zero phase); float64."""
-    from scipy.signal import resample_poly, sosfiltfilt
-
-    x = np.asarray(samples, dtype=np.float32)
+    x = np.asarray(samples, dtype=np.float64)
     if x.size == 0:
-        return x.astype(np.float64)
+        return x
     y = _fir(x, _lowpass_fir(rate, band.high_hz, band.stop_hz))
     if band.low_stop_hz is None and y.size > 3 * 2 * HIGHPASS_ORDER:
-        y = sosfiltfilt(_highpass_sos(rate, band.low_hz), y)
+        y = iir.filtfilt(_highpass_sos(rate, band.low_hz), y)
     g = math.gcd(band.rate, rate)
-    y = resample_poly(y, band.rate // g, rate // g)
+    y = fir.resample_poly(y, band.rate // g, rate // g)
     if band.low_stop_hz is not None:
         y = _fir(y, _highpass_fir(band.rate, band.low_stop_hz, band.low_hz))
     return y
+
+
+def _envelope(x: np.ndarray, rate: int) -> np.ndarray:
+    """P.56's envelope: |x| through a one-pole smoother (time constant 0.03 s), twice."""
+    g = math.exp(-1.0 / (rate * P56_TIME_CONSTANT_S))
+    smoother = (1 - g, 0.0, 0.0), (1.0, -g, 0.0)
+    return iir.CascadeFilter((smoother, smoother))(np.abs(x))
 
 
 def active_speech_dbov(samples: np.ndarray, rate: int) -> float:
@@ -142,14 +139,11 @@ def active_speech_dbov(samples: np.ndarray, rate: int) -> float:
     interpolated linearly (in dB) between the two thresholds that bracket
     that point (the STL's ``actlev`` bisects to 0.5 dB of margin instead).
     """
-    from scipy.signal import lfilter
-
     x = np.asarray(samples, dtype=np.float64)
     energy = float(np.dot(x, x))
     if x.size == 0 or energy == 0.0:
         return float("-inf")
-    g = math.exp(-1.0 / (rate * P56_TIME_CONSTANT_S))
-    envelope = lfilter([1 - g], [1, -g], lfilter([1 - g], [1, -g], np.abs(x)))
+    envelope = _envelope(x, rate)
     hangover = math.floor(P56_HANGOVER_S * rate + 0.5)
     positions = np.arange(x.size)
     levels: list[float] = []
@@ -180,8 +174,6 @@ def peak_limit(samples: np.ndarray, rate: int, ceiling_dbfs: float = PEAK_CEILIN
     are all at most the need at its centre, so no sample overshoots, and the
     gain moves in linear ramps of twice the hold time.
     """
-    from scipy.ndimage import minimum_filter1d, uniform_filter1d
-
     x = np.asarray(samples, dtype=np.float64)
     ceiling = 10 ** (ceiling_dbfs / 20) * (1 - 1e-9)
     magnitude = np.abs(x)
@@ -189,8 +181,7 @@ def peak_limit(samples: np.ndarray, rate: int, ceiling_dbfs: float = PEAK_CEILIN
         return x
     need = np.minimum(1.0, ceiling / np.maximum(magnitude, 1e-12))
     half = max(1, round(LIMITER_HOLD_MS / 1000 * rate))
-    held = minimum_filter1d(need, size=2 * half + 1, mode="nearest")
-    gain = np.minimum(uniform_filter1d(held, size=2 * half + 1, mode="nearest"), need)
+    gain = np.minimum(fir.running_mean(fir.running_min(need, half), half), need)
     return x * gain
 
 

@@ -52,7 +52,7 @@ LINKING_FORMATS = frozenset({"podcast", "qr", "web"})
 # Formats that read another format's finished files (the feed states guide.mp3's size and chapters).
 EXPORT_AFTER: dict[str, tuple[str, ...]] = {"podcast": ("single",)}
 # A format's own revision, an input of its hash: bump one when only that exporter's output changes.
-FORMAT_REVISION: dict[str, int] = {"phone": 1, "web": 1, "captions": 1, "single": 1}
+FORMAT_REVISION: dict[str, int] = {"phone": 2, "web": 1, "captions": 1, "single": 1}
 DEFAULT_FORMATS = ("tracks",)
 # What each format writes at the top of the guide folder (files, or folders it fills).
 OUTPUTS: dict[str, tuple[str, ...]] = {

@@ -47,6 +47,7 @@ from audioguide.synth.cache import clip_key
 logger = logging.getLogger(__name__)
 
 BUILD_FORMAT = 2  # bump when assembly/mastering/encoding change the bytes
+RESAMPLE_FORMAT = 2  # bump when audio/resample.py changes the bytes (tracks of several voices)
 PLAYLIST_NAME = "playlist.m3u8"
 TRANSCRIPTS_DIR = "transcripts"
 
@@ -226,6 +227,7 @@ def track_hash(
     }
     if len(set(voices)) > 1:
         blob["voices"] = list(voices)
+        blob["resample"] = RESAMPLE_FORMAT  # a voice at another rate is resampled into the track
     return hashlib.sha256(json.dumps(blob, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
