@@ -11,6 +11,16 @@ from click.testing import CliRunner, Result
 
 from audioguide.cli import main
 
+# A child that runs the CLI and prints, on stderr, the modules it loaded (for "X is never imported" tests).
+LOADED_MODULES = (
+    "import json, sys\n"
+    "from audioguide.cli import main\n"
+    "try:\n"
+    "    main(sys.argv[1:], standalone_mode=False)\n"
+    "finally:\n"
+    "    print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
+)
+
 GOOD = "A Title\n\nSome introduction text.\n\nA Section\n\nSection text here.\n"  # a valid short article
 
 
@@ -42,3 +52,17 @@ def write_picture(path: Path, size: int = 32) -> Path:
         path, format="PNG" if path.suffix == ".png" else "JPEG"
     )
     return path
+
+
+def piper_speech(text: str):
+    """``text`` spoken by the bundled Piper voice (real speech for the audio tests)."""
+    from audioguide.model.settings import VoiceSettings
+    from audioguide.synth.engines.piper import PiperEngine
+
+    engine = PiperEngine(VoiceSettings())
+    try:
+        audio = engine.synthesize(text)
+    finally:
+        engine.close()
+    assert audio.duration_s > 5
+    return audio

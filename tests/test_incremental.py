@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from cli_helpers import LOADED_MODULES
 from mutagen.id3 import ID3
 
 from audioguide.errors import AudioguideError
@@ -82,16 +83,6 @@ def test_no_change_rebuild_is_a_no_op(built):
     assert snapshot(out) == before
     # unchanged tracks are carried over, not re-encoded
     assert {p.name: p.stat().st_ino for p in out.glob("*.mp3")} == inodes
-
-
-LOADED_MODULES = (
-    "import json, sys\n"
-    "from audioguide.cli import main\n"
-    "try:\n"
-    "    main(sys.argv[1:], standalone_mode=False)\n"
-    "finally:\n"
-    "    print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
-)
 
 
 def test_no_change_rebuild_loads_no_audio_code(tmp_path):

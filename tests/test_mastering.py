@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pyloudnorm
 import pytest
+from cli_helpers import piper_speech
 from scipy.signal import resample_poly
 
 from audioguide.audio.ffmpeg import decode, run
@@ -21,9 +22,8 @@ from audioguide.audio.mastering import (
 )
 from audioguide.audio.mp3 import MP3_PEAK_MARGIN_DB
 from audioguide.audio.truepeak import _ITU_PHASES
-from audioguide.model.settings import Loudness, VoiceSettings
+from audioguide.model.settings import Loudness
 from audioguide.synth.engines.base import Audio
-from audioguide.synth.engines.piper import PiperEngine
 
 TEXT = (
     "Drink plenty of water every day, especially when it is hot. "
@@ -38,13 +38,7 @@ CEILING = DEFAULT.true_peak_dbtp - MP3_PEAK_MARGIN_DB  # master()'s default head
 @pytest.fixture(scope="session")
 def speech() -> Audio:
     """About 11 s of real speech, synthesized once per test session."""
-    engine = PiperEngine(VoiceSettings())
-    try:
-        audio = engine.synthesize(TEXT)
-    finally:
-        engine.close()
-    assert audio.duration_s > 5
-    return audio
+    return piper_speech(TEXT)
 
 
 def pyln(samples: np.ndarray, rate: int) -> float:

@@ -17,15 +17,14 @@ import sys
 
 import numpy as np
 import pytest
+from cli_helpers import LOADED_MODULES, piper_speech
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
 from scipy.signal import butter, firwin, kaiserord, lfilter, oaconvolve, resample_poly, sosfiltfilt
 
 from audioguide.audio import fir, iir, telephone
 from audioguide.audio.pcm import to_int16
 from audioguide.audio.resample import resample
-from audioguide.model.settings import VoiceSettings
 from audioguide.synth.engines.base import Audio
-from audioguide.synth.engines.piper import PiperEngine
 
 TEXT = (
     "Keep the knee raised when you sit down. Put an ice pack on it for fifteen minutes at a time! "
@@ -39,13 +38,7 @@ BANDS = (telephone.NARROWBAND, telephone.WIDEBAND)
 @pytest.fixture(scope="module")
 def speech() -> Audio:
     """About 8 s of real speech (Piper, 22.05 kHz)."""
-    engine = PiperEngine(VoiceSettings())
-    try:
-        audio = engine.synthesize(TEXT)
-    finally:
-        engine.close()
-    assert audio.duration_s > 5
-    return audio
+    return piper_speech(TEXT)
 
 
 @pytest.fixture(scope="module", params=RATES)
@@ -207,15 +200,6 @@ def test_telephone_audio_matches_the_scipy_chain(voice: tuple[np.ndarray, int], 
 
 
 # --------------------------------------------------------------------------- no scipy at run time
-
-LOADED_MODULES = (
-    "import json, sys\n"
-    "from audioguide.cli import main\n"
-    "try:\n"
-    "    main(sys.argv[1:], standalone_mode=False)\n"
-    "finally:\n"
-    "    print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
-)
 
 
 @pytest.mark.slow
