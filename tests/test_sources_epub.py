@@ -112,8 +112,6 @@ def test_a_chapter_without_a_heading_is_named_by_the_navigation(tmp_path):
         },
         title="Knee surgery",
     )
-    import zipfile
-
     ncx = (
         '<?xml version="1.0"?><ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1">'
         "<docTitle><text>Knee surgery</text></docTitle><navMap>"
@@ -121,18 +119,7 @@ def test_a_chapter_without_a_heading_is_named_by_the_navigation(tmp_path):
         '<navPoint id="b"><navLabel><text>After surgery</text></navLabel><content src="ch2.xhtml"/></navPoint>'
         "</navMap></ncx>"
     )
-    with zipfile.ZipFile(path) as z:
-        members = {n: z.read(n) for n in z.namelist()}
-    opf = members["OEBPS/content.opf"].decode()
-    opf = opf.replace(
-        "</manifest>", '<item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/></manifest>'
-    )
-    opf = opf.replace("<spine>", '<spine toc="ncx">')
-    members["OEBPS/content.opf"] = opf.encode()
-    members["OEBPS/toc.ncx"] = ncx.encode()
-    with zipfile.ZipFile(path, "w") as z:
-        for name, data in members.items():
-            z.writestr(name, data)
+    _add_ncx(path, ncx)
     document = load_source(path).document
     assert document.title == "Knee surgery"
     assert [c.title for c in document.chapters] == ["Before surgery", "After surgery"]
@@ -266,8 +253,6 @@ def test_a_heading_the_navigation_skips_in_a_chapter_it_points_inside_is_spoken_
         },
         title="After surgery",
     )
-    import zipfile
-
     ncx = (
         '<?xml version="1.0"?><ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1">'
         "<docTitle><text>After surgery</text></docTitle><navMap>"
@@ -275,6 +260,22 @@ def test_a_heading_the_navigation_skips_in_a_chapter_it_points_inside_is_spoken_
         '<navPoint id="b"><navLabel><text>Exercise</text></navLabel><content src="ch2.xhtml"/></navPoint>'
         "</navMap></ncx>"
     )
+    _add_ncx(path, ncx)
+    document = load_source(path).document
+    assert [c.title for c in document.chapters] == ["Wound care", "Exercise", "Stairs"]
+    care = document.chapters[0]
+    assert [str(p) for p in care.paragraphs] == [
+        "Keep the dressing dry.",
+        "Bathing",
+        "Shower after two days.",
+    ]
+    assert is_subheading(care.paragraphs[1])
+
+
+def _add_ncx(path, ncx: str) -> None:
+    """The EPUB at ``path`` with ``ncx`` as its EPUB 2 navigation (toc.ncx, named by the spine)."""
+    import zipfile
+
     with zipfile.ZipFile(path) as z:
         members = {n: z.read(n) for n in z.namelist()}
     opf = members["OEBPS/content.opf"].decode()
@@ -286,12 +287,3 @@ def test_a_heading_the_navigation_skips_in_a_chapter_it_points_inside_is_spoken_
     with zipfile.ZipFile(path, "w") as z:
         for name, data in members.items():
             z.writestr(name, data)
-    document = load_source(path).document
-    assert [c.title for c in document.chapters] == ["Wound care", "Exercise", "Stairs"]
-    care = document.chapters[0]
-    assert [str(p) for p in care.paragraphs] == [
-        "Keep the dressing dry.",
-        "Bathing",
-        "Shower after two days.",
-    ]
-    assert is_subheading(care.paragraphs[1])
