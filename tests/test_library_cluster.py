@@ -186,3 +186,25 @@ def test_a_malformed_scheduler_is_one_line(articles, tmp_path, spec):
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [done.stderr.strip()]
     assert "--scheduler" in done.stderr
+
+
+def test_local_workers_keep_glibc_s_own_malloc_thresholds():
+    """Dask's nanny would start workers with MALLOC_TRIM_THRESHOLD_=65536, which fixes glibc's mmap
+    threshold: every numpy array of a build is then mapped and unmapped (a guide cost 1.5-1.8 times
+    the CPU). The workers of ``--scheduler local:N`` start without it."""
+    child = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os\n"
+            "from audioguide.library.cluster import connect\n"
+            "os.environ.pop('MALLOC_TRIM_THRESHOLD_', None)\n"
+            "with connect('local:1') as client:\n"
+            "    print(list(client.run(os.environ.get, 'MALLOC_TRIM_THRESHOLD_').values()))\n",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert child.returncode == 0, child.stderr
+    assert child.stdout.strip() == "[None]"

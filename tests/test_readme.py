@@ -37,7 +37,7 @@ SKIPS = [
     (r"\bpath/to/", "names a file of the reader's own"),
     (r"^audioguide watch\b", "runs until Ctrl-C (tests/test_watch.py runs it)"),
     (
-        r"^dask (scheduler|worker)\b",
+        r"^(?:\w+=\S+ )*dask (scheduler|worker)\b",
         "a Dask server runs until stopped (tests/test_library_cluster.py starts them)",
     ),
     (r"--scheduler tcp://HOST", "needs the reader's Dask scheduler (tests/test_library_cluster.py runs one)"),
