@@ -121,8 +121,9 @@ def _numbers(words: list[str]) -> list[str]:
             run = []
             continue
         number = word in _SMALL or word in _TENS or (word in _SCALES and bool(run))
-        joins = word == "and" and run and run[-1] in _SCALES and words[index + 1 : index + 2] != [""]
-        if number or (joins and index + 1 < len(words) and words[index + 1] in _SMALL | _TENS):
+        following = words[index + 1] if index + 1 < len(words) else ""
+        joins = word == "and" and bool(run) and run[-1] in _SCALES and following in _SMALL | _TENS
+        if number or joins:  # "one hundred and five": the "and" inside a number
             if word != "and":
                 run.append(word)
             continue
