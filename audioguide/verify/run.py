@@ -31,6 +31,7 @@ def verify_and_report(
     fails at the end all the same, ``report.report_error`` says so and the findings are returned.
     """
     from audioguide.errors import OutputError
+    from audioguide.verify import kept
     from audioguide.verify.report import check_writable, write_html
     from audioguide.verify.words import review_guide
 
@@ -43,7 +44,9 @@ def verify_and_report(
         recognizer=recognizer,
     )
     try:
-        words = review_guide(outdir)
+        memo = kept.load_review_memo(outdir)
+        words = review_guide(outdir, memo)
+        kept.save_review_memo(outdir, memo)
     except AudioguideError as exc:
         logger.warning("pronunciation review skipped: %s", exc)
         words = []

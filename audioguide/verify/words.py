@@ -28,6 +28,7 @@ normalizer's classifier rewrote, with its class and reading
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -145,8 +146,18 @@ def _is_rare(word: str) -> bool:
     return zipf_frequency(word, "en") < RARE_ZIPF
 
 
-def review(pairs: Iterable[tuple[str, str]], lexicon: Lexicon, engine=None) -> list[ReviewWord]:
-    """The review list for (written, speech) sentence pairs (see the module docstring)."""
+def review(
+    pairs: Iterable[tuple[str, str]], lexicon: Lexicon, engine=None, memo: dict | None = None
+) -> list[ReviewWord]:
+    """The review list for (written, speech) sentence pairs (see the module docstring).
+
+    ``memo`` (``{"rare": {word: bool}, "said": {text: [phonemes, known] or None}}``, for one
+    engine) holds what was looked up before and takes what is looked up now: with it, a guide
+    whose words were all seen loads neither the voice's dictionary nor the word frequencies.
+    """
+    memo = memo if memo is not None else {}
+    rare_memo: dict[str, bool] = memo.setdefault("rare", {})
+    said_memo: dict[str, list | None] = memo.setdefault("said", {})
     counts: Counter[tuple[str, str]] = Counter()
     said: dict[tuple[str, str], str] = {}
     lexicon_keys = {key.lower() for key in lexicon}
@@ -180,13 +191,22 @@ def review(pairs: Iterable[tuple[str, str]], lexicon: Lexicon, engine=None) -> l
         if engine is None:
             return None
         if text not in phonemes:
-            phonemes[text] = engine.pronunciation(text)
+            if text not in said_memo:
+                found = engine.pronunciation(text)
+                said_memo[text] = list(found) if found is not None else None
+            kept = said_memo[text]
+            phonemes[text] = (kept[0], bool(kept[1])) if kept is not None else None
         return phonemes[text]
+
+    def rare(word: str) -> bool:
+        if word not in rare_memo:
+            rare_memo[word] = _is_rare(word)
+        return rare_memo[word]
 
     out: list[ReviewWord] = []
     for (kind, w), count in counts.items():
         if kind == "guessed?":
-            if not _is_rare(w):
+            if not rare(w):
                 continue
             found = pronounce(w)
             if found is not None and found[1]:
@@ -253,8 +273,9 @@ def review_source(
     return review_document(source, settings, keep_furniture=keep_furniture, loaded=loaded).words
 
 
-def review_guide(folder: Path) -> list[ReviewWord]:
-    """The review list of a built guide, from its manifest's clips (what was actually said)."""
+def review_guide(folder: Path, memo: dict | None = None) -> list[ReviewWord]:
+    """The review list of a built guide, from its manifest's clips (what was actually said);
+    ``memo``: see :func:`review` (its ``"engine"`` entry says for which voice it holds)."""
     from audioguide.model.manifest import require_manifest
     from audioguide.model.settings import settings_from_dict
 
@@ -266,7 +287,13 @@ def review_guide(folder: Path) -> list[ReviewWord]:
         for clip in track.clips
         if clip.role != "announcement"
     ]
-    return review(pairs, build_lexicon(settings), _engine(settings))
+    engine = _engine(settings)
+    if memo is not None:
+        identity = json.dumps([engine.identity() if engine else None, RARE_ZIPF], sort_keys=True, default=str)
+        if memo.get("engine") != identity:
+            memo.clear()
+            memo["engine"] = identity
+    return review(pairs, build_lexicon(settings), engine, memo)
 
 
 def lexicon_stub(words: Sequence[ReviewWord]) -> str:
