@@ -208,3 +208,28 @@ def test_local_workers_keep_glibc_s_own_malloc_thresholds():
     )
     assert child.returncode == 0, child.stderr
     assert child.stdout.strip() == "[None]"
+
+
+def test_a_worker_started_with_dask_s_trim_setting_takes_large_arrays_from_the_heap():
+    """Workers started by hand (`dask worker`) get MALLOC_TRIM_THRESHOLD_ from their nanny; a task
+    gives large allocations the heap back, so a 1.6 MB array is no longer an mmap of its own
+    (glibc's mallinfo2 counts those)."""
+    script = (
+        "import ctypes, numpy as np\n"
+        "from audioguide.library.cluster import large_arrays_from_the_heap\n"
+        "class Info(ctypes.Structure):\n"
+        "    _fields_ = [(n, ctypes.c_size_t) for n in 'arena ordblks smblks hblks hblkhd usmblks fsmblks"
+        " uordblks fordblks keepcost'.split()]\n"
+        "libc = ctypes.CDLL('libc.so.6'); libc.mallinfo2.restype = Info\n"
+        "def mapped():\n"
+        "    before = libc.mallinfo2().hblks; array = np.ones(200_000); return libc.mallinfo2().hblks - before\n"
+        "first = mapped()\n"
+        "print(first, large_arrays_from_the_heap(), mapped(), mapped())\n"
+    )
+    env = {**os.environ, "MALLOC_TRIM_THRESHOLD_": "65536"}
+    env.pop("MALLOC_MMAP_THRESHOLD_", None)
+    child = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert child.returncode == 0, child.stderr
+    assert child.stdout.split() == ["1", "True", "0", "0"]

@@ -18,6 +18,7 @@ refusal naming it.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
 import os
 import re
@@ -86,6 +87,9 @@ def parse_scheduler(spec: str) -> tuple[str, int | None]:
 
 
 TRIM_VARIABLE = "MALLOC_TRIM_THRESHOLD_"
+MMAP_VARIABLE = "MALLOC_MMAP_THRESHOLD_"
+M_MMAP_THRESHOLD = -3  # mallopt's parameter number (malloc.h)
+MMAP_THRESHOLD = 32 * 1024 * 1024  # glibc's largest dynamic threshold on 64-bit systems
 
 
 @contextlib.contextmanager
@@ -193,10 +197,26 @@ def check_workers(client: Any, voices: list[VoiceSettings]) -> list[str]:
     return sorted(theirs)
 
 
+def large_arrays_from_the_heap() -> bool:
+    """In a process started with ``MALLOC_TRIM_THRESHOLD_`` (Dask's nanny sets it on workers you
+    start yourself), give large allocations glibc's usual 32 MiB mmap threshold back: with the
+    variable set it stays at 128 KiB, and each numpy array of a build is mapped and unmapped
+    (a guide then costs 1.5-1.8 times the CPU). True when it was set here."""
+    if TRIM_VARIABLE not in os.environ or os.environ.get(MMAP_VARIABLE):
+        return False
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        return bool(libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD))
+    except (OSError, AttributeError):  # not glibc: nothing to undo
+        return False
+
+
 def build_on_worker(task: GuideTask) -> GuideFiles:
     """Build the guide of ``task`` in a temporary folder; its files. Runs on a worker."""
     from audioguide.pipeline import BuildOptions, build_guide
     from audioguide.pipeline.watch import warm_voices
+
+    large_arrays_from_the_heap()
 
     with tempfile.TemporaryDirectory(prefix="audioguide-task-") as tmp:
         outdir = Path(tmp) / "guide"
