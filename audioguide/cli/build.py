@@ -10,9 +10,11 @@ import click
 
 from audioguide.cli.app import main
 from audioguide.cli.options import (
+    cache_dir_option,
     furniture_option,
     lexicon_option,
     load,
+    outdir_option,
     setting_options,
     settings_for,
     source_argument,
@@ -29,13 +31,7 @@ STAGE_LABELS = {"clips": "Synthesizing clips", "tracks": "Writing tracks", "form
 
 @main.command()
 @source_argument
-@click.option(
-    "-o",
-    "--outdir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Output folder (default: output/<slug of the title>/).",
-)
+@outdir_option
 @setting_options()
 @lexicon_option
 @furniture_option
@@ -45,12 +41,7 @@ STAGE_LABELS = {"clips": "Synthesizing clips", "tracks": "Writing tracks", "form
     help="FAQ questions in the other bundled voice (joe, or heart when the guide speaks in joe), "
     "answers in the guide's: a listener hears who asks and who answers.",
 )
-@click.option(
-    "--cache-dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Clip cache folder (default: the user cache folder, or $AUDIOGUIDE_CACHE_DIR).",
-)
+@cache_dir_option()
 @click.option("--no-cache", is_flag=True, help="Do not read or write the clip cache.")
 @click.option(
     "-j",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from audioguide.cli.app import main
+from audioguide.cli.options import cache_dir_option
 from audioguide.cli.output import echo, echo_json, handle_errors, warn
 from audioguide.errors import AudioguideError
 
@@ -20,15 +20,6 @@ def cache() -> None:
     """
 
 
-def _cache_option(func: Callable) -> Callable:
-    return click.option(
-        "--cache-dir",
-        type=click.Path(path_type=Path, file_okay=False),
-        default=None,
-        help="Clip cache folder (default: the user cache folder, or $AUDIOGUIDE_CACHE_DIR).",
-    )(func)
-
-
 def _size(count: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if count < 1024 or unit == "GB":
@@ -38,7 +29,7 @@ def _size(count: float) -> str:
 
 
 @cache.command("info")
-@_cache_option
+@cache_dir_option()
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @handle_errors
 def cache_info(cache_dir: Path | None, as_json: bool) -> None:
@@ -56,7 +47,7 @@ def cache_info(cache_dir: Path | None, as_json: bool) -> None:
 
 
 @cache.command("prune")
-@_cache_option
+@cache_dir_option()
 @click.option(
     "--unused-by",
     "unused_by",

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from audioguide.cli.app import main
+from audioguide.cli.options import cache_dir_option
 from audioguide.cli.output import Progress, echo, echo_json, handle_errors
 
 STAGE_LABELS = {"clips": "clips", "tracks": "tracks", "formats": "formats"}
@@ -38,11 +39,8 @@ STAGE_LABELS = {"clips": "clips", "tracks": "tracks", "formats": "formats"}
     default=None,
     help="Every guide's formats (default: tracks, single, captions, web, phone, and podcast, qr with a base URL).",
 )
-@click.option(
-    "--cache-dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="The clip cache all guides share (default: the user cache folder, or $AUDIOGUIDE_CACHE_DIR).",
+@cache_dir_option(
+    "The clip cache all guides share (default: the user cache folder, or $AUDIOGUIDE_CACHE_DIR)."
 )
 @click.option(
     "-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Parallel workers (default: CPU cores)."

@@ -128,10 +128,24 @@ def json_option(help: str = "Print as JSON.") -> Callable[[Callable], Callable]:
     return click.option("--json", "as_json", is_flag=True, help=help)
 
 
-def cache_dir_option(help: str) -> Callable[[Callable], Callable]:
+CACHE_DIR_HELP = "Clip cache folder (default: the user cache folder, or $AUDIOGUIDE_CACHE_DIR)."
+
+
+def cache_dir_option(help: str = CACHE_DIR_HELP) -> Callable[[Callable], Callable]:
     return click.option(
         "--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=None, help=help
     )
+
+
+def outdir_option(func: Callable) -> Callable:
+    """The guide's folder, for the commands that build one (``build``, ``watch``)."""
+    return click.option(
+        "-o",
+        "--outdir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        help="Output folder (default: output/<slug of the title>/).",
+    )(func)
 
 
 def load(source: str | Path, keep_furniture: bool) -> Any:

@@ -10,8 +10,10 @@ import click
 from audioguide.cli.app import main
 from audioguide.cli.build import FORMAT_NAMES, chosen_formats
 from audioguide.cli.options import (
+    cache_dir_option,
     lexicon_option,
     load,
+    outdir_option,
     settings_for,
     source_argument,
     structure_options,
@@ -24,22 +26,11 @@ from audioguide.text import shorten
 
 @main.command()
 @source_argument
-@click.option(
-    "-o",
-    "--outdir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Output folder (default: output/<slug of the title>/).",
-)
+@outdir_option
 @voice_options
 @lexicon_option
 @structure_options
-@click.option(
-    "--cache-dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Clip cache folder (default: the user cache folder, or $AUDIOGUIDE_CACHE_DIR).",
-)
+@cache_dir_option()
 @click.option(
     "-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: cores)."
 )
