@@ -27,7 +27,7 @@ from audioguide.files import check_file_names
 from audioguide.hashing import sha256_file
 from audioguide.model.document import Document
 from audioguide.model.guide import ExportResult, FinishedGuide
-from audioguide.model.manifest import MANIFEST_NAME, VERIFY_REPORT_NAME, ClipRecord, Manifest, TrackRecord
+from audioguide.model.manifest import MANIFEST_NAME, ClipRecord, Manifest, TrackRecord
 from audioguide.model.settings import GuideSettings
 from audioguide.pipeline import scheduler, segments
 from audioguide.pipeline.guide import (
@@ -357,13 +357,7 @@ def execute(
             manifest = _manifest(plan, records, formats)
             (staging / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
             checkpoint("manifest-written")
-            carried = folder.foreign(_staged(staging))
-            if VERIFY_REPORT_NAME in carried and folder.stale_report(
-                [(r.file, r.file_sha256) for r in records]
-            ):
-                carried.remove(VERIFY_REPORT_NAME)  # it heard other audio: it goes with the old guide
-            folder.check_carried(staging, carried)
-            folder.commit(staging, carried)
+            folder.commit_staged(staging, [(r.file, r.file_sha256) for r in records])
         except BaseException:
             if staging.exists() and not folder.journal.exists():
                 folder.abandon(staging)
@@ -374,11 +368,6 @@ def execute(
     report.audio_seconds = sum(r.duration_s for r in records)
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _staged(staging: Path) -> set[str]:
-    """Every file the new build wrote (relative paths)."""
-    return {str(p.relative_to(staging)) for p in staging.rglob("*") if not p.is_dir()}
 
 
 def _render_tracks(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from audioguide.errors import OutputError
 from audioguide.files import normal_mode
-from audioguide.model.manifest import MANIFEST_NAME, VERIFY_REPORT_NAME, safe_relative_path
+from audioguide.model.manifest import MANIFEST_NAME, safe_relative_path
 from audioguide.pipeline.output_folder import OutputFolder, checkpoint
 
 
@@ -41,12 +41,7 @@ def install_guide(outdir: Path, files: Mapping[str, bytes], *, replace: bool = F
                 path.write_bytes(files[name])
                 path.chmod(mode)
             checkpoint("installed")
-            made = {str(p.relative_to(staging)) for p in staging.rglob("*") if not p.is_dir()}
-            carried = folder.foreign(made)
-            if VERIFY_REPORT_NAME in carried and folder.stale_report(tracks):
-                carried.remove(VERIFY_REPORT_NAME)  # it heard other audio: it goes with the old guide
-            folder.check_carried(staging, carried)
-            folder.commit(staging, carried)
+            folder.commit_staged(staging, tracks)
         except BaseException:
             if staging.exists() and not folder.journal.exists():
                 folder.abandon(staging)

@@ -316,6 +316,16 @@ class OutputFolder:
 
     # ------------------------------------------------------------------ commit
 
+    def commit_staged(self, staging: Path, tracks: list[tuple[str, str]]) -> None:
+        """Commit a finished staging folder whose tracks are ``tracks`` ((file, SHA-256)): the user's
+        files are carried over (a stale verify report is not), after checking none is overwritten."""
+        made = {str(p.relative_to(staging)) for p in staging.rglob("*") if not p.is_dir()}
+        carried = self.foreign(made)
+        if VERIFY_REPORT_NAME in carried and self.stale_report(tracks):
+            carried.remove(VERIFY_REPORT_NAME)  # it heard other audio: it goes with the old guide
+        self.check_carried(staging, carried)
+        self.commit(staging, carried)
+
     def commit(self, staging: Path, carried: list[str]) -> None:
         """Put the finished build in place (see the module docstring)."""
         token = (staging / MARKER).read_text(encoding="utf-8")
