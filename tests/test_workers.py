@@ -38,7 +38,9 @@ BUILD_LINE = re.compile(r"build process (\d+): BLAS threads (\{.*\})")
 LOADED_LINE = re.compile(r"worker (\d+): voices loaded in")
 
 
-def _build(tmp_path: Path, start_method: str) -> tuple[dict[int, dict], dict[int, dict], set[int]]:
+def _build(
+    tmp_path: Path, start_method: str, out: str = "out"
+) -> tuple[dict[int, dict], dict[int, dict], set[int]]:
     source = tmp_path / "cast.txt"
     source.write_text(ARTICLE, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
@@ -52,7 +54,7 @@ def _build(tmp_path: Path, start_method: str) -> tuple[dict[int, dict], dict[int
             "build",
             str(source),
             "-o",
-            str(tmp_path / "out"),
+            str(tmp_path / out),
             "--cache-dir",
             str(tmp_path / f"cache-{start_method}"),
             "--jobs",
@@ -71,7 +73,7 @@ def _build(tmp_path: Path, start_method: str) -> tuple[dict[int, dict], dict[int
     assert "mpg123" not in done.stderr  # the in-process decoder's spurious messages stay out of it
     workers = {int(m[1]): ast.literal_eval(m[2]) for m in WORKER_LINE.finditer(done.stderr)}
     builds = {int(m[1]): ast.literal_eval(m[2]) for m in BUILD_LINE.finditer(done.stderr)}
-    assert sorted((tmp_path / "out").glob("*.mp3")), "the build wrote no track"
+    assert sorted((tmp_path / out).glob("*.mp3")), "the build wrote no track"
     loaded = {int(m[1]) for m in LOADED_LINE.finditer(done.stderr)}
     return workers, builds, loaded
 
@@ -87,3 +89,13 @@ def test_build_workers_and_the_build_run_one_blas_thread(tmp_path, start_method)
     assert len(builds) == 1, builds
     for threads in [*workers.values(), *builds.values()]:
         assert threads and set(threads.values()) == {1}, threads
+
+
+@pytest.mark.slow
+def test_a_new_folder_whose_clips_are_all_cached_loads_no_voice(tmp_path):
+    """A build into a new folder starts its workers before it knows its clips; once the plan finds
+    them all in the cache (a second output folder, a library's new site), the voice loads stop."""
+    _, _, loaded = _build(tmp_path, "fork")
+    assert len(loaded) == 2, loaded  # the first build synthesized
+    _, _, loaded = _build(tmp_path, "fork", out="second")
+    assert loaded == set(), loaded

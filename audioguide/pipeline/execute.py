@@ -311,13 +311,16 @@ def execute(
             if problem:
                 report.warnings.append(f"{problem}; building without the clip cache")
                 cache = None
+        unused_cache = cache is None
         if cache is None:
             cache = ClipCache(
                 Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="audioguide-clips-")))
             )
-            workers = None  # started on the cache that is not used
         needed = plan.clips()
         missing = [job for job in needed if options.force or not cache.has(job.key)]  # track order
+        if workers is not None and (unused_cache or not missing):
+            workers.discard()  # started on the cache that is not used, or for synthesis not needed
+            workers = None
         report.clips_synthesized = len(missing)
         report.clips_reused = len(needed) - len(missing)
         if options.dry_run:

@@ -213,8 +213,9 @@ class Workers:
     A cold build knows it will synthesize before it has read its source, so
     :func:`start_workers` forks the pool first thing and each worker loads
     the guide's voices (hibari: 0.5-0.9 s) while this process parses and
-    plans; :func:`run` then hands them the plan's tasks. The owner shuts
-    them down (:meth:`close`, or ``with``).
+    plans; :func:`run` then hands them the plan's tasks, or, when the plan
+    finds every clip in the cache, the owner ends them unused (:meth:`discard`).
+    The owner shuts them down (:meth:`close`, or ``with``).
     """
 
     def __init__(self, pool: ProcessPoolExecutor, count: int) -> None:
@@ -223,6 +224,20 @@ class Workers:
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def discard(self) -> None:
+        """End the workers now, without waiting for them to finish loading their voices.
+
+        For a build that turns out to need no synthesis (its clips are all in
+        the cache: a new output folder, a library's new site): each voice load
+        would cost its worker about a CPU-second for nothing. A worker writes
+        nothing before its first task, so killing it loses nothing.
+        """
+        processes = list((getattr(self.pool, "_processes", None) or {}).values())  # shutdown forgets them
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.kill()
+        self.pool.shutdown(wait=True)
 
     def __enter__(self) -> Workers:
         return self
