@@ -144,6 +144,47 @@ def test_running_minimum_and_mean_are_scipys(voice: tuple[np.ndarray, int], half
     assert np.allclose(fir.running_mean(short, half), uniform_filter1d(short, size=size, mode="nearest"))
 
 
+@pytest.mark.parametrize("length", [1, 2, 7, 1601])
+def test_trailing_maximum_is_the_maximum_of_the_samples_up_to_each(length: int) -> None:
+    x = np.random.default_rng(length).standard_normal(3000)
+    reference = np.array([x[max(0, i - length + 1) : i + 1].max() for i in range(x.size)])
+    assert np.array_equal(fir.trailing_max(x, length), reference)
+    assert np.array_equal(fir.trailing_max(x[:3], length), reference[:3])  # shorter than the window
+
+
+def _p56_by_threshold(x: np.ndarray, rate: int) -> float:
+    """P.56 method B as its text says it: at each threshold, the samples the envelope was at or above
+    it within the hangover before them."""
+    energy = float(np.dot(x, x))
+    envelope = telephone._envelope(x, rate)
+    hangover = math.floor(telephone.P56_HANGOVER_S * rate + 0.5)
+    positions = np.arange(x.size)
+    levels, margins = [], []
+    for threshold in telephone.P56_THRESHOLDS:
+        last_above = np.maximum.accumulate(np.where(envelope >= threshold, positions, -1))
+        active = int(np.count_nonzero((last_above >= 0) & (positions - last_above <= hangover)))
+        if active == 0:
+            break
+        level = 10 * math.log10(energy / active)
+        margin = level - 20 * math.log10(threshold)
+        if margin <= telephone.P56_MARGIN_DB:
+            if not levels:
+                return level
+            t = (margins[-1] - telephone.P56_MARGIN_DB) / (margins[-1] - margin)
+            return levels[-1] + t * (level - levels[-1])
+        levels.append(level)
+        margins.append(margin)
+    return float("-inf")
+
+
+@pytest.mark.parametrize("scale", [1.0, 0.01, 1e-4])
+def test_p56_level_is_the_per_threshold_definitions(voice: tuple[np.ndarray, int], scale: float) -> None:
+    x, rate = voice
+    x = x * scale
+    x[: x.size // 3] = 0.0  # a silent stretch: the hangover's edge matters
+    assert telephone.active_speech_dbov(x, rate) == _p56_by_threshold(x, rate)
+
+
 # --------------------------------------------------------------------------- the finished telephone audio
 
 

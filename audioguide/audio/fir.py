@@ -128,6 +128,24 @@ def running_min(x: np.ndarray, half: int) -> np.ndarray:
     return np.minimum(suffix[:n], prefix[width - 1 : width - 1 + n])
 
 
+def trailing_max(x: np.ndarray, length: int) -> np.ndarray:
+    """The maximum over ``x[max(0, i - length + 1) : i + 1]``: the last ``length`` samples up to each.
+
+    The same block prefix/suffix scheme as :func:`running_min`, with the
+    window ending at the sample instead of centred on it.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    n, width = x.size, max(1, length)
+    if n == 0:
+        return x.copy()
+    padded = np.full(-(-(n + width - 1) // width) * width, -np.inf)
+    padded[width - 1 : width - 1 + n] = x
+    blocks = padded.reshape(-1, width)
+    prefix = np.maximum.accumulate(blocks, axis=1).ravel()
+    suffix = np.maximum.accumulate(blocks[:, ::-1], axis=1)[:, ::-1].ravel()
+    return np.maximum(suffix[:n], prefix[width - 1 : width - 1 + n])
+
+
 def running_mean(x: np.ndarray, half: int) -> np.ndarray:
     """The mean over ``x[i - half : i + half + 1]``, edges extended (``uniform_filter1d``, 'nearest')."""
     x = np.asarray(x, dtype=np.float64)

@@ -143,14 +143,13 @@ def active_speech_dbov(samples: np.ndarray, rate: int) -> float:
     energy = float(np.dot(x, x))
     if x.size == 0 or energy == 0.0:
         return float("-inf")
-    envelope = _envelope(x, rate)
     hangover = math.floor(P56_HANGOVER_S * rate + 0.5)
-    positions = np.arange(x.size)
+    # a sample is active at a threshold when the envelope reached it within the hangover before it
+    reached = fir.trailing_max(_envelope(x, rate), hangover + 1)
     levels: list[float] = []
     margins: list[float] = []
     for threshold in P56_THRESHOLDS:
-        last_above = np.maximum.accumulate(np.where(envelope >= threshold, positions, -1))
-        active = int(np.count_nonzero((last_above >= 0) & (positions - last_above <= hangover)))
+        active = int(np.count_nonzero(reached >= threshold))
         if active == 0:
             break
         level = 10 * math.log10(energy / active)

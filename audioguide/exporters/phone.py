@@ -228,12 +228,13 @@ def export(guide: FinishedGuide) -> list[Path]:
         written += write_set(folder, stem, [narrow.tobytes()], [wide.tobytes()])
         stems[record.number] = stem
         lengths[record.number] = narrow.size - round(starts[record.number] * NARROWBAND.rate)
-        logger.debug(
-            "phone %s: %.2f s, active speech %.2f dBov",
-            stem,
-            narrow.size / 8000,
-            active_speech_dbov(from_int16(narrow), NARROWBAND.rate),
-        )
+        if logger.isEnabledFor(logging.DEBUG):  # the level costs a P.56 measurement: only when shown
+            logger.debug(
+                "phone %s: %.2f s, active speech %.2f dBov",
+                stem,
+                narrow.size / 8000,
+                active_speech_dbov(from_int16(narrow), NARROWBAND.rate),
+            )
 
     opening = guide.opening
     opening_pcm: tuple[np.ndarray, np.ndarray] | None = None

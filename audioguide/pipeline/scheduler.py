@@ -336,7 +336,7 @@ def _run(clips, tracks, source, folder, workers, on_clip, on_track, started_work
         _run_pool(queue, ready, source, folder, 1, clip_done, track_done, render_here=True)
     else:
         _import_mastering()
-        if start_method() == "fork":
+        if queue and start_method() == "fork":
             source.preload()  # e.g. hibari's dictionaries: once here instead of once per worker
         _run_pool(queue, ready, source, folder, workers, clip_done, track_done)
     stats = SynthesisStats(len(clips), audio_seconds, time.perf_counter() - started)
