@@ -22,6 +22,7 @@ import ctypes
 import logging
 import os
 import re
+import socket
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -122,6 +123,7 @@ def connect(spec: str) -> Iterator[Any]:
             client = Client(cluster)
         else:
             try:
+                _refused_at_once(address)
                 client = Client(address, timeout=CONNECT_TIMEOUT_S)
             except (OSError, TimeoutError) as exc:
                 raise ClusterError(
@@ -135,6 +137,26 @@ def connect(spec: str) -> Iterator[Any]:
     finally:
         if cluster is not None:
             cluster.close()
+
+
+def _refused_at_once(address: str) -> None:
+    """Raise ``ConnectionRefusedError`` when nothing listens at a ``tcp://`` address.
+
+    Dask's client retries a refused connection until its timeout (10 s): a
+    scheduler that is not running, or a mistyped port, is known in
+    milliseconds. Any other outcome is left to the client (a slow network
+    still gets the whole timeout).
+    """
+    match = re.match(r"^tcp://(\[[^\]]+\]|[^:/]+):(\d+)$", address)
+    if not match:
+        return
+    host = match.group(1).strip("[]")
+    try:
+        socket.create_connection((host, int(match.group(2))), timeout=CONNECT_TIMEOUT_S).close()
+    except ConnectionRefusedError:
+        raise
+    except OSError:
+        return
 
 
 def _reason(exc: BaseException) -> str:
