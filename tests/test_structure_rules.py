@@ -11,9 +11,11 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from audioguide.model.document import ChapterKind
 from audioguide.model.plan import TrackPlan, plan_tracks
 from audioguide.model.settings import GuideSettings
 from audioguide.sources.load import load_source
+from audioguide.sources.markdown import parse_markdown_text
 
 REAL = Path(__file__).parent / "data" / "real"
 
@@ -429,3 +431,55 @@ def test_r_markdown_front_matter_is_the_title_and_chunks_are_code():
     assert "Mark Stevenson" not in text and "\\setmainfont" not in text
     assert "library(epiR)" not in text and "[@" not in text
     assert titles("epiR-descriptive.Rmd")[1:] == ["Individual", "Time", "Place"]
+
+
+# ---------------------------------------------------------------- FAQ parts
+
+
+TWO_FAQ_PARTS = """# Packaging guide
+
+This guide says how a package is made and kept up to date by its maintainers.
+
+## Uploads
+
+An upload sends a new version of the package to the archive for everyone.
+
+### Frequently asked questions
+
+#### Can I upload the same version twice?
+
+No, the archive refuses a version it already holds, so raise the version first.
+
+## FAQ for translators
+
+Translators ask these questions most often; the answers below are short.
+
+### How do I help?
+
+Join the translation list and pick a file that nobody has claimed yet.
+
+## Best practice
+
+Keep the templates of your package in step with its code at every release.
+"""
+
+
+def test_each_faq_part_of_a_document_is_read_under_its_own_name():
+    """A second FAQ heading names its own part ("FAQ for translators"), not the first part's
+    ("Frequently asked questions"); the questions under either stay questions."""
+    document = parse_markdown_text(TWO_FAQ_PARTS, source="guide.md")
+    chapters = {c.title: c for c in document.chapters}
+    assert "FAQ for translators" in chapters
+    assert chapters["FAQ for translators"].paragraphs[0].startswith("Translators ask")
+    assert [c.title for c in document.chapters].count("Frequently asked questions") == 0
+    kinds = {c.title: c.kind for c in document.chapters}
+    assert kinds["Can I upload the same version twice?"] is ChapterKind.FAQ
+    assert kinds["How do I help?"] is ChapterKind.FAQ
+    assert kinds["Best practice"] is ChapterKind.SECTION
+
+
+def test_a_named_faq_part_of_a_manual_is_its_section():
+    """Debian's Developer's Reference: "8.2. I18N & L10N FAQ for maintainers" and "8.3. ... for
+    translators" (after a "Frequently asked questions" in chapter 5) are sections under their names."""
+    titles = [t.title for t in plan("developers-reference.epub").tracks]
+    assert "I18N & L10N FAQ for maintainers" in titles and "I18N & L10N FAQ for translators" in titles
