@@ -483,3 +483,17 @@ def test_a_named_faq_part_of_a_manual_is_its_section():
     translators" (after a "Frequently asked questions" in chapter 5) are sections under their names."""
     titles = [t.title for t in plan("developers-reference.epub").tracks]
     assert "I18N & L10N FAQ for maintainers" in titles and "I18N & L10N FAQ for translators" in titles
+
+
+def test_a_number_in_parentheses_is_not_part_of_a_question():
+    """SQLite's FAQ asks "(1) How do I create an AUTOINCREMENT field?" in bold: the track is the
+    question, without "(1)" (the track number says where it is)."""
+    titles = [t.title for t in plan("sqlite-faq.html").tracks]
+    assert "How do I create an AUTOINCREMENT field?" in titles
+    assert not any(t.startswith("(") and t[1:2].isdigit() for t in titles)
+
+
+def test_a_section_number_before_a_number_is_not_read():
+    """The Guide for Debian Maintainers' "7.13. 3.0 source format": the track is "3.0 source format"."""
+    titles = [t.title for t in plan("debmake-doc.en.epub").tracks]
+    assert "3.0 source format" in titles and "7.13. 3.0 source format" not in titles
