@@ -497,3 +497,33 @@ def test_a_section_number_before_a_number_is_not_read():
     """The Guide for Debian Maintainers' "7.13. 3.0 source format": the track is "3.0 source format"."""
     titles = [t.title for t in plan("debmake-doc.en.epub").tracks]
     assert "3.0 source format" in titles and "7.13. 3.0 source format" not in titles
+
+
+# ---------------------------------------------------------------- item labels and inline code
+
+
+def test_an_item_label_gives_way_to_the_documentations_own_title():
+    """rustdoc's h1 "Crate std" labels the item; the docs' h2 "The Rust Standard Library" right
+    under it is the guide's title and its text the introduction, not a track."""
+    rust = plan("rust-std-index.html")
+    assert rust.title == "The Rust Standard Library"
+    titles = [t.title for t in rust.tracks]
+    assert "The Rust Standard Library" not in titles[1:] and "Expand description" not in titles
+    assert "How to read this documentation" in titles
+    assert any("foundation of portable Rust software" in p.text for p in rust.tracks[0].passages)
+
+
+def test_a_heading_right_under_an_ordinary_title_stays_a_section(tmp_path):
+    """Only an item's label gives way: under "Glossary" (pydicom) or "Aspirin" the first heading,
+    with no text between, is a track or a group, never the title."""
+    assert plan("pydicom-glossary.html").title == "Glossary"
+    page = tmp_path / "aspirin.html"
+    page.write_text(
+        "<html><head><title>Aspirin</title></head><body><h1>Aspirin</h1><h2>Uses</h2>"
+        "<p>Aspirin relieves pain and lowers a fever in adults who can take it safely.</p><h2>Dosage</h2>"
+        "<p>Take one tablet every four hours with water, no more than eight in a day.</p></body></html>",
+        encoding="utf-8",
+    )
+    document = load_source(page).document
+    assert document.title == "Aspirin"
+    assert [c.title for c in document.chapters] == ["Uses", "Dosage"]
