@@ -527,3 +527,24 @@ def test_a_heading_right_under_an_ordinary_title_stays_a_section(tmp_path):
     document = load_source(page).document
     assert document.title == "Aspirin"
     assert [c.title for c in document.chapters] == ["Uses", "Dosage"]
+
+
+def test_an_inline_code_statement_is_not_read_names_and_commands_are(tmp_path):
+    """ "as in `use std::env`" is said briefly; a file name, an option and a command the reader
+    types are read in their sentences, and titles keep their code."""
+    text = "\n".join(p.text for t in plan("rust-std-index.html").tracks for p in t.passages)
+    assert "use std::env" not in text and "as in the code shown on the page." in text
+    assert "use std::env" in dropped("rust-std-index.html", "code")
+    page = tmp_path / "readme.md"
+    page.write_text(
+        "# Tool\n\nThe tool reads settings for every program that runs on this machine.\n\n"
+        "## Setup\n\nRun `npm install tool --save`, then create a `.env` file with `--quiet` set, "
+        "and call it in your program as in `config({ fast: true })`.\n\n"
+        "## Should I commit my `.env` file?\n\nNo, keep it out of version control for good.\n",
+        encoding="utf-8",
+    )
+    document = load_source(page).document
+    said = " ".join(p for c in document.chapters for p in c.paragraphs)
+    assert "npm install tool --save" in said and ".env file" in said and "--quiet" in said
+    assert "config(" not in said and "as in the code shown on the page." in said
+    assert "Should I commit my .env file?" in [c.title for c in document.chapters]
