@@ -324,20 +324,9 @@ def test_section_recall():
     assert _totals(corpus())["section_recall"] >= MIN_RECALL, table(corpus())
 
 
-# Not met yet (63 documents read): 2 tracks that no expected outline lists, both made by documented
-# rules the outline's author read differently: debian-faq.en.txt.gz's copyright and permission
-# notice, which the hard-wrapped text reader moves from the front matter to a last track "Copyright
-# and licence" (the outline keeps it in the introduction), and rust-std-index.html's h2 "The Rust
-# Standard Library" under the h1 "Crate std", read as a section of the introduction's text (the
-# outline wants it as the title; "Crate std" is an accepted title).
-@pytest.mark.xfail(reason="2 false tracks over the corpus; target 0", strict=False)
 def test_no_false_tracks():
     assert _totals(corpus())["false_tracks"] == 0, details(corpus())
 
 
-# Not met yet: one inline <code> in a sentence (rust-std-index.html: "like std, as in use std::env.")
-# is read with its sentence; only code blocks, sessions and addresses on a line of their own are
-# taken out, as a sentence without its words would not say what it means.
-@pytest.mark.xfail(reason="1 code string read, in a sentence; target 0", strict=False)
 def test_no_contents_breadcrumbs_or_code_read():
     assert _totals(corpus())["unspoken_read"] == 0, details(corpus())

@@ -203,9 +203,11 @@ def test_share_in_a_question_is_not_a_share_button():
     assert not [d for d in data["dropped"] if d["reason"] == "share buttons"]
 
 
-def test_debian_faq_table_of_contents_dropped_and_copyright_last():
+def test_debian_faq_table_of_contents_and_copyright_notice_dropped():
     data = outline("debian-faq.en.txt.gz")
-    assert data["tracks"][-1]["title"] == "Copyright and licence"
+    assert data["tracks"][-1]["title"] == "Document format"
+    notice = [d for d in data["dropped"] if d["reason"].startswith("copyright and licence notice")]
+    assert len(notice) == 4 and "Permission is granted" not in " ".join(t["title"] for t in data["tracks"])
     assert any(d["reason"].startswith("table of contents") and d["words"] > 1000 for d in data["dropped"])
     assert "Version 11.0" not in titles("debian-faq.en.txt.gz")
 

@@ -39,16 +39,23 @@ def test_hard_wrapped_text_is_unwrapped_before_headings_are_found():
     assert [is_item(p) for p in drops.paragraphs] == [False, True, True, True, False]
 
 
-def test_table_of_contents_is_dropped_and_listed_and_copyright_goes_last():
+def test_table_of_contents_and_the_copyright_notice_are_dropped_and_listed():
+    """The front matter's copyright notice is furniture, as a page's copyright footer is: no track
+    at the end, nothing before the first chapter; ``--keep-furniture`` keeps it in the introduction."""
     doc = load_source(HANDOUT).document
     toc = [d for d in doc.dropped if d.reason.startswith("table of contents")]
     assert toc and any("1.2. Can I eat before the operation?" in d.text for d in toc)
     spoken = " ".join(p for c in doc.chapters for p in c.paragraphs)
     assert "1.2. Can I eat" not in spoken
-    last = doc.chapters[-1]
-    assert last.title == "Copyright and licence"
-    assert last.paragraphs[0] == "Copyright (C) 2023 Clearview Eye Care. All rights reserved."
-    assert not any("Copyright" in p for c in doc.chapters[:-1] for p in c.paragraphs)
+    assert "Copyright" not in spoken and "Copyright and licence" not in [c.title for c in doc.chapters]
+    notice = [d for d in doc.dropped if d.reason.startswith("copyright and licence notice")]
+    assert [d.text for d in notice] == [
+        "Copyright (C) 2023 Clearview Eye Care. All rights reserved.",
+        "Permission is granted to copy this handout for patients, provided this notice is kept.",
+    ]
+    assert notice[0].kind == "furniture"
+    kept = load_source(HANDOUT, keep_furniture=True).document
+    assert "Copyright (C) 2023 Clearview Eye Care. All rights reserved." in kept.chapters[0].paragraphs
 
 
 def test_q_and_a_text_one_track_per_question_markers_not_read():

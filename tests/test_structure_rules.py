@@ -11,9 +11,11 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from audioguide.model.document import ChapterKind
 from audioguide.model.plan import TrackPlan, plan_tracks
 from audioguide.model.settings import GuideSettings
 from audioguide.sources.load import load_source
+from audioguide.sources.markdown import parse_markdown_text
 
 REAL = Path(__file__).parent / "data" / "real"
 
@@ -429,3 +431,120 @@ def test_r_markdown_front_matter_is_the_title_and_chunks_are_code():
     assert "Mark Stevenson" not in text and "\\setmainfont" not in text
     assert "library(epiR)" not in text and "[@" not in text
     assert titles("epiR-descriptive.Rmd")[1:] == ["Individual", "Time", "Place"]
+
+
+# ---------------------------------------------------------------- FAQ parts
+
+
+TWO_FAQ_PARTS = """# Packaging guide
+
+This guide says how a package is made and kept up to date by its maintainers.
+
+## Uploads
+
+An upload sends a new version of the package to the archive for everyone.
+
+### Frequently asked questions
+
+#### Can I upload the same version twice?
+
+No, the archive refuses a version it already holds, so raise the version first.
+
+## FAQ for translators
+
+Translators ask these questions most often; the answers below are short.
+
+### How do I help?
+
+Join the translation list and pick a file that nobody has claimed yet.
+
+## Best practice
+
+Keep the templates of your package in step with its code at every release.
+"""
+
+
+def test_each_faq_part_of_a_document_is_read_under_its_own_name():
+    """A second FAQ heading names its own part ("FAQ for translators"), not the first part's
+    ("Frequently asked questions"); the questions under either stay questions."""
+    document = parse_markdown_text(TWO_FAQ_PARTS, source="guide.md")
+    chapters = {c.title: c for c in document.chapters}
+    assert "FAQ for translators" in chapters
+    assert chapters["FAQ for translators"].paragraphs[0].startswith("Translators ask")
+    assert [c.title for c in document.chapters].count("Frequently asked questions") == 0
+    kinds = {c.title: c.kind for c in document.chapters}
+    assert kinds["Can I upload the same version twice?"] is ChapterKind.FAQ
+    assert kinds["How do I help?"] is ChapterKind.FAQ
+    assert kinds["Best practice"] is ChapterKind.SECTION
+
+
+def test_a_named_faq_part_of_a_manual_is_its_section():
+    """Debian's Developer's Reference: "8.2. I18N & L10N FAQ for maintainers" and "8.3. ... for
+    translators" (after a "Frequently asked questions" in chapter 5) are sections under their names."""
+    titles = [t.title for t in plan("developers-reference.epub").tracks]
+    assert "I18N & L10N FAQ for maintainers" in titles and "I18N & L10N FAQ for translators" in titles
+
+
+def test_a_number_in_parentheses_is_not_part_of_a_question():
+    """SQLite's FAQ asks "(1) How do I create an AUTOINCREMENT field?" in bold: the track is the
+    question, without "(1)" (the track number says where it is)."""
+    titles = [t.title for t in plan("sqlite-faq.html").tracks]
+    assert "How do I create an AUTOINCREMENT field?" in titles
+    assert not any(t.startswith("(") and t[1:2].isdigit() for t in titles)
+
+
+def test_a_section_number_before_a_number_is_not_read():
+    """The Guide for Debian Maintainers' "7.13. 3.0 source format": the track is "3.0 source format"."""
+    titles = [t.title for t in plan("debmake-doc.en.epub").tracks]
+    assert "3.0 source format" in titles and "7.13. 3.0 source format" not in titles
+
+
+# ---------------------------------------------------------------- item labels and inline code
+
+
+def test_an_item_label_gives_way_to_the_documentations_own_title():
+    """rustdoc's h1 "Crate std" labels the item; the docs' h2 "The Rust Standard Library" right
+    under it is the guide's title and its text the introduction, not a track."""
+    rust = plan("rust-std-index.html")
+    assert rust.title == "The Rust Standard Library"
+    titles = [t.title for t in rust.tracks]
+    assert "The Rust Standard Library" not in titles[1:] and "Expand description" not in titles
+    assert "How to read this documentation" in titles
+    assert any("foundation of portable Rust software" in p.text for p in rust.tracks[0].passages)
+
+
+def test_a_heading_right_under_an_ordinary_title_stays_a_section(tmp_path):
+    """Only an item's label gives way: under "Glossary" (pydicom) or "Aspirin" the first heading,
+    with no text between, is a track or a group, never the title."""
+    assert plan("pydicom-glossary.html").title == "Glossary"
+    page = tmp_path / "aspirin.html"
+    page.write_text(
+        "<html><head><title>Aspirin</title></head><body><h1>Aspirin</h1><h2>Uses</h2>"
+        "<p>Aspirin relieves pain and lowers a fever in adults who can take it safely.</p><h2>Dosage</h2>"
+        "<p>Take one tablet every four hours with water, no more than eight in a day.</p></body></html>",
+        encoding="utf-8",
+    )
+    document = load_source(page).document
+    assert document.title == "Aspirin"
+    assert [c.title for c in document.chapters] == ["Uses", "Dosage"]
+
+
+def test_an_inline_code_statement_is_not_read_names_and_commands_are(tmp_path):
+    """ "as in `use std::env`" is said briefly; a file name, an option and a command the reader
+    types are read in their sentences, and titles keep their code."""
+    text = "\n".join(p.text for t in plan("rust-std-index.html").tracks for p in t.passages)
+    assert "use std::env" not in text and "as in the code shown on the page." in text
+    assert "use std::env" in dropped("rust-std-index.html", "code")
+    page = tmp_path / "readme.md"
+    page.write_text(
+        "# Tool\n\nThe tool reads settings for every program that runs on this machine.\n\n"
+        "## Setup\n\nRun `npm install tool --save`, then create a `.env` file with `--quiet` set, "
+        "and call it in your program as in `config({ fast: true })`.\n\n"
+        "## Should I commit my `.env` file?\n\nNo, keep it out of version control for good.\n",
+        encoding="utf-8",
+    )
+    document = load_source(page).document
+    said = " ".join(p for c in document.chapters for p in c.paragraphs)
+    assert "npm install tool --save" in said and ".env file" in said and "--quiet" in said
+    assert "config(" not in said and "as in the code shown on the page." in said
+    assert "Should I commit my .env file?" in [c.title for c in document.chapters]

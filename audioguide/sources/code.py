@@ -108,3 +108,27 @@ def looks_like_prose(text: str) -> bool:
     plain = sum(bool(_PLAIN_WORD_RE.match(w)) for w in words)
     sentences = len(re.findall(r"[a-z][.!?](?:\s|$)", text))
     return plain >= 0.9 * len(words) and sentences >= 2
+
+
+# What an inline code statement in a sentence is said as (a name, a path or a command is read).
+INLINE_CODE_NOTE = "the code shown on the page"
+# Punctuation only program text has: scope "::", a statement's ";", braces, an assignment or
+# comparison set apart by spaces, "=>", "->", "&&", "||", a call with its arguments.
+_STATEMENT_MARK_RE = re.compile(r"::|;|[{}]|\s=\s|[=!<>]=|=>|->|&&|\|\||\w\([^()]*[\s,][^()]*\)")
+
+
+def is_code_statement(text: str) -> bool:
+    """Inline code that is a statement or an expression ("use std::env", "x = f(y);", "fn(usize) -> bool").
+
+    It has words apart (a name, a file name or an option has none: ``.env``,
+    ``--save``, ``sqlite3_column_name()``, ``column1="column1"``) and
+    punctuation only program text has; a command a reader types ("npm install
+    dotenv --save", "git diff") has neither and is read as written, as is a notation
+    in brackets.
+    """
+    words = text.split()
+    if len(words) < 2 or looks_like_command(" ".join(words)):
+        return False
+    if words[0][0] + words[-1][-1] in ("[]", "()"):
+        return False  # a notation in brackets ("[T; N]", "(1, 2, 3)") names a type or a value
+    return bool(_STATEMENT_MARK_RE.search(" ".join(words)))

@@ -35,10 +35,12 @@ _A_PREFIX_RE = re.compile(r"^A(?:nswer)?\s*\d{0,3}\s*(?::|\s[-–—])\s*(?=\S)"
 _SECTION_NUMBER_RE = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.|\d{1,3}(?:\.\d{1,3})+|\d{1,3}\))(?=\s)")
 # Also appendix and lettered numbers: "A.1.1 What is PuTTY?", "A.7 Troubleshooting", "G1. What is fetchmail?".
 _LEADING_NUMBER_RE = re.compile(
-    r"^(?:\d{1,3}(?:\.\d{1,3})*\.|\d{1,3}(?:\.\d{1,3})+|\d{1,3}\)|[A-Z]\.\d{1,3}(?:\.\d{1,3})*\.?|[A-Z]\d{1,3}\.)"
+    r"^(?:\d{1,3}(?:\.\d{1,3})*\.|\d{1,3}(?:\.\d{1,3})+|\(?\d{1,3}\)|[A-Z]\.\d{1,3}(?:\.\d{1,3})*\.?|[A-Z]\d{1,3}\.)"
     r"\s+(?=[A-Z\"“‘'(\[`_]|[a-z]+\b)"
 )
 _BARE_NUMBER_RE = re.compile(r"^(\d{1,3})\s+(?=[A-Z])")
+# A section number before another number ("7.13. 3.0 source format"): the first numbers the section.
+_NUMBER_BEFORE_NUMBER_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.\s+(?=\d)")
 MAX_MARKED_QUESTION_WORDS = 40
 
 
@@ -96,9 +98,10 @@ def without_section_number(heading: str) -> str:
     """ "3.2.1. Why?" -> "Why?": the track number says where a track is; "one point one" would not.
 
     "Chapter 3. Basics" keeps its words; a number that is the heading's
-    subject ("2.5 mg or 5 mg?") is kept, as it is not followed by a word.
+    subject ("2.5 mg or 5 mg?") is kept, as it is not followed by a word,
+    while a section number before it goes ("7.13. 3.0 source format").
     """
-    match = _LEADING_NUMBER_RE.match(heading)
+    match = _LEADING_NUMBER_RE.match(heading) or _NUMBER_BEFORE_NUMBER_RE.match(heading)
     if not match or not heading[match.end() :].strip():
         return heading
     rest = heading[match.end() :]

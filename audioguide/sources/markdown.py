@@ -26,6 +26,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from audioguide.model.document import Document, Dropped
+from audioguide.sources.code import INLINE_CODE_NOTE, is_code_statement
 from audioguide.sources.decode import read_text
 from audioguide.sources.structure import Block, asks, build_document
 
@@ -67,11 +68,13 @@ _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z
 _UNRESOLVED_IMAGE_RE = re.compile(r"^\s*(?:\[?!\[[^\]]*\]\[[^\]]*\]\]?(?:\[[^\]]*\])?\s*)+$")
 
 
-def _inline_text(token: Token) -> str:
+def _inline_text(token: Token, statements: list[str] | None = None) -> str:
     """The readable text of an inline token: link and emphasis text, image alt text.
 
     Inline HTML tags are not read (their text is); a MyST role reads as its
-    text ("{ref}`the guide <guide>`" -> "the guide").
+    text ("{ref}`the guide <guide>`" -> "the guide"). Given ``statements``
+    (text, not a heading), inline code that is a statement is said briefly
+    and added to it.
     """
     parts: list[str] = []
     for child in token.children or []:
@@ -79,6 +82,9 @@ def _inline_text(token: Token) -> str:
             role = _ROLE_RE.search(parts[-1])
             parts[-1] = parts[-1][: role.start()]
             parts.append(_role_text(role.group(1), child.content))
+        elif child.type == "code_inline" and statements is not None and is_code_statement(child.content):
+            statements.append(" ".join(child.content.split()))
+            parts.append(INLINE_CODE_NOTE)
         elif child.type in ("text", "code_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
@@ -195,8 +201,13 @@ def markdown_blocks(text: str) -> tuple[list[Block], list[Dropped]]:
         elif token.type == "list_item_close":
             items.pop()
         elif token.type == "inline":
-            content = _inline_text(token)
+            statements: list[str] | None = [] if heading_level is None else None
+            content = _inline_text(token, statements)
             where = line or _line_of(tokens, index)
+            if statements and not _emphasized_question(token, content):
+                dropped.extend(Dropped(code, "code", where, kind="code") for code in statements)
+            elif statements:
+                content = _inline_text(token)  # a question keeps its words
             if heading_level is None and _only_images(token):
                 if content:
                     dropped.append(

@@ -214,7 +214,7 @@ def parse_plain_text(text: str, *, source: str | None = None, keep_furniture: bo
     dropped: list = []
     chapter_level = None
     if is_hard_wrapped(text):
-        title, blocks, dropped = wrapped_blocks(text)
+        title, blocks, dropped = wrapped_blocks(text, keep_furniture=keep_furniture)
         levels = [b.level for b in blocks if b.kind in ("heading", "question") and b.level]
         chapter_level = min(levels) if levels else None
     else:

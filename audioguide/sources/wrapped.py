@@ -14,8 +14,11 @@ numbered lines. This module reads that layout:
   is numbered ("3.2.1."), a "Chapter N", a "Q:" question, underlined, or
   short and followed by indented text; its level is its numbering depth;
 * a table of contents (a block of numbered lines or dotted leaders) is
-  dropped, listed; copyright and licence paragraphs before the first heading
-  are moved to the end, under "Copyright and licence".
+  dropped, listed; so is a copyright and licence notice before the first
+  heading: it is front matter, as a page's copyright footer is, and a
+  listener should reach the abstract and the first chapter without sitting
+  through it (``--keep-furniture`` keeps it where it stands, in the
+  introduction).
 
 :func:`is_hard_wrapped` decides whether a text is laid out like this; other
 plain text keeps the line-per-paragraph reading of :mod:`audioguide.sources.plain`.
@@ -34,7 +37,7 @@ from audioguide.sources.structure import Block, asks, ends_mid_sentence, section
 MAX_TITLE_WORDS = 25
 MAX_HEADING_WORDS = 14
 MAX_HEADING_LINES = 3
-COPYRIGHT_TITLE = "Copyright and licence"
+COPYRIGHT_REASON = "copyright and licence notice (front matter)"
 TOC_REASON = "table of contents (the tracks are the guide's own list)"
 
 _UNDERLINE_RE = re.compile(r"^\s*([=\-~^*#_+])\1{2,}\s*$")
@@ -82,7 +85,9 @@ def is_hard_wrapped(text: str) -> bool:
     return runs >= max(3, 0.3 * len(long_lines))
 
 
-def wrapped_blocks(text: str) -> tuple[str | None, list[Block], list[Dropped]]:
+def wrapped_blocks(
+    text: str, *, keep_furniture: bool = False
+) -> tuple[str | None, list[Block], list[Dropped]]:
     """(title, blocks, dropped) of hard-wrapped text."""
     lines = _lines(text)
     blocks_of_lines = _runs(lines)
@@ -101,7 +106,6 @@ def wrapped_blocks(text: str) -> tuple[str | None, list[Block], list[Dropped]]:
 
     blocks: list[Block] = []
     dropped: list[Dropped] = []
-    front: list[Block] = []  # copyright paragraphs before the first heading
     seen_heading = False
     after_toc_heading = False
     in_answer = False
@@ -144,8 +148,13 @@ def wrapped_blocks(text: str) -> tuple[str | None, list[Block], list[Dropped]]:
             blocks.append(Block("code", lines, head.number))  # commands, a program's output
             continue
         paragraphs = _paragraph_blocks(run, body_indent, wrap)
-        if not seen_heading and paragraphs and _COPYRIGHT_RE.search(paragraphs[0].text):
-            front.extend(paragraphs)  # copyright and licence front matter: read last
+        if (
+            not seen_heading
+            and paragraphs
+            and _COPYRIGHT_RE.search(paragraphs[0].text)
+            and not keep_furniture
+        ):
+            dropped.extend(Dropped(p.text, COPYRIGHT_REASON, p.line, kind="furniture") for p in paragraphs)
             continue
         if in_answer and paragraphs:
             first_block = paragraphs[0]
@@ -153,9 +162,6 @@ def wrapped_blocks(text: str) -> tuple[str | None, list[Block], list[Dropped]]:
             if match:
                 paragraphs[0] = Block(first_block.kind, first_block.text[match.end() :], first_block.line)
         blocks.extend(paragraphs)
-    if front:
-        blocks.append(Block("heading", COPYRIGHT_TITLE, front[0].line, 1 if numbered_doc else None))
-        blocks.extend(front)
     return title, blocks, dropped
 
 

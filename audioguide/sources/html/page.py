@@ -15,7 +15,7 @@ from typing import Any
 import lxml.etree
 import lxml.html
 
-from audioguide.sources.code import looks_like_code
+from audioguide.sources.code import INLINE_CODE_NOTE, is_code_statement, looks_like_code
 from audioguide.sources.decode import clean_text
 from audioguide.sources.html.landmarks import CONTENT_CONTAINERS, landmark
 from audioguide.sources.html.parse import html_parser
@@ -48,6 +48,9 @@ SKIP_MARK = "data-audioguide-skip"  # a question's label cell ("1."): not read
 # A heading the document's own navigation leaves out (an EPUB's): spoken in its chapter, no track.
 SUBHEADING_MARK = "data-audioguide-subheading"
 _WORD_RE = re.compile(r"\w+")
+_INLINE_CODE_TAGS = frozenset({"code", "tt", "samp"})
+# Where inline code stays as written: titles and questions need their words, a table row its cells.
+_KEEPS_CODE_TAGS = frozenset({"pre", "summary", "dt", "tr", "th", "td", *HEADING_TAGS})
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class PageBlock:
     link_share: float = 0.0  # the share of its text that links are
     bold_share: float = 0.0  # the share of its text in <b>/<strong>
     lists: int = 0  # how many lists (<ul>, <ol>) it sits in
+    code: tuple[str, ...] = ()  # inline code statements said as INLINE_CODE_NOTE
 
 
 def _text(parts: list[str]) -> str:
@@ -161,6 +165,7 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
     in_link = [0, 0, 0]  # depth inside a link to a place on this page, inside any link, inside bold
     links = [0, 0, 0, 0, 0]  # in the current block: anchor links, their characters, links, their characters,
     # and the characters in bold
+    statements: list[str] = []  # inline code statements in the current block
 
     def add(text: str) -> None:
         parts.append(text)
@@ -178,6 +183,8 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
         parts.clear()
         anchor_links, anchor_chars, any_links, link_chars, bold_chars = links
         links[:] = [0, 0, 0, 0, 0]
+        said_as_note = tuple(statements)
+        statements.clear()
         if not text:
             return
         size = max(1, len("".join(text.split())))  # before an item's number is put in front
@@ -234,6 +241,7 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
             min(1.0, link_chars / size),
             min(1.0, bold_chars / size),
             sum(getattr(a, "tag", "") in ("ul", "ol") for a in ancestors),
+            said_as_note if block.kind in ("paragraph", "item") else (),
         )
 
     def is_block(element: Any, tag: str | None) -> bool:
@@ -269,6 +277,12 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
             if element.tail:
                 add(element.tail)
             continue
+        if tag in _INLINE_CODE_TAGS and _code_statement(element, ancestors):
+            statements.append(" ".join(element.text_content().split()))
+            add(INLINE_CODE_NOTE)  # a statement in a sentence is not read out (a name or a command is)
+            if element.tail:
+                add(element.tail)
+            continue
         if is_block(element, tag) and ancestors:
             yield from flush(ancestors[-1])
         if in_row and tag in ("td", "th") and _text(parts):
@@ -290,6 +304,14 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
             add(element.text)
         stack.append((element, False))
         stack.extend((child, True) for child in reversed(element))
+
+
+def _code_statement(element: Any, ancestors: list[Any]) -> bool:
+    """Inline code in a sentence that is a statement ("as in ``use std::env``"), not in a title, a
+    question or a table row."""
+    if any(getattr(a, "tag", "") in _KEEPS_CODE_TAGS or a.get(QUESTION_MARK) for a in ancestors):
+        return False
+    return is_code_statement(element.text_content())
 
 
 _BOLD_STYLE_RE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)", re.IGNORECASE)

@@ -11,6 +11,7 @@ from audioguide.sources.structure.chapters import finished_chapters, legal_last,
 from audioguide.sources.structure.entries import read_entries, without_contents, without_wordless_headings
 from audioguide.sources.structure.facts import all_chapters_ask, section_levels
 from audioguide.sources.structure.filters import BLOCK_FILTERS, add_subheading, add_text
+from audioguide.sources.structure.own_title import own_title
 from audioguide.sources.structure.rules import place_heading
 from audioguide.sources.structure.state import DEFAULT_FAQ_TITLE, INTRO_TITLE, Block, Draft, Entry, Outline
 
@@ -35,6 +36,11 @@ def build_document(
     """
     title = clean_heading(title) or title
     blocks = list(blocks)
+    dropped = list(dropped)
+    labelled = own_title(blocks, title, chapter_level)
+    if labelled is not None:
+        title, blocks, drops = labelled
+        dropped.extend(drops)
     # An FAQ document: its title says so ("General Python FAQ"), or every chapter heading asks.
     faq_doc = faq_block_title(title) is not None or all_chapters_ask(blocks, title, chapter_level)
     intro = Draft(ChapterKind.INTRO, INTRO_TITLE, None, lead=title)

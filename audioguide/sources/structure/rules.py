@@ -14,6 +14,7 @@ from audioguide.model.document import ChapterKind, Dropped, Subheading
 from audioguide.sources.headings import (
     faq_block_title,
     is_conclusion_heading,
+    key,
     question_title,
     split_label,
     without_section_number,
@@ -24,20 +25,22 @@ from audioguide.sources.structure.state import Entry, Heading, Outline
 def _opens_faq_part(outline: Outline, h: Heading) -> bool:
     """ "FAQs", "Frequently asked questions": the questions after it are the FAQ part.
 
-    The heading is no track of its own: its words name the FAQ part (a second
-    one is dropped, as the part has one title). In a document that is all
-    FAQ, one above its first chapter ("Frequently Asked Questions About
-    Fetchmail" under the title "The Fetchmail FAQ") says the title again:
-    the text under it is the introduction.
+    The heading is no track of its own: its words name the FAQ part, and the
+    text under it before the first question is read under that name. A
+    document may hold several FAQ parts ("FAQ for maintainers" and "FAQ for
+    translators" in two chapters): each is named by its own heading, and only
+    a heading that says the same words again is dropped. In a document that
+    is all FAQ, a heading naming the FAQ ("Frequently Asked Questions About
+    Fetchmail" under the title "The Fetchmail FAQ") says the title again
+    (dropped); one above its first chapter heads the introduction.
     """
-    if h.is_question or not faq_block_title(h.heading):
+    named = faq_block_title(h.heading)
+    if h.is_question or not named:
         return False
-    if outline.faq_heading_seen or outline.faq_doc:
-        outline.drops.append(
-            Dropped(h.text, "another FAQ heading (the FAQ part keeps its first title)", h.line)
-        )
+    if outline.faq_doc or (outline.faq_heading_seen and key(named) == key(outline.faq_title)):
+        outline.drops.append(Dropped(h.text, "another FAQ heading (the FAQ part keeps its title)", h.line))
     else:
-        outline.faq_title = faq_block_title(h.heading) or outline.faq_title
+        outline.faq_title = named
     outline.faq_heading_seen = True
     if not outline.faq_doc:
         outline.in_faq, outline.faq_level = True, h.level
