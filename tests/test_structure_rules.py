@@ -287,6 +287,19 @@ def test_badges_and_edit_links_at_the_top_of_a_readme_are_not_read():
     assert "Edit the docs" not in text
 
 
+def test_badges_beside_a_readme_s_title_are_not_its_title():
+    """dotenv (held out): "# dotenv [![NPM version](...)](...) [![downloads](...)](...)" is titled
+    "dotenv"; the linked images are listed as badges, and an image in running text is still read."""
+    assert plan("dotenv-README.md").title == "dotenv"
+    assert dropped("dotenv-README.md", "badge (a linked image)") == ["NPM version", "downloads"]
+    document = parse_markdown_text(
+        "# Knee care [![build](b.svg)](ci)\n\nSee ![a knee brace](brace.png) here.\n"
+    )
+    assert document.title == "Knee care"
+    said = "\n".join(p.text for t in plan_tracks(document, GuideSettings()).tracks for p in t.passages)
+    assert "a knee brace" in said and "build" not in said
+
+
 def test_a_breadcrumb_trail_above_the_title_is_not_read(tmp_path):
     """ikiwiki's page header "ikiwiki/ tips/ dot cgi", on a page whose article holds its header."""
     html = (REAL / "ikiwiki-tips-dot_cgi.html").read_text(encoding="utf-8")

@@ -77,7 +77,11 @@ def _inline_text(token: Token, statements: list[str] | None = None) -> str:
     and added to it.
     """
     parts: list[str] = []
-    for child in token.children or []:
+    children = token.children or []
+    badges = _linked_images(children) if not _only_images(token) else set()
+    for position, child in enumerate(children):
+        if position in badges:
+            continue
         if child.type == "code_inline" and parts and _ROLE_RE.search(parts[-1]):
             role = _ROLE_RE.search(parts[-1])
             parts[-1] = parts[-1][: role.start()]
@@ -94,6 +98,24 @@ def _inline_text(token: Token, statements: list[str] | None = None) -> str:
             if alt:
                 parts.append(alt)
     return " ".join("".join(parts).split())
+
+
+def _linked_images(children: list[Token]) -> set[int]:
+    """Positions of images that are a link's whole content: badges and buttons ("[![npm](...)](...)").
+
+    Beside words of its own (a heading "dotenv [![NPM version](...)](...)"), such an image is the
+    page's chrome, not its text: its alt text is not read. An image alone in its line is dropped
+    as a whole (:func:`_only_images`).
+    """
+    found: set[int] = set()
+    for position in range(1, len(children) - 1):
+        if (
+            children[position].type == "image"
+            and children[position - 1].type == "link_open"
+            and children[position + 1].type == "link_close"
+        ):
+            found.add(position)
+    return found
 
 
 def _role_text(role: str, content: str) -> str:
@@ -204,6 +226,11 @@ def markdown_blocks(text: str) -> tuple[list[Block], list[Dropped]]:
             statements: list[str] | None = [] if heading_level is None else None
             content = _inline_text(token, statements)
             where = line or _line_of(tokens, index)
+            if not _only_images(token):
+                for position in sorted(_linked_images(token.children or [])):
+                    alt = "".join(c.content for c in token.children[position].children or [])
+                    if alt.strip():
+                        dropped.append(Dropped(alt, "badge (a linked image)", where, kind="furniture"))
             if statements and not _emphasized_question(token, content):
                 dropped.extend(Dropped(code, "code", where, kind="code") for code in statements)
             elif statements:
