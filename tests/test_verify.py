@@ -334,3 +334,13 @@ def test_the_pronunciation_review_keeps_its_look_ups(tmp_path):
     again = (folder / "verify.html").read_text(encoding="utf-8")
     # the same page, the review's words included; only the line saying which results were kept is new
     assert re.sub(r"[^\n]*tracks listened to now[^\n]*\n", "", again) == page
+
+
+def test_the_model_is_loaded_once_a_process():
+    """Each verify in one process (a test session, a script verifying a library) uses the model that
+    the first one loaded: loading takes over a second."""
+    from audioguide.verify.asr import default_model_dir, shared_recognizer
+
+    first = shared_recognizer()
+    assert shared_recognizer() is first
+    assert shared_recognizer(default_model_dir()).model_dir.resolve() == first.model_dir.resolve()

