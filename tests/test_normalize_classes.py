@@ -32,6 +32,7 @@ from audioguide.speech.normalize import (
     read_versions,
     read_years,
 )
+from audioguide.speech.normalize.citations import journal_title
 
 CHARACTERS = [
     ("npm install dotenv --save", "npm install dotenv --save"),  # an option keeps its dashes
@@ -70,6 +71,21 @@ ELECTRONIC = [
     ("in /usr/local/src/.", "in slash usr slash local slash src."),
     ("url=https://author@git.example.org", "url=author at g i t dot example dot org"),
     ("the waiting_zone", "the waiting zone"),
+    # DOIs: "ten dot", the registrant's digits, the suffix as an address's pieces
+    (
+        "(doi: 10.18637/jss.v004.i01),",
+        "(D O I: ten dot one eight six three seven slash j s s dot v zero zero four dot i zero one),",
+    ),
+    (
+        "DOI: 10.1186/1472-6947-11-36)",
+        "D O I: ten dot one one eight six slash one four seven two dash six nine four seven dash one one"
+        " dash three six)",
+    ),
+    (
+        "see 10.1080/10618.2000.10474895.",
+        "see ten dot one zero eight zero slash one zero six one eight dot"
+        " two zero zero zero dot one zero four seven four eight nine five.",
+    ),
 ]
 TELEPHONE = [
     ("+7 (800) 555-35-35", "plus seven, eight zero zero, five five five, three five, three five"),
@@ -333,3 +349,69 @@ def test_the_issues_misreadings_through_say(written, said):
     result = invoke("say", written, "--no-audio")
     assert result.exit_code == 0, result.stderr
     assert result.output.splitlines() == [said]
+
+
+REFERENCES = [
+    # a reference's authors' initials are letters, its journal's title is said in full and kept
+    # with its year (pysbd ends a sentence after "Symp."), its DOI is read as an address
+    (
+        "Claus PL, Carpenter PC, Chute CG. Clinical care management and workflow by episodes. "
+        "Proc AMIA Annu Fall Symp. 1997;:91-5.",
+        [
+            "Claus P L, Carpenter P C, Chute C G.",
+            "Clinical care management and workflow by episodes.",
+            "Proceedings of AMIA Annual Fall Symposium. nineteen ninety-seven; pages ninety-one to ninety-five.",
+        ],
+    ),
+    (
+        "Crouch MA, Thiedke CC. Documentation of family health history. J Fam Pract. 1986 Feb;22(2):169-74.",
+        [
+            "Crouch M.A., Thiedke C C.",
+            "Documentation of family health history.",
+            "Journal of Family Practice. nineteen eighty-six February; volume twenty-two, issue two,"
+            " pages one sixty-nine to one seventy-four.",
+        ],
+    ),
+    (
+        "Weed LL. Medical records that guide and teach. N Engl J Med. 1968 Mar 14;278(11):593-600.",
+        [
+            "Weed L L.",
+            "Medical records that guide and teach.",
+            "New England Journal of Medicine. nineteen sixty-eight March fourteenth; volume two hundred"
+            " and seventy-eight, issue eleven, pages five ninety-three to six hundred.",
+        ],
+    ),
+    (
+        "Engeser P. Z Allg Med. 2011; 87 (10) fulltext (DOI 10.3238/zfa.2011.0400)",
+        [
+            "Engeser P. Z Allg Med. twenty eleven; volume eighty-seven, issue ten fulltext"
+            " (D O I ten dot three two three eight slash z f a dot two zero one one dot zero four zero zero)",
+        ],
+    ),
+    ("Install NPM.", ["Install NPM."]),  # one capitalised word and three capitals: no author
+]
+
+
+@pytest.mark.parametrize(("written", "lines"), REFERENCES)
+def test_references_through_say(written, lines):
+    result = invoke("say", written, "--no-audio")
+    assert result.exit_code == 0, result.stderr
+    assert result.output.splitlines() == lines
+
+
+@pytest.mark.parametrize(
+    ("title", "said"),
+    [
+        ("Arch Intern Med", "Archives of Internal Medicine"),
+        ("Arch. Intern. Med", "Archives of Internal Medicine"),  # ISO 4 with its full stops
+        ("N Engl J Med", "New England Journal of Medicine"),
+        ("Med Care", "Medical Care"),  # "Med" before another word, "Medicine" last
+        ("Comput Methods Programs Biomed", "Computer Methods Programs Biomedicine"),
+        ("Stud Health Technol Inform", "Studies in Health Technology Informatics"),
+        ("J AHIMA", "Journal of AHIMA"),
+        ("Z Allg Med", None),  # German: left as written
+        ("Medinfo", None),
+    ],
+)
+def test_journal_titles_in_full(title, said):
+    assert journal_title(title) == said

@@ -40,7 +40,6 @@ KNOWN_MISREADINGS: dict[str, str] = {
     "cardinal-19": "'386' as a processor's name ('three eighty-six') needs knowing what it names",
     "code-15": "'gm-dbo' after a command-line option: its hyphen is 'dash' only in a command",
     "emoticon-12": "'Windows 9x': the 'x' of a product name is read as a multiplier",
-    "identifier-11": "'Arch Intern Med' said in full needs the NLM's catalogue of journal abbreviations",
     "identifier-16": "'FIPS 151-2 ... POSIX.1': the readings pair 'dash' with 'dot' (see the report)",
     "letters-17": "the built-in lexicon says 'FAQ' as 'frequently asked question'; the reading spells it",
     "measure-07": "'on 2/10' without a year: the day and month order needs the guide's locale",
