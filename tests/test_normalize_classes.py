@@ -164,6 +164,11 @@ VERSIONS = [
     ("perl 5.004_05,", "perl five point zero zero four underscore zero five,"),
 ]
 IDENTIFIERS = [
+    # DICOM tags: group and element in hexadecimal, "tag" said once
+    ("by the (003A,001A) Sampling", "by the tag zero zero three A., zero zero one A. Sampling"),
+    ("the tag (0010,0010) is", "the tag zero zero one zero, zero zero one zero is"),
+    ("not (FFFF,eeee).", "not tag F F F F, E E E E."),
+    ("e.g. 'x7fe00010')", "e.g. 'x seven F E zero, zero zero one zero')"),
     ("CVE-2016-1238", "CVE twenty sixteen one two three eight"),
     ("CVE-2023-38039:", "CVE twenty twenty-three three eight zero three nine:"),
     ("I13.1", "I thirteen point one"),

@@ -48,6 +48,13 @@ _ICD_RE = re.compile(r"\b([A-TV-Z])(\d{2})\.(\d{1,4})\b(?!\.\d)")
 _ICD_RANGE_RE = re.compile(r"\b([A-Z])(\d{2})-([A-Z])(\d{2})\b")
 # "ASN.1", "POSIX.1": a name and its part number, said "ASN one"
 _NAME_DOT_NUMBER_RE = re.compile(r"\b([A-Z]{2,})\.(\d{1,2})\b(?!\.\d)")
+# DICOM tags, group and element in hexadecimal: "(0010,0010)", "(7FE0,0010)", "(0002,eeee)" (a
+# letter four times stands for any group or element); dicomParser writes them "x7fe00010"
+_DICOM_TAG_RE = re.compile(
+    r"(?:\btag\s+)?\((?P<group>[0-9A-Fa-f]{4}|(?P<g>[a-z])(?P=g){3}),\s?"
+    r"(?P<element>[0-9A-Fa-f]{4}|(?P<e>[a-z])(?P=e){3})\)"
+)
+_DICOM_X_TAG_RE = re.compile(r"(?<![\w-])x(?=[0-9a-fA-F]{0,7}\d)([0-9a-fA-F]{4})([0-9a-fA-F]{4})\b")
 # long ids after letters: "P73456090", "DEF5647"
 _LETTERS_LONG_NUMBER_RE = re.compile(r"\b([A-Z]{1,4})(\d{4,})\b(?![.,]\d)")
 
@@ -55,6 +62,29 @@ _LETTERS_LONG_NUMBER_RE = re.compile(r"\b([A-Z]{1,4})(\d{4,})\b(?![.,]\d)")
 def _dash_number(number: str) -> str:
     """The number of a code after its hyphen: "10" -> "ten"; an id of four digits and more digit by digit."""
     return digits(number) if len(number) >= 4 else cardinal(number)
+
+
+def _hex(part: str) -> str:
+    """ "003A" -> "zero zero three A."; "eeee" -> "e e e e" (a lone "A" would be the article)."""
+    return " ".join(digits(ch) if ch.isdigit() else ("A." if ch in "Aa" else ch.upper()) for ch in part)
+
+
+def read_dicom_tags(text: str) -> str:
+    """A DICOM tag as a tag, its group and element in hexadecimal digits and letters.
+
+    "(0010,0010)" -> "tag zero zero one zero, zero zero one zero"; "the tag (7FE0,0010)" keeps one
+    "tag"; dicomParser's "x7fe00010" -> "x seven F E zero, zero zero one zero".
+    """
+    if "(" in text:
+        text = _DICOM_TAG_RE.sub(
+            lambda m: said(
+                "identifier", m.group(0), f"tag {_hex(m.group('group'))}, {_hex(m.group('element'))}"
+            ),
+            text,
+        )
+    return _DICOM_X_TAG_RE.sub(
+        lambda m: said("identifier", m.group(0), f"x {_hex(m.group(1))}, {_hex(m.group(2))}"), text
+    )
 
 
 def read_identifiers(text: str) -> str:
@@ -75,6 +105,7 @@ def read_identifiers(text: str) -> str:
         reading = f"{match.group('word')} {number} dash {numwords.year(int(match.group('year')))}"
         return said("identifier", match.group(0), reading)
 
+    text = read_dicom_tags(text)
     text = _CVE_RE.sub(
         lambda m: said(
             "identifier", m.group(0), f"{m.group(1)} {numwords.year(int(m.group(2)))} {digits(m.group(3))}"
