@@ -71,6 +71,12 @@ ELECTRONIC = [
     ("in /usr/local/src/.", "in slash usr slash local slash src."),
     ("url=https://author@git.example.org", "url=author at g i t dot example dot org"),
     ("the waiting_zone", "the waiting zone"),
+    # dotted names that read as code; a full stop that lost its space stays
+    ("the all.equal routine", "the all dot equal routine"),
+    ("Why is read.table() so", "Why is read dot table so"),
+    ("Dataset.waveform_array requires", "Dataset dot waveform array requires"),
+    ("with meal.starting on", "with meal.starting on"),
+    ("Dr.Smith said, e.g. this", "Dr.Smith said, e.g. this"),
     # DOIs: "ten dot", the registrant's digits, the suffix as an address's pieces
     (
         "(doi: 10.18637/jss.v004.i01),",

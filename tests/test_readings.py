@@ -47,7 +47,6 @@ KNOWN_MISREADINGS: dict[str, str] = {
     "money-06": "'278,000 t' (tonnes) and '10 000' (a space between thousands)",
     "slash-13": "'Christmas/Boxing Day': a pair of holidays, said with 'and'",
     "telephone-02": "'`456-789`' after 'dial, say, just': a cue too far from the number",
-    "version-15": "'all.equal' (an R function) reads like a missing space after a full stop",
 }
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from audioguide.speech.normalize.code import read_code, read_name, read_underscored_names
+from audioguide.speech.normalize.code import read_code, read_dotted_names, read_name, read_underscored_names
 from audioguide.speech.normalize.tables import FILE_EXTENSIONS, SPOKEN_LABELS, TLDS, URL_SYMBOLS, WORD_LABELS
 from audioguide.speech.normalize.tokens import PLACEHOLDER_CHARS, said
 from audioguide.speech.numwords import digits
@@ -149,5 +149,6 @@ def read_paths_and_files(text: str) -> str:
 
 def read_electronic(text: str) -> str:
     """Code spans and options, then DOIs, web and e-mail addresses, paths and file names, then
-    names joined by underscores."""
-    return read_underscored_names(read_paths_and_files(read_web_addresses(read_dois(read_code(text)))))
+    names joined by dots or underscores."""
+    text = read_paths_and_files(read_web_addresses(read_dois(read_code(text))))
+    return read_underscored_names(read_dotted_names(text))

@@ -87,6 +87,12 @@ FILE_EXTENSIONS: tuple[str, ...] = tuple(
 # code (code.py)
 
 # A code span holding only signs is read by their names: "`#`" -> "hash", "`--`" -> "dash dash".
+# Words that name a piece of code: a dotted name next to one is code ("the all.equal routine").
+CODE_NOUNS = frozenset(
+    "function functions routine routines method methods option options argument arguments package"
+    " packages module modules attribute attributes property properties class object command variable"
+    " field parameter parameters call calls".split()
+)
 CODE_SYMBOL_NAMES: dict[str, str] = {
     "#": "hash",
     "--": "dash dash",
