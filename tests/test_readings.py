@@ -41,9 +41,11 @@ KNOWN_MISREADINGS: dict[str, str] = {
     "code-15": "'gm-dbo' after a command-line option: its hyphen is 'dash' only in a command",
     "emoticon-12": "'Windows 9x': the 'x' of a product name is read as a multiplier",
     "identifier-16": "'FIPS 151-2 ... POSIX.1': the readings pair 'dash' with 'dot' (see the report)",
-    "letters-17": "the built-in lexicon says 'FAQ' as 'frequently asked question'; the reading spells it",
     "measure-07": "'on 2/10' without a year: the day and month order needs the guide's locale",
-    "measure-17": "'½ tbsp' is read 'one half of a tablespoon', not among the listed readings",
+    "measure-17": (
+        "'½ tbsp' is read 'one half of a tablespoon' (the unit rule's, as '3/4 oz' is 'three quarters"
+        " of an ounce'); the listed readings lack it, and readings are not edited after the code ran"
+    ),
     "money-06": "'278,000 t' (tonnes) and '10 000' (a space between thousands)",
     "slash-13": "'Christmas/Boxing Day': a pair of holidays, said with 'and'",
     "telephone-02": "'`456-789`' after 'dial, say, just': a cue too far from the number",
