@@ -35,6 +35,7 @@ from audioguide.speech.normalize import (
 from audioguide.speech.normalize.citations import journal_title
 
 CHARACTERS = [
+    ("10\u2009000 people, 1\u202f234\u202f567 cells", "10,000 people, 1,234,567 cells"),  # SI's thin space
     ("npm install dotenv --save", "npm install dotenv --save"),  # an option keeps its dashes
     ("the `--` separator", "the `--` separator"),
     ("--exclude/--force-exclude", "--exclude/--force-exclude"),
@@ -188,6 +189,8 @@ IDENTIFIERS = [
     ("(PMID: 1546910)", "(PMID: one five four six nine one zero)"),
 ]
 MEASURES = [
+    ("278,000 t valued", "two hundred and seventy-eight thousand tonnes valued"),
+    ("3 t-shirts, 5 g-tubes", "3 t-shirts, 5 g-tubes"),  # a one-letter unit never begins a hyphenated word
     ("2,500-7,000/µL", "two thousand five hundred to seven thousand per microliter"),
     ("4.5-11.0 x 10^9/L", "four point five to eleven point zero times ten to the ninth per liter"),
     ("2.48×10−5", "two point four eight times ten to the minus five"),
@@ -207,6 +210,8 @@ MEASURES = [
     ("7.3 MWh", "seven point three megawatt hours"),
 ]
 MONEY = [
+    ("valued 10 000 dollars", "valued 10,000 dollars"),  # a plain space groups thousands before money
+    ("in 2013 500 people", "in 2013 500 people"),
     ("€10M", "ten million euros"),
     ("$2.174T", "two point one seven four trillion dollars"),
     ("$15.4/hour", "fifteen point four dollars per hour"),

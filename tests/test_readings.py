@@ -46,7 +46,6 @@ KNOWN_MISREADINGS: dict[str, str] = {
         "'½ tbsp' is read 'one half of a tablespoon' (the unit rule's, as '3/4 oz' is 'three quarters"
         " of an ounce'); the listed readings lack it, and readings are not edited after the code ran"
     ),
-    "money-06": "'278,000 t' (tonnes) and '10 000' (a space between thousands)",
     "slash-13": "'Christmas/Boxing Day': a pair of holidays, said with 'and'",
     "telephone-02": "'`456-789`' after 'dial, say, just': a cue too far from the number",
 }

@@ -113,6 +113,8 @@ def read_units(text: str) -> str:
 
     def replace(match: re.Match[str]) -> str:
         unit = match.group("unit")
+        if len(unit) == 1 and match.string[match.end() : match.end() + 1] == "-":
+            return match.group(0)  # "3 t-shirts": a one-letter unit does not begin a hyphenated word
         singular, plural = UNITS[unit]
         head, count = _numbers(match)
         per = _per_words(match.group("per"))

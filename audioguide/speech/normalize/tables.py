@@ -569,6 +569,7 @@ UNITS: dict[str, tuple[str, str]] = {
     "μg": ("microgram", "micrograms"),
     "g": ("gram", "grams"),
     "kg": ("kilogram", "kilograms"),
+    "t": ("tonne", "tonnes"),  # SI's metric ton, lower case ("T" is the tesla of an MRI scanner)
     "mL": ("milliliter", "milliliters"),
     "ml": ("milliliter", "milliliters"),
     "dL": ("deciliter", "deciliters"),
