@@ -239,6 +239,8 @@ DATES = [
 ]
 YEARS = [("in 2013-14.", "in twenty thirteen to fourteen.")]
 SLASHES = [
+    ("Christmas/Boxing Day", "Christmas and Boxing Day"),  # two days before "Day"
+    ("Add/Insert", "Add or Insert"),
     ("Add/Insert", "Add or Insert"),
     ("the Gell/Coombs sense", "the Gell and Coombs sense"),  # two people: never "or"
     ("HTTP/1.1", "HTTP one point one"),

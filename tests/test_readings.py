@@ -39,14 +39,12 @@ _SCALE_AND = re.compile(
 KNOWN_MISREADINGS: dict[str, str] = {
     "cardinal-19": "'386' as a processor's name ('three eighty-six') needs knowing what it names",
     "code-15": "'gm-dbo' after a command-line option: its hyphen is 'dash' only in a command",
-    "emoticon-12": "'Windows 9x': the 'x' of a product name is read as a multiplier",
     "identifier-16": "'FIPS 151-2 ... POSIX.1': the readings pair 'dash' with 'dot' (see the report)",
     "measure-07": "'on 2/10' without a year: the day and month order needs the guide's locale",
     "measure-17": (
         "'½ tbsp' is read 'one half of a tablespoon' (the unit rule's, as '3/4 oz' is 'three quarters"
         " of an ounce'); the listed readings lack it, and readings are not edited after the code ran"
     ),
-    "slash-13": "'Christmas/Boxing Day': a pair of holidays, said with 'and'",
     "telephone-02": "'`456-789`' after 'dial, say, just': a cue too far from the number",
 }
 

@@ -145,6 +145,14 @@ def read_units(text: str) -> str:
 
 _BY_RE = re.compile(rf"(?<![\w.])({NUMBER})\s?[x×]\s?(?={UNSIGNED})")
 _TIMES_RE = re.compile(rf"(?<![\w.])({NUMBER})\s?[x×](?![\w-])")
+# a capitalised name not opening the sentence, right before a digit and "x": "on Windows 9x"
+_SERIES_BEFORE_RE = re.compile(r"(?<=[a-z,;:]\s)[A-Z][a-z]+\s$")
+# what a multiplier is followed by: a frequency, a comparison, a count ("2x daily", "10x faster")
+_MULTIPLIED_RE = re.compile(
+    r"\s*(?:\d|daily|a\s+day|a\s+week|per|each|every|weekly|more|less|faster|slower|higher|lower|"
+    r"larger|smaller|bigger|greater|as\b|magnification|zoom|speed|the\s+dose)",
+    re.IGNORECASE,
+)
 _TIMES_AFTER_RE = re.compile(rf"\b(?P<word>{'|'.join(MULTIPLIED_AFTER)})\s+[x×]\s?(?=\d)")
 
 
@@ -155,7 +163,16 @@ def read_multipliers(text: str) -> str:
         return text
     text = _SCIENTIFIC_RE.sub(_scientific, text)
     text = _BY_RE.sub(lambda m: said("measure", m.group(0), f"{spoken(m.group(1)).words} by "), text)
-    text = _TIMES_RE.sub(lambda m: said("measure", m.group(0), f"{spoken(m.group(1)).words} times"), text)
+
+    def times(match: re.Match[str]) -> str:
+        if _SERIES_BEFORE_RE.search(match.string, 0, match.start()) and not _MULTIPLIED_RE.match(
+            match.string, match.end()
+        ):
+            # "Windows 9x": a product's series after its name, not a multiplier
+            return said("identifier", match.group(0), f"{spoken(match.group(1)).words} x")
+        return said("measure", match.group(0), f"{spoken(match.group(1)).words} times")
+
+    text = _TIMES_RE.sub(times, text)
     return _TIMES_AFTER_RE.sub(lambda m: f"{m.group('word')} " + said("measure", "x", "times") + " ", text)
 
 

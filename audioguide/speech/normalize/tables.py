@@ -486,6 +486,9 @@ EPONYM_NOUNS: tuple[str, ...] = tuple(
     " hypothesis theory estimator estimate estimates distribution staging grading curve curves"
     " plot maneuver manoeuvre sign signs operation repair".split()
 )
+# Two names before one of these are two of them, a pair said with "and": "Christmas/Boxing Day"
+# (Christmas Day and Boxing Day), "Easter/Whitsun holidays".
+NAMED_DAY_NOUNS: tuple[str, ...] = ("Day", "Days", "Eve", "holiday", "holidays")
 # Roman numerals in names: "stage II" -> "stage two", "cranial nerve VII" -> "cranial nerve seven".
 ROMAN_NUMBER_WORDS: tuple[str, ...] = (
     "stage",
