@@ -21,6 +21,7 @@ from audioguide.speech.normalize import (
     read_dates,
     read_electronic,
     read_emoticons,
+    read_feet_inches,
     read_fractions,
     read_identifiers,
     read_money,
@@ -171,6 +172,13 @@ VERSIONS = [
     ("perl 5.004_05,", "perl five point zero zero four underscore zero five,"),
 ]
 IDENTIFIERS = [
+    ("a tag of (gggg, 00xx) reserves", "a tag of G G G G, zero zero X X reserves"),
+    (
+        "reserving element (gggg,1000-10FF)",
+        "reserving element tag G G G G, one zero zero zero to one zero F F",
+    ),
+    ("see section C.7.1.1 of", "see section C seven point one point one of"),
+    ("Annex C.10.9, F.7.1.", "Annex C ten point nine, F seven point one."),
     # DICOM tags: group and element in hexadecimal, "tag" said once
     ("by the (003A,001A) Sampling", "by the tag zero zero three A., zero zero one A. Sampling"),
     ("the tag (0010,0010) is", "the tag zero zero one zero, zero zero one zero is"),
@@ -187,6 +195,11 @@ IDENTIFIERS = [
     ("IEEE Standard 1003.1-1990", "IEEE Standard one zero zero three point one dash nineteen ninety"),
     ("LAB ID: P73456090", "LAB ID: P seven three four five six zero nine zero"),
     ("(PMID: 1546910)", "(PMID: one five four six nine one zero)"),
+]
+FEET_INCHES = [
+    ("values '1', '1-2', '4'", "values '1', '1-2', '4'"),  # a quote closing a quotation is no foot mark
+    ('e.g., "1-10" means', 'e.g., "1-10" means'),
+    ("He is 6' tall and cut a 10\" board.", "He is six feet tall and cut a ten inches board."),
 ]
 MEASURES = [
     ("278,000 t valued", "two hundred and seventy-eight thousand tonnes valued"),
@@ -283,6 +296,7 @@ SYMBOLS = [
         pytest.param(read_versions, VERSIONS, id="version"),
         pytest.param(read_identifiers, IDENTIFIERS, id="identifier"),
         pytest.param(read_units, MEASURES, id="measure"),
+        pytest.param(read_feet_inches, FEET_INCHES, id="feet-inches"),
         pytest.param(read_money, MONEY, id="money"),
         pytest.param(read_times, TIMES, id="time"),
         pytest.param(read_dates, DATES, id="date"),

@@ -42,8 +42,22 @@ def read_feet_inches(text: str) -> str:
         ),
         text,
     )
-    text = _FEET_RE.sub(lambda m: said("measure", m.group(0), _measure(m.group(1), "foot", "feet")), text)
-    return _INCHES_RE.sub(lambda m: said("measure", m.group(0), _measure(m.group(1), "inch", "inches")), text)
+
+    def unit(one: str, many: str, mark: str):
+        def read(match: re.Match[str]) -> str:
+            if _opened(match.string[: match.start()], mark):
+                return match.group(0)  # "‘1-2’", "“1-10” means": the mark closes a quotation
+            return said("measure", match.group(0), _measure(match.group(1), one, many))
+
+        return read
+
+    text = _FEET_RE.sub(unit("foot", "feet", "'"), text)
+    return _INCHES_RE.sub(unit("inch", "inches", '"'), text)
+
+
+def _opened(before: str, mark: str) -> bool:
+    """Whether ``before`` ends inside a quotation opened by ``mark`` (at a word's start) and not closed."""
+    return re.search(rf"(?:^|[\s(\[]){re.escape(mark)}[^{re.escape(mark)}]*$", before) is not None
 
 
 # ---------------------------------------------------------------------------
