@@ -48,6 +48,7 @@ CHARACTERS = [
     ("a *S*oap entry", "a Soap entry"),  # emphasis
 ]
 CODE = [
+    ("with psql -d gnumed_v16 -U gm-dbo) and", "with psql dash d gnumed_v16 dash U gm dash dbo) and"),
     ("a `#` please", "a hash please"),
     ("use the `\\n` character", "use the backslash n character"),
     ("your `.env` file", "your dot env file"),

@@ -29,6 +29,11 @@ _OPTION_RE = re.compile(
     r"(?:(?<=[\s(\[\"'/])|^)(?P<dashes>--?)(?P<name>[A-Za-z](?:[\w-]*\w)?)(?=[\s,;:)\]\"'.=/]|$)"
 )
 _SINGLE_DASH_NAME = re.compile(r"^[A-Za-z]$")
+# an option in prose with its value when that is a hyphenated name: "-U gm-dbo"
+_OPTION_ARGUMENT_RE = re.compile(
+    _OPTION_RE.pattern
+    + r"(?:(?P<space>\s+)(?P<argument>[A-Za-z][\w.]*(?:-[A-Za-z0-9][\w.]*)+)(?=[\s,;:)\]]|$))?"
+)
 # a name joined by underscores in prose: "waiting_zone", "gnumed_v16", "package_name"
 _UNDERSCORED_RE = re.compile(r"(?<![\w.$@-])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+(?![\w(])")
 # a dotted name in prose: R's "read.table()", "all.equal", Python's "Dataset.waveform_array"; each
@@ -127,9 +132,15 @@ def read_code(text: str) -> str:
     def option(match: re.Match[str]) -> str:
         if len(match.group("dashes")) == 1 and not _SINGLE_DASH_NAME.match(match.group("name")):
             return match.group(0)
-        return said("code", match.group(0), _read_option(match))
+        option_end = match.end("name") - match.start()
+        reading = said("code", match.group(0)[:option_end], _read_option(match))
+        argument = match.group("argument")
+        if not argument:
+            return reading
+        # "-U gm-dbo": an option's value is a name, its hyphen "dash" like the option's
+        return reading + match.group("space") + said("code", argument, read_name(argument))
 
-    return _OPTION_RE.sub(option, text)
+    return _OPTION_ARGUMENT_RE.sub(option, text)
 
 
 def _code_like(match: re.Match[str]) -> bool:
