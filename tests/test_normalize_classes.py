@@ -33,7 +33,7 @@ from audioguide.speech.normalize import (
     read_versions,
     read_years,
 )
-from audioguide.speech.normalize.citations import journal_title
+from audioguide.speech.normalize.citations import journal_title, read_citations
 
 CHARACTERS = [
     ("10\u2009000 people, 1\u202f234\u202f567 cells", "10,000 people, 1,234,567 cells"),  # SI's thin space
@@ -448,3 +448,19 @@ def test_references_through_say(written, lines):
 )
 def test_journal_titles_in_full(title, said):
     assert journal_title(title) == said
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("Decision Making 2011 11:36.", "Decision Making twenty eleven; volume eleven, page thirty-six."),
+        (
+            "Association 5:571-582 (1998) fulltext",
+            "Association volume five, pages five seventy-one to five eighty-two (nineteen ninety-eight) fulltext",
+        ),
+        ("In 2011 11:36 am we met", "In 2011 11:36 am we met"),  # a year and a time of day
+        ("met at 5:30 (2019)", "met at 5:30 (2019)"),
+    ],
+)
+def test_other_citation_shapes(written, said):
+    assert read_citations(written) == said

@@ -69,6 +69,15 @@ _VOLUME_ISSUE_PAGES_RE = re.compile(
     r"(?P<pages>[A-Za-z]?\d{1,6}(?:\s*[-–]\s*[A-Za-z]?\d{1,6})?)(?![\w-])"
     rf"(?:,\s*(?:(?P<when>{_WHEN})\s+)?(?P<year>(?:1[5-9]|20)\d\d)(?!\w))?"
 )
+# BioMed Central's "year volume:article" after the journal's title: "Decision Making 2011 11:36"
+_YEAR_VOLUME_PAGE_RE = re.compile(
+    r"(?<=[A-Za-z]\s)(?P<year>(?:1[5-9]|20)\d\d)\s+(?P<volume>\d{1,4}):(?P<pages>\d{1,6}(?:\s*[-–]\s*\d{1,6})?)"
+    r"(?![\w:]|[.,]\d|\s*(?:[AaPp]\.?[Mm]\b))"
+)
+# "volume:pages (year)" after the journal's title: "Association 5:571-582 (1998)"
+_VOLUME_PAGES_YEAR_RE = re.compile(
+    r"(?<=[A-Za-z]\s)(?P<volume>\d{1,4}):(?P<pages>\d{1,6}\s*[-–]\s*\d{1,6})\s+\((?P<year>(?:1[5-9]|20)\d\d)\)"
+)
 _PAGE_RE = re.compile(r"(?P<letter>[A-Za-z]?)(?P<number>\d{1,6})")
 _ISSUE_PART_RE = re.compile(
     r"^(?:(?P<no>\d{1,4})(?:\s*[-–]\s*(?P<to>\d{1,4}))?)?\s*(?:(?P<part>Pt|Suppl)\.?\s*(?P<part_no>\d{1,3}))?$"
@@ -182,6 +191,18 @@ def journal_title(title: str) -> str | None:
     return None if reading == title else reading
 
 
+# words before a year and a time of day that make them a date and a time, not a reference
+_WHEN_WORDS = frozenset("in at on by since until from before after".split())
+
+
+def _year_volume_page(match: re.Match[str]) -> str:
+    previous = match.string[: match.start()].split()[-1:]
+    if previous and previous[0].lower() in _WHEN_WORDS:
+        return match.group(0)  # "in 2011 11:36": a year and a time
+    reading = f"{_year(match.group('year'))}; volume {cardinal(match.group('volume'))}, {pages(match.group('pages'))}"
+    return said("citation", match.group(0), reading)
+
+
 def read_citations(text: str) -> str:
     """A reference's year, volume, issue and pages, and the journal's title before them (see the
     module docstring)."""
@@ -208,6 +229,16 @@ def read_citations(text: str) -> str:
 
     if ";" in text:
         text = _CITATION_RE.sub(citation, text)
+    if ":" in text:
+        text = _YEAR_VOLUME_PAGE_RE.sub(_year_volume_page, text)
+        text = _VOLUME_PAGES_YEAR_RE.sub(
+            lambda m: said(
+                "citation",
+                m.group(0),
+                f"volume {cardinal(m.group('volume'))}, {pages(m.group('pages'))} ({_year(m.group('year'))})",
+            ),
+            text,
+        )
     return _VOLUME_ISSUE_PAGES_RE.sub(volume_issue_pages, text) if "):" in text or ") :" in text else text
 
 
