@@ -303,3 +303,11 @@ def test_pls_errors_name_file_and_line(tmp_path: Path, text: str, message: str) 
         Lexicon.from_pls(path)
     assert str(caught.value).startswith(message)
     assert "\n" not in str(caught.value)
+
+
+def test_an_expanded_acronym_before_a_number_is_spelled():
+    # "FAQ 7.31" names an item of the document called the FAQ: its letters, not "frequently asked question"
+    lexicon = Lexicon.builtin()
+    assert lexicon.apply("see FAQ 7.31 on CRAN") == "see F.A.Q. 7.31 on CRAN"
+    assert lexicon.apply("see the FAQ on CRAN") == "see the frequently asked question on CRAN"
+    assert lexicon.apply("an MRI 2 days ago") == "an M R I 2 days ago"  # spelled readings as they are

@@ -256,6 +256,9 @@ MULTIPLIER_ROWS = [
     ("3x5 cm", "three by 5 cm"),
     ("1.5x the dose", "one point five times the dose"),
     ("10 x-rays", "10 x-rays"),
+    ("the shell on Windows 9x is left", "the shell on Windows nine x is left"),  # a series' name
+    ("give Aspirin 2x daily", "give Aspirin two times daily"),  # a name, then a multiplier
+    ("It runs 10x faster", "It runs ten times faster"),
 ]
 
 

@@ -21,6 +21,7 @@ from audioguide.speech.normalize import (
     read_dates,
     read_electronic,
     read_emoticons,
+    read_feet_inches,
     read_fractions,
     read_identifiers,
     read_money,
@@ -32,8 +33,10 @@ from audioguide.speech.normalize import (
     read_versions,
     read_years,
 )
+from audioguide.speech.normalize.citations import journal_title, read_citations
 
 CHARACTERS = [
+    ("10\u2009000 people, 1\u202f234\u202f567 cells", "10,000 people, 1,234,567 cells"),  # SI's thin space
     ("npm install dotenv --save", "npm install dotenv --save"),  # an option keeps its dashes
     ("the `--` separator", "the `--` separator"),
     ("--exclude/--force-exclude", "--exclude/--force-exclude"),
@@ -45,6 +48,7 @@ CHARACTERS = [
     ("a *S*oap entry", "a Soap entry"),  # emphasis
 ]
 CODE = [
+    ("with psql -d gnumed_v16 -U gm-dbo) and", "with psql dash d gnumed_v16 dash U gm dash dbo) and"),
     ("a `#` please", "a hash please"),
     ("use the `\\n` character", "use the backslash n character"),
     ("your `.env` file", "your dot env file"),
@@ -70,6 +74,27 @@ ELECTRONIC = [
     ("in /usr/local/src/.", "in slash usr slash local slash src."),
     ("url=https://author@git.example.org", "url=author at g i t dot example dot org"),
     ("the waiting_zone", "the waiting zone"),
+    # dotted names that read as code; a full stop that lost its space stays
+    ("the all.equal routine", "the all dot equal routine"),
+    ("Why is read.table() so", "Why is read dot table so"),
+    ("Dataset.waveform_array requires", "Dataset dot waveform array requires"),
+    ("with meal.starting on", "with meal.starting on"),
+    ("Dr.Smith said, e.g. this", "Dr.Smith said, e.g. this"),
+    # DOIs: "ten dot", the registrant's digits, the suffix as an address's pieces
+    (
+        "(doi: 10.18637/jss.v004.i01),",
+        "(D O I: ten dot one eight six three seven slash j s s dot v zero zero four dot i zero one),",
+    ),
+    (
+        "DOI: 10.1186/1472-6947-11-36)",
+        "D O I: ten dot one one eight six slash one four seven two dash six nine four seven dash one one"
+        " dash three six)",
+    ),
+    (
+        "see 10.1080/10618.2000.10474895.",
+        "see ten dot one zero eight zero slash one zero six one eight dot"
+        " two zero zero zero dot one zero four seven four eight nine five.",
+    ),
 ]
 TELEPHONE = [
     ("+7 (800) 555-35-35", "plus seven, eight zero zero, five five five, three five, three five"),
@@ -148,6 +173,18 @@ VERSIONS = [
     ("perl 5.004_05,", "perl five point zero zero four underscore zero five,"),
 ]
 IDENTIFIERS = [
+    ("a tag of (gggg, 00xx) reserves", "a tag of G G G G, zero zero X X reserves"),
+    (
+        "reserving element (gggg,1000-10FF)",
+        "reserving element tag G G G G, one zero zero zero to one zero F F",
+    ),
+    ("see section C.7.1.1 of", "see section C seven point one point one of"),
+    ("Annex C.10.9, F.7.1.", "Annex C ten point nine, F seven point one."),
+    # DICOM tags: group and element in hexadecimal, "tag" said once
+    ("by the (003A,001A) Sampling", "by the tag zero zero three A., zero zero one A. Sampling"),
+    ("the tag (0010,0010) is", "the tag zero zero one zero, zero zero one zero is"),
+    ("not (FFFF,eeee).", "not tag F F F F, E E E E."),
+    ("e.g. 'x7fe00010')", "e.g. 'x seven F E zero, zero zero one zero')"),
     ("CVE-2016-1238", "CVE twenty sixteen one two three eight"),
     ("CVE-2023-38039:", "CVE twenty twenty-three three eight zero three nine:"),
     ("I13.1", "I thirteen point one"),
@@ -160,7 +197,14 @@ IDENTIFIERS = [
     ("LAB ID: P73456090", "LAB ID: P seven three four five six zero nine zero"),
     ("(PMID: 1546910)", "(PMID: one five four six nine one zero)"),
 ]
+FEET_INCHES = [
+    ("values '1', '1-2', '4'", "values '1', '1-2', '4'"),  # a quote closing a quotation is no foot mark
+    ('e.g., "1-10" means', 'e.g., "1-10" means'),
+    ("He is 6' tall and cut a 10\" board.", "He is six feet tall and cut a ten inches board."),
+]
 MEASURES = [
+    ("278,000 t valued", "two hundred and seventy-eight thousand tonnes valued"),
+    ("3 t-shirts, 5 g-tubes", "3 t-shirts, 5 g-tubes"),  # a one-letter unit never begins a hyphenated word
     ("2,500-7,000/µL", "two thousand five hundred to seven thousand per microliter"),
     ("4.5-11.0 x 10^9/L", "four point five to eleven point zero times ten to the ninth per liter"),
     ("2.48×10−5", "two point four eight times ten to the minus five"),
@@ -180,6 +224,8 @@ MEASURES = [
     ("7.3 MWh", "seven point three megawatt hours"),
 ]
 MONEY = [
+    ("valued 10 000 dollars", "valued 10,000 dollars"),  # a plain space groups thousands before money
+    ("in 2013 500 people", "in 2013 500 people"),
     ("€10M", "ten million euros"),
     ("$2.174T", "two point one seven four trillion dollars"),
     ("$15.4/hour", "fifteen point four dollars per hour"),
@@ -207,6 +253,8 @@ DATES = [
 ]
 YEARS = [("in 2013-14.", "in twenty thirteen to fourteen.")]
 SLASHES = [
+    ("Christmas/Boxing Day", "Christmas and Boxing Day"),  # two days before "Day"
+    ("Add/Insert", "Add or Insert"),
     ("Add/Insert", "Add or Insert"),
     ("the Gell/Coombs sense", "the Gell and Coombs sense"),  # two people: never "or"
     ("HTTP/1.1", "HTTP one point one"),
@@ -249,6 +297,7 @@ SYMBOLS = [
         pytest.param(read_versions, VERSIONS, id="version"),
         pytest.param(read_identifiers, IDENTIFIERS, id="identifier"),
         pytest.param(read_units, MEASURES, id="measure"),
+        pytest.param(read_feet_inches, FEET_INCHES, id="feet-inches"),
         pytest.param(read_money, MONEY, id="money"),
         pytest.param(read_times, TIMES, id="time"),
         pytest.param(read_dates, DATES, id="date"),
@@ -333,3 +382,85 @@ def test_the_issues_misreadings_through_say(written, said):
     result = invoke("say", written, "--no-audio")
     assert result.exit_code == 0, result.stderr
     assert result.output.splitlines() == [said]
+
+
+REFERENCES = [
+    # a reference's authors' initials are letters, its journal's title is said in full and kept
+    # with its year (pysbd ends a sentence after "Symp."), its DOI is read as an address
+    (
+        "Claus PL, Carpenter PC, Chute CG. Clinical care management and workflow by episodes. "
+        "Proc AMIA Annu Fall Symp. 1997;:91-5.",
+        [
+            "Claus P L, Carpenter P C, Chute C G.",
+            "Clinical care management and workflow by episodes.",
+            "Proceedings of AMIA Annual Fall Symposium. nineteen ninety-seven; pages ninety-one to ninety-five.",
+        ],
+    ),
+    (
+        "Crouch MA, Thiedke CC. Documentation of family health history. J Fam Pract. 1986 Feb;22(2):169-74.",
+        [
+            "Crouch M.A., Thiedke C C.",
+            "Documentation of family health history.",
+            "Journal of Family Practice. nineteen eighty-six February; volume twenty-two, issue two,"
+            " pages one sixty-nine to one seventy-four.",
+        ],
+    ),
+    (
+        "Weed LL. Medical records that guide and teach. N Engl J Med. 1968 Mar 14;278(11):593-600.",
+        [
+            "Weed L L.",
+            "Medical records that guide and teach.",
+            "New England Journal of Medicine. nineteen sixty-eight March fourteenth; volume two hundred"
+            " and seventy-eight, issue eleven, pages five ninety-three to six hundred.",
+        ],
+    ),
+    (
+        "Engeser P. Z Allg Med. 2011; 87 (10) fulltext (DOI 10.3238/zfa.2011.0400)",
+        [
+            "Engeser P. Z Allg Med. twenty eleven; volume eighty-seven, issue ten fulltext"
+            " (D O I ten dot three two three eight slash z f a dot two zero one one dot zero four zero zero)",
+        ],
+    ),
+    ("Install NPM.", ["Install NPM."]),  # one capitalised word and three capitals: no author
+]
+
+
+@pytest.mark.parametrize(("written", "lines"), REFERENCES)
+def test_references_through_say(written, lines):
+    result = invoke("say", written, "--no-audio")
+    assert result.exit_code == 0, result.stderr
+    assert result.output.splitlines() == lines
+
+
+@pytest.mark.parametrize(
+    ("title", "said"),
+    [
+        ("Arch Intern Med", "Archives of Internal Medicine"),
+        ("Arch. Intern. Med", "Archives of Internal Medicine"),  # ISO 4 with its full stops
+        ("N Engl J Med", "New England Journal of Medicine"),
+        ("Med Care", "Medical Care"),  # "Med" before another word, "Medicine" last
+        ("Comput Methods Programs Biomed", "Computer Methods Programs Biomedicine"),
+        ("Stud Health Technol Inform", "Studies in Health Technology Informatics"),
+        ("J AHIMA", "Journal of AHIMA"),
+        ("Z Allg Med", None),  # German: left as written
+        ("Medinfo", None),
+    ],
+)
+def test_journal_titles_in_full(title, said):
+    assert journal_title(title) == said
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("Decision Making 2011 11:36.", "Decision Making twenty eleven; volume eleven, page thirty-six."),
+        (
+            "Association 5:571-582 (1998) fulltext",
+            "Association volume five, pages five seventy-one to five eighty-two (nineteen ninety-eight) fulltext",
+        ),
+        ("In 2011 11:36 am we met", "In 2011 11:36 am we met"),  # a year and a time of day
+        ("met at 5:30 (2019)", "met at 5:30 (2019)"),
+    ],
+)
+def test_other_citation_shapes(written, said):
+    assert read_citations(written) == said

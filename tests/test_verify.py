@@ -312,6 +312,16 @@ def test_ids_said_digit_by_digit_and_citations_pass(tmp_path):
     ]
 
 
+def test_an_id_heard_in_hyphenated_groups_is_the_id_said_digit_by_digit():
+    # the recognizer writes a PMID read digit by digit as "PMID-116-04806"
+    from audioguide.speech import Lexicon
+    from audioguide.verify.text import HeardText, tokens
+
+    heard = HeardText(Lexicon.builtin())
+    assert heard.tokens("PMID-116-04806") == tokens("PMID: one one six zero four eight zero six")
+    assert heard.tokens("call 555-1234") == ["call", "555", "1234"]  # no label: groups stay groups
+
+
 def test_the_pronunciation_review_keeps_its_look_ups(tmp_path):
     """verify's review looks each word up once: the next verify of the guide (after an edit of one
     paragraph, say) reads the kept look-ups and makes the same review without the word frequencies."""

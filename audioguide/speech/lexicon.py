@@ -24,6 +24,9 @@ Matching rules of :meth:`Lexicon.apply`:
 * a reading wrapped in ``[[ ]]`` is a phoneme string that Piper passes
   through to espeak; it is kept verbatim, and such an entry does not match a
   plural (add the plural as its own entry);
+* an acronym key whose reading is its expansion in words ("FAQ": "frequently asked
+  question") is spelled before a number: "FAQ 7.31" names an item of a document
+  called the FAQ, "F A Q seven point three one";
 * a key of several words matches across any run of whitespace
   ("Dr. Who" matches "Dr.  Who");
 * the longest key wins where two could match; for two keys matching the very
@@ -63,6 +66,8 @@ logger = logging.getLogger(__name__)
 PLS_NAMESPACE = "http://www.w3.org/2005/01/pronunciation-lexicon"
 
 _ACRONYM_KEY = re.compile(r"^[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*$")
+_EXPANSION = re.compile(r"^[a-z]+(?: [a-z]+)+$")  # "frequently asked question", not "M R I" or "hippa"
+_NUMBER_AFTER = re.compile(r"\s+\d")
 _SPELLED_END = re.compile(r"(?:^|\s)[A-Z]$")
 _PHONEME_SPAN = re.compile(r"\[\[.*?\]\]", re.DOTALL)
 _PLURAL_SUFFIXES = ("s", "'s", "’s")
@@ -270,6 +275,12 @@ class Lexicon(Mapping[str, str]):
         if value is None:  # pragma: no cover - the pattern only holds known keys
             return match.group(0)
         if not suffix:
+            if (
+                _EXPANSION.match(value)
+                and _ACRONYM_KEY.match(written)
+                and _NUMBER_AFTER.match(match.string, match.end())
+            ):
+                return ".".join(written) + "." if "A" in written else " ".join(written)
             return value
         if _ACRONYM_KEY.match(written) and written in self._exact:
             plural = _plural(value, suffix)

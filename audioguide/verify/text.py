@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable
 
 from audioguide.speech import Lexicon, normalize
+from audioguide.speech.normalize import DIGITWISE_IDENTIFIERS
 
 _PHONEMES = re.compile(r"\[\[.*?\]\]", re.DOTALL)
 _INNER_DOT = re.compile(r"(?<=[a-z0-9])\.(?=[a-z0-9])")
@@ -50,7 +51,7 @@ NEGATION_WORDS = frozenset(
     stop""".split()
 )
 # Raised when what counts as the same words changes: results kept under another are checked again.
-COMPARISON = 2
+COMPARISON = 3
 CRITICAL = ("number", "unit", "dose", "negation", "lexicon", "sentence")
 _SMALL = {
     word: value
@@ -78,6 +79,11 @@ _SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
 # A number of six digits and more written without separators is an id said digit by digit (a
 # recognizer writes a quantity that large with commas: "15,460,701").
 _LONG_DIGITS = re.compile(r"(?<![\d,.])\d{6,}(?![\d,]|\.\d)")
+# An id after its label written in hyphenated groups: "PMID-116-04806" is the PMID 11604806 (the
+# recognizer groups the digits it heard one by one).
+_GROUPED_ID = re.compile(
+    r"\b(?P<label>" + "|".join(DIGITWISE_IDENTIFIERS) + r")\b[\s:#-]*(?P<groups>\d+(?:-\d+)+)(?![\d-])"
+)
 
 
 def tokens(speech: str) -> list[str]:
@@ -184,7 +190,10 @@ class HeardText:
     def tokens(self, written: str) -> list[str]:
         found = self._seen.get(written)
         if found is None:
-            spread = _LONG_DIGITS.sub(lambda m: " ".join(m.group(0)), written)
+            joined = _GROUPED_ID.sub(
+                lambda m: f"{m.group('label')} {m.group('groups').replace('-', '')}", written
+            )
+            spread = _LONG_DIGITS.sub(lambda m: " ".join(m.group(0)), joined)
             found = tokens(normalize(spread, self.lexicon)) if written.strip() else []
             self._seen[written] = found
         return found

@@ -7,15 +7,18 @@ order they run (:data:`RULES`):
 
 * ``characters`` - smart quotes, dashes, odd spaces, control characters,
   citation marks, HTML tags, LaTeX escapes (a pre-processor, not a class);
-* ``code`` - inline code spans, options, escapes, template placeholders;
-  ``electronic`` - URLs, e-mail addresses, paths, file names;
+* ``code`` - inline code spans, options and their values, escapes, template
+  placeholders, dotted names that read as code ("read.table()");
+  ``electronic`` - DOIs, URLs, e-mail addresses, paths, file names;
 * ``telephone`` - phone numbers and extensions in digit groups;
 * the lexicon (:meth:`Lexicon.apply`): acronyms and the author's own words;
+* ``citations`` - a reference's authors' initials, its journal's title in full,
+  its year, volume, issue and pages;
 * ``emoticons``; ``addresses`` - house numbers, streets, ZIP codes;
 * ``abbreviations`` - titles, Latin, "Fig. 3", page references;
   ``clinical`` - dosing frequencies and intervals, routes, blood pressure;
-* ``times``; ``dates`` and ``years``; ``identifiers`` - CVE, ICD-10, ids,
-  codes, Roman numerals; ``versions``;
+* ``times``; ``dates`` and ``years``; ``identifiers`` - DICOM tags, section
+  numbers, CVE, ICD-10, ids, codes, Roman numerals; ``versions``;
 * ``measures`` - units (compound and scientific too), percentages,
   multipliers, feet and inches; ``money``;
 * ``slashes`` - words joined by a slash ("compound" tokens);

@@ -37,6 +37,8 @@ _ASTERISK_RE = re.compile(r"(?<![\'\"`])\*|\*(?![\'\"`])")
 
 
 _DASHES_RE = re.compile(r"(\s*)(—|-{2,})(\s*)")
+# thousands grouped by a thin or no-break space, as SI and most of Europe write them: "10 000"
+_SPACED_THOUSANDS_RE = re.compile(r"(?<![\d,.])\d{1,3}(?:[\u2009\u202f\u00a0]\d{3})+(?![\d,.]\d|\d)")
 
 
 def _dash(match: re.Match[str]) -> str:
@@ -63,6 +65,7 @@ def clean_characters(text: str) -> str:
     text = _LATEX_ESCAPE_RE.sub(r"\1", text)
     text = _EMPHASIS_RE.sub(r"\1", text)
     text = _ASTERISK_RE.sub(" ", text)
+    text = _SPACED_THOUSANDS_RE.sub(lambda m: re.sub(r"\s", ",", m.group(0)), text)
     text = drop_html_tags(text.translate(CHAR_MAP))
     out = []
     for ch in text:

@@ -35,7 +35,7 @@ from audioguide.speech.lexicon import Lexicon
 from audioguide.speech.normalize.abbreviations import expand_abbreviations, read_page_references
 from audioguide.speech.normalize.addresses import read_addresses
 from audioguide.speech.normalize.characters import clean_characters
-from audioguide.speech.normalize.citations import read_citations
+from audioguide.speech.normalize.citations import REFERENCE_PATTERN, read_authors, read_citations
 from audioguide.speech.normalize.clinical import read_blood_pressure, read_dosing, read_routes
 from audioguide.speech.normalize.code import CODE_SPAN_RE
 from audioguide.speech.normalize.dates import date_order, read_dates
@@ -84,6 +84,7 @@ _PHONEME_RE = re.compile(r"\[\[.*?\]\]", re.DOTALL)
 
 BEFORE_LEXICON: tuple[Rule, ...] = (clean_characters, read_electronic, read_phone_numbers)
 AFTER_LEXICON: tuple[Rule, ...] = (
+    read_authors,
     read_citations,
     read_emoticons,
     read_addresses,
@@ -222,9 +223,11 @@ def classify(text: str, lexicon: Lexicon | None = None) -> Classified:
 
 
 # Tokens a sentence boundary never falls inside: code spans, addresses, paths, file names, versions,
-# decimals, ids with dots; and abbreviations with dots, after which a sentence goes on in lower case.
+# decimals, ids with dots, a journal's title with its year; and abbreviations with dots, after which
+# a sentence goes on in lower case.
 _UNBREAKABLE: tuple[re.Pattern[str], ...] = (
     CODE_SPAN_RE,
+    REFERENCE_PATTERN,
     URL_PATTERN,
     EMAIL_PATTERN,
     PATH_PATTERN,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from audioguide.speech.normalize.tables import CODE_SYMBOL_NAMES
+from audioguide.speech.normalize.tables import CODE_NOUNS, CODE_SYMBOL_NAMES
 from audioguide.speech.normalize.tokens import said
 from audioguide.speech.numwords import cardinal, digits
 
@@ -29,8 +29,23 @@ _OPTION_RE = re.compile(
     r"(?:(?<=[\s(\[\"'/])|^)(?P<dashes>--?)(?P<name>[A-Za-z](?:[\w-]*\w)?)(?=[\s,;:)\]\"'.=/]|$)"
 )
 _SINGLE_DASH_NAME = re.compile(r"^[A-Za-z]$")
+# an option in prose with its value when that is a hyphenated name: "-U gm-dbo"
+_OPTION_ARGUMENT_RE = re.compile(
+    _OPTION_RE.pattern
+    + r"(?:(?P<space>\s+)(?P<argument>[A-Za-z][\w.]*(?:-[A-Za-z0-9][\w.]*)+)(?=[\s,;:)\]]|$))?"
+)
 # a name joined by underscores in prose: "waiting_zone", "gnumed_v16", "package_name"
 _UNDERSCORED_RE = re.compile(r"(?<![\w.$@-])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+(?![\w(])")
+# a dotted name in prose: R's "read.table()", "all.equal", Python's "Dataset.waveform_array"; each
+# piece two characters or more, so "e.g.", "i.e." and "a.m." are not names
+_DOTTED_NAME_RE = re.compile(
+    r"(?<![\w.@/$\\-])(?P<first>[A-Za-z_][A-Za-z0-9_]+)(?P<rest>(?:\.[A-Za-z_][A-Za-z0-9_]+)+)(?P<call>\(\))?"
+    r"(?![\w@-]|\.\w)"
+)
+# "Dr.Smith", "Fig.Caption": an abbreviation's full stop without its space is not a name's dot
+_NOT_NAME_FIRST = frozenset(
+    "Dr Mr Mrs Ms Prof St Ste Sr Jr No Fig Figs Vol Ch Chap Eq Sec Sect Apt Inc Ltd Co Corp approx etc vs".split()
+)
 # an escape sequence: \n, \t, \l
 _ESCAPE_RE = re.compile(r"(?<![\w\\])\\(?P<ch>[A-Za-z])(?![A-Za-z])")
 # a dotted or slashed name: dotenv.config(), JSON.parse, req.setEncoding, apps/backend/app.js, .env
@@ -117,9 +132,51 @@ def read_code(text: str) -> str:
     def option(match: re.Match[str]) -> str:
         if len(match.group("dashes")) == 1 and not _SINGLE_DASH_NAME.match(match.group("name")):
             return match.group(0)
-        return said("code", match.group(0), _read_option(match))
+        option_end = match.end("name") - match.start()
+        reading = said("code", match.group(0)[:option_end], _read_option(match))
+        argument = match.group("argument")
+        if not argument:
+            return reading
+        # "-U gm-dbo": an option's value is a name, its hyphen "dash" like the option's
+        return reading + match.group("space") + said("code", argument, read_name(argument))
 
-    return _OPTION_RE.sub(option, text)
+    return _OPTION_ARGUMENT_RE.sub(option, text)
+
+
+def _code_like(match: re.Match[str]) -> bool:
+    """Whether a dotted name reads as code, not as two words a full stop lost its space between
+    ("meal.starting"): a call "()", quotes around it, a capital, digit or underscore inside it, or a
+    word such as "function" or "option" next to it."""
+    name = match.group(0)
+    if match.group("call") or re.search(r"[A-Z0-9_]", name):
+        return True
+    before, after = match.string[: match.start()], match.string[match.end() :]
+    if before[-1:] in "\"'‘“" and after[:1] in "\"'’”":
+        return True
+    previous = re.search(r"(\w+)\s+$", before)
+    following = re.match(r"\s+(\w+)", after)
+    return any(m and m.group(1).lower() in CODE_NOUNS for m in (previous, following))
+
+
+def read_dotted_names(text: str) -> str:
+    """ "all.equal routine" -> "all dot equal routine", "read.table()" -> "read dot table": a name's
+    dot said where the name reads as code (see :func:`_code_like`).
+
+    "end.The" (a lower-case word, then a capitalised one), "Dr.Smith" and "meal.starting" stay as
+    written: a full stop that lost its space.
+    """
+    if "." not in text:
+        return text
+
+    def name(match: re.Match[str]) -> str:
+        first, pieces = match.group("first"), match.group("rest")[1:].split(".")
+        if first in _NOT_NAME_FIRST or (first.islower() and re.fullmatch(r"[A-Z][a-z]+", pieces[0])):
+            return match.group(0)
+        if not _code_like(match):
+            return match.group(0)
+        return said("code", match.group(0), read_name(match.group(0)))
+
+    return _DOTTED_NAME_RE.sub(name, text)
 
 
 def read_underscored_names(text: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from audioguide.speech.normalize.code import read_code, read_name, read_underscored_names
+from audioguide.speech.normalize.code import read_code, read_dotted_names, read_name, read_underscored_names
 from audioguide.speech.normalize.tables import FILE_EXTENSIONS, SPOKEN_LABELS, TLDS, URL_SYMBOLS, WORD_LABELS
 from audioguide.speech.normalize.tokens import PLACEHOLDER_CHARS, said
 from audioguide.speech.numwords import digits
@@ -69,6 +69,35 @@ def _split_trailing(url: str) -> tuple[str, str]:
     return url, trail
 
 
+# A DOI: "10." and a registrant code, a slash, a suffix of any printable characters; with its label
+# ("doi: 10.1080/...", "DOI 10.3238/...") or bare. Its own syntax: no other token starts "10.NNNN/".
+_DOI_RE = re.compile(
+    r"(?:(?<![\w.-])(?P<label>doi|DOI)(?P<colon>:?)\s*)?(?<![\w./])(?P<doi>10\.\d{4,9}/[^\s\"<>]+)"
+)
+
+
+def read_dois(text: str) -> str:
+    """A DOI read as an address, so a listener can write it down or search for it.
+
+    "doi: 10.18637/jss.v004.i01" -> "D O I: ten dot one eight six three seven slash j s s dot v
+    zero zero four dot i zero one": "10" is the directory all DOIs share, the registrant code
+    digit by digit, the suffix piece by piece as a web address's.
+    """
+    if "10." not in text:
+        return text
+
+    def doi(match: re.Match[str]) -> str:
+        written, trail = _split_trailing(match.group("doi"))
+        registrant, _, suffix = written[3:].partition("/")
+        reading = f"ten dot {digits(registrant)} slash {_say_address(suffix)}"
+        if match.group("label"):
+            reading = f"D O I{match.group('colon')} {reading}"
+        whole = match.group(0)[: len(match.group(0)) - len(trail)]
+        return said("electronic", whole, reading) + trail
+
+    return _DOI_RE.sub(doi, text)
+
+
 def read_web_addresses(text: str) -> str:
     """URLs and e-mail addresses read so a listener can write them down.
 
@@ -119,6 +148,7 @@ def read_paths_and_files(text: str) -> str:
 
 
 def read_electronic(text: str) -> str:
-    """Code spans and options, then web and e-mail addresses, paths and file names, then names
-    joined by underscores."""
-    return read_underscored_names(read_paths_and_files(read_web_addresses(read_code(text))))
+    """Code spans and options, then DOIs, web and e-mail addresses, paths and file names, then
+    names joined by dots or underscores."""
+    text = read_paths_and_files(read_web_addresses(read_dois(read_code(text))))
+    return read_underscored_names(read_dotted_names(text))

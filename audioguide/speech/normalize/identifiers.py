@@ -48,6 +48,18 @@ _ICD_RE = re.compile(r"\b([A-TV-Z])(\d{2})\.(\d{1,4})\b(?!\.\d)")
 _ICD_RANGE_RE = re.compile(r"\b([A-Z])(\d{2})-([A-Z])(\d{2})\b")
 # "ASN.1", "POSIX.1": a name and its part number, said "ASN one"
 _NAME_DOT_NUMBER_RE = re.compile(r"\b([A-Z]{2,})\.(\d{1,2})\b(?!\.\d)")
+# DICOM tags, group and element in hexadecimal: "(0010,0010)", "(7FE0,0010)", "(0002,eeee)" (a
+# letter four times stands for any group or element); dicomParser writes them "x7fe00010"
+_HEX4 = r"[0-9A-Fa-fx]{4}"  # "x" stands for any hexadecimal digit: "(gggg,00xx)"
+_DICOM_TAG_RE = re.compile(
+    rf"\((?P<group>{_HEX4}|(?P<g>[a-z])(?P=g){{3}}),\s?"
+    rf"(?P<element>{_HEX4}|(?P<e>[a-z])(?P=e){{3}})(?:-(?P<to>{_HEX4}))?\)"
+)
+# "the tag (0010,0010)", "a tag of (gggg, 00xx)", "the tags from (0019, 1000) to (...)": "tag" is said
+_TAG_SAID_RE = re.compile(r"\b[Tt]ags?\b(?:\s+\S+){0,4}\s*$")
+# An annex's or section's number: "Annex C.10.9", "section C.7.1.1", "PS 3.4 F.7.1"
+_SECTION_RE = re.compile(r"(?<![\w.])([A-Z])\.(\d{1,3}(?:\.\d{1,3})+)(?![\w]|\.\d)")
+_DICOM_X_TAG_RE = re.compile(r"(?<![\w-])x(?=[0-9a-fA-F]{0,7}\d)([0-9a-fA-F]{4})([0-9a-fA-F]{4})\b")
 # long ids after letters: "P73456090", "DEF5647"
 _LETTERS_LONG_NUMBER_RE = re.compile(r"\b([A-Z]{1,4})(\d{4,})\b(?![.,]\d)")
 
@@ -55,6 +67,32 @@ _LETTERS_LONG_NUMBER_RE = re.compile(r"\b([A-Z]{1,4})(\d{4,})\b(?![.,]\d)")
 def _dash_number(number: str) -> str:
     """The number of a code after its hyphen: "10" -> "ten"; an id of four digits and more digit by digit."""
     return digits(number) if len(number) >= 4 else cardinal(number)
+
+
+def _hex(part: str) -> str:
+    """ "003A" -> "zero zero three A."; "eeee" -> "E E E E" (a lone "A" would be the article)."""
+    return " ".join(digits(ch) if ch.isdigit() else ("A." if ch in "Aa" else ch.upper()) for ch in part)
+
+
+def read_dicom_tags(text: str) -> str:
+    """A DICOM tag as a tag, its group and element in hexadecimal digits and letters.
+
+    "(0010,0010)" -> "tag zero zero one zero, zero zero one zero"; "the tag (7FE0,0010)" keeps one
+    "tag" (the sentence says it); dicomParser's "x7fe00010" -> "x seven F E zero, zero zero one zero".
+    """
+
+    def tag(match: re.Match[str]) -> str:
+        element = _hex(match.group("element"))
+        if match.group("to"):
+            element += f" to {_hex(match.group('to'))}"
+        said_tag = "" if _TAG_SAID_RE.search(match.string, 0, match.start()) else "tag "
+        return said("identifier", match.group(0), f"{said_tag}{_hex(match.group('group'))}, {element}")
+
+    if "(" in text:
+        text = _DICOM_TAG_RE.sub(tag, text)
+    return _DICOM_X_TAG_RE.sub(
+        lambda m: said("identifier", m.group(0), f"x {_hex(m.group(1))}, {_hex(m.group(2))}"), text
+    )
 
 
 def read_identifiers(text: str) -> str:
@@ -75,6 +113,15 @@ def read_identifiers(text: str) -> str:
         reading = f"{match.group('word')} {number} dash {numwords.year(int(match.group('year')))}"
         return said("identifier", match.group(0), reading)
 
+    text = read_dicom_tags(text)
+    text = _SECTION_RE.sub(
+        lambda m: said(
+            "identifier",
+            m.group(0),
+            f"{m.group(1)} " + " point ".join(cardinal(n) for n in m.group(2).split(".")),
+        ),
+        text,
+    )
     text = _CVE_RE.sub(
         lambda m: said(
             "identifier", m.group(0), f"{m.group(1)} {numwords.year(int(m.group(2)))} {digits(m.group(3))}"

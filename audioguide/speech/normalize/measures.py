@@ -42,8 +42,22 @@ def read_feet_inches(text: str) -> str:
         ),
         text,
     )
-    text = _FEET_RE.sub(lambda m: said("measure", m.group(0), _measure(m.group(1), "foot", "feet")), text)
-    return _INCHES_RE.sub(lambda m: said("measure", m.group(0), _measure(m.group(1), "inch", "inches")), text)
+
+    def unit(one: str, many: str, mark: str):
+        def read(match: re.Match[str]) -> str:
+            if _opened(match.string[: match.start()], mark):
+                return match.group(0)  # "‘1-2’", "“1-10” means": the mark closes a quotation
+            return said("measure", match.group(0), _measure(match.group(1), one, many))
+
+        return read
+
+    text = _FEET_RE.sub(unit("foot", "feet", "'"), text)
+    return _INCHES_RE.sub(unit("inch", "inches", '"'), text)
+
+
+def _opened(before: str, mark: str) -> bool:
+    """Whether ``before`` ends inside a quotation opened by ``mark`` (at a word's start) and not closed."""
+    return re.search(rf"(?:^|[\s(\[]){re.escape(mark)}[^{re.escape(mark)}]*$", before) is not None
 
 
 # ---------------------------------------------------------------------------
@@ -113,6 +127,8 @@ def read_units(text: str) -> str:
 
     def replace(match: re.Match[str]) -> str:
         unit = match.group("unit")
+        if len(unit) == 1 and match.string[match.end() : match.end() + 1] == "-":
+            return match.group(0)  # "3 t-shirts": a one-letter unit does not begin a hyphenated word
         singular, plural = UNITS[unit]
         head, count = _numbers(match)
         per = _per_words(match.group("per"))
@@ -143,6 +159,14 @@ def read_units(text: str) -> str:
 
 _BY_RE = re.compile(rf"(?<![\w.])({NUMBER})\s?[x×]\s?(?={UNSIGNED})")
 _TIMES_RE = re.compile(rf"(?<![\w.])({NUMBER})\s?[x×](?![\w-])")
+# a capitalised name not opening the sentence, right before a digit and "x": "on Windows 9x"
+_SERIES_BEFORE_RE = re.compile(r"(?<=[a-z,;:]\s)[A-Z][a-z]+\s$")
+# what a multiplier is followed by: a frequency, a comparison, a count ("2x daily", "10x faster")
+_MULTIPLIED_RE = re.compile(
+    r"\s*(?:\d|daily|a\s+day|a\s+week|per|each|every|weekly|more|less|faster|slower|higher|lower|"
+    r"larger|smaller|bigger|greater|as\b|magnification|zoom|speed|the\s+dose)",
+    re.IGNORECASE,
+)
 _TIMES_AFTER_RE = re.compile(rf"\b(?P<word>{'|'.join(MULTIPLIED_AFTER)})\s+[x×]\s?(?=\d)")
 
 
@@ -153,7 +177,16 @@ def read_multipliers(text: str) -> str:
         return text
     text = _SCIENTIFIC_RE.sub(_scientific, text)
     text = _BY_RE.sub(lambda m: said("measure", m.group(0), f"{spoken(m.group(1)).words} by "), text)
-    text = _TIMES_RE.sub(lambda m: said("measure", m.group(0), f"{spoken(m.group(1)).words} times"), text)
+
+    def times(match: re.Match[str]) -> str:
+        if _SERIES_BEFORE_RE.search(match.string, 0, match.start()) and not _MULTIPLIED_RE.match(
+            match.string, match.end()
+        ):
+            # "Windows 9x": a product's series after its name, not a multiplier
+            return said("identifier", match.group(0), f"{spoken(match.group(1)).words} x")
+        return said("measure", match.group(0), f"{spoken(match.group(1)).words} times")
+
+    text = _TIMES_RE.sub(times, text)
     return _TIMES_AFTER_RE.sub(lambda m: f"{m.group('word')} " + said("measure", "x", "times") + " ", text)
 
 

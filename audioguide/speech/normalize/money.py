@@ -28,6 +28,16 @@ _CODE_RE = re.compile(
     rf"(?<![\w.,])(?P<a>\d{{1,3}}(?:\.\d{{3}})+,\d{{2}}|\d+,\d{{2}}(?=\s?[A-Z])|{_AMOUNT})\s?"
     rf"(?P<code>{'|'.join(CURRENCY_CODES)})\b{_PER}"
 )
+# thousands grouped by a plain space before a currency's name: "10 000 dollars" (a thin space is
+# read by the character rules; a plain one is a grouping only where money follows)
+_CURRENCY_NAMES = sorted({names[1] for names in (*CURRENCIES.values(), *CURRENCY_CODES.values())}, key=len)
+_SPACED_AMOUNT_RE = re.compile(
+    r"(?<![\d,.])\d{1,3}(?: \d{3})+(?=\s(?:"
+    + "|".join(re.escape(name) for name in reversed(_CURRENCY_NAMES))
+    + r")\b|\s?(?:"
+    + "|".join(CURRENCY_CODES)
+    + r")\b)"
+)
 _CENTS_RE = re.compile(r"(?<![\w.])(\d{1,3})\s?¢")
 
 
@@ -59,6 +69,8 @@ def read_money(text: str) -> str:
     -> "fifteen dollars per hour"; "12000 USD" -> "twelve thousand US
     dollars"; also £ and €, and "50¢".
     """
+
+    text = _SPACED_AMOUNT_RE.sub(lambda m: m.group(0).replace(" ", ","), text)
 
     def replace(match: re.Match[str]) -> str:
         names = CURRENCIES[match.group("cur")]

@@ -3,12 +3,13 @@
 "he/she" and "yes/no" are alternatives ("he or she"); "stable/testing/unstable"
 a list ("stable, testing or unstable"); "Mon/Wed" days ("Monday and
 Wednesday"); two names before what they named a pair ("the Gell/Coombs sense":
-"Gell and Coombs", never "or"); "observed/expected" and a pair before "ratio"
+"Gell and Coombs", never "or"), and two names before "Day" two days ("Christmas/Boxing
+Day"); "observed/expected" and a pair before "ratio"
 a ratio ("observed to expected"); in a name ("GNU/Linux", "HTTP/2", "Misc/HISTORY") the slash is
 said, "slash". Paths ("/usr/lib") are electronic tokens, read by
 :mod:`~audioguide.speech.normalize.electronic`; numbers ("3/4", "24/7") and
 rates ("mg/kg") by their own readers; "and/or" by :mod:`~audioguide.speech.normalize.symbols`.
-Tables: ``SLASH_RATIO_PAIRS``, ``EPONYM_NOUNS`` and ``WEEKDAY_ABBREVIATIONS``.
+Tables: ``SLASH_RATIO_PAIRS``, ``EPONYM_NOUNS``, ``NAMED_DAY_NOUNS`` and ``WEEKDAY_ABBREVIATIONS``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import re
 from audioguide.speech.normalize.electronic import read_path
 from audioguide.speech.normalize.tables import (
     EPONYM_NOUNS,
+    NAMED_DAY_NOUNS,
     PER_UNITS,
     SLASH_RATIO_PAIRS,
     UNITS,
@@ -41,6 +43,7 @@ _NUMBERISH_RE = re.compile(r"^\d+(?:st|nd|rd|th)?$")
 _VERSION_PART_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3})*$")
 _NAME_RE = re.compile(r"^[A-Z][a-z]{2,}$")
 _EPONYM_AFTER_RE = re.compile(rf"^\s+(?:{'|'.join(EPONYM_NOUNS)})\b")
+_DAYS_AFTER_RE = re.compile(rf"^\s+(?:{'|'.join(NAMED_DAY_NOUNS)})\b")
 _RATIO_AFTER_RE = re.compile(r"^\W{0,3}(?:\w+\s+){0,2}\W?[Rr]atios?\b")
 
 
@@ -64,6 +67,8 @@ def _words(parts: list[str], after: str) -> str | None:
         return " to ".join(parts)
     if len(parts) == 2 and all(_NAME_RE.match(p) for p in parts) and _EPONYM_AFTER_RE.match(after):
         return " and ".join(parts)  # two people's names before what they named: "the Gell/Coombs sense"
+    if len(parts) == 2 and all(_NAME_RE.match(p) for p in parts) and _DAYS_AFTER_RE.match(after):
+        return " and ".join(parts)  # two days: "Christmas/Boxing Day"
     return _alternatives(parts)
 
 

@@ -87,6 +87,12 @@ FILE_EXTENSIONS: tuple[str, ...] = tuple(
 # code (code.py)
 
 # A code span holding only signs is read by their names: "`#`" -> "hash", "`--`" -> "dash dash".
+# Words that name a piece of code: a dotted name next to one is code ("the all.equal routine").
+CODE_NOUNS = frozenset(
+    "function functions routine routines method methods option options argument arguments package"
+    " packages module modules attribute attributes property properties class object command variable"
+    " field parameter parameters call calls".split()
+)
 CODE_SYMBOL_NAMES: dict[str, str] = {
     "#": "hash",
     "--": "dash dash",
@@ -282,6 +288,58 @@ DOSE_NUMBER_WORDS: tuple[str, ...] = (
 )  # fmt: skip
 
 # ---------------------------------------------------------------------------
+# journal titles in references (citations.py)
+
+# Words of journal titles as NLM (MEDLINE, the ICMJE's Vancouver style) and ISO 4 abbreviate them,
+# read in full before a reference's year ("Arch Intern Med. 1992 Mar;..." -> "Archives of Internal
+# Medicine"). Curated from NLM's journal abbreviations of common medical journals; each abbreviation
+# was checked against the ISSN International Centre's List of Title Word Abbreviations (LTWA,
+# 2021-07-02 edition, as pyiso4 0.1.6 ships it); where NLM's usage differs (Inform, Natl, Rep), NLM's
+# is kept. The LTWA itself is not used: its rows are stems ("annal-" -> "ann.", "-medic-" ->
+# "med."), one abbreviation stands for many stems ("Arch" for archive-, archi-, archei-), so it
+# cannot be reversed into the spoken word without the choice this table makes. A pair is (the word
+# last in a title, the word before another): "Med Care" is Medical Care, "Fam Med" Family Medicine.
+JOURNAL_TITLE_WORDS: dict[str, str | tuple[str, str]] = {
+    "Acad": "Academy", "Adv": "Advances", "Am": "American", "Anaesth": "Anaesthesia",
+    "Anesth": "Anesthesia", "Anesthesiol": "Anesthesiology", "Ann": "Annals", "Annu": "Annual",
+    "Appl": "Applied", "Arch": "Archives", "Assoc": "Association", "Aust": "Australian",
+    "Biol": ("Biology", "Biological"), "Biomed": ("Biomedicine", "Biomedical"), "Br": "British",
+    "Bull": "Bulletin", "Can": "Canadian", "Cardiol": "Cardiology", "Chem": ("Chemistry", "Chemical"),
+    "Clin": "Clinical", "Coll": "College", "Commun": "Communications", "Comput": ("Computing", "Computer"),
+    "Dermatol": "Dermatology", "Dis": "Diseases", "Educ": "Education", "Emerg": "Emergency",
+    "Endocrinol": "Endocrinology", "Engl": "England", "Epidemiol": "Epidemiology", "Eur": "European",
+    "Exp": "Experimental", "Fam": "Family", "Gastroenterol": "Gastroenterology", "Gen": "General",
+    "Geriatr": "Geriatrics", "Gynecol": "Gynecology", "Hematol": "Hematology", "Hosp": "Hospital",
+    "Hum": "Human", "Immunol": "Immunology", "Infect": "Infectious", "Inform": "Informatics",
+    "Int": "International", "Intern": "Internal", "J": "Journal", "Lett": "Letters",
+    "Med": ("Medicine", "Medical"), "Microbiol": "Microbiology", "Natl": "National",
+    "Nephrol": "Nephrology", "Neurol": ("Neurology", "Neurological"), "Nurs": "Nursing",
+    "Nutr": "Nutrition", "Obstet": "Obstetrics", "Oncol": "Oncology", "Ophthalmol": "Ophthalmology",
+    "Otolaryngol": "Otolaryngology", "Pathol": "Pathology", "Pediatr": ("Pediatrics", "Pediatric"),
+    "Pharmacol": "Pharmacology", "Physiol": "Physiology", "Pract": "Practice", "Prev": "Preventive",
+    "Proc": "Proceedings", "Psychiatr": "Psychiatric", "Psychol": ("Psychology", "Psychological"),
+    "Radiol": "Radiology", "Rehabil": "Rehabilitation", "Rep": "Reports", "Res": "Research",
+    "Respir": "Respiratory", "Rev": "Review", "Rheumatol": "Rheumatology", "Sci": "Science",
+    "Stat": "Statistics", "Stud": "Studies", "Surg": ("Surgery", "Surgical"), "Symp": "Symposium",
+    "Technol": "Technology", "Transl": "Translational", "Trop": "Tropical", "Urol": "Urology",
+    "Vasc": "Vascular", "Virol": "Virology",
+    # single letters NLM keeps only before the word they name with
+    "N Engl": "New England", "N Y": "New York", "N Z": "New Zealand",
+}  # fmt: skip
+# The nouns a title names a subject after, with the small word ISO 4 drops ("Journal of Family
+# Practice"); said only before another word of the title.
+JOURNAL_HEAD_NOUNS: dict[str, str] = {
+    "Journal": "of", "Annals": "of", "Archives": "of", "Proceedings": "of", "Bulletin": "of",
+    "Academy": "of", "College": "of", "Review": "of", "Studies": "in", "Advances": "in",
+}  # fmt: skip
+# Abbreviated words of titles in other languages (LTWA rows of German, Dutch, Danish, ...): a title
+# holding one is left as written, since English words amid it would make it neither language.
+FOREIGN_TITLE_WORDS = frozenset(
+    "Z Zschr Klin Wochenschr Dtsch Allg Arztl Ärztl Fortbild Schweiz Wien Tijdschr Geneeskd Ned Ugeskr"
+    " Laeger Esp Gesundheitswes Nervenarzt Fortschr Tidsskr Laegeforen".split()
+)
+
+# ---------------------------------------------------------------------------
 # dates and years (dates.py, years.py)
 
 MONTHS: tuple[str, ...] = (
@@ -428,6 +486,9 @@ EPONYM_NOUNS: tuple[str, ...] = tuple(
     " hypothesis theory estimator estimate estimates distribution staging grading curve curves"
     " plot maneuver manoeuvre sign signs operation repair".split()
 )
+# Two names before one of these are two of them, a pair said with "and": "Christmas/Boxing Day"
+# (Christmas Day and Boxing Day), "Easter/Whitsun holidays".
+NAMED_DAY_NOUNS: tuple[str, ...] = ("Day", "Days", "Eve", "holiday", "holidays")
 # Roman numerals in names: "stage II" -> "stage two", "cranial nerve VII" -> "cranial nerve seven".
 ROMAN_NUMBER_WORDS: tuple[str, ...] = (
     "stage",
@@ -511,6 +572,7 @@ UNITS: dict[str, tuple[str, str]] = {
     "μg": ("microgram", "micrograms"),
     "g": ("gram", "grams"),
     "kg": ("kilogram", "kilograms"),
+    "t": ("tonne", "tonnes"),  # SI's metric ton, lower case ("T" is the tesla of an MRI scanner)
     "mL": ("milliliter", "milliliters"),
     "ml": ("milliliter", "milliliters"),
     "dL": ("deciliter", "deciliters"),

@@ -24,6 +24,9 @@ _YEAR_CONTEXT_RE = re.compile(
 )
 _YEAR_RANGE_RE = re.compile(rf"(?<![\w.,$])(?P<y1>{_Y})\s?[-–]\s?(?P<y2>{_Y})(?![\w,.]?\d)(?!\w)")
 _YEAR_PAREN_RE = re.compile(rf"\((?P<y>{_Y})\)")
+# a year alone between full stops, as a reference dates a reprint: "Medical records that guide and
+# teach. 1968. MD Comput. 1993 ..."
+_YEAR_ALONE_RE = re.compile(rf"(?:^|(?<=\.\s))(?P<y>{_Y})(?=\.(?:\s|$))")
 _DECADE_RE = re.compile(r"(?<![\w.])'?((?:1[1-9]|20)?\d0)'?s(?!\w)")
 
 
@@ -46,7 +49,8 @@ def read_years(text: str) -> str:
     "in 2023" -> "in twenty twenty-three"; "(1998)" -> "(nineteen
     ninety-eight)"; "2019-2023" and "from 2019 to 2023" read both as years;
     "the 1990s" -> "the nineteen nineties"; "the '90s"/"the 90s" -> "the
-    nineties". A 4-digit number without year context is a cardinal.
+    nineties"; a number alone between full stops ("... and teach. 1968. MD ...") is a
+    year. A 4-digit number without year context is a cardinal.
     """
 
     def in_context(match: re.Match[str]) -> str:
@@ -76,6 +80,7 @@ def read_years(text: str) -> str:
     text = _YEAR_PAREN_RE.sub(
         lambda m: "(" + said("date", m.group("y"), numwords.year(int(m.group("y")))) + ")", text
     )
+    text = _YEAR_ALONE_RE.sub(lambda m: said("date", m.group(0), numwords.year(int(m.group(0)))), text)
     return _DECADE_RE.sub(decade, text)
 
 
