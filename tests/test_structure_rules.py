@@ -561,3 +561,16 @@ def test_an_inline_code_statement_is_not_read_names_and_commands_are(tmp_path):
     assert "npm install tool --save" in said and ".env file" in said and "--quiet" in said
     assert "config(" not in said and "as in the code shown on the page." in said
     assert "Should I commit my .env file?" in [c.title for c in document.chapters]
+
+
+def test_an_faq_part_named_again_before_any_question_loses_no_word():
+    """Two FAQ headings in a row ("FAQ for patients", then "FAQ for carers" with the questions): the
+    first part holds nothing, so its heading is said nowhere; it is listed, not lost."""
+    document = parse_markdown_text(
+        "# Knee care\n\nRest the knee.\n\n## FAQ for patients\n\n## FAQ for carers\n\n"
+        "### Can I drive?\n\nNot for six weeks.\n",
+        source="knee.md",
+    )
+    listed = {d.text: d.reason for d in document.dropped}
+    assert listed.get("FAQ for patients") == "an FAQ heading with nothing under it"
+    assert [c.title for c in document.chapters if c.kind == ChapterKind.FAQ] == ["Can I drive?"]

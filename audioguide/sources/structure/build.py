@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from audioguide.errors import SourceError
 from audioguide.model.document import ChapterKind, Document, Dropped
-from audioguide.sources.headings import clean_heading, faq_block_title
+from audioguide.sources.headings import clean_heading, faq_block_title, key
 from audioguide.sources.structure.chapters import finished_chapters, legal_last, title_first
 from audioguide.sources.structure.entries import read_entries, without_contents, without_wordless_headings
 from audioguide.sources.structure.facts import all_chapters_ask, section_levels
@@ -74,6 +74,7 @@ def build_document(
             place_heading(outline, kept)
 
     chapters = finished_chapters(outline, intro)
+    outline.drops.extend(unsaid_faq_names(outline, chapters))
     if not chapters:
         raise SourceError(
             f"{source or 'source'}: no article text found (only a title, headings or page furniture)"
@@ -87,3 +88,18 @@ def build_document(
         source=source,
         notes=tuple(outline.notes),
     )
+
+
+def unsaid_faq_names(outline: Outline, chapters) -> list[Dropped]:
+    """The headings of FAQ parts that held nothing: named again before a question came, their words
+    are said nowhere (the document's FAQ title is the last part's name)."""
+    said = (
+        {key(outline.faq_title)}
+        | {key(c.title) for c in chapters}
+        | {key(c.group) for c in chapters if c.group}
+    )
+    return [
+        Dropped(text, "an FAQ heading with nothing under it", line)
+        for name, text, line in outline.faq_names
+        if key(name) not in said
+    ]

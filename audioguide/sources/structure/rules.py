@@ -41,6 +41,7 @@ def _opens_faq_part(outline: Outline, h: Heading) -> bool:
         outline.drops.append(Dropped(h.text, "another FAQ heading (the FAQ part keeps its title)", h.line))
     else:
         outline.faq_title = named
+        outline.faq_names.append((named, h.text, h.line))
     outline.faq_heading_seen = True
     if not outline.faq_doc:
         outline.in_faq, outline.faq_level = True, h.level

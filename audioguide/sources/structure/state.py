@@ -93,6 +93,9 @@ class Outline:
     in_faq: bool
     faq_level: int | None  # level of the heading that opened the FAQ part; 0: the title
     faq_heading_seen: bool = False
+    # Every FAQ part's name, its heading as written and its line: a name no chapter ends up said
+    # with (its part held nothing) is listed as dropped (see build.unsaid_faq_names).
+    faq_names: list[tuple[str, str, int | None]] = field(default_factory=list)
     # The section headings questions are grouped under, outermost first.
     topics: list[tuple[str, int | None]] = field(default_factory=list)
     in_bio: bool = False
