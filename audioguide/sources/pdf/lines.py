@@ -16,7 +16,10 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from audioguide.sources.pdf.layout import Char
 
 # A gap wider than this (in ems) between two glyphs is a space: letters are set
 # 0-0.1 em apart, the narrowest justified space is about 0.22 em.
@@ -114,26 +117,27 @@ class Glyph:
         return max(self.bottom - self.top, 0.1)
 
 
-def glyphs_from_chars(chars: Iterable[dict[str, Any]], fixed_pitch: Iterable[str] = ()) -> list[Glyph]:
-    """pdfplumber characters as glyphs: upright ones only, with unmapped TeX codes read as Cork.
+def glyphs_from_chars(chars: Iterable[Char], fixed_pitch: Iterable[str] = ()) -> list[Glyph]:
+    """The page's characters (:func:`~audioguide.sources.pdf.layout.page_objects`) as glyphs:
+    upright ones only, with unmapped TeX codes read as Cork.
 
     A glyph drawn twice at the same place (fake bold, a shadow) is read once.
     ``fixed_pitch``: the fonts whose descriptor says they are monospaced.
     """
     fixed = {base_font(name) for name in fixed_pitch}
-    fonts: dict[str, tuple[str, bool, bool]] = {}  # pdfplumber's name -> (name, monospaced, math)
+    fonts: dict[str, tuple[str, bool, bool]] = {}  # the PDF's font name -> (name, monospaced, math)
     out: list[Glyph] = []
     seen: set[tuple[str, int, int]] = set()
-    for char in chars:
-        if not char.get("upright", True):
+    for text, x0, x1, top, bottom, size, raw_font, upright, mcid, tag in chars:
+        if not upright:
             continue  # a rotated margin stamp or an axis label, not the text
-        text = char.get("text") or ""
-        x0, top = float(char["x0"]), float(char["top"])
+        text = text or ""
+        x0, top = float(x0), float(top)
         where = (text, round(x0), round(top))
         if where in seen:
             continue
         seen.add(where)
-        raw_font = char.get("fontname", "")
+        raw_font = raw_font or ""
         if raw_font not in fonts:
             name = base_font(raw_font)
             fonts[raw_font] = (name, name in fixed or is_mono_font(name), bool(_MATH_FONT_RE.match(name)))
@@ -146,18 +150,18 @@ def glyphs_from_chars(chars: Iterable[dict[str, Any]], fixed_pitch: Iterable[str
             text = _readable(text)
         if not text:
             continue
-        bottom = float(char["bottom"])
+        bottom = float(bottom)
         out.append(
             Glyph(
                 text=text,
                 x0=x0,
-                x1=float(char["x1"]),
+                x1=float(x1),
                 top=top,
                 bottom=bottom,
-                size=float(char.get("size") or 0.0) or bottom - top,
+                size=float(size or 0.0) or bottom - top,
                 font=font,
-                mcid=char.get("mcid"),
-                tag=char.get("tag"),
+                mcid=mcid,
+                tag=tag,
                 mono=mono,
             )
         )

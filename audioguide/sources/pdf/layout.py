@@ -1,0 +1,103 @@
+"""A page's drawn objects read straight from pdfminer's layout, in pdfplumber's coordinates.
+
+pdfplumber's ``page.chars`` turns every object on the page into a dict of
+every attribute it has (colours, matrices, paths), which costs as much as
+interpreting the page. The reader needs a few fields of the characters and
+the boxes of pictures and shapes, so they are taken from the ``LTPage``
+pdfplumber builds (``page.layout``), walked in the same order and placed
+with the same arithmetic as pdfplumber's ``process_object``: the results are
+the ones ``page.chars``, ``page.images`` and ``page.curves`` would give.
+Only a page with ruling lines or rectangles has its shapes made into
+pdfplumber's dicts, for its table finder.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+# One character: text, x0, x1, top, bottom, size, font name, upright, mcid, tag.
+Char = tuple[str, float, float, float, float, float, str, bool, "int | None", "str | None"]
+Bounds = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+
+@dataclass
+class PageObjects:
+    """What the reader uses of one page's layout, in drawing order within each kind."""
+
+    chars: list[Char] = field(default_factory=list)
+    images: list[Bounds] = field(default_factory=list)
+    curves: list[Bounds] = field(default_factory=list)
+    rects: list[Bounds] = field(default_factory=list)
+    lines: list[Bounds] = field(default_factory=list)
+    shapes: dict[str, list[Any]] = field(default_factory=dict)  # the LT objects of curves, rects, lines
+
+    @property
+    def ruled(self) -> bool:
+        """The page draws lines or rectangles: it may hold a ruled table."""
+        return bool(self.rects or self.lines)
+
+
+_SHAPES = {"LTCurve": "curve", "LTRect": "rect", "LTLine": "line"}
+
+
+def _leaves(objs: list[Any]) -> Iterator[Any]:
+    """The layout's objects that are not containers (a form's contents in its place), as
+    pdfplumber's ``iter_layout_objects`` visits them without layout analysis."""
+    from pdfminer.layout import LTContainer
+
+    for obj in objs:
+        if isinstance(obj, LTContainer):
+            yield from _leaves(obj._objs)
+        else:
+            yield obj
+
+
+def page_objects(page: Any) -> PageObjects:
+    """The characters, pictures and shapes of a pdfplumber page."""
+    from pdfplumber.page import fix_fontname_bytes
+    from pdfplumber.utils import resolve_all
+
+    layout = page.layout
+    norm = page.pdf.unicode_norm
+    height = page.height
+    mb_x0, mb_top = page.mediabox[:2]
+    found = PageObjects()
+    chars = found.chars
+    boxes = {"LTImage": found.images, "LTCurve": found.curves, "LTRect": found.rects, "LTLine": found.lines}
+    for obj in _leaves(layout._objs):
+        name = type(obj).__name__
+        top = (height - obj.y1) + mb_top
+        bottom = (height - obj.y0) + mb_top
+        x0, x1 = obj.x0, obj.x1
+        if mb_x0 != 0:
+            x0, x1 = x0 + mb_x0, x1 + mb_x0
+        if name == "LTChar":
+            font = obj.fontname
+            if isinstance(font, bytes):
+                font = fix_fontname_bytes(font)
+            mcid = getattr(obj, "mcid", None)
+            if mcid is not None and not isinstance(mcid, int):
+                mcid = resolve_all(mcid)
+            text = obj.get_text()
+            if norm is not None:
+                text = unicodedata.normalize(norm, text)
+            chars.append(
+                (text, x0, x1, top, bottom, obj.size, font, obj.upright, mcid, getattr(obj, "tag", None))
+            )
+        elif name in boxes:
+            boxes[name].append((x0, top, x1, bottom))
+            if name in _SHAPES:
+                found.shapes.setdefault(_SHAPES[name], []).append(obj)
+    return found
+
+
+def prepare_table_finder(page: Any, objects: PageObjects) -> None:
+    """Give pdfplumber's page its shapes as pdfplumber's own dicts, and nothing else: its table
+    finder (the default "lines" strategy) reads only the edges of lines, rectangles and curves,
+    and the characters' dicts are the costly part of ``page.objects``."""
+    page._objects = {
+        kind: [page.process_object(obj) for obj in objs] for kind, objs in objects.shapes.items()
+    }
