@@ -95,9 +95,42 @@ def page_objects(page: Any) -> PageObjects:
 
 
 def prepare_table_finder(page: Any, objects: PageObjects) -> None:
-    """Give pdfplumber's page its shapes as pdfplumber's own dicts, and nothing else: its table
-    finder (the default "lines" strategy) reads only the edges of lines, rectangles and curves,
-    and the characters' dicts are the costly part of ``page.objects``."""
+    """Give pdfplumber's page its shapes, and nothing else, for its table finder.
+
+    The finder (the default "lines" strategy) reads only the edges of lines,
+    rectangles and curves, and of them only their place: each shape is the
+    geometry part of the dict pdfplumber's ``process_object`` makes of it
+    (its colours and path, costly to convert, are left out), and the
+    characters' dicts, the costly part of ``page.objects``, are not made.
+    """
+    height = page.height
+    mb_x0, mb_top = page.mediabox[:2]
+    doctop = page.initial_doctop
+    number = page.page_number
     page._objects = {
-        kind: [page.process_object(obj) for obj in objs] for kind, objs in objects.shapes.items()
+        kind: [_shape(obj, kind, number, height, mb_x0, mb_top, doctop, page.point2coord) for obj in objs]
+        for kind, objs in objects.shapes.items()
+    }
+
+
+def _shape(
+    obj: Any, kind: str, number: int, height: float, mb_x0: float, mb_top: float, doctop: float, coord: Any
+) -> dict[str, Any]:
+    top = (height - obj.y1) + mb_top
+    x0, x1 = obj.x0, obj.x1
+    if mb_x0 != 0:
+        x0, x1 = x0 + mb_x0, x1 + mb_x0
+    return {
+        "object_type": kind,
+        "page_number": number,
+        "x0": x0,
+        "y0": obj.y0,
+        "x1": x1,
+        "y1": obj.y1,
+        "width": obj.width,
+        "height": obj.height,
+        "top": top,
+        "bottom": (height - obj.y0) + mb_top,
+        "doctop": doctop + top,
+        "pts": [coord(pt) for pt in obj.pts],
     }
