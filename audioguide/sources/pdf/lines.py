@@ -16,7 +16,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from audioguide.sources.pdf.layout import Char
@@ -97,9 +97,9 @@ def is_mono_font(name: str) -> bool:
     return bool(_MONO_RE.search(base_font(name)))
 
 
-@dataclass(frozen=True)
-class Glyph:
-    """One character as the page draws it (pdfplumber's char, reduced to what the reader uses)."""
+class Glyph(NamedTuple):
+    """One character as the page draws it, reduced to what the reader uses (a tuple: a page
+    makes tens of thousands of them)."""
 
     text: str
     x0: float
@@ -239,13 +239,6 @@ class _Row:
     x0: float
     x1: float
 
-    def distance(self, glyph: Glyph) -> float:
-        """How far the glyph stands from the row's text, sideways (0 within it)."""
-        return max(self.x0 - glyph.x1, glyph.x0 - self.x1, 0.0)
-
-    def overlap(self, glyph: Glyph) -> float:
-        return _overlap(self.top, self.bottom, glyph.top, glyph.bottom)
-
 
 def _overlap(top: float, bottom: float, other_top: float, other_bottom: float) -> float:
     """How much of the smaller of two boxes their vertical overlap covers (0..1), on the middle
@@ -258,15 +251,28 @@ def _overlap(top: float, bottom: float, other_top: float, other_bottom: float) -
 
 
 def _rows(glyphs: Sequence[Glyph]) -> list[_Row]:
-    """Glyphs grouped into rows by vertical overlap, top to bottom (a row may hold two columns)."""
+    """Glyphs grouped into rows by vertical overlap, top to bottom (a row may hold two columns).
+
+    A glyph joins the nearest row, sideways, of the last few whose middle band it overlaps
+    enough (:func:`_overlap`, written out here: this runs for every glyph).
+    """
     rows: list[_Row] = []
     for glyph in sorted(glyphs, key=lambda g: ((g.top + g.bottom) / 2, g.x0)):
-        near = [
-            row
-            for row in rows[-8:]
-            if row.bottom > glyph.top and row.top < glyph.bottom and row.overlap(glyph) >= MIN_ROW_OVERLAP
-        ]
-        best = min(near, key=lambda row: row.distance(glyph), default=None)  # the nearest, sideways
+        top, bottom, x0, x1 = glyph.top, glyph.bottom, glyph.x0, glyph.x1
+        height = (bottom - top) * 0.6
+        inner_top, inner_bottom = top + height / 3, bottom - height / 3
+        best: _Row | None = None
+        nearest = 0.0
+        for row in rows[-8:]:
+            if not (row.bottom > top and row.top < bottom):
+                continue
+            row_height = (row.bottom - row.top) * 0.6
+            inter = min(row.bottom - row_height / 3, inner_bottom) - max(row.top + row_height / 3, inner_top)
+            if inter / max(min(row_height, height), 0.1) < MIN_ROW_OVERLAP:
+                continue
+            distance = max(row.x0 - x1, x0 - row.x1, 0.0)
+            if best is None or distance < nearest:
+                best, nearest = row, distance
         if best is None:
             rows.append(_Row([glyph], glyph.top, glyph.bottom, glyph.size, glyph.x0, glyph.x1))
         else:
@@ -279,27 +285,20 @@ def _rows(glyphs: Sequence[Glyph]) -> list[_Row]:
     return rows
 
 
-@dataclass
 class _Segment:
-    """A run of glyphs on one row with no gap wider than a few spaces: part of one column's line."""
+    """A run of glyphs on one row with no gap wider than a few spaces: part of one column's line.
 
-    glyphs: list[Glyph]
+    Its extent and main glyph (the largest, the highest of equals) are fixed once made.
+    """
 
-    @property
-    def x0(self) -> float:
-        return min(g.x0 for g in self.glyphs)
+    __slots__ = ("glyphs", "x0", "x1", "main", "middle")
 
-    @property
-    def x1(self) -> float:
-        return max(g.x1 for g in self.glyphs)
-
-    @property
-    def main(self) -> Glyph:
-        return max(self.glyphs, key=lambda g: (g.size, -g.top))
-
-    @property
-    def middle(self) -> float:
-        return (self.main.top + self.main.bottom) / 2
+    def __init__(self, glyphs: list[Glyph]) -> None:
+        self.glyphs = glyphs
+        self.x0 = min(g.x0 for g in glyphs)
+        self.x1 = max(g.x1 for g in glyphs)
+        self.main = max(glyphs, key=lambda g: (g.size, -g.top))
+        self.middle = (self.main.top + self.main.bottom) / 2
 
 
 def _segments(row: _Row) -> list[_Segment]:
@@ -397,7 +396,7 @@ def _line(glyphs: list[Glyph], page: int, column: int, left: float, right: float
     size = sizes.most_common(1)[0][0]
     font = fonts.most_common(1)[0][0]
     mono_share = sum(1 for g in visible if g.mono) / len(visible)
-    bold_share = sum(1 for g in visible if is_bold_font(g.font)) / len(visible)
+    bold_share = sum(n for name, n in fonts.items() if is_bold_font(name)) / len(visible)
     main = [g for g in visible if abs(g.size - size) < 0.6] or visible
     return Line(
         text=text,
@@ -410,7 +409,7 @@ def _line(glyphs: list[Glyph], page: int, column: int, left: float, right: float
         font=font,
         bold=bold_share >= 0.6,
         mono=mono_share >= 0.9,
-        math=sum(1 for g in visible if _MATH_FONT_RE.match(g.font)) / len(visible) >= 0.3,
+        math=sum(n for name, n in fonts.items() if _MATH_FONT_RE.match(name)) / len(visible) >= 0.3,
         left=left,
         right=right,
         column=column,
@@ -430,11 +429,12 @@ def page_lines(glyphs: Sequence[Glyph], page: int, width: float) -> list[Line]:
     gutters = find_gutters(segments, width)
     edges = [0.0, *gutters, width]
     spanning = [s for s in segments if any(s.x0 < gutter < s.x1 for gutter in gutters)]
+    crossing = {id(s) for s in spanning}
     across = _group_lines(spanning)  # the crossing lines, top to bottom
     limits = [(min(g.top for g in line) + max(g.bottom for g in line)) / 2 for line in across]
     bands: list[list[list[_Segment]]] = [[[] for _ in edges[:-1]] for _ in range(len(across) + 1)]
     for segment in segments:
-        if segment in spanning:
+        if id(segment) in crossing:
             continue
         band = sum(1 for limit in limits if limit < segment.middle)
         middle = (segment.x0 + segment.x1) / 2
