@@ -16,6 +16,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -127,6 +128,7 @@ def glyphs_from_chars(chars: Iterable[Char], fixed_pitch: Iterable[str] = ()) ->
     fixed = {base_font(name) for name in fixed_pitch}
     fonts: dict[str, tuple[str, bool, bool]] = {}  # the PDF's font name -> (name, monospaced, math)
     out: list[Glyph] = []
+    make = partial(tuple.__new__, Glyph)  # the fields in order, without a call per keyword
     seen: set[tuple[str, int, int]] = set()
     for text, x0, x1, top, bottom, size, raw_font, upright, mcid, tag in chars:
         if not upright:
@@ -151,20 +153,8 @@ def glyphs_from_chars(chars: Iterable[Char], fixed_pitch: Iterable[str] = ()) ->
         if not text:
             continue
         bottom = float(bottom)
-        out.append(
-            Glyph(
-                text=text,
-                x0=x0,
-                x1=float(x1),
-                top=top,
-                bottom=bottom,
-                size=float(size or 0.0) or bottom - top,
-                font=font,
-                mcid=mcid,
-                tag=tag,
-                mono=mono,
-            )
-        )
+        size = float(size or 0.0) or bottom - top
+        out.append(make((text, x0, float(x1), top, bottom, size, font, mcid, tag, mono)))
     return out
 
 
@@ -230,14 +220,21 @@ class Line:
         self.kind, self.reason, self.outside = "drop", reason, outside
 
 
-@dataclass
 class _Row:
-    glyphs: list[Glyph]
-    top: float
-    bottom: float
-    size: float
-    x0: float
-    x1: float
+    """Glyphs at one height, left to right once complete; its band is its largest glyph's."""
+
+    __slots__ = ("glyphs", "top", "bottom", "size", "x0", "x1", "band", "band_top", "band_bottom")
+
+    def __init__(self, glyph: Glyph) -> None:
+        self.glyphs = [glyph]
+        self.x0, self.x1 = glyph.x0, glyph.x1
+        self.set_band(glyph)
+
+    def set_band(self, glyph: Glyph) -> None:
+        """The row's band becomes the glyph's, and its middle 60 % (see :func:`_overlap`)."""
+        self.top, self.bottom, self.size = glyph.top, glyph.bottom, glyph.size
+        self.band = (self.bottom - self.top) * 0.6
+        self.band_top, self.band_bottom = self.top + self.band / 3, self.bottom - self.band / 3
 
 
 def _overlap(top: float, bottom: float, other_top: float, other_bottom: float) -> float:
@@ -254,7 +251,8 @@ def _rows(glyphs: Sequence[Glyph]) -> list[_Row]:
     """Glyphs grouped into rows by vertical overlap, top to bottom (a row may hold two columns).
 
     A glyph joins the nearest row, sideways, of the last few whose middle band it overlaps
-    enough (:func:`_overlap`, written out here: this runs for every glyph).
+    enough. This runs for every glyph: :func:`_overlap` and the distance are written out,
+    with ``x if x < y else y`` for ``min(y, x)`` (the same value, without a call).
     """
     rows: list[_Row] = []
     for glyph in sorted(glyphs, key=lambda g: ((g.top + g.bottom) / 2, g.x0)):
@@ -264,22 +262,30 @@ def _rows(glyphs: Sequence[Glyph]) -> list[_Row]:
         best: _Row | None = None
         nearest = 0.0
         for row in rows[-8:]:
-            if not (row.bottom > top and row.top < bottom):
+            if row.bottom <= top or row.top >= bottom:
                 continue
-            row_height = (row.bottom - row.top) * 0.6
-            inter = min(row.bottom - row_height / 3, inner_bottom) - max(row.top + row_height / 3, inner_top)
-            if inter / max(min(row_height, height), 0.1) < MIN_ROW_OVERLAP:
+            low = inner_bottom if inner_bottom < row.band_bottom else row.band_bottom
+            high = inner_top if inner_top > row.band_top else row.band_top
+            smaller = height if height < row.band else row.band
+            if (low - high) / (0.1 if 0.1 > smaller else smaller) < MIN_ROW_OVERLAP:
                 continue
-            distance = max(row.x0 - x1, x0 - row.x1, 0.0)
+            distance = row.x0 - x1
+            if x0 - row.x1 > distance:
+                distance = x0 - row.x1
+            if 0.0 > distance:
+                distance = 0.0
             if best is None or distance < nearest:
                 best, nearest = row, distance
         if best is None:
-            rows.append(_Row([glyph], glyph.top, glyph.bottom, glyph.size, glyph.x0, glyph.x1))
+            rows.append(_Row(glyph))
         else:
             best.glyphs.append(glyph)
-            best.x0, best.x1 = min(best.x0, glyph.x0), max(best.x1, glyph.x1)
+            if x0 < best.x0:
+                best.x0 = x0
+            if x1 > best.x1:
+                best.x1 = x1
             if glyph.size > best.size:  # the row's band is its main text's
-                best.top, best.bottom, best.size = glyph.top, glyph.bottom, glyph.size
+                best.set_band(glyph)
     for row in rows:
         row.glyphs.sort(key=lambda g: g.x0)
     return rows
@@ -295,8 +301,8 @@ class _Segment:
 
     def __init__(self, glyphs: list[Glyph]) -> None:
         self.glyphs = glyphs
-        self.x0 = min(g.x0 for g in glyphs)
-        self.x1 = max(g.x1 for g in glyphs)
+        self.x0 = min([g.x0 for g in glyphs])
+        self.x1 = max([g.x1 for g in glyphs])
         self.main = max(glyphs, key=lambda g: (g.size, -g.top))
         self.middle = (self.main.top + self.main.bottom) / 2
 
@@ -310,9 +316,11 @@ def _segments(row: _Row) -> list[_Segment]:
             if out:
                 out[-1].append(glyph)
             continue
-        if out and glyph.x0 - last <= SEGMENT_GAP_EM * max(glyph.size, 1.0):
+        size = glyph.size
+        if out and glyph.x0 - last <= SEGMENT_GAP_EM * (1.0 if 1.0 > size else size):
             out[-1].append(glyph)
-            last = max(last, glyph.x1)
+            if glyph.x1 > last:
+                last = glyph.x1
         else:
             out.append([glyph])
             last = glyph.x1
