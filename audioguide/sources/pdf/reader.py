@@ -2,11 +2,12 @@
 
 pypdf (BSD) reads the file's structure: whether it is a PDF at all, whether
 it needs a password, how many pages it has, its bookmarks and its metadata
-title. pdfplumber (MIT, on pdfminer.six) then reads each page's characters
-with their fonts and positions, its tables, pictures and drawings, and, in a
-tagged PDF, the structure tree. Each page is released once read, so memory
-stays bounded by one page; the number of pages is limited because reading a
-page costs about a tenth of a second.
+title. pdfplumber (MIT, on pdfminer.six) then reads each page: its
+characters with their fonts and positions, pictures and drawings (taken from
+pdfminer's layout by :mod:`.layout`), its ruled tables and, in a tagged PDF,
+the structure tree. Each page is released once read, so memory stays bounded
+by one page; the number of pages is limited because reading a page costs
+about a tenth of a second, two thirds of it in pdfminer's interpreter.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from audioguide.sources.pdf.lines import Glyph, Line, glyphs_from_chars, page_li
 logger = logging.getLogger(__name__)
 
 PDF_MAGIC = b"%PDF-"
-MAX_PDF_PAGES = 200  # about 0.25 s of CPU a page (58 pages: 15 s); a patient leaflet has a few dozen
+MAX_PDF_PAGES = 200  # about 0.1 s of CPU a page (58 pages: 5 s); a patient leaflet has a few dozen
 MIN_GRAPHICS_IN_FIGURE = 8  # drawn objects that make a picture (a plot, a diagram)
 TOUCH_PT = 6.0  # shapes this close belong to one drawing
 CELL_PT = 24.0
