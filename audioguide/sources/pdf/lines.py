@@ -16,7 +16,11 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from audioguide.sources.pdf.layout import Char
 
 # A gap wider than this (in ems) between two glyphs is a space: letters are set
 # 0-0.1 em apart, the narrowest justified space is about 0.22 em.
@@ -94,9 +98,9 @@ def is_mono_font(name: str) -> bool:
     return bool(_MONO_RE.search(base_font(name)))
 
 
-@dataclass(frozen=True)
-class Glyph:
-    """One character as the page draws it (pdfplumber's char, reduced to what the reader uses)."""
+class Glyph(NamedTuple):
+    """One character as the page draws it, reduced to what the reader uses (a tuple: a page
+    makes tens of thousands of them)."""
 
     text: str
     x0: float
@@ -114,26 +118,28 @@ class Glyph:
         return max(self.bottom - self.top, 0.1)
 
 
-def glyphs_from_chars(chars: Iterable[dict[str, Any]], fixed_pitch: Iterable[str] = ()) -> list[Glyph]:
-    """pdfplumber characters as glyphs: upright ones only, with unmapped TeX codes read as Cork.
+def glyphs_from_chars(chars: Iterable[Char], fixed_pitch: Iterable[str] = ()) -> list[Glyph]:
+    """The page's characters (:func:`~audioguide.sources.pdf.layout.page_objects`) as glyphs:
+    upright ones only, with unmapped TeX codes read as Cork.
 
     A glyph drawn twice at the same place (fake bold, a shadow) is read once.
     ``fixed_pitch``: the fonts whose descriptor says they are monospaced.
     """
     fixed = {base_font(name) for name in fixed_pitch}
-    fonts: dict[str, tuple[str, bool, bool]] = {}  # pdfplumber's name -> (name, monospaced, math)
+    fonts: dict[str, tuple[str, bool, bool]] = {}  # the PDF's font name -> (name, monospaced, math)
     out: list[Glyph] = []
+    make = partial(tuple.__new__, Glyph)  # the fields in order, without a call per keyword
     seen: set[tuple[str, int, int]] = set()
-    for char in chars:
-        if not char.get("upright", True):
+    for text, x0, x1, top, bottom, size, raw_font, upright, mcid, tag in chars:
+        if not upright:
             continue  # a rotated margin stamp or an axis label, not the text
-        text = char.get("text") or ""
-        x0, top = float(char["x0"]), float(char["top"])
+        text = text or ""
+        x0, top = float(x0), float(top)
         where = (text, round(x0), round(top))
         if where in seen:
             continue
         seen.add(where)
-        raw_font = char.get("fontname", "")
+        raw_font = raw_font or ""
         if raw_font not in fonts:
             name = base_font(raw_font)
             fonts[raw_font] = (name, name in fixed or is_mono_font(name), bool(_MATH_FONT_RE.match(name)))
@@ -146,21 +152,9 @@ def glyphs_from_chars(chars: Iterable[dict[str, Any]], fixed_pitch: Iterable[str
             text = _readable(text)
         if not text:
             continue
-        bottom = float(char["bottom"])
-        out.append(
-            Glyph(
-                text=text,
-                x0=x0,
-                x1=float(char["x1"]),
-                top=top,
-                bottom=bottom,
-                size=float(char.get("size") or 0.0) or bottom - top,
-                font=font,
-                mcid=char.get("mcid"),
-                tag=char.get("tag"),
-                mono=mono,
-            )
-        )
+        bottom = float(bottom)
+        size = float(size or 0.0) or bottom - top
+        out.append(make((text, x0, float(x1), top, bottom, size, font, mcid, tag, mono)))
     return out
 
 
@@ -226,21 +220,21 @@ class Line:
         self.kind, self.reason, self.outside = "drop", reason, outside
 
 
-@dataclass
 class _Row:
-    glyphs: list[Glyph]
-    top: float
-    bottom: float
-    size: float
-    x0: float
-    x1: float
+    """Glyphs at one height, left to right once complete; its band is its largest glyph's."""
 
-    def distance(self, glyph: Glyph) -> float:
-        """How far the glyph stands from the row's text, sideways (0 within it)."""
-        return max(self.x0 - glyph.x1, glyph.x0 - self.x1, 0.0)
+    __slots__ = ("glyphs", "top", "bottom", "size", "x0", "x1", "band", "band_top", "band_bottom")
 
-    def overlap(self, glyph: Glyph) -> float:
-        return _overlap(self.top, self.bottom, glyph.top, glyph.bottom)
+    def __init__(self, glyph: Glyph) -> None:
+        self.glyphs = [glyph]
+        self.x0, self.x1 = glyph.x0, glyph.x1
+        self.set_band(glyph)
+
+    def set_band(self, glyph: Glyph) -> None:
+        """The row's band becomes the glyph's, and its middle 60 % (see :func:`_overlap`)."""
+        self.top, self.bottom, self.size = glyph.top, glyph.bottom, glyph.size
+        self.band = (self.bottom - self.top) * 0.6
+        self.band_top, self.band_bottom = self.top + self.band / 3, self.bottom - self.band / 3
 
 
 def _overlap(top: float, bottom: float, other_top: float, other_bottom: float) -> float:
@@ -254,48 +248,63 @@ def _overlap(top: float, bottom: float, other_top: float, other_bottom: float) -
 
 
 def _rows(glyphs: Sequence[Glyph]) -> list[_Row]:
-    """Glyphs grouped into rows by vertical overlap, top to bottom (a row may hold two columns)."""
+    """Glyphs grouped into rows by vertical overlap, top to bottom (a row may hold two columns).
+
+    A glyph joins the nearest row, sideways, of the last few whose middle band it overlaps
+    enough. This runs for every glyph: :func:`_overlap` and the distance are written out,
+    with ``x if x < y else y`` for ``min(y, x)`` (the same value, without a call).
+    """
     rows: list[_Row] = []
     for glyph in sorted(glyphs, key=lambda g: ((g.top + g.bottom) / 2, g.x0)):
-        near = [
-            row
-            for row in rows[-8:]
-            if row.bottom > glyph.top and row.top < glyph.bottom and row.overlap(glyph) >= MIN_ROW_OVERLAP
-        ]
-        best = min(near, key=lambda row: row.distance(glyph), default=None)  # the nearest, sideways
+        top, bottom, x0, x1 = glyph.top, glyph.bottom, glyph.x0, glyph.x1
+        height = (bottom - top) * 0.6
+        inner_top, inner_bottom = top + height / 3, bottom - height / 3
+        best: _Row | None = None
+        nearest = 0.0
+        for row in rows[-8:]:
+            if row.bottom <= top or row.top >= bottom:
+                continue
+            low = inner_bottom if inner_bottom < row.band_bottom else row.band_bottom
+            high = inner_top if inner_top > row.band_top else row.band_top
+            smaller = height if height < row.band else row.band
+            if (low - high) / (0.1 if 0.1 > smaller else smaller) < MIN_ROW_OVERLAP:
+                continue
+            distance = row.x0 - x1
+            if x0 - row.x1 > distance:
+                distance = x0 - row.x1
+            if 0.0 > distance:
+                distance = 0.0
+            if best is None or distance < nearest:
+                best, nearest = row, distance
         if best is None:
-            rows.append(_Row([glyph], glyph.top, glyph.bottom, glyph.size, glyph.x0, glyph.x1))
+            rows.append(_Row(glyph))
         else:
             best.glyphs.append(glyph)
-            best.x0, best.x1 = min(best.x0, glyph.x0), max(best.x1, glyph.x1)
+            if x0 < best.x0:
+                best.x0 = x0
+            if x1 > best.x1:
+                best.x1 = x1
             if glyph.size > best.size:  # the row's band is its main text's
-                best.top, best.bottom, best.size = glyph.top, glyph.bottom, glyph.size
+                best.set_band(glyph)
     for row in rows:
         row.glyphs.sort(key=lambda g: g.x0)
     return rows
 
 
-@dataclass
 class _Segment:
-    """A run of glyphs on one row with no gap wider than a few spaces: part of one column's line."""
+    """A run of glyphs on one row with no gap wider than a few spaces: part of one column's line.
 
-    glyphs: list[Glyph]
+    Its extent and main glyph (the largest, the highest of equals) are fixed once made.
+    """
 
-    @property
-    def x0(self) -> float:
-        return min(g.x0 for g in self.glyphs)
+    __slots__ = ("glyphs", "x0", "x1", "main", "middle")
 
-    @property
-    def x1(self) -> float:
-        return max(g.x1 for g in self.glyphs)
-
-    @property
-    def main(self) -> Glyph:
-        return max(self.glyphs, key=lambda g: (g.size, -g.top))
-
-    @property
-    def middle(self) -> float:
-        return (self.main.top + self.main.bottom) / 2
+    def __init__(self, glyphs: list[Glyph]) -> None:
+        self.glyphs = glyphs
+        self.x0 = min([g.x0 for g in glyphs])
+        self.x1 = max([g.x1 for g in glyphs])
+        self.main = max(glyphs, key=lambda g: (g.size, -g.top))
+        self.middle = (self.main.top + self.main.bottom) / 2
 
 
 def _segments(row: _Row) -> list[_Segment]:
@@ -307,9 +316,11 @@ def _segments(row: _Row) -> list[_Segment]:
             if out:
                 out[-1].append(glyph)
             continue
-        if out and glyph.x0 - last <= SEGMENT_GAP_EM * max(glyph.size, 1.0):
+        size = glyph.size
+        if out and glyph.x0 - last <= SEGMENT_GAP_EM * (1.0 if 1.0 > size else size):
             out[-1].append(glyph)
-            last = max(last, glyph.x1)
+            if glyph.x1 > last:
+                last = glyph.x1
         else:
             out.append([glyph])
             last = glyph.x1
@@ -393,7 +404,7 @@ def _line(glyphs: list[Glyph], page: int, column: int, left: float, right: float
     size = sizes.most_common(1)[0][0]
     font = fonts.most_common(1)[0][0]
     mono_share = sum(1 for g in visible if g.mono) / len(visible)
-    bold_share = sum(1 for g in visible if is_bold_font(g.font)) / len(visible)
+    bold_share = sum(n for name, n in fonts.items() if is_bold_font(name)) / len(visible)
     main = [g for g in visible if abs(g.size - size) < 0.6] or visible
     return Line(
         text=text,
@@ -406,7 +417,7 @@ def _line(glyphs: list[Glyph], page: int, column: int, left: float, right: float
         font=font,
         bold=bold_share >= 0.6,
         mono=mono_share >= 0.9,
-        math=sum(1 for g in visible if _MATH_FONT_RE.match(g.font)) / len(visible) >= 0.3,
+        math=sum(n for name, n in fonts.items() if _MATH_FONT_RE.match(name)) / len(visible) >= 0.3,
         left=left,
         right=right,
         column=column,
@@ -426,11 +437,12 @@ def page_lines(glyphs: Sequence[Glyph], page: int, width: float) -> list[Line]:
     gutters = find_gutters(segments, width)
     edges = [0.0, *gutters, width]
     spanning = [s for s in segments if any(s.x0 < gutter < s.x1 for gutter in gutters)]
+    crossing = {id(s) for s in spanning}
     across = _group_lines(spanning)  # the crossing lines, top to bottom
     limits = [(min(g.top for g in line) + max(g.bottom for g in line)) / 2 for line in across]
     bands: list[list[list[_Segment]]] = [[[] for _ in edges[:-1]] for _ in range(len(across) + 1)]
     for segment in segments:
-        if segment in spanning:
+        if id(segment) in crossing:
             continue
         band = sum(1 for limit in limits if limit < segment.middle)
         middle = (segment.x0 + segment.x1) / 2

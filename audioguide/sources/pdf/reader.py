@@ -2,11 +2,12 @@
 
 pypdf (BSD) reads the file's structure: whether it is a PDF at all, whether
 it needs a password, how many pages it has, its bookmarks and its metadata
-title. pdfplumber (MIT, on pdfminer.six) then reads each page's characters
-with their fonts and positions, its tables, pictures and drawings, and, in a
-tagged PDF, the structure tree. Each page is released once read, so memory
-stays bounded by one page; the number of pages is limited because reading a
-page costs about a tenth of a second.
+title. pdfplumber (MIT, on pdfminer.six) then reads each page: its
+characters with their fonts and positions, pictures and drawings (taken from
+pdfminer's layout by :mod:`.layout`), its ruled tables and, in a tagged PDF,
+the structure tree. Each page is released once read, so memory stays bounded
+by one page; the number of pages is limited because reading a page costs
+about a tenth of a second, two thirds of it in pdfminer's interpreter.
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from audioguide.errors import SourceError
+from audioguide.sources.pdf.layout import PageObjects, page_objects, prepare_table_finder
 from audioguide.sources.pdf.lines import Glyph, Line, glyphs_from_chars, page_lines
 
 logger = logging.getLogger(__name__)
 
 PDF_MAGIC = b"%PDF-"
-MAX_PDF_PAGES = 200  # about 0.25 s of CPU a page (58 pages: 15 s); a patient leaflet has a few dozen
+MAX_PDF_PAGES = 200  # about 0.1 s of CPU a page (58 pages: 5 s); a patient leaflet has a few dozen
 MIN_GRAPHICS_IN_FIGURE = 8  # drawn objects that make a picture (a plot, a diagram)
 TOUCH_PT = 6.0  # shapes this close belong to one drawing
 CELL_PT = 24.0
@@ -215,15 +217,16 @@ def _pages(data: bytes, name: str, tagged: bool) -> list[Page]:
 def _page(pdf: Any, page: Any, tagged: bool) -> Page:
     number = page.page_number
     width, height = float(page.width), float(page.height)
+    objects = page_objects(page)
     glyphs: list[Glyph] = [
         g
-        for g in glyphs_from_chars(page.chars, _fixed_pitch_fonts(page))
+        for g in glyphs_from_chars(objects.chars, _fixed_pitch_fonts(page))
         if g.bottom > 0 and g.top < height and g.x1 > 0 and g.x0 < width
     ]
     lines = page_lines(glyphs, number, width)
     if tagged and lines:
         _apply_structure(pdf, page, lines)
-    images = [Box(float(i["x0"]), float(i["top"]), float(i["x1"]), float(i["bottom"])) for i in page.images]
+    images = [Box(*map(float, bounds)) for bounds in objects.images]
     figures = [
         box
         for box in images
@@ -231,9 +234,10 @@ def _page(pdf: Any, page: Any, tagged: bool) -> Page:
         and box.x1 - box.x0 > 20
         and box.bottom - box.top > 20
     ]
-    figures += _drawings(page, width)
+    figures += _drawings(objects, width)
     tables: list[Box] = []
-    if lines and (page.lines or page.rects):
+    if lines and objects.ruled:
+        prepare_table_finder(page, objects)
         for table in page.find_tables():
             if len(table.rows) >= 2 and len(table.cells) >= 4:  # a ruled box is no table
                 tables.append(Box(*map(float, table.bbox)))
@@ -261,12 +265,12 @@ def _fixed_pitch_fonts(page: Any) -> set[str]:
     return fixed
 
 
-def _drawings(page: Any, width: float) -> list[Box]:
+def _drawings(objects: PageObjects, width: float) -> list[Box]:
     """Areas full of drawn shapes (a plot, a diagram): the text in them labels a picture."""
     shapes = [
-        Box(float(o["x0"]), float(o["top"]), float(o["x1"]), float(o["bottom"]))
-        for o in (*page.curves, *page.rects, *page.lines)
-        if float(o["x1"]) - float(o["x0"]) < 0.9 * width  # a rule across the page joins nothing
+        Box(*map(float, bounds))
+        for bounds in (*objects.curves, *objects.rects, *objects.lines)
+        if float(bounds[2]) - float(bounds[0]) < 0.9 * width  # a rule across the page joins nothing
     ]
     if len(shapes) < MIN_GRAPHICS_IN_FIGURE:
         return []
