@@ -416,3 +416,23 @@ def test_a_byline_line_ending_in_an_abbreviation_is_byline_not_a_heading() -> No
     byline = [d.text for d in doc.dropped if d.reason.startswith("byline")]
     assert any("Cambridge, U.K." in text for text in byline)
     assert doc.chapters[0].kind.value == "intro"
+
+
+@pytest.mark.parametrize("name", ["survey-epi.pdf", "pikepdf-tagged.pdf"])
+def test_the_fast_character_layout_is_pdfplumbers(name):
+    """audioguide places characters itself (pdfplumber's dicts cost half the reading time): what it
+    gives must be what pdfplumber gives, field by field, so an upgrade of either cannot drift silently."""
+    import pdfplumber
+
+    from audioguide.sources.pdf.layout import page_objects
+
+    fields = ("text", "x0", "x1", "top", "bottom", "size", "fontname", "upright", "mcid", "tag")
+    with pdfplumber.open(REAL / name) as pdf:
+        for number in range(min(3, len(pdf.pages))):
+            ours = page_objects(pdf.pages[number]).chars
+            with pdfplumber.open(REAL / name) as again:
+                theirs = [tuple(c.get(f) for f in fields) for c in again.pages[number].chars]
+            assert len(ours) == len(theirs) > 0
+            for mine, plumber in zip(ours, theirs):
+                assert mine[0] == plumber[0] and mine[6:] == plumber[6:]
+                assert mine[1:6] == pytest.approx(plumber[1:6], abs=1e-9)
