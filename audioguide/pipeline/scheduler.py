@@ -233,6 +233,9 @@ class Workers:
         would cost its worker about a CPU-second for nothing. A worker writes
         nothing before its first task, so killing it loses nothing.
         """
+        if hasattr(self.pool, "kill_workers"):  # Python 3.14+
+            self.pool.kill_workers()
+            return
         processes = list((getattr(self.pool, "_processes", None) or {}).values())  # shutdown forgets them
         self.pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
