@@ -68,18 +68,18 @@ _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z
 _UNRESOLVED_IMAGE_RE = re.compile(r"^\s*(?:\[?!\[[^\]]*\]\[[^\]]*\]\]?(?:\[[^\]]*\])?\s*)+$")
 
 
-def _inline_text(token: Token, statements: list[str] | None = None) -> str:
+def _inline_text(
+    token: Token, statements: list[str] | None = None, badges: frozenset[int] = frozenset()
+) -> str:
     """The readable text of an inline token: link and emphasis text, image alt text.
 
     Inline HTML tags are not read (their text is); a MyST role reads as its
     text ("{ref}`the guide <guide>`" -> "the guide"). Given ``statements``
     (text, not a heading), inline code that is a statement is said briefly
-    and added to it.
+    and added to it. The children at ``badges`` (:func:`_linked_images`) are not read.
     """
     parts: list[str] = []
-    children = token.children or []
-    badges = _linked_images(children) if not _only_images(token) else set()
-    for position, child in enumerate(children):
+    for position, child in enumerate(token.children or []):
         if position in badges:
             continue
         if child.type == "code_inline" and parts and _ROLE_RE.search(parts[-1]):
@@ -100,7 +100,7 @@ def _inline_text(token: Token, statements: list[str] | None = None) -> str:
     return " ".join("".join(parts).split())
 
 
-def _linked_images(children: list[Token]) -> set[int]:
+def _linked_images(children: list[Token]) -> frozenset[int]:
     """Positions of images that are a link's whole content: badges and buttons ("[![npm](...)](...)").
 
     Beside words of its own (a heading "dotenv [![NPM version](...)](...)"), such an image is the
@@ -115,7 +115,7 @@ def _linked_images(children: list[Token]) -> set[int]:
             and children[position + 1].type == "link_close"
         ):
             found.add(position)
-    return found
+    return frozenset(found)
 
 
 def _role_text(role: str, content: str) -> str:
@@ -224,18 +224,19 @@ def markdown_blocks(text: str) -> tuple[list[Block], list[Dropped]]:
             items.pop()
         elif token.type == "inline":
             statements: list[str] | None = [] if heading_level is None else None
-            content = _inline_text(token, statements)
+            only_images = _only_images(token)
+            badges = frozenset() if only_images else _linked_images(token.children or [])
+            content = _inline_text(token, statements, badges)
             where = line or _line_of(tokens, index)
-            if not _only_images(token):
-                for position in sorted(_linked_images(token.children or [])):
-                    alt = "".join(c.content for c in token.children[position].children or [])
-                    if alt.strip():
-                        dropped.append(Dropped(alt, "badge (a linked image)", where, kind="furniture"))
+            for position in sorted(badges):
+                alt = "".join(c.content for c in token.children[position].children or [])
+                if alt.strip():
+                    dropped.append(Dropped(alt, "badge (a linked image)", where, kind="furniture"))
             if statements and not _emphasized_question(token, content):
                 dropped.extend(Dropped(code, "code", where, kind="code") for code in statements)
             elif statements:
-                content = _inline_text(token)  # a question keeps its words
-            if heading_level is None and _only_images(token):
+                content = _inline_text(token, badges=badges)  # a question keeps its words
+            if heading_level is None and only_images:
                 if content:
                     dropped.append(
                         Dropped(content, "Markdown image (a logo or badges)", where, kind="furniture")
