@@ -13,6 +13,7 @@ pdfplumber's dicts, for its table finder.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -57,6 +58,7 @@ class _Char:
         self.tag: str | None = None
 
 
+@functools.cache
 def _device_class() -> type:
     """pdfplumber's page device (which marks each object with its marked-content id and tag),
     placing characters the way pdfminer's ``PDFLayoutAnalyzer.render_char`` and ``LTChar`` do.
@@ -114,19 +116,14 @@ def _device_class() -> type:
     return CharDevice
 
 
-_DEVICE: list[type] = []
-
-
 def _layout(page: Any) -> Any:
     """The page's ``LTPage`` as pdfplumber's ``page.layout`` makes it, with :class:`_Char`
     in place of each ``LTChar``."""
     from pdfminer.pdfinterp import PDFPageInterpreter
     from pdfplumber.utils.exceptions import PdfminerException
 
-    if not _DEVICE:
-        _DEVICE.append(_device_class())
     pdf = page.pdf
-    device = _DEVICE[0](pdf.rsrcmgr, pageno=page.page_number, laparams=pdf.laparams)
+    device = _device_class()(pdf.rsrcmgr, pageno=page.page_number, laparams=pdf.laparams)
     interpreter = PDFPageInterpreter(pdf.rsrcmgr, device)
     try:
         interpreter.process_page(page.page_obj)
@@ -161,11 +158,7 @@ def page_objects(page: Any) -> PageObjects:
     boxes = {"LTImage": found.images, "LTCurve": found.curves, "LTRect": found.rects, "LTLine": found.lines}
     for obj in _leaves(layout._objs):
         name = type(obj).__name__
-        top = (height - obj.y1) + mb_top
-        bottom = (height - obj.y0) + mb_top
-        x0, x1 = obj.x0, obj.x1
-        if mb_x0 != 0:
-            x0, x1 = x0 + mb_x0, x1 + mb_x0
+        x0, top, x1, bottom = _placed(obj, height, mb_x0, mb_top)
         if name == "_Char":
             text = obj.text
             if norm is not None:
@@ -182,6 +175,14 @@ def page_objects(page: Any) -> PageObjects:
             if name in _SHAPES:
                 found.shapes.setdefault(_SHAPES[name], []).append(obj)
     return found
+
+
+def _placed(obj: Any, height: float, mb_x0: float, mb_top: float) -> Bounds:
+    """``obj``'s box in pdfplumber's page coordinates (top down, the media box's origin)."""
+    x0, x1 = obj.x0, obj.x1
+    if mb_x0 != 0:
+        x0, x1 = x0 + mb_x0, x1 + mb_x0
+    return x0, (height - obj.y1) + mb_top, x1, (height - obj.y0) + mb_top
 
 
 def prepare_table_finder(page: Any, objects: PageObjects) -> None:
@@ -207,10 +208,7 @@ def prepare_table_finder(page: Any, objects: PageObjects) -> None:
 def _shape(
     obj: Any, kind: str, number: int, height: float, mb_x0: float, mb_top: float, doctop: float, coord: Any
 ) -> dict[str, Any]:
-    top = (height - obj.y1) + mb_top
-    x0, x1 = obj.x0, obj.x1
-    if mb_x0 != 0:
-        x0, x1 = x0 + mb_x0, x1 + mb_x0
+    x0, top, x1, bottom = _placed(obj, height, mb_x0, mb_top)
     shape = {
         "object_type": kind,
         "page_number": number,
@@ -221,7 +219,7 @@ def _shape(
         "width": obj.width,
         "height": obj.height,
         "top": top,
-        "bottom": (height - obj.y0) + mb_top,
+        "bottom": bottom,
         "doctop": doctop + top,
     }
     if kind == "curve":  # a curve's edges join its points; a line's and a rectangle's are its box
