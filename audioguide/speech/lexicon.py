@@ -73,6 +73,11 @@ _PHONEME_SPAN = re.compile(r"\[\[.*?\]\]", re.DOTALL)
 _PLURAL_SUFFIXES = ("s", "'s", "’s")
 
 
+def spell(letters: str) -> str:
+    """ "WJ" -> "W J"; letters with an "A" dotted ("MA" -> "M.A."): a lone "A" is read as the article."""
+    return ".".join(letters) + "." if "A" in letters else " ".join(letters)
+
+
 def is_phoneme(value: str) -> bool:
     """True when a reading is a whole ``[[ phonemes ]]`` string."""
     stripped = value.strip()
@@ -280,7 +285,7 @@ class Lexicon(Mapping[str, str]):
                 and _ACRONYM_KEY.match(written)
                 and _NUMBER_AFTER.match(match.string, match.end())
             ):
-                return ".".join(written) + "." if "A" in written else " ".join(written)
+                return spell(written)
             return value
         if _ACRONYM_KEY.match(written) and written in self._exact:
             plural = _plural(value, suffix)

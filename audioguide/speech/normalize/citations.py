@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 
 from audioguide.speech import numwords
+from audioguide.speech.lexicon import spell
 from audioguide.speech.normalize.tables import (
     FOREIGN_TITLE_WORDS,
     JOURNAL_HEAD_NOUNS,
@@ -249,11 +250,6 @@ _SURNAME = r"[A-Z](?=[\w'’-]*[a-z])[\w'’-]+(?:\s+[A-Z](?=[\w'’-]*[a-z])[\w
 _AUTHOR = rf"{_SURNAME}\s+[A-Z]{{1,3}}"
 _AUTHORS_RE = re.compile(rf"^\s*{_AUTHOR}(?:,\s+{_AUTHOR})*(?:,?\s+et\s+al)?\.(?=\s|$)")
 _INITIALS_RE = re.compile(r"(?<=\s)(?P<letters>[A-Z]{2,3})(?P<stop>\.?)(?=[,\s]|$)")
-
-
-def spell(letters: str) -> str:
-    """ "WJ" -> "W J"; letters with an "A" dotted ("MA" -> "M.A."): a lone "A" is read as the article."""
-    return ".".join(letters) + "." if "A" in letters else " ".join(letters)
 
 
 def read_authors(text: str) -> str:
