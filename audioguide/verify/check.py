@@ -30,6 +30,7 @@ import re
 import statistics
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -479,6 +480,54 @@ def _results(track: _Track) -> tuple[TrackResult, int]:
     ), false_alarms
 
 
+def _listen(
+    todo: list[_Track],
+    keys: dict[str, str],
+    recognizer: Recognizer | None,
+    loading: Future[Recognizer] | None,
+    lexicon: Lexicon,
+    language: str,
+    recheck: bool,
+    progress: Progress | None,
+    total: int,
+) -> dict[str, dict[str, Any]]:
+    """Recognize ``todo`` in groups; its kept-result entries by key. ``loading``: the
+    recognizer still being loaded in a thread, waited for once the first group is decoded."""
+    from audioguide.verify import kept as kept_results
+
+    heard = HeardText(lexicon)
+    fresh: dict[str, dict[str, Any]] = {}
+    done = total - len(todo)
+    if progress and done:
+        progress(done, total)
+    index = 0
+    while index < len(todo):
+        group: list[_Track] = []
+        length = 0.0
+        while index < len(todo) and (not group or length < GROUP_AUDIO_S):
+            track = todo[index]
+            track.samples = _decode(track)
+            length += len(track.samples) / RATE
+            group.append(track)
+            index += 1
+        if recognizer is None:
+            assert loading is not None
+            recognizer = loading.result()
+        _recognize_group(group, recognizer, heard, language)
+        if recheck:
+            _recheck_group(group, recognizer, heard, language)
+        for track in group:
+            result, dismissed = _results(track)
+            fresh[keys[track.record.file]] = kept_results.entry(
+                result, len(track.recheck), dismissed, len(track.samples) / RATE
+            )
+            track.samples = None
+            done += 1
+            if progress:
+                progress(done, total)
+    return fresh
+
+
 def guide_lexicon(manifest: Manifest) -> tuple[GuideSettings, Lexicon]:
     settings = settings_from_dict(manifest.settings) if manifest.settings else GuideSettings()
     return settings, build_lexicon(settings)
@@ -516,36 +565,10 @@ def verify_guide(
     tracks = [_Track(record, folder, lexicon) for record in manifest.tracks]
     seal = tracks_seal((t.record.file, sha256_file(t.path)) for t in tracks if t.path.is_file())
     todo = [track for track in tracks if keys[track.record.file] not in store]
-    if todo and recognizer is None:
-        recognizer = shared_recognizer(model_dir)
-    heard = HeardText(lexicon)
-    fresh: dict[str, dict[str, Any]] = {}
-    done = len(tracks) - len(todo)
-    if progress and done:
-        progress(done, len(tracks))
-    index = 0
-    while index < len(todo):
-        group: list[_Track] = []
-        length = 0.0
-        while index < len(todo) and (not group or length < GROUP_AUDIO_S):
-            track = todo[index]
-            track.samples = _decode(track)
-            length += len(track.samples) / RATE
-            group.append(track)
-            index += 1
-        assert recognizer is not None
-        _recognize_group(group, recognizer, heard, language)
-        if recheck:
-            _recheck_group(group, recognizer, heard, language)
-        for track in group:
-            result, dismissed = _results(track)
-            fresh[keys[track.record.file]] = kept_results.entry(
-                result, len(track.recheck), dismissed, len(track.samples) / RATE
-            )
-            track.samples = None
-            done += 1
-            if progress:
-                progress(done, len(tracks))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="audioguide-asr-load") as loader:
+        # the model loads (~1 s, mostly outside the GIL) while the first tracks are decoded
+        loading = loader.submit(shared_recognizer, model_dir) if todo and recognizer is None else None
+        fresh = _listen(todo, keys, recognizer, loading, lexicon, language, recheck, progress, len(tracks))
     entries = {
         keys[t.record.file]: fresh.get(keys[t.record.file]) or store[keys[t.record.file]] for t in tracks
     }

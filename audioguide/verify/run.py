@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -31,27 +32,37 @@ def verify_and_report(
     fails at the end all the same, ``report.report_error`` says so and the findings are returned.
     """
     from audioguide.errors import OutputError
-    from audioguide.verify import kept
     from audioguide.verify.report import check_writable, write_html
-    from audioguide.verify.words import review_guide
 
     check_writable(outdir)
-    report = verify_guide(
-        outdir,
-        model_dir=model_dir,
-        max_wer=DEFAULT_MAX_WER if max_wer is None else max_wer,
-        progress=progress,
-        recognizer=recognizer,
-    )
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="audioguide-review") as reviewer:
+        # the review is pure Python; listening spends its time in the recognizer, outside the GIL
+        words = reviewer.submit(_review, outdir)
+        report = verify_guide(
+            outdir,
+            model_dir=model_dir,
+            max_wer=DEFAULT_MAX_WER if max_wer is None else max_wer,
+            progress=progress,
+            recognizer=recognizer,
+        )
     try:
-        memo = kept.load_review_memo(outdir)
-        words = review_guide(outdir, memo)
-        kept.save_review_memo(outdir, memo)
+        found = words.result()
     except AudioguideError as exc:
         logger.warning("pronunciation review skipped: %s", exc)
-        words = []
+        found = []
     try:
-        write_html(report, outdir, words)
+        write_html(report, outdir, found)
     except OutputError as exc:  # the disk filled or went read-only meanwhile: the findings still stand
         report.report_error = str(exc)
     return report
+
+
+def _review(outdir: Path) -> list:
+    """The guide's pronunciation review, with the look-ups kept from earlier runs."""
+    from audioguide.verify import kept
+    from audioguide.verify.words import review_guide
+
+    memo = kept.load_review_memo(outdir)
+    words = review_guide(outdir, memo)
+    kept.save_review_memo(outdir, memo)
+    return words
