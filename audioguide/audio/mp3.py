@@ -73,6 +73,11 @@ MAX_PEAK_PASSES = 4  # encodes at most, per file
 
 
 MP3_CODEC = "libmp3lame"
+LAME_QUALITY = 7
+"""LAME's algorithm quality (``-q``; ffmpeg's default leaves LAME's 3). Measured on the example's 11
+tracks at 64 kbps: q7 encodes in half the CPU time of q3 (0.0031 against 0.0058 CPU s per second of
+audio, ffmpeg included) at a wideband PESQ (P.862.2, 8 s pieces, against the mastered input) of 4.045
+against 4.073 (q5 and q6: 4.071; per track -0.09 to +0.05) on PESQ's scale of 1 to 4.64."""
 MP3_PARAMETERS = (
     "-map_metadata",
     "-1",
@@ -86,6 +91,8 @@ MP3_PARAMETERS = (
     "1",
     "-id3v2_version",
     "0",  # CBR with a LAME/Xing header, no ID3 (ours comes later)
+    "-compression_level",
+    str(LAME_QUALITY),
 )
 """ffmpeg output options of every MP3 we write, tracks and guide.mp3 alike (:func:`encode_mp3_pcm`)."""
 
