@@ -16,6 +16,7 @@ Then the real recognizer (Whisper tiny.en from the verify extra) listens.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -272,6 +273,17 @@ def test_verify_after_an_edit_listens_to_the_changed_track_only(tmp_path, recogn
     again = json.loads(invoke("verify", str(folder), "--json", "-q").output)
     assert (again["listened_tracks"], again["kept_tracks"]) == (0, 3)
     assert again["tracks"] == first["tracks"] and again["passed"] == first["passed"]
+    # nothing to hear: a fresh process does not even load the recognizer (it starts loading early
+    # only when a track's file is not among those the kept results were heard from)
+    code = (
+        "import sys; from pathlib import Path; from audioguide.verify.check import verify_guide; "
+        "r = verify_guide(Path(sys.argv[1])); print(r.listened_tracks, 'faster_whisper' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    fresh = subprocess.run(
+        [sys.executable, "-c", code, str(folder)], capture_output=True, text=True, check=True, env=env
+    )
+    assert fresh.stdout.split() == ["0", "False"], fresh.stderr
 
     source = tmp_path / "a" / "source.md"
     source.write_text(text.replace("for ten minutes", "for twenty minutes"), encoding="utf-8")

@@ -483,6 +483,7 @@ def _results(track: _Track) -> tuple[TrackResult, int]:
 def _listen(
     todo: list[_Track],
     keys: dict[str, str],
+    hashes: dict[str, str],
     recognizer: Recognizer | None,
     loading: Future[Recognizer] | None,
     lexicon: Lexicon,
@@ -519,7 +520,7 @@ def _listen(
         for track in group:
             result, dismissed = _results(track)
             fresh[keys[track.record.file]] = kept_results.entry(
-                result, len(track.recheck), dismissed, len(track.samples) / RATE
+                result, len(track.recheck), dismissed, len(track.samples) / RATE, hashes[track.record.file]
             )
             track.samples = None
             done += 1
@@ -557,18 +558,29 @@ def verify_guide(
     began = time.perf_counter()
     model_folder = check_available(model_dir) if recognizer is None else recognizer.model_dir
     manifest = require_manifest(folder)
-    _settings, lexicon = guide_lexicon(manifest)
-    identity = kept_results.verifier_identity(model_folder, recheck=recheck, lexicon=lexicon)
-    language = (manifest.language or "en").split("-")[0].split("_")[0]
-    keys = {r.file: kept_results.track_key(identity, r, folder, language) or r.file for r in manifest.tracks}
     store = kept_results.load(folder)
-    tracks = [_Track(record, folder, lexicon) for record in manifest.tracks]
-    seal = tracks_seal((t.record.file, sha256_file(t.path)) for t in tracks if t.path.is_file())
-    todo = [track for track in tracks if keys[track.record.file] not in store]
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="audioguide-asr-load") as loader:
-        # the model loads (~1 s, mostly outside the GIL) while the first tracks are decoded
-        loading = loader.submit(shared_recognizer, model_dir) if todo and recognizer is None else None
-        fresh = _listen(todo, keys, recognizer, loading, lexicon, language, recheck, progress, len(tracks))
+        # The model loads (~1 s, mostly outside the GIL) while the lexicon is built, the keys
+        # worked out and the first tracks decoded: at once when a track's file was never heard.
+        heard_before = kept_results.heard_audio(store)
+        loading = None
+        if recognizer is None and any(r.file_sha256 not in heard_before for r in manifest.tracks):
+            loading = loader.submit(shared_recognizer, model_dir)
+        _settings, lexicon = guide_lexicon(manifest)
+        identity = kept_results.verifier_identity(model_folder, recheck=recheck, lexicon=lexicon)
+        language = (manifest.language or "en").split("-")[0].split("_")[0]
+        keys = {
+            r.file: kept_results.track_key(identity, r, folder, language) or r.file for r in manifest.tracks
+        }
+        tracks = [_Track(record, folder, lexicon) for record in manifest.tracks]
+        hashes = {t.record.file: sha256_file(t.path) for t in tracks if t.path.is_file()}
+        seal = tracks_seal(hashes.items())
+        todo = [track for track in tracks if keys[track.record.file] not in store]
+        if todo and recognizer is None and loading is None:
+            loading = loader.submit(shared_recognizer, model_dir)
+        fresh = _listen(
+            todo, keys, hashes, recognizer, loading, lexicon, language, recheck, progress, len(tracks)
+        )
     entries = {
         keys[t.record.file]: fresh.get(keys[t.record.file]) or store[keys[t.record.file]] for t in tracks
     }

@@ -88,14 +88,23 @@ def track_key(identity: str, record: TrackRecord, folder: Path, language: str) -
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
-def entry(result: Any, rechecked_clips: int, false_alarms: int, audio_seconds: float) -> dict[str, Any]:
-    """What is kept of a track's verification."""
+def entry(
+    result: Any, rechecked_clips: int, false_alarms: int, audio_seconds: float, audio_sha256: str
+) -> dict[str, Any]:
+    """What is kept of a track's verification (``audio_sha256``: the file heard, see :func:`heard_audio`)."""
     return {
         "result": result.to_dict(),
         "rechecked_clips": rechecked_clips,
         "false_alarms": false_alarms,
         "audio_seconds": round(audio_seconds, 3),
+        "audio": audio_sha256,
     }
+
+
+def heard_audio(entries: dict[str, dict[str, Any]]) -> set[str]:
+    """The SHA-256 of every file the kept results were heard from: a track whose file is not among
+    them will be listened to, known before the keys are worked out (they need the lexicon)."""
+    return {e["audio"] for e in entries.values() if isinstance(e.get("audio"), str)}
 
 
 def load(folder: Path) -> dict[str, dict[str, Any]]:
