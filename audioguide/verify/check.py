@@ -242,7 +242,7 @@ class _Track:
         assert alignment is not None
         found = set()
         for m in alignment.mismatches:
-            if categories(m.expected + [t.token for t in m.heard], self.lexicon_tokens[m.clip]):
+            if categories(m.expected, [t.token for t in m.heard], self.lexicon_tokens[m.clip]):
                 found.add(m.clip)
         if only is None:
             found.update(c for c in range(len(self.clips)) if alignment.not_heard(c))
@@ -434,13 +434,13 @@ def _results(track: _Track) -> tuple[TrackResult, int]:
         clip_errors = result.errors[local]
         errors += clip_errors
         lex = track.lexicon_tokens[clip]
-        kinds_of = [categories(m.expected + [t.token for t in m.heard], lex) for m in mismatches]
+        kinds_of = [categories(m.expected, [t.token for t in m.heard], lex) for m in mismatches]
         fits = track.fits.get(clip, False)
         if rechecked:
             first_critical = [
                 m
                 for m in first.mismatches
-                if m.clip == clip and categories(m.expected + [t.token for t in m.heard], lex)
+                if m.clip == clip and categories(m.expected, [t.token for t in m.heard], lex)
             ] or ([None] if first.not_heard(clip) else [])
             if fits or (not any(kinds_of) and not result.not_heard(local)):
                 false_alarms += len(first_critical)

@@ -15,7 +15,7 @@ number, a unit, a dosing word, a negation, or a word a lexicon changed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 from audioguide.speech import Lexicon, normalize
 from audioguide.speech.normalize import DIGITWISE_IDENTIFIERS
@@ -51,7 +51,7 @@ NEGATION_WORDS = frozenset(
     stop""".split()
 )
 # Raised when what counts as the same words changes: results kept under another are checked again.
-COMPARISON = 3
+COMPARISON = 4
 CRITICAL = ("number", "unit", "dose", "negation", "lexicon", "sentence")
 _SMALL = {
     word: value
@@ -207,9 +207,29 @@ def lexicon_words(written: str, lexicon: Lexicon) -> frozenset[str]:
     return frozenset(found)
 
 
-def categories(words: Iterable[str], lexicon_tokens: frozenset[str] = frozenset()) -> list[str]:
-    """Why a mismatch on these words matters: number, unit, dose, negation, lexicon (in that order)."""
-    words = set(words)
+def _negations_heard(expected: Sequence[str], heard: Sequence[str]) -> set[str]:
+    """The negations in ``heard`` that are not the start of an expected word cut short ("Node dot
+    js" heard "no .js"): each expected word that is no negation explains one such start at most."""
+    starts = [e for e in expected if e not in NEGATION_WORDS]
+    found = set()
+    for word in heard:
+        if word not in NEGATION_WORDS:
+            continue
+        cut = next((e for e in starts if len(e) > len(word) and e.startswith(word)), None)
+        if cut is None:
+            found.add(word)
+        else:
+            starts.remove(cut)
+    return found
+
+
+def categories(
+    expected: Sequence[str], heard: Sequence[str] = (), lexicon_tokens: frozenset[str] = frozenset()
+) -> list[str]:
+    """Why a mismatch of ``expected`` words heard as ``heard`` matters: number, unit, dose, negation,
+    lexicon (in that order). A negation heard where the text has a longer word starting with it ("no"
+    for "node") is that word cut short, not a negation; a negation of the text is one always."""
+    words = set(expected) | set(heard)
     found = []
     if any(w in NUMBER_WORDS or any(ch.isdigit() for ch in w) for w in words):
         found.append("number")
@@ -217,7 +237,7 @@ def categories(words: Iterable[str], lexicon_tokens: frozenset[str] = frozenset(
         found.append("unit")
     if words & DOSE_WORDS:
         found.append("dose")
-    if words & NEGATION_WORDS:
+    if NEGATION_WORDS.intersection(expected) or _negations_heard(expected, heard):
         found.append("negation")
     if words & lexicon_tokens:
         found.append("lexicon")
