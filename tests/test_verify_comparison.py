@@ -67,3 +67,24 @@ def test_a_word_heard_cut_short_to_a_negation_is_no_negation(speech: str, heard:
 )
 def test_a_negation_lost_changed_or_added_stays_critical(speech: str, heard: str) -> None:
     assert "negation" in critical(speech, heard)
+
+
+def test_names_in_camel_case_are_their_words() -> None:
+    assert tokens("IssuerOfPatientIDQualifiersSequence, SQ") == [
+        *["issuer", "of", "patient", "id", "qualifiers", "sequence", "sq"]
+    ]
+    assert tokens("Uint8Arrays and NodeJs") == ["uint", "8", "arrays", "and", "node", "js"]
+    assert tokens("MRIs and NSAIDs") == ["mris", "and", "nsaids"]  # plurals stay whole
+    assert tokens("Lamberts H") == HeardText(LEXICON).tokens("Lambert's H.")  # a possessive sounds the same
+
+
+def test_the_recognizer_s_codes_are_taken_apart_before_normalizing() -> None:
+    heard = HeardText(LEXICON)
+    assert heard.tokens("C7.1.1M.") == tokens("C seven point one point one, M")
+    assert heard.tokens("CPS 3.4F7.1") == ["cps", *tokens("three point four F seven point one")]
+    assert heard.tokens("TAC-0010-0021,") == ["tac", "0010", "0021"]
+    assert heard.tokens("1-0-F-F") == ["1", "0", "f", "f"]
+    # what the normalizer reads well stays whole: ranges, versions, vitamins, ordinals, doses
+    assert heard.tokens("Take 2-3 tablets") == tokens("Take two to three tablets")
+    assert heard.tokens("v1.2.3") == tokens("version one point two point three")
+    assert heard.tokens("B12 on the 21st, 5mg") == tokens("B twelve on the twenty-first, five milligrams")

@@ -6,7 +6,14 @@ milligrams"); the recognizer writes like a person ("15 mg", "MRI",
 lexicon the guide was built with (:func:`audioguide.speech.normalize`), and
 both sides then become :func:`tokens`: lower case, punctuation dropped,
 hyphens as spaces, spelled letters joined ("M R I" and "A.C.L." -> "mri",
-"acl"), ``[[phoneme]]`` readings left out (nothing can be compared there).
+"acl"), a name in camelCase as the words the voice says ("byteArrayParser"
+-> "byte array parser"), letters and digits apart ("uint8" -> "uint 8"), a
+possessive as its plural ("Lambert's" -> "lamberts": the same sound),
+``[[phoneme]]`` readings left out (nothing can be compared there).
+
+The recognizer writes a code it heard character by character in its own
+groups ("C7.1.1M", "x7fE0, 0, 1, 0", "1-0-0-0-1-9", "PMID 867-1139");
+:class:`HeardText` takes such groups apart before normalizing.
 
 Which mismatches are **critical** (:func:`categories`): those that touch a
 number, a unit, a dosing word, a negation, or a word a lexicon changed.
@@ -24,6 +31,11 @@ _PHONEMES = re.compile(r"\[\[.*?\]\]", re.DOTALL)
 _INNER_DOT = re.compile(r"(?<=[a-z0-9])\.(?=[a-z0-9])")
 _PHRASE_BREAK = re.compile(r"[,;:!?()]|\.(?!\w)")
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
+# camelCase and PascalCase names: the voice says their parts ("findItemDelimitation..." -> "find item
+# delimitation ..."; "IssuerOfPatientIDQualifiers" -> "... patient ID qualifiers"); "MRIs" stays whole.
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z]{2,})")
+_POSSESSIVE = re.compile(r"'s$")
+_LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
 
 NUMBER_WORDS = frozenset(
     """zero oh one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
@@ -88,16 +100,16 @@ _GROUPED_ID = re.compile(
 
 def tokens(speech: str) -> list[str]:
     """The comparable words of speech text (see the module docstring)."""
-    text = _PHONEMES.sub(" ", speech).lower().replace("’", "'").replace("‘", "'")
+    text = _CAMEL.sub(" ", _PHONEMES.sub(" ", speech)).lower().replace("’", "'").replace("‘", "'")
     text = _INNER_DOT.sub("", text)
-    text = text.replace("-", " ")
+    text = _LETTER_DIGIT.sub(" ", text.replace("-", " "))
     # numbers are joined within a phrase: "twenty-five eleven, twenty-five fourteen" are two pages
     return [word for phrase in _PHRASE_BREAK.split(text) for word in _numbers(_spelled(phrase))]
 
 
 def _spelled(text: str) -> list[str]:
     """Words, with letters spelled one by one joined ("m r i" -> "mri")."""
-    words = [w.strip("'") for w in _TOKEN.findall(text)]
+    words = [_POSSESSIVE.sub("s", w.strip("'")) for w in _TOKEN.findall(text)]
     out: list[str] = []
     run: list[str] = []
     for word in words + [""]:
@@ -177,6 +189,47 @@ def _digits(run: list[str]) -> str:
     return "".join(str(value) for value in groups)
 
 
+# Groups the recognizer joins with hyphens: "1-0-0-0-1-9", "TAC-0010-0021", "D-O-I-10.3238-Z-F-A".
+_HYPHEN_GROUP = r"[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*"
+_HYPHENATED = re.compile(rf"(?<![\w.-]){_HYPHEN_GROUP}(?:-{_HYPHEN_GROUP})+(?![\w-])")
+_CODE = re.compile(r"(?<![\w.])[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*")
+_CODE_SPLIT = re.compile(r"(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])")
+_LETTERS_DIGITS = re.compile(r"[A-Za-z]+|[0-9]+")
+_GLUED_CODE = re.compile(r"[0-9][A-Z]|[A-Za-z][0-9]+\.[0-9]")
+# "i.e." and "e.g." in the recognizer's text are the letters it heard: a voice saying "that is" is
+# written "that is". The normalizer would read them "that is", "for example".
+_DOTTED_LETTERS = re.compile(r"\b([ie])\.([eg])\.", re.IGNORECASE)
+
+
+def _code_groups(match: re.Match[str]) -> str:
+    """A hyphenated group of the recognizer's text, as groups said one after another where it is one.
+
+    Two plain numbers ("20-23", "867-1139") stay for the normalizer: a range as often as an id.
+    Three groups and more, a group with a leading zero ("888-0267") or a group of letters beside
+    digits ("TAC-0010") are characters said one by one, grouped by the recognizer.
+    """
+    text = match.group(0)
+    groups = text.split("-")
+    if not any(ch.isdigit() for ch in text):
+        return text
+    plain = all(g.replace(".", "").isdigit() and not (len(g) > 1 and g.startswith("0")) for g in groups)
+    if len(groups) == 2 and plain:
+        return text
+    return ", ".join(groups)
+
+
+def _code_apart(match: re.Match[str]) -> str:
+    """A token mixing letters and digits more than once ("C7.1.1M", "x7fE0", "GGG000XX"), with
+    digits before capitals ("100FF") or letters before a dotted number ("C7.1.3"), with its letters
+    and digits apart: a code said character by character, which the normalizer would read as a word.
+    "B12", "21st", "5mg", "v1.2" stay whole."""
+    text = match.group(0)
+    runs = _LETTERS_DIGITS.findall(text.replace(".", ""))
+    if len(runs) >= 3 or _GLUED_CODE.search(text):
+        return _CODE_SPLIT.sub(" ", text)
+    return text
+
+
 class HeardText:
     """What the recognizer wrote -> comparable words, through the guide's normalizer and lexicon.
 
@@ -193,7 +246,9 @@ class HeardText:
             joined = _GROUPED_ID.sub(
                 lambda m: f"{m.group('label')} {m.group('groups').replace('-', '')}", written
             )
-            spread = _LONG_DIGITS.sub(lambda m: " ".join(m.group(0)), joined)
+            grouped = _CODE.sub(_code_apart, _HYPHENATED.sub(_code_groups, joined))
+            lettered = _DOTTED_LETTERS.sub(lambda m: f"{m.group(1)} {m.group(2)}".upper(), grouped)
+            spread = _LONG_DIGITS.sub(lambda m: " ".join(m.group(0)), lettered)
             found = tokens(normalize(spread, self.lexicon)) if written.strip() else []
             self._seen[written] = found
         return found
