@@ -13,7 +13,9 @@ possessive as its plural ("Lambert's" -> "lamberts": the same sound),
 
 The recognizer writes a code it heard character by character in its own
 groups ("C7.1.1M", "x7fE0, 0, 1, 0", "1-0-0-0-1-9", "PMID 867-1139");
-:class:`HeardText` takes such groups apart before normalizing.
+:class:`HeardText` takes such groups apart before normalizing, and
+:func:`same_said` says when a run of words differs only in how it is
+grouped, judged character by character (see there).
 
 Which mismatches are **critical** (:func:`categories`): those that touch a
 number, a unit, a dosing word, a negation, or a word a lexicon changed.
@@ -21,6 +23,7 @@ number, a unit, a dosing word, a negation, or a word a lexicon changed.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -260,6 +263,67 @@ def lexicon_words(written: str, lexicon: Lexicon) -> frozenset[str]:
     for _word, reading in lexicon.find(written):
         found.update(tokens(reading))
     return frozenset(found)
+
+
+# A word heard as a number or unit that sounds the same ("DICOM to and from" heard "DICOM 2 and
+# from", "feat" heard "feet"): the word was said. One way only: a number or unit of the text must be
+# heard as one ("four" heard "for" may not have been said as a number).
+_SOUNDS_LIKE = {
+    "to": ("2",), "too": ("2",), "for": ("4",), "fore": ("4",), "won": ("1",), "ate": ("8",),
+    "feat": ("feet",), "our": ("hour",), "ours": ("hours",), "weak": ("week",), "weaks": ("weeks",),
+    "daze": ("days",),
+}  # fmt: skip
+_POINT = ("dot", "point")  # the recognizer writes both "."; the normalizer reads a "." in a number "point"
+
+
+@functools.lru_cache(maxsize=4096)
+def _said_pattern(expected: tuple[str, ...]) -> re.Pattern[str]:
+    """The characters of ``expected`` as a pattern the recognizer's characters must match in full."""
+    parts = []
+    for word in expected:
+        if word in _POINT:
+            parts.append(r"\.")
+        elif word in _SOUNDS_LIKE:
+            parts.append("(?:" + "|".join(re.escape(w) for w in (word, *_SOUNDS_LIKE[word])) + ")")
+        elif len(word) > 1 and word.isdigit() and word[0] == "0":
+            # zeros said before the first other digit ("zero zero zero four"): as many as the
+            # recognizer wrote, one at least ("004", "0, 4"); the digits after them all, in order
+            parts.append("0+" + re.escape(word.lstrip("0")))
+        else:
+            parts.append(re.escape(word))
+    return re.compile("".join(parts))
+
+
+def same_said(expected: Sequence[str], heard: Sequence[str], optional: Sequence[bool] = ()) -> bool:
+    """Whether ``heard`` says the characters of ``expected``, only grouped otherwise.
+
+    "fulltext" heard "full text", "x 7 fe 0 0010" heard "x7fE0, 0, 1, 0", "8880267" heard
+    "888-0267", "a C T" heard "a CT": the same letters and digits in the same order. Beyond the
+    grouping, three things are not counted as lost: how many zeros were said before a code's first
+    other digit ("zero zero zero four" heard "004"; one zero at least, and every other digit, must be
+    heard); a "." written for "dot" or "point"; a word heard as a number or unit that sounds the
+    same ("to" heard "2"). ``optional``: per heard word, whether it may stand for nothing (a "to"
+    the normalizer read into a hyphen the recognizer wrote inside an id, "867-1139").
+
+    A negation is compared as a whole word: "not able" is not "notable".
+    """
+    if list(expected) == list(heard):
+        return True
+    if (
+        not expected
+        or not heard
+        or NEGATION_WORDS.intersection(expected)
+        or NEGATION_WORDS.intersection(heard)
+    ):
+        return False
+    pattern = _said_pattern(tuple(expected))
+    written = ["." if w in _POINT else w for w in heard]
+    if pattern.fullmatch("".join(written)):
+        return True
+    if any(optional):
+        kept = [w for w, skip in zip(written, optional, strict=False) if not skip] + written[len(optional) :]
+        return bool(pattern.fullmatch("".join(kept)))
+    return False
 
 
 def _negations_heard(expected: Sequence[str], heard: Sequence[str]) -> set[str]:
