@@ -146,6 +146,11 @@ GROUPED_OTHERWISE = [
         "in modern HTML5 based web browsers, i.e. 10 plus, no .js and Meteor.",
         id="dicomparser-letters-written-i-e",
     ),
+    pytest.param(
+        "Epub two thousand and three March twenty-seventh.",
+        "Ep. 2000 and 3 March 27.",
+        id="gm-a-year-said-with-and-written-as-two-numbers",
+    ),
     pytest.param("Take two to three tablets a day.", "Take 2-3 tablets a day.", id="a-range-still-a-range"),
 ]
 
@@ -239,3 +244,4 @@ def test_the_recognizer_s_codes_are_taken_apart_before_normalizing() -> None:
     assert heard.tokens("Take 2-3 tablets") == tokens("Take two to three tablets")
     assert heard.tokens("v1.2.3") == tokens("version one point two point three")
     assert heard.tokens("B12 on the 21st, 5mg") == tokens("B twelve on the twenty-first, five milligrams")
+    assert heard.tokens("2 and 3, 100 and 500") == ["2", "and", "3", *tokens("one hundred and five hundred")]

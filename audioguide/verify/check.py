@@ -197,6 +197,17 @@ def _continues(previous: str, word: str) -> bool:
     return not word.strip()[:1].isalnum()
 
 
+def _number_and(before: list[Word], word: str) -> bool:
+    """Whether ``word`` is a number after "<number> and" ("2000" "and" "3"): one number said with
+    "and", which the normalizer reads together (apart, "3 March" would be a date)."""
+    return (
+        len(before) >= 2
+        and before[-1].text.strip() == "and"
+        and before[-2].text.strip().isdigit()
+        and word.strip()[:1].isdigit()
+    )
+
+
 def heard_tokens(words: list[Word], heard: HeardText, offset: float = 0.0) -> list[HeardToken]:
     """Recognized words -> comparable tokens with times; "15" "mg" are normalized together."""
     out: list[HeardToken] = []
@@ -204,7 +215,9 @@ def heard_tokens(words: list[Word], heard: HeardText, offset: float = 0.0) -> li
     previous = ""
     while i < len(words):
         j = i + 1
-        while j < len(words) and _continues(words[j - 1].text, words[j].text):
+        while j < len(words) and (
+            _continues(words[j - 1].text, words[j].text) or _number_and(words[i:j], words[j].text)
+        ):
             j += 1
         text = "".join(w.text if k else w.text.lstrip() for k, w in enumerate(words[i:j])).strip()
         if text == previous and _REPEATED_ID.fullmatch(text):

@@ -199,6 +199,9 @@ _CODE = re.compile(r"(?<![\w.])[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*")
 _CODE_SPLIT = re.compile(r"(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])")
 _LETTERS_DIGITS = re.compile(r"[A-Za-z]+|[0-9]+")
 _GLUED_CODE = re.compile(r"[0-9][A-Z]|[A-Za-z][0-9]+\.[0-9]")
+# A number said with "and" ("two thousand and three") the recognizer may write as two ("2000 and 3"):
+# read as written, "3 March" after it would be a date ("the third of March").
+_AND_NUMBER = re.compile(r"(?<![\d,.])(?P<round>[1-9]\d*00) and (?P<rest>[1-9]\d{0,2})(?![\d,.]\d|\d)")
 # "i.e." and "e.g." in the recognizer's text are the letters it heard: a voice saying "that is" is
 # written "that is". The normalizer would read them "that is", "for example".
 _DOTTED_LETTERS = re.compile(r"\b([ie])\.([eg])\.", re.IGNORECASE)
@@ -219,6 +222,15 @@ def _code_groups(match: re.Match[str]) -> str:
     if len(groups) == 2 and plain:
         return text
     return ", ".join(groups)
+
+
+def _and_number(match: re.Match[str]) -> str:
+    """ "2000 and 3" -> "2003", as :func:`tokens` reads "two thousand and three"; "2 and 3", "100 and
+    500" stay two numbers."""
+    whole, rest = int(match.group("round")), int(match.group("rest"))
+    if rest < (1000 if whole % 1000 == 0 else 100):
+        return str(whole + rest)
+    return match.group(0)
 
 
 def _code_apart(match: re.Match[str]) -> str:
@@ -249,7 +261,9 @@ class HeardText:
             joined = _GROUPED_ID.sub(
                 lambda m: f"{m.group('label')} {m.group('groups').replace('-', '')}", written
             )
-            grouped = _CODE.sub(_code_apart, _HYPHENATED.sub(_code_groups, joined))
+            grouped = _CODE.sub(
+                _code_apart, _HYPHENATED.sub(_code_groups, _AND_NUMBER.sub(_and_number, joined))
+            )
             lettered = _DOTTED_LETTERS.sub(lambda m: f"{m.group(1)} {m.group(2)}".upper(), grouped)
             spread = _LONG_DIGITS.sub(lambda m: " ".join(m.group(0)), lettered)
             found = tokens(normalize(spread, self.lexicon)) if written.strip() else []
