@@ -17,6 +17,12 @@ BUILTIN_ROWS = [
     ("the MRI's result", "the M R I's result"),
     ("CT", "C T"),
     ("CT-guided", "C T-guided"),
+    (
+        "the composite IODs for a CT image and an MR Image",
+        "the composite IODs for a C T image and an M R Image",
+    ),
+    ("OB, Other Byte", "O B, Other Byte"),
+    ("Mr Smith and Mr. Jones", "Mr Smith and Mr. Jones"),
     ("CTs", "C T's"),
     ("ESI", "E S I"),
     ("PRP", "P R P"),

@@ -334,6 +334,58 @@ def test_an_id_heard_in_hyphenated_groups_is_the_id_said_digit_by_digit():
     assert heard.tokens("call 555-1234") == ["call", "555", "1234"]  # no label: groups stay groups
 
 
+# Sentences of real documents (tests/data/real: nibabel-dicom_intro.html, dicom-parser-README.md,
+# GmManualBasicEmrConcept.html) with codes said character by character. Whisper tiny writes them in
+# its own groups: "004" for "zero zero zero four", "X7F-E0, 0010", "UN8 arrays", "no.js",
+# "888-0267 full text"; before verify compared them character by character, this guide had 6
+# critical findings.
+CODES = """# DICOM tags
+
+The tags are written in the following format: (0010, 0010).
+
+Tags in group 0004 are directory structuring elements.
+
+Private Data Elements have an odd Group Number that is not (0001,eeee) or (0003,eeee).
+
+A tag such as 'x7fe00010' specifies the final tag to parse.
+
+Supports reading from Uint8Arrays and Node.js Buffers.
+
+Episode of care: a core concept in family practice. (PMID: 8880267) fulltext
+"""
+
+
+@pytest.fixture(scope="module")
+def codes(tmp_path_factory) -> Path:
+    return _built(tmp_path_factory.mktemp("codes"), CODES)
+
+
+def test_codes_heard_in_the_recognizer_s_own_groups_pass(codes, tmp_path, recognizer):
+    report = verify_guide(_copy(codes, tmp_path), recognizer=recognizer)
+    assert report.critical == [], [(f.expected, f.heard, f.categories) for f in report.critical]
+
+
+def test_a_wrong_digit_in_a_code_is_still_flagged(codes, tmp_path, recognizer):
+    folder = _copy(codes, tmp_path)
+    track, index, target = _clip(folder, "Tags in group zero zero zero four")
+    engine = create_engine(VoiceSettings())
+    try:
+        wrong = engine.synthesize(target.text.replace("zero zero zero four", "zero zero zero five")).samples
+    finally:
+        engine.close()
+
+    def splice(samples, rate):
+        span = _span(target, rate)
+        level = np.sqrt(np.mean(samples[span] ** 2)) / max(1e-9, np.sqrt(np.mean(wrong**2)))
+        return np.concatenate([samples[: span.start], wrong * level, samples[span.stop :]])
+
+    _rewrite(folder, track, splice)
+    report = verify_guide(folder, recognizer=recognizer)
+    found = _critical(report, track.number, index)
+    assert found and "number" in found[0].categories, [f.to_dict() for f in report.critical]
+    assert "0004" in found[0].expected.split()
+
+
 def test_the_pronunciation_review_keeps_its_look_ups(tmp_path):
     """verify's review looks each word up once: the next verify of the guide (after an edit of one
     paragraph, say) reads the kept look-ups and makes the same review without the word frequencies."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 BUILTIN_ENTRIES: dict[str, str] = {
     # Imaging and tests
     "MRI": "M R I",
+    "MR": "M R",  # magnetic resonance: heart reads "MR" as "mister"; the title "Mr" is another key
     "CT": "C T",
     "PET": "pet",
     "EMG": "E M G",
@@ -60,6 +61,7 @@ BUILTIN_ENTRIES: dict[str, str] = {
     # Care settings and people
     "ER": "E R",
     "ED": "E D",
+    "OB": "O B",  # obstetrics ("OB/GYN"); heart reads "OB" as the word "ob"
     "ICU": "I C U",
     "ENT": "E N T",
     "GP": "G P",

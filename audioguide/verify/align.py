@@ -6,14 +6,32 @@ word-level Levenshtein alignment (rapidfuzz) of the whole track gives the
 errors (substitutions, deletions, insertions) per clip, and the mismatches:
 runs of errors, split at clip boundaries, each with the time it was heard
 (or, for words not heard at all, the time they should have been).
+
+A run of errors is then aligned again, allowing groups of words on each
+side that say the same characters (:func:`audioguide.verify.text.same_said`:
+"fulltext" heard "full text", "0010" heard "0, 1, 0"): such a group is no
+error. Runs a few equal words apart are aligned together, so that a "0"
+matched to the wrong zero of "x7fE0, 0, 1, 0" cannot split a group.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
+
+from audioguide.verify.text import same_said
+
+# Re-aligning a run of errors: the largest group of words tried on each side, the longest run tried,
+# and the most equal words between two runs aligned together.
+GROUP_EXPECTED = 6
+GROUP_HEARD = 12
+MAX_RUN = 60
+JOIN_GAP = 2
+# A "to" the normalizer read into a hyphen the recognizer wrote between digits ("867-1139").
+_DIGIT_HYPHEN = re.compile(r"\d\s*-\s*\d")
 
 # A clip is "not heard" when at least this share of its words is wrong (and it has MIN_SENTENCE_WORDS words).
 SENTENCE_ERROR_SHARE = 0.5
@@ -103,6 +121,11 @@ def align(clips: Sequence[Sequence[str]], heard: Sequence[HeardToken], origin: f
             runs[-1] = (i1, op.src_end, j1, op.dest_end)
         else:
             runs.append((op.src_start, op.src_end, op.dest_start, op.dest_end))
+    runs = [
+        piece
+        for near in _near(runs)
+        for piece in _regroup(ref, owner, heard, near, matched_start, matched_end)
+    ]
 
     # Where each clip sits in the heard audio: between its matched neighbours.
     first_of = {}
@@ -165,3 +188,84 @@ def align(clips: Sequence[Sequence[str]], heard: Sequence[HeardToken], origin: f
             result.mismatches.append(mismatch)
             result.errors[clip] += mismatch.errors
     return result
+
+
+Run = tuple[int, int, int, int]  # reference words i1:i2 against heard words j1:j2
+
+
+def _near(runs: list[Run]) -> list[list[Run]]:
+    """Runs of errors in order, those at most ``JOIN_GAP`` equal words apart together."""
+    out: list[list[Run]] = []
+    for run in runs:
+        if out and run[0] - out[-1][-1][1] <= JOIN_GAP and run[2] - out[-1][-1][3] <= JOIN_GAP:
+            out[-1].append(run)
+        else:
+            out.append([run])
+    return out
+
+
+def _regroup(
+    ref: list[str],
+    owner: list[int],
+    heard: Sequence[HeardToken],
+    near: list[Run],
+    matched_start: list[float | None],
+    matched_end: list[float | None],
+) -> list[Run]:
+    """The errors left in runs of errors (a few equal words apart) once groups of words that say
+    the same characters are matched (see the module docstring); the words of such groups get the
+    times they were heard at. A group stays within a clip (the recognizer runs one sentence's digits
+    into the next: "3.6 1.0" read "sixty-one"). Runs too long to align again, or with nothing on one
+    side, stay."""
+    i1, _, j1, _ = near[0]
+    _, i2, _, j2 = near[-1]
+    n, m = i2 - i1, j2 - j1
+    if n > MAX_RUN or m > MAX_RUN or all(r[0] == r[1] or r[2] == r[3] for r in near):
+        return near
+    words = [t.token for t in heard[j1:j2]]
+    optional = [t.token == "to" and bool(_DIGIT_HYPHEN.search(t.written)) for t in heard[j1:j2]]
+    expected = ref[i1:i2]
+    inf = n + m + 1
+    cost = [[inf] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int, bool] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    cost[0][0] = 0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            here = cost[i][j]
+            if here == inf:
+                continue
+            steps = [
+                (i + 1, j, here + 1, False),
+                (i, j + 1, here + 1, False),
+                (i + 1, j + 1, here + 1, False),
+            ]
+            for a in range(1, min(GROUP_EXPECTED, n - i) + 1):
+                if owner[i1 + i + a - 1] != owner[i1 + i]:
+                    break
+                for b in range(1, min(GROUP_HEARD, m - j) + 1):
+                    if same_said(expected[i : i + a], words[j : j + b], optional[j : j + b]):
+                        steps.append((i + a, j + b, here, True))
+            for ni, nj, c, same in steps:
+                if ni <= n and nj <= m and c < cost[ni][nj]:
+                    cost[ni][nj] = c
+                    back[ni][nj] = (i, j, same)
+    pieces: list[tuple[int, int, int, int]] = []
+    i, j = n, m
+    error_end: tuple[int, int] | None = None
+    while i or j:
+        step = back[i][j]
+        assert step is not None
+        pi, pj, same = step
+        if same:
+            if error_end is not None:
+                pieces.append((i1 + i, i1 + error_end[0], j1 + j, j1 + error_end[1]))
+                error_end = None
+            for k in range(pi, i):
+                matched_start[i1 + k] = heard[j1 + pj].start
+                matched_end[i1 + k] = heard[j1 + j - 1].end
+        elif error_end is None:
+            error_end = (i, j)
+        i, j = pi, pj
+    if error_end is not None:
+        pieces.append((i1, i1 + error_end[0], j1, j1 + error_end[1]))
+    return pieces[::-1]

@@ -198,6 +198,17 @@ def _continues(previous: str, word: str) -> bool:
     return not word.strip()[:1].isalnum()
 
 
+def _number_and(before: list[Word], word: str) -> bool:
+    """Whether ``word`` is a number after "<number> and" ("2000" "and" "3"): one number said with
+    "and", which the normalizer reads together (apart, "3 March" would be a date)."""
+    return (
+        len(before) >= 2
+        and before[-1].text.strip() == "and"
+        and before[-2].text.strip().isdigit()
+        and word.strip()[:1].isdigit()
+    )
+
+
 def heard_tokens(words: list[Word], heard: HeardText, offset: float = 0.0) -> list[HeardToken]:
     """Recognized words -> comparable tokens with times; "15" "mg" are normalized together."""
     out: list[HeardToken] = []
@@ -205,7 +216,9 @@ def heard_tokens(words: list[Word], heard: HeardText, offset: float = 0.0) -> li
     previous = ""
     while i < len(words):
         j = i + 1
-        while j < len(words) and _continues(words[j - 1].text, words[j].text):
+        while j < len(words) and (
+            _continues(words[j - 1].text, words[j].text) or _number_and(words[i:j], words[j].text)
+        ):
             j += 1
         text = "".join(w.text if k else w.text.lstrip() for k, w in enumerate(words[i:j])).strip()
         if text == previous and _REPEATED_ID.fullmatch(text):
@@ -243,7 +256,7 @@ class _Track:
         assert alignment is not None
         found = set()
         for m in alignment.mismatches:
-            if categories(m.expected + [t.token for t in m.heard], self.lexicon_tokens[m.clip]):
+            if categories(m.expected, [t.token for t in m.heard], self.lexicon_tokens[m.clip]):
                 found.add(m.clip)
         if only is None:
             found.update(c for c in range(len(self.clips)) if alignment.not_heard(c))
@@ -435,13 +448,13 @@ def _results(track: _Track) -> tuple[TrackResult, int]:
         clip_errors = result.errors[local]
         errors += clip_errors
         lex = track.lexicon_tokens[clip]
-        kinds_of = [categories(m.expected + [t.token for t in m.heard], lex) for m in mismatches]
+        kinds_of = [categories(m.expected, [t.token for t in m.heard], lex) for m in mismatches]
         fits = track.fits.get(clip, False)
         if rechecked:
             first_critical = [
                 m
                 for m in first.mismatches
-                if m.clip == clip and categories(m.expected + [t.token for t in m.heard], lex)
+                if m.clip == clip and categories(m.expected, [t.token for t in m.heard], lex)
             ] or ([None] if first.not_heard(clip) else [])
             if fits or (not any(kinds_of) and not result.not_heard(local)):
                 false_alarms += len(first_critical)

@@ -6,7 +6,16 @@ milligrams"); the recognizer writes like a person ("15 mg", "MRI",
 lexicon the guide was built with (:func:`audioguide.speech.normalize`), and
 both sides then become :func:`tokens`: lower case, punctuation dropped,
 hyphens as spaces, spelled letters joined ("M R I" and "A.C.L." -> "mri",
-"acl"), ``[[phoneme]]`` readings left out (nothing can be compared there).
+"acl"), a name in camelCase as the words the voice says ("byteArrayParser"
+-> "byte array parser"), letters and digits apart ("uint8" -> "uint 8"), a
+possessive as its plural ("Lambert's" -> "lamberts": the same sound),
+``[[phoneme]]`` readings left out (nothing can be compared there).
+
+The recognizer writes a code it heard character by character in its own
+groups ("C7.1.1M", "x7fE0, 0, 1, 0", "1-0-0-0-1-9", "PMID 867-1139");
+:class:`HeardText` takes such groups apart before normalizing, and
+:func:`same_said` says when a run of words differs only in how it is
+grouped, judged character by character (see there).
 
 Which mismatches are **critical** (:func:`categories`): those that touch a
 number, a unit, a dosing word, a negation, or a word a lexicon changed.
@@ -14,8 +23,9 @@ number, a unit, a dosing word, a negation, or a word a lexicon changed.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 from audioguide.speech import Lexicon, normalize
 from audioguide.speech.normalize import DIGITWISE_IDENTIFIERS
@@ -24,6 +34,11 @@ _PHONEMES = re.compile(r"\[\[.*?\]\]", re.DOTALL)
 _INNER_DOT = re.compile(r"(?<=[a-z0-9])\.(?=[a-z0-9])")
 _PHRASE_BREAK = re.compile(r"[,;:!?()]|\.(?!\w)")
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
+# camelCase and PascalCase names: the voice says their parts ("findItemDelimitation..." -> "find item
+# delimitation ..."; "IssuerOfPatientIDQualifiers" -> "... patient ID qualifiers"); "MRIs" stays whole.
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z]{2,})")
+_POSSESSIVE = re.compile(r"'s$")
+_LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
 
 NUMBER_WORDS = frozenset(
     """zero oh one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
@@ -51,7 +66,7 @@ NEGATION_WORDS = frozenset(
     stop""".split()
 )
 # Raised when what counts as the same words changes: results kept under another are checked again.
-COMPARISON = 3
+COMPARISON = 4
 CRITICAL = ("number", "unit", "dose", "negation", "lexicon", "sentence")
 _SMALL = {
     word: value
@@ -88,16 +103,16 @@ _GROUPED_ID = re.compile(
 
 def tokens(speech: str) -> list[str]:
     """The comparable words of speech text (see the module docstring)."""
-    text = _PHONEMES.sub(" ", speech).lower().replace("’", "'").replace("‘", "'")
+    text = _CAMEL.sub(" ", _PHONEMES.sub(" ", speech)).lower().replace("’", "'").replace("‘", "'")
     text = _INNER_DOT.sub("", text)
-    text = text.replace("-", " ")
+    text = _LETTER_DIGIT.sub(" ", text.replace("-", " "))
     # numbers are joined within a phrase: "twenty-five eleven, twenty-five fourteen" are two pages
     return [word for phrase in _PHRASE_BREAK.split(text) for word in _numbers(_spelled(phrase))]
 
 
 def _spelled(text: str) -> list[str]:
     """Words, with letters spelled one by one joined ("m r i" -> "mri")."""
-    words = [w.strip("'") for w in _TOKEN.findall(text)]
+    words = [_POSSESSIVE.sub("s", w.strip("'")) for w in _TOKEN.findall(text)]
     out: list[str] = []
     run: list[str] = []
     for word in words + [""]:
@@ -177,6 +192,59 @@ def _digits(run: list[str]) -> str:
     return "".join(str(value) for value in groups)
 
 
+# Groups the recognizer joins with hyphens: "1-0-0-0-1-9", "TAC-0010-0021", "D-O-I-10.3238-Z-F-A".
+_HYPHEN_GROUP = r"[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*"
+_HYPHENATED = re.compile(rf"(?<![\w.-]){_HYPHEN_GROUP}(?:-{_HYPHEN_GROUP})+(?![\w-])")
+_CODE = re.compile(r"(?<![\w.])[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*")
+_CODE_SPLIT = re.compile(r"(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])")
+_LETTERS_DIGITS = re.compile(r"[A-Za-z]+|[0-9]+")
+_GLUED_CODE = re.compile(r"[0-9][A-Z]|[A-Za-z][0-9]+\.[0-9]")
+# A number said with "and" ("two thousand and three") the recognizer may write as two ("2000 and 3"):
+# read as written, "3 March" after it would be a date ("the third of March").
+_AND_NUMBER = re.compile(r"(?<![\d,.])(?P<round>[1-9]\d*00) and (?P<rest>[1-9]\d{0,2})(?![\d,.]\d|\d)")
+# "i.e." and "e.g." in the recognizer's text are the letters it heard: a voice saying "that is" is
+# written "that is". The normalizer would read them "that is", "for example".
+_DOTTED_LETTERS = re.compile(r"\b([ie])\.([eg])\.", re.IGNORECASE)
+
+
+def _code_groups(match: re.Match[str]) -> str:
+    """A hyphenated group of the recognizer's text, as groups said one after another where it is one.
+
+    Two plain numbers ("20-23", "867-1139") stay for the normalizer: a range as often as an id.
+    Three groups and more, a group with a leading zero ("888-0267") or a group of letters beside
+    digits ("TAC-0010") are characters said one by one, grouped by the recognizer.
+    """
+    text = match.group(0)
+    groups = text.split("-")
+    if not any(ch.isdigit() for ch in text):
+        return text
+    plain = all(g.replace(".", "").isdigit() and not (len(g) > 1 and g.startswith("0")) for g in groups)
+    if len(groups) == 2 and plain:
+        return text
+    return ", ".join(groups)
+
+
+def _and_number(match: re.Match[str]) -> str:
+    """ "2000 and 3" -> "2003", as :func:`tokens` reads "two thousand and three"; "2 and 3", "100 and
+    500" stay two numbers."""
+    whole, rest = int(match.group("round")), int(match.group("rest"))
+    if rest < (1000 if whole % 1000 == 0 else 100):
+        return str(whole + rest)
+    return match.group(0)
+
+
+def _code_apart(match: re.Match[str]) -> str:
+    """A token mixing letters and digits more than once ("C7.1.1M", "x7fE0", "GGG000XX"), with
+    digits before capitals ("100FF") or letters before a dotted number ("C7.1.3"), with its letters
+    and digits apart: a code said character by character, which the normalizer would read as a word.
+    "B12", "21st", "5mg", "v1.2" stay whole."""
+    text = match.group(0)
+    runs = _LETTERS_DIGITS.findall(text.replace(".", ""))
+    if len(runs) >= 3 or _GLUED_CODE.search(text):
+        return _CODE_SPLIT.sub(" ", text)
+    return text
+
+
 class HeardText:
     """What the recognizer wrote -> comparable words, through the guide's normalizer and lexicon.
 
@@ -193,7 +261,11 @@ class HeardText:
             joined = _GROUPED_ID.sub(
                 lambda m: f"{m.group('label')} {m.group('groups').replace('-', '')}", written
             )
-            spread = _LONG_DIGITS.sub(lambda m: " ".join(m.group(0)), joined)
+            grouped = _CODE.sub(
+                _code_apart, _HYPHENATED.sub(_code_groups, _AND_NUMBER.sub(_and_number, joined))
+            )
+            lettered = _DOTTED_LETTERS.sub(lambda m: f"{m.group(1)} {m.group(2)}".upper(), grouped)
+            spread = _LONG_DIGITS.sub(lambda m: " ".join(m.group(0)), lettered)
             found = tokens(normalize(spread, self.lexicon)) if written.strip() else []
             self._seen[written] = found
         return found
@@ -207,9 +279,90 @@ def lexicon_words(written: str, lexicon: Lexicon) -> frozenset[str]:
     return frozenset(found)
 
 
-def categories(words: Iterable[str], lexicon_tokens: frozenset[str] = frozenset()) -> list[str]:
-    """Why a mismatch on these words matters: number, unit, dose, negation, lexicon (in that order)."""
-    words = set(words)
+# A word heard as a number or unit that sounds the same ("DICOM to and from" heard "DICOM 2 and
+# from", "feat" heard "feet"): the word was said. One way only: a number or unit of the text must be
+# heard as one ("four" heard "for" may not have been said as a number).
+_SOUNDS_LIKE = {
+    "to": ("2",), "too": ("2",), "for": ("4",), "fore": ("4",), "won": ("1",), "ate": ("8",),
+    "feat": ("feet",), "our": ("hour",), "ours": ("hours",), "weak": ("week",), "weaks": ("weeks",),
+    "daze": ("days",),
+}  # fmt: skip
+_POINT = ("dot", "point")  # the recognizer writes both "."; the normalizer reads a "." in a number "point"
+
+
+@functools.lru_cache(maxsize=4096)
+def _said_pattern(expected: tuple[str, ...]) -> re.Pattern[str]:
+    """The characters of ``expected`` as a pattern the recognizer's characters must match in full."""
+    parts = []
+    for word in expected:
+        if word in _POINT:
+            parts.append(r"\.")
+        elif word in _SOUNDS_LIKE:
+            parts.append("(?:" + "|".join(re.escape(w) for w in (word, *_SOUNDS_LIKE[word])) + ")")
+        elif len(word) > 1 and word.isdigit() and word[0] == "0":
+            # zeros said before the first other digit ("zero zero zero four"): as many as the
+            # recognizer wrote, one at least ("004", "0, 4"); the digits after them all, in order
+            parts.append("0+" + re.escape(word.lstrip("0")))
+        else:
+            parts.append(re.escape(word))
+    return re.compile("".join(parts))
+
+
+def same_said(expected: Sequence[str], heard: Sequence[str], optional: Sequence[bool] = ()) -> bool:
+    """Whether ``heard`` says the characters of ``expected``, only grouped otherwise.
+
+    "fulltext" heard "full text", "x 7 fe 0 0010" heard "x7fE0, 0, 1, 0", "8880267" heard
+    "888-0267", "a C T" heard "a CT": the same letters and digits in the same order. Beyond the
+    grouping, three things are not counted as lost: how many zeros were said before a code's first
+    other digit ("zero zero zero four" heard "004"; one zero at least, and every other digit, must be
+    heard); a "." written for "dot" or "point"; a word heard as a number or unit that sounds the
+    same ("to" heard "2"). ``optional``: per heard word, whether it may stand for nothing (a "to"
+    the normalizer read into a hyphen the recognizer wrote inside an id, "867-1139").
+
+    A negation is compared as a whole word: "not able" is not "notable".
+    """
+    if list(expected) == list(heard):
+        return True
+    if (
+        not expected
+        or not heard
+        or NEGATION_WORDS.intersection(expected)
+        or NEGATION_WORDS.intersection(heard)
+    ):
+        return False
+    pattern = _said_pattern(tuple(expected))
+    written = ["." if w in _POINT else w for w in heard]
+    if pattern.fullmatch("".join(written)):
+        return True
+    if any(optional):
+        kept = [w for w, skip in zip(written, optional, strict=False) if not skip] + written[len(optional) :]
+        return bool(pattern.fullmatch("".join(kept)))
+    return False
+
+
+def _negations_heard(expected: Sequence[str], heard: Sequence[str]) -> set[str]:
+    """The negations in ``heard`` that are not the start of an expected word cut short ("Node dot
+    js" heard "no .js"): each expected word that is no negation explains one such start at most."""
+    starts = [e for e in expected if e not in NEGATION_WORDS]
+    found = set()
+    for word in heard:
+        if word not in NEGATION_WORDS:
+            continue
+        cut = next((e for e in starts if len(e) > len(word) and e.startswith(word)), None)
+        if cut is None:
+            found.add(word)
+        else:
+            starts.remove(cut)
+    return found
+
+
+def categories(
+    expected: Sequence[str], heard: Sequence[str] = (), lexicon_tokens: frozenset[str] = frozenset()
+) -> list[str]:
+    """Why a mismatch of ``expected`` words heard as ``heard`` matters: number, unit, dose, negation,
+    lexicon (in that order). A negation heard where the text has a longer word starting with it ("no"
+    for "node") is that word cut short, not a negation; a negation of the text is one always."""
+    words = set(expected) | set(heard)
     found = []
     if any(w in NUMBER_WORDS or any(ch.isdigit() for ch in w) for w in words):
         found.append("number")
@@ -217,7 +370,7 @@ def categories(words: Iterable[str], lexicon_tokens: frozenset[str] = frozenset(
         found.append("unit")
     if words & DOSE_WORDS:
         found.append("dose")
-    if words & NEGATION_WORDS:
+    if NEGATION_WORDS.intersection(expected) or _negations_heard(expected, heard):
         found.append("negation")
     if words & lexicon_tokens:
         found.append("lexicon")
