@@ -16,7 +16,6 @@ Then the real recognizer (Whisper tiny.en from the verify extra) listens.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -111,6 +110,22 @@ def _span(clip, rate: int) -> slice:
     return slice(int(clip.start_s * rate), int(clip.end_s * rate))
 
 
+def _say_instead(folder: Path, track, clip, text: str) -> None:
+    """Replace ``clip``'s audio in its track by the voice saying ``text``, at the clip's level."""
+    engine = create_engine(VoiceSettings())
+    try:
+        wrong = engine.synthesize(text).samples
+    finally:
+        engine.close()
+
+    def splice(samples, rate):
+        span = _span(clip, rate)
+        level = np.sqrt(np.mean(samples[span] ** 2)) / max(1e-9, np.sqrt(np.mean(wrong**2)))
+        return np.concatenate([samples[: span.start], wrong * level, samples[span.stop :]])
+
+    _rewrite(folder, track, splice)
+
+
 def _critical(report, track_number: int, clip_index: int) -> list:
     return [f for f in report.critical if f.track == track_number and f.clip == clip_index]
 
@@ -167,19 +182,7 @@ def test_a_dropped_clip_is_flagged(guide, tmp_path, recognizer):
 def test_a_wrongly_synthesized_number_is_flagged(guide, tmp_path, recognizer):
     folder = _copy(guide, tmp_path)
     track, index, target = _clip(folder, "Take fifteen milligrams")
-    engine = create_engine(VoiceSettings())
-    try:
-        wrong = engine.synthesize(target.text.replace("fifteen", "fifty")).samples
-    finally:
-        engine.close()
-
-    def splice(samples, rate):
-        span = _span(target, rate)
-        original = samples[span]
-        level = np.sqrt(np.mean(original**2)) / max(1e-9, np.sqrt(np.mean(wrong**2)))
-        return np.concatenate([samples[: span.start], wrong * level, samples[span.stop :]])
-
-    _rewrite(folder, track, splice)
+    _say_instead(folder, track, target, target.text.replace("fifteen", "fifty"))
     report = verify_guide(folder, recognizer=recognizer)
     assert not report.passed
     found = _critical(report, track.number, index)
@@ -275,15 +278,15 @@ def test_verify_after_an_edit_listens_to_the_changed_track_only(tmp_path, recogn
     assert again["tracks"] == first["tracks"] and again["passed"] == first["passed"]
     # nothing to hear: a fresh process does not even load the recognizer (it starts loading early
     # only when a track's file is not among those the kept results were heard from)
-    code = (
-        "import sys; from pathlib import Path; from audioguide.verify.check import verify_guide; "
-        "r = verify_guide(Path(sys.argv[1])); print(r.listened_tracks, 'faster_whisper' in sys.modules)"
-    )
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     fresh = subprocess.run(
-        [sys.executable, "-c", code, str(folder)], capture_output=True, text=True, check=True, env=env
+        [sys.executable, "-c", LOADED_MODULES, "verify", str(folder), "--json", "-q"],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
-    assert fresh.stdout.split() == ["0", "False"], fresh.stderr
+    assert fresh.returncode == 0, fresh.stderr
+    assert json.loads(fresh.stdout)["listened_tracks"] == 0
+    assert "faster_whisper" not in json.loads(fresh.stderr.strip().splitlines()[-1])
 
     source = tmp_path / "a" / "source.md"
     source.write_text(text.replace("for ten minutes", "for twenty minutes"), encoding="utf-8")
@@ -368,18 +371,7 @@ def test_codes_heard_in_the_recognizer_s_own_groups_pass(codes, tmp_path, recogn
 def test_a_wrong_digit_in_a_code_is_still_flagged(codes, tmp_path, recognizer):
     folder = _copy(codes, tmp_path)
     track, index, target = _clip(folder, "Tags in group zero zero zero four")
-    engine = create_engine(VoiceSettings())
-    try:
-        wrong = engine.synthesize(target.text.replace("zero zero zero four", "zero zero zero five")).samples
-    finally:
-        engine.close()
-
-    def splice(samples, rate):
-        span = _span(target, rate)
-        level = np.sqrt(np.mean(samples[span] ** 2)) / max(1e-9, np.sqrt(np.mean(wrong**2)))
-        return np.concatenate([samples[: span.start], wrong * level, samples[span.stop :]])
-
-    _rewrite(folder, track, splice)
+    _say_instead(folder, track, target, target.text.replace("zero zero zero four", "zero zero zero five"))
     report = verify_guide(folder, recognizer=recognizer)
     found = _critical(report, track.number, index)
     assert found and "number" in found[0].categories, [f.to_dict() for f in report.critical]
