@@ -582,12 +582,13 @@ def verify_guide(
         _settings, lexicon = guide_lexicon(manifest)
         identity = kept_results.verifier_identity(model_folder, recheck=recheck, lexicon=lexicon)
         language = (manifest.language or "en").split("-")[0].split("_")[0]
-        keys = {
-            r.file: kept_results.track_key(identity, r, folder, language) or r.file for r in manifest.tracks
-        }
         tracks = [_Track(record, folder, lexicon) for record in manifest.tracks]
-        hashes = {t.record.file: sha256_file(t.path) for t in tracks if t.path.is_file()}
+        hashes = {t.record.file: sha256_file(t.path) for t in tracks if t.path.is_file()}  # once each
         seal = tracks_seal(hashes.items())
+        keys = {
+            r.file: kept_results.track_key(identity, r, hashes.get(r.file), language) or r.file
+            for r in manifest.tracks
+        }
         todo = [track for track in tracks if keys[track.record.file] not in store]
         if todo and recognizer is None and loading is None:
             loading = loader.submit(shared_recognizer, model_dir)

@@ -68,18 +68,14 @@ def verifier_identity(model_dir: Path, *, recheck: bool, lexicon: Any) -> str:
     )
 
 
-def track_key(identity: str, record: TrackRecord, folder: Path, language: str) -> str | None:
+def track_key(identity: str, record: TrackRecord, audio: str | None, language: str) -> str | None:
     """The key of a track's result: its audio, what it should say, the language and the verifier.
 
-    The audio is the file as it is on disk, hashed now: it is the manifest's
-    ``file_sha256`` when the file is intact, and anything else when the file
-    was damaged or replaced since, which must be heard. None: no such file.
+    ``audio`` is the SHA-256 of the file as it is on disk, hashed now: it is the
+    manifest's ``file_sha256`` when the file is intact, and anything else when the
+    file was damaged or replaced since, which must be heard. None (no such file): no key.
     """
-    from audioguide.hashing import sha256_file
-
-    try:
-        audio = sha256_file(Path(folder) / record.file)
-    except OSError:
+    if audio is None:
         return None
     said = [[c.text, c.written, c.role, c.start_s, c.end_s] for c in record.clips]
     data = json.dumps(
