@@ -38,7 +38,7 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
 # delimitation ..."; "IssuerOfPatientIDQualifiers" -> "... patient ID qualifiers"); "MRIs" stays whole.
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z]{2,})")
 _POSSESSIVE = re.compile(r"'s$")
-_LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
+_LETTER_DIGIT = re.compile(r"(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])")
 
 NUMBER_WORDS = frozenset(
     """zero oh one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
@@ -196,7 +196,6 @@ def _digits(run: list[str]) -> str:
 _HYPHEN_GROUP = r"[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*"
 _HYPHENATED = re.compile(rf"(?<![\w.-]){_HYPHEN_GROUP}(?:-{_HYPHEN_GROUP})+(?![\w-])")
 _CODE = re.compile(r"(?<![\w.])[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*")
-_CODE_SPLIT = re.compile(r"(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])")
 _LETTERS_DIGITS = re.compile(r"[A-Za-z]+|[0-9]+")
 _GLUED_CODE = re.compile(r"[0-9][A-Z]|[A-Za-z][0-9]+\.[0-9]")
 # A number said with "and" ("two thousand and three") the recognizer may write as two ("2000 and 3"):
@@ -241,7 +240,7 @@ def _code_apart(match: re.Match[str]) -> str:
     text = match.group(0)
     runs = _LETTERS_DIGITS.findall(text.replace(".", ""))
     if len(runs) >= 3 or _GLUED_CODE.search(text):
-        return _CODE_SPLIT.sub(" ", text)
+        return _LETTER_DIGIT.sub(" ", text)
     return text
 
 
