@@ -15,8 +15,9 @@
 (f) ``audioguide verify`` of that guide (Whisper tiny.en, the verify extra): its
     figures (WER, critical findings, alarms the re-check dismissed) and time,
     against the cold build (target f/b < 0.1). ``--verify`` runs only (b) and (f);
-(g) ``audioguide verify`` again after (d): only the edited track is listened to
-    (verify keeps each track's result), against d (target g/d <= 1.5);
+(g) ``audioguide verify`` again after (d): only the edited track's changed clips are
+    listened to (verify keeps each track's result, and the words heard in each clip),
+    against d (target g/d <= 1.5);
 (dw) another one-paragraph edit inside ``audioguide watch`` (the voice loaded):
     the rebuild's seconds as the watch prints them, and from the save to its line;
 ``--peer COMMAND``: another tool on the same source, beside (b) (use --voice joe).
@@ -359,6 +360,7 @@ def edit_figures(d: dict, g: dict | None, dw: dict | None, h_seconds: float) -> 
             ratio_g_over_d=round(g["wall"] / d["wall"], 3),
             g_listened_tracks=g.get("listened_tracks"),
             g_kept_tracks=g.get("kept_tracks"),
+            g_listened_s=g.get("listened_seconds"),
         )
     return figures
 
@@ -1259,7 +1261,7 @@ def main() -> None:
         print(
             f"(g) verify after the edit              {f['g_verify_after_edit_s']:8.2f} s  "
             f"g/d = {f['ratio_g_over_d']} (target <= 1.5); tracks listened to {f['g_listened_tracks']}, "
-            f"kept {f['g_kept_tracks']}"
+            f"kept {f['g_kept_tracks']}; {f['g_listened_s']} s of audio heard"
         )
     if "peer_s" in f:
         print(

@@ -296,8 +296,22 @@ def test_verify_after_an_edit_listens_to_the_changed_track_only(tmp_path, recogn
     assert [t["number"] for t in edited["tracks"]] == [1, 2, 3]
     assert edited["tracks"][:2] == first["tracks"][:2]
     assert edited["tracks"][2]["words"] == first["tracks"][2]["words"]
+    assert edited["passed"] and edited["tracks"][2]["errors"] == 0
+    # of the changed track, only the changed sentence's stretch is heard: its other clips are the same
+    # audio (same clip, same print), and the words heard in them before are moved to their new times
+    track, index, clip = _clip(folder, "Ice the area")
+    assert clip.start_s - 0.5 < track.duration_s - edited["listened_seconds"] < clip.start_s
     page = (folder / "verify.html").read_text(encoding="utf-8")
     assert "Track 2: When to call your doctor" in page and "Track 3: Aftercare" in page
+
+    # a clip of a changed track whose audio is not what was heard before is heard again, though its
+    # key (its text and voice) is unchanged: the splice keeps the clips before it as they were
+    track, index, clip = _clip(folder, "Keep the bandage")
+    _say_instead(folder, track, clip, "Keep the bandage on for ten days.")
+    spliced = verify_guide(folder, recognizer=recognizer)
+    assert (spliced.listened_tracks, spliced.kept_tracks) == (1, 2)
+    assert track.duration_s - spliced.listened_seconds < clip.start_s
+    assert [(f.clip, "number") for f in spliced.critical if "number" in f.categories] == [(index, "number")]
 
     # a file damaged after the build (the manifest unchanged) is heard again, and the fault found
     track, _index, _found = _clip(folder, "Ice the area")

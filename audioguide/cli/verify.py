@@ -52,7 +52,8 @@ def print_verify(report: Any, as_json: bool) -> None:
         f"{'Passed' if report.passed else 'FAILED'}: {len(report.critical)} critical, WER {report.wer * 100:.1f} % "
         f"over {report.words} words; {report.rechecked_clips} clips re-checked, {report.false_alarms} alarms "
         f"dismissed; {report.listened_tracks} tracks listened to ({report.kept_tracks} unchanged since the last "
-        f"verify, kept), {report.audio_seconds:.0f} s of audio, in {report.seconds:.1f} s with {report.model}. "
+        f"verify, kept), {report.audio_seconds:.0f} s of audio ({report.listened_seconds:.0f} s heard now), "
+        f"in {report.seconds:.1f} s with {report.model}. "
         + (f"Report: {report.folder / 'verify.html'}" if not report.report_error else "Report not written.")
     )
 

@@ -45,6 +45,7 @@ from audioguide.model.settings import GuideSettings, settings_from_dict
 from audioguide.speech import Lexicon, build_lexicon
 from audioguide.verify.align import Alignment, HeardToken, align
 from audioguide.verify.asr import RATE, Recognizer, Word, check_available, model_name, shared_recognizer
+from audioguide.verify.reuse import TrackPlan, heard_record, old_clips, plan_track
 from audioguide.verify.text import CRITICAL, HeardText, categories, lexicon_words, tokens
 from audioguide.verify.windows import MAX_WINDOW_S, pack, speech_spans, split_long
 
@@ -136,8 +137,9 @@ class VerifyReport:
     audio_seconds: float
     seal: str = ""  # the tracks checked (model.manifest.tracks_seal), written into verify.html
     report_error: str | None = None  # verify.html could not be written (the findings still stand)
-    listened_tracks: int = 0  # tracks recognized in this run
+    listened_tracks: int = 0  # tracks whose result was made in this run
     kept_tracks: int = 0  # tracks whose kept result (same audio, same verifier) was used
+    listened_seconds: float = 0.0  # audio recognized in this run (a changed track's unchanged clips are not)
 
     @property
     def critical(self) -> list[Finding]:
@@ -177,6 +179,7 @@ class VerifyReport:
             "report_error": self.report_error,
             "listened_tracks": self.listened_tracks,
             "kept_tracks": self.kept_tracks,
+            "listened_seconds": round(self.listened_seconds, 2),
             "tracks": [t.to_dict() for t in self.tracks],
         }
 
@@ -245,6 +248,8 @@ class _Track:
         self.ref = [tokens(clip.text) for clip in self.clips]
         self.lexicon_tokens = [lexicon_words(clip.written, lexicon) for clip in self.clips]
         self.samples: np.ndarray | None = None
+        self.plan: TrackPlan | None = None  # what is moved from a kept result, what is listened to
+        self.words: list[Word] = []  # the first listening's words (moved and heard), times in the track
         self.heard: list[HeardToken] = []
         self.alignment: Alignment | None = None
         self.recheck: dict[int, Alignment] = {}
@@ -341,20 +346,36 @@ def _decode(track: _Track) -> np.ndarray:
     return samples
 
 
-def _recognize_group(group: list[_Track], recognizer: Recognizer, heard: HeardText, language: str) -> None:
-    packed = pack([t.samples for t in group], RATE)
-    words = recognizer.transcribe(packed.audio, packed.windows, language=language)
-    per_track: list[list[Word]] = [[] for _ in group]
-    for word in words:
-        index, start, end = packed.locate(word.start, word.end)
-        per_track[index].append(Word(word.text, start, end))
+def _recognize_group(
+    group: list[_Track], recognizer: Callable[[], Recognizer], heard: HeardText, language: str
+) -> None:
+    """The first listening: each track's stretches to hear (all of it, unless a kept result had some of
+    its clips: :mod:`audioguide.verify.reuse`), packed together and recognized, then aligned."""
+    stretches = [(n, low, high) for n, t in enumerate(group) if t.plan for low, high in t.plan.listen]
+    per_track: list[list[Word]] = [list(t.plan.words) if t.plan else [] for t in group]
+    if stretches:
+        samples = [group[n].samples for n, _low, _high in stretches]
+        packed = pack(
+            [
+                x[int(round(low * RATE)) : int(round(high * RATE))]
+                for x, (_n, low, high) in zip(samples, stretches)
+            ],
+            RATE,
+        )
+        for word in recognizer().transcribe(packed.audio, packed.windows, language=language):
+            index, start, end = packed.locate(word.start, word.end)
+            number, low, _high = stretches[index]
+            per_track[number].append(Word(word.text, start + low, end + low))
     for track, found in zip(group, per_track):
         found.sort(key=lambda w: w.start)
+        track.words = found
         track.heard = heard_tokens(found, heard)
         track.alignment = align(track.ref, track.heard)
 
 
-def _recheck_group(group: list[_Track], recognizer: Recognizer, heard: HeardText, language: str) -> None:
+def _recheck_group(
+    group: list[_Track], loaded: Callable[[], Recognizer], heard: HeardText, language: str
+) -> None:
     todo = [(track, clip) for track in group for clip in track.critical_clips()]
     if not todo:
         return
@@ -383,6 +404,7 @@ def _recheck_group(group: list[_Track], recognizer: Recognizer, heard: HeardText
             position += (len(piece) + len(gap)) / RATE
         pieces.append(chunks[-2] if len(parts) == 1 else None)
     audio = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
+    recognizer = loaded()
     words = recognizer.transcribe(audio, windows, beam_size=RECHECK_BEAM, language=language)
     starts = [s for s, _e in windows]
     per_clip: list[list[Word]] = [[] for _ in todo]
@@ -497,6 +519,7 @@ def _listen(
     todo: list[_Track],
     keys: dict[str, str],
     hashes: dict[str, str],
+    store: dict[str, dict[str, Any]],
     recognizer: Recognizer | None,
     loading: Future[Recognizer] | None,
     lexicon: Lexicon,
@@ -504,11 +527,21 @@ def _listen(
     recheck: bool,
     progress: Progress | None,
     total: int,
-) -> dict[str, dict[str, Any]]:
-    """Recognize ``todo`` in groups; its kept-result entries by key. ``loading``: the
-    recognizer still being loaded in a thread, waited for once the first group is decoded."""
+) -> tuple[dict[str, dict[str, Any]], float]:
+    """Recognize ``todo`` in groups, with what ``store`` (the kept results) heard of their unchanged
+    clips; the new kept-result entries by key, and the seconds of audio recognized. ``loading``: the
+    recognizer still being loaded in a thread, waited for once there is something to hear."""
     from audioguide.verify import kept as kept_results
 
+    def loaded() -> Recognizer:
+        nonlocal recognizer
+        if recognizer is None:
+            assert loading is not None
+            recognizer = loading.result()
+        return recognizer
+
+    old = old_clips(store.values())
+    listened = 0.0
     heard = HeardText(lexicon)
     fresh: dict[str, dict[str, Any]] = {}
     done = total - len(todo)
@@ -521,25 +554,29 @@ def _listen(
         while index < len(todo) and (not group or length < GROUP_AUDIO_S):
             track = todo[index]
             track.samples = _decode(track)
+            track.plan = plan_track(track.clips, track.samples, old)
+            listened += sum(high - low for low, high in track.plan.listen)
             length += len(track.samples) / RATE
             group.append(track)
             index += 1
-        if recognizer is None:
-            assert loading is not None
-            recognizer = loading.result()
-        _recognize_group(group, recognizer, heard, language)
+        _recognize_group(group, loaded, heard, language)
         if recheck:
-            _recheck_group(group, recognizer, heard, language)
+            _recheck_group(group, loaded, heard, language)
         for track in group:
             result, dismissed = _results(track)
             fresh[keys[track.record.file]] = kept_results.entry(
-                result, len(track.recheck), dismissed, len(track.samples) / RATE, hashes[track.record.file]
+                result,
+                len(track.recheck),
+                dismissed,
+                len(track.samples) / RATE,
+                hashes[track.record.file],
+                heard_record(track.clips, track.samples, track.words),
             )
             track.samples = None
             done += 1
             if progress:
                 progress(done, total)
-    return fresh
+    return fresh, listened
 
 
 def guide_lexicon(manifest: Manifest) -> tuple[GuideSettings, Lexicon]:
@@ -592,8 +629,8 @@ def verify_guide(
         todo = [track for track in tracks if keys[track.record.file] not in store]
         if todo and recognizer is None and loading is None:
             loading = loader.submit(shared_recognizer, model_dir)
-        fresh = _listen(
-            todo, keys, hashes, recognizer, loading, lexicon, language, recheck, progress, len(tracks)
+        fresh, listened = _listen(
+            todo, keys, hashes, store, recognizer, loading, lexicon, language, recheck, progress, len(tracks)
         )
     entries = {
         keys[t.record.file]: fresh.get(keys[t.record.file]) or store[keys[t.record.file]] for t in tracks
@@ -615,4 +652,5 @@ def verify_guide(
         seal=seal,
         listened_tracks=len(todo),
         kept_tracks=len(tracks) - len(todo),
+        listened_seconds=listened,
     )

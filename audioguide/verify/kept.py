@@ -8,6 +8,9 @@ written text, times, roles), the language, and the verifier's identity (the
 model's folder and file, faster-whisper's and CTranslate2's versions,
 audioguide's version, the re-check's settings, the guide's lexicon). A
 result is used again only under the same key; anything else is listened to.
+Each entry also keeps the track's first listening (words and clip prints), from
+which a changed track takes the words of its unchanged clips
+(:mod:`audioguide.verify.reuse`).
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ logger = logging.getLogger(__name__)
 
 KEPT_NAME = "verify-results.json"
 REVIEW_NAME = "verify-words.json"  # the pronunciation review's look-ups (verify/words.review's memo)
-FORMAT = 1
+FORMAT = 2
+REVIEW_FORMAT = 1
 
 
 def _version(package: str) -> str:
@@ -85,15 +89,22 @@ def track_key(identity: str, record: TrackRecord, audio: str | None, language: s
 
 
 def entry(
-    result: Any, rechecked_clips: int, false_alarms: int, audio_seconds: float, audio_sha256: str
+    result: Any,
+    rechecked_clips: int,
+    false_alarms: int,
+    audio_seconds: float,
+    audio_sha256: str,
+    heard: dict[str, Any],
 ) -> dict[str, Any]:
-    """What is kept of a track's verification (``audio_sha256``: the file heard, see :func:`heard_audio`)."""
+    """What is kept of a track's verification (``audio_sha256``: the file heard, see :func:`heard_audio`;
+    ``heard``: its first listening, for the next version of the track, see :mod:`audioguide.verify.reuse`)."""
     return {
         "result": result.to_dict(),
         "rechecked_clips": rechecked_clips,
         "false_alarms": false_alarms,
         "audio_seconds": round(audio_seconds, 3),
         "audio": audio_sha256,
+        "heard": heard,
     }
 
 
@@ -134,7 +145,7 @@ def load_review_memo(folder: Path) -> dict[str, Any]:
         data = json.loads((Path(folder) / REVIEW_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
+    if not isinstance(data, dict) or data.get("format") != REVIEW_FORMAT:
         return {}
     memo = data.get("memo")
     valid = isinstance(memo, dict) and all(isinstance(memo.get(k, {}), dict) for k in ("rare", "said"))
@@ -145,6 +156,6 @@ def save_review_memo(folder: Path, memo: dict[str, Any]) -> None:
     """Keep the review's look-ups for the next verify (it then loads the voice only for new words)."""
     path = Path(folder) / REVIEW_NAME
     try:
-        write_atomic(path, json.dumps({"format": FORMAT, "memo": memo}, sort_keys=True))
+        write_atomic(path, json.dumps({"format": REVIEW_FORMAT, "memo": memo}, sort_keys=True))
     except OSError as exc:  # the review stands without it; the next one looks everything up again
         logger.warning("%s: cannot keep the review's look-ups (%s)", path, exc.strerror or exc)
