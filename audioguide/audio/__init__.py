@@ -1,1 +1,1 @@
-"""Audio: ffmpeg I/O, assembly, loudness and true-peak mastering, MP3 encoding and tags."""
+"""Audio: ffmpeg I/O, assembly, loudness and true-peak mastering, MP3 encoding (LAME) and tags."""

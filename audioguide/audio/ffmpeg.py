@@ -1,7 +1,7 @@
 """Which ffmpeg runs, and the one streaming helper for what pydub cannot do.
 
-The binary comes from the ``imageio-ffmpeg`` wheel (it carries libmp3lame,
-AAC, Opus and G.711), falling back to an ``ffmpeg`` on PATH;
+The binary comes from the ``imageio-ffmpeg`` wheel (it carries AAC, Opus
+and G.711), falling back to an ``ffmpeg`` on PATH;
 ``$AUDIOGUIDE_FFMPEG`` overrides both and is read on every call. pydub is
 pointed at the same binary (:func:`configure_pydub`), so no system package
 is ever needed.
@@ -11,10 +11,11 @@ This module runs ffmpeg itself, one subprocess runner with one way of
 reporting its failure (the last line of ffmpeg's stderr), only where pydub
 cannot do the job well:
 
-* **Streaming** (:func:`stream_to_ffmpeg`, :func:`decode_spans`): every MP3,
-  a track or a ``guide.mp3`` or ``guide.m4b`` of a 3-hour book, is encoded
-  from its mastered samples as they are produced, and decoded back span by
-  span or into a file read a range at a time (:func:`decoded`). pydub cannot
+* **Streaming** (:func:`stream_to_ffmpeg`, :func:`decode_spans`): a
+  ``guide.m4b`` of a 3-hour book is encoded from its mastered samples as they
+  are produced (MP3s are encoded in-process, :mod:`audioguide.audio.lame`),
+  and files are decoded back span by span or into a file read a range at a
+  time (:func:`decoded`). pydub cannot
   stream: it holds a whole file in memory as one :class:`AudioSegment` (a
   3-hour guide is 480 MB as 16-bit PCM, plus the same again as the temporary
   WAV its ``export`` writes first).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import math
 from collections.abc import Iterable
@@ -10,8 +11,9 @@ from pathlib import Path
 import numpy as np
 from mutagen.id3 import COMM, ID3, TALB, TCON, TIT2, TLAN, TPE1, TPE2, TPUB, TRCK, TXXX
 
-from audioguide.audio import ffmpeg
+from audioguide.audio import lame
 from audioguide.audio.pcm import int16_bytes
+from audioguide.errors import OutputError
 from audioguide.model.tags import TrackTags
 
 logger = logging.getLogger(__name__)
@@ -72,31 +74,19 @@ PEAK_STEP_DB = 0.25  # extra headroom beyond an overshoot when re-mastering
 MAX_PEAK_PASSES = 4  # encodes at most, per file
 
 
-MP3_CODEC = "libmp3lame"
 LAME_QUALITY = 7
-"""LAME's algorithm quality (``-q``; ffmpeg's default leaves LAME's 3). Measured on the example's 11
-tracks at 64 kbps: q7 encodes in half the CPU time of q3 (0.0031 against 0.0058 CPU s per second of
-audio, ffmpeg included) at a wideband PESQ (P.862.2, 8 s pieces, against the mastered input) of 4.045
-against 4.073 (q5 and q6: 4.071; per track -0.09 to +0.05) on PESQ's scale of 1 to 4.64."""
-MP3_PARAMETERS = (
-    "-map_metadata",
-    "-1",
-    "-fflags",
-    "+bitexact",
-    "-flags:a",
-    "+bitexact",  # no metadata or version of ffmpeg's own
-    "-abr",
-    "0",
-    "-write_xing",
-    "1",
-    "-id3v2_version",
-    "0",  # CBR with a LAME/Xing header, no ID3 (ours comes later)
-    "-compression_level",
-    str(LAME_QUALITY),
-)
-"""ffmpeg output options of every MP3 we write, tracks and guide.mp3 alike (:func:`encode_mp3_pcm`)."""
+"""LAME's algorithm quality (``-q``; LAME's default is 3). Measured on the example's 11 tracks at
+64 kbps: q7 encodes in half the CPU time of q3 at a wideband PESQ (P.862.2, 8 s pieces, against the
+mastered input) of 4.045 against 4.073 (q5 and q6: 4.071; per track -0.09 to +0.05) on PESQ's
+scale of 1 to 4.64."""
 
 
+_DISK_ERRNOS = (
+    errno.ENOSPC,
+    errno.EDQUOT,
+    errno.EROFS,
+    errno.EFBIG,
+)  # full, over quota, read-only, ulimit -f
 _BLOCK = 1 << 17  # samples quantized and sent to the encoder at a time
 
 
@@ -106,9 +96,8 @@ def encode_mp3(
     """Encode mono float samples (an array, or its blocks in order) as a CBR MP3 (LAME).
 
     Quantized to 16 bits a block at a time (:mod:`audioguide.audio.pcm`) and
-    streamed to ffmpeg (:func:`encode_mp3_pcm`): pydub's ``export`` cannot
-    stream, it needs a whole-track 16-bit copy (173 MB for 60 minutes at
-    24 kHz) and writes it to a WAV first. The bytes are the same as pydub's.
+    streamed to the encoder (:func:`encode_mp3_pcm`): a 60-minute track is
+    never held as one 16-bit copy (173 MB at 24 kHz).
     """
     whole = samples if isinstance(samples, np.ndarray) else None
     blocks = samples if whole is None else (whole[i : i + _BLOCK] for i in range(0, whole.size, _BLOCK))
@@ -116,34 +105,19 @@ def encode_mp3(
 
 
 def encode_mp3_pcm(pcm: Iterable[bytes], rate: int, path: Path, *, bitrate_kbps: int) -> None:
-    """Encode mono 16-bit PCM blocks as the tracks' CBR MP3, through ffmpeg's streaming helper.
+    """Encode mono 16-bit PCM blocks as the tracks' CBR MP3 (LAME in this process, :mod:`.lame`).
 
     Every MP3 we write goes through here (tracks and guide.mp3). A failed
     encode leaves no file behind.
     """
-    args = [
-        "-f",
-        "s16le",
-        "-ar",
-        str(rate),
-        "-ac",
-        "1",
-        "-i",
-        "pipe:0",
-        "-acodec",
-        MP3_CODEC,
-        "-b:a",
-        f"{bitrate_kbps}k",
-        *MP3_PARAMETERS,
-        "-f",
-        "mp3",
-        "-y",
-        str(path),
-    ]
     try:
-        ffmpeg.stream_to_ffmpeg(args, pcm)
-    except BaseException:
+        lame.encode(pcm, rate, path, bitrate_kbps=bitrate_kbps, quality=LAME_QUALITY)
+    except BaseException as exc:
         Path(path).unlink(missing_ok=True)  # no half-written file
+        if isinstance(exc, OSError) and exc.errno in _DISK_ERRNOS:  # a write says no file name: add it
+            raise OutputError(
+                f"{path}: cannot write ({exc.strerror}); free some space, or write elsewhere"
+            ) from None
         raise
 
 
