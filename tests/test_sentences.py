@@ -114,7 +114,7 @@ def test_a_memo_is_used_and_filled() -> None:
     memo = {"Dr. Smith came. He left.": ["Dr. Smith came. He left."]}  # kept whole, as remembered
     assert split_sentences("Dr. Smith came. He left.", memo) == ["Dr. Smith came. He left."]
     assert split_sentences("First one. Second one.", memo) == ["First one.", "Second one."]
-    assert memo["First one. Second one."] == ["First one. ", "Second one."]
+    assert memo["First one. Second one."] == ["First one.", "Second one."]
     memo["Wrong."] = ["not this text"]  # an entry that is not the paragraph's own text is ignored
     assert split_sentences("Wrong.", memo) == ["Wrong."]
 
