@@ -76,17 +76,38 @@ def test_a_changed_track_hears_only_its_changed_clip_and_moves_the_other_words(s
         Word(" day.", 2.0, 2.2),
         Word(" Ice", clips_before[1].start_s + 0.1, 3.0),
     ]
-    kept = [{"heard": heard_record(clips_before, before, words)}]
+    kept = [{"heard": heard_record(clips_before, before, words, "whisper")}]
 
     shorter = one[: len(one) * 2 // 3]
     after, clips_after = track(shorter, ice)  # the first sentence changed: the second moved earlier
-    plan = plan_track(clips_after, after, old_clips(kept))
+    plan = plan_track(clips_after, after, old_clips(kept, "whisper"))
     assert plan.unchanged == 1
     assert plan.listen == [(0.0, (clips_after[0].end_s + clips_after[1].start_s) / 2)]
     shift = clips_after[1].start_s - clips_before[1].start_s
     assert plan.words == [Word(" Ice", words[2].start + shift, words[2].end + shift)]
 
-    # damaged or foreign kept data is no kept data
-    assert plan_track(clips_after, after, old_clips([{"heard": {"clips": "x"}}, {}])).listen == [
-        (0.0, len(after) / RATE)
+    # words heard by another verifier, damaged or foreign kept data: all of the track is heard
+    for other in (old_clips(kept, "another model"), old_clips([{"heard": {"clips": "x"}}, {}], "whisper")):
+        assert plan_track(clips_after, after, other).listen == [(0.0, len(after) / RATE)]
+
+
+def test_a_sentence_said_twice_takes_the_words_heard_in_its_own_saying(speech):
+    """The n-th saying of a repeated sentence takes the words heard in the n-th saying before
+    (the recognizer may have heard them differently), not those of the first."""
+    one = speech["Keep the bandage on for one day."]
+    pause = np.zeros(RATE // 2, np.float32)
+    length = len(one) / RATE
+    audio = np.concatenate([pause, one, pause, one, pause])
+    times = [(0.5, 0.5 + length), (1.0 + length, 1.0 + 2 * length)]
+    clips = [ClipRecord("one", "", "", "paragraph", 0, s, e) for s, e in times]
+    words = [Word(" first", 0.6, 0.9), Word(" second", times[1][0] + 0.1, times[1][0] + 0.4)]
+    kept = [{"heard": heard_record(clips, audio, words, "whisper")}]
+
+    later = np.concatenate([np.zeros(RATE, np.float32), audio])  # a new clip's room before them
+    moved = [ClipRecord("one", "", "", "paragraph", 0, s + 1.0, e + 1.0) for s, e in times]
+    plan = plan_track(moved, later, old_clips(kept, "whisper"))
+    assert plan.unchanged == 2
+    assert [(w.text, round(w.start, 3)) for w in plan.words] == [
+        (" first", 1.6),
+        (" second", round(times[1][0] + 1.1, 3)),
     ]

@@ -25,6 +25,8 @@ verify needs neither the source nor the clip cache.
 from __future__ import annotations
 
 import bisect
+import hashlib
+import json
 import math
 import re
 import statistics
@@ -347,22 +349,18 @@ def _decode(track: _Track) -> np.ndarray:
 
 
 def _recognize_group(
-    group: list[_Track], recognizer: Callable[[], Recognizer], heard: HeardText, language: str
+    group: list[_Track], loaded: Callable[[], Recognizer], heard: HeardText, language: str
 ) -> None:
     """The first listening: each track's stretches to hear (all of it, unless a kept result had some of
     its clips: :mod:`audioguide.verify.reuse`), packed together and recognized, then aligned."""
     stretches = [(n, low, high) for n, t in enumerate(group) if t.plan for low, high in t.plan.listen]
     per_track: list[list[Word]] = [list(t.plan.words) if t.plan else [] for t in group]
     if stretches:
-        samples = [group[n].samples for n, _low, _high in stretches]
-        packed = pack(
-            [
-                x[int(round(low * RATE)) : int(round(high * RATE))]
-                for x, (_n, low, high) in zip(samples, stretches)
-            ],
-            RATE,
-        )
-        for word in recognizer().transcribe(packed.audio, packed.windows, language=language):
+        pieces = [
+            group[n].samples[int(round(low * RATE)) : int(round(high * RATE))] for n, low, high in stretches
+        ]
+        packed = pack(pieces, RATE)
+        for word in loaded().transcribe(packed.audio, packed.windows, language=language):
             index, start, end = packed.locate(word.start, word.end)
             number, low, _high = stretches[index]
             per_track[number].append(Word(word.text, start + low, end + low))
@@ -527,6 +525,7 @@ def _listen(
     recheck: bool,
     progress: Progress | None,
     total: int,
+    verifier: str,
 ) -> tuple[dict[str, dict[str, Any]], float]:
     """Recognize ``todo`` in groups, with what ``store`` (the kept results) heard of their unchanged
     clips; the new kept-result entries by key, and the seconds of audio recognized. ``loading``: the
@@ -540,7 +539,7 @@ def _listen(
             recognizer = loading.result()
         return recognizer
 
-    old = old_clips(store.values())
+    old = old_clips(store.values(), verifier)
     listened = 0.0
     heard = HeardText(lexicon)
     fresh: dict[str, dict[str, Any]] = {}
@@ -570,7 +569,7 @@ def _listen(
                 dismissed,
                 len(track.samples) / RATE,
                 hashes[track.record.file],
-                heard_record(track.clips, track.samples, track.words),
+                heard_record(track.clips, track.samples, track.words, verifier),
             )
             track.samples = None
             done += 1
@@ -598,8 +597,9 @@ def verify_guide(
     Each track's result is kept (:mod:`audioguide.verify.kept`), keyed by the
     track's audio (its file's SHA-256), what it should say and the
     verifier (model, settings, audioguide version): a track whose key has a
-    kept result is not listened to again, so verifying after a one-paragraph
-    edit recognizes one track. A track listened to alone may be heard a
+    kept result is not listened to again, and of a changed track only the
+    clips whose audio changed are (:mod:`audioguide.verify.reuse`), so
+    verifying after a one-paragraph edit recognizes that paragraph. A track listened to alone may be heard a
     little differently than among its neighbours (tracks share recognition
     windows); either result is a verification of that audio.
     """
@@ -629,8 +629,20 @@ def verify_guide(
         todo = [track for track in tracks if keys[track.record.file] not in store]
         if todo and recognizer is None and loading is None:
             loading = loader.submit(shared_recognizer, model_dir)
+        verifier = hashlib.sha256(json.dumps([identity, language]).encode()).hexdigest()
         fresh, listened = _listen(
-            todo, keys, hashes, store, recognizer, loading, lexicon, language, recheck, progress, len(tracks)
+            todo,
+            keys,
+            hashes,
+            store,
+            recognizer,
+            loading,
+            lexicon,
+            language,
+            recheck,
+            progress,
+            len(tracks),
+            verifier,
         )
     entries = {
         keys[t.record.file]: fresh.get(keys[t.record.file]) or store[keys[t.record.file]] for t in tracks

@@ -78,10 +78,14 @@ def stretches(clips: Sequence[tuple[float, float]], duration: float) -> list[tup
     return out
 
 
-def heard_record(clips: Sequence[ClipRecord], samples: np.ndarray, words: Iterable[Word]) -> dict[str, Any]:
+def heard_record(
+    clips: Sequence[ClipRecord], samples: np.ndarray, words: Iterable[Word], verifier: str
+) -> dict[str, Any]:
     """What is kept of a track's first listening for :func:`plan_track`: its clips' keys, times and
-    prints, and the words heard, with their times."""
+    prints, the words heard, with their times, and who heard them (``verifier``: words heard by
+    another model, or in another language, are never reused)."""
     return {
+        "verifier": verifier,
         "duration": round(len(samples) / RATE, 4),
         "clips": [
             [c.key, c.start_s, c.end_s, base64.b64encode(clip_print(samples, c.start_s, c.end_s)).decode()]
@@ -96,6 +100,7 @@ class _Old:
     heard: dict[str, Any]
     index: int
     print_: bytes
+    occurrence: int  # how many clips with its key came before it in its track
 
 
 def _number(value: Any) -> bool:
@@ -126,19 +131,21 @@ def _valid(heard: Any) -> bool:
     )
 
 
-def old_clips(kept: Iterable[dict[str, Any]]) -> dict[str, list[_Old]]:
-    """Every clip of the kept results' first listenings, by clip key."""
+def old_clips(kept: Iterable[dict[str, Any]], verifier: str) -> dict[str, list[_Old]]:
+    """Every clip of the kept results' first listenings by ``verifier``, by clip key."""
     found: dict[str, list[_Old]] = {}
     for entry in kept:
         heard = entry.get("heard")
-        if not _valid(heard):
+        if not _valid(heard) or heard.get("verifier") != verifier:
             continue
+        seen: dict[str, int] = {}
         for index, clip in enumerate(heard["clips"]):
+            occurrence = seen[clip[0]] = seen.get(clip[0], -1) + 1
             try:
                 print_ = base64.b64decode(clip[3], validate=True)
             except ValueError:
                 continue
-            found.setdefault(clip[0], []).append(_Old(heard, index, print_))
+            found.setdefault(clip[0], []).append(_Old(heard, index, print_, occurrence))
     return found
 
 
@@ -159,8 +166,11 @@ def plan_track(clips: Sequence[ClipRecord], samples: np.ndarray, old: dict[str, 
     words: list[Word] = []
     listen: list[tuple[float, float]] = []
     unchanged = 0
+    seen: dict[str, int] = {}
     for clip, (low, high) in zip(clips, spans):
-        candidates = old.get(clip.key, ())
+        occurrence = seen[clip.key] = seen.get(clip.key, -1) + 1
+        # a sentence said twice in a track: its n-th saying takes the words heard in the n-th before
+        candidates = sorted(old.get(clip.key, ()), key=lambda o: o.occurrence != occurrence)
         now = clip_print(samples, clip.start_s, clip.end_s) if candidates else b""
         match = next((o for o in candidates if prints_match(o.print_, now)), None)
         if match is None:
