@@ -70,6 +70,13 @@ def test_every_decoder_gets_exactly_the_samples_encoded(tmp_path, rate, kbps):
     assert counter.frames == frames and counter.complete
 
 
+@pytest.mark.parametrize("count", [0, 1, 576, 1105])
+def test_a_few_samples_or_none_make_a_file_of_exactly_that_length(tmp_path, count):
+    path = tmp_path / "x.mp3"
+    encode_mp3(np.full(count, 0.01, np.float32), 24000, path, bitrate_kbps=64)
+    assert ffmpeg.decode(path)[0].size == count
+
+
 def test_frames_are_counted_across_pieces_and_junk_is_refused(tmp_path):
     path = tmp_path / "x.mp3"
     encode_mp3(np.zeros(24000 * 3, np.float32), 24000, path, bitrate_kbps=64)

@@ -225,6 +225,8 @@ def encode(pcm: Iterable[bytes], rate: int, path: Path, *, bitrate_kbps: int, qu
         for block in pcm:
             samples += len(block) // 2
             put(bytes(encoder.encode(block)))
+        if not samples:
+            encoder.encode(b"")  # lameenc flushes only an encoder that was given something
         put(bytes(encoder.flush()))
         if counter.first is None or not counter.complete:
             raise FrameError(f"{path}: LAME gave no whole MP3 frames")
