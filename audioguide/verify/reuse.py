@@ -20,6 +20,9 @@ the 95th percentile), the same clip re-mastered by 0-1 dB.
 The words heard in an unchanged clip's stretch of the old track (from
 half-way through the pause before it to half-way through the pause after it)
 are moved to its new time; the stretches of the other clips are listened to.
+Only words heard by the same verifier (model, settings, lexicon, language)
+are moved, and a sentence said several times in a track takes the words of
+its own saying.
 The rest of verify (alignment, re-checks of critical clips, the findings)
 runs on the whole track as always, so a fault anywhere in the new audio is
 either heard now or would have changed a print.
