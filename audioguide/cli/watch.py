@@ -137,6 +137,7 @@ def _print_rebuild(rebuild: Any) -> None:
     if checked is not None:
         verdict = "passed" if checked.passed else f"FAILED ({len(checked.critical)} critical)"
         echo(
-            f"  verify {verdict}: {checked.listened_tracks} track(s) listened to, "
-            f"{checked.kept_tracks} kept; report {checked.folder / 'verify.html'}"
+            f"  verify {verdict}: {checked.listened_tracks} track(s) listened to "
+            f"({checked.listened_seconds:.1f} s heard), {checked.kept_tracks} kept; "
+            f"report {checked.folder / 'verify.html'}"
         )
