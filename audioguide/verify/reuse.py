@@ -31,6 +31,7 @@ either heard now or would have changed a print.
 from __future__ import annotations
 
 import base64
+import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -100,8 +101,8 @@ def heard_record(
 
 @dataclass
 class _Old:
-    heard: dict[str, Any]
-    index: int
+    start: float  # where the clip was in its track
+    words: list[tuple[str, float, float]]  # the words heard in its stretch of that track
     print_: bytes
     occurrence: int  # how many clips with its key came before it in its track
 
@@ -141,6 +142,14 @@ def old_clips(kept: Iterable[dict[str, Any]], verifier: str) -> dict[str, list[_
         heard = entry.get("heard")
         if not _valid(heard) or heard.get("verifier") != verifier:
             continue
+        spans = stretches([(c[1], c[2]) for c in heard["clips"]], float(heard["duration"]))
+        lows = [low for low, _high in spans]
+        heard_in: list[list[tuple[str, float, float]]] = [[] for _ in spans]
+        for text, start, end in heard["words"]:  # each word to the stretch its middle is in
+            middle = (start + end) / 2
+            index = bisect.bisect_right(lows, middle) - 1
+            if index >= 0 and middle < spans[index][1]:
+                heard_in[index].append((text, start, end))
         seen: dict[str, int] = {}
         for index, clip in enumerate(heard["clips"]):
             occurrence = seen[clip[0]] = seen.get(clip[0], -1) + 1
@@ -148,7 +157,7 @@ def old_clips(kept: Iterable[dict[str, Any]], verifier: str) -> dict[str, list[_
                 print_ = base64.b64decode(clip[3], validate=True)
             except ValueError:
                 continue
-            found.setdefault(clip[0], []).append(_Old(heard, index, print_, occurrence))
+            found.setdefault(clip[0], []).append(_Old(clip[1], heard_in[index], print_, occurrence))
     return found
 
 
@@ -183,11 +192,6 @@ def plan_track(clips: Sequence[ClipRecord], samples: np.ndarray, old: dict[str, 
                 listen.append((low, high))
             continue
         unchanged += 1
-        old_clips_ = match.heard["clips"]
-        old_spans = stretches([(c[1], c[2]) for c in old_clips_], float(match.heard["duration"]))
-        old_low, old_high = old_spans[match.index]
-        shift = clip.start_s - old_clips_[match.index][1]
-        for text, start, end in match.heard["words"]:
-            if old_low <= (start + end) / 2 < old_high:
-                words.append(Word(text, start + shift, end + shift))
+        shift = clip.start_s - match.start
+        words.extend(Word(text, start + shift, end + shift) for text, start, end in match.words)
     return TrackPlan(words=words, listen=listen, unchanged=unchanged)
