@@ -5,6 +5,15 @@ Every test imports these from here (``from cli_helpers import ...``), never from
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -66,3 +75,62 @@ def piper_speech(text: str):
         engine.close()
     assert audio.duration_s > 5
     return audio
+
+
+def run_forked(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess:
+    """``audioguide ARGS`` in a fork of this process, in a session of its own: a real process
+    that can be killed (``returncode`` is minus the signal, as subprocess gives it), without a new
+    interpreter's start-up and imports (about 1 CPU s per run, and as much again in its workers).
+
+    Kill-at-a-step tests run the build many times; nothing else differs from ``python -m
+    audioguide.cli``: the child sets ``env``, runs the command on its own stdout and stderr
+    (files read back here) with stdin on /dev/null, and leaves with the command's exit code.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child never returns
+            code = 70
+            try:
+                os.setsid()
+                null = os.open(os.devnull, os.O_RDONLY)
+                os.dup2(null, 0)
+                os.dup2(out.fileno(), 1)
+                os.dup2(err.fileno(), 2)
+                sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+                sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+                os.environ.update(env or {})
+                for handler in logging.getLogger().handlers[:]:  # pytest's capture: the CLI logs as it would
+                    logging.getLogger().removeHandler(handler)
+                try:
+                    main(list(args), prog_name="audioguide")
+                except SystemExit as exc:
+                    code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+                else:
+                    code = 0
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                with contextlib.suppress(Exception):
+                    sys.stdout.flush()
+                    sys.stderr.flush()
+                os._exit(code)
+        deadline = time.monotonic() + timeout
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            if time.monotonic() > deadline:
+                os.killpg(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                raise subprocess.TimeoutExpired(["audioguide", *args], timeout)
+            time.sleep(0.02)
+        out.seek(0)
+        err.seek(0)
+        return subprocess.CompletedProcess(
+            ["audioguide", *args],
+            os.waitstatus_to_exitcode(status),
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+        )

@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 import feedparser
 import pytest
-from cli_helpers import invoke
+from cli_helpers import invoke, run_forked
 
 pytestmark = pytest.mark.slow
 
@@ -79,15 +79,8 @@ def run(sources: Path | str, site: Path, cache: Path, epoch: str = T1, *extra: s
 
 
 def run_killed(sources: Path, site: Path, cache: Path, moment: str, epoch: str = T1):
-    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "AUDIOGUIDE_KILL_AT": moment}
-    return subprocess.run(
-        [sys.executable, "-m", "audioguide.cli", *args(sources, site, cache, "-q")],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        start_new_session=True,
-    )
+    env = {"SOURCE_DATE_EPOCH": epoch, "AUDIOGUIDE_KILL_AT": moment}
+    return run_forked(*args(sources, site, cache, "-q"), env=env)
 
 
 def tree(folder: Path) -> dict[str, bytes]:

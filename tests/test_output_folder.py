@@ -2,7 +2,7 @@
 
 Each case here is a way a build could lose the user's files or crash half
 way; the journalled, lock-held commit keeps the folder whole. Builds run
-through the real CLI, in-process or (to be killed) as a subprocess.
+through the real CLI, in-process or (to be killed) in a process of its own.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from cli_helpers import invoke
+from cli_helpers import invoke, run_forked
 
 ARTICLE = """Caring for Your Knee After an Injection
 
@@ -299,26 +299,8 @@ def test_a_build_killed_at_any_moment_leaves_a_complete_guide(reference, tmp_pat
     out = tmp_path / "out"
     shutil.copytree(root / "old", out, symlinks=True)
     run_cache = tmp_path / "cold" if moment == "clip-synthesized" else cache  # a clip must be made
-    env = {**os.environ, "AUDIOGUIDE_CACHE_DIR": str(run_cache), "AUDIOGUIDE_KILL_AT": moment}
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "audioguide.cli",
-            "build",
-            str(src),
-            "-o",
-            str(out),
-            "-q",
-            "--formats",
-            "web,captions",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        start_new_session=True,
-    )
+    env = {"AUDIOGUIDE_CACHE_DIR": str(run_cache), "AUDIOGUIDE_KILL_AT": moment}
+    proc = run_forked("build", str(src), "-o", str(out), "-q", "--formats", "web,captions", env=env)
     assert proc.returncode == -signal.SIGKILL, proc.stderr  # it did reach that moment
     manifest = assert_complete_guide(out)  # the old guide or the new one, whole
     assert manifest["title"] == "Caring for Your Knee After an Injection"
@@ -469,13 +451,8 @@ def test_a_folder_mounted_after_an_interrupted_build_is_rolled_back_then_built(r
     out = tmp_path / "volume"
     shutil.copytree(root / "old", out, symlinks=True)
     build_args = ["build", str(src), "-o", str(out), "-q", "--formats", "web,captions"]
-    killed = subprocess.run(
-        [sys.executable, "-m", "audioguide.cli", *build_args],
-        env={**os.environ, "AUDIOGUIDE_CACHE_DIR": str(cache), "AUDIOGUIDE_KILL_AT": "carried-one"},
-        capture_output=True,
-        text=True,
-        timeout=180,
-        start_new_session=True,
+    killed = run_forked(
+        *build_args, env={"AUDIOGUIDE_CACHE_DIR": str(cache), "AUDIOGUIDE_KILL_AT": "carried-one"}
     )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert not (out / "notes.txt").exists() and hidden_siblings(out)  # the note is in the journalled build
