@@ -11,7 +11,7 @@ import pytest
 
 from audioguide.audio import ffmpeg
 from audioguide.audio.decode import DecodedMp3
-from audioguide.audio.lame import ENCODER_DELAY, FrameCounter, FrameError, crc16, frame_size
+from audioguide.audio.lame import CRC_CHUNK, ENCODER_DELAY, FrameCounter, FrameError, crc16, frame_size
 from audioguide.audio.mp3 import encode_mp3
 
 
@@ -68,6 +68,19 @@ def test_every_decoder_gets_exactly_the_samples_encoded(tmp_path, rate, kbps):
     counter = FrameCounter()
     counter.feed(data[first:])
     assert counter.frames == frames and counter.complete
+
+
+def test_the_music_crc_of_a_file_longer_than_a_crc_chunk(tmp_path):
+    """The encoder sums the CRC a CRC_CHUNK at a time; over several chunks it is the whole stream's."""
+    rate = 44100
+    x = (np.random.default_rng(5).standard_normal(rate * 16) * 0.1).astype(np.float32)
+    path = tmp_path / "long.mp3"
+    encode_mp3(x, rate, path, bitrate_kbps=320)
+    data = path.read_bytes()
+    first = frame_size(int.from_bytes(data[:4], "big"))
+    assert len(data) - first > 2 * CRC_CHUNK
+    tag = data.index(b"LAME3.100")
+    assert int.from_bytes(data[tag + 32 : tag + 34], "big") == crc16(data[first:])
 
 
 @pytest.mark.parametrize("count", [0, 1, 576, 1105])
