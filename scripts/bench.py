@@ -666,7 +666,10 @@ def book_benchmark(as_json: bool, extra: tuple[str, ...] = (), tree: bool = Fals
         words = len(book.read_text(encoding="utf-8").split())
         group = memory_cgroup(1 << 30)
         kills = oom_kills(group) if group else 0
+        example = ROOT / "examples" / "article.txt"
+        h_before, h_audio, _ = raw_in_child(example, hibari=True)  # the machine's speed now (it drifts)
         report = run_build(book, work / "out", work / "cache", *extra, cgroup=group)
+        h_after, _, _ = raw_in_child(example, hibari=True)
         if tree:
             shutil.rmtree(work / "out")
             shutil.rmtree(work / "cache")
@@ -683,6 +686,8 @@ def book_benchmark(as_json: bool, extra: tuple[str, ...] = (), tree: bool = Fals
         "peak_process_mb": round(report["peak_mb"]),
         "peak_tree_mb": round(report["peak_tree_mb"]) if tree else None,
         "cpu_s": round(report["cpu"], 1),
+        "h_s": [round(h_before, 2), round(h_after, 2)],
+        "h_realtime_factor": [round(h_audio / h_before, 1), round(h_audio / h_after, 1)],
         "voice": extra[1] if extra else "default",
         "load_average_1min": round(os.getloadavg()[0], 2),
     }
@@ -696,6 +701,10 @@ def book_benchmark(as_json: bool, extra: tuple[str, ...] = (), tree: bool = Fals
     print(
         f"cold build {figures['cold_build_s']} s ({figures['realtime_factor']}x real time), "
         f"{figures['cpu_s']} CPU seconds; load average {figures['load_average_1min']}"
+    )
+    print(
+        "h, raw hibari on one thread (the example), before and after: "
+        + ", ".join(f"{s} s ({x}x)" for s, x in zip(figures["h_s"], figures["h_realtime_factor"]))
     )
     whole = (
         f"whole process tree (PSS, sampled every 0.2 s in one more cold build) {figures['peak_tree_mb']} MB"
