@@ -8,10 +8,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import selectors
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -85,52 +85,65 @@ def run_forked(
     interpreter's start-up and imports (about 1 CPU s per run, and as much again in its workers).
 
     Kill-at-a-step tests run the build many times; nothing else differs from ``python -m
-    audioguide.cli``: the child sets ``env``, runs the command on its own stdout and stderr
-    (files read back here) with stdin on /dev/null, and leaves with the command's exit code.
+    audioguide.cli``: the child sets ``env``, runs the command with stdin on /dev/null, and leaves
+    with the command's exit code. As ``subprocess.run`` does, its stdout and stderr pipes are read
+    to their end, which comes when every process holding them has exited: the build's workers
+    too, and with them the output folder's lock they inherited.
     """
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the child never returns
-            code = 70
+    out_read, out_write = os.pipe()
+    err_read, err_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child never returns
+        code = 70
+        try:
+            os.setsid()
+            os.close(out_read)
+            os.close(err_read)
+            null = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(null, 0)
+            os.dup2(out_write, 1)
+            os.dup2(err_write, 2)
+            sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+            sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+            os.environ.update(env or {})
+            for handler in logging.getLogger().handlers[:]:  # pytest's capture: the CLI logs as it would
+                logging.getLogger().removeHandler(handler)
             try:
-                os.setsid()
-                null = os.open(os.devnull, os.O_RDONLY)
-                os.dup2(null, 0)
-                os.dup2(out.fileno(), 1)
-                os.dup2(err.fileno(), 2)
-                sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
-                sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
-                os.environ.update(env or {})
-                for handler in logging.getLogger().handlers[:]:  # pytest's capture: the CLI logs as it would
-                    logging.getLogger().removeHandler(handler)
-                try:
-                    main(list(args), prog_name="audioguide")
-                except SystemExit as exc:
-                    code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-                else:
-                    code = 0
-            except BaseException:
-                traceback.print_exc()
-            finally:
-                with contextlib.suppress(Exception):
-                    sys.stdout.flush()
-                    sys.stderr.flush()
-                os._exit(code)
-        deadline = time.monotonic() + timeout
-        while True:
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                break
+                main(list(args), prog_name="audioguide")
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            else:
+                code = 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            with contextlib.suppress(Exception):
+                sys.stdout.flush()
+                sys.stderr.flush()
+            os._exit(code)
+    os.close(out_write)
+    os.close(err_write)
+    chunks: dict[int, list[bytes]] = {out_read: [], err_read: []}
+    deadline = time.monotonic() + timeout
+    with selectors.DefaultSelector() as selector:
+        for fd in chunks:
+            selector.register(fd, selectors.EVENT_READ)
+        while selector.get_map():
             if time.monotonic() > deadline:
                 os.killpg(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
                 raise subprocess.TimeoutExpired(["audioguide", *args], timeout)
-            time.sleep(0.02)
-        out.seek(0)
-        err.seek(0)
-        return subprocess.CompletedProcess(
-            ["audioguide", *args],
-            os.waitstatus_to_exitcode(status),
-            out.read().decode("utf-8", "replace"),
-            err.read().decode("utf-8", "replace"),
-        )
+            for key, _ in selector.select(timeout=0.5):
+                data = os.read(key.fd, 65536)
+                if data:
+                    chunks[key.fd].append(data)
+                else:
+                    selector.unregister(key.fd)
+                    os.close(key.fd)
+    _, status = os.waitpid(pid, 0)
+    return subprocess.CompletedProcess(
+        ["audioguide", *args],
+        os.waitstatus_to_exitcode(status),
+        b"".join(chunks[out_read]).decode("utf-8", "replace"),
+        b"".join(chunks[err_read]).decode("utf-8", "replace"),
+    )
