@@ -78,7 +78,8 @@ def test_blocks_meet_the_target_and_the_gain_is_smooth_across_block_edges(loud):
 
 def test_rendered_track_is_the_whole_track_mastering_encoded(loud, tmp_path):
     """render_track streams the mastered blocks to the encoder; mastered_samples
-    re-makes them; both are the whole-array master() and fade(), encoded."""
+    re-makes them (with the margin and loudness offset the MP3 pass settled on);
+    both are the whole-array master() and fade(), encoded."""
     clips = [loud[: PEAK_AT + 2000], loud[PEAK_AT + 2000 :]]
     settings = GuideSettings()
     job = TrackJob(
@@ -96,10 +97,16 @@ def test_rendered_track_is_the_whole_track_mastering_encoded(loud, tmp_path):
         settings.loudness.target_lufs - ENCODER_GAIN_DB, settings.loudness.true_peak_dbtp - ENCODER_GAIN_DB
     )
     track, _ = assembled(job, clips)
-    reference = fade(
-        master(track, RATE, aim, peak_margin_db=rendered.peak_margin_db)[0], RATE, FADE_MS, FADE_MS
+    whole, _ = master(  # as the MP3 pass masters: the decoded file is measured, not the samples
+        track,
+        RATE,
+        aim,
+        peak_margin_db=rendered.peak_margin_db,
+        measure_output=False,
+        loudness_offset_db=rendered.loudness_offset_db,
     )
-    again = mastered_samples(job, list(clips), rendered.peak_margin_db)
+    reference = fade(whole, RATE, FADE_MS, FADE_MS)
+    again = mastered_samples(job, list(clips), rendered.peak_margin_db, rendered.loudness_offset_db)
     assert again.dtype == np.float32 and np.array_equal(again, reference)
 
     encode_mp3(reference, RATE, tmp_path / "whole.mp3", bitrate_kbps=settings.encoding.bitrate_kbps)

@@ -255,6 +255,8 @@ def master(
     loudness: Loudness,
     *,
     peak_margin_db: float = MP3_PEAK_MARGIN_DB,
+    measure_output: bool = True,
+    loudness_offset_db: float = 0.0,
 ) -> tuple[np.ndarray, MasterReport]:
     """Gain and true-peak limiting to ``loudness``; float32 in, float32 out, same length.
 
@@ -264,9 +266,17 @@ def master(
     unchanged (``report.silent``); a track that would need more than
     :data:`MAX_GAIN_DB` is raised by that much only, with a warning.
     Deterministic: the same input gives the same output bytes.
-    The whole output at once: :func:`master_in_blocks` renders it a block at a time.
+    The whole output at once: :func:`master_in_blocks` renders it a block at a time
+    (and says what ``measure_output`` and ``loudness_offset_db`` do).
     """
-    track = master_in_blocks(samples, rate, loudness, peak_margin_db=peak_margin_db)
+    track = master_in_blocks(
+        samples,
+        rate,
+        loudness,
+        peak_margin_db=peak_margin_db,
+        measure_output=measure_output,
+        loudness_offset_db=loudness_offset_db,
+    )
     return track.samples(), track.report
 
 
@@ -311,6 +321,8 @@ def master_in_blocks(
     *,
     peak_margin_db: float = MP3_PEAK_MARGIN_DB,
     fade_ms: float = 0.0,
+    measure_output: bool = True,
+    loudness_offset_db: float = 0.0,
 ) -> MasteredTrack:
     """:func:`master`, its output rendered a block at a time: no whole-track copy is made.
 
@@ -320,6 +332,12 @@ def master_in_blocks(
     ``fade_ms`` at either end (as :func:`fade`). ``samples`` must stay
     unchanged while the track is used. A 60-minute track at 24 kHz is 346 MB
     as float32: the input is the only whole-track array.
+
+    ``measure_output=False``: one round, not measured, for a caller that
+    measures what it makes of the output anyway (the MP3 pass decodes its
+    file); the report then gives the predicted loudness and the limiter's
+    aim as the peak. ``loudness_offset_db``: measured minus predicted
+    loudness, as such a caller learned it on an earlier pass.
     """
     if rate <= 0:
         raise ValueError(f"sample rate must be positive, got {rate}")
@@ -351,10 +369,13 @@ def master_in_blocks(
     del peaks
     output_gates = _Gates(work.size, rate, None)
     limit_db = ceiling_db - _CEILING_GUARD_DB  # lowered further if the output overshoots
-    offset = 0.0  # measured minus predicted loudness, learned each round
+    offset = loudness_offset_db  # measured minus predicted loudness, learned each round
     for round_no in range(1, _MAX_ROUNDS + 1):
         gain_db, atten, predicted = _fit_gain(gates, energy, limiter, target, gain_db, limit_db, offset)
         output = _Rendered(work, _Curve(gain_db, atten, step))
+        if not measure_output:
+            output_lufs, peak_db = predicted, limit_db
+            break
         out_energy, out_peaks = _measure(output.read, work.size, rate, output_gates.cuts, step, blocks=False)
         output_lufs = output_gates.loudness(out_energy)
         peak_db = _db(float(out_peaks.max()))

@@ -71,6 +71,7 @@ How much LAME raises a track's true peak is erratic (0 to 2.3 dB seen at
 "Performance", gives the figures behind 1.5 dB rather than 1.0).
 """
 PEAK_STEP_DB = 0.25  # extra headroom beyond an overshoot when re-mastering
+MP3_LOUDNESS_TOLERANCE_LU = 0.1  # a decoded file further than this from the target is mastered again
 MAX_PEAK_PASSES = 4  # encodes at most, per file
 
 

@@ -8,6 +8,7 @@ knows nothing of engines or caches.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from audioguide.audio.jobs import TrackJob
 from audioguide.audio.mp3 import (
     ENCODER_GAIN_DB,
     MAX_PEAK_PASSES,
+    MP3_LOUDNESS_TOLERANCE_LU,
     MP3_PEAK_MARGIN_DB,
     PEAK_STEP_DB,
     encode_mp3,
@@ -48,6 +50,7 @@ class RenderedTrack:
     true_peak_dbtp: float
     peak_margin_db: float  # the limiter headroom the MP3 pass settled on
     sha256: str
+    loudness_offset_db: float = 0.0  # and the loudness offset it learned (usually none)
 
 
 @dataclass(frozen=True)
@@ -57,13 +60,27 @@ class Levels:
     lufs: float
     true_peak_dbtp: float
     margin_db: float
+    offset_db: float = 0.0  # decoded minus predicted loudness the pass settled on
 
 
-def _mastered(samples: np.ndarray, rate: int, settings: GuideSettings, margin_db: float) -> MasteredTrack:
-    """The samples exactly as they go to the encoder, mastered and faded, rendered block by block."""
+def _mastered(
+    samples: np.ndarray, rate: int, settings: GuideSettings, margin_db: float, offset_db: float = 0.0
+) -> MasteredTrack:
+    """The samples exactly as they go to the encoder, mastered and faded, rendered block by block.
+
+    Mastering's own measurement of its output is skipped: :func:`master_to_mp3`
+    measures the decoded file, which is what the listener gets."""
     from audioguide.audio.mastering import master_in_blocks  # numpy: loaded only when there is work
 
-    return master_in_blocks(samples, rate, _aim(settings), peak_margin_db=margin_db, fade_ms=FADE_MS)
+    return master_in_blocks(
+        samples,
+        rate,
+        _aim(settings),
+        peak_margin_db=margin_db,
+        fade_ms=FADE_MS,
+        measure_output=False,
+        loudness_offset_db=offset_db,
+    )
 
 
 def _aim(settings: GuideSettings) -> Loudness:
@@ -80,40 +97,50 @@ def master_to_mp3(
     *,
     margin_db: float = MP3_PEAK_MARGIN_DB,
 ) -> Levels:
-    """Master, encode, then measure the decoded MP3; re-master with more headroom if it overshot.
+    """Master, encode, then measure the decoded MP3; re-master if it overshot or missed the loudness.
 
     MP3 encoding raises true peaks by an amount that depends on the content
     (2.5 dB on one click in the seed at 64 kbps), so the file itself is
     measured rather than trusted: decoded in this process
     (:class:`~audioguide.audio.decode.DecodedMp3`), its loudness and its exact
     true peak (both interpolators, computed where the samples could reach
-    it) in one pass. ``margin_db``: the first pass's headroom.
+    it) in one pass. ``margin_db``: the first pass's headroom. Mastering
+    predicts the loudness it reaches (within 0.05 LU on 147 of the book's 148
+    tracks); a file further than :data:`MP3_LOUDNESS_TOLERANCE_LU` from the
+    target is mastered again with the difference learned.
 
     Only ``samples`` is held whole: each pass masters it block by block
     straight into the encoder, and the decoded file is measured a chunk at a
     time; a re-mastering pass starts again from ``samples``.
     """
     from audioguide.audio.decode import DecodedMp3
-    from audioguide.audio.mastering import measure_conservative
+    from audioguide.audio.mastering import MAX_GAIN_DB, measure_conservative
 
-    margin = margin_db
+    target = settings.loudness.target_lufs
+    margin, offset = margin_db, 0.0
     for attempt in range(MAX_PEAK_PASSES):
-        track = _mastered(samples, rate, settings, margin)
+        track = _mastered(samples, rate, settings, margin, offset)
         encode_mp3(track.blocks(), rate, path, bitrate_kbps=settings.encoding.bitrate_kbps)
         with DecodedMp3(path, rate) as decoded:
             lufs, peak = measure_conservative(decoded, rate)  # one pass: loudness and true peak
         # decoders round differently (libsndfile's and ffmpeg's differ by a few 1e-6): a file
         # within DECODER_SLACK_DB of the ceiling is not trusted to be under it in every player
         excess = peak + DECODER_SLACK_DB - settings.loudness.true_peak_dbtp
-        if excess <= 0 or attempt == MAX_PEAK_PASSES - 1:
-            return Levels(lufs, peak, margin)
+        missed = lufs - target if math.isfinite(lufs) else 0.0  # silence: nothing to reach
+        if missed < 0 and track.report.gain_db >= MAX_GAIN_DB:
+            missed = 0.0  # raised by the most allowed: as loud as it may get
+        if (excess <= 0 and abs(missed) <= MP3_LOUDNESS_TOLERANCE_LU) or attempt == MAX_PEAK_PASSES - 1:
+            return Levels(lufs, peak, margin, offset)
         logger.info(
-            "%s: encoded true peak %.2f dBTP; re-mastering with %.2f dB more headroom",
+            "%s: encoded at %.2f LUFS, %.2f dBTP; mastering again%s",
             path.name,
+            lufs,
             peak,
-            excess + PEAK_STEP_DB,
+            f" with {excess + PEAK_STEP_DB:.2f} dB more headroom" if excess > 0 else "",
         )
-        margin += excess + PEAK_STEP_DB
+        if excess > 0:
+            margin += excess + PEAK_STEP_DB
+        offset += missed
     raise AssertionError("unreachable: the last pass returns")
 
 
@@ -162,15 +189,17 @@ def _voice_mastered(job: TrackJob, clips: Sequence[np.ndarray]) -> list[np.ndarr
     return out
 
 
-def mastered_samples(job: TrackJob, clips: Sequence[np.ndarray], margin_db: float) -> np.ndarray:
+def mastered_samples(
+    job: TrackJob, clips: Sequence[np.ndarray], margin_db: float, offset_db: float = 0.0
+) -> np.ndarray:
     """A finished track's audio again, bit for bit as it was encoded (for other formats).
 
     Every stage is deterministic, so assembling and mastering with the margin
-    the MP3 pass settled on reproduces the encoder's input exactly.
+    and loudness offset the MP3 pass settled on reproduces the encoder's input exactly.
     """
     samples, _ = assembled(job, clips)
     del clips  # the caller's list, if it keeps none, is freed: a long track is not held twice
-    return _mastered(samples, job.rate, job.settings, margin_db).samples()
+    return _mastered(samples, job.rate, job.settings, margin_db, offset_db).samples()
 
 
 def render_track(job: TrackJob, clips: Sequence[np.ndarray], folder: Path) -> RenderedTrack:
@@ -187,6 +216,7 @@ def render_track(job: TrackJob, clips: Sequence[np.ndarray], folder: Path) -> Re
         lufs=round(levels.lufs, 2),
         true_peak_dbtp=round(levels.true_peak_dbtp, 2),
         peak_margin_db=levels.margin_db,
+        loudness_offset_db=levels.offset_db,
         sha256=sha256_file(path),
     )
 

@@ -58,6 +58,7 @@ class TrackRecord:
     clips: list[ClipRecord] = field(default_factory=list)
     tags: dict[str, Any] | None = None  # the ID3 fields written (model.tags.TrackTags)
     group: str | None = None  # the topic the track sits under (level-1 navigation point), if any
+    loudness_offset_db: float = 0.0  # what the MP3 pass learned of mastering's loudness (usually none)
 
 
 @dataclass(frozen=True)

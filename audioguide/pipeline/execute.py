@@ -446,6 +446,7 @@ def _record(work: TrackWork, rendered: RenderedTrack, guide_voice: str) -> Track
         true_peak_dbtp=rendered.true_peak_dbtp,
         transcript=f"{TRANSCRIPTS_DIR}/{track.stem}.txt",
         peak_margin_db=rendered.peak_margin_db,
+        loudness_offset_db=rendered.loudness_offset_db,
         clips=[
             ClipRecord(
                 key=key,

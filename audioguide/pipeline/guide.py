@@ -161,7 +161,9 @@ class CachedTrackAudio:
 
         job = self.jobs[record.file]
         clips = self.source.clips(job.keys, job.texts, job.rate, job.voices)
-        return mastered_samples(job, clips, record.peak_margin_db + extra_margin_db)
+        return mastered_samples(
+            job, clips, record.peak_margin_db + extra_margin_db, record.loudness_offset_db
+        )
 
 
 def opening_samples(

@@ -46,7 +46,7 @@ from audioguide.synth.cache import clip_key
 
 logger = logging.getLogger(__name__)
 
-BUILD_FORMAT = 4  # bump when assembly/mastering/encoding change the bytes
+BUILD_FORMAT = 5  # bump when assembly/mastering/encoding change the bytes
 RESAMPLE_FORMAT = 2  # bump when audio/resample.py changes the bytes (tracks of several voices)
 PLAYLIST_NAME = "playlist.m3u8"
 TRANSCRIPTS_DIR = "transcripts"
