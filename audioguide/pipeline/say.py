@@ -17,9 +17,10 @@ def say_to_file(clips: Sequence[ClipSpec], settings: GuideSettings, output: Path
     from audioguide.files import writable_target
 
     writable_target(output)
-    from audioguide.synth.engines import create_engine
+    from audioguide.pipeline.guide import build_engine
+    from audioguide.synth.cache import ClipCache, default_cache_dir
 
-    engine = create_engine(settings.voice)
+    engine = build_engine(settings.voice, ClipCache(default_cache_dir()))  # as a build's: prepared model
     try:
         audio = [engine.synthesize(clip.speech) for clip in clips]
     finally:

@@ -225,10 +225,11 @@ def review(
 
 
 def _engine(settings: GuideSettings):
-    from audioguide.synth.engines import create_engine
+    from audioguide.pipeline.guide import build_engine
+    from audioguide.synth.cache import ClipCache, default_cache_dir
 
-    try:
-        return create_engine(settings.voice)
+    try:  # as a build's engine: its pronunciation tables load from the cache's faster copy
+        return build_engine(settings.voice, ClipCache(default_cache_dir()))
     except AudioguideError:
         return None
 
