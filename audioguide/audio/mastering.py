@@ -367,7 +367,8 @@ def master_in_blocks(
     gain_db = min(target - input_lufs, MAX_GAIN_DB)
     limiter = _Limiter(peaks, rate, step)
     del peaks
-    output_gates = _Gates(work.size, rate, None)
+    # unmeasured (the MP3 pass measures the decoded file): the output's gating blocks are never used
+    output_gates = _Gates(work.size, rate, None) if measure_output else None
     limit_db = ceiling_db - _CEILING_GUARD_DB  # lowered further if the output overshoots
     offset = loudness_offset_db  # measured minus predicted loudness, learned each round
     for round_no in range(1, _MAX_ROUNDS + 1):
