@@ -52,10 +52,13 @@ def piper_engine():
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path_factory, monkeypatch):
-    """Never touch the user's real clip cache from tests; one cache per session."""
+    """Never touch the user's real clip cache from tests; one cache per session. Tests with a clip
+    cache of their own still share the session's prepared voice models and pronunciation tables
+    (they depend only on the installed packages): preparing them costs ~1 s in every cache."""
     base = tmp_path_factory.getbasetemp()
     if os.environ.get(
         "PYTEST_XDIST_WORKER"
     ):  # pytest -n: the workers share one cache (it takes concurrent writers)
         base = base.parent
     monkeypatch.setenv("AUDIOGUIDE_CACHE_DIR", str(base / "clip-cache"))
+    monkeypatch.setenv("AUDIOGUIDE_MODELS_DIR", str(base / "models"))

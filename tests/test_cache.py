@@ -80,6 +80,36 @@ def test_default_location_env_override(monkeypatch, tmp_path):
 ARTICLE = "Short Guide\n\nFirst sentence here. Second one.\n\nDetails\n\nThe details.\n"
 
 
+def _prepared(folder: Path) -> list[str]:
+    return sorted(p.name.split("-")[0] + p.suffix for p in folder.glob("*") if p.is_file())
+
+
+def test_prepared_models_go_to_the_models_folder_else_into_the_cache(monkeypatch, tmp_path):
+    """$AUDIOGUIDE_MODELS_DIR holds the prepared voice model and pronunciation tables that several
+    clip caches share; without it they are kept in the cache's ``_models``, never among the clips."""
+    src = tmp_path / "a.txt"
+    src.write_text(ARTICLE)
+    shared = tmp_path / "models"
+    monkeypatch.setenv("AUDIOGUIDE_MODELS_DIR", str(shared))
+    for name in ("one", "two"):
+        result = _run(
+            "build", str(src), "-o", str(tmp_path / name), "--cache-dir", str(tmp_path / name / "c")
+        )
+        assert result.exit_code == 0, result.output
+    # the tables are made by the first G2P of a process (one that loaded it before keeps it)
+    assert "hibari.onnx" in _prepared(shared) and set(_prepared(shared)) <= {"hibari.marshal", "hibari.onnx"}
+    assert (
+        not (tmp_path / "one" / "c" / "_models").exists()
+        and not (tmp_path / "two" / "c" / "_models").exists()
+    )
+    monkeypatch.delenv("AUDIOGUIDE_MODELS_DIR")
+    own = tmp_path / "own"
+    result = _run("build", str(src), "-o", str(tmp_path / "three"), "--cache-dir", str(own))
+    assert result.exit_code == 0, result.output
+    assert "hibari.onnx" in _prepared(own / "_models")
+    assert ClipCache(own).stats().entries == ClipCache(tmp_path / "one" / "c").stats().entries  # clips only
+
+
 def test_cache_info_and_prune_cli(tmp_path):
     cache = tmp_path / "cache"
     src = tmp_path / "a.txt"

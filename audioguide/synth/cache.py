@@ -44,6 +44,7 @@ _MAGIC = b"AGC2"
 _HEADER = struct.Struct("<4sIQ64s32s")
 SUFFIX = ".clip"
 MODELS_DIR = "_models"
+MODELS_ENV_VAR = "AUDIOGUIDE_MODELS_DIR"
 MARKER = "CACHEDIR.TAG"
 MARKER_TEXT = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -131,7 +132,15 @@ class ClipCache:
 
     @property
     def models_dir(self) -> Path:
-        """Where engines keep prepared models (not clips; ``prune`` leaves it alone)."""
+        """Where engines keep prepared models and pronunciation tables (not clips; ``prune``
+        leaves it alone): ``$AUDIOGUIDE_MODELS_DIR``, else ``_models`` in the cache.
+
+        They depend only on the installed voices and libraries, so several clip caches
+        (per-project ``--cache-dir``s, a cluster's worker caches) can share one copy.
+        """
+        override = os.environ.get(MODELS_ENV_VAR)
+        if override:
+            return Path(override).expanduser()
         return self.root / MODELS_DIR
 
     def path(self, key: str) -> Path:
