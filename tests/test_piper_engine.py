@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 
 import numpy as np
@@ -43,6 +44,22 @@ def test_same_text_same_samples(piper_engine):
     first = piper_engine.synthesize(TEXT).samples
     piper_engine.synthesize("Something else in between.")
     assert np.array_equal(first, piper_engine.synthesize(TEXT).samples)
+
+
+def _threads() -> int:
+    return len(os.listdir("/proc/self/task"))
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="counts threads in /proc (Linux)")
+def test_an_engine_runs_one_thread_unless_asked():
+    """One thread as a build's engine (its samples, and no thread spinning beside it); more on request."""
+    before = _threads()
+    engine = create_engine(VoiceSettings())
+    engine.synthesize(TEXT)
+    assert _threads() == before
+    two = create_engine(VoiceSettings(), threads=2)  # kept: its threads end with its sessions
+    two.synthesize(TEXT)
+    assert _threads() > before
 
 
 def test_separate_single_threaded_engines_agree(tmp_path):
