@@ -265,6 +265,7 @@ SLASHES = [
     ("Cholesterol/Triglyceride [Mass Ratio]", "Cholesterol to Triglyceride [Mass Ratio]"),
     ("either TRUE/FALSE.", "either TRUE or FALSE."),
     ("y / n", "y or n"),
+    ("0/²", "0/²"),  # a superscript two is a digit to str.isdigit(), not a number to read
     ("Yes/No/Don't Know", "Yes, No or Don't Know"),
     ("GNU/Linux", "GNU slash Linux"),
 ]

@@ -72,6 +72,11 @@ def _words(parts: list[str], after: str) -> str | None:
     return _alternatives(parts)
 
 
+def _digits(part: str) -> bool:
+    """0-9 only: str.isdigit() also takes "²" and "١", which are not read as numbers here."""
+    return part.isascii() and part.isdigit()
+
+
 def read_slashes(text: str) -> str:
     """ "he/she" -> "he or she"; "Debian GNU/Linux" -> "GNU slash Linux"; "Misc/HISTORY" -> "Misc slash HISTORY"."""
     if "/" not in text:
@@ -95,7 +100,7 @@ def read_slashes(text: str) -> str:
             or token.lower() == "and/or"
             # "3/4", "1/20th": numbers, read later (a token read before may touch them: "2x 1/2")
             or all(_NUMBERISH_RE.match(PLACEHOLDER_CHARS.sub("", p)) for p in words)
-            or any(not _HAS_LETTER_RE.search(p) and not p.isdigit() for p in words)
+            or any(not _HAS_LETTER_RE.search(p) and not _digits(p) for p in words)
         ):
             return match.group(0)
         if parts[0] in UNITS and all(p in PER_UNITS for p in parts[1:]):
@@ -103,7 +108,7 @@ def read_slashes(text: str) -> str:
         after = match.string[match.end() : match.end() + 40]
         reading = _words(words, after)
         if reading is None:
-            reading = " slash ".join(read_number(p) if p.isdigit() else p for p in parts if p)
+            reading = " slash ".join(read_number(p) if _digits(p) else p for p in parts if p)
         return said("compound", token, reading) + tail
 
     text = _SPACED_RE.sub(
