@@ -322,3 +322,22 @@ def test_sub_headings_stay_sub_headings_once_loaded(tmp_path):
     )
     paragraphs = load_source(page).document.chapters[0].paragraphs
     assert [(str(p), getattr(p, "level", None)) for p in paragraphs if is_subheading(p)] == [("Ice", 3)]
+
+
+def test_a_page_is_read_without_trying_every_date_locale(monkeypatch):
+    """The page's date is not used: htmldate's extensive search would try dateparser's ~200 locales
+    in turn, compiling their patterns (3-4 s on the first page a process reads)."""
+    import dateparser.date
+
+    tried: list[str] = []
+    original = dateparser.date.DateDataParser.get_date_data
+
+    def recording(self, date_string, *args, **kwargs):
+        tried.append(date_string)
+        return original(self, date_string, *args, **kwargs)
+
+    monkeypatch.setattr(dateparser.date.DateDataParser, "get_date_data", recording)
+    # a page without a main landmark: trafilatura finds its article
+    document = load_source(DATA / "real" / "putty-faq.html").document
+    assert len(document.chapters) > 50
+    assert tried == []
