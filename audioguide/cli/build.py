@@ -108,7 +108,7 @@ def build(
     from audioguide.model.plan import plan_tracks, structure_warnings
     from audioguide.pipeline import BuildOptions, ProgressEvent, build_guide, default_outdir
 
-    loaded = load(source, keep_furniture)
+    loaded = load(source, keep_furniture, cache_dir, not no_cache)
     settings = settings_for(loaded, lexicon_files, **overrides)
     target = outdir or default_outdir(loaded.document)
     options = BuildOptions(

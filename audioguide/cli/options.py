@@ -148,11 +148,16 @@ def outdir_option(func: Callable) -> Callable:
     )(func)
 
 
-def load(source: str | Path, keep_furniture: bool) -> Any:
-    """The source read into a document (and its guide script's settings, if it is one)."""
+def load(
+    source: str | Path, keep_furniture: bool, cache_dir: Path | None = None, use_cache: bool = True
+) -> Any:
+    """The source read into a document (and its guide script's settings, if it is one); a PDF,
+    Word, OpenDocument or EPUB file read before is taken from the clip cache's ``_documents``."""
     from audioguide.sources.load import load_source
+    from audioguide.synth.cache import DOCUMENTS_DIR, default_cache_dir
 
-    return load_source(source, keep_furniture=keep_furniture)
+    memo = (cache_dir or default_cache_dir()) / DOCUMENTS_DIR if use_cache else None
+    return load_source(source, keep_furniture=keep_furniture, memo=memo)
 
 
 def settings_for(loaded: Any, lexicon_files: tuple[Path, ...] = (), **overrides: Any) -> GuideSettings:

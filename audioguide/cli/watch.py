@@ -76,7 +76,7 @@ def watch(
     target: list[Path] = [outdir] if outdir else []
 
     def prepare() -> Prepared:
-        loaded = load(path, keep_furniture)
+        loaded = load(path, keep_furniture, cache_dir)
         settings = settings_for(loaded, lexicon_files, **overrides)
         if not target:
             target.append(default_outdir(loaded.document))

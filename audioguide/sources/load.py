@@ -21,6 +21,7 @@ from audioguide import __version__
 from audioguide.errors import SourceError
 from audioguide.model.document import Document
 from audioguide.model.settings import GuideSettings
+from audioguide.sources.memo import KEPT_SUFFIXES, memo_key, read_memo, write_memo
 
 logger = logging.getLogger(__name__)
 
@@ -85,18 +86,38 @@ def is_url(source: str | Path) -> bool:
 
 
 def load_source(
-    source: str | Path, *, keep_furniture: bool = False, timeout: float = FETCH_TIMEOUT_S
+    source: str | Path,
+    *,
+    keep_furniture: bool = False,
+    timeout: float = FETCH_TIMEOUT_S,
+    memo: Path | None = None,
 ) -> LoadedSource:
     """Parse ``source``: a URL, or a plain-text, Markdown, HTML, Word, OpenDocument, PDF, EPUB or
     YAML guide-script file.
 
     Whatever the parser, the document's text is cleaned of control characters
-    (:func:`~audioguide.sources.decode.clean_document`).
+    (:func:`~audioguide.sources.decode.clean_document`). ``memo``: a folder
+    where the documents of PDF, Word, OpenDocument and EPUB files are kept by
+    their bytes (:mod:`~audioguide.sources.memo`), so an unchanged file is not read again.
     """
     from audioguide.sources.decode import clean_document
 
+    if memo is not None and not is_url(source) and Path(source).suffix.lower() in KEPT_SUFFIXES:
+        return LoadedSource(clean_document(_kept_document(Path(source), keep_furniture, memo)))
     loaded = _parse_source(source, keep_furniture=keep_furniture, timeout=timeout)
     return dataclasses.replace(loaded, document=clean_document(loaded.document))
+
+
+def _kept_document(path: Path, keep_furniture: bool, memo: Path) -> Document:
+    from audioguide.sources.decode import read_source_bytes
+
+    key = memo_key(read_source_bytes(path), str(path), keep_furniture)  # a regular file, not too large
+    kept = read_memo(memo, key)
+    if kept is not None:
+        return kept
+    document = _parse_source(path, keep_furniture=keep_furniture, timeout=FETCH_TIMEOUT_S).document
+    write_memo(memo, key, document)
+    return document
 
 
 def _parse_source(source: str | Path, *, keep_furniture: bool, timeout: float) -> LoadedSource:

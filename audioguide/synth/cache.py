@@ -45,6 +45,7 @@ _HEADER = struct.Struct("<4sIQ64s32s")
 SUFFIX = ".clip"
 MODELS_DIR = "_models"
 MODELS_ENV_VAR = "AUDIOGUIDE_MODELS_DIR"
+DOCUMENTS_DIR = "_documents"  # documents read from PDF, Word, ODT and EPUB files (sources.memo)
 MARKER = "CACHEDIR.TAG"
 MARKER_TEXT = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
