@@ -27,6 +27,7 @@ from audioguide.model.settings import (
 )
 from audioguide.sources.guide_script import SKIPPED_REASON, dump_guide, load_guide, load_guide_script
 from audioguide.sources.structure import ListItem, is_item
+from audioguide.text import BIDI_CONTROLS
 
 TITLE = "Does Interventional Pain Management Prescribe Medication?"
 
@@ -203,7 +204,8 @@ _line_text = (
     st.text(
         alphabet=st.characters(
             blacklist_categories=("Cc", "Cs", "Zl", "Zp"),  # controls, surrogates, U+2028/9
-            blacklist_characters="\ufeff",
+            # and what the source stage drops by design (audioguide.text.strip_controls)
+            blacklist_characters="\ufeff\ufffe\uffff" + BIDI_CONTROLS,
         ),
         min_size=1,
         max_size=40,
