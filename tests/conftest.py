@@ -50,15 +50,25 @@ def piper_engine():
     engine.close()
 
 
+def _session_base(tmp_path_factory) -> Path:
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # pytest -n: the workers share it (it takes concurrent writers)
+        base = base.parent
+    return base
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_models(tmp_path_factory):
+    """Every clip cache of the session, module fixtures' included, shares one folder of prepared
+    voice models and pronunciation tables (they depend only on the installed packages): making
+    them costs ~1 s of CPU in every cache."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("AUDIOGUIDE_MODELS_DIR", str(_session_base(tmp_path_factory) / "models"))
+    yield
+    patch.undo()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path_factory, monkeypatch):
-    """Never touch the user's real clip cache from tests; one cache per session. Tests with a clip
-    cache of their own still share the session's prepared voice models and pronunciation tables
-    (they depend only on the installed packages): preparing them costs ~1 s in every cache."""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get(
-        "PYTEST_XDIST_WORKER"
-    ):  # pytest -n: the workers share one cache (it takes concurrent writers)
-        base = base.parent
-    monkeypatch.setenv("AUDIOGUIDE_CACHE_DIR", str(base / "clip-cache"))
-    monkeypatch.setenv("AUDIOGUIDE_MODELS_DIR", str(base / "models"))
+    """Never touch the user's real clip cache from tests; one cache per session."""
+    monkeypatch.setenv("AUDIOGUIDE_CACHE_DIR", str(_session_base(tmp_path_factory) / "clip-cache"))
