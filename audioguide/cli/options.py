@@ -154,9 +154,9 @@ def load(
     """The source read into a document (and its guide script's settings, if it is one); a PDF,
     Word, OpenDocument or EPUB file read before is taken from the clip cache's ``_documents``."""
     from audioguide.sources.load import load_source
-    from audioguide.synth.cache import DOCUMENTS_DIR, default_cache_dir
+    from audioguide.synth.cache import ClipCache, default_cache_dir
 
-    memo = (cache_dir or default_cache_dir()) / DOCUMENTS_DIR if use_cache else None
+    memo = ClipCache(cache_dir or default_cache_dir()).documents_dir if use_cache else None
     return load_source(source, keep_furniture=keep_furniture, memo=memo)
 
 

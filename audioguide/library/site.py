@@ -59,7 +59,7 @@ from audioguide.pipeline.execute import slugify
 from audioguide.pipeline.output_folder import OutputFolder, checkpoint
 from audioguide.sources.load import load_source
 from audioguide.speech import with_lexicon_files
-from audioguide.synth.cache import DOCUMENTS_DIR, default_cache_dir
+from audioguide.synth.cache import ClipCache, default_cache_dir
 from audioguide.text import strip_controls
 
 logger = logging.getLogger(__name__)
@@ -358,8 +358,8 @@ class _Run:
             self.failed(index, entry, prepared.placement.slug if prepared else None, exc)
 
     def prepare(self, index: int, entry: GuideEntry) -> _Prepared:
-        cache = self.options.cache_dir or default_cache_dir()
-        loaded = load_source(entry.source, memo=cache / DOCUMENTS_DIR)  # a PDF unchanged is not read again
+        cache = ClipCache(self.options.cache_dir or default_cache_dir())
+        loaded = load_source(entry.source, memo=cache.documents_dir)  # a PDF unchanged is not read again
         placement = place(entry, loaded.document.title, self.state, self.listed, self.site)
         slug = placement.slug
         if placement.adopt is not None:

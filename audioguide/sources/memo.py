@@ -66,6 +66,11 @@ def memo_key(data: bytes, name: str, keep_furniture: bool) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+def _digest(body: Any) -> str:
+    """The SHA-256 an entry carries of its document's JSON values (keys sorted: any order reads)."""
+    return hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
 def read_memo(folder: Path, key: str) -> Document | None:
     """The kept document, or None (none kept, or damaged: then it is read from the file again)."""
     path = folder / f"{key}.json"
@@ -75,8 +80,7 @@ def read_memo(folder: Path, key: str) -> Document | None:
         return None
     try:
         entry = json.loads(raw)
-        body = json.dumps(entry["document"], ensure_ascii=False, sort_keys=True).encode()
-        if entry.get("sha256") != hashlib.sha256(body).hexdigest():
+        if entry.get("sha256") != _digest(entry["document"]):
             raise ValueError("digest mismatch")
         return document_from_json(entry["document"])
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -87,12 +91,11 @@ def read_memo(folder: Path, key: str) -> Document | None:
 def write_memo(folder: Path, key: str, document: Document) -> None:
     """Keep ``document`` (a failure to write only means the next run reads the file again)."""
     body = document_to_json(document)
-    digest = hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with atomic_path(folder / f"{key}.json", suffix=".json") as tmp:
             tmp.write_text(
-                json.dumps({"sha256": digest, "document": body}, ensure_ascii=False), encoding="utf-8"
+                json.dumps({"sha256": _digest(body), "document": body}, ensure_ascii=False), encoding="utf-8"
             )
     except OSError as exc:
         logger.warning("cannot keep the document read in %s: %s", folder, exc)

@@ -144,6 +144,11 @@ class ClipCache:
             return Path(override).expanduser()
         return self.root / MODELS_DIR
 
+    @property
+    def documents_dir(self) -> Path:
+        """Where the documents read from PDF, Word, ODT and EPUB files are kept (sources.memo)."""
+        return self.root / DOCUMENTS_DIR
+
     def path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key[2:]}{SUFFIX}"
 
