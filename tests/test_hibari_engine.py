@@ -63,6 +63,24 @@ def test_prepared_model_gives_the_same_samples(rate, tmp_path):
     assert np.array_equal(plain, first) and np.array_equal(plain, again)
 
 
+def test_a_prepared_slower_voice_loads_without_patching_the_graph_again(tmp_path):
+    """The rate patch (onnx's graph tools) runs when the prepared copy is made, not at every load."""
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from pathlib import Path
+        from audioguide.model.settings import VoiceSettings
+        from audioguide.synth.engines import create_engine
+        engine = create_engine(VoiceSettings(engine="hibari", rate=0.9), model_cache=Path({str(tmp_path)!r}))
+        engine.synthesize("Rest the knee.")
+        print("onnx" in sys.modules)
+        """
+    )
+    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True) for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr
+    assert [r.stdout.strip() for r in runs] == ["True", "False"]  # made, then loaded as it is
+
+
 def test_identity_names_everything_that_changes_the_sound(heart):
     ident = heart.identity()
     import hibari
