@@ -35,7 +35,8 @@ def limit_worker() -> None:
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1, user_api="blas")
-    logger.debug("worker %d: BLAS threads %s", os.getpid(), blas_threads())
+    if logger.isEnabledFor(logging.DEBUG):  # the look-up scans every loaded library again
+        logger.debug("worker %d: BLAS threads %s", os.getpid(), blas_threads())
 
 
 @contextlib.contextmanager
@@ -45,5 +46,6 @@ def one_blas_thread() -> Iterator[None]:
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(1, user_api="blas"):
-        logger.debug("build process %d: BLAS threads %s", os.getpid(), blas_threads())
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("build process %d: BLAS threads %s", os.getpid(), blas_threads())
         yield
