@@ -81,7 +81,8 @@ ARTICLE = "Short Guide\n\nFirst sentence here. Second one.\n\nDetails\n\nThe det
 
 
 def _prepared(folder: Path) -> list[str]:
-    return sorted(p.name.split("-")[0] + p.suffix for p in folder.glob("*") if p.is_file())
+    """What ``folder`` holds, by kind: ``hibari.marshal`` (tables), ``hibari/`` (a prepared voice)."""
+    return sorted(p.name.split("-")[0] + (p.suffix if p.is_file() else "/") for p in folder.glob("*"))
 
 
 def test_prepared_models_go_to_the_models_folder_else_into_the_cache(monkeypatch, tmp_path):
@@ -97,7 +98,7 @@ def test_prepared_models_go_to_the_models_folder_else_into_the_cache(monkeypatch
         )
         assert result.exit_code == 0, result.output
     # the tables are made by the first G2P of a process (one that loaded it before keeps it)
-    assert "hibari.onnx" in _prepared(shared) and set(_prepared(shared)) <= {"hibari.marshal", "hibari.onnx"}
+    assert "hibari/" in _prepared(shared) and set(_prepared(shared)) <= {"hibari.marshal", "hibari/"}
     assert (
         not (tmp_path / "one" / "c" / "_models").exists()
         and not (tmp_path / "two" / "c" / "_models").exists()
@@ -106,7 +107,7 @@ def test_prepared_models_go_to_the_models_folder_else_into_the_cache(monkeypatch
     own = tmp_path / "own"
     result = _run("build", str(src), "-o", str(tmp_path / "three"), "--cache-dir", str(own))
     assert result.exit_code == 0, result.output
-    assert "hibari.onnx" in _prepared(own / "_models")
+    assert "hibari/" in _prepared(own / "_models")
     assert ClipCache(own).stats().entries == ClipCache(tmp_path / "one" / "c").stats().entries  # clips only
 
 

@@ -58,7 +58,7 @@ def test_prepared_model_gives_the_same_samples(rate, tmp_path):
     settings = VoiceSettings(engine="hibari", rate=rate)
     plain = create_engine(settings).synthesize(TEXT).samples
     first = create_engine(settings, model_cache=tmp_path).synthesize(TEXT).samples  # saves the copy
-    assert len(list(tmp_path.glob("hibari-*.onnx"))) == 1
+    assert len(list(tmp_path.glob("hibari-*/model.onnx"))) == 1
     again = create_engine(settings, model_cache=tmp_path).synthesize(TEXT).samples  # loads it
     assert np.array_equal(plain, first) and np.array_equal(plain, again)
 

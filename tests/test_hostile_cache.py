@@ -17,6 +17,7 @@ from cli_helpers import assert_one_line_error, invoke
 
 from audioguide.model.settings import VoiceSettings
 from audioguide.synth.cache import ClipCache
+from audioguide.synth.engines import create_engine
 from audioguide.synth.engines.base import Audio
 from audioguide.synth.engines.piper import PiperEngine
 
@@ -154,6 +155,33 @@ def test_a_full_disk_for_the_prepared_model_does_not_blame_the_voice(tiny_disk, 
     assert len(clip.samples) > 0
     assert f"cannot save the prepared voice model in {models}" in caplog.text
     assert not list(models.glob("piper-*")) and not list(models.glob(".tmp-*"))
+
+
+@pytest.mark.parametrize("rate", [1.0, 0.9])
+def test_a_damaged_prepared_hibari_model_is_rebuilt(tmp_path, caplog, rate):
+    models = tmp_path / "_models"
+    settings = VoiceSettings(engine="hibari", voice="heart", rate=rate)
+    first = create_engine(settings, model_cache=models).synthesize("Rest the knee.")
+    (model,) = models.glob("hibari-*/model.onnx")
+    data = bytearray(model.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # a weight: onnxruntime would load it and speak otherwise
+    model.write_bytes(bytes(data))
+    with caplog.at_level(logging.WARNING):
+        again = create_engine(settings, model_cache=models).synthesize("Rest the knee.")
+    assert "damaged" in caplog.text and str(model.parent) in caplog.text
+    assert np.array_equal(first.samples, again.samples)
+    assert model.read_bytes() != bytes(data)
+
+
+def test_a_full_disk_for_the_prepared_hibari_model_does_not_blame_the_voice(tiny_disk, caplog):
+    models = tiny_disk / "_models"
+    models.mkdir()
+    _fill(tiny_disk)
+    with caplog.at_level(logging.WARNING):
+        clip = create_engine(VoiceSettings(engine="hibari"), model_cache=models).synthesize("Rest the knee.")
+    assert len(clip.samples) > 0
+    assert f"cannot cache the optimized voice model in {models}" in caplog.text
+    assert not list(models.iterdir())  # neither a copy nor a temporary folder left
 
 
 def test_a_full_cache_disk_builds_without_the_cache(tiny_disk, tmp_path):

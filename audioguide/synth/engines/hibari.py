@@ -24,12 +24,15 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import os
 import re
+import shutil
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
 from audioguide.errors import EngineError, EngineUnavailable
-from audioguide.files import atomic_path
+from audioguide.hashing import sha256_file
 from audioguide.model.settings import VoiceSettings
 from audioguide.synth.engines.base import Audio, Engine, VoiceInfo
 from audioguide.synth.engines.g2p_tables import built_with_tables, tables_path
@@ -135,6 +138,23 @@ def _g2p(british: bool, tables: Path | None = None):
         path = tables_path(tables, _versions()["hibari"], british) if tables is not None else None
         _G2P[british] = built_with_tables(lambda: g2p.G2P(british=british), g2p, path)
     return _G2P[british]
+
+
+PREPARED_MODEL, PREPARED_DIGEST = "model.onnx", "model.json"  # a prepared voice's folder
+
+
+def _read_prepared(folder: Path) -> str | None:
+    """The prepared model in ``folder``, or None when absent, incomplete or not the bytes made."""
+    import json
+
+    try:
+        recorded = json.loads((folder / PREPARED_DIGEST).read_text(encoding="utf-8"))["sha256"]
+        model = folder / PREPARED_MODEL
+        if model.is_symlink() or sha256_file(model) != recorded:
+            return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return str(model)
 
 
 def _exact_rate_model(path: str) -> bytes:
@@ -244,7 +264,10 @@ class HibariEngine(Engine):
 
         onnxruntime takes 0.34 s to optimize the graph in every worker, 0.12 s
         to load an optimized copy, which gives the same outputs: the copy is
-        saved once (temporary file, renamed) in ``model_cache`` when one is given.
+        saved once in ``model_cache`` when one is given, in a folder made
+        under a temporary name and renamed when complete, with the file's
+        SHA-256 (a flipped bit would give wrong audio that the clip cache
+        then keeps; a damaged copy is made again).
         """
         import hashlib
         import json
@@ -258,23 +281,40 @@ class HibariEngine(Engine):
                 [self.identity()["voice"], onnxruntime.__version__, self.identity()["exact_rate"]]
             ).encode()
         ).hexdigest()[:32]
-        target = self.model_cache / f"hibari-{key}.onnx"
-        if target.is_file():
-            return str(target)  # the rate patch (onnx imported, 0.3-0.5 s) only when it is made
+        target = self.model_cache / f"hibari-{key}"
+        made = _read_prepared(target)
+        if made is not None:
+            return made  # the rate patch (onnx imported, 0.3-0.5 s) only when the copy is made
+        if target.exists():
+            logger.warning(
+                "the prepared voice model %s is damaged (checksum mismatch); preparing it again", target
+            )
+            shutil.rmtree(target, ignore_errors=True)
         model = _exact_rate_model(self.model_path) if self.exact_rate else self.model_path
+        tmp = None
         try:
             self.model_cache.mkdir(parents=True, exist_ok=True)
-            with atomic_path(target, suffix=".onnx") as tmp:
-                options = onnxruntime.SessionOptions()
-                options.intra_op_num_threads = options.inter_op_num_threads = 1
-                options.log_severity_level = 3
-                options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
-                options.optimized_model_filepath = str(tmp)
-                onnxruntime.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
-        except OSError as exc:
-            logger.warning("cannot cache the optimized voice model in %s: %s", self.model_cache, exc)
+            tmp = Path(tempfile.mkdtemp(prefix=".tmp-hibari-", dir=self.model_cache))
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = options.inter_op_num_threads = 1
+            options.log_severity_level = 3
+            options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+            options.optimized_model_filepath = str(tmp / PREPARED_MODEL)
+            onnxruntime.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
+            digest = {"sha256": sha256_file(tmp / PREPARED_MODEL)}
+            (tmp / PREPARED_DIGEST).write_text(json.dumps(digest), encoding="utf-8")
+            os.replace(tmp, target)
+        except Exception as exc:  # noqa: BLE001 - a full disk surfaces as onnxruntime's own error
+            if tmp is not None:
+                shutil.rmtree(tmp, ignore_errors=True)
+            made = _read_prepared(target)  # another worker's, made meanwhile
+            if made is not None:
+                return made
+            # a voice that cannot load fails in Hibari() below, named; here only the copy failed
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
+            logger.warning("cannot cache the optimized voice model in %s (%s)", self.model_cache, reason)
             return model
-        return str(target)
+        return _read_prepared(target) or model
 
     def _load(self):
         if self._tts is None:
