@@ -30,6 +30,16 @@ LOADED_MODULES = (
     "    print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
 )
 
+
+def read_document(path: Path):
+    """``load_source(path)`` as the commands read it: PDF, Word, ODT and EPUB documents kept in the
+    session's clip cache (conftest.py), so a real document several test files read is parsed once."""
+    from audioguide.sources.load import load_source
+    from audioguide.synth.cache import ClipCache
+
+    return load_source(path, memo=ClipCache(Path(os.environ["AUDIOGUIDE_CACHE_DIR"])).documents_dir)
+
+
 GOOD = "A Title\n\nSome introduction text.\n\nA Section\n\nSection text here.\n"  # a valid short article
 
 

@@ -35,11 +35,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from cli_helpers import read_document
 
 from audioguide.errors import SourceError
 from audioguide.model.plan import TrackPlan, plan_tracks
 from audioguide.model.settings import GuideSettings
-from audioguide.sources.load import load_source
 
 REAL = Path(__file__).parent / "data" / "real"
 EXPECTED = sorted(REAL.glob("*.expected.yaml"))
@@ -120,7 +120,7 @@ def evaluate(name: str) -> Result:
     result.questions = sum("question" in e for e in entries)
     result.sections = sum("section" in e for e in entries)
     try:
-        document = load_source(REAL / name).document
+        document = read_document(REAL / name).document
     except SourceError as exc:
         if "unsupported file type" in str(exc) and expected["format"] in ("docx", "odt", "pdf", "epub"):
             result.skipped = f"no {expected['format']} reader yet ({exc})"

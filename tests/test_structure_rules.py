@@ -11,6 +11,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from cli_helpers import read_document
+
 from audioguide.model.document import ChapterKind
 from audioguide.model.plan import TrackPlan, plan_tracks
 from audioguide.model.settings import GuideSettings
@@ -22,7 +24,7 @@ REAL = Path(__file__).parent / "data" / "real"
 
 @cache
 def plan(name: str) -> TrackPlan:
-    return plan_tracks(load_source(REAL / name).document, GuideSettings())
+    return plan_tracks(read_document(REAL / name).document, GuideSettings())
 
 
 def spoken(name: str) -> str:
