@@ -10,6 +10,8 @@ cannot be swapped for something else between the check and the read.
 from __future__ import annotations
 
 import errno
+import hashlib
+import logging
 import os
 import stat
 import tempfile
@@ -18,6 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from audioguide.errors import AudioguideError
+
+logger = logging.getLogger(__name__)
 
 
 def read_regular_file(
@@ -155,6 +159,32 @@ def atomic_path(path: Path, *, mode: int | None = None, suffix: str = "") -> Ite
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+CHECKSUM_BYTES = 32  # the SHA-256 before a checked file's payload
+
+
+def write_checked(path: Path, payload: bytes) -> None:
+    """``payload`` behind its SHA-256, written whole or not at all (:func:`atomic_path`), its
+    folder made if need be: for files a process keeps for the next one (prepared tables).
+    Raises OSError."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path, suffix=path.suffix) as tmp:
+        tmp.write_bytes(hashlib.sha256(payload).digest() + payload)
+
+
+def read_checked(path: Path) -> bytes | None:
+    """The payload :func:`write_checked` wrote to ``path``; None when there is no such file, and
+    (logged) when its bytes are not the ones written."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    payload = data[CHECKSUM_BYTES:]
+    if len(data) <= CHECKSUM_BYTES or hashlib.sha256(payload).digest() != data[:CHECKSUM_BYTES]:
+        logger.info("%s: damaged; making it again", path)
+        return None
+    return payload
 
 
 def write_atomic(path: Path, data: str | bytes, *, mode: int | None = None) -> None:

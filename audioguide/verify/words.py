@@ -41,6 +41,7 @@ from audioguide.errors import AudioguideError
 from audioguide.model.settings import DEFAULT_VOICE, GuideSettings
 from audioguide.speech import Lexicon, build_lexicon
 from audioguide.speech.normalize import CLASSES, classify
+from audioguide.verify.common_words import common_words, is_rare
 
 RARE_ZIPF = 3.0
 KINDS = ("guessed", "acronym", "lexicon", "rule")
@@ -140,20 +141,20 @@ def _rewrites(written: str, speech: str) -> list[tuple[str, str]]:
     return out
 
 
-def _is_rare(word: str) -> bool:
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en") < RARE_ZIPF
-
-
 def review(
-    pairs: Iterable[tuple[str, str]], lexicon: Lexicon, engine=None, memo: dict | None = None
+    pairs: Iterable[tuple[str, str]],
+    lexicon: Lexicon,
+    engine=None,
+    memo: dict | None = None,
+    models: Path | None = None,
 ) -> list[ReviewWord]:
     """The review list for (written, speech) sentence pairs (see the module docstring).
 
     ``memo`` (``{"rare": {word: bool}, "said": {text: [phonemes, known] or None}}``, for one
     engine) holds what was looked up before and takes what is looked up now: with it, a guide
     whose words were all seen loads neither the voice's dictionary nor the word frequencies.
+    ``models``: a folder where the common words are kept (:mod:`.common_words`), so that new
+    words are looked up without loading wordfreq.
     """
     memo = memo if memo is not None else {}
     rare_memo: dict[str, bool] = memo.setdefault("rare", {})
@@ -198,9 +199,13 @@ def review(
             phonemes[text] = (kept[0], bool(kept[1])) if kept is not None else None
         return phonemes[text]
 
+    common: list[frozenset[str] | None] = []  # loaded for the first word not looked up before
+
     def rare(word: str) -> bool:
         if word not in rare_memo:
-            rare_memo[word] = _is_rare(word)
+            if not common:
+                common.append(common_words(models, RARE_ZIPF) if models is not None else None)
+            rare_memo[word] = is_rare(word, RARE_ZIPF, common[0])
         return rare_memo[word]
 
     out: list[ReviewWord] = []
@@ -234,6 +239,13 @@ def _engine(settings: GuideSettings):
         return None
 
 
+def _models() -> Path:
+    """Where the build's prepared tables are kept: the common words go there too."""
+    from audioguide.synth.cache import ClipCache, default_cache_dir
+
+    return ClipCache(default_cache_dir()).models_dir
+
+
 def review_document(
     source: str | Path,
     settings: GuideSettings | None = None,
@@ -259,7 +271,7 @@ def review_document(
         if clip.role != "announcement"
     ]
     return Review(
-        words=review(pairs, lexicon, _engine(settings)),
+        words=review(pairs, lexicon, _engine(settings), models=_models()),
         sentences=len(pairs),
         word_count=sum(len(_SPLIT.findall(written)) for written, _speech in pairs),
         voice=settings.voice.voice or settings.voice.engine or DEFAULT_VOICE,
@@ -294,7 +306,7 @@ def review_guide(folder: Path, memo: dict | None = None) -> list[ReviewWord]:
         if memo.get("engine") != identity:
             memo.clear()
             memo["engine"] = identity
-    return review(pairs, build_lexicon(settings), engine, memo)
+    return review(pairs, build_lexicon(settings), engine, memo, _models())
 
 
 def lexicon_stub(words: Sequence[ReviewWord]) -> str:

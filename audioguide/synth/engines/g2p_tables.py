@@ -25,12 +25,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import TypeVar
 
-from audioguide.files import atomic_path
+from audioguide.files import read_checked, write_checked
 
 logger = logging.getLogger(__name__)
 
 FORMAT = 1  # bump when the file's layout changes
-_DIGEST = 32  # bytes of sha256 before the payload
 
 T = TypeVar("T")
 
@@ -80,13 +79,8 @@ def _loader(module: ModuleType, load: Callable[[str], object]) -> Iterator[None]
 
 
 def _read(path: Path) -> dict[str, bytes] | None:
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    payload = data[_DIGEST:]
-    if len(data) <= _DIGEST or hashlib.sha256(payload).digest() != data[:_DIGEST]:
-        logger.info("%s: damaged; reading hibari's tables from its JSON again", path)
+    payload = read_checked(path)
+    if payload is None:
         return None
     try:
         tables = marshal.loads(payload)
@@ -100,10 +94,7 @@ def _read(path: Path) -> dict[str, bytes] | None:
 
 
 def _write(path: Path, tables: dict[str, bytes]) -> None:
-    payload = marshal.dumps(tables)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_path(path, suffix=".marshal") as tmp:
-            tmp.write_bytes(hashlib.sha256(payload).digest() + payload)
+        write_checked(path, marshal.dumps(tables))
     except OSError as exc:
         logger.warning("cannot keep hibari's pronunciation tables in %s: %s", path.parent, exc)
