@@ -9,6 +9,7 @@ import contextlib
 import logging
 import os
 import selectors
+import shutil
 import signal
 import subprocess
 import sys
@@ -29,6 +30,20 @@ LOADED_MODULES = (
     "finally:\n"
     "    print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
 )
+
+
+def epubcheck_command() -> list[str] | None:
+    """How to run EPUBCheck here, or None where it is not installed."""
+    found = shutil.which("epubcheck")
+    if found is None:
+        return None
+    real = Path(found).resolve()
+    with real.open("rb") as handle:
+        is_jar = handle.read(2) == b"PK"
+    if is_jar:  # Debian's /usr/bin/epubcheck is the jar itself (needs binfmt_misc to run directly)
+        java = shutil.which("java")
+        return [java, "-jar", str(real)] if java else None
+    return [found]
 
 
 def read_document(path: Path):

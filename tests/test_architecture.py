@@ -203,3 +203,30 @@ def test_the_print_checker_sees_a_stray_echo(tmp_path):
         "audioguide/library/site.py:4",
         "audioguide/library/site.py:5",
     ]
+
+
+def _imports_of_test_files(folder: Path) -> list[str]:
+    """``file:line`` of every import of one test file by another (helpers live in helper modules)."""
+    found: list[tuple[str, int]] = []
+    for path in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            if any(name.split(".")[0].startswith("test_") for name in names):
+                found.append((path.name, node.lineno))
+    return [f"{name}:{line}" for name, line in sorted(found)]
+
+
+def test_no_test_file_imports_another():
+    assert _imports_of_test_files(Path(__file__).parent) == []
+
+
+def test_the_test_import_checker_sees_one(tmp_path):
+    (tmp_path / "test_a.py").write_text("import os\nfrom cli_helpers import invoke\n")
+    (tmp_path / "test_b.py").write_text("def f():\n    from test_a import invoke\n\nimport test_a\n")
+    assert _imports_of_test_files(tmp_path) == ["test_b.py:2", "test_b.py:4"]

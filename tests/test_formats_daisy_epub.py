@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import json
 import re
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
@@ -13,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from cli_helpers import epubcheck_command
 from mutagen.id3 import ID3, ID3NoHeaderError
 from mutagen.mp3 import MP3, BitrateMode
 
@@ -414,21 +414,8 @@ def test_epub_text_follows_the_article(guide):
     assert nested == [t["title"] for t in manifest["tracks"][3:6]]
 
 
-def _epubcheck_command() -> list[str] | None:
-    found = shutil.which("epubcheck")
-    if found is None:
-        return None
-    real = Path(found).resolve()
-    with real.open("rb") as handle:
-        is_jar = handle.read(2) == b"PK"
-    if is_jar:  # Debian's /usr/bin/epubcheck is the jar itself (needs binfmt_misc to run directly)
-        java = shutil.which("java")
-        return [java, "-jar", str(real)] if java else None
-    return [found]
-
-
 def test_epubcheck_reports_nothing(guide, single_faq_guide):
-    command = _epubcheck_command()
+    command = epubcheck_command()
     if command is None:
         pytest.skip("epubcheck is not installed (apt-get install epubcheck)")
     runs = [  # both guides at once: most of epubcheck's time is the JVM starting

@@ -12,7 +12,7 @@ import re
 import textwrap
 
 import pytest
-from cli_helpers import assert_one_line_error, invoke
+from cli_helpers import assert_one_line_error, epubcheck_command, invoke
 
 from audioguide.exporters.m4b import _escape as ffmetadata_escape
 from audioguide.exporters.phone import render_musiconhold_conf
@@ -143,7 +143,6 @@ def test_a_hostile_page_builds_every_format_cleanly(tmp_path):
     import subprocess
 
     from lxml import etree
-    from test_formats_daisy_epub import _epubcheck_command
 
     from audioguide.audio import ffmpeg
 
@@ -173,7 +172,7 @@ def test_a_hostile_page_builds_every_format_cleanly(tmp_path):
 
     for path in [out / "daisy" / "ncc.html", *sorted((out / "daisy").glob("*.smil"))]:
         etree.parse(str(path))  # well-formed XML
-    command = _epubcheck_command()
+    command = epubcheck_command()
     if command is not None:
         done = subprocess.run(
             [*command, str(out / "guide.epub")], capture_output=True, text=True, timeout=300
