@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import subprocess
 import time
 import uuid
@@ -171,6 +172,19 @@ def test_a_damaged_prepared_hibari_model_is_rebuilt(tmp_path, caplog, rate):
     assert "damaged" in caplog.text and str(model.parent) in caplog.text
     assert np.array_equal(first.samples, again.samples)
     assert model.read_bytes() != bytes(data)
+
+
+def test_a_prepared_hibari_copy_kept_without_its_checksum_is_replaced(tmp_path):
+    """A cache made before the copies were checksummed holds the copy as one file beside where
+    the checked folder goes: it is removed when the folder is made, and never used."""
+    models = tmp_path / "_models"
+    create_engine(VoiceSettings(engine="hibari"), model_cache=models).synthesize("Rest the knee.")
+    (folder,) = models.glob("hibari-*/")
+    old = Path(f"{folder}.onnx")
+    old.write_bytes((folder / "model.onnx").read_bytes())
+    shutil.rmtree(folder)
+    create_engine(VoiceSettings(engine="hibari"), model_cache=models).synthesize("Rest the knee.")
+    assert (folder / "model.onnx").is_file() and not old.exists()
 
 
 def test_a_full_disk_for_the_prepared_hibari_model_does_not_blame_the_voice(tiny_disk, caplog):
