@@ -304,7 +304,7 @@ class HibariEngine(Engine):
             digest = {"sha256": sha256_file(tmp / PREPARED_MODEL)}
             (tmp / PREPARED_DIGEST).write_text(json.dumps(digest), encoding="utf-8")
             os.replace(tmp, target)
-            Path(f"{target}.onnx").unlink(missing_ok=True)  # the copy as one unchecked file, as kept before
+            Path(f"{target}.onnx").unlink(missing_ok=True)  # an unchecked one-file copy: never read
         except Exception as exc:  # noqa: BLE001 - a full disk surfaces as onnxruntime's own error
             if tmp is not None:
                 shutil.rmtree(tmp, ignore_errors=True)
