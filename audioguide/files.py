@@ -13,6 +13,7 @@ import errno
 import hashlib
 import logging
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -159,6 +160,21 @@ def atomic_path(path: Path, *, mode: int | None = None, suffix: str = "") -> Ite
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+@contextmanager
+def atomic_folder(target: Path, *, prefix: str = ".tmp-") -> Iterator[Path]:
+    """A temporary folder beside ``target`` to fill; renamed to ``target`` when the block ends
+    without an error, removed whatever happens. Raises OSError, also when ``target`` exists
+    meanwhile (another process made it first)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 CHECKSUM_BYTES = 32  # the SHA-256 before a checked file's payload

@@ -24,14 +24,13 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-import os
 import re
 import shutil
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
 from audioguide.errors import EngineError, EngineUnavailable
+from audioguide.files import atomic_folder
 from audioguide.hashing import sha256_file
 from audioguide.model.settings import VoiceSettings
 from audioguide.synth.engines.base import Audio, Engine, VoiceInfo
@@ -117,8 +116,6 @@ def _versions() -> dict[str, str]:
 
 @lru_cache(maxsize=8)
 def _voice_digest(path: str) -> str:
-    from audioguide.hashing import sha256_file
-
     return sha256_file(Path(path))
 
 
@@ -291,23 +288,18 @@ class HibariEngine(Engine):
             )
             shutil.rmtree(target, ignore_errors=True)
         model = _exact_rate_model(self.model_path) if self.exact_rate else self.model_path
-        tmp = None
         try:
-            self.model_cache.mkdir(parents=True, exist_ok=True)
-            tmp = Path(tempfile.mkdtemp(prefix=".tmp-hibari-", dir=self.model_cache))
-            options = onnxruntime.SessionOptions()
-            options.intra_op_num_threads = options.inter_op_num_threads = 1
-            options.log_severity_level = 3
-            options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
-            options.optimized_model_filepath = str(tmp / PREPARED_MODEL)
-            onnxruntime.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
-            digest = {"sha256": sha256_file(tmp / PREPARED_MODEL)}
-            (tmp / PREPARED_DIGEST).write_text(json.dumps(digest), encoding="utf-8")
-            os.replace(tmp, target)
+            with atomic_folder(target, prefix=".tmp-hibari-") as tmp:
+                options = onnxruntime.SessionOptions()
+                options.intra_op_num_threads = options.inter_op_num_threads = 1
+                options.log_severity_level = 3
+                options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+                options.optimized_model_filepath = str(tmp / PREPARED_MODEL)
+                onnxruntime.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
+                digest = {"sha256": sha256_file(tmp / PREPARED_MODEL)}
+                (tmp / PREPARED_DIGEST).write_text(json.dumps(digest), encoding="utf-8")
             Path(f"{target}.onnx").unlink(missing_ok=True)  # an unchecked one-file copy: never read
         except Exception as exc:  # noqa: BLE001 - a full disk surfaces as onnxruntime's own error
-            if tmp is not None:
-                shutil.rmtree(tmp, ignore_errors=True)
             made = _read_prepared(target)  # another worker's, made meanwhile
             if made is not None:
                 return made

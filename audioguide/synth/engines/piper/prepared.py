@@ -12,11 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import shutil
-import tempfile
 from pathlib import Path
 
+from audioguide.files import atomic_folder
 from audioguide.hashing import sha256_file
 from audioguide.synth.engines.piper.graph import MODEL_PATCH_VERSION, Stage, staged_model
 from audioguide.synth.engines.piper.runtime import session_options
@@ -75,33 +74,28 @@ def prepared_stages(
         )
         shutil.rmtree(target, ignore_errors=True)
     stages = staged_model(model_path, fast_decoder=fast_decoder)  # a bad voice fails here, named
-    tmp = None
     try:
-        cache.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".tmp-piper-", dir=cache))
-        plan = []
-        for number, stage in enumerate(stages):
-            name = f"stage-{number}.onnx"
-            options = session_options("ORT_ENABLE_EXTENDED", threads)
-            options.optimized_model_filepath = str(tmp / name)
-            onnxruntime.InferenceSession(
-                stage.model, sess_options=options, providers=["CPUExecutionProvider"]
-            )
-            plan.append(
-                {
-                    "file": name,
-                    "sha256": sha256_file(tmp / name),
-                    "noise": stage.noise,
-                    "latent": stage.latent,
-                    "margin": stage.margin,
-                    "hop": stage.hop,
-                }
-            )
-        (tmp / "stages.json").write_text(json.dumps(plan, indent=1), encoding="utf-8")
-        os.replace(tmp, target)
+        with atomic_folder(target, prefix=".tmp-piper-") as tmp:
+            plan = []
+            for number, stage in enumerate(stages):
+                name = f"stage-{number}.onnx"
+                options = session_options("ORT_ENABLE_EXTENDED", threads)
+                options.optimized_model_filepath = str(tmp / name)
+                onnxruntime.InferenceSession(
+                    stage.model, sess_options=options, providers=["CPUExecutionProvider"]
+                )
+                plan.append(
+                    {
+                        "file": name,
+                        "sha256": sha256_file(tmp / name),
+                        "noise": stage.noise,
+                        "latent": stage.latent,
+                        "margin": stage.margin,
+                        "hop": stage.hop,
+                    }
+                )
+            (tmp / "stages.json").write_text(json.dumps(plan, indent=1), encoding="utf-8")
     except Exception as exc:  # noqa: BLE001 - a full disk surfaces as onnxruntime's own error
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
         made = read_stages(target)  # another worker's, made meanwhile
         if made is not None:
             return made
