@@ -153,3 +153,12 @@ def test_no_onnxruntime_telemetry(tmp_path):
     env["HOME"] = str(tmp_path)
     subprocess.run([sys.executable, "-c", script], env=env, check=True, timeout=300)
     assert not (tmp_path / ".cache" / "Microsoft").exists()
+
+
+def test_samples_are_hibaris_own_with_the_seeded_generator(heart):
+    """The engine replays its noise from a table; hibari with a fresh default_rng(0) gives the same."""
+    from hibari import Hibari
+
+    (phonemes,) = heart.utterances(TEXT)
+    stock = Hibari(voice="heart", threads=1).from_phonemes(phonemes, 1.0, seed=0)
+    assert np.array_equal(heart.synthesize(TEXT).samples, stock)

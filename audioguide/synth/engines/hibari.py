@@ -9,7 +9,8 @@ Rules this engine keeps (each measured on the engine itself):
   a voice that is not installed is a one-line error naming the installed ones.
 * **Deterministic.** The only randomness is the noise of hibari's vocoder,
   drawn from a numpy Generator: every clip gets a fresh one seeded with
-  ``SEED``, so a clip depends only on its own text. onnxruntime's results
+  ``SEED``, so a clip depends only on its own text (replayed from a table
+  drawn once: :mod:`~audioguide.synth.engines.seeded_noise`). onnxruntime's results
   change in the last bits with its thread count, so the model always runs on
   one thread (parallelism comes from worker processes).
 * **Rate is speaking time.** The stock graph rounds every phoneme's frame
@@ -362,8 +363,10 @@ class HibariEngine(Engine):
     def synthesize(self, text: str) -> Audio:
         import numpy as np
 
+        from audioguide.synth.engines.seeded_noise import SeededNoise  # numpy: not on a no-change run
+
         tts = self._load()
-        rng = np.random.default_rng(SEED)  # fresh per clip: a clip depends on its text only
+        rng = SeededNoise(SEED)  # a fresh default_rng(SEED) per clip: a clip depends on its text only
         parts = [tts.from_ids(tts.ids(phonemes), self.speed, rng) for phonemes in self.utterances(text)]
         samples = join(parts, SAMPLE_RATE)
         return Audio(samples=np.ascontiguousarray(samples, dtype=np.float32), sample_rate=SAMPLE_RATE)
