@@ -7,6 +7,15 @@ from pathlib import Path
 
 import pytest
 
+import audioguide  # noqa: F401  (before any test module imports numpy: see below)
+
+# Test modules import numpy before audioguide (third-party imports come first), which would start
+# OpenBLAS's thread pool (a thread per core) in each test process before audioguide sets
+# OPENBLAS_NUM_THREADS=1 as the CLI does. Every build worker forked from such a process re-creates that
+# pool when it limits itself to one thread, and each new pool thread spins before it sleeps:
+# 8 % of the suite's CPU samples were in blas_thread_server (perf record -a, a whole run).
+# tests/test_workers.py checks that the test processes run one BLAS thread.
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "article.txt"
 # The files that take longest, longest first (test time per file, two processes on the 2-core machine:

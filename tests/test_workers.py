@@ -99,3 +99,41 @@ def test_a_new_folder_whose_clips_are_all_cached_loads_no_voice(tmp_path):
     assert len(loaded) == 2, loaded  # the first build synthesized
     _, _, loaded = _build(tmp_path, "fork", out="second")
     assert loaded == set(), loaded
+
+
+def test_the_test_processes_run_one_blas_thread():
+    """conftest.py imports audioguide (which sets OPENBLAS_NUM_THREADS=1) before any test module imports
+    numpy: the build workers these processes fork then never start a BLAS thread pool of their own."""
+    import numpy  # noqa: F401
+    from threadpoolctl import threadpool_info
+
+    blas = [info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"]
+    assert blas and set(blas) == {1}, threadpool_info()
+
+
+FORKED_FROM_NUMPY_FIRST = """
+import os
+import numpy as np
+from threadpoolctl import threadpool_info
+np.ones((300, 300)) @ np.ones((300, 300))  # numpy loaded before audioguide: a BLAS pool of two threads
+from audioguide.pipeline import threads
+with threads.forking():
+    pid = os.fork()
+    if pid == 0:
+        threads.limit_worker()
+        np.ones((300, 300)) @ np.ones((300, 300))
+        blas = [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+        os.write(1, f"{len(os.listdir('/proc/self/task'))} {blas}".encode())
+        os._exit(0)
+os.waitpid(pid, 0)
+"""
+
+
+def test_a_worker_forked_from_a_process_that_loaded_numpy_first_starts_no_blas_thread():
+    """A library caller's numpy has its BLAS pool running: the workers forked for a build inherit one
+    thread and run no pool thread (each would spin ~0.1 CPU s as it starts)."""
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "2", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", FORKED_FROM_NUMPY_FIRST], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout == "1 [1]", done.stdout

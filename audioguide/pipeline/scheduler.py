@@ -252,11 +252,12 @@ class Workers:
 def start_workers(source: ClipSource, count: int) -> Workers:
     """``count`` worker processes, each loading ``source``'s voices as it starts."""
     pool = _pool(count, _init_worker, (source, os.getpid(), _log_level(), True))
-    if start_method() != "fork":  # spawn starts processes as tasks come: start them all now
-        for _ in range(count):
-            pool.submit(os.getpid)
-    else:
-        pool.submit(os.getpid)  # a forked pool starts its processes at the first task
+    with threads.forking():
+        if start_method() != "fork":  # spawn starts processes as tasks come: start them all now
+            for _ in range(count):
+                pool.submit(os.getpid)
+        else:
+            pool.submit(os.getpid)  # a forked pool starts its processes at the first task
     return Workers(pool, count)
 
 

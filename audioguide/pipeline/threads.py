@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
 from collections.abc import Iterator
 
 logger = logging.getLogger(__name__)
@@ -30,11 +31,19 @@ def blas_threads() -> dict[str, int]:
 
 
 def limit_worker() -> None:
-    """In a worker process: numpy loaded, its BLAS on one thread for good; logged at debug level."""
-    import numpy  # noqa: F401  (loads the BLAS library whose threads are limited)
-    from threadpoolctl import threadpool_limits
+    """In a worker process: numpy loaded, its BLAS on one thread for good; logged at debug level.
 
-    threadpool_limits(1, user_api="blas")
+    A BLAS that says one thread already (set by the environment, or inherited
+    from a parent that forked while limited) is left alone: a forked child's
+    OpenBLAS starts its thread pool again whenever its thread count is set, and
+    each new pool thread spins about 0.1 CPU s before it sleeps.
+    """
+    import numpy  # noqa: F401  (loads the BLAS library whose threads are limited)
+    from threadpoolctl import ThreadpoolController
+
+    blas = ThreadpoolController().select(user_api="blas")
+    if any(library.num_threads != 1 for library in blas.lib_controllers):
+        blas.limit(limits=1)
     if logger.isEnabledFor(logging.DEBUG):  # the look-up scans every loaded library again
         logger.debug("worker %d: BLAS threads %s", os.getpid(), blas_threads())
 
@@ -48,4 +57,18 @@ def one_blas_thread() -> Iterator[None]:
     with threadpool_limits(1, user_api="blas"):
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("build process %d: BLAS threads %s", os.getpid(), blas_threads())
+        yield
+
+
+@contextlib.contextmanager
+def forking() -> Iterator[None]:
+    """Around forking workers: a BLAS loaded here on one thread, which the workers inherit.
+
+    Nothing is imported: workers forked from a process without numpy load it
+    themselves, with the ``OPENBLAS_NUM_THREADS=1`` that ``audioguide/__init__.py`` set.
+    """
+    if "numpy" not in sys.modules:
+        yield
+        return
+    with one_blas_thread():
         yield
