@@ -8,7 +8,10 @@ would: the feed with feedparser, the index in headless Chromium with axe-core.
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -238,3 +241,47 @@ def test_index_is_axe_clean_keyboard_reachable_and_reflows(library):
             )
             browser.press("Tab")
         assert seen == set(range(links)), "every link is reached with Tab, in order"
+
+
+def test_a_local_library_loads_the_voice_for_the_first_guide_only(tmp_path):
+    """The first guide's two workers load the voice as it builds; this process then keeps it for the
+    guides after it (their workers inherit it, a small guide is made here): three loads, not eight. A run
+    with nothing to synthesize loads none."""
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for n in range(1, 5):
+        (articles / f"guide{n}.txt").write_text(
+            f"Guide {n} About Knees\n\nRest your knee for two days, raised on a pillow.\n\nFAQs\n\n"
+            "When can I walk?\n\nWalk a little on the second day.\n\nCan I shower?\n\n"
+            "Yes, once the dressing is waterproof.\n\nWhen do the stitches come out?\n\n"
+            f"After {n + 9} days, at your clinic.\n",
+            encoding="utf-8",
+        )
+
+    def loads() -> tuple[int, int]:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "audioguide.cli",
+                "-vv",
+                "library",
+                str(articles),
+                "-o",
+                str(tmp_path / "site"),
+            ]
+            + ["--cache-dir", str(tmp_path / "cache"), "-q"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        lines = done.stderr.splitlines()
+        return (
+            sum(re.search(r"worker \d+: voices loaded in", line) is not None for line in lines),
+            sum("voices loaded in this process" in line for line in lines),
+        )
+
+    assert loads() == (2, 1)
+    assert len(list((tmp_path / "site").glob("*/0? - *.mp3"))) == 4 * 4  # four tracks in each guide
+    assert loads() == (0, 0)

@@ -56,7 +56,9 @@ from audioguide.model.manifest import MANIFEST_NAME, Manifest, load_manifest
 from audioguide.model.settings import GuideSettings, with_overrides
 from audioguide.pipeline import BuildOptions, BuildReport, ProgressEvent, build_guide
 from audioguide.pipeline.execute import slugify
+from audioguide.pipeline.guide import ClipSource
 from audioguide.pipeline.output_folder import OutputFolder, checkpoint
+from audioguide.pipeline.watch import warm_voices
 from audioguide.sources.load import load_source
 from audioguide.speech import with_lexicon_files
 from audioguide.synth.cache import ClipCache, default_cache_dir
@@ -341,6 +343,9 @@ class _Run:
     emit: Callable[[LibraryEvent], None]
     total: int
     now: float
+    # The voices loaded in this process once a guide has needed synthesis, for the guides after it
+    # (closed by build_library): their workers inherit them, a small one is made here.
+    warm: ClipSource | None = None
 
     def guide(self, index: int, entry: GuideEntry, build: Callable[[_Prepared], BuildReport | None]) -> None:
         """Read, place and build one guide (``build`` returns None when the guide went elsewhere to be
@@ -385,7 +390,16 @@ class _Run:
         def progress(event: ProgressEvent) -> None:
             self.emit(LibraryEvent("progress", index, self.total, source, slug, event))
 
-        return build_guide(prepared.document, prepared.settings, prepared.build_options, progress)
+        options = prepared.build_options
+        new = options.force or not (options.outdir / MANIFEST_NAME).is_file()
+        built = build_guide(prepared.document, prepared.settings, options, progress, warm=self.warm)
+        if new and built.clips_synthesized and index < self.total:
+            # A new guide's voices, kept for the guides after it (a cold library's: new ones too).
+            # Without it each guide's workers load the voice again (~0.8 CPU s each, about the
+            # whole of a small guide's synthesis). An edited guide is not followed by another
+            # as a rule, and a run that synthesizes nothing never loads it here.
+            self.warm = warm_voices(self.warm, prepared.settings, options)
+        return built
 
     def finish(self, prepared: _Prepared, built: BuildReport) -> None:
         """Commit a built guide into the site (its folder already holds it) and report it."""
@@ -526,11 +540,16 @@ def build_library(
         OutputFolder(site / library_hold.phone.PHONE_DIR).recover()
 
         run = _Run(site, state, journal, listed, base_url, default_formats, options, report, emit, total, now)
-        if options.scheduler is None:
-            for index, entry in enumerate(catalog.guides, 1):
-                run.guide(index, entry, run.build_here)
-        else:
-            _build_on_cluster(run, catalog.guides)
+        try:
+            if options.scheduler is None:
+                for index, entry in enumerate(catalog.guides, 1):
+                    run.guide(index, entry, run.build_here)
+            else:
+                _build_on_cluster(run, catalog.guides)
+        finally:
+            if run.warm is not None:
+                run.warm.close()
+                run.warm = None
 
         departed = [s for s in [*state.guides, *state.pending] if s not in listed]
         for source, slug in journal.remove(departed):

@@ -210,7 +210,7 @@ def warm_voices(warm: ClipSource | None, settings: GuideSettings, options: Build
     source = ClipSource(root, voices.settings, voices.main)
     started = time.perf_counter()
     source.load()
-    logger.info("voices loaded for the next edit in %.2f s", time.perf_counter() - started)
+    logger.info("voices loaded in this process for the next build in %.2f s", time.perf_counter() - started)
     return source
 
 
