@@ -424,7 +424,7 @@ def watch_edit(source: Path, out: Path, cache: Path, *voice: str) -> dict | None
         return None
 
     try:
-        if wait_for("voices loaded for the next edit") is None:
+        if wait_for("voices loaded in this process") is None:
             print("(dw) watch did not get ready", file=sys.stderr)
             return None
         text = copy.read_text(encoding="utf-8")
