@@ -343,8 +343,8 @@ class _Run:
     emit: Callable[[LibraryEvent], None]
     total: int
     now: float
-    # The voices loaded in this process once a guide has needed synthesis, for the guides after it
-    # (closed by build_library): their workers inherit them, a small one is made here.
+    # The voices loaded in this process once a new guide has synthesized, for the guides after it
+    # (closed by build_library): their workers inherit them, a small guide is made here.
     warm: ClipSource | None = None
 
     def guide(self, index: int, entry: GuideEntry, build: Callable[[_Prepared], BuildReport | None]) -> None:

@@ -53,7 +53,10 @@ _STREAMS_LOCK = threading.Lock()
 
 def _stream(seed: int) -> _Stream:
     with _STREAMS_LOCK:
-        return _STREAMS.setdefault(seed, _Stream(seed))
+        stream = _STREAMS.get(seed)
+        if stream is None:
+            stream = _STREAMS[seed] = _Stream(seed)
+        return stream
 
 
 class SeededNoise:
