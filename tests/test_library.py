@@ -259,18 +259,9 @@ def test_a_local_library_loads_the_voice_for_the_first_guide_only(tmp_path):
         )
 
     def loads() -> tuple[int, int]:
+        command = ["-vv", "library", str(articles), "-o", str(tmp_path / "site"), "--jobs", "2", "-q"]
         done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "audioguide.cli",
-                "-vv",
-                "library",
-                str(articles),
-                "-o",
-                str(tmp_path / "site"),
-            ]
-            + ["--cache-dir", str(tmp_path / "cache"), "-q"],
+            [sys.executable, "-m", "audioguide.cli", *command, "--cache-dir", str(tmp_path / "cache")],
             capture_output=True,
             text=True,
             check=False,
