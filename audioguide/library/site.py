@@ -55,7 +55,7 @@ from audioguide.library.state import RESERVED, STATE_NAME, GuideRecord, LibraryS
 from audioguide.model.manifest import MANIFEST_NAME, Manifest, load_manifest
 from audioguide.model.settings import GuideSettings, with_overrides
 from audioguide.pipeline import BuildOptions, BuildReport, ProgressEvent, build_guide
-from audioguide.pipeline.execute import slugify
+from audioguide.pipeline.execute import is_cold, slugify
 from audioguide.pipeline.guide import ClipSource
 from audioguide.pipeline.output_folder import OutputFolder, checkpoint
 from audioguide.pipeline.watch import warm_voices
@@ -391,7 +391,7 @@ class _Run:
             self.emit(LibraryEvent("progress", index, self.total, source, slug, event))
 
         options = prepared.build_options
-        new = options.force or not (options.outdir / MANIFEST_NAME).is_file()
+        new = is_cold(options)
         built = build_guide(prepared.document, prepared.settings, options, progress, warm=self.warm)
         if new and built.clips_synthesized and index < self.total:
             # A new guide's voices, kept for the guides after it (a cold library's: new ones too).

@@ -177,7 +177,7 @@ def build_guide(
     cache_root = (options.cache_dir or default_cache_dir()) if options.use_cache else None
     with ExitStack() as stack:
         started_workers = None
-        if cache_root is not None and _cold(options) and not _serves(warm, cache_root, voices):
+        if cache_root is not None and is_cold(options) and not _serves(warm, cache_root, voices):
             started_workers = stack.enter_context(_early_workers(cache_root, voices, options))
         return _plan_and_execute(
             document,
@@ -203,7 +203,7 @@ def _serves(source: ClipSource | None, cache_root: Path, voices: GuideVoices) ->
     )
 
 
-def _cold(options: BuildOptions) -> bool:
+def is_cold(options: BuildOptions) -> bool:
     """A build that will certainly synthesize: a new folder (no manifest yet), or --force."""
     return not options.dry_run and (options.force or not (options.outdir / MANIFEST_NAME).is_file())
 
