@@ -16,6 +16,7 @@ Then the real recognizer (Whisper tiny.en from the verify extra) listens.
 from __future__ import annotations
 
 import json
+import platform
 import re
 import shutil
 import subprocess
@@ -424,3 +425,36 @@ def test_the_model_is_loaded_once_a_process():
     first = shared_recognizer()
     assert shared_recognizer() is first
     assert shared_recognizer(default_model_dir()).model_dir.resolve() == first.model_dir.resolve()
+
+
+MAPPED_DURING_VERIFY = """
+import ctypes, json, sys
+from pathlib import Path
+from audioguide.verify.run import verify_and_report
+
+class MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+libc = ctypes.CDLL(None)
+libc.mallinfo2.restype = MallInfo2
+before = libc.mallinfo2().hblkhd
+during = []
+report = verify_and_report(Path(sys.argv[1]), progress=lambda done, total: during.append(libc.mallinfo2().hblkhd))
+print(json.dumps({"passed": report.passed, "before": before, "during": during}))
+"""
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's malloc statistics")
+def test_the_recognizer_s_buffers_are_heap_not_fresh_mappings(guide, tmp_path):
+    """While a verify run listens, the model and its buffers live in the heap (audioguide.verify.heap):
+    no chunk is mapped on its own, to be faulted in page by page and unmapped again at every batch
+    (without it the model's weights alone were 24-39 MB of such chunks, and each batch mapped its buffers anew)."""
+    folder = _copy(guide, tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", MAPPED_DURING_VERIFY, str(folder)], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert seen["passed"] and seen["during"]
+    assert max(seen["during"]) <= seen["before"]  # bytes in separately mapped chunks: none added

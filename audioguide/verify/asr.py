@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from audioguide.errors import AudioguideError
+from audioguide.verify.heap import keep_freed_memory
 
 RATE = 16000
 WINDOW_S = 30.0
@@ -100,6 +101,7 @@ class Recognizer:
             raise VerifyUnavailable(f"verify needs faster-whisper: {INSTALL_HINT}") from None
         self.bundled = model_dir is None
         self.model_dir = check_available(model_dir)
+        keep_freed_memory()  # before CTranslate2's threads first allocate (see verify.heap)
         try:
             self.model = WhisperModel(
                 str(self.model_dir),

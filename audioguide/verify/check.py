@@ -47,6 +47,7 @@ from audioguide.model.settings import GuideSettings, settings_from_dict
 from audioguide.speech import Lexicon, build_lexicon
 from audioguide.verify.align import Alignment, HeardToken, align
 from audioguide.verify.asr import RATE, Recognizer, Word, check_available, model_name, shared_recognizer
+from audioguide.verify.heap import freed_memory_kept
 from audioguide.verify.reuse import TrackPlan, heard_record, old_clips, plan_track
 from audioguide.verify.text import CRITICAL, HeardText, categories, lexicon_words, tokens
 from audioguide.verify.windows import MAX_WINDOW_S, pack, speech_spans, split_long
@@ -609,7 +610,11 @@ def verify_guide(
     model_folder = check_available(model_dir) if recognizer is None else recognizer.model_dir
     manifest = require_manifest(folder)
     store = kept_results.load(folder)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="audioguide-asr-load") as loader:
+    # one heap for the recognizer's buffers, set before the loader thread first allocates
+    with (
+        freed_memory_kept(),
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="audioguide-asr-load") as loader,
+    ):
         # The model loads (~1 s, mostly outside the GIL) while the lexicon is built, the keys
         # worked out and the first tracks decoded: at once when a track's file was never heard.
         heard_before = kept_results.heard_audio(store)

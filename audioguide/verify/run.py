@@ -10,6 +10,7 @@ from typing import Any
 
 from audioguide.errors import AudioguideError
 from audioguide.verify.check import DEFAULT_MAX_WER, VerifyReport, verify_guide
+from audioguide.verify.heap import freed_memory_kept
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +36,11 @@ def verify_and_report(
     from audioguide.verify.report import check_writable, write_html
 
     check_writable(outdir)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="audioguide-review") as reviewer:
+    # one heap for the recognizer's buffers, set before the review thread first allocates
+    with (
+        freed_memory_kept(),
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="audioguide-review") as reviewer,
+    ):
         # the review is pure Python; listening spends its time in the recognizer, outside the GIL
         words = reviewer.submit(_review, outdir)
         report = verify_guide(
