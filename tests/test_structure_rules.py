@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+import pytest
 from cli_helpers import read_document
 
 from audioguide.model.document import ChapterKind
@@ -576,3 +577,80 @@ def test_an_faq_part_named_again_before_any_question_loses_no_word():
     listed = {d.text: d.reason for d in document.dropped}
     assert listed.get("FAQ for patients") == "an FAQ heading with nothing under it"
     assert [c.title for c in document.chapters if c.kind == ChapterKind.FAQ] == ["Can I drive?"]
+
+
+def test_questions_marked_q_in_one_paragraph_of_line_breaks_are_tracks():
+    """EDFbrowser's manual writes its FAQ as one <p>: "Q. ...<br><br>A. ...<br><br><br>Q. ...". Each
+    "Q." line is a track (five of the 18 are statements, answered by an "A." line); no answer says "A."."""
+    tracks = [t for t in plan("edfbrowser-manual.html").tracks if t.kind == "faq"]
+    assert len(tracks) == 18
+    assert tracks[0].title == "How do I add signals to the screen?"
+    assert tracks[4].title == "I want to open two files in different windows."
+    answers = [p.text for t in tracks for p in t.passages if p.role == "paragraph"]
+    assert answers[0] == "Use the signalsdialog."
+    assert not any(a.startswith(("A.", "Q.")) for a in answers)
+
+
+BROKEN_LINES_FAQ = """<html><head><title>Clinic answers</title></head><body><h1>Clinic answers</h1>
+<p>Our staff answer the questions patients ask most.</p>
+<p>Q.  Can I drive home after the injection?<br><br>A.  No. Bring someone who can drive you.<br><br><br>
+Q.  I take blood thinners.<br><br>A.  Tell us a week before: some must be stopped.<br>
+Ask your doctor which ones.</p>
+<h2>Research</h2>
+<p>Q. Wang and colleagues followed 200 patients for a year.<br><br>Most had less pain at six months.</p>
+</body></html>"""
+
+
+def test_a_q_line_is_a_question_when_it_asks_or_an_a_line_answers_it():
+    """Lines of a <p> that <br><br> leave blank between are paragraphs; a "Q." paragraph asks when it
+    ends in "?" or an "A." paragraph follows it; "Q. Wang and colleagues ..." (an initial) is text."""
+    from audioguide.sources.html.reader import parse_html_text
+
+    document = parse_html_text(BROKEN_LINES_FAQ)
+    chapters = {c.title: c for c in document.chapters}
+    assert chapters["Can I drive home after the injection?"].paragraphs == (
+        "No. Bring someone who can drive you.",
+    )
+    assert chapters["I take blood thinners."].paragraphs == (
+        "Tell us a week before: some must be stopped. Ask your doctor which ones.",
+    )
+    assert chapters["Research"].paragraphs == (
+        "Q. Wang and colleagues followed 200 patients for a year.",
+        "Most had less pain at six months.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "answered", "asks"),
+    [
+        ("Q: Can I drive home?", False, True),
+        ("Q. I want to open two files.", False, False),  # a statement asks only when answered
+        ("Q. I want to open two files.", True, True),
+        ("Question 3: Tabs or spaces", True, True),
+        ("Quite often it rains?", True, False),  # no marker
+        ("Q. " + "word " * 45 + "?", True, False),  # too long for a question
+    ],
+)
+def test_a_marked_question(text, answered, asks):
+    from audioguide.sources.headings import asks_with_marker
+
+    assert asks_with_marker(text, answered=answered) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "marked", "stripped"),
+    [
+        ("A: No, you can drive.", False, True, "No, you can drive."),
+        ("Answer - Yes.", False, True, "Yes."),
+        ("A.  Use the dialog.", True, True, "Use the dialog."),
+        ("A.  Use the dialog.", False, True, "A.  Use the dialog."),  # "A." only opens an answer
+        ("A) Rest.", True, True, "Rest."),
+        ("a. the first item", True, False, "a. the first item"),  # a lettered list
+        ("A.B. Smith wrote it.", True, False, "A.B. Smith wrote it."),
+    ],
+)
+def test_an_answer_marker(text, first, marked, stripped):
+    from audioguide.sources.headings import answers_with_marker, strip_answer_marker
+
+    assert answers_with_marker(text) is marked
+    assert strip_answer_marker(text, first=first) == stripped

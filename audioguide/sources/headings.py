@@ -31,6 +31,8 @@ _PERMALINK_HEAD_RE = re.compile(r"^\s*(?:[¶\U0001F517\uf0c1]|[#§](?=\s))+\s*")
 # "Q:", "Q1.", "Q 3)", "Question 2:", "Q." before a question.
 _Q_PREFIX_RE = re.compile(r"^Q(?:uestion)?\s*\d{0,3}\s*(?:[:.)\]]|\s[-–—])\s*", re.IGNORECASE)
 _A_PREFIX_RE = re.compile(r"^A(?:nswer)?\s*\d{0,3}\s*(?::|\s[-–—])\s*(?=\S)", re.IGNORECASE)
+# "A." or "A)" (case kept: "a." starts a lettered list) only answers right after a marked question.
+_A_DOT_RE = re.compile(r"^(?:A|Answer)\s*\d{0,3}[.)]\s+(?=\S)")
 # "1.1.", "3.2.1", "12)" before a heading: its section number.
 _SECTION_NUMBER_RE = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.|\d{1,3}(?:\.\d{1,3})+|\d{1,3}\))(?=\s)")
 # Also appendix and lettered numbers: "A.1.1 What is PuTTY?", "A.7 Troubleshooting", "G1. What is fetchmail?".
@@ -164,14 +166,28 @@ def question_title(text: str) -> str | None:
     return None
 
 
-def asks_with_marker(text: str) -> bool:
-    """A paragraph "Q: How long is recovery?" (or "Q1. ...", "Question: ..."): a question."""
-    return bool(_Q_PREFIX_RE.match(text)) and asks(text) and len(text.split()) <= MAX_MARKED_QUESTION_WORDS
+def asks_with_marker(text: str, *, answered: bool = False) -> bool:
+    """A paragraph "Q: How long is recovery?" (or "Q1. ...", "Question: ..."): a question.
+
+    ``answered``: a marked answer follows it, so it asks whether or not it
+    ends in "?" ("Q. I want to open two files in different windows.").
+    """
+    return (
+        bool(_Q_PREFIX_RE.match(text))
+        and (answered or asks(text))
+        and len(text.split()) <= MAX_MARKED_QUESTION_WORDS
+    )
 
 
-def strip_answer_marker(text: str) -> str:
-    """ "A: No, you can drive." -> "No, you can drive." (the marker is not read)."""
-    match = _A_PREFIX_RE.match(text)
+def answers_with_marker(text: str) -> bool:
+    """ "A: No, you can drive." or "A. Use the dialog.": a paragraph marked as a question's answer."""
+    return bool(_A_PREFIX_RE.match(text) or _A_DOT_RE.match(text))
+
+
+def strip_answer_marker(text: str, *, first: bool = False) -> str:
+    """ "A: No, you can drive." -> "No, you can drive." (the marker is not read). ``first``: the
+    answer's first paragraph, where "A. Use the dialog." is marked too."""
+    match = _A_PREFIX_RE.match(text) or (_A_DOT_RE.match(text) if first else None)
     return text[match.end() :] if match else text
 
 

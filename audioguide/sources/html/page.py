@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import lxml.etree
@@ -229,7 +229,7 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
             lines = "\n".join(" ".join(part.split()) for part in raw.split(LINE_BREAK)).strip("\n")
             code = "\n" in lines and looks_like_code(lines)
             block = Block("code", lines, line) if code else Block("paragraph", text, line)
-        yield PageBlock(
+        shown = PageBlock(
             block,
             landmark(ancestors),
             in_details,
@@ -243,6 +243,7 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
             sum(getattr(a, "tag", "") in ("ul", "ol") for a in ancestors),
             said_as_note if block.kind in ("paragraph", "item") else (),
         )
+        yield from _broken_paragraphs(shown, raw) if block.kind == "paragraph" else (shown,)
 
     def is_block(element: Any, tag: str | None) -> bool:
         return (tag in _BLOCK_TAGS or bool(element.get(QUESTION_MARK))) and (not in_row or tag == "tr")
@@ -304,6 +305,24 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
             add(element.text)
         stack.append((element, False))
         stack.extend((child, True) for child in reversed(element))
+
+
+_BLANK_LINE_RE = re.compile(f"{LINE_BREAK}[^\\S{LINE_BREAK}]*{LINE_BREAK}\\s*")
+
+
+def _broken_paragraphs(shown: PageBlock, raw: str) -> Iterator[PageBlock]:
+    """A paragraph whose ``<br><br>`` leave a blank line is several, as a reader sees them: a page
+    written without ``<p>`` ("Q. ...<br><br>A. ...<br><br><br>Q. ...") says where each one ends."""
+    pieces = [_text([piece]) for piece in _BLANK_LINE_RE.split(raw)]
+    pieces = [piece for piece in pieces if piece]
+    if len(pieces) < 2:
+        yield shown
+        return
+    notes = list(shown.code)  # each piece keeps the inline code statements said in it
+    for piece in pieces:
+        said = piece.count(INLINE_CODE_NOTE)
+        yield replace(shown, block=replace(shown.block, text=piece), code=tuple(notes[:said]))
+        del notes[:said]
 
 
 def _code_statement(element: Any, ancestors: list[Any]) -> bool:

@@ -10,7 +10,7 @@ from audioguide.sources.headings import clean_heading, faq_block_title, key
 from audioguide.sources.structure.chapters import finished_chapters, legal_last, title_first
 from audioguide.sources.structure.entries import read_entries, without_contents, without_wordless_headings
 from audioguide.sources.structure.facts import all_chapters_ask, section_levels
-from audioguide.sources.structure.filters import BLOCK_FILTERS, add_subheading, add_text
+from audioguide.sources.structure.filters import BLOCK_FILTERS, add_subheading, add_text, answered_questions
 from audioguide.sources.structure.own_title import own_title
 from audioguide.sources.structure.rules import place_heading
 from audioguide.sources.structure.state import DEFAULT_FAQ_TITLE, INTRO_TITLE, Block, Draft, Entry, Outline
@@ -58,7 +58,7 @@ def build_document(
         faq_level=0 if faq_doc else None,
     )
     entries = read_entries(blocks, title, chapter_level, faq_doc)
-    for entry in without_contents(without_wordless_headings(entries, outline), outline):
+    for entry in answered_questions(without_contents(without_wordless_headings(entries, outline), outline)):
         kept: Entry | None = entry
         for block_filter in BLOCK_FILTERS:
             kept = block_filter(outline, kept)

@@ -21,7 +21,13 @@ from audioguide.model.document import (
 )
 from audioguide.sources.code import is_bare_address, looks_like_command
 from audioguide.sources.furniture import KEYWORD_RE, furniture_reason, starts_author_bio
-from audioguide.sources.headings import asks_with_marker, key, strip_answer_marker, without_section_number
+from audioguide.sources.headings import (
+    answers_with_marker,
+    asks_with_marker,
+    key,
+    strip_answer_marker,
+    without_section_number,
+)
 from audioguide.sources.structure.state import Entry, Outline
 
 _AUTHOR_RE = re.compile(
@@ -105,9 +111,24 @@ def _furniture(outline: Outline, entry: Entry) -> Entry | None:
     return entry if entry.kind == "item" else Entry("paragraph", entry.text, entry.line, None)
 
 
+def answered_questions(entries: list[Entry]) -> list[Entry]:
+    """``entries`` with each "Q." paragraph that an "A." paragraph follows marked ``answered``."""
+    return [
+        replace(entry, answered=True)
+        if entry.kind == "paragraph"
+        and index + 1 < len(entries)
+        and entries[index + 1].kind == "paragraph"
+        and answers_with_marker(entries[index + 1].text)
+        and asks_with_marker(entry.text, answered=True)
+        else entry
+        for index, entry in enumerate(entries)
+    ]
+
+
 def _marked_question(outline: Outline, entry: Entry) -> Entry | None:
-    """A paragraph "Q: Can I drive home?" asks a question: it opens an FAQ chapter."""
-    if entry.kind == "paragraph" and asks_with_marker(entry.text):
+    """A paragraph "Q: Can I drive home?" asks a question (without "?" when a marked answer
+    follows it): it opens an FAQ chapter."""
+    if entry.kind == "paragraph" and asks_with_marker(entry.text, answered=entry.answered):
         return replace(entry, kind="question")
     return entry
 
@@ -144,9 +165,10 @@ BLOCK_FILTERS: tuple[_BlockFilter, ...] = (
 def add_text(outline: Outline, entry: Entry) -> None:
     """A paragraph or list item goes to the current chapter ("A: " markers off inside an FAQ)."""
     text = entry.text
+    chapter = outline.text_chapter(entry.line)
     if entry.kind == "paragraph" and outline.current is not None and outline.current.kind is ChapterKind.FAQ:
-        text = strip_answer_marker(text)  # "A: No, ..." after its "Q: ..."
-    outline.text_chapter(entry.line).paragraphs.append(ListItem(text) if entry.kind == "item" else text)
+        text = strip_answer_marker(text, first=not chapter.paragraphs)  # "A: No, ..." after its "Q: ..."
+    chapter.paragraphs.append(ListItem(text) if entry.kind == "item" else text)
 
 
 def add_subheading(outline: Outline, entry: Entry) -> None:
