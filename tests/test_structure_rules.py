@@ -654,3 +654,15 @@ def test_an_answer_marker(text, first, marked, stripped):
 
     assert answers_with_marker(text) is marked
     assert strip_answer_marker(text, first=first) == stripped
+
+
+def test_a_bold_question_whose_mark_follows_the_bold_is_a_question():
+    """DIPY's FAQ writes one of its 17 questions <strong>What is dpy</strong>? (the "?" outside the bold)."""
+    from audioguide.sources.html.reader import parse_html_text
+
+    assert "What is dpy?" in titles("dipy-faq.html")
+    page = (
+        "<html><body><h1>Knee care</h1><p>Rest the knee.</p><p><b>Can I swim</b>?</p><p>After two weeks.</p>"
+    )
+    chapters = {c.title: c.paragraphs for c in parse_html_text(page + "</body></html>").chapters}
+    assert chapters["Can I swim?"] == ("After two weeks.",)

@@ -90,6 +90,9 @@ def mark_questions(root: Any) -> None:
         elif element.tag in ("strong", "b") and asks(text.strip()) and _opens_block(element):
             bold.append(element)
             continue
+        elif element.tag in ("strong", "b") and _asked_after(element, text) and _opens_block(element):
+            bold.append(element.getparent())  # "<p><strong>What is dpy</strong>?</p>": the block asks
+            continue
         if mark and not any(a.get(QUESTION_MARK) for a in element.iterancestors()):
             element.set(QUESTION_MARK, "1")
     for dts in terms.values():
@@ -98,9 +101,8 @@ def mark_questions(root: Any) -> None:
     # or it stands alone (its own paragraph, or a line of its own): "Support? Bug reports? Please read ..."
     # opening an introduction is no FAQ.
     for element in bold:
-        if (len(bold) >= 2 or _stands_alone(element)) and not any(
-            a.get(QUESTION_MARK) for a in element.iterancestors()
-        ):
+        alone = element.tag not in ("strong", "b") or _stands_alone(element)  # a block: all its text
+        if (len(bold) >= 2 or alone) and not any(a.get(QUESTION_MARK) for a in element.iterancestors()):
             element.set(QUESTION_MARK, "1")
     # An accordion's titles are questions when most of them ask, or the accordion is an FAQ.
     for titles in accordions.values():
@@ -154,6 +156,18 @@ def _mark_terms(dts: list[Any]) -> None:
     for dt, text in zip(dts, texts):
         if (every or asks(text)) and not any(a.get(QUESTION_MARK) for a in dt.iterancestors()):
             dt.set(QUESTION_MARK, "1")
+
+
+def _asked_after(element: Any, text: str) -> bool:
+    """A bold run whose "?" follows it, and ends its block: ``<strong>What is dpy</strong>?``."""
+    parent = element.getparent()
+    return (
+        (element.tail or "").strip() == "?"
+        and element.getnext() is None
+        and parent is not None
+        and parent.tag in ("p", "li", "dd", "td", "div")
+        and asks(text.strip() + "?")
+    )
 
 
 def _stands_alone(element: Any) -> bool:
