@@ -173,3 +173,30 @@ def run_forked(
         b"".join(chunks[out_read]).decode("utf-8", "replace"),
         b"".join(chunks[err_read]).decode("utf-8", "replace"),
     )
+
+
+# Held-out documents of tests/data/real the reader failed when they came (their outlines written before
+# any code read them), and why. Each is still read, in the corpus table (marked "*") and its details,
+# but kept out of the totals until rules that hold for documents not seen read it; a test in
+# tests/test_corpus.py says when one passes, so it leaves this list. Nobody edits an outline for that.
+PENDING = {
+    "DE_BMJ-Vorsorgevollmacht_Vorlage-11_2009.pdf": "a form: its fill-in rules taken for a table and "
+    "dropped, letter-spaced headings read letter by letter, a file name as the title",
+    "ctsim.pdf": "contents lines whose page numbers sit in a column apart are read; short numbered "
+    "sections merged while their sub-headings stay tracks",
+    "groff-mom-pdf.pdf": "a cover-page bookmark taken as a level-1 heading pushes every section a level down",
+    "live-manual.en.odt": "SiSU's object numbers stay in the headings; a contents list of real headings",
+}
+
+
+def corpus_cases(names: list[str]) -> list:
+    """``names`` as pytest parameters, a pending document's expected to fail (not strictly: a pending
+    document may pass one check and fail another; tests/test_corpus.py says when it passes them all)."""
+    import pytest
+
+    return [
+        pytest.param(name, marks=pytest.mark.xfail(reason=f"pending: {PENDING[name]}", strict=False))
+        if name in PENDING
+        else name
+        for name in names
+    ]

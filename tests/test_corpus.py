@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from cli_helpers import read_document
+from cli_helpers import PENDING, read_document
 
 from audioguide.errors import SourceError
 from audioguide.model.plan import TrackPlan, plan_tracks
@@ -46,18 +46,6 @@ EXPECTED = sorted(REAL.glob("*.expected.yaml"))
 NAMES = [p.name.removesuffix(".expected.yaml") for p in EXPECTED]
 # The targets over the whole corpus.
 MIN_RECALL = 0.95
-# Held-out documents the reader failed when they came (outlines written before any code read them), and
-# why. Each is still read, in the table (marked "*") and in its details, but kept out of the totals until
-# rules that hold for documents not seen read it; test_a_pending_document_still_fails says when one
-# passes, so it leaves this list. Nobody edits an outline to take a document off it.
-PENDING = {
-    "DE_BMJ-Vorsorgevollmacht_Vorlage-11_2009.pdf": "a form: its fill-in rules taken for a table and "
-    "dropped, letter-spaced headings read letter by letter, a file name as the title",
-    "ctsim.pdf": "contents lines whose page numbers sit in a column apart are read; short numbered "
-    "sections merged while their sub-headings stay tracks",
-    "groff-mom-pdf.pdf": "a cover-page bookmark taken as a level-1 heading pushes every section a level down",
-    "live-manual.en.odt": "SiSU's object numbers stay in the headings; a contents list of real headings",
-}
 TARGET_CLASSES = ("contents", "breadcrumbs", "code")
 CLASSES = ("contents", "breadcrumbs", "badges", "code", "chrome", "urls")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from cli_helpers import invoke
+from cli_helpers import corpus_cases, invoke
 from pdf_helpers import Text, paragraph, pdf_bytes
 
 from audioguide.errors import SourceError
@@ -75,14 +75,14 @@ def headings(name: str) -> set[str]:
 # ---------------------------------------------------------------- the real PDFs, against their outlines
 
 
-@pytest.mark.parametrize("name", PDFS)
+@pytest.mark.parametrize("name", corpus_cases(PDFS))
 def test_title_is_the_expected_one(name: str) -> None:
     want = expected(name)
     titles = {key(want["title"]), *(key(t) for t in want.get("also_title", []))}
     assert key(document(name).title) in titles
 
 
-@pytest.mark.parametrize("name", PDFS)
+@pytest.mark.parametrize("name", corpus_cases(PDFS))
 def test_every_expected_section_and_question_is_a_heading(name: str) -> None:
     found = headings(name)
     missing = [
@@ -110,7 +110,7 @@ def test_tagged_pdf_reads_its_structure_tree() -> None:
     assert {"table of contents", "table", "figure or table caption"} <= reasons
 
 
-@pytest.mark.parametrize("name", PDFS)
+@pytest.mark.parametrize("name", corpus_cases(PDFS))
 def test_what_must_not_be_spoken_is_not(name: str) -> None:
     """Long items must not be anywhere in the text; short ones ("1", an e-mail address on the
     title page) must not be read as a paragraph or a title of their own, or begin one."""
@@ -125,7 +125,7 @@ def test_what_must_not_be_spoken_is_not(name: str) -> None:
                 assert not [p for p in paragraphs if p == item or p.startswith(item + " ")], (kind, item)
 
 
-@pytest.mark.parametrize("name", PDFS)
+@pytest.mark.parametrize("name", corpus_cases(PDFS))
 def test_no_page_numbers_running_heads_or_contents_are_spoken(name: str) -> None:
     doc = document(name)
     paragraphs = [words(p) for c in doc.chapters for p in c.paragraphs]
