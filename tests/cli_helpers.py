@@ -184,7 +184,6 @@ PENDING = {
     "dropped, letter-spaced headings read letter by letter, a file name as the title",
     "ctsim.pdf": "contents lines whose page numbers sit in a column apart are read; short numbered "
     "sections merged while their sub-headings stay tracks",
-    "groff-mom-pdf.pdf": "a cover-page bookmark taken as a level-1 heading pushes every section a level down",
     "live-manual.en.odt": "SiSU's object numbers stay in the headings; a contents list of real headings",
 }
 

@@ -83,7 +83,7 @@ def pdf_blocks(data: bytes, *, source: str) -> tuple[str, list[Block], list[Drop
 
     if not (content.tagged and headings.tagged_headings(lines)):
         if content.bookmarks:
-            headings.bookmark_headings(pages, content.bookmarks, body)
+            headings.bookmark_headings(pages, content.bookmarks, body, title)
         else:
             headings.font_headings(lines, body)
             found = [line.heading_text or line.text for line in lines if line.kind == "heading"]

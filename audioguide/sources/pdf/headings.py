@@ -16,10 +16,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from audioguide.sources.furniture import furniture_reason
-from audioguide.sources.pdf.furniture import heading_key, is_caption, key, live, median_gap
+from audioguide.sources.pdf.furniture import TITLE_PAGE, heading_key, is_caption, key, live, median_gap
 from audioguide.sources.pdf.lines import Line
 from audioguide.sources.pdf.reader import Bookmark, Page
 
@@ -39,6 +40,12 @@ CHAPTER_NUMBER = "chapter number (the heading is read)"
 # that is no sentence ending.
 _ABBREVIATION_END_RE = re.compile(r"(?:\b[^\W\d_]\.){2,}$|\b(?:Inc|Ltd|Jr|Sr|Co|Corp|Dept|Univ)\.$")
 
+# A cover's bookmark: "Title Page", "Cover", "Titelseite: A Guide to ..." (a label, then maybe the title).
+_COVER_RE = re.compile(
+    r"^(?:(?:front\s+)?cover(?:\s+page)?|title\s*page|titel(?:seite|blatt)|deckblatt"
+    r"|page\s+de\s+(?:titre|garde)|couverture|portada)\s*(?::.*)?$",
+    re.I,
+)
 _FILE_NAME_RE = re.compile(r"\.(docx?|pdf|tex|dvi|ps|rtf|odt|txt|indd|qxd|pages|xlsx?|pptx?|html?|md)$", re.I)
 _APP_PREFIX_RE = re.compile(r"^(microsoft (word|powerpoint|excel)|untitled|document\d*|slide \d+)\b", re.I)
 _CHAPTER_RE = re.compile(r"^(chapter|part|appendix|section|kapitel|chapitre)\s+([\dIVXLC]+|[A-Z])\.?$", re.I)
@@ -196,10 +203,15 @@ def tagged_headings(lines: Sequence[Line]) -> bool:
 # --------------------------------------------------------------------------- bookmarks
 
 
-def bookmark_headings(pages: Sequence[Page], bookmarks: Sequence[Bookmark], body: float) -> None:
+def bookmark_headings(
+    pages: Sequence[Page], bookmarks: Sequence[Bookmark], body: float, title: str | None = None
+) -> None:
     """Each bookmark's title found on the page it points to (section numbers aside, over up to
     three lines) is a heading of the bookmark's level; one not found there stands where it
     points, in place of the heading line printed there if there is one.
+
+    A bookmark for the cover or for the document's title is no heading (see
+    :func:`_without_covers`).
 
     Bookmarks are often fewer than the headings (a Word file's outline may stop at some
     entries): a line set in the style of the bookmarked headings, standing apart, is a heading
@@ -207,7 +219,14 @@ def bookmark_headings(pages: Sequence[Page], bookmarks: Sequence[Bookmark], body
     """
     by_number = {page.number: page for page in pages}
     styles: dict[tuple[float, bool], Counter[int]] = {}
-    for mark in bookmarks:
+    marks, covers = _without_covers(bookmarks, title)
+    for mark in covers:
+        page = by_number.get(mark.page)
+        if page is not None and _COVER_RE.match(mark.title.strip()):
+            _drop_cover(page, [m.top for m in marks if m.page == mark.page])
+        elif page is not None:
+            _drop_repeated_title(page, mark, title)
+    for mark in marks:
         if furniture_reason(mark.title):
             continue  # a "Contents" bookmark: the contents list is not read
         wanted = key(mark.title)
@@ -230,6 +249,57 @@ def bookmark_headings(pages: Sequence[Page], bookmarks: Sequence[Bookmark], body
     levels = {style: counts.most_common(1)[0][0] for style, counts in styles.items() if style != body_style}
     if levels:
         _headings_in_style([line for page in pages for line in page.lines], levels, body)
+
+
+def _is_cover(mark: Bookmark, title: str | None) -> bool:
+    """A bookmark that names the cover ("Title Page: ...") or repeats the document's title: it
+    marks where the title is printed, not a section."""
+    return bool(_COVER_RE.match(mark.title.strip())) or (bool(title) and key(mark.title) == key(title or ""))
+
+
+def _without_covers(
+    bookmarks: Sequence[Bookmark], title: str | None
+) -> tuple[list[Bookmark], list[Bookmark]]:
+    """The bookmarks less those of the cover and the title, and those. An outline that puts the
+    whole document under a bookmark of its title ("My Manual" > "1. Introduction", ...) has its
+    sections one level down: a removed bookmark's descendants move up a level, so sections are
+    chapters and subsections stay sections within them."""
+    kept: list[Bookmark] = []
+    covers: list[Bookmark] = []
+    open_covers: list[int] = []  # levels of the removed bookmarks whose descendants follow
+    for mark in bookmarks:
+        while open_covers and mark.level <= open_covers[-1]:
+            open_covers.pop()
+        if _is_cover(mark, title):
+            covers.append(mark)
+            open_covers.append(mark.level)
+            continue
+        kept.append(replace(mark, level=max(1, mark.level - len(open_covers))))
+    return kept, covers
+
+
+def _drop_cover(page: Page, tops: Sequence[float | None]) -> None:
+    """The page its bookmark calls the cover (title, authors, a licence notice) is not read, down
+    to where another bookmark on that page points."""
+    end = min((top for top in tops if top is not None), default=None)
+    if any(top is None for top in tops):
+        return  # a section starts on the cover page, somewhere: keep the page
+    for line in live(page.lines):
+        if end is None or line.bottom < end - 2:
+            line.drop(TITLE_PAGE)
+
+
+def _drop_repeated_title(page: Page, mark: Bookmark, title: str | None) -> None:
+    """The title printed again where its bookmark points (a title block before the first
+    section) is not read: it is the guide's title (and the byline under it goes with it)."""
+    if not title:
+        return
+    found = _find(page, key(title), mark.top)
+    if found is None:
+        return
+    for line in found:
+        line.drop(TITLE_REASON)
+    _drop_byline(page.lines, found[-1])
 
 
 def _style(line: Line) -> tuple[float, bool]:

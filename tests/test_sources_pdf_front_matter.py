@@ -1,0 +1,112 @@
+"""PDF front matter: a cover and a title the bookmarks name are no sections, and a contents list
+is not read whether its page numbers follow the dot leaders or stand in a column of their own.
+
+Each rule has a small PDF built here for exactly that, and an assert on the real document
+that shows it (tests/data/real/, outlines written before the reader ran on them).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pypdf
+from cli_helpers import read_document
+from pdf_helpers import HEIGHT, Text, paragraph, pdf_bytes
+from pypdf.generic import Fit
+
+from audioguide.model.document import is_subheading
+from audioguide.sources.load import load_source
+
+REAL = Path(__file__).parent / "data" / "real"
+BODY = [
+    "Widgets come in boxes of ten, each wrapped in paper that keeps the dust out of them.",
+    "Open the box with care and lay the widgets on a clean cloth before you count them.",
+    "A widget that rattles when you shake it is broken and should go back to the shop.",
+]
+
+
+def with_bookmarks(data: bytes, marks: list[tuple[str, int, int, float]]) -> bytes:
+    """``data`` with an outline: (title, level, page from 1, where it points from the top)."""
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(data))
+    parents: dict[int, object] = {}
+    for title, level, page, top in marks:
+        parent = parents.get(level - 1)
+        parents[level] = writer.add_outline_item(
+            title=title, page_number=page - 1, parent=parent, fit=Fit.xyz(72, HEIGHT - top)
+        )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def tracks_and_text(path: Path) -> tuple[list[str], dict[str, list[str]], str]:
+    """The tracks' titles, each track's spoken sub-headings, and all the text the tracks speak."""
+    doc = load_source(path).document
+    titles = [c.title for c in doc.chapters]
+    subheadings = {c.title: [p for p in c.paragraphs if is_subheading(p)] for c in doc.chapters}
+    text = " ".join(" ".join(c.paragraphs) for c in doc.chapters)
+    return titles, subheadings, text
+
+
+# --------------------------------------------------------------------------- cover bookmarks
+
+
+def covered_manual(tmp_path: Path) -> Path:
+    """A manual whose outline has a "Title Page" bookmark for its cover and puts every section
+    under a bookmark of the document's title (as groff's mom macros and some LaTeX classes do)."""
+    cover = [
+        Text(72, 200, "A Guide to Widgets", 20, "F2"),
+        *paragraph(72, 300, ["This guide is free: copy it and share it under the licence", "found online."]),
+    ]
+    first = [
+        Text(72, 90, "A Guide to Widgets", 20, "F2"),
+        Text(72, 140, "1. Unpacking", 14, "F2"),
+        *paragraph(72, 165, BODY),
+        Text(72, 240, "2. Using widgets", 14, "F2"),
+        *paragraph(72, 265, BODY),
+    ]
+    second = [
+        Text(72, 90, "2.1. Turning a widget", 12, "F2"),
+        *paragraph(72, 115, BODY),
+        Text(72, 190, "2.2. Storing a widget", 12, "F2"),
+        *paragraph(72, 215, BODY),
+        Text(72, 290, "3. Getting help", 14, "F2"),
+        *paragraph(72, 315, BODY),
+    ]
+    data = pdf_bytes([cover, first, second], title="A Guide to Widgets")
+    marks = [
+        ("Title Page: A Guide to Widgets", 1, 1, 180),
+        ("A Guide to Widgets", 1, 2, 70),
+        ("1. Unpacking", 2, 2, 125),
+        ("2. Using widgets", 2, 2, 225),
+        ("2.1. Turning a widget", 3, 3, 75),
+        ("2.2. Storing a widget", 3, 3, 175),
+        ("3. Getting help", 2, 3, 275),
+    ]
+    path = tmp_path / "widgets.pdf"
+    path.write_bytes(with_bookmarks(data, marks))
+    return path
+
+
+def test_a_cover_and_a_title_bookmark_are_no_sections_and_their_children_move_up(tmp_path: Path) -> None:
+    """The cover's bookmark is no track and its page (a licence notice under the title) is not
+    read; the bookmark of the title above all sections is no chapter either: its sections are
+    the chapters, their subsections tracks grouped under them."""
+    titles, subheadings, text = tracks_and_text(covered_manual(tmp_path))
+    assert titles == ["Unpacking", "Using widgets", "Getting help"]
+    assert subheadings["Using widgets"] == ["Turning a widget", "Storing a widget"]
+    assert "licence" not in text and "A Guide to Widgets" not in text
+
+
+def test_groff_mom_cover_bookmark_is_no_track() -> None:
+    """groff-mom-pdf.pdf: "Title Page: Producing PDFs with groff and mom" and the title's own
+    bookmark above "1. Introduction" ... are no tracks; sections 1-7 are the chapters and 3.1 ...
+    their tracks."""
+    doc = read_document(REAL / "groff-mom-pdf.pdf").document
+    titles = [c.title for c in doc.chapters]
+    assert not any("Title Page" in t for t in titles)
+    assert titles[0] == "Introduction"
+    groups = {c.title: c.group for c in doc.chapters}
+    assert groups["Creating internal links"] == "Creating PDF links with mom"
+    assert groups["Using groff to generate PDF files"] is None
