@@ -110,3 +110,61 @@ def test_groff_mom_cover_bookmark_is_no_track() -> None:
     groups = {c.title: c.group for c in doc.chapters}
     assert groups["Creating internal links"] == "Creating PDF links with mom"
     assert groups["Using groff to generate PDF files"] is None
+
+
+# --------------------------------------------------------------------------- contents lists
+
+CHAPTERS = [
+    ("1", "Unpacking", ["1.1 The box", "1.2 The cloth"]),
+    ("2", "Using widgets", ["2.1 Turning", "2.2 Storing"]),
+    ("3", "Getting help", ["3.1 The shop", "3.2 The makers"]),
+]
+
+
+def contents_apart(tmp_path: Path) -> Path:
+    """A LaTeX-style contents page: bold chapter entries without leaders, section entries with
+    leaders, and every page number right-aligned in a column of its own (as dvipdfm sets it)."""
+    contents = [Text(72, 90, "Contents", 18, "F2")]
+    y, page = 130.0, 2
+    for number, chapter, sections in CHAPTERS:
+        contents += [Text(72, y, f"{number} {chapter}", 11, "F2"), Text(500, y, str(page), 11, "F2")]
+        y += 16
+        for section in sections:
+            leaders = ". " * int((470 - 88 - 6 * len(section)) / 6.1)  # up to 470 pt, short of the number
+            contents += [Text(88, y, f"{section} {leaders}", 11), Text(500, y, str(page), 11)]
+            y += 16
+        y += 10
+        page += 1
+    body = []
+    for number, chapter, sections in CHAPTERS:
+        texts = [Text(72, 90, f"{number}. {chapter}", 18, "F2"), *paragraph(72, 120, BODY)]
+        y = 190.0
+        for section in sections:
+            texts += [Text(72, y, section, 13, "F2"), *paragraph(72, y + 25, BODY)]
+            y += 100
+        body.append(texts)
+    path = tmp_path / "widgets.pdf"
+    path.write_bytes(pdf_bytes([contents, *body], title="A Guide to Widgets"))
+    return path
+
+
+def test_contents_whose_page_numbers_stand_apart_are_not_read(tmp_path: Path) -> None:
+    """Leaders that run out with no number after them, the numbers in a column apart, and the
+    chapters' entries among them without leaders: all one contents list, not read, no track."""
+    titles, _, text = tracks_and_text(contents_apart(tmp_path))
+    headings = [
+        name.split(" ", 1)[1] for _, chapter, sections in CHAPTERS for name in (f"0 {chapter}", *sections)
+    ]
+    assert titles == headings
+    assert ". . ." not in text
+
+
+def test_ctsim_contents_are_not_read() -> None:
+    """ctsim.pdf (dvipdfm): three contents pages whose page numbers are a column apart; none of
+    its entries is read and no chapter entry ("2 Concepts") is a track."""
+    doc = read_document(REAL / "ctsim.pdf").document
+    text = " ".join(" ".join(c.paragraphs) for c in doc.chapters)
+    assert ". . . . ." not in text
+    assert "Conceptual Overview" not in [c.title for c in doc.chapters[:4]]
+    contents = [d.text for d in doc.dropped if d.reason.startswith("table of contents")]
+    assert any(" ".join(t.split()).startswith("Contents 1 Introduction 2 Concepts") for t in contents)

@@ -41,6 +41,9 @@ _NUMBER_TOKEN_RE = re.compile(rf"^(?:\d{{1,4}}|{_ROMAN})$", re.IGNORECASE)
 _FOOTNOTE_MARK_RE = re.compile(r"^(?:\d{1,2}|[*†‡§¶])\s?[^\W\d_]")
 _COPYRIGHT_RE = re.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE)
 _LEADERS_RE = re.compile(r"(?:\s?[.·…_]){3,}\s*(\d{1,4}|[ivxlc]{1,6})$", re.IGNORECASE)
+# Leaders running to the line's end with no page number after them: the number set apart, in a
+# column of its own (or not printed). Five dots at least: an ellipsis ("...") is no leader.
+_OPEN_LEADERS_RE = re.compile(r"(?:\s?[.·…_]){5,}\s*$")
 _TRAILING_NUMBER_RE = re.compile(r"^(.*?\S)\s+(\d{1,4}|[ivxlc]{1,6})$", re.IGNORECASE)
 _SECTION_NUMBER_RE = re.compile(
     r"^(?:(?:chapter|section|part|appendix)\s+)?(?:\d{1,3}(?:\.\d{1,3})*\.?|[A-Z]\.)\s+"
@@ -267,23 +270,34 @@ def drop_formula_pieces(lines: Sequence[Line], body: float) -> None:
 def drop_contents(lines: Sequence[Line], titles: Iterable[str]) -> None:
     """Contents lists: entries with dot leaders and a page number, or a known heading's title
     followed by a page number ("Introduction 1"); entries wrapped over two lines; the list's
-    own heading ("Contents")."""
+    own heading ("Contents").
+
+    A page number right-aligned in a column of its own is read as a line apart: it is put back
+    at the end of the entry it stands level with. Entries whose leaders run to the line's end
+    with no number, two or more in a row, are a contents list too; and in a contents list an
+    entry with a page number but no leaders (a chapter's entry, set in bold) is one of its
+    entries, whatever its title.
+    """
     wanted = {heading_key(t) for t in titles} - {""}
     text = live(lines)
+    numbers = _page_number_column(text)
+    rows = [f"{line.text} {numbers[id(line)].text}" if id(line) in numbers else line.text for line in text]
     entries: set[int] = set()
-    for index, line in enumerate(text):
-        if _LEADERS_RE.search(line.text):
+    for index, row in enumerate(rows):
+        if _LEADERS_RE.search(row):
             entries.add(index)
             continue
-        match = _TRAILING_NUMBER_RE.match(line.text)
+        match = _TRAILING_NUMBER_RE.match(row)
         if match and wanted:
             head = _LEADERS_RE.sub("", match.group(1))
             head_key = heading_key(head)
             previous = heading_key(text[index - 1].text) if index else ""
             if head_key in wanted or (previous and previous + head_key in wanted):
                 entries.add(index)
+    entries |= _open_leader_entries(text)
     if len(entries) < 2:
         return
+    _numbered_neighbours(text, rows, entries)
     marked = set(entries)
     for index in range(len(text)):  # an entry wrapped over two lines: its first line
         if index not in marked and index + 1 in entries and (index - 1 in entries or index - 2 in entries):
@@ -300,6 +314,63 @@ def drop_contents(lines: Sequence[Line], titles: Iterable[str]) -> None:
                     marked.add(start - 1)
     for index in marked:
         text[index].drop(CONTENTS)
+        if id(text[index]) in numbers:
+            numbers[id(text[index])].drop(CONTENTS)
+
+
+def _page_number_column(text: Sequence[Line]) -> dict[int, Line]:
+    """A line that is only a number, level with a line to its left on the same page: that
+    line's page number, set in a column apart (by ``id`` of the line it belongs to)."""
+    out: dict[int, Line] = {}
+    by_page: dict[int, list[Line]] = {}
+    for line in text:
+        by_page.setdefault(line.page, []).append(line)
+    for page_lines in by_page.values():
+        for number in page_lines:
+            if not _NUMBER_TOKEN_RE.match(number.text.strip()):
+                continue
+            level = [
+                line
+                for line in page_lines
+                if line is not number
+                and line.x1 < number.x0
+                and abs(line.top - number.top) < 0.5 * number.size
+                and not _NUMBER_TOKEN_RE.match(line.text.strip())
+            ]
+            if level:
+                out[id(max(level, key=lambda line: line.x1))] = number
+    return out
+
+
+def _open_leader_entries(text: Sequence[Line]) -> set[int]:
+    """Lines ending in leaders without a number, two or more in a row on a page: contents
+    entries whose numbers stand apart (or were never printed)."""
+    open_ = [bool(_OPEN_LEADERS_RE.search(line.text)) for line in text]
+    return {
+        index
+        for index, line in enumerate(text)
+        if open_[index]
+        and any(
+            0 <= other < len(text) and open_[other] and text[other].page == line.page
+            for other in (index - 1, index + 1)
+        )
+    }
+
+
+def _numbered_neighbours(text: Sequence[Line], rows: Sequence[str], entries: set[int]) -> None:
+    """Within a contents list, a line ending in a page number next to an entry on the same page
+    is an entry too ("3 The Graphical User Interface 11" before "3.1 Starting CTSim . . . 11")."""
+    grown = True
+    while grown:
+        grown = False
+        for index, row in enumerate(rows):
+            if index in entries or not _TRAILING_NUMBER_RE.match(row):
+                continue
+            if any(
+                other in entries and text[other].page == text[index].page for other in (index - 1, index + 1)
+            ):
+                entries.add(index)
+                grown = True
 
 
 # --------------------------------------------------------------------------- the title page
