@@ -182,8 +182,8 @@ def run_forked(
 PENDING = {
     "DE_BMJ-Vorsorgevollmacht_Vorlage-11_2009.pdf": "a form: its fill-in rules taken for a table and "
     "dropped, letter-spaced headings read letter by letter, a file name as the title",
-    "ctsim.pdf": "contents lines whose page numbers sit in a column apart are read; short numbered "
-    "sections merged while their sub-headings stay tracks",
+    "ctsim.pdf": "short numbered sections merged while their sub-headings stay tracks (sections 21/42); "
+    "a command set in italic, not typewriter, is read (rpm -Uvh ctsim-*.rpm)",
     "live-manual.en.odt": "SiSU's object numbers stay in the headings; a contents list of real headings",
 }
 
