@@ -168,3 +168,25 @@ def test_ctsim_contents_are_not_read() -> None:
     assert "Conceptual Overview" not in [c.title for c in doc.chapters[:4]]
     contents = [d.text for d in doc.dropped if d.reason.startswith("table of contents")]
     assert any(" ".join(t.split()).startswith("Contents 1 Introduction 2 Concepts") for t in contents)
+
+
+def test_an_outline_of_only_the_title_leaves_the_headings_to_the_type(tmp_path: Path) -> None:
+    """A PDF whose one bookmark is its title says nothing of its sections: its headings are
+    found by their type, as in a PDF without bookmarks."""
+    pages = [
+        [
+            Text(72, 90, "A Guide to Widgets", 20, "F2"),
+            Text(72, 140, "Unpacking", 15, "F2"),
+            *paragraph(72, 165, BODY),
+            Text(72, 240, "Using widgets", 15, "F2"),
+            *paragraph(72, 265, BODY),
+        ],
+        [Text(72, 90, "Getting help", 15, "F2"), *paragraph(72, 115, BODY)],
+    ]
+    path = tmp_path / "widgets.pdf"
+    path.write_bytes(
+        with_bookmarks(pdf_bytes(pages, title="A Guide to Widgets"), [("A Guide to Widgets", 1, 1, 70)])
+    )
+    titles, _, text = tracks_and_text(path)
+    assert titles == ["Unpacking", "Using widgets", "Getting help"]
+    assert "A Guide to Widgets" not in text

@@ -79,12 +79,13 @@ def pdf_blocks(data: bytes, *, source: str) -> tuple[str, list[Block], list[Drop
     furniture.drop_footnotes(pages, body)
     furniture.drop_formula_pieces(lines, body)
     title = headings.take_title(pages, content.title, source, body)
-    furniture.drop_title_page(pages, any(mark.page == 1 for mark in content.bookmarks))
+    sections_on_first_page = any(
+        mark.page == 1 and not headings.is_cover(mark, title) for mark in content.bookmarks
+    )
+    furniture.drop_title_page(pages, sections_on_first_page)
 
     if not (content.tagged and headings.tagged_headings(lines)):
-        if content.bookmarks:
-            headings.bookmark_headings(pages, content.bookmarks, body, title)
-        else:
+        if not (content.bookmarks and headings.bookmark_headings(pages, content.bookmarks, body, title)):
             headings.font_headings(lines, body)
             found = [line.heading_text or line.text for line in lines if line.kind == "heading"]
             furniture.drop_contents(lines, found)

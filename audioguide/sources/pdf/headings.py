@@ -205,13 +205,14 @@ def tagged_headings(lines: Sequence[Line]) -> bool:
 
 def bookmark_headings(
     pages: Sequence[Page], bookmarks: Sequence[Bookmark], body: float, title: str | None = None
-) -> None:
+) -> bool:
     """Each bookmark's title found on the page it points to (section numbers aside, over up to
     three lines) is a heading of the bookmark's level; one not found there stands where it
     points, in place of the heading line printed there if there is one.
 
     A bookmark for the cover or for the document's title is no heading (see
-    :func:`_without_covers`).
+    :func:`_without_covers`); False when no other bookmark is left: an outline of only the
+    cover and the contents says nothing of the sections.
 
     Bookmarks are often fewer than the headings (a Word file's outline may stop at some
     entries): a line set in the style of the bookmarked headings, standing apart, is a heading
@@ -226,6 +227,8 @@ def bookmark_headings(
             _drop_cover(page, [m.top for m in marks if m.page == mark.page])
         elif page is not None:
             _drop_repeated_title(page, mark, title)
+    if all(furniture_reason(mark.title) for mark in marks):
+        return False
     for mark in marks:
         if furniture_reason(mark.title):
             continue  # a "Contents" bookmark: the contents list is not read
@@ -249,9 +252,10 @@ def bookmark_headings(
     levels = {style: counts.most_common(1)[0][0] for style, counts in styles.items() if style != body_style}
     if levels:
         _headings_in_style([line for page in pages for line in page.lines], levels, body)
+    return True
 
 
-def _is_cover(mark: Bookmark, title: str | None) -> bool:
+def is_cover(mark: Bookmark, title: str | None) -> bool:
     """A bookmark that names the cover ("Title Page: ...") or repeats the document's title: it
     marks where the title is printed, not a section."""
     return bool(_COVER_RE.match(mark.title.strip())) or (bool(title) and key(mark.title) == key(title or ""))
@@ -270,7 +274,7 @@ def _without_covers(
     for mark in bookmarks:
         while open_covers and mark.level <= open_covers[-1]:
             open_covers.pop()
-        if _is_cover(mark, title):
+        if is_cover(mark, title):
             covers.append(mark)
             open_covers.append(mark.level)
             continue
