@@ -1,5 +1,6 @@
 """Small PDFs written byte by byte for the PDF reader's tests: text at given places in the
-standard fonts (Helvetica, Helvetica-Bold, Courier), with an optional metadata title.
+standard fonts (Helvetica, Helvetica-Bold, Courier, ZapfDingbats), letter-spaced or not, with
+optional ruled lines and an optional metadata title.
 
 Real documents are the standard (tests/data/real/); these exist for what no real document
 here shows on its own (a word broken at a line end, a page that is only a picture, a
@@ -11,18 +12,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 WIDTH, HEIGHT = 612, 792
-FONTS = {"F1": "Helvetica", "F2": "Helvetica-Bold", "F3": "Courier"}
+FONTS = {"F1": "Helvetica", "F2": "Helvetica-Bold", "F3": "Courier", "F4": "ZapfDingbats"}
 
 
 @dataclass(frozen=True)
 class Text:
-    """``text`` set at ``x`` points from the left, its baseline ``y`` points from the top."""
+    """``text`` set at ``x`` points from the left, its baseline ``y`` points from the top;
+    ``spacing`` points added after each character (letter-spacing, the PDF's ``Tc``)."""
 
     x: float
     y: float
     text: str
     size: float = 11.0
     font: str = "F1"
+    spacing: float = 0.0
+
+
+# A rule drawn from (x0, y0) to (x1, y1), in points from the top left.
+Rule = tuple[float, float, float, float]
 
 
 def _escape(text: str) -> bytes:
@@ -30,8 +37,10 @@ def _escape(text: str) -> bytes:
     return data.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
 
 
-def pdf_bytes(pages: list[list[Text]], *, title: str | None = None) -> bytes:
-    """A PDF with one page per list of texts."""
+def pdf_bytes(
+    pages: list[list[Text]], *, title: str | None = None, rules: dict[int, list[Rule]] | None = None
+) -> bytes:
+    """A PDF with one page per list of texts; ``rules``: lines drawn on a page (by its index)."""
     objects: list[bytes] = []  # object n is objects[n - 1]
 
     def add(body: bytes) -> int:
@@ -46,11 +55,22 @@ def pdf_bytes(pages: list[list[Text]], *, title: str | None = None) -> bytes:
     }
     fonts = " ".join(f"/{name} {ref} 0 R" for name, ref in font_ids.items())
     kids = []
-    for texts in pages:
+    for index, texts in enumerate(pages):
         stream = b"".join(
-            b"BT /%s %.2f Tf %.2f %.2f Td (%s) Tj ET\n"
-            % (t.font.encode(), t.size, t.x, HEIGHT - t.y, _escape(t.text))
+            b"BT /%s %.2f Tf %s%.2f %.2f Td (%s) Tj ET\n"
+            % (
+                t.font.encode(),
+                t.size,
+                b"%.2f Tc " % t.spacing if t.spacing else b"",
+                t.x,
+                HEIGHT - t.y,
+                _escape(t.text),
+            )
             for t in texts
+        )
+        stream += b"".join(
+            b"0.5 w %.2f %.2f m %.2f %.2f l S\n" % (x0, HEIGHT - y0, x1, HEIGHT - y1)
+            for x0, y0, x1, y1 in (rules or {}).get(index, [])
         )
         content = add(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
         kids.append(

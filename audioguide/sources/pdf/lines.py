@@ -12,6 +12,7 @@ any row that crosses the gutter (a title, a footer) read where it stands.
 from __future__ import annotations
 
 import re
+import statistics
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -35,6 +36,8 @@ MIN_COLUMN_ROWS = 5
 MIN_ROW_OVERLAP = 0.5
 # ... and stands at most this far (ems) from it sideways: beyond, it is another column's line.
 ROW_REACH_EM = 3.0
+# A letter-spaced line has at least this many letters (fewer: one-letter words, initials).
+MIN_SPACED_LETTERS = 4
 
 _SUBSET_PREFIX_RE = re.compile(r"^[A-Z]{6}\+")
 _BOLD_RE = re.compile(r"bold|black|heavy|semibold|demi|cmbx|cmb\d|\bbd\b|-b$", re.I)
@@ -44,6 +47,9 @@ _MONO_RE = re.compile(
 _MATH_FONT_RE = re.compile(
     r"^(cmex|cmsy|cmmi|msam|msbm|lmmath|symbol|math|stix.*math|eusm|rsfs|cambriamath|latinmodern-math)", re.I
 )
+# Fonts of pictures, not letters: their codes decode as letters ("n" for ZapfDingbats' square
+# bullet, "l" for its round one, "4" for its check mark) that must not be read.
+_DINGBAT_FONT_RE = re.compile(r"dingbat|wingding|webding", re.I)
 _CID_RE = re.compile(r"^\(cid:(\d+)\)$")
 
 # pdfTeX's Cork (T1) encoding, for TeX fonts without a Unicode map: their codes come
@@ -126,7 +132,8 @@ def glyphs_from_chars(chars: Iterable[Char], fixed_pitch: Iterable[str] = ()) ->
     ``fixed_pitch``: the fonts whose descriptor says they are monospaced.
     """
     fixed = {base_font(name) for name in fixed_pitch}
-    fonts: dict[str, tuple[str, bool, bool]] = {}  # the PDF's font name -> (name, monospaced, math)
+    # the PDF's font name -> (name, monospaced, math, pictures)
+    fonts: dict[str, tuple[str, bool, bool, bool]] = {}
     out: list[Glyph] = []
     make = partial(tuple.__new__, Glyph)  # the fields in order, without a call per keyword
     seen: set[tuple[str, int, int]] = set()
@@ -142,8 +149,16 @@ def glyphs_from_chars(chars: Iterable[Char], fixed_pitch: Iterable[str] = ()) ->
         raw_font = raw_font or ""
         if raw_font not in fonts:
             name = base_font(raw_font)
-            fonts[raw_font] = (name, name in fixed or is_mono_font(name), bool(_MATH_FONT_RE.match(name)))
-        font, mono, math = fonts[raw_font]
+            mono = name in fixed or is_mono_font(name)
+            fonts[raw_font] = (
+                name,
+                mono,
+                bool(_MATH_FONT_RE.match(name)),
+                bool(_DINGBAT_FONT_RE.search(name)),
+            )
+        font, mono, math, pictures = fonts[raw_font]
+        if pictures and text.strip():
+            text = "•"  # a bullet, a check box, an arrow: a mark, not a letter
         if text.startswith("(cid:"):
             match = _CID_RE.match(text)
             if match:
@@ -379,6 +394,7 @@ def _text(glyphs: Sequence[Glyph]) -> str:
     """The glyphs' text, a space wherever the gap between two is wider than a letter's."""
     parts: list[str] = []
     previous: Glyph | None = None
+    tracking = _tracking(glyphs)
     for glyph in glyphs:
         if glyph.text.isspace():
             if parts and parts[-1] != " ":
@@ -386,12 +402,38 @@ def _text(glyphs: Sequence[Glyph]) -> str:
             previous = glyph
             continue
         if previous is not None and not previous.text.isspace():
-            gap = glyph.x0 - previous.x1
+            gap = glyph.x0 - previous.x1 - tracking
             if gap > WORD_GAP_EM * max(glyph.size, previous.size, 1.0) and parts and parts[-1] != " ":
                 parts.append(" ")
         parts.append(glyph.text)
         previous = glyph
     return " ".join("".join(parts).split())
+
+
+def _tracking(glyphs: Sequence[Glyph]) -> float:
+    """The extra space set between the letters of a letter-spaced line ("V O L L M A C H T"),
+    0 for a line set normally.
+
+    Spaced out, every letter stands a word space or more from the next, so each would be read
+    as a word. The line is letter-spaced when most of its letters are, and the gaps between
+    them are alike (the median gap is above a word space, and most gaps are near it); then only
+    a gap clearly wider than that usual one is a word space. A line of one-letter words has
+    such gaps too, but is rarely all letters ("1 2 3", "x = y") and rarely long.
+    """
+    visible = [g for g in glyphs if not g.text.isspace()]
+    if len(visible) < MIN_SPACED_LETTERS or sum(g.text.isalpha() for g in visible) < 0.75 * len(visible):
+        return 0.0
+    gaps = sorted(
+        b.x0 - a.x1 for a, b in zip(glyphs, glyphs[1:]) if not (a.text.isspace() or b.text.isspace())
+    )
+    if len(gaps) < MIN_SPACED_LETTERS - 1:
+        return 0.0
+    usual = gaps[len(gaps) // 2]
+    size = statistics.median([g.size for g in visible])
+    if usual <= WORD_GAP_EM * max(size, 1.0):
+        return 0.0
+    alike = sum(1 for gap in gaps if abs(gap - usual) <= 0.25 * usual)
+    return usual if alike >= 0.75 * len(gaps) else 0.0
 
 
 def _line(glyphs: list[Glyph], page: int, column: int, left: float, right: float) -> Line | None:
