@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,6 +31,10 @@ MAX_PDF_PAGES = 200  # about 0.1 s of CPU a page (58 pages: 5 s); a patient leaf
 MIN_GRAPHICS_IN_FIGURE = 8  # drawn objects that make a picture (a plot, a diagram)
 TOUCH_PT = 6.0  # shapes this close belong to one drawing
 CELL_PT = 24.0
+# A one-column grid is framed prose when it holds this many words, most in lines this long.
+MIN_PROSE_WORDS = 20
+MIN_PROSE_LINE_WORDS = 6
+_SENTENCE_END_RE = re.compile(r"[^\W\d_]{2}[.!?](?:\s|$)")
 
 
 def looks_like_pdf(data: bytes) -> bool:
@@ -234,14 +239,33 @@ def _page(pdf: Any, page: Any, tagged: bool) -> Page:
         and box.x1 - box.x0 > 20
         and box.bottom - box.top > 20
     ]
-    figures += _drawings(objects, width)
+    figures += [box for box in _drawings(objects, width) if not _framed_prose(_held(lines, box))]
     tables: list[Box] = []
     if lines and objects.ruled:
         prepare_table_finder(page, objects)
         for table in page.find_tables():
             if len(table.rows) >= 2 and len(table.cells) >= 4:  # a ruled box is no table
-                tables.append(Box(*map(float, table.bbox)))
+                box = Box(*map(float, table.bbox))
+                if len(table.columns) > 1 or not _framed_prose(_held(lines, box)):
+                    tables.append(box)
     return Page(number, width, height, lines, tables, figures, len(images))
+
+
+def _held(lines: list[Line], box: Box) -> list[Line]:
+    return [line for line in lines if box.holds(line, 1.0)]
+
+
+def _framed_prose(lines: list[Line]) -> bool:
+    """Running sentences inside rules: a stack of framed paragraphs, neither a table nor a
+    picture's labels (a form's sections between rules, its fill-in lines and check boxes, a
+    boxed note). A table's columns divide its rows, so only a one-column grid is asked; a
+    drawing's labels are short. A grid of short items (values, a code listing) is still a
+    table."""
+    text = [line for line in lines if not line.mono]
+    words = sum(line.words for line in text)
+    in_sentences = sum(line.words for line in text if line.words >= MIN_PROSE_LINE_WORDS)
+    ends = sum(1 for line in text if _SENTENCE_END_RE.search(line.text))
+    return words >= MIN_PROSE_WORDS and in_sentences >= 0.6 * words and ends >= 1
 
 
 def _fixed_pitch_fonts(page: Any) -> set[str]:
