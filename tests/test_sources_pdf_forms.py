@@ -69,3 +69,17 @@ def test_letters_of_a_dingbats_font_are_bullets_not_words(tmp_path: Path) -> Non
     text = said(load(tmp_path, [page]))
     assert "She may open my post." in text
     assert not [part for part in text if part == "n" or part.startswith("n ")]
+
+
+# ---------------------------------------------------------------- running footers
+
+
+def test_the_last_pages_own_footer_is_furniture(tmp_path: Path) -> None:
+    """ "Last page" where the pages before print "Continued on page N" is the same footer."""
+    pages = []
+    for number in range(1, 5):
+        footer = f"Continued on page {number + 1}" if number < 4 else "Last page"
+        pages.append([*sections(3, 100), Text(450, 770, footer, 10)])
+    pages[0].insert(0, Text(72, 60, "Your care plan", 20, "F2"))
+    text = " ".join(said(load(tmp_path, pages)))
+    assert "Last page" not in text and "Continued on" not in text

@@ -30,6 +30,7 @@ FOOTNOTE = "footnote"
 
 OUTER_ZONE = 0.15  # running heads and page numbers sit in the top or bottom 15 % of the page
 MAX_TITLE_PAGE_WORDS = 80
+MAX_ODD_RUNNING_WORDS = 6  # a running line worded apart from the rest of its series is short
 
 _ROMAN = r"(?=[ivxlcdm])m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
 _PAGE_NUMBER_RE = re.compile(
@@ -140,7 +141,28 @@ def _drop_running(
                 continue
             line.drop(RUNNING, outside=True)
         dropped.setdefault(line.page, []).append(line)
+    if not repeated_only:
+        for line in _odd_ones_out(candidates, needed):
+            line.drop(RUNNING, outside=True)
+            dropped.setdefault(line.page, []).append(line)
     return dropped
+
+
+def _odd_ones_out(candidates: Sequence[tuple[str, Line]], needed: int) -> list[Line]:
+    """A short line where the other pages print their running footer or header, worded apart
+    ("letzte Seite" where the pages before say "Fortsetzung Seite 2", "Fortsetzung Seite 3";
+    "End of document"; a first page's own header): that page's member of the series."""
+    series = [(zone, line) for zone, line in candidates if line.reason == RUNNING]
+    out = []
+    for zone, line in candidates:
+        if line.kind != "text" or line.words > MAX_ODD_RUNNING_WORDS:
+            continue
+        pages = {
+            o.page for z, o in series if z == zone and o.page != line.page and abs(o.top - line.top) <= 1.0
+        }
+        if len(pages) >= needed:
+            out.append(line)
+    return out
 
 
 def _digitless(text: str) -> str:
