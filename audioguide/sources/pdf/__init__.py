@@ -90,6 +90,8 @@ def pdf_blocks(data: bytes, *, source: str) -> tuple[str, list[Block], list[Drop
             found = [line.heading_text or line.text for line in lines if line.kind == "heading"]
             furniture.drop_contents(lines, found)
     lines = [line for page in pages for line in page.lines]  # bookmarks may have added headings
+    if title is None:
+        title = headings.numbered_sections_title(lines)
     headings.strip_section_numbers(lines)
 
     gap = furniture.median_gap([line for line in furniture.live(lines) if abs(line.size - body) < 0.6])

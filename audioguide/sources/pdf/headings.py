@@ -27,6 +27,7 @@ from audioguide.sources.pdf.reader import Bookmark, Page
 MAX_HEADING_WORDS = 20
 MAX_HEADING_LINES = 3
 MAX_TITLE_WORDS = 25
+MIN_NUMBERED_SECTIONS = 3  # headings numbered after an unnumbered first one: it is the title
 TITLE_SIZE_RATIO = 1.2  # the title stands out from the body by at least this much
 HEADING_SIZE_RATIO = 1.12
 TITLE_REASON = "the title (read as the guide's title)"
@@ -83,11 +84,21 @@ def is_real_title(title: str | None, source: str | None) -> bool:
         return False
     if re.fullmatch(r"[\w.-]+", text) and re.search(r"[_\d]", text):
         return False  # "report_v3", "tmp1234": a file's name, not a title
+    if _underscore_joined(text):
+        return False
     if "/" in text and " " not in text or "\\" in text:
         return False
     if source and key(text) == key(Path(source).stem):
         return False
     return text.casefold() not in {"title", "untitled", "document", "no title"}
+
+
+def _underscore_joined(text: str) -> bool:
+    """Most of the title is words joined by underscores ("Annual_Report_2019 final", "Form_2009 1"):
+    a file's name with a copy number or a note after it. A title may name one identifier
+    ("Using read_csv"), which is a small part of it."""
+    joined = [word for word in text.split() if re.search(r"[^\W_]_+[^\W_]", word)]
+    return sum(map(len, joined)) >= 2 / 3 * len(text.replace(" ", ""))
 
 
 def body_size(lines: Sequence[Line]) -> float:
@@ -499,3 +510,23 @@ def strip_section_numbers(lines: Sequence[Line]) -> None:
         return
     for line in heads:
         line.heading_text = _HEADING_NUMBER_RE.sub("", line.heading_text or line.text, count=1)
+
+
+def numbered_sections_title(lines: Sequence[Line]) -> str | None:
+    """The title of a document whose sections are numbered: its first heading, when it opens the
+    first page unnumbered and the headings after it at its level or below are all numbered
+    ("VOLLMACHT" over "1. Gesundheitssorge" ... "10. Weitere Regelungen"; "Consent Policy" over
+    "1. Purpose", "2. Scope"). Forms, policies and reports set it in the body's size, so it does
+    not stand out as a larger title would; the numbering sets it apart. Its line is dropped (it
+    is read as the title)."""
+    heads = [line for line in lines if line.kind == "heading"]
+    read = [line for line in lines if line.kind in ("text", "heading")]
+    if len(heads) < MIN_NUMBERED_SECTIONS + 1 or heads[0] is not read[0] or read[0].page != 1:
+        return None
+    first, rest = heads[0], heads[1:]
+    if _HEADING_NUMBER_RE.match(first.text) or any((line.level or 1) < (first.level or 1) for line in rest):
+        return None
+    if not all(_HEADING_NUMBER_RE.match(line.text) for line in rest if line.level == first.level):
+        return None
+    first.drop(TITLE_REASON)
+    return first.heading_text or first.text
