@@ -18,7 +18,7 @@ from cli_helpers import corpus_cases, invoke
 from pdf_helpers import Text, paragraph, pdf_bytes
 
 from audioguide.errors import SourceError
-from audioguide.model.document import Document, is_subheading
+from audioguide.model.document import ChapterKind, Document, is_subheading
 from audioguide.sources.pdf import document_from_blocks, parse_pdf, pdf_blocks
 from audioguide.sources.pdf.paragraphs import Vocabulary, mend
 from audioguide.sources.pdf.reader import read_pdf
@@ -436,3 +436,40 @@ def test_the_fast_character_layout_is_pdfplumbers(name):
             for mine, plumber in zip(ours, theirs):
                 assert mine[0] == plumber[0] and mine[6:] == plumber[6:]
                 assert mine[1:6] == pytest.approx(plumber[1:6], abs=1e-9)
+
+
+def test_bold_headings_a_size_apart_are_two_levels(tmp_path: Path) -> None:
+    """A manual's sections in 12-point bold, their "Usage" and "Options" in bold at the body's 11 points
+    (LaTeX's section and paragraph headings: CTSim's manual): each section is a track with its parts
+    inside, not a track of its own beside six tracks called "Options"."""
+    body = [
+        "Changes a single image file, real or complex, and writes the",
+        "result to a new file in the same format, keeping the image's size and its labels.",
+        "Every option below works on each pixel value on its own, so the order of pixels stays.",
+    ]
+    pages = []
+    for top, name in ((100, "Rotate"), (160, "Scale"), (220, "Export")):
+        pages.append(
+            [
+                Text(72, top, name, 12, "F2"),
+                *paragraph(72, top + 25, body),
+                Text(72, top + 90, "Usage", 11, "F2"),
+                *paragraph(
+                    72,
+                    top + 112,
+                    [f"Give the command {name.lower()}, then the input and the output file names."],
+                ),
+                Text(72, top + 150, "Options", 11, "F2"),
+                *paragraph(
+                    72,
+                    top + 172,
+                    ["Angle turns the image by so many degrees; fill gives new corners a value."],
+                ),
+            ]
+        )
+    path = tmp_path / "tools.pdf"
+    path.write_bytes(pdf_bytes(pages, title="Image tools"))
+    chapters = parse_pdf(path).chapters
+    assert [c.title for c in chapters if c.kind is not ChapterKind.INTRO] == ["Rotate", "Scale", "Export"]
+    parts = [p for p in chapters[-1].paragraphs if is_subheading(p)]
+    assert [str(p) if isinstance(p, str) else p.text for p in parts] == ["Usage", "Options"]

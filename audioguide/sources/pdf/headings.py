@@ -412,7 +412,8 @@ def _absorb_chapter_number(page: Page, heading: Line) -> None:
 
 def font_headings(lines: Sequence[Line], body: float) -> None:
     """Headings by their type: larger than the body, or bold when the body is not; short, and
-    standing apart from the lines around them. Levels rank the sizes, largest first."""
+    standing apart from the lines around them. Levels rank the sizes, largest first, bold ones
+    near the body's size too: a 12-point bold section over 11-point bold "Usage" and "Options"."""
     text = live(lines)
     if not text:
         return
@@ -446,9 +447,7 @@ def font_headings(lines: Sequence[Line], body: float) -> None:
         if _is_heading(group, before, after, gap):
             groups.append(group)
         index += len(group)
-    sizes = sorted(
-        {round(g[0].size * 2) / 2 for g in groups if g[0].size >= body * HEADING_SIZE_RATIO}, reverse=True
-    )
+    sizes = sorted({round(g[0].size * 2) / 2 for g in groups}, reverse=True)
     ranks: list[float] = []
     for size in sizes:
         if not ranks or ranks[-1] - size > 0.6:
