@@ -161,3 +161,49 @@ def test_title_paragraphs_in_a_row_are_one_title_and_code_examples_are_preformat
     html = odt_html(open_container(REAL / "odfpy-api-for-odfpy.odt", kind=KIND))
     assert "<pre>from odf.opendocument import OpenDocumentText<br>from odf.style import" in html
     assert "<p># Styles</p>" not in html
+
+
+_SHIFTED_STYLES = (
+    '<style:style style:name="Sub" style:family="text">'
+    '<style:text-properties style:text-position="sub 58%"/></style:style>'
+    '<style:style style:name="Sup" style:family="text">'
+    '<style:text-properties style:text-position="33% 58%"/></style:style>'
+    '<style:style style:name="Flat" style:family="text">'
+    '<style:text-properties style:text-position="0% 100%"/></style:style>'
+)
+
+
+def test_a_number_set_alone_above_or_below_the_line_is_a_mark_not_a_word(tmp_path):
+    """A paragraph or object number in a subscript ("Terms 「12」", as SiSU ends every heading and
+    paragraph) and a footnote mark typed as a superscript are for the eye; a number set against
+    a letter or digit is the word's ("H₂O", "10⁶"), and one on the line is text."""
+    path = write_odt(
+        tmp_path / "marks.odt",
+        '<text:h text:outline-level="1">Terms <text:span text:style-name="Sub">「12」</text:span></text:h>'
+        '<text:p>The environment used to run the system. <text:span text:style-name="Sub">「17」</text:span></text:p>'
+        '<text:p>As the study showed.<text:span text:style-name="Sup">3</text:span> Water is '
+        'H<text:span text:style-name="Sub">2</text:span>O, about 10<text:span text:style-name="Sup">6</text:span>'
+        ' drops, see note <text:span text:style-name="Sup">[4]</text:span>.</text:p>'
+        '<text:p>Take <text:span text:style-name="Flat">2</text:span> tablets.</text:p>'
+        '<text:p text:style-name="Standard"> <text:span text:style-name="Sub">「126」</text:span></text:p>'
+        '<text:h text:outline-level="1">Dosage <text:span text:style-name="Sub">「18」</text:span></text:h>'
+        "<text:p>One a day.</text:p>",
+        automatic_styles=_SHIFTED_STYLES,
+        title="Marks",
+    )
+    document = load_source(path).document
+    assert headings(document) == ["Terms", "Dosage"]
+    text = " ".join(spoken(document).split())
+    assert "「" not in text and "126" not in text and "[4]" not in text
+    assert "The environment used to run the system." in text
+    assert "As the study showed. Water is H2O, about 106 drops, see note ." in text
+    assert "Take 2 tablets." in text
+
+
+def test_sisu_headings_say_their_words_without_object_numbers():
+    """live-manual.en.odt (SiSU): "1.2 Terms 「12」", the object number in a Span_subscript."""
+    document = load_source(REAL / "live-manual.en.odt").document
+    titles = [c.title for c in document.chapters]
+    assert {"Terms", "For the impatient", "Webbooting"} <= set(titles)
+    assert not any("「" in t for t in titles)
+    assert "「" not in spoken(document)

@@ -15,7 +15,11 @@ page. ODF says what each block is, so the mapping is direct:
 * a table of contents and the generated indexes (alphabetical, illustrations,
   tables, objects, user-defined) are page furniture: given to the HTML reader
   as a ``<nav class="toc">``, which it drops and lists as a table of contents;
-* footnotes and endnotes are read after the text, as a numbered list; tracked
+* footnotes and endnotes are read after the text, as a numbered list; a
+  number set raised or lowered on its own (a paragraph or object number, a
+  footnote mark typed by hand: "Terms 「12」", "as shown. [3]") is a mark for
+  the eye, not read, while one set against a letter or digit ("m²", "H₂O")
+  stays a word's; tracked
   deletions, comments, hidden text, images and drawings are not read;
 * the title is ``dc:title`` from ``meta.xml``, given as a web page gives it
   (``<title>``, and an ``<h1>`` above the text unless the text has Title
@@ -30,6 +34,7 @@ already the HTML reader's parser, and reading ``content.xml`` through
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +123,9 @@ _BLOCK_STYLES = {
     "Sender": "address",
 }
 _MAX_PARENTS = 32
+# A number alone, bare or in brackets ("12", "[3]", "(4)", "「12」"): what a raised or lowered mark says.
+_NUMBER_MARK_RE = re.compile(r"\s*[\[(「【〔{]?\s*\d{1,6}\s*[\])」】〕}]?\s*")
+_BRACKETED_RE = re.compile(r"\s*[\[(「【〔{].*[\])」】〕}]\s*", re.DOTALL)
 
 
 def parse_odt(path: Path, *, keep_furniture: bool = False) -> Document:
@@ -240,6 +248,20 @@ class _StyleTable:
             weight = props.get(f"{{{FO}}}font-weight") if props is not None else None
             if weight:
                 return weight == "bold" or (weight.isdigit() and int(weight) >= 600)
+        return False
+
+    def shifted(self, name: str | None) -> bool:
+        """Whether text in style ``name`` is set above or below the line (superscript, subscript).
+
+        ``style:text-position`` is "super", "sub" or a percentage of the font height
+        (negative below the line), then an optional font size; "0%" is on the line.
+        """
+        for style in self.chain("text", name):
+            props = style.find(f"{{{STYLE}}}text-properties")
+            position = props.get(f"{{{STYLE}}}text-position") if props is not None else None
+            if position:
+                first = position.split()[0]
+                return first in ("super", "sub") or first.rstrip("%").lstrip("+-").strip("0.") != ""
         return False
 
     def numbered(self, list_style: str | None, level: int) -> bool:
@@ -386,6 +408,10 @@ class _Converter:
                 target.append(E.A(id=child.get(_t("name"))))  # a link target, for links to it
             elif tag == _t("note"):
                 self.note(child)
+            elif tag == _t("span") and self._number_mark(child, target):
+                for mark in child.iter(_t("bookmark"), _t("bookmark-start")):  # a paragraph number's
+                    if mark.get(_t("name")):  # link target stays, for links to the paragraph
+                        target.append(E.A(id=mark.get(_t("name"))))
             elif tag == _t("span"):
                 if self.styles.bold(child.get(_t("style-name"))):
                     strong = E.STRONG()
@@ -408,6 +434,20 @@ class _Converter:
                 self.inline(target, child)  # fields, references, ruby, bibliography marks: their text
             _add_text(target, child.tail)
 
+    def _number_mark(self, span: Any, target: Any) -> bool:
+        """Whether ``span`` is a number set above or below the line as a mark, not as part of a word.
+
+        SiSU ends each paragraph and heading with its object number in a subscript ("Terms
+        「12」"), and footnote marks typed by hand are superscript numbers ("as shown.³"): a
+        listener hears them as words of the sentence or the title. A number against a letter
+        or digit ("m²", "H₂O", "10⁶") belongs to that word unless brackets set it apart.
+        """
+        text = "".join(span.itertext())
+        if not _NUMBER_MARK_RE.fullmatch(text) or not self.styles.shifted(span.get(_t("style-name"))):
+            return False
+        before = _text_before(target)
+        return bool(_BRACKETED_RE.fullmatch(text)) or not before or not before[-1].isalnum()
+
     def note(self, element: Any) -> None:
         body = element.find(_t("note-body"))
         if body is None:
@@ -421,6 +461,15 @@ def _ancestor_table(row: Any) -> Any:
     for ancestor in row.iterancestors(f"{{{TABLE}}}table"):
         return ancestor
     return None
+
+
+def _text_before(target: Any) -> str:
+    """The text ``target`` (an HTML element being filled) ends with so far."""
+    for child in reversed(target):
+        text = (child.text_content() or "") + (child.tail or "")
+        if text:
+            return text
+    return target.text or ""
 
 
 def _add_text(target: Any, text: str | None) -> None:
