@@ -207,3 +207,36 @@ def test_sisu_headings_say_their_words_without_object_numbers():
     assert {"Terms", "For the impatient", "Webbooting"} <= set(titles)
     assert not any("「" in t for t in titles)
     assert "「" not in spoken(document)
+
+
+def _explained(name: str) -> str:
+    return (
+        f"<text:p>{name} is explained here in a few sentences of its own. They say what it is, when a "
+        "reader needs it, and what to do first, long enough to be worth a track of its own for a "
+        "listener who wants to hear just this part of the manual again later.</text:p>"
+    )
+
+
+def test_outline_levels_the_document_never_uses_are_closed_up(tmp_path):
+    """Heading 1 over Heading 4 over Heading 5 (SiSU writes levels 1, 4, 5 and 6; an author may
+    pick a heading style for its look): nothing stands between them, so "Sources" is a section of
+    "Installation" and its level-5 headings are its tracks, as they would be at levels 2 and 3."""
+    subsections = "".join(
+        f'<text:h text:outline-level="5">{name}</text:h>{_explained(name)}'
+        for name in ("Mirrors", "Repositories", "Archives")
+    )
+    body = (
+        f'<text:h text:outline-level="1">Installation</text:h>{_explained("Installation")}'
+        f'<text:h text:outline-level="4">Sources</text:h>{subsections}'
+        f'<text:h text:outline-level="4">Packages</text:h>{_explained("Packages")}'
+        f'<text:h text:outline-level="1">Use</text:h>{_explained("Use")}'
+    )
+    document = load_source(write_odt(tmp_path / "levels.odt", body, title="Tool manual")).document
+    assert [(c.title, c.group) for c in document.chapters] == [
+        ("Installation", None),
+        ("Mirrors", "Sources"),
+        ("Repositories", "Sources"),
+        ("Archives", "Sources"),
+        ("Packages", None),
+        ("Use", None),
+    ]

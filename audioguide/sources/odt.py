@@ -5,7 +5,9 @@ The document's XML is turned into plain semantic HTML and read by
 page. ODF says what each block is, so the mapping is direct:
 
 * ``text:h`` with its ``text:outline-level`` is a heading of that level (the
-  level, not the style's name, which is localized); paragraphs in the Title
+  level, not the style's name, which is localized), levels the document never
+  uses closed up (SiSU writes levels 1, 4, 5 and 6: its chapters' sections are
+  two levels down, not four); paragraphs in the Title
   style are the title heading (``h1``, one for several lines in a row);
 * ``text:p`` is a paragraph; Preformatted Text, or a style in a fixed-pitch
   font (a code example), is ``pre``, Quotations a ``blockquote``, List
@@ -150,7 +152,9 @@ def odt_html(container: ZipContainer) -> str:
         kind = next(iter(content.find(f"{{{OFFICE}}}body") or []), None)
         what = lxml.etree.QName(kind).localname if kind is not None else "nothing"
         raise SourceError(f"{name}: not {with_article(KIND)} (its body holds {what}, not text)")
-    converter = _Converter(_StyleTable([root for root in (styles, content) if root is not None]))
+    converter = _Converter(
+        _StyleTable([root for root in (styles, content) if root is not None]), _depths(text)
+    )
     main = E.MAIN(*converter.blocks(text))
     if converter.notes:
         main.append(E.OL(*converter.notes))
@@ -162,6 +166,30 @@ def odt_html(container: ZipContainer) -> str:
             main.insert(0, E.H1(title))
     page = E.HTML(head, E.BODY(main))
     return "<!DOCTYPE html>" + lxml.html.tostring(page, encoding="unicode")
+
+
+def _outline_level(heading: Any) -> int:
+    """A ``text:h``'s outline level, 1 to 6 (0 or none is 1; deeper than 6 is 6)."""
+    try:
+        level = int(heading.get(_t("outline-level"), "1"))
+    except ValueError:
+        level = 1
+    return max(1, min(level, 6))
+
+
+def _depths(text: Any) -> dict[int, int]:
+    """Each outline level the document uses -> its depth, the levels it never uses closed up.
+
+    A heading's depth is what says where it sits: a writer that jumps from level 1 to
+    level 4 (SiSU) or an author who picks Heading 3 for its look under a Heading 1 has no
+    headings in between, so the level-4 or level-3 ones are the level-1 ones' sections.
+    The shallowest level stays where it is: a document whose headings start at level 2
+    under a Title paragraph keeps them under the title.
+    """
+    used = sorted({_outline_level(h) for h in text.iter(_t("h"))})
+    if not used:
+        return {}
+    return {level: used[0] + rank for rank, level in enumerate(used)}
 
 
 def meta_title(container: ZipContainer) -> str | None:
@@ -280,8 +308,9 @@ class _StyleTable:
 class _Converter:
     """content.xml's office:text -> HTML elements (lxml.html builder)."""
 
-    def __init__(self, styles: _StyleTable) -> None:
+    def __init__(self, styles: _StyleTable, depths: dict[int, int] | None = None) -> None:
         self.styles = styles
+        self.depths = depths or {}
         self.notes: list[Any] = []
 
     # ------------------------------------------------------------------ blocks
@@ -316,11 +345,8 @@ class _Converter:
     def block(self, element: Any, list_style: str | None, depth: int) -> list[Any]:
         tag = element.tag
         if tag == _t("h"):
-            try:
-                level = int(element.get(_t("outline-level"), "1"))
-            except ValueError:
-                level = 1
-            heading = E.E(f"h{max(1, min(level, 6))}")
+            level = _outline_level(element)
+            heading = E.E(f"h{self.depths.get(level, level)}")
             self.inline(heading, element)
             return [heading]
         if tag == _t("p"):
