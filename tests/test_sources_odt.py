@@ -240,3 +240,44 @@ def test_outline_levels_the_document_never_uses_are_closed_up(tmp_path):
         ("Packages", None),
         ("Use", None),
     ]
+
+
+def test_a_run_of_headings_repeating_later_headings_is_contents(tmp_path):
+    """A contents list set as real headings (SiSU's ODT opens with its level-1 and chapter headings
+    again, nothing between them) makes no near-empty tracks: it is listed as contents."""
+    names = ("Installation", "Everyday use", "Getting help")
+    contents = "".join(
+        f'<text:h text:outline-level="1">{name}</text:h><text:p/>'
+        f'<text:h text:outline-level="2">{number}. {name}</text:h>'
+        for number, name in enumerate(names, 1)
+    )
+    body = "".join(
+        f'<text:h text:outline-level="1">{name}</text:h>'
+        f'<text:h text:outline-level="2">{number}. {name}</text:h>{_explained(name)}'
+        + "".join(
+            f'<text:h text:outline-level="3">{number}.{step} {name}, step {step}</text:h>'
+            + _explained(f"{name}, step {step},")
+            for step in (1, 2)
+        )
+        for number, name in enumerate(names, 1)
+    )
+    document = load_source(
+        write_odt(tmp_path / "contents.odt", contents + body, title="Tool manual")
+    ).document
+    assert [c.title for c in document.chapters] == list(names)
+    assert all(len(c.paragraphs) == 5 for c in document.chapters)
+    contents_dropped = [d.text for d in document.dropped if d.reason == "table of contents"]
+    assert contents_dropped and contents_dropped[0].startswith("Installation\n1. Installation\nEveryday use")
+
+
+def test_sisu_contents_headings_are_dropped_and_its_sections_are_tracks():
+    """live-manual.en.odt: after its title its contents are the outline's level-1 and level-4
+    headings again; its chapters (level 4) hold sections (level 5), tracks of their own."""
+    document = load_source(REAL / "live-manual.en.odt").document
+    contents = [d.text for d in document.dropped if d.reason == "table of contents"]
+    assert contents[0].startswith("About\nAbout this manual\n1. About this manual")
+    assert contents[0].endswith("Style guide\n19. Style guide")
+    first = document.chapters[0]
+    assert first.title == "About this manual" and len(" ".join(map(str, first.paragraphs)).split()) > 100
+    titles = [c.title for c in document.chapters]
+    assert {"Requirements", "Installing live-build", "Stages of the build", "Bootloaders"} <= set(titles)

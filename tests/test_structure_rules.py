@@ -342,6 +342,22 @@ def test_a_run_of_lines_repeating_later_headings_is_contents_in_any_format(tmp_p
     assert any(d.reason == "table of contents" and "Quick Start" in d.text for d in document.dropped)
 
 
+def test_the_same_empty_headings_under_each_part_are_no_contents(tmp_path):
+    """A reference that repeats its module headings, with nothing under them, in each of its parts
+    (DICOMscope's conformance statement) repeats a pattern: unlike a contents list set as
+    headings, the later headings it names have no text of their own, and they are still said."""
+    sentence = " is described here in a few sentences, enough for a listener to follow along.\n\n"
+    modules = "".join(f"### {m}\n\n" for m in ("Patient Module", "Study Module", "Series Module"))
+    parts = ("Image storage", "Print storage", "Report storage")
+    page = tmp_path / "conformance.md"
+    page.write_text("# Conformance\n\n" + "".join(f"## {p}\n\n{p}{sentence}{modules}" for p in parts))
+    document = load_source(page).document
+    assert not [d for d in document.dropped if d.reason == "table of contents"]
+    assert [c.title for c in document.chapters] == list(parts)
+    assert all("Study Module" in map(str, c.paragraphs) for c in document.chapters)
+    assert not any("Patient Module" in d for d in dropped("dicomscope-dscs360.pdf", "table of contents"))
+
+
 def test_emphasised_questions_of_a_readme_are_its_faq():
     """cornerstone-core asks its FAQ as italic paragraphs ("_Why ...?_"), each followed by its answer."""
     faqs = [t for t in plan("cornerstone-core-README.md").tracks if t.kind.value == "faq"]

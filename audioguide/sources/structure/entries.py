@@ -136,27 +136,22 @@ def _contents_key(text: str) -> str:
 
 
 def without_contents(entries: list[Entry], outline: Outline) -> list[Entry]:
-    """A run of items or lines that repeat the headings after them is a table of contents: dropped.
+    """A run of items, lines or headings that repeat the headings after them is a table of contents: dropped.
 
     Whatever the format (a contents page of a PDF or a Word file, a plain
     list in a README), at least three entries in a row, each naming a later
-    heading (its number and page number aside).
+    heading (its number and page number aside). Headings with no text between
+    them count too: a writer that sets its contents as headings (SiSU's ODT,
+    a Word contents typed in heading styles) repeats the outline before it.
     """
-    later: set[str] = set()
-    repeats = [False] * len(entries)
-    for index in range(len(entries) - 1, -1, -1):
-        entry = entries[index]
-        if entry.kind in ("heading", "subheading", "question"):
-            later.add(key(without_section_number(split_label(entry.text, outline.title))))
-        elif entry.kind in ("item", "paragraph"):
-            repeats[index] = bool(_contents_key(entry.text)) and _contents_key(entry.text) in later
+    repeats, named = _repeats(entries, outline.title)
     kept: list[Entry] = []
     index = 0
     while index < len(entries):
         end = index
         while end < len(entries) and repeats[end]:
             end += 1
-        if end - index >= MIN_CONTENTS_ENTRIES:
+        if end - index >= MIN_CONTENTS_ENTRIES and _names_sections(entries[index:end], named[index:end]):
             text = "\n".join(e.text for e in entries[index:end])
             outline.drops.append(Dropped(text, "table of contents", entries[index].line, kind="furniture"))
             index = end
@@ -164,6 +159,37 @@ def without_contents(entries: list[Entry], outline: Outline) -> list[Entry]:
         kept.extend(entries[index : max(end, index + 1)])
         index = max(end, index + 1)
     return kept
+
+
+_HEADING_KINDS = ("heading", "subheading", "question")
+
+
+def _repeats(entries: list[Entry], title: str) -> tuple[list[bool], list[bool]]:
+    """For each entry: whether it names a heading after it, and whether that heading has text of its own."""
+    later: set[str] = set()
+    said: set[str] = set()  # later headings with text under them (not straight over another heading)
+    repeats = [False] * len(entries)
+    named = [False] * len(entries)
+    for index in range(len(entries) - 1, -1, -1):
+        entry = entries[index]
+        if entry.kind in _HEADING_KINDS:
+            heading_key = key(without_section_number(split_label(entry.text, title)))
+            repeats[index] = entry.kind == "heading" and bool(heading_key) and heading_key in later
+            named[index] = heading_key in said
+            later.add(heading_key)
+            if index + 1 < len(entries) and entries[index + 1].kind not in _HEADING_KINDS:
+                said.add(heading_key)
+        elif entry.kind in ("item", "paragraph"):
+            repeats[index] = bool(_contents_key(entry.text)) and _contents_key(entry.text) in later
+    return repeats, named
+
+
+def _names_sections(run: list[Entry], named: list[bool]) -> bool:
+    """Whether a run of repeats is contents: lines and items are; headings are when most of them name
+    a later heading that has text of its own (a reference that repeats the same empty module
+    headings under each of its parts repeats a pattern, not its outline)."""
+    headings = [n for entry, n in zip(run, named, strict=True) if entry.kind == "heading"]
+    return not headings or 2 * sum(headings) >= len(headings)
 
 
 def _code_entries(block: Block) -> list[Entry]:
