@@ -497,7 +497,7 @@ def _is_heading(group: Sequence[Line], before: Line | None, after: Line | None, 
     return apart_above and apart_below
 
 
-_HEADING_NUMBER_RE = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[A-Z]\.)\s+(?=\S)")
+_HEADING_NUMBER_RE = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[A-Z](?:\.\d{1,3})+\.?|[A-Z]\.)\s+(?=\S)")
 
 
 def strip_section_numbers(lines: Sequence[Line]) -> None:
