@@ -682,3 +682,31 @@ def test_a_bold_question_whose_mark_follows_the_bold_is_a_question():
     )
     chapters = {c.title: c.paragraphs for c in parse_html_text(page + "</body></html>").chapters}
     assert chapters["Can I swim?"] == ("After two weeks.",)
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("npm install commander", True),
+        ("rpm -Uvh ctsim-*.rpm", True),  # any program's name, then an option
+        ("$ lb config --distribution sid", True),
+        ("dcm2nii -a y scan.dcm", True),
+        ("use -v to see more", False),  # words of a sentence
+        ("pip is the package installer", False),
+        ("Take 2 tablets -Monday", False),  # no lowercase name first
+        ("ibuprofen -200 mg", False),  # a number is no option
+        ("rest -- then walk", False),
+    ],
+)
+def test_a_command_line(text, command):
+    from audioguide.sources.code import looks_like_command
+
+    assert looks_like_command(text) is command
+
+
+def test_commands_of_programs_no_list_names_are_not_read():
+    """CTSim's manual sets "rpm -Uvh ctsim-*.rpm" in italic, the Live Systems Manual its "$ lb config
+    ..." lines as paragraphs: commands of programs the reader has no list of, by their options."""
+    assert "rpm -Uvh" not in spoken("ctsim.pdf")
+    assert "rpm -Uvh ctsim-*.rpm" in dropped("ctsim.pdf", "code")
+    assert "lb config --distribution sid" not in spoken("live-manual.en.epub")

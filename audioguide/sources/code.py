@@ -19,6 +19,10 @@ _COMMAND_RE = re.compile(
     r"cargo|gem|node|deno|docker|kubectl|curl|wget|cmake|mvn|gradle|cd|ls|cp|mv|rm|mkdir|"
     r"chmod|chown|tar|ssh|scp|systemctl|\./[\w./-]+)\s+\S",
 )
+# Any program's name, then its options: "rpm -Uvh ctsim-*.rpm", "dcm2nii -a y scan.dcm".
+_PROGRAM_OPTION_RE = re.compile(
+    r"^(?:[$#>%]\s+)?(?:sudo\s+)?[a-z][\w.+-]*(?:\s+\S+)*?\s+--?[A-Za-z][\w-]*(?:\s|$)"
+)
 # Words that occur in sentences but not in a command line.
 _SENTENCE_WORDS = frozenset(
     "a an the is are was were be been this that these those it its you your we our they their "
@@ -35,15 +39,23 @@ def is_bare_address(text: str) -> bool:
 
 
 def looks_like_command(text: str) -> bool:
-    """A short line that is a command to type ("npm install commander", "$ pip install --upgrade pip").
+    """A short line that is a command to type ("npm install commander", "$ pip install --upgrade pip",
+    "rpm -Uvh ctsim-*.rpm").
 
-    It starts with a command's name and has no word that only sentences use,
-    so "pip is the package installer" stays prose.
+    It starts with a command's name, or with any lowercase name followed by an
+    option, and has no word that only sentences use, so "pip is the package
+    installer" and "use -v to see more" stay prose.
     """
     words = text.split(maxsplit=MAX_COMMAND_WORDS)
-    if not words or len(words) > MAX_COMMAND_WORDS or not _COMMAND_RE.match(text.strip()):
+    if not words or len(words) > MAX_COMMAND_WORDS:
         return False
-    return not any(w.casefold().strip(".,;:!?") in _SENTENCE_WORDS for w in words[1:])
+    if _COMMAND_RE.match(text.strip()):
+        after = words[1:]  # a known command's name ("cd") may be a word sentences use
+    elif _PROGRAM_OPTION_RE.match(text.strip()):
+        after = words  # a name the line does not know: an option after it, and no sentence's words
+    else:
+        return False
+    return not any(w.casefold().strip(".,;:!?") in _SENTENCE_WORDS for w in after)
 
 
 # Marks of a line of code, a command or program output: a prompt or a dot request at its start,
