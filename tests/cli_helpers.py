@@ -179,11 +179,7 @@ def run_forked(
 # any code read them), and why. Each is still read, in the corpus table (marked "*") and its details,
 # but kept out of the totals until rules that hold for documents not seen read it; a test in
 # tests/test_corpus.py says when one passes, so it leaves this list. Nobody edits an outline for that.
-PENDING = {
-    "live-manual.en.odt": "86/91 sections: its parts share level 1 with the chapters' repeats, so the "
-    "chapter level is the part level and sub-sections under a section with no text of its own are two "
-    "levels too deep to be tracks; a 4-word section (Indenting) joins the one before it",
-}
+PENDING: dict[str, str] = {}
 
 
 def corpus_cases(names: list[str]) -> list:

@@ -412,6 +412,40 @@ def test_the_level_a_manual_writes_its_sections_at_is_tracks():
     assert tracks["ISO metadata"].group == "Customizing the binary image"
 
 
+_WORDS = " ".join(["The text of this part goes on for a while, so that it is a track of its own."] * 4)
+
+
+def _book(top: str) -> str:
+    """A Markdown book whose sections' sub-sections sit under sections with no text of their own."""
+    chapter = (
+        "## {n}. Chapter {n}\n\n{w}\n\n### {n}.1 Background\n\n#### {n}.1.1 What went wrong {n}\n\n{w}\n\n"
+        "#### {n}.1.2 Why it matters {n}\n\n{w}\n\n### {n}.2 Usage {n}\n\n{w}\n\n"
+    )
+    return f"# Book\n\n# Part I\n\n{top}{chapter.format(n=1, w=_WORDS)}# Part II\n\n{chapter.format(n=2, w=_WORDS)}"
+
+
+def test_in_a_book_in_parts_the_chapters_sub_sections_are_tracks_too():
+    """Headings with no text of their own at the top level ("Part I", "Part II") are parts: the
+    chapters are one level below them, so a section's sub-sections may be tracks there ("What went
+    wrong" under a "Background" with no text) as a book without parts has them."""
+    names = [c.title for c in parse_markdown_text(_book(""), source="book.md").chapters]
+    assert {"What went wrong 1", "Why it matters 1", "What went wrong 2", "Why it matters 2"} <= set(names)
+    # The Live Systems Manual's ODT: parts and a repeat of each chapter's title at level 1.
+    tracks = {t.title: t for t in plan("live-manual.en.odt").tracks}
+    assert tracks["What is wrong with current live systems"].group == "Motivation"
+    assert tracks["No package configuration of the live system"].group == "Philosophy"
+    assert tracks["Distribution mirrors used at build time"].group == "Package sources"
+
+
+def test_a_top_level_with_text_of_its_own_is_the_chapters_level():
+    """One top heading with text of its own: the top level is the chapters', and sub-sections two
+    levels below a section stay spoken inside it."""
+    names = [
+        c.title for c in parse_markdown_text(_book("A word on this part.\n\n"), source="book.md").chapters
+    ]
+    assert "What went wrong 1" not in names and "Usage 1" in names
+
+
 def test_a_heading_of_numbers_takes_the_words_of_the_heading_below_it():
     """Children's Literature numbers its stories: <h3>190</h3> over <h4>A FOUR-LEAVED CLOVER</h4>."""
     names = titles("childrens-literature.epub")

@@ -21,6 +21,7 @@ from audioguide.sources.structure.facts import (
     item_level_headings,
     question_runs,
     section_level_headings,
+    track_base_level,
 )
 from audioguide.sources.structure.state import Block, Entry, Outline
 
@@ -44,8 +45,9 @@ def read_entries(blocks: list[Block], title: str, chapter_level: int | None, faq
     runs = question_runs(blocks, title, chapter_level, faq_doc)
     asked_items = item_level_headings(blocks, title, chapter_level, faq_doc)
     item_levels = frozenset(level for i in asked_items if (level := blocks[i].level) is not None)
-    groups, members = group_headings(blocks, title, chapter_level, item_levels)
-    members |= section_level_headings(blocks, title, chapter_level)
+    base = track_base_level(blocks, title, chapter_level)
+    groups, members = group_headings(blocks, title, base, item_levels)
+    members |= section_level_headings(blocks, title, base)
     members -= asked_items  # an FAQ's entries are tracks whatever their length
     items = asked_items | members
     heading_indices = [i for i, b in enumerate(blocks) if b.kind == "heading"]

@@ -2,8 +2,8 @@
 
 Whether most of its siblings ask, whether it sits at the level where the
 document asks its questions, whether it is a topic with no text of its own
-over deeper headings, and which deeper levels the document uses for
-sections.
+over deeper headings, which deeper levels the document uses for
+sections, and whether its top level is a level of parts over the chapters.
 """
 
 from __future__ import annotations
@@ -121,6 +121,35 @@ def section_level_headings(blocks: list[Block], title: str, chapter_level: int |
         if len(found) >= MIN_SECTION_HEADINGS and len(found) > chapters:
             return set(found)
     return set()
+
+
+MIN_PARTS = 2  # textless headings at the top level, at least, for it to be a level of parts
+
+
+def track_base_level(blocks: list[Block], title: str, chapter_level: int | None) -> int | None:
+    """The level the depth of tracks is counted from: the chapters', or the one below a level of parts.
+
+    A book in parts ("Part I", "Part II" over the chapters, or SiSU's "About",
+    "User", "Project" beside a repeat of each chapter's title) has no text at
+    its top level: every heading there is followed directly by another heading.
+    Its chapters are one level below, and their sections' sub-sections may be
+    tracks as a chapter's are in a book without parts. A top level with text
+    of its own under any heading is the chapters'.
+    """
+    if chapter_level is None:
+        return None
+    top = [i for i, b in enumerate(blocks) if b.level == chapter_level and _counted_heading(b, title)]
+    if len(top) < MIN_PARTS or not all(_textless(blocks, i) for i in top):
+        return chapter_level
+    if not any(_empty_over_deeper(blocks, i) for i in top):
+        return chapter_level
+    return chapter_level + 1
+
+
+def _textless(blocks: list[Block], index: int) -> bool:
+    """Whether the heading at ``index`` is directly followed by another heading (or ends the document)."""
+    following = blocks[index + 1] if index + 1 < len(blocks) else None
+    return following is None or following.kind in ("heading", "question")
 
 
 MAX_TOPIC_INTRO_WORDS = 35  # about 15 seconds: "The following sections describe the kinds of pages."
