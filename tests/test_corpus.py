@@ -354,7 +354,9 @@ def test_no_contents_breadcrumbs_or_code_read():
     assert _totals(corpus())["unspoken_read"] == 0, details(corpus())
 
 
-@pytest.mark.parametrize("name", sorted(PENDING))
+@pytest.mark.parametrize(
+    "name", sorted(PENDING) or [pytest.param(None, marks=pytest.mark.skip(reason="no document is pending"))]
+)
 def test_a_pending_document_still_fails(name):
     """A pending document the reader now passes comes off PENDING, into the totals."""
     assert name in NAMES
