@@ -744,3 +744,42 @@ def test_commands_of_programs_no_list_names_are_not_read():
     assert "rpm -Uvh" not in spoken("ctsim.pdf")
     assert "rpm -Uvh ctsim-*.rpm" in dropped("ctsim.pdf", "code")
     assert "lb config --distribution sid" not in spoken("live-manual.en.epub")
+
+
+STEPS = """Worklist server for testing
+===========================
+
+The package ships an example worklist database and a set of example
+queries, so that a modality can be tested against a worklist server
+before the hospital's own information system is connected to it.
+Here is how to make them work:
+
+1. Use dump2dcm to convert all the dump files in examples/wlistdb
+to worklist files (DICOM format):
+
+  $ for f in *.dump; do dump2dcm "$f" "${f%.dump}".wl; done
+
+These files are your worklist database.
+2. In one shell run the following command to start the server:
+
+  $ wlmscpfs -v -dfp examples/wlistdb 1234
+
+The server then listens on port 1234 for the queries of any modality
+that is configured to call it, and answers each from the database.
+"""
+
+
+def test_numbered_steps_that_introduce_commands_are_steps_not_headings():
+    """DCMTK's README.Debian (round 5): a text with no headings, whose numbered steps end in ":" over
+    an indented command. The steps are read as items (a step wrapped back to the margin goes on), the
+    commands are code even before any heading, and no step is a track."""
+    from audioguide.sources.plain import parse_plain_text
+
+    document = parse_plain_text(STEPS)
+    assert [c.title for c in document.chapters] == ["Introduction"]
+    said = [str(p) for p in document.chapters[0].paragraphs]
+    assert said[1] == (
+        "1. Use dump2dcm to convert all the dump files in examples/wlistdb to worklist files (DICOM format):"
+    )
+    assert 'dump2dcm "$f"' not in " ".join(said) and "wlmscpfs -v" not in " ".join(said)
+    assert [c.title for c in plan("dcmtk-README.Debian.gz").tracks] == ["Introduction"]

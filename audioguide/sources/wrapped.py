@@ -144,7 +144,8 @@ def wrapped_blocks(
             if not run:
                 continue
         lines = "\n".join(line.text for line in run)
-        if seen_heading and not is_bare_address(lines) and looks_like_code(lines):
+        indented = head.indent > body_indent  # set off from the text: a document without headings' code
+        if (seen_heading or indented) and not is_bare_address(lines) and looks_like_code(lines):
             blocks.append(Block("code", lines, head.number))  # commands, a program's output
             continue
         paragraphs = _paragraph_blocks(run, body_indent, wrap)
@@ -278,6 +279,12 @@ def _heading_lines(
     if numbered and margin:
         if any(_heading_number(l.text) is not None for l in run[1:]):
             return 0  # a numbered list, not a heading
+        if (
+            run[-1].text.rstrip().endswith(":")
+            and nxt is not None
+            and looks_like_code("\n".join(l.text for l in nxt))
+        ):
+            return 0  # a step that introduces its command ("1. Run the following command:")
         # The whole block is the heading, wrapped ("24. The license says ... So\n    what exactly ...?"),
         # when its text follows indented, or it asks.
         if len(run) <= MAX_HEADING_LINES and (
@@ -353,7 +360,11 @@ def _paragraph_blocks(run: list[_Line], body_indent: int, wrap: int) -> list[Blo
             if kind == "code":
                 continues = line.indent >= indent
             else:
-                continues = indent - 2 <= line.indent <= indent + 2
+                continues = indent - 2 <= line.indent <= indent + 2 or (
+                    # an item's sentence wrapped back to the margin ("1. Use dump2dcm to convert all
+                    # files in" / "to DICOM files:"): it goes on in lowercase, mid-sentence
+                    kind == "item" and line.text[:1].islower() and texts[-1].rstrip()[-1:] not in ".!?:;"
+                )
             if continues:
                 texts.append(line.text)
                 continue
