@@ -179,7 +179,11 @@ def run_forked(
 # any code read them), and why. Each is still read, in the corpus table (marked "*") and its details,
 # but kept out of the totals until rules that hold for documents not seen read it; a test in
 # tests/test_corpus.py says when one passes, so it leaves this list. Nobody edits an outline for that.
-PENDING: dict[str, str] = {}
+PENDING: dict[str, str] = {
+    "genetics-genetics_article.pdf": "a section bookmarked under the article's own title is taken for "
+    "the title: the section and its first paragraph are dropped",
+    "ipred-examples.pdf": "code set in the T1 typewriter fonts (SFTT1095) is read",
+}
 
 
 def corpus_cases(names: list[str]) -> list:
