@@ -182,7 +182,6 @@ def run_forked(
 PENDING: dict[str, str] = {
     "genetics-genetics_article.pdf": "a section bookmarked under the article's own title is taken for "
     "the title: the section and its first paragraph are dropped",
-    "ipred-examples.pdf": "code set in the T1 typewriter fonts (SFTT1095) is read",
 }
 
 

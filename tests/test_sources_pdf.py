@@ -473,3 +473,30 @@ def test_bold_headings_a_size_apart_are_two_levels(tmp_path: Path) -> None:
     assert [c.title for c in chapters if c.kind is not ChapterKind.INTRO] == ["Rotate", "Scale", "Export"]
     parts = [p for p in chapters[-1].paragraphs if is_subheading(p)]
     assert [str(p) if isinstance(p, str) else p.text for p in parts] == ["Usage", "Options"]
+
+
+@pytest.mark.parametrize(
+    ("font", "mono"),
+    [
+        ("UXCPVF+SFTT1095", True),  # CM-Super typewriter (T1): ipred's R code
+        ("HSQZIK+SFST1095", True),  # its slanted typewriter: the R output
+        ("ECTT1000", True),
+        ("CMTT10", True),
+        ("LMMono10-Regular", True),
+        ("RHWEXJ+SFRM1095", False),  # CM-Super roman: the text
+        ("SFTI1095", False),  # text italic, not typewriter italic (SFIT)
+        ("Helvetica", False),
+    ],
+)
+def test_tex_typewriter_fonts_are_monospaced(font: str, mono: bool) -> None:
+    from audioguide.sources.pdf.lines import is_mono_font
+
+    assert is_mono_font(font) is mono
+
+
+def test_r_code_in_t1_typewriter_fonts_is_not_read() -> None:
+    """ipred's glaucoma vignette (round 5) sets its R code in SFTT1095 and its output in SFST1095, whose
+    descriptors do not say fixed-pitch: every line of it was read."""
+    said = spoken(document("ipred-examples.pdf"))
+    for code in expected("ipred-examples.pdf")["not_spoken"]["code"]:
+        assert words(code) not in said

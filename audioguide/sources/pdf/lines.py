@@ -41,8 +41,13 @@ MIN_SPACED_LETTERS = 4
 
 _SUBSET_PREFIX_RE = re.compile(r"^[A-Z]{6}\+")
 _BOLD_RE = re.compile(r"bold|black|heavy|semibold|demi|cmbx|cmb\d|\bbd\b|-b$", re.I)
+# TeX's typewriter fonts by name (their descriptors seldom say fixed-pitch): Computer Modern (cmtt),
+# Latin Modern (lmtt), and the T1-encoded EC and CM-Super ones (ectt, sftt; slanted ecst/sfst,
+# italic ecit/sfit), TX and PX (txtt, pxtt).
 _MONO_RE = re.compile(
-    r"mono|nimbusmon|courier|consol|menlo|typewriter|inconsolata|code|cm\w*tt|^lmtt|^tt", re.I
+    r"mono|nimbusmon|courier|consol|menlo|typewriter|inconsolata|code|cm\w*tt|^lmtt|^tt"
+    r"|^(?:ec|sf)(?:tt|st|it)\d|^(?:tx|px)tt",
+    re.I,
 )
 _MATH_FONT_RE = re.compile(
     r"^(cmex|cmsy|cmmi|msam|msbm|lmmath|symbol|math|stix.*math|eusm|rsfs|cambriamath|latinmodern-math)", re.I
