@@ -278,14 +278,15 @@ def _without_covers(
     """The bookmarks less those of the cover and the title, and those. An outline that puts the
     whole document under a bookmark of its title ("My Manual" > "1. Introduction", ...) has its
     sections one level down: a removed bookmark's descendants move up a level, so sections are
-    chapters and subsections stay sections within them."""
+    chapters and subsections stay sections within them. A bookmark under such a one is a section
+    even when it repeats the title (an article whose second section is "The genetics package")."""
     kept: list[Bookmark] = []
     covers: list[Bookmark] = []
     open_covers: list[int] = []  # levels of the removed bookmarks whose descendants follow
     for mark in bookmarks:
         while open_covers and mark.level <= open_covers[-1]:
             open_covers.pop()
-        if is_cover(mark, title):
+        if not open_covers and is_cover(mark, title):  # under the title's own: a section named like it
             covers.append(mark)
             open_covers.append(mark.level)
             continue
@@ -307,8 +308,8 @@ def _drop_cover(page: Page, tops: Sequence[float | None]) -> None:
 def _drop_repeated_title(page: Page, mark: Bookmark, title: str | None) -> None:
     """The title printed again where its bookmark points (a title block before the first
     section) is not read: it is the guide's title (and the byline under it goes with it)."""
-    if not title:
-        return
+    if not title or any(line.kind == "drop" and line.reason == TITLE_REASON for line in page.lines):
+        return  # the title was taken here already: a line that repeats it is a section's heading
     found = _find(page, key(title), mark.top)
     if found is None:
         return
