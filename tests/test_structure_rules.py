@@ -783,3 +783,17 @@ def test_numbered_steps_that_introduce_commands_are_steps_not_headings():
     )
     assert 'dump2dcm "$f"' not in " ".join(said) and "wlmscpfs -v" not in " ".join(said)
     assert [c.title for c in plan("dcmtk-README.Debian.gz").tracks] == ["Introduction"]
+
+
+def test_a_markdown_table_is_read_row_by_row_not_as_pipes():
+    """NIfTI's README (round 5) is mostly GitHub tables; markdown-it's CommonMark preset has no table
+    rule, so each table was one paragraph of pipes and rules: "directory | description -----|---- ..."."""
+    text = (
+        "# Clinic hours\n\nWhen to call us.\n\n## Hours\n\n"
+        "| Day | Open | Phone |\n| --- | :-: | --- |\n| Monday | 8 to 6 | `555 0100` |\n| Saturday | closed | |\n"
+    )
+    said = [str(p) for c in parse_markdown_text(text).chapters for p in c.paragraphs]
+    assert said[-3:] == ["Day, Open, Phone", "Monday, 8 to 6, 555 0100", "Saturday, closed"]
+    nifti = spoken("nifti-README.md")
+    assert "|" not in nifti and "----" not in nifti
+    assert "znzlib, low level library for handling read/write of compressed files." in nifti

@@ -4,8 +4,10 @@ Headings keep their levels: the first ``#`` heading is the title (without
 one, the first heading of any level), the highest level below it makes
 chapters, deeper headings stay inside their chapter (FAQ questions
 excepted). Lists become list items, one per item, each read with a short
-pause (an ordered item keeps its number: "1. Draw blood"); emphasis, links
-and images are read as their text. HTML blocks are read as HTML (``<h2
+pause (an ordered item keeps its number: "1. Draw blood"); a GitHub table is
+read row by row, each row's cells separated by commas (as a web page's data
+table is), never its pipes and rules; emphasis, links and images are read as
+their text. HTML blocks are read as HTML (``<h2
 align="center">`` is a heading; tags are never read); a paragraph of only
 images (a logo, badges) is dropped, listed. Code (fences, indented blocks) is
 a code block: the guide says a short note in its place and lists the code.
@@ -207,15 +209,27 @@ def markdown_blocks(text: str) -> tuple[list[Block], list[Dropped]]:
     A list of links to the document's own headings is its table of
     contents: dropped and listed, as are images alone (logos, badges).
     """
-    tokens = MarkdownIt("commonmark").parse(text)
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
     blocks: list[Block] = []
     dropped: list[Dropped] = []
     linked: set[int] = set()  # indices of blocks that link to this document's anchors
     heading_level: int | None = None
     items: list[str | None] = []  # open list items: the number to say ("1."), or None
+    row: list[str] | None = None  # the cells of the table row being read
     for index, token in enumerate(tokens):
         line = token.map[0] + 1 if token.map else None
-        if token.type == "heading_open":
+        if token.type == "tr_open":
+            row = []
+        elif token.type == "tr_close" and row is not None:
+            # a row as the HTML reader reads a data table's: its cells, separated by commas
+            said = ", ".join(cell for cell in row if cell)
+            if said:
+                blocks.append(Block("item", said, line or _line_of(tokens, index)))
+            row = None
+        elif token.type == "inline" and row is not None:
+            badges = _linked_images(token.children or [])
+            row.append(_inline_text(token, badges=badges))  # names in a cell are read, as in HTML's
+        elif token.type == "heading_open":
             heading_level = int(token.tag[1])
         elif token.type == "list_item_open":
             ordered = token.markup in (".", ")") and token.info
