@@ -797,3 +797,43 @@ def test_a_markdown_table_is_read_row_by_row_not_as_pipes():
     nifti = spoken("nifti-README.md")
     assert "|" not in nifti and "----" not in nifti
     assert "znzlib, low level library for handling read/write of compressed files." in nifti
+
+
+@pytest.mark.parametrize(
+    ("tex", "said"),
+    [
+        (r"\(K\)", "K"),
+        ("$n$", "n"),
+        (r"\(\mathbf{q}\)", "q"),
+        (r"\((i, j, k)\)", "i, j, k"),
+        (r"\(100\)", "100"),
+        (r"\(x_1,\dots,x_K\)", None),  # TeX, not words
+        (r"\[ y_{k,j} \sim \mathrm{Normal}(\mu_k, \sigma^2) \]", None),
+        (r"\(\mu_k\)", None),
+    ],
+)
+def test_what_a_formula_says(tex, said):
+    from audioguide.sources.code import formula_said
+
+    assert formula_said(tex) == said
+
+
+def test_tex_for_mathjax_is_never_read():
+    """DoseFinding's FAQ (round 5, pandoc) and DIPY's (Sphinx) write formulas as TeX in
+    <span class="math">, for MathJax: "\\[ y_{k,j} \\sim \\mathrm{Normal}(\\mu_k, \\sigma^2) \\]" was read
+    out. A formula that is only a name is read as the name; any other is a note, and listed."""
+    from audioguide.sources.html.reader import parse_html_text
+
+    page = (
+        '<html><body><h1>Dose finding</h1><p>Among <span class="math inline">\\(K\\)</span> doses the '
+        'mean is <span class="math inline">\\(\\mu_k = f(x_k)\\)</span> at each.</p></body></html>'
+    )
+    document = parse_html_text(page)
+    assert document.chapters[0].paragraphs == (
+        "Among K doses the mean is the formula shown on the page at each.",
+    )
+    assert [d.text for d in document.dropped if d.reason == "formula (not read aloud)"] == [
+        "\\(\\mu_k = f(x_k)\\)"
+    ]
+    for name in ("DoseFinding-faq.html", "dipy-faq.html"):
+        assert "\\(" not in spoken(name) and "\\[" not in spoken(name) and "\\mathbf" not in spoken(name)

@@ -124,6 +124,27 @@ def looks_like_prose(text: str) -> bool:
 
 # What an inline code statement in a sentence is said as (a name, a path or a command is read).
 INLINE_CODE_NOTE = "the code shown on the page"
+FORMULA_NOTE = "the formula shown on the page"
+FORMULA_REASON = "formula (not read aloud)"
+# TeX's delimiters of a formula: \( \), \[ \], $$ $$, $ $.
+_TEX_DELIMITERS_RE = re.compile(r"^\s*(?:\\\(|\\\[|\$\$?)(.*?)(?:\\\)|\\\]|\$\$?)\s*$", re.DOTALL)
+_TEX_NAME_RE = re.compile(r"^[A-Za-z]{1,3}\d{0,2}$|^\d+(?:\.\d+)?$")
+_TEX_STYLED_RE = re.compile(r"\\(?:mathbf|mathrm|mathit|mathsf|boldsymbol|bm|vec)\{(\w{1,3})\}")  # \mathbf{q}
+_TEX_NAMES_RE = re.compile(r"^\(?([A-Za-z]\d?(?:,\s*[A-Za-z]\d?){1,3})\)?$")  # (i, j, k)
+
+
+def formula_said(tex: str) -> str | None:
+    """What a formula says when it is only a name, names or a number ("\\(K\\)" -> "K", "$n$" -> "n",
+    "\\(\\mathbf{q}\\)" -> "q", "\\((i, j, k)\\)" -> "i, j, k"), else None: TeX such as
+    "\\mu_k = f_m(x_k)" is no sentence, and is not read."""
+    match = _TEX_DELIMITERS_RE.match(tex)
+    body = _TEX_STYLED_RE.sub(r"\1", (match.group(1) if match else tex).strip())
+    if _TEX_NAME_RE.match(body):
+        return body
+    names = _TEX_NAMES_RE.match(body)
+    return names.group(1) if names else None
+
+
 # Punctuation only program text has: scope "::", a statement's ";", braces, an assignment or
 # comparison set apart by spaces, "=>", "->", "&&", "||", a call with its arguments.
 _STATEMENT_MARK_RE = re.compile(r"::|;|[{}]|\s=\s|[=!<>]=|=>|->|&&|\|\||\w\([^()]*[\s,][^()]*\)")

@@ -15,7 +15,13 @@ from typing import Any
 import lxml.etree
 import lxml.html
 
-from audioguide.sources.code import INLINE_CODE_NOTE, is_code_statement, looks_like_code
+from audioguide.sources.code import (
+    FORMULA_NOTE,
+    INLINE_CODE_NOTE,
+    formula_said,
+    is_code_statement,
+    looks_like_code,
+)
 from audioguide.sources.decode import clean_text
 from audioguide.sources.html.landmarks import CONTENT_CONTAINERS, landmark
 from audioguide.sources.html.parse import html_parser
@@ -69,6 +75,7 @@ class PageBlock:
     bold_share: float = 0.0  # the share of its text in <b>/<strong>
     lists: int = 0  # how many lists (<ul>, <ol>) it sits in
     code: tuple[str, ...] = ()  # inline code statements said as INLINE_CODE_NOTE
+    formulas: tuple[str, ...] = ()  # formulas (TeX for MathJax) said as FORMULA_NOTE
 
 
 def _text(parts: list[str]) -> str:
@@ -166,6 +173,7 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
     links = [0, 0, 0, 0, 0]  # in the current block: anchor links, their characters, links, their characters,
     # and the characters in bold
     statements: list[str] = []  # inline code statements in the current block
+    formulas: list[str] = []  # formulas in the current block
 
     def add(text: str) -> None:
         parts.append(text)
@@ -185,6 +193,8 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
         links[:] = [0, 0, 0, 0, 0]
         said_as_note = tuple(statements)
         statements.clear()
+        said_as_formula = tuple(formulas)
+        formulas.clear()
         if not text:
             return
         size = max(1, len("".join(text.split())))  # before an item's number is put in front
@@ -242,6 +252,7 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
             min(1.0, bold_chars / size),
             sum(getattr(a, "tag", "") in ("ul", "ol") for a in ancestors),
             said_as_note if block.kind in ("paragraph", "item") else (),
+            said_as_formula,
         )
         yield from _broken_paragraphs(shown, raw) if block.kind == "paragraph" else (shown,)
 
@@ -275,6 +286,15 @@ def page_blocks(root: Any) -> Iterator[PageBlock]:
                 add(element.tail)
             continue
         if tag in _SKIP_TAGS or _hidden(element) or _is_permalink(element) or element.get(SKIP_MARK):
+            if element.tail:
+                add(element.tail)
+            continue
+        if _is_math(element):
+            tex = " ".join(element.text_content().split())
+            said = formula_said(tex)
+            if said is None:
+                formulas.append(tex)
+            add(said or FORMULA_NOTE)  # TeX for MathJax is no sentence; "\(K\)" says "K"
             if element.tail:
                 add(element.tail)
             continue
@@ -318,11 +338,21 @@ def _broken_paragraphs(shown: PageBlock, raw: str) -> Iterator[PageBlock]:
     if len(pieces) < 2:
         yield shown
         return
-    notes = list(shown.code)  # each piece keeps the inline code statements said in it
+    notes, shown_formulas = list(shown.code), list(shown.formulas)  # each piece keeps what it says
     for piece in pieces:
-        said = piece.count(INLINE_CODE_NOTE)
-        yield replace(shown, block=replace(shown.block, text=piece), code=tuple(notes[:said]))
-        del notes[:said]
+        said, formulas = piece.count(INLINE_CODE_NOTE), piece.count(FORMULA_NOTE)
+        yield replace(
+            shown,
+            block=replace(shown.block, text=piece),
+            code=tuple(notes[:said]),
+            formulas=tuple(shown_formulas[:formulas]),
+        )
+        del notes[:said], shown_formulas[:formulas]
+
+
+def _is_math(element: Any) -> bool:
+    """A formula as pandoc, Sphinx and other MathJax pages mark it: ``<span class="math inline">``."""
+    return element.tag in ("span", "div") and "math" in class_tokens(element)
 
 
 def _code_statement(element: Any, ancestors: list[Any]) -> bool:

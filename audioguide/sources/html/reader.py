@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from audioguide.model.document import Document, Dropped
+from audioguide.sources.code import FORMULA_REASON
 from audioguide.sources.decode import decode_bytes, read_source_bytes
 from audioguide.sources.html.accounting import unread
 from audioguide.sources.html.article import (
@@ -86,6 +87,7 @@ def parse_html_text(html: str, *, source: str | None = None, keep_furniture: boo
     blocks = with_faqs(blocks, jsonld_faqs(root, name) + details_faqs(page), title)
     dropped = [] if keep_furniture else unread(page, blocks, title, {id(p) for p in chosen})
     dropped += [Dropped(code, "code", p.block.line, kind="code") for p in chosen for code in p.code]
+    dropped += [Dropped(tex, FORMULA_REASON, p.block.line, kind="code") for p in chosen for tex in p.formulas]
 
     levels = [b.level for b in blocks if b.kind == "heading" and b.level]
     chapter_level = min(levels) if levels else None
