@@ -505,10 +505,12 @@ def test_r_code_in_t1_typewriter_fonts_is_not_read() -> None:
 def test_a_section_bookmarked_under_the_title_and_named_like_it_is_a_heading() -> None:
     """R News' genetics article (round 5): one bookmark for the article, "The genetics package", over
     its five sections, the second named like the article. The reader hands that section on as a
-    heading, and the paragraph under it as text (the title was taken already: a line repeating it
-    is no title to drop, with a "byline" under it)."""
+    heading the outline lists, and the paragraph under it as text (the title was taken already: a
+    line repeating it is no title to drop, with a "byline" under it); it is a track."""
     _title, found, dropped = blocks("genetics-genetics_article.pdf")
     heads = [b.text for b in found if b.kind == "heading"]
     assert heads[:3] == ["Introduction", "The genetics package", "Implementation"]
     assert any(b.text.startswith("The genetics package, available from CRAN") for b in found)
     assert not [d for d in dropped if d.text.startswith("The genetics package, available")]
+    titles = [c.title for c in document("genetics-genetics_article.pdf").chapters]
+    assert titles[-4:] == ["The genetics package", "Implementation", "Example", "Conclusion"]

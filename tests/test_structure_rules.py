@@ -837,3 +837,21 @@ def test_tex_for_mathjax_is_never_read():
     ]
     for name in ("DoseFinding-faq.html", "dipy-faq.html"):
         assert "\\(" not in spoken(name) and "\\[" not in spoken(name) and "\\mathbf" not in spoken(name)
+
+
+def test_a_heading_repeating_the_title_is_a_section_when_the_outline_lists_it():
+    """A heading that repeats the title joins the chapter before (a page that repeats its title as a
+    heading); one the document's own outline lists (a PDF bookmark) is a section named like it."""
+    from audioguide.sources.structure import Block, build_document
+
+    def chapters(listed: bool) -> list[str]:
+        blocks = [
+            Block("heading", "Introduction", 1, 1),
+            Block("paragraph", "Most people walk the day after the operation.", 2),
+            Block("heading", "Knee care", 3, 1, listed=listed),
+            Block("paragraph", "Keep the wound dry and the leg raised for a week.", 4),
+        ]
+        return [c.title for c in build_document(blocks, title="Knee care", chapter_level=1).chapters]
+
+    assert chapters(listed=True) == ["Introduction", "Knee care"]
+    assert chapters(listed=False) == ["Introduction"]

@@ -254,7 +254,7 @@ def bookmark_headings(
             _insert(page, mark, body)
             continue
         first, *rest = found
-        first.kind, first.level, first.heading_text = "heading", mark.level, mark.title
+        first.kind, first.level, first.heading_text, first.listed = "heading", mark.level, mark.title, True
         for line in rest:
             line.kind = "merged"
         _absorb_chapter_number(page, first)
@@ -373,7 +373,12 @@ def _insert(page: Page, mark: Bookmark, body: float) -> None:
         and not anchor.text.endswith((".", ",", ";"))
         and (anchor.size >= body * HEADING_SIZE_RATIO or anchor.bold)
     ):
-        anchor.kind, anchor.level, anchor.heading_text = "heading", mark.level, mark.title
+        anchor.kind, anchor.level, anchor.heading_text, anchor.listed = (
+            "heading",
+            mark.level,
+            mark.title,
+            True,
+        )
         return
     heading = Line(
         text=mark.title,
@@ -393,6 +398,7 @@ def _insert(page: Page, mark: Bookmark, body: float) -> None:
         kind="heading",
         level=mark.level,
         heading_text=mark.title,
+        listed=True,
     )
     page.lines.insert(index, heading)
 

@@ -231,6 +231,7 @@ class Line:
     element: object | None = None  # the tagged structure element it belongs to
     role: str | None = None  # what the structure tree says it is
     heading_text: str | None = None  # a heading's text when it is not the printed one (a bookmark)
+    listed: bool = False  # a heading a bookmark names
 
     @property
     def words(self) -> int:

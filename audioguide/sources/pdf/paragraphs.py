@@ -220,7 +220,7 @@ def paragraph_blocks(
         if line.kind == "heading":
             flush()
             text = line.heading_text or line.text
-            blocks.append(Block("heading", text, None, line.level))
+            blocks.append(Block("heading", text, None, line.level, listed=line.listed))
             continue
         if (
             current is not None

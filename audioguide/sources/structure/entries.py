@@ -75,6 +75,7 @@ def read_entries(blocks: list[Block], title: str, chapter_level: int | None, faq
                     item=index in items,
                     member=index in members,
                     group=index in groups,
+                    listed=block.listed,
                 )
             )
     return entries

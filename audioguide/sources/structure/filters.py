@@ -134,8 +134,15 @@ def _marked_question(outline: Outline, entry: Entry) -> Entry | None:
 
 
 def _repeated_title(outline: Outline, entry: Entry) -> Entry | None:
-    """A heading that repeats the article's title is no chapter: its text continues the chapter before."""
-    if entry.kind == "heading" and not entry.bio and key(entry.text) == key(outline.title):
+    """A heading that repeats the article's title is no chapter: its text continues the chapter before.
+    One the document's own outline lists is a section named like the article (R News' "The genetics
+    package" in the article of that name)."""
+    if (
+        entry.kind == "heading"
+        and not entry.bio
+        and not entry.listed
+        and key(entry.text) == key(outline.title)
+    ):
         outline.drops.append(
             Dropped(
                 entry.text,

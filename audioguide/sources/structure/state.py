@@ -32,13 +32,16 @@ class Block:
     really prose, read as paragraphs. ``subheading`` is a heading the
     document's own navigation does not list (an EPUB's nav leaves it out):
     it is spoken in its chapter, and a long chapter may be split at it, but
-    it is never a track of its own.
+    it is never a track of its own. ``listed``: a heading the document's own
+    outline lists (a PDF's bookmark): a section whatever its words, even when
+    they repeat the title.
     """
 
     kind: BlockKind
     text: str
     line: int | None = None
     level: int | None = None
+    listed: bool = False
 
 
 @dataclass
@@ -76,6 +79,7 @@ class Entry:
     member: bool = False  # under a group heading (merged into the track before it when very short)
     group: bool = False  # a heading with no text of its own over deeper headings: a topic
     answered: bool = False  # a "Q." paragraph that an "A." paragraph follows: it asks
+    listed: bool = False  # the document's own outline lists it (Block.listed)
 
 
 @dataclass
