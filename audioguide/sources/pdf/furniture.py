@@ -13,6 +13,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from audioguide.sources.code import FORMULA_REASON
 from audioguide.sources.pdf.lines import Line
 from audioguide.sources.pdf.reader import Page
 
@@ -23,7 +24,7 @@ TABLE = "table (not read aloud)"
 FIGURE = "figure text (labels of a picture)"
 CAPTION = "figure or table caption"
 CODE = "code"
-FORMULA = "formula (not read aloud)"
+FORMULA = FORMULA_REASON  # one reason for a formula, whatever the format
 TITLE_PAGE = "title page (authors, dates, addresses)"
 ARTIFACT = "page furniture marked as such by the PDF"
 FOOTNOTE = "footnote"

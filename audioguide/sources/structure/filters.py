@@ -112,14 +112,14 @@ def _furniture(outline: Outline, entry: Entry) -> Entry | None:
 
 
 def answered_questions(entries: list[Entry]) -> list[Entry]:
-    """``entries`` with each "Q." paragraph that an "A." paragraph follows marked ``answered``."""
+    """``entries`` with each paragraph that an "A." paragraph follows marked ``answered``
+    (:func:`_marked_question` then asks whether it is a "Q." paragraph)."""
     return [
         replace(entry, answered=True)
         if entry.kind == "paragraph"
         and index + 1 < len(entries)
         and entries[index + 1].kind == "paragraph"
         and answers_with_marker(entries[index + 1].text)
-        and asks_with_marker(entry.text, answered=True)
         else entry
         for index, entry in enumerate(entries)
     ]

@@ -78,7 +78,7 @@ class Entry:
     item: bool = False  # at the document's item level, or under a group heading: a track of its own
     member: bool = False  # under a group heading (merged into the track before it when very short)
     group: bool = False  # a heading with no text of its own over deeper headings: a topic
-    answered: bool = False  # a "Q." paragraph that an "A." paragraph follows: it asks
+    answered: bool = False  # a paragraph that an "A." paragraph follows: a "Q." one asks
     listed: bool = False  # the document's own outline lists it (Block.listed)
 
 
